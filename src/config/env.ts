@@ -1,0 +1,57 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+// The environment is a contract (README "Configuration"): names here are never renamed, only added.
+const boolFlag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+export const EnvSchema = z.object({
+  SF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SF_HOST: z.string().min(1).default('127.0.0.1'),
+  SF_DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  SF_SECRET_KEY: z.string().optional(),
+  SF_ALLOW_PRIVATE_PLATFORM_URLS: boolFlag.default(false),
+  SF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SF_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  secretKey: string | undefined;
+  allowPrivatePlatformUrls: boolean;
+  logLevel: z.infer<typeof EnvSchema>['SF_LOG_LEVEL'];
+  platformTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once at start-up; a bad value stops the process with a message naming it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const picked = Object.fromEntries(
+    Object.keys(EnvSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = EnvSchema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.SF_PORT,
+    host: e.SF_HOST,
+    dataDir: resolve(e.SF_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    secretKey: e.SF_SECRET_KEY,
+    allowPrivatePlatformUrls: e.SF_ALLOW_PRIVATE_PLATFORM_URLS,
+    logLevel: e.SF_LOG_LEVEL,
+    platformTimeoutMs: e.SF_PLATFORM_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,70 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { migrate } from './migrations.ts';
+import { PGlitePool } from './pglite-pool.ts';
+import type { Database } from './schema.ts';
+
+export type Db = Kysely<Database>;
+
+/** What pg-boss needs to reach the same database: its own pool on a server, our locked adapter on PGlite. */
+export type BossConnection =
+  | { kind: 'postgres'; connectionString: string }
+  | { kind: 'pglite'; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+
+export interface DatabaseHandle {
+  db: Db;
+  kind: 'pglite' | 'postgres';
+  boss: BossConnection;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** PostgreSQL server; when absent the embedded PGlite store in `dataDir` is used. */
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Keep PGlite in memory (tests that do not need persistence). */
+  inMemory?: boolean;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
+  if (opts.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.destroy();
+      throw new Error(`Cannot use the PostgreSQL database at DATABASE_URL: ${(err as Error).message}`, { cause: err });
+    }
+    return {
+      db,
+      kind: 'postgres',
+      boss: { kind: 'postgres', connectionString: opts.databaseUrl },
+      close: () => db.destroy(),
+    };
+  }
+
+  let pglite: PGlite;
+  if (opts.inMemory) {
+    pglite = await PGlite.create();
+  } else {
+    const dir = join(opts.dataDir, 'pglite');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    pglite = await PGlite.create(dir);
+  }
+  const pool = new PGlitePool(pglite);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrate(db);
+  return {
+    db,
+    kind: 'pglite',
+    boss: { kind: 'pglite', executeSql: (text, values) => pool.execute(text, values ?? []) },
+    close: async () => {
+      await db.destroy();
+      await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import PgBoss from 'pg-boss';
+import type { BossConnection } from '../db/database.ts';
+
+/** pg-boss is the job engine in both storage modes; on PGlite it goes through our locked adapter. */
+export async function startBoss(conn: BossConnection): Promise<PgBoss> {
+  const boss =
+    conn.kind === 'postgres'
+      ? new PgBoss({ connectionString: conn.connectionString, schema: 'pgboss' })
+      : new PgBoss({ db: { executeSql: conn.executeSql } as never, schema: 'pgboss', supervise: true });
+  boss.on('error', (err: unknown) => {
+    // Without a listener an 'error' event would crash the process; the caller's logger sees it via stop().
+    process.emitWarning(`pg-boss: ${(err as Error).message}`);
+  });
+  await boss.start();
+  return boss;
+}
