@@ -1,0 +1,179 @@
+/**
+ * The one HTTP client connectors use. It builds auth headers from data, bounds every request in time
+ * and size, never follows redirects (a redirect to a private address would bypass the URL checks),
+ * and turns transport failures into a NetworkError with a kind the engine can reason about.
+ */
+export type AuthSpec = { kind: 'basic'; username: string; password: string } | { kind: 'none' };
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  auth: AuthSpec;
+  timeoutMs: number;
+  maxBodyBytes?: number;
+  userAgent?: string;
+}
+
+export interface RateLimitInfo {
+  total: number | null;
+  remaining: number | null;
+  usedByRequest: number | null;
+  retryAfterSeconds: number | null;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  rateLimit: RateLimitInfo;
+  /** Parsed JSON, or undefined when the body is not JSON. */
+  json: unknown;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+export type NetworkErrorKind = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'dns' | 'tls' | 'too_large' | 'other';
+
+export class NetworkError extends Error {
+  constructor(
+    readonly kind: NetworkErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'NetworkError';
+  }
+}
+
+export interface HttpClient {
+  request(method: string, path: string, opts?: RequestOptions): Promise<HttpResponse>;
+}
+
+export function createHttpClient(options: HttpClientOptions): HttpClient {
+  const maxBody = options.maxBodyBytes ?? 20 * 1024 * 1024;
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': options.userAgent ?? 'SupportFusion/0.1',
+  };
+  if (options.auth.kind === 'basic') {
+    headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
+  }
+  return {
+    async request(method, path, opts = {}) {
+      const url = new URL(options.baseUrl.replace(/\/$/, '') + path);
+      for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      const timeout = AbortSignal.timeout(options.timeoutMs);
+      const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
+      const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual', signal };
+      if (opts.body !== undefined) {
+        init.body = JSON.stringify(opts.body);
+        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+      }
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(url, init);
+        text = await readBounded(res, maxBody);
+      } catch (err) {
+        throw toNetworkError(err, timeout.aborted, options.timeoutMs);
+      }
+      return { status: res.status, headers: res.headers, text, rateLimit: readRateLimit(res.headers), json: parseJson(text, res.headers) };
+    },
+  };
+}
+
+async function readBounded(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) throw new NetworkError('too_large', `Response of ${declared} bytes is larger than the ${max}-byte limit`);
+  if (!res.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > max) throw new NetworkError('too_large', `Response is larger than the ${max}-byte limit`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string, headers: Headers): unknown {
+  if (!text || !/json/i.test(headers.get('content-type') ?? 'application/json')) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// Header names are case-insensitive; Freshservice's docs spell them both X-RateLimit-* and X-Ratelimit-*.
+export function readRateLimit(h: Headers): RateLimitInfo {
+  const num = (name: string) => {
+    const v = h.get(name);
+    if (v === null || v.trim() === '') return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  return {
+    total: num('x-ratelimit-total'),
+    remaining: num('x-ratelimit-remaining'),
+    usedByRequest: num('x-ratelimit-used-currentrequest'),
+    retryAfterSeconds: num('retry-after'),
+  };
+}
+
+const CODE_KINDS: Record<string, NetworkErrorKind> = {
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  ETIMEDOUT: 'timeout',
+  UND_ERR_CONNECT_TIMEOUT: 'timeout',
+  UND_ERR_HEADERS_TIMEOUT: 'timeout',
+  UND_ERR_BODY_TIMEOUT: 'timeout',
+  EHOSTUNREACH: 'unreachable',
+  ENETUNREACH: 'unreachable',
+  EAI_AGAIN: 'dns',
+  ENOTFOUND: 'dns',
+};
+
+export function toNetworkError(err: unknown, timedOut: boolean, timeoutMs: number): NetworkError {
+  if (err instanceof NetworkError) return err;
+  if (timedOut || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') && timedOut)) {
+    return new NetworkError('timeout', `No answer within ${Math.round(timeoutMs / 100) / 10} s`, { cause: err });
+  }
+  if (err instanceof Error && err.name === 'AbortError') return new NetworkError('other', 'Request cancelled', { cause: err });
+  let cause: unknown = err;
+  // undici wraps the socket error: TypeError('fetch failed', { cause: Error{code} }), sometimes twice.
+  for (let i = 0; i < 4 && cause instanceof Error; i++) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code && CODE_KINDS[code]) return new NetworkError(CODE_KINDS[code], `${describeKind(CODE_KINDS[code])} (${code})`, { cause: err });
+    if (code && /CERT|SSL|TLS/i.test(code)) return new NetworkError('tls', `TLS handshake failed (${code})`, { cause: err });
+    cause = cause.cause;
+  }
+  return new NetworkError('other', err instanceof Error ? err.message : String(err), { cause: err });
+}
+
+function describeKind(kind: NetworkErrorKind): string {
+  switch (kind) {
+    case 'refused':
+      return 'Connection refused';
+    case 'reset':
+      return 'Connection reset before an answer';
+    case 'timeout':
+      return 'No answer in time';
+    case 'unreachable':
+      return 'Network unreachable';
+    case 'dns':
+      return 'Host name not found';
+    case 'tls':
+      return 'TLS handshake failed';
+    case 'too_large':
+      return 'Response too large';
+    case 'other':
+      return 'Network error';
+  }
+}

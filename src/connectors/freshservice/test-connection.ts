@@ -1,0 +1,140 @@
+import type { z } from 'zod';
+import {
+  TROUBLESHOOTING_HINTS,
+  type ConnectionCheck,
+  type ConnectionTestResult,
+} from '../../core/connection-test.ts';
+import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import { classifyFailure, notTheApi, type Classified } from './classify.ts';
+import { groupAccessOf, missingRoles, namedGroups, REQUIRED_ROLES } from './group-access.ts';
+import { AgentEnvelope, GroupsEnvelope, RequestersEnvelope, RolesEnvelope, TicketsEnvelope } from './schemas.ts';
+
+export interface FreshserviceCredentials {
+  apiUrl: string; // normalised base URL, no path
+  apiKey: string;
+}
+
+const STEPS = [
+  { id: 'reach', label: 'Reach the Freshservice API' },
+  { id: 'authenticate', label: 'Authenticate the API key' },
+  { id: 'roles', label: "Read the agent's roles" },
+  { id: 'groups', label: 'Read groups and group access' },
+  { id: 'tickets', label: 'Read tickets' },
+  { id: 'lookups', label: 'Look up requesters' },
+] as const;
+type StepId = (typeof STEPS)[number]['id'];
+
+class StepFailed extends Error {
+  constructor(readonly classified: Classified) {
+    super(classified.message);
+  }
+}
+
+/**
+ * "Test Connection": a handful of calls that prove the integration agent can do what sync needs
+ * (/agents/me, /roles, /groups, a one-ticket list, a one-requester lookup). Stops at the first failure
+ * and reports it in one of the guide's troubleshooting categories; never throws for platform trouble.
+ */
+export async function testFreshserviceConnection(
+  creds: FreshserviceCredentials,
+  opts: { timeoutMs: number; http?: HttpClient },
+): Promise<ConnectionTestResult> {
+  const http =
+    opts.http ??
+    createHttpClient({ baseUrl: `${creds.apiUrl}/api/v2`, auth: { kind: 'basic', username: creds.apiKey, password: 'X' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 5 * 1024 * 1024 });
+  const checks: ConnectionCheck[] = STEPS.map((s) => ({ id: s.id, label: s.label, status: 'skipped' }));
+  const pass = (id: StepId, detail?: string) => {
+    const c = checks.find((x) => x.id === id)!;
+    c.status = 'passed';
+    if (detail) c.detail = detail;
+  };
+  let current: StepId = 'reach';
+
+  async function call<T extends z.ZodTypeAny>(path: string, query: Record<string, string | number>, schema: T, what: string): Promise<z.infer<T>> {
+    let res: HttpResponse;
+    try {
+      res = await http.request('GET', path, { query });
+    } catch (err) {
+      if (err instanceof NetworkError) throw new StepFailed(classifyFailure(err, what));
+      throw err;
+    }
+    if (res.status !== 200) throw new StepFailed(classifyFailure(res, what));
+    const parsed = schema.safeParse(res.json);
+    if (!parsed.success) throw new StepFailed(notTheApi(what));
+    return parsed.data;
+  }
+
+  try {
+    // /agents/me needs no admin permission, so it separates "reachable + authenticated" from "allowed".
+    let me: z.infer<typeof AgentEnvelope>;
+    try {
+      me = await call('/agents/me', {}, AgentEnvelope, 'reading the integration agent (/agents/me)');
+    } catch (err) {
+      // An authentication or permission answer still proves the URL reaches Freshservice.
+      if (err instanceof StepFailed && !isReachFailure(err.classified)) {
+        pass('reach', creds.apiUrl);
+        current = 'authenticate';
+      }
+      throw err;
+    }
+    pass('reach', creds.apiUrl);
+    current = 'authenticate';
+    const agent = me.agent;
+    const agentName = [agent.first_name, agent.last_name].filter(Boolean).join(' ') || (agent.email ?? `Agent ${agent.id}`);
+    if (agent.active === false) throw new StepFailed({ code: 'authentication_failed', message: `The agent ${agentName} is deactivated in Freshservice.` });
+    pass('authenticate', `${agentName} <${agent.email ?? 'no e-mail'}>`);
+
+    current = 'roles';
+    const roles = await call('/roles', { per_page: 100 }, RolesEnvelope, "reading the agent's roles (/roles, needs Account Admin)");
+    const roleNames = new Map(roles.roles.map((r) => [r.id, r.name]));
+    const held = (agent.roles ?? []).map((r) => roleNames.get(r.role_id) ?? `Role ${r.role_id}`);
+    const missing = missingRoles(held);
+    if (missing.length > 0) {
+      throw new StepFailed({
+        code: 'permission_denied',
+        message: `The agent lacks the role${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. It needs all three: ${REQUIRED_ROLES.join(', ')}.`,
+      });
+    }
+    pass('roles', held.join(', '));
+
+    current = 'groups';
+    const groups = await call('/groups', { per_page: 100 }, GroupsEnvelope, 'reading groups (/groups)');
+    const access = groupAccessOf(agent);
+    const accessGroups = namedGroups(access.groupIds, groups.groups);
+    if (access.scope === 'selected' && accessGroups.length === 0) {
+      throw new StepFailed({ code: 'permission_denied', message: 'The agent is a member of selected groups, but of none: it cannot see any ticket.' });
+    }
+    pass('groups', access.scope === 'all' ? 'Member of All Groups' : `Member of Selected Groups: ${accessGroups.map((g) => g.name).join(', ')}`);
+
+    current = 'tickets';
+    await call('/tickets', { per_page: 1 }, TicketsEnvelope, 'listing tickets (/tickets)');
+    pass('tickets');
+
+    current = 'lookups';
+    await call('/requesters', { per_page: 1 }, RequestersEnvelope, 'looking up requesters (/requesters, needs Account Admin)');
+    pass('lookups');
+
+    const warnings =
+      access.scope === 'selected'
+        ? [`Member of Selected Groups: sync is limited to tickets in ${accessGroups.map((g) => g.name).join(', ')}.`]
+        : [];
+    return {
+      ok: true,
+      agent: { id: agent.id, name: agentName, email: agent.email ?? '' },
+      roles: REQUIRED_ROLES.filter((r) => !missingRoles(held).includes(r)),
+      groupAccess: { scope: access.scope, groups: accessGroups },
+      warnings,
+      checks,
+    };
+  } catch (err) {
+    if (!(err instanceof StepFailed)) throw err;
+    const c = checks.find((x) => x.id === current)!;
+    c.status = 'failed';
+    c.detail = err.classified.message;
+    return { ok: false, error: { ...err.classified, hints: TROUBLESHOOTING_HINTS[err.classified.code] }, checks };
+  }
+}
+
+function isReachFailure(c: Classified): boolean {
+  return c.code === 'connection_timeout' || c.code === 'invalid_api_url';
+}
