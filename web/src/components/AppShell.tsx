@@ -1,0 +1,43 @@
+import type { ReactNode } from 'react';
+import type { Me } from '../api.ts';
+import { Link } from './Link.tsx';
+
+interface Props {
+  me: Me;
+  path: string;
+  onLogout: () => void;
+  children: ReactNode;
+}
+
+/** Signed-in layout: top bar with product name, navigation, organisation and Log out. */
+export function AppShell({ me, path, onLogout, children }: Props) {
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <div className="topbar__inner">
+          <Link href="/settings" className="brand">
+            <span className="brand__mark" aria-hidden="true">SF</span>
+            Support Fusion
+          </Link>
+          <nav aria-label="Main" className="topnav">
+            <Link href="/settings" aria-current={path === '/settings' ? 'page' : undefined}>
+              Settings
+            </Link>
+          </nav>
+          <div className="topbar__account">
+            <span className="org" title={me.user.email}>
+              <span className="visually-hidden">Organisation: </span>
+              {me.organisation.name}
+            </span>
+            <button type="button" className="btn btn--ghost btn--small" onClick={onLogout}>
+              Log out
+            </button>
+          </div>
+        </div>
+      </header>
+      <main className="content" id="main">
+        {children}
+      </main>
+    </div>
+  );
+}
