@@ -5,7 +5,7 @@ type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 export interface OrganisationsTable {
   id: Generated<string>;
   name: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface UsersTable {
@@ -14,14 +14,14 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   role: Generated<string>;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
 }
 
 export interface SessionsTable {
   id: Generated<string>;
   user_id: string;
   token_hash: string;
-  created_at: Generated<Timestamp>;
+  created_at: Timestamp;
   expires_at: Timestamp;
 }
 
@@ -33,7 +33,7 @@ export interface PlatformConfigsTable {
   api_key_hint: string;
   last_test: ColumnType<unknown, string | null, string | null> | null;
   last_tested_at: Timestamp | null;
-  updated_at: Generated<Timestamp>;
+  updated_at: Timestamp;
 }
 
 export interface Database {

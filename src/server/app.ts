@@ -1,0 +1,55 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAuth } from './auth.ts';
+import type { AppContext } from './context.ts';
+import { registerErrorHandling } from './errors.ts';
+import { authRoutes } from './routes/auth.routes.ts';
+import { platformRoutes } from './routes/platform.routes.ts';
+import { registerWeb } from './static.ts';
+
+export interface BuildAppOptions {
+  /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
+  logger?: boolean | object;
+  webDir?: string;
+}
+
+const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.apiKey', '*.password', 'apiKey', 'password'];
+
+/** Builds the app without listening, so tests drive it with inject(). */
+export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: ctx.config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: 64 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  registerErrorHandling(app);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Support Fusion API', version: '1', description: 'Errors are { "error": { "code", "message", "field"?, "hints"? } }.' },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'sf_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  registerAuth(app, ctx);
+
+  await app.register(
+    async (api) => {
+      api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+      await authRoutes(api, ctx);
+      await platformRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
+  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  await registerWeb(app, opts.webDir);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findSession } from '../db/repositories/accounts.ts';
+import type { AppContext } from './context.ts';
+import { ApiError } from './errors.ts';
+
+export const SESSION_COOKIE = 'sf_session';
+export const SESSION_DAYS = 30;
+
+export function newSessionToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashToken(token) };
+}
+
+/** Only a hash of the token is stored: a leaked database does not hand out sessions. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function tokenFrom(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
+  return req.cookies[SESSION_COOKIE] || undefined;
+}
+
+export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
+  app.decorateRequest('auth', null);
+  app.addHook('onRequest', async (req) => {
+    const token = tokenFrom(req);
+    if (token && token.length <= 200) req.auth = (await findSession(ctx.db, hashToken(token))) ?? null;
+  });
+}
+
+/** preHandler for every /api/v1 route except health, signup and login. */
+export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
+  if (!req.auth) throw new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
+}
+
+export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await requireUser(req, reply);
+  if (req.auth!.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator of your organisation can change this.');
+}

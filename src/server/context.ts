@@ -1,0 +1,18 @@
+import type PgBoss from 'pg-boss';
+import type { AppConfig } from '../config/env.ts';
+import type { Db } from '../db/database.ts';
+import type { UserWithOrganisation } from '../db/repositories/accounts.ts';
+
+/** What routes need from the process: built once by server.ts (or a test) and passed to buildApp. */
+export interface AppContext {
+  config: AppConfig;
+  db: Db;
+  masterKey: Buffer;
+  boss?: PgBoss;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: UserWithOrganisation | null;
+  }
+}

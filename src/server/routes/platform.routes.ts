@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { TROUBLESHOOTING_HINTS, type ConnectionTestResult } from '../../core/connection-test.ts';
+import { platforms } from '../../core/platforms.ts';
+import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/api-url.ts';
+import { testFreshserviceConnection } from '../../connectors/freshservice/test-connection.ts';
+import { getPlatformConfig, recordPlatformTest, savePlatformConfig } from '../../db/repositories/platform-configs.ts';
+import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts';
+import { requireAdmin, requireUser } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError, errorBodySchema } from '../errors.ts';
+import { platformSchemas } from './platform.schemas.ts';
+
+export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/platform', { preHandler: requireUser, schema: platformSchemas.get }, async (req) => {
+    const cfg = await getPlatformConfig(ctx.db, req.auth!.organisationId);
+    if (!cfg) return { platform: null, apiUrl: null, apiKeyHint: null, lastTest: null };
+    const lastTest = cfg.lastTest && cfg.lastTestedAt ? { ...(cfg.lastTest as object), testedAt: cfg.lastTestedAt.toISOString() } : null;
+    return { platform: cfg.platform, apiUrl: cfg.apiUrl, apiKeyHint: cfg.apiKeyHint, lastTest };
+  });
+
+  app.put('/platform', { preHandler: requireAdmin, schema: platformSchemas.put }, async (req) => {
+    const body = req.body as { platform: string; apiUrl: string; apiKey?: string };
+    const orgId = req.auth!.organisationId;
+    const known = platforms.find((p) => p.id === body.platform);
+    if (!known) {
+      throw new ApiError(400, 'unsupported_platform', `Unknown platform "${body.platform}". Choose one of: ${platforms.filter((p) => p.available).map((p) => p.id).join(', ')}.`, { field: 'platform' });
+    }
+    if (!known.available) throw new ApiError(400, 'unsupported_platform', `${known.name} is not available yet; choose Freshservice.`, { field: 'platform' });
+
+    const url = normaliseApiUrl(body.apiUrl, { allowPrivate: ctx.config.allowPrivatePlatformUrls });
+    if (!url.ok) throw new ApiError(400, 'invalid_api_url', url.message, { field: 'apiUrl', hints: TROUBLESHOOTING_HINTS.invalid_api_url });
+
+    const existing = await getPlatformConfig(ctx.db, orgId);
+    let ciphertext: string;
+    let hint: string;
+    if (body.apiKey === undefined && existing && existing.platform === body.platform) {
+      // The saved key is kept: the UI never has it, so it cannot send it back.
+      ciphertext = existing.apiKeyCiphertext;
+      hint = existing.apiKeyHint;
+    } else {
+      const key = validateApiKey(body.apiKey);
+      if (!key.ok) throw new ApiError(400, 'invalid_api_key', key.message, { field: 'apiKey' });
+      ciphertext = encryptSecret(ctx.masterKey, key.key, orgId);
+      hint = keyHint(key.key);
+    }
+    await savePlatformConfig(ctx.db, orgId, { platform: body.platform, apiUrl: url.url, apiKeyCiphertext: ciphertext, apiKeyHint: hint });
+    return { platform: body.platform, apiUrl: url.url, apiKeyHint: hint };
+  });
+
+  app.post('/platform/test', { preHandler: requireAdmin, schema: platformSchemas.test }, async (req) => {
+    const orgId = req.auth!.organisationId;
+    const cfg = await getPlatformConfig(ctx.db, orgId);
+    if (!cfg) throw new ApiError(400, 'not_configured', 'Save a configuration (platform, API URL and API key) before testing the connection.');
+    const apiKey = decryptSecret(ctx.masterKey, cfg.apiKeyCiphertext, orgId);
+    const result: ConnectionTestResult = await testFreshserviceConnection({ apiUrl: cfg.apiUrl, apiKey }, { timeoutMs: ctx.config.platformTimeoutMs });
+    await recordPlatformTest(ctx.db, orgId, result, new Date());
+    req.log.info({ ok: result.ok, code: result.ok ? undefined : result.error.code }, 'platform connection tested');
+    return result;
+  });
+
+  app.get('/platforms', { schema: { tags: ['platform'], summary: 'Platforms the Settings dropdown offers', response: { 200: { type: 'object', properties: { platforms: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, available: { type: 'boolean' } } } } } }, 400: errorBodySchema } } }, async () => ({ platforms }));
+}

@@ -1,0 +1,68 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type AppConfig } from '../../src/config/env.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { loadMasterKey } from '../../src/security/secret-key.ts';
+import { buildApp } from '../../src/server/app.ts';
+
+export interface TestStack {
+  url: string;
+  app: FastifyInstance;
+  config: AppConfig;
+  database: DatabaseHandle;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The product as `npm start` runs it (embedded PGlite in a temp data directory, generated master key,
+ * built UI), on a random port, with private platform URLs allowed so it can reach the simulator.
+ * With `listen: false` the app is only built, for inject().
+ */
+export async function startStack(opts: { env?: Record<string, string>; listen?: boolean } = {}): Promise<TestStack> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'sf-stack-'));
+  const config = loadConfig({
+    SF_DATA_DIR: dataDir,
+    SF_PORT: '0',
+    SF_ALLOW_PRIVATE_PLATFORM_URLS: '1',
+    SF_PLATFORM_TIMEOUT_MS: '1500',
+    SF_LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const app = await buildApp({ config, db: database.db, masterKey }, { logger: false });
+  let url = '';
+  if (opts.listen !== false) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const addr = app.server.address();
+    url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : '';
+  } else {
+    await app.ready();
+  }
+  return {
+    url,
+    app,
+    config,
+    database,
+    dataDir,
+    close: async () => {
+      await app.close();
+      await database.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs up a fresh organisation through the API and returns its bearer token. */
+export async function signUpAndLogIn(app: FastifyInstance, suffix = Math.random().toString(36).slice(2, 8)) {
+  const email = `admin-${suffix}@example.com`;
+  const password = 'correct horse battery';
+  const signup = await app.inject({ method: 'POST', url: '/api/v1/signup', payload: { organisation: `Org ${suffix}`, email, password } });
+  if (signup.statusCode !== 201) throw new Error(`signup failed: ${signup.statusCode} ${signup.body}`);
+  const login = await app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password } });
+  const token = (login.json() as { token: string }).token;
+  return { email, password, token, auth: { authorization: `Bearer ${token}` }, organisation: signup.json().organisation as { id: string; name: string } };
+}
