@@ -20,7 +20,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     const e: Partial<Record<Fields, string>> = {};
     if (!organisation.trim()) e.organisation = 'Enter the name of your organisation.';
     if (!email.trim()) e.email = 'Enter your e-mail address.';
-    else if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) e.email = 'Enter a valid e-mail address, like name@company.com.';
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) e.email = 'Enter a valid e-mail address, like name@company.com.';
     if (password.length < MIN_PASSWORD) e.password = `Use at least ${MIN_PASSWORD} characters.`;
     return e;
   }
