@@ -42,7 +42,7 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
   } else {
     await app.ready();
   }
-  return {
+  const stack: TestStack = {
     url,
     app,
     config,
@@ -50,10 +50,12 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
     dataDir,
     close: async () => {
       await app.close();
-      await database.close();
+      // A test may reopen the store (to check what is on disk); close whichever is current.
+      await stack.database.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 /** Signs up a fresh organisation through the API and returns its bearer token. */

@@ -22,7 +22,9 @@ const orgUser = {
 } as const;
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const throttle = new LoginThrottle();
+  // Per e-mail: slows guessing one account. Per address: slows spraying many accounts, looser for shared NATs.
+  const byEmail = new LoginThrottle(5);
+  const byAddress = new LoginThrottle(50);
 
   app.post('/signup', {
     schema: {
@@ -71,18 +73,20 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
   }, async (req, reply) => {
     const { email, password } = req.body as { email: string; password: string };
-    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${req.ip}`];
-    const wait = throttle.retryAfterSeconds(keys);
+    const emailKey = [email.trim().toLowerCase()];
+    const ipKey = [req.ip];
+    const wait = Math.max(byEmail.retryAfterSeconds(emailKey), byAddress.retryAfterSeconds(ipKey));
     if (wait > 0) {
       throw new ApiError(429, 'too_many_attempts', `Too many failed log-ins. Try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'retry-after': String(wait) } });
     }
     const user = await findUserForLogin(ctx.db, email.trim());
     const ok = await verifyPassword(password, user?.passwordHash ?? (await DUMMY_HASH));
     if (!user || !ok) {
-      throttle.fail(keys);
+      byEmail.fail(emailKey);
+      byAddress.fail(ipKey);
       throw new ApiError(401, 'invalid_credentials', 'E-mail or password is incorrect.');
     }
-    throttle.succeed([keys[0]!]);
+    byEmail.succeed(emailKey);
     const { token, hash } = newSessionToken();
     const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000);
     await createSession(ctx.db, user.userId, hash, expires);
