@@ -19,7 +19,12 @@ const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers[
 /** Builds the app without listening, so tests drive it with inject(). */
 export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ?? { level: ctx.config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    logger: opts.logger ?? {
+      level: ctx.config.logLevel,
+      redact: { paths: REDACT, censor: '[redacted]' },
+      // People at a terminal get readable lines; log collectors (no TTY) get JSON.
+      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+    },
     bodyLimit: 64 * 1024,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
