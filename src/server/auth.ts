@@ -27,7 +27,12 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req) => {
     const token = tokenFrom(req);
-    if (token && token.length <= 200) req.auth = (await findSession(ctx.db, hashToken(token))) ?? null;
+    if (!token || token.length > 200) return;
+    if (!req.headers.authorization && isCrossSiteWrite(req)) {
+      // SameSite=Lax already keeps the cookie off most cross-site writes; the Origin check closes the rest.
+      throw new ApiError(403, 'cross_site_request', 'This request came from another site; it was refused.');
+    }
+    req.auth = (await findSession(ctx.db, hashToken(token))) ?? null;
   });
 }
 
@@ -39,4 +44,15 @@ export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Pr
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   await requireUser(req, reply);
   if (req.auth!.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator of your organisation can change this.');
+}
+
+function isCrossSiteWrite(req: FastifyRequest): boolean {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return false;
+  const origin = req.headers.origin;
+  if (!origin) return false;
+  try {
+    return new URL(origin).host !== req.headers.host;
+  } catch {
+    return true;
+  }
 }

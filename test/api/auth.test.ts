@@ -99,6 +99,17 @@ describe('sessions', () => {
     expect(r.json().error.code).toBe('unauthenticated');
   });
 
+  it('refuses a cookie-authenticated write from another origin, but not from its own', async () => {
+    const s = await signUpAndLogIn(stack.app, 'csrf');
+    const payload = { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' };
+    const cross = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', payload, cookies: { sf_session: s.token }, headers: { origin: 'https://evil.example', host: 'localhost:3000' } });
+    expect(cross.statusCode).toBe(403);
+    expect(cross.json().error.code).toBe('cross_site_request');
+    expect((await stack.app.inject({ url: '/api/v1/platform', headers: s.auth })).json().platform).toBeNull();
+    const same = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', payload, cookies: { sf_session: s.token }, headers: { origin: 'http://localhost:3000', host: 'localhost:3000' } });
+    expect(same.statusCode).toBe(200);
+  });
+
   it('logs out: the token stops working', async () => {
     const s = await signUpAndLogIn(stack.app, 'logout');
     const out = await stack.app.inject({ method: 'DELETE', url: '/api/v1/session', headers: s.auth });
