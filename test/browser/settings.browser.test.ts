@@ -97,6 +97,7 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
     expect(await page.getByLabel('API URL', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     expect((await error.innerText()).length).toBeGreaterThan(10);
     expect(await button('Test Connection').isDisabled()).toBe(true);
+    await page.screenshot({ path: 'test-results/settings-field-error.png' });
   });
 
   it('wrong API key: Authentication Failed with the guide hints', async () => {
@@ -121,6 +122,8 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
     const text = await testConnection();
     expect(text).toContain('Test failed');
     expect(text).toContain('Invalid API URL');
+    expect(text).toContain('Verify the URL matches your actual Freshservice login page');
+    await page.screenshot({ path: 'test-results/settings-invalid-url.png', fullPage: true });
   });
 
   it('an instance that never answers: Connection Timeout', async () => {

@@ -9,8 +9,10 @@ export function AuthLayout({ title, subtitle, children }: { title: string; subti
         Support Fusion
       </div>
       <section className="card auth__card" aria-labelledby="auth-title">
-        <h1 id="auth-title">{title}</h1>
-        {subtitle ? <p className="muted">{subtitle}</p> : null}
+        <div className="card__header card__header--plain">
+          <h1 id="auth-title">{title}</h1>
+          {subtitle ? <p className="muted">{subtitle}</p> : null}
+        </div>
         {children}
       </section>
     </main>
