@@ -24,6 +24,8 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
   let page: Page;
 
   beforeAll(async () => {
+    // The stack serves the built UI; `npm test` builds it first.
+    if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
     await mkdir('test-results', { recursive: true });
     [stack, sim] = await Promise.all([startStack(), startFreshserviceSimulator({ port: 0, seed: 'demo' })]);
     browser = await chromium.launch({
@@ -55,10 +57,10 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
   }
 
   /** Clicks Test Connection and returns the visible text of the result panel. */
-  async function testConnection(): Promise<string> {
+  async function testConnection(whilePending?: () => Promise<void>): Promise<string> {
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/platform/test'), { timeout: 20_000 }),
-      button('Test Connection').click(),
+      button('Test Connection').click().then(() => whilePending?.()),
     ]);
     expect(res.status()).toBe(200);
     const panel = page.locator('section.result');
@@ -130,9 +132,15 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
     await save(sim.url, sim.keyFor('admin'));
     sim.faults.set({ hang: true });
     try {
-      const text = await testConnection();
+      const text = await testConnection(async () => {
+        // While the platform does not answer, the button says so and cannot be clicked again.
+        const pending = button('Testing…');
+        await pending.waitFor();
+        expect(await pending.isDisabled()).toBe(true);
+      });
       expect(text).toContain('Test failed');
       expect(text).toContain('Connection Timeout');
+      expect(text).toContain('Check that there are no IP restrictions or firewall rules blocking Support Fusion');
     } finally {
       sim.faults.clear();
     }
