@@ -49,9 +49,12 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Accepted date inputs per the docs: date, date-time with optional seconds and zone; no zone = UTC. */
+/**
+ * Accepted date inputs per the docs: date, date-time with optional seconds and zone; no zone = UTC.
+ * Fractional seconds are tolerated (not in the docs' list) because JS clients send toISOString().
+ */
 export function parseApiDate(input: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(input.trim());
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/.exec(input.trim());
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', s = '00', zone = 'Z'] = m;
   let z = zone;
