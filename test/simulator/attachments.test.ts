@@ -14,7 +14,7 @@ afterEach(async () => {
 function form(fields: Record<string, string | number>, files: Array<[string, Buffer, string]>): FormData {
   const f = new FormData();
   for (const [k, v] of Object.entries(fields)) f.set(k, String(v));
-  for (const [name, data, type] of files) f.append('attachments[]', new Blob([data], { type }), name);
+  for (const [name, data, type] of files) f.append('attachments[]', new Blob([new Uint8Array(data)], { type }), name);
   return f;
 }
 
