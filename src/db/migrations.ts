@@ -38,6 +38,123 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: '0002_connections_sync',
+    sql: `
+      CREATE TABLE connections (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        contract_name text NOT NULL,
+        creator_organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        source_organisation_id uuid REFERENCES organisations(id) ON DELETE CASCADE,
+        target_organisation_id uuid REFERENCES organisations(id) ON DELETE CASCADE,
+        status text NOT NULL DEFAULT 'pending',
+        sync_state text NOT NULL DEFAULT 'initial_sync_required',
+        automatic_sync boolean NOT NULL DEFAULT false,
+        verification_code_hash text UNIQUE,
+        code_expires_at timestamptz NOT NULL,
+        mappings jsonb NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        accepted_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE TABLE connection_sides (
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        side text NOT NULL,
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        configuration jsonb NOT NULL,
+        api_override_url text,
+        api_override_key_ciphertext text,
+        api_override_key_hint text,
+        cursor_at timestamptz,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (connection_id, side)
+      );
+      CREATE INDEX connection_sides_org ON connection_sides (organisation_id);
+      CREATE TABLE sync_runs (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        trigger text NOT NULL,
+        status text NOT NULL DEFAULT 'running',
+        since timestamptz,
+        requested_by uuid,
+        started_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz,
+        created_count integer NOT NULL DEFAULT 0,
+        updated_count integer NOT NULL DEFAULT 0,
+        closed_count integer NOT NULL DEFAULT 0,
+        failed_count integer NOT NULL DEFAULT 0,
+        error text
+      );
+      CREATE UNIQUE INDEX sync_runs_one_running ON sync_runs (connection_id) WHERE status = 'running';
+      CREATE INDEX sync_runs_started ON sync_runs (connection_id, started_at DESC);
+      CREATE TABLE sync_run_details (
+        id bigserial PRIMARY KEY,
+        run_id uuid NOT NULL REFERENCES sync_runs(id) ON DELETE CASCADE,
+        origin_side text NOT NULL,
+        source_ticket_id text,
+        target_ticket_id text,
+        outcome text NOT NULL,
+        error text,
+        failed_comments integer NOT NULL DEFAULT 0,
+        failed_attachments integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX sync_run_details_run ON sync_run_details (run_id, id);
+      CREATE TABLE ticket_links (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        origin_side text NOT NULL,
+        source_ticket_id text NOT NULL,
+        target_ticket_id text NOT NULL,
+        source_snapshot jsonb NOT NULL,
+        target_snapshot jsonb NOT NULL,
+        source_written_at text,
+        target_written_at text,
+        closure_blocked text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (connection_id, source_ticket_id),
+        UNIQUE (connection_id, target_ticket_id)
+      );
+      CREATE TABLE create_intents (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        origin_side text NOT NULL,
+        origin_ticket_id text NOT NULL,
+        marker text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (connection_id, origin_side, origin_ticket_id)
+      );
+      CREATE TABLE comment_ledger (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        link_id uuid NOT NULL REFERENCES ticket_links(id) ON DELETE CASCADE,
+        origin_side text NOT NULL,
+        origin_comment_id text NOT NULL,
+        copy_comment_id text,
+        marker text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        UNIQUE (link_id, origin_side, origin_comment_id)
+      );
+      CREATE INDEX comment_ledger_copy ON comment_ledger (link_id, copy_comment_id);
+      CREATE TABLE attachment_ledger (
+        link_id uuid NOT NULL REFERENCES ticket_links(id) ON DELETE CASCADE,
+        origin_side text NOT NULL,
+        origin_attachment_id text NOT NULL,
+        copy_attachment_id text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (link_id, origin_side, origin_attachment_id)
+      );
+      CREATE TABLE sync_retries (
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        side text NOT NULL,
+        ticket_id text NOT NULL,
+        attempts integer NOT NULL DEFAULT 1,
+        last_error text,
+        updated_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (connection_id, side, ticket_id)
+      );
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

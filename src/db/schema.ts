@@ -36,7 +36,128 @@ export interface PlatformConfigsTable {
   updated_at: Timestamp;
 }
 
+type Json = ColumnType<unknown, string, string>;
+type Count = ColumnType<number, number | undefined, number>;
+
+export interface ConnectionsTable {
+  id: Generated<string>;
+  contract_name: string;
+  creator_organisation_id: string;
+  source_organisation_id: string | null;
+  target_organisation_id: string | null;
+  status: Generated<string>;
+  sync_state: Generated<string>;
+  automatic_sync: Generated<boolean>;
+  verification_code_hash: string | null;
+  code_expires_at: Timestamp;
+  mappings: Json;
+  created_at: Timestamp;
+  accepted_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface ConnectionSidesTable {
+  connection_id: string;
+  side: string;
+  organisation_id: string;
+  configuration: Json;
+  api_override_url: string | null;
+  api_override_key_ciphertext: string | null;
+  api_override_key_hint: string | null;
+  cursor_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface SyncRunsTable {
+  id: Generated<string>;
+  connection_id: string;
+  trigger: string;
+  status: Generated<string>;
+  since: Timestamp | null;
+  requested_by: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  created_count: Count;
+  updated_count: Count;
+  closed_count: Count;
+  failed_count: Count;
+  error: string | null;
+}
+
+export interface SyncRunDetailsTable {
+  id: Generated<string>;
+  run_id: string;
+  origin_side: string;
+  source_ticket_id: string | null;
+  target_ticket_id: string | null;
+  outcome: string;
+  error: string | null;
+  failed_comments: Count;
+  failed_attachments: Count;
+  created_at: Timestamp;
+}
+
+export interface TicketLinksTable {
+  id: Generated<string>;
+  connection_id: string;
+  origin_side: string;
+  source_ticket_id: string;
+  target_ticket_id: string;
+  source_snapshot: Json;
+  target_snapshot: Json;
+  source_written_at: string | null;
+  target_written_at: string | null;
+  closure_blocked: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CreateIntentsTable {
+  id: Generated<string>;
+  connection_id: string;
+  origin_side: string;
+  origin_ticket_id: string;
+  marker: string;
+  created_at: Timestamp;
+}
+
+export interface CommentLedgerTable {
+  id: Generated<string>;
+  link_id: string;
+  origin_side: string;
+  origin_comment_id: string;
+  copy_comment_id: string | null;
+  marker: string;
+  created_at: Timestamp;
+}
+
+export interface AttachmentLedgerTable {
+  link_id: string;
+  origin_side: string;
+  origin_attachment_id: string;
+  copy_attachment_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface SyncRetriesTable {
+  connection_id: string;
+  side: string;
+  ticket_id: string;
+  attempts: Count;
+  last_error: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Database {
+  connections: ConnectionsTable;
+  connection_sides: ConnectionSidesTable;
+  sync_runs: SyncRunsTable;
+  sync_run_details: SyncRunDetailsTable;
+  ticket_links: TicketLinksTable;
+  create_intents: CreateIntentsTable;
+  comment_ledger: CommentLedgerTable;
+  attachment_ledger: AttachmentLedgerTable;
+  sync_retries: SyncRetriesTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   sessions: SessionsTable;

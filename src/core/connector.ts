@@ -1,0 +1,172 @@
+/**
+ * What the sync engine needs from a helpdesk platform. The engine knows platforms only through this
+ * interface; a connector knows nothing of the database or the queue.
+ *
+ * Ids are strings so that platforms with non-numeric ids (ServiceNow sys_id, ...) fit the same shape.
+ * Field names are the platform's own form-field names (Freshservice `ticket_form_fields[].name`:
+ * `status`, `priority`, `urgency`, `impact`, `group`, `ticket_type`, `category`, custom names ...).
+ */
+export type FieldValue = string | number | boolean | null;
+
+export interface RemoteRequester {
+  id: string;
+  email: string | null;
+  name: string | null;
+}
+
+export interface RemoteAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+}
+
+/** One entry of an incremental change list: enough to decide whether to fetch the ticket. */
+export interface TicketChange {
+  id: string;
+  updatedAt: string; // ISO 8601
+}
+
+export interface RemoteTicket {
+  id: string;
+  /** Human-readable reference, e.g. "INC-34". */
+  displayId: string;
+  /** Ticket type, e.g. "Incident" or "Service Request". */
+  type: string;
+  subject: string;
+  /** HTML. */
+  description: string;
+  /** Form-field values by field name, including status, priority, urgency, impact, group and custom fields. */
+  fields: Record<string, FieldValue>;
+  tags: string[];
+  requester: RemoteRequester | null;
+  createdAt: string;
+  updatedAt: string;
+  attachments: RemoteAttachment[];
+}
+
+export interface RemoteComment {
+  id: string;
+  /** HTML. */
+  body: string;
+  bodyText: string;
+  /** Private (internal) note: never leaves its organisation unless that side allows it. */
+  private: boolean;
+  /** Replies and notes are conversation; status/meta/feedback entries are not carried. */
+  kind: 'reply' | 'note' | 'other';
+  authorId: string | null;
+  createdAt: string;
+  attachments: RemoteAttachment[];
+}
+
+export interface FileContent {
+  name: string;
+  contentType: string;
+  data: Uint8Array;
+}
+
+export interface TicketWrite {
+  subject?: string;
+  description?: string;
+  /** Form-field values by field name; the connector turns them into the platform's attributes. */
+  fields?: Record<string, FieldValue>;
+  tags?: string[];
+}
+
+export interface TicketCreate extends TicketWrite {
+  type: string;
+  subject: string;
+  description: string;
+  requesterId: string;
+  /** A findable reference, so a create interrupted before its link was stored can be found again. */
+  marker: string;
+}
+
+export interface CommentCreate {
+  body: string;
+  private: boolean;
+  /** Included in the body so an interrupted copy can be found again; see findCommentByMarker. */
+  marker: string;
+  attachments?: FileContent[];
+}
+
+export interface FieldChoice {
+  value: string | number;
+  label: string;
+}
+
+export interface FieldDefinition {
+  name: string;
+  label: string;
+  kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
+  choices: FieldChoice[];
+  requiredForClosure: boolean;
+}
+
+export interface TicketConnector {
+  readonly platform: string;
+
+  whoAmI(): Promise<{ id: string; name: string; email: string }>;
+
+  /**
+   * Tickets changed at or after `since` (inclusive), every page, oldest change first. Never relies on a
+   * platform's default time window.
+   */
+  listChangedTickets(since: Date): Promise<TicketChange[]>;
+
+  /** The full ticket, or null when it does not exist (deleted) for this agent. */
+  getTicket(id: string): Promise<RemoteTicket | null>;
+
+  /** Every comment (all pages), oldest first. */
+  listComments(ticketId: string): Promise<RemoteComment[]>;
+
+  createTicket(input: TicketCreate): Promise<RemoteTicket>;
+  updateTicket(id: string, patch: TicketWrite): Promise<RemoteTicket>;
+
+  /** The ticket created with `marker`, if any; `hint` narrows the search where the platform's index lags. */
+  findTicketByMarker(marker: string, hint: { subject: string; createdAfter: Date }): Promise<RemoteTicket | null>;
+
+  addComment(ticketId: string, input: CommentCreate): Promise<RemoteComment>;
+  findCommentByMarker(ticketId: string, marker: string): Promise<RemoteComment | null>;
+
+  downloadAttachment(attachment: RemoteAttachment): Promise<FileContent>;
+  /** Adds files to the ticket (keeps existing ones) and returns the new attachments in order. */
+  addAttachments(ticketId: string, files: FileContent[]): Promise<RemoteAttachment[]>;
+
+  findRequesterByEmail(email: string): Promise<RemoteRequester | null>;
+  createRequester(input: { email: string; name: string | null }): Promise<RemoteRequester>;
+
+  /** Form fields with their picklist choices, loaded live (never typed by hand). */
+  fieldDefinitions(ticketType?: string): Promise<FieldDefinition[]>;
+}
+
+export type PlatformErrorKind =
+  | 'authentication'
+  | 'permission'
+  | 'not_found'
+  | 'validation'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'unexpected_response';
+
+/**
+ * A platform call that failed after the connector's own bounded retries. `status` is the HTTP status
+ * when there was one; `fieldErrors` carries the platform's per-field validation errors.
+ */
+export class PlatformError extends Error {
+  constructor(
+    readonly kind: PlatformErrorKind,
+    message: string,
+    readonly details: { status?: number; fieldErrors?: Array<{ field: string; message: string; code?: string }>; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'PlatformError';
+  }
+
+  /** Errors about the whole account (not one record): the run cannot go on. */
+  get isAccountWide(): boolean {
+    return this.kind === 'authentication' || this.kind === 'network' || this.kind === 'timeout';
+  }
+}
