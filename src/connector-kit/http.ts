@@ -27,12 +27,21 @@ export interface HttpResponse {
   rateLimit: RateLimitInfo;
   /** Parsed JSON, or undefined when the body is not JSON. */
   json: unknown;
+  /** The raw body, only when the request asked for `responseType: 'bytes'`. */
+  bytes?: Uint8Array;
 }
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
+  /** JSON body. */
   body?: unknown;
+  /** multipart/form-data body (file uploads); fetch sets the boundary. Takes precedence over `body`. */
+  form?: FormData;
   signal?: AbortSignal;
+  /** 'bytes' keeps the raw body in `bytes` (attachment downloads); `text`/`json` are then filled only for textual answers. */
+  responseType?: 'text' | 'bytes';
+  /** Per-request override of the client's body size bound. */
+  maxBodyBytes?: number;
 }
 
 export type NetworkErrorKind = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'dns' | 'tls' | 'too_large' | 'other';
@@ -49,6 +58,10 @@ export class NetworkError extends Error {
 }
 
 export interface HttpClient {
+  /**
+   * `path` is relative to the base URL, or an absolute http(s) URL (e.g. a redirect target the caller
+   * has vetted). Credentials are sent only to the base URL's origin, never to another host.
+   */
   request(method: string, path: string, opts?: RequestOptions): Promise<HttpResponse>;
 }
 
@@ -61,34 +74,48 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   if (options.auth.kind === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
   }
+  const baseOrigin = new URL(options.baseUrl).origin;
   return {
     async request(method, path, opts = {}) {
-      const url = new URL(options.baseUrl.replace(/\/$/, '') + path);
+      const absolute = /^https?:\/\//i.test(path);
+      const url = new URL(absolute ? path : options.baseUrl.replace(/\/$/, '') + path);
       for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
       const timeout = AbortSignal.timeout(options.timeoutMs);
       const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-      const init: RequestInit = { method, headers: { ...headers }, redirect: 'manual', signal };
-      if (opts.body !== undefined) {
+      const reqHeaders: Record<string, string> = { ...headers };
+      if (url.origin !== baseOrigin) delete reqHeaders.authorization;
+      if (opts.responseType === 'bytes') reqHeaders.accept = '*/*';
+      const init: RequestInit = { method, headers: reqHeaders, redirect: 'manual', signal };
+      if (opts.form !== undefined) {
+        init.body = opts.form;
+      } else if (opts.body !== undefined) {
         init.body = JSON.stringify(opts.body);
-        (init.headers as Record<string, string>)['content-type'] = 'application/json';
+        reqHeaders['content-type'] = 'application/json';
       }
       let res: Response;
-      let text: string;
+      let raw: Buffer;
       try {
         res = await fetch(url, init);
-        text = await readBounded(res, maxBody);
+        raw = await readBounded(res, opts.maxBodyBytes ?? maxBody);
       } catch (err) {
         throw toNetworkError(err, timeout.aborted, options.timeoutMs);
       }
-      return { status: res.status, headers: res.headers, text, rateLimit: readRateLimit(res.headers), json: parseJson(text, res.headers) };
+      const rateLimit = readRateLimit(res.headers);
+      if (opts.responseType === 'bytes') {
+        const textual = /json|^text\//i.test(res.headers.get('content-type') ?? '');
+        const text = textual ? raw.toString('utf8') : '';
+        return { status: res.status, headers: res.headers, text, rateLimit, json: textual ? parseJson(text, res.headers) : undefined, bytes: new Uint8Array(raw) };
+      }
+      const text = raw.toString('utf8');
+      return { status: res.status, headers: res.headers, text, rateLimit, json: parseJson(text, res.headers) };
     },
   };
 }
 
-async function readBounded(res: Response, max: number): Promise<string> {
+async function readBounded(res: Response, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
   if (declared > max) throw new NetworkError('too_large', `Response of ${declared} bytes is larger than the ${max}-byte limit`);
-  if (!res.body) return '';
+  if (!res.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
@@ -96,7 +123,7 @@ async function readBounded(res: Response, max: number): Promise<string> {
     if (size > max) throw new NetworkError('too_large', `Response is larger than the ${max}-byte limit`);
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function parseJson(text: string, headers: Headers): unknown {
