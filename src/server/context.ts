@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { AppConfig } from '../config/env.ts';
 import type { Db } from '../db/database.ts';
 import type { UserWithOrganisation } from '../db/repositories/accounts.ts';
+import type { SyncJobs } from '../sync/jobs.ts';
 
 /** What routes need from the process: built once by server.ts (or a test) and passed to buildApp. */
 export interface AppContext {
@@ -9,6 +10,8 @@ export interface AppContext {
   db: Db;
   masterKey: Buffer;
   boss?: PgBoss;
+  /** Where manual sync runs are handed over (pg-boss in production). */
+  jobs?: SyncJobs;
 }
 
 declare module 'fastify' {

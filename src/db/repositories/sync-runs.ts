@@ -1,0 +1,130 @@
+import type { Db } from '../database.ts';
+import type { RunStatus } from './sync-store.ts';
+
+export interface SyncRunView {
+  id: string;
+  connectionId: string;
+  trigger: string;
+  status: RunStatus;
+  since: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  counts: { created: number; updated: number; closed: number; failed: number };
+  error: string | null;
+}
+
+export interface SyncRunDetailView {
+  sourceTicketId: string | null;
+  targetTicketId: string | null;
+  outcome: 'created' | 'updated' | 'closed' | 'failed';
+  error: string | null;
+  failedComments: number;
+  failedAttachments: number;
+}
+
+export class RunInProgressError extends Error {}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toView(r: {
+  id: string;
+  connection_id: string;
+  trigger: string;
+  status: string;
+  since: Date | null;
+  started_at: Date;
+  finished_at: Date | null;
+  created_count: number;
+  updated_count: number;
+  closed_count: number;
+  failed_count: number;
+  error: string | null;
+}): SyncRunView {
+  return {
+    id: r.id,
+    connectionId: r.connection_id,
+    trigger: r.trigger,
+    status: r.status as RunStatus,
+    since: iso(r.since),
+    startedAt: r.started_at.toISOString(),
+    finishedAt: iso(r.finished_at),
+    counts: { created: r.created_count, updated: r.updated_count, closed: r.closed_count, failed: r.failed_count },
+    error: r.error,
+  };
+}
+
+/** The partial unique index on running runs makes "one run per connection" hold across processes. */
+export async function startRun(db: Db, input: { connectionId: string; trigger: string; since: Date | null; requestedBy: string | null }): Promise<SyncRunView> {
+  try {
+    const r = await db
+      .insertInto('sync_runs')
+      .values({ connection_id: input.connectionId, trigger: input.trigger, since: input.since, requested_by: input.requestedBy, started_at: new Date() })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toView(r);
+  } catch (err) {
+    if ((err as { code?: string }).code === '23505') throw new RunInProgressError('A sync of this connection is already running');
+    throw err;
+  }
+}
+
+export async function getRun(db: Db, runId: string): Promise<SyncRunView | null> {
+  const r = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  return r ? toView(r) : null;
+}
+
+export async function listRuns(
+  db: Db,
+  filter: { connectionIds: string[]; status?: string; from: Date; to: Date; limit: number },
+): Promise<SyncRunView[]> {
+  if (filter.connectionIds.length === 0) return [];
+  let q = db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .where('connection_id', 'in', filter.connectionIds)
+    .where('started_at', '>=', filter.from)
+    .where('started_at', '<=', filter.to);
+  if (filter.status) q = q.where('status', '=', filter.status);
+  const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
+  return rows.map(toView);
+}
+
+export async function runDetails(db: Db, runId: string): Promise<SyncRunDetailView[]> {
+  const rows = await db.selectFrom('sync_run_details').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+  return rows.map((r) => ({
+    sourceTicketId: r.source_ticket_id,
+    targetTicketId: r.target_ticket_id,
+    outcome: r.outcome as SyncRunDetailView['outcome'],
+    error: r.error,
+    failedComments: r.failed_comments,
+    failedAttachments: r.failed_attachments,
+  }));
+}
+
+/** Connections an organisation takes part in (either side), active or not. */
+export async function connectionIdsOf(db: Db, organisationId: string): Promise<string[]> {
+  const rows = await db.selectFrom('connection_sides').select('connection_id').where('organisation_id', '=', organisationId).execute();
+  return rows.map((r) => r.connection_id);
+}
+
+/** The caller's side of a connection and its status, or null when the organisation is not part of it. */
+export async function membership(db: Db, connectionId: string, organisationId: string): Promise<{ side: string; status: string } | null> {
+  const r = await db
+    .selectFrom('connection_sides')
+    .innerJoin('connections', 'connections.id', 'connection_sides.connection_id')
+    .select(['connection_sides.side', 'connections.status'])
+    .where('connection_sides.connection_id', '=', connectionId)
+    .where('connection_sides.organisation_id', '=', organisationId)
+    .executeTakeFirst();
+  return r ?? null;
+}
+
+/** Marks runs left running by a stopped process as Failed; the next run picks up where they stopped. */
+export async function failInterruptedRuns(db: Db): Promise<number> {
+  const r = await db
+    .updateTable('sync_runs')
+    .set({ status: 'failed', finished_at: new Date(), error: 'Interrupted: Support Fusion stopped during this run. Nothing is lost; the next run picks up where it stopped.' })
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

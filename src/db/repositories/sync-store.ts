@@ -1,0 +1,286 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from '../database.ts';
+import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
+import type { FieldValue } from '../../core/connector.ts';
+
+/**
+ * Everything the sync engine stores: links between tickets, create intents, comment and attachment
+ * ledgers, retry set, cursors, runs and their details. The engine never writes SQL; it goes through
+ * this store.
+ */
+export type Side = 'source' | 'target';
+export type Snapshot = Record<string, FieldValue>;
+
+export interface SideState {
+  organisationId: string;
+  organisationName: string;
+  configuration: SideConfiguration;
+  cursorAt: Date | null;
+}
+
+export interface ConnectionForSync {
+  id: string;
+  contractName: string;
+  status: string;
+  syncState: string;
+  mappings: Mappings;
+  sides: Record<Side, SideState>;
+}
+
+export interface TicketLink {
+  id: string;
+  originSide: Side;
+  ticketIds: Record<Side, string>;
+  snapshots: Record<Side, Snapshot>;
+  writtenAt: Record<Side, string | null>;
+  closureBlocked: string | null;
+}
+
+export interface CreateIntent {
+  id: string;
+  originSide: Side;
+  originTicketId: string;
+  marker: string;
+  createdAt: Date;
+  /** True when the intent was already there: a previous attempt may have created the ticket. */
+  resumed: boolean;
+}
+
+export interface CommentLedgerEntry {
+  id: string;
+  originSide: Side;
+  originCommentId: string;
+  copyCommentId: string | null;
+  marker: string;
+}
+
+export interface RunDetail {
+  originSide: Side;
+  sourceTicketId: string | null;
+  targetTicketId: string | null;
+  outcome: 'created' | 'updated' | 'closed' | 'failed';
+  error: string | null;
+  failedComments: number;
+  failedAttachments: number;
+}
+
+export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
+
+const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
+
+/** Markers are tags on created tickets and text in copied comments: short, unguessable, tag-safe. */
+export function newMarker(prefix: 'sf' | 'sfc'): string {
+  return `${prefix}-${randomBytes(8).toString('hex')}`;
+}
+
+function toLink(r: {
+  id: string;
+  origin_side: string;
+  source_ticket_id: string;
+  target_ticket_id: string;
+  source_snapshot: unknown;
+  target_snapshot: unknown;
+  source_written_at: string | null;
+  target_written_at: string | null;
+  closure_blocked: string | null;
+}): TicketLink {
+  return {
+    id: r.id,
+    originSide: r.origin_side as Side,
+    ticketIds: { source: r.source_ticket_id, target: r.target_ticket_id },
+    snapshots: { source: (r.source_snapshot ?? {}) as Snapshot, target: (r.target_snapshot ?? {}) as Snapshot },
+    writtenAt: { source: r.source_written_at, target: r.target_written_at },
+    closureBlocked: r.closure_blocked,
+  };
+}
+
+export function createSyncStore(db: Db) {
+  return {
+    async loadConnection(connectionId: string): Promise<ConnectionForSync | null> {
+      const c = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+      if (!c) return null;
+      const sides = await db
+        .selectFrom('connection_sides')
+        .innerJoin('organisations', 'organisations.id', 'connection_sides.organisation_id')
+        .select(['connection_sides.side', 'connection_sides.organisation_id', 'connection_sides.configuration', 'connection_sides.cursor_at', 'organisations.name'])
+        .where('connection_sides.connection_id', '=', connectionId)
+        .execute();
+      const bySide = (side: Side): SideState | null => {
+        const s = sides.find((x) => x.side === side);
+        if (!s) return null;
+        return { organisationId: s.organisation_id, organisationName: s.name, configuration: SideConfiguration.parse(s.configuration ?? {}), cursorAt: s.cursor_at };
+      };
+      const source = bySide('source');
+      const target = bySide('target');
+      if (!source || !target) return null;
+      return { id: c.id, contractName: c.contract_name, status: c.status, syncState: c.sync_state, mappings: Mappings.parse(c.mappings), sides: { source, target } };
+    },
+
+    async findLink(connectionId: string, side: Side, ticketId: string): Promise<TicketLink | null> {
+      const r = await db.selectFrom('ticket_links').selectAll().where('connection_id', '=', connectionId).where(col(side), '=', ticketId).executeTakeFirst();
+      return r ? toLink(r) : null;
+    },
+
+    async saveLinkState(linkId: string, patch: { snapshots?: Partial<Record<Side, Snapshot>>; writtenAt?: Partial<Record<Side, string>>; closureBlocked?: string | null }): Promise<void> {
+      const set: Record<string, unknown> = { updated_at: new Date() };
+      if (patch.snapshots?.source) set.source_snapshot = JSON.stringify(patch.snapshots.source);
+      if (patch.snapshots?.target) set.target_snapshot = JSON.stringify(patch.snapshots.target);
+      if (patch.writtenAt?.source) set.source_written_at = patch.writtenAt.source;
+      if (patch.writtenAt?.target) set.target_written_at = patch.writtenAt.target;
+      if (patch.closureBlocked !== undefined) set.closure_blocked = patch.closureBlocked;
+      await db.updateTable('ticket_links').set(set).where('id', '=', linkId).execute();
+    },
+
+    /** Records the intent to create before the remote create, so a retry can find what was created. */
+    async openCreateIntent(connectionId: string, originSide: Side, originTicketId: string): Promise<CreateIntent> {
+      const marker = newMarker('sf');
+      const inserted = await db
+        .insertInto('create_intents')
+        .values({ connection_id: connectionId, origin_side: originSide, origin_ticket_id: originTicketId, marker })
+        .onConflict((oc) => oc.columns(['connection_id', 'origin_side', 'origin_ticket_id']).doNothing())
+        .returning(['id', 'marker', 'created_at'])
+        .executeTakeFirst();
+      if (inserted) return { id: inserted.id, originSide, originTicketId, marker: inserted.marker, createdAt: inserted.created_at, resumed: false };
+      const r = await db
+        .selectFrom('create_intents')
+        .select(['id', 'marker', 'created_at'])
+        .where('connection_id', '=', connectionId)
+        .where('origin_side', '=', originSide)
+        .where('origin_ticket_id', '=', originTicketId)
+        .executeTakeFirstOrThrow();
+      return { id: r.id, originSide, originTicketId, marker: r.marker, createdAt: r.created_at, resumed: true };
+    },
+
+    async pendingIntents(connectionId: string): Promise<CreateIntent[]> {
+      const rows = await db.selectFrom('create_intents').selectAll().where('connection_id', '=', connectionId).execute();
+      return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originTicketId: r.origin_ticket_id, marker: r.marker, createdAt: r.created_at, resumed: true }));
+    },
+
+    /** Link and intent settle in one transaction: either the link exists or the intent is still open. */
+    async completeCreate(
+      connectionId: string,
+      intent: CreateIntent,
+      copyTicketId: string,
+      snapshots: Record<Side, Snapshot>,
+      writtenAt: Record<Side, string | null>,
+    ): Promise<TicketLink> {
+      const ids: Record<Side, string> =
+        intent.originSide === 'source' ? { source: intent.originTicketId, target: copyTicketId } : { source: copyTicketId, target: intent.originTicketId };
+      return db.transaction().execute(async (trx) => {
+        const r = await trx
+          .insertInto('ticket_links')
+          .values({
+            connection_id: connectionId,
+            origin_side: intent.originSide,
+            source_ticket_id: ids.source,
+            target_ticket_id: ids.target,
+            source_snapshot: JSON.stringify(snapshots.source),
+            target_snapshot: JSON.stringify(snapshots.target),
+            source_written_at: writtenAt.source,
+            target_written_at: writtenAt.target,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await trx.deleteFrom('create_intents').where('id', '=', intent.id).execute();
+        return toLink(r);
+      });
+    },
+
+    async commentLedger(linkId: string): Promise<CommentLedgerEntry[]> {
+      const rows = await db.selectFrom('comment_ledger').selectAll().where('link_id', '=', linkId).execute();
+      return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originCommentId: r.origin_comment_id, copyCommentId: r.copy_comment_id, marker: r.marker }));
+    },
+
+    async openCommentCopy(linkId: string, originSide: Side, originCommentId: string): Promise<CommentLedgerEntry> {
+      const marker = newMarker('sfc');
+      const r = await db
+        .insertInto('comment_ledger')
+        .values({ link_id: linkId, origin_side: originSide, origin_comment_id: originCommentId, marker })
+        .onConflict((oc) => oc.columns(['link_id', 'origin_side', 'origin_comment_id']).doNothing())
+        .returning(['id'])
+        .executeTakeFirst();
+      if (r) return { id: r.id, originSide, originCommentId, copyCommentId: null, marker };
+      const e = await db.selectFrom('comment_ledger').selectAll().where('link_id', '=', linkId).where('origin_side', '=', originSide).where('origin_comment_id', '=', originCommentId).executeTakeFirstOrThrow();
+      return { id: e.id, originSide, originCommentId, copyCommentId: e.copy_comment_id, marker: e.marker };
+    },
+
+    async completeCommentCopy(entryId: string, copyCommentId: string): Promise<void> {
+      await db.updateTable('comment_ledger').set({ copy_comment_id: copyCommentId }).where('id', '=', entryId).execute();
+    },
+
+    async attachmentLedger(linkId: string): Promise<Array<{ originSide: Side; originAttachmentId: string; copyAttachmentId: string | null }>> {
+      const rows = await db.selectFrom('attachment_ledger').selectAll().where('link_id', '=', linkId).execute();
+      return rows.map((r) => ({ originSide: r.origin_side as Side, originAttachmentId: r.origin_attachment_id, copyAttachmentId: r.copy_attachment_id }));
+    },
+
+    async recordAttachmentCopies(linkId: string, originSide: Side, pairs: Array<{ originId: string; copyId: string | null }>): Promise<void> {
+      if (pairs.length === 0) return;
+      await db
+        .insertInto('attachment_ledger')
+        .values(pairs.map((p) => ({ link_id: linkId, origin_side: originSide, origin_attachment_id: p.originId, copy_attachment_id: p.copyId })))
+        .onConflict((oc) => oc.columns(['link_id', 'origin_side', 'origin_attachment_id']).doUpdateSet({ copy_attachment_id: sql`excluded.copy_attachment_id` }))
+        .execute();
+    },
+
+    async retries(connectionId: string, side: Side): Promise<string[]> {
+      const rows = await db.selectFrom('sync_retries').select('ticket_id').where('connection_id', '=', connectionId).where('side', '=', side).execute();
+      return rows.map((r) => r.ticket_id);
+    },
+
+    async markRetry(connectionId: string, side: Side, ticketId: string, error: string): Promise<void> {
+      await db
+        .insertInto('sync_retries')
+        .values({ connection_id: connectionId, side, ticket_id: ticketId, last_error: error })
+        .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ attempts: sql`sync_retries.attempts + 1`, last_error: error, updated_at: new Date() }))
+        .execute();
+    },
+
+    async clearRetry(connectionId: string, side: Side, ticketId: string): Promise<void> {
+      await db.deleteFrom('sync_retries').where('connection_id', '=', connectionId).where('side', '=', side).where('ticket_id', '=', ticketId).execute();
+    },
+
+    /** Cursors only move forward. */
+    async advanceCursor(connectionId: string, side: Side, at: Date): Promise<void> {
+      await db
+        .updateTable('connection_sides')
+        .set({ cursor_at: at })
+        .where('connection_id', '=', connectionId)
+        .where('side', '=', side)
+        .where((eb) => eb.or([eb('cursor_at', 'is', null), eb('cursor_at', '<', at)]))
+        .execute();
+    },
+
+    async markReadyForAutomaticSync(connectionId: string): Promise<void> {
+      await db.updateTable('connections').set({ sync_state: 'ready_for_automatic_sync' }).where('id', '=', connectionId).execute();
+    },
+
+    async addDetail(runId: string, d: RunDetail): Promise<void> {
+      await db
+        .insertInto('sync_run_details')
+        .values({
+          run_id: runId,
+          origin_side: d.originSide,
+          source_ticket_id: d.sourceTicketId,
+          target_ticket_id: d.targetTicketId,
+          outcome: d.outcome,
+          error: d.error,
+          failed_comments: d.failedComments,
+          failed_attachments: d.failedAttachments,
+        })
+        .execute();
+      const counter = `${d.outcome}_count` as 'created_count' | 'updated_count' | 'closed_count' | 'failed_count';
+      await db
+        .updateTable('sync_runs')
+        .set({ [counter]: sql`${sql.ref(counter)} + 1` } as never)
+        .where('id', '=', runId)
+        .execute();
+    },
+
+    async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null): Promise<void> {
+      await db.updateTable('sync_runs').set({ status, error, finished_at: new Date() }).where('id', '=', runId).execute();
+    },
+  };
+}
+
+export type SyncStore = ReturnType<typeof createSyncStore>;

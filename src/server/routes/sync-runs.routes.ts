@@ -1,0 +1,64 @@
+import type { FastifyInstance } from 'fastify';
+import { connectionIdsOf, getRun, listRuns, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
+import { requireAdmin, requireUser } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { syncRunSchemas } from './sync-runs.schemas.ts';
+
+const RUN_STATUSES = ['running', 'success', 'partial', 'failed', 'no_tickets'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** ISO 8601 date (midnight UTC) or date-time with a zone; anything else is refused with what to send. */
+export function parseIsoInstant(value: string, field: string): Date {
+  const v = value.trim();
+  const d = DATE_ONLY.test(v) ? new Date(`${v}T00:00:00Z`) : DATE_TIME.test(v) ? new Date(v) : null;
+  if (!d || Number.isNaN(d.getTime())) {
+    throw new ApiError(400, 'validation_failed', `${field} must be an ISO 8601 date (2026-11-01) or date-time with a time zone (2026-11-01T09:00:00Z); got "${value}"`, { field });
+  }
+  return d;
+}
+
+export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/connections/:id/sync-runs', { preHandler: requireAdmin, schema: syncRunSchemas.start }, async (req, reply) => {
+    const { id } = req.params as { id: string };
+    const { since } = req.body as { since: string };
+    const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;
+    if (!member) throw new ApiError(404, 'not_found', 'No such connection for your organisation');
+    if (member.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first');
+    const sinceAt = parseIsoInstant(since, 'since');
+    if (sinceAt.getTime() > Date.now()) throw new ApiError(400, 'validation_failed', 'since is in the future; choose a start date today or earlier', { field: 'since' });
+    if (!ctx.jobs) throw new ApiError(503, 'jobs_unavailable', 'The job engine is not running; restart Support Fusion');
+    let run;
+    try {
+      run = await startRun(ctx.db, { connectionId: id, trigger: 'manual', since: sinceAt, requestedBy: req.auth!.userId });
+    } catch (err) {
+      if (err instanceof RunInProgressError) throw new ApiError(409, 'sync_in_progress', 'A sync of this connection is already running; wait for it to finish, then start another');
+      throw err;
+    }
+    await ctx.jobs.enqueue({ runId: run.id, connectionId: id, trigger: 'manual', since: sinceAt });
+    return reply.code(202).send({ id: run.id, status: run.status });
+  });
+
+  app.get('/sync-runs', { preHandler: requireUser, schema: syncRunSchemas.list }, async (req) => {
+    const q = req.query as { connection?: string; status?: string; from?: string; to?: string };
+    if (q.status && !RUN_STATUSES.includes(q.status)) {
+      throw new ApiError(400, 'validation_failed', `status must be one of ${RUN_STATUSES.join(', ')}`, { field: 'status' });
+    }
+    const to = q.to ? parseIsoInstant(q.to, 'to') : new Date();
+    const from = q.from ? parseIsoInstant(q.from, 'from') : new Date(to.getTime() - 7 * 86_400_000);
+    if (from > to) throw new ApiError(400, 'validation_failed', 'from is after to', { field: 'from' });
+    let ids = await connectionIdsOf(ctx.db, req.auth!.organisationId);
+    if (q.connection) ids = ids.filter((i) => i === q.connection);
+    const runs = await listRuns(ctx.db, { connectionIds: ids, status: q.status, from, to, limit: 500 });
+    return { runs };
+  });
+
+  app.get('/sync-runs/:id', { preHandler: requireUser, schema: syncRunSchemas.get }, async (req) => {
+    const { id } = req.params as { id: string };
+    const run = UUID.test(id) ? await getRun(ctx.db, id) : null;
+    if (!run || !(await membership(ctx.db, run.connectionId, req.auth!.organisationId))) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
+    return { ...run, details: await runDetails(ctx.db, id) };
+  });
+}

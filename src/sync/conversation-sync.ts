@@ -1,0 +1,134 @@
+import type { FileContent, RemoteAttachment, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import type { SideConfiguration } from '../core/sync-config.ts';
+import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
+import type { Side } from './field-mapping.ts';
+
+/** Attachments above this are reported as failed rather than copied (Freshservice: 40 MB per ticket). */
+export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+
+export interface CarryResult {
+  written: number;
+  failedComments: number;
+  failedAttachments: number;
+  errors: string[];
+}
+
+export interface CarryContext {
+  store: SyncStore;
+  link: TicketLink;
+  from: { side: Side; connector: TicketConnector; config: SideConfiguration; organisationName: string };
+  to: { side: Side; connector: TicketConnector; config: SideConfiguration };
+}
+
+const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Ours: a copy this engine wrote (its marker is in the body), even if the ledger write was lost. */
+const MARKER_RE = /\bsfc-[0-9a-f]{16}\b/;
+
+function shouldSend(c: RemoteComment, cfg: SideConfiguration): boolean {
+  if (c.kind === 'other') return false;
+  return c.private ? cfg.comments.sendPrivate : cfg.comments.sendPublic;
+}
+
+async function fetchFiles(connector: TicketConnector, atts: RemoteAttachment[]): Promise<{ files: FileContent[]; sent: RemoteAttachment[]; failed: number; errors: string[] }> {
+  const files: FileContent[] = [];
+  const sent: RemoteAttachment[] = [];
+  const errors: string[] = [];
+  for (const a of atts) {
+    if (a.size > MAX_ATTACHMENT_BYTES) {
+      errors.push(`Attachment ${a.name} is ${Math.round(a.size / 1048576)} MB, above the ${MAX_ATTACHMENT_BYTES / 1048576} MB copied per file`);
+      continue;
+    }
+    try {
+      files.push(await connector.downloadAttachment(a));
+      sent.push(a);
+    } catch (err) {
+      errors.push(`Attachment ${a.name} could not be downloaded: ${(err as Error).message}`);
+    }
+  }
+  return { files, sent, failed: atts.length - sent.length, errors };
+}
+
+/**
+ * Carries comments (and their files) and ticket attachments from one side of a link to the other.
+ * Each copy is recorded in a ledger before it is written and completed after, so a retry finds an
+ * interrupted copy by its marker instead of writing it twice. Copies made by this engine are never
+ * carried back. A failed item is counted, and the others go on.
+ */
+export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTicket): Promise<CarryResult> {
+  const res: CarryResult = { written: 0, failedComments: 0, failedAttachments: 0, errors: [] };
+  const { store, link, from, to } = ctx;
+  const toTicketId = link.ticketIds[to.side];
+  const ledger = await store.commentLedger(link.id);
+  const copiesHere = new Set(ledger.filter((e) => e.originSide === to.side && e.copyCommentId).map((e) => e.copyCommentId));
+  const pendingFromOther = ledger.filter((e) => e.originSide === to.side && !e.copyCommentId);
+  const doneFromHere = new Set(ledger.filter((e) => e.originSide === from.side && e.copyCommentId).map((e) => e.originCommentId));
+
+  const comments = await from.connector.listComments(link.ticketIds[from.side]);
+  for (const c of comments) {
+    if (copiesHere.has(c.id) || doneFromHere.has(c.id)) continue;
+    const foreignMarker = MARKER_RE.exec(c.body)?.[0];
+    if (foreignMarker) {
+      // A copy written here by an interrupted run: settle its ledger entry, never send it back.
+      const entry = pendingFromOther.find((e) => e.marker === foreignMarker);
+      if (entry) await store.completeCommentCopy(entry.id, c.id);
+      continue;
+    }
+    if (!shouldSend(c, from.config)) continue;
+    try {
+      const entry = await store.openCommentCopy(link.id, from.side, c.id);
+      if (entry.copyCommentId) continue;
+      const existing = await to.connector.findCommentByMarker(toTicketId, entry.marker);
+      if (existing) {
+        await store.completeCommentCopy(entry.id, existing.id);
+        continue;
+      }
+      let files: FileContent[] = [];
+      if (c.attachments.length > 0 && from.config.attachments.enabled) {
+        const got = await fetchFiles(from.connector, c.attachments);
+        files = got.files;
+        res.failedAttachments += got.failed;
+        res.errors.push(...got.errors);
+      }
+      const header = `<p><strong>${escapeHtml(from.organisationName)}</strong>${c.private ? ' (internal note)' : ''}:</p>`;
+      const copy = await to.connector.addComment(toTicketId, {
+        body: `${header}${c.body}`,
+        private: to.config.comments.incomingAs === 'private',
+        marker: entry.marker,
+        attachments: files,
+      });
+      await store.completeCommentCopy(entry.id, copy.id);
+      res.written++;
+    } catch (err) {
+      res.failedComments++;
+      res.errors.push(`Comment ${c.id}: ${(err as Error).message}`);
+    }
+  }
+
+  if (from.config.attachments.enabled) await carryTicketAttachments(ctx, fromTicket, res);
+  return res;
+}
+
+async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicket, res: CarryResult): Promise<void> {
+  const { store, link, from, to } = ctx;
+  const ledger = await store.attachmentLedger(link.id);
+  const known = new Set(ledger.flatMap((e) => (e.originSide === from.side ? [e.originAttachmentId] : e.copyAttachmentId ? [e.copyAttachmentId] : [])));
+  const fresh = fromTicket.attachments.filter((a) => !known.has(a.id));
+  if (fresh.length === 0) return;
+  const got = await fetchFiles(from.connector, fresh);
+  res.failedAttachments += got.failed;
+  res.errors.push(...got.errors);
+  if (got.files.length === 0) return;
+  try {
+    const copies = await to.connector.addAttachments(link.ticketIds[to.side], got.files);
+    await store.recordAttachmentCopies(
+      link.id,
+      from.side,
+      got.sent.map((a, i) => ({ originId: a.id, copyId: copies[i]?.id ?? null })),
+    );
+    res.written += copies.length;
+  } catch (err) {
+    res.failedAttachments += got.files.length;
+    res.errors.push(`Attachments: ${(err as Error).message}`);
+  }
+}

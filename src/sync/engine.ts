@@ -1,0 +1,130 @@
+import { PlatformError, type TicketConnector } from '../core/connector.ts';
+import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
+import type { Side } from './field-mapping.ts';
+import { syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
+
+export interface EngineDeps {
+  store: SyncStore;
+  /** The connector for one side of a connection, or a reason why there is none. */
+  connectorFor(connectionId: string, side: Side): Promise<TicketConnector | { error: string }>;
+  log?: (msg: string, data?: Record<string, unknown>) => void;
+  afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
+}
+
+export interface RunRequest {
+  runId: string;
+  connectionId: string;
+  trigger: 'manual' | 'automatic' | 'event';
+  /** Manual runs read changes from this date; others from the stored cursor. */
+  since: Date | null;
+}
+
+export interface RunOutcome {
+  status: Exclude<RunStatus, 'running'>;
+  error: string | null;
+}
+
+interface WorkItem {
+  side: Side;
+  id: string;
+  updatedAt: string;
+}
+
+const describe = (side: Side, names: Record<Side, string>) => `${names[side]} (${side})`;
+
+/** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. */
+class RunAbort extends Error {}
+
+/**
+ * One sync run of a connection: reads the changes of both sides, applies them ticket by ticket in the
+ * order they happened, records a detail row for each ticket touched, and moves each side's cursor
+ * only after the run has covered every change up to it. One ticket's failure is recorded and put in
+ * the retry set; the others go on. Re-running is always safe: every write is checked against links,
+ * ledgers and snapshots first.
+ */
+export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOutcome> {
+  const { store } = deps;
+  let details = 0;
+  let failed = 0;
+  try {
+    const conn = await store.loadConnection(req.connectionId);
+    if (!conn || conn.status !== 'active') throw new RunAbort('The connection is not active (revoked or not yet accepted)');
+    const names = { source: conn.sides.source.organisationName, target: conn.sides.target.organisationName };
+    const sides = {} as Record<Side, SideRuntime>;
+    for (const side of ['source', 'target'] as const) {
+      const c = await deps.connectorFor(req.connectionId, side);
+      if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
+      sides[side] = { side, connector: c, config: conn.sides[side].configuration, organisationName: names[side] };
+    }
+
+    const work: WorkItem[] = [];
+    const maxSeen: Partial<Record<Side, string>> = {};
+    for (const side of ['source', 'target'] as const) {
+      const since = req.since ?? conn.sides[side].cursorAt;
+      if (!since) throw new RunAbort('This connection has not had its first manual sync yet; run a manual sync with a start date');
+      let changes;
+      try {
+        changes = await sides[side].connector.listChangedTickets(since);
+      } catch (err) {
+        throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`);
+      }
+      for (const ch of changes) {
+        work.push({ side, id: ch.id, updatedAt: ch.updatedAt });
+        if (!maxSeen[side] || ch.updatedAt > maxSeen[side]!) maxSeen[side] = ch.updatedAt;
+      }
+      const listed = new Set(changes.map((c) => c.id));
+      for (const id of await store.retries(req.connectionId, side)) if (!listed.has(id)) work.push({ side, id, updatedAt: '' });
+    }
+    // Interrupted creates are finished first, whatever the cursor says.
+    for (const intent of await store.pendingIntents(req.connectionId)) {
+      if (!work.some((w) => w.side === intent.originSide && w.id === intent.originTicketId)) work.unshift({ side: intent.originSide, id: intent.originTicketId, updatedAt: '' });
+    }
+    work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+
+    const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate };
+    for (const item of work) {
+      try {
+        const outcome = await syncTicket(tctx, item.side, item);
+        await store.clearRetry(req.connectionId, item.side, item.id);
+        if (outcome) {
+          details++;
+          await store.addDetail(req.runId, { originSide: item.side, ...outcome });
+          if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) {
+            failed++;
+            if (outcome.failedComments + outcome.failedAttachments > 0) await store.markRetry(req.connectionId, item.side, item.id, outcome.error ?? 'failed');
+          }
+        }
+      } catch (err) {
+        if (err instanceof PlatformError && err.isAccountWide) throw new RunAbort(`${describe(item.side, names)}: ${err.message}`);
+        const message = err instanceof Error ? err.message : String(err);
+        deps.log?.('ticket failed', { side: item.side, ticket: item.id, error: message });
+        details++;
+        failed++;
+        await store.markRetry(req.connectionId, item.side, item.id, message);
+        await store.addDetail(req.runId, {
+          originSide: item.side,
+          sourceTicketId: item.side === 'source' ? item.id : null,
+          targetTicketId: item.side === 'target' ? item.id : null,
+          outcome: 'failed',
+          error: message,
+          failedComments: 0,
+          failedAttachments: 0,
+        });
+      }
+    }
+
+    for (const side of ['source', 'target'] as const) {
+      const at = maxSeen[side] ? new Date(maxSeen[side]!) : (req.since ?? null);
+      if (at) await store.advanceCursor(req.connectionId, side, at);
+    }
+    const status: RunOutcome['status'] = details === 0 ? 'no_tickets' : failed > 0 ? 'partial' : 'success';
+    if (req.trigger === 'manual') await store.markReadyForAutomaticSync(req.connectionId);
+    await store.finishRun(req.runId, status, null);
+    return { status, error: null };
+  } catch (err) {
+    const message = err instanceof RunAbort ? err.message : `Unexpected error: ${(err as Error).message}`;
+    if (!(err instanceof RunAbort)) deps.log?.('run crashed', { error: (err as Error).stack });
+    await store.finishRun(req.runId, 'failed', message);
+    return { status: 'failed', error: message };
+  }
+}

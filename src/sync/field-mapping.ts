@@ -1,0 +1,100 @@
+import type { FieldValue, RemoteTicket, TicketWrite } from '../core/connector.ts';
+import { defaultTypeMapping, type FieldMapping, type Mappings, type SyncFilter, type TypeMapping } from '../core/sync-config.ts';
+
+export type Side = 'source' | 'target';
+export const otherSide = (s: Side): Side => (s === 'source' ? 'target' : 'source');
+
+/** One mapping seen from the side that sends: read `from` here, write `to` there. */
+export interface DirectedRule {
+  from: string;
+  to: string;
+  kind: 'direct' | 'value';
+  pairs: Array<{ from: string; to: FieldValue }>;
+  label: string;
+}
+
+/** A value with no value mapping: the ticket fails with a message that says what to add. */
+export class UnmappedValueError extends Error {}
+
+export const TOP_LEVEL = new Set(['subject', 'description']);
+
+export function readField(t: RemoteTicket, name: string): FieldValue {
+  if (name === 'subject') return t.subject;
+  if (name === 'description') return t.description;
+  if (name === 'ticket_type') return t.type;
+  return t.fields[name] ?? null;
+}
+
+/** The values the engine compares on later runs to tell real changes from its own writes. */
+export function snapshotOf(t: RemoteTicket): Record<string, FieldValue> {
+  return { subject: t.subject, description: t.description, ticket_type: t.type, ...t.fields };
+}
+
+const sends = (m: FieldMapping, from: Side) =>
+  m.direction === 'bidirectional' || (from === 'source' ? m.direction === 'source_to_target' : m.direction === 'target_to_source');
+
+/** The type mapping a ticket of `type` on `side` falls under, and the ticket type to write on the other side. */
+export function typeMappingFor(mappings: Mappings, side: Side, type: string): { mapping: TypeMapping; sourceType: string; otherType: string } {
+  if (side === 'source') {
+    const mapping = mappings.types[type] ?? defaultTypeMapping();
+    return { mapping, sourceType: type, otherType: mapping.targetType ?? type };
+  }
+  for (const [sourceType, mapping] of Object.entries(mappings.types)) {
+    if ((mapping.targetType ?? sourceType) === type) return { mapping, sourceType, otherType: sourceType };
+  }
+  return { mapping: defaultTypeMapping(), sourceType: type, otherType: type };
+}
+
+export function directedRules(mapping: TypeMapping, from: Side): DirectedRule[] {
+  return mapping.fields
+    .filter((m) => sends(m, from))
+    .map((m) => {
+      const [read, write] = from === 'source' ? [m.sourceField, m.targetField] : [m.targetField, m.sourceField];
+      const pairs = m.values.map((p) => (from === 'source' ? { from: String(p.source), to: p.target } : { from: String(p.target), to: p.source }));
+      return { from: read, to: write, kind: m.kind, pairs, label: read };
+    });
+}
+
+export function translate(rule: DirectedRule, value: FieldValue, fieldLabel?: string): FieldValue {
+  if (rule.kind === 'direct' || value === null) return value;
+  const hit = rule.pairs.find((p) => p.from === String(value));
+  if (!hit) {
+    throw new UnmappedValueError(
+      `${fieldLabel ?? rule.from} value ${JSON.stringify(value)} has no value mapping to ${rule.to} on the other side; add it in Field mappings`,
+    );
+  }
+  return hit.to;
+}
+
+/** Converts mapped values into a write: subject/description top-level, everything else a form field. */
+export function toWrite(values: Record<string, FieldValue>): TicketWrite {
+  const write: TicketWrite = {};
+  const fields: Record<string, FieldValue> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (k === 'subject') write.subject = String(v ?? '');
+    else if (k === 'description') write.description = String(v ?? '');
+    else fields[k] = v;
+  }
+  if (Object.keys(fields).length > 0) write.fields = fields;
+  return write;
+}
+
+/** Values of the rules whose read field changed since `snapshot` (all rules when there is none). */
+export function changedValues(rules: DirectedRule[], t: RemoteTicket, snapshot: Record<string, FieldValue> | null): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const r of rules) {
+    const now = readField(t, r.from);
+    if (snapshot && r.from in snapshot && String(snapshot[r.from] ?? '') === String(now ?? '')) continue;
+    out[r.to] = translate(r, now);
+  }
+  return out;
+}
+
+export function matchesFilter(filter: SyncFilter, t: RemoteTicket): boolean {
+  if (filter.groups.length > 0 && !filter.groups.includes(String(t.fields.group ?? ''))) return false;
+  if (filter.ticketTypes.length > 0 && !filter.ticketTypes.includes(t.type)) return false;
+  if (filter.tags.length > 0 && !t.tags.some((tag) => filter.tags.includes(tag))) return false;
+  if (filter.statuses.length > 0 && !filter.statuses.map(String).includes(String(t.fields.status ?? ''))) return false;
+  if (filter.field && String(readField(t, filter.field.name) ?? '') !== String(filter.field.equals)) return false;
+  return true;
+}

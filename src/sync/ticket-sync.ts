@@ -1,0 +1,157 @@
+import { PlatformError, type FieldValue, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
+import { buildDescription } from '../core/description-builder.ts';
+import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
+import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
+import { carryConversation } from './conversation-sync.ts';
+import { changedValues, directedRules, matchesFilter, otherSide, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
+import { resolveRequester } from './requester.ts';
+
+/** Status values that close a ticket, per platform: closures follow the platform's closure rules. */
+const CLOSING_STATUSES: Record<string, string[]> = { freshservice: ['4', '5'] };
+
+export interface SideRuntime {
+  side: Side;
+  connector: TicketConnector;
+  config: SideConfiguration;
+  organisationName: string;
+}
+
+export interface TicketSyncContext {
+  connectionId: string;
+  store: SyncStore;
+  mappings: Mappings;
+  sides: Record<Side, SideRuntime>;
+  /** Test hook: runs between the remote create and the link write (a crash there must not duplicate). */
+  afterRemoteCreate?: (ticketId: string) => Promise<void> | void;
+}
+
+export type TicketOutcome = Omit<RunDetail, 'originSide'> | null;
+
+const idsFor = (side: Side, here: string, there: string | null) =>
+  side === 'source' ? { sourceTicketId: here, targetTicketId: there } : { sourceTicketId: there, targetTicketId: here };
+
+function eligible(ctx: TicketSyncContext, side: Side, t: RemoteTicket): boolean {
+  const cfg = ctx.sides[side].config;
+  if (side === 'source') return matchesFilter(cfg.filters, t);
+  return cfg.reverseSync.enabled && matchesFilter(cfg.reverseSync.filters, t);
+}
+
+/** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
+export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
+  const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
+  // Our own last write, seen again: nothing changed since.
+  if (link && link.writtenAt[side] === change.updatedAt) return null;
+  const ticket = await ctx.sides[side].connector.getTicket(change.id);
+  if (!ticket) return null;
+  if (!link) return createCopy(ctx, side, ticket);
+  return updateCopy(ctx, side, ticket, link);
+}
+
+async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket): Promise<TicketOutcome> {
+  const there = otherSide(side);
+  const pending = (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === there && ticket.tags.includes(i.marker));
+  if (pending) {
+    // The copy of a ticket from the other side whose link write was interrupted: settle it, send nothing back.
+    const origin = await ctx.sides[there].connector.getTicket(pending.originTicketId);
+    if (!origin) return null;
+    await ctx.store.completeCreate(ctx.connectionId, pending, ticket.id, snapPair(there, origin, ticket), { source: null, target: null });
+    return null;
+  }
+  if (ticket.tags.some((t) => /^sf-[0-9a-f]{16}$/.test(t))) return null; // a copy made by another connection's engine run
+  if (!eligible(ctx, side, ticket)) return null;
+
+  const to = ctx.sides[there];
+  const intent = await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id);
+  let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: ticket.subject, createdAfter: intent.createdAt }) : null;
+  if (!copy) {
+    const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
+    const values = changedValues(directedRules(mapping, side), ticket, null);
+    const defaults = to.config.defaults;
+    const fields: Record<string, FieldValue> = {};
+    const put = (k: string, v: FieldValue) => {
+      if (v !== null && !(k in values)) fields[k] = v;
+    };
+    put('group', defaults.groupId);
+    put('status', defaults.status);
+    put('priority', defaults.priority);
+    put('source', defaults.source);
+    put('category', defaults.category);
+    put('department', defaults.departmentId);
+    const write = toWrite({ ...fields, ...values });
+    const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
+    const description = buildDescription(fromLabels, { description: ticket.description, values: { ...ticket.fields, subject: ticket.subject }, labels: {} });
+    const requester = await resolveRequester(to.connector, to.config, ticket.requester);
+    copy = await to.connector.createTicket({
+      ...write,
+      type: otherType,
+      subject: write.subject ?? ticket.subject,
+      description,
+      requesterId: requester.id,
+      marker: intent.marker,
+      tags: [intent.marker],
+    });
+    await ctx.afterRemoteCreate?.(copy.id);
+  }
+  const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, snapPair(side, ticket, copy), {
+    source: side === 'source' ? null : copy.updatedAt,
+    target: side === 'target' ? null : copy.updatedAt,
+  } as Record<Side, string | null>);
+  const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
+  return { ...idsFor(side, ticket.id, copy.id), outcome: 'created', ...failures(carried) };
+}
+
+async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): Promise<TicketOutcome> {
+  const there = otherSide(side);
+  const to = ctx.sides[there];
+  const { mapping } = typeMappingFor(ctx.mappings, side, side === 'source' ? ticket.type : ticket.type);
+  const values = changedValues(directedRules(mapping, side), ticket, link.snapshots[side]);
+  const closing = CLOSING_STATUSES[to.connector.platform] ?? [];
+  let closureError: string | null = null;
+  let closed = false;
+  if ('status' in values && closing.includes(String(values.status)) && !ctx.sides[side].config.closures.enabled) delete values.status;
+  if ('description' in values && side === 'source') {
+    values.description = buildDescription(mapping.descriptionBuilder, { description: String(values.description ?? ''), values: { ...ticket.fields }, labels: {} });
+  }
+  let written = false;
+  const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
+  const writtenAt: Partial<Record<Side, string>> = {};
+  if (Object.keys(values).length > 0) {
+    let result: RemoteTicket;
+    try {
+      result = await to.connector.updateTicket(link.ticketIds[there], toWrite(values));
+    } catch (err) {
+      const isClosure = 'status' in values && closing.includes(String(values.status));
+      if (!(err instanceof PlatformError) || err.kind !== 'validation' || !isClosure) throw err;
+      // The platform's closure rules refused: report it once, keep the other changes, do not loop.
+      closureError = `${to.organisationName} did not accept closing ticket ${link.ticketIds[there]}: ${err.message}`;
+      delete values.status;
+      result = Object.keys(values).length > 0 ? await to.connector.updateTicket(link.ticketIds[there], toWrite(values)) : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
+    }
+    closed = 'status' in values && closing.includes(String(values.status));
+    written = true;
+    snapshots[there] = snapshotOf(result);
+    writtenAt[there] = result.updatedAt;
+  }
+  await ctx.store.saveLinkState(link.id, { snapshots, writtenAt, ...(closureError ? { closureBlocked: closureError } : {}) });
+  const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
+  if (carried.written > 0) written = true;
+  const ids = idsFor(side, ticket.id, link.ticketIds[there]);
+  if (closureError) return { ...ids, outcome: 'failed', ...failures(carried), error: [closureError, ...carried.errors].join('; ') };
+  if (!written && carried.failedComments + carried.failedAttachments === 0) return null;
+  const outcome = carried.failedComments + carried.failedAttachments > 0 && !written ? 'failed' : closed ? 'closed' : 'updated';
+  return { ...ids, outcome, ...failures(carried) };
+}
+
+function snapPair(side: Side, here: RemoteTicket, there: RemoteTicket): Record<Side, Record<string, FieldValue>> {
+  return side === 'source' ? { source: snapshotOf(here), target: snapshotOf(there) } : { source: snapshotOf(there), target: snapshotOf(here) };
+}
+
+function carryCtx(ctx: TicketSyncContext, side: Side, link: TicketLink) {
+  const from = ctx.sides[side];
+  const to = ctx.sides[otherSide(side)];
+  return { store: ctx.store, link, from, to };
+}
+
+function failures(c: { failedComments: number; failedAttachments: number; errors: string[] }) {
+  return { failedComments: c.failedComments, failedAttachments: c.failedAttachments, error: c.errors.length ? c.errors.join('; ') : null };
+}
