@@ -32,6 +32,16 @@ interface WorkItem {
 
 const describe = (side: Side, names: Record<Side, string>) => `${names[side]} (${side})`;
 
+async function fieldLabels(connector: TicketConnector): Promise<NonNullable<SideRuntime['describe']>> {
+  const labels: Record<string, string> = { subject: 'Subject', ticket_type: 'Type' };
+  const choiceLabels: Record<string, Record<string, string>> = {};
+  for (const f of await connector.fieldDefinitions()) {
+    labels[f.name] = f.label;
+    if (f.choices.length > 0) choiceLabels[f.name] = Object.fromEntries(f.choices.map((c) => [String(c.value), c.label]));
+  }
+  return { labels, choiceLabels };
+}
+
 /** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. */
 class RunAbort extends Error {}
 
@@ -55,6 +65,14 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       const c = await deps.connectorFor(req.connectionId, side);
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
       sides[side] = { side, connector: c, config: conn.sides[side].configuration, organisationName: names[side] };
+    }
+
+    if (Object.values(conn.mappings.types).some((m) => m.descriptionBuilder.fields.length > 0)) {
+      try {
+        sides.source.describe = await fieldLabels(sides.source.connector);
+      } catch (err) {
+        throw new RunAbort(`Loading the ticket fields of ${describe('source', names)} failed: ${(err as Error).message}`);
+      }
     }
 
     const work: WorkItem[] = [];

@@ -14,6 +14,8 @@ export interface SideRuntime {
   connector: TicketConnector;
   config: SideConfiguration;
   organisationName: string;
+  /** Field labels and picklist display values, for the description builder (loaded when it is used). */
+  describe?: { labels: Record<string, string>; choiceLabels: Record<string, Record<string, string>> };
 }
 
 export interface TicketSyncContext {
@@ -79,7 +81,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     put('department', defaults.departmentId);
     const write = toWrite({ ...fields, ...values });
     const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
-    const description = buildDescription(fromLabels, { description: ticket.description, values: { ...ticket.fields, subject: ticket.subject }, labels: {} });
+    const description = buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description));
     const requester = await resolveRequester(to.connector, to.config, ticket.requester);
     copy = await to.connector.createTicket({
       ...write,
@@ -103,14 +105,14 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): Promise<TicketOutcome> {
   const there = otherSide(side);
   const to = ctx.sides[there];
-  const { mapping } = typeMappingFor(ctx.mappings, side, side === 'source' ? ticket.type : ticket.type);
+  const { mapping } = typeMappingFor(ctx.mappings, side, ticket.type);
   const values = changedValues(directedRules(mapping, side), ticket, link.snapshots[side]);
   const closing = CLOSING_STATUSES[to.connector.platform] ?? [];
   let closureError: string | null = null;
   let closed = false;
   if ('status' in values && closing.includes(String(values.status)) && !ctx.sides[side].config.closures.enabled) delete values.status;
   if ('description' in values && side === 'source') {
-    values.description = buildDescription(mapping.descriptionBuilder, { description: String(values.description ?? ''), values: { ...ticket.fields }, labels: {} });
+    values.description = buildDescription(mapping.descriptionBuilder, describeSource(ctx.sides[side], ticket, String(values.description ?? '')));
   }
   let written = false;
   const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
@@ -140,6 +142,10 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (!written && carried.failedComments + carried.failedAttachments === 0) return null;
   const outcome = carried.failedComments + carried.failedAttachments > 0 && !written ? 'failed' : closed ? 'closed' : 'updated';
   return { ...ids, outcome, ...failures(carried) };
+}
+
+function describeSource(rt: SideRuntime, t: RemoteTicket, description: string) {
+  return { description, values: { ...t.fields, subject: t.subject, ticket_type: t.type }, labels: rt.describe?.labels ?? {}, choiceLabels: rt.describe?.choiceLabels ?? {} };
 }
 
 function snapPair(side: Side, here: RemoteTicket, there: RemoteTicket): Record<Side, Record<string, FieldValue>> {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { RemoteTicket } from '../core/connector.ts';
+import { defaultTypeMapping, type Mappings, type SyncFilter } from '../core/sync-config.ts';
+import { changedValues, directedRules, matchesFilter, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
+
+const ticket = (over: Partial<RemoteTicket> = {}): RemoteTicket => ({
+  id: '7',
+  displayId: 'INC-7',
+  type: 'Incident',
+  subject: 'VPN down',
+  description: '<p>It broke</p>',
+  fields: { status: 2, priority: 3, urgency: 2, impact: 1, group: '900000000001', category: 'Network' },
+  tags: ['vip'],
+  requester: { id: '5', email: 'pat@acme.test', name: 'Pat' },
+  createdAt: '2026-11-01T10:00:00Z',
+  updatedAt: '2026-11-01T10:05:00Z',
+  attachments: [],
+  ...over,
+});
+
+const statusOnly = (direction: 'source_to_target' | 'target_to_source' | 'bidirectional') => ({
+  targetType: null,
+  fields: [{ sourceField: 'status', targetField: 'status', direction, kind: 'value' as const, values: [{ source: 2, target: 3 }, { source: 4, target: 5 }] }],
+  descriptionBuilder: { fields: [], separator: '---' },
+});
+
+describe('directedRules', () => {
+  it.each([
+    ['source_to_target', 'source', 1],
+    ['source_to_target', 'target', 0],
+    ['target_to_source', 'source', 0],
+    ['target_to_source', 'target', 1],
+    ['bidirectional', 'source', 1],
+    ['bidirectional', 'target', 1],
+  ] as const)('%s seen from the %s side gives %i rule(s)', (direction, side, n) => {
+    expect(directedRules(statusOnly(direction), side)).toHaveLength(n);
+  });
+
+  it('reverses value pairs for the target side', () => {
+    const [rule] = directedRules(statusOnly('bidirectional'), 'target');
+    expect(rule!.pairs).toEqual([{ from: '3', to: 2 }, { from: '5', to: 4 }]);
+  });
+});
+
+describe('changedValues', () => {
+  const rules = directedRules(defaultTypeMapping(), 'source');
+  it('without a snapshot, every mapped field is written', () => {
+    expect(changedValues(rules, ticket(), null)).toEqual({ subject: 'VPN down', description: '<p>It broke</p>', status: 2, priority: 3, urgency: 2, impact: 1 });
+  });
+  it('with an equal snapshot, nothing is written (echo suppression)', () => {
+    const t = ticket();
+    expect(changedValues(rules, t, { subject: t.subject, description: t.description, ...t.fields })).toEqual({});
+  });
+  it('only changed fields are written', () => {
+    const t = ticket();
+    const snap = { subject: 'old subject', description: t.description, ...t.fields, status: 3 };
+    expect(changedValues(rules, t, snap)).toEqual({ subject: 'VPN down', status: 2 });
+  });
+  it('a value without a value mapping fails with what to add', () => {
+    const [rule] = directedRules(statusOnly('source_to_target'), 'source');
+    expect(() => changedValues([rule!], ticket({ fields: { status: 3 } }), null)).toThrow(UnmappedValueError);
+    expect(() => changedValues([rule!], ticket({ fields: { status: 3 } }), null)).toThrow(/status value 3 has no value mapping.*Field mappings/);
+  });
+  it('a null value passes through a value mapping as null', () => {
+    const [rule] = directedRules(statusOnly('source_to_target'), 'source');
+    expect(changedValues([rule!], ticket({ fields: { status: null } }), null)).toEqual({ status: null });
+  });
+});
+
+describe('typeMappingFor', () => {
+  const mappings: Mappings = { types: { Incident: { ...defaultTypeMapping(), targetType: 'Service Request' } } };
+  it.each([
+    ['source', 'Incident', 'Service Request'],
+    ['target', 'Service Request', 'Incident'],
+    ['source', 'Problem', 'Problem'],
+  ] as const)('%s ticket of type %s is written as %s', (side, type, other) => {
+    expect(typeMappingFor(mappings, side, type).otherType).toBe(other);
+  });
+});
+
+describe('matchesFilter', () => {
+  const none: SyncFilter = { groups: [], ticketTypes: [], tags: [], statuses: [], field: null };
+  it.each([
+    [{}, true],
+    [{ groups: ['900000000001'] }, true],
+    [{ groups: ['42'] }, false],
+    [{ ticketTypes: ['Service Request'] }, false],
+    [{ tags: ['vip', 'x'] }, true],
+    [{ tags: ['x'] }, false],
+    [{ statuses: [2, 3] }, true],
+    [{ statuses: ['4'] }, false],
+    [{ field: { name: 'category', equals: 'Network' } }, true],
+    [{ field: { name: 'category', equals: 'Hardware' } }, false],
+  ] as Array<[Partial<SyncFilter>, boolean]>)('%j → %s', (f, expected) => {
+    expect(matchesFilter({ ...none, ...f }, ticket())).toBe(expected);
+  });
+});
+
+describe('toWrite', () => {
+  it('puts subject and description at the top level and the rest in fields', () => {
+    expect(toWrite({ subject: 'S', description: 'D', status: 4 })).toEqual({ subject: 'S', description: 'D', fields: { status: 4 } });
+    expect(toWrite({ subject: 'S' })).toEqual({ subject: 'S' });
+  });
+});
