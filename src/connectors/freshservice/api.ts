@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import { PlatformError } from '../../core/connector.ts';
+import { createHttpClient, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import { createRetrier, type Retrier, type RetryPolicy } from '../../connector-kit/retry.ts';
+import { freshserviceError, unexpectedShape, type CallDescription } from './errors.ts';
+
+export interface FsApiOptions {
+  timeoutMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  retryPolicy?: Partial<RetryPolicy>;
+  /** For tests: a prepared HTTP client. */
+  http?: HttpClient;
+}
+
+export interface FsCall {
+  what: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  form?: FormData;
+  /** Defaults to true except for POST. */
+  idempotent?: boolean;
+  /** Return null instead of throwing on 404. */
+  allow404?: boolean;
+  responseType?: 'text' | 'bytes';
+  maxBodyBytes?: number;
+}
+
+const MAX_PAGES = 2000;
+const NEXT_LINK = /<([^>]+)>\s*;\s*rel="?next"?/i;
+
+/** Freshservice API v2 access: retries, error mapping, schema checks, link-header paging. */
+export class FreshserviceApi {
+  readonly http: HttpClient;
+  readonly retrier: Retrier;
+  readonly baseUrl: URL;
+
+  constructor(apiUrl: string, apiKey: string, opts: FsApiOptions) {
+    this.baseUrl = new URL(`${apiUrl.replace(/\/$/, '')}/api/v2`);
+    this.http =
+      opts.http ??
+      createHttpClient({ baseUrl: this.baseUrl.toString(), auth: { kind: 'basic', username: apiKey, password: 'X' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 20 * 1024 * 1024 });
+    this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
+  }
+
+  /** One call; the successful response, null on an allowed 404, or a PlatformError. `path` may be an absolute, vetted URL. */
+  async raw(method: string, path: string, call: FsCall): Promise<HttpResponse | null> {
+    const idempotent = call.idempotent ?? method !== 'POST';
+    const res = await this.retrier.run(
+      () =>
+        this.http.request(method, path, {
+          ...(call.query ? { query: call.query } : {}),
+          ...(call.body !== undefined ? { body: call.body } : {}),
+          ...(call.form ? { form: call.form } : {}),
+          ...(call.responseType ? { responseType: call.responseType } : {}),
+          ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
+        }),
+      { what: call.what, idempotent },
+    );
+    if (res.status === 404 && call.allow404) return null;
+    if (res.status >= 200 && res.status < 300) return res;
+    if (res.status >= 300 && res.status < 400 && call.responseType === 'bytes') return res; // the caller vets redirects
+    throw freshserviceError(res, { method, path, what: call.what });
+  }
+
+  async json<S extends z.ZodTypeAny>(method: string, path: string, schema: S, call: FsCall & { allow404: true }): Promise<z.infer<S> | null>;
+  async json<S extends z.ZodTypeAny>(method: string, path: string, schema: S, call: FsCall): Promise<z.infer<S>>;
+  async json<S extends z.ZodTypeAny>(method: string, path: string, schema: S, call: FsCall): Promise<z.infer<S> | null> {
+    const res = await this.raw(method, path, call);
+    if (res === null) return null;
+    return this.parse(res, schema, { method, path, what: call.what });
+  }
+
+  parse<S extends z.ZodTypeAny>(res: HttpResponse, schema: S, desc: CallDescription): z.infer<S> {
+    const parsed = schema.safeParse(res.json);
+    if (!parsed.success) throw unexpectedShape(desc, res.status);
+    return parsed.data;
+  }
+
+  /** Every page of a list, following the `link` header (absent on the last page) [spec 4]. */
+  async allPages<S extends z.ZodTypeAny, T>(path: string, query: Record<string, string | number>, schema: S, items: (env: z.infer<S>) => T[], what: string): Promise<T[]> {
+    const out: T[] = [];
+    let page = 1;
+    for (let n = 0; n < MAX_PAGES; n++) {
+      const res = (await this.raw('GET', path, { what, query: { ...query, per_page: 100, page } }))!;
+      out.push(...items(this.parse(res, schema, { method: 'GET', path, what })));
+      const next = nextPage(res.headers.get('link'));
+      // Only the page number is taken from the link: the link's host is never called.
+      if (next === null || next <= page) return out;
+      page = next;
+    }
+    throw new PlatformError('unexpected_response', `Freshservice kept announcing more pages after ${MAX_PAGES} pages while trying to ${what}.`);
+  }
+}
+
+export function nextPage(link: string | null): number | null {
+  if (!link) return null;
+  const m = NEXT_LINK.exec(link);
+  if (!m?.[1]) return null;
+  try {
+    const page = Number(new URL(m[1], 'http://x').searchParams.get('page'));
+    return Number.isSafeInteger(page) && page > 0 ? page : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import {
+  PlatformError,
+  type FileContent,
+  type RemoteAttachment,
+  type RemoteComment,
+  type RemoteRequester,
+  type RemoteTicket,
+  type TicketChange,
+  type TicketConnector,
+} from '../../core/connector.ts';
+import type { HttpClient } from '../../connector-kit/http.ts';
+import type { RetryPolicy } from '../../connector-kit/retry.ts';
+import { FreshserviceApi } from './api.ts';
+import { downloadAttachment, MAX_TICKET_ATTACHMENT_BYTES, type Resolver } from './attachments.ts';
+import { toFieldDefinitions } from './form-fields.ts';
+import {
+  AgentEnvelope,
+  AgentListEnvelope,
+  ConversationEnvelope,
+  ConversationListEnvelope,
+  FormFieldsEnvelope,
+  RequesterEnvelope,
+  RequesterListEnvelope,
+  TicketEnvelope,
+  TicketListEnvelope,
+  type FsAttachment,
+} from './payloads.ts';
+import type { FreshserviceCredentials } from './test-connection.ts';
+import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes } from './ticket-mapping.ts';
+
+export interface FreshserviceConnectorOptions {
+  timeoutMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  retryPolicy?: Partial<RetryPolicy>;
+  http?: HttpClient;
+  /** DNS resolver for the redirect check of attachment downloads (tests). */
+  resolve?: Resolver;
+}
+
+/** Markers are `sf-` plus letters/digits (dashes/underscores tolerated): safe inside a filter query's quotes. */
+const MARKER = /^sf-[A-Za-z0-9_-]{1,64}$/;
+/** How far before `createdAfter` the fallback search starts (clock skew between us and Freshservice). */
+const FALLBACK_SKEW_MS = 2 * 60_000;
+
+/** The visible footer that carries a comment's marker, so an interrupted copy can be found again. */
+export function markerFooter(marker: string): string {
+  return `<p style="color:#888;font-size:11px">Support Fusion ref ${marker}</p>`;
+}
+
+export function mentionsMarker(text: string, marker: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_-])${marker}($|[^A-Za-z0-9_-])`).test(text);
+}
+
+/** Freshservice timestamps: `YYYY-MM-DDTHH:MM:SSZ` (fractional seconds are not in the documented formats). */
+function fsTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function checkMarker(marker: string): void {
+  if (!MARKER.test(marker)) throw new PlatformError('validation', `"${marker}" is not a Support Fusion marker (sf- followed by letters and digits).`);
+}
+
+function numericId(id: string, what: string): number {
+  const n = Number(id);
+  if (!/^\d+$/.test(id) || !Number.isSafeInteger(n)) throw new PlatformError('not_found', `"${id}" is not a Freshservice ${what} id.`);
+  return n;
+}
+
+function formWith(fields: Record<string, string>, files: FileContent[]): FormData {
+  const total = files.reduce((n, f) => n + f.data.byteLength, 0);
+  if (total > MAX_TICKET_ATTACHMENT_BYTES) throw new PlatformError('validation', `The files add up to ${total} bytes, more than Freshservice's 40 MB per ticket.`);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  for (const f of files) form.append('attachments[]', new Blob([new Uint8Array(f.data)], { type: f.contentType || 'application/octet-stream' }), f.name);
+  return form;
+}
+
+const fullName = (first: string | null | undefined, last: string | null | undefined) => [first, last].filter(Boolean).join(' ') || null;
+
+export function createFreshserviceConnector(creds: FreshserviceCredentials, opts: FreshserviceConnectorOptions): TicketConnector {
+  const api = new FreshserviceApi(creds.apiUrl, creds.apiKey, opts);
+  /** Hosts Freshservice named in attachment_url: the only other hosts a download redirect may go to. */
+  const attachmentHosts = new Set<string>();
+  const remember = (atts: FsAttachment[] | null | undefined) => {
+    for (const a of atts ?? []) {
+      try {
+        if (a.attachment_url) attachmentHosts.add(new URL(a.attachment_url).hostname.toLowerCase());
+      } catch {
+        // not a URL: nothing to trust
+      }
+    }
+  };
+  const ticketOf = (env: z.infer<typeof TicketEnvelope>): RemoteTicket => {
+    remember(env.ticket.attachments);
+    return toRemoteTicket(env.ticket);
+  };
+
+  async function getTicket(id: string): Promise<RemoteTicket | null> {
+    if (!/^\d+$/.test(id)) return null;
+    const env = await api.json('GET', `/tickets/${id}`, TicketEnvelope, { what: `read ticket ${id}`, query: { include: 'tags,requester' }, allow404: true });
+    return env === null ? null : ticketOf(env);
+  }
+
+  async function listComments(ticketId: string): Promise<RemoteComment[]> {
+    const id = numericId(ticketId, 'ticket');
+    const all = await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, `list the conversations of ticket ${id}`);
+    for (const c of all) remember(c.attachments);
+    return all.map((c) => toRemoteComment(c)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+  }
+
+  async function findRequesterByEmail(email: string): Promise<RemoteRequester | null> {
+    const what = `look up the requester ${email}`;
+    const req = (await api.json('GET', '/requesters', RequesterListEnvelope, { what, query: { email } })).requesters[0];
+    if (req) return { id: String(req.id), email: req.primary_email ?? null, name: fullName(req.first_name, req.last_name) };
+    // Agents are users too and may be requesters; /requesters lists them only with include_agents (needs more rights).
+    const agent = (await api.json('GET', '/agents', AgentListEnvelope, { what: `look up the agent ${email}`, query: { email } })).agents[0];
+    return agent ? { id: String(agent.id), email: agent.email ?? null, name: fullName(agent.first_name, agent.last_name) } : null;
+  }
+
+  return {
+    platform: 'freshservice',
+
+    async whoAmI() {
+      const { agent } = await api.json('GET', '/agents/me', AgentEnvelope, { what: 'read the integration agent' });
+      return { id: String(agent.id), name: fullName(agent.first_name, agent.last_name) ?? agent.email ?? `Agent ${agent.id}`, email: agent.email ?? '' };
+    },
+
+    async listChangedTickets(since) {
+      // updated_since switches off the list's default 30-day creation window [spec 5.3].
+      const from = Math.floor(since.getTime() / 1000) * 1000;
+      const items = await api.allPages('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, 'list changed tickets');
+      const byId = new Map<number, TicketChange>();
+      for (const t of items) {
+        const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
+        const prev = byId.get(t.id);
+        if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
+      }
+      // The API orders by creation; the engine wants change order.
+      return [...byId.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || Number(a.id) - Number(b.id));
+    },
+
+    getTicket,
+    listComments,
+
+    async createTicket(input) {
+      checkMarker(input.marker);
+      const requesterId = numericId(input.requesterId, 'requester');
+      const attrs = toTicketAttributes({ ...(input.fields ? { fields: input.fields } : {}), tags: [...(input.tags ?? []), input.marker] });
+      const body = { status: 2, priority: 1, ...attrs, subject: input.subject, description: input.description, type: input.type, requester_id: requesterId };
+      // Not retried on 5xx/timeout (see retry.ts): the engine looks for the marker before creating again.
+      return ticketOf(await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body, idempotent: false }));
+    },
+
+    async updateTicket(id, patch) {
+      const n = numericId(id, 'ticket');
+      const attrs = toTicketAttributes(patch);
+      if (Object.keys(attrs).length === 0) {
+        const t = await getTicket(id);
+        if (!t) throw new PlatformError('not_found', `Freshservice ticket ${id} does not exist (anymore).`, { status: 404 });
+        return t;
+      }
+      return ticketOf(await api.json('PUT', `/tickets/${n}`, TicketEnvelope, { what: `update ticket ${n}`, body: attrs }));
+    },
+
+    async findTicketByMarker(marker, hint) {
+      checkMarker(marker);
+      const check = async (id: number) => {
+        const t = await getTicket(String(id));
+        return t && t.tags.includes(marker) ? t : null;
+      };
+      let ids: number[] = [];
+      try {
+        const env = await api.json('GET', '/tickets/filter', TicketListEnvelope, { what: `search tickets tagged ${marker}`, query: { query: `"tag:'${marker}'"` } });
+        ids = env.tickets.map((t) => t.id).sort((a, b) => a - b);
+      } catch (err) {
+        if (!(err instanceof PlatformError && err.kind === 'validation')) throw err;
+      }
+      for (const id of ids) {
+        const t = await check(id);
+        if (t) return t;
+      }
+      // The filter reads a search index that may lag: list what changed since the create and compare subjects.
+      const from = hint.createdAfter.getTime() - FALLBACK_SKEW_MS;
+      const recent = await api.allPages('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`);
+      for (const c of recent.filter((t) => (t.subject ?? '') === hint.subject && !ids.includes(t.id))) {
+        const t = await check(c.id);
+        if (t) return t;
+      }
+      return null;
+    },
+
+    async addComment(ticketId, input) {
+      checkMarker(input.marker);
+      const id = numericId(ticketId, 'ticket');
+      const body = `${input.body}${markerFooter(input.marker)}`;
+      // A reply would e-mail the requester; every copied comment is a note, public or private.
+      const what = `add a ${input.private ? 'private' : 'public'} note to ticket ${id}`;
+      const files = input.attachments ?? [];
+      const payload = files.length > 0 ? { form: formWith({ body, private: String(input.private) }, files) } : { body: { body, private: input.private } };
+      const env = await api.json('POST', `/tickets/${id}/notes`, ConversationEnvelope, { what, ...payload, idempotent: false });
+      remember(env.conversation.attachments);
+      return toRemoteComment(env.conversation, 'note');
+    },
+
+    async findCommentByMarker(ticketId, marker) {
+      checkMarker(marker);
+      const comments = await listComments(ticketId);
+      return comments.find((c) => mentionsMarker(c.body, marker) || mentionsMarker(c.bodyText, marker)) ?? null;
+    },
+
+    downloadAttachment(att: RemoteAttachment) {
+      return downloadAttachment(api, att, attachmentHosts, opts.resolve);
+    },
+
+    async addAttachments(ticketId, files) {
+      const id = numericId(ticketId, 'ticket');
+      if (files.length === 0) return [];
+      const before = await api.json('GET', `/tickets/${id}`, TicketEnvelope, { what: `read ticket ${id}` });
+      const known = new Set((before.ticket.attachments ?? []).map((a) => a.id));
+      const form = formWith({}, files);
+      // Adding files is not idempotent: only a 429 (nothing done) is retried.
+      const after = ticketOf(await api.json('PUT', `/tickets/${id}`, TicketEnvelope, { what: `attach ${files.length} file(s) to ticket ${id}`, form, idempotent: false }));
+      return after.attachments.filter((a) => !known.has(Number(a.id)));
+    },
+
+    findRequesterByEmail,
+
+    async createRequester({ email, name }) {
+      const [first, ...rest] = (name ?? '').trim().split(/\s+/).filter(Boolean);
+      const body = { first_name: first ?? (email.split('@')[0] || email), ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}), primary_email: email };
+      try {
+        const { requester } = await api.json('POST', '/requesters', RequesterEnvelope, { what: `create the requester ${email}`, body, idempotent: false });
+        return { id: String(requester.id), email: requester.primary_email ?? null, name: fullName(requester.first_name, requester.last_name) };
+      } catch (err) {
+        // Already there (a concurrent or interrupted create): use it.
+        if (err instanceof PlatformError && err.details.fieldErrors?.some((e) => e.code === 'duplicate_value')) {
+          const found = await findRequesterByEmail(email);
+          if (found) return found;
+        }
+        throw err;
+      }
+    },
+
+    // Freshservice's form fields are per workspace, not per ticket type: `ticketType` does not narrow them.
+    async fieldDefinitions() {
+      const env = await api.json('GET', '/ticket_form_fields', FormFieldsEnvelope, { what: 'read the ticket form fields' });
+      return toFieldDefinitions(env.ticket_fields);
+    },
+  };
+}

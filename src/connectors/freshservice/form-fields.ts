@@ -1,0 +1,75 @@
+import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
+import type { FsChoice, FsFormField } from './payloads.ts';
+
+type Kind = FieldDefinition['kind'];
+
+/** Picklists whose tickets store the numeric choice id. */
+const NUMERIC_PICKLISTS = new Set(['default_status', 'default_priority', 'default_urgency', 'default_impact', 'default_source']);
+/** Picklists of account objects: the ticket stores their (large) id; `fields` carries it as a string. */
+const REFERENCE_PICKLISTS = new Set(['default_group', 'default_agent', 'default_department']);
+/** Picklists whose tickets store the label. */
+const LABEL_PICKLISTS = new Set(['default_ticket_type', 'default_category', 'custom_dropdown']);
+
+const KIND_BY_TYPE: Record<string, Kind> = {
+  default_subject: 'text',
+  default_description: 'text',
+  default_requester: 'reference',
+  custom_text: 'text',
+  custom_paragraph: 'text',
+  custom_url: 'text',
+  custom_phone_number: 'text',
+  custom_number: 'number',
+  custom_decimal: 'number',
+  custom_checkbox: 'boolean',
+  custom_date: 'date',
+  custom_date_time: 'date',
+};
+
+function choiceValue(fieldType: string, c: FsChoice): string | number {
+  if (NUMERIC_PICKLISTS.has(fieldType)) return typeof c.id === 'number' ? c.id : Number(c.id);
+  if (REFERENCE_PICKLISTS.has(fieldType)) return String(c.id);
+  return c.value;
+}
+
+function uniqueByValue(choices: FieldChoice[]): FieldChoice[] {
+  const seen = new Set<string | number>();
+  return choices.filter((c) => (seen.has(c.value) ? false : (seen.add(c.value), true)));
+}
+
+/** Labels of one nesting level of the category tree (1 = category, 2 = sub_category, 3 = item_category). */
+function nestedLevel(choices: FsChoice[], level: number): FieldChoice[] {
+  if (level === 1) return choices.map((c) => ({ value: c.value, label: c.value }));
+  return choices.flatMap((c) => nestedLevel(c.nested_options ?? [], level - 1));
+}
+
+/**
+ * `ticket_form_fields` → FieldDefinition[]. Status/priority/urgency/impact/source choices are the
+ * numeric ids; group/agent/department choices are string ids; dropdowns, type and category are
+ * their labels (what the ticket stores). The category's nested levels become sub_category and
+ * item_category definitions (their choices are every label of that level).
+ */
+export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
+  const out: FieldDefinition[] = [];
+  for (const f of fields) {
+    const type = f.field_type;
+    const picklist = NUMERIC_PICKLISTS.has(type) || REFERENCE_PICKLISTS.has(type) || LABEL_PICKLISTS.has(type);
+    const choices = picklist ? uniqueByValue((f.choices ?? []).map((c) => ({ value: choiceValue(type, c), label: c.value }))) : [];
+    out.push({
+      name: f.name,
+      label: f.label ?? f.name,
+      kind: picklist ? 'picklist' : (KIND_BY_TYPE[type] ?? 'other'),
+      choices: choices.filter((c) => typeof c.value !== 'number' || Number.isFinite(c.value)),
+      requiredForClosure: f.required_for_closure ?? false,
+    });
+    for (const [i, nested] of (f.nested_fields ?? []).entries()) {
+      out.push({
+        name: nested.name,
+        label: nested.label ?? nested.name,
+        kind: 'picklist',
+        choices: uniqueByValue(nestedLevel(f.choices ?? [], nested.level ?? i + 2)),
+        requiredForClosure: f.required_for_closure ?? false,
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+import type { TicketConnector } from '../core/connector.ts';
+import { createFreshserviceConnector } from './freshservice/connector.ts';
+
+export interface ConnectorCredentials {
+  apiUrl: string;
+  apiKey: string;
+}
+
+export interface ConnectorOptions {
+  timeoutMs: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {
+  freshservice: createFreshserviceConnector,
+};
+
+/** The connector for a platform id (as stored on a connection); throws for a platform without one. */
+export function createConnector(platform: string, creds: ConnectorCredentials, opts: ConnectorOptions): TicketConnector {
+  const factory = Object.hasOwn(factories, platform) ? factories[platform] : undefined;
+  if (!factory) throw new Error(`No connector for platform "${platform}". Known platforms: ${Object.keys(factories).join(', ')}.`);
+  return factory(creds, opts);
+}
