@@ -2,14 +2,41 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError } from './api.ts';
 import type { Me } from './api.ts';
 import { AppShell } from './components/AppShell.tsx';
+import { ConnectionPage } from './pages/ConnectionPage.tsx';
+import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignupPage } from './pages/SignupPage.tsx';
+import { SyncDetailsPage } from './pages/SyncDetailsPage.tsx';
+import { SyncHistoryPage } from './pages/SyncHistoryPage.tsx';
+import { matchRoute } from './routes.ts';
+import type { Route } from './routes.ts';
+import { UnauthorizedContext } from './session.ts';
 import { navigate, useRoute } from './use-route.ts';
 
 const PUBLIC = new Set(['/login', '/signup']);
-const PROTECTED = new Set(['/', '/settings']);
+/** Every signed-in page; a signed-out visitor is sent to Log in (and comes to Settings after). */
+const isProtected = (path: string) => matchRoute(path).name !== 'notFound';
+
+function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: () => void; orgId: string }) {
+  switch (route.name) {
+    case 'settings':
+      return <SettingsPage key={orgId} onUnauthorized={onUnauthorized} />;
+    case 'connections':
+      return <ConnectionsPage key={orgId} />;
+    case 'connection':
+      return <ConnectionPage key={`${orgId}/${route.id}`} id={route.id} tab={route.tab} />;
+    case 'sync':
+      return <SyncHistoryPage key={orgId} />;
+    case 'syncRun':
+      return <SyncDetailsPage key={`${orgId}/${route.runId}`} runId={route.runId} />;
+    case 'home':
+      return null;
+    default:
+      return <NotFoundPage signedIn />;
+  }
+}
 
 /** undefined: still asking the server; null: not logged in. */
 type Session = Me | null | undefined;
@@ -42,7 +69,7 @@ export function App() {
   // Redirects: signed-out visitors to /login, signed-in ones away from / and the auth pages.
   useEffect(() => {
     if (me === undefined) return;
-    if (me === null && PROTECTED.has(path)) navigate('/login', { replace: true });
+    if (me === null && isProtected(path)) navigate('/login', { replace: true });
     if (me && (path === '/' || PUBLIC.has(path))) navigate('/settings', { replace: true });
   }, [me, path]);
 
@@ -76,16 +103,14 @@ export function App() {
   if (path === '/signup') return <SignupPage onSignedIn={onSignedIn} />;
   if (path === '/login') return <LoginPage onSignedIn={onSignedIn} />;
   if (!me) {
-    if (me === null && !PROTECTED.has(path)) return <NotFoundPage signedIn={false} />;
+    if (me === null && !isProtected(path)) return <NotFoundPage signedIn={false} />;
     return <p className="loading" role="status">Loading…</p>;
   }
   return (
-    <AppShell me={me} path={path} onLogout={() => void onLogout()}>
-      {path === '/settings' ? (
-        <SettingsPage key={me.organisation.id} onUnauthorized={onUnauthorized} />
-      ) : path === '/' ? null : (
-        <NotFoundPage signedIn />
-      )}
-    </AppShell>
+    <UnauthorizedContext.Provider value={onUnauthorized}>
+      <AppShell me={me} path={path} onLogout={() => void onLogout()}>
+        <Page route={matchRoute(path)} onUnauthorized={onUnauthorized} orgId={me.organisation.id} />
+      </AppShell>
+    </UnauthorizedContext.Provider>
   );
 }

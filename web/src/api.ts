@@ -1,4 +1,6 @@
 /** Tiny JSON client for the Support Fusion HTTP API (same origin, cookie session). */
+import type { FieldDefinition } from '../../src/core/connector.ts';
+import type { Mappings, SideConfiguration } from '../../src/core/sync-config.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -111,4 +113,96 @@ export interface SavedPlatform {
   platform: 'freshservice';
   apiUrl: string;
   apiKeyHint: string | null;
+}
+
+// ---- Connections, configuration, mappings, sync ---------------------------
+
+export type { FieldChoice, FieldDefinition } from '../../src/core/connector.ts';
+export type { DescriptionBuilder, Direction, FieldMapping, Mappings, SideConfiguration, SyncFilter, TypeMapping } from '../../src/core/sync-config.ts';
+
+export type Role = 'source' | 'target';
+export type SyncState = 'initial_sync_required' | 'ready_for_automatic_sync';
+
+export interface Partner {
+  id: string;
+  name: string;
+}
+
+export interface Connection {
+  id: string;
+  contractName: string;
+  role: Role;
+  partner: Partner | null;
+  status: 'pending' | 'active';
+  syncState: SyncState;
+  automaticSync: boolean;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface CreatedConnection {
+  id: string;
+  role: Role;
+  contractName: string;
+  status: 'pending';
+  verificationCode: string;
+  expiresAt: string;
+}
+
+export interface AcceptedConnection {
+  id: string;
+  status: 'active';
+  role: Role;
+  contractName: string;
+  partner: Partner;
+  syncState: SyncState;
+}
+
+export interface ConfigurationResponse {
+  connectionId: string;
+  side: Role;
+  configuration: SideConfiguration;
+  apiOverride: { apiUrl: string; apiKeyHint: string | null } | null;
+  partner: Partner | null;
+}
+
+export interface FieldsSide {
+  fields: FieldDefinition[];
+  error: { code: string; message: string } | null;
+}
+
+export interface FieldsResponse {
+  source: FieldsSide;
+  target: FieldsSide;
+}
+
+export interface MappingsResponse {
+  mappings: Mappings;
+}
+
+export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
+export type Outcome = 'created' | 'updated' | 'closed' | 'failed';
+
+export interface SyncRun {
+  id: string;
+  connectionId: string;
+  trigger: string;
+  status: RunStatus;
+  startedAt: string;
+  finishedAt: string | null;
+  counts: { created: number; updated: number; closed: number; failed: number };
+}
+
+export interface SyncRunDetail {
+  sourceTicketId: string | null;
+  targetTicketId: string | null;
+  outcome: Outcome;
+  error: string | null;
+  failedComments: number;
+  failedAttachments: number;
+}
+
+export interface SyncRunWithDetails extends SyncRun {
+  error: string | null;
+  details: SyncRunDetail[];
 }

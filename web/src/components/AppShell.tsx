@@ -2,6 +2,15 @@ import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
 import { Link } from './Link.tsx';
 
+const NAV = [
+  { href: '/settings', label: 'Settings' },
+  { href: '/connections', label: 'Connections' },
+  { href: '/sync', label: 'Sync' },
+];
+
+/** A section's link stays current on its sub-pages (/connections/:id, /sync/:runId). */
+const isCurrent = (path: string, href: string) => path === href || path.startsWith(`${href}/`);
+
 interface Props {
   me: Me;
   path: string;
@@ -20,9 +29,11 @@ export function AppShell({ me, path, onLogout, children }: Props) {
             Support Fusion
           </Link>
           <nav aria-label="Main" className="topnav">
-            <Link href="/settings" aria-current={path === '/settings' ? 'page' : undefined}>
-              Settings
-            </Link>
+            {NAV.map((item) => (
+              <Link key={item.href} href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
+                {item.label}
+              </Link>
+            ))}
           </nav>
           <div className="topbar__account">
             <span className="org" title={me.user.email}>

@@ -1,0 +1,104 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../../api.ts';
+import type { ApiError, ConfigurationResponse, FieldsResponse, SideConfiguration } from '../../api.ts';
+import { errorAt } from '../../field-errors.ts';
+import { useApiCall, useResource } from '../../hooks/use-api.ts';
+import { LoadState } from '../LoadState.tsx';
+import { ApiOverrideSection } from './ApiOverrideSection.tsx';
+import type { OverrideDraft } from './ApiOverrideSection.tsx';
+import { CommentsSection } from './CommentsSection.tsx';
+import { DefaultsSection } from './DefaultsSection.tsx';
+import { FieldsNotice } from './FieldsNotice.tsx';
+import { FiltersSection } from './FiltersSection.tsx';
+import { normaliseConfiguration } from './normalise.ts';
+import { ReverseSyncSection } from './ReverseSyncSection.tsx';
+import { TransferSection } from './TransferSection.tsx';
+
+/** My organisation's side of the connection (product.md §4). */
+export function ConfigurationTab({ connectionId }: { connectionId: string }) {
+  const base = `/connections/${encodeURIComponent(connectionId)}`;
+  const cfg = useResource<ConfigurationResponse>(`${base}/configuration`);
+  const fields = useResource<FieldsResponse>(`${base}/fields`);
+  if (!cfg.data)
+    return (
+      <section className="card">
+        <LoadState loading={cfg.loading} error={cfg.error} what="configuration" onRetry={() => void cfg.reload()} />
+      </section>
+    );
+  return <ConfigurationForm key={cfg.data.connectionId} path={`${base}/configuration`} initial={cfg.data} fields={fields.data}
+    fieldsError={fields.error} onSaved={cfg.setData} />;
+}
+
+function overrideDraft(o: ConfigurationResponse['apiOverride']): OverrideDraft {
+  return { enabled: o !== null, apiUrl: o?.apiUrl ?? '', apiKey: '', apiKeyHint: o?.apiKeyHint ?? null };
+}
+
+interface FormProps {
+  path: string;
+  initial: ConfigurationResponse;
+  fields: FieldsResponse | undefined;
+  fieldsError: ApiError | null;
+  onSaved: (r: ConfigurationResponse) => void;
+}
+
+function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: FormProps) {
+  const call = useApiCall();
+  const side = initial.side;
+  const [draft, setDraft] = useState<SideConfiguration>(() => normaliseConfiguration(initial.configuration));
+  const [override, setOverride] = useState<OverrideDraft>(() => overrideDraft(initial.apiOverride));
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const at = (p: string) => errorAt(error, p);
+  const myFields = fields?.[side];
+  const update = (patch: Partial<SideConfiguration>) => {
+    setDraft((d) => ({ ...d, ...patch }));
+    setSaved(false);
+  };
+
+  async function save(ev: FormEvent) {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    const apiOverride = override.enabled
+      ? { apiUrl: override.apiUrl.trim(), ...(override.apiKey.trim() ? { apiKey: override.apiKey.trim() } : {}) }
+      : null;
+    const r = await call(() => api.put<ConfigurationResponse>(path, { configuration: draft, apiOverride }));
+    setBusy(false);
+    if (r.ok) {
+      setDraft(normaliseConfiguration(r.data.configuration));
+      setOverride(overrideDraft(r.data.apiOverride));
+      setSaved(true);
+      onSaved(r.data);
+    } else if (r.error) setError(r.error);
+  }
+
+  return (
+    <form onSubmit={save} noValidate className="page" aria-label="Configuration">
+      <FieldsNotice fields={fields} fieldsError={fieldsError} sides={[side]} />
+      <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
+      <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
+      {side === 'target' ? (
+        <ReverseSyncSection value={draft.reverseSync} onChange={(reverseSync) => update({ reverseSync })} fields={myFields?.fields} errorAt={at} />
+      ) : null}
+      <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
+      <TransferSection attachments={draft.attachments.enabled} closures={draft.closures.enabled} onChange={update} errorAt={at} />
+      <ApiOverrideSection value={override} onChange={(o) => { setOverride(o); setSaved(false); }} errorAt={at} />
+      <div className="savebar">
+        {error ? (
+          <p className="notice notice--error" role="alert">
+            {error.field ? `Check the highlighted field: ${error.message}` : `Could not save: ${error.message}`}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
+          <span className="actions__status" role="status">
+            {saved ? <span className="saved">✓ Configuration saved</span> : null}
+          </span>
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import type { CreatedConnection } from '../../api.ts';
+import { formatDateTime } from '../../format.ts';
+import { ROLE_LABEL } from '../../labels.ts';
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    return false; // not a secure context, or permission refused: the code stays selectable
+  }
+}
+
+/** The code to hand to the partner, shown once, big and easy to copy. */
+export function VerificationCodePanel({ created, onDone }: { created: CreatedConnection; onDone: () => void }) {
+  const [copied, setCopied] = useState<boolean | null>(null);
+  return (
+    <section className="code-panel" aria-labelledby="code-title">
+      <h3 id="code-title">Verification code for “{created.contractName}”</h3>
+      <div className="code-panel__row">
+        <output className="code-panel__code" aria-label="Verification code" data-testid="verification-code">
+          {created.verificationCode}
+        </output>
+        <button type="button" className="btn" onClick={async () => setCopied(await copyText(created.verificationCode))}>
+          {copied ? 'Copied' : 'Copy'}
+        </button>
+      </div>
+      <p role="status" className="code-panel__status">
+        {copied === false ? 'Could not copy automatically: select the code and copy it.' : null}
+      </p>
+      <ul className="code-panel__facts">
+        <li>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.</li>
+        <li>Hand it to your partner: they enter it under <strong>Accept a connection</strong> in their Support Fusion.</li>
+        <li>It works once. Your organisation is the <strong>{ROLE_LABEL[created.role]}</strong> of this connection.</li>
+      </ul>
+      <div className="actions">
+        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide code</button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,68 @@
+import type { Direction, FieldDefinition, FieldMapping } from '../../api.ts';
+import type { ErrorAt } from '../../field-errors.ts';
+import { DIRECTION_LABEL } from '../../labels.ts';
+import { fieldLabel, fieldOptions, suggestPairs } from './field-options.ts';
+import { ValueMappingTable } from './ValueMappingTable.tsx';
+
+interface Props {
+  index: number;
+  value: FieldMapping;
+  onChange: (value: FieldMapping) => void;
+  onRemove: () => void;
+  sourceFields: FieldDefinition[];
+  targetFields: FieldDefinition[];
+  /** Dotted path of this mapping, e.g. mappings.types.Incident.fields.2. */
+  path: string;
+  errorAt: ErrorAt;
+}
+
+function FieldPicker({ label, fields, value, onChange, invalid }: { label: string; fields: FieldDefinition[]; value: string; onChange: (v: string) => void; invalid: boolean }) {
+  if (!fields.length) return <input aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} placeholder="field name" />;
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined}>
+      {value === '' ? <option value="">Choose a field…</option> : null}
+      {fieldOptions(fields, value).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+    </select>
+  );
+}
+
+/** One source field → target field mapping, with its value pairs when it is a value mapping. */
+export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields, targetFields, path, errorAt }: Props) {
+  const set = (patch: Partial<FieldMapping>) => onChange({ ...value, ...patch });
+  const src = sourceFields.find((f) => f.name === value.sourceField);
+  const tgt = targetFields.find((f) => f.name === value.targetField);
+  const name = `${fieldLabel(sourceFields, value.sourceField)} to ${fieldLabel(targetFields, value.targetField)}`;
+  const rowError = errorAt(path);
+  const valuesError = (i: number) => errorAt(`${path}.values.${i}`);
+  // A value pair shows its own error beside it; anything else about the mapping goes under the row.
+  const shownByPair = value.kind === 'value' && value.values.some((_, i) => valuesError(i));
+  return (
+    <li className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
+      <div className="mapping__cells">
+        <FieldPicker label="Source field" fields={sourceFields} value={value.sourceField} invalid={!!errorAt(`${path}.sourceField`)}
+          onChange={(sourceField) => set({ sourceField })} />
+        <span className="mapping__arrow" aria-hidden="true">→</span>
+        <FieldPicker label="Target field" fields={targetFields} value={value.targetField} invalid={!!errorAt(`${path}.targetField`)}
+          onChange={(targetField) => set({ targetField })} />
+        <select aria-label="Direction" value={value.direction} onChange={(e) => set({ direction: e.target.value as Direction })}>
+          {(Object.keys(DIRECTION_LABEL) as Direction[]).map((d) => <option key={d} value={d}>{DIRECTION_LABEL[d]}</option>)}
+        </select>
+        <select aria-label="Kind" value={value.kind}
+          onChange={(e) => {
+            const kind = e.target.value as FieldMapping['kind'];
+            set({ kind, values: kind === 'value' && value.values.length === 0 ? suggestPairs(src, tgt) : value.values });
+          }}>
+          <option value="direct">Direct</option>
+          <option value="value">Value mapping</option>
+        </select>
+        <button type="button" className="btn btn--small btn--ghost mapping__remove" aria-label={`Remove mapping ${index + 1}: ${name}`} onClick={onRemove}>
+          ✕<span className="mapping__remove-text"> Remove</span>
+        </button>
+      </div>
+      {rowError && !shownByPair ? <p className="field__error mapping__error" role="alert">{rowError}</p> : null}
+      {value.kind === 'value' ? (
+        <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
+      ) : null}
+    </li>
+  );
+}

@@ -1,0 +1,120 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import { api, ApiError } from '../../api.ts';
+import type { FieldsResponse, Mappings, MappingsResponse, TypeMapping } from '../../api.ts';
+import { errorAt } from '../../field-errors.ts';
+import { useApiCall, useResource } from '../../hooks/use-api.ts';
+import { FieldsNotice } from '../configuration/FieldsNotice.tsx';
+import { LoadState } from '../LoadState.tsx';
+import { TypeMappingEditor } from './TypeMappingEditor.tsx';
+import { TypeTabs } from './TypeTabs.tsx';
+
+const STANDARD_TYPES = ['Incident', 'Service Request'];
+
+/** Field mappings per ticket type and the description builder (product.md §5). */
+export function MappingsTab({ connectionId }: { connectionId: string }) {
+  const base = `/connections/${encodeURIComponent(connectionId)}`;
+  const res = useResource<MappingsResponse>(`${base}/mappings`);
+  const fields = useResource<FieldsResponse>(`${base}/fields`);
+  if (!res.data)
+    return (
+      <section className="card">
+        <LoadState loading={res.loading} error={res.error} what="field mappings" onRetry={() => void res.reload()} />
+      </section>
+    );
+  return <MappingsForm path={`${base}/mappings`} initial={res.data.mappings} fields={fields.data} fieldsError={fields.error} fieldsLoading={fields.loading} />;
+}
+
+/** The API may name a path with or without the "mappings." prefix. */
+function withPrefix(e: ApiError | null): ApiError | null {
+  if (!e?.field || e.field.startsWith('mappings.') || e.field === 'mappings') return e;
+  return new ApiError(e.status, e.code, e.message, `mappings.${e.field}`, e.hints);
+}
+
+function typeOfError(e: ApiError | null, types: string[]): string | undefined {
+  const f = e?.field;
+  if (!f?.startsWith('mappings.types.')) return undefined;
+  const rest = f.slice('mappings.types.'.length);
+  // Longest first: "Service Request" must not be read as a type named "Service".
+  return [...types].sort((a, b) => b.length - a.length).find((t) => rest === t || rest.startsWith(`${t}.`));
+}
+
+interface FormProps {
+  path: string;
+  initial: Mappings;
+  fields: FieldsResponse | undefined;
+  fieldsError: ApiError | null;
+  fieldsLoading: boolean;
+}
+
+function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: FormProps) {
+  const call = useApiCall();
+  const [draft, setDraft] = useState<Mappings>(initial);
+  const types = [...STANDARD_TYPES.filter((t) => draft.types[t]), ...Object.keys(draft.types).filter((t) => !STANDARD_TYPES.includes(t))];
+  const [selected, setSelected] = useState(types[0] ?? 'Incident');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const at = (p: string) => errorAt(error, p);
+  const current = draft.types[selected];
+  const setType = (t: string, v: TypeMapping) => {
+    setDraft((d) => ({ types: { ...d.types, [t]: v } }));
+    setSaved(false);
+  };
+
+  async function save(ev: FormEvent) {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(false);
+    const r = await call(() => api.put<MappingsResponse>(path, { mappings: draft }));
+    setBusy(false);
+    if (r.ok) {
+      setDraft(r.data.mappings);
+      setSaved(true);
+    } else if (r.error) {
+      const e = withPrefix(r.error);
+      setError(e);
+      const t = typeOfError(e, types);
+      if (t) setSelected(t);
+    }
+  }
+
+  return (
+    <form onSubmit={save} noValidate className="page" aria-label="Field mappings">
+      <FieldsNotice fields={fields} fieldsError={fieldsError} sides={['source', 'target']} />
+      <section className="card" aria-labelledby="mappings-title">
+        <div className="card__header">
+          <h2 id="mappings-title">Field mappings</h2>
+          <p className="muted">
+            Per ticket type, which source field is written to which target field. A direct mapping copies the value; a value
+            mapping pairs picklist values loaded live from both platforms.
+            {fieldsLoading ? ' Loading the platforms’ fields…' : ''}
+          </p>
+        </div>
+        <TypeTabs types={types} selected={selected} onSelect={setSelected} />
+        {current ? (
+          <div role="tabpanel" aria-label={selected}>
+            <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
+              sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at} />
+          </div>
+        ) : (
+          <p className="empty">No mappings for this ticket type.</p>
+        )}
+      </section>
+      <div className="savebar">
+        {error ? (
+          <p className="notice notice--error" role="alert">
+            {error.code === 'fields_unavailable'
+              ? `Could not check the mappings against the platforms: ${error.message}`
+              : error.field ? `Check the highlighted mapping: ${error.message}` : `Could not save: ${error.message}`}
+          </p>
+        ) : null}
+        <div className="actions">
+          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save mappings'}</button>
+          <span className="actions__status" role="status">{saved ? <span className="saved">✓ Mappings saved</span> : null}</span>
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,56 @@
+import type { FieldDefinition, FieldMapping, TypeMapping } from '../../api.ts';
+import type { ErrorAt } from '../../field-errors.ts';
+import { FIELD_NAMES, findField } from '../../picklists.ts';
+import { PicklistField } from '../PicklistField.tsx';
+import { DescriptionBuilderEditor } from './DescriptionBuilderEditor.tsx';
+import { FieldMappingRow } from './FieldMappingRow.tsx';
+
+interface Props {
+  typeName: string;
+  value: TypeMapping;
+  onChange: (value: TypeMapping) => void;
+  sourceFields: FieldDefinition[];
+  targetFields: FieldDefinition[];
+  errorAt: ErrorAt;
+}
+
+const NEW_MAPPING: FieldMapping = { sourceField: '', targetField: '', direction: 'source_to_target', kind: 'direct', values: [] };
+
+/** Everything mapped for one source ticket type. */
+export function TypeMappingEditor({ typeName, value, onChange, sourceFields, targetFields, errorAt }: Props) {
+  const path = `mappings.types.${typeName}`;
+  const setField = (i: number, m: FieldMapping) => onChange({ ...value, fields: value.fields.map((x, j) => (j === i ? m : x)) });
+  const fieldsError = errorAt(`${path}.fields`);
+  const rowErrorShown = value.fields.some((_, i) => errorAt(`${path}.fields.${i}`));
+  return (
+    <div className="type-mapping">
+      <div className="type-mapping__target">
+        <PicklistField label={`Target ticket type for ${typeName}`} field={findField(targetFields, FIELD_NAMES.ticketType)} mode="name"
+          value={value.targetType} onChange={(v) => onChange({ ...value, targetType: v === null ? null : String(v) })}
+          emptyLabel={`Same as source (${typeName})`} error={errorAt(`${path}.targetType`)} placeholder={`Same as source (${typeName})`} />
+      </div>
+      <section aria-labelledby="fields-title" className="mappings">
+        <h3 id="fields-title">Fields</h3>
+        <div className="mapping__head" aria-hidden="true">
+          <span>Source field</span><span></span><span>Target field</span><span>Direction</span><span>Kind</span><span></span>
+        </div>
+        <ol className="mapping__list">
+          {value.fields.map((m, i) => (
+            <FieldMappingRow key={i} index={i} value={m} onChange={(x) => setField(i, x)}
+              onRemove={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}
+              sourceFields={sourceFields} targetFields={targetFields} path={`${path}.fields.${i}`} errorAt={errorAt} />
+          ))}
+        </ol>
+        {value.fields.length === 0 ? <p className="empty">No field mappings for {typeName}.</p> : null}
+        {fieldsError && !rowErrorShown ? <p className="field__error" role="alert">{fieldsError}</p> : null}
+        <div className="actions">
+          <button type="button" className="btn btn--small" onClick={() => onChange({ ...value, fields: [...value.fields, { ...NEW_MAPPING }] })}>
+            Add mapping
+          </button>
+        </div>
+      </section>
+      <DescriptionBuilderEditor value={value.descriptionBuilder} onChange={(descriptionBuilder) => onChange({ ...value, descriptionBuilder })}
+        sourceFields={sourceFields} path={`${path}.descriptionBuilder`} errorAt={errorAt} />
+    </div>
+  );
+}

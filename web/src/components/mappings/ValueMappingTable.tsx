@@ -1,0 +1,70 @@
+import type { FieldDefinition, FieldMapping } from '../../api.ts';
+import { choiceLabel } from '../../picklists.ts';
+import { suggestPairs } from './field-options.ts';
+import { ValueSelect } from './ValueSelect.tsx';
+
+type Pair = FieldMapping['values'][number];
+
+interface Props {
+  sourceField: FieldDefinition | undefined;
+  targetField: FieldDefinition | undefined;
+  values: Pair[];
+  onChange: (values: Pair[]) => void;
+  /** Error of a pair, by index. */
+  errorOf: (index: number) => string | undefined;
+}
+
+/** Source picklist values paired with target values; a value without a pair makes that ticket fail. */
+export function ValueMappingTable({ sourceField, targetField, values, onChange, errorOf }: Props) {
+  const set = (i: number, patch: Partial<Pair>) => onChange(values.map((p, j) => (j === i ? { ...p, ...patch } : p)));
+  const unpaired = sourceField?.choices.filter((c) => !values.some((p) => String(p.source) === String(c.value))) ?? [];
+  const add = () => {
+    const next = unpaired[0];
+    onChange([...values, { source: next?.value ?? '', target: targetField?.choices[0]?.value ?? '' }]);
+  };
+  const suggestions = suggestPairs(sourceField, targetField);
+  return (
+    <div className="values">
+      <table className="values__table">
+        <thead>
+          <tr>
+            <th scope="col">Source value</th>
+            <th scope="col" aria-hidden="true"></th>
+            <th scope="col">Target value</th>
+            <th scope="col"><span className="visually-hidden">Remove</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          {values.map((p, i) => {
+            const label = choiceLabel(sourceField, p.source) || `value ${i + 1}`;
+            const err = errorOf(i);
+            return (
+              <tr key={i} className={err ? 'values__row--invalid' : undefined}>
+                <td><ValueSelect label={`Source value ${i + 1}`} field={sourceField} value={p.source} onChange={(source) => set(i, { source })} invalid={!!err} /></td>
+                <td className="values__arrow" aria-hidden="true">→</td>
+                <td>
+                  <ValueSelect label={`Target value for ${label}`} field={targetField} value={p.target} onChange={(target) => set(i, { target })} invalid={!!err} />
+                  {err ? <p className="field__error" role="alert">{err}</p> : null}
+                </td>
+                <td className="values__remove">
+                  <button type="button" className="btn btn--small btn--ghost" aria-label={`Remove value pair ${label}`}
+                    onClick={() => onChange(values.filter((_, j) => j !== i))}>✕</button>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {values.length === 0 ? <p className="muted values__empty">No value pairs yet: tickets with a value in this field will fail to sync.</p> : null}
+      <div className="actions">
+        <button type="button" className="btn btn--small" onClick={add}>Add value pair</button>
+        {suggestions.length && values.length === 0 ? (
+          <button type="button" className="btn btn--small btn--ghost" onClick={() => onChange(suggestions)}>Pair values with the same name</button>
+        ) : null}
+        {unpaired.length && values.length ? (
+          <span className="muted values__hint">Not paired: {unpaired.map((c) => c.label).join(', ')}</span>
+        ) : null}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+import type { Connection } from '../api.ts';
+import { ConfigurationTab } from '../components/configuration/ConfigurationTab.tsx';
+import { SyncStateBadge } from '../components/connections/SyncStateBadge.tsx';
+import { Link } from '../components/Link.tsx';
+import { LoadState } from '../components/LoadState.tsx';
+import { MappingsTab } from '../components/mappings/MappingsTab.tsx';
+import { SyncTab } from '../components/sync/SyncTab.tsx';
+import { Tabs } from '../components/Tabs.tsx';
+import { useResource } from '../hooks/use-api.ts';
+import { ROLE_LABEL } from '../labels.ts';
+import { connectionPath } from '../routes.ts';
+import type { ConnectionTab } from '../routes.ts';
+
+const TAB_LABELS: Record<ConnectionTab, string> = { configuration: 'Configuration', mappings: 'Field mappings', sync: 'Sync' };
+
+export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) {
+  const res = useResource<Connection>(`/connections/${encodeURIComponent(id)}`);
+  const c = res.data;
+  return (
+    <div className="page">
+      <p className="breadcrumb"><Link href="/connections">← Connections</Link></p>
+      {!c ? (
+        <section className="card">
+          <LoadState loading={res.loading} error={res.error} what="connection" onRetry={() => void res.reload()} />
+        </section>
+      ) : (
+        <>
+          <header className="page__header page__header--row">
+            <div className="page__title">
+              <h1>{c.contractName}</h1>
+              <p className="muted">
+                {c.partner ? <>With <strong className="text">{c.partner.name}</strong> · </> : 'Waiting for your partner · '}
+                My organisation is the <strong className="text">{ROLE_LABEL[c.role]}</strong>
+              </p>
+            </div>
+            {c.status === 'active' ? <SyncStateBadge state={c.syncState} /> : null}
+          </header>
+          {c.status !== 'active' ? (
+            <p className="notice notice--warn">This connection is pending: your partner has not entered the verification code yet.</p>
+          ) : null}
+          <Tabs label="Connection sections"
+            items={(Object.keys(TAB_LABELS) as ConnectionTab[]).map((t) => ({ href: connectionPath(id, t), label: TAB_LABELS[t], current: t === tab }))} />
+          {tab === 'configuration' ? <ConfigurationTab connectionId={id} /> : null}
+          {tab === 'mappings' ? <MappingsTab connectionId={id} /> : null}
+          {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })} /> : null}
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+import { useState } from 'react';
+import { api } from '../api.ts';
+import type { Connection } from '../api.ts';
+import { AcceptConnectionCard } from '../components/connections/AcceptConnectionCard.tsx';
+import { ActiveConnections } from '../components/connections/ActiveConnections.tsx';
+import { CreateConnectionCard } from '../components/connections/CreateConnectionCard.tsx';
+import { PendingConnections } from '../components/connections/PendingConnections.tsx';
+import { LoadState } from '../components/LoadState.tsx';
+import { useApiCall, useResource } from '../hooks/use-api.ts';
+
+export function ConnectionsPage() {
+  const list = useResource<{ connections: Connection[] }>('/connections');
+  const call = useApiCall();
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const connections = list.data?.connections ?? [];
+  const refresh = () => void list.reload({ quiet: true });
+
+  async function revoke(c: Connection) {
+    setRevokeError(null);
+    const r = await call(() => api.del(`/connections/${encodeURIComponent(c.id)}`));
+    if (!r.ok && r.error && r.error.status !== 404) setRevokeError(`Could not revoke “${c.contractName}”: ${r.error.message}`);
+    await list.reload({ quiet: true });
+  }
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Connections</h1>
+        <p className="muted">Pair with a partner organisation so tickets flow between your helpdesks.</p>
+      </header>
+      <div className="grid-2">
+        <CreateConnectionCard onCreated={refresh} />
+        <AcceptConnectionCard onAccepted={refresh} />
+      </div>
+      {revokeError ? <p className="notice notice--error" role="alert">{revokeError}</p> : null}
+      {list.data === undefined ? (
+        <section className="card">
+          <LoadState loading={list.loading} error={list.error} what="connections" onRetry={() => void list.reload()} />
+        </section>
+      ) : (
+        <>
+          <ActiveConnections items={connections.filter((c) => c.status === 'active')} onRevoke={revoke} />
+          <PendingConnections items={connections.filter((c) => c.status === 'pending')} onRevoke={revoke} />
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+/** The signed-in pages and how their paths look; App.tsx renders the page a path matches. */
+export type ConnectionTab = 'configuration' | 'mappings' | 'sync';
+
+export type Route =
+  | { name: 'home' }
+  | { name: 'settings' }
+  | { name: 'connections' }
+  | { name: 'connection'; id: string; tab: ConnectionTab }
+  | { name: 'sync' }
+  | { name: 'syncRun'; runId: string }
+  | { name: 'notFound' };
+
+const TABS: Record<string, ConnectionTab> = { '': 'configuration', mappings: 'mappings', sync: 'sync' };
+
+export function matchRoute(path: string): Route {
+  const parts = path.replace(/\/+$/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second, third, ...rest] = parts;
+  if (!first) return { name: 'home' };
+  if (rest.length) return { name: 'notFound' };
+  if (first === 'settings' && !second) return { name: 'settings' };
+  if (first === 'connections') {
+    if (!second) return { name: 'connections' };
+    const tab = TABS[third ?? ''];
+    return tab ? { name: 'connection', id: second, tab } : { name: 'notFound' };
+  }
+  if (first === 'sync') {
+    if (!second) return { name: 'sync' };
+    if (!third) return { name: 'syncRun', runId: second };
+  }
+  return { name: 'notFound' };
+}
+
+export const connectionPath = (id: string, tab: ConnectionTab = 'configuration') =>
+  `/connections/${encodeURIComponent(id)}${tab === 'configuration' ? '' : `/${tab}`}`;
+
+export const syncRunPath = (runId: string) => `/sync/${encodeURIComponent(runId)}`;
