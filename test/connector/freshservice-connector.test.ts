@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError, type TicketConnector } from '../../src/core/connector.ts';
 import { redirectProblem } from '../../src/connectors/freshservice/attachments.ts';
@@ -150,6 +152,26 @@ describe('Freshservice connector against the simulator', () => {
     const err = await failure(fs.downloadAttachment(added[1]!));
     expect(err.kind).toBe('unexpected_response');
     expect(err.message).toMatch(/evil\.example\.net.*not followed/);
+  });
+
+  it('a redirect to another origin (storage) is fetched without the API key', async () => {
+    const { id } = await newTicket('sf-att3');
+    const [att] = await fs.addAttachments(id, [{ name: 'a.txt', contentType: 'text/plain', data: new TextEncoder().encode('x') }]);
+    const seen: Array<string | undefined> = [];
+    const storage = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.setHeader('content-type', 'text/plain');
+      res.end('from storage');
+    });
+    await new Promise<void>((r) => storage.listen(0, '127.0.0.1', r));
+    try {
+      const location = `http://127.0.0.1:${(storage.address() as AddressInfo).port}/signed/a.txt?sig=abc`;
+      sim.faults.set({ rules: [{ method: 'GET', pathPattern: '/attachments/\\d+$', status: 302, headers: { location }, times: 1 }] });
+      expect(new TextDecoder().decode((await fs.downloadAttachment(att!)).data)).toBe('from storage');
+      expect(seen).toEqual([undefined]);
+    } finally {
+      await new Promise((r) => storage.close(r));
+    }
   });
 
   it('redirect policy: own host or a named attachment host, http(s) only, no private addresses from a public base', async () => {
