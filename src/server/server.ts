@@ -3,6 +3,9 @@ import { openDatabase } from '../db/database.ts';
 import { startBoss } from '../queue/boss.ts';
 import { loadMasterKey } from '../security/secret-key.ts';
 import { buildApp } from './app.ts';
+import { failInterruptedRuns } from '../db/repositories/sync-runs.ts';
+import { engineDeps } from '../sync/deps.ts';
+import { startSyncWorker } from '../sync/jobs.ts';
 
 /** `npm start`: configuration, storage, master key, job engine, then HTTP. Stops cleanly on SIGINT/SIGTERM. */
 export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -19,7 +22,14 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const boss = await startBoss(database.boss);
-  const app = await buildApp({ config, db: database.db, masterKey, boss });
+  const interrupted = await failInterruptedRuns(database.db);
+  const ctx = { config, db: database.db, masterKey, boss };
+  // Jobs may start before the app exists (runs queued before a restart): log through a late-bound sink.
+  let warn: (data: Record<string, unknown>, msg: string) => void = (data, msg) => console.warn(msg, data);
+  const jobs = await startSyncWorker(boss, engineDeps(ctx, (msg, data) => warn(data ?? {}, msg)));
+  const app = await buildApp({ ...ctx, jobs });
+  warn = (data, msg) => app.log.warn(data, msg);
+  if (interrupted > 0) app.log.warn(`${interrupted} sync run(s) were interrupted by the last stop; marked Failed, the next run picks up`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -27,6 +37,7 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await jobs.stop();
     await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     await database.close();
     process.exit(0);

@@ -6,6 +6,9 @@ import { loadConfig, type AppConfig } from '../../src/config/env.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { buildApp } from '../../src/server/app.ts';
+import { startBoss } from '../../src/queue/boss.ts';
+import { engineDeps } from '../../src/sync/deps.ts';
+import { inlineSyncJobs, startSyncWorker, type SyncJobs } from '../../src/sync/jobs.ts';
 
 export interface TestStack {
   url: string;
@@ -13,6 +16,7 @@ export interface TestStack {
   config: AppConfig;
   database: DatabaseHandle;
   dataDir: string;
+  jobs: SyncJobs;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,7 @@ export interface TestStack {
  * built UI), on a random port, with private platform URLs allowed so it can reach the simulator.
  * With `listen: false` the app is only built, for inject().
  */
-export async function startStack(opts: { env?: Record<string, string>; listen?: boolean } = {}): Promise<TestStack> {
+export async function startStack(opts: { env?: Record<string, string>; listen?: boolean; jobs?: 'inline' | 'boss' } = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-stack-'));
   const config = loadConfig({
     SF_DATA_DIR: dataDir,
@@ -33,7 +37,11 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
   });
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const app = await buildApp({ config, db: database.db, masterKey }, { logger: false });
+  const ctx = { config, db: database.db, masterKey };
+  // Inline by default: API tests need runs worked, not the queue; 'boss' runs them through pg-boss.
+  const boss = opts.jobs === 'boss' ? await startBoss(database.boss) : undefined;
+  const jobs = boss ? await startSyncWorker(boss, engineDeps(ctx)) : inlineSyncJobs(engineDeps(ctx));
+  const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
   if (opts.listen !== false) {
     await app.listen({ port: 0, host: '127.0.0.1' });
@@ -48,8 +56,11 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
     config,
     database,
     dataDir,
+    jobs,
     close: async () => {
       await app.close();
+      await jobs.stop();
+      await boss?.stop({ graceful: false, wait: true });
       // A test may reopen the store (to check what is on disk); close whichever is current.
       await stack.database.close();
       await rm(dataDir, { recursive: true, force: true });
