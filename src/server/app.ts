@@ -5,6 +5,7 @@ import { registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
+import { connectionRoutes } from './routes/connections.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
@@ -52,6 +53,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
       await authRoutes(api, ctx);
       await platformRoutes(api, ctx);
+      await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

@@ -1,0 +1,295 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { TROUBLESHOOTING_HINTS } from '../../core/connection-test.ts';
+import { PlatformError, type FieldDefinition } from '../../core/connector.ts';
+import { validateMappings } from '../../core/mapping-validation.ts';
+import { defaultMappings, defaultSideConfiguration, Mappings, SideConfiguration } from '../../core/sync-config.ts';
+import { generateVerificationCode, hashVerificationCode, normaliseVerificationCode } from '../../core/verification-code.ts';
+import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/api-url.ts';
+import {
+  acceptConnection,
+  createConnection,
+  findConnectionForOrganisation,
+  getConnectionSide,
+  getMappings,
+  listConnectionsForOrganisation,
+  revokeConnection,
+  saveConnectionSide,
+  saveMappings,
+  sideOf,
+  viewFor,
+  type ConnectionRecord,
+  type Side,
+  type SideRecord,
+} from '../../db/repositories/connections.ts';
+import { encryptSecret, keyHint } from '../../security/crypto.ts';
+import { requireAdmin, requireUser } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { LoginThrottle } from '../login-throttle.ts';
+import { connectorForSide } from '../side-connector.ts';
+import { connectionSchemas as s } from './connections.schemas.ts';
+
+export const CODE_VALIDITY_MS = 7 * 24 * 60 * 60_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONTRACT_NAME_MAX = 120;
+
+/** These bodies are validated with their zod contracts (exact paths, defaults); the JSON schema only documents them. */
+const documentedOnly = { validatorCompiler: () => (data: unknown) => ({ value: data }) };
+
+const ConfigurationBody = z
+  .object({
+    configuration: SideConfiguration,
+    apiOverride: z.object({ apiUrl: z.string().max(4096), apiKey: z.string().max(16384).optional() }).strict().nullable().optional(),
+  })
+  .strict();
+const MappingsBody = z.object({ mappings: Mappings }).strict();
+
+type FieldsResult = { fields: FieldDefinition[]; error: null | { code: string; message: string } };
+
+export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Session checks run onRequest, before body validation: without a session the answer is always 401.
+  // Codes carry 100 bits, so guessing is hopeless anyway; this also keeps an organisation from trying.
+  const failedAccepts = new LoginThrottle(10, 15 * 60_000);
+
+  /** The connection when the caller's organisation is part of it; 404 otherwise (never reveals others'). */
+  async function visible(req: FastifyRequest): Promise<ConnectionRecord> {
+    const { id } = req.params as { id: string };
+    const found = UUID.test(id) ? await findConnectionForOrganisation(ctx.db, id, req.auth!.organisationId) : undefined;
+    if (!found) throw new ApiError(404, 'not_found', 'There is no such connection for your organisation; it may have been revoked.');
+    return found;
+  }
+
+  app.post('/connections', { onRequest: requireAdmin, schema: s.create }, async (req, reply) => {
+    const body = req.body as { role: Side; contractName: string };
+    const contractName = body.contractName.trim();
+    if (contractName === '') throw new ApiError(400, 'invalid_contract_name', 'Enter a contract name, e.g. "Acme support 2025".', { field: 'contractName' });
+    if (contractName.length > CONTRACT_NAME_MAX) {
+      throw new ApiError(400, 'invalid_contract_name', `The contract name is ${contractName.length} characters long; use at most ${CONTRACT_NAME_MAX}.`, { field: 'contractName' });
+    }
+    const code = generateVerificationCode();
+    const expiresAt = new Date(Date.now() + CODE_VALIDITY_MS);
+    const c = await createConnection(ctx.db, {
+      creatorOrganisationId: req.auth!.organisationId,
+      role: body.role,
+      contractName,
+      codeHash: hashVerificationCode(normaliseVerificationCode(code)!),
+      expiresAt,
+      mappings: defaultMappings(),
+      configuration: defaultSideConfiguration(),
+    });
+    req.log.info({ connectionId: c.id, role: body.role }, 'connection created');
+    return reply.status(201).send({ id: c.id, role: body.role, contractName: c.contractName, status: 'pending', verificationCode: code, expiresAt: c.codeExpiresAt.toISOString() });
+  });
+
+  app.post('/connections/accept', { onRequest: requireAdmin, schema: s.accept }, async (req) => {
+    const orgId = req.auth!.organisationId;
+    const throttleKey = [`org:${orgId}`];
+    const wait = failedAccepts.retryAfterSeconds(throttleKey);
+    if (wait > 0) {
+      throw new ApiError(429, 'too_many_attempts', `Too many wrong verification codes. Try again in ${Math.ceil(wait / 60)} minute(s), and check the code with your partner.`, {
+        headers: { 'retry-after': String(wait) },
+      });
+    }
+    const refuse = (code: string, message: string) => {
+      failedAccepts.fail(throttleKey);
+      req.log.info({ code }, 'connection accept refused');
+      return new ApiError(400, code, message, { field: 'verificationCode' });
+    };
+    const canonical = normaliseVerificationCode((req.body as { verificationCode: string }).verificationCode);
+    const invalid = 'This verification code is not valid: it may be mistyped, already used or revoked. Check it for typos. Ask your partner for a new code if it still fails.';
+    if (!canonical) throw refuse('invalid_verification_code', `${invalid} A code has 20 letters and digits, e.g. ABCD-EFGH-JKMN-PQRS-TVWX.`);
+
+    const result = await acceptConnection(ctx.db, { codeHash: hashVerificationCode(canonical), organisationId: orgId, now: new Date(), configuration: defaultSideConfiguration() });
+    switch (result.outcome) {
+      case 'unknown':
+        throw refuse('invalid_verification_code', invalid);
+      case 'expired':
+        throw refuse('verification_code_expired', 'This verification code has expired (codes are valid for 7 days). Ask your partner for a new code.');
+      case 'own':
+        throw refuse('own_verification_code', 'This code was created by your own organisation. Give it to your partner: they enter it in their Support Fusion.');
+    }
+    const v = viewFor(result.connection, orgId);
+    req.log.info({ connectionId: v.id, role: v.role }, 'connection accepted');
+    return { id: v.id, status: 'active', role: v.role, contractName: v.contractName, partner: v.partner, syncState: v.syncState };
+  });
+
+  app.get('/connections', { onRequest: requireUser, schema: s.list }, async (req) => {
+    const orgId = req.auth!.organisationId;
+    const list = await listConnectionsForOrganisation(ctx.db, orgId);
+    return { connections: list.map((c) => item(c, orgId)) };
+  });
+
+  app.get('/connections/:id', { onRequest: requireUser, schema: s.get }, async (req) => item(await visible(req), req.auth!.organisationId));
+
+  app.delete('/connections/:id', { onRequest: requireAdmin, schema: s.revoke }, async (req) => {
+    const c = await visible(req);
+    if (!(await revokeConnection(ctx.db, c.id, req.auth!.organisationId, new Date()))) {
+      throw new ApiError(404, 'not_found', 'There is no such connection for your organisation; it may have been revoked.');
+    }
+    req.log.info({ connectionId: c.id }, 'connection revoked');
+    return { id: c.id, status: 'revoked' };
+  });
+
+  app.get('/connections/:id/configuration', { onRequest: requireUser, schema: s.getConfiguration }, async (req) => {
+    const c = await visible(req);
+    const side = sideOf(c, req.auth!.organisationId);
+    return configurationView(c, await ownSide(c, side));
+  });
+
+  app.put('/connections/:id/configuration', { onRequest: requireAdmin, schema: s.putConfiguration, ...documentedOnly }, async (req) => {
+    const c = await visible(req);
+    const orgId = req.auth!.organisationId;
+    const side = sideOf(c, orgId);
+    const body = parseOrThrow(ConfigurationBody, req.body);
+    if (side === 'source' && body.configuration.reverseSync.enabled) {
+      throw new ApiError(400, 'validation_failed', 'Reverse sync is set on the target side: tickets created there flow back to you. Switch it off here and ask your partner to enable it.', {
+        field: 'configuration.reverseSync.enabled',
+      });
+    }
+    const current = await ownSide(c, side);
+    let apiOverride: SideRecord['apiOverride'] = current.apiOverride;
+    if (body.apiOverride === null) apiOverride = null;
+    else if (body.apiOverride !== undefined) {
+      const url = normaliseApiUrl(body.apiOverride.apiUrl, { allowPrivate: ctx.config.allowPrivatePlatformUrls });
+      if (!url.ok) throw new ApiError(400, 'invalid_api_url', url.message, { field: 'apiOverride.apiUrl', hints: TROUBLESHOOTING_HINTS.invalid_api_url });
+      if (body.apiOverride.apiKey === undefined && current.apiOverride) {
+        apiOverride = { ...current.apiOverride, apiUrl: url.url }; // the saved key is kept: the UI never has it
+      } else {
+        const key = validateApiKey(body.apiOverride.apiKey);
+        if (!key.ok) throw new ApiError(400, 'invalid_api_key', key.message, { field: 'apiOverride.apiKey' });
+        apiOverride = { apiUrl: url.url, apiKeyCiphertext: encryptSecret(ctx.masterKey, key.key, orgId), apiKeyHint: keyHint(key.key) };
+      }
+    }
+    await saveConnectionSide(ctx.db, c.id, side, { configuration: body.configuration, apiOverride });
+    req.log.info({ connectionId: c.id, side, apiOverride: apiOverride !== null }, 'connection configuration saved');
+    return configurationView(c, { ...current, configuration: body.configuration, apiOverride });
+  });
+
+  app.get('/connections/:id/mappings', { onRequest: requireUser, schema: s.getMappings }, async (req) => {
+    const c = await visible(req);
+    return { mappings: (await getMappings(ctx.db, c.id)) ?? defaultMappings() };
+  });
+
+  app.put('/connections/:id/mappings', { onRequest: requireAdmin, schema: s.putMappings, ...documentedOnly }, async (req) => {
+    const c = await visible(req);
+    if (c.status !== 'active') {
+      throw new ApiError(409, 'connection_not_active', 'Mappings can be edited once your partner has accepted the connection; it is still pending.');
+    }
+    const { mappings } = parseOrThrow(MappingsBody, req.body);
+    const [source, target] = await Promise.all([loadFields(c, 'source'), loadFields(c, 'target')]);
+    const own = sideOf(c, req.auth!.organisationId);
+    for (const [side, r] of [['source', source], ['target', target]] as const) {
+      if (r.error) {
+        const whose = side === own ? 'your' : "your partner's";
+        throw new ApiError(409, 'fields_unavailable', `The mappings cannot be checked because the ${side} side's fields (${whose} platform) could not be loaded: ${r.error.message} Nothing was saved.`);
+      }
+    }
+    const problems = validateMappings(mappings, { source: source.fields, target: target.fields });
+    const first = problems[0];
+    if (first) {
+      throw new ApiError(400, 'invalid_mapping', first.message, {
+        field: `mappings.${first.path}`,
+        ...(problems.length > 1 ? { hints: problems.map((p) => `mappings.${p.path}: ${p.message}`) } : {}),
+      });
+    }
+    await saveMappings(ctx.db, c.id, mappings);
+    req.log.info({ connectionId: c.id }, 'connection mappings saved');
+    return { mappings };
+  });
+
+  app.get('/connections/:id/fields', { onRequest: requireUser, schema: s.fields }, async (req) => {
+    const c = await visible(req);
+    const [source, target] = await Promise.all([loadFields(c, 'source'), loadFields(c, 'target')]);
+    return { source, target };
+  });
+
+  async function ownSide(c: ConnectionRecord, side: Side): Promise<SideRecord> {
+    const row = await getConnectionSide(ctx.db, c.id, side);
+    if (!row) throw new Error(`connection ${c.id} has no ${side} side row`);
+    return row;
+  }
+
+  /** One side's form fields, loaded live; an error says why they are not available instead of failing the request. */
+  async function loadFields(c: ConnectionRecord, side: Side): Promise<FieldsResult> {
+    const org = c[side];
+    if (!org) return fieldsError('partner_not_connected', 'The partner has not accepted the connection yet, so its fields are not known.');
+    let connector;
+    try {
+      connector = await connectorForSide(ctx, c.id, side);
+    } catch (err) {
+      return fieldsError('credentials_unreadable', `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`);
+    }
+    if (!connector) return fieldsError('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its fields cannot be loaded.`);
+    try {
+      return { fields: await connector.fieldDefinitions(), error: null };
+    } catch (err) {
+      if (err instanceof PlatformError) return fieldsError(err.kind, `${org.name}'s platform could not be reached for its fields: ${err.message}`);
+      return fieldsError('platform_error', `${org.name}'s platform fields could not be loaded: ${(err as Error).message}`);
+    }
+  }
+}
+
+function fieldsError(code: string, message: string): FieldsResult {
+  return { fields: [], error: { code, message } };
+}
+
+function item(c: ConnectionRecord, organisationId: string) {
+  const v = viewFor(c, organisationId);
+  return { ...v, createdAt: v.createdAt.toISOString(), expiresAt: v.status === 'pending' ? v.expiresAt.toISOString() : null };
+}
+
+function configurationView(c: ConnectionRecord, side: SideRecord) {
+  return {
+    connectionId: c.id,
+    side: side.side,
+    configuration: side.configuration,
+    apiOverride: side.apiOverride ? { apiUrl: side.apiOverride.apiUrl, apiKeyHint: side.apiOverride.apiKeyHint } : null,
+    partner: c[side.side === 'source' ? 'target' : 'source'],
+  };
+}
+
+/** zod → 400 validation_failed naming the first problem's dotted path. */
+function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const r = schema.safeParse(body, { reportInput: true });
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const at = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const field = [at, issue.keys[0]].filter(Boolean).join('.');
+    throw new ApiError(400, 'validation_failed', `${field} is not a known setting; remove it.`, { field });
+  }
+  if (!at) throw new ApiError(400, 'validation_failed', 'Send a JSON object as the request body.');
+  throw new ApiError(400, 'validation_failed', `${at}: ${describeIssue(issue)}`, { field: at });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? `is required (${issue.expected}).` : `must be ${article(issue.expected)}, not ${typeName(issue.input)}.`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
+    case 'too_small':
+      return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'must not be empty.' : `must be at least ${issue.minimum} characters long.`) : `${issue.message}.`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters long.` : issue.origin === 'array' ? `has more than ${issue.maximum} entries.` : `${issue.message}.`;
+    case 'invalid_format':
+      return issue.format === 'email' ? 'must be an e-mail address.' : `is not a valid ${issue.format}.`;
+    case 'invalid_union':
+      return 'must be a non-empty text or a whole number.';
+    default:
+      return `${issue.message}.`;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'boolean') return 'true or false';
+  if (expected === 'int') return 'a whole number';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  return typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `${typeof v} ${JSON.stringify(v)}`;
+}

@@ -1,0 +1,211 @@
+import { z } from 'zod';
+import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
+import { errorBodySchema } from '../errors.ts';
+
+/**
+ * JSON schemas of the connections API (shown in /api/docs). The configuration and mapping documents
+ * are generated from their zod contracts in sync-config.ts, so the docs cannot drift from them; the
+ * request bodies of those two PUTs are validated with zod itself (for exact field paths and defaults).
+ */
+function fromZod(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
+  const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { target: 'draft-7', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+}
+
+const tags = ['connections'];
+const role = { type: 'string', enum: ['source', 'target'] } as const;
+const syncState = { type: 'string', enum: ['initial_sync_required', 'ready_for_automatic_sync'] } as const;
+const partner = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } as const;
+const nullablePartner = { anyOf: [{ type: 'null' }, partner], description: "The partner organisation (only its name is shown); null while pending." } as const;
+const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'Connection id (uuid)' } } } as const;
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } as const;
+
+const connection = {
+  type: 'object',
+  required: ['id', 'contractName', 'role', 'partner', 'status', 'syncState', 'automaticSync', 'createdAt', 'expiresAt'],
+  properties: {
+    id: { type: 'string' },
+    contractName: { type: 'string' },
+    role: { ...role, description: "Your organisation's role in this connection." },
+    partner: nullablePartner,
+    status: { type: 'string', enum: ['pending', 'active'] },
+    syncState,
+    automaticSync: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When the verification code expires (pending connections); null once active.' },
+  },
+} as const;
+
+export const sideConfigurationOut = fromZod(SideConfiguration, 'output');
+export const sideConfigurationIn = fromZod(SideConfiguration, 'input');
+export const mappingsOut = fromZod(Mappings, 'output');
+export const mappingsIn = fromZod(Mappings, 'input');
+
+const configurationView = {
+  type: 'object',
+  required: ['connectionId', 'side', 'configuration', 'apiOverride', 'partner'],
+  properties: {
+    connectionId: { type: 'string' },
+    side: { ...role, description: 'The side this configuration belongs to: always the caller’s own.' },
+    configuration: sideConfigurationOut,
+    apiOverride: {
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['apiUrl', 'apiKeyHint'], properties: { apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' } } }],
+      description: "Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned.",
+    },
+    partner: nullablePartner,
+  },
+} as const;
+
+const fieldDefinition = {
+  type: 'object',
+  required: ['name', 'label', 'kind', 'choices', 'requiredForClosure'],
+  properties: {
+    name: { type: 'string' },
+    label: { type: 'string' },
+    kind: { type: 'string', enum: ['picklist', 'text', 'number', 'boolean', 'date', 'reference', 'other'] },
+    choices: {
+      type: 'array',
+      items: { type: 'object', required: ['value', 'label'], properties: { value: { anyOf: [{ type: 'string' }, { type: 'number' }] }, label: { type: 'string' } } },
+    },
+    requiredForClosure: { type: 'boolean' },
+  },
+} as const;
+
+const fieldsSide = {
+  type: 'object',
+  required: ['fields', 'error'],
+  properties: {
+    fields: { type: 'array', items: fieldDefinition },
+    error: {
+      anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
+      description: 'Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...).',
+    },
+  },
+} as const;
+
+export const connectionSchemas = {
+  create: {
+    tags,
+    summary: 'Create a connection: returns the verification code to hand to the partner (shown once)',
+    description: 'role is your own organisation’s role. The code is valid for 7 days and works once; only its hash is stored.',
+    body: {
+      type: 'object',
+      required: ['role', 'contractName'],
+      additionalProperties: false,
+      properties: { role, contractName: { type: 'string', maxLength: 1000, description: '1–120 characters after trimming.' } },
+    },
+    response: {
+      201: {
+        type: 'object',
+        required: ['id', 'role', 'contractName', 'status', 'verificationCode', 'expiresAt'],
+        properties: {
+          id: { type: 'string' },
+          role,
+          contractName: { type: 'string' },
+          status: { type: 'string', enum: ['pending'] },
+          verificationCode: { type: 'string', description: 'e.g. ABCD-EFGH-JKMN-PQRS-TVWX (100 random bits)' },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ...errors,
+    },
+  },
+  accept: {
+    tags,
+    summary: "Accept a partner's connection with its verification code",
+    description:
+      'Errors (400, field verificationCode): invalid_verification_code (unknown, mistyped, already used or revoked), verification_code_expired, own_verification_code. ' +
+      'Too many failed attempts by one organisation: 429 too_many_attempts with Retry-After.',
+    body: {
+      type: 'object',
+      required: ['verificationCode'],
+      additionalProperties: false,
+      properties: { verificationCode: { type: 'string', maxLength: 1000, description: 'Case, spaces and dashes do not matter.' } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        required: ['id', 'status', 'role', 'contractName', 'partner', 'syncState'],
+        properties: {
+          id: { type: 'string' },
+          status: { type: 'string', enum: ['active'] },
+          role: { ...role, description: "Your organisation's role: the opposite of the creator's." },
+          contractName: { type: 'string' },
+          partner,
+          syncState,
+        },
+      },
+      ...errors,
+      429: errorBodySchema,
+    },
+  },
+  list: {
+    tags,
+    summary: "Your organisation's connections: active ones, and pending ones you created (never revoked ones)",
+    response: { 200: { type: 'object', required: ['connections'], properties: { connections: { type: 'array', items: connection } } }, 401: errorBodySchema },
+  },
+  get: {
+    tags,
+    summary: 'One connection, as your organisation sees it',
+    params: idParams,
+    response: { 200: connection, ...errors },
+  },
+  revoke: {
+    tags,
+    summary: 'Revoke a connection (either side); a pending connection’s code stops working',
+    params: idParams,
+    response: { 200: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['revoked'] } } }, ...errors },
+  },
+  getConfiguration: {
+    tags,
+    summary: "Your side's configuration of the connection (never the partner's)",
+    params: idParams,
+    response: { 200: configurationView, ...errors },
+  },
+  putConfiguration: {
+    tags,
+    summary: "Save your side's configuration; left-out settings get their defaults",
+    description:
+      'Errors: 400 validation_failed with field = the dotted path (e.g. configuration.comments.sendPrivate); reverse sync only on the target side; ' +
+      'apiOverride: invalid_api_url / invalid_api_key on apiOverride.apiUrl / apiOverride.apiKey. apiOverride left out keeps the saved override, ' +
+      'null removes it, apiKey left out keeps the saved key. Nothing is changed on error.',
+    params: idParams,
+    body: {
+      type: 'object',
+      required: ['configuration'],
+      additionalProperties: false,
+      properties: {
+        configuration: sideConfigurationIn,
+        apiOverride: {
+          anyOf: [
+            { type: 'null' },
+            { type: 'object', required: ['apiUrl'], additionalProperties: false, properties: { apiUrl: { type: 'string' }, apiKey: { type: 'string' } } },
+          ],
+        },
+      },
+    },
+    response: { 200: configurationView, ...errors },
+  },
+  getMappings: {
+    tags,
+    summary: "The connection's field mappings (one document shared by both sides)",
+    params: idParams,
+    response: { 200: { type: 'object', required: ['mappings'], properties: { mappings: mappingsOut } }, ...errors },
+  },
+  putMappings: {
+    tags,
+    summary: 'Replace the field mappings (either side’s admin); checked against both platforms’ live fields',
+    description:
+      'Errors: 400 validation_failed (structure; field = path), 400 invalid_mapping (a field or value does not exist on a platform; field = path, hints = every problem), ' +
+      '409 connection_not_active (pending), 409 fields_unavailable (a side’s fields cannot be loaded; says which and why). Nothing is saved on error.',
+    params: idParams,
+    body: { type: 'object', required: ['mappings'], additionalProperties: false, properties: { mappings: mappingsIn } },
+    response: { 200: { type: 'object', required: ['mappings'], properties: { mappings: mappingsOut } }, ...errors, 409: errorBodySchema },
+  },
+  fields: {
+    tags,
+    summary: "Both sides' ticket form fields with picklist choices, loaded live with each side's credentials",
+    params: idParams,
+    response: { 200: { type: 'object', required: ['source', 'target'], properties: { source: fieldsSide, target: fieldsSide } }, ...errors },
+  },
+} as const;
