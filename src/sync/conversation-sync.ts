@@ -23,7 +23,7 @@ export interface CarryContext {
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Ours: a copy this engine wrote (its marker is in the body), even if the ledger write was lost. */
-const MARKER_RE = /\bsfc-[0-9a-f]{16}\b/;
+const MARKER_RE = /\bsf-c[0-9a-f]{16}\b/;
 
 function shouldSend(c: RemoteComment, cfg: SideConfiguration): boolean {
   if (c.kind === 'other') return false;

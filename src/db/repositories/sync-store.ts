@@ -70,8 +70,8 @@ export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_ticke
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
 
 /** Markers are tags on created tickets and text in copied comments: short, unguessable, tag-safe. */
-export function newMarker(prefix: 'sf' | 'sfc'): string {
-  return `${prefix}-${randomBytes(8).toString('hex')}`;
+export function newMarker(kind: 'ticket' | 'comment'): string {
+  return `sf-${kind === 'comment' ? 'c' : ''}${randomBytes(8).toString('hex')}`;
 }
 
 function toLink(r: {
@@ -134,7 +134,7 @@ export function createSyncStore(db: Db) {
 
     /** Records the intent to create before the remote create, so a retry can find what was created. */
     async openCreateIntent(connectionId: string, originSide: Side, originTicketId: string): Promise<CreateIntent> {
-      const marker = newMarker('sf');
+      const marker = newMarker('ticket');
       const inserted = await db
         .insertInto('create_intents')
         .values({ connection_id: connectionId, origin_side: originSide, origin_ticket_id: originTicketId, marker })
@@ -193,7 +193,7 @@ export function createSyncStore(db: Db) {
     },
 
     async openCommentCopy(linkId: string, originSide: Side, originCommentId: string): Promise<CommentLedgerEntry> {
-      const marker = newMarker('sfc');
+      const marker = newMarker('comment');
       const r = await db
         .insertInto('comment_ledger')
         .values({ link_id: linkId, origin_side: originSide, origin_comment_id: originCommentId, marker })
