@@ -535,3 +535,20 @@ describe('failed-accept throttle', () => {
     expect(ok.statusCode).toBe(200);
   });
 });
+
+describe('API docs', () => {
+  it('document every connections route, with the configuration and mappings contracts', async () => {
+    const doc = (await stack.app.inject({ url: '/api/docs' })).json();
+    const p = (path: string) => doc.paths[`/api/v1${path}`];
+    expect(Object.keys(p('/connections')).sort()).toEqual(['get', 'post']);
+    expect(Object.keys(p('/connections/accept'))).toEqual(['post']);
+    expect(Object.keys(p('/connections/{id}')).sort()).toEqual(['delete', 'get']);
+    expect(Object.keys(p('/connections/{id}/configuration')).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(p('/connections/{id}/mappings')).sort()).toEqual(['get', 'put']);
+    expect(Object.keys(p('/connections/{id}/fields'))).toEqual(['get']);
+    const putConfig = p('/connections/{id}/configuration').put.requestBody.content['application/json'].schema;
+    expect(Object.keys(putConfig.properties.configuration.properties).sort()).toEqual(['attachments', 'closures', 'comments', 'defaults', 'filters', 'reverseSync']);
+    const mappings = p('/connections/{id}/mappings').get.responses['200'].content['application/json'].schema.properties.mappings;
+    expect(mappings.properties.types.additionalProperties.properties.fields.items.required).toEqual(['sourceField', 'targetField', 'direction', 'kind', 'values']);
+  });
+});
