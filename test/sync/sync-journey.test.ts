@@ -60,7 +60,8 @@ describe('first sync', () => {
     const tgtTicket = pair.target.sim.state.tickets.get(linked.get(battery.id)!)!;
     const [tgtAtt] = pair.target.sim.state.attachmentsOf(tgtTicket.attachment_ids ?? []);
     expect(tgtAtt?.name).toBe('battery.png');
-    expect(Buffer.compare(tgtAtt!.data, srcAtt!.data)).toBe(0);
+    expect(Buffer.from(tgtAtt!.data ?? []).equals(Buffer.from(srcAtt!.data ?? []))).toBe(true);
+    expect(srcAtt!.data?.length).toBeGreaterThan(0);
   });
 
   it('moves the connection to Ready for automatic sync', async () => {
