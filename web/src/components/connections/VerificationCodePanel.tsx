@@ -19,7 +19,7 @@ export function VerificationCodePanel({ created, onDone }: { created: CreatedCon
     <section className="code-panel" aria-labelledby="code-title">
       <h3 id="code-title">Verification code for “{created.contractName}”</h3>
       <div className="code-panel__row">
-        <output className="code-panel__code" aria-label="Verification code" data-testid="verification-code">
+        <output className="code-panel__code" aria-label="Your verification code" data-testid="verification-code">
           {created.verificationCode}
         </output>
         <button type="button" className="btn" onClick={async () => setCopied(await copyText(created.verificationCode))}>

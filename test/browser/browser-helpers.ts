@@ -1,0 +1,16 @@
+/** Shared by the browser tests: where Chromium is, how it is launched, and screenshots into test-results/. */
+import { existsSync } from 'node:fs';
+import type { Locator, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`[browser tests] skipped: ${CHROMIUM} not found (CI installs it: apt-get install -y chromium).`);
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** Saves test-results/<name>.png (full page unless told otherwise), scrolled to `scrollTo` first when given. */
+export async function shoot(page: Page, name: string, opts: { fullPage?: boolean; scrollTo?: Locator } = {}): Promise<void> {
+  if (opts.scrollTo) await opts.scrollTo.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: opts.fullPage ?? true, animations: 'disabled' });
+}

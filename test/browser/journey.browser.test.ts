@@ -1,0 +1,337 @@
+/**
+ * The whole journey of two organisations in a browser, against the real app (built UI + API + sync engine)
+ * and two Freshservice simulators: each signs up and connects its platform; Acme (Source) creates a
+ * connection, Globex (Target) accepts the code; Acme maps a status value, runs Sync now, follows the run
+ * in Sync history and sees the tickets Created on Globex's side.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startStack } from '../helpers/stack.ts';
+import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
+import { PRIMARY_WORKSPACE_ID } from '../../src/simulator/freshservice/state.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot } from './browser-helpers.ts';
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
+
+const CONTRACT = 'Acme IT support 2026';
+const DAY_MS = 86_400_000;
+
+/** The local calendar date `days` ago as YYYY-MM-DD (what a date input holds). */
+function localDate(daysAgo: number): string {
+  const d = new Date(Date.now() - daysAgo * DAY_MS);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
+  let stack: Stack;
+  let simA: Simulator;
+  let simB: Simulator;
+  let browser: Browser;
+  let ctxA: BrowserContext;
+  let ctxB: BrowserContext;
+  let a: Page;
+  let b: Page;
+  let code = '';
+  let runUrl = '';
+
+  beforeAll(async () => {
+    if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
+    await mkdir('test-results', { recursive: true });
+    // Globex starts empty, so every ticket on its side afterwards is a copy made by the sync.
+    [stack, simA, simB] = await Promise.all([
+      startStack(),
+      startFreshserviceSimulator({ seed: 'demo', name: 'acme' }),
+      startFreshserviceSimulator({ seed: 'empty', name: 'globex' }),
+    ]);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const viewport = { width: 1280, height: 900 };
+    [ctxA, ctxB] = await Promise.all([browser.newContext({ viewport }), browser.newContext({ viewport })]);
+    [a, b] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
+  });
+
+  afterEach(async ({ task }) => {
+    // What each organisation saw when a step failed.
+    if (task.result?.state !== 'fail') return;
+    await Promise.allSettled([shoot(a, 'failed-acme'), shoot(b, 'failed-globex')]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.allSettled([stack?.close(), simA?.close(), simB?.close()]);
+  });
+
+  const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+  const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
+
+  async function signUpAndConnectPlatform(page: Page, organisation: string, sim: Simulator) {
+    await page.goto(`${stack.url}/signup`);
+    await page.getByLabel('Organisation name').fill(organisation);
+    await page.getByLabel('E-mail').fill(`admin-${Date.now()}@${organisation.split(' ')[0]!.toLowerCase()}.example`);
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await button(page, 'Sign up').click();
+    await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+    await page.getByLabel('API URL', { exact: true }).fill(sim.url);
+    await page.getByLabel('API Key', { exact: true }).fill(sim.keyFor('admin'));
+    await button(page, 'Save Configuration').click();
+    await page.getByText('Configuration saved').waitFor();
+    await button(page, 'Test Connection').click();
+    await page.getByRole('heading', { name: 'Connection tested' }).waitFor({ timeout: 20_000 });
+  }
+
+  it('both organisations sign up and connect their Freshservice', async () => {
+    await Promise.all([signUpAndConnectPlatform(a, 'Acme Corporation', simA), signUpAndConnectPlatform(b, 'Globex Services', simB)]);
+    for (const page of [a, b]) {
+      const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
+      expect(links).toEqual(['Settings', 'Connections', 'Sync']);
+    }
+  });
+
+  it('Acme creates a connection as the Source and gets a verification code', async () => {
+    await nav(a, 'Connections').click();
+    await a.getByRole('heading', { name: 'Connections', level: 1 }).waitFor();
+    expect(await a.getByText('No active connections yet').isVisible()).toBe(true);
+    await button(a, 'Create connection').click();
+    await a.getByText('Give the connection a contract name').waitFor(); // checked before anything is sent
+    await a.getByRole('radio', { name: /Source/ }).check();
+    await a.getByLabel('Contract name').fill(CONTRACT);
+    await button(a, 'Create connection').click();
+    const codeBox = a.getByLabel('Your verification code');
+    await codeBox.waitFor();
+    code = (await codeBox.innerText()).trim();
+    expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){4}$/);
+    const panel = await a.locator('.code-panel').innerText();
+    expect(panel).toContain('Expires on');
+    expect(panel).toContain('It works once');
+    expect(await button(a, 'Copy').isVisible()).toBe(true);
+    const pending = a.getByRole('region', { name: 'Pending connections' });
+    await pending.getByText(CONTRACT).waitFor();
+    expect(await pending.innerText()).toContain('Source');
+    await shoot(a, 'connections-code');
+  });
+
+  it('Acme cannot accept its own code; Globex gets a field error for a wrong code, then accepts', async () => {
+    await a.getByLabel('Verification code', { exact: true }).fill(code);
+    await button(a, 'Accept').click();
+    await a.locator('.field--invalid .field__error').getByText('your own organisation').waitFor();
+
+    await nav(b, 'Connections').click();
+    await b.getByLabel('Verification code', { exact: true }).fill('AAAA-BBBB-CCCC-DDDD-EEEE');
+    await button(b, 'Accept').click();
+    const error = b.locator('.field--invalid .field__error');
+    await error.waitFor();
+    expect(await error.innerText()).toContain('not valid');
+    expect(await b.getByLabel('Verification code', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await shoot(b, 'connections-accept-error', { fullPage: false });
+
+    await b.getByLabel('Verification code', { exact: true }).fill(code);
+    await button(b, 'Accept').click();
+    await b.getByText('Connected with Acme Corporation').waitFor();
+    const active = b.getByRole('region', { name: 'Active connections' });
+    await active.getByText(CONTRACT).waitFor();
+    const row = await active.locator('tbody tr').first().innerText();
+    expect(row).toContain('Acme Corporation');
+    expect(row).toContain('Target');
+    expect(row).toContain('Initial sync required');
+  });
+
+  it('Acme sees the active connection and configures its side', async () => {
+    await a.reload();
+    const active = a.getByRole('region', { name: 'Active connections' });
+    await active.getByText('Globex Services').waitFor();
+    expect(await active.innerText()).toContain('Initial sync required');
+    expect(await a.getByRole('region', { name: 'Pending connections' }).innerText()).toContain('No pending connections');
+    await shoot(a, 'connections-list');
+    await active.getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await a.getByRole('heading', { name: CONTRACT, level: 1 }).waitFor();
+    expect(await a.locator('.page__header').innerText()).toContain('Globex Services');
+
+    // Private notes stay inside the organisation unless switched on, with a warning when they are.
+    const privateNotes = a.getByRole('switch', { name: 'Send private notes' });
+    await privateNotes.waitFor();
+    expect(await privateNotes.isChecked()).toBe(false);
+    expect(await a.getByRole('switch', { name: 'Send public comments' }).isChecked()).toBe(true);
+    await privateNotes.check();
+    await a.getByText('Private notes will leave your organisation.').waitFor();
+    await privateNotes.uncheck();
+    expect(await a.getByText('Private notes will leave your organisation.').count()).toBe(0);
+    // Source side: no reverse sync section.
+    expect(await a.getByRole('heading', { name: 'Reverse sync' }).count()).toBe(0);
+
+    // Picklists come live from Acme's Freshservice.
+    const group = a.getByLabel('Group', { exact: true });
+    await expect.poll(async () => (await group.locator('option').allInnerTexts()).join('|'), { timeout: 10_000 }).toContain('Hardware Support');
+    await group.selectOption({ label: 'Service Desk' });
+    await a.getByLabel('Priority', { exact: true }).selectOption({ label: 'High' });
+
+    // A server-side validation error is shown next to its field.
+    await a.getByLabel('Default requester e-mail').fill('not-an-email');
+    await button(a, 'Save').click();
+    const emailError = a.locator('.field--invalid').filter({ has: a.getByLabel('Default requester e-mail') }).locator('.field__error');
+    await emailError.waitFor();
+    expect(await emailError.innerText()).toContain('e-mail');
+    await shoot(a, 'configuration-field-error', { fullPage: false, scrollTo: a.getByLabel('Default requester e-mail') });
+
+    await a.getByLabel('Default requester e-mail').fill('servicedesk@acme.example');
+    await button(a, 'Save').click();
+    await a.getByText('✓ Configuration saved').waitFor();
+    await a.reload();
+    await a.getByRole('switch', { name: 'Send private notes' }).waitFor();
+    await expect.poll(() => a.getByLabel('Group', { exact: true }).locator('option:checked').innerText()).toBe('Service Desk');
+    expect(await a.getByLabel('Default requester e-mail').inputValue()).toBe('servicedesk@acme.example');
+    await shoot(a, 'configuration');
+  });
+
+  it('Acme maps status Pending to Open and adds Priority to the description builder', async () => {
+    await a.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Field mappings' }).click();
+    expect(await a.getByRole('tab', { name: 'Incident' }).getAttribute('aria-selected')).toBe('true');
+    const status = a.getByRole('group', { name: /^Mapping \d+: Status to Status$/ });
+    await status.waitFor({ timeout: 15_000 });
+    expect(await status.getByLabel('Direction').inputValue()).toBe('bidirectional');
+    expect(await status.getByLabel('Kind').inputValue()).toBe('value');
+    const pendingTarget = status.getByLabel('Target value for Pending');
+    expect(await pendingTarget.locator('option:checked').innerText()).toBe('Pending');
+    await pendingTarget.selectOption({ label: 'Open' });
+    // Two statuses onto one cannot be carried back: refused while the mapping is bidirectional, shown on the pair.
+    await button(a, 'Save mappings').click();
+    await a.locator('.savebar .notice--error').getByText('Check the highlighted mapping').waitFor();
+    expect(await status.getAttribute('class')).toContain('mapping--invalid');
+    expect(await status.locator('.field__error').innerText()).toContain('only one value');
+    await shoot(a, 'mappings-error', { fullPage: false, scrollTo: status });
+    await status.getByLabel('Direction').selectOption({ label: 'Source to target' });
+
+    await a.getByLabel('Add a source field').selectOption({ label: 'Priority' });
+    await button(a, 'Add field').click();
+    await a.getByLabel('Separator').fill('=====');
+    const preview = a.getByLabel('Description preview');
+    await expect.poll(() => preview.innerText()).toMatch(/^Priority: \w+\n=====\nPaper jams on every second page\.$/);
+
+    await button(a, 'Save mappings').click();
+    await a.getByText('✓ Mappings saved').waitFor();
+    await a.reload();
+    const reloaded = a.getByRole('group', { name: /^Mapping \d+: Status to Status$/ });
+    await reloaded.waitFor({ timeout: 15_000 });
+    expect(await reloaded.getByLabel('Target value for Pending').locator('option:checked').innerText()).toBe('Open');
+    expect(await reloaded.getByLabel('Direction').inputValue()).toBe('source_to_target');
+    expect(await a.getByRole('list', { name: 'Fields in the description' }).innerText()).toContain('Priority');
+    expect(await a.getByLabel('Separator').inputValue()).toBe('=====');
+    await shoot(a, 'mappings');
+  });
+
+  it('a mapping the platform cannot take is refused and shown on its row', async () => {
+    await button(a, 'Add mapping').click();
+    const added = a.locator('.mapping').last();
+    expect(await added.getAttribute('aria-label')).toMatch(/^Mapping \d+: … to …$/);
+    await added.getByLabel('Source field').selectOption({ label: 'Status' });
+    await button(a, 'Save mappings').click();
+    const notice = a.locator('.savebar .notice--error');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('Check the highlighted mapping');
+    expect(await a.locator('.mapping--invalid').count()).toBe(1);
+    await shoot(a, 'mappings-error-new-row', { fullPage: false, scrollTo: a.locator('.mapping--invalid') });
+    await a.reload(); // drop the unsaved row
+  });
+
+  it('Acme runs Sync now from a start date and follows the run in Sync history', async () => {
+    await a.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
+    const start = a.getByLabel('Start date');
+    await start.waitFor();
+    expect(await start.inputValue()).toBe(localDate(7)); // default: 7 days ago
+    await start.fill(localDate(8));
+    await button(a, 'Sync now').click();
+    await a.getByText('Sync started').waitFor();
+    await shoot(a, 'connection-sync');
+
+    await nav(a, 'Sync').click();
+    await a.getByRole('heading', { name: 'Sync history', level: 1 }).waitFor();
+    const row = a.locator('table tbody tr').first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain(CONTRACT);
+    // The page refreshes itself while the run is running.
+    await expect.poll(() => row.locator('.badge').innerText(), { timeout: 30_000 }).toMatch(/^(Success|Partial)$/);
+    expect(await row.innerText()).toContain('Manual');
+    await shoot(a, 'sync-history');
+    await row.getByRole('link').click();
+    await a.getByRole('heading', { name: 'Sync details', level: 1 }).waitFor();
+    runUrl = a.url();
+  });
+
+  it('the run details list each ticket Created with its ticket on Globex', async () => {
+    const rows = a.getByRole('region', { name: 'Tickets' }).locator('tbody tr');
+    await rows.first().waitFor();
+    const texts = await rows.allInnerTexts();
+    const created = texts.filter((t) => t.includes('Created'));
+    expect(created.length).toBeGreaterThanOrEqual(3);
+    const targetIds = await a.getByRole('region', { name: 'Tickets' }).locator('tbody tr:has-text("Created") td[data-label="Target ticket"]').allInnerTexts();
+    expect(targetIds.every((t) => /^#\d+$/.test(t.trim()))).toBe(true);
+    for (const id of targetIds) expect(simB.state.tickets.has(Number(id.trim().slice(1)))).toBe(true);
+    await shoot(a, 'sync-details');
+
+    // The demo tickets changed since the start date are now on Globex, and none twice (the connector
+    // works in the primary workspace; the demo's HR ticket lives in another one).
+    const since = new Date(`${localDate(8)}T00:00:00Z`).getTime();
+    const recent = [...simA.state.tickets.values()].filter((t) => t.updated_at >= since && t.workspace_id === PRIMARY_WORKSPACE_ID);
+    expect(recent.length).toBeGreaterThanOrEqual(3);
+    const onB = [...simB.state.tickets.values()];
+    for (const t of recent) expect(onB.filter((x) => x.subject === t.subject), t.subject).toHaveLength(1);
+    // Pending on Acme arrives as Open on Globex: the value mapping saved above is used.
+    const battery = onB.find((t) => t.subject === 'Laptop battery swelling');
+    expect(battery?.status).toBe(2);
+    // The description builder wrote Priority above the original description.
+    expect(battery?.description).toContain('Priority:');
+  });
+
+  it('the connection is now Ready for automatic sync on both sides, and Globex sees the run', async () => {
+    await nav(a, 'Connections').click();
+    await a.getByRole('region', { name: 'Active connections' }).getByText('Ready for automatic sync').waitFor();
+    await nav(b, 'Sync').click();
+    const row = b.locator('table tbody tr').first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain(CONTRACT);
+    await b.goto(runUrl);
+    await b.getByRole('heading', { name: 'Sync details', level: 1 }).waitFor();
+  });
+
+  it('every page reads well on a 390 px phone screen', async () => {
+    await a.setViewportSize({ width: 390, height: 844 });
+    const conn = a.getByRole('region', { name: 'Active connections' });
+    await a.goto(`${stack.url}/connections`);
+    await conn.getByText(CONTRACT).waitFor();
+    await shoot(a, 'narrow-connections');
+    await conn.getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await a.getByRole('switch', { name: 'Send private notes' }).waitFor();
+    await shoot(a, 'narrow-configuration');
+    await a.getByRole('link', { name: 'Field mappings' }).click();
+    await a.getByRole('group', { name: /Status to Status/ }).waitFor({ timeout: 15_000 });
+    await shoot(a, 'narrow-mappings');
+    await a.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
+    await a.getByLabel('Start date').waitFor();
+    await shoot(a, 'narrow-connection-sync');
+    await nav(a, 'Sync').click();
+    await a.locator('table tbody tr').first().waitFor();
+    await shoot(a, 'narrow-sync-history');
+    await a.goto(runUrl);
+    await a.getByRole('region', { name: 'Tickets' }).locator('tbody tr').first().waitFor();
+    await shoot(a, 'narrow-sync-details');
+    // Nothing is wider than the screen.
+    for (const path of ['/connections', runUrl, '/sync']) {
+      await a.goto(path.startsWith('http') ? path : `${stack.url}${path}`);
+      await a.locator('h1').first().waitFor();
+      expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    }
+    await a.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('Globex revokes the connection after confirming', async () => {
+    await nav(b, 'Connections').click();
+    const active = b.getByRole('region', { name: 'Active connections' });
+    await active.getByText(CONTRACT).waitFor();
+    await active.getByRole('button', { name: 'Revoke' }).click();
+    await active.getByText(`Revoke “${CONTRACT}”?`).waitFor();
+    await button(b, 'Yes, revoke').click();
+    await active.getByText('No active connections yet').waitFor();
+  });
+});
