@@ -11,6 +11,11 @@ async function main(): Promise<void> {
       await runServer();
       return;
     }
+    case 'demo': {
+      const { runDemo } = await import('./demo.ts');
+      await runDemo();
+      return;
+    }
     case 'simulate': {
       const [platform, ...args] = rest;
       if (platform !== 'freshservice') {
@@ -21,7 +26,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`Unknown command "${command}". Commands: start, simulate freshservice`);
+      throw new Error(`Unknown command "${command}". Commands: start, demo, simulate freshservice`);
   }
 }
 

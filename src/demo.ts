@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config/env.ts';
+import { openDatabase } from './db/database.ts';
+import { failInterruptedRuns } from './db/repositories/sync-runs.ts';
+import { startBoss } from './queue/boss.ts';
+import { loadMasterKey } from './security/secret-key.ts';
+import { buildApp } from './server/app.ts';
+import { startFreshserviceSimulator, type FreshserviceSimulator } from './simulator/freshservice/index.ts';
+import { engineDeps } from './sync/deps.ts';
+import { startSyncWorker } from './sync/jobs.ts';
+
+const PASSWORD = 'demo-password-1';
+const ORGS = [
+  { name: 'Acme Corp', email: 'admin@acme.example', sim: 'acme', port: 4010, seed: 'demo' as const },
+  { name: 'Globex IT Services', email: 'admin@globex.example', sim: 'globex', port: 4011, seed: 'empty' as const },
+];
+
+/**
+ * `npm run demo`: two simulated Freshservice accounts (Acme with seeded tickets, Globex empty), the app
+ * on embedded storage in a throw-away data directory, and two organisations already connected
+ * (Acme = source, Globex = target). A newcomer logs in, presses "Sync now", and watches tickets move.
+ */
+export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'support-fusion-demo-'));
+  // The demo always runs on embedded storage, whatever DATABASE_URL says: it must leave nothing behind.
+  const { DATABASE_URL: _ignored, ...rest } = env;
+  const config = loadConfig({ ...rest, SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_LOG_LEVEL: env.SF_LOG_LEVEL ?? 'warn' });
+  const sims: FreshserviceSimulator[] = [];
+  for (const o of ORGS) sims.push(await startFreshserviceSimulator({ name: o.sim, port: o.port, seed: o.seed }));
+  const masterKey = await loadMasterKey(config.secretKey, dataDir);
+  const database = await openDatabase({ dataDir });
+  const boss = await startBoss(database.boss);
+  await failInterruptedRuns(database.db);
+  const ctx = { config, db: database.db, masterKey, boss };
+  const jobs = await startSyncWorker(boss, engineDeps(ctx));
+  const app = await buildApp({ ...ctx, jobs });
+
+  const call = async (method: 'POST' | 'PUT', url: string, payload: object, token?: string) => {
+    const r = await app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (r.statusCode >= 300) throw new Error(`demo setup: ${method} ${url} → ${r.statusCode} ${r.body}`);
+    return r.json();
+  };
+  const tokens: string[] = [];
+  for (const [i, o] of ORGS.entries()) {
+    await call('POST', '/api/v1/signup', { organisation: o.name, email: o.email, password: PASSWORD });
+    const { token } = await call('POST', '/api/v1/session', { email: o.email, password: PASSWORD });
+    await call('PUT', '/api/v1/platform', { platform: 'freshservice', apiUrl: sims[i]!.url, apiKey: sims[i]!.keyFor('admin') }, token);
+    await call('POST', '/api/v1/platform/test', {}, token);
+    tokens.push(token);
+  }
+  const conn = await call('POST', '/api/v1/connections', { role: 'source', contractName: 'Acme managed IT' }, tokens[0]);
+  await call('POST', '/api/v1/connections/accept', { verificationCode: conn.verificationCode }, tokens[1]);
+
+  await app.listen({ port: config.port, host: config.host });
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  console.log(`
+Support Fusion demo is running at ${base}
+
+  Log in as the customer:  ${ORGS[0]!.email} / ${PASSWORD}   (Acme Corp, source, ${sims[0]!.url})
+  Log in as the provider:  ${ORGS[1]!.email} / ${PASSWORD}   (Globex IT Services, target, ${sims[1]!.url})
+
+  Connections → "Acme managed IT" → Sync now, then watch Sync history.
+  Acme's simulated Freshservice has seeded tickets; Globex's starts empty. Inspect either with
+  curl -u ${sims[0]!.keyFor('admin')}:X ${sims[0]!.url}/api/v2/tickets
+
+Everything lives in ${dataDir} and is deleted on Ctrl+C.
+`);
+  const stop = async () => {
+    await app.close();
+    await jobs.stop();
+    await boss.stop({ graceful: false, wait: true });
+    await database.close();
+    for (const s of sims) await s.close();
+    await rm(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
