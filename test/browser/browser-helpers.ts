@@ -12,5 +12,8 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
 /** Saves test-results/<name>.png (full page unless told otherwise), scrolled to `scrollTo` first when given. */
 export async function shoot(page: Page, name: string, opts: { fullPage?: boolean; scrollTo?: Locator } = {}): Promise<void> {
   if (opts.scrollTo) await opts.scrollTo.first().scrollIntoViewIfNeeded();
-  await page.screenshot({ path: `test-results/${name}.png`, fullPage: opts.fullPage ?? true, animations: 'disabled' });
+  const fullPage = opts.fullPage ?? true;
+  // Sticky bars would be drawn where the viewport happens to be, in the middle of a full-page image.
+  const style = fullPage ? '.topbar, .savebar { position: static !important; }' : undefined;
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage, animations: 'disabled', ...(style ? { style } : {}) });
 }

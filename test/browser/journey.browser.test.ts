@@ -295,6 +295,113 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await b.getByRole('heading', { name: 'Sync details', level: 1 }).waitFor();
   });
 
+  it('Globex, the Target, may switch on reverse sync; an API override error shows under its field', async () => {
+    await nav(b, 'Connections').click();
+    await b.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    const reverse = b.getByRole('switch', { name: 'Send tickets created here to the source' });
+    await reverse.waitFor();
+    expect(await reverse.isChecked()).toBe(false);
+    await reverse.check();
+    await b.getByRole('heading', { name: 'Reverse sync filter' }).waitFor();
+    await b.getByRole('switch', { name: 'Use a different API account for this connection' }).check();
+    await b.getByLabel('Override API URL').fill('https://example.com/not-freshservice');
+    await b.getByLabel('Override API Key').fill(simB.keyFor('admin'));
+    await button(b, 'Save').click();
+    const urlError = b.locator('.field--invalid').filter({ has: b.getByLabel('Override API URL') }).locator('.field__error');
+    await urlError.waitFor();
+    expect(await b.locator('.savebar .notice--error').innerText()).toContain('Check the highlighted field');
+    await shoot(b, 'configuration-target');
+    await b.getByRole('switch', { name: 'Use a different API account for this connection' }).uncheck();
+    await button(b, 'Save').click();
+    await b.getByText('✓ Configuration saved').waitFor();
+    await b.reload();
+    await b.getByRole('heading', { name: 'Reverse sync filter' }).waitFor();
+    await reverse.uncheck();
+    await button(b, 'Save').click();
+    await b.getByText('✓ Configuration saved').waitFor();
+  });
+
+  /** Opens the connection's Sync tab on Acme's page and starts a run from the default start date. */
+  async function syncNow(page: Page) {
+    await page.goto(`${stack.url}/connections`);
+    await page.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await page.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
+    await button(page, 'Sync now').click();
+    await page.getByText('Sync started').waitFor();
+  }
+
+  /** The newest run in Sync history once it has finished: its badge text. */
+  async function newestRunStatus(page: Page): Promise<string> {
+    await nav(page, 'Sync').click();
+    const badge = page.locator('table tbody tr').first().locator('.badge');
+    await expect.poll(() => badge.innerText(), { timeout: 30_000 }).not.toBe('Running');
+    return badge.innerText();
+  }
+
+  it('a second Sync now while one is running is refused with a clear message; history refreshes until it ends', async () => {
+    simA.faults.set({ latencyMs: 600 }); // a slow platform keeps the run going for a few seconds
+    try {
+      await syncNow(a);
+      await button(a, 'Sync now').click();
+      await a.getByText('A sync of this connection is already running').waitFor();
+      await shoot(a, 'connection-sync-busy', { fullPage: false });
+      await nav(a, 'Sync').click();
+      const badge = a.locator('table tbody tr').first().locator('.badge');
+      await badge.getByText('Running').waitFor();
+      await a.getByText('Refreshing while a sync runs').waitFor();
+      await shoot(a, 'sync-history-running');
+      await expect.poll(() => badge.innerText(), { timeout: 40_000 }).not.toBe('Running');
+    } finally {
+      simA.faults.clear();
+    }
+  }, 60_000);
+
+  it('a Partial run points at the failed rows', async () => {
+    const onB = () => [...simB.state.tickets.values()];
+    const battery = [...simA.state.tickets.values()].find((t) => t.subject === 'Laptop battery swelling')!;
+    const copy = onB().find((t) => t.subject === 'Laptop battery swelling')!;
+    battery.subject = 'Laptop battery swelling badly';
+    simA.state.touchTicket(battery, Date.now());
+    const requester = [...simA.state.users.values()].find((u) => u.agent === null && u.email)!;
+    simA.state.createTicket({ subject: 'Monitor flickers', description: 'The left monitor flickers.', requester_id: requester.id });
+    // Globex refuses the update of one linked ticket: a permission gap on one record.
+    simB.faults.set({ rules: [{ method: 'PUT', pathPattern: `^/api/v2/tickets/${copy.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    try {
+      await syncNow(a);
+      expect(await newestRunStatus(a)).toBe('Partial');
+      await a.locator('table tbody tr').first().getByRole('link').click();
+      await a.getByText('Some tickets failed.').waitFor();
+      const failed = a.getByRole('region', { name: 'Tickets' }).locator('tbody tr', { hasText: 'Failed' });
+      expect(await failed.count()).toBeGreaterThanOrEqual(1);
+      expect(await failed.first().locator('td[data-label="Error"]').innerText()).not.toBe('—');
+      expect(await a.getByRole('region', { name: 'Tickets' }).locator('tbody tr', { hasText: 'Created' }).count()).toBe(1);
+      await shoot(a, 'sync-details-partial');
+    } finally {
+      simB.faults.clear();
+    }
+    expect(onB().filter((t) => t.subject === 'Monitor flickers')).toHaveLength(1);
+  }, 60_000);
+
+  it('a Failed run points at re-testing the connection in Settings', async () => {
+    const battery = [...simA.state.tickets.values()].find((t) => t.subject.startsWith('Laptop battery'))!;
+    simA.state.touchTicket(battery, Date.now());
+    simB.faults.set({ rules: [{ pathPattern: '^/api/v2/', status: 401, body: { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' } }] });
+    try {
+      await syncNow(a);
+      expect(await newestRunStatus(a)).toBe('Failed');
+      await a.locator('table tbody tr').first().getByRole('link').click();
+      await a.getByText('The sync run failed.').waitFor();
+      const retest = a.getByRole('link', { name: 'Re-test the connection in Settings' });
+      expect(await retest.getAttribute('href')).toBe('/settings');
+      await shoot(a, 'sync-details-failed');
+      await nav(a, 'Sync').click();
+      await a.locator('table tbody tr').first().waitFor();
+      await shoot(a, 'sync-history-statuses');
+    } finally {
+      simB.faults.clear();
+    }
+  }, 60_000);
+
   it('every page reads well on a 390 px phone screen', async () => {
     await a.setViewportSize({ width: 390, height: 844 });
     const conn = a.getByRole('region', { name: 'Active connections' });

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
-import type { Connection } from '../api.ts';
+import type { Connection, CreatedConnection } from '../api.ts';
 import { AcceptConnectionCard } from '../components/connections/AcceptConnectionCard.tsx';
 import { ActiveConnections } from '../components/connections/ActiveConnections.tsx';
 import { CreateConnectionCard } from '../components/connections/CreateConnectionCard.tsx';
 import { PendingConnections } from '../components/connections/PendingConnections.tsx';
+import { VerificationCodePanel } from '../components/connections/VerificationCodePanel.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
 
@@ -12,6 +13,7 @@ export function ConnectionsPage() {
   const list = useResource<{ connections: Connection[] }>('/connections');
   const call = useApiCall();
   const [revokeError, setRevokeError] = useState<string | null>(null);
+  const [created, setCreated] = useState<CreatedConnection | null>(null);
   const connections = list.data?.connections ?? [];
   const refresh = () => void list.reload({ quiet: true });
 
@@ -29,9 +31,10 @@ export function ConnectionsPage() {
         <p className="muted">Pair with a partner organisation so tickets flow between your helpdesks.</p>
       </header>
       <div className="grid-2">
-        <CreateConnectionCard onCreated={refresh} />
+        <CreateConnectionCard onCreated={(c) => { setCreated(c); refresh(); }} />
         <AcceptConnectionCard onAccepted={refresh} />
       </div>
+      {created ? <VerificationCodePanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
       {revokeError ? <p className="notice notice--error" role="alert">{revokeError}</p> : null}
       {list.data === undefined ? (
         <section className="card">

@@ -51,7 +51,7 @@ export function DefaultsSection({ value, onChange, fields, errorAt }: Props) {
         <PicklistField label="Department" field={f(FIELD_NAMES.department)} mode="id" value={value.departmentId}
           onChange={(v) => set('departmentId', str(v))} error={errorAt(`${P}.departmentId`)} />
       </div>
-      <div className="form-grid">
+      <div className="form-grid form-grid--wide">
         <SelectField label="Requester handling" value={value.requester.mode} options={REQUESTER_MODES}
           onChange={(m) => set('requester', { ...value.requester, mode: m as Mode })} error={errorAt(`${P}.requester.mode`)}
           help="How the requester of a created ticket is found on your platform." />

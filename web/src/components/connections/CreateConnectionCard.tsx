@@ -5,16 +5,15 @@ import type { CreatedConnection, Role } from '../../api.ts';
 import { useApiCall } from '../../hooks/use-api.ts';
 import { Field } from '../Field.tsx';
 import { RoleChoice } from './RoleChoice.tsx';
-import { VerificationCodePanel } from './VerificationCodePanel.tsx';
 
-export function CreateConnectionCard({ onCreated }: { onCreated: () => void }) {
+/** The code of a new connection is shown by the page, full width (see VerificationCodePanel). */
+export function CreateConnectionCard({ onCreated }: { onCreated: (created: CreatedConnection) => void }) {
   const call = useApiCall();
   const [role, setRole] = useState<Role>('source');
   const [contractName, setContractName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<CreatedConnection | null>(null);
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
@@ -25,9 +24,8 @@ export function CreateConnectionCard({ onCreated }: { onCreated: () => void }) {
     const r = await call(() => api.post<CreatedConnection>('/connections', { role, contractName: contractName.trim() }));
     setBusy(false);
     if (r.ok) {
-      setCreated(r.data);
       setContractName('');
-      onCreated();
+      onCreated(r.data);
     } else if (r.error) {
       if (r.error.field === 'contractName') setError(r.error.message);
       else setFormError(r.error.message);
@@ -50,7 +48,6 @@ export function CreateConnectionCard({ onCreated }: { onCreated: () => void }) {
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create connection'}</button>
         </div>
       </form>
-      {created ? <VerificationCodePanel created={created} onDone={() => setCreated(null)} /> : null}
     </section>
   );
 }

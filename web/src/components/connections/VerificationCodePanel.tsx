@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { CreatedConnection } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { ROLE_LABEL } from '../../labels.ts';
@@ -15,9 +15,15 @@ async function copyText(text: string): Promise<boolean> {
 /** The code to hand to the partner, shown once, big and easy to copy. */
 export function VerificationCodePanel({ created, onDone }: { created: CreatedConnection; onDone: () => void }) {
   const [copied, setCopied] = useState<boolean | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The panel appears below the forms: bring it into view and move focus to it (screen readers too).
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+    heading.current?.focus({ preventScroll: true });
+  }, []);
   return (
-    <section className="code-panel" aria-labelledby="code-title">
-      <h3 id="code-title">Verification code for “{created.contractName}”</h3>
+    <section className="card code-panel" aria-labelledby="code-title">
+      <h2 id="code-title" ref={heading} tabIndex={-1}>Verification code for “{created.contractName}”</h2>
       <div className="code-panel__row">
         <output className="code-panel__code" aria-label="Your verification code" data-testid="verification-code">
           {created.verificationCode}

@@ -33,7 +33,7 @@ export function RunsTable({ runs, connectionNames }: Props) {
             if ((e.target as HTMLElement).closest('a')) return; // the link navigates itself
             navigate(syncRunPath(r.id));
           }}>
-            <th scope="row" data-label="Started">
+            <th scope="row" data-label="Started" className="nowrap">
               <Link href={syncRunPath(r.id)} aria-label={`Sync run started ${formatDateTime(r.startedAt)}`}>{formatDateTime(r.startedAt)}</Link>
             </th>
             {connectionNames ? <td data-label="Connection">{connectionNames[r.connectionId] ?? 'Revoked connection'}</td> : null}
