@@ -56,7 +56,7 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
           <option value="value">Value mapping</option>
         </select>
         <button type="button" className="btn btn--small btn--ghost mapping__remove" aria-label={`Remove mapping ${index + 1}: ${name}`} onClick={onRemove}>
-          ✕<span className="mapping__remove-text"> Remove</span>
+          ✕
         </button>
       </div>
       {rowError && !shownByPair ? <p className="field__error mapping__error" role="alert">{rowError}</p> : null}

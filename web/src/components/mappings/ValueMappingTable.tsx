@@ -1,3 +1,4 @@
+import { Fragment } from 'react';
 import type { FieldDefinition, FieldMapping } from '../../api.ts';
 import { choiceLabel } from '../../picklists.ts';
 import { suggestPairs } from './field-options.ts';
@@ -39,18 +40,22 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
             const label = choiceLabel(sourceField, p.source) || `value ${i + 1}`;
             const err = errorOf(i);
             return (
-              <tr key={i} className={err ? 'values__row--invalid' : undefined}>
-                <td><ValueSelect label={`Source value ${i + 1}`} field={sourceField} value={p.source} onChange={(source) => set(i, { source })} invalid={!!err} /></td>
-                <td className="values__arrow" aria-hidden="true">→</td>
-                <td>
-                  <ValueSelect label={`Target value for ${label}`} field={targetField} value={p.target} onChange={(target) => set(i, { target })} invalid={!!err} />
-                  {err ? <p className="field__error" role="alert">{err}</p> : null}
-                </td>
-                <td className="values__remove">
-                  <button type="button" className="btn btn--small btn--ghost" aria-label={`Remove value pair ${label}`}
-                    onClick={() => onChange(values.filter((_, j) => j !== i))}>✕</button>
-                </td>
-              </tr>
+              <Fragment key={i}>
+                <tr className={err ? 'values__row--invalid' : undefined}>
+                  <td><ValueSelect label={`Source value ${i + 1}`} field={sourceField} value={p.source} onChange={(source) => set(i, { source })} invalid={!!err} /></td>
+                  <td className="values__arrow" aria-hidden="true">→</td>
+                  <td><ValueSelect label={`Target value for ${label}`} field={targetField} value={p.target} onChange={(target) => set(i, { target })} invalid={!!err} /></td>
+                  <td className="values__remove">
+                    <button type="button" className="btn btn--small btn--ghost" aria-label={`Remove value pair ${label}`}
+                      onClick={() => onChange(values.filter((_, j) => j !== i))}>✕</button>
+                  </td>
+                </tr>
+                {err ? (
+                  <tr>
+                    <td colSpan={4}><p className="field__error" role="alert">{err}</p></td>
+                  </tr>
+                ) : null}
+              </Fragment>
             );
           })}
         </tbody>

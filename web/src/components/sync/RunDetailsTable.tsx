@@ -11,8 +11,8 @@ export function RunDetailsTable({ details }: { details: SyncRunDetail[] }) {
           <th scope="col">Target ticket</th>
           <th scope="col">Outcome</th>
           <th scope="col">Error</th>
-          <th scope="col">Failed comments</th>
-          <th scope="col">Failed attachments</th>
+          <th scope="col" className="num">Failed comments</th>
+          <th scope="col" className="num">Failed attachments</th>
         </tr>
       </thead>
       <tbody>
