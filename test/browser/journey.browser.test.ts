@@ -272,7 +272,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
 
     // The demo tickets changed since the start date are now on Globex, and none twice (the connector
     // works in the primary workspace; the demo's HR ticket lives in another one).
-    const since = new Date(`${localDate(8)}T00:00:00Z`).getTime();
+    const since = new Date(`${localDate(8)}T00:00:00`).getTime(); // local midnight, as the UI sends it
     const recent = [...simA.state.tickets.values()].filter((t) => t.updated_at >= since && t.workspace_id === PRIMARY_WORKSPACE_ID);
     expect(recent.length).toBeGreaterThanOrEqual(3);
     const onB = [...simB.state.tickets.values()];

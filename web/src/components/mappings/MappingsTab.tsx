@@ -104,11 +104,19 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: For
       </section>
       <div className="savebar">
         {error ? (
-          <p className="notice notice--error" role="alert">
-            {error.code === 'fields_unavailable'
-              ? `Could not check the mappings against the platforms: ${error.message}`
-              : error.field ? `Check the highlighted mapping: ${error.message}` : `Could not save: ${error.message}`}
-          </p>
+          <div className="notice notice--error" role="alert">
+            <p>
+              {error.code === 'fields_unavailable'
+                ? `Could not check the mappings against the platforms: ${error.message}`
+                : error.field ? `Check the highlighted mapping: ${error.message}` : `Could not save: ${error.message}`}
+            </p>
+            {error.hints.length > 1 ? (
+              <>
+                <p>All problems found:</p>
+                <ul className="hints">{error.hints.map((h) => <li key={h}>{h}</li>)}</ul>
+              </>
+            ) : null}
+          </div>
         ) : null}
         <div className="actions">
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save mappings'}</button>

@@ -24,7 +24,10 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
     if (!since) return setOutcome({ kind: 'error', message: 'Choose the date from which tickets are synced.', field: true });
     if (since > todayLocalDate()) return setOutcome({ kind: 'error', message: 'The start date cannot be in the future.', field: true });
     setBusy(true);
-    const r = await call(() => api.post<{ id: string; status: string }>(`/connections/${encodeURIComponent(connection.id)}/sync-runs`, { since }));
+    // The date is the user's calendar day: send its local midnight, not midnight UTC.
+    const [y, m, d] = since.split('-').map(Number);
+    const sinceAt = new Date(y!, m! - 1, d!).toISOString();
+    const r = await call(() => api.post<{ id: string; status: string }>(`/connections/${encodeURIComponent(connection.id)}/sync-runs`, { since: sinceAt }));
     setBusy(false);
     if (r.ok) {
       setOutcome({ kind: 'started', runId: r.data.id });
