@@ -119,10 +119,11 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         details++;
         failed++;
         await store.markRetry(req.connectionId, item.side, item.id, message);
+        const link = await store.findLink(req.connectionId, item.side, item.id);
         await store.addDetail(req.runId, {
           originSide: item.side,
-          sourceTicketId: item.side === 'source' ? item.id : null,
-          targetTicketId: item.side === 'target' ? item.id : null,
+          sourceTicketId: item.side === 'source' ? item.id : (link?.ticketIds.source ?? null),
+          targetTicketId: item.side === 'target' ? item.id : (link?.ticketIds.target ?? null),
           outcome: 'failed',
           error: message,
           failedComments: 0,
