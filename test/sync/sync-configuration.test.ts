@@ -69,4 +69,24 @@ describe('side configuration drives the sync', () => {
     expect(copy!.subject).toBe('New starter needs Salesforce access (done)');
     expect(copy!.status).toBe(2);
   });
+
+  it('a closure the receiving platform refuses is reported once, the other changes still land, and it is not retried in a loop', async () => {
+    pair = await startSyncPair({ targetSeed: 'demo' });
+    pair.target.sim.state.setRequiredForClosure('resolution_code');
+    await pair.configure('source', { filters: { tags: ['onboarding'] } });
+    await pair.sync();
+    const src = ticketsOf(pair.source.sim).find((t) => t.tags.includes('onboarding'))!;
+    await new Promise((r) => setTimeout(r, 1100));
+    const { humanCall } = await import('../helpers/sync-pair.ts');
+    await humanCall(pair.source.sim, 'PUT', `/tickets/${src.id}`, { status: 5, subject: 'Salesforce access granted' });
+    const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
+    expect(run.status).toBe('partial');
+    expect(run.details).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/did not accept closing.*resolution_code/) })]);
+    const [copy] = copies(pair);
+    expect([copy!.subject, copy!.status]).toEqual(['Salesforce access granted', 2]);
+    pair.target.sim.clearRequests();
+    const again = await pair.sync(new Date(Date.now() - 60_000).toISOString());
+    expect(again.status).toBe('no_tickets');
+    expect(pair.target.sim.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+  });
 });
