@@ -155,6 +155,37 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: '0003_automatic_sync_webhooks_budget',
+    sql: `
+      ALTER TABLE connection_sides ADD COLUMN webhook_token_hash text UNIQUE;
+      ALTER TABLE connection_sides ADD COLUMN webhook_token_ciphertext text;
+      ALTER TABLE sync_runs ADD COLUMN worker text;
+      ALTER TABLE sync_runs ADD COLUMN heartbeat_at timestamptz;
+      ALTER TABLE sync_runs ADD COLUMN waiting_until timestamptz;
+      ALTER TABLE sync_runs ADD COLUMN waiting_reason text;
+      CREATE TABLE sync_hints (
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        side text NOT NULL,
+        ticket_id text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (connection_id, side, ticket_id)
+      );
+      CREATE TABLE rate_accounts (
+        account text PRIMARY KEY,
+        limit_total integer,
+        observed_remaining integer,
+        observed_at timestamptz
+      );
+      CREATE TABLE rate_reservations (
+        id bigserial PRIMARY KEY,
+        account text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        credits integer NOT NULL
+      );
+      CREATE INDEX rate_reservations_account_at ON rate_reservations (account, at);
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

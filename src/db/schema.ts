@@ -66,6 +66,8 @@ export interface ConnectionSidesTable {
   api_override_key_hint: string | null;
   cursor_at: Timestamp | null;
   updated_at: Timestamp;
+  webhook_token_hash: string | null;
+  webhook_token_ciphertext: string | null;
 }
 
 export interface SyncRunsTable {
@@ -82,6 +84,31 @@ export interface SyncRunsTable {
   closed_count: Count;
   failed_count: Count;
   error: string | null;
+  worker: string | null;
+  heartbeat_at: Timestamp | null;
+  waiting_until: Timestamp | null;
+  waiting_reason: string | null;
+}
+
+export interface SyncHintsTable {
+  connection_id: string;
+  side: string;
+  ticket_id: string;
+  created_at: Timestamp;
+}
+
+export interface RateAccountsTable {
+  account: string;
+  limit_total: number | null;
+  observed_remaining: number | null;
+  observed_at: Timestamp | null;
+}
+
+export interface RateReservationsTable {
+  id: Generated<string>;
+  account: string;
+  at: Timestamp;
+  credits: number;
 }
 
 export interface SyncRunDetailsTable {
@@ -158,6 +185,9 @@ export interface Database {
   comment_ledger: CommentLedgerTable;
   attachment_ledger: AttachmentLedgerTable;
   sync_retries: SyncRetriesTable;
+  sync_hints: SyncHintsTable;
+  rate_accounts: RateAccountsTable;
+  rate_reservations: RateReservationsTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   sessions: SessionsTable;

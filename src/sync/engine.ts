@@ -14,7 +14,7 @@ export interface EngineDeps {
 export interface RunRequest {
   runId: string;
   connectionId: string;
-  trigger: 'manual' | 'automatic' | 'event';
+  trigger: 'manual' | 'automatic' | 'webhook';
   /** Manual runs read changes from this date; others from the stored cursor. */
   since: Date | null;
 }

@@ -3,7 +3,13 @@ import { runSync, type EngineDeps, type RunRequest } from './engine.ts';
 
 /** How the API hands a sync run to whoever works it. */
 export interface SyncJobs {
+  /** A manual run whose row already exists. */
   enqueue(run: RunRequest): Promise<void>;
+  /**
+   * A run of the connection started by the schedule or a webhook; the run row is created when a worker
+   * takes it. Requests for a connection that already has one waiting are merged into it.
+   */
+  enqueueConnection(connectionId: string, trigger: 'automatic' | 'webhook'): Promise<void>;
   stop(): Promise<void>;
 }
 

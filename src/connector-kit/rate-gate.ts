@@ -1,0 +1,19 @@
+/**
+ * A budget of API credits per platform account, shared by every worker process. Connectors call
+ * `acquire` before each request and `observe` after it; the engine never sees it. Implementations live
+ * outside the connector (the database-backed one in src/db/repositories/rate-budget.ts).
+ */
+export interface RateGate {
+  /** Resolves when `credits` may be spent on `account` now (and records them); waits otherwise. */
+  acquire(account: string, credits: number): Promise<void>;
+  /** What the platform reported with its answer (X-RateLimit-Total / -Remaining). */
+  observe(account: string, info: { total: number | null; remaining: number | null }): Promise<void>;
+}
+
+/** Called when a request has to wait for budget, so the run can show "waiting", not an error. */
+export type BudgetWaitListener = (info: { account: string; until: Date }) => void;
+
+export const unlimitedGate: RateGate = {
+  async acquire() {},
+  async observe() {},
+};
