@@ -4,14 +4,17 @@
  * outside the connector (the database-backed one in src/db/repositories/rate-budget.ts).
  */
 export interface RateGate {
-  /** Resolves when `credits` may be spent on `account` now (and records them); waits otherwise. */
-  acquire(account: string, credits: number): Promise<void>;
+  /**
+   * Resolves when `credits` may be spent on `account` now (and records them); waits otherwise.
+   * `onWait` is told each time this call has to wait (before it sleeps).
+   */
+  acquire(account: string, credits: number, onWait?: BudgetWaitListener): Promise<void>;
   /** What the platform reported with its answer (X-RateLimit-Total / -Remaining). */
   observe(account: string, info: { total: number | null; remaining: number | null }): Promise<void>;
 }
 
 /** Called when a request has to wait for budget, so the run can show "waiting", not an error. */
-export type BudgetWaitListener = (info: { account: string; until: Date }) => void;
+export type BudgetWaitListener = (info: { account: string; until: Date; reason?: string }) => void;
 
 export const unlimitedGate: RateGate = {
   async acquire() {},

@@ -1,12 +1,13 @@
 import { PlatformError, type TicketConnector } from '../core/connector.ts';
+import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import { syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 
 export interface EngineDeps {
   store: SyncStore;
-  /** The connector for one side of a connection, or a reason why there is none. */
-  connectorFor(connectionId: string, side: Side): Promise<TicketConnector | { error: string }>;
+  /** The connector for one side of a connection, or a reason why there is none. `onBudgetWait`: its requests wait for API budget. */
+  connectorFor(connectionId: string, side: Side, hooks?: { onBudgetWait?: BudgetWaitListener }): Promise<TicketConnector | { error: string }>;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
 }
@@ -62,7 +63,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     const names = { source: conn.sides.source.organisationName, target: conn.sides.target.organisationName };
     const sides = {} as Record<Side, SideRuntime>;
     for (const side of ['source', 'target'] as const) {
-      const c = await deps.connectorFor(req.connectionId, side);
+      const onBudgetWait: BudgetWaitListener = (w) => {
+        void store.markWaiting(req.runId, w.until, w.reason ?? `waiting for API budget on ${w.account}`).catch(() => {});
+      };
+      const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait });
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
       sides[side] = { side, connector: c, config: conn.sides[side].configuration, organisationName: names[side] };
     }

@@ -278,7 +278,16 @@ export function createSyncStore(db: Db) {
     },
 
     async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null): Promise<void> {
-      await db.updateTable('sync_runs').set({ status, error, finished_at: new Date() }).where('id', '=', runId).execute();
+      await db.updateTable('sync_runs').set({ status, error, finished_at: new Date(), waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
+    },
+
+    /** The run is waiting for API budget until `until` (shown on the run, not an error). */
+    async markWaiting(runId: string, until: Date, reason: string): Promise<void> {
+      await db.updateTable('sync_runs').set({ waiting_until: until, waiting_reason: reason }).where('id', '=', runId).where('status', '=', 'running').execute();
+    },
+
+    async clearWaiting(runId: string): Promise<void> {
+      await db.updateTable('sync_runs').set({ waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
     },
   };
 }
