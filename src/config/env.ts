@@ -18,6 +18,12 @@ export const EnvSchema = z.object({
   SF_ALLOW_PRIVATE_PLATFORM_URLS: boolFlag.default(false),
   SF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SF_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SF_ROLE: z.enum(['web', 'worker', 'all']).default('all'),
+  SF_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
+  SF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SF_SYNC_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(1800),
+  SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export interface AppConfig {
@@ -29,6 +35,13 @@ export interface AppConfig {
   allowPrivatePlatformUrls: boolean;
   logLevel: z.infer<typeof EnvSchema>['SF_LOG_LEVEL'];
   platformTimeoutMs: number;
+  /** web: HTTP only; worker: sync jobs only; all: both (the single-process default). */
+  role: 'web' | 'worker' | 'all';
+  syncIntervalMinutes: number;
+  workerConcurrency: number;
+  syncRunTimeoutSeconds: number;
+  schedulerTickSeconds: number;
+  queueMaintenanceSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -53,5 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     allowPrivatePlatformUrls: e.SF_ALLOW_PRIVATE_PLATFORM_URLS,
     logLevel: e.SF_LOG_LEVEL,
     platformTimeoutMs: e.SF_PLATFORM_TIMEOUT_MS,
+    role: e.SF_ROLE,
+    syncIntervalMinutes: e.SF_SYNC_INTERVAL_MINUTES,
+    workerConcurrency: e.SF_WORKER_CONCURRENCY,
+    syncRunTimeoutSeconds: e.SF_SYNC_RUN_TIMEOUT_SECONDS,
+    schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
+    queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
   };
 }
