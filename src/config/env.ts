@@ -24,6 +24,7 @@ export const EnvSchema = z.object({
   SF_SYNC_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(1800),
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
 });
 
 export interface AppConfig {
@@ -42,6 +43,8 @@ export interface AppConfig {
   syncRunTimeoutSeconds: number;
   schedulerTickSeconds: number;
   queueMaintenanceSeconds: number;
+  /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
+  rateHeadroom: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,5 +75,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     syncRunTimeoutSeconds: e.SF_SYNC_RUN_TIMEOUT_SECONDS,
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
+    rateHeadroom: e.SF_RATE_HEADROOM,
   };
 }
