@@ -25,6 +25,12 @@ export const EnvSchema = z.object({
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
+  SF_PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, 'must be an absolute http(s) URL such as https://sync.example.com')
+    .refine((v) => !v.endsWith('/'), 'must not end with a slash')
+    .refine((v) => URL.canParse(v), 'must be a valid URL')
+    .optional(),
 });
 
 export interface AppConfig {
@@ -45,6 +51,8 @@ export interface AppConfig {
   queueMaintenanceSeconds: number;
   /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
   rateHeadroom: number;
+  /** Where people and platforms reach this server (webhook URLs), e.g. https://sync.example.com; unset: taken from each request. */
+  publicUrl: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +84,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,
+    publicUrl: e.SF_PUBLIC_URL,
   };
 }

@@ -9,6 +9,7 @@ import { connectionRoutes } from './routes/connections.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
+import { webhookRoutes } from './routes/webhooks.routes.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -55,6 +56,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
+      await webhookRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { decryptSecret, encryptSecret } from '../../security/crypto.ts';
+import type { Db } from '../database.ts';
+import type { Side } from './connections.ts';
+
+/**
+ * Webhook tokens (one per connection side: the secret in the URL an organisation pastes into its
+ * helpdesk) and sync hints (ticket ids a webhook named, waiting for the next run of the connection).
+ *
+ * A token is 32 random bytes (base64url). Incoming calls are matched by its sha256 (unique column); the
+ * token itself is also kept encrypted, bound to the side's organisation, so the URL can be shown again.
+ */
+export interface WebhookTarget {
+  connectionId: string;
+  side: Side;
+  organisationId: string;
+}
+
+export interface SyncHint {
+  side: Side;
+  ticketId: string;
+}
+
+export function hashWebhookToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+function newToken(): { token: string; hash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, hash: hashWebhookToken(token) };
+}
+
+/** Tokens are base64url of 32 bytes (43 characters); anything else cannot match and is not looked up. */
+export const WEBHOOK_TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+export class WebhookTokenUnreadableError extends Error {}
+
+/**
+ * The side's token, created on first use. Two first calls racing agree on one token: only the update
+ * that finds no token yet stores its own; the other reads the winner's.
+ */
+export async function ensureWebhookToken(db: Db, masterKey: Buffer, connectionId: string, side: Side): Promise<string> {
+  const row = await sideRow(db, connectionId, side);
+  if (row.webhook_token_ciphertext) return open(masterKey, row.webhook_token_ciphertext, row.organisation_id);
+  const { token, hash } = newToken();
+  const stored = await db
+    .updateTable('connection_sides')
+    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id) })
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .where('webhook_token_hash', 'is', null)
+    .returning('connection_id')
+    .executeTakeFirst();
+  if (stored) return token;
+  const again = await sideRow(db, connectionId, side);
+  if (!again.webhook_token_ciphertext) throw new Error(`connection ${connectionId} ${side}: webhook token vanished while being created`);
+  return open(masterKey, again.webhook_token_ciphertext, again.organisation_id);
+}
+
+/** Replaces the side's token; the previous one stops matching at once (its hash is overwritten). */
+export async function rotateWebhookToken(db: Db, masterKey: Buffer, connectionId: string, side: Side): Promise<string> {
+  const row = await sideRow(db, connectionId, side);
+  const { token, hash } = newToken();
+  await db
+    .updateTable('connection_sides')
+    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id) })
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .executeTakeFirstOrThrow();
+  return token;
+}
+
+/** The side a token belongs to, only while its connection is active (pending or revoked: undefined). */
+export async function findWebhookTarget(db: Db, token: string): Promise<WebhookTarget | undefined> {
+  if (!WEBHOOK_TOKEN_SHAPE.test(token)) return undefined;
+  const row = await db
+    .selectFrom('connection_sides as s')
+    .innerJoin('connections as c', 'c.id', 's.connection_id')
+    .select(['s.connection_id', 's.side', 's.organisation_id'])
+    .where('s.webhook_token_hash', '=', hashWebhookToken(token))
+    .where('c.status', '=', 'active')
+    .executeTakeFirst();
+  return row ? { connectionId: row.connection_id, side: row.side as Side, organisationId: row.organisation_id } : undefined;
+}
+
+/** Notes that a ticket of `side` changed; the same ticket named twice before a run is one hint. */
+export async function addSyncHint(db: Db, connectionId: string, side: Side, ticketId: string | number): Promise<void> {
+  await db
+    .insertInto('sync_hints')
+    .values({ connection_id: connectionId, side, ticket_id: String(ticketId) })
+    .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doNothing())
+    .execute();
+}
+
+/**
+ * The connection's pending hints, oldest first, removed in the same statement: two runs never take the
+ * same hint. Whoever takes them owns them (the sync engine, at the start of a run).
+ */
+export async function takeSyncHints(db: Db, connectionId: string): Promise<SyncHint[]> {
+  const rows = await db.deleteFrom('sync_hints').where('connection_id', '=', connectionId).returning(['side', 'ticket_id', 'created_at']).execute();
+  return rows
+    .sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime())
+    .map((r) => ({ side: r.side as Side, ticketId: r.ticket_id }));
+}
+
+async function sideRow(db: Db, connectionId: string, side: Side) {
+  const row = await db
+    .selectFrom('connection_sides')
+    .select(['organisation_id', 'webhook_token_ciphertext'])
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .executeTakeFirst();
+  if (!row) throw new Error(`connection ${connectionId} has no ${side} side row`);
+  return row;
+}
+
+function open(masterKey: Buffer, ciphertext: string, organisationId: string): string {
+  try {
+    return decryptSecret(masterKey, ciphertext, organisationId);
+  } catch (err) {
+    throw new WebhookTokenUnreadableError(`The webhook token cannot be decrypted (${(err as Error).message})`);
+  }
+}

@@ -1,0 +1,145 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { findConnectionForOrganisation, sideOf, type ConnectionRecord } from '../../db/repositories/connections.ts';
+import {
+  addSyncHint,
+  ensureWebhookToken,
+  findWebhookTarget,
+  rotateWebhookToken,
+  WebhookTokenUnreadableError,
+  type WebhookTarget,
+} from '../../db/repositories/webhooks.ts';
+import { requireAdmin } from '../auth.ts';
+import type { AppContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import { webhookSchemas as s } from './webhooks.schemas.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const HOOK_PATH = '/api/v1/hooks/freshservice/';
+const HOOK_BODY_LIMIT = 64 * 1024;
+/** Freshservice ticket ids are well below this; a longer run of digits is a mistake, not a ticket. */
+const MAX_TICKET_ID_DIGITS = 15;
+const DISPLAY_ID = /^#?(?:[A-Za-z]{2,10}-)?(\d+)$/;
+
+/**
+ * Near-real-time sync (product: "Real-time updates"): each organisation pastes its own webhook URL into a
+ * Freshservice Workflow Automator "Trigger Webhook" action. A call names a ticket; it is stored as a sync
+ * hint and a run of the connection is queued. The payload is never trusted beyond the id: the run reads
+ * the ticket again through the API.
+ */
+export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  /** The caller's side of an active connection it belongs to; 404 for anything else (never reveals others'). */
+  async function ownActiveSide(req: FastifyRequest): Promise<{ c: ConnectionRecord; side: 'source' | 'target' }> {
+    const { id } = req.params as { id: string };
+    const orgId = req.auth!.organisationId;
+    const c = UUID.test(id) ? await findConnectionForOrganisation(ctx.db, id, orgId) : undefined;
+    if (!c) throw new ApiError(404, 'not_found', 'There is no such connection for your organisation; it may have been revoked.');
+    if (c.status !== 'active') {
+      throw new ApiError(409, 'connection_not_active', 'The webhook URL is available once your partner has accepted the connection; it is still pending.');
+    }
+    return { c, side: sideOf(c, orgId) };
+  }
+
+  function urlFor(req: FastifyRequest, token: string): string {
+    const base = ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
+    return `${base}${HOOK_PATH}${token}`;
+  }
+
+  app.get('/connections/:id/webhook', { onRequest: requireAdmin, schema: s.get }, async (req) => {
+    const { c, side } = await ownActiveSide(req);
+    try {
+      return { url: urlFor(req, await ensureWebhookToken(ctx.db, ctx.masterKey, c.id, side)) };
+    } catch (err) {
+      if (err instanceof WebhookTokenUnreadableError) {
+        req.log.warn({ connectionId: c.id, side, err: err.message }, 'webhook token unreadable');
+        throw new ApiError(409, 'webhook_unreadable', 'The saved webhook URL cannot be read (the server secret key changed). Rotate it to get a new URL, then paste that into Freshservice.');
+      }
+      throw err;
+    }
+  });
+
+  app.post('/connections/:id/webhook/rotate', { onRequest: requireAdmin, schema: s.rotate }, async (req) => {
+    const { c, side } = await ownActiveSide(req);
+    const token = await rotateWebhookToken(ctx.db, ctx.masterKey, c.id, side);
+    req.log.info({ connectionId: c.id, side }, 'webhook token rotated');
+    return { url: urlFor(req, token) };
+  });
+
+  // Its own scope: the lenient body parser below applies to this route only.
+  await app.register(async (hooks) => {
+    const targets = new WeakMap<FastifyRequest, WebhookTarget>();
+    // Freshservice sends application/json; anything else is read as text and must still be JSON.
+    hooks.addContentTypeParser('*', { parseAs: 'string', bodyLimit: HOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+    hooks.post(
+      '/hooks/freshservice/:token',
+      {
+        schema: s.hook,
+        bodyLimit: HOOK_BODY_LIMIT,
+        // The URL holds the token: keep Fastify's per-request lines (which print it) out of the log.
+        logLevel: 'warn',
+        // The token is checked before the body is read: for an unknown one the answer is 404 whatever was sent.
+        onRequest: async (req) => {
+          const { token } = req.params as { token: string };
+          const target = await findWebhookTarget(ctx.db, token);
+          if (!target) throw new ApiError(404, 'not_found', 'Unknown webhook URL. Copy it again from the connection’s Sync tab in Support Fusion.');
+          targets.set(req, target);
+        },
+      },
+      async (req, reply) => {
+        const target = targets.get(req)!;
+        const ticketId = ticketIdFrom(req.body);
+        await addSyncHint(ctx.db, target.connectionId, target.side, ticketId);
+        try {
+          await ctx.jobs?.enqueueConnection(target.connectionId, 'webhook');
+        } catch (err) {
+          // The hint is stored: the next run (scheduled or manual) picks the ticket up.
+          req.log.error({ err, connectionId: target.connectionId }, 'webhook: queueing a sync failed');
+        }
+        // This route logs at warn and above (see logLevel); the accepted call is worth an info line, without the token.
+        app.log.info({ connectionId: target.connectionId, side: target.side, ticketId }, 'webhook accepted');
+        return reply.status(202).send({ status: 'accepted' });
+      },
+    );
+  });
+}
+
+/** ticket_id from a webhook body: a positive whole number, or its digits as text. */
+export function ticketIdFrom(body: unknown): string {
+  let value = body;
+  if (typeof value === 'string' || Buffer.isBuffer(value)) {
+    const text = String(value).trim();
+    if (text === '') throw badBody('The request body is empty. Send a JSON object such as {"ticket_id": 123}.');
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON. Send a JSON object such as {"ticket_id": 123} (Encoding: JSON in Freshservice).');
+    }
+  }
+  if (value === undefined || value === null) throw badBody('The request body is empty. Send a JSON object such as {"ticket_id": 123}.');
+  if (typeof value !== 'object' || Array.isArray(value)) throw badBody('The request body must be a JSON object such as {"ticket_id": 123}.');
+  const raw = (value as Record<string, unknown>).ticket_id;
+  if (raw === undefined || raw === null || raw === '') throw bad('ticket_id is required: send {"ticket_id": {{ticket.id}}} from the Freshservice workflow.');
+  if (typeof raw === 'number') {
+    if (Number.isSafeInteger(raw) && raw > 0) return String(raw);
+  } else if (typeof raw === 'string') {
+    // "123", and the display form "#INC-123" / "SR-123" a placeholder may render (same id in the API).
+    const digits = DISPLAY_ID.exec(raw.trim())?.[1];
+    if (digits && digits.length <= MAX_TICKET_ID_DIGITS && Number(digits) > 0) return String(Number(digits));
+  }
+  throw bad(`ticket_id must be a positive whole number (the Freshservice ticket id), not ${describe(raw)}.`);
+}
+
+function badBody(message: string): ApiError {
+  return new ApiError(400, 'invalid_body', message);
+}
+
+function bad(message: string): ApiError {
+  return new ApiError(400, 'invalid_ticket_id', message, { field: 'ticket_id' });
+}
+
+function describe(v: unknown): string {
+  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'an object';
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
