@@ -36,7 +36,7 @@ async function benchSync(): Promise<void> {
   const masterKey = await loadMasterKey(undefined, dataDir);
   const database = await openDatabase({ dataDir });
   const ctx = { config, db: database.db, masterKey };
-  const jobs = inlineSyncJobs(engineDeps(ctx));
+  const jobs = inlineSyncJobs({ ...engineDeps(ctx), locks: database.locks });
   const app = await buildApp({ ...ctx, jobs }, { logger: false });
   const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token?: string) => {
     const r = await app.inject({ method, url, ...(payload ? { payload } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} });

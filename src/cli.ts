@@ -11,6 +11,11 @@ async function main(): Promise<void> {
       await runServer();
       return;
     }
+    case 'worker': {
+      const { runWorker } = await import('./server/server.ts');
+      await runWorker();
+      return;
+    }
     case 'demo': {
       const { runDemo } = await import('./demo.ts');
       await runDemo();
@@ -26,7 +31,7 @@ async function main(): Promise<void> {
       return;
     }
     default:
-      throw new Error(`Unknown command "${command}". Commands: start, demo, simulate freshservice`);
+      throw new Error(`Unknown command "${command}". Commands: start, worker, demo, simulate freshservice`);
   }
 }
 

@@ -2,14 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config/env.ts';
-import { openDatabase } from './db/database.ts';
-import { failInterruptedRuns } from './db/repositories/sync-runs.ts';
-import { startBoss } from './queue/boss.ts';
-import { loadMasterKey } from './security/secret-key.ts';
+import { startRuntime } from './runtime.ts';
 import { buildApp } from './server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from './simulator/freshservice/index.ts';
-import { engineDeps } from './sync/deps.ts';
-import { startSyncWorker } from './sync/jobs.ts';
 
 const PASSWORD = 'demo-password-1';
 const ORGS = [
@@ -29,13 +24,8 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const config = loadConfig({ ...rest, SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_LOG_LEVEL: env.SF_LOG_LEVEL ?? 'warn' });
   const sims: FreshserviceSimulator[] = [];
   for (const o of ORGS) sims.push(await startFreshserviceSimulator({ name: o.sim, port: o.port, seed: o.seed }));
-  const masterKey = await loadMasterKey(config.secretKey, dataDir);
-  const database = await openDatabase({ dataDir });
-  const boss = await startBoss(database.boss);
-  await failInterruptedRuns(database.db);
-  const ctx = { config, db: database.db, masterKey, boss };
-  const jobs = await startSyncWorker(boss, engineDeps(ctx));
-  const app = await buildApp({ ...ctx, jobs });
+  const runtime = await startRuntime({ ...config, role: 'all' });
+  const app = await buildApp(runtime.ctx);
 
   const call = async (method: 'POST' | 'PUT', url: string, payload: object, token?: string) => {
     const r = await app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -69,9 +59,7 @@ Everything lives in ${dataDir} and is deleted on Ctrl+C.
 `);
   const stop = async () => {
     await app.close();
-    await jobs.stop();
-    await boss.stop({ graceful: false, wait: true });
-    await database.close();
+    await runtime.close();
     for (const s of sims) await s.close();
     await rm(dataDir, { recursive: true, force: true });
     process.exit(0);

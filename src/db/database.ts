@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { memoryLocks, postgresLocks, type ConnectionLocks } from './connection-locks.ts';
 import { migrate } from './migrations.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
@@ -18,6 +19,8 @@ export interface DatabaseHandle {
   db: Db;
   kind: 'pglite' | 'postgres';
   boss: BossConnection;
+  /** One sync run per connection at a time, across every process on this database. */
+  locks: ConnectionLocks;
   close(): Promise<void>;
 }
 
@@ -39,11 +42,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       await db.destroy();
       throw new Error(`Cannot use the PostgreSQL database at DATABASE_URL: ${(err as Error).message}`, { cause: err });
     }
+    const locks = postgresLocks(opts.databaseUrl);
     return {
       db,
       kind: 'postgres',
       boss: { kind: 'postgres', connectionString: opts.databaseUrl },
-      close: () => db.destroy(),
+      locks,
+      close: async () => {
+        await locks.close();
+        await db.destroy();
+      },
     };
   }
 
@@ -62,6 +70,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
     db,
     kind: 'pglite',
     boss: { kind: 'pglite', executeSql: (text, values) => pool.execute(text, values ?? []) },
+    locks: memoryLocks(),
     close: async () => {
       await db.destroy();
       await pglite.close();

@@ -81,21 +81,29 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
 
     const work: WorkItem[] = [];
     const maxSeen: Partial<Record<Side, string>> = {};
+    // A webhook run looks only at the tickets it was told about; the schedule is the safety net.
+    const readChanges = req.trigger !== 'webhook';
     for (const side of ['source', 'target'] as const) {
-      const since = req.since ?? conn.sides[side].cursorAt;
-      if (!since) throw new RunAbort('This connection has not had its first manual sync yet; run a manual sync with a start date');
-      let changes;
-      try {
-        changes = await sides[side].connector.listChangedTickets(since);
-      } catch (err) {
-        throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`);
+      if (readChanges) {
+        const since = req.since ?? conn.sides[side].cursorAt;
+        if (!since) throw new RunAbort('This connection has not had its first manual sync yet; run a manual sync with a start date');
+        let changes;
+        try {
+          changes = await sides[side].connector.listChangedTickets(since);
+        } catch (err) {
+          throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`);
+        }
+        for (const ch of changes) {
+          work.push({ side, id: ch.id, updatedAt: ch.updatedAt });
+          if (!maxSeen[side] || ch.updatedAt > maxSeen[side]!) maxSeen[side] = ch.updatedAt;
+        }
       }
-      for (const ch of changes) {
-        work.push({ side, id: ch.id, updatedAt: ch.updatedAt });
-        if (!maxSeen[side] || ch.updatedAt > maxSeen[side]!) maxSeen[side] = ch.updatedAt;
-      }
-      const listed = new Set(changes.map((c) => c.id));
+      const listed = new Set(work.filter((w) => w.side === side).map((w) => w.id));
       for (const id of await store.retries(req.connectionId, side)) if (!listed.has(id)) work.push({ side, id, updatedAt: '' });
+    }
+    const hints = await store.hints(req.connectionId);
+    for (const h of hints) {
+      if (!work.some((w) => w.side === h.side && w.id === h.ticketId)) work.push({ side: h.side, id: h.ticketId, updatedAt: '' });
     }
     // Interrupted creates are finished first, whatever the cursor says.
     for (const intent of await store.pendingIntents(req.connectionId)) {
@@ -136,7 +144,9 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       }
     }
 
+    for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
     for (const side of ['source', 'target'] as const) {
+      if (!readChanges) break;
       const at = maxSeen[side] ? new Date(maxSeen[side]!) : (req.since ?? null);
       if (at) await store.advanceCursor(req.connectionId, side, at);
     }

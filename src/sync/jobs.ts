@@ -1,7 +1,9 @@
 import type PgBoss from 'pg-boss';
-import { runSync, type EngineDeps, type RunRequest } from './engine.ts';
+import type { ConnectionLocks } from '../db/connection-locks.ts';
+import { workConnectionJob, type ConnectionJob } from './coordinator.ts';
+import type { EngineDeps, RunRequest } from './engine.ts';
 
-/** How the API hands a sync run to whoever works it. */
+/** How the API and the scheduler hand sync work to whoever works it. The engine knows none of this. */
 export interface SyncJobs {
   /** A manual run whose row already exists. */
   enqueue(run: RunRequest): Promise<void>;
@@ -13,35 +15,118 @@ export interface SyncJobs {
   stop(): Promise<void>;
 }
 
-export const SYNC_QUEUE = 'sync-run';
+export const SYNC_QUEUE = 'sync-connection';
+export const SYNC_DEAD_QUEUE = 'sync-connection-dead';
+export const TICK_QUEUE = 'sync-tick';
 
-/** Runs through pg-boss, so a run survives the request and is worked by one worker at a time per job. */
-export async function startSyncWorker(boss: PgBoss, deps: EngineDeps): Promise<SyncJobs> {
-  await boss.createQueue(SYNC_QUEUE);
-  const workerId = await boss.work<RunRequest & { since: string | null }>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
-    for (const job of jobs) {
-      const d = job.data;
-      await runSync(deps, { ...d, since: d.since ? new Date(d.since) : null });
-    }
+export interface QueueOptions {
+  /** Work jobs in this process (SF_ROLE worker or all); a web-only process only sends. */
+  work: boolean;
+  worker: string;
+  locks: ConnectionLocks;
+  /** Parallel runs (of different connections) in this process. */
+  concurrency: number;
+  /** A job active longer than this is presumed dead and handed to another worker. */
+  runTimeoutSeconds: number;
+  /** How often the cluster looks for due automatic syncs and stale runs. */
+  tickSeconds: number;
+  intervalMinutes: number;
+}
+
+class ConnectionBusy extends Error {}
+
+/**
+ * pg-boss queue `sync-connection` with the `stately` policy and the connection id as singleton key:
+ * per connection at most one job waits and one is active, whichever process works it; a waiting
+ * request absorbs later ones (their hints stay in the database). Busy connections are retried shortly;
+ * jobs that keep failing end in the dead-letter queue, whose worker records the failure in the history.
+ */
+export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: QueueOptions): Promise<SyncJobs> {
+  await boss.createQueue(SYNC_DEAD_QUEUE);
+  await boss.createQueue(SYNC_QUEUE, {
+    name: SYNC_QUEUE,
+    policy: 'stately',
+    retryLimit: 20,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: opts.runTimeoutSeconds,
+    deadLetter: SYNC_DEAD_QUEUE,
   });
-  return {
+  await boss.createQueue(TICK_QUEUE, { name: TICK_QUEUE, policy: 'short', retryLimit: 0, expireInSeconds: 120 });
+
+  const send = (data: ConnectionJob) => boss.send(SYNC_QUEUE, data, { singletonKey: data.connectionId });
+  const jobs: SyncJobs = {
     async enqueue(run) {
-      // retryLimit 0: a failed run is recorded as Failed; the next run picks up where it stopped.
-      await boss.send(SYNC_QUEUE, { ...run, since: run.since ? run.since.toISOString() : null }, { retryLimit: 0, expireInSeconds: 60 * 60 });
+      // The run row exists: whichever job of this connection a worker takes next adopts it.
+      await send({ connectionId: run.connectionId, trigger: run.trigger });
+    },
+    async enqueueConnection(connectionId, trigger) {
+      await send({ connectionId, trigger });
     },
     async stop() {
-      await boss.offWork({ id: workerId });
+      clearInterval(ticker);
+      for (const id of workerIds) await boss.offWork({ id });
     },
   };
+
+  const workerIds: string[] = [];
+  let ticker: NodeJS.Timeout | undefined;
+  if (opts.work) {
+    const engine = { ...deps, locks: opts.locks, worker: opts.worker };
+    for (let i = 0; i < opts.concurrency; i++) {
+      workerIds.push(
+        await boss.work<ConnectionJob>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
+          if (!job) return;
+          const result = await workConnectionJob(engine, job.data);
+          if (result.kind === 'busy') throw new ConnectionBusy(`connection ${job.data.connectionId} is being synced by another worker`);
+        }),
+      );
+    }
+    workerIds.push(
+      await boss.work<ConnectionJob>(SYNC_DEAD_QUEUE, { pollingIntervalSeconds: 2, batchSize: 1 }, async ([job]) => {
+        if (!job) return;
+        deps.log?.('sync job gave up after its retries', { connectionId: job.data.connectionId, trigger: job.data.trigger });
+        await deps.store.recordFailedRun(
+          job.data.connectionId,
+          job.data.trigger,
+          'The sync could not be started after repeated attempts (the connection stayed busy or the worker kept failing); the next scheduled run tries again',
+        );
+      }),
+    );
+    workerIds.push(
+      await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async () => {
+        for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
+      }),
+    );
+    // Every worker offers a tick; the singleton slot lets one through per period, cluster-wide.
+    const offerTick = () => void boss.send(TICK_QUEUE, {}, { singletonKey: 'tick', singletonSeconds: opts.tickSeconds }).catch(() => {});
+    offerTick();
+    ticker = setInterval(offerTick, opts.tickSeconds * 1000);
+    ticker.unref();
+  }
+  return jobs;
 }
 
 /** The same contract without a queue: for tests that exercise the API, not the job engine. */
-export function inlineSyncJobs(deps: EngineDeps): SyncJobs & { idle(): Promise<void> } {
+export function inlineSyncJobs(deps: EngineDeps & { locks: ConnectionLocks }): SyncJobs & { idle(): Promise<void> } {
   const running = new Set<Promise<unknown>>();
+  const start = (job: ConnectionJob) => {
+    const p: Promise<unknown> = (async () => {
+      // A busy connection is tried again shortly, as the queue would.
+      for (let i = 0; i < 600; i++) {
+        const r = await workConnectionJob({ ...deps, worker: 'inline' }, job);
+        if (r.kind !== 'busy') return;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })().finally(() => running.delete(p));
+    running.add(p);
+  };
   return {
     async enqueue(run) {
-      const p = runSync(deps, run).finally(() => running.delete(p));
-      running.add(p);
+      start({ connectionId: run.connectionId, trigger: run.trigger });
+    },
+    async enqueueConnection(connectionId, trigger) {
+      start({ connectionId, trigger });
     },
     async stop() {
       await Promise.allSettled([...running]);

@@ -8,7 +8,7 @@ import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
-import { inlineSyncJobs, startSyncWorker, type SyncJobs } from '../../src/sync/jobs.ts';
+import { inlineSyncJobs, startSyncQueue, type SyncJobs } from '../../src/sync/jobs.ts';
 
 export interface TestStack {
   url: string;
@@ -39,8 +39,11 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const ctx = { config, db: database.db, masterKey };
   // Inline by default: API tests need runs worked, not the queue; 'boss' runs them through pg-boss.
-  const boss = opts.jobs === 'boss' ? await startBoss(database.boss) : undefined;
-  const jobs = boss ? await startSyncWorker(boss, engineDeps(ctx)) : inlineSyncJobs(engineDeps(ctx));
+  const boss = opts.jobs === 'boss' ? await startBoss(database.boss, { maintenanceIntervalSeconds: 5 }) : undefined;
+  const deps = engineDeps(ctx);
+  const jobs = boss
+    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes })
+    : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
   if (opts.listen !== false) {

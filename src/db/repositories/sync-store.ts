@@ -277,6 +277,88 @@ export function createSyncStore(db: Db) {
         .execute();
     },
 
+    /** Tickets named by webhooks since they were last processed. */
+    async hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date }>> {
+      const rows = await db.selectFrom('sync_hints').select(['side', 'ticket_id', 'created_at']).where('connection_id', '=', connectionId).orderBy('created_at').execute();
+      return rows.map((r) => ({ side: r.side as Side, ticketId: r.ticket_id, createdAt: r.created_at }));
+    },
+
+    /** Drops a processed hint, unless a newer one for the same ticket arrived during the run. */
+    async clearHint(connectionId: string, side: Side, ticketId: string, seenAt: Date): Promise<void> {
+      await db
+        .deleteFrom('sync_hints')
+        .where('connection_id', '=', connectionId)
+        .where('side', '=', side)
+        .where('ticket_id', '=', ticketId)
+        .where('created_at', '<=', seenAt)
+        .execute();
+    },
+
+    /**
+     * The run a worker works for a connection, called while holding the connection's lock: a run row
+     * still marked running (a manual run waiting for a worker, or one whose worker died) is adopted;
+     * otherwise a new run is started.
+     */
+    async adoptOrStartRun(
+      connectionId: string,
+      trigger: string,
+      worker: string,
+      mayStart: boolean,
+    ): Promise<{ runId: string; trigger: string; since: Date | null; adopted: boolean } | null> {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const running = await db
+          .updateTable('sync_runs')
+          .set({ worker, heartbeat_at: new Date() })
+          .where('connection_id', '=', connectionId)
+          .where('status', '=', 'running')
+          .returning(['id', 'trigger', 'since'])
+          .executeTakeFirst();
+        if (running) return { runId: running.id, trigger: running.trigger, since: running.since, adopted: true };
+        if (!mayStart) return null;
+        try {
+          const r = await db
+            .insertInto('sync_runs')
+            .values({ connection_id: connectionId, trigger, worker, heartbeat_at: new Date(), started_at: new Date() })
+            .returning(['id'])
+            .executeTakeFirstOrThrow();
+          return { runId: r.id, trigger, since: null, adopted: false };
+        } catch (err) {
+          // A manual run was requested in between: adopt it on the next pass.
+          if ((err as { code?: string }).code !== '23505') throw err;
+        }
+      }
+      throw new Error(`Could not start a run for connection ${connectionId}`);
+    },
+
+    /** Active connections with automatic sync on, ready, and no run started since `startedBefore`. */
+    async dueForAutomaticSync(startedBefore: Date): Promise<string[]> {
+      const rows = await db
+        .selectFrom('connections')
+        .select('connections.id')
+        .where('status', '=', 'active')
+        .where('automatic_sync', '=', true)
+        .where('sync_state', '=', 'ready_for_automatic_sync')
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb.selectFrom('sync_runs').select('sync_runs.id').whereRef('sync_runs.connection_id', '=', 'connections.id').where('sync_runs.started_at', '>', startedBefore),
+            ),
+          ),
+        )
+        .execute();
+      return rows.map((r) => r.id);
+    },
+
+    /** A job that kept failing: its failure shows in the history like any other run. */
+    async recordFailedRun(connectionId: string, trigger: string, error: string): Promise<void> {
+      const now = new Date();
+      await db.insertInto('sync_runs').values({ connection_id: connectionId, trigger, status: 'failed', started_at: now, finished_at: now, error }).execute();
+    },
+
+    async heartbeat(runId: string): Promise<void> {
+      await db.updateTable('sync_runs').set({ heartbeat_at: new Date() }).where('id', '=', runId).execute();
+    },
+
     async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null): Promise<void> {
       await db.updateTable('sync_runs').set({ status, error, finished_at: new Date(), waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
     },

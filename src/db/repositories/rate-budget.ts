@@ -1,0 +1,275 @@
+import { sql, type Transaction } from 'kysely';
+import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
+import { realSleep } from '../../connector-kit/retry.ts';
+import type { Db } from '../database.ts';
+import type { Database } from '../schema.ts';
+
+/**
+ * The API budget of each platform account, shared by every worker process on this database.
+ *
+ * An account is a platform host (`acme.freshservice.com`, `127.0.0.1:4010`). Every request reserves its
+ * credits first: in one transaction, under a per-account advisory lock, the credits reserved in the last
+ * window (60 s) are summed and a reservation is added only when the sum stays within
+ * `allowed = floor(limit × (1 − headroom))`. Any window-long stretch of time then holds at most `allowed`
+ * credits from all workers together, so the platform's own window (fixed, sliding, wherever it starts)
+ * cannot be overrun by us, and `limit − allowed` stays free for the customer's own agents and apps.
+ * When the budget is used up the caller is told until when (so its run shows "waiting") and sleeps until
+ * enough old reservations have left the window.
+ *
+ * `limit` is the account's X-RateLimit-Total, learned from answers (`observe`); until one is seen a
+ * conservative `defaultLimit` is used. X-RateLimit-Remaining below the headroom means someone else is
+ * using the account heavily: every worker then waits until the platform's window must have refreshed
+ * (one window after the first such answer; the platform does not say when its window started).
+ *
+ * Reservations count for a little longer than the window (`marginMs`): a request reaches the platform a
+ * moment after it reserved, and the platform's window starts when the request arrives.
+ *
+ * Works the same on PostgreSQL and on embedded PGlite (one connection; transactions take turns). Times
+ * come from the database clock, so processes on several hosts agree on them.
+ */
+export interface RateBudgetOptions {
+  /** Share of the limit left unused (0–0.9). */
+  headroom: number;
+  /** The limit assumed before the platform has reported one (Freshservice's smallest plan: 100 a minute). */
+  defaultLimit?: number;
+  /** The platform's window; Freshservice counts per minute. */
+  windowMs?: number;
+  /** How much longer than the window a reservation counts (request latency). */
+  marginMs?: number;
+  /** Upper bound of a wait caused by a low X-RateLimit-Remaining; defaults to the window. */
+  maxLowWaitMs?: number;
+  /** Up to this much random delay is added to each wait, so waiters do not all wake at once. */
+  jitterMs?: number;
+  /** Milliseconds since the epoch; defaults to the database clock. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about every wait of this process (in addition to the caller's own listener). */
+  onWait?: BudgetWaitListener;
+}
+
+export interface RateBudgetUsage {
+  limit: number;
+  allowed: number;
+  /** Credits reserved within the current window (margin included). */
+  used: number;
+  /** Set while workers wait because the platform reported a low remaining budget. */
+  blockedUntil: Date | null;
+}
+
+export interface RateBudget extends RateGate {
+  usage(account: string): Promise<RateBudgetUsage>;
+  /** Deletes reservations no window can see any more; returns how many. Also done now and then by `acquire`. */
+  prune(): Promise<number>;
+  /** How many times this process has waited for budget (diagnostics, tests). */
+  readonly waits: number;
+}
+
+const PRUNE_EVERY_MS = 30_000;
+const MIN_SLEEP_MS = 20;
+
+type Trx = Transaction<Database>;
+
+interface Decision {
+  granted: boolean;
+  now: number;
+  until: number;
+  reason: string;
+}
+
+export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget {
+  const headroom = Math.min(0.9, Math.max(0, options.headroom));
+  const defaultLimit = Math.max(1, Math.floor(options.defaultLimit ?? 100));
+  const windowMs = options.windowMs ?? 60_000;
+  const marginMs = options.marginMs ?? Math.min(1_000, windowMs / 10);
+  const lowWaitMs = Math.min(options.maxLowWaitMs ?? windowMs, windowMs);
+  const jitterMs = options.jitterMs ?? 25;
+  const sleep = options.sleep ?? realSleep;
+  const localNow = () => options.now?.() ?? Date.now();
+  const perWindow = windowMs === 60_000 ? 'a minute' : `per ${Math.round(windowMs / 100) / 10} s`;
+
+  /** Credits all workers together may use per window, and what is left for others. */
+  const allowedOf = (limit: number) => Math.max(1, Math.floor(limit * (1 - headroom) + 1e-9));
+  const reserveOf = (limit: number) => limit - allowedOf(limit);
+
+  // Per process: one budget transaction per account at a time (no pool connections parked on the advisory
+  // lock), the last known limit, and until when a low remaining is known to be recorded (skips writes).
+  const queues = new Map<string, Promise<unknown>>();
+  const known = new Map<string, { limit: number | null; lowRecordedUntil: number }>();
+  let lastPrune = -Infinity;
+  let waits = 0;
+
+  const cacheOf = (account: string) => {
+    let c = known.get(account);
+    if (!c) known.set(account, (c = { limit: null, lowRecordedUntil: -Infinity }));
+    return c;
+  };
+
+  function serial<T>(account: string, fn: () => Promise<T>): Promise<T> {
+    const prev = queues.get(account) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => {});
+    queues.set(account, tail);
+    void tail.then(() => {
+      if (queues.get(account) === tail) queues.delete(account);
+    });
+    return next;
+  }
+
+  async function clock(trx: Trx | Db): Promise<number> {
+    if (options.now) return options.now();
+    const r = await sql<{ ms: number }>`SELECT (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS ms`.execute(trx);
+    return Number(r.rows[0]!.ms);
+  }
+
+  async function lock(trx: Trx, account: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`sf-rate:${account}`}))`.execute(trx);
+  }
+
+  async function accountRow(trx: Trx | Db, account: string) {
+    return trx.selectFrom('rate_accounts').select(['limit_total', 'observed_remaining', 'observed_at']).where('account', '=', account).executeTakeFirst();
+  }
+
+  /** Until when a recorded low remaining keeps everyone waiting, or null. */
+  function blockedUntil(row: { observed_remaining: number | null; observed_at: Date | null } | undefined, limit: number, now: number): number | null {
+    if (!row?.observed_at || row.observed_remaining === null || row.observed_remaining >= reserveOf(limit)) return null;
+    const until = row.observed_at.getTime() + lowWaitMs;
+    return until > now ? until : null;
+  }
+
+  async function usedSince(trx: Trx | Db, account: string, since: number): Promise<number> {
+    const r = await trx
+      .selectFrom('rate_reservations')
+      .select(sql<number>`coalesce(sum(credits), 0)::integer`.as('used'))
+      .where('account', '=', account)
+      .where('at', '>', new Date(since))
+      .executeTakeFirst();
+    return Number(r?.used ?? 0);
+  }
+
+  function tryReserve(account: string, wanted: number): Promise<Decision> {
+    return serial(account, () =>
+      db.transaction().execute(async (trx): Promise<Decision> => {
+        await lock(trx, account);
+        const now = await clock(trx);
+        const row = await accountRow(trx, account);
+        const c = cacheOf(account);
+        if (row?.limit_total) c.limit = row.limit_total;
+        const limit = row?.limit_total ?? defaultLimit;
+        const allowed = allowedOf(limit);
+        const blocked = blockedUntil(row, limit, now);
+        if (blocked !== null) {
+          const reason = `${account} reported only ${row!.observed_remaining} of its ${limit} API credits left: someone else is using the account, so syncing waits for its window to refresh`;
+          return { granted: false, now, until: blocked, reason };
+        }
+        const credits = Math.min(wanted, allowed);
+        const since = now - windowMs - marginMs;
+        const used = await usedSince(trx, account, since);
+        if (used + credits <= allowed) {
+          await trx.insertInto('rate_reservations').values({ account, at: new Date(now), credits }).execute();
+          return { granted: true, now, until: now, reason: '' };
+        }
+        // The earliest moment enough old reservations have left the window.
+        const rows = await trx
+          .selectFrom('rate_reservations')
+          .select(['at', 'credits'])
+          .where('account', '=', account)
+          .where('at', '>', new Date(since))
+          .orderBy('at')
+          .orderBy('id')
+          .execute();
+        let left = used;
+        let until = now + windowMs;
+        for (const r of rows) {
+          left -= r.credits;
+          if (left + credits <= allowed) {
+            until = r.at.getTime() + windowMs + marginMs;
+            break;
+          }
+        }
+        const reason = `waiting for API budget on ${account}: all workers together use at most ${allowed} of its ${limit} credits ${perWindow}, leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
+        return { granted: false, now, until: Math.max(until, now + 1), reason };
+      }),
+    );
+  }
+
+  async function prune(): Promise<number> {
+    const now = await clock(db);
+    const cutoff = now - Math.max(120_000, 2 * (windowMs + marginMs));
+    const r = await db.deleteFrom('rate_reservations').where('at', '<', new Date(cutoff)).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  return {
+    get waits() {
+      return waits;
+    },
+
+    async acquire(account, credits, onWait) {
+      const wanted = Math.max(1, Math.ceil(Number.isFinite(credits) ? credits : 1));
+      for (;;) {
+        const d = await tryReserve(account, wanted);
+        if (d.granted) break;
+        waits += 1;
+        const info = { account, until: new Date(d.until), reason: d.reason };
+        for (const listener of [onWait, options.onWait]) {
+          try {
+            listener?.(info);
+          } catch {
+            // a listener's failure must not stop the request
+          }
+        }
+        const jitter = jitterMs > 0 ? Math.floor(Math.random() * jitterMs) : 0;
+        await sleep(Math.max(MIN_SLEEP_MS, d.until - d.now) + jitter);
+      }
+      if (localNow() - lastPrune >= PRUNE_EVERY_MS) {
+        lastPrune = localNow();
+        await prune().catch(() => {});
+      }
+    },
+
+    async observe(account, info) {
+      const total = info.total !== null && Number.isFinite(info.total) && info.total > 0 ? Math.floor(info.total) : null;
+      const remaining = info.remaining !== null && Number.isFinite(info.remaining) ? Math.max(0, Math.floor(info.remaining)) : null;
+      if (total === null && remaining === null) return;
+      const c = cacheOf(account);
+      const limitGuess = total ?? c.limit ?? defaultLimit;
+      const low = remaining !== null && remaining < reserveOf(limitGuess);
+      const newLimit = total !== null && total !== c.limit;
+      if (!newLimit && !(low && localNow() >= c.lowRecordedUntil)) return;
+      await serial(account, () =>
+        db.transaction().execute(async (trx) => {
+          await lock(trx, account);
+          const now = await clock(trx);
+          const row = await accountRow(trx, account);
+          const limitTotal = total ?? row?.limit_total ?? null;
+          const limit = limitTotal ?? defaultLimit;
+          let observedRemaining = row?.observed_remaining ?? null;
+          let observedAt = row?.observed_at ?? null;
+          if (remaining !== null && remaining < reserveOf(limit)) {
+            const active = blockedUntil(row, limit, now);
+            // The first low answer starts the wait; later ones in the same window do not extend it.
+            if (active === null) observedAt = new Date(now);
+            observedRemaining = active === null ? remaining : Math.min(remaining, observedRemaining ?? remaining);
+            c.lowRecordedUntil = localNow() + (observedAt!.getTime() + lowWaitMs - now);
+          }
+          await trx
+            .insertInto('rate_accounts')
+            .values({ account, limit_total: limitTotal, observed_remaining: observedRemaining, observed_at: observedAt })
+            .onConflict((oc) => oc.column('account').doUpdateSet({ limit_total: limitTotal, observed_remaining: observedRemaining, observed_at: observedAt }))
+            .execute();
+          c.limit = limitTotal;
+        }),
+      );
+    },
+
+    async usage(account) {
+      const now = await clock(db);
+      const row = await accountRow(db, account);
+      const limit = row?.limit_total ?? defaultLimit;
+      const blocked = blockedUntil(row, limit, now);
+      return { limit, allowed: allowedOf(limit), used: await usedSince(db, account, now - windowMs - marginMs), blockedUntil: blocked === null ? null : new Date(blocked) };
+    },
+
+    prune,
+  };
+}

@@ -1,0 +1,51 @@
+import { hostname } from 'node:os';
+import type PgBoss from 'pg-boss';
+import type { AppConfig } from './config/env.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { failInterruptedRuns } from './db/repositories/sync-runs.ts';
+import { startBoss } from './queue/boss.ts';
+import { loadMasterKey } from './security/secret-key.ts';
+import type { AppContext } from './server/context.ts';
+import type { EngineDeps } from './sync/engine.ts';
+import { engineDeps } from './sync/deps.ts';
+import { startSyncQueue, type SyncJobs } from './sync/jobs.ts';
+
+export interface Runtime {
+  ctx: AppContext & { jobs: SyncJobs; boss: PgBoss };
+  database: DatabaseHandle;
+  close(): Promise<void>;
+}
+
+/**
+ * Storage, master key, job engine and (for SF_ROLE worker/all) the sync workers: everything a process
+ * needs besides HTTP. `npm start`, `support-fusion worker` and the demo all start here.
+ */
+export async function startRuntime(config: AppConfig, log?: EngineDeps['log']): Promise<Runtime> {
+  const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const boss = await startBoss(database.boss, { maintenanceIntervalSeconds: config.queueMaintenanceSeconds });
+  // Embedded storage is one process: a run still marked running was cut off by the last stop.
+  if (database.kind === 'pglite') {
+    const interrupted = await failInterruptedRuns(database.db);
+    if (interrupted > 0) log?.(`${interrupted} sync run(s) were interrupted by the last stop; marked Failed, the next run picks up`);
+  }
+  const base = { config, db: database.db, masterKey };
+  const jobs = await startSyncQueue(boss, engineDeps(base, log), {
+    work: config.role !== 'web',
+    worker: `${hostname()}:${process.pid}`,
+    locks: database.locks,
+    concurrency: config.workerConcurrency,
+    runTimeoutSeconds: config.syncRunTimeoutSeconds,
+    tickSeconds: config.schedulerTickSeconds,
+    intervalMinutes: config.syncIntervalMinutes,
+  });
+  return {
+    ctx: { ...base, boss, jobs },
+    database,
+    async close() {
+      await jobs.stop();
+      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await database.close();
+    },
+  };
+}
