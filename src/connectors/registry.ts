@@ -1,4 +1,5 @@
 import type { TicketConnector } from '../core/connector.ts';
+import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import { createFreshserviceConnector } from './freshservice/connector.ts';
 
 export interface ConnectorCredentials {
@@ -9,6 +10,10 @@ export interface ConnectorCredentials {
 export interface ConnectorOptions {
   timeoutMs: number;
   sleep?: (ms: number) => Promise<void>;
+  /** The shared API budget every request waits for; without one, requests are not gated. */
+  rateGate?: RateGate;
+  /** Told when a request waits for budget (the run shows "waiting"). */
+  onBudgetWait?: BudgetWaitListener;
 }
 
 const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {

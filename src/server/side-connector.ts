@@ -1,4 +1,5 @@
 import type { TicketConnector } from '../core/connector.ts';
+import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import { createConnector } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
 import { getConnectionSide, type Side } from '../db/repositories/connections.ts';
@@ -40,9 +41,21 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
   return { platform: platform.platform, apiUrl: platform.apiUrl, apiKey: decryptSecret(masterKey, platform.apiKeyCiphertext, row.organisationId) };
 }
 
-/** A connector for one side of a connection, or null when that side has no credentials (see sideCredentials). */
-export async function connectorForSide(ctx: SideConnectorContext, connectionId: string, side: Side): Promise<TicketConnector | null> {
+/**
+ * A connector for one side of a connection, or null when that side has no credentials (see sideCredentials).
+ * With `rateGate` every request waits for the shared API budget; `onBudgetWait` hears about those waits.
+ */
+export async function connectorForSide(
+  ctx: SideConnectorContext,
+  connectionId: string,
+  side: Side,
+  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined } = {},
+): Promise<TicketConnector | null> {
   const creds = await sideCredentials(ctx.db, ctx.masterKey, connectionId, side);
   if (!creds) return null;
-  return createConnector(creds.platform, { apiUrl: creds.apiUrl, apiKey: creds.apiKey }, { timeoutMs: ctx.config.platformTimeoutMs });
+  return createConnector(
+    creds.platform,
+    { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
+    { timeoutMs: ctx.config.platformTimeoutMs, ...(opts.rateGate ? { rateGate: opts.rateGate } : {}), ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}) },
+  );
 }

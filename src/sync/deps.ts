@@ -1,15 +1,26 @@
+import type { RateGate } from '../connector-kit/rate-gate.ts';
+import { createRateBudget } from '../db/repositories/rate-budget.ts';
 import { createSyncStore } from '../db/repositories/sync-store.ts';
 import { connectorForSide, type SideConnectorContext } from '../server/side-connector.ts';
 import type { EngineDeps } from './engine.ts';
 
-/** The engine wired to the data layer and the stored credentials of each side. */
-export function engineDeps(ctx: SideConnectorContext, log?: EngineDeps['log']): EngineDeps {
+export interface EngineDepsOptions {
+  /** The API budget every connector waits for; by default one database-backed budget for this process. */
+  rateGate?: RateGate;
+}
+
+/**
+ * The engine wired to the data layer and the stored credentials of each side. Every connector of this
+ * process shares one API budget, itself shared through the database with every other worker.
+ */
+export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?: number } }, log?: EngineDeps['log'], opts: EngineDepsOptions = {}): EngineDeps {
+  const rateGate = opts.rateGate ?? createRateBudget(ctx.db, { headroom: ctx.config.rateHeadroom ?? 0.2 });
   return {
     store: createSyncStore(ctx.db),
     log,
-    async connectorFor(connectionId, side) {
+    async connectorFor(connectionId, side, hooks) {
       try {
-        const c = await connectorForSide(ctx, connectionId, side);
+        const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait });
         return c ?? { error: 'no platform is configured; save the API URL and key in Settings' };
       } catch (err) {
         return { error: `its credentials cannot be used (${(err as Error).message}); save the API key again in Settings` };

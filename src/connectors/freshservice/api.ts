@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { PlatformError } from '../../core/connector.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import { createRetrier, type Retrier, type RetryPolicy } from '../../connector-kit/retry.ts';
 import { freshserviceError, unexpectedShape, type CallDescription } from './errors.ts';
 
@@ -10,6 +11,10 @@ export interface FsApiOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** For tests: a prepared HTTP client. */
   http?: HttpClient;
+  /** The shared API budget: every request to the Freshservice host waits for its credits first. */
+  rateGate?: RateGate;
+  /** Told when a request waits for budget. */
+  onBudgetWait?: BudgetWaitListener;
 }
 
 export interface FsCall {
@@ -33,6 +38,10 @@ export class FreshserviceApi {
   readonly http: HttpClient;
   readonly retrier: Retrier;
   readonly baseUrl: URL;
+  /** The rate-limit account: the Freshservice host (limits are per account, whatever the key). */
+  readonly account: string;
+  private readonly rateGate: RateGate | undefined;
+  private readonly onBudgetWait: BudgetWaitListener | undefined;
 
   constructor(apiUrl: string, apiKey: string, opts: FsApiOptions) {
     this.baseUrl = new URL(`${apiUrl.replace(/\/$/, '')}/api/v2`);
@@ -40,22 +49,32 @@ export class FreshserviceApi {
       opts.http ??
       createHttpClient({ baseUrl: this.baseUrl.toString(), auth: { kind: 'basic', username: apiKey, password: 'X' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 20 * 1024 * 1024 });
     this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
+    this.account = this.baseUrl.host;
+    this.rateGate = opts.rateGate;
+    this.onBudgetWait = opts.onBudgetWait;
   }
 
   /** One call; the successful response, null on an allowed 404, or a PlatformError. `path` may be an absolute, vetted URL. */
   async raw(method: string, path: string, call: FsCall): Promise<HttpResponse | null> {
     const idempotent = call.idempotent ?? method !== 'POST';
-    const res = await this.retrier.run(
-      () =>
-        this.http.request(method, path, {
-          ...(call.query ? { query: call.query } : {}),
-          ...(call.body !== undefined ? { body: call.body } : {}),
-          ...(call.form ? { form: call.form } : {}),
-          ...(call.responseType ? { responseType: call.responseType } : {}),
-          ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
-        }),
-      { what: call.what, idempotent },
-    );
+    // Only calls to the Freshservice host spend its credits (not a download redirected to storage).
+    const gate = this.rateGate && (!/^https?:\/\//i.test(path) || new URL(path).host === this.account) ? this.rateGate : undefined;
+    const credits = requestCredits(path, call.query);
+    const res = await this.retrier.run(async () => {
+      // Every attempt is a request the platform counts, so each one waits for its credits.
+      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait);
+      const answer = await this.http.request(method, path, {
+        ...(call.query ? { query: call.query } : {}),
+        ...(call.body !== undefined ? { body: call.body } : {}),
+        ...(call.form ? { form: call.form } : {}),
+        ...(call.responseType ? { responseType: call.responseType } : {}),
+        ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
+      });
+      const { total, remaining } = answer.rateLimit;
+      // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
+      if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining }).catch(() => {});
+      return answer;
+    }, { what: call.what, idempotent });
     if (res.status === 404 && call.allow404) return null;
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status >= 300 && res.status < 400 && call.responseType === 'bytes') return res; // the caller vets redirects
@@ -90,6 +109,20 @@ export class FreshserviceApi {
     }
     throw new PlatformError('unexpected_response', `Freshservice kept announcing more pages after ${MAX_PAGES} pages while trying to ${what}.`);
   }
+}
+
+/**
+ * Credits Freshservice charges for a call [spec 3.2]: 1, plus 1 per `include` embed on a single object
+ * and 2 per embed on a list.
+ */
+export function requestCredits(path: string, query?: Record<string, string | number | undefined>): number {
+  const include = query?.include;
+  if (include === undefined) return 1;
+  const embeds = String(include)
+    .split(',')
+    .filter((s) => s.trim() !== '').length;
+  const single = /\/\d+\/?$/.test(path.split('?')[0] ?? path);
+  return 1 + embeds * (single ? 1 : 2);
 }
 
 export function nextPage(link: string | null): number | null {

@@ -10,6 +10,7 @@ import {
   type TicketConnector,
 } from '../../core/connector.ts';
 import type { HttpClient } from '../../connector-kit/http.ts';
+import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import type { RetryPolicy } from '../../connector-kit/retry.ts';
 import { FreshserviceApi } from './api.ts';
 import { downloadAttachment, MAX_TICKET_ATTACHMENT_BYTES, type Resolver } from './attachments.ts';
@@ -36,6 +37,9 @@ export interface FreshserviceConnectorOptions {
   http?: HttpClient;
   /** DNS resolver for the redirect check of attachment downloads (tests). */
   resolve?: Resolver;
+  /** The shared API budget (see FsApiOptions); without one, requests are not gated. */
+  rateGate?: RateGate;
+  onBudgetWait?: BudgetWaitListener;
 }
 
 /** Markers are `sf-` plus letters/digits (dashes/underscores tolerated): safe inside a filter query's quotes. */

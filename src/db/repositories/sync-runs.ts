@@ -11,6 +11,10 @@ export interface SyncRunView {
   finishedAt: string | null;
   counts: { created: number; updated: number; closed: number; failed: number };
   error: string | null;
+  /** While the run waits for API budget (its platform account's shared rate budget is used up): until when. */
+  waitingUntil: string | null;
+  /** Why it waits, while it does. */
+  waitingReason: string | null;
 }
 
 export interface SyncRunDetailView {
@@ -39,7 +43,11 @@ function toView(r: {
   closed_count: number;
   failed_count: number;
   error: string | null;
+  waiting_until: Date | null;
+  waiting_reason: string | null;
 }): SyncRunView {
+  // A wait that is over is not shown: the run is working again.
+  const waiting = r.status === 'running' && r.waiting_until !== null && r.waiting_until.getTime() > Date.now();
   return {
     id: r.id,
     connectionId: r.connection_id,
@@ -50,6 +58,8 @@ function toView(r: {
     finishedAt: iso(r.finished_at),
     counts: { created: r.created_count, updated: r.updated_count, closed: r.closed_count, failed: r.failed_count },
     error: r.error,
+    waitingUntil: waiting ? iso(r.waiting_until) : null,
+    waitingReason: waiting ? r.waiting_reason : null,
   };
 }
 
@@ -127,4 +137,22 @@ export async function failInterruptedRuns(db: Db): Promise<number> {
     .where('status', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
+}
+
+/** The newest run of each connection, for "last result" and "next run" on connection views. */
+export async function latestRunByConnection(db: Db, connectionIds: string[]): Promise<Map<string, SyncRunView>> {
+  if (connectionIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('sync_runs')
+    .selectAll()
+    .distinctOn('connection_id')
+    .where('connection_id', 'in', connectionIds)
+    .orderBy('connection_id')
+    .orderBy('started_at', 'desc')
+    .execute();
+  return new Map(rows.map((r) => [r.connection_id, toView(r)]));
+}
+
+export async function setAutomaticSync(db: Db, connectionId: string, enabled: boolean): Promise<void> {
+  await db.updateTable('connections').set({ automatic_sync: enabled }).where('id', '=', connectionId).execute();
 }

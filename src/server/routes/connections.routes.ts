@@ -28,6 +28,8 @@ import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { LoginThrottle } from '../login-throttle.ts';
 import { connectorForSide } from '../side-connector.ts';
+import { withSchedule } from '../connection-schedule.ts';
+import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
 
 export const CODE_VALIDITY_MS = 7 * 24 * 60 * 60_000;
@@ -117,10 +119,26 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
   app.get('/connections', { onRequest: requireUser, schema: s.list }, async (req) => {
     const orgId = req.auth!.organisationId;
     const list = await listConnectionsForOrganisation(ctx.db, orgId);
-    return { connections: list.map((c) => item(c, orgId)) };
+    return { connections: await withSchedule(ctx.db, list.map((c) => item(c, orgId)), ctx.config.syncIntervalMinutes) };
   });
 
-  app.get('/connections/:id', { onRequest: requireUser, schema: s.get }, async (req) => item(await visible(req), req.auth!.organisationId));
+  app.get('/connections/:id', { onRequest: requireUser, schema: s.get }, async (req) => {
+    const [one] = await withSchedule(ctx.db, [item(await visible(req), req.auth!.organisationId)], ctx.config.syncIntervalMinutes);
+    return one;
+  });
+
+  app.put('/connections/:id/automatic-sync', { onRequest: requireAdmin, schema: s.automaticSync }, async (req) => {
+    const c = await visible(req);
+    const { enabled } = req.body as { enabled: boolean };
+    if (c.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first.');
+    if (enabled && c.syncState !== 'ready_for_automatic_sync') {
+      throw new ApiError(409, 'initial_sync_required', 'Run a manual sync with a start date first: automatic sync continues from that baseline.');
+    }
+    await setAutomaticSync(ctx.db, c.id, enabled);
+    req.log.info({ connectionId: c.id, enabled }, 'automatic sync switched');
+    const [one] = await withSchedule(ctx.db, [{ ...item(c, req.auth!.organisationId), automaticSync: enabled }], ctx.config.syncIntervalMinutes);
+    return one;
+  });
 
   app.delete('/connections/:id', { onRequest: requireAdmin, schema: s.revoke }, async (req) => {
     const c = await visible(req);

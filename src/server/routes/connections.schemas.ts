@@ -33,6 +33,25 @@ const connection = {
     automaticSync: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When the verification code expires (pending connections); null once active.' },
+    intervalMinutes: { type: 'integer', description: 'Automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES)' },
+    nextRunAt: { type: ['string', 'null'], format: 'date-time', description: 'When the schedule starts the next run; null while automatic sync is off or not ready' },
+    lastRun: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          properties: {
+            id: { type: 'string' },
+            trigger: { type: 'string' },
+            status: { type: 'string' },
+            startedAt: { type: 'string', format: 'date-time' },
+            finishedAt: { type: ['string', 'null'], format: 'date-time' },
+            counts: { type: 'object', properties: { created: { type: 'integer' }, updated: { type: 'integer' }, closed: { type: 'integer' }, failed: { type: 'integer' } } },
+            error: { type: ['string', 'null'] },
+          },
+        },
+      ],
+    },
   },
 } as const;
 
@@ -149,6 +168,14 @@ export const connectionSchemas = {
     summary: 'One connection, as your organisation sees it',
     params: idParams,
     response: { 200: connection, ...errors },
+  },
+  automaticSync: {
+    tags,
+    summary: 'Switch automatic sync on or off (on only after the first successful manual sync)',
+    description: '409 initial_sync_required before the first manual sync has finished; 409 connection_not_active for a pending connection.',
+    params: idParams,
+    body: { type: 'object', required: ['enabled'], additionalProperties: false, properties: { enabled: { type: 'boolean' } } },
+    response: { 200: connection, ...errors, 409: errorBodySchema },
   },
   revoke: {
     tags,

@@ -17,6 +17,12 @@ export const syncRunSchema = {
       properties: { created: { type: 'integer' }, updated: { type: 'integer' }, closed: { type: 'integer' }, failed: { type: 'integer' } },
     },
     error: { type: ['string', 'null'], description: 'Why the run failed, for Failed runs' },
+    waitingUntil: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: "Set while a running run waits for API budget (the platform account's shared rate budget is used up): when it expects to go on. Waiting is not an error",
+    },
+    waitingReason: { type: ['string', 'null'], description: 'Why the run is waiting, while it is' },
   },
 } as const;
 
