@@ -69,7 +69,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   const maxBody = options.maxBodyBytes ?? 20 * 1024 * 1024;
   const headers: Record<string, string> = {
     accept: 'application/json',
-    'user-agent': options.userAgent ?? 'SupportFusion/0.1',
+    // The process id tells apart the workers of one instance in a platform's logs (and the simulator's).
+    'user-agent': options.userAgent ?? `SupportFusion/0.1 (worker ${process.pid})`,
   };
   if (options.auth.kind === 'basic') {
     headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;

@@ -27,6 +27,10 @@ export interface RequestLogEntry {
   status: number;
   credits: number;
   agentId: number | null;
+  /** Millisecond times of arrival and answer (for ordering and overlap checks in tests). */
+  startedMs: number;
+  finishedMs: number | null;
+  userAgent: string | null;
 }
 
 export interface ServerDeps {
@@ -79,9 +83,13 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
   const path = url.pathname;
   const query: Record<string, string> = {};
   url.searchParams.forEach((v, k) => (query[k] = v));
-  const entry: RequestLogEntry = { at: iso(Date.now()), method: req.method, path, query, status: 0, credits: 0, agentId: null };
+  const now = Date.now();
+  const entry: RequestLogEntry = { at: iso(now), method: req.method, path, query, status: 0, credits: 0, agentId: null, startedMs: now, finishedMs: null, userAgent: req.headers['user-agent'] ?? null };
   deps.requests.push(entry);
-  reply.raw.on('finish', () => (entry.status = reply.statusCode));
+  reply.raw.on('finish', () => {
+    entry.status = reply.statusCode;
+    entry.finishedMs = Date.now();
+  });
 
   if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
   const action = faults.decide(req.method, path);
