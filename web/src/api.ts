@@ -138,6 +138,27 @@ export interface Connection {
   automaticSync: boolean;
   createdAt: string;
   expiresAt: string | null;
+  /** When the next scheduled run is due (automatic sync on); absent or null when not known. */
+  nextRunAt?: string | null;
+  /** The latest run of the connection (any trigger), when the API reports it. */
+  lastRun?: LastRun | null;
+  /** The automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES). */
+  intervalMinutes?: number;
+}
+
+export interface LastRun {
+  id?: string;
+  status: RunStatus;
+  trigger?: string;
+  startedAt?: string;
+  finishedAt?: string | null;
+  counts?: { created: number; updated: number; closed: number; failed: number };
+  error?: string | null;
+}
+
+/** Your side's webhook URL (a secret of your organisation). */
+export interface WebhookInfo {
+  url: string;
 }
 
 export interface CreatedConnection {

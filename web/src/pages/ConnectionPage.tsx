@@ -42,7 +42,8 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
             items={(Object.keys(TAB_LABELS) as ConnectionTab[]).map((t) => ({ href: connectionPath(id, t), label: TAB_LABELS[t], current: t === tab }))} />
           {tab === 'configuration' ? <ConfigurationTab connectionId={id} /> : null}
           {tab === 'mappings' ? <MappingsTab connectionId={id} /> : null}
-          {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })} /> : null}
+          {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })}
+            onConnectionChanged={(changed) => (changed ? res.setData(changed) : void res.reload({ quiet: true }))} /> : null}
         </>
       )}
     </div>

@@ -2,20 +2,33 @@ import type { Connection, SyncRun } from '../../api.ts';
 import { useInterval, useResource } from '../../hooks/use-api.ts';
 import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
+import { AutomaticSyncCard } from './AutomaticSyncCard.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { SyncNowCard } from './SyncNowCard.tsx';
+import { WebhookCard } from './WebhookCard.tsx';
 
-/** Sync now, and this connection's recent runs. */
-export function SyncTab({ connection, onSyncStarted }: { connection: Connection; onSyncStarted: () => void }) {
+/** Sync now, automatic sync, the webhook for real-time updates, and this connection's recent runs. */
+export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
+  connection: Connection;
+  onSyncStarted: () => void;
+  /** The connection as the API returned it after a change; without one, load it again. */
+  onConnectionChanged?: (c?: Connection) => void;
+}) {
   const runs = useResource<{ runs: SyncRun[] }>(`/sync-runs?connection=${encodeURIComponent(connection.id)}`);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
   useInterval(() => {
     void runs.reload({ quiet: true });
     onSyncStarted(); // the connection's state changes when the first run ends
   }, 2000, running);
+  // Runs also start on their own (schedule, webhooks): keep the list and the next-run time fresh.
+  useInterval(() => {
+    void runs.reload({ quiet: true });
+    onSyncStarted();
+  }, 15_000, connection.automaticSync && !running);
   return (
     <>
       <SyncNowCard connection={connection} onStarted={() => { onSyncStarted(); void runs.reload({ quiet: true }); }} />
+      <AutomaticSyncCard connection={connection} onChanged={onConnectionChanged ?? (() => onSyncStarted())} />
       <section className="card" aria-labelledby="recent-title">
         <div className="card__header card__header--row">
           <h2 id="recent-title">Recent syncs</h2>
@@ -27,6 +40,7 @@ export function SyncTab({ connection, onSyncStarted }: { connection: Connection;
           <LoadState loading={runs.loading} error={runs.error} what="sync runs" onRetry={() => void runs.reload()} />
         )}
       </section>
+      <WebhookCard connection={connection} />
     </>
   );
 }
