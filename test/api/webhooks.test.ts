@@ -292,3 +292,12 @@ it('logs never contain the token', async () => {
     await logged.close();
   }
 });
+
+it('documents the three routes in /api/docs; the hook needs no session', async () => {
+  const doc = (await stack.app.inject({ url: '/api/docs' })).json();
+  expect(doc.paths['/api/v1/connections/{id}/webhook'].get).toBeDefined();
+  expect(doc.paths['/api/v1/connections/{id}/webhook/rotate'].post).toBeDefined();
+  const hookDoc = doc.paths['/api/v1/hooks/freshservice/{token}'].post;
+  expect(hookDoc.security).toEqual([]);
+  expect(Object.keys(hookDoc.responses)).toEqual(expect.arrayContaining(['202', '400', '404']));
+});
