@@ -15,12 +15,15 @@ import { signUpAndLogIn } from '../helpers/stack.ts';
 /**
  * The issue's scenario: 20 customers' connections all read from ONE Freshservice account (the same
  * simulated source, same admin key) and sync at the same time. The account allows 100 credits per
- * window; the window is shortened to WINDOW_MS (and the budget's with it) to keep the test short.
+ * window; the window is shortened to WINDOW_MS (and the budget's with it) to keep the test short, and
+ * SF_RATE_HEADROOM leaves half of it to the account's own agents.
  * Every run must end well, the account must never answer 429, and runs must have waited visibly.
  */
 const CONNECTIONS = 20;
-const WINDOW_MS = 2_000;
+const WINDOW_MS = 3_000;
 const LIMIT = 100;
+/** Half of the account is left to its own agents: the budget must bind even on a slow test machine. */
+const HEADROOM = '0.5';
 
 type Auth = Record<string, string>;
 interface Pairing {
@@ -46,7 +49,7 @@ async function must(r: Promise<{ statusCode: number; body: string; json(): any }
 beforeAll(async () => {
   source = await startFreshserviceSimulator({ name: 'acme', seed: 'demo', rateLimit: { overall: LIMIT, windowMs: WINDOW_MS } });
   dataDir = await mkdtemp(join(tmpdir(), 'sf-rate-'));
-  const config = loadConfig({ SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_PLATFORM_TIMEOUT_MS: '5000', SF_LOG_LEVEL: 'silent' });
+  const config = loadConfig({ SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_PLATFORM_TIMEOUT_MS: '5000', SF_LOG_LEVEL: 'silent', SF_RATE_HEADROOM: HEADROOM });
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
   database = await openDatabase({ dataDir, inMemory: true });
   const ctx = { config, db: database.db, masterKey };
@@ -82,7 +85,8 @@ afterAll(async () => {
 
 describe('shared API budget: 20 connections on one Freshservice account', () => {
   it('all runs succeed without a single 429, within the limit, and waiting shows on the runs', async () => {
-    const since = new Date(Date.now() - 60 * 86_400_000).toISOString();
+    // The last four days: three tickets of the demo account per connection.
+    const since = new Date(Date.now() - 4 * 86_400_000 + 3_600_000).toISOString();
     const runIds = await Promise.all(
       pairings.map(async (p) => (await must(app.inject({ method: 'POST', url: `/api/v1/connections/${p.connectionId}/sync-runs`, headers: p.auth, payload: { since } }), 202)).id as string),
     );
@@ -131,7 +135,8 @@ describe('shared API budget: 20 connections on one Freshservice account', () => 
     }
     expect(most).toBeLessThanOrEqual(LIMIT);
     const spent = times.reduce((n, x) => n + x.credits, 0);
-    expect(spent).toBeGreaterThan(3 * LIMIT); // the runs needed several windows: the budget was really in play
+    const allowed = LIMIT * (1 - Number(HEADROOM));
+    expect(spent).toBeGreaterThan(3 * allowed); // the runs needed several windows: the budget was really in play
 
     // Runs waited for budget and said so.
     expect(budget.waits).toBeGreaterThan(0);
