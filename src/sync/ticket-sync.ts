@@ -43,6 +43,8 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
   const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
   // Our own last write, seen again: nothing changed since.
   if (link && link.writtenAt[side] === change.updatedAt) return null;
+  // Without reverse sync an unlinked target ticket never travels: not even worth reading.
+  if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled) return null;
   const ticket = await ctx.sides[side].connector.getTicket(change.id);
   if (!ticket) return null;
   if (!link) return createCopy(ctx, side, ticket);
