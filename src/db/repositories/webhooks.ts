@@ -88,7 +88,8 @@ export async function addSyncHint(db: Db, connectionId: string, side: Side, tick
   await db
     .insertInto('sync_hints')
     .values({ connection_id: connectionId, side, ticket_id: String(ticketId) })
-    .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doNothing())
+    // A repeat refreshes the time: a hint that arrives while a run works the ticket outlives that run.
+    .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ created_at: new Date() }))
     .execute();
 }
 
