@@ -70,7 +70,9 @@ export class FreshserviceApi {
         ...(call.responseType ? { responseType: call.responseType } : {}),
         ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
       });
-      const { total, remaining } = answer.rateLimit;
+      const { total } = answer.rateLimit;
+      // A 429 means the account is used up, whatever else it says: every worker pauses, not only this one.
+      const remaining = answer.status === 429 ? 0 : answer.rateLimit.remaining;
       // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
       if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining }).catch(() => {});
       return answer;
