@@ -184,6 +184,26 @@ describe('Freshservice connector with a rate gate', () => {
       await sim.close();
     }
   });
+
+  it('tells the gate about a 429 as an account with nothing left', async () => {
+    const sim = await startFreshserviceSimulator({ seed: 'demo', rateLimit: { overall: 100 } });
+    try {
+      const seen: Array<number | null> = [];
+      const gate: RateGate = {
+        async acquire() {},
+        async observe(_account, info) {
+          seen.push(info.remaining);
+        },
+      };
+      sim.faults.set({ burst429: { count: 1, retryAfterSeconds: 1 } });
+      const c = createFreshserviceConnector({ apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 2_000, rateGate: gate, sleep: async () => {} });
+      await c.listChangedTickets(new Date(Date.now() - 86_400_000));
+      expect(seen[0]).toBe(0);
+      expect(seen[1]).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
+  });
 });
 
 if (!testDatabaseUrl) console.log('SF_TEST_DATABASE_URL not set: skipping the rate budget test on a PostgreSQL server.');
