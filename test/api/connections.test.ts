@@ -128,6 +128,9 @@ describe('connections: create, accept, list', () => {
       automaticSync: false,
       createdAt: expect.any(String),
       expiresAt: (await row(connectionId)).code_expires_at.toISOString(),
+      intervalMinutes: 5,
+      nextRunAt: null,
+      lastRun: null,
     });
     expect((await call('GET', `/connections/${connectionId}`, a)).json()).toEqual(mine[0]);
     expect(await list(b)).toEqual([]);

@@ -255,14 +255,18 @@ describe('POST /api/v1/hooks/freshservice/:token', () => {
 });
 
 describe('sync hints (repository)', () => {
-  it('addSyncHint ignores repeats; takeSyncHints returns oldest first and only that connection’s', async () => {
+  it('addSyncHint keeps one hint per ticket (a repeat refreshes its time); takeSyncHints returns only that connection’s', async () => {
     const db = stack.database.db;
     const other = await connect(a, b);
     await addSyncHint(db, connectionId, 'source', '10');
     await addSyncHint(db, connectionId, 'target', 11);
+    await new Promise((r) => setTimeout(r, 5));
     await addSyncHint(db, connectionId, 'source', '10');
     await addSyncHint(db, other, 'source', '12');
-    expect(await takeSyncHints(db, connectionId)).toEqual([{ side: 'source', ticketId: '10' }, { side: 'target', ticketId: '11' }]);
+    const times = await db.selectFrom('sync_hints').select(['ticket_id', 'created_at']).where('connection_id', '=', connectionId).execute();
+    const at = (id: string) => times.find((t) => t.ticket_id === id)!.created_at.getTime();
+    expect(at('10')).toBeGreaterThan(at('11'));
+    expect(await takeSyncHints(db, connectionId)).toEqual([{ side: 'target', ticketId: '11' }, { side: 'source', ticketId: '10' }]);
     expect(await takeSyncHints(db, other)).toEqual([{ side: 'source', ticketId: '12' }]);
   });
 });

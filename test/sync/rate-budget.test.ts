@@ -196,7 +196,7 @@ describe('Freshservice connector with a rate gate', () => {
         },
       };
       sim.faults.set({ burst429: { count: 1, retryAfterSeconds: 1 } });
-      const c = createFreshserviceConnector({ apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 2_000, rateGate: gate, sleep: async () => {} });
+      const c = createFreshserviceConnector({ apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 10_000, rateGate: gate, sleep: async () => {} });
       await c.listChangedTickets(new Date(Date.now() - 86_400_000));
       expect(seen[0]).toBe(0);
       expect(seen[1]).toBeGreaterThan(0);
