@@ -212,6 +212,9 @@ export interface SyncRun {
   startedAt: string;
   finishedAt: string | null;
   counts: { created: number; updated: number; closed: number; failed: number };
+  /** Set while a running sync waits for the platform's API budget (not an error). */
+  waitingUntil?: string | null;
+  waitingReason?: string | null;
 }
 
 export interface SyncRunDetail {

@@ -32,7 +32,7 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
                 {triggerLabel(run.trigger)} sync started {formatDateTime(run.startedAt)}
               </p>
             </div>
-            <RunStatusBadge status={run.status} />
+            <RunStatusBadge status={run.status} waitingUntil={run.waitingUntil} />
           </header>
           <section className="card" aria-labelledby="summary-title">
             <h2 id="summary-title" className="visually-hidden">Summary</h2>

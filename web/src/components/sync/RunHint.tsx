@@ -20,6 +20,12 @@ export function RunHint({ run }: { run: SyncRunWithDetails }) {
       </div>
     );
   if (run.status === 'no_tickets') return <p className="notice notice--info" role="note">No tickets were created or changed in this period. This is not an error.</p>;
+  if (run.status === 'running' && run.waitingUntil)
+    return (
+      <p className="notice notice--info" role="status">
+        This sync is waiting for the platform's API budget (it leaves room for your own agents and apps){run.waitingReason ? `: ${run.waitingReason}` : ''}. It goes on by itself; nothing to do.
+      </p>
+    );
   if (run.status === 'running') return <p className="notice notice--info" role="status">This sync is running; the page refreshes every 2 seconds.</p>;
   return null;
 }

@@ -38,7 +38,7 @@ export function RunsTable({ runs, connectionNames }: Props) {
             </th>
             {connectionNames ? <td data-label="Connection">{connectionNames[r.connectionId] ?? 'Revoked connection'}</td> : null}
             <td data-label="Trigger">{triggerLabel(r.trigger)}</td>
-            <td data-label="Status"><RunStatusBadge status={r.status} /></td>
+            <td data-label="Status"><RunStatusBadge status={r.status} waitingUntil={r.waitingUntil} /></td>
             <td data-label="Duration">{formatDuration(r.startedAt, r.finishedAt)}</td>
             <td data-label="Tickets"><RunCounts counts={r.counts} /></td>
           </tr>
