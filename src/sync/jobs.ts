@@ -31,6 +31,9 @@ export interface QueueOptions {
   /** How often the cluster looks for due automatic syncs and stale runs. */
   tickSeconds: number;
   intervalMinutes: number;
+  /** Attempts for a busy or failing job before it goes to the dead-letter queue (default 20, backoff from 2 s). */
+  retryLimit?: number;
+  retryDelaySeconds?: number;
 }
 
 class ConnectionBusy extends Error {}
@@ -46,8 +49,8 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
   await boss.createQueue(SYNC_QUEUE, {
     name: SYNC_QUEUE,
     policy: 'stately',
-    retryLimit: 20,
-    retryDelay: 2,
+    retryLimit: opts.retryLimit ?? 20,
+    retryDelay: opts.retryDelaySeconds ?? 2,
     retryBackoff: true,
     expireInSeconds: opts.runTimeoutSeconds,
     deadLetter: SYNC_DEAD_QUEUE,

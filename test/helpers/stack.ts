@@ -8,7 +8,7 @@ import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
-import { inlineSyncJobs, startSyncQueue, type SyncJobs } from '../../src/sync/jobs.ts';
+import { inlineSyncJobs, startSyncQueue, type QueueOptions, type SyncJobs } from '../../src/sync/jobs.ts';
 
 export interface TestStack {
   url: string;
@@ -25,7 +25,9 @@ export interface TestStack {
  * built UI), on a random port, with private platform URLs allowed so it can reach the simulator.
  * With `listen: false` the app is only built, for inject().
  */
-export async function startStack(opts: { env?: Record<string, string>; listen?: boolean; jobs?: 'inline' | 'boss' } = {}): Promise<TestStack> {
+export async function startStack(
+  opts: { env?: Record<string, string>; listen?: boolean; jobs?: 'inline' | 'boss'; queue?: Partial<QueueOptions> } = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-stack-'));
   const config = loadConfig({
     SF_DATA_DIR: dataDir,
@@ -42,7 +44,7 @@ export async function startStack(opts: { env?: Record<string, string>; listen?: 
   const boss = opts.jobs === 'boss' ? await startBoss(database.boss, { maintenanceIntervalSeconds: 5 }) : undefined;
   const deps = engineDeps(ctx);
   const jobs = boss
-    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes })
+    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, ...opts.queue })
     : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
