@@ -61,6 +61,54 @@ describe('faults', () => {
     expect((await call(sim, 'GET', '/tickets')).status).toBe(200);
   });
 
+  it('random faults: seeded, in the asked proportions, counted; a hang answers nothing in time but the request is processed later', async () => {
+    const run = async (seed: number) => {
+      const sim2 = await startFreshserviceSimulator({ seed: 'empty', rateLimit: false });
+      try {
+        sim2.faults.set({ random: { seed, p5xx: 0.2, p429: 0.1, pReset: 0.1, retryAfterSeconds: 3 } });
+        const statuses: Array<number | 'reset'> = [];
+        for (let i = 0; i < 200; i++) {
+          try {
+            const r = await call(sim2, 'GET', '/agents/me');
+            statuses.push(r.status);
+            if (r.status === 429) expect(r.headers.get('retry-after')).toBe('3');
+          } catch {
+            statuses.push('reset');
+          }
+        }
+        return { statuses, counts: sim2.faults.injectedCounts() };
+      } finally {
+        await sim2.close();
+      }
+    };
+    const a = await run(7);
+    const b = await run(7);
+    expect(b.statuses).toEqual(a.statuses);
+    expect(a.counts.requests).toBe(200);
+    expect(a.statuses.filter((s) => typeof s === 'number' && s >= 500).length).toBe(a.counts.status5xx);
+    expect(a.statuses.filter((s) => s === 429).length).toBe(a.counts.status429);
+    expect(a.statuses.filter((s) => s === 'reset').length).toBe(a.counts.reset);
+    expect(a.counts.status5xx).toBeGreaterThan(20);
+    expect(a.counts.status5xx).toBeLessThan(65);
+    expect(a.counts.status429).toBeGreaterThan(5);
+    expect(a.counts.reset).toBeGreaterThan(5);
+    expect(a.statuses.filter((s) => s === 200).length).toBe(200 - a.counts.status5xx - a.counts.status429 - a.counts.reset);
+    expect((await run(8)).statuses).not.toEqual(a.statuses);
+
+    // pathPattern narrows; a hang of 300 ms outlasts a 100 ms client timeout, and the create still happens.
+    sim.faults.set({ random: { seed: 1, pHang: 1, hangMs: 300, pathPattern: '^/api/v2/tickets$' } });
+    expect((await call(sim, 'GET', '/agents/me')).status).toBe(200);
+    const before = sim.state.tickets.size;
+    await expect(call(sim, 'POST', '/tickets', { body: minimalTicket, signal: AbortSignal.timeout(100) })).rejects.toThrow();
+    expect(sim.state.tickets.size).toBe(before);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sim.state.tickets.size).toBe(before + 1);
+    expect(sim.faults.injectedCounts()).toMatchObject({ requests: 1, hang: 1 });
+    sim.faults.set({ random: null });
+    expect(sim.faults.get().random).toBeNull();
+    expect((await call(sim, 'POST', '/tickets', { body: minimalTicket })).status).toBe(201);
+  });
+
   it('close() returns while a request hangs', async () => {
     sim.faults.set({ hang: true });
     const pending = call(sim, 'GET', '/tickets').catch((e: unknown) => e);

@@ -11,6 +11,37 @@ export const FaultRule = z.object({
 });
 export type FaultRule = z.infer<typeof FaultRule>;
 
+/**
+ * Seeded random faults: each API request independently gets a 5xx, a 429 with Retry-After, a hang or a
+ * connection reset with the given probabilities (at most one per request). The same seed gives the same
+ * sequence of decisions. A hang holds the request `hangMs` and then processes it anyway: the platform
+ * acts after the client has given up, as a slow real server does.
+ */
+export const RandomFaults = z
+  .object({
+    seed: z.number().int(),
+    p5xx: z.number().min(0).max(1).default(0),
+    p429: z.number().min(0).max(1).default(0),
+    pHang: z.number().min(0).max(1).default(0),
+    pReset: z.number().min(0).max(1).default(0),
+    /** Statuses a random 5xx picks from. */
+    statuses5xx: z.array(z.number().int().min(500).max(599)).min(1).default([500, 502, 503, 504]),
+    retryAfterSeconds: z.number().int().min(0).default(1),
+    hangMs: z.number().int().min(0).default(2_000),
+    /** Only requests whose path matches (default: every API request). */
+    pathPattern: z.string().optional(),
+  })
+  .strict();
+export type RandomFaults = z.input<typeof RandomFaults>;
+
+export interface RandomFaultCounts {
+  requests: number;
+  status5xx: number;
+  status429: number;
+  hang: number;
+  reset: number;
+}
+
 export const FaultPatch = z
   .object({
     latencyMs: z.number().int().min(0).nullable(),
@@ -19,10 +50,11 @@ export const FaultPatch = z
     status5xx: z.union([z.number().int().min(500).max(599), z.object({ status: z.number().int().min(500).max(599), body: z.unknown().optional() })]).nullable(),
     burst429: z.union([z.number().int().min(0), z.object({ count: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).optional() })]).nullable(),
     rules: z.array(FaultRule),
+    random: RandomFaults.nullable(),
   })
   .partial()
   .strict();
-export type FaultPatch = z.infer<typeof FaultPatch>;
+export type FaultPatch = z.input<typeof FaultPatch>;
 
 export interface FaultSnapshot {
   latencyMs: number;
@@ -31,18 +63,21 @@ export interface FaultSnapshot {
   status5xx: { status: number; body: unknown } | null;
   burst429: { remaining: number; retryAfterSeconds: number } | null;
   rules: Array<FaultRule & { remaining: number | null }>;
+  random: (z.output<typeof RandomFaults> & { injected: RandomFaultCounts }) | null;
 }
 
 export type FaultAction =
   | { kind: 'none' }
   | { kind: 'reset' }
-  | { kind: 'hang' }
+  /** Without `ms`: until the hang is switched off. With `ms`: that long, then the request is processed. */
+  | { kind: 'hang'; ms?: number }
   | { kind: 'respond'; status: number; body: unknown; headers: Record<string, string> };
 
 /** Run-time switchable faults, applied to /api/v2 requests before normal handling. */
 export class FaultController {
   private snapshot: FaultSnapshot = emptySnapshot();
   private hangWaiters = new Set<() => void>();
+  private nextRandom: (() => number) | null = null;
 
   get(): FaultSnapshot {
     return structuredClone(this.snapshot);
@@ -65,6 +100,15 @@ export class FaultController {
       s.burst429 = p.burst429 === null ? null : typeof p.burst429 === 'number' ? { remaining: p.burst429, retryAfterSeconds: 1 } : { remaining: p.burst429.count, retryAfterSeconds: p.burst429.retryAfterSeconds ?? 1 };
     }
     if (p.rules !== undefined) s.rules = p.rules.map((r) => ({ ...r, remaining: r.times ?? null }));
+    if (p.random !== undefined) {
+      s.random = p.random === null ? null : { ...p.random, injected: { requests: 0, status5xx: 0, status429: 0, hang: 0, reset: 0 } };
+      this.nextRandom = p.random === null ? null : mulberry32(p.random.seed);
+    }
+  }
+
+  /** What the random faults have done so far (zeros when they are off). */
+  injectedCounts(): RandomFaultCounts {
+    return { ...(this.snapshot.random?.injected ?? { requests: 0, status5xx: 0, status429: 0, hang: 0, reset: 0 }) };
   }
 
   addRule(rule: FaultRule): void {
@@ -74,12 +118,21 @@ export class FaultController {
 
   clear(): void {
     this.snapshot = emptySnapshot();
+    this.nextRandom = null;
     this.releaseHung();
   }
 
-  /** Hung requests wait here; clearing the hang lets them continue normally. */
-  waitWhileHung(): Promise<void> {
-    return new Promise((resolve) => this.hangWaiters.add(resolve));
+  /** Hung requests wait here (at most `ms` when given); clearing the hang lets them continue normally. */
+  waitWhileHung(ms?: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.hangWaiters.delete(done);
+        resolve();
+      };
+      const timer = ms === undefined ? undefined : setTimeout(done, ms);
+      this.hangWaiters.add(done);
+    });
   }
 
   releaseHung(): void {
@@ -110,12 +163,50 @@ export class FaultController {
       if (rule.remaining !== null) rule.remaining -= 1;
       return { kind: 'respond', status: rule.status, body: rule.body ?? defaultBody(rule.status), headers: rule.headers ?? {} };
     }
+    if (s.random && this.nextRandom && (s.random.pathPattern === undefined || new RegExp(s.random.pathPattern).test(path))) return this.decideRandom(s.random, this.nextRandom);
+    return { kind: 'none' };
+  }
+
+  private decideRandom(r: NonNullable<FaultSnapshot['random']>, next: () => number): FaultAction {
+    r.injected.requests += 1;
+    const x = next();
+    const pick = next();
+    let edge = r.p5xx;
+    if (x < edge) {
+      r.injected.status5xx += 1;
+      const status = r.statuses5xx[Math.floor(pick * r.statuses5xx.length)] ?? 500;
+      return { kind: 'respond', status, body: defaultBody(status), headers: {} };
+    }
+    if (x < (edge += r.p429)) {
+      r.injected.status429 += 1;
+      return { kind: 'respond', status: 429, body: { message: 'You have exceeded the limit of requests per minute' }, headers: { 'retry-after': String(r.retryAfterSeconds) } };
+    }
+    if (x < (edge += r.pHang)) {
+      r.injected.hang += 1;
+      return { kind: 'hang', ms: r.hangMs };
+    }
+    if (x < (edge += r.pReset)) {
+      r.injected.reset += 1;
+      return { kind: 'reset' };
+    }
     return { kind: 'none' };
   }
 }
 
 function emptySnapshot(): FaultSnapshot {
-  return { latencyMs: 0, hang: false, reset: false, status5xx: null, burst429: null, rules: [] };
+  return { latencyMs: 0, hang: false, reset: false, status5xx: null, burst429: null, rules: [], random: null };
+}
+
+/** Small seeded PRNG (mulberry32): 0 ≤ x < 1. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function defaultBody(status: number): unknown {

@@ -99,7 +99,7 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
     return;
   }
   if (action.kind === 'hang') {
-    await faults.waitWhileHung();
+    await faults.waitWhileHung(action.ms);
     if (deps.closing.value) {
       reply.hijack();
       return;
