@@ -1,4 +1,5 @@
 import type { FileContent, RemoteAttachment, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
 import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
@@ -92,7 +93,8 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       }
       const header = `<p><strong>${escapeHtml(from.organisationName)}</strong>${c.private ? ' (internal note)' : ''}:</p>`;
       const copy = await to.connector.addComment(toTicketId, {
-        body: `${header}${c.body}`,
+        // The other organisation's HTML is sanitised; the connector appends the marker footer after it.
+        body: `${header}${sanitizeTicketHtml(c.body)}`,
         private: to.config.comments.incomingAs === 'private',
         marker: entry.marker,
         attachments: files,

@@ -1,4 +1,5 @@
 import type { RemoteRequester, TicketConnector } from '../core/connector.ts';
+import { plainText } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
 
 /** The requester configuration cannot be satisfied for this ticket: the ticket fails, the run goes on. */
@@ -14,7 +15,7 @@ export async function resolveRequester(connector: TicketConnector, config: SideC
   if (mode !== 'default' && email) {
     const found = await connector.findRequesterByEmail(email);
     if (found) return found;
-    if (mode === 'match_or_create') return connector.createRequester({ email, name: original?.name ?? null });
+    if (mode === 'match_or_create') return connector.createRequester({ email, name: original?.name ? plainText(original.name, { maxLength: 255, singleLine: true }) : null });
   }
   if (!defaultRequesterEmail) {
     throw new RequesterError(

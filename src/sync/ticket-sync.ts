@@ -1,5 +1,6 @@
 import { PlatformError, type FieldValue, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import { buildDescription } from '../core/description-builder.ts';
+import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/sanitize-html.ts';
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import { carryConversation } from './conversation-sync.ts';
@@ -66,7 +67,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 
   const to = ctx.sides[there];
   const intent = await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id);
-  let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: ticket.subject, createdAfter: intent.createdAt }) : null;
+  let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
   if (!copy) {
     const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
     const values = changedValues(directedRules(mapping, side), ticket, null);
@@ -81,15 +82,15 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     put('source', defaults.source);
     put('category', defaults.category);
     put('department', defaults.departmentId);
-    const write = toWrite({ ...fields, ...values });
+    const write = sanitizeTicketWrite(toWrite({ ...fields, ...values })); // untrusted: HTML sanitised, text made plain
     const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
     const description = buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description));
     const requester = await resolveRequester(to.connector, to.config, ticket.requester);
     copy = await to.connector.createTicket({
       ...write,
       type: otherType,
-      subject: write.subject ?? ticket.subject,
-      description,
+      subject: write.subject ?? plainSubject(ticket.subject),
+      description: sanitizeTicketHtml(description),
       requesterId: requester.id,
       marker: intent.marker,
       tags: [intent.marker],
@@ -122,14 +123,14 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (Object.keys(values).length > 0) {
     let result: RemoteTicket;
     try {
-      result = await to.connector.updateTicket(link.ticketIds[there], toWrite(values));
+      result = await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)));
     } catch (err) {
       const isClosure = 'status' in values && closing.includes(String(values.status));
       if (!(err instanceof PlatformError) || err.kind !== 'validation' || !isClosure) throw err;
       // The platform's closure rules refused: report it once, keep the other changes, do not loop.
       closureError = `${to.organisationName} did not accept closing ticket ${link.ticketIds[there]}: ${err.message}`;
       delete values.status;
-      result = Object.keys(values).length > 0 ? await to.connector.updateTicket(link.ticketIds[there], toWrite(values)) : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
+      result = Object.keys(values).length > 0 ? await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values))) : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
     }
     closed = 'status' in values && closing.includes(String(values.status));
     written = true;
