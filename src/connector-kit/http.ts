@@ -3,6 +3,8 @@
  * and size, never follows redirects (a redirect to a private address would bypass the URL checks),
  * and turns transport failures into a NetworkError with a kind the engine can reason about.
  */
+import { BlockedDestinationError, destinationGuard, type AddressPolicy } from './ssrf.ts';
+
 export type AuthSpec = { kind: 'basic'; username: string; password: string } | { kind: 'none' };
 
 export interface HttpClientOptions {
@@ -11,6 +13,11 @@ export interface HttpClientOptions {
   timeoutMs: number;
   maxBodyBytes?: number;
   userAgent?: string;
+  /**
+   * Where requests may go (see ssrf.ts): every destination is checked, after DNS resolution, before it is
+   * contacted. Without a policy nothing is checked (tests that talk to a local simulator directly).
+   */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface RateLimitInfo {
@@ -44,7 +51,8 @@ export interface RequestOptions {
   maxBodyBytes?: number;
 }
 
-export type NetworkErrorKind = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'dns' | 'tls' | 'too_large' | 'other';
+/** `blocked`: the destination is a private address the address policy refuses (nothing was sent). */
+export type NetworkErrorKind = 'timeout' | 'refused' | 'reset' | 'unreachable' | 'dns' | 'tls' | 'too_large' | 'blocked' | 'other';
 
 export class NetworkError extends Error {
   constructor(
@@ -76,6 +84,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     headers.authorization = `Basic ${Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64')}`;
   }
   const baseOrigin = new URL(options.baseUrl).origin;
+  const guard = options.addressPolicy ? destinationGuard(options.addressPolicy) : undefined;
   return {
     async request(method, path, opts = {}) {
       const absolute = /^https?:\/\//i.test(path);
@@ -96,6 +105,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       let res: Response;
       let raw: Buffer;
       try {
+        if (guard) await untilAborted(guard(url), signal);
         res = await fetch(url, init);
         raw = await readBounded(res, opts.maxBodyBytes ?? maxBody);
       } catch (err) {
@@ -168,8 +178,19 @@ const CODE_KINDS: Record<string, NetworkErrorKind> = {
   ENOTFOUND: 'dns',
 };
 
+/** The promise, or a rejection once the signal aborts (a DNS lookup cannot be cancelled, only left behind). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export function toNetworkError(err: unknown, timedOut: boolean, timeoutMs: number): NetworkError {
   if (err instanceof NetworkError) return err;
+  if (err instanceof BlockedDestinationError) return new NetworkError('blocked', err.message, { cause: err });
   if (timedOut || (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError') && timedOut)) {
     return new NetworkError('timeout', `No answer within ${Math.round(timeoutMs / 100) / 10} s`, { cause: err });
   }
@@ -201,6 +222,8 @@ function describeKind(kind: NetworkErrorKind): string {
       return 'TLS handshake failed';
     case 'too_large':
       return 'Response too large';
+    case 'blocked':
+      return 'Destination refused';
     case 'other':
       return 'Network error';
   }

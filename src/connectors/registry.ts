@@ -1,5 +1,6 @@
 import type { TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
+import type { AddressPolicy } from '../connector-kit/ssrf.ts';
 import { createFreshserviceConnector } from './freshservice/connector.ts';
 
 export interface ConnectorCredentials {
@@ -14,6 +15,8 @@ export interface ConnectorOptions {
   rateGate?: RateGate;
   /** Told when a request waits for budget (the run shows "waiting"). */
   onBudgetWait?: BudgetWaitListener;
+  /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
+  addressPolicy?: AddressPolicy;
 }
 
 const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {

@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { AppConfig } from '../config/env.ts';
+import type { Resolver } from '../connector-kit/ssrf.ts';
 import type { Db } from '../db/database.ts';
 import type { UserWithOrganisation } from '../db/repositories/accounts.ts';
 import type { SyncJobs } from '../sync/jobs.ts';
@@ -12,6 +13,8 @@ export interface AppContext {
   boss?: PgBoss;
   /** Where manual sync runs are handed over (pg-boss in production). */
   jobs?: SyncJobs;
+  /** DNS resolver for the SSRF guard of platform requests (tests); the system resolver by default. */
+  resolve?: Resolver;
 }
 
 declare module 'fastify' {

@@ -1,5 +1,6 @@
 import type { TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
+import type { AddressPolicy, Resolver } from '../connector-kit/ssrf.ts';
 import { createConnector } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
 import { getConnectionSide, type Side } from '../db/repositories/connections.ts';
@@ -16,7 +17,15 @@ export interface SideCredentials {
 export interface SideConnectorContext {
   db: Db;
   masterKey: Buffer;
-  config: { platformTimeoutMs: number };
+  /** allowPrivatePlatformUrls (SF_ALLOW_PRIVATE_PLATFORM_URLS): connectors may reach private addresses; refused when unset. */
+  config: { platformTimeoutMs: number; allowPrivatePlatformUrls?: boolean };
+  /** DNS resolver for the SSRF guard (tests); the system resolver by default. */
+  resolve?: Resolver;
+}
+
+/** Where this instance's connectors may connect (see connector-kit/ssrf.ts). */
+export function addressPolicyOf(ctx: Pick<SideConnectorContext, 'config' | 'resolve'>): AddressPolicy {
+  return { allowPrivate: ctx.config.allowPrivatePlatformUrls === true, ...(ctx.resolve ? { resolve: ctx.resolve } : {}) };
 }
 
 /**
@@ -56,6 +65,6 @@ export async function connectorForSide(
   return createConnector(
     creds.platform,
     { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
-    { timeoutMs: ctx.config.platformTimeoutMs, ...(opts.rateGate ? { rateGate: opts.rateGate } : {}), ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}) },
+    { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), ...(opts.rateGate ? { rateGate: opts.rateGate } : {}), ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}) },
   );
 }

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { PlatformError } from '../../core/connector.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
+import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { createRetrier, type Retrier, type RetryPolicy } from '../../connector-kit/retry.ts';
 import { freshserviceError, unexpectedShape, type CallDescription } from './errors.ts';
 
@@ -15,6 +16,8 @@ export interface FsApiOptions {
   rateGate?: RateGate;
   /** Told when a request waits for budget. */
   onBudgetWait?: BudgetWaitListener;
+  /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
+  addressPolicy?: AddressPolicy;
 }
 
 export interface FsCall {
@@ -47,7 +50,13 @@ export class FreshserviceApi {
     this.baseUrl = new URL(`${apiUrl.replace(/\/$/, '')}/api/v2`);
     this.http =
       opts.http ??
-      createHttpClient({ baseUrl: this.baseUrl.toString(), auth: { kind: 'basic', username: apiKey, password: 'X' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 20 * 1024 * 1024 });
+      createHttpClient({
+        baseUrl: this.baseUrl.toString(),
+        auth: { kind: 'basic', username: apiKey, password: 'X' },
+        timeoutMs: opts.timeoutMs,
+        maxBodyBytes: 20 * 1024 * 1024,
+        ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
+      });
     this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
     this.account = this.baseUrl.host;
     this.rateGate = opts.rateGate;

@@ -1,5 +1,5 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { isPrivateAddress as isBlockedAddress, systemResolver, type Resolver } from '../../connector-kit/ssrf.ts';
 import { PlatformError, type FileContent, type RemoteAttachment } from '../../core/connector.ts';
 import type { FreshserviceApi } from './api.ts';
 import { isPrivateHost } from './api-url.ts';
@@ -7,19 +7,11 @@ import { isPrivateHost } from './api-url.ts';
 /** Freshservice allows 40 MB of attachments per ticket (ticket + conversations) [spec 6.3]. */
 export const MAX_TICKET_ATTACHMENT_BYTES = 40 * 1024 * 1024;
 
-export type Resolver = (host: string) => Promise<string[]>;
-const systemResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+export type { Resolver };
 
+/** An IP literal in a range that must not be reached (ssrf.ts), localhost, or a single-label name. */
 function isPrivateAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
-  if (mapped?.[1]) return isPrivateAddress(mapped[1]);
-  if (isIP(h) === 4) {
-    const [a = 0, b = 0] = h.split('.').map(Number);
-    if (a === 0 || (a === 100 && b >= 64 && b <= 127)) return true; // "this network", carrier-grade NAT
-  }
-  if (h === '::' || h === '0.0.0.0') return true;
-  return isPrivateHost(h);
+  return isBlockedAddress(host) || isPrivateHost(host.toLowerCase());
 }
 
 /**

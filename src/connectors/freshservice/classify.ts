@@ -49,6 +49,8 @@ function classifyNetwork(err: NetworkError): Classified {
       return { code: 'invalid_api_url', message: `The secure connection could not be set up: ${err.message}.` };
     case 'too_large':
       return { code: 'invalid_api_url', message: `${err.message}: this is not what the Freshservice API sends.` };
+    case 'blocked':
+      return { code: 'invalid_api_url', message: `The address was refused: ${err.message}` };
     case 'timeout':
     case 'refused':
     case 'reset':

@@ -12,6 +12,7 @@ import {
 import type { HttpClient } from '../../connector-kit/http.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import type { RetryPolicy } from '../../connector-kit/retry.ts';
+import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { FreshserviceApi } from './api.ts';
 import { downloadAttachment, MAX_TICKET_ATTACHMENT_BYTES, type Resolver } from './attachments.ts';
 import { toFieldDefinitions } from './form-fields.ts';
@@ -40,6 +41,8 @@ export interface FreshserviceConnectorOptions {
   /** The shared API budget (see FsApiOptions); without one, requests are not gated. */
   rateGate?: RateGate;
   onBudgetWait?: BudgetWaitListener;
+  /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
+  addressPolicy?: AddressPolicy;
 }
 
 /** Markers are `sf-` plus letters/digits (dashes/underscores tolerated): safe inside a filter query's quotes. */
@@ -214,7 +217,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     },
 
     downloadAttachment(att: RemoteAttachment) {
-      return downloadAttachment(api, att, attachmentHosts, opts.resolve);
+      return downloadAttachment(api, att, attachmentHosts, opts.resolve ?? opts.addressPolicy?.resolve);
     },
 
     async addAttachments(ticketId, files) {

@@ -5,6 +5,7 @@ import {
   type ConnectionTestResult,
 } from '../../core/connection-test.ts';
 import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { classifyFailure, notTheApi, type Classified } from './classify.ts';
 import { groupAccessOf, missingRoles, namedGroups, REQUIRED_ROLES } from './group-access.ts';
 import { AgentEnvelope, GroupsEnvelope, RequestersEnvelope, RolesEnvelope, TicketsEnvelope } from './schemas.ts';
@@ -37,11 +38,17 @@ class StepFailed extends Error {
  */
 export async function testFreshserviceConnection(
   creds: FreshserviceCredentials,
-  opts: { timeoutMs: number; http?: HttpClient },
+  opts: { timeoutMs: number; http?: HttpClient; addressPolicy?: AddressPolicy },
 ): Promise<ConnectionTestResult> {
   const http =
     opts.http ??
-    createHttpClient({ baseUrl: `${creds.apiUrl}/api/v2`, auth: { kind: 'basic', username: creds.apiKey, password: 'X' }, timeoutMs: opts.timeoutMs, maxBodyBytes: 5 * 1024 * 1024 });
+    createHttpClient({
+      baseUrl: `${creds.apiUrl}/api/v2`,
+      auth: { kind: 'basic', username: creds.apiKey, password: 'X' },
+      timeoutMs: opts.timeoutMs,
+      maxBodyBytes: 5 * 1024 * 1024,
+      ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
+    });
   const checks: ConnectionCheck[] = STEPS.map((s) => ({ id: s.id, label: s.label, status: 'skipped' }));
   const pass = (id: StepId, detail?: string) => {
     const c = checks.find((x) => x.id === id)!;

@@ -7,6 +7,7 @@ import { getPlatformConfig, recordPlatformTest, savePlatformConfig } from '../..
 import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { addressPolicyOf } from '../side-connector.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { platformSchemas } from './platform.schemas.ts';
 
@@ -52,7 +53,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const cfg = await getPlatformConfig(ctx.db, orgId);
     if (!cfg) throw new ApiError(400, 'not_configured', 'Save a configuration (platform, API URL and API key) before testing the connection.');
     const apiKey = decryptSecret(ctx.masterKey, cfg.apiKeyCiphertext, orgId);
-    const result: ConnectionTestResult = await testFreshserviceConnection({ apiUrl: cfg.apiUrl, apiKey }, { timeoutMs: ctx.config.platformTimeoutMs });
+    const result: ConnectionTestResult = await testFreshserviceConnection({ apiUrl: cfg.apiUrl, apiKey }, { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx) });
     await recordPlatformTest(ctx.db, orgId, result, new Date());
     req.log.info({ ok: result.ok, code: result.ok ? undefined : result.error.code }, 'platform connection tested');
     return result;
