@@ -10,7 +10,7 @@ export interface RateGate {
    */
   acquire(account: string, credits: number, onWait?: BudgetWaitListener): Promise<void>;
   /** What the platform reported with its answer (X-RateLimit-Total / -Remaining). */
-  observe(account: string, info: { total: number | null; remaining: number | null }): Promise<void>;
+  observe(account: string, info: { total: number | null; remaining: number | null; retryAfterMs?: number | null }): Promise<void>;
 }
 
 /** Called when a request has to wait for budget, so the run can show "waiting", not an error. */

@@ -9,13 +9,26 @@ export class RequesterError extends Error {}
  * The requester of a copied ticket on the receiving side: matched by e-mail, created when the side
  * allows it, else the side's default requester.
  */
-export async function resolveRequester(connector: TicketConnector, config: SideConfiguration, original: RemoteRequester | null): Promise<RemoteRequester> {
+export async function resolveRequester(
+  connector: TicketConnector,
+  config: SideConfiguration,
+  original: RemoteRequester | null,
+  cache: Map<string, RemoteRequester> = new Map(),
+): Promise<RemoteRequester> {
   const { mode, defaultRequesterEmail } = config.defaults.requester;
   const email = original?.email?.trim() || null;
   if (mode !== 'default' && email) {
+    // One customer's tickets mostly come from a few people: look each up once per run.
+    const key = email.toLowerCase();
+    const cached = cache.get(key);
+    if (cached) return cached;
     const found = await connector.findRequesterByEmail(email);
-    if (found) return found;
-    if (mode === 'match_or_create') return connector.createRequester({ email, name: original?.name ? plainText(original.name, { maxLength: 255, singleLine: true }) : null });
+    if (found) return cache.set(key, found), found;
+    if (mode === 'match_or_create') {
+      const created = await connector.createRequester({ email, name: original?.name ? plainText(original.name, { maxLength: 255, singleLine: true }) : null });
+      cache.set(key, created);
+      return created;
+    }
   }
   if (!defaultRequesterEmail) {
     throw new RequesterError(

@@ -1,4 +1,4 @@
-import { PlatformError, type FieldValue, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
+import { PlatformError, type FieldValue, type RemoteRequester, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import { buildDescription } from '../core/description-builder.ts';
 import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/sanitize-html.ts';
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
@@ -15,6 +15,8 @@ export interface SideRuntime {
   connector: TicketConnector;
   config: SideConfiguration;
   organisationName: string;
+  /** Requesters already resolved on this side during the run, by lower-case e-mail. */
+  requesters?: Map<string, RemoteRequester>;
   /** Field labels and picklist display values, for the description builder (loaded when it is used). */
   describe?: { labels: Record<string, string>; choiceLabels: Record<string, Record<string, string>> };
 }
@@ -39,10 +41,23 @@ function eligible(ctx: TicketSyncContext, side: Side, t: RemoteTicket): boolean 
   return cfg.reverseSync.enabled && matchesFilter(cfg.reverseSync.filters, t);
 }
 
+/**
+ * Platforms stamp updated_at in whole seconds, so a change made in the same second as a version we
+ * handled would carry the same stamp. A version is remembered as handled (and later skipped without
+ * reading it) only once its second is long over, allowing for clock skew.
+ */
+const SETTLE_MS = 5_000;
+const settled = (updatedAt: string) => Date.now() - Date.parse(updatedAt) >= SETTLE_MS;
+
+async function rememberHandled(ctx: TicketSyncContext, link: TicketLink, side: Side, ticket: RemoteTicket, carried: { failedComments: number; failedAttachments: number }) {
+  if (carried.failedComments + carried.failedAttachments > 0 || !settled(ticket.updatedAt)) return;
+  await ctx.store.saveLinkState(link.id, { writtenAt: { [side]: ticket.updatedAt } });
+}
+
 /** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
 export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
   const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
-  // Our own last write, seen again: nothing changed since.
+  // A version of this ticket already handled, listed again (cursors are inclusive): nothing changed.
   if (link && link.writtenAt[side] === change.updatedAt) return null;
   // Without reverse sync an unlinked target ticket never travels: not even worth reading.
   if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled) return null;
@@ -85,7 +100,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     const write = sanitizeTicketWrite(toWrite({ ...fields, ...values })); // untrusted: HTML sanitised, text made plain
     const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
     const description = buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description));
-    const requester = await resolveRequester(to.connector, to.config, ticket.requester);
+    const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
     copy = await to.connector.createTicket({
       ...write,
       type: otherType,
@@ -97,11 +112,9 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     });
     await ctx.afterRemoteCreate?.(copy.id);
   }
-  const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, snapPair(side, ticket, copy), {
-    source: side === 'source' ? null : copy.updatedAt,
-    target: side === 'target' ? null : copy.updatedAt,
-  } as Record<Side, string | null>);
+  const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, snapPair(side, ticket, copy), { source: null, target: null });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
+  await rememberHandled(ctx, link, side, ticket, carried);
   return { ...idsFor(side, ticket.id, copy.id), outcome: 'created', ...failures(carried) };
 }
 
@@ -119,7 +132,6 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   }
   let written = false;
   const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
-  const writtenAt: Partial<Record<Side, string>> = {};
   if (Object.keys(values).length > 0) {
     let result: RemoteTicket;
     try {
@@ -135,10 +147,10 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     closed = 'status' in values && closing.includes(String(values.status));
     written = true;
     snapshots[there] = snapshotOf(result);
-    writtenAt[there] = result.updatedAt;
   }
-  await ctx.store.saveLinkState(link.id, { snapshots, writtenAt, ...(closureError ? { closureBlocked: closureError } : {}) });
+  await ctx.store.saveLinkState(link.id, { snapshots, ...(closureError ? { closureBlocked: closureError } : {}) });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
+  await rememberHandled(ctx, link, side, ticket, carried);
   if (carried.written > 0) written = true;
   const ids = idsFor(side, ticket.id, link.ticketIds[there]);
   if (closureError) return { ...ids, outcome: 'failed', ...failures(carried), error: [closureError, ...carried.errors].join('; ') };

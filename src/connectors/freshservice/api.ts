@@ -83,7 +83,9 @@ export class FreshserviceApi {
       // A 429 means the account is used up, whatever else it says: every worker pauses, not only this one.
       const remaining = answer.status === 429 ? 0 : answer.rateLimit.remaining;
       // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
-      if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining }).catch(() => {});
+      // A 429 says when the account refills (Retry-After): every worker waits that long, not a whole window.
+      const retryAfterMs = answer.status === 429 && answer.rateLimit.retryAfterSeconds !== null ? answer.rateLimit.retryAfterSeconds * 1000 : null;
+      if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining, retryAfterMs }).catch(() => {});
       return answer;
     }, { what: call.what, idempotent });
     if (res.status === 404 && call.allow404) return null;

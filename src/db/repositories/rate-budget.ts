@@ -247,8 +247,9 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           let observedAt = row?.observed_at ?? null;
           if (remaining !== null && remaining < reserveOf(limit)) {
             const active = blockedUntil(row, limit, now);
-            // The first low answer starts the wait; later ones in the same window do not extend it.
-            if (active === null) observedAt = new Date(now);
+            // The first low answer starts the wait; later ones in the same window do not extend it. A 429
+            // with Retry-After ends the wait when the platform says, not after a whole window.
+            if (active === null) observedAt = new Date(info.retryAfterMs != null ? now + Math.min(info.retryAfterMs, lowWaitMs) - lowWaitMs : now);
             observedRemaining = active === null ? remaining : Math.min(remaining, observedRemaining ?? remaining);
             c.lowRecordedUntil = localNow() + (observedAt!.getTime() + lowWaitMs - now);
           }

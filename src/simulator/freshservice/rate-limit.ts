@@ -10,6 +10,9 @@ export interface RateLimitConfig {
   enabled: boolean;
 }
 
+/** What an account with limiting switched off reports as its per-minute total. */
+export const UNLIMITED_TOTAL = 1_000_000;
+
 export const planLimits: Record<Plan, { overall: number } & Record<RateLimitedOp, number>> = {
   starter: { overall: 100, list_tickets: 40, view_ticket: 50, create_ticket: 50, update_ticket: 50, list_agents: 40, list_requesters: 40 },
   growth: { overall: 200, list_tickets: 70, view_ticket: 80, create_ticket: 80, update_ticket: 80, list_agents: 70, list_requesters: 70 },
@@ -71,10 +74,12 @@ export class RateLimiter {
   }
 
   headers(creditsThisRequest: number): Record<string, string> {
+    // With limiting switched off (a test/bench convenience) the account behaves as if it had no limit:
+    // a budget that reads these headers must not bind either.
+    const total = this.config.enabled ? this.config.overall : UNLIMITED_TOTAL;
     return {
-      'x-ratelimit-total': String(this.config.overall),
-      // With limiting switched off (a test/bench convenience) the budget never runs low, as on an idle account.
-      'x-ratelimit-remaining': String(this.config.enabled ? Math.max(0, this.config.overall - this.used) : this.config.overall),
+      'x-ratelimit-total': String(total),
+      'x-ratelimit-remaining': String(this.config.enabled ? Math.max(0, this.config.overall - this.used) : total),
       'x-ratelimit-used-currentrequest': String(creditsThisRequest),
     };
   }
