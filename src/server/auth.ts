@@ -18,20 +18,27 @@ export function hashToken(token: string): string {
 }
 
 export function tokenFrom(req: FastifyRequest): string | undefined {
+  return bearerToken(req) ?? (req.cookies[SESSION_COOKIE] || undefined);
+}
+
+/** The token of an `Authorization: Bearer` header: a header a page on another site cannot make a browser send. */
+function bearerToken(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || undefined;
-  return req.cookies[SESSION_COOKIE] || undefined;
+  return undefined;
 }
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (req) => {
-    const token = tokenFrom(req);
-    if (!token || token.length > 200) return;
-    if (!req.headers.authorization && isCrossSiteWrite(req)) {
-      // SameSite=Lax already keeps the cookie off most cross-site writes; the Origin check closes the rest.
+    // SameSite=Lax already keeps the cookie off most cross-site writes; the Origin / Sec-Fetch-Site check
+    // closes the rest. Only a bearer token skips it: any other Authorization header (e.g. Basic from a
+    // proxy in front, which browsers send by themselves) leaves the request authenticated by the cookie.
+    if (!bearerToken(req) && isCrossSiteWrite(req)) {
       throw new ApiError(403, 'cross_site_request', 'This request came from another site; it was refused.');
     }
+    const token = tokenFrom(req);
+    if (!token || token.length > 200) return;
     req.auth = (await findSession(ctx.db, hashToken(token))) ?? null;
   });
 }
@@ -50,6 +57,9 @@ function isCrossSiteWrite(req: FastifyRequest): boolean {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return false;
   // Webhooks are called by other servers with a token in the URL, never on the strength of a session.
   if (req.routeOptions.url?.startsWith('/api/v1/hooks/')) return false;
+  // Browsers say where a request comes from; only the app's own pages (or the user, typing) may write.
+  const site = req.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.headers.origin;
   if (!origin) return false;
   try {

@@ -1,0 +1,217 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
+import { signUpAndLogIn } from '../helpers/stack.ts';
+import { documentedRoutes, registeredRoutes } from './helpers.ts';
+
+/**
+ * Tenant isolation: organisation A (Acme, connected to its partner Globex, with a finished sync run, a
+ * pending connection and a webhook URL) and an outsider, organisation B. For every /api/v1 route B's
+ * session is used with A's ids; the answer is 404 (or 403), never A's data, and A's state is unchanged.
+ *
+ * The table below classifies every route. A route the server serves that the table does not classify
+ * fails the test: a new route cannot be added without deciding how it is isolated.
+ */
+
+type Kind =
+  /** Takes an id of another organisation's object: must answer 404/403 and reveal nothing. */
+  | 'foreign-id'
+  /** Takes no id: it works on the caller's own organisation; the answer must reveal nothing of A. */
+  | 'own'
+  /** Not organisation data at all (health, the platform list). */
+  | 'public'
+  /** Authenticated by a secret in the URL, not by the session (brute-force.test.ts covers the secret). */
+  | 'url-secret';
+
+interface Ids {
+  connection: string;
+  pending: string;
+  run: string;
+  mappings: unknown;
+}
+
+interface Case {
+  kind: Kind;
+  /** Requests B sends (its session is added); one per foreign id to try. */
+  requests(ids: Ids): InjectOptions[];
+  /** For `own` routes: statuses that are fine. */
+  ok?: number[];
+}
+
+const connectionIds = (ids: Ids) => [ids.connection, ids.pending];
+const perConnection = (method: InjectOptions['method'], suffix: string, payload?: (ids: Ids) => unknown) => (ids: Ids) =>
+  connectionIds(ids).map((id) => ({ method, url: `/api/v1/connections/${id}${suffix}`, ...(payload ? { payload: payload(ids) as object } : {}) }));
+
+const ROUTES: Record<string, Case> = {
+  'GET /api/v1/health': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health' }] },
+  'GET /api/v1/platforms': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/platforms' }] },
+  'POST /api/v1/signup': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/signup', payload: { organisation: 'Intruder Two', email: `intruder-${Date.now()}@example.com`, password: 'a long password 1' } }] },
+  'POST /api/v1/session': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }] },
+  'DELETE /api/v1/session': { kind: 'own', ok: [204], requests: () => [{ method: 'DELETE', url: '/api/v1/session' }] },
+  'GET /api/v1/me': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/me' }] },
+  'GET /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/platform' }] },
+  'PUT /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'intruder', apiKey: 'IntruderKey000000001' } }] },
+  'POST /api/v1/platform/test': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/platform/test' }] },
+  'POST /api/v1/connections': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/connections', payload: { role: 'target', contractName: 'Intruder' } }] },
+  'GET /api/v1/connections': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/connections' }] },
+  // A code is the secret that lets a partner in (brute-force.test.ts); B's own guess is simply refused.
+  'POST /api/v1/connections/accept': { kind: 'own', ok: [400], requests: () => [{ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }] },
+  'GET /api/v1/connections/{id}': { kind: 'foreign-id', requests: perConnection('GET', '') },
+  'DELETE /api/v1/connections/{id}': { kind: 'foreign-id', requests: perConnection('DELETE', '') },
+  'PUT /api/v1/connections/{id}/automatic-sync': { kind: 'foreign-id', requests: perConnection('PUT', '/automatic-sync', () => ({ enabled: true })) },
+  'GET /api/v1/connections/{id}/configuration': { kind: 'foreign-id', requests: perConnection('GET', '/configuration') },
+  'PUT /api/v1/connections/{id}/configuration': {
+    kind: 'foreign-id',
+    requests: perConnection('PUT', '/configuration', () => ({ configuration: {}, apiOverride: { apiUrl: 'http://127.0.0.1:9', apiKey: 'IntruderKey000000001' } })),
+  },
+  'GET /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('GET', '/mappings') },
+  'PUT /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
+  'GET /api/v1/connections/{id}/fields': { kind: 'foreign-id', requests: perConnection('GET', '/fields') },
+  'POST /api/v1/connections/{id}/sync-runs': { kind: 'foreign-id', requests: perConnection('POST', '/sync-runs', () => ({ since: '2020-01-01' })) },
+  'GET /api/v1/connections/{id}/webhook': { kind: 'foreign-id', requests: perConnection('GET', '/webhook') },
+  'POST /api/v1/connections/{id}/webhook/rotate': { kind: 'foreign-id', requests: perConnection('POST', '/webhook/rotate') },
+  // A's connection id as a query filter: B's list stays B's (empty), not A's runs.
+  'GET /api/v1/sync-runs': {
+    kind: 'own',
+    ok: [200],
+    requests: (ids) => [
+      { method: 'GET', url: `/api/v1/sync-runs?connection=${ids.connection}` },
+      { method: 'GET', url: `/api/v1/sync-runs?connection=${ids.connection}&from=2000-01-01` },
+      { method: 'GET', url: '/api/v1/sync-runs?from=2000-01-01' },
+    ],
+  },
+  'GET /api/v1/sync-runs/{id}': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }] },
+  // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
+  'POST /api/v1/hooks/freshservice/{token}': {
+    kind: 'url-secret',
+    requests: (ids) => [ids.connection, ids.run, 'A'.repeat(43)].map((t) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${t}`, payload: { ticket_id: 1 } })),
+  },
+};
+
+let pair: SyncPair;
+let b: Awaited<ReturnType<typeof signUpAndLogIn>>;
+let ids: Ids;
+/** Strings only A (or its partner) may see. */
+let secretsOfA: string[];
+
+const asA = (url: string) => pair.stack.app.inject({ url, headers: pair.source.auth });
+
+/** Everything A can read about itself, to compare before and after B's attempts. */
+async function viewOfA() {
+  const out: Record<string, unknown> = {};
+  for (const url of [
+    '/api/v1/me',
+    '/api/v1/platform',
+    '/api/v1/connections',
+    `/api/v1/connections/${ids.connection}`,
+    `/api/v1/connections/${ids.connection}/configuration`,
+    `/api/v1/connections/${ids.connection}/mappings`,
+    `/api/v1/connections/${ids.connection}/webhook`,
+    `/api/v1/connections/${ids.pending}`,
+    `/api/v1/connections/${ids.pending}/configuration`,
+    '/api/v1/sync-runs?from=2000-01-01',
+    `/api/v1/sync-runs/${ids.run}`,
+  ]) {
+    const r = await asA(url);
+    out[url] = { status: r.statusCode, body: r.json() };
+  }
+  const partner = await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}/configuration`, headers: pair.target.auth });
+  out.partner = partner.json();
+  return out;
+}
+
+beforeAll(async () => {
+  pair = await startSyncPair();
+  const run = await pair.sync();
+  expect(run.status).toMatch(/success|partial|no_tickets/);
+  const pending = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: pair.source.auth, payload: { role: 'source', contractName: 'Acme secret pending contract' } });
+  const webhook = (await asA(`/api/v1/connections/${pair.connectionId}/webhook`)).json().url as string;
+  ids = { connection: pair.connectionId, pending: pending.json().id, run: run.id, mappings: (await asA(`/api/v1/connections/${pair.connectionId}/mappings`)).json().mappings };
+  b = await signUpAndLogIn(pair.stack.app, 'intruder');
+  // B has data of its own, so "empty" is not the only thing it could see.
+  await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: b.auth, payload: { role: 'source', contractName: 'Intruder own' } });
+  const platformOfA = (await asA('/api/v1/platform')).json();
+  secretsOfA = [
+    pair.source.organisation.id,
+    pair.source.organisation.name,
+    pair.target.organisation.id,
+    pair.target.organisation.name,
+    ids.connection,
+    ids.pending,
+    ids.run,
+    'Acme managed IT',
+    'Acme secret pending contract',
+    webhook.split('/').pop()!,
+    platformOfA.apiUrl,
+    pair.source.sim.keyFor('admin'),
+  ];
+});
+afterAll(async () => pair?.close());
+
+describe('tenant isolation', () => {
+  it('the route table classifies every route the server serves, and nothing else', () => {
+    const served = registeredRoutes(pair.stack.app);
+    const documented = documentedRoutes(pair.stack.app).map((r) => `${r.method} ${r.path}`).sort();
+    expect(served.length).toBeGreaterThan(20);
+    // Hidden routes would escape a table built from the document alone.
+    expect(documented).toEqual(served);
+    const unclassified = served.filter((r) => !(r in ROUTES));
+    const stale = Object.keys(ROUTES).filter((r) => !served.includes(r));
+    expect(unclassified, 'routes without an isolation rule: add them to ROUTES').toEqual([]);
+    expect(stale, 'ROUTES entries for routes that no longer exist').toEqual([]);
+  });
+
+  it('B with A’s ids gets 404 or 403 on every route, and never sees A’s data', async () => {
+    const before = await viewOfA();
+    const failures: string[] = [];
+    for (const [route, c] of Object.entries(ROUTES)) {
+      for (const req of c.requests(ids)) {
+        let headers: Record<string, string> = b.auth;
+        if (route === 'DELETE /api/v1/session') {
+          // Logging out must end B's session only: use a second session of B's.
+          const again = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: b.email, password: b.password } });
+          headers = { authorization: `Bearer ${again.json().token}` };
+        }
+        if (route === 'POST /api/v1/session') req.payload = { email: b.email, password: b.password };
+        const r = await pair.stack.app.inject({ ...req, headers: { ...headers, ...(req.headers as Record<string, string> | undefined) } });
+        const what = `${route} as ${req.method} ${req.url} → ${r.statusCode} ${r.body.slice(0, 200)}`;
+        const seen = secretsOfA.filter((s) => r.body.includes(s) || JSON.stringify(r.headers).includes(s));
+        if (seen.length > 0) failures.push(`${what}: reveals ${seen.join(', ')}`);
+        if (r.statusCode >= 500) failures.push(`${what}: server error`);
+        if (c.kind === 'foreign-id' || c.kind === 'url-secret') {
+          if (r.statusCode !== 404 && r.statusCode !== 403) failures.push(`${what}: expected 404 or 403`);
+          else if (!(typeof r.json().error?.code === 'string' && typeof r.json().error?.message === 'string')) failures.push(`${what}: not the error shape`);
+        }
+        if (c.kind === 'own' && !c.ok!.includes(r.statusCode)) failures.push(`${what}: expected ${c.ok!.join('/')}`);
+        if (c.kind === 'public' && r.statusCode !== 200) failures.push(`${what}: expected 200`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await viewOfA()).toEqual(before);
+    // B's session still works (its own logout ended only the second session).
+    expect((await pair.stack.app.inject({ url: '/api/v1/me', headers: b.auth })).statusCode).toBe(200);
+  });
+
+  it('the same 404 for A’s ids as for ids that do not exist (existence is not revealed)', async () => {
+    const missing = '00000000-0000-4000-8000-000000000000';
+    for (const suffix of ['', '/configuration', '/mappings', '/fields', '/webhook']) {
+      const foreign = await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}${suffix}`, headers: b.auth });
+      const none = await pair.stack.app.inject({ url: `/api/v1/connections/${missing}${suffix}`, headers: b.auth });
+      expect(foreign.statusCode).toBe(404);
+      expect(foreign.body).toBe(none.body);
+    }
+    const run = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${ids.run}`, headers: b.auth });
+    const noRun = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${missing}`, headers: b.auth });
+    expect(run.body).toBe(noRun.body);
+  });
+
+  it('A’s partner sees the shared connection, but not A’s pending one or A’s own settings', async () => {
+    const partner = pair.target.auth;
+    expect((await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}`, headers: partner })).statusCode).toBe(200);
+    expect((await pair.stack.app.inject({ url: `/api/v1/connections/${ids.pending}`, headers: partner })).statusCode).toBe(404);
+    const config = (await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}/configuration`, headers: partner })).json();
+    expect(config.side).toBe('target');
+    const platform = (await pair.stack.app.inject({ url: '/api/v1/platform', headers: partner })).json();
+    expect(platform.apiUrl).not.toBe((await asA('/api/v1/platform')).json().apiUrl);
+  });
+});
