@@ -1,8 +1,12 @@
 import { startFreshserviceSimulator, type FreshserviceSimulator } from './index.ts';
-import type { Plan } from './rate-limit.ts';
+import { planLimits, type Plan } from './rate-limit.ts';
 import type { SeedName } from './seed.ts';
 
 const accountNames = ['acme', 'globex', 'initech', 'umbrella', 'hooli', 'stark', 'wayne', 'wonka'];
+
+/** Accounts beyond the named ones (benchmarks run hundreds): `account-9`, `account-10`, ... */
+const MAX_ACCOUNTS = 1000;
+const accountName = (i: number) => accountNames[i] ?? `account-${i + 1}`;
 
 interface CliOptions {
   port: number;
@@ -10,10 +14,19 @@ interface CliOptions {
   name: string | null;
   plan: Plan;
   accounts: number;
+  /** off: no 429s, and X-RateLimit-Total reports a limit no client reaches (benchmarks without a rate bound). */
+  rateLimit: 'on' | 'off';
+  /** Added latency on every API request (also settable at run time through PUT /_sim/faults). */
+  latencyMs: number;
+  /** One line per account (`SIM <name> <url> <admin key>`) instead of the key table: for scripts. */
+  quiet: boolean;
 }
 
+/** Effectively unlimited: every op's sub-limit and the overall pool far beyond any benchmark. */
+const UNLIMITED = 1_000_000_000;
+
 export function parseSimulatorArgs(args: string[]): CliOptions {
-  const opts: CliOptions = { port: 4010, seed: 'demo', name: null, plan: 'pro', accounts: 1 };
+  const opts: CliOptions = { port: 4010, seed: 'demo', name: null, plan: 'pro', accounts: 1, rateLimit: 'on', latencyMs: 0, quiet: false };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const [key, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -22,6 +35,10 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
       if (v === undefined || v.startsWith('--')) throw new Error(`Missing value for ${key}`);
       return v;
     };
+    if (key === '--quiet') {
+      opts.quiet = true;
+      continue;
+    }
     switch (key) {
       case '--port': {
         const v = value();
@@ -51,12 +68,24 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
       case '--accounts': {
         const v = value();
         const n = Number(v);
-        if (!/^\d+$/.test(v) || n < 1 || n > accountNames.length) throw new Error(`Invalid --accounts "${v}": expected 1-${accountNames.length}`);
+        if (!/^\d+$/.test(v) || n < 1 || n > MAX_ACCOUNTS) throw new Error(`Invalid --accounts "${v}": expected 1-${MAX_ACCOUNTS}`);
         opts.accounts = n;
         break;
       }
+      case '--rate-limit': {
+        const v = value();
+        if (v !== 'on' && v !== 'off') throw new Error(`Invalid --rate-limit "${v}": expected on or off`);
+        opts.rateLimit = v;
+        break;
+      }
+      case '--latency': {
+        const v = value();
+        if (!/^\d+$/.test(v) || Number(v) > 60_000) throw new Error(`Invalid --latency "${v}": expected milliseconds 0-60000`);
+        opts.latencyMs = Number(v);
+        break;
+      }
       default:
-        throw new Error(`Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N`);
+        throw new Error(`Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet`);
     }
   }
   return opts;
@@ -65,21 +94,30 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
 /** `support-fusion simulate freshservice ...`: runs N simulated accounts until SIGINT/SIGTERM. */
 export async function runSimulatorCli(args: string[]): Promise<void> {
   const opts = parseSimulatorArgs(args);
-  const names = opts.name ? [opts.name, ...accountNames.filter((n) => n !== opts.name)] : accountNames;
+  const all = Array.from({ length: opts.accounts + 1 }, (_, i) => accountName(i));
+  const names = opts.name ? [opts.name, ...all.filter((n) => n !== opts.name)] : all;
+  const rateLimit = opts.rateLimit === 'off' ? { overall: UNLIMITED, subLimits: Object.fromEntries(Object.keys(planLimits[opts.plan]).filter((k) => k !== 'overall').map((k) => [k, UNLIMITED])) } : undefined;
   const sims: FreshserviceSimulator[] = [];
   try {
     for (let i = 0; i < opts.accounts; i++) {
-      sims.push(await startFreshserviceSimulator({ port: opts.port === 0 ? 0 : opts.port + i, name: names[i]!, seed: opts.seed, plan: opts.plan }));
+      const sim = await startFreshserviceSimulator({ port: opts.port === 0 ? 0 : opts.port + i, name: names[i]!, seed: opts.seed, plan: opts.plan, ...(rateLimit ? { rateLimit } : {}) });
+      if (opts.latencyMs > 0) sim.faults.set({ latencyMs: opts.latencyMs });
+      sims.push(sim);
     }
   } catch (err) {
     await Promise.all(sims.map((s) => s.close()));
     throw err;
   }
   for (const sim of sims) {
-    const lines = [`Freshservice simulator "${sim.name}" (${opts.seed} seed, ${opts.plan} plan)`, `  API URL: ${sim.url}   (resources under ${sim.url}/api/v2/...)`, '  API keys:'];
+    if (opts.quiet) {
+      console.log(`SIM ${sim.name} ${sim.url} ${sim.keyFor('admin')}`);
+      continue;
+    }
+    const limits = opts.rateLimit === 'off' ? 'no rate limit' : `${opts.plan} plan`;
+    const lines = [`Freshservice simulator "${sim.name}" (${opts.seed} seed, ${limits}${opts.latencyMs > 0 ? `, ${opts.latencyMs} ms latency` : ''})`, `  API URL: ${sim.url}   (resources under ${sim.url}/api/v2/...)`, '  API keys:'];
     const width = Math.max(...sim.agents.map((a) => a.profile.length));
     for (const a of sim.agents) lines.push(`    ${a.profile.padEnd(width)}  ${a.apiKey}  ${a.description}`);
-    lines.push(`  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents`);
+    lines.push(`  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/request-summary, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents, ${sim.url}/_sim/seed-bulk`);
     console.log(lines.join('\n') + '\n');
   }
   console.log('Press Ctrl+C to stop.');
