@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The real job engine polls; on a loaded 2-core machine a step can take a while.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 import { humanCall, nextSecond, startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
 
 // The real job engine (pg-boss on PGlite) with a 1-second cluster tick.

@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// The real job engine polls; on a loaded 2-core machine a step can take a while.
+vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
 import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
 
 let pair: SyncPair;
