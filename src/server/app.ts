@@ -3,7 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
-import { registerErrorHandling } from './errors.ts';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { connectionRoutes } from './routes/connections.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
@@ -31,6 +31,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     bodyLimit: 64 * 1024,
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    frameworkErrors: frameworkErrorHandler,
   });
   registerErrorHandling(app);
   await app.register(fastifyCookie);

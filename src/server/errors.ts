@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 
 /** Every API error has the body `{ error: { code, message, field?, hints? } }` (the HTTP contract). */
 export class ApiError extends Error {
@@ -39,6 +39,19 @@ export function registerErrorHandling(app: FastifyInstance): void {
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send({ error: { code: 'internal_error', message: 'Something went wrong on our side; the request was not applied.' } });
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (a malformed percent-encoding, a path parameter
+ * longer than maxParamLength) get the standard error shape too. The URL is not repeated: it may hold a
+ * webhook token.
+ */
+export function frameworkErrorHandler(err: FastifyError, _req: unknown, reply: FastifyReply): void {
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    void reply.status(414).send({ error: { code: 'uri_too_long', message: 'A part of the URL is too long for this API.' } });
+    return;
+  }
+  void reply.status(400).send({ error: { code: 'bad_url', message: 'The URL is not valid: check its percent-encoding.' } });
 }
 
 function pick(extra: ApiError['extra']) {

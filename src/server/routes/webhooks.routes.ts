@@ -11,6 +11,7 @@ import {
 import { requireAdmin } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { LoginThrottle } from '../login-throttle.ts';
 import { webhookSchemas as s } from './webhooks.schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,6 +20,12 @@ const HOOK_BODY_LIMIT = 64 * 1024;
 /** Freshservice ticket ids are well below this; a longer run of digits is a mistake, not a ticket. */
 const MAX_TICKET_ID_DIGITS = 15;
 const DISPLAY_ID = /^#?(?:[A-Za-z]{2,10}-)?(\d+)$/;
+/**
+ * Unknown webhook tokens per calling address: after this many in a minute, every hook call from that
+ * address is refused (429) until the minute has passed, whatever its token. Tokens carry 256 bits, so
+ * this is not what stops guessing; it keeps a scanner from costing a database lookup per try.
+ */
+export const HOOK_FAILURES_PER_MINUTE = 60;
 
 /**
  * Near-real-time sync (product: "Real-time updates"): each organisation pastes its own webhook URL into a
@@ -64,6 +71,8 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return { url: urlFor(req, token) };
   });
 
+  const unknownTokens = new LoginThrottle(HOOK_FAILURES_PER_MINUTE, 60_000);
+
   // Its own scope: the lenient body parser below applies to this route only.
   await app.register(async (hooks) => {
     const targets = new WeakMap<FastifyRequest, WebhookTarget>();
@@ -80,8 +89,16 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         // The token is checked before the body is read: for an unknown one the answer is 404 whatever was sent.
         onRequest: async (req) => {
           const { token } = req.params as { token: string };
+          const address = [req.ip];
+          const wait = unknownTokens.retryAfterSeconds(address);
+          if (wait > 0) {
+            throw new ApiError(429, 'too_many_attempts', `Too many calls with unknown webhook URLs from this address; try again in ${wait} s.`, { headers: { 'retry-after': String(wait) } });
+          }
           const target = await findWebhookTarget(ctx.db, token);
-          if (!target) throw new ApiError(404, 'not_found', 'Unknown webhook URL. Copy it again from the connection’s Sync tab in Support Fusion.');
+          if (!target) {
+            unknownTokens.fail(address);
+            throw new ApiError(404, 'not_found', 'Unknown webhook URL. Copy it again from the connection’s Sync tab in Support Fusion.');
+          }
           targets.set(req, target);
         },
       },
