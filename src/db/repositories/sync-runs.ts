@@ -1,5 +1,5 @@
 import type { Db } from '../database.ts';
-import type { RunStatus } from './sync-store.ts';
+import type { RunDetail, RunStatus } from './sync-store.ts';
 
 export interface SyncRunView {
   id: string;
@@ -17,14 +17,8 @@ export interface SyncRunView {
   waitingReason: string | null;
 }
 
-export interface SyncRunDetailView {
-  sourceTicketId: string | null;
-  targetTicketId: string | null;
-  outcome: 'created' | 'updated' | 'closed' | 'failed';
-  error: string | null;
-  failedComments: number;
-  failedAttachments: number;
-}
+/** A detail row as the API shows it: which side the change came from is implied by the ids. */
+export type SyncRunDetailView = Omit<RunDetail, 'originSide'>;
 
 export class RunInProgressError extends Error {}
 
