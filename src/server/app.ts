@@ -14,6 +14,8 @@ import { webhookRoutes } from './routes/webhooks.routes.ts';
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
   logger?: boolean | object;
+  /** Test hook: the default logger (configured level, secrets redacted) writing to this stream. */
+  logStream?: { write(line: string): void };
   webDir?: string;
 }
 
@@ -26,7 +28,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       level: ctx.config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
       // People at a terminal get readable lines; log collectors (no TTY) get JSON.
-      ...(process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+      ...(opts.logStream ? { stream: opts.logStream } : process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     },
     bodyLimit: 64 * 1024,
     trustProxy: false,
