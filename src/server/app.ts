@@ -3,9 +3,11 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth.ts';
 import type { AppContext } from './context.ts';
+import { registerBodyGuard } from './body-guard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { connectionRoutes } from './routes/connections.routes.ts';
+import { dryRunRoutes } from './routes/dry-runs.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
@@ -36,6 +38,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     frameworkErrors: frameworkErrorHandler,
   });
   registerErrorHandling(app);
+  registerBodyGuard(app);
   await app.register(fastifyCookie);
   await app.register(fastifySwagger, {
     openapi: {
@@ -59,6 +62,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
+      await dryRunRoutes(api, ctx);
       await webhookRoutes(api, ctx);
     },
     { prefix: '/api/v1' },

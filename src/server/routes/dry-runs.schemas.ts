@@ -1,0 +1,75 @@
+import { errorBodySchema } from '../errors.ts';
+
+const side = { type: 'string', enum: ['source', 'target'] } as const;
+const file = { type: 'object', properties: { name: { type: 'string' }, size: { type: 'integer' } } } as const;
+const fieldValue = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }, { type: 'null' }] } as const;
+
+const plannedTicket = {
+  type: 'object',
+  properties: {
+    side: { ...side, description: 'The side the ticket is on: the side whose change would be sent' },
+    ticketId: { type: 'string' },
+    displayId: { type: ['string', 'null'], description: 'As the platform shows it, e.g. INC-34' },
+    originSubject: { type: ['string', 'null'], description: "The ticket's own subject" },
+    action: {
+      type: 'string',
+      enum: ['create', 'update', 'skip', 'fail'],
+      description: 'create: a copy would be created; update: the linked copy would be written; skip: read, nothing to write; fail: the sync would fail this ticket (see error)',
+    },
+    target: {
+      type: 'object',
+      description: 'Where the writes would go: the linked copy, or ticketId null for a copy to be created',
+      properties: { side, ticketId: { type: ['string', 'null'] } },
+    },
+    type: { type: 'string', description: 'Ticket type of a copy to be created' },
+    fields: { type: 'object', additionalProperties: fieldValue, description: 'Form-field values that would be written, exactly' },
+    subject: { type: 'string', description: 'Subject that would be written' },
+    description: { type: 'string', description: 'The composed, sanitised HTML description that would be written' },
+    comments: {
+      type: 'array',
+      items: { type: 'object', properties: { private: { type: 'boolean' }, bodyPreview: { type: 'string', description: 'Text of the copy (first 1000 characters)' }, attachments: { type: 'array', items: file } } },
+    },
+    attachments: { type: 'array', items: file, description: 'Ticket attachments that would be copied (not downloaded for the preview)' },
+    requester: {
+      type: 'object',
+      description: 'Requester of a copy to be created: matched by e-mail, created, or the default requester',
+      properties: { email: { type: ['string', 'null'] }, action: { type: 'string', enum: ['match', 'create', 'default'] } },
+    },
+    error: { type: 'string' },
+  },
+} as const;
+
+export const dryRunSchemas = {
+  create: {
+    tags: ['sync'],
+    summary: 'Dry run: what a sync from a start date would write, without writing anything to either platform',
+    description:
+      'Runs the sync engine with every platform write and every database change held back: reads reach both platforms, ' +
+      'nothing is created, updated, linked or recorded. Synchronous and bounded: at most 500 tickets, and no new ticket after 40 s; ' +
+      '`truncated` says when a real sync would go on. Admins of either side.',
+    params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
+    body: {
+      type: 'object',
+      required: ['since'],
+      additionalProperties: false,
+      properties: { since: { type: 'string', description: 'ISO 8601 date (2026-11-01) or date-time; not in the future' } },
+    },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          since: { type: 'string', format: 'date-time' },
+          tickets: { type: 'array', items: plannedTicket },
+          counts: {
+            type: 'object',
+            properties: { create: { type: 'integer' }, update: { type: 'integer' }, fail: { type: 'integer' }, skip: { type: 'integer' } },
+          },
+          truncated: { type: 'boolean', description: 'The dry run stopped at its limit; a real sync would go on with more tickets' },
+        },
+      },
+      400: errorBodySchema,
+      404: errorBodySchema,
+      409: errorBodySchema,
+    },
+  },
+} as const;
