@@ -309,5 +309,7 @@ function article(expected: string): string {
 function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
+  // Not stringified: a sent object may be nested too deeply for JSON.stringify, and is not worth echoing.
+  if (typeof v === 'object') return 'an object';
   return typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `${typeof v} ${JSON.stringify(v)}`;
 }
