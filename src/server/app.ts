@@ -7,6 +7,7 @@ import { registerBodyGuard } from './body-guard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { connectionRoutes } from './routes/connections.routes.ts';
+import { dryRunRoutes } from './routes/dry-runs.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
@@ -61,6 +62,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
+      await dryRunRoutes(api, ctx);
       await webhookRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
