@@ -118,6 +118,16 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     return l;
   }
 
+  async function hintsOf(connectionId: string) {
+    let h = hintLists.get(connectionId);
+    if (!h) {
+      const real = await reads.hints(connectionId);
+      h = hintLists.get(connectionId) ?? real.map(clone);
+      hintLists.set(connectionId, h);
+    }
+    return h;
+  }
+
   const store: SyncStore = {
     async loadConnection(connectionId) {
       if (!connections.has(connectionId)) connections.set(connectionId, await reads.loadConnection(connectionId));
@@ -244,17 +254,11 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     },
 
     async hints(connectionId) {
-      let h = hintLists.get(connectionId);
-      if (!h) {
-        const real = await reads.hints(connectionId);
-        h = hintLists.get(connectionId) ?? real.map(clone);
-        hintLists.set(connectionId, h);
-      }
-      return h.map(clone);
+      return (await hintsOf(connectionId)).map(clone);
     },
 
     async clearHint(connectionId, side, ticketId, seenAt) {
-      const h = hintLists.get(connectionId) ?? [];
+      const h = await hintsOf(connectionId);
       hintLists.set(connectionId, h.filter((x) => !(x.side === side && x.ticketId === ticketId && x.createdAt <= seenAt)));
       recorded.clearedHints.push({ side, ticketId });
     },

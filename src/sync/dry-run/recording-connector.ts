@@ -57,6 +57,8 @@ export class DryRunRecorder {
   readonly dryMarkers = new Set<string>();
   /** Tickets "created" by this dry run, as the engine was told they look. */
   readonly dryTickets = new Map<string, RemoteTicket>();
+  /** Updates planned for real tickets, by `${side}:${id}`: later reads see them, as they would after a real write. */
+  readonly patches = new Map<string, TicketWrite>();
 
   constructor(private readonly limits: { maxTickets: number; deadline: number; now?: () => number }) {}
 
@@ -100,6 +102,17 @@ export class DryRunRecorder {
 const key = (side: Side, id: string) => `${side}:${id}`;
 const nowIso = () => new Date().toISOString();
 
+function patched(t: RemoteTicket, patch: TicketWrite): RemoteTicket {
+  const fields: Record<string, FieldValue> = { ...t.fields, ...(patch.fields ?? {}) };
+  return {
+    ...t,
+    ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
+    ...(patch.description !== undefined ? { description: patch.description } : {}),
+    fields,
+    updatedAt: nowIso(),
+  };
+}
+
 /**
  * A connector for a dry run: reads go to the real platform; writes are recorded and answered with a
  * plausible result (made-up `dry-…` ids, the written values echoed, updated now) and never sent.
@@ -124,9 +137,13 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
     async getTicket(id) {
       if (isDryId(id)) return rec.dryTickets.get(id) ?? null;
       rec.beforeRead();
-      const t = await inner.getTicket(id);
-      if (t) rec.tickets.set(key(side, id), t);
-      return t;
+      const read = await inner.getTicket(id);
+      if (!read) return null;
+      rec.tickets.set(key(side, id), read);
+      // A ticket this dry run "wrote" earlier looks written: otherwise the engine would see its own
+      // write missing and plan to send the old value back.
+      const patch = rec.patches.get(key(side, id));
+      return patch ? patched(read, patch) : read;
     },
 
     async listComments(ticketId) {
@@ -170,16 +187,15 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
       // The engine keeps what the ticket looks like after its write: the ticket as it is, patched.
       const current = isDryId(id) ? rec.dryTickets.get(id) : await inner.getTicket(id);
       if (!current) throw new PlatformError('not_found', `Ticket ${id} does not exist (anymore).`, { status: 404 });
-      const fields: Record<string, FieldValue> = { ...current.fields, ...(patch.fields ?? {}) };
-      const t: RemoteTicket = {
-        ...current,
-        ...(patch.subject !== undefined ? { subject: patch.subject } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        fields,
-        updatedAt: nowIso(),
-      };
-      if (isDryId(id)) rec.dryTickets.set(id, t);
-      return t;
+      if (isDryId(id)) {
+        const t = patched(current, patch);
+        rec.dryTickets.set(id, t);
+        return t;
+      }
+      const before = rec.patches.get(key(side, id));
+      const all: TicketWrite = { ...before, ...patch, fields: { ...before?.fields, ...patch.fields } };
+      rec.patches.set(key(side, id), all);
+      return patched(current, all);
     },
 
     async findTicketByMarker(marker, hint) {
