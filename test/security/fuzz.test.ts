@@ -23,6 +23,7 @@ function seeds(pair: SyncPair, ctx: { mappings: unknown; configuration: unknown 
     'PUT /api/v1/connections/{id}/configuration': { configuration: ctx.configuration as object, apiOverride: null },
     'PUT /api/v1/connections/{id}/mappings': { mappings: ctx.mappings as object },
     'POST /api/v1/connections/{id}/sync-runs': { since: '2024-01-01' },
+    'POST /api/v1/connections/{id}/dry-runs': { since: '2024-01-01' },
     'POST /api/v1/hooks/freshservice/{token}': { ticket_id: 1 },
   };
 }
@@ -154,6 +155,7 @@ const ROUTES = [
   'PUT /api/v1/connections/{id}/configuration',
   'PUT /api/v1/connections/{id}/mappings',
   'POST /api/v1/connections/{id}/sync-runs',
+  'POST /api/v1/connections/{id}/dry-runs',
   'POST /api/v1/hooks/freshservice/{token}',
 ];
 

@@ -68,6 +68,7 @@ const ROUTES: Record<string, Case> = {
   'PUT /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   'GET /api/v1/connections/{id}/fields': { kind: 'foreign-id', requests: perConnection('GET', '/fields') },
   'POST /api/v1/connections/{id}/sync-runs': { kind: 'foreign-id', requests: perConnection('POST', '/sync-runs', () => ({ since: '2020-01-01' })) },
+  'POST /api/v1/connections/{id}/dry-runs': { kind: 'foreign-id', requests: perConnection('POST', '/dry-runs', () => ({ since: '2020-01-01' })) },
   'GET /api/v1/connections/{id}/webhook': { kind: 'foreign-id', requests: perConnection('GET', '/webhook') },
   'POST /api/v1/connections/{id}/webhook/rotate': { kind: 'foreign-id', requests: perConnection('POST', '/webhook/rotate') },
   // A's connection id as a query filter: B's list stays B's (empty), not A's runs.
