@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteTicket } from '../core/connector.ts';
 import { defaultTypeMapping, type Mappings, type SyncFilter } from '../core/sync-config.ts';
-import { changedValues, directedRules, matchesFilter, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
+import { changedValues, directedRules, matchesFilter, snapshotOf, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
 
 const ticket = (over: Partial<RemoteTicket> = {}): RemoteTicket => ({
   id: '7',
@@ -100,5 +100,17 @@ describe('toWrite', () => {
   it('puts subject and description at the top level and the rest in fields', () => {
     expect(toWrite({ subject: 'S', description: 'D', status: 4 })).toEqual({ subject: 'S', description: 'D', fields: { status: 4 } });
     expect(toWrite({ subject: 'S' })).toEqual({ subject: 'S' });
+  });
+});
+
+describe('NUL characters from a platform', () => {
+  it('are dropped when reading and in snapshots, so a stored snapshot equals what is read next time', () => {
+    const t = ticket({ subject: 'VPN\u0000 down', fields: { ...ticket().fields, category: 'Net\u0000work' } });
+    const rules = directedRules(defaultTypeMapping(), 'source');
+    const snap = snapshotOf(t);
+    expect(snap.subject).toBe('VPN down');
+    expect(JSON.stringify(snap)).not.toContain('\\u0000');
+    expect(changedValues(rules, t, snap)).toEqual({});
+    expect(changedValues(rules, t, null).subject).toBe('VPN down');
   });
 });

@@ -18,16 +18,22 @@ export class UnmappedValueError extends Error {}
 
 export const TOP_LEVEL = new Set(['subject', 'description']);
 
+// NUL can arrive from a platform but can be neither stored (PostgreSQL text/jsonb) nor written back:
+// values are read without it everywhere, so comparisons and snapshots agree.
+const noNul = (v: FieldValue): FieldValue => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v);
+
 export function readField(t: RemoteTicket, name: string): FieldValue {
-  if (name === 'subject') return t.subject;
-  if (name === 'description') return t.description;
-  if (name === 'ticket_type') return t.type;
-  return t.fields[name] ?? null;
+  if (name === 'subject') return noNul(t.subject);
+  if (name === 'description') return noNul(t.description);
+  if (name === 'ticket_type') return noNul(t.type);
+  return noNul(t.fields[name] ?? null);
 }
 
 /** The values the engine compares on later runs to tell real changes from its own writes. */
 export function snapshotOf(t: RemoteTicket): Record<string, FieldValue> {
-  return { subject: t.subject, description: t.description, ticket_type: t.type, ...t.fields };
+  const snap: Record<string, FieldValue> = { subject: t.subject, description: t.description, ticket_type: t.type, ...t.fields };
+  for (const k of Object.keys(snap)) snap[k] = noNul(snap[k] ?? null);
+  return snap;
 }
 
 const sends = (m: FieldMapping, from: Side) =>
