@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 
 export interface TargetCheck {
   name: string;
@@ -12,7 +12,8 @@ export interface BenchRecord {
   scenario: string;
   title: string;
   params: Record<string, unknown>;
-  machine: { cpus: number; cpuModel: string; node: string };
+  /** loadAverage1m: the machine's 1-minute load when the record was made (other work on a shared machine shows here). */
+  machine: { cpus: number; cpuModel: string; node: string; loadAverage1m: number };
   database: string;
   startedAt: string;
   durationMs: number;
@@ -23,7 +24,7 @@ export interface BenchRecord {
   summary: Array<[string, string]>;
 }
 
-export const machine = () => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version });
+export const machine = () => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 });
 
 export interface BenchContext {
   /** Storage for the product in scenarios 1–4 and 6. */
