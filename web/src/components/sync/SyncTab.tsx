@@ -3,6 +3,7 @@ import { useInterval, useResource } from '../../hooks/use-api.ts';
 import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { AutomaticSyncCard } from './AutomaticSyncCard.tsx';
+import { DryRunCard } from './DryRunCard.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { SyncNowCard } from './SyncNowCard.tsx';
 import { WebhookCard } from './WebhookCard.tsx';
@@ -28,6 +29,7 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
   return (
     <>
       <SyncNowCard connection={connection} onStarted={() => { onSyncStarted(); void runs.reload({ quiet: true }); }} />
+      <DryRunCard connection={connection} />
       <AutomaticSyncCard connection={connection} onChanged={onConnectionChanged ?? (() => onSyncStarted())} />
       <section className="card" aria-labelledby="recent-title">
         <div className="card__header card__header--row">
