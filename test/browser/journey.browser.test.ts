@@ -237,7 +237,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
 
   it('Acme runs Sync now from a start date and follows the run in Sync history', async () => {
     await a.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
-    const start = a.getByLabel('Start date');
+    const start = a.getByRole('region', { name: 'Sync now' }).getByLabel('Start date');
     await start.waitFor();
     expect(await start.inputValue()).toBe(localDate(7)); // default: 7 days ago
     await start.fill(localDate(8));
@@ -415,7 +415,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await a.getByRole('group', { name: /Status to Status/ }).waitFor({ timeout: 15_000 });
     await shoot(a, 'narrow-mappings');
     await a.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
-    await a.getByLabel('Start date').waitFor();
+    await a.getByRole('region', { name: 'Sync now' }).getByLabel('Start date').waitFor();
     await shoot(a, 'narrow-connection-sync');
     await nav(a, 'Sync').click();
     await a.locator('table tbody tr').first().waitFor();
