@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteTicket } from '../core/connector.ts';
 import { defaultTypeMapping, type Mappings, type SyncFilter } from '../core/sync-config.ts';
-import { changedValues, directedRules, matchesFilter, snapshotOf, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
+import { changedValues, directedRules, matchesFilter, mirroredValues, snapshotOf, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
 
 const ticket = (over: Partial<RemoteTicket> = {}): RemoteTicket => ({
   id: '7',
@@ -112,5 +112,26 @@ describe('NUL characters from a platform', () => {
     expect(JSON.stringify(snap)).not.toContain('\\u0000');
     expect(changedValues(rules, t, snap)).toEqual({});
     expect(changedValues(rules, t, null).subject).toBe('VPN down');
+  });
+});
+
+describe('mirroredValues', () => {
+  it('a new copy also gets the fields mapped only towards the sending side, through the value pairs read backwards', () => {
+    const mapping = {
+      targetType: null,
+      fields: [
+        { sourceField: 'priority', targetField: 'priority', direction: 'source_to_target' as const, kind: 'value' as const, values: [{ source: 1, target: 4 }, { source: 2, target: 3 }] },
+        { sourceField: 'status', targetField: 'status', direction: 'bidirectional' as const, kind: 'value' as const, values: [{ source: 2, target: 2 }] },
+        { sourceField: 'subject', targetField: 'subject', direction: 'source_to_target' as const, kind: 'direct' as const, values: [] },
+        { sourceField: 'urgency', targetField: 'urgency', direction: 'source_to_target' as const, kind: 'value' as const, values: [{ source: 1, target: 1 }] },
+      ],
+      descriptionBuilder: { fields: [], separator: '---' },
+    };
+    // A target ticket travelling to the source (reverse sync): status is sent by its own rule.
+    const t = ticket({ fields: { status: 2, priority: 3, urgency: 3 } });
+    const sent = changedValues(directedRules(mapping, 'target'), t, null);
+    expect(sent).toEqual({ status: 2 });
+    // priority 3 on the target is 2 on the source; urgency 3 has no pair and keeps the default.
+    expect(mirroredValues(mapping, 'target', t, sent)).toEqual({ priority: '2', subject: 'VPN down' });
   });
 });

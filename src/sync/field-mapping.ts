@@ -96,6 +96,29 @@ export function changedValues(rules: DirectedRule[], t: RemoteTicket, snapshot: 
   return out;
 }
 
+/**
+ * What a new copy gets on top of `values` (the sending side's rules) so that it starts equal to its
+ * original in every mapped field, whatever the mapping's direction: fields mapped only towards the
+ * sending side are written back through their value pairs (a value without a pair is left to the
+ * receiving side's default). Directions decide which later changes travel, not how a copy starts.
+ */
+export function mirroredValues(mapping: TypeMapping, from: Side, t: RemoteTicket, values: Record<string, FieldValue>): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  // Rules of the other direction: read `from` on the receiving side, write `to` here. Inverted here.
+  for (const r of directedRules(mapping, otherSide(from))) {
+    if (r.from in values || r.from in out) continue;
+    const v = readField(t, r.to);
+    if (v === null) continue;
+    if (r.kind === 'direct') {
+      out[r.from] = v;
+      continue;
+    }
+    const hit = r.pairs.find((p) => String(p.to) === String(v));
+    if (hit) out[r.from] = hit.from;
+  }
+  return out;
+}
+
 export function matchesFilter(filter: SyncFilter, t: RemoteTicket): boolean {
   if (filter.groups.length > 0 && !filter.groups.includes(String(t.fields.group ?? ''))) return false;
   if (filter.ticketTypes.length > 0 && !filter.ticketTypes.includes(t.type)) return false;

@@ -4,7 +4,7 @@ import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/s
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import { carryConversation } from './conversation-sync.ts';
-import { changedValues, directedRules, matchesFilter, otherSide, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
+import { changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
 import { resolveRequester } from './requester.ts';
 
 /** Status values that close a ticket, per platform: closures follow the platform's closure rules. */
@@ -85,7 +85,8 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
   if (!copy) {
     const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
-    const values = changedValues(directedRules(mapping, side), ticket, null);
+    const sent = changedValues(directedRules(mapping, side), ticket, null);
+    const values = { ...mirroredValues(mapping, side, ticket, sent), ...sent };
     const defaults = to.config.defaults;
     const fields: Record<string, FieldValue> = {};
     const put = (k: string, v: FieldValue) => {
@@ -130,6 +131,18 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if ('description' in values && side === 'source') {
     values.description = buildDescription(mapping.descriptionBuilder, describeSource(ctx.sides[side], ticket, String(values.description ?? '')));
   }
+  // A field mapped both ways and changed on both sides since the last sync: the later change wins. When
+  // the other side's is later, it is not overwritten here; it travels back when that side is processed.
+  const both = new Set(directedRules(mapping, there).map((r) => r.from));
+  if (Object.keys(values).some((k) => both.has(k))) {
+    const current = await to.connector.getTicket(link.ticketIds[there]);
+    if (current && Date.parse(current.updatedAt) > Date.parse(ticket.updatedAt)) {
+      const before = link.snapshots[there];
+      for (const k of Object.keys(values)) {
+        if (both.has(k) && k in before && String(before[k] ?? '') !== String(readField(current, k) ?? '')) delete values[k];
+      }
+    }
+  }
   let written = false;
   const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
   if (Object.keys(values).length > 0) {
@@ -146,7 +159,9 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     }
     closed = 'status' in values && closing.includes(String(values.status));
     written = true;
-    snapshots[there] = snapshotOf(result);
+    // Only what was written is ours: a change someone made there meanwhile must still look like one.
+    const after = snapshotOf(result);
+    snapshots[there] = { ...link.snapshots[there], ...Object.fromEntries(Object.keys(values).filter((k) => k in after).map((k) => [k, after[k]!])) };
   }
   await ctx.store.saveLinkState(link.id, { snapshots, ...(closureError ? { closureBlocked: closureError } : {}) });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
