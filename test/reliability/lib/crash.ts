@@ -1,0 +1,142 @@
+import type { FreshserviceSimulator } from '../../../src/simulator/freshservice/index.ts';
+import { startChild, type ChildDone } from './child.ts';
+import { seedTickets, type DatasetStats } from './dataset.ts';
+import { checkInvariants, type CheckReport } from './invariants.ts';
+import { rng } from './rng.ts';
+import { createWorld, writeRequests, type Storage, type WorldTemplate } from './world.ts';
+
+export interface CrashTrialOptions {
+  seed: number;
+  tickets: number;
+  template?: WorldTemplate;
+  storage?: Storage;
+  /** Kills per trial (each during a different child process). */
+  kills?: number;
+  log?: (line: string) => void;
+}
+
+export interface CrashTrialResult {
+  seed: number;
+  dataset: DatasetStats;
+  kills: Array<{ atRequest: number; delayMs: number; during: string; happened: boolean }>;
+  /** Child processes started after the last kill until a run finished with nothing left. */
+  restarts: number;
+  runs: Array<{ status: string; error: string | null; pending: number; ms: number } | { died: string }>;
+  echoWrites: number;
+  report: CheckReport;
+  ms: number;
+  /** Anything that is not an invariant violation but still wrong (a store that does not open, a run that never finishes). */
+  problems: string[];
+}
+
+/** Roughly how many API requests a first sync of the dataset makes (kill points are drawn below it). */
+function estimateRequests(sim: FreshserviceSimulator): number {
+  let n = 20;
+  for (const t of sim.state.tickets.values()) {
+    n += 3;
+    if (t.attachment_ids.length > 0) n += 3;
+    for (const c of sim.state.conversationsOf(t.id)) n += c.private ? 0 : 2 + c.attachment_ids.length;
+  }
+  return n;
+}
+
+/**
+ * One crash trial: a first sync of `tickets` tickets runs as a child process and is killed (SIGKILL) when
+ * the simulators have seen a random number of its requests (plus a random few milliseconds, so the kill
+ * also lands between a request and the database writes after it); then the product is started again until
+ * a run finishes with nothing left; then one more run must write nothing; then the end state is checked.
+ */
+export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrialResult> {
+  const started = Date.now();
+  const r = rng(opts.seed);
+  const log = opts.log ?? (() => {});
+  const world = await createWorld(opts.template ? { template: opts.template } : { storage: opts.storage ?? 'disk' });
+  const problems: string[] = [];
+  const runs: CrashTrialResult['runs'] = [];
+  const kills: CrashTrialResult['kills'] = [];
+  try {
+    const dataset = seedTickets(world.source, r.fork(), { tickets: opts.tickets });
+    const since = new Date(Date.now() - 30 * 86_400_000);
+    const estimate = estimateRequests(world.source);
+
+    // Every API request either simulator answers passes here; the n-th one pulls the trigger.
+    let seen = 0;
+    let trigger: { at: number; fire: (during: string) => void } | null = null;
+    for (const sim of [world.source, world.target]) {
+      const decide = sim.faults.decide.bind(sim.faults);
+      sim.faults.decide = (method, path) => {
+        seen += 1;
+        if (trigger && seen === trigger.at) trigger.fire(`${sim.name} ${method} ${path}`);
+        return decide(method, path);
+      };
+    }
+
+    const killsWanted = Math.max(1, opts.kills ?? 1);
+    for (let k = 0; k < killsWanted; k++) {
+      // Later kills hit a restarted process somewhere in what is left.
+      const atRequest = seen + r.int(1, Math.max(2, Math.floor((estimate * 0.9) / (k + 1))));
+      const delayMs = r.chance(0.5) ? 0 : r.int(1, 25);
+      const kill = { atRequest, delayMs, during: '', happened: false };
+      kills.push(kill);
+      const child = startChild(world, since);
+      trigger = {
+        at: atRequest,
+        fire: (during) => {
+          kill.during = during;
+          const doIt = () => {
+            if (child.child.exitCode === null && child.child.signalCode === null) {
+              kill.happened = true;
+              child.child.kill('SIGKILL');
+            }
+          };
+          if (delayMs === 0) doIt();
+          else setTimeout(doIt, delayMs);
+        },
+      };
+      const end = await child.finished;
+      trigger = null;
+      if (end.done) runs.push(doneRun(end.done));
+      else runs.push({ died: end.signal ?? `exit ${end.code}` });
+      if (!kill.happened && !end.done) problems.push(`child exited on its own before the kill (${end.signal ?? end.code}): ${end.output.slice(-2000)}`);
+      log(`  kill ${k + 1}: at request ${atRequest}${delayMs ? ` +${delayMs} ms` : ''} (${kill.during || 'not reached'}) ${kill.happened ? 'killed' : 'finished first'}`);
+    }
+
+    // Restart until a run finishes with nothing left.
+    let restarts = 0;
+    for (;;) {
+      if (restarts >= 8) {
+        problems.push(`no run finished with nothing left after ${restarts} restarts`);
+        break;
+      }
+      restarts++;
+      const end = await startChild(world, since).finished;
+      if (!end.done) {
+        problems.push(`restarted process died (${end.signal ?? end.code}): ${end.output.slice(-3000)}`);
+        runs.push({ died: end.signal ?? `exit ${end.code}` });
+        break;
+      }
+      const run = doneRun(end.done);
+      runs.push(run);
+      log(`  restart ${restarts}: ${run.status}${run.error ? ` (${run.error})` : ''}, pending ${run.pending}, ${run.ms} ms`);
+      if ((run.status === 'success' || run.status === 'no_tickets') && run.pending === 0) break;
+    }
+
+    // One more run, in this process: nothing may be written.
+    const ow = await world.open();
+    const marks = { source: world.source.requests.length, target: world.target.requests.length };
+    const last = await ow.sync('automatic');
+    const echoWrites = writeRequests(world.source, marks.source).length + writeRequests(world.target, marks.target).length;
+    if (last.outcome.status === 'failed' || last.pending > 0) problems.push(`final run: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
+    await ow.close();
+
+    const report = checkInvariants({ source: world.source, target: world.target });
+    return { seed: opts.seed, dataset, kills, restarts, runs, echoWrites, report, ms: Date.now() - started, problems };
+  } finally {
+    await world.close();
+  }
+}
+
+function doneRun(d: ChildDone) {
+  if (d.result.kind !== 'ran') return { status: `not run (${d.result.kind})`, error: null, pending: d.pending, ms: d.ms };
+  return { status: d.result.outcome.status, error: d.result.outcome.error, pending: d.pending, ms: d.ms };
+}
