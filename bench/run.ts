@@ -5,7 +5,7 @@
  * both and reads the simulators' /_sim counters. Prints a table and writes bench/results.json.
  * Scenarios and flags: bench/README.md. `npm run bench:smoke`: every scenario at its smallest size.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,8 @@ export interface BenchOptions {
   scaleLatencyMs: number;
   memoryTickets: number[];
   profile: boolean;
+  /** Keep the other scenarios' records already in --out, replacing only those run now. */
+  merge: boolean;
   /** Run independent scenarios at the same time (smoke: figures are not the point, time is). */
   parallel: boolean;
   out: string;
@@ -60,6 +62,7 @@ const defaults: BenchOptions = {
   memoryTickets: [1000, 3000],
   profile: false,
   parallel: false,
+  merge: false,
   out: join(here, 'results.json'),
 };
 
@@ -143,6 +146,9 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--profile':
         o.profile = true;
         break;
+      case '--merge':
+        o.merge = true;
+        break;
       case '--parallel':
         o.parallel = true;
         break;
@@ -153,7 +159,7 @@ export function parseArgs(argv: string[]): BenchOptions {
         o.out = resolve(value());
         break;
       case '--help':
-        console.log('npm run bench -- [--smoke] [--scenarios initial,idle,rate,latency,scale,memory] [--db auto|pglite|postgres] [--tickets 2000] [--rate-tickets 100] [--latency-edits 100] [--latency-modes webhook,polling] [--poll-spacing-ms 1000] [--connections 100] [--idle-connections 300] [--idle-window-s 120] [--scale-latency-ms 0] [--memory-tickets 1000,3000] [--profile] [--parallel|--sequential] [--out bench/results.json]');
+        console.log('npm run bench -- [--smoke] [--scenarios initial,idle,rate,latency,scale,memory] [--db auto|pglite|postgres] [--tickets 2000] [--rate-tickets 100] [--latency-edits 100] [--latency-modes webhook,polling] [--poll-spacing-ms 1000] [--connections 100] [--idle-connections 300] [--idle-window-s 120] [--scale-latency-ms 0] [--memory-tickets 1000,3000] [--profile] [--parallel|--sequential] [--merge] [--out bench/results.json]');
         process.exit(0);
       default:
         throw new Error(`Unknown flag ${flag} (try --help)`);
@@ -203,7 +209,21 @@ async function main(): Promise<void> {
   printTable(records);
   for (const s of skipped) console.log(`skipped ${s}`);
   await mkdir(dirname(o.out), { recursive: true });
-  await writeFile(o.out, JSON.stringify({ generatedAt: started.toISOString(), command: `bench ${process.argv.slice(2).join(' ')}`.trim(), machine: machine(), skipped, records }, null, 2) + '\n');
+  const command = `bench ${process.argv.slice(2).join(' ')}`.trim();
+  let all = records;
+  let commands = [command];
+  if (o.merge) {
+    try {
+      const prev = JSON.parse(await readFile(o.out, 'utf8')) as { records: BenchRecord[]; command?: string; commands?: string[] };
+      const now = new Set(records.map((r) => r.scenario));
+      const order = ['initial-sync', 'idle-incremental', 'rate-bound', 'latency', 'scale-out', 'memory'];
+      all = [...prev.records.filter((r) => !now.has(r.scenario)), ...records].sort((a, b) => order.indexOf(a.scenario) - order.indexOf(b.scenario));
+      commands = [...(prev.commands ?? (prev.command ? [prev.command] : [])), command];
+    } catch {
+      // nothing to merge with
+    }
+  }
+  await writeFile(o.out, JSON.stringify({ generatedAt: started.toISOString(), commands, machine: machine(), skipped, records: all }, null, 2) + '\n');
   log(`wrote ${o.out}`);
 }
 
