@@ -3,7 +3,7 @@ import { backendCpuSampler, createTempDatabase, type TempDatabase } from '../lib
 import { procStats, type Proc } from '../lib/proc.ts';
 import { connect, setAutomaticSync, setupOrganisation, startManualRun, startProduct, startWorker, type Pair, type Product } from '../lib/product.ts';
 import { check, machine, type BenchContext, type BenchRecord } from '../lib/record.ts';
-import { sim, startSimulator, type SimAccount } from '../lib/sim.ts';
+import { callsByEndpoint, mergeEndpoints, sim, startSimulator, type EndpointCount, type SimAccount } from '../lib/sim.ts';
 import { log, pool, round, sleep, until } from '../lib/util.ts';
 
 const ACCOUNTS_PER_SIMULATOR = 250;
@@ -128,7 +128,9 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     const workerCpu = workers.reduce((s, w, i) => s + procStats(w.pid).cpuMs - (w0[i] ?? 0), 0);
     const pgCpuMs = await pgCpu.stop();
     const runs = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_runs WHERE trigger = 'automatic' AND started_at >= $1", [windowStart])).rows[0]!.n;
-    const calls = (await pool([...sources, ...targets], 32, async (a, i) => (await sim.summary(a, marksBefore[i]!)).calls)).reduce((s, n) => s + n, 0);
+    const summaries = await pool([...sources, ...targets], 32, (a, i) => sim.summary(a, marksBefore[i]!));
+    const calls = summaries.reduce((s, x) => s + x.calls, 0);
+    const bySide = (from: number, to: number) => callsByEndpoint(summaries.slice(from, to).reduce((acc, x) => mergeEndpoints(acc, x.endpoints), {} as Record<string, EndpointCount>));
     const pct = (ms: number) => round((ms / windowMs) * 100, 1);
     const idle = {
       connections: idlePairs.length,
@@ -136,6 +138,7 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
       automaticRuns: runs,
       runsPerMinute: round(runs / (windowMs / 60_000), 1),
       apiCallsPerMinute: round(calls / (windowMs / 60_000), 1),
+      apiCallsByEndpoint: { source: bySide(0, sources.length), target: bySide(sources.length, summaries.length) },
       webCpuPercent: pct(webCpu),
       workersCpuPercent: pct(workerCpu),
       postgresCpuPercent: pct(pgCpuMs),
