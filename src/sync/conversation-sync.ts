@@ -111,16 +111,25 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
   return res;
 }
 
+/** A file whose copy is being written: recorded first, so an interrupted copy is found rather than written twice. */
+const PENDING = '';
+
 async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicket, res: CarryResult): Promise<void> {
   const { store, link, from, to } = ctx;
-  const ledger = await store.attachmentLedger(link.id);
-  const known = new Set(ledger.flatMap((e) => (e.originSide === from.side ? [e.originAttachmentId] : e.copyAttachmentId ? [e.copyAttachmentId] : [])));
+  let ledger = await store.attachmentLedger(link.id);
+  if (ledger.some((e) => e.copyAttachmentId === PENDING)) {
+    await settlePendingAttachments(ctx, fromTicket, ledger);
+    ledger = await store.attachmentLedger(link.id);
+  }
+  // Known here: files sent from here (whatever became of them), and copies of the other side's files.
+  const known = new Set(ledger.flatMap((e) => (e.originSide === from.side ? (e.copyAttachmentId === PENDING ? [] : [e.originAttachmentId]) : e.copyAttachmentId ? [e.copyAttachmentId] : [])));
   const fresh = fromTicket.attachments.filter((a) => !known.has(a.id));
   if (fresh.length === 0) return;
   const got = await fetchFiles(from.connector, fresh);
   res.failedAttachments += got.failed;
   res.errors.push(...got.errors);
   if (got.files.length === 0) return;
+  await store.recordAttachmentCopies(link.id, from.side, got.sent.map((a) => ({ originId: a.id, copyId: PENDING })));
   try {
     const copies = await to.connector.addAttachments(link.ticketIds[to.side], got.files);
     await store.recordAttachmentCopies(
@@ -132,5 +141,33 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
   } catch (err) {
     res.failedAttachments += got.files.length;
     res.errors.push(`Attachments: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Files whose copy was being written when a run stopped (or whose answer was lost): a copy with the same
+ * name and size on the other ticket that no ledger entry accounts for is that copy. Settled in both
+ * directions before anything is sent, so such a copy is neither written again nor sent back.
+ */
+async function settlePendingAttachments(ctx: CarryContext, fromTicket: RemoteTicket, ledger: Awaited<ReturnType<SyncStore['attachmentLedger']>>): Promise<void> {
+  const { store, link, from, to } = ctx;
+  const toTicket = await to.connector.getTicket(link.ticketIds[to.side]);
+  if (!toTicket) return;
+  const tickets = { [from.side]: fromTicket, [to.side]: toTicket } as Record<Side, RemoteTicket>;
+  // Attachments of each ticket that an entry already accounts for (as an origin or as a copy).
+  const accounted: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
+  for (const e of ledger) {
+    accounted[e.originSide].add(e.originAttachmentId);
+    const copySide: Side = e.originSide === 'source' ? 'target' : 'source';
+    if (e.copyAttachmentId) accounted[copySide].add(e.copyAttachmentId);
+  }
+  for (const e of ledger.filter((x) => x.copyAttachmentId === PENDING)) {
+    const copySide: Side = e.originSide === 'source' ? 'target' : 'source';
+    const origin = tickets[e.originSide].attachments.find((a) => a.id === e.originAttachmentId);
+    if (!origin) continue;
+    const copy = tickets[copySide].attachments.find((a) => !accounted[copySide].has(a.id) && a.name === origin.name && a.size === origin.size);
+    if (!copy) continue;
+    accounted[copySide].add(copy.id);
+    await store.recordAttachmentCopies(link.id, e.originSide, [{ originId: origin.id, copyId: copy.id }]);
   }
 }

@@ -18,6 +18,7 @@ export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?
   return {
     store: createSyncStore(ctx.db),
     log,
+    lostCreateSettleMs: 2 * ctx.config.platformTimeoutMs,
     async connectorFor(connectionId, side, hooks) {
       try {
         const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait });

@@ -10,6 +10,8 @@ export interface EngineDeps {
   connectorFor(connectionId: string, side: Side, hooks?: { onBudgetWait?: BudgetWaitListener }): Promise<TicketConnector | { error: string }>;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
+  /** See TicketSyncContext.lostCreateSettleMs (engineDeps: twice the platform timeout). */
+  lostCreateSettleMs?: number;
 }
 
 export interface RunRequest {
@@ -111,7 +113,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     }
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
 
-    const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate };
+    const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate, lostCreateSettleMs: deps.lostCreateSettleMs ?? 0 };
     for (const item of work) {
       try {
         const outcome = await syncTicket(tctx, item.side, item);
@@ -125,7 +127,15 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           }
         }
       } catch (err) {
-        if (err instanceof PlatformError && err.isAccountWide) throw new RunAbort(`${describe(item.side, names)}: ${err.message}`);
+        if (err instanceof PlatformError && err.isAccountWide) {
+          // One request that timed out or lost its connection is not an outage: the run stops only when a
+          // side does not answer a harmless read either. Otherwise this ticket fails and is retried later.
+          if (err.kind === 'authentication') throw new RunAbort(`${describe(item.side, names)}: ${err.message}`);
+          for (const side of ['source', 'target'] as const) {
+            const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
+            if (down) throw new RunAbort(`${describe(side, names)}: ${err.message}`);
+          }
+        }
         const message = err instanceof Error ? err.message : String(err);
         deps.log?.('ticket failed', { side: item.side, ticket: item.id, error: message });
         details++;

@@ -28,6 +28,12 @@ export interface TicketSyncContext {
   sides: Record<Side, SideRuntime>;
   /** Test hook: runs between the remote create and the link write (a crash there must not duplicate). */
   afterRemoteCreate?: (ticketId: string) => Promise<void> | void;
+  /**
+   * A create whose answer was lost (timeout, reset, crash) may still be carried out by the platform a
+   * moment later. Its copy is looked for (and, if absent, created again) only once its intent is this
+   * old, so a late copy is not missed and doubled.
+   */
+  lostCreateSettleMs?: number;
 }
 
 export type TicketOutcome = Omit<RunDetail, 'originSide'> | null;
@@ -82,6 +88,8 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 
   const to = ctx.sides[there];
   const intent = await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id);
+  // An earlier attempt moments ago may still land: a later run looks (the intent stays open until then).
+  if (intent.resumed && Date.now() - intent.createdAt.getTime() < (ctx.lostCreateSettleMs ?? 0)) return null;
   let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
   if (!copy) {
     const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);

@@ -130,7 +130,8 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
 
   return {
     platform: inner.platform,
-    whoAmI: () => inner.whoAmI(),
+    // Past the limit the platform "does not answer" at all, so the engine ends the run (see runSync).
+    whoAmI: () => (rec.truncated ? Promise.reject(new PlatformError('network', LIMIT_MESSAGE)) : inner.whoAmI()),
     listChangedTickets: (since) => inner.listChangedTickets(since),
     fieldDefinitions: (ticketType) => inner.fieldDefinitions(ticketType),
 
