@@ -119,6 +119,8 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
       runs.push(run);
       log(`  restart ${restarts}: ${run.status}${run.error ? ` (${run.error})` : ''}, pending ${run.pending}, ${run.ms} ms`);
       if ((run.status === 'success' || run.status === 'no_tickets') && run.pending === 0) break;
+      // Work left for later (a create interrupted moments ago waits until it cannot land any more).
+      await new Promise((res) => setTimeout(res, 1_000));
     }
 
     // One more run, in this process: nothing may be written.

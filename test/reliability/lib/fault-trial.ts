@@ -72,6 +72,8 @@ export async function runFaultTrial(opts: FaultTrialOptions): Promise<FaultTrial
       log(`  run ${i + 1} (${res.trigger}): ${res.outcome.status}${res.outcome.error ? ` — ${res.outcome.error.slice(0, 160)}` : ''}, pending ${res.pending}`);
       if (res.outcome.status !== 'failed' && res.trigger === 'manual') ready = true;
       done = (res.outcome.status === 'success' || res.outcome.status === 'no_tickets') && res.pending === 0;
+      // As a schedule would: the next run a moment later, not at once.
+      if (!done) await new Promise((r) => setTimeout(r, 500));
     }
     if (!done) problems.push(`no run finished with nothing left within ${maxRuns} runs under faults`);
     const injected = { source: world.source.faults.injectedCounts(), target: world.target.faults.injectedCounts() };

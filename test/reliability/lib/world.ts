@@ -9,7 +9,6 @@ import { realSleep } from '../../../src/connector-kit/retry.ts';
 import { createConnector } from '../../../src/connectors/registry.ts';
 import { createRateBudget } from '../../../src/db/repositories/rate-budget.ts';
 import { getRun, startRun } from '../../../src/db/repositories/sync-runs.ts';
-import { createSyncStore } from '../../../src/db/repositories/sync-store.ts';
 import { sideCredentials } from '../../../src/server/side-connector.ts';
 import { loadMasterKey } from '../../../src/security/secret-key.ts';
 import { buildApp } from '../../../src/server/app.ts';
@@ -226,7 +225,7 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
         const rateGate = createRateBudget(handle.db, { headroom: config.rateHeadroom });
         const sleep = (ms: number) => realSleep(Math.round(ms * timeScale));
         return {
-          store: createSyncStore(handle.db),
+          ...deps,
           ...(log ? { log } : {}),
           async connectorFor(id, side, hooks) {
             const creds = await sideCredentials(handle.db, masterKey, id, side);
