@@ -15,8 +15,8 @@ import { createTemplate, type WorldTemplate } from './lib/world.ts';
  * time). The shared API budget's pause after a 429 is not compressed.
  * Replay one trial: RELIABILITY_FAULT_SEED=<seed printed> RELIABILITY_FAULT_TRIALS=1 npm run test:reliability -- faults
  */
-const TRIALS = envInt('RELIABILITY_FAULT_TRIALS', 2);
-const TICKETS = envInt('RELIABILITY_FAULT_TICKETS', envInt('RELIABILITY_TICKETS', 50));
+const TRIALS = envInt('RELIABILITY_FAULT_TRIALS', 1);
+const TICKETS = envInt('RELIABILITY_FAULT_TICKETS', envInt('RELIABILITY_TICKETS', 100));
 const BASE_SEED = envInt('RELIABILITY_FAULT_SEED', envInt('RELIABILITY_SEED', 20_261_129) + 1);
 const TIME_SCALE = Number(process.env.RELIABILITY_TIME_SCALE ?? '0.1');
 

@@ -180,6 +180,9 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
     await saveMappings(ow.db, world.connectionId, mappings);
 
     const since = new Date(Date.now() - 60_000);
+    // Platforms stamp changes in whole seconds, so which steps share a second matters: starting every
+    // scenario at the start of a second makes a replay land its steps in the same seconds as the original.
+    await new Promise((res) => setTimeout(res, 1_000 - (Date.now() % 1_000)));
     let locks = ow.database.locks;
     let n = 0;
     let seq = 0;
@@ -248,9 +251,11 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
         case 'status': {
           const t = pickTicket(o.side, o.t);
           if (!t) break;
+          const was = t.status;
           t.status = o.status;
           const at = touch(o.side, t);
-          note(keyOf(t), 'status', o.side, o.status, at);
+          // Setting a field to the value it has is no change: nothing can (or should) tell it apart.
+          if (was !== o.status) note(keyOf(t), 'status', o.side, o.status, at);
           log(`status ${o.side} #${t.id} (${keyOf(t)}) → ${o.status}`);
           break;
         }
@@ -265,9 +270,10 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
         case 'custom': {
           const t = pickTicket(o.side, o.t);
           if (!t) break;
+          const was = t.custom_fields[o.field];
           t.custom_fields = { ...t.custom_fields, [o.field]: o.value };
           const at = touch(o.side, t);
-          note(keyOf(t), o.field, o.side, o.value, at);
+          if (was !== o.value) note(keyOf(t), o.field, o.side, o.value, at);
           log(`${o.field} ${o.side} #${t.id} (${keyOf(t)}) → ${o.value}`);
           break;
         }
