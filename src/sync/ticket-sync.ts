@@ -60,13 +60,16 @@ async function rememberHandled(ctx: TicketSyncContext, link: TicketLink, side: S
   await ctx.store.saveLinkState(link.id, { writtenAt: { [side]: ticket.updatedAt } });
 }
 
+const openIntentOf = async (ctx: TicketSyncContext, side: Side, ticketId: string) =>
+  (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === side && i.originTicketId === ticketId) ?? null;
+
 /** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
 export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
   const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
   // A version of this ticket already handled, listed again (cursors are inclusive): nothing changed.
   if (link && link.writtenAt[side] === change.updatedAt) return null;
-  // Without reverse sync an unlinked target ticket never travels: not even worth reading.
-  if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled) return null;
+  // Without reverse sync an unlinked target ticket never travels: not even worth reading (unless a create of it was interrupted).
+  if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled && !(await openIntentOf(ctx, side, change.id))) return null;
   const ticket = await ctx.sides[side].connector.getTicket(change.id);
   if (!ticket) return null;
   if (!link) return createCopy(ctx, side, ticket);
@@ -77,20 +80,31 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   const there = otherSide(side);
   const pending = (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === there && ticket.tags.includes(i.marker));
   if (pending) {
-    // The copy of a ticket from the other side whose link write was interrupted: settle it, send nothing back.
+    // The copy of a ticket from the other side whose link write was interrupted: settle it, send nothing
+    // back. The original may have changed since the copy was made: it is gone through again (next run).
     const origin = await ctx.sides[there].connector.getTicket(pending.originTicketId);
     if (!origin) return null;
-    await ctx.store.completeCreate(ctx.connectionId, pending, ticket.id, snapPair(there, origin, ticket), { source: null, target: null });
+    await ctx.store.completeCreate(ctx.connectionId, pending, ticket.id, interruptedPair(there, ticket), { source: null, target: null });
+    await ctx.store.markRetry(ctx.connectionId, there, pending.originTicketId, 'its copy was found after an interruption; its fields are compared again');
     return null;
   }
   if (ticket.tags.some((t) => /^sf-[0-9a-f]{16}$/.test(t))) return null; // a copy made by another connection's engine run
-  if (!eligible(ctx, side, ticket)) return null;
+  const admitted = eligible(ctx, side, ticket);
+  // A ticket that left the filter after a create of it was interrupted: its copy may exist, and is then
+  // linked like any other; if it does not, the intent is dropped.
+  const stale = admitted ? null : await openIntentOf(ctx, side, ticket.id);
+  if (!admitted && !stale) return null;
 
   const to = ctx.sides[there];
-  const intent = await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id);
+  const intent = stale ?? (await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id));
   // An earlier attempt moments ago may still land: a later run looks (the intent stays open until then).
   if (intent.resumed && Date.now() - intent.createdAt.getTime() < (ctx.lostCreateSettleMs ?? 0)) return null;
   let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
+  const found = copy !== null;
+  if (!copy && !admitted) {
+    await ctx.store.dropCreateIntent(intent.id);
+    return null;
+  }
   if (!copy) {
     const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
     const sent = changedValues(directedRules(mapping, side), ticket, null);
@@ -120,6 +134,12 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
       tags: [intent.marker],
     });
     await ctx.afterRemoteCreate?.(copy.id);
+  }
+  if (found) {
+    // A copy made by an interrupted run, from the ticket as it was then: the fields are compared now.
+    const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, interruptedPair(side, copy), { source: null, target: null });
+    const done = await updateCopy(ctx, side, ticket, link);
+    return { ...idsFor(side, ticket.id, copy.id), outcome: done?.outcome === 'failed' ? 'failed' : 'created', failedComments: done?.failedComments ?? 0, failedAttachments: done?.failedAttachments ?? 0, error: done?.error ?? null };
   }
   const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, snapPair(side, ticket, copy), { source: null, target: null });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
@@ -184,6 +204,11 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 
 function describeSource(rt: SideRuntime, t: RemoteTicket, description: string) {
   return { description, values: { ...t.fields, subject: t.subject, ticket_type: t.type }, labels: rt.describe?.labels ?? {}, choiceLabels: rt.describe?.choiceLabels ?? {} };
+}
+
+/** Snapshots of a link to a copy found after an interruption: the original's unknown, so every mapped field is compared. */
+function interruptedPair(originSide: Side, copy: RemoteTicket): Record<Side, Record<string, FieldValue>> {
+  return originSide === 'source' ? { source: {}, target: snapshotOf(copy) } : { source: snapshotOf(copy), target: {} };
 }
 
 function snapPair(side: Side, here: RemoteTicket, there: RemoteTicket): Record<Side, Record<string, FieldValue>> {

@@ -157,6 +157,11 @@ export function createSyncStore(db: Db) {
       return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originTicketId: r.origin_ticket_id, marker: r.marker, createdAt: r.created_at, resumed: true }));
     },
 
+    /** An intent whose ticket no longer qualifies and whose copy was never made. */
+    async dropCreateIntent(intentId: string): Promise<void> {
+      await db.deleteFrom('create_intents').where('id', '=', intentId).execute();
+    },
+
     /** Link and intent settle in one transaction: either the link exists or the intent is still open. */
     async completeCreate(
       connectionId: string,

@@ -174,6 +174,10 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
       return [...(await intentsOf(connectionId)).values()].map((i) => ({ ...clone(i), resumed: true }));
     },
 
+    async dropCreateIntent(intentId) {
+      for (const m of intents.values()) for (const [k, i] of m) if (i.id === intentId) m.delete(k);
+    },
+
     async completeCreate(connectionId, intent, copyTicketId, snapshots, writtenAt) {
       const ids: Record<Side, string> =
         intent.originSide === 'source' ? { source: intent.originTicketId, target: copyTicketId } : { source: copyTicketId, target: intent.originTicketId };

@@ -29,8 +29,6 @@ export interface Expectations {
   mappings?: Mappings;
   /** Must this original have a copy: yes, no, or either (it left the scope after a sync may have seen it). Default: source yes, target no. */
   qualifies?: (side: Side, t: Ticket) => boolean | 'either';
-  /** Fields not compared for this pair (e.g. a bidirectional conflict the model cannot decide). */
-  skipField?: (pair: { key: string; source: Ticket; target: Ticket }, field: string) => boolean;
   /** Expected values of a field for a pair; default: equal on both sides after value mapping. */
   expectField?: (pair: { key: string; source: Ticket; target: Ticket }, field: string) => { accept: Array<string> } | null;
 }
@@ -144,7 +142,6 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
       // A bidirectional mapping gives one rule per direction: compare once.
       if (seen.has(`${sourceField}|${targetField}`)) continue;
       seen.add(`${sourceField}|${targetField}`);
-      if (exp.skipField?.(pair, sourceField)) continue;
       // Closures travel only when the sending side allows them.
       if (sourceField === 'status' && (!config.source.closures.enabled || !config.target.closures.enabled)) continue;
       const sent = simField(pair[sending], rule.from);
