@@ -80,6 +80,7 @@ describe('sanitizeTicketHtml: helpdesk formatting survives', () => {
     ['ampersands and angle brackets in text', 'a &amp; b &lt; c &gt; d', 'a &amp; b &lt; c &gt; d'],
     ['unicode', '<p>Grüße — 日本語 — 🎉</p>'],
     ['empty', '', ''],
+    ['a table left inside a paragraph by a dropped element', '<p><java\tscript:<script>alert(1)</script><table><td>', '<p>alert(1)</p><table><td></td></table><p></p>'],
   ])('%s', (_name, input, expected = input) => {
     const out = sanitizeTicketHtml(input);
     expect(out).toBe(expected);

@@ -115,7 +115,16 @@ function spans(tagName: string, attribs: sanitizeHtml.Attributes) {
  */
 export function sanitizeTicketHtml(html: string): string {
   if (!html) return '';
-  return sanitizeHtml(html, OPTIONS);
+  // A dropped element can leave a structure that parses differently the next time (a table left
+  // inside a paragraph); passing again until nothing changes makes the result stable, so a copy
+  // sanitised on the way back is unchanged and never looks like an edit.
+  let out = sanitizeHtml(html, OPTIONS);
+  for (let i = 0; i < 4; i++) {
+    const again = sanitizeHtml(out, OPTIONS);
+    if (again === out) break;
+    out = again;
+  }
+  return out;
 }
 
 /** Default cap for plain-text values (custom text fields, names): far above any real value. */
