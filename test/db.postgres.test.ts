@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/db/database.ts';
+import { createSyncStore } from '../src/db/repositories/sync-store.ts';
+import { addSyncHint } from '../src/db/repositories/webhooks.ts';
 import { startBoss } from '../src/queue/boss.ts';
 import { createTempDatabase, testDatabaseUrl } from './helpers/postgres.ts';
+import { startSyncPair } from './helpers/sync-pair.ts';
 import { signUpAndLogIn, startStack, type TestStack } from './helpers/stack.ts';
 
 if (!testDatabaseUrl) console.log('SF_TEST_DATABASE_URL not set: skipping the PostgreSQL server tests.');
@@ -31,6 +34,21 @@ describe.skipIf(!testDatabaseUrl)('on a PostgreSQL server (DATABASE_URL)', () =>
     const rows = await handles[0]!.db.selectFrom('sf_migrations' as never).selectAll().execute();
     expect(rows.length).toBeGreaterThan(0);
     await Promise.all(handles.map((h) => h.close()));
+  });
+
+  it('spends a webhook hint in the run that read it, although the server keeps microseconds', async () => {
+    const db2 = await createTempDatabase();
+    const pair = await startSyncPair({ stack: { env: { DATABASE_URL: db2.url } } });
+    try {
+      const store = createSyncStore(pair.stack.database.db);
+      await addSyncHint(pair.stack.database.db, pair.connectionId, 'source', '1');
+      expect(await store.hints(pair.connectionId)).toHaveLength(1);
+      await pair.sync();
+      expect(await store.hints(pair.connectionId)).toEqual([]);
+    } finally {
+      await pair.close();
+      await db2.drop();
+    }
   });
 
   it('runs pg-boss jobs', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // The real job engine polls; on a loaded 2-core machine a step can take a while.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 90_000 });
+import { createSyncStore } from '../../src/db/repositories/sync-store.ts';
 import { humanCall, nextSecond, startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
 
 // The real job engine (pg-boss on PGlite); the schedule is every 5 minutes and switched on.
@@ -41,6 +42,11 @@ describe('near-real-time sync through the Freshservice webhook', () => {
     expect(hookRun).toMatchObject({ trigger: 'webhook' });
     // The webhook run read only that ticket: no change listing.
     expect(pair.source.sim.requests.filter((r) => r.path === '/api/v2/tickets' && r.startedMs >= started)).toEqual([]);
+    // Its hint is spent once the run is over: later webhook runs do not read the printer ticket again.
+    const store = createSyncStore(pair.stack.database.db);
+    const until = Date.now() + 15_000;
+    while ((await runs()).some((r: any) => r.status === 'running') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(await store.hints(pair.connectionId)).toEqual([]);
   });
 
   it('the provider side has its own URL, and a change there comes back the same way', async () => {

@@ -295,7 +295,9 @@ export function createSyncStore(db: Db) {
         .where('connection_id', '=', connectionId)
         .where('side', '=', side)
         .where('ticket_id', '=', ticketId)
-        .where('created_at', '<=', seenAt)
+        // The column keeps microseconds, a JS Date milliseconds: compared at the coarser precision,
+        // a hint read at .123456 and handed back as .123 is still the one that was seen.
+        .where(sql<Date>`date_trunc('milliseconds', created_at)`, '<=', seenAt)
         .execute();
     },
 
