@@ -55,6 +55,7 @@ export class FreshserviceApi {
         auth: { kind: 'basic', username: apiKey, password: 'X' },
         timeoutMs: opts.timeoutMs,
         maxBodyBytes: 20 * 1024 * 1024,
+        platform: 'freshservice',
         ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
       });
     this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
