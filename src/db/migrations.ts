@@ -186,6 +186,58 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       CREATE INDEX rate_reservations_account_at ON rate_reservations (account, at);
     `,
   },
+  {
+    id: '0004_members_audit',
+    sql: `
+      ALTER TABLE users ADD COLUMN name text;
+      ALTER TABLE users ADD CONSTRAINT users_role_known CHECK (role IN ('admin', 'member', 'viewer'));
+      CREATE TABLE invitations (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        role text NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+        email text,
+        token_hash text NOT NULL UNIQUE,
+        created_by uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        accepted_at timestamptz,
+        accepted_user_id uuid,
+        revoked_at timestamptz
+      );
+      CREATE INDEX invitations_org ON invitations (organisation_id, created_at DESC);
+      CREATE TABLE audit_events (
+        id bigserial PRIMARY KEY,
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        actor_user_id uuid,
+        actor_email text NOT NULL,
+        action text NOT NULL,
+        target_type text NOT NULL,
+        target_id text,
+        target_label text,
+        before jsonb,
+        after jsonb,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX audit_events_org_id ON audit_events (organisation_id, id DESC);
+      -- Append-only: an event, once written, cannot be changed (removing a whole organisation still cascades).
+      CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'audit events cannot be changed';
+      END;
+      $$;
+      CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+    `,
+  },
+  {
+    id: '0005_run_progress',
+    sql: `
+      ALTER TABLE sync_runs ADD COLUMN phase text;
+      ALTER TABLE sync_runs ADD COLUMN tickets_seen integer NOT NULL DEFAULT 0;
+      ALTER TABLE sync_runs ADD COLUMN tickets_done integer NOT NULL DEFAULT 0;
+      ALTER TABLE sync_retries ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
+      CREATE INDEX sync_run_details_created ON sync_run_details (created_at);
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

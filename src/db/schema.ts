@@ -14,6 +14,35 @@ export interface UsersTable {
   email: string;
   password_hash: string;
   role: Generated<string>;
+  name: string | null;
+  created_at: Timestamp;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  role: string;
+  email: string | null;
+  token_hash: string;
+  created_by: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  accepted_at: Timestamp | null;
+  accepted_user_id: string | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  actor_user_id: string | null;
+  actor_email: string;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  target_label: string | null;
+  before: ColumnType<unknown, string | null, never> | null;
+  after: ColumnType<unknown, string | null, never> | null;
   created_at: Timestamp;
 }
 
@@ -88,6 +117,10 @@ export interface SyncRunsTable {
   heartbeat_at: Timestamp | null;
   waiting_until: Timestamp | null;
   waiting_reason: string | null;
+  /** Live progress (0005): the engine's current phase and ticket counts, written throttled while it runs. */
+  phase: string | null;
+  tickets_seen: Count;
+  tickets_done: Count;
 }
 
 export interface SyncHintsTable {
@@ -173,6 +206,8 @@ export interface SyncRetriesTable {
   attempts: Count;
   last_error: string | null;
   updated_at: Timestamp;
+  /** When the ticket first failed (0005); `updated_at` is its latest attempt. */
+  created_at: Timestamp;
 }
 
 export interface Database {
@@ -192,4 +227,6 @@ export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
   platform_configs: PlatformConfigsTable;
+  invitations: InvitationsTable;
+  audit_events: AuditEventsTable;
 }

@@ -8,10 +8,13 @@ import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { connectionRoutes } from './routes/connections.routes.ts';
 import { dryRunRoutes } from './routes/dry-runs.routes.ts';
+import { metricsRoute, readinessRoutes } from './routes/health.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
+import { auditLogRoutes } from './routes/audit-log.routes.ts';
+import { memberRoutes } from './routes/members.routes.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -58,16 +61,20 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(
     async (api) => {
       api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+      await readinessRoutes(api, ctx);
       await authRoutes(api, ctx);
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
       await dryRunRoutes(api, ctx);
       await webhookRoutes(api, ctx);
+      await memberRoutes(api, ctx);
+      await auditLogRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
   app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  await metricsRoute(app, ctx);
   await registerWeb(app, opts.webDir);
   return app;
 }

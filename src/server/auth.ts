@@ -48,9 +48,22 @@ export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Pr
   if (!req.auth) throw new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
 }
 
+/**
+ * Roles (docs/architecture.md, "Members and roles"): viewer reads; member also operates syncs (Sync now,
+ * dry runs, automatic sync, retries) and edits field mappings; admin does everything, including platform
+ * credentials, connections, configuration, webhook URLs, members and the audit log.
+ */
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   await requireUser(req, reply);
-  if (req.auth!.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator of your organisation can change this.');
+  if (req.auth!.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator of your organisation can do this; ask one of your admins (Members page) to do it or to change your role.');
+}
+
+/** Members and admins: operating syncs and editing mappings. Viewers get 403. */
+export async function requireMember(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+  await requireUser(req, reply);
+  if (req.auth!.role !== 'admin' && req.auth!.role !== 'member') {
+    throw new ApiError(403, 'forbidden', 'Your role is viewer: you can look but not change anything. Ask an administrator of your organisation (Members page) to make you a member.');
+  }
 }
 
 function isCrossSiteWrite(req: FastifyRequest): boolean {

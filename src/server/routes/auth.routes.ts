@@ -18,7 +18,7 @@ const DUMMY_HASH = hashPassword('not-a-real-password-for-timing');
 
 const orgUser = {
   organisation: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-  user: { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' } } },
+  user: { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', enum: ['admin', 'member', 'viewer'] } } },
 } as const;
 
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -106,6 +106,6 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     schema: { tags: ['auth'], summary: 'The logged-in user and organisation', response: { 200: { type: 'object', properties: orgUser }, 401: errorBodySchema } },
   }, async (req) => {
     const a = req.auth!;
-    return { user: { id: a.userId, email: a.email }, organisation: { id: a.organisationId, name: a.organisationName } };
+    return { user: { id: a.userId, email: a.email, role: a.role }, organisation: { id: a.organisationId, name: a.organisationName } };
   });
 }

@@ -23,7 +23,8 @@ import {
   type SideRecord,
 } from '../../db/repositories/connections.ts';
 import { encryptSecret, keyHint } from '../../security/crypto.ts';
-import { requireAdmin, requireUser } from '../auth.ts';
+import { audit, maskedOverride } from '../audit.ts';
+import { requireAdmin, requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { LoginThrottle } from '../login-throttle.ts';
@@ -81,6 +82,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       configuration: defaultSideConfiguration(),
     });
     req.log.info({ connectionId: c.id, role: body.role }, 'connection created');
+    await audit(ctx.db, req, { action: 'connection.created', target: { type: 'connection', id: c.id, label: c.contractName }, before: null, after: { contractName: c.contractName, role: body.role, status: 'pending', expiresAt: c.codeExpiresAt.toISOString() } });
     return reply.status(201).send({ id: c.id, role: body.role, contractName: c.contractName, status: 'pending', verificationCode: code, expiresAt: c.codeExpiresAt.toISOString() });
   });
 
@@ -113,6 +115,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     const v = viewFor(result.connection, orgId);
     req.log.info({ connectionId: v.id, role: v.role }, 'connection accepted');
+    await audit(ctx.db, req, { action: 'connection.accepted', target: { type: 'connection', id: v.id, label: v.contractName }, before: { status: 'pending' }, after: { status: 'active', role: v.role, partner: v.partner?.name ?? null } });
     return { id: v.id, status: 'active', role: v.role, contractName: v.contractName, partner: v.partner, syncState: v.syncState };
   });
 
@@ -127,7 +130,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return one;
   });
 
-  app.put('/connections/:id/automatic-sync', { onRequest: requireAdmin, schema: s.automaticSync }, async (req) => {
+  app.put('/connections/:id/automatic-sync', { onRequest: requireMember, schema: s.automaticSync }, async (req) => {
     const c = await visible(req);
     const { enabled } = req.body as { enabled: boolean };
     if (c.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first.');
@@ -136,6 +139,9 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     await setAutomaticSync(ctx.db, c.id, enabled);
     req.log.info({ connectionId: c.id, enabled }, 'automatic sync switched');
+    if (c.automaticSync !== enabled) {
+      await audit(ctx.db, req, { action: 'connection.automatic_sync_changed', target: { type: 'connection', id: c.id, label: c.contractName }, before: { enabled: c.automaticSync }, after: { enabled } });
+    }
     const [one] = await withSchedule(ctx.db, [{ ...item(c, req.auth!.organisationId), automaticSync: enabled }], ctx.config.syncIntervalMinutes);
     return one;
   });
@@ -146,6 +152,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       throw new ApiError(404, 'not_found', 'There is no such connection for your organisation; it may have been revoked.');
     }
     req.log.info({ connectionId: c.id }, 'connection revoked');
+    await audit(ctx.db, req, { action: 'connection.revoked', target: { type: 'connection', id: c.id, label: c.contractName }, before: { status: c.status }, after: { status: 'revoked' } });
     return { id: c.id, status: 'revoked' };
   });
 
@@ -181,6 +188,12 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     }
     await saveConnectionSide(ctx.db, c.id, side, { configuration: body.configuration, apiOverride });
     req.log.info({ connectionId: c.id, side, apiOverride: apiOverride !== null }, 'connection configuration saved');
+    await audit(ctx.db, req, {
+      action: 'connection.configuration_saved',
+      target: { type: 'connection', id: c.id, label: c.contractName },
+      before: { side, configuration: current.configuration, apiOverride: maskedOverride(current.apiOverride) },
+      after: { side, configuration: body.configuration, apiOverride: maskedOverride(apiOverride, current.apiOverride) },
+    });
     return configurationView(c, { ...current, configuration: body.configuration, apiOverride });
   });
 
@@ -189,7 +202,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return { mappings: (await getMappings(ctx.db, c.id)) ?? defaultMappings() };
   });
 
-  app.put('/connections/:id/mappings', { onRequest: requireAdmin, schema: s.putMappings, ...documentedOnly }, async (req) => {
+  app.put('/connections/:id/mappings', { onRequest: requireMember, schema: s.putMappings, ...documentedOnly }, async (req) => {
     const c = await visible(req);
     if (c.status !== 'active') {
       throw new ApiError(409, 'connection_not_active', 'Mappings can be edited once your partner has accepted the connection; it is still pending.');
@@ -211,8 +224,10 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
         ...(problems.length > 1 ? { hints: problems.map((p) => `mappings.${p.path}: ${p.message}`) } : {}),
       });
     }
+    const before = (await getMappings(ctx.db, c.id)) ?? defaultMappings();
     await saveMappings(ctx.db, c.id, mappings);
     req.log.info({ connectionId: c.id }, 'connection mappings saved');
+    await audit(ctx.db, req, { action: 'connection.mappings_saved', target: { type: 'connection', id: c.id, label: c.contractName }, before: { mappings: before }, after: { mappings } });
     return { mappings };
   });
 

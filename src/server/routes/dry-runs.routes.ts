@@ -4,7 +4,7 @@ import { createSyncStore } from '../../db/repositories/sync-store.ts';
 import { engineDeps } from '../../sync/deps.ts';
 import { dryRun } from '../../sync/dry-run/dry-run.ts';
 import { readsOf } from '../../sync/dry-run/memory-store.ts';
-import { requireAdmin } from '../auth.ts';
+import { requireMember } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { dryRunSchemas } from './dry-runs.schemas.ts';
@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function dryRunRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const inFlight = new Set<string>();
 
-  app.post('/connections/:id/dry-runs', { preHandler: requireAdmin, schema: dryRunSchemas.create }, async (req) => {
+  app.post('/connections/:id/dry-runs', { preHandler: requireMember, schema: dryRunSchemas.create }, async (req) => {
     const { id } = req.params as { id: string };
     const { since } = req.body as { since: string };
     const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;

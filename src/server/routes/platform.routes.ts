@@ -5,6 +5,7 @@ import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/a
 import { testFreshserviceConnection } from '../../connectors/freshservice/test-connection.ts';
 import { getPlatformConfig, recordPlatformTest, savePlatformConfig } from '../../db/repositories/platform-configs.ts';
 import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts';
+import { audit, SECRET_CHANGED, SECRET_UNCHANGED } from '../audit.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { addressPolicyOf } from '../side-connector.ts';
@@ -45,6 +46,13 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
       hint = keyHint(key.key);
     }
     await savePlatformConfig(ctx.db, orgId, { platform: body.platform, apiUrl: url.url, apiKeyCiphertext: ciphertext, apiKeyHint: hint });
+    // The key itself (and its hint) never reaches the audit log: only whether it changed.
+    await audit(ctx.db, req, {
+      action: 'platform.saved',
+      target: { type: 'platform', id: body.platform, label: known.name },
+      before: existing ? { platform: existing.platform, apiUrl: existing.apiUrl, apiKey: SECRET_UNCHANGED } : null,
+      after: { platform: body.platform, apiUrl: url.url, apiKey: existing?.apiKeyCiphertext === ciphertext ? SECRET_UNCHANGED : SECRET_CHANGED },
+    });
     return { platform: body.platform, apiUrl: url.url, apiKeyHint: hint };
   });
 

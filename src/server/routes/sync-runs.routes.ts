@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { connectionIdsOf, getRun, listRuns, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
-import { requireAdmin, requireUser } from '../auth.ts';
+import { requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { syncRunSchemas } from './sync-runs.schemas.ts';
@@ -21,7 +21,7 @@ export function parseIsoInstant(value: string, field: string): Date {
 }
 
 export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/connections/:id/sync-runs', { preHandler: requireAdmin, schema: syncRunSchemas.start }, async (req, reply) => {
+  app.post('/connections/:id/sync-runs', { preHandler: requireMember, schema: syncRunSchemas.start }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const { since } = req.body as { since: string };
     const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;

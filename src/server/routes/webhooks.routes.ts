@@ -8,6 +8,7 @@ import {
   WebhookTokenUnreadableError,
   type WebhookTarget,
 } from '../../db/repositories/webhooks.ts';
+import { audit } from '../audit.ts';
 import { requireAdmin } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -68,6 +69,8 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const { c, side } = await ownActiveSide(req);
     const token = await rotateWebhookToken(ctx.db, ctx.masterKey, c.id, side);
     req.log.info({ connectionId: c.id, side }, 'webhook token rotated');
+    // The URL is a secret: the log only says it was replaced.
+    await audit(ctx.db, req, { action: 'connection.webhook_rotated', target: { type: 'connection', id: c.id, label: c.contractName }, before: { webhookUrl: '•••• (replaced)' }, after: { webhookUrl: '•••• (new)' } });
     return { url: urlFor(req, token) };
   });
 
