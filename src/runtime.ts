@@ -4,7 +4,7 @@ import type { AppConfig } from './config/env.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { failInterruptedRuns } from './db/repositories/sync-runs.ts';
 import { startBoss } from './queue/boss.ts';
-import { loadMasterKey } from './security/secret-key.ts';
+import { loadKeyring } from './security/secret-key.ts';
 import type { AppContext } from './server/context.ts';
 import type { EngineDeps } from './sync/engine.ts';
 import { engineDeps } from './sync/deps.ts';
@@ -13,15 +13,20 @@ import { startSyncQueue, type SyncJobs } from './sync/jobs.ts';
 export interface Runtime {
   ctx: AppContext & { jobs: SyncJobs; boss: PgBoss };
   database: DatabaseHandle;
-  close(): Promise<void>;
+  /**
+   * Stops taking jobs, gives the jobs in progress up to `graceMs` to finish, then releases the rest
+   * (pg-boss fails them, so they are retried and their run is adopted by whichever worker takes them),
+   * and closes the database (which frees this process's connection locks).
+   */
+  close(opts?: { graceMs?: number }): Promise<void>;
 }
 
 /**
  * Storage, master key, job engine and (for SF_ROLE worker/all) the sync workers: everything a process
  * needs besides HTTP. `npm start`, `support-fusion worker` and the demo all start here.
  */
-export async function startRuntime(config: AppConfig, log?: EngineDeps['log']): Promise<Runtime> {
-  const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], opts: { info?: EngineDeps['log'] } = {}): Promise<Runtime> {
+  const masterKey = await loadKeyring(config);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const boss = await startBoss(database.boss, { maintenanceIntervalSeconds: config.queueMaintenanceSeconds });
   // Embedded storage is one process: a run still marked running was cut off by the last stop.
@@ -38,13 +43,14 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log']): 
     runTimeoutSeconds: config.syncRunTimeoutSeconds,
     tickSeconds: config.schedulerTickSeconds,
     intervalMinutes: config.syncIntervalMinutes,
+    ...(opts.info ? { info: opts.info } : {}),
   });
   return {
     ctx: { ...base, boss, jobs },
     database,
-    async close() {
+    async close(closeOpts = {}) {
       await jobs.stop();
-      await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
+      await boss.stop({ graceful: true, wait: true, timeout: closeOpts.graceMs ?? 10_000 });
       await database.close();
     },
   };

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseSecretKey } from '../security/secret-key.ts';
 
 // The environment is a contract (README "Configuration"): names here are never renamed, only added.
 const boolFlag = z
@@ -14,7 +16,15 @@ export const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
-  SF_SECRET_KEY: z.string().optional(),
+  SF_SECRET_KEY: z
+    .string()
+    .refine((v) => canParseKey(v), 'must be 32 random bytes written as 64 hex characters or base64 (e.g. the output of `openssl rand -hex 32`)')
+    .optional(),
+  /** Earlier master keys, comma-separated: used only to decrypt while `support-fusion rotate-secret-key` moves values to SF_SECRET_KEY. */
+  SF_SECRET_KEY_PREVIOUS: z
+    .string()
+    .refine((v) => v.split(',').every((k) => canParseKey(k)), 'must be one or more keys (64 hex characters or base64 each), separated by commas')
+    .optional(),
   SF_ALLOW_PRIVATE_PLATFORM_URLS: boolFlag.default(false),
   SF_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SF_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
@@ -31,7 +41,25 @@ export const EnvSchema = z.object({
     .refine((v) => !v.endsWith('/'), 'must not end with a slash')
     .refine((v) => URL.canParse(v), 'must be a valid URL')
     .optional(),
+  SF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** `support-fusion worker` only: serve /metrics and the health checks on this port (unset: no HTTP at all). */
+  SF_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  SF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
+
+function canParseKey(v: string): boolean {
+  try {
+    parseSecretKey(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Secrets may come from a file instead (Docker/Kubernetes secrets): `<NAME>_FILE=/run/secrets/...`. */
+export const FILE_VARIABLES = ['SF_SECRET_KEY', 'SF_SECRET_KEY_PREVIOUS', 'DATABASE_URL', 'SF_METRICS_TOKEN'] as const;
+const SECRET_VARIABLES = new Set<string>(FILE_VARIABLES);
 
 export interface AppConfig {
   port: number;
@@ -53,19 +81,49 @@ export interface AppConfig {
   rateHeadroom: number;
   /** Where people and platforms reach this server (webhook URLs), e.g. https://sync.example.com; unset: taken from each request. */
   publicUrl: string | undefined;
+  /** Earlier master keys, decryption only (key rotation). */
+  previousSecretKeys: string[];
+  /** SIGTERM/SIGINT: in-flight sync jobs get this long to finish, then they are released and the process exits. */
+  shutdownTimeoutSeconds: number;
+  /** Workers: port of the /metrics and health server (undefined: none). */
+  metricsPort: number | undefined;
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {}
 
 /** Parses the environment once at start-up; a bad value stops the process with a message naming it. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const picked = Object.fromEntries(
+  const picked: Record<string, string> = Object.fromEntries(
     Object.keys(EnvSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
   );
+  const problems: string[] = [];
+  for (const name of FILE_VARIABLES) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (picked[name] !== undefined) {
+      problems.push(`  ${name}_FILE: ${name} is set too; set only one of them`);
+      continue;
+    }
+    try {
+      const value = readFileSync(file, 'utf8').trim();
+      if (value === '') problems.push(`  ${name}_FILE: the file ${file} is empty; put the value of ${name} in it`);
+      else picked[name] = value;
+    } catch (err) {
+      problems.push(`  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and that this user may read it`);
+    }
+  }
   const parsed = EnvSchema.safeParse(picked);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message} (got ${JSON.stringify(picked[String(i.path[0])])})`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    for (const i of parsed.error.issues) {
+      const name = String(i.path[0]);
+      // Secrets are never echoed: a URL with a password or a key would end up in the logs.
+      const got = SECRET_VARIABLES.has(name) ? `a value of ${picked[name]?.length ?? 0} characters` : JSON.stringify(picked[name]);
+      problems.push(`  ${name}: ${i.message} (got ${got})`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nEvery setting is described in docs/configuration.md.`);
   }
   const e = parsed.data;
   return {
@@ -85,5 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,
     publicUrl: e.SF_PUBLIC_URL,
+    previousSecretKeys: e.SF_SECRET_KEY_PREVIOUS ? e.SF_SECRET_KEY_PREVIOUS.split(',').map((k) => k.trim()) : [],
+    shutdownTimeoutSeconds: e.SF_SHUTDOWN_TIMEOUT_SECONDS,
+    metricsPort: e.SF_METRICS_PORT,
+    metricsToken: e.SF_METRICS_TOKEN,
   };
 }

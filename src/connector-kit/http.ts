@@ -18,6 +18,31 @@ export interface HttpClientOptions {
    * contacted. Without a policy nothing is checked (tests that talk to a local simulator directly).
    */
   addressPolicy?: AddressPolicy;
+  /** Names the platform in metrics (src/observability/metrics.ts); 'unknown' when unset. */
+  platform?: string;
+}
+
+/** What every request ended with: an HTTP status, or the NetworkError kind when no answer came. */
+export interface HttpCallEvent {
+  platform: string;
+  method: string;
+  url: URL;
+  baseUrl: string;
+  status: number | `error:${NetworkErrorKind}`;
+  durationMs: number;
+}
+
+/** Listeners told about every request of every client in this process (metrics). Must not throw. */
+export const httpObservers = new Set<(e: HttpCallEvent) => void>();
+
+function notify(e: HttpCallEvent): void {
+  for (const o of httpObservers) {
+    try {
+      o(e);
+    } catch {
+      // observers never break a request
+    }
+  }
 }
 
 export interface RateLimitInfo {
@@ -104,13 +129,18 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       let res: Response;
       let raw: Buffer;
+      const started = Date.now();
+      const event = { platform: options.platform ?? 'unknown', method, url, baseUrl: options.baseUrl };
       try {
         if (guard) await untilAborted(guard(url), signal);
         res = await fetch(url, init);
         raw = await readBounded(res, opts.maxBodyBytes ?? maxBody);
       } catch (err) {
-        throw toNetworkError(err, timeout.aborted, options.timeoutMs);
+        const failure = toNetworkError(err, timeout.aborted, options.timeoutMs);
+        notify({ ...event, status: `error:${failure.kind}`, durationMs: Date.now() - started });
+        throw failure;
       }
+      notify({ ...event, status: res.status, durationMs: Date.now() - started });
       const rateLimit = readRateLimit(res.headers);
       if (opts.responseType === 'bytes') {
         const textual = /json|^text\//i.test(res.headers.get('content-type') ?? '');

@@ -14,7 +14,45 @@ export function encryptSecret(masterKey: Buffer, plaintext: string, associatedDa
   return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ct.toString('base64')].join(':');
 }
 
+/**
+ * Key rotation: earlier master keys that may still have sealed some values. decryptSecret tries the
+ * master key first, then these; encryptSecret always uses the master key. Kept beside the key object so
+ * every caller that holds the master key gets them without another parameter.
+ */
+const previousKeys = new WeakMap<Buffer, Buffer[]>();
+
+export function setPreviousKeys(masterKey: Buffer, keys: Buffer[]): void {
+  previousKeys.set(masterKey, keys.filter((k) => !k.equals(masterKey)));
+}
+
 export function decryptSecret(masterKey: Buffer, sealed: string, associatedData: string): string {
+  const older = previousKeys.get(masterKey);
+  if (!older || older.length === 0) return decryptWith(masterKey, sealed, associatedData);
+  try {
+    return decryptWith(masterKey, sealed, associatedData);
+  } catch (first) {
+    for (const key of older) {
+      try {
+        return decryptWith(key, sealed, associatedData);
+      } catch {
+        // next key
+      }
+    }
+    throw first;
+  }
+}
+
+/** Whether `sealed` opens with exactly this key (rotation: values still under an older key need re-encrypting). */
+export function opensWith(key: Buffer, sealed: string, associatedData: string): boolean {
+  try {
+    decryptWith(key, sealed, associatedData);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function decryptWith(masterKey: Buffer, sealed: string, associatedData: string): string {
   const [version, iv, tag, ct] = sealed.split(':');
   if (version !== VERSION || !iv || !tag || ct === undefined) throw new Error('Unrecognised encrypted value');
   const decipher = createDecipheriv('aes-256-gcm', masterKey, Buffer.from(iv, 'base64'));

@@ -1,8 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setPreviousKeys } from './crypto.ts';
 
 export const MASTER_KEY_FILE = 'master.key';
+/** Generated-key rotation (`support-fusion rotate-secret-key` without SF_SECRET_KEY): the key being moved to, then the one moved from. */
+export const NEXT_KEY_FILE = 'master.key.next';
+export const PREVIOUS_KEY_FILE = 'master.key.previous';
 
 /** Accepts 32 bytes as 64 hex characters or as base64; anything else is refused with a clear message. */
 export function parseSecretKey(value: string): Buffer {
@@ -42,4 +46,21 @@ export async function loadMasterKey(secretKey: string | undefined, dataDir: stri
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return parseSecretKey(await readFile(file, 'utf8'));
     throw err;
   }
+}
+
+/**
+ * The master key plus every earlier key still allowed to decrypt: SF_SECRET_KEY_PREVIOUS, and with a
+ * generated key the files a rotation leaves in the data directory (an interrupted rotation included).
+ */
+export async function loadKeyring(config: { secretKey: string | undefined; dataDir: string; previousSecretKeys?: string[] }): Promise<Buffer> {
+  const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+  const previous = (config.previousSecretKeys ?? []).map(parseSecretKey);
+  if (!config.secretKey) {
+    for (const name of [NEXT_KEY_FILE, PREVIOUS_KEY_FILE]) {
+      const key = await readFile(join(config.dataDir, name), 'utf8').then(parseSecretKey, () => null);
+      if (key) previous.push(key);
+    }
+  }
+  setPreviousKeys(masterKey, previous);
+  return masterKey;
 }

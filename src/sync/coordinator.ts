@@ -1,4 +1,5 @@
 import type { ConnectionLocks } from '../db/connection-locks.ts';
+import { runsFinished } from '../observability/metrics.ts';
 import { runSync, type EngineDeps, type RunOutcome, type RunRequest } from './engine.ts';
 
 export interface ConnectionJob {
@@ -14,7 +15,7 @@ export type JobResult = { kind: 'ran'; runId: string; outcome: RunOutcome } | { 
  * died — the sync is idempotent, so it just goes on) or starts one, and keeps a heartbeat while it runs.
  */
 export async function workConnectionJob(
-  deps: EngineDeps & { locks: ConnectionLocks; worker: string; heartbeatMs?: number },
+  deps: EngineDeps & { locks: ConnectionLocks; worker: string; heartbeatMs?: number; info?: EngineDeps['log'] },
   job: ConnectionJob,
 ): Promise<JobResult> {
   const release = await deps.locks.tryLock(job.connectionId);
@@ -30,8 +31,15 @@ export async function workConnectionJob(
     const run = await deps.store.adoptOrStartRun(job.connectionId, job.trigger, deps.worker, mayStart);
     if (!run) return { kind: 'skipped', reason: 'nothing to run' };
     const beat = setInterval(() => void deps.store.heartbeat(run.runId).catch(() => {}), deps.heartbeatMs ?? 15_000);
+    // Every line the engine logs for this run names the run and the connection.
+    const ids = { runId: run.runId, connectionId: job.connectionId };
+    const log: EngineDeps['log'] = deps.log ? (msg, data) => deps.log!(msg, { ...ids, ...data }) : undefined;
+    const started = Date.now();
+    deps.info?.('sync run started', { ...ids, trigger: run.trigger, worker: deps.worker });
     try {
-      const outcome = await runSync(deps, { runId: run.runId, connectionId: job.connectionId, trigger: run.trigger as RunRequest['trigger'], since: run.since });
+      const outcome = await runSync({ ...deps, log }, { runId: run.runId, connectionId: job.connectionId, trigger: run.trigger as RunRequest['trigger'], since: run.since });
+      runsFinished.inc({ trigger: run.trigger, status: outcome.status });
+      deps.info?.('sync run finished', { ...ids, trigger: run.trigger, status: outcome.status, error: outcome.error, durationMs: Date.now() - started });
       return { kind: 'ran', runId: run.runId, outcome };
     } finally {
       clearInterval(beat);

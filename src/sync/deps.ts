@@ -1,6 +1,7 @@
 import type { RateGate } from '../connector-kit/rate-gate.ts';
 import { createRateBudget } from '../db/repositories/rate-budget.ts';
 import { createSyncStore } from '../db/repositories/sync-store.ts';
+import { ticketsSynced } from '../observability/metrics.ts';
 import { connectorForSide, type SideConnectorContext } from '../server/side-connector.ts';
 import type { EngineDeps } from './engine.ts';
 
@@ -15,8 +16,15 @@ export interface EngineDepsOptions {
  */
 export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?: number } }, log?: EngineDeps['log'], opts: EngineDepsOptions = {}): EngineDeps {
   const rateGate = opts.rateGate ?? createRateBudget(ctx.db, { headroom: ctx.config.rateHeadroom ?? 0.2 });
+  const store = createSyncStore(ctx.db);
+  // Each detail row is one ticket processed: counted by outcome for /metrics.
+  const addDetail = store.addDetail.bind(store);
+  store.addDetail = async (runId, detail) => {
+    await addDetail(runId, detail);
+    ticketsSynced.inc({ outcome: detail.outcome });
+  };
   return {
-    store: createSyncStore(ctx.db),
+    store,
     log,
     lostCreateSettleMs: 2 * ctx.config.platformTimeoutMs,
     async connectorFor(connectionId, side, hooks) {

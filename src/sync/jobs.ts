@@ -1,5 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { ConnectionLocks } from '../db/connection-locks.ts';
+import { jobDuration } from '../observability/metrics.ts';
 import { workConnectionJob, type ConnectionJob } from './coordinator.ts';
 import type { EngineDeps, RunRequest } from './engine.ts';
 
@@ -34,6 +35,21 @@ export interface QueueOptions {
   /** Attempts for a busy or failing job before it goes to the dead-letter queue (default 20, backoff from 2 s). */
   retryLimit?: number;
   retryDelaySeconds?: number;
+  /** Info-level log lines (run started/finished), with run and connection ids. */
+  info?: EngineDeps['log'];
+}
+
+/** Times a job handler into sf_sync_job_duration_seconds{queue,result}. */
+async function timed<T>(queue: string, fn: () => Promise<T>, resultOf: (r: T) => string): Promise<T> {
+  const end = jobDuration.startTimer({ queue });
+  try {
+    const r = await fn();
+    end({ result: resultOf(r) });
+    return r;
+  } catch (err) {
+    end({ result: err instanceof ConnectionBusy ? 'busy' : 'error' });
+    throw err;
+  }
 }
 
 class ConnectionBusy extends Error {}
@@ -75,13 +91,20 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
   const workerIds: string[] = [];
   let ticker: NodeJS.Timeout | undefined;
   if (opts.work) {
-    const engine = { ...deps, locks: opts.locks, worker: opts.worker };
+    const engine = { ...deps, locks: opts.locks, worker: opts.worker, ...(opts.info ? { info: opts.info } : {}) };
     for (let i = 0; i < opts.concurrency; i++) {
       workerIds.push(
         await boss.work<ConnectionJob>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
           if (!job) return;
-          const result = await workConnectionJob(engine, job.data);
-          if (result.kind === 'busy') throw new ConnectionBusy(`connection ${job.data.connectionId} is being synced by another worker`);
+          await timed(
+            SYNC_QUEUE,
+            async () => {
+              const result = await workConnectionJob(engine, job.data);
+              if (result.kind === 'busy') throw new ConnectionBusy(`connection ${job.data.connectionId} is being synced by another worker`);
+              return result;
+            },
+            (r) => r.kind,
+          );
         }),
       );
     }
@@ -98,7 +121,13 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
     );
     workerIds.push(
       await boss.work(TICK_QUEUE, { pollingIntervalSeconds: 1, batchSize: 1 }, async () => {
-        for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
+        await timed(
+          TICK_QUEUE,
+          async () => {
+            for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
+          },
+          () => 'ran',
+        );
       }),
     );
     // Every worker offers a tick; the singleton slot lets one through per period, cluster-wide.

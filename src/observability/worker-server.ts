@@ -1,0 +1,39 @@
+import { createServer, type Server } from 'node:http';
+import type { Db } from '../db/database.ts';
+import { checkReadiness, metricsAuthorized } from './health.ts';
+import { metricsRegistry } from './metrics.ts';
+
+/**
+ * `support-fusion worker` has no web app; with SF_METRICS_PORT it serves just this: GET /metrics (the
+ * worker's own counters: API calls, 429s, tickets synced, job durations), GET /api/v1/health (liveness)
+ * and GET /api/v1/health/ready (the database answers). Cluster gauges come from the web process.
+ */
+export async function startWorkerHttp(opts: { db: Db; port: number; host: string; metricsToken: string | undefined; isStopping: () => boolean }): Promise<Server> {
+  const registry = metricsRegistry();
+  const server = createServer((req, res) => {
+    const send = (status: number, body: string, type = 'application/json; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0];
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON.stringify({ error: { code: 'method_not_allowed', message: 'GET only' } }));
+      if (path === '/api/v1/health') return send(200, JSON.stringify({ status: 'ok' }));
+      if (path === '/api/v1/health/ready') {
+        if (opts.isStopping()) return send(503, JSON.stringify({ status: 'unavailable', reason: 'shutting down' }));
+        const r = await checkReadiness(opts.db);
+        return r.ok ? send(200, JSON.stringify({ status: 'ready' })) : send(503, JSON.stringify({ status: 'unavailable', reason: r.reason }));
+      }
+      if (path === '/metrics') {
+        if (!metricsAuthorized(opts.metricsToken, req.headers.authorization)) return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <SF_METRICS_TOKEN>' } }));
+        return send(200, await registry.metrics(), registry.contentType);
+      }
+      return send(404, JSON.stringify({ error: { code: 'not_found', message: 'Workers serve /metrics, /api/v1/health and /api/v1/health/ready only' } }));
+    })().catch((err: unknown) => send(500, JSON.stringify({ error: { code: 'internal', message: (err as Error).message } })));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  return server;
+}
