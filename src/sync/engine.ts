@@ -3,6 +3,7 @@ import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import { syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
+import { runProgress } from './progress.ts';
 
 export interface EngineDeps {
   store: SyncStore;
@@ -57,6 +58,7 @@ class RunAbort extends Error {}
  */
 export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOutcome> {
   const { store } = deps;
+  const progress = runProgress(store, req.runId);
   let details = 0;
   let failed = 0;
   try {
@@ -81,6 +83,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       }
     }
 
+    await progress.phase('listing changes');
     const work: WorkItem[] = [];
     const maxSeen: Partial<Record<Side, string>> = {};
     // A webhook run looks only at the tickets it was told about; the schedule is the safety net.
@@ -113,6 +116,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     }
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
 
+    await progress.phase('syncing tickets', work.length);
     const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate, lostCreateSettleMs: deps.lostCreateSettleMs ?? 0 };
     for (const item of work) {
       try {
@@ -152,8 +156,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           failedAttachments: 0,
         });
       }
+      await progress.ticketDone();
     }
 
+    await progress.phase('saving cursors');
     for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
     for (const side of ['source', 'target'] as const) {
       if (!readChanges) break;

@@ -15,6 +15,8 @@ export interface SyncRunView {
   waitingUntil: string | null;
   /** Why it waits, while it does. */
   waitingReason: string | null;
+  /** Live progress while it runs (the last values the engine wrote; kept after the run for the record). */
+  progress: { phase: string | null; ticketsSeen: number; ticketsDone: number };
 }
 
 /** A detail row as the API shows it: which side the change came from is implied by the ids. */
@@ -24,7 +26,7 @@ export class RunInProgressError extends Error {}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function toView(r: {
+export function toView(r: {
   id: string;
   connection_id: string;
   trigger: string;
@@ -39,6 +41,9 @@ function toView(r: {
   error: string | null;
   waiting_until: Date | null;
   waiting_reason: string | null;
+  phase: string | null;
+  tickets_seen: number;
+  tickets_done: number;
 }): SyncRunView {
   // A wait that is over is not shown: the run is working again.
   const waiting = r.status === 'running' && r.waiting_until !== null && r.waiting_until.getTime() > Date.now();
@@ -54,6 +59,7 @@ function toView(r: {
     error: r.error,
     waitingUntil: waiting ? iso(r.waiting_until) : null,
     waitingReason: waiting ? r.waiting_reason : null,
+    progress: { phase: r.phase, ticketsSeen: r.tickets_seen, ticketsDone: r.tickets_done },
   };
 }
 

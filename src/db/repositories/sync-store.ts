@@ -67,6 +67,14 @@ export interface RunDetail {
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
 
+/** What a running run is doing: its phase and how many tickets it has to work and has worked. */
+export type RunPhase = 'listing changes' | 'syncing tickets' | 'saving cursors';
+export interface RunProgress {
+  phase: RunPhase;
+  ticketsSeen: number;
+  ticketsDone: number;
+}
+
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
 
 /** Markers are tags on created tickets and text in copied comments: short, unguessable, tag-safe. */
@@ -377,6 +385,11 @@ export function createSyncStore(db: Db) {
 
     async clearWaiting(runId: string): Promise<void> {
       await db.updateTable('sync_runs').set({ waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
+    },
+
+    /** Live progress of a running run (phase, tickets seen and done), for the run page's event stream. */
+    async reportProgress(runId: string, p: RunProgress): Promise<void> {
+      await db.updateTable('sync_runs').set({ phase: p.phase, tickets_seen: p.ticketsSeen, tickets_done: p.ticketsDone }).where('id', '=', runId).where('status', '=', 'running').execute();
     },
   };
 }

@@ -23,6 +23,15 @@ export const syncRunSchema = {
       description: "Set while a running run waits for API budget (the platform account's shared rate budget is used up): when it expects to go on. Waiting is not an error",
     },
     waitingReason: { type: ['string', 'null'], description: 'Why the run is waiting, while it is' },
+    progress: {
+      type: 'object',
+      description: 'Live progress, written by the engine while the run works (at most every 500 ms); the last values stay after it ends',
+      properties: {
+        phase: { type: ['string', 'null'], enum: ['listing changes', 'syncing tickets', 'saving cursors', null] },
+        ticketsSeen: { type: 'integer', description: 'Tickets the run has to work (changes listed, retries, hints)' },
+        ticketsDone: { type: 'integer', description: 'Tickets worked so far' },
+      },
+    },
   },
 } as const;
 

@@ -274,6 +274,7 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     async markWaiting() {},
     async clearWaiting() {},
     async heartbeat() {},
+    async reportProgress() {},
 
     // Scheduling and run rows are the job engine's, never a dry run's.
     async adoptOrStartRun() {
