@@ -238,16 +238,6 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       CREATE INDEX sync_run_details_created ON sync_run_details (created_at);
     `,
   },
-  {
-    id: '0005_run_progress',
-    sql: `
-      ALTER TABLE sync_runs ADD COLUMN phase text;
-      ALTER TABLE sync_runs ADD COLUMN tickets_seen integer NOT NULL DEFAULT 0;
-      ALTER TABLE sync_runs ADD COLUMN tickets_done integer NOT NULL DEFAULT 0;
-      ALTER TABLE sync_retries ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();
-      CREATE INDEX sync_run_details_created ON sync_run_details (created_at);
-    `,
-  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

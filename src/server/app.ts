@@ -10,8 +10,6 @@ import { connectionRoutes } from './routes/connections.routes.ts';
 import { dryRunRoutes } from './routes/dry-runs.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { runEventRoutes } from './routes/run-events.routes.ts';
-import { dashboardRoutes } from './routes/dashboard.routes.ts';
-import { runEventRoutes } from './routes/run-events.routes.ts';
 import { metricsRoute, readinessRoutes } from './routes/health.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
@@ -70,8 +68,6 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
-      await runEventRoutes(api, ctx);
-      await dashboardRoutes(api, ctx);
       await runEventRoutes(api, ctx);
       await dashboardRoutes(api, ctx);
       await dryRunRoutes(api, ctx);
