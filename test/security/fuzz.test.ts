@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
+import { inviteMember, tokenOfUrl } from '../helpers/members.ts';
 import { databaseSnapshot, documentedRoutes } from './helpers.ts';
 
 /**
@@ -25,6 +26,9 @@ function seeds(pair: SyncPair, ctx: { mappings: unknown; configuration: unknown 
     'POST /api/v1/connections/{id}/sync-runs': { since: '2024-01-01' },
     'POST /api/v1/connections/{id}/dry-runs': { since: '2024-01-01' },
     'POST /api/v1/hooks/freshservice/{token}': { ticket_id: 1 },
+    'PATCH /api/v1/members/{id}': { role: 'viewer' },
+    'POST /api/v1/invitations': { role: 'viewer', email: 'fuzz-invitee@example.com' },
+    'POST /api/v1/invitations/{token}/accept': { email: 'fuzz-invited@example.com', password: 'a long password', name: 'Fuzz Invited' },
   };
 }
 
@@ -157,6 +161,9 @@ const ROUTES = [
   'POST /api/v1/connections/{id}/sync-runs',
   'POST /api/v1/connections/{id}/dry-runs',
   'POST /api/v1/hooks/freshservice/{token}',
+  'PATCH /api/v1/members/{id}',
+  'POST /api/v1/invitations',
+  'POST /api/v1/invitations/{token}/accept',
 ];
 
 let pair: SyncPair;
@@ -185,6 +192,10 @@ beforeAll(async () => {
   seedBodies = seeds(pair, { mappings: (await get(`/api/v1/connections/${pair.connectionId}/mappings`)).mappings, configuration: (await get(`/api/v1/connections/${pair.connectionId}/configuration`)).configuration });
   urls = {};
   for (const key of Object.keys(seedBodies)) urls[key] = key.split(' ')[1]!.replace('{id}', pair.connectionId).replace('{token}', token);
+  // A member to change and an invitation to accept (once: later valid bodies find it spent).
+  urls['PATCH /api/v1/members/{id}'] = `/api/v1/members/${(await inviteMember(pair.stack.app, auth, 'member', 'fuzz')).id}`;
+  const invitation = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: auth, payload: { role: 'viewer' } })).json();
+  urls['POST /api/v1/invitations/{token}/accept'] = `/api/v1/invitations/${tokenOfUrl(invitation.url)}/accept`;
 }, 60_000);
 afterAll(async () => pair?.close());
 

@@ -31,8 +31,24 @@ export function documentedRoutes(app: FastifyInstance): ApiRoute[] {
 /**
  * Every /api/v1 route Fastify actually serves (HEAD left out: Fastify adds it to each GET), read from
  * printRoutes, so a route hidden from the OpenAPI document is not missed either. `:id` becomes `{id}`.
+ * Routes whose parameter at one position has different names (`/invitations/:id` and
+ * `/invitations/:token/preview`) print as `{id}|{token}`: the name the document gives that route is used.
  */
 export function registeredRoutes(app: FastifyInstance): string[] {
+  const documented = new Set(documentedRoutes(app).map((r) => `${r.method} ${r.path}`));
+  return printedRoutes(app).map((route) => {
+    if (!route.includes('}|{')) return route;
+    const [method, path] = route.split(' ') as [string, string];
+    let options = [''];
+    for (const part of path.split('/').slice(1)) {
+      const alternatives = part.includes('}|{') ? part.split('|') : [part];
+      options = options.flatMap((o) => alternatives.map((a) => `${o}/${a}`));
+    }
+    return options.map((o) => `${method} ${o}`).find((r) => documented.has(r)) ?? route;
+  }).sort();
+}
+
+function printedRoutes(app: FastifyInstance): string[] {
   const lines = app.printRoutes({ commonPrefix: false }).split('\n');
   const stack: string[] = [];
   const out: string[] = [];

@@ -2,6 +2,7 @@ import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
 import { signUpAndLogIn } from '../helpers/stack.ts';
+import { inviteMember, tokenOfUrl } from '../helpers/members.ts';
 import { documentedRoutes, registeredRoutes } from './helpers.ts';
 
 /**
@@ -28,6 +29,9 @@ interface Ids {
   pending: string;
   run: string;
   mappings: unknown;
+  /** A member of A (a user id) and A's pending invitation. */
+  member: string;
+  invitation: string;
 }
 
 interface Case {
@@ -82,6 +86,32 @@ const ROUTES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/sync-runs/{id}': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }] },
+  // Members: B's list is B's; A's member and invitation ids are not found.
+  'GET /api/v1/members': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/members' }] },
+  'PATCH /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'PATCH', url: `/api/v1/members/${id}`, payload: { role: 'viewer' } })) },
+  'DELETE /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/members/${id}` })) },
+  'POST /api/v1/invitations': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } }] },
+  'GET /api/v1/invitations': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/invitations' }] },
+  'DELETE /api/v1/invitations/{id}': { kind: 'foreign-id', requests: (ids) => [ids.invitation, ids.member].map((id) => ({ method: 'DELETE', url: `/api/v1/invitations/${id}` })) },
+  // An invitation's token is its credential (only its hash is stored): A's ids in its place find nothing.
+  'GET /api/v1/invitations/{token}/preview': {
+    kind: 'url-secret',
+    requests: (ids) => [ids.invitation, ids.member, ids.connection].map((t) => ({ method: 'GET', url: `/api/v1/invitations/${t}/preview` })),
+  },
+  'POST /api/v1/invitations/{token}/accept': {
+    kind: 'url-secret',
+    requests: (ids) => [ids.invitation, ids.member].map((t) => ({ method: 'POST', url: `/api/v1/invitations/${t}/accept`, payload: { email: `intruder-accept-${t.slice(0, 8)}@example.com`, password: 'a long password 1' } })),
+  },
+  // A's user ids and e-mail as filters: B's log stays B's.
+  'GET /api/v1/audit-log': {
+    kind: 'own',
+    ok: [200],
+    requests: (ids) => [
+      { method: 'GET', url: '/api/v1/audit-log' },
+      { method: 'GET', url: `/api/v1/audit-log?actor=${ids.member}` },
+      { method: 'GET', url: '/api/v1/audit-log?actor=acme' },
+    ],
+  },
   // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
   'POST /api/v1/hooks/freshservice/{token}': {
     kind: 'url-secret',
@@ -112,6 +142,9 @@ async function viewOfA() {
     `/api/v1/connections/${ids.pending}/configuration`,
     '/api/v1/sync-runs?from=2000-01-01',
     `/api/v1/sync-runs/${ids.run}`,
+    '/api/v1/members',
+    '/api/v1/invitations',
+    '/api/v1/audit-log?limit=200',
   ]) {
     const r = await asA(url);
     out[url] = { status: r.statusCode, body: r.json() };
@@ -127,7 +160,16 @@ beforeAll(async () => {
   expect(run.status).toMatch(/success|partial|no_tickets/);
   const pending = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: pair.source.auth, payload: { role: 'source', contractName: 'Acme secret pending contract' } });
   const webhook = (await asA(`/api/v1/connections/${pair.connectionId}/webhook`)).json().url as string;
-  ids = { connection: pair.connectionId, pending: pending.json().id, run: run.id, mappings: (await asA(`/api/v1/connections/${pair.connectionId}/mappings`)).json().mappings };
+  const memberOfA = await inviteMember(pair.stack.app, pair.source.auth, 'member', 'acme-member');
+  const invitationOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: pair.source.auth, payload: { role: 'admin', email: 'acme-next@example.com' } })).json();
+  ids = {
+    connection: pair.connectionId,
+    pending: pending.json().id,
+    run: run.id,
+    mappings: (await asA(`/api/v1/connections/${pair.connectionId}/mappings`)).json().mappings,
+    member: memberOfA.id,
+    invitation: invitationOfA.id,
+  };
   b = await signUpAndLogIn(pair.stack.app, 'intruder');
   // B has data of its own, so "empty" is not the only thing it could see.
   await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: b.auth, payload: { role: 'source', contractName: 'Intruder own' } });
@@ -145,6 +187,10 @@ beforeAll(async () => {
     webhook.split('/').pop()!,
     platformOfA.apiUrl,
     pair.source.sim.keyFor('admin'),
+    memberOfA.email,
+    'acme-next@example.com',
+    tokenOfUrl(invitationOfA.url),
+    (await asA('/api/v1/me')).json().user.email,
   ];
 });
 afterAll(async () => pair?.close());
