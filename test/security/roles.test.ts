@@ -1,0 +1,195 @@
+import type { InjectOptions } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inviteMember, tokenOfUrl, type InvitedMember } from '../helpers/members.ts';
+import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
+import { databaseSnapshot, registeredRoutes } from './helpers.ts';
+
+/**
+ * Roles are enforced by the API, per route. Organisation Acme (connected to Globex, with a finished run)
+ * has an admin, a member and a viewer. Every /api/v1 route the server serves is classified below by the
+ * least role that may use it; a route the table does not classify fails the test, so a new route cannot
+ * be added without deciding who may call it.
+ *
+ * - viewer: reads (GET) — every state-changing route answers a viewer 403, and changes nothing;
+ * - member: also operates syncs (Sync now, dry runs, automatic sync) and edits field mappings;
+ * - admin: everything else (credentials, connections, configuration, webhook URLs, members, audit log);
+ * - public: no session needed (the session routes, health, webhooks and invitation links).
+ */
+
+type MinRole = 'public' | 'viewer' | 'member' | 'admin';
+
+interface Ids {
+  connection: string;
+  pending: string;
+  run: string;
+  mappings: unknown;
+  configuration: unknown;
+  /** A spare member (a viewer) the admin may change and remove. */
+  spare: string;
+  invitation: string;
+  invitationToken: string;
+  webhookToken: string;
+}
+
+interface Case {
+  role: MinRole;
+  request(ids: Ids): InjectOptions;
+}
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+const conn = (method: InjectOptions['method'], suffix: string, payload?: (ids: Ids) => unknown) => (ids: Ids): InjectOptions => ({
+  method,
+  url: `/api/v1/connections/${ids.connection}${suffix}`,
+  ...(payload ? { payload: payload(ids) as object } : {}),
+});
+const get = (url: string) => (): InjectOptions => ({ method: 'GET', url });
+
+const ROUTES: Record<string, Case> = {
+  'GET /api/v1/health': { role: 'public', request: get('/api/v1/health') },
+  'GET /api/v1/health/ready': { role: 'public', request: get('/api/v1/health/ready') },
+  'GET /api/v1/platforms': { role: 'public', request: get('/api/v1/platforms') },
+  'POST /api/v1/signup': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/signup', payload: {} }) },
+  'POST /api/v1/session': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/session', payload: {} }) },
+  'DELETE /api/v1/session': { role: 'public', request: () => ({ method: 'DELETE', url: '/api/v1/session' }) },
+  'POST /api/v1/hooks/freshservice/{token}': { role: 'public', request: (ids) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${ids.webhookToken}`, payload: { ticket_id: 1 } }) },
+  'GET /api/v1/invitations/{token}/preview': { role: 'public', request: (ids) => ({ method: 'GET', url: `/api/v1/invitations/${ids.invitationToken}/preview` }) },
+  'POST /api/v1/invitations/{token}/accept': { role: 'public', request: (ids) => ({ method: 'POST', url: `/api/v1/invitations/${ids.invitationToken}/accept`, payload: {} }) },
+
+  'GET /api/v1/me': { role: 'viewer', request: get('/api/v1/me') },
+  'GET /api/v1/platform': { role: 'viewer', request: get('/api/v1/platform') },
+  'GET /api/v1/connections': { role: 'viewer', request: get('/api/v1/connections') },
+  'GET /api/v1/connections/{id}': { role: 'viewer', request: conn('GET', '') },
+  'GET /api/v1/connections/{id}/configuration': { role: 'viewer', request: conn('GET', '/configuration') },
+  'GET /api/v1/connections/{id}/mappings': { role: 'viewer', request: conn('GET', '/mappings') },
+  'GET /api/v1/connections/{id}/fields': { role: 'viewer', request: conn('GET', '/fields') },
+  'GET /api/v1/sync-runs': { role: 'viewer', request: get('/api/v1/sync-runs') },
+  'GET /api/v1/sync-runs/{id}': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }) },
+  // A stream: asked for a run that does not exist, so the answer ends (404) instead of staying open.
+  'GET /api/v1/sync-runs/{id}/events': { role: 'viewer', request: () => ({ method: 'GET', url: `/api/v1/sync-runs/${MISSING}/events` }) },
+  'GET /api/v1/dashboard': { role: 'viewer', request: get('/api/v1/dashboard') },
+  'GET /api/v1/members': { role: 'viewer', request: get('/api/v1/members') },
+
+  'PUT /api/v1/connections/{id}/mappings': { role: 'member', request: conn('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
+  'PUT /api/v1/connections/{id}/automatic-sync': { role: 'member', request: conn('PUT', '/automatic-sync', () => ({ enabled: false })) },
+  'POST /api/v1/connections/{id}/sync-runs': { role: 'member', request: conn('POST', '/sync-runs', () => ({ since: '2024-01-01' })) },
+  'POST /api/v1/connections/{id}/dry-runs': { role: 'member', request: conn('POST', '/dry-runs', () => ({ since: '2024-01-01' })) },
+
+  'PUT /api/v1/platform': { role: 'admin', request: () => ({ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'http://127.0.0.1:9' } }) },
+  'POST /api/v1/platform/test': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/platform/test' }) },
+  'POST /api/v1/connections': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Role test' } }) },
+  'POST /api/v1/connections/accept': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }) },
+  'PUT /api/v1/connections/{id}/configuration': { role: 'admin', request: conn('PUT', '/configuration', (ids) => ({ configuration: ids.configuration, apiOverride: null })) },
+  // The URL is a secret of the organisation, like a credential: admins only, even to read.
+  'GET /api/v1/connections/{id}/webhook': { role: 'admin', request: conn('GET', '/webhook') },
+  'POST /api/v1/connections/{id}/webhook/rotate': { role: 'admin', request: conn('POST', '/webhook/rotate') },
+  'DELETE /api/v1/connections/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/connections/${ids.pending}` }) },
+  'PATCH /api/v1/members/{id}': { role: 'admin', request: (ids) => ({ method: 'PATCH', url: `/api/v1/members/${ids.spare}`, payload: { role: 'member' } }) },
+  'DELETE /api/v1/members/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/members/${ids.spare}` }) },
+  'POST /api/v1/invitations': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } }) },
+  'GET /api/v1/invitations': { role: 'admin', request: get('/api/v1/invitations') },
+  'DELETE /api/v1/invitations/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/invitations/${ids.invitation}` }) },
+  'GET /api/v1/audit-log': { role: 'admin', request: get('/api/v1/audit-log') },
+};
+
+const RANK: Record<Exclude<MinRole, 'public'>, number> = { viewer: 0, member: 1, admin: 2 };
+const sessionRoutes = () => Object.entries(ROUTES).filter(([, c]) => c.role !== 'public') as Array<[string, Case & { role: Exclude<MinRole, 'public'> }]>;
+
+let pair: SyncPair;
+let ids: Ids;
+let member: InvitedMember;
+let viewer: InvitedMember;
+
+/** Every table, without the rate budget (reads call the platforms, which reserves API budget). */
+const snapshot = () => databaseSnapshot(pair.stack.database.db, { except: ['rate_reservations', 'rate_accounts'] });
+
+beforeAll(async () => {
+  pair = await startSyncPair();
+  const admin = pair.source.auth;
+  const asAdmin = async (req: InjectOptions) => (await pair.stack.app.inject({ ...req, headers: admin })).json();
+  const run = await pair.sync();
+  // Runs the requests below start are recorded, not worked: the state must only change through the request itself.
+  pair.stack.jobs.enqueue = async () => {};
+  pair.stack.jobs.enqueueConnection = async () => {};
+  member = await inviteMember(pair.stack.app, admin, 'member', 'roles');
+  viewer = await inviteMember(pair.stack.app, admin, 'viewer', 'roles');
+  const spare = await inviteMember(pair.stack.app, admin, 'viewer', 'spare');
+  const invitation = await asAdmin({ method: 'POST', url: '/api/v1/invitations', payload: { role: 'member' } });
+  const pending = await asAdmin({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Pending for roles' } });
+  const c = `/api/v1/connections/${pair.connectionId}`;
+  ids = {
+    connection: pair.connectionId,
+    pending: pending.id,
+    run: run.id,
+    mappings: (await asAdmin({ method: 'GET', url: `${c}/mappings` })).mappings,
+    configuration: (await asAdmin({ method: 'GET', url: `${c}/configuration` })).configuration,
+    spare: spare.id,
+    invitation: invitation.id,
+    invitationToken: tokenOfUrl(invitation.url),
+    webhookToken: tokenOfUrl((await asAdmin({ method: 'GET', url: `${c}/webhook` })).url),
+  };
+}, 120_000);
+afterAll(async () => pair?.close());
+
+const send = (req: InjectOptions, who: { auth: Record<string, string> }) => pair.stack.app.inject({ ...req, headers: { ...who.auth, ...(req.headers as Record<string, string> | undefined) } });
+
+describe('roles, per route', () => {
+  it('the table classifies every route the server serves; every state-changing route needs more than a viewer', () => {
+    const served = registeredRoutes(pair.stack.app);
+    expect(served.filter((r) => !(r in ROUTES)), 'routes without a role rule: add them to ROUTES').toEqual([]);
+    expect(Object.keys(ROUTES).filter((r) => !served.includes(r)), 'ROUTES entries for routes that no longer exist').toEqual([]);
+    const writesForViewers = Object.entries(ROUTES).filter(([r, c]) => !r.startsWith('GET ') && c.role === 'viewer').map(([r]) => r);
+    expect(writesForViewers).toEqual([]);
+  });
+
+  it('a viewer gets 403 on every state-changing route (nothing changes) and 2xx or 404 on every read', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    for (const [route, c] of sessionRoutes()) {
+      const req = c.request(ids);
+      const r = await send(req, viewer);
+      const what = `${route} → ${r.statusCode} ${r.body.slice(0, 160)}`;
+      if (c.role === 'viewer') {
+        if (!(r.statusCode === 404 || (r.statusCode >= 200 && r.statusCode < 300))) failures.push(`${what}: a read should be 2xx or 404`);
+      } else {
+        if (r.statusCode !== 403) failures.push(`${what}: expected 403`);
+        else if (r.json().error?.code !== 'forbidden' || !/viewer|administrator/.test(r.json().error.message)) failures.push(`${what}: not the forbidden error`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('a member gets 403 on every admin-only route (nothing changes), and may use the member routes and reads', async () => {
+    const before = await snapshot();
+    const failures: string[] = [];
+    for (const [route, c] of sessionRoutes().filter(([, c]) => c.role === 'admin')) {
+      const r = await send(c.request(ids), member);
+      if (r.statusCode !== 403) failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: expected 403`);
+      else if (!/administrator/.test(r.json().error.message)) failures.push(`${route}: the message does not say an administrator is needed`);
+    }
+    expect(failures).toEqual([]);
+    expect(await snapshot()).toEqual(before);
+    for (const [route, c] of sessionRoutes().filter(([, c]) => RANK[c.role] <= RANK.member)) {
+      const r = await send(c.request(ids), member);
+      const what = `${route} → ${r.statusCode} ${r.body.slice(0, 160)}`;
+      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500) failures.push(`${what}: a member may use this`);
+    }
+    expect(failures).toEqual([]);
+    // The member's own changes went through (not merely "not refused").
+    const runs = (await send({ method: 'GET', url: `/api/v1/sync-runs?connection=${ids.connection}` }, member)).json().runs;
+    expect(runs.some((run: { trigger: string; status: string }) => run.status === 'running')).toBe(true);
+  });
+
+  it('an admin may use every route', async () => {
+    const failures: string[] = [];
+    // Reads and member routes first, then the admin ones (in table order: change the spare member, then remove it).
+    const ordered = sessionRoutes().sort(([, x], [, y]) => RANK[x.role] - RANK[y.role]);
+    for (const [route, c] of ordered) {
+      const r = await send(c.request(ids), pair.source);
+      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500) failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: an admin may use this`);
+    }
+    expect(failures).toEqual([]);
+    const members = (await send({ method: 'GET', url: '/api/v1/members' }, pair.source)).json().members as Array<{ id: string }>;
+    expect(members.map((m) => m.id)).not.toContain(ids.spare);
+  });
+});
