@@ -1,10 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript entry through tsx so `npx support-fusion ...` works without a build step.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+// Runs the TypeScript CLI through tsx in this same process, so `npx support-fusion ...` works without a
+// build step and signals (SIGTERM from `docker stop`) reach the product directly, not a wrapper.
+import { register } from 'tsx/esm/api';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-const r = spawnSync(process.execPath, [tsx, join(root, 'src', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+register();
+await import('../src/cli.ts');

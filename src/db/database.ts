@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { memoryLocks, postgresLocks, type ConnectionLocks } from './connection-locks.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { migrate } from './migrations.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
@@ -21,6 +22,8 @@ export interface DatabaseHandle {
   boss: BossConnection;
   /** One sync run per connection at a time, across every process on this database. */
   locks: ConnectionLocks;
+  /** Migrations this open applied (empty when the database was up to date). */
+  migrated: string[];
   close(): Promise<void>;
 }
 
@@ -36,8 +39,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    let migrated: string[];
     try {
-      await migrate(db);
+      migrated = await migrate(db);
     } catch (err) {
       await db.destroy();
       throw new Error(`Cannot use the PostgreSQL database at DATABASE_URL: ${(err as Error).message}`, { cause: err });
@@ -48,6 +52,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
       kind: 'postgres',
       boss: { kind: 'postgres', connectionString: opts.databaseUrl },
       locks,
+      migrated,
       close: async () => {
         await locks.close();
         await db.destroy();
@@ -56,24 +61,33 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   }
 
   let pglite: PGlite;
+  let unlock = async () => {};
   if (opts.inMemory) {
     pglite = await PGlite.create();
   } else {
     const dir = join(opts.dataDir, 'pglite');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    pglite = await PGlite.create(dir);
+    unlock = await lockDataDir(opts.dataDir);
+    try {
+      pglite = await PGlite.create(dir);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
   }
   const pool = new PGlitePool(pglite);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrate(db);
+  const migrated = await migrate(db);
   return {
     db,
     kind: 'pglite',
     boss: { kind: 'pglite', executeSql: (text, values) => pool.execute(text, values ?? []) },
     locks: memoryLocks(),
+    migrated,
     close: async () => {
       await db.destroy();
       await pglite.close();
+      await unlock();
     },
   };
 }

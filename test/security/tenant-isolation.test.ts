@@ -48,6 +48,7 @@ const perConnection = (method: InjectOptions['method'], suffix: string, payload?
 
 const ROUTES: Record<string, Case> = {
   'GET /api/v1/health': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health' }] },
+  'GET /api/v1/health/ready': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health/ready' }] },
   'GET /api/v1/platforms': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/platforms' }] },
   'POST /api/v1/signup': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/signup', payload: { organisation: 'Intruder Two', email: `intruder-${Date.now()}@example.com`, password: 'a long password 1' } }] },
   'POST /api/v1/session': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }] },
@@ -86,6 +87,17 @@ const ROUTES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/sync-runs/{id}': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }] },
+  // The live event stream of A's run: refused before any stream starts.
+  'GET /api/v1/sync-runs/{id}/events': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/events` }] },
+  // B's own dashboard: its connections and platform accounts only, nothing of A's (names, ids, hosts).
+  'GET /api/v1/dashboard': {
+    kind: 'own',
+    ok: [200],
+    requests: () => [
+      { method: 'GET', url: '/api/v1/dashboard' },
+      { method: 'GET', url: '/api/v1/dashboard?tz=Europe/Paris' },
+    ],
+  },
   // Members: B's list is B's; A's member and invitation ids are not found.
   'GET /api/v1/members': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/members' }] },
   'PATCH /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'PATCH', url: `/api/v1/members/${id}`, payload: { role: 'viewer' } })) },
@@ -250,6 +262,10 @@ describe('tenant isolation', () => {
     const run = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${ids.run}`, headers: b.auth });
     const noRun = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${missing}`, headers: b.auth });
     expect(run.body).toBe(noRun.body);
+    const events = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${ids.run}/events`, headers: b.auth });
+    const noEvents = await pair.stack.app.inject({ url: `/api/v1/sync-runs/${missing}/events`, headers: b.auth });
+    expect(events.statusCode).toBe(404);
+    expect(events.body).toBe(noEvents.body);
   });
 
   it('A’s partner sees the shared connection, but not A’s pending one or A’s own settings', async () => {
