@@ -43,6 +43,11 @@ export interface RemoteTicket {
   createdAt: string;
   updatedAt: string;
   attachments: RemoteAttachment[];
+  /**
+   * The whole conversation, oldest first, when reading the ticket brought all of it along (a platform
+   * that embeds comments in the ticket read); absent when it has to be listed with `listComments`.
+   */
+  comments?: RemoteComment[];
 }
 
 export interface RemoteComment {

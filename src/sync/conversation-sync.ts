@@ -65,7 +65,7 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
   const pendingFromOther = ledger.filter((e) => e.originSide === to.side && !e.copyCommentId);
   const doneFromHere = new Set(ledger.filter((e) => e.originSide === from.side && e.copyCommentId).map((e) => e.originCommentId));
 
-  const comments = await from.connector.listComments(link.ticketIds[from.side]);
+  const comments = fromTicket.comments ?? (await from.connector.listComments(link.ticketIds[from.side]));
   for (const c of comments) {
     if (copiesHere.has(c.id) || doneFromHere.has(c.id)) continue;
     const foreignMarker = MARKER_RE.exec(c.body)?.[0];
@@ -79,7 +79,9 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
     try {
       const entry = await store.openCommentCopy(link.id, from.side, c.id);
       if (entry.copyCommentId) continue;
-      const existing = await to.connector.findCommentByMarker(toTicketId, entry.marker);
+      // Only an entry an earlier attempt opened can have a copy out there already (its marker was new
+      // a moment ago otherwise): looking for one costs a conversation read on the other side.
+      const existing = entry.resumed ? await to.connector.findCommentByMarker(toTicketId, entry.marker) : null;
       if (existing) {
         await store.completeCommentCopy(entry.id, existing.id);
         continue;

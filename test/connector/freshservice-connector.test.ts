@@ -75,7 +75,7 @@ describe('Freshservice connector against the simulator', () => {
     const read = (await fs.getTicket(created.id))!;
     expect(read.requester).toEqual({ id: alice(), email: 'alice.martin@acme.example.com', name: 'Alice Martin' });
     expect(read.tags).toEqual(['keep', 'sf-round1']);
-    expect(calls('GET', new RegExp(`/tickets/${created.id}$`))[0]!.query.include).toBe('tags,requester');
+    expect(calls('GET', new RegExp(`/tickets/${created.id}$`))[0]!.query.include).toBe('tags,requester,conversations');
     const updated = await fs.updateTicket(created.id, { tags: ['other'], fields: { status: '3', group: null }, subject: 'Renamed' });
     expect(updated).toMatchObject({ subject: 'Renamed', tags: ['other'] });
     expect(updated.fields).toMatchObject({ status: 3, group: null, it_field: 'First Choice' });
@@ -126,6 +126,19 @@ describe('Freshservice connector against the simulator', () => {
     expect(await fs.findCommentByMarker(id, 'sf-pub')).toBeNull();
     const vpn = [...sim.state.tickets.values()].find((t) => t.subject.startsWith('VPN drops'))!;
     expect((await fs.listComments(String(vpn.id))).map((c) => c.kind)).toEqual(['reply', 'note']);
+  });
+
+  it('a ticket read brings its whole conversation when the view embeds all of it (fewer than 10), not otherwise', async () => {
+    const { id } = await newTicket('sf-embed1');
+    const written = [];
+    for (let i = 1; i <= 9; i++) written.push(await fs.addComment(id, { body: `<p>Note ${i}</p>`, private: i % 2 === 0, marker: `sf-emb-${i}` }));
+    const nine = (await fs.getTicket(id))!;
+    expect(nine.comments?.map((c) => [c.id, c.private])).toEqual(written.map((c) => [c.id, c.private]));
+    expect(nine.comments).toEqual(await fs.listComments(id));
+    written.push(await fs.addComment(id, { body: '<p>Note 10</p>', private: false, marker: 'sf-emb-10' }));
+    // Ten embedded may be the first ten of more: the conversation has to be listed.
+    expect((await fs.getTicket(id))!.comments).toBeUndefined();
+    expect((await fs.listComments(id)).map((c) => c.id)).toEqual(written.map((c) => c.id));
   });
 
   it('attachments: upload to ticket and note, download byte for byte, direct or through one vetted redirect', async () => {

@@ -39,6 +39,15 @@ describe('first sync', () => {
     expect(new Set(linked.values()).size).toBe(sourceIds.length);
   });
 
+  it('spends no call on what it already knows: conversations come with the ticket read, new copies are not searched', () => {
+    const conversationReads = (sim: SyncPair['source']['sim']) => sim.requests.filter((r) => r.method === 'GET' && /\/tickets\/\d+\/conversations$/.test(r.path));
+    // Every demo ticket has fewer than 10 conversations: the view embedding them is enough.
+    expect(conversationReads(pair.source.sim)).toEqual([]);
+    // Comment copies are written to tickets created in this very run: nothing to look for there first.
+    expect(conversationReads(pair.target.sim)).toEqual([]);
+    expect(pair.source.sim.requests.filter((r) => r.method === 'GET' && /^\/api\/v2\/tickets\/\d+$/.test(r.path))).toHaveLength(linked.size);
+  });
+
   it('copies subject, description, status, priority and the requester by e-mail', () => {
     for (const [s, t] of linked) {
       const src = pair.source.sim.state.tickets.get(s)!;

@@ -26,10 +26,15 @@ import {
   RequesterListEnvelope,
   TicketEnvelope,
   TicketListEnvelope,
+  TicketViewEnvelope,
   type FsAttachment,
+  type FsConversation,
 } from './payloads.ts';
 import type { FreshserviceCredentials } from './test-connection.ts';
 import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes } from './ticket-mapping.ts';
+
+/** How many conversations a ticket view embeds at most [spec 5.4]: fewer means that is all of them. */
+const EMBEDDED_CONVERSATIONS = 10;
 
 export interface FreshserviceConnectorOptions {
   timeoutMs: number;
@@ -103,17 +108,26 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     return toRemoteTicket(env.ticket);
   };
 
+  const commentsOf = (all: FsConversation[]): RemoteComment[] => {
+    for (const c of all) remember(c.attachments);
+    return all.map((c) => toRemoteComment(c)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+  };
+
   async function getTicket(id: string): Promise<RemoteTicket | null> {
     if (!/^\d+$/.test(id)) return null;
-    const env = await api.json('GET', `/tickets/${id}`, TicketEnvelope, { what: `read ticket ${id}`, query: { include: 'tags,requester' }, allow404: true });
-    return env === null ? null : ticketOf(env);
+    // The view embeds up to 10 conversations: for most tickets that is all of them, and the separate
+    // conversation list (one more call against the rate limit) is not needed.
+    const env = await api.json('GET', `/tickets/${id}`, TicketViewEnvelope, { what: `read ticket ${id}`, query: { include: 'tags,requester,conversations' }, allow404: true });
+    if (env === null) return null;
+    const ticket = ticketOf(env);
+    const embedded = env.ticket.conversations;
+    if (embedded && embedded.length < EMBEDDED_CONVERSATIONS) ticket.comments = commentsOf(embedded);
+    return ticket;
   }
 
   async function listComments(ticketId: string): Promise<RemoteComment[]> {
     const id = numericId(ticketId, 'ticket');
-    const all = await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, `list the conversations of ticket ${id}`);
-    for (const c of all) remember(c.attachments);
-    return all.map((c) => toRemoteComment(c)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+    return commentsOf(await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, `list the conversations of ticket ${id}`));
   }
 
   async function findRequesterByEmail(email: string): Promise<RemoteRequester | null> {

@@ -58,6 +58,10 @@ export const FsConversation = z.object({
 });
 export type FsConversation = z.infer<typeof FsConversation>;
 
+/** A ticket view with `include=conversations`: the first 10 conversations, oldest first [spec 5.4]. */
+export const FsTicketView = FsTicket.extend({ conversations: z.array(FsConversation).nullable().optional() });
+export const TicketViewEnvelope = z.object({ ticket: FsTicketView });
+
 export const FsRequester = z.object({ id, first_name: optText, last_name: optText, primary_email: optText });
 export const FsAgent = z.object({ id, first_name: optText, last_name: optText, email: optText });
 

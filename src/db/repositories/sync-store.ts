@@ -205,7 +205,8 @@ export function createSyncStore(db: Db) {
       return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originCommentId: r.origin_comment_id, copyCommentId: r.copy_comment_id, marker: r.marker }));
     },
 
-    async openCommentCopy(linkId: string, originSide: Side, originCommentId: string): Promise<CommentLedgerEntry> {
+    /** The ledger entry for a comment copy about to be written; `resumed` when an earlier attempt had opened it. */
+    async openCommentCopy(linkId: string, originSide: Side, originCommentId: string): Promise<CommentLedgerEntry & { resumed: boolean }> {
       const marker = newMarker('comment');
       const r = await db
         .insertInto('comment_ledger')
@@ -213,9 +214,9 @@ export function createSyncStore(db: Db) {
         .onConflict((oc) => oc.columns(['link_id', 'origin_side', 'origin_comment_id']).doNothing())
         .returning(['id'])
         .executeTakeFirst();
-      if (r) return { id: r.id, originSide, originCommentId, copyCommentId: null, marker };
+      if (r) return { id: r.id, originSide, originCommentId, copyCommentId: null, marker, resumed: false };
       const e = await db.selectFrom('comment_ledger').selectAll().where('link_id', '=', linkId).where('origin_side', '=', originSide).where('origin_comment_id', '=', originCommentId).executeTakeFirstOrThrow();
-      return { id: e.id, originSide, originCommentId, copyCommentId: e.copy_comment_id, marker: e.marker };
+      return { id: e.id, originSide, originCommentId, copyCommentId: e.copy_comment_id, marker: e.marker, resumed: true };
     },
 
     async completeCommentCopy(entryId: string, copyCommentId: string): Promise<void> {

@@ -201,12 +201,12 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     async openCommentCopy(linkId, originSide, originCommentId) {
       const l = await commentLedgerOf(linkId);
       const existing = l.find((e) => e.originSide === originSide && e.originCommentId === originCommentId);
-      if (existing) return clone(existing);
+      if (existing) return { ...clone(existing), resumed: true };
       const marker = newMarker('comment');
       events.marker?.(marker);
       const entry: CommentLedgerEntry = { id: nextId('comment-entry'), originSide, originCommentId, copyCommentId: null, marker };
       l.push(entry);
-      return clone(entry);
+      return { ...clone(entry), resumed: false };
     },
 
     async completeCommentCopy(entryId, copyCommentId) {
