@@ -126,28 +126,46 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
     }),
   });
 
+  // Both budget gauges come from one read per scrape (prom-client collects gauges concurrently).
   const budget = createRateBudget(db, { headroom: opts.rateHeadroom });
+  let budgetRead: { at: number; rows: Promise<Array<{ account: string; remaining: number; limit: number }>> } | null = null;
+  const readBudget = () => {
+    if (!budgetRead || Date.now() - budgetRead.at > 1000) {
+      const rows = (async () => {
+        const accounts = await db.selectFrom('rate_accounts').select('account').execute();
+        const out = [];
+        for (const { account } of accounts) {
+          const u = await budget.usage(account);
+          out.push({ account, remaining: u.blockedUntil ? 0 : Math.max(0, u.allowed - u.used), limit: u.limit });
+        }
+        return out;
+      })();
+      budgetRead = { at: Date.now(), rows };
+      rows.catch(() => (budgetRead = null));
+    }
+    return budgetRead.rows;
+  };
   const remaining: client.Gauge<'account'> = new client.Gauge({
     name: 'sf_rate_budget_remaining',
     help: 'API credits all workers may still spend on each platform account in the current 60 s window (limit minus headroom minus what was reserved)',
     labelNames: ['account'] as const,
     registers: [registry],
     collect: guarded('sf_rate_budget_remaining', async () => {
-      const accounts = await db.selectFrom('rate_accounts').select('account').execute();
+      const rows = await readBudget();
       remaining.reset();
-      limit.reset();
-      for (const { account } of accounts) {
-        const u = await budget.usage(account);
-        remaining.set({ account }, u.blockedUntil ? 0 : Math.max(0, u.allowed - u.used));
-        limit.set({ account }, u.limit);
-      }
+      for (const r of rows) remaining.set({ account: r.account }, r.remaining);
     }),
   });
-  const limit = new client.Gauge({
+  const limit: client.Gauge<'account'> = new client.Gauge({
     name: 'sf_rate_budget_limit',
     help: "Each platform account's per-minute API limit as last reported by the platform (X-RateLimit-Total)",
     labelNames: ['account'] as const,
     registers: [registry],
+    collect: guarded('sf_rate_budget_limit', async () => {
+      const rows = await readBudget();
+      limit.reset();
+      for (const r of rows) limit.set({ account: r.account }, r.limit);
+    }),
   });
 
   const lag: client.Gauge<'connection'> = new client.Gauge({
