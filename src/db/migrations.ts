@@ -238,6 +238,13 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       CREATE INDEX sync_run_details_created ON sync_run_details (created_at);
     `,
   },
+  {
+    id: '0006_rate_limit_classes',
+    sql: `
+      ALTER TABLE rate_reservations ADD COLUMN op text;
+      CREATE INDEX rate_reservations_account_op_at ON rate_reservations (account, op, at) WHERE op IS NOT NULL;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -142,6 +142,8 @@ export interface RateReservationsTable {
   account: string;
   at: Timestamp;
   credits: number;
+  /** The request's rate-limit class (a platform sub-limit), if it has one. */
+  op: string | null;
 }
 
 export interface SyncRunDetailsTable {

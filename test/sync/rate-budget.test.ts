@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RateGate } from '../../src/connector-kit/rate-gate.ts';
 import { requestCredits } from '../../src/connectors/freshservice/api.ts';
+import { rateLimitClassOf } from '../../src/connectors/freshservice/rate-classes.ts';
 import { createFreshserviceConnector } from '../../src/connectors/freshservice/connector.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { createRateBudget, type RateBudgetOptions } from '../../src/db/repositories/rate-budget.ts';
@@ -72,6 +73,31 @@ describe('shared rate budget (embedded PGlite, fake clock)', () => {
     expect(waits.map((w) => w.until.getTime())).toEqual([T0 + 60_000]);
     await budget.acquire(a, 1000); // more than the whole budget: capped, waits for an empty enough window
     expect((await budget.usage(a)).used).toBeLessThanOrEqual(80);
+  });
+
+  it('keeps a sub-limit of its own: 40 of Starter\'s 50 view credits, while other requests go on', async () => {
+    const { budget, clock, waits } = fakeBudget(handle);
+    const a = account();
+    const view = rateLimitClassOf('GET', '/tickets/7')!;
+    for (let i = 0; i < 10; i++) {
+      await budget.acquire(a, 4, undefined, view); // a view with three embeds
+      clock.t += 1_000;
+    }
+    expect(waits).toEqual([]);
+    // Views are used up (40 credits); the overall budget (80) is not: a conversation read goes through.
+    await budget.acquire(a, 1);
+    expect(waits).toEqual([]);
+    await budget.acquire(a, 4, undefined, view);
+    expect(waits).toHaveLength(1);
+    expect(waits[0]!.until.getTime()).toBe(T0 + 60_000);
+    expect(waits[0]!.reason).toMatch(/at most 40 of its 50 "view_ticket" credits a minute/);
+    // The sub-limit follows the plan the platform reports: Growth allows 80 × 0.8 = 64 view credits.
+    const b = account();
+    await budget.observe(b, { total: 200, remaining: 200 });
+    for (let i = 0; i < 16; i++) await budget.acquire(b, 4, undefined, view);
+    expect(waits).toHaveLength(1);
+    await budget.acquire(b, 4, undefined, view);
+    expect(waits).toHaveLength(2);
   });
 
   it('learns the limit from X-RateLimit-Total', async () => {
@@ -163,8 +189,8 @@ describe('Freshservice connector with a rate gate', () => {
     try {
       const calls: string[] = [];
       const gate: RateGate = {
-        async acquire(account, credits, onWait) {
-          calls.push(`acquire ${account} ${credits}`);
+        async acquire(account, credits, onWait, limitClass) {
+          calls.push(`acquire ${account} ${credits} ${limitClass?.name}`);
           onWait?.({ account, until: new Date(0) });
         },
         async observe(account, info) {
@@ -176,10 +202,10 @@ describe('Freshservice connector with a rate gate', () => {
       const host = new URL(sim.url).host;
       const [first] = await c.listChangedTickets(new Date(Date.now() - 86_400_000));
       await c.getTicket(first!.id);
-      expect(calls).toEqual([`acquire ${host} 1`, `observe ${host} 100`, `acquire ${host} 3`, `observe ${host} 100`]);
+      expect(calls).toEqual([`acquire ${host} 1 list_tickets`, `observe ${host} 100`, `acquire ${host} 4 view_ticket`, `observe ${host} 100`]);
       expect(waited).toEqual([host, host]);
       const charged = sim.requests.map((r) => r.credits);
-      expect(charged).toEqual([1, 3]);
+      expect(charged).toEqual([1, 4]);
     } finally {
       await sim.close();
     }

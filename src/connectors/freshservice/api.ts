@@ -5,6 +5,7 @@ import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { createRetrier, type Retrier, type RetryPolicy } from '../../connector-kit/retry.ts';
 import { freshserviceError, unexpectedShape, type CallDescription } from './errors.ts';
+import { rateLimitClassOf } from './rate-classes.ts';
 
 export interface FsApiOptions {
   timeoutMs: number;
@@ -70,9 +71,10 @@ export class FreshserviceApi {
     // Only calls to the Freshservice host spend its credits (not a download redirected to storage).
     const gate = this.rateGate && (!/^https?:\/\//i.test(path) || new URL(path).host === this.account) ? this.rateGate : undefined;
     const credits = requestCredits(path, call.query);
+    const limitClass = /^https?:\/\//i.test(path) ? undefined : rateLimitClassOf(method, path);
     const res = await this.retrier.run(async () => {
       // Every attempt is a request the platform counts, so each one waits for its credits.
-      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait);
+      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass);
       const answer = await this.http.request(method, path, {
         ...(call.query ? { query: call.query } : {}),
         ...(call.body !== undefined ? { body: call.body } : {}),

@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
+import type { BudgetWaitListener, RateGate, RateLimitClass } from '../../connector-kit/rate-gate.ts';
 import { realSleep } from '../../connector-kit/retry.ts';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
@@ -20,6 +20,10 @@ import type { Database } from '../schema.ts';
  * conservative `defaultLimit` is used. X-RateLimit-Remaining below the headroom means someone else is
  * using the account heavily: every worker then waits until the platform's window must have refreshed
  * (one window after the first such answer; the platform does not say when its window started).
+ *
+ * A request of a rate-limit class (a platform sub-limit such as Freshservice's "view ticket") also has to
+ * fit the class's own allowance, `floor(classLimit × (1 − headroom))` within the window, counted the same
+ * way; otherwise the platform would answer 429 while the overall budget still looked fine.
  *
  * Reservations count for a little longer than the window (`marginMs`): a request reaches the platform a
  * moment after it reserved, and the platform's window starts when the request arrives.
@@ -136,17 +140,31 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
     return until > now ? until : null;
   }
 
-  async function usedSince(trx: Trx | Db, account: string, since: number): Promise<number> {
-    const r = await trx
+  async function usedSince(trx: Trx | Db, account: string, since: number, op?: string): Promise<number> {
+    let q = trx
       .selectFrom('rate_reservations')
       .select(sql<number>`coalesce(sum(credits), 0)::integer`.as('used'))
       .where('account', '=', account)
-      .where('at', '>', new Date(since))
-      .executeTakeFirst();
+      .where('at', '>', new Date(since));
+    if (op !== undefined) q = q.where('op', '=', op);
+    const r = await q.executeTakeFirst();
     return Number(r?.used ?? 0);
   }
 
-  function tryReserve(account: string, wanted: number): Promise<Decision> {
+  /** The earliest moment enough of the window's reservations (of `op`, or all) have left it for `credits` more. */
+  async function freeAt(trx: Trx, account: string, since: number, used: number, credits: number, allowed: number, now: number, op?: string): Promise<number> {
+    let q = trx.selectFrom('rate_reservations').select(['at', 'credits']).where('account', '=', account).where('at', '>', new Date(since));
+    if (op !== undefined) q = q.where('op', '=', op);
+    const rows = await q.orderBy('at').orderBy('id').execute();
+    let left = used;
+    for (const r of rows) {
+      left -= r.credits;
+      if (left + credits <= allowed) return r.at.getTime() + windowMs + marginMs;
+    }
+    return now + windowMs;
+  }
+
+  function tryReserve(account: string, wanted: number, cls?: RateLimitClass): Promise<Decision> {
     return serial(account, () =>
       db.transaction().execute(async (trx): Promise<Decision> => {
         await lock(trx, account);
@@ -161,32 +179,25 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           const reason = `${account} reported only ${row!.observed_remaining} of its ${limit} API credits left: someone else is using the account, so syncing waits for its window to refresh`;
           return { granted: false, now, until: blocked, reason };
         }
-        const credits = Math.min(wanted, allowed);
+        const classLimit = cls ? Math.max(1, Math.floor(cls.limitFor(limit))) : null;
+        const classAllowed = classLimit === null ? null : Math.min(allowed, allowedOf(classLimit));
+        const credits = Math.min(wanted, classAllowed ?? allowed);
         const since = now - windowMs - marginMs;
         const used = await usedSince(trx, account, since);
-        if (used + credits <= allowed) {
-          await trx.insertInto('rate_reservations').values({ account, at: new Date(now), credits }).execute();
+        const classUsed = cls ? await usedSince(trx, account, since, cls.name) : 0;
+        const overallFits = used + credits <= allowed;
+        const classFits = classAllowed === null || classUsed + credits <= classAllowed;
+        if (overallFits && classFits) {
+          await trx.insertInto('rate_reservations').values({ account, at: new Date(now), credits, op: cls?.name ?? null }).execute();
           return { granted: true, now, until: now, reason: '' };
         }
-        // The earliest moment enough old reservations have left the window.
-        const rows = await trx
-          .selectFrom('rate_reservations')
-          .select(['at', 'credits'])
-          .where('account', '=', account)
-          .where('at', '>', new Date(since))
-          .orderBy('at')
-          .orderBy('id')
-          .execute();
-        let left = used;
-        let until = now + windowMs;
-        for (const r of rows) {
-          left -= r.credits;
-          if (left + credits <= allowed) {
-            until = r.at.getTime() + windowMs + marginMs;
-            break;
-          }
-        }
-        const reason = `waiting for API budget on ${account}: all workers together use at most ${allowed} of its ${limit} credits ${perWindow}, leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
+        const until = Math.max(
+          overallFits ? now : await freeAt(trx, account, since, used, credits, allowed, now),
+          classFits ? now : await freeAt(trx, account, since, classUsed, credits, classAllowed!, now, cls!.name),
+        );
+        const reason = overallFits
+          ? `waiting for API budget on ${account}: at most ${classAllowed} of its ${classLimit} "${cls!.name}" credits ${perWindow} (a limit of its own inside the ${limit}), leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`
+          : `waiting for API budget on ${account}: all workers together use at most ${allowed} of its ${limit} credits ${perWindow}, leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
         return { granted: false, now, until: Math.max(until, now + 1), reason };
       }),
     );
@@ -204,10 +215,10 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       return waits;
     },
 
-    async acquire(account, credits, onWait) {
+    async acquire(account, credits, onWait, limitClass) {
       const wanted = Math.max(1, Math.ceil(Number.isFinite(credits) ? credits : 1));
       for (;;) {
-        const d = await tryReserve(account, wanted);
+        const d = await tryReserve(account, wanted, limitClass);
         if (d.granted) break;
         waits += 1;
         const info = { account, until: new Date(d.until), reason: d.reason };
