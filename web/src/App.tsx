@@ -4,13 +4,17 @@ import type { Me } from './api.ts';
 import { AppShell } from './components/AppShell.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
+import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { InvitePage } from './pages/InvitePage.tsx';
+import { MembersPage } from './pages/MembersPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignupPage } from './pages/SignupPage.tsx';
 import { SyncDetailsPage } from './pages/SyncDetailsPage.tsx';
 import { SyncHistoryPage } from './pages/SyncHistoryPage.tsx';
-import { matchRoute } from './routes.ts';
+import { RoleContext } from './permissions.ts';
+import { inviteToken, matchRoute } from './routes.ts';
 import type { Route } from './routes.ts';
 import { UnauthorizedContext } from './session.ts';
 import { navigate, useRoute } from './use-route.ts';
@@ -31,6 +35,10 @@ function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: 
       return <SyncHistoryPage key={orgId} />;
     case 'syncRun':
       return <SyncDetailsPage key={`${orgId}/${route.runId}`} runId={route.runId} />;
+    case 'members':
+      return <MembersPage key={orgId} />;
+    case 'audit':
+      return <AuditLogPage key={orgId} />;
     case 'home':
       return null;
     default:
@@ -102,15 +110,20 @@ export function App() {
   }
   if (path === '/signup') return <SignupPage onSignedIn={onSignedIn} />;
   if (path === '/login') return <LoginPage onSignedIn={onSignedIn} />;
+  // An invitation link works signed in or not: accepting it logs the new member in.
+  const invite = inviteToken(path);
+  if (invite !== null) return <InvitePage key={invite} token={invite} onSignedIn={onSignedIn} />;
   if (!me) {
     if (me === null && !isProtected(path)) return <NotFoundPage signedIn={false} />;
     return <p className="loading" role="status">Loading…</p>;
   }
   return (
     <UnauthorizedContext.Provider value={onUnauthorized}>
-      <AppShell me={me} path={path} onLogout={() => void onLogout()}>
-        <Page route={matchRoute(path)} onUnauthorized={onUnauthorized} orgId={me.organisation.id} />
-      </AppShell>
+      <RoleContext.Provider value={me.user.role ?? 'viewer'}>
+        <AppShell me={me} path={path} onLogout={() => void onLogout()}>
+          <Page route={matchRoute(path)} onUnauthorized={onUnauthorized} orgId={`${me.organisation.id}/${me.user.id}/${me.user.role}`} />
+        </AppShell>
+      </RoleContext.Provider>
     </UnauthorizedContext.Provider>
   );
 }

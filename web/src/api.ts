@@ -18,7 +18,7 @@ export class ApiError extends Error {
   }
 }
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 interface ErrorEnvelope {
   error?: { code?: unknown; message?: unknown; field?: unknown; hints?: unknown };
@@ -67,14 +67,61 @@ export const api = {
   get: <T>(path: string) => request<T>('GET', path),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
   del: <T>(path: string) => request<T>('DELETE', path),
 };
 
 // ---- Contract types -------------------------------------------------------
 
+/** admin: everything; member: runs syncs and edits mappings; viewer: reads only. */
+export type MemberRole = 'admin' | 'member' | 'viewer';
+
 export interface Me {
-  user: { id: string; email: string };
+  user: { id: string; email: string; role: MemberRole };
   organisation: { id: string; name: string };
+}
+
+export interface Member {
+  id: string;
+  email: string;
+  name: string | null;
+  role: MemberRole;
+  createdAt: string;
+  you: boolean;
+}
+
+export interface Invitation {
+  id: string;
+  role: MemberRole;
+  email: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface CreatedInvitation extends Invitation {
+  url: string;
+}
+
+export interface InvitationPreview {
+  organisation: { name: string };
+  role: MemberRole;
+  email: string | null;
+  expiresAt: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: { id: string | null; email: string };
+  action: string;
+  target: { type: string; id: string | null; label: string | null };
+  before: unknown;
+  after: unknown;
+}
+
+export interface AuditPage {
+  events: AuditEvent[];
+  nextBefore: string | null;
 }
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';

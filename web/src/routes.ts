@@ -8,6 +8,8 @@ export type Route =
   | { name: 'connection'; id: string; tab: ConnectionTab }
   | { name: 'sync' }
   | { name: 'syncRun'; runId: string }
+  | { name: 'members' }
+  | { name: 'audit' }
   | { name: 'notFound' };
 
 const TABS: Record<string, ConnectionTab> = { '': 'configuration', mappings: 'mappings', sync: 'sync' };
@@ -23,6 +25,8 @@ export function matchRoute(path: string): Route {
     const tab = TABS[third ?? ''];
     return tab ? { name: 'connection', id: second, tab } : { name: 'notFound' };
   }
+  if (first === 'members' && !second) return { name: 'members' };
+  if (first === 'audit-log' && !second) return { name: 'audit' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };
     if (!third) return { name: 'syncRun', runId: second };
@@ -34,3 +38,9 @@ export const connectionPath = (id: string, tab: ConnectionTab = 'configuration')
   `/connections/${encodeURIComponent(id)}${tab === 'configuration' ? '' : `/${tab}`}`;
 
 export const syncRunPath = (runId: string) => `/sync/${encodeURIComponent(runId)}`;
+
+/** The token of a public invitation link (/invite/:token), or null for any other path. */
+export function inviteToken(path: string): string | null {
+  const m = /^\/invite\/([^/]+)\/?$/.exec(path);
+  return m ? decodeURIComponent(m[1]!) : null;
+}

@@ -1,11 +1,14 @@
 import type { ReactNode } from 'react';
 import type { Me } from '../api.ts';
+import { ROLE_NAMES } from '../permissions.ts';
 import { Link } from './Link.tsx';
 
-const NAV = [
+const NAV: Array<{ href: string; label: string; adminOnly?: boolean }> = [
   { href: '/settings', label: 'Settings' },
   { href: '/connections', label: 'Connections' },
   { href: '/sync', label: 'Sync' },
+  { href: '/members', label: 'Members' },
+  { href: '/audit-log', label: 'Audit log', adminOnly: true },
 ];
 
 /** A section's link stays current on its sub-pages (/connections/:id, /sync/:runId). */
@@ -29,7 +32,7 @@ export function AppShell({ me, path, onLogout, children }: Props) {
             Support Fusion
           </Link>
           <nav aria-label="Main" className="topnav">
-            {NAV.map((item) => (
+            {NAV.filter((item) => !item.adminOnly || me.user.role === 'admin').map((item) => (
               <Link key={item.href} href={item.href} aria-current={isCurrent(path, item.href) ? 'page' : undefined}>
                 {item.label}
               </Link>
@@ -39,6 +42,7 @@ export function AppShell({ me, path, onLogout, children }: Props) {
             <span className="org" title={me.user.email}>
               <span className="visually-hidden">Organisation: </span>
               {me.organisation.name}
+              {me.user.role !== 'admin' ? <span className="muted"> · {ROLE_NAMES[me.user.role] ?? me.user.role}</span> : null}
             </span>
             <button type="button" className="btn btn--ghost btn--small" onClick={onLogout}>
               Log out

@@ -7,9 +7,12 @@ import { CreateConnectionCard } from '../components/connections/CreateConnection
 import { PendingConnections } from '../components/connections/PendingConnections.tsx';
 import { VerificationCodePanel } from '../components/connections/VerificationCodePanel.tsx';
 import { LoadState } from '../components/LoadState.tsx';
+import { EditableBy } from '../components/EditableBy.tsx';
+import { readOnlyMessage, useCan } from '../permissions.ts';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
 
 export function ConnectionsPage() {
+  const isAdmin = useCan('admin');
   const list = useResource<{ connections: Connection[] }>('/connections');
   const call = useApiCall();
   const [revokeError, setRevokeError] = useState<string | null>(null);
@@ -30,10 +33,14 @@ export function ConnectionsPage() {
         <h1>Connections</h1>
         <p className="muted">Pair with a partner organisation so tickets flow between your helpdesks.</p>
       </header>
-      <div className="grid-2">
-        <CreateConnectionCard onCreated={(c) => { setCreated(c); refresh(); }} />
-        <AcceptConnectionCard onAccepted={refresh} />
-      </div>
+      {isAdmin ? (
+        <div className="grid-2">
+          <CreateConnectionCard onCreated={(c) => { setCreated(c); refresh(); }} />
+          <AcceptConnectionCard onAccepted={refresh} />
+        </div>
+      ) : (
+        <p className="notice notice--info read-only">{readOnlyMessage('admin')}</p>
+      )}
       {created ? <VerificationCodePanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
       {revokeError ? <p className="notice notice--error" role="alert">{revokeError}</p> : null}
       {list.data === undefined ? (
@@ -42,8 +49,10 @@ export function ConnectionsPage() {
         </section>
       ) : (
         <>
-          <ActiveConnections items={connections.filter((c) => c.status === 'active')} onRevoke={revoke} />
-          <PendingConnections items={connections.filter((c) => c.status === 'pending')} onRevoke={revoke} />
+          <EditableBy least="admin" quiet>
+            <ActiveConnections items={connections.filter((c) => c.status === 'active')} onRevoke={revoke} />
+            <PendingConnections items={connections.filter((c) => c.status === 'pending')} onRevoke={revoke} />
+          </EditableBy>
         </>
       )}
     </div>

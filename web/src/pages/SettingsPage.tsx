@@ -5,6 +5,7 @@ import type { PlatformConfig, SavedPlatform, TestResult } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { PlatformSelect } from '../components/PlatformSelect.tsx';
 import { TestResultPanel } from '../components/TestResultPanel.tsx';
+import { EditableBy } from '../components/EditableBy.tsx';
 
 type FieldName = 'platform' | 'apiUrl' | 'apiKey';
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -128,6 +129,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
         ) : loadError ? (
           <p className="notice notice--error" role="alert">{loadError}</p>
         ) : (
+          <EditableBy least="admin">
           <form onSubmit={save} noValidate className="stack">
             <PlatformSelect value={platform} onChange={setPlatform} error={errors.platform} />
             <Field label="API URL" name="apiUrl" type="text" inputMode="url" autoComplete="off" spellCheck={false}
@@ -153,6 +155,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
               </span>
             </div>
           </form>
+          </EditableBy>
         )}
         {testing ? (
           <p className="result result--pending" role="status">Testing the connection…</p>

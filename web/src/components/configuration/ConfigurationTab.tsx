@@ -14,6 +14,7 @@ import { FiltersSection } from './FiltersSection.tsx';
 import { normaliseConfiguration } from './normalise.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
 import { TransferSection } from './TransferSection.tsx';
+import { EditableBy } from '../EditableBy.tsx';
 
 /** My organisation's side of the connection (product.md §4). */
 export function ConfigurationTab({ connectionId }: { connectionId: string }) {
@@ -76,6 +77,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: Form
   }
 
   return (
+    <EditableBy least="admin">
     <form onSubmit={save} noValidate className="page" aria-label="Configuration">
       <FieldsNotice fields={fields} fieldsError={fieldsError} sides={[side]} />
       <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
@@ -100,5 +102,6 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: Form
         </div>
       </div>
     </form>
+    </EditableBy>
   );
 }

@@ -8,6 +8,7 @@ import { FieldsNotice } from '../configuration/FieldsNotice.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { TypeMappingEditor } from './TypeMappingEditor.tsx';
 import { TypeTabs } from './TypeTabs.tsx';
+import { EditableBy } from '../EditableBy.tsx';
 
 const STANDARD_TYPES = ['Incident', 'Service Request'];
 
@@ -95,13 +96,16 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: For
         <TypeTabs types={types} selected={selected} onSelect={setSelected} />
         {current ? (
           <div role="tabpanel" aria-label={selected}>
-            <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
-              sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at} />
+            <EditableBy least="member">
+              <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
+                sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at} />
+            </EditableBy>
           </div>
         ) : (
           <p className="empty">No mappings for this ticket type.</p>
         )}
       </section>
+      <EditableBy least="member" quiet>
       <div className="savebar">
         {error ? (
           <div className="notice notice--error" role="alert">
@@ -123,6 +127,7 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: For
           <span className="actions__status" role="status">{saved ? <span className="saved">✓ Mappings saved</span> : null}</span>
         </div>
       </div>
+      </EditableBy>
     </form>
   );
 }

@@ -7,6 +7,7 @@ import { useApiCall } from '../../hooks/use-api.ts';
 import { syncRunPath } from '../../routes.ts';
 import { Link } from '../Link.tsx';
 import { Toggle } from '../Toggle.tsx';
+import { EditableBy } from '../EditableBy.tsx';
 import { RunStatusBadge } from './RunStatusBadge.tsx';
 
 type Problem = { kind: 'initial' } | { kind: 'error'; message: string } | null;
@@ -77,7 +78,9 @@ export function AutomaticSyncCard({ connection, onChanged }: { connection: Conne
         <h2 id="auto-sync-title">Automatic sync</h2>
         {active && !needsBaseline ? <span className={`badge ${checked ? 'badge--ok' : 'badge--neutral'}`}>{checked ? 'On' : 'Off'}</span> : null}
       </div>
-      <Toggle label={label} checked={checked} disabled={busy || !active || needsBaseline} onChange={(v) => void change(v)} help={help} />
+      <EditableBy least="member">
+        <Toggle label={label} checked={checked} disabled={busy || !active || needsBaseline} onChange={(v) => void change(v)} help={help} />
+      </EditableBy>
       {problem?.kind === 'initial' ? (
         <p className="notice notice--warn" role="alert">
           Run a manual sync first: automatic sync starts from the baseline the first successful manual sync sets. Use <strong>Sync now</strong> above, then switch it on.

@@ -7,6 +7,7 @@ import { useApiCall } from '../../hooks/use-api.ts';
 import type { Tone } from '../../labels.ts';
 import { Badge } from '../Badge.tsx';
 import { Field } from '../Field.tsx';
+import { EditableBy } from '../EditableBy.tsx';
 
 // ---- Contract of POST /connections/:id/dry-runs ---------------------------------------------------
 
@@ -111,6 +112,7 @@ export function DryRunCard({ connection }: { connection: Connection }) {
           without writing anything to either helpdesk.
         </p>
       </div>
+      <EditableBy least="member">
       <form onSubmit={preview} noValidate className="sync-now">
         <Field label="Start date" type="date" value={since} max={todayLocalDate()} onChange={(e) => setSince(e.target.value)}
           error={problem?.field ? problem.message : undefined}
@@ -119,6 +121,7 @@ export function DryRunCard({ connection }: { connection: Connection }) {
           {busy ? 'Previewing…' : 'Preview'}
         </button>
       </form>
+      </EditableBy>
       {busy ? <p className="muted" role="status">Reading both helpdesks; nothing is written. This can take up to a minute.</p> : null}
       {problem && !problem.field ? <p className="notice notice--error" role="alert">{problem.message}</p> : null}
       {result ? <DryRunResultView result={result} connection={connection} fields={fields} /> : null}

@@ -7,6 +7,7 @@ import { useApiCall } from '../../hooks/use-api.ts';
 import { syncRunPath } from '../../routes.ts';
 import { Field } from '../Field.tsx';
 import { Link } from '../Link.tsx';
+import { EditableBy } from '../EditableBy.tsx';
 
 type Outcome = { kind: 'started'; runId: string } | { kind: 'busy' } | { kind: 'error'; message: string; field: boolean } | null;
 
@@ -48,6 +49,7 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
             : 'Runs once, now, for tickets created or changed since the start date. Linked tickets are updated, never copied twice.'}
         </p>
       </div>
+      <EditableBy least="member">
       <form onSubmit={start} noValidate className="sync-now">
         <Field label="Start date" type="date" value={since} max={todayLocalDate()} onChange={(e) => setSince(e.target.value)}
           error={outcome?.kind === 'error' && outcome.field ? outcome.message : undefined}
@@ -55,6 +57,7 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
         <button type="submit" className="btn btn--primary" disabled={busy || !active}
           title={active ? undefined : 'The connection is not active yet'}>{busy ? 'Starting…' : 'Sync now'}</button>
       </form>
+      </EditableBy>
       {outcome?.kind === 'started' ? (
         <p className="notice notice--ok" role="status">
           Sync started. <Link href={syncRunPath(outcome.runId)}>Follow it in Sync history</Link>

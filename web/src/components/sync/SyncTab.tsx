@@ -1,5 +1,6 @@
 import type { Connection, SyncRun } from '../../api.ts';
 import { useInterval, useResource } from '../../hooks/use-api.ts';
+import { useCan } from '../../permissions.ts';
 import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { AutomaticSyncCard } from './AutomaticSyncCard.tsx';
@@ -15,6 +16,7 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
   /** The connection as the API returned it after a change; without one, load it again. */
   onConnectionChanged?: (c?: Connection) => void;
 }) {
+  const isAdmin = useCan('admin');
   const runs = useResource<{ runs: SyncRun[] }>(`/sync-runs?connection=${encodeURIComponent(connection.id)}`);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
   useInterval(() => {
@@ -42,7 +44,7 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
           <LoadState loading={runs.loading} error={runs.error} what="sync runs" onRetry={() => void runs.reload()} />
         )}
       </section>
-      <WebhookCard connection={connection} />
+      {isAdmin ? <WebhookCard connection={connection} /> : null}
     </>
   );
 }

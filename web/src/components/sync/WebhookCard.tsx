@@ -17,7 +17,7 @@ async function copyText(text: string): Promise<boolean> {
 }
 
 /** A value to paste elsewhere: read-only, selected on focus, with a Copy button. */
-function CopyField({ label, value, help, mono = true }: { label: string; value: string; help?: string; mono?: boolean }) {
+export function CopyField({ label, value, help, mono = true }: { label: string; value: string; help?: string; mono?: boolean }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<boolean | null>(null);

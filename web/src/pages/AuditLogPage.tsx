@@ -1,0 +1,214 @@
+import { useMemo, useState } from 'react';
+import type { FormEvent } from 'react';
+import { api } from '../api.ts';
+import type { AuditEvent, AuditPage, Member } from '../api.ts';
+import { Field } from '../components/Field.tsx';
+import { LoadState } from '../components/LoadState.tsx';
+import { SelectField } from '../components/SelectField.tsx';
+import { formatDateTime } from '../format.ts';
+import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { readOnlyMessage, useCan } from '../permissions.ts';
+
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'platform.saved': 'Platform credentials saved',
+  'connection.created': 'Connection created',
+  'connection.accepted': 'Connection accepted',
+  'connection.revoked': 'Connection revoked',
+  'connection.configuration_saved': 'Configuration saved',
+  'connection.mappings_saved': 'Field mappings saved',
+  'connection.automatic_sync_changed': 'Automatic sync switched',
+  'connection.webhook_rotated': 'Webhook URL replaced',
+  'member.role_changed': 'Member role changed',
+  'member.removed': 'Member removed',
+  'invitation.created': 'Invitation created',
+  'invitation.revoked': 'Invitation revoked',
+  'invitation.accepted': 'Invitation accepted',
+};
+
+interface Filters {
+  action: string;
+  actor: string;
+  from: string;
+  to: string;
+}
+
+const EMPTY: Filters = { action: '', actor: '', from: '', to: '' };
+
+/** The filters as the API's query; dates are whole days in the user's own time zone. */
+function queryOf(f: Filters, before?: string): string {
+  const q = new URLSearchParams({ limit: '50' });
+  if (f.action) q.set('action', f.action);
+  if (f.actor.trim()) q.set('actor', f.actor.trim());
+  if (f.from) q.set('from', new Date(`${f.from}T00:00:00`).toISOString());
+  if (f.to) q.set('to', new Date(`${f.to}T23:59:59.999`).toISOString());
+  if (before) q.set('before', before);
+  return `/audit-log?${q.toString()}`;
+}
+
+export function AuditLogPage() {
+  const isAdmin = useCan('admin');
+  const [draft, setDraft] = useState<Filters>(EMPTY);
+  const [applied, setApplied] = useState<Filters>(EMPTY);
+  const query = useMemo(() => queryOf(applied), [applied]);
+  const first = useResource<AuditPage>(isAdmin ? query : null);
+  const members = useResource<{ members: Member[] }>(isAdmin ? '/members' : null);
+  const [older, setOlder] = useState<{ query: string; events: AuditEvent[]; nextBefore: string | null } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState<string | null>(null);
+  const call = useApiCall();
+
+  if (!isAdmin) {
+    return (
+      <div className="page">
+        <header className="page__header"><h1>Audit log</h1></header>
+        <p className="notice notice--info">{readOnlyMessage('admin').replace('change this', 'read the audit log')}</p>
+      </div>
+    );
+  }
+
+  const more = older && older.query === query ? older : null;
+  const events = [...(first.data?.events ?? []), ...(more?.events ?? [])];
+  const nextBefore = more ? more.nextBefore : (first.data?.nextBefore ?? null);
+  const filtered = JSON.stringify(applied) !== JSON.stringify(EMPTY);
+
+  function apply(ev: FormEvent) {
+    ev.preventDefault();
+    setOlder(null);
+    setApplied(draft);
+  }
+
+  async function loadOlder() {
+    if (!nextBefore) return;
+    setLoadingOlder(true);
+    setOlderError(null);
+    const r = await call(() => api.get<AuditPage>(queryOf(applied, nextBefore)));
+    setLoadingOlder(false);
+    if (r.ok) setOlder({ query, events: [...(more?.events ?? []), ...r.data.events], nextBefore: r.data.nextBefore });
+    else if (r.error) setOlderError(r.error.message);
+  }
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Audit log</h1>
+        <p className="muted">Who changed credentials, connections, configuration, mappings, automatic sync and members, and when. Secrets are never shown. Nobody can edit or delete these entries.</p>
+      </header>
+      <section className="card" aria-labelledby="audit-title">
+        <div className="card__header">
+          <h2 id="audit-title">Changes</h2>
+        </div>
+        <form onSubmit={apply} noValidate className="stack" role="search" aria-label="Filter the audit log">
+          <div className="filters">
+            <SelectField label="Action" value={draft.action} emptyLabel="All actions"
+              options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))}
+              onChange={(action) => setDraft({ ...draft, action })} />
+            <Field label="Who (e-mail)" name="actor" type="search" list="audit-actors" autoComplete="off" value={draft.actor}
+              placeholder="Any member" onChange={(e) => setDraft({ ...draft, actor: e.target.value })} />
+            <Field label="From" name="from" type="date" value={draft.from} max={draft.to || undefined}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
+            <Field label="To" name="to" type="date" value={draft.to} min={draft.from || undefined}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+          </div>
+          <datalist id="audit-actors">
+            {(members.data?.members ?? []).map((m) => <option key={m.id} value={m.email} />)}
+          </datalist>
+          <div className="actions">
+            <button type="submit" className="btn btn--primary">Apply filters</button>
+            {filtered || JSON.stringify(draft) !== JSON.stringify(EMPTY) ? (
+              <button type="button" className="btn btn--ghost" onClick={() => { setDraft(EMPTY); setOlder(null); setApplied(EMPTY); }}>Clear filters</button>
+            ) : null}
+            <span className="muted actions__status">Times are in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}).</span>
+          </div>
+        </form>
+        {first.data ? (
+          events.length ? (
+            <>
+              <AuditTable events={events} />
+              {olderError ? <p className="notice notice--error" role="alert">{olderError}</p> : null}
+              {nextBefore ? (
+                <div className="actions">
+                  <button type="button" className="btn" onClick={() => void loadOlder()} disabled={loadingOlder}>{loadingOlder ? 'Loading…' : 'Load older changes'}</button>
+                </div>
+              ) : null}
+            </>
+          ) : filtered ? (
+            <p className="empty">No changes match these filters. Widen the dates or choose <strong>All actions</strong>, then apply again.</p>
+          ) : (
+            <p className="empty">No changes recorded yet. Changes to Settings, connections, configuration, mappings, automatic sync and members appear here as they happen.</p>
+          )
+        ) : (
+          <LoadState loading={first.loading} error={first.error} what="audit log" onRetry={() => void first.reload()} />
+        )}
+      </section>
+    </div>
+  );
+}
+
+function AuditTable({ events }: { events: AuditEvent[] }) {
+  return (
+    <table className="table table--stack audit">
+      <thead>
+        <tr>
+          <th scope="col">When</th>
+          <th scope="col">Who</th>
+          <th scope="col">What</th>
+          <th scope="col">Changes</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e) => (
+          <tr key={e.id}>
+            <td data-label="When"><time dateTime={e.at}>{formatDateTime(e.at)}</time></td>
+            <td data-label="Who">{e.actor.email}</td>
+            <th scope="row" data-label="What">
+              {AUDIT_ACTION_LABELS[e.action] ?? e.action}
+              {e.target.label ? <><br /><span className="muted">{e.target.label}</span></> : null}
+            </th>
+            <td data-label="Changes"><Changes before={e.before} after={e.after} /></td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Every leaf value by its dotted path ("configuration.attachments.enabled"). */
+function flatten(value: unknown, at = '', out = new Map<string, string>()): Map<string, string> {
+  if (value !== null && typeof value === 'object') {
+    const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
+    if (entries.length === 0 && at) out.set(at, Array.isArray(value) ? '[]' : '{}');
+    for (const [k, v] of entries) flatten(v, at ? `${at}.${k}` : k, out);
+  } else if (value !== undefined) out.set(at || '(value)', value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+  return out;
+}
+
+const SHOWN = 12;
+
+/** What changed, path by path; the full before/after on demand. */
+function Changes({ before, after }: { before: unknown; after: unknown }) {
+  const b = before == null ? new Map<string, string>() : flatten(before);
+  const a = after == null ? new Map<string, string>() : flatten(after);
+  const rows = [...new Set([...b.keys(), ...a.keys()])].filter((k) => b.get(k) !== a.get(k)).map((k) => ({ path: k, before: b.get(k) ?? '—', after: a.get(k) ?? '—' }));
+  if (rows.length === 0) return <span className="muted">No field changed</span>;
+  return (
+    <div className="audit__changes">
+      <ul className="audit__diff">
+        {rows.slice(0, SHOWN).map((r) => (
+          <li key={r.path}>
+            <code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span><span className="visually-hidden"> changed to </span> <ins>{r.after}</ins>
+          </li>
+        ))}
+      </ul>
+      {rows.length > SHOWN ? (
+        <details>
+          <summary>{rows.length - SHOWN} more changes</summary>
+          <ul className="audit__diff">
+            {rows.slice(SHOWN).map((r) => (
+              <li key={r.path}><code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span><span className="visually-hidden"> changed to </span> <ins>{r.after}</ins></li>
+            ))}
+          </ul>
+        </details>
+      ) : null}
+    </div>
+  );
+}
