@@ -33,9 +33,12 @@ export interface CrashTrialResult {
 function estimateRequests(sim: FreshserviceSimulator): number {
   let n = 20;
   for (const t of sim.state.tickets.values()) {
-    n += 3;
+    // A view (with up to 10 conversations embedded) and a create; a longer conversation is listed too.
+    const conversations = sim.state.conversationsOf(t.id);
+    n += 2 + (conversations.length >= 10 ? Math.ceil(conversations.length / 30) : 0);
+    // Files: download, a read of the copy, the upload.
     if (t.attachment_ids.length > 0) n += 3;
-    for (const c of sim.state.conversationsOf(t.id)) n += c.private ? 0 : 2 + c.attachment_ids.length;
+    for (const c of conversations) n += c.private ? 0 : 1 + c.attachment_ids.length;
   }
   return n;
 }
