@@ -65,7 +65,7 @@ describe('live progress of a sync run (SSE)', () => {
       for (let i = 1; i < done.length; i++) expect(done[i]).toBeGreaterThanOrEqual(done[i - 1]);
       expect(done[done.length - 1]).toBeGreaterThan(done[0]);
       // Only changes are pushed: no two progress events in a row say the same thing.
-      for (let i = 1; i < progress.length; i++) expect(JSON.stringify(progress[i].data)).not.toBe(JSON.stringify(progress[i - 1].data));
+      for (let i = 1; i < progress.length; i++) expect(JSON.stringify(progress[i]!.data)).not.toBe(JSON.stringify(progress[i - 1]!.data));
       for (const e of progress) expect(e.data).toMatchObject({ id: runId, status: 'running' });
       // The last event is the finished run; nothing follows it.
       const last = events[events.length - 1]!;

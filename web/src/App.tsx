@@ -4,6 +4,9 @@ import type { Me } from './api.ts';
 import { AppShell } from './components/AppShell.tsx';
 import { ConnectionPage } from './pages/ConnectionPage.tsx';
 import { ConnectionsPage } from './pages/ConnectionsPage.tsx';
+import { lazy, Suspense } from 'react';
+// The dashboard brings the charting library: loaded when it is first opened.
+const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { MembersPage } from './pages/MembersPage.tsx';
@@ -25,6 +28,12 @@ const isProtected = (path: string) => matchRoute(path).name !== 'notFound';
 
 function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: () => void; orgId: string }) {
   switch (route.name) {
+    case 'dashboard':
+      return (
+        <Suspense fallback={<p className="loading" role="status">Loading the dashboard…</p>}>
+          <DashboardPage key={orgId} />
+        </Suspense>
+      );
     case 'settings':
       return <SettingsPage key={orgId} onUnauthorized={onUnauthorized} />;
     case 'connections':
@@ -78,7 +87,9 @@ export function App() {
   useEffect(() => {
     if (me === undefined) return;
     if (me === null && isProtected(path)) navigate('/login', { replace: true });
-    if (me && (path === '/' || PUBLIC.has(path))) navigate('/settings', { replace: true });
+    // Home is the dashboard; the auth pages lead to Settings (a new organisation starts there).
+    if (me && path === '/') navigate('/dashboard', { replace: true });
+    if (me && PUBLIC.has(path)) navigate('/settings', { replace: true });
   }, [me, path]);
 
   const onSignedIn = useCallback(async () => {

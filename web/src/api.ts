@@ -262,6 +262,8 @@ export interface SyncRun {
   /** Set while a running sync waits for the platform's API budget (not an error). */
   waitingUntil?: string | null;
   waitingReason?: string | null;
+  /** Live progress the engine writes while it runs (pushed by GET /sync-runs/:id/events). */
+  progress?: { phase: 'listing changes' | 'syncing tickets' | 'saving cursors' | null; ticketsSeen: number; ticketsDone: number };
 }
 
 export interface SyncRunDetail {

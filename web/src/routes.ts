@@ -3,6 +3,7 @@ export type ConnectionTab = 'configuration' | 'mappings' | 'sync';
 
 export type Route =
   | { name: 'home' }
+  | { name: 'dashboard' }
   | { name: 'settings' }
   | { name: 'connections' }
   | { name: 'connection'; id: string; tab: ConnectionTab }
@@ -19,6 +20,7 @@ export function matchRoute(path: string): Route {
   const [first, second, third, ...rest] = parts;
   if (!first) return { name: 'home' };
   if (rest.length) return { name: 'notFound' };
+  if (first === 'dashboard' && !second) return { name: 'dashboard' };
   if (first === 'settings' && !second) return { name: 'settings' };
   if (first === 'connections') {
     if (!second) return { name: 'connections' };

@@ -4,6 +4,7 @@ import { ROLE_NAMES } from '../permissions.ts';
 import { Link } from './Link.tsx';
 
 const NAV: Array<{ href: string; label: string; adminOnly?: boolean }> = [
+  { href: '/dashboard', label: 'Dashboard' },
   { href: '/settings', label: 'Settings' },
   { href: '/connections', label: 'Connections' },
   { href: '/sync', label: 'Sync' },
@@ -27,7 +28,7 @@ export function AppShell({ me, path, onLogout, children }: Props) {
     <div className="shell">
       <header className="topbar">
         <div className="topbar__inner">
-          <Link href="/settings" className="brand">
+          <Link href="/dashboard" className="brand">
             <span className="brand__mark" aria-hidden="true">SF</span>
             Support Fusion
           </Link>

@@ -26,6 +26,6 @@ export function RunHint({ run }: { run: SyncRunWithDetails }) {
         This sync is waiting for the platform's API budget (it leaves room for your own agents and apps){run.waitingReason ? `: ${run.waitingReason}` : ''}. It goes on by itself; nothing to do.
       </p>
     );
-  if (run.status === 'running') return <p className="notice notice--info" role="status">This sync is running; the page refreshes every 2 seconds.</p>;
+  if (run.status === 'running') return <p className="notice notice--info" role="status">This sync is running; its progress updates live.</p>;
   return null;
 }

@@ -5,6 +5,7 @@ import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { AutomaticSyncCard } from './AutomaticSyncCard.tsx';
 import { DryRunCard } from './DryRunCard.tsx';
+import { LiveRunCard } from './LiveRunCard.tsx';
 import { RunsTable } from './RunsTable.tsx';
 import { SyncNowCard } from './SyncNowCard.tsx';
 import { WebhookCard } from './WebhookCard.tsx';
@@ -19,6 +20,7 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
   const isAdmin = useCan('admin');
   const runs = useResource<{ runs: SyncRun[] }>(`/sync-runs?connection=${encodeURIComponent(connection.id)}`);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
+  const runningRun = runs.data?.runs.find((r) => r.status === 'running');
   useInterval(() => {
     void runs.reload({ quiet: true });
     onSyncStarted(); // the connection's state changes when the first run ends
@@ -33,6 +35,7 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
       <SyncNowCard connection={connection} onStarted={() => { onSyncStarted(); void runs.reload({ quiet: true }); }} />
       <DryRunCard connection={connection} />
       <AutomaticSyncCard connection={connection} onChanged={onConnectionChanged ?? (() => onSyncStarted())} />
+      {runningRun ? <LiveRunCard key={runningRun.id} run={runningRun} onDone={() => { void runs.reload({ quiet: true }); onSyncStarted(); }} /> : null}
       <section className="card" aria-labelledby="recent-title">
         <div className="card__header card__header--row">
           <h2 id="recent-title">Recent syncs</h2>

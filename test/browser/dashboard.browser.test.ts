@@ -1,0 +1,226 @@
+/**
+ * Dashboard, live sync progress and run details in a browser, against the real app and two Freshservice
+ * simulators: the empty state says what to do; after a sync the dashboard shows the connection's state,
+ * facts, recharts charts (days in the browser's time zone) and the API-budget gauge; a running sync's
+ * progress bar moves without a page load (Server-Sent Events); the details search filters rows. Every page
+ * is checked with axe-core (no serious or critical violations) and driven by the keyboard where it matters.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { signUpAndLogIn, startStack } from '../helpers/stack.ts';
+import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot } from './browser-helpers.ts';
+
+type Stack = Awaited<ReturnType<typeof startStack>>;
+type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
+
+const TZ = 'Pacific/Kiritimati'; // UTC+14: its calendar day is rarely the server's
+const AXE = 'node_modules/axe-core/axe.min.js';
+
+/** axe-core in the page: serious and critical violations, as "rule: target" lines. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`) }));
+  });
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
+  let stack: Stack;
+  let simA: Simulator;
+  let simB: Simulator;
+  let browser: Browser;
+  let ctx: BrowserContext;
+  let page: Page;
+  let connectionId = '';
+  let a: Awaited<ReturnType<typeof signUpAndLogIn>>;
+  let lonely: Awaited<ReturnType<typeof signUpAndLogIn>>;
+
+  beforeAll(async () => {
+    if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
+    await mkdir('test-results', { recursive: true });
+    [stack, simA, simB] = await Promise.all([
+      startStack(),
+      startFreshserviceSimulator({ seed: 'demo', name: 'acme', rateLimit: false }),
+      startFreshserviceSimulator({ seed: 'empty', name: 'globex', rateLimit: false }),
+    ]);
+    a = await signUpAndLogIn(stack.app, 'dasha');
+    const b = await signUpAndLogIn(stack.app, 'dashb');
+    lonely = await signUpAndLogIn(stack.app, 'dashc');
+    for (const [who, sim] of [[a, simA], [b, simB]] as const) {
+      const r = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') } });
+      expect(r.statusCode, r.body).toBe(200);
+    }
+    const created = await stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } });
+    connectionId = created.json().id;
+    const accepted = await stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.json().verificationCode } });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ });
+    page = await ctx.newPage();
+  });
+
+  afterEach(async ({ task }) => {
+    if (task.result?.state === 'fail') await shoot(page, `failed-dashboard-${task.name.slice(0, 30).replace(/\W+/g, '-')}`).catch(() => {});
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.allSettled([stack?.close(), simA?.close(), simB?.close()]);
+  });
+
+  const signIn = async (token: string) => {
+    await ctx.clearCookies();
+    await ctx.addCookies([{ name: 'sf_session', value: token, url: stack.url }]);
+  };
+  const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+
+  it('without connections: the empty state leads to Create a connection; no serious axe violations', async () => {
+    await signIn(lonely.token);
+    await page.goto(`${stack.url}/`);
+    await page.waitForURL('**/dashboard');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'No active connections yet' }).waitFor();
+    // Dashboard is the first item of the main navigation, and the current page.
+    const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
+    expect(await nav.first().innerText()).toBe('Dashboard');
+    expect(await nav.first().getAttribute('aria-current')).toBe('page');
+    expect(await page.locator('main').innerText()).toContain('save your Freshservice API URL and key in Settings');
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'dashboard-empty');
+    const create = page.getByRole('link', { name: 'Create a connection…' });
+    await create.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/connections');
+  });
+
+  it('a running sync shows live progress on the Sync tab, pushed by the server without a page load', async () => {
+    await signIn(a.token);
+    await page.goto(`${stack.url}/connections/${connectionId}/sync`);
+    await page.getByRole('button', { name: 'Sync now', exact: true }).waitFor();
+    // A page load would clear this marker.
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 42));
+    simA.faults.set({ latencyMs: 350 }); // a slow platform keeps the run going for a few seconds
+    const streams: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/events')) streams.push(r.url());
+    });
+    try {
+      await page.getByRole('button', { name: 'Sync now', exact: true }).click();
+      const card = page.locator('section', { has: page.getByRole('heading', { name: 'Sync in progress' }) });
+      await card.waitFor({ timeout: 15_000 });
+      const bar = card.locator('progress');
+      await card.getByText(/of \d+ tickets processed/).waitFor({ timeout: 20_000 });
+      const values: number[] = [];
+      let checked = false;
+      for (let i = 0; i < 80; i++) {
+        if (!(await card.isVisible())) break;
+        const v = await bar.getAttribute('value').catch(() => null);
+        if (v !== null && Number(v) !== values.at(-1)) values.push(Number(v));
+        if (values.length === 2 && !checked) {
+          checked = true;
+          expect(await axeViolations(page)).toEqual([]);
+          await card.scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => {});
+          await shoot(page, 'sync-tab-live-progress', { fullPage: false });
+        }
+        await page.waitForTimeout(150);
+      }
+      // The bar moved at least twice while the card was up, and only forwards.
+      expect(values.length, `progress values seen: ${values.join(', ')}`).toBeGreaterThanOrEqual(2);
+      expect([...values].sort((x, y) => x - y)).toEqual(values);
+      expect(streams.some((u) => /\/api\/v1\/sync-runs\/[0-9a-f-]{36}\/events$/.test(u))).toBe(true);
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+      // When it ends, the card goes and the finished run is at the top of Recent syncs.
+      await card.waitFor({ state: 'detached', timeout: 30_000 });
+      await page.locator('table tbody tr').first().locator('.badge', { hasText: 'Success' }).waitFor();
+    } finally {
+      simA.faults.clear();
+    }
+  }, 60_000);
+
+  it('the dashboard after a sync: state, facts, charts for 7 and 30 days in the browser’s time zone, the budget gauge', async () => {
+    const runs = (await stack.app.inject({ url: `/api/v1/sync-runs?connection=${connectionId}`, headers: a.auth })).json().runs;
+    const run = runs[0];
+    expect(run.status).toBe('success');
+    const dashboardRequest = page.waitForRequest((r) => r.url().includes('/api/v1/dashboard'));
+    await page.getByRole('link', { name: 'Dashboard' }).first().click();
+    expect(new URL((await dashboardRequest).url()).searchParams.get('tz')).toBe(TZ);
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Acme managed IT' }) });
+    await card.waitFor();
+    expect(await page.locator('main').innerText()).toContain(`(${TZ})`);
+    expect(await card.locator('.badge').first().innerText()).toContain('Ready');
+    const text = await card.innerText();
+    expect(text).toMatch(/Success rate \(7 days\)\s*100%/i);
+    expect(text).toContain(`${run.counts.created} created`);
+    expect(text).toMatch(/Sync lag\s*\d+ (s|min)/i);
+    // recharts drew both charts, one bar stack per day.
+    expect(await card.locator('.recharts-wrapper').count()).toBe(2);
+    expect(await card.locator('.recharts-bar-rectangle').count()).toBeGreaterThan(0);
+    // The figures behind a chart, opened with the keyboard: today (in Kiritimati) holds the run's tickets.
+    const figures = card.locator('details').nth(1);
+    await figures.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    const rows = figures.locator('tbody tr');
+    expect(await rows.count()).toBe(7);
+    const [y, m, d] = today().split('-').map(Number);
+    const todayLabel = await page.evaluate(([yy, mm, dd]) => new Date(yy!, mm! - 1, dd!, 12).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' }), [y, m, d]);
+    expect(await rows.last().locator('th').innerText()).toBe(todayLabel);
+    expect(await rows.last().locator('td').first().innerText()).toBe(String(run.counts.created));
+    // 30 days, chosen with the keyboard (arrow keys move between the radio buttons).
+    await page.getByRole('radio', { name: 'Last 7 days' }).focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.getByRole('radio', { name: 'Last 30 days' }).isChecked()).toBe(true);
+    await card.locator('figcaption', { hasText: 'Tickets per day, last 30 days' }).waitFor();
+    expect(await figures.locator('tbody tr').count()).toBe(30);
+    // The gauge of Acme's own Freshservice account (recharts RadialBarChart) and its figures in words.
+    const budget = page.locator('section', { has: page.getByRole('heading', { name: 'API budget' }) });
+    await budget.getByRole('heading', { name: new URL(simA.url).host }).waitFor();
+    expect(await budget.locator('.recharts-radial-bar-sector, .recharts-radial-bar-background-sector').count()).toBeGreaterThan(0);
+    expect(await budget.innerText()).toMatch(/\d+ of \d+ API credits used this minute/);
+    expect(await axeViolations(page)).toEqual([]);
+    await shoot(page, 'dashboard');
+  });
+
+  it('run details: live summary, search by ticket number or text, an empty result says how to get back', async () => {
+    const runs = (await stack.app.inject({ url: `/api/v1/sync-runs?connection=${connectionId}`, headers: a.auth })).json().runs;
+    const run = (await stack.app.inject({ url: `/api/v1/sync-runs/${runs[0].id}`, headers: a.auth })).json();
+    await page.goto(`${stack.url}/sync/${run.id}`);
+    await page.getByRole('heading', { name: 'Sync details' }).waitFor();
+    const rows = page.locator('table tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(run.details.length);
+    const search = page.getByRole('searchbox', { name: 'Search tickets' });
+    // Both helpdesks number their tickets from 1: "#n" finds ticket n on either side, and nothing else.
+    const id = run.details[1].targetTicketId as string;
+    const expected = run.details.filter((x: { sourceTicketId: string; targetTicketId: string }) => x.sourceTicketId === id || x.targetTicketId === id).length;
+    expect(expected).toBeLessThan(run.details.length);
+    await search.fill(`#${id}`);
+    await expect.poll(() => rows.count()).toBe(expected);
+    for (const text of await rows.allInnerTexts()) expect(text.split(/\s+/)).toContain(`#${id}`);
+    expect(await page.getByRole('status').filter({ hasText: `Showing ${expected} of ${run.details.length}` }).count()).toBe(1);
+    await search.fill('no such thing anywhere');
+    await page.getByText('No ticket of this run matches').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: `Show all ${run.details.length} tickets` }).click();
+    await expect.poll(() => rows.count()).toBe(run.details.length);
+    await page.getByLabel('Outcome').selectOption('failed');
+    await page.getByText('No ticket of this run matches this outcome').waitFor();
+    await page.getByLabel('Outcome').selectOption('created');
+    await expect.poll(() => rows.count()).toBe(run.details.filter((x: { outcome: string }) => x.outcome === 'created').length);
+    await shoot(page, 'sync-details-search');
+  });
+
+  it('sync history with its filters has no serious axe violations', async () => {
+    await page.goto(`${stack.url}/sync?connection=${connectionId}&status=success`);
+    await page.getByRole('heading', { name: 'Sync history' }).waitFor();
+    await page.locator('table tbody tr').first().waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('success');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+});
