@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,20 +8,10 @@ import { loadKeyring } from '../../src/security/secret-key.ts';
 import { workConnectionJob } from '../../src/sync/coordinator.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
 import { startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
+import { freePort } from './ports.ts';
 
 const launcher = fileURLToPath(new URL('../../bin/support-fusion.mjs', import.meta.url));
 const BOUND_S = 4;
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 let pair: SyncPair;
 beforeAll(async () => {
