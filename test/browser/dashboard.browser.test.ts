@@ -216,11 +216,25 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await shoot(page, 'sync-details-search');
   });
 
-  it('sync history with its filters has no serious axe violations', async () => {
-    await page.goto(`${stack.url}/sync?connection=${connectionId}&status=success`);
+  it('sync history with its filters: an empty result offers to clear them; no serious axe violations', async () => {
+    await page.goto(`${stack.url}/sync?connection=${connectionId}&status=failed`);
     await page.getByRole('heading', { name: 'Sync history' }).waitFor();
+    await page.getByText('No sync runs match these filters in the last 7 days.').waitFor();
+    expect(await page.getByLabel('Status').inputValue()).toBe('failed');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Show all runs of the last 30 days' }).click();
     await page.locator('table tbody tr').first().waitFor();
-    expect(await page.getByLabel('Status').inputValue()).toBe('success');
+    expect(await page.getByLabel('Status').inputValue()).toBe('');
+    expect(await page.getByLabel('Period').inputValue()).toBe('30d');
+    expect(new URL(page.url()).search).toBe('?period=30d');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('sync history of an organisation without connections says to create one first', async () => {
+    await signIn(lonely.token);
+    await page.goto(`${stack.url}/sync`);
+    await page.getByText('No sync runs yet:').waitFor();
+    expect(await page.getByRole('link', { name: 'create a connection' }).getAttribute('href')).toBe('/connections');
     expect(await axeViolations(page)).toEqual([]);
   });
 });

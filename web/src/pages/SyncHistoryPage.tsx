@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Connection, RunStatus, SyncRun } from '../api.ts';
+import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { PERIODS, RunFilters } from '../components/sync/RunFilters.tsx';
 import type { Period, RunFilterValue } from '../components/sync/RunFilters.tsx';
@@ -66,7 +67,18 @@ export function SyncHistoryPage() {
           runs.data.runs.length ? (
             <RunsTable runs={runs.data.runs} connectionNames={names} />
           ) : (
-            <p className="empty">No sync runs match these filters in the {PERIODS[filters.period].label.toLowerCase()}.</p>
+            <div className="empty">
+              {connections.data && connections.data.connections.filter((c) => c.status === 'active').length === 0 ? (
+                <p>No sync runs yet: <Link href="/connections">create a connection</Link> with your partner, then press Sync now in its Sync tab.</p>
+              ) : filters.connection || filters.status || filters.period !== '30d' ? (
+                <>
+                  <p>No sync runs match these filters in the {PERIODS[filters.period].label.toLowerCase()}.</p>
+                  <button type="button" className="btn btn--small" onClick={() => change({ connection: '', status: '', period: '30d' })}>Show all runs of the last 30 days</button>
+                </>
+              ) : (
+                <p>No sync runs in the last 30 days. Start one with Sync now in a connection’s Sync tab, or switch on automatic sync.</p>
+              )}
+            </div>
           )
         ) : (
           <LoadState loading={runs.loading} error={runs.error} what="sync runs" onRetry={() => void runs.reload()} />

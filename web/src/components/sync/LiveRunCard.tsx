@@ -20,7 +20,7 @@ export function LiveRunCard({ run, onDone }: { run: SyncRun; onDone: () => void 
         <RunStatusBadge status={shown.status} waitingUntil={shown.waitingUntil} />
       </div>
       <p className="muted">
-        {triggerLabel(shown.trigger)} sync started {formatDateTime(shown.startedAt)} · <Link href={syncRunPath(run.id)}>Details</Link>
+        {triggerLabel(shown.trigger)} run · began {formatDateTime(shown.startedAt)} · <Link href={syncRunPath(run.id)}>Details</Link>
       </p>
       {shown.status === 'running' ? <RunProgress run={shown} live={events.live || !events.failed} /> : null}
       <RunCounts counts={shown.counts} />
