@@ -109,7 +109,8 @@ export async function connectionFigures(
       .select(['connection_id', sql<Date>`max(started_at)`.as('at')])
       .where('connection_id', 'in', ids)
       .where('status', 'in', ['success', 'partial', 'no_tickets'])
-      .where('trigger', '!=', 'webhook')
+      // Manual and scheduled runs read every change; webhook (and per-ticket) runs only the tickets they were told about.
+      .where('trigger', 'in', ['manual', 'automatic'])
       .groupBy('connection_id')
       .execute(),
     db.selectFrom('sync_retries').select(['connection_id', sql<Date>`min(created_at)`.as('at')]).where('connection_id', 'in', ids).groupBy('connection_id').execute(),
