@@ -45,7 +45,7 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     adminCtx = await browser.newContext({ viewport, timezoneId: TIME_ZONE, locale: 'en-US' });
     colleagueCtx = await browser.newContext({ viewport, locale: 'en-US' });
     // Acme's admin is signed in with the session the API handed out.
-    const token = pair.source.auth.authorization.slice('Bearer '.length);
+    const token = pair.source.auth.authorization!.slice('Bearer '.length);
     await adminCtx.addCookies([{ name: 'sf_session', value: token, url: pair.stack.url, httpOnly: true, sameSite: 'Lax' }]);
     [admin, colleague] = await Promise.all([adminCtx.newPage(), colleagueCtx.newPage()]);
     for (const [who, page] of [['admin', admin], ['colleague', colleague]] as const) page.on('pageerror', (err) => console.error(`[${who}] page error: ${err.message}`));
@@ -203,6 +203,8 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     expect(text).toMatch(/role: member\s*→\s*changed to\s*viewer/);
     expect(text).toMatch(/apiKey: —\s*→\s*changed to\s*•••• \(changed\)/);
     expect(text).not.toContain(pair.source.sim.keyFor('admin'));
+    // Date-times inside the changes are shown in the admin's time zone too, never as raw ISO text.
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     expect(await admin.getByText(`Times are in your time zone (${TIME_ZONE})`).isVisible()).toBe(true);
     // The newest entry's time, as the admin's own clock shows it.
     const first = (await admin.request.get(`${pair.stack.url}/api/v1/audit-log?limit=1`)).json();
@@ -233,5 +235,28 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     await button(admin, 'Clear filters').click();
     await table.waitFor();
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(5);
+  });
+
+  it('Members, Audit log and the invitation page fit a 390 px phone screen', async () => {
+    await admin.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/members', '/audit-log']) {
+      await admin.goto(`${pair.stack.url}${path}`);
+      await admin.locator('h1').first().waitFor();
+      await admin.locator('table').first().waitFor();
+      expect(await admin.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390);
+      // Every section of the navigation is still on screen.
+      for (const link of await nav(admin).getByRole('link').all()) {
+        const box = (await link.boundingBox())!;
+        expect(box.x + box.width, await link.innerText()).toBeLessThanOrEqual(390);
+      }
+    }
+    await shoot(admin, 'narrow-audit-log');
+    const page = await adminCtx.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(inviteUrl);
+    await page.locator('h1').waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await page.close();
+    await admin.setViewportSize({ width: 1200, height: 900 });
   });
 });

@@ -159,10 +159,12 @@ function AuditTable({ events }: { events: AuditEvent[] }) {
         {events.map((e) => (
           <tr key={e.id}>
             <td data-label="When"><time dateTime={e.at}>{formatDateTime(e.at)}</time></td>
-            <td data-label="Who">{e.actor.email}</td>
+            <td data-label="Who"><span className="member-cell">{e.actor.email}</span></td>
             <th scope="row" data-label="What">
-              {AUDIT_ACTION_LABELS[e.action] ?? e.action}
-              {e.target.label ? <><br /><span className="muted">{e.target.label}</span></> : null}
+              <span className="member-cell">
+                {AUDIT_ACTION_LABELS[e.action] ?? e.action}
+                {e.target.label ? <><br /><span className="muted">{e.target.label}</span></> : null}
+              </span>
             </th>
             <td data-label="Changes"><Changes before={e.before} after={e.after} /></td>
           </tr>
@@ -178,8 +180,17 @@ function flatten(value: unknown, at = '', out = new Map<string, string>()): Map<
     const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value as Record<string, unknown>);
     if (entries.length === 0 && at) out.set(at, Array.isArray(value) ? '[]' : '{}');
     for (const [k, v] of entries) flatten(v, at ? `${at}.${k}` : k, out);
-  } else if (value !== undefined) out.set(at || '(value)', value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
+  } else if (value !== undefined) out.set(at || '(value)', display(value));
   return out;
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** A value as the table shows it; date-times in the user's time zone. */
+function display(value: unknown): string {
+  if (value === null) return '—';
+  if (typeof value === 'string') return ISO_TIME.test(value) ? formatDateTime(value) : value;
+  return JSON.stringify(value);
 }
 
 const SHOWN = 12;
@@ -188,7 +199,9 @@ const SHOWN = 12;
 function Changes({ before, after }: { before: unknown; after: unknown }) {
   const b = before == null ? new Map<string, string>() : flatten(before);
   const a = after == null ? new Map<string, string>() : flatten(after);
-  const rows = [...new Set([...b.keys(), ...a.keys()])].filter((k) => b.get(k) !== a.get(k)).map((k) => ({ path: k, before: b.get(k) ?? '—', after: a.get(k) ?? '—' }));
+  const rows = [...new Set([...b.keys(), ...a.keys()])]
+    .map((k) => ({ path: k, before: b.get(k) ?? '—', after: a.get(k) ?? '—' }))
+    .filter((r) => r.before !== r.after);
   if (rows.length === 0) return <span className="muted">No field changed</span>;
   return (
     <div className="audit__changes">

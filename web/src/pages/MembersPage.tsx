@@ -65,7 +65,7 @@ function RolesExplained() {
       <div className="card__header">
         <h2 id="roles-title">Roles</h2>
       </div>
-      <dl className="summary">
+      <dl className="roles-list">
         {ROLES.map((r) => (
           <div key={r}>
             <dt>{ROLE_NAMES[r]}</dt>
@@ -117,8 +117,10 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
           {members.map((m) => (
             <tr key={m.id}>
               <th scope="row" data-label="Member">
-                {m.name ? <>{m.name}<br /><span className="muted">{m.email}</span></> : m.email}
-                {m.you ? <span className="muted"> (you)</span> : null}
+                <span className="member-cell">
+                  {m.name ? <>{m.name}<br /><span className="muted">{m.email}</span></> : m.email}
+                  {m.you ? <span className="muted"> (you)</span> : null}
+                </span>
               </th>
               <td data-label="Role">
                 {editable ? <RoleChanger member={m} onChange={(role) => changeRole(m, role)} /> : ROLE_NAMES[m.role]}
@@ -147,7 +149,7 @@ function RoleChanger({ member, onChange }: { member: Member; onChange: (role: Me
   return (
     <span className="role-changer">
       <label htmlFor={id} className="visually-hidden">Role of {member.email}</label>
-      <select id={id} value={role} onChange={(e) => setRole(e.target.value as MemberRole)} disabled={busy}>
+      <select id={id} className="select--small" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} disabled={busy}>
         {ROLE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
       </select>
       {role !== member.role ? (
