@@ -23,6 +23,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'invitation.created': 'Invitation created',
   'invitation.revoked': 'Invitation revoked',
   'invitation.accepted': 'Invitation accepted',
+  'ticket.retry_requested': 'Ticket retry requested',
+  'ticket.resync_requested': 'Ticket resync requested',
 };
 
 interface Filters {
