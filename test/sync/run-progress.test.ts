@@ -140,4 +140,24 @@ describe('live progress of a sync run (SSE)', () => {
       pair.source.sim.faults.clear();
     }
   });
+
+  // Last: it closes the server.
+  it('an open stream does not keep the server from closing: it is ended first', async () => {
+    // The source does not answer: the run keeps going (its requests time out and are retried) far longer than the close may take.
+    pair.source.sim.faults.set({ hang: true });
+    const running = await startRun();
+    const reading = readEvents(running, pair.source.auth);
+    await new Promise((r) => setTimeout(r, 300));
+    const t0 = Date.now();
+    let endedAfter = Infinity;
+    void reading.then(() => (endedAfter = Date.now() - t0));
+    await pair.stack.app.close();
+    // The stream is ended as soon as closing starts (the rest of the close may wait for the run's job).
+    expect(endedAfter).toBeLessThan(1_000);
+    const { status, events } = await reading;
+    expect(status).toBe(200);
+    // The stream ended without a done event: the run was still going when the server closed.
+    expect(events.some((e) => e.event === 'done')).toBe(false);
+    pair.source.sim.faults.clear();
+  });
 });
