@@ -245,6 +245,26 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       CREATE INDEX rate_reservations_account_op_at ON rate_reservations (account, op, at) WHERE op IS NOT NULL;
     `,
   },
+  {
+    id: '0007_ticket_events',
+    sql: `
+      CREATE TABLE ticket_events (
+        id bigserial PRIMARY KEY,
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        run_id uuid,
+        side text NOT NULL CHECK (side IN ('source', 'target')),
+        ticket_id text NOT NULL,
+        linked_ticket_id text,
+        kind text NOT NULL,
+        summary text NOT NULL,
+        requests jsonb NOT NULL DEFAULT '[]',
+        outcome text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ticket_events_ticket ON ticket_events (connection_id, side, ticket_id, id DESC);
+      CREATE INDEX ticket_events_created ON ticket_events (connection_id, created_at);
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -212,6 +212,23 @@ export interface SyncRetriesTable {
   created_at: Timestamp;
 }
 
+/** One step the engine took for a ticket (0007): the ticket timeline. */
+export interface TicketEventsTable {
+  id: Generated<string>;
+  connection_id: string;
+  run_id: string | null;
+  /** The side of the ticket the engine was working; `linked_ticket_id` is its counterpart on the other side. */
+  side: string;
+  ticket_id: string;
+  linked_ticket_id: string | null;
+  kind: string;
+  summary: string;
+  requests: Json;
+  /** On the last event of a ticket's pass: the run's outcome for it (created, updated, closed, failed, unchanged). */
+  outcome: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   connection_sides: ConnectionSidesTable;
@@ -231,4 +248,5 @@ export interface Database {
   platform_configs: PlatformConfigsTable;
   invitations: InvitationsTable;
   audit_events: AuditEventsTable;
+  ticket_events: TicketEventsTable;
 }

@@ -17,6 +17,7 @@ import { syncRunRoutes } from './routes/sync-runs.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
+import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -74,6 +75,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await webhookRoutes(api, ctx);
       await memberRoutes(api, ctx);
       await auditLogRoutes(api, ctx);
+      await ticketTimelineRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

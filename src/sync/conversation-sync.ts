@@ -3,6 +3,7 @@ import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
 import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
+import type { TicketEventLog } from './ticket-events.ts';
 
 /** Attachments above this are reported as failed rather than copied (Freshservice: 40 MB per ticket). */
 export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface CarryContext {
   link: TicketLink;
   from: { side: Side; connector: TicketConnector; config: SideConfiguration; organisationName: string };
   to: { side: Side; connector: TicketConnector; config: SideConfiguration };
+  /** The ticket timeline being collected, if any. */
+  events?: TicketEventLog;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -84,6 +87,7 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       const existing = entry.resumed ? await to.connector.findCommentByMarker(toTicketId, entry.marker) : null;
       if (existing) {
         await store.completeCommentCopy(entry.id, existing.id);
+        ctx.events?.add('comment_copied', `Comment #${c.id} had been copied as #${existing.id} by an interrupted run (found by its marker)`);
         continue;
       }
       let files: FileContent[] = [];
@@ -103,6 +107,7 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       });
       await store.completeCommentCopy(entry.id, copy.id);
       res.written++;
+      ctx.events?.add('comment_copied', `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`);
     } catch (err) {
       res.failedComments++;
       res.errors.push(`Comment ${c.id}: ${(err as Error).message}`);
@@ -140,6 +145,7 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
       got.sent.map((a, i) => ({ originId: a.id, copyId: copies[i]?.id ?? null })),
     );
     res.written += copies.length;
+    ctx.events?.add('attachment_copied', `${copies.length} file${copies.length === 1 ? '' : 's'} copied to #${link.ticketIds[to.side]}: ${got.files.map((f) => f.name).join(', ')}`);
   } catch (err) {
     res.failedAttachments += got.files.length;
     res.errors.push(`Attachments: ${(err as Error).message}`);

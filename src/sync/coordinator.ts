@@ -24,7 +24,7 @@ export async function workConnectionJob(
     // A run row left running is always worked (a manual run waiting, or a dead worker's run). A new run
     // starts only for schedules and webhooks, and only after the baseline: their hints wait for it.
     let mayStart = false;
-    if (job.trigger !== 'manual') {
+    if (job.trigger !== 'manual' && job.trigger !== 'ticket') {
       const conn = await deps.store.loadConnection(job.connectionId);
       mayStart = !!conn && conn.status === 'active' && conn.syncState === 'ready_for_automatic_sync';
     }

@@ -4,6 +4,7 @@ import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import { syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 import { runProgress } from './progress.ts';
+import { TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 export interface EngineDeps {
   store: SyncStore;
@@ -18,7 +19,8 @@ export interface EngineDeps {
 export interface RunRequest {
   runId: string;
   connectionId: string;
-  trigger: 'manual' | 'automatic' | 'webhook';
+  /** `ticket`: a person asked for a Retry or Resync of tickets; like `webhook`, the run works only hinted and retried tickets. */
+  trigger: 'manual' | 'automatic' | 'webhook' | 'ticket';
   /** Manual runs read changes from this date; others from the stored cursor. */
   since: Date | null;
 }
@@ -46,6 +48,9 @@ async function fieldLabels(connector: TicketConnector): Promise<NonNullable<Side
   return { labels, choiceLabels };
 }
 
+/** Ticket timeline events are kept this long (pruned once per run). */
+export const TICKET_EVENT_RETENTION_DAYS = 30;
+
 /** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. */
 class RunAbort extends Error {}
 
@@ -61,6 +66,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
   const progress = runProgress(store, req.runId);
   let details = 0;
   let failed = 0;
+  // The traced connectors report each call to the timeline of the ticket being worked.
+  const sink: EventSink = { current: null };
   try {
     const conn = await store.loadConnection(req.connectionId);
     if (!conn || conn.status !== 'active') throw new RunAbort('The connection is not active (revoked or not yet accepted)');
@@ -72,7 +79,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       };
       const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait });
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
-      sides[side] = { side, connector: c, config: conn.sides[side].configuration, organisationName: names[side] };
+      sides[side] = { side, connector: tracedConnector(c, side, sink), config: conn.sides[side].configuration, organisationName: names[side] };
     }
 
     if (Object.values(conn.mappings.types).some((m) => m.descriptionBuilder.fields.length > 0)) {
@@ -87,7 +94,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     const work: WorkItem[] = [];
     const maxSeen: Partial<Record<Side, string>> = {};
     // A webhook run looks only at the tickets it was told about; the schedule is the safety net.
-    const readChanges = req.trigger !== 'webhook';
+    const readChanges = req.trigger !== 'webhook' && req.trigger !== 'ticket';
+    const retrying = new Set<string>();
     for (const side of ['source', 'target'] as const) {
       if (readChanges) {
         const since = req.since ?? conn.sides[side].cursorAt;
@@ -104,7 +112,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         }
       }
       const listed = new Set(work.filter((w) => w.side === side).map((w) => w.id));
-      for (const id of await store.retries(req.connectionId, side)) if (!listed.has(id)) work.push({ side, id, updatedAt: '' });
+      for (const id of await store.retries(req.connectionId, side)) {
+        retrying.add(`${side}:${id}`);
+        if (!listed.has(id)) work.push({ side, id, updatedAt: '' });
+      }
     }
     const hints = await store.hints(req.connectionId);
     for (const h of hints) {
@@ -119,10 +130,17 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     await progress.phase('syncing tickets', work.length);
     const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate, lostCreateSettleMs: deps.lostCreateSettleMs ?? 0 };
     for (const item of work) {
+      const events = new TicketEventLog(item.side, item.id);
+      sink.current = events;
+      tctx.events = events;
+      if (retrying.has(`${item.side}:${item.id}`)) events.add('retried', 'In the retry set after an earlier failure: worked again');
+      let passOutcome = 'unchanged';
       try {
         const outcome = await syncTicket(tctx, item.side, item);
         await store.clearRetry(req.connectionId, item.side, item.id);
         if (outcome) {
+          passOutcome = outcome.outcome;
+          if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) events.add('failed', outcome.error ?? 'failed');
           details++;
           await store.addDetail(req.runId, { originSide: item.side, ...outcome });
           if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) {
@@ -131,6 +149,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           }
         }
       } catch (err) {
+        passOutcome = 'failed';
+        events.add('failed', err instanceof Error ? err.message : String(err));
         if (err instanceof PlatformError && err.isAccountWide) {
           // One request that timed out or lost its connection is not an outage: the run stops only when a
           // side does not answer a harmless read either. Otherwise this ticket fails and is retried later.
@@ -146,6 +166,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         failed++;
         await store.markRetry(req.connectionId, item.side, item.id, message);
         const link = await store.findLink(req.connectionId, item.side, item.id);
+        if (link && !events.linkedTicketId) events.linkedTicketId = link.ticketIds[item.side === 'source' ? 'target' : 'source'];
         await store.addDetail(req.runId, {
           originSide: item.side,
           sourceTicketId: item.side === 'source' ? item.id : (link?.ticketIds.source ?? null),
@@ -155,11 +176,18 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           failedComments: 0,
           failedAttachments: 0,
         });
+      } finally {
+        sink.current = null;
+        tctx.events = undefined;
+        // One statement per ticket; a timeline that cannot be written never fails the sync.
+        const batch = events.batch(req.connectionId, req.runId, passOutcome);
+        if (batch) await store.recordTicketEvents(batch).catch((e: unknown) => deps.log?.('ticket events not recorded', { error: (e as Error).message }));
       }
       await progress.ticketDone();
     }
 
     await progress.phase('saving cursors');
+    await store.pruneTicketEvents(req.connectionId, new Date(Date.now() - TICKET_EVENT_RETENTION_DAYS * 86_400_000)).catch(() => {});
     for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
     for (const side of ['source', 'target'] as const) {
       if (!readChanges) break;

@@ -6,6 +6,7 @@ import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-s
 import { carryConversation } from './conversation-sync.ts';
 import { changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
 import { resolveRequester } from './requester.ts';
+import { describeValues, type TicketEventLog } from './ticket-events.ts';
 
 /** Status values that close a ticket, per platform: closures follow the platform's closure rules. */
 const CLOSING_STATUSES: Record<string, string[]> = { freshservice: ['4', '5'] };
@@ -34,6 +35,8 @@ export interface TicketSyncContext {
    * old, so a late copy is not missed and doubled.
    */
   lostCreateSettleMs?: number;
+  /** The timeline of the ticket being worked (engine.ts sets it per ticket). */
+  events?: TicketEventLog;
 }
 
 export type TicketOutcome = Omit<RunDetail, 'originSide'> | null;
@@ -65,13 +68,22 @@ const openIntentOf = async (ctx: TicketSyncContext, side: Side, ticketId: string
 
 /** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
 export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
+  const ev = ctx.events;
   const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
+  if (link && ev) ev.linkedTicketId = link.ticketIds[otherSide(side)];
   // A version of this ticket already handled, listed again (cursors are inclusive): nothing changed.
-  if (link && link.writtenAt[side] === change.updatedAt) return null;
+  if (link && link.writtenAt[side] === change.updatedAt) {
+    ev?.add('skipped_unchanged', `The version of ${change.updatedAt} was already synced: not read again`);
+    return null;
+  }
   // Without reverse sync an unlinked target ticket never travels: not even worth reading (unless a create of it was interrupted).
   if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled && !(await openIntentOf(ctx, side, change.id))) return null;
   const ticket = await ctx.sides[side].connector.getTicket(change.id);
-  if (!ticket) return null;
+  if (!ticket) {
+    ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
+    return null;
+  }
+  ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'}, updated ${ticket.updatedAt}${ticket.comments ? `, ${ticket.comments.length} conversation entries` : ''})`);
   if (!link) return createCopy(ctx, side, ticket);
   return updateCopy(ctx, side, ticket, link);
 }
@@ -86,23 +98,35 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     if (!origin) return null;
     await ctx.store.completeCreate(ctx.connectionId, pending, ticket.id, interruptedPair(there, ticket), { source: null, target: null });
     await ctx.store.markRetry(ctx.connectionId, there, pending.originTicketId, 'its copy was found after an interruption; its fields are compared again');
+    if (ctx.events) ctx.events.linkedTicketId = pending.originTicketId;
+    ctx.events?.add('skipped_echo', `A copy of #${pending.originTicketId} made by an interrupted run: linked to it, nothing sent back`);
     return null;
   }
-  if (ticket.tags.some((t) => /^sf-[0-9a-f]{16}$/.test(t))) return null; // a copy made by another connection's engine run
+  if (ticket.tags.some((t) => /^sf-[0-9a-f]{16}$/.test(t))) {
+    ctx.events?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
+    return null; // a copy made by another connection's engine run
+  }
   const admitted = eligible(ctx, side, ticket);
   // A ticket that left the filter after a create of it was interrupted: its copy may exist, and is then
   // linked like any other; if it does not, the intent is dropped.
   const stale = admitted ? null : await openIntentOf(ctx, side, ticket.id);
-  if (!admitted && !stale) return null;
+  if (!admitted && !stale) {
+    ctx.events?.add('skipped_filtered', side === 'source' ? `Not admitted by the sync filter of ${ctx.sides[side].organisationName}: not copied` : `Not admitted by the reverse sync of ${ctx.sides[side].organisationName} (off, or its filter): not copied`);
+    return null;
+  }
 
   const to = ctx.sides[there];
   const intent = stale ?? (await ctx.store.openCreateIntent(ctx.connectionId, side, ticket.id));
   // An earlier attempt moments ago may still land: a later run looks (the intent stays open until then).
-  if (intent.resumed && Date.now() - intent.createdAt.getTime() < (ctx.lostCreateSettleMs ?? 0)) return null;
+  if (intent.resumed && Date.now() - intent.createdAt.getTime() < (ctx.lostCreateSettleMs ?? 0)) {
+    ctx.events?.add('retried', 'A create of it was interrupted moments ago and may still land: its copy is looked for in a later run');
+    return null;
+  }
   let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
   const found = copy !== null;
   if (!copy && !admitted) {
     await ctx.store.dropCreateIntent(intent.id);
+    ctx.events?.add('skipped_filtered', 'No longer admitted by the filter, and an interrupted create of it made no copy: not copied');
     return null;
   }
   if (!copy) {
@@ -123,6 +147,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     const write = sanitizeTicketWrite(toWrite({ ...fields, ...values })); // untrusted: HTML sanitised, text made plain
     const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
     const description = buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description));
+    ctx.events?.add('mapped', `Mapped for ${to.organisationName}: ${describeValues({ type: otherType, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields })}; description composed`);
     const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
     copy = await to.connector.createTicket({
       ...write,
@@ -133,9 +158,13 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
       marker: intent.marker,
       tags: [intent.marker],
     });
+    if (ctx.events) ctx.events.linkedTicketId = copy.id;
+    ctx.events?.add('written', `Created #${copy.id} on ${to.organisationName}`);
     await ctx.afterRemoteCreate?.(copy.id);
   }
   if (found) {
+    if (ctx.events) ctx.events.linkedTicketId = copy.id;
+    ctx.events?.add('written', `Linked to #${copy.id} on ${to.organisationName}: the copy an interrupted create had made (found by its marker), compared now`);
     // A copy made by an interrupted run, from the ticket as it was then: the fields are compared now.
     const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, interruptedPair(side, copy), { source: null, target: null });
     const done = await updateCopy(ctx, side, ticket, link);
@@ -173,7 +202,9 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   }
   let written = false;
   const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
-  if (Object.keys(values).length > 0) {
+  const changedFields = Object.keys(values);
+  if (changedFields.length > 0) {
+    ctx.events?.add('mapped', `Changed since the last sync, for ${to.organisationName}: ${describeValues(values)}`);
     let result: RemoteTicket;
     try {
       result = await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)));
@@ -187,6 +218,8 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     }
     closed = 'status' in values && closing.includes(String(values.status));
     written = true;
+    const wrote = Object.keys(values);
+    if (wrote.length > 0) ctx.events?.add('written', `Updated #${link.ticketIds[there]} on ${to.organisationName}: ${wrote.join(', ')}${closed ? ' (closed)' : ''}`);
     // Only what was written is ours: a change someone made there meanwhile must still look like one.
     const after = snapshotOf(result);
     snapshots[there] = { ...link.snapshots[there], ...Object.fromEntries(Object.keys(values).filter((k) => k in after).map((k) => [k, after[k]!])) };
@@ -195,6 +228,9 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
   await rememberHandled(ctx, link, side, ticket, carried);
   if (carried.written > 0) written = true;
+  if (changedFields.length === 0 && carried.written === 0 && carried.failedComments + carried.failedAttachments === 0) {
+    ctx.events?.add('skipped_echo', 'No mapped field differs from what was last synced (our own write seen again, or a change to an unmapped field) and no new comment or file: nothing written');
+  }
   const ids = idsFor(side, ticket.id, link.ticketIds[there]);
   if (closureError) return { ...ids, outcome: 'failed', ...failures(carried), error: [closureError, ...carried.errors].join('; ') };
   if (!written && carried.failedComments + carried.failedAttachments === 0) return null;
@@ -218,7 +254,7 @@ function snapPair(side: Side, here: RemoteTicket, there: RemoteTicket): Record<S
 function carryCtx(ctx: TicketSyncContext, side: Side, link: TicketLink) {
   const from = ctx.sides[side];
   const to = ctx.sides[otherSide(side)];
-  return { store: ctx.store, link, from, to };
+  return { store: ctx.store, link, from, to, events: ctx.events };
 }
 
 function failures(c: { failedComments: number; failedAttachments: number; errors: string[] }) {

@@ -16,6 +16,8 @@ export const AUDIT_ACTIONS = [
   'invitation.created',
   'invitation.revoked',
   'invitation.accepted',
+  'ticket.retry_requested',
+  'ticket.resync_requested',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -75,6 +75,39 @@ export interface RunProgress {
   ticketsDone: number;
 }
 
+/** One platform call the engine made for a ticket: `Acme getTicket #42 → found (120 ms)`. */
+export interface RequestSummary {
+  side: Side;
+  call: string;
+  /** The ticket (or comment, file) the call was about, if any. */
+  ref: string | null;
+  ok: boolean;
+  /** What came back, in a few words; for a failure the error. */
+  result: string;
+  ms: number;
+}
+
+/** One step of the ticket timeline (src/sync/ticket-events.ts lists the kinds). */
+export interface TicketEvent {
+  kind: string;
+  summary: string;
+  /** The calls made since the previous step: the ones this step needed. */
+  requests: RequestSummary[];
+  at: Date;
+}
+
+/** One ticket's pass in a run: its events, the ticket they concern and its counterpart on the other side. */
+export interface TicketEventBatch {
+  connectionId: string;
+  runId: string | null;
+  side: Side;
+  ticketId: string;
+  linkedTicketId: string | null;
+  events: TicketEvent[];
+  /** The pass's outcome (the run detail's, or `unchanged` when nothing was written). */
+  outcome: string | null;
+}
+
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
 
 /** Markers are tags on created tickets and text in copied comments: short, unguessable, tag-safe. */
@@ -386,6 +419,33 @@ export function createSyncStore(db: Db) {
 
     async clearWaiting(runId: string): Promise<void> {
       await db.updateTable('sync_runs').set({ waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
+    },
+
+    /** A ticket's timeline events of one pass, in one statement (the engine calls it once per ticket). */
+    async recordTicketEvents(b: TicketEventBatch): Promise<void> {
+      if (b.events.length === 0) return;
+      await db
+        .insertInto('ticket_events')
+        .values(
+          b.events.map((e, i) => ({
+            connection_id: b.connectionId,
+            run_id: b.runId,
+            side: b.side,
+            ticket_id: b.ticketId,
+            linked_ticket_id: b.linkedTicketId,
+            kind: e.kind,
+            summary: e.summary,
+            requests: JSON.stringify(e.requests),
+            outcome: i === b.events.length - 1 ? b.outcome : null,
+            created_at: e.at,
+          })),
+        )
+        .execute();
+    },
+
+    /** Timeline events older than `before` are dropped (once per run): the timeline keeps a bounded window. */
+    async pruneTicketEvents(connectionId: string, before: Date): Promise<void> {
+      await db.deleteFrom('ticket_events').where('connection_id', '=', connectionId).where('created_at', '<', before).execute();
     },
 
     /** Live progress of a running run (phase, tickets seen and done), for the run page's event stream. */

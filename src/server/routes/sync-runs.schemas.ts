@@ -7,7 +7,7 @@ export const syncRunSchema = {
   properties: {
     id: { type: 'string' },
     connectionId: { type: 'string' },
-    trigger: { type: 'string', enum: ['manual', 'automatic', 'webhook'] },
+    trigger: { type: 'string', enum: ['manual', 'automatic', 'webhook', 'ticket'] },
     status: runStatus,
     since: { type: ['string', 'null'], format: 'date-time' },
     startedAt: { type: 'string', format: 'date-time' },

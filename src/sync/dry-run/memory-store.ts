@@ -7,6 +7,7 @@ import {
   type Side,
   type Snapshot,
   type SyncStore,
+  type TicketEventBatch,
   type TicketLink,
 } from '../../db/repositories/sync-store.ts';
 
@@ -68,6 +69,8 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     clearedHints: [] as Array<{ side: Side; ticketId: string }>,
     readyForAutomaticSync: false,
     finished: null as { status: string; error: string | null } | null,
+    /** The ticket timeline events the run would store. */
+    ticketEvents: [] as TicketEventBatch[],
   };
 
   const remember = (connectionId: string, link: TicketLink) => {
@@ -270,6 +273,11 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     async finishRun(_runId, status, error) {
       recorded.finished = { status, error };
     },
+
+    async recordTicketEvents(b) {
+      recorded.ticketEvents.push(clone(b));
+    },
+    async pruneTicketEvents() {},
 
     async markWaiting() {},
     async clearWaiting() {},

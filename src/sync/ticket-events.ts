@@ -1,0 +1,171 @@
+import type { RemoteAttachment, RemoteComment, RemoteRequester, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import type { RequestSummary, TicketEvent, TicketEventBatch } from '../db/repositories/sync-store.ts';
+import type { Side } from './field-mapping.ts';
+
+export type { RequestSummary, TicketEventBatch };
+
+/**
+ * The ticket timeline: what the engine did with one ticket in one run, step by step, with a summary of
+ * each platform call it made for it. Collected in memory while the ticket is worked and stored in one
+ * statement at its end (SyncStore.recordTicketEvents), so the cost per ticket is one insert.
+ */
+export type TicketEventKind =
+  | 'read'
+  | 'mapped'
+  | 'written'
+  | 'comment_copied'
+  | 'attachment_copied'
+  | 'retried'
+  | 'failed'
+  | 'skipped_unchanged'
+  | 'skipped_echo'
+  | 'skipped_filtered'
+  | 'skipped_missing'
+  | 'requested';
+
+export const TICKET_EVENT_KINDS: readonly TicketEventKind[] = [
+  'read',
+  'mapped',
+  'written',
+  'comment_copied',
+  'attachment_copied',
+  'retried',
+  'failed',
+  'skipped_unchanged',
+  'skipped_echo',
+  'skipped_filtered',
+  'skipped_missing',
+  'requested',
+];
+
+const MAX_EVENTS_PER_PASS = 50;
+const MAX_REQUESTS_PER_EVENT = 30;
+const MAX_SUMMARY = 500;
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The events of one ticket's pass, gathered while the engine works it. */
+export class TicketEventLog {
+  readonly events: Array<TicketEvent & { kind: TicketEventKind }> = [];
+  private pending: RequestSummary[] = [];
+  linkedTicketId: string | null = null;
+  dropped = 0;
+
+  constructor(
+    readonly side: Side,
+    readonly ticketId: string,
+  ) {}
+
+  /** A platform call made for this ticket (by the traced connectors); it joins the next event. */
+  request(r: RequestSummary): void {
+    if (this.pending.length < MAX_REQUESTS_PER_EVENT) this.pending.push(r);
+    else this.dropped++;
+  }
+
+  add(kind: TicketEventKind, summary: string): void {
+    const requests = this.pending;
+    this.pending = [];
+    if (this.events.length >= MAX_EVENTS_PER_PASS) {
+      // A ticket with hundreds of comments: the last slot says how much was left out.
+      this.dropped++;
+      return;
+    }
+    this.events.push({ kind, summary: clip(summary, MAX_SUMMARY), requests, at: new Date() });
+  }
+
+  /** Calls not followed by any event (a pass that ended without a decision): kept on the last event. */
+  settle(): void {
+    if (this.pending.length === 0) return;
+    const last = this.events.at(-1);
+    if (last) last.requests.push(...this.pending.splice(0));
+  }
+
+  batch(connectionId: string, runId: string | null, outcome: string | null): TicketEventBatch | null {
+    this.settle();
+    if (this.events.length === 0) return null;
+    if (this.dropped > 0) this.events.at(-1)!.summary = clip(`${this.events.at(-1)!.summary} (${this.dropped} more steps or calls not recorded)`, MAX_SUMMARY);
+    return { connectionId, runId, side: this.side, ticketId: this.ticketId, linkedTicketId: this.linkedTicketId, events: this.events, outcome };
+  }
+}
+
+/** Where the traced connectors report to: the log of the ticket being worked, if any. */
+export interface EventSink {
+  current: TicketEventLog | null;
+}
+
+type Describe = (args: unknown[], result: unknown) => { ref: string | null; result: string };
+
+const ticketRef = (t: RemoteTicket | null | undefined) => (t ? `#${t.id}` : 'not found');
+const idArg = (args: unknown[]) => (args[0] === undefined ? null : `#${String(args[0])}`);
+
+/** How each call is summarised: what it was about and what came back, never a body or an e-mail address. */
+const CALLS: Record<string, Describe> = {
+  getTicket: (a, r) => ({ ref: idArg(a), result: r ? `found (updated ${(r as RemoteTicket).updatedAt})` : 'not found' }),
+  listComments: (a, r) => ({ ref: idArg(a), result: `${(r as RemoteComment[]).length} comments` }),
+  createTicket: (_a, r) => ({ ref: null, result: `created ${ticketRef(r as RemoteTicket)}` }),
+  updateTicket: (a) => ({ ref: idArg(a), result: 'updated' }),
+  findTicketByMarker: (_a, r) => ({ ref: null, result: r ? `found ${ticketRef(r as RemoteTicket)}` : 'no copy found' }),
+  addComment: (a, r) => ({ ref: idArg(a), result: `comment #${(r as RemoteComment).id} added` }),
+  findCommentByMarker: (a, r) => ({ ref: idArg(a), result: r ? `found comment #${(r as RemoteComment).id}` : 'no copy found' }),
+  downloadAttachment: (a, r) => ({ ref: (a[0] as RemoteAttachment | undefined)?.name ?? null, result: `${(r as { data: Uint8Array }).data.byteLength} bytes` }),
+  addAttachments: (a, r) => ({ ref: idArg(a), result: `${(r as RemoteAttachment[]).length} files added` }),
+  findRequesterByEmail: (_a, r) => ({ ref: null, result: r ? `found requester #${(r as RemoteRequester).id}` : 'not found' }),
+  createRequester: (_a, r) => ({ ref: null, result: `created requester #${(r as RemoteRequester).id}` }),
+  whoAmI: () => ({ ref: null, result: 'answered' }),
+};
+
+/**
+ * The connector as the engine uses it, reporting each per-ticket call (method, what it was about, the
+ * outcome and its duration) to the log of the ticket being worked. Only the engine's view: the connector
+ * itself knows nothing of this, and calls outside a ticket's pass are not recorded.
+ */
+export function tracedConnector(connector: TicketConnector, side: Side, sink: EventSink): TicketConnector {
+  return new Proxy(connector, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      const describe = typeof prop === 'string' ? CALLS[prop] : undefined;
+      if (typeof value !== 'function' || !describe) return value;
+      const call = prop as string;
+      return async (...args: unknown[]) => {
+        const log = sink.current;
+        const started = Date.now();
+        try {
+          const r = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+          if (log) {
+            let d: { ref: string | null; result: string };
+            try {
+              d = describe(args, r);
+            } catch {
+              d = { ref: null, result: 'done' };
+            }
+            log.request({ side, call, ref: d.ref, ok: true, result: d.result, ms: Date.now() - started });
+          }
+          return r;
+        } catch (err) {
+          if (log) {
+            let ref: string | null = null;
+            try {
+              ref = describe(args, null).ref;
+            } catch {
+              ref = null;
+            }
+            log.request({ side, call, ref, ok: false, result: clip((err as Error)?.message ?? String(err), 300), ms: Date.now() - started });
+          }
+          throw err;
+        }
+      };
+    },
+  });
+}
+
+/** `status = 4, priority = 2` for the mapped step, values shortened. */
+export function describeValues(values: Record<string, unknown>): string {
+  const keys = Object.keys(values);
+  if (keys.length === 0) return 'nothing';
+  const shown = keys.map((k) => {
+    const v = values[k];
+    const text = v === null || v === undefined ? 'empty' : typeof v === 'string' ? `"${clip(v.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), 40)}"` : String(v);
+    return `${k} = ${text}`;
+  });
+  return shown.join(', ');
+}
