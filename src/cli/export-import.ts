@@ -43,7 +43,7 @@ export async function productTables(db: Db): Promise<string[]> {
 export async function exportData(db: Db): Promise<ExportFile> {
   return db.transaction().execute(async (trx) => {
     // One snapshot: the rows of all tables agree with each other even while the server runs (PostgreSQL).
-    await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`.execute(trx).catch(() => {});
+    await sql`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`.execute(trx);
     const migrations = (await sql<{ id: string }>`SELECT id FROM sf_migrations ORDER BY id`.execute(trx)).rows.map((r) => r.id);
     const tables: Record<string, unknown[]> = {};
     for (const t of await productTables(trx as unknown as Db)) {
