@@ -192,4 +192,20 @@ describe('members and invitations', () => {
     const admins = (await members(org.auth)).filter((m) => m.role === 'admin');
     expect(admins).toHaveLength(1);
   });
+
+  // Last: it locks this address out of invitation links for the rest of the file.
+  it('guessing links from one address is cut off after 30 misses (429 with Retry-After), valid links included', async () => {
+    const valid = tokenOfUrl((await invite({ role: 'viewer' })).url);
+    let locked: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i < 40 && !locked; i++) {
+      const r = await call('GET', `/invitations/${'G'.repeat(42)}${String.fromCharCode(65 + (i % 26))}/preview`, {});
+      if (r.statusCode === 429) locked = r;
+      else expect(r.statusCode).toBe(404);
+    }
+    expect(locked, 'no 429 after 40 wrong links').toBeDefined();
+    expect(Number(locked!.headers['retry-after'])).toBeGreaterThan(0);
+    expect(locked!.json().error.code).toBe('too_many_attempts');
+    expect((await call('GET', `/invitations/${valid}/preview`, {})).statusCode).toBe(429);
+    expect((await accept(valid, { email: 'late@example.com', password: 'long enough password' })).statusCode).toBe(429);
+  });
 });
