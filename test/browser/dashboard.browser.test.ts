@@ -187,7 +187,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await shoot(page, 'dashboard');
   });
 
-  it('run details: live summary, search by ticket number or text, an empty result says how to get back', async () => {
+  it('run details: search by ticket number or text and by outcome; an empty result says how to get back', async () => {
     const runs = (await stack.app.inject({ url: `/api/v1/sync-runs?connection=${connectionId}`, headers: a.auth })).json().runs;
     const run = (await stack.app.inject({ url: `/api/v1/sync-runs/${runs[0].id}`, headers: a.auth })).json();
     await page.goto(`${stack.url}/sync/${run.id}`);
@@ -215,6 +215,33 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await expect.poll(() => rows.count()).toBe(run.details.filter((x: { outcome: string }) => x.outcome === 'created').length);
     await shoot(page, 'sync-details-search');
   });
+
+  it('the run page follows a running sync live: progress bar, phase, and ticket rows appear without a page load', async () => {
+    // A change on Acme, so the next run has a ticket to update; a slow platform keeps it going.
+    const vpn = [...simA.state.tickets.values()].find((t) => t.subject.startsWith('VPN'))!;
+    await new Promise((r) => setTimeout(r, 1100));
+    vpn.subject = 'VPN drops every few minutes (again)';
+    simA.state.touchTicket(vpn, Date.now());
+    simA.faults.set({ latencyMs: 500 });
+    try {
+      const started = await stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: a.auth, payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() } });
+      expect(started.statusCode, started.body).toBe(202);
+      const runId = started.json().id;
+      await page.goto(`${stack.url}/sync/${runId}`);
+      await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
+      const summary = page.getByRole('region', { name: 'Summary' });
+      await summary.locator('progress').waitFor();
+      await summary.getByText(/Listing changed tickets|Syncing tickets|Starting/).first().waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      // The run ends: the badge says so and the updated ticket's row is there, all without a reload.
+      await page.locator('header .badge', { hasText: 'Success' }).waitFor({ timeout: 40_000 });
+      await page.getByRole('region', { name: 'Tickets' }).locator('tbody tr', { hasText: `#${vpn.id}` }).waitFor();
+      expect(await summary.locator('progress').count()).toBe(0);
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
+    } finally {
+      simA.faults.clear();
+    }
+  }, 60_000);
 
   it('sync history with its filters: an empty result offers to clear them; no serious axe violations', async () => {
     await page.goto(`${stack.url}/sync?connection=${connectionId}&status=failed`);
