@@ -11,7 +11,7 @@ import { databaseSnapshot, registeredRoutes } from './helpers.ts';
  * be added without deciding who may call it.
  *
  * - viewer: reads (GET) — every state-changing route answers a viewer 403, and changes nothing;
- * - member: also operates syncs (Sync now, dry runs, automatic sync) and edits field mappings;
+ * - member: also operates syncs (Sync now, dry runs, automatic sync, retry and resync of a ticket) and edits field mappings;
  * - admin: everything else (credentials, connections, configuration, webhook URLs, members, audit log);
  * - public: no session needed (the session routes, health, webhooks and invitation links).
  */
@@ -67,12 +67,15 @@ const ROUTES: Record<string, Case> = {
   // A stream: asked for a run that does not exist, so the answer ends (404) instead of staying open.
   'GET /api/v1/sync-runs/{id}/events': { role: 'viewer', request: () => ({ method: 'GET', url: `/api/v1/sync-runs/${MISSING}/events` }) },
   'GET /api/v1/dashboard': { role: 'viewer', request: get('/api/v1/dashboard') },
+  'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { role: 'viewer', request: conn('GET', '/tickets/source/1/timeline') },
   'GET /api/v1/members': { role: 'viewer', request: get('/api/v1/members') },
 
   'PUT /api/v1/connections/{id}/mappings': { role: 'member', request: conn('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   'PUT /api/v1/connections/{id}/automatic-sync': { role: 'member', request: conn('PUT', '/automatic-sync', () => ({ enabled: false })) },
   'POST /api/v1/connections/{id}/sync-runs': { role: 'member', request: conn('POST', '/sync-runs', () => ({ since: '2024-01-01' })) },
   'POST /api/v1/connections/{id}/dry-runs': { role: 'member', request: conn('POST', '/dry-runs', () => ({ since: '2024-01-01' })) },
+  'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/retry': { role: 'member', request: conn('POST', '/tickets/source/1/retry') },
+  'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { role: 'member', request: conn('POST', '/tickets/source/1/resync') },
 
   'PUT /api/v1/platform': { role: 'admin', request: () => ({ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'http://127.0.0.1:9' } }) },
   'POST /api/v1/platform/test': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/platform/test' }) },
