@@ -96,7 +96,7 @@ export async function runEventRoutes(app: FastifyInstance, ctx: AppContext, opts
         res.end();
       };
       closers.add(close);
-      req.raw.on('close', close);
+      // The client went away (or the response ended): stop polling, free the slot.
       res.on('close', close);
       const heartbeat = setInterval(() => {
         if (!closed) res.write(': heartbeat\n\n');

@@ -41,7 +41,7 @@ export function DailyChart({ title, days, series, pick, empty }: {
               <XAxis dataKey="label" tick={{ fontSize: 11, fill: '#5f6673' }} interval="preserveStartEnd" minTickGap={12} />
               <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: '#5f6673' }} width={48} />
               <Tooltip labelFormatter={(_, p) => (p?.[0]?.payload ? dayLabel((p[0].payload as { date: string }).date, 'long') : '')} />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
+              <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
               {series.map((s) => (
                 <Bar key={s.key} dataKey={s.key} name={s.label} stackId="a" fill={COLORS[s.key]} isAnimationActive={false} />
               ))}
