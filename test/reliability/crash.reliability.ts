@@ -16,7 +16,7 @@ import { createTemplate, postgresAvailable, type WorldTemplate } from './lib/wor
  * production recommendation for crash safety).
  */
 const TRIALS = envInt('RELIABILITY_TRIALS', 20);
-const TICKETS = envInt('RELIABILITY_TICKETS', 100);
+const TICKETS = envInt('RELIABILITY_TICKETS', 50);
 const KILLS = envInt('RELIABILITY_KILLS', 1);
 const BASE_SEED = envInt('RELIABILITY_SEED', 20_261_129);
 const storage = process.env.RELIABILITY_STORAGE === 'postgres' ? 'postgres' : 'disk';

@@ -16,7 +16,7 @@ import { createTemplate, type WorldTemplate } from './lib/world.ts';
  *   RELIABILITY_MODEL_SEED=<seed> RELIABILITY_MODEL_PATH=<path> npm run test:reliability -- model
  * and add RELIABILITY_SHRINK=1 to let fast-check shrink it to a minimal sequence (slow: each try is a run).
  */
-const RUNS = envInt('RELIABILITY_MODEL_RUNS', 40);
+const RUNS = envInt('RELIABILITY_MODEL_RUNS', 25);
 const MAX_OPS = envInt('RELIABILITY_MODEL_OPS', 40);
 const SEED = envInt('RELIABILITY_MODEL_SEED', envInt('RELIABILITY_SEED', 20_261_129) + 2);
 const PATH = process.env.RELIABILITY_MODEL_PATH;
