@@ -95,20 +95,21 @@ export interface EventSink {
 
 type Describe = (args: unknown[], result: unknown) => { ref: string | null; result: string };
 
+const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
 const ticketRef = (t: RemoteTicket | null | undefined) => (t ? `#${t.id}` : 'not found');
 const idArg = (args: unknown[]) => (args[0] === undefined ? null : `#${String(args[0])}`);
 
 /** How each call is summarised: what it was about and what came back, never a body or an e-mail address. */
 const CALLS: Record<string, Describe> = {
-  getTicket: (a, r) => ({ ref: idArg(a), result: r ? `found (updated ${(r as RemoteTicket).updatedAt})` : 'not found' }),
-  listComments: (a, r) => ({ ref: idArg(a), result: `${(r as RemoteComment[]).length} comments` }),
+  getTicket: (a, r) => ({ ref: idArg(a), result: r ? 'found' : 'not found' }),
+  listComments: (a, r) => ({ ref: idArg(a), result: count((r as RemoteComment[]).length, 'comment') }),
   createTicket: (_a, r) => ({ ref: null, result: `created ${ticketRef(r as RemoteTicket)}` }),
   updateTicket: (a) => ({ ref: idArg(a), result: 'updated' }),
   findTicketByMarker: (_a, r) => ({ ref: null, result: r ? `found ${ticketRef(r as RemoteTicket)}` : 'no copy found' }),
   addComment: (a, r) => ({ ref: idArg(a), result: `comment #${(r as RemoteComment).id} added` }),
   findCommentByMarker: (a, r) => ({ ref: idArg(a), result: r ? `found comment #${(r as RemoteComment).id}` : 'no copy found' }),
   downloadAttachment: (a, r) => ({ ref: (a[0] as RemoteAttachment | undefined)?.name ?? null, result: `${(r as { data: Uint8Array }).data.byteLength} bytes` }),
-  addAttachments: (a, r) => ({ ref: idArg(a), result: `${(r as RemoteAttachment[]).length} files added` }),
+  addAttachments: (a, r) => ({ ref: idArg(a), result: `${count((r as RemoteAttachment[]).length, 'file')} added` }),
   findRequesterByEmail: (_a, r) => ({ ref: null, result: r ? `found requester #${(r as RemoteRequester).id}` : 'not found' }),
   createRequester: (_a, r) => ({ ref: null, result: `created requester #${(r as RemoteRequester).id}` }),
   whoAmI: () => ({ ref: null, result: 'answered' }),

@@ -73,7 +73,7 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
   if (link && ev) ev.linkedTicketId = link.ticketIds[otherSide(side)];
   // A version of this ticket already handled, listed again (cursors are inclusive): nothing changed.
   if (link && link.writtenAt[side] === change.updatedAt) {
-    ev?.add('skipped_unchanged', `The version of ${change.updatedAt} was already synced: not read again`);
+    ev?.add('skipped_unchanged', 'This version of the ticket was already synced: not read again');
     return null;
   }
   // Without reverse sync an unlinked target ticket never travels: not even worth reading (unless a create of it was interrupted).
@@ -83,7 +83,7 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
     ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
     return null;
   }
-  ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'}, updated ${ticket.updatedAt}${ticket.comments ? `, ${ticket.comments.length} conversation entries` : ''})`);
+  ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'}${ticket.comments ? `, ${ticket.comments.length} conversation ${ticket.comments.length === 1 ? 'entry' : 'entries'}` : ''})`);
   if (!link) return createCopy(ctx, side, ticket);
   return updateCopy(ctx, side, ticket, link);
 }

@@ -16,6 +16,7 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { SignupPage } from './pages/SignupPage.tsx';
 import { SyncDetailsPage } from './pages/SyncDetailsPage.tsx';
 import { SyncHistoryPage } from './pages/SyncHistoryPage.tsx';
+import { TicketTimelinePage } from './pages/TicketTimelinePage.tsx';
 import { RoleContext } from './permissions.ts';
 import { inviteToken, matchRoute } from './routes.ts';
 import type { Route } from './routes.ts';
@@ -44,6 +45,8 @@ function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: 
       return <SyncHistoryPage key={orgId} />;
     case 'syncRun':
       return <SyncDetailsPage key={`${orgId}/${route.runId}`} runId={route.runId} />;
+    case 'ticket':
+      return <TicketTimelinePage key={`${orgId}/${route.id}/${route.side}/${route.ticketId}`} connectionId={route.id} side={route.side} ticketId={route.ticketId} />;
     case 'members':
       return <MembersPage key={orgId} />;
     case 'audit':

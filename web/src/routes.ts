@@ -1,5 +1,6 @@
 /** The signed-in pages and how their paths look; App.tsx renders the page a path matches. */
 export type ConnectionTab = 'configuration' | 'mappings' | 'sync';
+export type TicketSide = 'source' | 'target';
 
 export type Route =
   | { name: 'home' }
@@ -9,6 +10,7 @@ export type Route =
   | { name: 'connection'; id: string; tab: ConnectionTab }
   | { name: 'sync' }
   | { name: 'syncRun'; runId: string }
+  | { name: 'ticket'; id: string; side: TicketSide; ticketId: string }
   | { name: 'members' }
   | { name: 'audit' }
   | { name: 'notFound' };
@@ -19,6 +21,10 @@ export function matchRoute(path: string): Route {
   const parts = path.replace(/\/+$/, '').split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, third, ...rest] = parts;
   if (!first) return { name: 'home' };
+  // /connections/:id/tickets/:side/:ticketId — a ticket's timeline
+  if (first === 'connections' && second && third === 'tickets' && rest.length === 2 && (rest[0] === 'source' || rest[0] === 'target') && rest[1]) {
+    return { name: 'ticket', id: second, side: rest[0], ticketId: rest[1] };
+  }
   if (rest.length) return { name: 'notFound' };
   if (first === 'dashboard' && !second) return { name: 'dashboard' };
   if (first === 'settings' && !second) return { name: 'settings' };
@@ -40,6 +46,9 @@ export const connectionPath = (id: string, tab: ConnectionTab = 'configuration')
   `/connections/${encodeURIComponent(id)}${tab === 'configuration' ? '' : `/${tab}`}`;
 
 export const syncRunPath = (runId: string) => `/sync/${encodeURIComponent(runId)}`;
+
+export const ticketPath = (connectionId: string, side: TicketSide, ticketId: string) =>
+  `/connections/${encodeURIComponent(connectionId)}/tickets/${side}/${encodeURIComponent(ticketId)}`;
 
 /** The token of a public invitation link (/invite/:token), or null for any other path. */
 export function inviteToken(path: string): string | null {

@@ -76,7 +76,7 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
               <>
                 <DetailsSearch value={query} onChange={setQuery} total={run.details.length} shown={shown.length} />
                 {shown.length ? (
-                  <RunDetailsTable details={shown} />
+                  <RunDetailsTable details={shown} connectionId={run.connectionId} />
                 ) : (
                   <div className="empty">
                     <p>No ticket of this run matches {query.text.trim() ? <>“{query.text.trim()}”</> : 'this outcome'}{query.text.trim() && query.outcome ? ' with this outcome' : ''}.</p>

@@ -1,8 +1,23 @@
 import type { SyncRunDetail } from '../../api.ts';
+import { ticketPath } from '../../routes.ts';
+import type { TicketSide } from '../../routes.ts';
+import { Link } from '../Link.tsx';
 import { OutcomeBadge } from './RunStatusBadge.tsx';
 
-/** One row per ticket the run touched. */
-export function RunDetailsTable({ details }: { details: SyncRunDetail[] }) {
+/** A ticket number linking to its timeline (when the run's connection is known). */
+function TicketCell({ connectionId, side, id }: { connectionId?: string; side: TicketSide; id: string | null }) {
+  if (!id) return <>—</>;
+  if (!connectionId) return <>#{id}</>;
+  return (
+    <Link href={ticketPath(connectionId, side, id)}>
+      #{id}
+      <span className="visually-hidden"> ({side} ticket timeline)</span>
+    </Link>
+  );
+}
+
+/** One row per ticket the run touched; each ticket number opens its timeline. */
+export function RunDetailsTable({ details, connectionId }: { details: SyncRunDetail[]; connectionId?: string }) {
   return (
     <table className="table table--stack">
       <thead>
@@ -18,8 +33,8 @@ export function RunDetailsTable({ details }: { details: SyncRunDetail[] }) {
       <tbody>
         {details.map((d, i) => (
           <tr key={`${d.sourceTicketId ?? ''}-${d.targetTicketId ?? ''}-${i}`} className={d.outcome === 'failed' ? 'row--failed' : undefined}>
-            <th scope="row" data-label="Source ticket">{d.sourceTicketId ? `#${d.sourceTicketId}` : '—'}</th>
-            <td data-label="Target ticket">{d.targetTicketId ? `#${d.targetTicketId}` : '—'}</td>
+            <th scope="row" data-label="Source ticket"><TicketCell connectionId={connectionId} side="source" id={d.sourceTicketId} /></th>
+            <td data-label="Target ticket"><TicketCell connectionId={connectionId} side="target" id={d.targetTicketId} /></td>
             <td data-label="Outcome"><OutcomeBadge outcome={d.outcome} /></td>
             <td data-label="Error" className="cell--error">{d.error ?? <span className="muted">—</span>}</td>
             <td data-label="Failed comments" className={d.failedComments ? 'cell--bad num' : 'num muted'}>{d.failedComments}</td>

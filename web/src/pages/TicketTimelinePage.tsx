@@ -1,0 +1,228 @@
+import { useState } from 'react';
+import { api } from '../api.ts';
+import type { Connection, SyncRun } from '../api.ts';
+import type { ApiError } from '../api.ts';
+import { Badge } from '../components/Badge.tsx';
+import { EditableBy } from '../components/EditableBy.tsx';
+import { Link } from '../components/Link.tsx';
+import { LoadState } from '../components/LoadState.tsx';
+import { useApiCall, useInterval, useResource } from '../hooks/use-api.ts';
+import { OUTCOME, ROLE_LABEL } from '../labels.ts';
+import type { Tone } from '../labels.ts';
+import { connectionPath, syncRunPath, ticketPath } from '../routes.ts';
+import type { TicketSide } from '../routes.ts';
+
+/** GET /connections/:id/tickets/:side/:ticketId/timeline (README, HTTP API). */
+interface RequestSummary {
+  side: TicketSide;
+  call: string;
+  ref: string | null;
+  ok: boolean;
+  result: string;
+  ms: number;
+}
+interface TicketEvent {
+  id: string;
+  at: string;
+  runId: string | null;
+  side: TicketSide;
+  ticketId: string;
+  kind: string;
+  summary: string;
+  requests: RequestSummary[];
+  outcome: string | null;
+}
+interface Timeline {
+  ticket: {
+    side: TicketSide;
+    id: string;
+    linked: { side: TicketSide; id: string } | null;
+    lastOutcome: string | null;
+    retry: { side: TicketSide; ticketId: string; attempts: number; lastError: string | null } | null;
+  };
+  events: TicketEvent[];
+}
+
+const KIND: Record<string, { label: string; tone: Tone }> = {
+  read: { label: 'Read', tone: 'neutral' },
+  mapped: { label: 'Mapped', tone: 'info' },
+  written: { label: 'Written', tone: 'ok' },
+  comment_copied: { label: 'Comment copied', tone: 'ok' },
+  attachment_copied: { label: 'Files copied', tone: 'ok' },
+  retried: { label: 'Retried', tone: 'warn' },
+  failed: { label: 'Failed', tone: 'err' },
+  skipped_unchanged: { label: 'Skipped: unchanged', tone: 'neutral' },
+  skipped_echo: { label: 'Skipped: nothing new', tone: 'neutral' },
+  skipped_filtered: { label: 'Skipped: filter', tone: 'neutral' },
+  skipped_missing: { label: 'Skipped: not found', tone: 'warn' },
+  requested: { label: 'Requested', tone: 'info' },
+};
+
+const LAST: Record<string, { label: string; tone: Tone }> = { ...OUTCOME, unchanged: { label: 'Unchanged', tone: 'neutral' } };
+
+/** Date and time to the second, in the browser's time zone (which is named once on the page). */
+const formatMoment = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+const timeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+function Request({ r }: { r: RequestSummary }) {
+  return (
+    <li className={r.ok ? undefined : 'timeline__request--failed'}>
+      <span className="muted">{ROLE_LABEL[r.side]}</span> <code>{r.call}</code>
+      {r.ref ? ` ${r.ref}` : ''} → {r.ok ? r.result : <strong>{r.result}</strong>} <span className="muted">({r.ms} ms)</span>
+    </li>
+  );
+}
+
+export function TicketTimelinePage({ connectionId, side, ticketId }: { connectionId: string; side: TicketSide; ticketId: string }) {
+  const path = `/connections/${encodeURIComponent(connectionId)}/tickets/${side}/${encodeURIComponent(ticketId)}`;
+  const res = useResource<Timeline>(`${path}/timeline`);
+  const conn = useResource<Connection>(`/connections/${encodeURIComponent(connectionId)}`);
+  const call = useApiCall();
+  const [busy, setBusy] = useState<'retry' | 'resync' | null>(null);
+  const [actionError, setActionError] = useState<ApiError | null>(null);
+  const [started, setStarted] = useState<{ action: 'retry' | 'resync'; runId: string; status: string } | null>(null);
+
+  // While the run a button started works, the run and the timeline are read again every 2 s.
+  const waiting = started !== null && started.status === 'running';
+  useInterval(
+    () => {
+      if (!started) return;
+      void (async () => {
+        const r = await call(() => api.get<SyncRun>(`/sync-runs/${encodeURIComponent(started.runId)}`));
+        if (r.ok && r.data.status !== 'running') setStarted({ ...started, status: r.data.status });
+        await res.reload({ quiet: true });
+      })();
+    },
+    2000,
+    waiting,
+  );
+
+  async function act(action: 'retry' | 'resync') {
+    setBusy(action);
+    setActionError(null);
+    const r = await call(() => api.post<{ id: string; status: string }>(`${path}/${action}`));
+    setBusy(null);
+    if (r.ok) {
+      setStarted({ action, runId: r.data.id, status: r.data.status });
+      await res.reload({ quiet: true });
+    } else if (r.error) setActionError(r.error);
+  }
+
+  const t = res.data;
+  const failed = !!t && (t.ticket.lastOutcome === 'failed' || t.ticket.retry !== null);
+  const last = t?.ticket.lastOutcome ? (LAST[t.ticket.lastOutcome] ?? { label: t.ticket.lastOutcome, tone: 'neutral' as Tone }) : null;
+
+  return (
+    <div className="page">
+      <p className="breadcrumb">
+        <Link href={connectionPath(connectionId, 'sync')}>← {conn.data?.contractName ?? 'Connection'}: Sync</Link>
+      </p>
+      <header className="page__header page__header--row">
+        <div className="page__title">
+          <h1>Ticket #{ticketId}</h1>
+          <p className="muted">
+            {ROLE_LABEL[side]} side
+            {t?.ticket.linked ? (
+              <>
+                {' '}· linked to <Link href={ticketPath(connectionId, t.ticket.linked.side, t.ticket.linked.id)}>#{t.ticket.linked.id}</Link> on the {t.ticket.linked.side} side
+              </>
+            ) : t ? ' · not linked to a copy' : null}
+          </p>
+        </div>
+        {last ? <Badge tone={last.tone}>{last.label}</Badge> : null}
+      </header>
+
+      {!t ? (
+        <section className="card">
+          <LoadState loading={res.loading} error={res.error} what="ticket" onRetry={() => void res.reload()} />
+          {res.error?.status === 404 ? <p className="muted">The sync keeps a ticket's timeline for 30 days; a ticket that never travelled is shown only to its own organisation.</p> : null}
+        </section>
+      ) : (
+        <>
+          <section className="card" aria-labelledby="actions-title">
+            <div className="card__header">
+              <h2 id="actions-title">Actions</h2>
+            </div>
+            {t.ticket.retry ? (
+              <div className="notice notice--error">
+                <p>
+                  Waiting to be retried ({t.ticket.retry.attempts} {t.ticket.retry.attempts === 1 ? 'attempt' : 'attempts'}): {t.ticket.retry.lastError ?? 'failed'}
+                </p>
+              </div>
+            ) : null}
+            <EditableBy least="member">
+              <div className="actions">
+                {failed ? (
+                  <button type="button" className="btn btn--primary" disabled={busy !== null || waiting} onClick={() => void act('retry')}>
+                    {busy === 'retry' ? 'Starting…' : 'Retry'}
+                  </button>
+                ) : null}
+                {t.ticket.linked ? (
+                  <button type="button" className="btn" disabled={busy !== null || waiting} onClick={() => void act('resync')}>
+                    {busy === 'resync' ? 'Starting…' : 'Resync'}
+                  </button>
+                ) : null}
+              </div>
+              <p className="muted field__hint">
+                {failed ? 'Retry works the ticket again now (fix the cause first: the error says what to check). ' : ''}
+                {t.ticket.linked ? "Resync reads the original again and writes all its mapped fields to the copy, also those someone changed by hand on the copy." : ''}
+                {!failed && !t.ticket.linked ? 'Nothing to do: this ticket has no copy and did not fail.' : ''}
+              </p>
+            </EditableBy>
+            {actionError ? (
+              <div className="notice notice--error" role="alert">
+                <p>{actionError.message}</p>
+              </div>
+            ) : null}
+            {started ? (
+              <div className={`notice ${started.status === 'running' ? 'notice--info' : started.status === 'success' ? 'notice--ok' : 'notice--warn'}`} role="status">
+                <p>
+                  {started.action === 'retry' ? 'Retry' : 'Resync'} {started.status === 'running' ? 'started' : `finished (${started.status.replace('_', ' ')})`}:{' '}
+                  <Link href={syncRunPath(started.runId)}>see the run</Link>.
+                </p>
+              </div>
+            ) : null}
+          </section>
+
+          <section className="card" aria-labelledby="timeline-title">
+            <div className="card__header">
+              <h2 id="timeline-title">Timeline</h2>
+              <span className="muted">Newest first · times in {timeZone()}</span>
+            </div>
+            {t.events.length === 0 ? (
+              <p className="empty">No steps recorded for this ticket in the last 30 days. Its next change, a Retry or a Resync adds them here.</p>
+            ) : (
+              <ol className="timeline">
+                {t.events.map((e) => {
+                  const k = KIND[e.kind] ?? { label: e.kind, tone: 'neutral' as Tone };
+                  return (
+                    <li key={e.id} className={`timeline__item timeline__item--${k.tone}`}>
+                      <div className="timeline__head">
+                        <Badge tone={k.tone}>{k.label}</Badge>
+                        <time dateTime={e.at}>{formatMoment(e.at)}</time>
+                        {e.side !== side || e.ticketId !== ticketId ? <span className="muted">{ROLE_LABEL[e.side]} #{e.ticketId}</span> : null}
+                        {e.runId ? (
+                          <Link href={syncRunPath(e.runId)} className="timeline__run">
+                            Run<span className="visually-hidden"> of the step at {formatMoment(e.at)}</span>
+                          </Link>
+                        ) : null}
+                      </div>
+                      <p className="timeline__summary">{e.summary}</p>
+                      {e.requests.length ? (
+                        <ul className="timeline__requests" aria-label="Requests">
+                          {e.requests.map((r, i) => (
+                            <Request key={i} r={r} />
+                          ))}
+                        </ul>
+                      ) : null}
+                    </li>
+                  );
+                })}
+              </ol>
+            )}
+          </section>
+        </>
+      )}
+    </div>
+  );
+}
