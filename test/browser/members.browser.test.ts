@@ -74,6 +74,10 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     const people = admin.getByRole('region', { name: 'People' });
     await people.getByText('(you)').waitFor();
     expect(await people.innerText()).toContain('Admin');
+    // The only admin is offered neither a role change nor Remove, and told why.
+    await people.getByText('the only admin: make someone else admin to change this').waitFor();
+    expect(await people.getByRole('button', { name: 'Remove' }).count()).toBe(0);
+    expect(await people.getByRole('combobox').count()).toBe(0);
     await admin.getByText('No pending invitations. Use Invite someone above').waitFor();
     await expectAccessible(admin, 'Members (admin)');
   });

@@ -81,6 +81,8 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const call = useApiCall();
+  // The only admin can be neither demoted nor removed (the API refuses it too): say so instead of offering it.
+  const soleAdmin = members.filter((m) => m.role === 'admin').length === 1;
 
   async function changeRole(m: Member, role: MemberRole) {
     setError(null);
@@ -123,10 +125,18 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
                 </span>
               </th>
               <td data-label="Role">
-                {editable ? <RoleChanger member={m} onChange={(role) => changeRole(m, role)} /> : ROLE_NAMES[m.role]}
+                {editable && !(soleAdmin && m.role === 'admin') ? (
+                  <RoleChanger member={m} onChange={(role) => changeRole(m, role)} />
+                ) : (
+                  <span>
+                    {ROLE_NAMES[m.role]}
+                    {editable ? <span className="muted"> · the only admin: make someone else admin to change this</span> : null}
+                  </span>
+                )}
               </td>
               <td data-label="Joined">{formatDate(m.createdAt)}</td>
-              {editable ? (
+              {editable && soleAdmin && m.role === 'admin' ? <td className="table__actions" /> : null}
+              {editable && !(soleAdmin && m.role === 'admin') ? (
                 <td className="table__actions">
                   <ConfirmButton label="Remove" question={`Remove ${m.email}${m.you ? ' (you)' : ''}?`} confirmLabel="Yes, remove"
                     busyLabel="Removing…" onConfirm={() => remove(m)} />
