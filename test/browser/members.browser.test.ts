@@ -241,6 +241,33 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(5);
   });
 
+  it('the audit log pages: 50 entries at first, older ones on request, newest first without repeats', async () => {
+    // 60 more entries: automatic sync switched on and off 30 times.
+    const url = `/api/v1/connections/${pair.connectionId}/automatic-sync`;
+    for (let i = 0; i < 30; i++) {
+      for (const enabled of [true, false]) {
+        const r = await pair.stack.app.inject({ method: 'PUT', url, headers: pair.source.auth, payload: { enabled } });
+        expect(r.statusCode).toBe(200);
+      }
+    }
+    const total = (await (await admin.request.get(`${pair.stack.url}/api/v1/audit-log?limit=200`)).json()).events.length as number;
+    expect(total).toBeGreaterThan(60);
+    await admin.goto(`${pair.stack.url}/audit-log`);
+    const rows = admin.locator('table.audit tbody tr');
+    await expect.poll(async () => rows.count()).toBe(50);
+    await button(admin, 'Load older changes').click();
+    await expect.poll(async () => rows.count()).toBe(Math.min(total, 100));
+    while (await button(admin, 'Load older changes').count()) {
+      const before = await rows.count();
+      await button(admin, 'Load older changes').click();
+      await expect.poll(async () => rows.count()).toBeGreaterThan(before);
+    }
+    expect(await rows.count()).toBe(total);
+    const times = await admin.locator('table.audit tbody tr time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime')!));
+    expect(times).toEqual([...times].sort().reverse());
+    expect(await rows.last().innerText()).toContain('Platform credentials saved');
+  });
+
   it('Members, Audit log and the invitation page fit a 390 px phone screen', async () => {
     await admin.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/members', '/audit-log']) {
