@@ -32,6 +32,8 @@ interface Ids {
   /** A member of A (a user id) and A's pending invitation. */
   member: string;
   invitation: string;
+  /** A ticket of A's source that the sync linked (its timeline, Retry and Resync). */
+  ticket: string;
 }
 
 interface Case {
@@ -45,6 +47,10 @@ interface Case {
 const connectionIds = (ids: Ids) => [ids.connection, ids.pending];
 const perConnection = (method: InjectOptions['method'], suffix: string, payload?: (ids: Ids) => unknown) => (ids: Ids) =>
   connectionIds(ids).map((id) => ({ method, url: `/api/v1/connections/${id}${suffix}`, ...(payload ? { payload: payload(ids) as object } : {}) }));
+
+/** A's linked ticket on both sides of both of A's connections. */
+const perTicket = (method: InjectOptions['method'], action: string) => (ids: Ids) =>
+  connectionIds(ids).flatMap((id) => (['source', 'target'] as const).map((side) => ({ method, url: `/api/v1/connections/${id}/tickets/${side}/${ids.ticket}/${action}` })));
 
 const ROUTES: Record<string, Case> = {
   'GET /api/v1/health': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health' }] },
@@ -86,6 +92,9 @@ const ROUTES: Record<string, Case> = {
       { method: 'GET', url: '/api/v1/sync-runs?from=2000-01-01' },
     ],
   },
+  'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { kind: 'foreign-id', requests: perTicket('GET', 'timeline') },
+  'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/retry': { kind: 'foreign-id', requests: perTicket('POST', 'retry') },
+  'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { kind: 'foreign-id', requests: perTicket('POST', 'resync') },
   'GET /api/v1/sync-runs/{id}': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }] },
   // The live event stream of A's run: refused before any stream starts.
   'GET /api/v1/sync-runs/{id}/events': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/events` }] },
@@ -154,6 +163,7 @@ async function viewOfA() {
     `/api/v1/connections/${ids.pending}/configuration`,
     '/api/v1/sync-runs?from=2000-01-01',
     `/api/v1/sync-runs/${ids.run}`,
+    `/api/v1/connections/${ids.connection}/tickets/source/${ids.ticket}/timeline`,
     '/api/v1/members',
     '/api/v1/invitations',
     '/api/v1/audit-log?limit=200',
@@ -181,6 +191,7 @@ beforeAll(async () => {
     mappings: (await asA(`/api/v1/connections/${pair.connectionId}/mappings`)).json().mappings,
     member: memberOfA.id,
     invitation: invitationOfA.id,
+    ticket: run.details.find((d: { outcome: string }) => d.outcome === 'created').sourceTicketId,
   };
   b = await signUpAndLogIn(pair.stack.app, 'intruder');
   // B has data of its own, so "empty" is not the only thing it could see.
