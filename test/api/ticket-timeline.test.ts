@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteMember, type InvitedMember } from '../helpers/members.ts';
+import { startRun } from '../../src/db/repositories/sync-runs.ts';
 import { signUpAndLogIn } from '../helpers/stack.ts';
 import { humanCall, nextSecond, startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
 
@@ -140,18 +141,28 @@ describe('ticket timeline', () => {
     expect(body.events.find((e: any) => e.kind === 'requested')).toMatchObject({ side: 'source', ticketId: String(original.id), summary: expect.stringMatching(/^Resync requested by admin-globex/) });
   });
 
-  it('Resync of a ticket without a copy and a run in progress are refused with what to do', async () => {
+  it('Resync of a ticket without a copy, and both while a run is going, are refused with what to do; nothing changes', async () => {
     const unlinked = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/999999/resync`, headers: pair.source.auth });
     expect(unlinked.statusCode).toBe(409);
     expect(unlinked.json().error.code).toBe('not_linked');
-    const started = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/sync-runs`, headers: pair.source.auth, payload: { since: new Date(Date.now() - 3_600_000).toISOString() } });
-    expect(started.statusCode).toBe(202);
-    // Whatever the run does meanwhile, a second run is refused while the first row is running.
-    const busy = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/retry`, headers: pair.source.auth });
-    if (busy.statusCode === 409) expect(busy.json().error).toMatchObject({ code: 'sync_in_progress', message: expect.stringMatching(/already running/) });
-    else expect(busy.statusCode).toBe(202);
-    await finished(started.json().id);
-    if (busy.statusCode === 202) await finished(busy.json().id);
+    // A run of the connection is going (its row exists; no worker has it): both are refused and nothing changes.
+    const running = await startRun(pair.stack.database.db, { connectionId: pair.connectionId, trigger: 'manual', since: new Date(), requestedBy: null });
+    const before = (await timeline('source', victimId)).json();
+    const retries = await pair.stack.database.db.selectFrom('sync_retries').selectAll().execute();
+    for (const action of ['retry', 'resync']) {
+      const busy = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/${action}`, headers: pair.source.auth });
+      expect(busy.statusCode).toBe(409);
+      expect(busy.json().error).toMatchObject({ code: 'sync_in_progress', message: expect.stringMatching(/already running/) });
+    }
+    expect((await timeline('source', victimId)).json()).toEqual(before);
+    expect(await pair.stack.database.db.selectFrom('sync_retries').selectAll().execute()).toEqual(retries);
+    expect((await pair.stack.database.db.selectFrom('sync_hints').selectAll().execute()).length).toBe(0);
+    await pair.stack.database.db.updateTable('sync_runs').set({ status: 'failed', finished_at: new Date() }).where('id', '=', running.id).execute();
+    // The resync of the previous test is in the partner's audit log, not in Acme's.
+    const globex = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.resync_requested', headers: pair.target.auth })).json();
+    expect(globex.events).toEqual([expect.objectContaining({ action: 'ticket.resync_requested', target: expect.objectContaining({ type: 'ticket', id: `source:${victimId}` }) })]);
+    const acme = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.resync_requested', headers: pair.source.auth })).json();
+    expect(acme.events).toEqual([]);
   });
 
   it('another organisation gets 404; a partner sees a ticket that never travelled as unknown', async () => {
