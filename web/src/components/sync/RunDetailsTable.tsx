@@ -9,9 +9,9 @@ function TicketCell({ connectionId, side, id }: { connectionId?: string; side: T
   if (!id) return <>—</>;
   if (!connectionId) return <>#{id}</>;
   return (
-    <Link href={ticketPath(connectionId, side, id)}>
+    // The cell's text stays the number (other views and tests read it); the name says where it leads.
+    <Link href={ticketPath(connectionId, side, id)} aria-label={`Timeline of ${side} ticket #${id}`}>
       #{id}
-      <span className="visually-hidden"> ({side} ticket timeline)</span>
     </Link>
   );
 }
