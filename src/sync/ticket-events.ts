@@ -102,7 +102,8 @@ const idArg = (args: unknown[]) => (args[0] === undefined ? null : `#${String(ar
 /** How each call is summarised: what it was about and what came back, never a body or an e-mail address. */
 const CALLS: Record<string, Describe> = {
   getTicket: (a, r) => ({ ref: idArg(a), result: r ? 'found' : 'not found' }),
-  listComments: (a, r) => ({ ref: idArg(a), result: count((r as RemoteComment[]).length, 'comment') }),
+  // Not how many: the partner may read this timeline, and private notes are counted among them.
+  listComments: (a) => ({ ref: idArg(a), result: 'conversation read' }),
   createTicket: (_a, r) => ({ ref: null, result: `created ${ticketRef(r as RemoteTicket)}` }),
   updateTicket: (a) => ({ ref: idArg(a), result: 'updated' }),
   findTicketByMarker: (_a, r) => ({ ref: null, result: r ? `found ${ticketRef(r as RemoteTicket)}` : 'no copy found' }),

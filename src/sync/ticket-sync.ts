@@ -83,7 +83,7 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
     ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
     return null;
   }
-  ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'}${ticket.comments ? `, ${ticket.comments.length} conversation ${ticket.comments.length === 1 ? 'entry' : 'entries'}` : ''})`);
+  ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'})`);
   if (!link) return createCopy(ctx, side, ticket);
   return updateCopy(ctx, side, ticket, link);
 }
