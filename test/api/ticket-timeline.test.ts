@@ -115,7 +115,7 @@ describe('ticket timeline', () => {
     expect(ofRun.filter((k: string) => !/_copied$/.test(k))).toEqual(['written', 'mapped', 'read', 'retried', 'requested']);
     expect(body.events.find((e: any) => e.kind === 'requested').summary).toBe(`Retry requested by ${member.email}`);
     const audit = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.retry_requested', headers: pair.source.auth })).json();
-    expect(audit.events[0]).toMatchObject({ action: 'ticket.retry_requested', actor: { email: member.email }, target: { type: 'ticket', id: `source:${victimId}` } });
+    expect(audit.events[0]).toMatchObject({ action: 'ticket.retry_requested', actor: { email: member.email }, target: { type: 'ticket', id: `source:${victimId}`, label: `Acme managed IT: source ticket #${victimId}` } });
   });
 
   it('Resync of a linked ticket whose copy was edited by hand writes the mapped values again', async () => {

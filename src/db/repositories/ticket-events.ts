@@ -119,6 +119,12 @@ export async function forgetHandledVersion(db: Db, linkId: string, originSide: S
   await db.updateTable('ticket_links').set(set).where('id', '=', linkId).execute();
 }
 
+/** The connection's contract name, for the audit log's target label. */
+export async function contractNameOf(db: Db, connectionId: string): Promise<string | null> {
+  const r = await db.selectFrom('connections').select('contract_name').where('id', '=', connectionId).executeTakeFirst();
+  return r?.contract_name ?? null;
+}
+
 /** Whether a timeline's connection has a run going (Retry/Resync start one; the API says 409 then). */
 export async function hasRunningRun(db: Db, connectionId: string): Promise<boolean> {
   const r = await db.selectFrom('sync_runs').select(sql<number>`1`.as('one')).where('connection_id', '=', connectionId).where('status', '=', 'running').executeTakeFirst();

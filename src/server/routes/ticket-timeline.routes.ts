@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RunInProgressError, membership, startRun } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
-import { findTicketLink, forgetHandledVersion, hasRunningRun, queueRetry, recordRequestEvent, ticketTimeline } from '../../db/repositories/ticket-events.ts';
+import { contractNameOf, findTicketLink, forgetHandledVersion, hasRunningRun, queueRetry, recordRequestEvent, ticketTimeline } from '../../db/repositories/ticket-events.ts';
 import { addSyncHint } from '../../db/repositories/webhooks.ts';
 import { audit } from '../audit.ts';
 import { requireMember, requireUser } from '../auth.ts';
@@ -76,7 +76,12 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
       () => queueRetry(ctx.db, t.connectionId, target.side, target.ticketId),
       (runId) => recordRequestEvent(ctx.db, { connectionId: t.connectionId, runId, side: target.side, ticketId: target.ticketId, linkedTicketId: linkedOfTarget, summary: `Retry requested by ${req.auth!.email}` }),
     );
-    await audit(ctx.db, req, { action: 'ticket.retry_requested', target: { type: 'ticket', id: `${target.side}:${target.ticketId}`, label: `${target.side} ticket #${target.ticketId}` }, after: { connectionId: t.connectionId, runId: run.id } });
+    const contract = await contractNameOf(ctx.db, t.connectionId);
+    await audit(ctx.db, req, {
+      action: 'ticket.retry_requested',
+      target: { type: 'ticket', id: `${target.side}:${target.ticketId}`, label: `${contract ?? 'Connection'}: ${target.side} ticket #${target.ticketId}` },
+      after: { connectionId: t.connectionId, runId: run.id },
+    });
     return reply.code(202).send({ id: run.id, status: run.status });
   });
 
@@ -101,7 +106,7 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
     );
     await audit(ctx.db, req, {
       action: 'ticket.resync_requested',
-      target: { type: 'ticket', id: `${origin}:${originId}`, label: `${origin} ticket #${originId} → ${other(origin)} #${copyId}` },
+      target: { type: 'ticket', id: `${origin}:${originId}`, label: `${(await contractNameOf(ctx.db, t.connectionId)) ?? 'Connection'}: ${origin} ticket #${originId} → ${other(origin)} #${copyId}` },
       after: { connectionId: t.connectionId, runId: run.id },
     });
     return reply.code(202).send({ id: run.id, status: run.status });
