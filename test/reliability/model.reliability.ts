@@ -50,6 +50,7 @@ describe('randomized model test', () => {
       totals.echo += r.report.counts.echo + r.echoWrites;
       totals.problems += r.problems.length;
       const bad = r.report.violations.length + r.echoWrites + r.problems.length;
+      console.log(`[model] scenario ${totals.runs}: ${r.stats.ops} steps, ${r.stats.syncs} runs, ${r.stats.crashes} crashes; ${bad === 0 ? 'OK' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
       if (bad > 0) {
         lastFailure = [
           `config: ${JSON.stringify(config)}`,
