@@ -14,17 +14,14 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../src/config/env.ts';
+import { DEMO_ORGS, injectCaller, setUpDemoOrganisations } from '../src/demo.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { buildApp } from '../src/server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../src/simulator/freshservice/index.ts';
 
 const OUT = 'docs/screenshots';
 const CHROMIUM = process.env.SF_CHROMIUM ?? '/usr/bin/chromium';
-const PASSWORD = 'demo-password-1';
-const ORGS = [
-  { name: 'Acme Corp', email: 'admin@acme.example', sim: 'acme', seed: 'demo' as const },
-  { name: 'Globex IT Services', email: 'admin@globex.example', sim: 'globex', seed: 'empty' as const },
-];
+const ORGS = DEMO_ORGS;
 /** A ticket of the demo seed that fails the first sync (its read is refused) and is then retried. */
 const FAILING_SUBJECT = 'Laptop battery swelling';
 
@@ -43,23 +40,9 @@ async function main(): Promise<void> {
   const app = await buildApp(runtime.ctx, { logger: false });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
   try {
-    const call = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token?: string) => {
-      const r = await app.inject({ method, url, ...(payload ? { payload } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} });
-      if (r.statusCode >= 300) throw new Error(`screenshots setup: ${method} ${url} → ${r.statusCode} ${r.body}`);
-      return r.json();
-    };
-    const tokens: string[] = [];
-    for (const [i, o] of ORGS.entries()) {
-      await call('POST', '/api/v1/signup', { organisation: o.name, email: o.email, password: PASSWORD });
-      const { token } = await call('POST', '/api/v1/session', { email: o.email, password: PASSWORD });
-      await call('PUT', '/api/v1/platform', { platform: 'freshservice', apiUrl: sims[i]!.url, apiKey: sims[i]!.keyFor('admin') }, token);
-      await call('POST', '/api/v1/platform/test', {}, token);
-      tokens.push(token);
-    }
-    const [acme] = tokens as [string, string];
-    const conn = await call('POST', '/api/v1/connections', { role: 'source', contractName: 'Acme managed IT' }, acme);
-    await call('POST', '/api/v1/connections/accept', { verificationCode: conn.verificationCode }, tokens[1]);
-    const connectionId = conn.id as string;
+    const call = injectCaller(app, 'screenshots setup');
+    const { tokens, connectionId } = await setUpDemoOrganisations(call, sims);
+    const [acme] = tokens;
 
     const waitForRun = async (runId: string) => {
       for (let i = 0; i < 1200; i++) {

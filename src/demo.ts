@@ -1,16 +1,49 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from './config/env.ts';
 import { startRuntime } from './runtime.ts';
 import { buildApp } from './server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from './simulator/freshservice/index.ts';
 
-const PASSWORD = 'demo-password-1';
-const ORGS = [
+export const DEMO_PASSWORD = 'demo-password-1';
+const PASSWORD = DEMO_PASSWORD;
+/** The demo's two organisations, each on its own simulated Freshservice (fixed ports for `npm run demo`). */
+export const DEMO_ORGS = [
   { name: 'Acme Corp', email: 'admin@acme.example', sim: 'acme', port: 4010, seed: 'demo' as const },
   { name: 'Globex IT Services', email: 'admin@globex.example', sim: 'globex', port: 4011, seed: 'empty' as const },
 ];
+const ORGS = DEMO_ORGS;
+
+type InjectCall = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token?: string) => Promise<any>;
+
+/** API calls through `inject` as a signed-in user (bearer token); anything but 2xx throws with `what` in front. */
+export function injectCaller(app: FastifyInstance, what: string): InjectCall {
+  return async (method, url, payload, token) => {
+    const r = await app.inject({ method, url, ...(payload ? { payload } : {}), headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (r.statusCode >= 300) throw new Error(`${what}: ${method} ${url} → ${r.statusCode} ${r.body}`);
+    return r.json();
+  };
+}
+
+/**
+ * Signs up the demo organisations, saves and tests their platform settings against `sims` (same order as
+ * DEMO_ORGS), and connects them (Acme = source, Globex = target). Returns each one's session token.
+ */
+export async function setUpDemoOrganisations(call: InjectCall, sims: FreshserviceSimulator[]): Promise<{ tokens: [string, string]; connectionId: string }> {
+  const tokens: string[] = [];
+  for (const [i, o] of DEMO_ORGS.entries()) {
+    await call('POST', '/api/v1/signup', { organisation: o.name, email: o.email, password: DEMO_PASSWORD });
+    const { token } = await call('POST', '/api/v1/session', { email: o.email, password: DEMO_PASSWORD });
+    await call('PUT', '/api/v1/platform', { platform: 'freshservice', apiUrl: sims[i]!.url, apiKey: sims[i]!.keyFor('admin') }, token);
+    await call('POST', '/api/v1/platform/test', {}, token);
+    tokens.push(token);
+  }
+  const conn = await call('POST', '/api/v1/connections', { role: 'source', contractName: 'Acme managed IT' }, tokens[0]);
+  await call('POST', '/api/v1/connections/accept', { verificationCode: conn.verificationCode }, tokens[1]);
+  return { tokens: tokens as [string, string], connectionId: conn.id as string };
+}
 
 /**
  * `npm run demo`: two simulated Freshservice accounts (Acme with seeded tickets, Globex empty), the app
@@ -27,21 +60,7 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const runtime = await startRuntime({ ...config, role: 'all' });
   const app = await buildApp(runtime.ctx);
 
-  const call = async (method: 'POST' | 'PUT', url: string, payload: object, token?: string) => {
-    const r = await app.inject({ method, url, payload, headers: token ? { authorization: `Bearer ${token}` } : {} });
-    if (r.statusCode >= 300) throw new Error(`demo setup: ${method} ${url} → ${r.statusCode} ${r.body}`);
-    return r.json();
-  };
-  const tokens: string[] = [];
-  for (const [i, o] of ORGS.entries()) {
-    await call('POST', '/api/v1/signup', { organisation: o.name, email: o.email, password: PASSWORD });
-    const { token } = await call('POST', '/api/v1/session', { email: o.email, password: PASSWORD });
-    await call('PUT', '/api/v1/platform', { platform: 'freshservice', apiUrl: sims[i]!.url, apiKey: sims[i]!.keyFor('admin') }, token);
-    await call('POST', '/api/v1/platform/test', {}, token);
-    tokens.push(token);
-  }
-  const conn = await call('POST', '/api/v1/connections', { role: 'source', contractName: 'Acme managed IT' }, tokens[0]);
-  await call('POST', '/api/v1/connections/accept', { verificationCode: conn.verificationCode }, tokens[1]);
+  await setUpDemoOrganisations(injectCaller(app, 'demo setup'), sims);
 
   await app.listen({ port: config.port, host: config.host });
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
