@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { signUpAndLogIn, startStack } from '../helpers/stack.ts';
+import { connectTwoOrganisations, signUpAndLogIn, startStack } from '../helpers/stack.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot } from './browser-helpers.ts';
 
@@ -44,14 +44,7 @@ describe.skipIf(!hasChromium)('Sync tab: Preview (dry run)', () => {
     const a = await signUpAndLogIn(stack.app, 'drya');
     const b = await signUpAndLogIn(stack.app, 'dryb');
     auth = a.auth;
-    for (const [who, sim] of [[a, simA], [b, simB]] as const) {
-      const r = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') } });
-      expect(r.statusCode, r.body).toBe(200);
-    }
-    const created = await stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } });
-    connectionId = created.json().id;
-    const accepted = await stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.json().verificationCode } });
-    expect(accepted.statusCode, accepted.body).toBe(200);
+    connectionId = await connectTwoOrganisations(stack.app, [a, b], [simA, simB]);
     const m = await stack.app.inject({ url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth });
     const mappings = m.json().mappings;
     mappings.types.Incident.descriptionBuilder = { fields: ['priority', 'group'], separator: '---' };

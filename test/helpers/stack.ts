@@ -84,3 +84,25 @@ export async function signUpAndLogIn(app: FastifyInstance, suffix = Math.random(
   const token = (login.json() as { token: string }).token;
   return { email, password, token, auth: { authorization: `Bearer ${token}` }, organisation: signup.json().organisation as { id: string; name: string } };
 }
+
+type SignedIn = Awaited<ReturnType<typeof signUpAndLogIn>>;
+
+/**
+ * Two signed-in organisations with their platform settings pointing at `sims` (admin keys), connected
+ * as "Acme managed IT": `a` is the source, `b` accepted as the target.
+ */
+export async function connectTwoOrganisations(
+  app: FastifyInstance,
+  [a, b]: [SignedIn, SignedIn],
+  [simA, simB]: [{ url: string; keyFor(profile: string): string }, { url: string; keyFor(profile: string): string }],
+): Promise<string> {
+  for (const [who, sim] of [[a, simA], [b, simB]] as const) {
+    const r = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') } });
+    if (r.statusCode !== 200) throw new Error(`platform settings: ${r.statusCode} ${r.body}`);
+  }
+  const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } });
+  if (created.statusCode !== 201) throw new Error(`create connection: ${created.statusCode} ${created.body}`);
+  const accepted = await app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.json().verificationCode } });
+  if (accepted.statusCode !== 200) throw new Error(`accept connection: ${accepted.statusCode} ${accepted.body}`);
+  return created.json().id as string;
+}
