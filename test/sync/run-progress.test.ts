@@ -17,13 +17,16 @@ interface SseEvent {
 }
 
 /** Opens the run's event stream over real HTTP and collects events until the server ends it. */
-async function readEvents(runId: string, auth: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; type: string | null; events: SseEvent[]; raw: string }> {
+async function readEvents(runId: string, auth: Record<string, string>, signal?: AbortSignal, onFirstChunk?: () => void): Promise<{ status: number; type: string | null; events: SseEvent[]; raw: string }> {
   const res = await fetch(`${pair.stack.url}/api/v1/sync-runs/${runId}/events`, { headers: { ...auth, accept: 'text/event-stream' }, signal });
   const type = res.headers.get('content-type');
   if (res.status !== 200) return { status: res.status, type, events: [], raw: await res.text() };
   const decoder = new TextDecoder();
   let raw = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) raw += decoder.decode(chunk, { stream: true });
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    raw += decoder.decode(chunk, { stream: true });
+    onFirstChunk?.();
+  }
   const events: SseEvent[] = [];
   for (const block of raw.split('\n\n')) {
     const event = /^event: (.+)$/m.exec(block)?.[1];
@@ -146,11 +149,14 @@ describe('live progress of a sync run (SSE)', () => {
     // The source does not answer: the run keeps going (its requests time out and are retried) far longer than the close may take.
     pair.source.sim.faults.set({ hang: true });
     const running = await startRun();
-    const reading = readEvents(running, pair.source.auth);
-    await new Promise((r) => setTimeout(r, 300));
+    let opened!: () => void;
+    const open = new Promise<void>((r) => (opened = r));
+    const reading = readEvents(running, pair.source.auth, undefined, () => opened());
+    // Closed once the stream is really open (its first event arrived), not while it is being set up.
+    await Promise.race([open, reading, new Promise((r) => setTimeout(r, 30_000))]);
     const t0 = Date.now();
     let endedAfter = Infinity;
-    void reading.then(() => (endedAfter = Date.now() - t0));
+    void reading.then(() => (endedAfter = Date.now() - t0), () => {});
     await pair.stack.app.close();
     // The stream is ended as soon as closing starts (the rest of the close may wait for the run's job);
     // the client sees the end a moment after the server wrote it. A stream that held the server open
@@ -162,5 +168,14 @@ describe('live progress of a sync run (SSE)', () => {
     // The stream ended without a done event: the run was still going when the server closed.
     expect(events.some((e) => e.event === 'done')).toBe(false);
     pair.source.sim.faults.clear();
+    // The run's job goes on after the HTTP server closed (its hung request times out, then succeeds):
+    // let it end before the store closes, or the job engine would record its end in a closed database.
+    const until = Date.now() + 60_000;
+    while (Date.now() < until) {
+      const row = await pair.stack.database.db.selectFrom('sync_runs').select('status').where('id', '=', running).executeTakeFirst();
+      if (row?.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
   });
 });
