@@ -126,9 +126,10 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
     }),
   });
 
-  // Both budget gauges come from one read per scrape (prom-client collects gauges concurrently).
+  // Both budget gauges come from one read per scrape (prom-client collects gauges concurrently): the
+  // read is shared by the two collectors of one scrape, then dropped, so the next scrape reads afresh.
   const budget = createRateBudget(db, { headroom: opts.rateHeadroom });
-  let budgetRead: { at: number; rows: Promise<Array<{ account: string; remaining: number; limit: number }>> } | null = null;
+  let budgetRead: { at: number; left: number; rows: Promise<Array<{ account: string; remaining: number; limit: number }>> } | null = null;
   const readBudget = () => {
     if (!budgetRead || Date.now() - budgetRead.at > 1000) {
       const rows = (async () => {
@@ -140,10 +141,12 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
         }
         return out;
       })();
-      budgetRead = { at: Date.now(), rows };
-      rows.catch(() => (budgetRead = null));
+      budgetRead = { at: Date.now(), left: 2, rows };
     }
-    return budgetRead.rows;
+    const read = budgetRead;
+    read.left -= 1;
+    if (read.left <= 0 && budgetRead === read) budgetRead = null;
+    return read.rows;
   };
   const remaining: client.Gauge<'account'> = new client.Gauge({
     name: 'sf_rate_budget_remaining',

@@ -67,6 +67,15 @@ describe('metrics and health', () => {
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
   });
 
+  it('every scrape reads the rate budget afresh, even one right after another', async () => {
+    const scrape = async () => (await pair.stack.app.inject({ url: '/metrics' })).body;
+    await scrape();
+    const account = `fresh-${Date.now()}.freshservice.com`;
+    await pair.stack.database.db.insertInto('rate_accounts').values({ account, limit_total: 200, observed_remaining: null, observed_at: null }).execute();
+    expect(metric(await scrape(), 'sf_rate_budget_limit', { account })).toBe(200);
+    await pair.stack.database.db.deleteFrom('rate_accounts').where('account', '=', account).execute();
+  });
+
   it('queue depth and job durations come from pg-boss when the queue is used', async () => {
     const { startStack } = await import('../helpers/stack.ts');
     const stack = await startStack({ listen: false, jobs: 'boss' });
