@@ -13,11 +13,13 @@ import { runEventRoutes } from './routes/run-events.routes.ts';
 import { metricsRoute, readinessRoutes } from './routes/health.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
+import { redactingLoggerOptions } from './log-redaction.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
+import { apiTokenRoutes } from './routes/api-tokens.routes.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -35,6 +37,8 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     logger: opts.logger ?? {
       level: ctx.config.logLevel,
       redact: { paths: REDACT, censor: '[redacted]' },
+      // URLs may carry secret tokens (invitation, sign-up and webhook links): every logged URL is redacted.
+      ...redactingLoggerOptions,
       // People at a terminal get readable lines; log collectors (no TTY) get JSON.
       ...(opts.logStream ? { stream: opts.logStream } : process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     },
@@ -76,6 +80,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await memberRoutes(api, ctx);
       await auditLogRoutes(api, ctx);
       await ticketTimelineRoutes(api, ctx);
+      await apiTokenRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

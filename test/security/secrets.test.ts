@@ -114,6 +114,12 @@ beforeAll(async () => {
   await must(app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${secrets.sourceWebhookToken}`, payload: '{nope', headers: { 'content-type': 'application/json' } }), 400);
   await must(app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${secrets.targetWebhookToken}`, payload: { ticket_id: 1 } }), 404);
 
+  // Secret tokens in URLs, sent every way a browser, a platform or a mistaken admin may send them: the
+  // request lines (info level) must print them redacted.
+  const invitation = await must(app.inject({ method: 'POST', url: '/api/v1/invitations', headers: a.auth, payload: { role: 'admin' } }), 201);
+  secrets.invitationToken = new URL(invitation.url).pathname.split('/').pop()!;
+  await tokenUrlsSent(app, { invitation: secrets.invitationToken, webhook: secrets.sourceWebhookToken! });
+
   // The full sync, worked by pg-boss like in production.
   const started = await must(app.inject({ method: 'POST', url: `/api/v1/connections/${c.id}/sync-runs`, headers: a.auth, payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() } }), 202);
   for (let i = 0; i < 600; i++) {
@@ -141,6 +147,44 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** Every spelling of a URL with a token: method, trailing slash, case, percent-encoding, query parameters. */
+let tokenRequests = 0;
+async function tokenUrlsSent(app: FastifyInstance, tokens: { invitation: string; webhook: string }): Promise<void> {
+  const enc = (t: string) => [...t].map((ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  const { invitation: inv, webhook: hook } = tokens;
+  const urls = [
+    `/invite/${inv}`,
+    `/invite/${inv}/`,
+    `/INVITE/${inv}`,
+    `/inv%69te/${inv}`,
+    `/invite%2F${inv}`,
+    `//invite//${inv}`,
+    `/invite/${enc(inv)}`,
+    `/invite/${inv}?utm_source=mail`,
+    `/api/v1/invitations/${inv}/preview`,
+    `/api/v1/invitations/${inv}/preview/`,
+    `/api/v1/invitations/${inv}/accept`,
+    `/API/V1/INVITATIONS/${inv}/PREVIEW`,
+    `/api/v1/hooks/freshservice/${hook}`,
+    `/api/v1/hooks/freshservice/${hook}/`,
+    `/api/v1/hooks/FreshService/${hook}`,
+    `/api/v1/hooks/freshservice/${enc(hook)}`,
+    `/api/v1/hooks/freshservice/${hook}?ticket_id=1`,
+    `/api/v1/hooks/${hook}`,
+    `/signup?token=${inv}`,
+    `/login?Code=${hook}&next=%2F`,
+    `/?api_key=${inv}`,
+    `/?t%6Fken=${hook}`,
+  ];
+  for (const url of urls) {
+    for (const method of ['GET', 'POST', 'HEAD'] as const) {
+      const res = await app.inject({ method, url, ...(method === 'POST' ? { payload: { ticket_id: 1 } } : {}) });
+      expect(res.statusCode, `${method} ${url}`).not.toBe(500);
+      tokenRequests += 1;
+    }
+  }
+}
+
 /** Each secret in every encoding it could be stored or logged in (also the Basic header a key becomes). */
 function needles(): Array<[string, string]> {
   const out: Array<[string, string]> = [];
@@ -160,6 +204,17 @@ describe('secrets', () => {
     expect(logLevel).toBe('debug');
     expect(log).toContain('incoming request');
     expect(log).toContain('webhook accepted');
+  });
+
+  it('URLs with tokens were logged, with the token redacted, whatever the method, slash, case or encoding', () => {
+    const log = lines.join('');
+    expect(tokenRequests).toBeGreaterThan(60);
+    // The request lines are there (info level), so the search below does see them.
+    const urls = lines.map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string; method?: string } }).filter((l) => l.msg === 'incoming request' && l.req?.url);
+    for (const [method, path] of [['GET', '/invite/[redacted]'], ['HEAD', '/invite/[redacted]/'], ['POST', '/api/v1/hooks/freshservice/[redacted]/'], ['GET', '/api/v1/hooks/freshservice/[redacted]'], ['GET', '/signup?token=[redacted]']]) {
+      expect(urls.some((l) => l.req!.method === method && l.req!.url === path), `${method} ${path} logged`).toBe(true);
+    }
+    expect(log).not.toContain(secrets.invitationToken);
   });
 
   it('no secret is in the log, in any encoding', () => {
