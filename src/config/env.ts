@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseSecretKey } from '../security/secret-key.ts';
@@ -32,6 +33,8 @@ export const EnvSchema = z.object({
   SF_SYNC_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(60).default(5),
   SF_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SF_SYNC_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(1800),
+  /** PostgreSQL: a run whose worker has been silent (no heartbeat, connection lock free) this long is taken over. */
+  SF_WORKER_TAKEOVER_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
@@ -46,7 +49,36 @@ export const EnvSchema = z.object({
   SF_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** When set, /metrics wants `Authorization: Bearer <token>`. */
   SF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Behind a reverse proxy: which proxies' X-Forwarded-For / -Proto / -Host to believe (off by default). */
+  SF_TRUST_PROXY: z
+    .string()
+    .refine((v) => parseTrustProxy(v) !== undefined, 'must be true, false, a number of proxy hops (1 = the one proxy in front), or a comma-separated list of proxy addresses / CIDRs (e.g. 10.0.0.0/8,127.0.0.1; also loopback, linklocal, uniquelocal)')
+    .optional(),
+  /** Who may create an organisation: anyone (open), partners with a sign-up link from an admin (invite), or the CLI only (closed). */
+  SF_SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
 });
+
+/** SF_TRUST_PROXY as Fastify's `trustProxy` takes it; undefined for a value that is none of them. */
+export function parseTrustProxy(value: string): boolean | number | string[] | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes') return true;
+  // A hop count: "1" trusts only the proxy right in front (the last X-Forwarded-For entry), which
+  // cannot be spoofed by a client sending its own X-Forwarded-For through that proxy.
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 32 ? Number(v) : undefined;
+  const list = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  return list.length > 0 && list.every(isProxyAddress) ? list : undefined;
+}
+
+function isProxyAddress(entry: string): boolean {
+  if (entry === 'loopback' || entry === 'linklocal' || entry === 'uniquelocal') return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const kind = isIP(address ?? '');
+  if (kind === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  if (/^\d+$/.test(prefix)) return Number(prefix) <= (kind === 4 ? 32 : 128);
+  return kind === 4 && isIP(prefix) === 4;
+}
 
 function canParseKey(v: string): boolean {
   try {
@@ -75,6 +107,8 @@ export interface AppConfig {
   syncIntervalMinutes: number;
   workerConcurrency: number;
   syncRunTimeoutSeconds: number;
+  /** PostgreSQL: seconds of silence (stale run heartbeat, free connection lock) after which a worker's run is taken over. */
+  workerTakeoverSeconds: number;
   schedulerTickSeconds: number;
   queueMaintenanceSeconds: number;
   /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
@@ -88,6 +122,10 @@ export interface AppConfig {
   /** Workers: port of the /metrics and health server (undefined: none). */
   metricsPort: number | undefined;
   metricsToken: string | undefined;
+  /** Fastify's trustProxy (SF_TRUST_PROXY): false, true, a hop count, or proxy addresses / CIDRs. */
+  trustProxy: boolean | number | string[];
+  /** Sign-up of new organisations: open to anyone, by a one-time link an admin issued (invite), or closed (CLI only). */
+  signup: 'open' | 'invite' | 'closed';
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     syncIntervalMinutes: e.SF_SYNC_INTERVAL_MINUTES,
     workerConcurrency: e.SF_WORKER_CONCURRENCY,
     syncRunTimeoutSeconds: e.SF_SYNC_RUN_TIMEOUT_SECONDS,
+    workerTakeoverSeconds: e.SF_WORKER_TAKEOVER_SECONDS,
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,
@@ -147,5 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutSeconds: e.SF_SHUTDOWN_TIMEOUT_SECONDS,
     metricsPort: e.SF_METRICS_PORT,
     metricsToken: e.SF_METRICS_TOKEN,
+    trustProxy: e.SF_TRUST_PROXY === undefined ? false : parseTrustProxy(e.SF_TRUST_PROXY)!,
+    signup: e.SF_SIGNUP,
   };
 }

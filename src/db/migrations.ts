@@ -265,6 +265,108 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       CREATE INDEX ticket_events_created ON ticket_events (connection_id, created_at);
     `,
   },
+  {
+    id: '0008_auth_throttles',
+    sql: `
+      -- Log-in, sign-up, verification-code and webhook throttles, shared by every web process. The key is
+      -- '<rule>:' plus a SHA-256 of the subject (e-mail, address, token), so no e-mail or address is kept.
+      CREATE TABLE auth_throttles (
+        key text PRIMARY KEY,
+        attempts integer NOT NULL DEFAULT 0,
+        window_start timestamptz NOT NULL DEFAULT now(),
+        last_at timestamptz NOT NULL DEFAULT now(),
+        in_flight_until timestamptz
+      );
+      CREATE INDEX auth_throttles_last_at ON auth_throttles (last_at);
+      -- One-time links with which a partner signs up a new organisation when SF_SIGNUP=invite.
+      CREATE TABLE signup_links (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        token_hash text NOT NULL UNIQUE,
+        created_by uuid NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL,
+        used_at timestamptz,
+        used_organisation_id uuid
+      );
+      CREATE INDEX signup_links_org ON signup_links (organisation_id, created_at DESC);
+    `,
+  },
+  {
+    id: '0009_api_tokens',
+    sql: `
+      -- Per-user API tokens for automation: only the SHA-256 of the secret is kept; a revoked row stays so
+      -- the API can say "revoked" instead of "unknown". The owner's removal deletes their tokens.
+      CREATE TABLE api_tokens (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        name text NOT NULL,
+        role text NOT NULL CHECK (role IN ('admin', 'member', 'viewer')),
+        token_hash text NOT NULL UNIQUE,
+        hint text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz,
+        last_used_at timestamptz,
+        revoked_at timestamptz
+      );
+      CREATE INDEX api_tokens_org ON api_tokens (organisation_id, created_at DESC);
+    `,
+  },
+  {
+    id: '0010_change_proposals',
+    sql: `
+      -- Changes to the shared mappings or to reverse sync that would let the engine write something new into
+      -- a side, waiting for that side's admin (issue 11 item 3). The applied documents stay where the engine
+      -- reads them (connections.mappings, connection_sides.configuration); this table is never read by it.
+      CREATE TABLE change_proposals (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('mappings', 'reverse_sync')),
+        proposer_side text NOT NULL CHECK (proposer_side IN ('source', 'target')),
+        proposer_organisation_id uuid NOT NULL,
+        proposer_user_id uuid,
+        proposer_email text NOT NULL,
+        approver_side text NOT NULL CHECK (approver_side IN ('source', 'target')),
+        base jsonb NOT NULL,
+        proposed jsonb NOT NULL,
+        writes jsonb NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected', 'withdrawn', 'superseded')),
+        replaces uuid,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        decided_at timestamptz,
+        decided_by_user_id uuid,
+        decided_by_email text
+      );
+      -- One pending proposal per connection and kind: a newer one replaces (supersedes) the older.
+      CREATE UNIQUE INDEX change_proposals_one_pending ON change_proposals (connection_id, kind) WHERE status = 'pending';
+      CREATE INDEX change_proposals_connection ON change_proposals (connection_id, created_at DESC);
+    `,
+  },
+  {
+    id: '0011_budget_accounts',
+    sql: `
+      -- Credentials (a fingerprint of host + key, never the key) that passed Test Connection for an
+      -- organisation: only these spend the host's shared API budget; others get a small allowance of their own.
+      CREATE TABLE tested_credentials (
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        fingerprint text NOT NULL,
+        tested_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (organisation_id, fingerprint)
+      );
+    `,
+  },
+  {
+    id: '0013_filter_visibility',
+    sql: `
+      -- A ticket that failed before its side's filters had admitted it may be one they keep back: its
+      -- detail row is shown only to the organisation whose ticket it is, and counts in no run total.
+      ALTER TABLE sync_run_details ADD COLUMN owner_only boolean NOT NULL DEFAULT false;
+      -- Older rows could not tell: a failure of a ticket that never got a copy is kept to its own side.
+      UPDATE sync_run_details SET owner_only = true
+        WHERE outcome = 'failed' AND (CASE origin_side WHEN 'source' THEN target_ticket_id ELSE source_ticket_id END) IS NULL;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

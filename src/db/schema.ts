@@ -156,6 +156,8 @@ export interface SyncRunDetailsTable {
   error: string | null;
   failed_comments: Count;
   failed_attachments: Count;
+  /** A failure before the side's filters admitted the ticket: shown to its own organisation only (0013). */
+  owner_only: Generated<boolean>;
   created_at: Timestamp;
 }
 
@@ -229,6 +231,70 @@ export interface TicketEventsTable {
   created_at: Timestamp;
 }
 
+/** A throttle's counter (0008): attempts since the counter last reset, and an attempt being checked right now. */
+export interface AuthThrottlesTable {
+  key: string;
+  attempts: number;
+  window_start: Timestamp;
+  last_at: Timestamp;
+  in_flight_until: Timestamp | null;
+}
+
+/** A one-time sign-up link for a new organisation (0008, SF_SIGNUP=invite). */
+export interface ChangeProposalsTable {
+  id: Generated<string>;
+  connection_id: string;
+  kind: string;
+  proposer_side: string;
+  proposer_organisation_id: string;
+  proposer_user_id: string | null;
+  proposer_email: string;
+  approver_side: string;
+  base: ColumnType<unknown, string, never>;
+  proposed: ColumnType<unknown, string, never>;
+  writes: ColumnType<unknown, string, never>;
+  status: Generated<string>;
+  replaces: string | null;
+  created_at: Timestamp;
+  decided_at: Timestamp | null;
+  decided_by_user_id: string | null;
+  decided_by_email: string | null;
+}
+
+export interface SignupLinksTable {
+  id: Generated<string>;
+  organisation_id: string;
+  token_hash: string;
+  created_by: string;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  used_organisation_id: string | null;
+}
+
+/** A per-user API token (0009): the secret itself is never stored, only its SHA-256. */
+export interface ApiTokensTable {
+  id: Generated<string>;
+  organisation_id: string;
+  user_id: string;
+  name: string;
+  role: string;
+  token_hash: string;
+  /** The first characters of the secret (prefix + 4), so a person can tell their tokens apart. */
+  hint: string;
+  created_at: Timestamp;
+  expires_at: Timestamp | null;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+/** A credential (fingerprint of host + key) that passed Test Connection for an organisation (0011). */
+export interface TestedCredentialsTable {
+  organisation_id: string;
+  fingerprint: string;
+  tested_at: Timestamp;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   connection_sides: ConnectionSidesTable;
@@ -249,4 +315,9 @@ export interface Database {
   invitations: InvitationsTable;
   audit_events: AuditEventsTable;
   ticket_events: TicketEventsTable;
+  tested_credentials: TestedCredentialsTable;
+  auth_throttles: AuthThrottlesTable;
+  signup_links: SignupLinksTable;
+  api_tokens: ApiTokensTable;
+  change_proposals: ChangeProposalsTable;
 }
