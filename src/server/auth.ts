@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findSession } from '../db/repositories/accounts.ts';
+import { authenticateApiToken, decorateApiTokenRequest, isApiToken } from './api-token-auth.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './errors.ts';
 
@@ -30,6 +31,7 @@ function bearerToken(req: FastifyRequest): string | undefined {
 
 export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
+  decorateApiTokenRequest(app);
   app.addHook('onRequest', async (req) => {
     // SameSite=Lax already keeps the cookie off most cross-site writes; the Origin / Sec-Fetch-Site check
     // closes the rest. Only a bearer token skips it: any other Authorization header (e.g. Basic from a
@@ -39,13 +41,14 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     }
     const token = tokenFrom(req);
     if (!token || token.length > 200) return;
+    if (isApiToken(token)) return authenticateApiToken(ctx.db, req, token);
     req.auth = (await findSession(ctx.db, hashToken(token))) ?? null;
   });
 }
 
 /** preHandler for every /api/v1 route except health, signup and login. */
 export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (!req.auth) throw new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
+  if (!req.auth) throw req.authFailure ?? new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
 }
 
 /**

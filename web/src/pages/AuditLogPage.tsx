@@ -16,6 +16,12 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'connection.revoked': 'Connection revoked',
   'connection.configuration_saved': 'Configuration saved',
   'connection.mappings_saved': 'Field mappings saved',
+  'connection.change_proposed': 'Change proposed (needs approval)',
+  'connection.change_approved': 'Proposed change approved',
+  'connection.change_rejected': 'Proposed change rejected',
+  'connection.change_withdrawn': 'Proposed change withdrawn',
+  'connection.change_superseded': 'Proposed change replaced',
+  'connection.change_applied': 'Proposed change applied',
   'connection.automatic_sync_changed': 'Automatic sync switched',
   'connection.webhook_rotated': 'Webhook URL replaced',
   'member.role_changed': 'Member role changed',
@@ -25,6 +31,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'invitation.accepted': 'Invitation accepted',
   'ticket.retry_requested': 'Ticket retry requested',
   'ticket.resync_requested': 'Ticket resync requested',
+  'api_token.created': 'API token created',
+  'api_token.revoked': 'API token revoked',
 };
 
 interface Filters {
