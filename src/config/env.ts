@@ -38,6 +38,10 @@ export const EnvSchema = z.object({
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
+  /** Pages one platform listing may have in a run (connector-kit/limits.ts): an endless listing ends the run, not the process. */
+  SF_MAX_LIST_PAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Megabytes one attachment may have, counted as it downloads (Freshservice allows 40 MB per ticket). */
+  SF_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(40).default(25),
   SF_PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/?#\s]+(\/[^?#\s]*)?$/i, 'must be an absolute http(s) URL such as https://sync.example.com')
@@ -113,6 +117,10 @@ export interface AppConfig {
   queueMaintenanceSeconds: number;
   /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
   rateHeadroom: number;
+  /** SF_MAX_LIST_PAGES: a listing longer than this fails the run with that reason. */
+  maxListPages: number;
+  /** SF_MAX_ATTACHMENT_MB in bytes: an attachment that sends more is stopped and not copied. */
+  maxAttachmentBytes: number;
   /** Where people and platforms reach this server (webhook URLs), e.g. https://sync.example.com; unset: taken from each request. */
   publicUrl: string | undefined;
   /** Earlier master keys, decryption only (key rotation). */
@@ -181,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,
+    maxListPages: e.SF_MAX_LIST_PAGES,
+    maxAttachmentBytes: e.SF_MAX_ATTACHMENT_MB * 1024 * 1024,
     publicUrl: e.SF_PUBLIC_URL,
     previousSecretKeys: e.SF_SECRET_KEY_PREVIOUS ? e.SF_SECRET_KEY_PREVIOUS.split(',').map((k) => k.trim()) : [],
     shutdownTimeoutSeconds: e.SF_SHUTDOWN_TIMEOUT_SECONDS,

@@ -1,9 +1,23 @@
 /**
  * The one HTTP client connectors use. It builds auth headers from data, bounds every request in time
- * and size, never follows redirects (a redirect to a private address would bypass the URL checks),
- * and turns transport failures into a NetworkError with a kind the engine can reason about.
+ * and size (by the bytes actually read, whatever Content-Length says), never follows redirects (a
+ * redirect to a private address would bypass the URL checks), connects only to the addresses the
+ * destination check approved, and turns transport failures into a NetworkError with a kind the engine
+ * can reason about.
  */
+import type { LookupAddress, LookupOptions } from 'node:dns';
+import { Agent, fetch as undiciFetch, FormData as UndiciFormData, type Dispatcher } from 'undici';
 import { BlockedDestinationError, destinationGuard, type AddressPolicy } from './ssrf.ts';
+
+/**
+ * undici's own fetch: unlike the global one it takes undici's Agent as `dispatcher`, which is how the
+ * connection is pinned to the checked addresses. A property (not a bare call) so tests can stand in for
+ * the network where no real platform exists.
+ */
+export const transport = { fetch: undiciFetch };
+
+/** The default body bound of a client (a JSON page or a single record is far below it). */
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
 export type AuthSpec = { kind: 'basic'; username: string; password: string } | { kind: 'none' };
 
@@ -98,8 +112,39 @@ export interface HttpClient {
   request(method: string, path: string, opts?: RequestOptions): Promise<HttpResponse>;
 }
 
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * An undici Agent whose connections resolve host names only from `pinned` (the addresses the
+ * destination check approved for that name a moment before), never from DNS: what was checked is what
+ * is connected to. TLS still names the original host (SNI and certificate check), as does the Host header.
+ */
+function pinnedAgent(pinned: Map<string, string[]>): Agent {
+  const lookup = (hostname: string, opts: LookupOptions, callback: LookupCallback) => {
+    const addresses = pinned.get(hostname.toLowerCase());
+    if (!addresses || addresses.length === 0) {
+      callback(Object.assign(new Error(`${hostname} was not checked before connecting; the request was not sent`), { code: 'ENOTFOUND' }), []);
+      return;
+    }
+    const list = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    if (opts.all) callback(null, list);
+    else callback(null, list[0]!.address, list[0]!.family);
+  };
+  return new Agent({ connect: { lookup: lookup as never } });
+}
+
+/** undici's fetch recognises only its own FormData class: the connector's form is copied into one. */
+function toUndiciForm(form: FormData): UndiciFormData {
+  const out = new UndiciFormData();
+  for (const [name, value] of form.entries()) {
+    if (typeof value === 'string') out.append(name, value);
+    else out.append(name, value, value.name);
+  }
+  return out;
+}
+
 export function createHttpClient(options: HttpClientOptions): HttpClient {
-  const maxBody = options.maxBodyBytes ?? 20 * 1024 * 1024;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const headers: Record<string, string> = {
     accept: 'application/json',
     // The process id tells apart the workers of one instance in a platform's logs (and the simulator's).
@@ -110,6 +155,8 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   }
   const baseOrigin = new URL(options.baseUrl).origin;
   const guard = options.addressPolicy ? destinationGuard(options.addressPolicy) : undefined;
+  const pinned = new Map<string, string[]>();
+  const dispatcher: Dispatcher | undefined = guard ? pinnedAgent(pinned) : undefined;
   return {
     async request(method, path, opts = {}) {
       const absolute = /^https?:\/\//i.test(path);
@@ -120,20 +167,20 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const reqHeaders: Record<string, string> = { ...headers };
       if (url.origin !== baseOrigin) delete reqHeaders.authorization;
       if (opts.responseType === 'bytes') reqHeaders.accept = '*/*';
-      const init: RequestInit = { method, headers: reqHeaders, redirect: 'manual', signal };
+      const init: NonNullable<Parameters<typeof undiciFetch>[1]> = { method, headers: reqHeaders, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) };
       if (opts.form !== undefined) {
-        init.body = opts.form;
+        init.body = toUndiciForm(opts.form);
       } else if (opts.body !== undefined) {
         init.body = JSON.stringify(opts.body);
         reqHeaders['content-type'] = 'application/json';
       }
-      let res: Response;
+      let res: Awaited<ReturnType<typeof undiciFetch>>;
       let raw: Buffer;
       const started = Date.now();
       const event = { platform: options.platform ?? 'unknown', method, url, baseUrl: options.baseUrl };
       try {
-        if (guard) await untilAborted(guard(url), signal);
-        res = await fetch(url, init);
+        if (guard) pinned.set(url.hostname.toLowerCase(), await untilAborted(guard(url), signal));
+        res = await transport.fetch(url, init);
         raw = await readBounded(res, opts.maxBodyBytes ?? maxBody);
       } catch (err) {
         const failure = toNetworkError(err, timeout.aborted, options.timeoutMs);
@@ -153,16 +200,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
   };
 }
 
-async function readBounded(res: Response, max: number): Promise<Buffer> {
+/**
+ * The body, read chunk by chunk and abandoned (connection closed) as soon as more than `max` bytes have
+ * arrived: a declared Content-Length is only an early refusal, never trusted as a bound, since a hostile
+ * server may send a small one, none, or a chunked body without end.
+ */
+async function readBounded(res: Awaited<ReturnType<typeof undiciFetch>>, max: number): Promise<Buffer> {
   const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) throw new NetworkError('too_large', `Response of ${declared} bytes is larger than the ${max}-byte limit`);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => {});
+    throw new NetworkError('too_large', `Response of ${declared} bytes is larger than the ${max}-byte limit`);
+  }
   if (!res.body) return Buffer.alloc(0);
+  const reader = res.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += chunk.byteLength;
-    if (size > max) throw new NetworkError('too_large', `Response is larger than the ${max}-byte limit`);
-    chunks.push(chunk);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) throw new NetworkError('too_large', `Response is larger than the ${max}-byte limit (more arrived than ${declared >= 0 ? `the ${declared} bytes declared` : 'any declared length'})`);
+      chunks.push(value);
+    }
+  } catch (err) {
+    await reader.cancel().catch(() => {});
+    throw err;
   }
   return Buffer.concat(chunks);
 }

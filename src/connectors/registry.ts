@@ -1,4 +1,5 @@
 import type { TicketConnector } from '../core/connector.ts';
+import type { PlatformLimits } from '../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../connector-kit/ssrf.ts';
 import { createFreshserviceConnector } from './freshservice/connector.ts';
@@ -17,6 +18,12 @@ export interface ConnectorOptions {
   onBudgetWait?: BudgetWaitListener;
   /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
   addressPolicy?: AddressPolicy;
+  /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
+  limits?: Partial<PlatformLimits>;
+  /** The budget account the requests spend (connector-kit/budget-account.ts); the platform host when unset. */
+  budgetAccount?: string;
+  /** Aborts every request and wait of this connector (a run past its time limit). */
+  signal?: AbortSignal;
 }
 
 const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {

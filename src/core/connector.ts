@@ -134,7 +134,11 @@ export interface TicketConnector {
   addComment(ticketId: string, input: CommentCreate): Promise<RemoteComment>;
   findCommentByMarker(ticketId: string, marker: string): Promise<RemoteComment | null>;
 
-  downloadAttachment(attachment: RemoteAttachment): Promise<FileContent>;
+  /**
+   * The file's bytes. `maxBytes`: the most the caller will hold; the download is stopped (and fails) once
+   * more than that has arrived, whatever size the platform declared. Connectors also apply their own bound.
+   */
+  downloadAttachment(attachment: RemoteAttachment, options?: { maxBytes?: number }): Promise<FileContent>;
   /** Adds files to the ticket (keeps existing ones) and returns the new attachments in order. */
   addAttachments(ticketId: string, files: FileContent[]): Promise<RemoteAttachment[]>;
 

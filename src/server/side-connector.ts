@@ -1,16 +1,24 @@
 import type { TicketConnector } from '../core/connector.ts';
+import { abortableSleep } from '../connector-kit/abortable-sleep.ts';
+import { budgetAccountOf, credentialFingerprint } from '../connector-kit/budget-account.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import type { AddressPolicy, Resolver } from '../connector-kit/ssrf.ts';
 import { createConnector } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
 import { getConnectionSide, type Side } from '../db/repositories/connections.ts';
 import { getPlatformConfig } from '../db/repositories/platform-configs.ts';
+import { sharedRateBudget } from '../db/repositories/rate-budget.ts';
+import { isCredentialTested } from '../db/repositories/tested-credentials.ts';
 import { decryptSecret } from '../security/crypto.ts';
 
 export interface SideCredentials {
   platform: string;
   apiUrl: string;
   apiKey: string;
+  /** The organisation whose credentials these are. */
+  organisationId: string;
+  /** When the organisation last saved its platform settings (null for an override's own URL and key). */
+  settingsSavedAt: Date | null;
 }
 
 /** What is needed to reach a side's platform; AppContext satisfies it. */
@@ -18,7 +26,7 @@ export interface SideConnectorContext {
   db: Db;
   masterKey: Buffer;
   /** allowPrivatePlatformUrls (SF_ALLOW_PRIVATE_PLATFORM_URLS): connectors may reach private addresses; refused when unset. */
-  config: { platformTimeoutMs: number; allowPrivatePlatformUrls?: boolean };
+  config: { platformTimeoutMs: number; allowPrivatePlatformUrls?: boolean; rateHeadroom?: number; maxListPages?: number; maxAttachmentBytes?: number };
   /** DNS resolver for the SSRF guard (tests); the system resolver by default. */
   resolve?: Resolver;
 }
@@ -44,27 +52,69 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
       platform: platform?.platform ?? 'freshservice',
       apiUrl: row.apiOverride.apiUrl,
       apiKey: decryptSecret(masterKey, row.apiOverride.apiKeyCiphertext, row.organisationId),
+      organisationId: row.organisationId,
+      settingsSavedAt: platform?.updatedAt ?? null,
     };
   }
   if (!platform) return null;
-  return { platform: platform.platform, apiUrl: platform.apiUrl, apiKey: decryptSecret(masterKey, platform.apiKeyCiphertext, row.organisationId) };
+  return {
+    platform: platform.platform,
+    apiUrl: platform.apiUrl,
+    apiKey: decryptSecret(masterKey, platform.apiKeyCiphertext, row.organisationId),
+    organisationId: row.organisationId,
+    settingsSavedAt: platform.updatedAt,
+  };
+}
+
+/**
+ * The budget account a credential spends: the host's shared budget once this organisation's Test
+ * Connection passed with exactly this host and key, else the key's own small allowance (see
+ * connector-kit/budget-account.ts for why).
+ */
+export async function budgetAccountFor(db: Db, organisationId: string, creds: { apiUrl: string; apiKey: string }): Promise<string> {
+  const fingerprint = credentialFingerprint(creds.apiUrl, creds.apiKey);
+  return budgetAccountOf(creds.apiUrl, { fingerprint, tested: await isCredentialTested(db, organisationId, fingerprint) });
+}
+
+/** The process's budget for this context (every platform call waits for it). */
+export function rateBudgetOf(ctx: SideConnectorContext) {
+  return sharedRateBudget(ctx.db, ctx.config.rateHeadroom ?? 0.2);
 }
 
 /**
  * A connector for one side of a connection, or null when that side has no credentials (see sideCredentials).
- * With `rateGate` every request waits for the shared API budget; `onBudgetWait` hears about those waits.
+ * Every request waits for the shared API budget (`rateGate`, the process's budget by default) of the
+ * credential's budget account; `onBudgetWait` hears about those waits. `signal` ends every request and
+ * wait (a run past its time limit).
  */
 export async function connectorForSide(
   ctx: SideConnectorContext,
   connectionId: string,
   side: Side,
-  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined } = {},
+  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<TicketConnector | null> {
   const creds = await sideCredentials(ctx.db, ctx.masterKey, connectionId, side);
   if (!creds) return null;
+  return connectorFor(ctx, creds, opts);
+}
+
+/** A connector for credentials already read (see connectorForSide). */
+export async function connectorFor(
+  ctx: SideConnectorContext,
+  creds: SideCredentials,
+  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined; signal?: AbortSignal | undefined } = {},
+): Promise<TicketConnector> {
   return createConnector(
     creds.platform,
     { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
-    { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), ...(opts.rateGate ? { rateGate: opts.rateGate } : {}), ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}) },
+    {
+      timeoutMs: ctx.config.platformTimeoutMs,
+      addressPolicy: addressPolicyOf(ctx),
+      limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
+      rateGate: opts.rateGate ?? rateBudgetOf(ctx),
+      budgetAccount: await budgetAccountFor(ctx.db, creds.organisationId, creds),
+      ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
+      ...(opts.signal ? { signal: opts.signal, sleep: abortableSleep(opts.signal) } : {}),
+    },
   );
 }

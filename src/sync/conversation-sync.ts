@@ -1,3 +1,4 @@
+import { MAX_FILES_PER_WRITE_BYTES } from '../connector-kit/limits.ts';
 import type { FileContent, RemoteAttachment, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
 import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
@@ -5,8 +6,11 @@ import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import type { TicketEventLog } from './ticket-events.ts';
 
-/** Attachments above this are reported as failed rather than copied (Freshservice: 40 MB per ticket). */
-export const MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024;
+/**
+ * Files one write carries, and so the most one ticket's copy holds at a time (Freshservice: 40 MB per
+ * ticket). Each file is also bounded by its connector (SF_MAX_ATTACHMENT_MB), by the bytes that arrive.
+ */
+export const MAX_ATTACHMENT_BYTES = MAX_FILES_PER_WRITE_BYTES;
 
 export interface CarryResult {
   written: number;
@@ -34,17 +38,30 @@ function shouldSend(c: RemoteComment, cfg: SideConfiguration): boolean {
   return c.private ? cfg.comments.sendPrivate : cfg.comments.sendPublic;
 }
 
+/**
+ * Downloads the files of one write. What is held is bounded by the bytes that actually arrive: each
+ * download may bring at most what is left of MAX_ATTACHMENT_BYTES for this write (the connector stops it
+ * past that, whatever size the platform declared), so a ticket of many files that each claim to be small
+ * cannot make the process hold more than that.
+ */
 async function fetchFiles(connector: TicketConnector, atts: RemoteAttachment[]): Promise<{ files: FileContent[]; sent: RemoteAttachment[]; failed: number; errors: string[] }> {
   const files: FileContent[] = [];
   const sent: RemoteAttachment[] = [];
   const errors: string[] = [];
+  let held = 0;
+  const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
   for (const a of atts) {
-    if (a.size > MAX_ATTACHMENT_BYTES) {
-      errors.push(`Attachment ${a.name} is ${Math.round(a.size / 1048576)} MB, above the ${MAX_ATTACHMENT_BYTES / 1048576} MB copied per file`);
+    const left = MAX_ATTACHMENT_BYTES - held;
+    if (a.size > left) {
+      errors.push(`Attachment ${a.name} is ${mb(a.size)}; with the files before it that is more than the ${mb(MAX_ATTACHMENT_BYTES)} one copy carries, so it is not copied`);
       continue;
     }
     try {
-      files.push(await connector.downloadAttachment(a));
+      const file = await connector.downloadAttachment(a, { maxBytes: left });
+      // A connector that ignores the bound is caught here, before the file joins the others.
+      if (file.data.byteLength > left) throw new Error(`it sent ${mb(file.data.byteLength)}, more than the ${mb(left)} left for this copy`);
+      held += file.data.byteLength;
+      files.push(file);
       sent.push(a);
     } catch (err) {
       errors.push(`Attachment ${a.name} could not be downloaded: ${(err as Error).message}`);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../src/connector-kit/http.ts';
+import { createHttpClient, NetworkError, transport, type HttpClient, type HttpResponse } from '../../src/connector-kit/http.ts';
 import { isPrivateAddress, type Resolver } from '../../src/connector-kit/ssrf.ts';
 import { FreshserviceApi } from '../../src/connectors/freshservice/api.ts';
 import { downloadAttachment } from '../../src/connectors/freshservice/attachments.ts';
@@ -42,11 +42,13 @@ const fakeDns: Resolver = async (host) => {
   return found;
 };
 
-/** Every URL fetch was asked for, so a test can prove a refused destination was never contacted. */
+/** Every URL the connectors' HTTP client asked for, so a test can prove a refused destination was never contacted. */
 function spyOnFetch() {
-  const real = globalThis.fetch;
-  return vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => real(input, init));
+  const real = transport.fetch;
+  return vi.spyOn(transport, 'fetch').mockImplementation((input, init) => real(input, init));
 }
+/** The network stands in for a public platform: every request gets `answer`. */
+const fakeNetwork = (answer: () => Response) => vi.spyOn(transport, 'fetch').mockImplementation(async () => answer() as unknown as Awaited<ReturnType<typeof transport.fetch>>);
 const fetchedHosts = (spy: ReturnType<typeof spyOnFetch>) => spy.mock.calls.map(([u]) => new URL(String(u instanceof Request ? u.url : u)).hostname);
 
 afterEach(() => {
@@ -190,7 +192,7 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
 
   it('a name that resolves to public addresses only is contacted (the guard is not a blanket refusal)', async () => {
     await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: 'https://public.freshservice.com', apiKey: KEY } });
-    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('{"code":"access_denied"}', { status: 401, headers: { 'content-type': 'application/json' } }));
+    const fetchSpy = fakeNetwork(() => new Response('{"code":"access_denied"}', { status: 401, headers: { 'content-type': 'application/json' } }));
     const r = await app.inject({ method: 'POST', url: '/api/v1/platform/test', headers: auth });
     expect(r.json().error.code).toBe('authentication_failed');
     expect(fetchedHosts(fetchSpy)).toContain('public.freshservice.com');
@@ -220,7 +222,7 @@ describe('the HTTP client’s destination check', () => {
   });
 
   it('checks every request, also absolute URLs (a vetted redirect target) on another host', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }));
+    const fetchSpy = fakeNetwork(() => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }));
     const http = createHttpClient({ baseUrl: 'https://public.freshservice.com/api/v2', auth: { kind: 'basic', username: KEY, password: 'X' }, timeoutMs: 2000, addressPolicy: { allowPrivate: false, resolve: fakeDns } });
     expect((await http.request('GET', '/tickets')).status).toBe(200);
     const err = await http.request('GET', 'https://files.storage.example/a.png').catch((e: unknown) => e);
@@ -229,7 +231,7 @@ describe('the HTTP client’s destination check', () => {
   });
 
   it('an unknown name is a DNS failure, not a request', async () => {
-    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const fetchSpy = vi.spyOn(transport, 'fetch');
     const r = await testFreshserviceConnection({ apiUrl: 'https://nosuch.freshservice.com', apiKey: KEY }, { timeoutMs: 2000, addressPolicy: { allowPrivate: false, resolve: fakeDns } });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/host name could not be found/i);
@@ -296,7 +298,7 @@ describe('redirects', () => {
     const { http, requested } = redirectingHttp(location);
     const api = new FreshserviceApi('https://acme.freshservice.com', KEY, { timeoutMs: 2000, http });
     const trusted = new Set(['files.storage.example', 'cdn.storage.example', '169.254.169.254', '127.0.0.1', '[::1]', '::1']);
-    const err = await downloadAttachment(api, att, trusted, fakeDns).catch((e: unknown) => e);
+    const err = await downloadAttachment(api, att, trusted, { resolve: fakeDns }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PlatformError);
     expect((err as Error).message).toContain('not followed');
     expect((err as Error).message).toContain(why);
@@ -306,7 +308,7 @@ describe('redirects', () => {
   it('a redirect to a storage host Freshservice named, on a public address, is followed once', async () => {
     const { http, requested } = redirectingHttp('https://cdn.storage.example/a.png?sig=1');
     const api = new FreshserviceApi('https://acme.freshservice.com', KEY, { timeoutMs: 2000, http });
-    const file = await downloadAttachment(api, att, new Set(['cdn.storage.example']), fakeDns);
+    const file = await downloadAttachment(api, att, new Set(['cdn.storage.example']), { resolve: fakeDns });
     expect(new TextDecoder().decode(file.data)).toBe('PNG');
     expect(requested).toEqual(['/attachments/7', 'https://cdn.storage.example/a.png?sig=1']);
   });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { PlatformError } from '../../core/connector.ts';
 import { createHttpClient, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import { DEFAULT_PLATFORM_LIMITS, type PlatformLimits } from '../../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { createRetrier, type Retrier, type RetryPolicy } from '../../connector-kit/retry.ts';
@@ -19,6 +20,17 @@ export interface FsApiOptions {
   onBudgetWait?: BudgetWaitListener;
   /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
   addressPolicy?: AddressPolicy;
+  /** The budget account requests spend (connector-kit/budget-account.ts); the host when unset. */
+  budgetAccount?: string;
+  /** Ends every request and budget wait of this connector (a run past its time limit). */
+  signal?: AbortSignal;
+  /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
+  limits?: Partial<PlatformLimits> | undefined;
+}
+
+/** A listing's bounds besides its page count: the bytes its pages may bring in all (when they are held). */
+export interface ListingBounds {
+  maxBytes?: number;
 }
 
 export interface FsCall {
@@ -34,7 +46,6 @@ export interface FsCall {
   maxBodyBytes?: number;
 }
 
-const MAX_PAGES = 2000;
 const NEXT_LINK = /<([^>]+)>\s*;\s*rel="?next"?/i;
 
 /** Freshservice API v2 access: retries, error mapping, schema checks, link-header paging. */
@@ -42,8 +53,12 @@ export class FreshserviceApi {
   readonly http: HttpClient;
   readonly retrier: Retrier;
   readonly baseUrl: URL;
-  /** The rate-limit account: the Freshservice host (limits are per account, whatever the key). */
+  /** The budget account: the Freshservice host for a tested key (limits are per account), else the key's own. */
   readonly account: string;
+  /** Pages per listing and bytes per attachment this connector reads at most. */
+  readonly limits: PlatformLimits;
+  private readonly host: string;
+  private readonly signal: AbortSignal | undefined;
   private readonly rateGate: RateGate | undefined;
   private readonly onBudgetWait: BudgetWaitListener | undefined;
 
@@ -60,7 +75,10 @@ export class FreshserviceApi {
         ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
       });
     this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
-    this.account = this.baseUrl.host;
+    this.host = this.baseUrl.host;
+    this.account = opts.budgetAccount ?? this.host;
+    this.signal = opts.signal;
+    this.limits = { ...DEFAULT_PLATFORM_LIMITS, ...definedOnly(opts.limits) };
     this.rateGate = opts.rateGate;
     this.onBudgetWait = opts.onBudgetWait;
   }
@@ -69,18 +87,20 @@ export class FreshserviceApi {
   async raw(method: string, path: string, call: FsCall): Promise<HttpResponse | null> {
     const idempotent = call.idempotent ?? method !== 'POST';
     // Only calls to the Freshservice host spend its credits (not a download redirected to storage).
-    const gate = this.rateGate && (!/^https?:\/\//i.test(path) || new URL(path).host === this.account) ? this.rateGate : undefined;
+    const gate = this.rateGate && (!/^https?:\/\//i.test(path) || new URL(path).host === this.host) ? this.rateGate : undefined;
     const credits = requestCredits(path, call.query);
     const limitClass = /^https?:\/\//i.test(path) ? undefined : rateLimitClassOf(method, path);
     const res = await this.retrier.run(async () => {
       // Every attempt is a request the platform counts, so each one waits for its credits.
-      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass);
+      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal });
+      this.signal?.throwIfAborted();
       const answer = await this.http.request(method, path, {
         ...(call.query ? { query: call.query } : {}),
         ...(call.body !== undefined ? { body: call.body } : {}),
         ...(call.form ? { form: call.form } : {}),
         ...(call.responseType ? { responseType: call.responseType } : {}),
         ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
+        ...(this.signal ? { signal: this.signal } : {}),
       });
       const { total } = answer.rateLimit;
       // A 429 means the account is used up, whatever else it says: every worker pauses, not only this one.
@@ -111,20 +131,60 @@ export class FreshserviceApi {
     return parsed.data;
   }
 
-  /** Every page of a list, following the `link` header (absent on the last page) [spec 4]. */
-  async allPages<S extends z.ZodTypeAny, T>(path: string, query: Record<string, string | number>, schema: S, items: (env: z.infer<S>) => T[], what: string): Promise<T[]> {
-    const out: T[] = [];
+  /**
+   * Every page of a list, following the `link` header (absent on the last page) [spec 4], each handed to
+   * `visit` and then let go, so a caller keeps only what it needs of a long listing. A listing that goes
+   * on past the page bound, repeats a page (nothing on it that was not listed before) or brings more than
+   * `bounds.maxBytes` in all fails with a PlatformError saying so: a platform must not be able to keep a
+   * run (and the memory of the process every tenant shares) busy without end.
+   */
+  async eachPage<S extends z.ZodTypeAny, T extends { id: number }>(
+    path: string,
+    query: Record<string, string | number>,
+    schema: S,
+    items: (env: z.infer<S>) => T[],
+    what: string,
+    visit: (page: T[]) => void,
+    bounds: ListingBounds = {},
+  ): Promise<void> {
+    const max = this.limits.maxListPages;
+    const seen = new Set<number>();
+    let bytes = 0;
     let page = 1;
-    for (let n = 0; n < MAX_PAGES; n++) {
+    for (let n = 0; n < max; n++) {
       const res = (await this.raw('GET', path, { what, query: { ...query, per_page: 100, page } }))!;
-      out.push(...items(this.parse(res, schema, { method: 'GET', path, what })));
+      bytes += res.text.length;
+      if (bounds.maxBytes !== undefined && bytes > bounds.maxBytes) {
+        throw new PlatformError('unexpected_response', `Freshservice's listing brought more than ${Math.round(bounds.maxBytes / 1048576)} MB by page ${page} while trying to ${what}; it was stopped there (a listing this large is not held in memory).`);
+      }
+      const list = items(this.parse(res, schema, { method: 'GET', path, what }));
       const next = nextPage(res.headers.get('link'));
       // Only the page number is taken from the link: the link's host is never called.
-      if (next === null || next <= page) return out;
+      const more = next !== null && next > page;
+      if (more && list.length > 0 && list.every((t) => seen.has(t.id))) {
+        throw new PlatformError('unexpected_response', `Freshservice's listing repeated itself: page ${page} had nothing that earlier pages had not listed, and it announced page ${next}, while trying to ${what}. The listing was stopped there.`);
+      }
+      for (const t of list) seen.add(t.id);
+      visit(list);
+      if (!more) return;
       page = next;
     }
-    throw new PlatformError('unexpected_response', `Freshservice kept announcing more pages after ${MAX_PAGES} pages while trying to ${what}.`);
+    throw new PlatformError(
+      'unexpected_response',
+      `Freshservice kept announcing more pages after ${max} pages while trying to ${what}. A listing is read up to ${max} pages (SF_MAX_LIST_PAGES); the rest is not read, so this run stops here.`,
+    );
   }
+
+  /** Every item of a list (see eachPage), held together: for listings the caller needs whole. */
+  async allPages<S extends z.ZodTypeAny, T extends { id: number }>(path: string, query: Record<string, string | number>, schema: S, items: (env: z.infer<S>) => T[], what: string, bounds: ListingBounds = {}): Promise<T[]> {
+    const out: T[] = [];
+    await this.eachPage(path, query, schema, items, what, (page) => out.push(...page), bounds);
+    return out;
+  }
+}
+
+function definedOnly<T extends object>(o: T | undefined): Partial<T> {
+  return Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { isPrivateAddress as isBlockedAddress, systemResolver, type Resolver } from '../../connector-kit/ssrf.ts';
+import { isHostLocalAddress, isPrivateAddress as isBlockedAddress, systemResolver, type Resolver } from '../../connector-kit/ssrf.ts';
 import { PlatformError, type FileContent, type RemoteAttachment } from '../../core/connector.ts';
 import type { FreshserviceApi } from './api.ts';
 import { isPrivateHost } from './api-url.ts';
@@ -16,53 +16,82 @@ function isPrivateAddress(host: string): boolean {
 
 /**
  * May a download follow this redirect? Only to http(s), only to the API's own host or a host that
- * Freshservice itself named in an attachment_url, and never to a private address unless the API base
- * URL is private too (the simulator, a test set-up). Host names are resolved and every address is
- * checked; this narrows DNS tricks without claiming to close them (fetch resolves again).
+ * Freshservice itself named in an attachment_url. From a public API host, never to a private address.
+ * From a private one (SF_ALLOW_PRIVATE_PLATFORM_URLS: the simulator, a test set-up), a named attachment
+ * host may be on the private network but never on loopback, link-local or metadata addresses (this
+ * machine, its cloud's metadata service); only the platform's own host may be there. Whatever this
+ * says, the HTTP client refuses this instance's own ports (ssrf.ts registerOwnServer) and connects only
+ * to the addresses it checked.
  */
 export async function redirectProblem(target: URL, base: URL, trustedHosts: ReadonlySet<string>, resolve: Resolver = systemResolver): Promise<string | null> {
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return `it uses ${target.protocol}`;
   if (target.username || target.password) return 'it carries credentials';
   const host = target.hostname.toLowerCase();
-  if (host !== base.hostname.toLowerCase() && !trustedHosts.has(host)) return `${host} is neither the Freshservice host nor an attachment host Freshservice named`;
-  if (isPrivateAddress(base.hostname)) return null;
-  if (isPrivateAddress(host)) return `${host} is a private address`;
-  if (isIP(host.replace(/^\[|\]$/g, '')) === 0) {
+  const ownHost = host === base.hostname.toLowerCase();
+  if (!ownHost && !trustedHosts.has(host)) return `${host} is neither the Freshservice host nor an attachment host Freshservice named`;
+  const privateBase = isPrivateAddress(base.hostname);
+  if (privateBase && ownHost) return null;
+  const refused = privateBase ? isHostLocalAddress : isPrivateAddress;
+  const kind = privateBase ? 'a loopback, link-local or metadata address' : 'a private address';
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (refused(bare) || (privateBase && (bare === 'localhost' || bare.endsWith('.localhost')))) return `${host} is ${kind}`;
+  if (isIP(bare) === 0) {
     let addresses: string[];
     try {
       addresses = await resolve(host);
     } catch {
       return `${host} could not be resolved`;
     }
-    if (addresses.some(isPrivateAddress)) return `${host} resolves to a private address`;
+    if (addresses.some(refused)) return `${host} resolves to ${kind}`;
   }
   return null;
+}
+
+export interface DownloadOptions {
+  /** DNS resolver for the redirect check (tests); the system resolver by default. */
+  resolve?: Resolver | undefined;
+  /** Bytes this file may have, counted as they arrive; the download stops past them. */
+  maxBytes?: number;
 }
 
 /**
  * GET /attachments/{id}: the bytes directly (as the simulator answers), or one redirect to the signed
  * storage URL (as the real API does), followed without the API key (another origin never gets it).
+ * The file is held in memory (it is uploaded whole), so it is read only up to `maxBytes`: a platform that
+ * declares a small size and streams far more (or declares none) has its download stopped at the bound.
  */
-export async function downloadAttachment(api: FreshserviceApi, att: RemoteAttachment, trustedHosts: ReadonlySet<string>, resolve?: Resolver): Promise<FileContent> {
+export async function downloadAttachment(api: FreshserviceApi, att: RemoteAttachment, trustedHosts: ReadonlySet<string>, opts: DownloadOptions = {}): Promise<FileContent> {
   if (!/^\d+$/.test(att.id)) throw new PlatformError('not_found', `"${att.id}" is not a Freshservice attachment id.`);
   const what = `download attachment ${att.id} (${att.name})`;
-  if (att.size > MAX_TICKET_ATTACHMENT_BYTES) {
-    throw new PlatformError('validation', `Attachment ${att.name} is ${att.size} bytes, more than Freshservice's 40 MB per ticket; it is not copied.`);
+  const max = Math.min(opts.maxBytes ?? MAX_TICKET_ATTACHMENT_BYTES, MAX_TICKET_ATTACHMENT_BYTES);
+  const limit = `${Math.round((max / 1048576) * 10) / 10} MB`;
+  if (att.size > max) {
+    throw new PlatformError('validation', `Attachment ${att.name} is ${att.size} bytes, more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB, at most Freshservice's 40 MB per ticket); it is not copied.`);
   }
-  const bound = { responseType: 'bytes' as const, maxBodyBytes: MAX_TICKET_ATTACHMENT_BYTES + 1024 * 1024 };
+  const bound = { responseType: 'bytes' as const, maxBodyBytes: max };
   const path = `/attachments/${att.id}`;
-  let res = (await api.raw('GET', path, { what, ...bound }))!;
-  if (res.status >= 300 && res.status < 400) {
-    const location = res.headers.get('location');
-    if (!location) throw new PlatformError('unexpected_response', `Freshservice redirected GET /api/v2${path} without a Location while trying to ${what}.`, { status: res.status });
-    const requestUrl = new URL(`${api.baseUrl.toString().replace(/\/$/, '')}${path}`);
-    const target = new URL(location, requestUrl);
-    const problem = await redirectProblem(target, api.baseUrl, trustedHosts, resolve);
-    if (problem) throw new PlatformError('unexpected_response', `Freshservice redirected the download of attachment ${att.id} to ${target.origin}, which is not followed: ${problem}.`, { status: res.status });
-    res = (await api.raw('GET', target.toString(), { what, ...bound }))!;
-    if (res.status >= 300 && res.status < 400) throw new PlatformError('unexpected_response', `The download of attachment ${att.id} was redirected twice; only one redirect is followed.`, { status: res.status });
+  const tooLarge = (err: unknown) => {
+    if (err instanceof PlatformError && err.kind === 'unexpected_response' && /too large/.test(err.message)) {
+      return new PlatformError('validation', `Attachment ${att.name} sent more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB) although it declared ${att.size} bytes; the download was stopped there and the file is not copied.`);
+    }
+    return err;
+  };
+  try {
+    let res = (await api.raw('GET', path, { what, ...bound }))!;
+    if (res.status >= 300 && res.status < 400) {
+      const location = res.headers.get('location');
+      if (!location) throw new PlatformError('unexpected_response', `Freshservice redirected GET /api/v2${path} without a Location while trying to ${what}.`, { status: res.status });
+      const requestUrl = new URL(`${api.baseUrl.toString().replace(/\/$/, '')}${path}`);
+      const target = new URL(location, requestUrl);
+      const problem = await redirectProblem(target, api.baseUrl, trustedHosts, opts.resolve);
+      if (problem) throw new PlatformError('unexpected_response', `Freshservice redirected the download of attachment ${att.id} to ${target.origin}, which is not followed: ${problem}.`, { status: res.status });
+      res = (await api.raw('GET', target.toString(), { what, ...bound }))!;
+      if (res.status >= 300 && res.status < 400) throw new PlatformError('unexpected_response', `The download of attachment ${att.id} was redirected twice; only one redirect is followed.`, { status: res.status });
+    }
+    const data = res.bytes ?? new Uint8Array();
+    const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || att.contentType;
+    return { name: att.name, contentType: att.contentType || contentType, data };
+  } catch (err) {
+    throw tooLarge(err);
   }
-  const data = res.bytes ?? new Uint8Array();
-  const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || att.contentType;
-  return { name: att.name, contentType: att.contentType || contentType, data };
 }

@@ -10,6 +10,7 @@ import {
   type TicketConnector,
 } from '../../core/connector.ts';
 import type { HttpClient } from '../../connector-kit/http.ts';
+import { MAX_CONVERSATION_LISTING_BYTES, type PlatformLimits } from '../../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import type { RetryPolicy } from '../../connector-kit/retry.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
@@ -48,6 +49,12 @@ export interface FreshserviceConnectorOptions {
   onBudgetWait?: BudgetWaitListener;
   /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
   addressPolicy?: AddressPolicy;
+  /** The budget account requests spend (see FsApiOptions). */
+  budgetAccount?: string;
+  /** Ends every request of this connector (see FsApiOptions). */
+  signal?: AbortSignal;
+  /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
+  limits?: Partial<PlatformLimits>;
 }
 
 /** Markers are `sf-` plus letters/digits (dashes/underscores tolerated): safe inside a filter query's quotes. */
@@ -127,7 +134,8 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
   async function listComments(ticketId: string): Promise<RemoteComment[]> {
     const id = numericId(ticketId, 'ticket');
-    return commentsOf(await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, `list the conversations of ticket ${id}`));
+    const what = `list the conversations of ticket ${id}`;
+    return commentsOf(await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, what, { maxBytes: MAX_CONVERSATION_LISTING_BYTES }));
   }
 
   async function findRequesterByEmail(email: string): Promise<RemoteRequester | null> {
@@ -150,13 +158,15 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     async listChangedTickets(since) {
       // updated_since switches off the list's default 30-day creation window [spec 5.3].
       const from = Math.floor(since.getTime() / 1000) * 1000;
-      const items = await api.allPages('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, 'list changed tickets');
+      // Only id and date of each listed ticket are kept, page by page (subjects and the rest are let go).
       const byId = new Map<number, TicketChange>();
-      for (const t of items) {
-        const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
-        const prev = byId.get(t.id);
-        if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
-      }
+      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, 'list changed tickets', (page) => {
+        for (const t of page) {
+          const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
+          const prev = byId.get(t.id);
+          if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
+        }
+      });
       // The API orders by creation; the engine wants change order.
       return [...byId.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || Number(a.id) - Number(b.id));
     },
@@ -203,9 +213,12 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       }
       // The filter reads a search index that may lag: list what changed since the create and compare subjects.
       const from = hint.createdAfter.getTime() - FALLBACK_SKEW_MS;
-      const recent = await api.allPages('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`);
-      for (const c of recent.filter((t) => (t.subject ?? '') === hint.subject && !ids.includes(t.id))) {
-        const t = await check(c.id);
+      const candidates: number[] = [];
+      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`, (page) => {
+        for (const t of page) if ((t.subject ?? '') === hint.subject && !ids.includes(t.id) && !candidates.includes(t.id)) candidates.push(t.id);
+      });
+      for (const id of candidates) {
+        const t = await check(id);
         if (t) return t;
       }
       return null;
@@ -230,8 +243,9 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       return comments.find((c) => mentionsMarker(c.body, marker) || mentionsMarker(c.bodyText, marker)) ?? null;
     },
 
-    downloadAttachment(att: RemoteAttachment) {
-      return downloadAttachment(api, att, attachmentHosts, opts.resolve ?? opts.addressPolicy?.resolve);
+    downloadAttachment(att: RemoteAttachment, options?: { maxBytes?: number }) {
+      const maxBytes = Math.min(api.limits.maxAttachmentBytes, options?.maxBytes ?? Infinity);
+      return downloadAttachment(api, att, attachmentHosts, { resolve: opts.resolve ?? opts.addressPolicy?.resolve, maxBytes });
     },
 
     async addAttachments(ticketId, files) {
