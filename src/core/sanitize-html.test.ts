@@ -12,6 +12,8 @@ function assertHarmless(out: string): void {
   for (const m of out.matchAll(/\s(?:href|src)="([^"]*)"/gi)) {
     expect(m[1]).toMatch(/^(https?:\/\/|mailto:|cid:|data:image\/(png|jpe?g|gif|webp|bmp);base64,)/i);
   }
+  // Nothing that loads by itself from elsewhere when the copy is opened (tracking pixels).
+  for (const m of out.matchAll(/<img\b[^>]*\ssrc="([^"]*)"/gi)) expect(m[1]).toMatch(/^(cid:|data:image\/)/i);
   expect(out).not.toMatch(/<!--/);
 }
 
@@ -21,7 +23,13 @@ describe('sanitizeTicketHtml: hostile input', () => {
     ['script with odd casing and attributes', '<ScRiPt src="https://evil.example/x.js" >alert(1)</sCrIpT>ok', 'ok'],
     ['unterminated script', 'ok<script>alert(1)', 'ok'],
     ['img with an error handler and a relative src', '<img src=x onerror=alert(1)>', ''],
-    ['img keeps a good src, loses the handler', '<img src="https://cdn.example/a.png" onerror="alert(1)" onload=alert(2)>', '<img src="https://cdn.example/a.png" />'],
+    ['img keeps an embedded src, loses the handler', '<img src="cid:a.png@01D" onerror="alert(1)" onload=alert(2)>', '<img src="cid:a.png@01D" />'],
+    ['tracking pixel (1x1 remote image)', '<p>Thanks<img src="https://t.mailer.example/o/8f3a.gif" width="1" height="1" alt=""></p>', '<p>Thanks</p>'],
+    ['remote image of any size', '<img src="https://cdn.example/a.png" alt="screenshot" width="640">after', 'after'],
+    ['remote image over http, upper-case scheme', '<IMG SRC="HTTP://cdn.example/a.png">after', 'after'],
+    ['remote image behind entities and whitespace', '<img src=" &#x68;ttps://t.example/p.gif ">after', 'after'],
+    ['protocol-relative image', '<img src="//t.example/p.gif">after', 'after'],
+    ['remote image in srcset only', '<img srcset="https://t.example/p.gif 1x" src="cid:x">', '<img src="cid:x" />'],
     ['javascript: link', '<a href="javascript:alert(1)">click</a>', '<a>click</a>'],
     ['JaVaScRiPt: link with mixed case', '<a href="JaVaScRiPt:alert(1)">click</a>', '<a>click</a>'],
     ['javascript: hidden behind entities', '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>', '<a>x</a>'],
@@ -73,8 +81,8 @@ describe('sanitizeTicketHtml: helpdesk formatting survives', () => {
     ['https link gets rel', '<a href="https://example.com/kb?a=1&amp;b=2">KB</a>', `<a href="https://example.com/kb?a=1&amp;b=2" ${REL}>KB</a>`],
     ['http and mailto links', '<a href="http://example.com">h</a> <a href="mailto:help@example.com">m</a>', `<a href="http://example.com" ${REL}>h</a> <a href="mailto:help@example.com" ${REL}>m</a>`],
     ['link rel and target replaced', '<a href="https://example.com" target="_blank" rel="opener">x</a>', `<a href="https://example.com" ${REL}>x</a>`],
-    ['images: https, cid and raster data', '<img src="https://cdn.example/a.png" alt="A" width="120" height="40%" /><img src="cid:image001.png@01D" alt="" /><img src="data:image/png;base64,iVBORw0KGgo=" alt="p" />'],
-    ['bad image dimensions dropped', '<img src="https://cdn.example/a.png" width="100px;x" height="10" />', '<img src="https://cdn.example/a.png" height="10" />'],
+    ['embedded images: cid and raster data', '<img src="cid:image001.png@01D" alt="A" width="120" height="40%" /><img src="data:image/png;base64,iVBORw0KGgo=" alt="p" />'],
+    ['bad image dimensions dropped', '<img src="cid:a.png@01D" width="100px;x" height="10" />', '<img src="cid:a.png@01D" height="10" />'],
     ['plain text', "Since Monday my VPN disconnects every 5-10 minutes, isn't that odd?"],
     ['Freshservice plain-text wrapping', '<div>Carla joins Sales on the 1st &amp; needs a licence.</div>'],
     ['ampersands and angle brackets in text', 'a &amp; b &lt; c &gt; d', 'a &amp; b &lt; c &gt; d'],
@@ -92,7 +100,7 @@ describe('sanitizeTicketHtml: properties', () => {
   const hostile = [
     '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">j</a>', '<svg onload=alert(1)>', '<math><mtext>',
     '<iframe srcdoc="<b>">', '<style>*{}</style>', '<!--', '-->', '"', "'", '<', '>', '&', '&#x6A;', '</p>', '<p>', '<b>', '</b>', '<a href="https://ok.example">',
-    '</a>', '<img src="https://ok.example/i.png"', ' onerror=alert(1)', '<noscript>', '</noscript>', '<textarea>', '</textarea>', '<table><td>', 'text', ' ',
+    '</a>', '<img src="https://ok.example/i.png"', '<img src="cid:i.png@01"', ' onerror=alert(1)', '<noscript>', '</noscript>', '<textarea>', '</textarea>', '<table><td>', 'text', ' ',
     '<div style="x">', '<title>', '<select><option>', '<xmp>', '</xmp>', '\u0000', 'java\tscript:', '<a href="', '">',
   ];
   const soup = fc.array(fc.constantFrom(...hostile), { maxLength: 25 }).map((parts) => parts.join(''));

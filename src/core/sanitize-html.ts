@@ -9,7 +9,7 @@ import type { FieldValue, TicketWrite } from './connector.ts';
  * Plain-text values (subjects, custom text fields, names) lose control characters and are capped.
  */
 
-/** Text formatting, lists, quotes, code, headings and tables; links and images with checked URLs. */
+/** Text formatting, lists, quotes, code, headings and tables; links with checked URLs; embedded images. */
 const ALLOWED_TAGS = [
   'p', 'div', 'br', 'hr', 'span',
   'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'sub', 'sup',
@@ -27,7 +27,13 @@ const DROP_WITH_CONTENT = ['script', 'style', 'textarea', 'option', 'select', 'x
 
 const LINK_REL = 'noopener noreferrer nofollow';
 const LINK_SCHEMES = /^(https?:\/\/|mailto:)/i;
-const IMAGE_SCHEMES = /^(https?:\/\/|cid:)/i;
+/**
+ * Images the copy carries itself: a mail part (cid:) or a raster data URL. An image with a remote URL is
+ * dropped: the other organisation's agents' mail clients and browsers would fetch it when they open the
+ * ticket, which tells its owner who read the ticket when and from where (a tracking pixel, whatever its
+ * size), and a link to the origin platform's own files would not load for them anyway.
+ */
+const IMAGE_SCHEMES = /^cid:/i;
 /** Raster images only: an SVG (or HTML) data URL is a document that can carry script. */
 const IMAGE_DATA_URL = /^data:image\/(png|jpe?g|gif|webp|bmp);base64,[a-z0-9+/=\s]*$/i;
 const DIMENSION = /^\d{1,4}%?$/;
@@ -65,7 +71,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
   disallowedTagsMode: 'discard',
   // Second line of defence behind the transforms below, which are stricter.
   allowedSchemes: [],
-  allowedSchemesByTag: { a: ['http', 'https', 'mailto'], img: ['http', 'https', 'cid', 'data'] },
+  allowedSchemesByTag: { a: ['http', 'https', 'mailto'], img: ['cid', 'data'] },
   allowedSchemesAppliedToAttributes: ['href', 'src', 'cite'],
   allowProtocolRelative: false,
   allowVulnerableTags: false,
@@ -108,10 +114,10 @@ function spans(tagName: string, attribs: sanitizeHtml.Attributes) {
  * Helpdesk HTML from the other organisation, made safe to write into ours. Allowed: p, div, br, hr,
  * span, strong/b, em/i, u, s/strike, sub/sup, ul/ol/li, blockquote, pre/code, h1–h6, tables,
  * a[href] (absolute http/https/mailto; rel="noopener noreferrer nofollow" added), img[src]
- * (absolute http/https, cid:, raster data:image) with alt/title/width/height. Everything else is
+ * (cid: and raster data:image only, never a remote URL) with alt/title/width/height. Everything else is
  * dropped: script/style/iframe/object/embed/form/input/svg/math/meta/base/link elements, every
  * on* handler, style/class/id attributes, comments, and any other URL (javascript:, vbscript:,
- * data:text/html, data:image/svg+xml, relative and protocol-relative URLs).
+ * data:text/html, data:image/svg+xml, relative and protocol-relative URLs, remote image sources).
  */
 export function sanitizeTicketHtml(html: string): string {
   if (!html) return '';
