@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { registerOwnServer } from '../connector-kit/ssrf.ts';
 import type { Db } from '../db/database.ts';
 import { checkReadiness, metricsAuthorized } from './health.ts';
 import { metricsRegistry } from './metrics.ts';
@@ -31,6 +32,8 @@ export async function startWorkerHttp(opts: { db: Db; port: number; host: string
       return send(404, JSON.stringify({ error: { code: 'not_found', message: 'Workers serve /metrics, /api/v1/health and /api/v1/health/ready only' } }));
     })().catch((err: unknown) => send(500, JSON.stringify({ error: { code: 'internal', message: (err as Error).message } })));
   });
+  // Connectors never call this server (a platform redirecting a download to the worker's /metrics).
+  registerOwnServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());

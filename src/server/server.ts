@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { startWorkerHttp } from '../observability/worker-server.ts';
 import { ConfigError, loadConfig, type AppConfig } from '../config/env.ts';
+import { registerOwnServer } from '../connector-kit/ssrf.ts';
 import { startRuntime } from '../runtime.ts';
 import { buildApp } from './app.ts';
 
@@ -79,6 +80,8 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     },
     (msg) => app.log.error(msg),
   );
+  // Connectors never call the product itself (a platform redirecting a download to its /metrics or /api).
+  registerOwnServer(app.server);
   await app.listen({ port: config.port, host: config.host });
   const where = runtime.database.kind === 'pglite' ? `embedded storage in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   const role = config.role === 'web' ? ' (web only: sync work is done by `support-fusion worker` processes)' : '';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type AppConfig } from '../../src/config/env.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { registerOwnServer } from '../../src/connector-kit/ssrf.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
@@ -49,6 +50,7 @@ export async function startStack(
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
   if (opts.listen !== false) {
+    registerOwnServer(app.server); // as src/server/server.ts does
     await app.listen({ port: 0, host: '127.0.0.1' });
     const addr = app.server.address();
     url = typeof addr === 'object' && addr ? `http://127.0.0.1:${addr.port}` : '';
