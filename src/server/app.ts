@@ -14,12 +14,15 @@ import { metricsRoute, readinessRoutes } from './routes/health.routes.ts';
 import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { redactingLoggerOptions } from './log-redaction.ts';
+import { fastifyTrustProxy, registerTransportSecurity } from './transport-security.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
 import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
 import { apiTokenRoutes } from './routes/api-tokens.routes.ts';
+import { openApiOptions } from './openapi.ts';
+import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -27,12 +30,18 @@ export interface BuildAppOptions {
   /** Test hook: the default logger (configured level, secrets redacted) writing to this stream. */
   logStream?: { write(line: string): void };
   webDir?: string;
+  /** Time allowed to receive a whole request (headers and body), in ms; default REQUEST_TIMEOUT_MS. Tests shorten it. */
+  requestTimeoutMs?: number;
 }
+
+/** A request must arrive whole within this: a slowly trickled body must not hold a connection for minutes. */
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.apiKey', '*.password', 'apiKey', 'password'];
 
 /** Builds the app without listening, so tests drive it with inject(). */
 export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const requestTimeoutMs = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: opts.logger ?? {
       level: ctx.config.logLevel,
@@ -43,26 +52,21 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       ...(opts.logStream ? { stream: opts.logStream } : process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
     },
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    // SF_TRUST_PROXY: only then are X-Forwarded-For / -Proto / -Host believed (req.ip, req.protocol, req.host).
+    trustProxy: fastifyTrustProxy(ctx.config.trustProxy ?? false),
+    requestTimeout: requestTimeoutMs,
+    // Node checks request deadlines every connectionsCheckingInterval (30 s by default): check often
+    // enough that the limit holds to within a quarter of it. Headers get no longer than the whole request.
+    http: { connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(requestTimeoutMs / 4))), headersTimeout: Math.min(60_000, requestTimeoutMs) },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     frameworkErrors: frameworkErrorHandler,
   });
   registerErrorHandling(app);
   registerBodyGuard(app);
   await app.register(fastifyCookie);
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: { title: 'Support Fusion API', version: '1', description: 'Errors are { "error": { "code", "message", "field"?, "hints"? } }.' },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer' },
-          cookie: { type: 'apiKey', in: 'cookie', name: 'sf_session' },
-        },
-      },
-      security: [{ bearer: [] }, { cookie: [] }],
-    },
-  });
+  await registerTransportSecurity(app, ctx.config);
+  // The document's frame, operation ids and common answers are derived in one place (openapi.ts).
+  await app.register(fastifySwagger, openApiOptions());
   registerAuth(app, ctx);
 
   await app.register(
@@ -81,6 +85,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await auditLogRoutes(api, ctx);
       await ticketTimelineRoutes(api, ctx);
       await apiTokenRoutes(api, ctx);
+      await changeProposalRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

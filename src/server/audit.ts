@@ -21,6 +21,23 @@ export async function audit(
   await recordAuditEvent(db, { organisationId: a.organisationId, actor: { userId: a.userId, email: a.email }, ...e });
 }
 
+/**
+ * Records the event in the acting organisation and in the partner organisation of the shared connection
+ * `c`: a change to what is written into one organisation's platform must show in that organisation's log,
+ * whoever made it (issue 11 item 3). The partner's copy names the acting user, as the proposal does.
+ */
+export async function auditBothSides(
+  db: Db,
+  req: FastifyRequest,
+  c: { source: { id: string } | null; target: { id: string } | null },
+  e: { action: AuditAction; target: { type: string; id?: string | null; label?: string | null }; before?: unknown; after?: unknown },
+): Promise<void> {
+  const a = req.auth!;
+  for (const org of new Set([a.organisationId, c.source?.id, c.target?.id].filter((x): x is string => !!x))) {
+    await recordAuditEvent(db, { organisationId: org, actor: { userId: a.userId, email: a.email }, ...e });
+  }
+}
+
 /** An API override as the audit log shows it: the URL, and whether the key changed. */
 export function maskedOverride(
   o: { apiUrl: string; apiKeyCiphertext: string } | null,

@@ -15,7 +15,10 @@ export interface SyncPair {
   connectionId: string;
   /** Starts a manual run and waits for it; returns the run with its details. */
   sync(since?: string, as?: 'source' | 'target'): Promise<any>;
+  /** Saves a side's configuration; reverse sync that needs the source's consent is approved by its admin. */
   configure(side: 'source' | 'target', configuration: Record<string, unknown>): Promise<void>;
+  /** Saves the mappings as `as` (default the source); a change needing the partner's consent is approved by its admin. Returns the applied mappings. */
+  saveMappings(mappings: unknown, as?: 'source' | 'target'): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,11 @@ export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: 
   const connectionId = created.id as string;
   const jobs = stack.jobs as typeof stack.jobs & { idle?: () => Promise<void> };
 
+  // Both organisations are set up by the test: a change that writes into the partner's platform (issue 11
+  // item 3) is approved by the partner's admin, as it would be by agreement.
+  const approve = (proposal: { id: string; awaiting: { side: 'source' | 'target' } }) =>
+    must(stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${proposal.id}/approve`, headers: proposal.awaiting.side === 'source' ? a.auth : b.auth }), 200);
+
   const pair: SyncPair = {
     stack,
     source: { sim: srcSim, auth: a.auth, organisation: a.organisation },
@@ -56,7 +64,15 @@ export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: 
     },
     async configure(side, configuration) {
       const auth = side === 'source' ? a.auth : b.auth;
-      await must(stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } }), 200);
+      const r = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } });
+      if (r.statusCode === 202) await approve(r.json().proposal);
+      else if (r.statusCode !== 200) throw new Error(`expected 200 or 202, got ${r.statusCode}: ${r.body}`);
+    },
+    async saveMappings(mappings, as = 'source') {
+      const r = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: as === 'source' ? a.auth : b.auth, payload: { mappings } });
+      if (r.statusCode === 202) await approve(r.json().proposal);
+      else if (r.statusCode !== 200) throw new Error(`expected 200 or 202, got ${r.statusCode}: ${r.body}`);
+      return must(stack.app.inject({ url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth }), 200).then((x) => x.mappings);
     },
     async close() {
       await stack.close();

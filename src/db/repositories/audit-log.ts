@@ -4,6 +4,9 @@ import type { Db } from '../database.ts';
 /** Every action the audit log records (the UI's filter offers these). */
 export const AUDIT_ACTIONS = [
   'platform.saved',
+  'platform.tested',
+  'connection.sync_started',
+  'connection.dry_run',
   'connection.created',
   'connection.accepted',
   'connection.revoked',

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { TROUBLESHOOTING_HINTS } from '../../core/connection-test.ts';
-import { PlatformError, type FieldDefinition } from '../../core/connector.ts';
 import { validateMappings } from '../../core/mapping-validation.ts';
 import { defaultMappings, defaultSideConfiguration, Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import { generateVerificationCode, hashVerificationCode, normaliseVerificationCode } from '../../core/verification-code.ts';
@@ -23,12 +22,14 @@ import {
   type SideRecord,
 } from '../../db/repositories/connections.ts';
 import { encryptSecret, keyHint } from '../../security/crypto.ts';
-import { audit, maskedOverride } from '../audit.ts';
+import { audit, auditBothSides, maskedOverride } from '../audit.ts';
+import { applyOrPropose, auditConsentOutcome, proposalView, waitingMessage } from '../change-proposals.ts';
 import { requireAdmin, requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { LoginThrottle } from '../login-throttle.ts';
-import { connectorForSide } from '../side-connector.ts';
+import { reserveAttempt, settleAttempt } from '../../db/repositories/throttles.ts';
+import { tooManyAttempts, VERIFICATION_CODES_PER_ORGANISATION } from '../throttles.ts';
+import { sideFieldsLoader } from '../side-fields.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
@@ -48,12 +49,8 @@ const ConfigurationBody = z
   .strict();
 const MappingsBody = z.object({ mappings: Mappings }).strict();
 
-type FieldsResult = { fields: FieldDefinition[]; error: null | { code: string; message: string } };
-
 export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Session checks run onRequest, before body validation: without a session the answer is always 401.
-  // Codes carry 100 bits, so guessing is hopeless anyway; this also keeps an organisation from trying.
-  const failedAccepts = new LoginThrottle(10, 15 * 60_000);
 
   /** The connection when the caller's organisation is part of it; 404 otherwise (never reveals others'). */
   async function visible(req: FastifyRequest): Promise<ConnectionRecord> {
@@ -88,15 +85,14 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
 
   app.post('/connections/accept', { onRequest: requireAdmin, schema: s.accept }, async (req) => {
     const orgId = req.auth!.organisationId;
-    const throttleKey = [`org:${orgId}`];
-    const wait = failedAccepts.retryAfterSeconds(throttleKey);
-    if (wait > 0) {
-      throw new ApiError(429, 'too_many_attempts', `Too many wrong verification codes. Try again in ${Math.ceil(wait / 60)} minute(s), and check the code with your partner.`, {
-        headers: { 'retry-after': String(wait) },
-      });
+    // Codes carry 100 bits, so guessing is hopeless anyway; this also keeps an organisation from trying.
+    // Counted before the code is checked (in the database, shared by every web process), taken back on success.
+    const throttle = { rule: VERIFICATION_CODES_PER_ORGANISATION, subject: orgId };
+    const reserved = await reserveAttempt(ctx.db, [throttle]);
+    if (reserved.outcome !== 'allowed') {
+      throw tooManyAttempts(reserved.outcome === 'wait' ? reserved.retryAfterMs : 1000, (wait) => `Too many wrong verification codes. Try again in ${wait}, and check the code with your partner.`);
     }
     const refuse = (code: string, message: string) => {
-      failedAccepts.fail(throttleKey);
       req.log.info({ code }, 'connection accept refused');
       return new ApiError(400, code, message, { field: 'verificationCode' });
     };
@@ -113,6 +109,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       case 'own':
         throw refuse('own_verification_code', 'This code was created by your own organisation. Give it to your partner: they enter it in their Support Fusion.');
     }
+    await settleAttempt(ctx.db, { refund: [throttle] });
     const v = viewFor(result.connection, orgId);
     req.log.info({ connectionId: v.id, role: v.role }, 'connection accepted');
     await audit(ctx.db, req, { action: 'connection.accepted', target: { type: 'connection', id: v.id, label: v.contractName }, before: { status: 'pending' }, after: { status: 'active', role: v.role, partner: v.partner?.name ?? null } });
@@ -162,7 +159,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return configurationView(c, await ownSide(c, side));
   });
 
-  app.put('/connections/:id/configuration', { onRequest: requireAdmin, schema: s.putConfiguration, ...documentedOnly }, async (req) => {
+  app.put('/connections/:id/configuration', { onRequest: requireAdmin, schema: s.putConfiguration, ...documentedOnly }, async (req, reply) => {
     const c = await visible(req);
     const orgId = req.auth!.organisationId;
     const side = sideOf(c, orgId);
@@ -186,15 +183,35 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
         apiOverride = { apiUrl: url.url, apiKeyCiphertext: encryptSecret(ctx.masterKey, key.key, orgId), apiKeyHint: keyHint(key.key) };
       }
     }
-    await saveConnectionSide(ctx.db, c.id, side, { configuration: body.configuration, apiOverride });
-    req.log.info({ connectionId: c.id, side, apiOverride: apiOverride !== null }, 'connection configuration saved');
+    // Reverse sync writes into the source's platform: switching it on or widening it waits for the source's
+    // admin (a proposal); the rest of the target's own configuration is saved at once, as before.
+    const { configuration, consent } = await ctx.db.transaction().execute(async (trx) => {
+      if (side !== 'target') {
+        await saveConnectionSide(trx, c.id, side, { configuration: body.configuration, apiOverride });
+        return { configuration: body.configuration, consent: null };
+      }
+      let saved = body.configuration;
+      const consent = await applyOrPropose(trx, req, c, {
+        kind: 'reverse_sync',
+        proposed: body.configuration.reverseSync,
+        state: async (reverseSync) => ({ mappings: (await getMappings(trx, c.id)) ?? defaultMappings(), reverseSync }),
+        apply: async () => {},
+      });
+      if (!consent.applied) saved = { ...body.configuration, reverseSync: consent.base };
+      await saveConnectionSide(trx, c.id, side, { configuration: saved, apiOverride });
+      return { configuration: saved, consent };
+    });
+    req.log.info({ connectionId: c.id, side, apiOverride: apiOverride !== null, proposed: consent ? !consent.applied : false }, 'connection configuration saved');
     await audit(ctx.db, req, {
       action: 'connection.configuration_saved',
       target: { type: 'connection', id: c.id, label: c.contractName },
       before: { side, configuration: current.configuration, apiOverride: maskedOverride(current.apiOverride) },
-      after: { side, configuration: body.configuration, apiOverride: maskedOverride(apiOverride, current.apiOverride) },
+      after: { side, configuration, apiOverride: maskedOverride(apiOverride, current.apiOverride) },
     });
-    return configurationView(c, { ...current, configuration: body.configuration, apiOverride });
+    if (consent) await auditConsentOutcome(ctx.db, req, c, consent);
+    const view = configurationView(c, { ...current, configuration, apiOverride });
+    if (!consent || consent.applied) return view;
+    return reply.status(202).send({ ...view, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
   });
 
   app.get('/connections/:id/mappings', { onRequest: requireUser, schema: s.getMappings }, async (req) => {
@@ -202,7 +219,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return { mappings: (await getMappings(ctx.db, c.id)) ?? defaultMappings() };
   });
 
-  app.put('/connections/:id/mappings', { onRequest: requireMember, schema: s.putMappings, ...documentedOnly }, async (req) => {
+  app.put('/connections/:id/mappings', { onRequest: requireMember, schema: s.putMappings, ...documentedOnly }, async (req, reply) => {
     const c = await visible(req);
     if (c.status !== 'active') {
       throw new ApiError(409, 'connection_not_active', 'Mappings can be edited once your partner has accepted the connection; it is still pending.');
@@ -224,10 +241,27 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
         ...(problems.length > 1 ? { hints: problems.map((p) => `mappings.${p.path}: ${p.message}`) } : {}),
       });
     }
-    const before = (await getMappings(ctx.db, c.id)) ?? defaultMappings();
-    await saveMappings(ctx.db, c.id, mappings);
+    // A change that writes something new into the partner's platform waits for the partner's admin.
+    const consent = await ctx.db.transaction().execute(async (trx) => {
+      const target = await getConnectionSide(trx, c.id, 'target');
+      const reverseSync = (target?.configuration ?? defaultSideConfiguration()).reverseSync;
+      return applyOrPropose(trx, req, c, {
+        kind: 'mappings',
+        proposed: mappings,
+        state: async (m) => ({ mappings: Mappings.parse(m ?? defaultMappings()), reverseSync }),
+        apply: () => saveMappings(trx, c.id, mappings),
+      });
+    });
+    const before = consent.base ?? defaultMappings();
+    if (!consent.applied) {
+      req.log.info({ connectionId: c.id, proposalId: consent.proposal.id }, 'connection mappings proposed');
+      await auditConsentOutcome(ctx.db, req, c, consent);
+      return reply.status(202).send({ mappings: before, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
+    }
     req.log.info({ connectionId: c.id }, 'connection mappings saved');
-    await audit(ctx.db, req, { action: 'connection.mappings_saved', target: { type: 'connection', id: c.id, label: c.contractName }, before: { mappings: before }, after: { mappings } });
+    // The mappings are shared: both organisations' logs show a change to them.
+    await auditBothSides(ctx.db, req, c, { action: 'connection.mappings_saved', target: { type: 'connection', id: c.id, label: c.contractName }, before: { mappings: before }, after: { mappings } });
+    await auditConsentOutcome(ctx.db, req, c, consent);
     return { mappings };
   });
 
@@ -243,28 +277,9 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return row;
   }
 
-  /** One side's form fields, loaded live; an error says why they are not available instead of failing the request. */
-  async function loadFields(c: ConnectionRecord, side: Side): Promise<FieldsResult> {
-    const org = c[side];
-    if (!org) return fieldsError('partner_not_connected', 'The partner has not accepted the connection yet, so its fields are not known.');
-    let connector;
-    try {
-      connector = await connectorForSide(ctx, c.id, side);
-    } catch (err) {
-      return fieldsError('credentials_unreadable', `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`);
-    }
-    if (!connector) return fieldsError('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its fields cannot be loaded.`);
-    try {
-      return { fields: await connector.fieldDefinitions(), error: null };
-    } catch (err) {
-      if (err instanceof PlatformError) return fieldsError(err.kind, `${org.name}'s platform could not be reached for its fields: ${err.message}`);
-      return fieldsError('platform_error', `${org.name}'s platform fields could not be loaded: ${(err as Error).message}`);
-    }
-  }
-}
+  /** One side's form fields (cached, through the API budget: see side-fields.ts); an error says why they are not available instead of failing the request. */
+  const loadFields = sideFieldsLoader(ctx);
 
-function fieldsError(code: string, message: string): FieldsResult {
-  return { fields: [], error: { code, message } };
 }
 
 function item(c: ConnectionRecord, organisationId: string) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import { errorBodySchema } from '../errors.ts';
+import { proposalSchema } from './change-proposals.schemas.ts';
 
 /**
  * JSON schemas of the connections API (shown in /api/docs). The configuration and mapping documents
@@ -211,7 +212,16 @@ export const connectionSchemas = {
         },
       },
     },
-    response: { 200: configurationView, ...errors },
+    response: {
+      200: configurationView,
+      202: {
+        ...configurationView,
+        description: 'Saved, except reverse sync: switching it on or widening it writes into the source’s platform, so it waits for the source’s admin. configuration is what applies now.',
+        required: [...configurationView.required, 'proposal', 'message'],
+        properties: { ...configurationView.properties, proposal: proposalSchema, message: { type: 'string' } },
+      },
+      ...errors,
+    },
   },
   getMappings: {
     tags,
@@ -221,13 +231,25 @@ export const connectionSchemas = {
   },
   putMappings: {
     tags,
-    summary: 'Replace the field mappings (either side’s admin); checked against both platforms’ live fields',
+    summary: 'Replace the field mappings (a member of either side); checked against both platforms’ live fields',
     description:
+      'A change that lets the sync write something new into the partner’s platform (a direction, field, value pair, type or description line towards it) is not applied: ' +
+      'it becomes a pending change for the partner’s admin (202). Changes that write only into your own platform, or write less, apply at once (200). ' +
       'Errors: 400 validation_failed (structure; field = path), 400 invalid_mapping (a field or value does not exist on a platform; field = path, hints = every problem), ' +
       '409 connection_not_active (pending), 409 fields_unavailable (a side’s fields cannot be loaded; says which and why). Nothing is saved on error.',
     params: idParams,
     body: { type: 'object', required: ['mappings'], additionalProperties: false, properties: { mappings: mappingsIn } },
-    response: { 200: { type: 'object', required: ['mappings'], properties: { mappings: mappingsOut } }, ...errors, 409: errorBodySchema },
+    response: {
+      200: { type: 'object', required: ['mappings'], properties: { mappings: mappingsOut } },
+      202: {
+        type: 'object',
+        description: 'Not applied: the change writes something new into the partner’s platform, so it waits for the partner’s admin (a newer proposal replaces an older pending one). mappings is what applies now.',
+        required: ['mappings', 'proposal', 'message'],
+        properties: { mappings: mappingsOut, proposal: proposalSchema, message: { type: 'string' } },
+      },
+      ...errors,
+      409: errorBodySchema,
+    },
   },
   fields: {
     tags,

@@ -11,6 +11,9 @@ import { readOnlyMessage, useCan } from '../permissions.ts';
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'platform.saved': 'Platform credentials saved',
+  'platform.tested': 'Connection tested',
+  'connection.sync_started': 'Sync started (Sync now)',
+  'connection.dry_run': 'Dry run made',
   'connection.created': 'Connection created',
   'connection.accepted': 'Connection accepted',
   'connection.revoked': 'Connection revoked',
