@@ -1,7 +1,10 @@
 import type PgBoss from 'pg-boss';
 import type { ConnectionLocks } from '../db/connection-locks.ts';
+import type { Db } from '../db/database.ts';
+import { activeJobs, silentSyncJobs, type ActiveJob } from '../db/repositories/queue-jobs.ts';
 import { jobDuration } from '../observability/metrics.ts';
-import { workConnectionJob, type ConnectionJob } from './coordinator.ts';
+import { runLimitMsFor, workConnectionJob, type ConnectionJob } from './coordinator.ts';
+import { OrganisationSlots } from './organisation-slots.ts';
 import type { EngineDeps, RunRequest } from './engine.ts';
 
 /** How the API and the scheduler hand sync work to whoever works it. The engine knows none of this. */
@@ -37,6 +40,37 @@ export interface QueueOptions {
   retryDelaySeconds?: number;
   /** Info-level log lines (run started/finished), with run and connection ids. */
   info?: EngineDeps['log'];
+  /** What this process does about jobs a stopped or dead process left active (docs/operations.md "Restarts"). */
+  recovery?: {
+    db: Db;
+    /**
+     * Embedded storage: no other process can hold a job, so every job still active was taken by the previous
+     * process; they are released before this one works any (else each blocks its connection, and with it the
+     * whole queue, until it expires after the run timeout).
+     */
+    releaseAtStart: boolean;
+    /**
+     * PostgreSQL: a job taken this long ago whose connection has no run with a heartbeat that recent, and whose
+     * connection lock nobody holds, belongs to a dead worker and is handed to a live one.
+     */
+    takeoverSeconds?: number;
+  };
+}
+
+/** How often workers look for jobs of dead workers: the takeover comes at most this long after the bound. */
+export const takeoverCheckMs = (takeoverSeconds: number) => Math.max(1_000, Math.min(15_000, Math.floor((takeoverSeconds * 1000) / 4)));
+
+/** How often the worker of a run beats, so that `takeoverSeconds` of silence means it is gone. */
+export const heartbeatMsFor = (takeoverSeconds: number | undefined) => Math.min(15_000, Math.floor(((takeoverSeconds ?? 60) * 1000) / 3));
+
+/**
+ * Hands an active job to whichever worker fetches next: the same request is queued again (absorbed by a
+ * request of that connection already waiting), then the active copy is cancelled. In that order, so a
+ * process dying in between leaves a job to take over rather than none.
+ */
+async function releaseJob(boss: PgBoss, queue: string, job: ActiveJob): Promise<void> {
+  await boss.send(queue, (job.data ?? {}) as object, job.singletonKey ? { singletonKey: job.singletonKey } : {});
+  await boss.cancel(queue, job.id);
 }
 
 /** Times a job handler into sf_sync_job_duration_seconds{queue,result}. */
@@ -84,14 +118,33 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
     },
     async stop() {
       clearInterval(ticker);
+      clearInterval(takeoverTimer);
       for (const id of workerIds) await boss.offWork({ id });
     },
   };
 
   const workerIds: string[] = [];
   let ticker: NodeJS.Timeout | undefined;
+  let takeoverTimer: NodeJS.Timeout | undefined;
+  const recovery = opts.recovery;
+  if (recovery?.releaseAtStart) {
+    for (const queue of [SYNC_QUEUE, SYNC_DEAD_QUEUE, TICK_QUEUE]) {
+      const left = await activeJobs(recovery.db, queue);
+      for (const job of left) await releaseJob(boss, queue, job);
+      if (left.length > 0) deps.log?.('released jobs left active by the previous process', { queue, jobs: left.length });
+    }
+  }
   if (opts.work) {
-    const engine = { ...deps, locks: opts.locks, worker: opts.worker, ...(opts.info ? { info: opts.info } : {}) };
+    const engine = {
+      ...deps,
+      locks: opts.locks,
+      worker: opts.worker,
+      heartbeatMs: heartbeatMsFor(recovery?.takeoverSeconds),
+      ...(opts.info ? { info: opts.info } : {}),
+      // Fair scheduling and the run limit (docs/operations.md "How worker slots are shared").
+      slots: OrganisationSlots.forConcurrency(opts.concurrency),
+      runLimitMs: runLimitMsFor(opts.runTimeoutSeconds),
+    };
     for (let i = 0; i < opts.concurrency; i++) {
       workerIds.push(
         await boss.work<ConnectionJob>(SYNC_QUEUE, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async ([job]) => {
@@ -101,6 +154,12 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
             async () => {
               const result = await workConnectionJob(engine, job.data);
               if (result.kind === 'busy') throw new ConnectionBusy(`connection ${job.data.connectionId} is being synced by another worker`);
+              // Deferred for fairness: asked again a little later (not a retry, so it never ends in the
+              // dead-letter queue), spaced out the more often it waits; a request already waiting absorbs it.
+              if (result.kind === 'deferred') {
+                const deferrals = (job.data.deferrals ?? 0) + 1;
+                await boss.send(SYNC_QUEUE, { ...job.data, deferrals }, { singletonKey: job.data.connectionId, startAfter: Math.min(30, 2 ** Math.min(deferrals, 5)) });
+              }
               return result;
             },
             (r) => r.kind,
@@ -135,6 +194,33 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
     offerTick();
     ticker = setInterval(offerTick, opts.tickSeconds * 1000);
     ticker.unref();
+
+    const takeoverSeconds = recovery?.takeoverSeconds;
+    if (recovery && takeoverSeconds !== undefined) {
+      let checking = false;
+      const takeOver = async () => {
+        for (const job of await silentSyncJobs(recovery.db, SYNC_QUEUE, takeoverSeconds)) {
+          if (!job.singletonKey) continue;
+          // A live worker holds its connection's lock for the whole run (its session would have ended with
+          // it): a free lock and a silent heartbeat together mean the worker is gone.
+          const unlock = await opts.locks.tryLock(job.singletonKey);
+          if (!unlock) continue;
+          await unlock();
+          await releaseJob(boss, SYNC_QUEUE, job);
+          deps.log?.('took over the sync job of a worker that stopped answering', { connectionId: job.singletonKey, jobId: job.id, silentForSeconds: takeoverSeconds });
+        }
+      };
+      const check = () => {
+        if (checking) return;
+        checking = true;
+        takeOver()
+          .catch((err: unknown) => deps.log?.('could not check for jobs of dead workers; trying again', { error: (err as Error).message }))
+          .finally(() => (checking = false));
+      };
+      check();
+      takeoverTimer = setInterval(check, takeoverCheckMs(takeoverSeconds));
+      takeoverTimer.unref();
+    }
   }
   return jobs;
 }
