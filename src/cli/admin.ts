@@ -85,6 +85,7 @@ Exit codes: 0 the run finished (success or nothing to sync), 1 the run failed or
       const result = await workConnectionJob({ ...deps, locks: database.locks, worker: `cli:${hostname()}:${process.pid}` }, { connectionId, trigger });
       if (result.kind === 'busy') throw new CommandFailed('another worker is syncing this connection right now; try again when it has finished');
       if (result.kind === 'skipped') throw new CommandFailed(`nothing was run (${result.reason})`);
+      if (result.kind === 'deferred') throw new CommandFailed(`nothing was run (${result.reason})`);
       const run = await getRun(db, result.runId);
       if (values.json) console.log(JSON.stringify(run, null, 2));
       else {

@@ -1,8 +1,7 @@
 import type { RateGate } from '../connector-kit/rate-gate.ts';
-import { createRateBudget } from '../db/repositories/rate-budget.ts';
 import { createSyncStore } from '../db/repositories/sync-store.ts';
 import { ticketsSynced } from '../observability/metrics.ts';
-import { connectorForSide, type SideConnectorContext } from '../server/side-connector.ts';
+import { connectorForSide, rateBudgetOf, type SideConnectorContext } from '../server/side-connector.ts';
 import type { EngineDeps } from './engine.ts';
 
 export interface EngineDepsOptions {
@@ -15,7 +14,7 @@ export interface EngineDepsOptions {
  * process shares one API budget, itself shared through the database with every other worker.
  */
 export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?: number } }, log?: EngineDeps['log'], opts: EngineDepsOptions = {}): EngineDeps {
-  const rateGate = opts.rateGate ?? createRateBudget(ctx.db, { headroom: ctx.config.rateHeadroom ?? 0.2 });
+  const rateGate = opts.rateGate ?? rateBudgetOf(ctx);
   const store = createSyncStore(ctx.db);
   // Each detail row is one ticket processed: counted by outcome for /metrics.
   const addDetail = store.addDetail.bind(store);
@@ -29,7 +28,7 @@ export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?
     lostCreateSettleMs: 2 * ctx.config.platformTimeoutMs,
     async connectorFor(connectionId, side, hooks) {
       try {
-        const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait });
+        const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait, signal: hooks?.signal });
         return c ?? { error: 'no platform is configured; save the API URL and key in Settings' };
       } catch (err) {
         return { error: `its credentials cannot be used (${(err as Error).message}); save the API key again in Settings` };

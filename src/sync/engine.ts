@@ -2,18 +2,24 @@ import { PlatformError, type TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
-import { syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
+import { screenTicket, syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 import { runProgress } from './progress.ts';
 import { TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 export interface EngineDeps {
   store: SyncStore;
   /** The connector for one side of a connection, or a reason why there is none. `onBudgetWait`: its requests wait for API budget. */
-  connectorFor(connectionId: string, side: Side, hooks?: { onBudgetWait?: BudgetWaitListener }): Promise<TicketConnector | { error: string }>;
+  connectorFor(connectionId: string, side: Side, hooks?: { onBudgetWait?: BudgetWaitListener; signal?: AbortSignal }): Promise<TicketConnector | { error: string }>;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
   /** See TicketSyncContext.lostCreateSettleMs (engineDeps: twice the platform timeout). */
   lostCreateSettleMs?: number;
+  /**
+   * Told about every listed ticket the run screens (filters, reverse sync, echoes) before it counts
+   * anything: whether it travels and, when it does not, why. The dry run uses it to leave out what the
+   * partner must not see.
+   */
+  onScreened?: (side: Side, ticketId: string, verdict: { travels: boolean; reason?: string }) => void;
 }
 
 export interface RunRequest {
@@ -23,11 +29,20 @@ export interface RunRequest {
   trigger: 'manual' | 'automatic' | 'webhook' | 'ticket';
   /** Manual runs read changes from this date; others from the stored cursor. */
   since: Date | null;
+  /** Dry runs: work at most this many of the listed tickets (oldest change first); `truncated` says so. */
+  maxTickets?: number;
+  /**
+   * Aborted when the run must stop (its time limit, see coordinator.ts): every platform request and wait
+   * ends, and the run is Failed with the signal's reason as its error.
+   */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome {
   status: Exclude<RunStatus, 'running'>;
   error: string | null;
+  /** More tickets were listed than `maxTickets`. */
+  truncated?: boolean;
 }
 
 interface WorkItem {
@@ -55,6 +70,16 @@ export const TICKET_EVENT_RETENTION_DAYS = 30;
 class RunAbort extends Error {}
 
 /**
+ * The run error for an account-wide failure while a ticket was screened. The run's error is shown to both
+ * organisations, and the platform's message names the ticket ("read ticket 123"), which may be one the
+ * filters keep back: the ticket's own timeline (its organisation's only) keeps the platform's words.
+ */
+function screeningAbort(where: string, err: PlatformError): RunAbort {
+  const what = err.kind === 'authentication' ? 'rejected the API key' : `did not answer (${err.kind})`;
+  return new RunAbort(`${where}: the platform ${what} while a changed ticket was checked against the sync filters (that organisation's ticket timeline has the platform's message)`);
+}
+
+/**
  * One sync run of a connection: reads the changes of both sides, applies them ticket by ticket in the
  * order they happened, records a detail row for each ticket touched, and moves each side's cursor
  * only after the run has covered every change up to it. One ticket's failure is recorded and put in
@@ -68,6 +93,11 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
   let failed = 0;
   // The traced connectors report each call to the timeline of the ticket being worked.
   const sink: EventSink = { current: null };
+  // One statement per ticket; a timeline that cannot be written never fails the sync.
+  const recordEvents = async (events: TicketEventLog, outcome: string) => {
+    const batch = events.batch(req.connectionId, req.runId, outcome);
+    if (batch) await store.recordTicketEvents(batch).catch((e: unknown) => deps.log?.('ticket events not recorded', { error: (e as Error).message }));
+  };
   try {
     const conn = await store.loadConnection(req.connectionId);
     if (!conn || conn.status !== 'active') throw new RunAbort('The connection is not active (revoked or not yet accepted)');
@@ -77,7 +107,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       const onBudgetWait: BudgetWaitListener = (w) => {
         void store.markWaiting(req.runId, w.until, w.reason ?? `waiting for API budget on ${w.account}`).catch(() => {});
       };
-      const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait });
+      const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) });
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
       sides[side] = { side, connector: tracedConnector(c, side, sink), config: conn.sides[side].configuration, organisationName: names[side] };
     }
@@ -126,10 +156,72 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       if (!work.some((w) => w.side === intent.originSide && w.id === intent.originTicketId)) work.unshift({ side: intent.originSide, id: intent.originTicketId, updatedAt: '' });
     }
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+    const truncated = req.maxTickets !== undefined && work.length > req.maxTickets;
+    if (truncated) work.length = req.maxTickets!;
 
-    await progress.phase('syncing tickets', work.length);
     const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate, lostCreateSettleMs: deps.lostCreateSettleMs ?? 0 };
+    // What a side's filters keep back never reaches the partner: tickets are screened before the run
+    // counts them (progress), and one that cannot travel gets no detail row and only its own timeline.
+    const travelling: WorkItem[] = [];
     for (const item of work) {
+      req.signal?.throwIfAborted();
+      const events = new TicketEventLog(item.side, item.id);
+      sink.current = events;
+      tctx.events = events;
+      let verdict: { travels: boolean; reason?: string };
+      try {
+        verdict = await screenTicket(tctx, item.side, item);
+      } catch (err) {
+        // A stopped run is not this ticket's fault: nothing is recorded against it.
+        if (req.signal?.aborted) throw req.signal.reason;
+        const message = err instanceof Error ? err.message : String(err);
+        events.add('failed', message);
+        sink.current = null;
+        tctx.events = undefined;
+        if (err instanceof PlatformError && err.isAccountWide) {
+          if (err.kind === 'authentication') {
+            await recordEvents(events, 'failed');
+            throw screeningAbort(describe(item.side, names), err);
+          }
+          for (const side of ['source', 'target'] as const) {
+            const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
+            if (down) {
+              await recordEvents(events, 'failed');
+              throw screeningAbort(describe(side, names), err);
+            }
+          }
+        }
+        // Not known to be admitted: a failure only its own organisation sees, counted nowhere.
+        deps.log?.('ticket failed before its filters were checked', { side: item.side, ticket: item.id, error: message });
+        await store.markRetry(req.connectionId, item.side, item.id, message);
+        await store.addDetail(req.runId, {
+          originSide: item.side,
+          sourceTicketId: item.side === 'source' ? item.id : null,
+          targetTicketId: item.side === 'target' ? item.id : null,
+          outcome: 'failed',
+          error: message,
+          failedComments: 0,
+          failedAttachments: 0,
+          ownerOnly: true,
+        });
+        await recordEvents(events, 'failed');
+        deps.onScreened?.(item.side, item.id, { travels: false, reason: message });
+        continue;
+      }
+      sink.current = null;
+      tctx.events = undefined;
+      deps.onScreened?.(item.side, item.id, verdict);
+      if (verdict.travels) {
+        travelling.push(item);
+        continue;
+      }
+      await store.clearRetry(req.connectionId, item.side, item.id);
+      await recordEvents(events, 'unchanged');
+    }
+
+    await progress.phase('syncing tickets', travelling.length);
+    for (const item of travelling) {
+      req.signal?.throwIfAborted();
       const events = new TicketEventLog(item.side, item.id);
       sink.current = events;
       tctx.events = events;
@@ -151,6 +243,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       } catch (err) {
         passOutcome = 'failed';
         events.add('failed', err instanceof Error ? err.message : String(err));
+        // A stopped run is not this ticket's fault: it does not go to the retry set as failed.
+        if (req.signal?.aborted) throw req.signal.reason;
         if (err instanceof PlatformError && err.isAccountWide) {
           // One request that timed out or lost its connection is not an outage: the run stops only when a
           // side does not answer a harmless read either. Otherwise this ticket fails and is retried later.
@@ -179,13 +273,12 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       } finally {
         sink.current = null;
         tctx.events = undefined;
-        // One statement per ticket; a timeline that cannot be written never fails the sync.
-        const batch = events.batch(req.connectionId, req.runId, passOutcome);
-        if (batch) await store.recordTicketEvents(batch).catch((e: unknown) => deps.log?.('ticket events not recorded', { error: (e as Error).message }));
+        await recordEvents(events, passOutcome);
       }
       await progress.ticketDone();
     }
 
+    req.signal?.throwIfAborted();
     await progress.phase('saving cursors');
     await store.pruneTicketEvents(req.connectionId, new Date(Date.now() - TICKET_EVENT_RETENTION_DAYS * 86_400_000)).catch(() => {});
     for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
@@ -197,10 +290,12 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     const status: RunOutcome['status'] = details === 0 ? 'no_tickets' : failed > 0 ? 'partial' : 'success';
     if (req.trigger === 'manual') await store.markReadyForAutomaticSync(req.connectionId);
     await store.finishRun(req.runId, status, null);
-    return { status, error: null };
+    return { status, error: null, ...(truncated ? { truncated } : {}) };
   } catch (err) {
-    const message = err instanceof RunAbort ? err.message : `Unexpected error: ${(err as Error).message}`;
-    if (!(err instanceof RunAbort)) deps.log?.('run crashed', { error: (err as Error).stack });
+    // Whatever a stopped run was doing when it stopped, the reason is that it was stopped.
+    const stopped: unknown = req.signal?.aborted ? req.signal.reason : undefined;
+    const message = stopped !== undefined ? (stopped instanceof Error ? stopped.message : String(stopped)) : err instanceof RunAbort ? err.message : `Unexpected error: ${(err as Error).message}`;
+    if (stopped === undefined && !(err instanceof RunAbort)) deps.log?.('run crashed', { error: (err as Error).stack });
     await store.finishRun(req.runId, 'failed', message);
     return { status: 'failed', error: message };
   }

@@ -5,9 +5,11 @@ import {
   type ConnectionTestResult,
 } from '../../core/connection-test.ts';
 import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
+import { BudgetUnavailableError, type RateGate } from '../../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { classifyFailure, notTheApi, type Classified } from './classify.ts';
 import { groupAccessOf, missingRoles, namedGroups, REQUIRED_ROLES } from './group-access.ts';
+import { rateLimitClassOf } from './rate-classes.ts';
 import { AgentEnvelope, GroupsEnvelope, RequestersEnvelope, RolesEnvelope, TicketsEnvelope } from './schemas.ts';
 
 export interface FreshserviceCredentials {
@@ -38,8 +40,18 @@ class StepFailed extends Error {
  */
 export async function testFreshserviceConnection(
   creds: FreshserviceCredentials,
-  opts: { timeoutMs: number; http?: HttpClient; addressPolicy?: AddressPolicy },
+  opts: {
+    timeoutMs: number;
+    http?: HttpClient;
+    addressPolicy?: AddressPolicy;
+    /** Each call spends the budget of `budgetAccount` (the host when unset) like any other platform call. */
+    rateGate?: RateGate;
+    budgetAccount?: string;
+    /** A person is waiting: a budget wait longer than this fails the step as rate_limited (default 10 s). */
+    maxBudgetWaitMs?: number;
+  },
 ): Promise<ConnectionTestResult> {
+  const account = opts.budgetAccount ?? new URL(creds.apiUrl).host;
   const http =
     opts.http ??
     createHttpClient({
@@ -60,10 +72,22 @@ export async function testFreshserviceConnection(
   async function call<T extends z.ZodTypeAny>(path: string, query: Record<string, string | number>, schema: T, what: string): Promise<z.infer<T>> {
     let res: HttpResponse;
     try {
+      await opts.rateGate?.acquire(account, 1, undefined, rateLimitClassOf('GET', path), { maxWaitMs: opts.maxBudgetWaitMs ?? 10_000 });
+    } catch (err) {
+      if (err instanceof BudgetUnavailableError) {
+        throw new StepFailed({ code: 'rate_limited', message: `Support Fusion has used this account's API budget for the moment (${err.message}); nothing was wrong with the connection so far.` });
+      }
+      throw err;
+    }
+    try {
       res = await http.request('GET', path, { query });
     } catch (err) {
       if (err instanceof NetworkError) throw new StepFailed(classifyFailure(err, what));
       throw err;
+    }
+    if (opts.rateGate && (res.rateLimit.total !== null || res.rateLimit.remaining !== null || res.status === 429)) {
+      const retryAfterMs = res.status === 429 && res.rateLimit.retryAfterSeconds !== null ? res.rateLimit.retryAfterSeconds * 1000 : null;
+      await opts.rateGate.observe(account, { total: res.rateLimit.total, remaining: res.status === 429 ? 0 : res.rateLimit.remaining, retryAfterMs }).catch(() => {});
     }
     if (res.status !== 200) throw new StepFailed(classifyFailure(res, what));
     const parsed = schema.safeParse(res.json);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
+import { accountHost, isUntestedAccount } from '../../connector-kit/budget-account.ts';
 import { createRateBudget } from './rate-budget.ts';
 
 /**
@@ -91,6 +92,8 @@ export async function connectionFigures(
       .select(['r.connection_id', 'd.outcome', localDay('d.created_at').as('day'), sql<number>`count(*)::integer`.as('n')])
       .where('r.connection_id', 'in', ids)
       .where('d.created_at', '>=', from)
+      // Like the run totals: a failure before the filters admitted the ticket counts for neither side.
+      .where('d.owner_only', '=', false)
       .groupBy(sql`1, 2, 3`)
       .execute(),
     db
@@ -195,6 +198,11 @@ export interface RateBudgetFigures {
   account: string;
   /** Where this organisation uses it: its platform settings, or a connection's API override. */
   usedFor: string[];
+  /**
+   * Whether the key passed Test Connection and so spends the account's shared budget; an untested key
+   * spends a small allowance of its own (connector-kit/budget-account.ts), which these figures then show.
+   */
+  keyTested: boolean;
   windowSeconds: number;
   /** The platform's limit per window (learned from its answers; a default until then). */
   limit: number;
@@ -211,32 +219,42 @@ export interface RateBudgetFigures {
   blockedUntil: string | null;
 }
 
-/** The rate budget of every platform account the organisation's own credentials use (never the partner's). */
-export async function rateBudgetFigures(db: Db, organisationId: string, headroom: number): Promise<RateBudgetFigures[]> {
+/**
+ * The rate budget of every platform account the organisation's own credentials use (never the partner's).
+ * `budgetAccountOf` names the budget a credential spends (the caller can read keys; this module cannot);
+ * without it every credential is taken to spend its host's budget.
+ */
+export async function rateBudgetFigures(
+  db: Db,
+  organisationId: string,
+  headroom: number,
+  budgetAccountOf?: (apiUrl: string, apiKeyCiphertext: string) => Promise<string>,
+): Promise<RateBudgetFigures[]> {
   const [platform, overrides] = await Promise.all([
-    db.selectFrom('platform_configs').select('api_url').where('organisation_id', '=', organisationId).executeTakeFirst(),
+    db.selectFrom('platform_configs').select(['api_url', 'api_key_ciphertext']).where('organisation_id', '=', organisationId).executeTakeFirst(),
     db
       .selectFrom('connection_sides as s')
       .innerJoin('connections as c', 'c.id', 's.connection_id')
-      .select(['s.api_override_url', 'c.contract_name'])
+      .select(['s.api_override_url', 's.api_override_key_ciphertext', 'c.contract_name'])
       .where('s.organisation_id', '=', organisationId)
       .where('c.status', '!=', 'revoked')
       .where('s.api_override_url', 'is not', null)
       .execute(),
   ]);
   const accounts = new Map<string, string[]>();
-  const add = (url: string | null | undefined, what: string) => {
+  const add = async (url: string | null | undefined, ciphertext: string | null | undefined, what: string) => {
     if (!url) return;
-    let host: string;
+    let account: string;
     try {
-      host = new URL(url).host;
+      account = new URL(url).host;
     } catch {
       return;
     }
-    accounts.set(host, [...(accounts.get(host) ?? []), what]);
+    if (budgetAccountOf && ciphertext) account = await budgetAccountOf(url, ciphertext).catch(() => account);
+    accounts.set(account, [...(accounts.get(account) ?? []), what]);
   };
-  add(platform?.api_url, 'Platform settings');
-  for (const o of overrides) add(o.api_override_url, `API override of ${o.contract_name}`);
+  await add(platform?.api_url, platform?.api_key_ciphertext, 'Platform settings');
+  for (const o of overrides) await add(o.api_override_url, o.api_override_key_ciphertext, `API override of ${o.contract_name}`);
   if (accounts.size === 0) return [];
 
   const budget = createRateBudget(db, { headroom });
@@ -247,8 +265,9 @@ export async function rateBudgetFigures(db: Db, organisationId: string, headroom
     const u = await budget.usage(account);
     const o = observed.get(account);
     out.push({
-      account,
+      account: accountHost(account),
       usedFor,
+      keyTested: !isUntestedAccount(account),
       windowSeconds: 60,
       limit: u.limit,
       allowed: u.allowed,

@@ -7,12 +7,14 @@ export interface PlatformConfigRow {
   apiKeyHint: string;
   lastTest: unknown;
   lastTestedAt: Date | null;
+  /** When the settings were last saved (cached field lists made before are stale). */
+  updatedAt: Date;
 }
 
 export async function getPlatformConfig(db: Db, organisationId: string): Promise<PlatformConfigRow | undefined> {
   const row = await db
     .selectFrom('platform_configs')
-    .select(['platform', 'api_url', 'api_key_ciphertext', 'api_key_hint', 'last_test', 'last_tested_at'])
+    .select(['platform', 'api_url', 'api_key_ciphertext', 'api_key_hint', 'last_test', 'last_tested_at', 'updated_at'])
     .where('organisation_id', '=', organisationId)
     .executeTakeFirst();
   if (!row) return undefined;
@@ -23,6 +25,7 @@ export async function getPlatformConfig(db: Db, organisationId: string): Promise
     apiKeyHint: row.api_key_hint,
     lastTest: row.last_test,
     lastTestedAt: row.last_tested_at,
+    updatedAt: row.updated_at,
   };
 }
 

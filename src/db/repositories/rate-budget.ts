@@ -1,5 +1,7 @@
 import { sql, type Transaction } from 'kysely';
-import type { BudgetWaitListener, RateGate, RateLimitClass } from '../../connector-kit/rate-gate.ts';
+import { abortableSleep } from '../../connector-kit/abortable-sleep.ts';
+import { isUntestedAccount } from '../../connector-kit/budget-account.ts';
+import { BudgetUnavailableError, type BudgetWaitListener, type RateGate, type RateLimitClass } from '../../connector-kit/rate-gate.ts';
 import { realSleep } from '../../connector-kit/retry.ts';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
@@ -28,6 +30,11 @@ import type { Database } from '../schema.ts';
  * Reservations count for a little longer than the window (`marginMs`): a request reaches the platform a
  * moment after it reserved, and the platform's window starts when the request arrives.
  *
+ * An account is a host only for credentials that passed Test Connection; an untested credential has an
+ * account of its own (`connector-kit/budget-account.ts`) whose limit is capped at `untestedLimit`, whatever
+ * its answers report, so a key saved by anyone spends neither the real account's budget nor much of the
+ * platform.
+ *
  * Works the same on PostgreSQL and on embedded PGlite (one connection; transactions take turns). Times
  * come from the database clock, so processes on several hosts agree on them.
  */
@@ -36,6 +43,8 @@ export interface RateBudgetOptions {
   headroom: number;
   /** The limit assumed before the platform has reported one (Freshservice's smallest plan: 100 a minute). */
   defaultLimit?: number;
+  /** The most an untested credential's own account may assume as its limit (default: `defaultLimit`). */
+  untestedLimit?: number;
   /** The platform's window; Freshservice counts per minute. */
   windowMs?: number;
   /** How much longer than the window a reservation counts (request latency). */
@@ -83,6 +92,12 @@ interface Decision {
 export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget {
   const headroom = Math.min(0.9, Math.max(0, options.headroom));
   const defaultLimit = Math.max(1, Math.floor(options.defaultLimit ?? 100));
+  const untestedLimit = Math.max(1, Math.floor(options.untestedLimit ?? defaultLimit));
+  /** The limit an account works with: what the platform reported (or the default), capped for untested credentials. */
+  const limitOf = (account: string, reported: number | null | undefined) => {
+    const limit = reported ?? defaultLimit;
+    return isUntestedAccount(account) ? Math.min(limit, untestedLimit) : limit;
+  };
   const windowMs = options.windowMs ?? 60_000;
   const marginMs = options.marginMs ?? Math.min(1_000, windowMs / 10);
   const lowWaitMs = Math.min(options.maxLowWaitMs ?? windowMs, windowMs);
@@ -172,7 +187,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         const row = await accountRow(trx, account);
         const c = cacheOf(account);
         if (row?.limit_total) c.limit = row.limit_total;
-        const limit = row?.limit_total ?? defaultLimit;
+        const limit = limitOf(account, row?.limit_total);
         const allowed = allowedOf(limit);
         const blocked = blockedUntil(row, limit, now);
         if (blocked !== null) {
@@ -215,11 +230,14 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       return waits;
     },
 
-    async acquire(account, credits, onWait, limitClass) {
+    async acquire(account, credits, onWait, limitClass, opts) {
       const wanted = Math.max(1, Math.ceil(Number.isFinite(credits) ? credits : 1));
+      const pause = abortableSleep(opts?.signal, sleep);
       for (;;) {
+        opts?.signal?.throwIfAborted();
         const d = await tryReserve(account, wanted, limitClass);
         if (d.granted) break;
+        if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs) throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
         waits += 1;
         const info = { account, until: new Date(d.until), reason: d.reason };
         for (const listener of [onWait, options.onWait]) {
@@ -230,7 +248,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           }
         }
         const jitter = jitterMs > 0 ? Math.floor(Math.random() * jitterMs) : 0;
-        await sleep(Math.max(MIN_SLEEP_MS, d.until - d.now) + jitter);
+        await pause(Math.max(MIN_SLEEP_MS, d.until - d.now) + jitter);
       }
       if (localNow() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = localNow();
@@ -243,7 +261,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       const remaining = info.remaining !== null && Number.isFinite(info.remaining) ? Math.max(0, Math.floor(info.remaining)) : null;
       if (total === null && remaining === null) return;
       const c = cacheOf(account);
-      const limitGuess = total ?? c.limit ?? defaultLimit;
+      const limitGuess = limitOf(account, total ?? c.limit);
       const low = remaining !== null && remaining < reserveOf(limitGuess);
       const newLimit = total !== null && total !== c.limit;
       if (!newLimit && !(low && localNow() >= c.lowRecordedUntil)) return;
@@ -253,7 +271,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           const now = await clock(trx);
           const row = await accountRow(trx, account);
           const limitTotal = total ?? row?.limit_total ?? null;
-          const limit = limitTotal ?? defaultLimit;
+          const limit = limitOf(account, limitTotal);
           let observedRemaining = row?.observed_remaining ?? null;
           let observedAt = row?.observed_at ?? null;
           if (remaining !== null && remaining < reserveOf(limit)) {
@@ -277,11 +295,25 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
     async usage(account) {
       const now = await clock(db);
       const row = await accountRow(db, account);
-      const limit = row?.limit_total ?? defaultLimit;
+      const limit = limitOf(account, row?.limit_total);
       const blocked = blockedUntil(row, limit, now);
       return { limit, allowed: allowedOf(limit), used: await usedSince(db, account, now - windowMs - marginMs), blockedUntil: blocked === null ? null : new Date(blocked) };
     },
 
     prune,
   };
+}
+
+const shared = new WeakMap<Db, Map<number, RateBudget>>();
+
+/**
+ * The process's one budget object for a database (and headroom): the per-account queues and the known
+ * limits live in it, so every connector of the process should use the same one.
+ */
+export function sharedRateBudget(db: Db, headroom: number): RateBudget {
+  let byHeadroom = shared.get(db);
+  if (!byHeadroom) shared.set(db, (byHeadroom = new Map()));
+  let budget = byHeadroom.get(headroom);
+  if (!budget) byHeadroom.set(headroom, (budget = createRateBudget(db, { headroom })));
+  return budget;
 }

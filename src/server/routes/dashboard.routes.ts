@@ -3,6 +3,8 @@ import { listConnectionsForOrganisation, viewFor } from '../../db/repositories/c
 import { connectionFigures, isTimeZone, lastDays, rateBudgetFigures } from '../../db/repositories/dashboard.ts';
 import { requireUser } from '../auth.ts';
 import { withSchedule } from '../connection-schedule.ts';
+import { budgetAccountFor } from '../side-connector.ts';
+import { decryptSecret } from '../../security/crypto.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 
@@ -78,6 +80,7 @@ const dashboardSchema = {
             properties: {
               account: { type: 'string' },
               usedFor: { type: 'array', items: { type: 'string' } },
+              keyTested: { type: 'boolean', description: 'The key passed Test Connection and spends the account budget; else a small allowance of its own' },
               windowSeconds: { type: 'integer' },
               limit: { type: 'integer' },
               allowed: { type: 'integer' },
@@ -133,7 +136,9 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
         nextRunAt: c.nextRunAt,
         ...figures.get(c.id)!,
       })),
-      rateBudgets: await rateBudgetFigures(ctx.db, orgId, ctx.config.rateHeadroom),
+      rateBudgets: await rateBudgetFigures(ctx.db, orgId, ctx.config.rateHeadroom, (apiUrl, ciphertext) =>
+        budgetAccountFor(ctx.db, orgId, { apiUrl, apiKey: decryptSecret(ctx.masterKey, ciphertext, orgId) }),
+      ),
     };
   });
 }

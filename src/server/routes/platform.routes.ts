@@ -8,7 +8,9 @@ import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts'
 import { audit, SECRET_CHANGED, SECRET_UNCHANGED } from '../audit.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { addressPolicyOf } from '../side-connector.ts';
+import { addressPolicyOf, budgetAccountFor, rateBudgetOf } from '../side-connector.ts';
+import { credentialFingerprint } from '../../connector-kit/budget-account.ts';
+import { recordCredentialTest } from '../../db/repositories/tested-credentials.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { platformSchemas } from './platform.schemas.ts';
 
@@ -61,9 +63,18 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const cfg = await getPlatformConfig(ctx.db, orgId);
     if (!cfg) throw new ApiError(400, 'not_configured', 'Save a configuration (platform, API URL and API key) before testing the connection.');
     const apiKey = decryptSecret(ctx.masterKey, cfg.apiKeyCiphertext, orgId);
-    const result: ConnectionTestResult = await testFreshserviceConnection({ apiUrl: cfg.apiUrl, apiKey }, { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx) });
+    // The test spends API budget like any call: the host's shared budget when this key already passed a
+    // test, else the key's own small allowance. Passing makes the key a user of the host's budget.
+    const fingerprint = credentialFingerprint(cfg.apiUrl, apiKey);
+    const result: ConnectionTestResult = await testFreshserviceConnection(
+      { apiUrl: cfg.apiUrl, apiKey },
+      { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), rateGate: rateBudgetOf(ctx), budgetAccount: await budgetAccountFor(ctx.db, orgId, { apiUrl: cfg.apiUrl, apiKey }) },
+    );
     await recordPlatformTest(ctx.db, orgId, result, new Date());
+    // A rate-limited test proved nothing either way: the key keeps what it had.
+    if (result.ok || result.error.code !== 'rate_limited') await recordCredentialTest(ctx.db, orgId, fingerprint, result.ok);
     req.log.info({ ok: result.ok, code: result.ok ? undefined : result.error.code }, 'platform connection tested');
+    await audit(ctx.db, req, { action: 'platform.tested', target: { type: 'platform', id: cfg.platform, label: cfg.apiUrl }, after: { ok: result.ok, ...(result.ok ? {} : { error: result.error.code }) } });
     return result;
   });
 
