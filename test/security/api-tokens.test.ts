@@ -7,7 +7,7 @@ import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts'
  * the role it was created with; revoked tokens stop at once; another organisation's tokens are out of reach.
  */
 
-type Method = 'GET' | 'POST' | 'DELETE' | 'PATCH';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 let stack: TestStack;
 let acme: Awaited<ReturnType<typeof signUpAndLogIn>>;
