@@ -24,8 +24,13 @@ export const LOGIN_PER_ADDRESS: ThrottleRule = { name: 'login-address', kind: 'w
 /** How long one log-in may hold its account (a crashed process's hold lapses after this). */
 export const LOGIN_IN_FLIGHT_MS = 30 * SECOND;
 
-/** Sign-ups per address (every attempt counts): creating organisations in bulk, or probing e-mails. */
-export const SIGNUP_PER_ADDRESS: ThrottleRule = { name: 'signup-address', kind: 'window', limit: 10, windowMs: 60 * MINUTE };
+/**
+ * Sign-ups per address that did not create an organisation (e-mail taken, link refused): probing which
+ * e-mails have accounts. Counted before the e-mail is looked at, taken back when the sign-up succeeds.
+ */
+export const SIGNUP_FAILURES_PER_ADDRESS: ThrottleRule = { name: 'signup-failures-address', kind: 'window', limit: 10, windowMs: 60 * MINUTE };
+/** Every sign-up per address: a script creating organisations in bulk (generous for a team setting up partners). */
+export const SIGNUP_PER_ADDRESS: ThrottleRule = { name: 'signup-address', kind: 'window', limit: 200, windowMs: 60 * MINUTE };
 
 /** Wrong connection verification codes per organisation (codes carry 100 bits; see brute-force.test.ts). */
 export const VERIFICATION_CODES_PER_ORGANISATION: ThrottleRule = { name: 'verification-code-org', kind: 'window', limit: 10, windowMs: 15 * MINUTE };

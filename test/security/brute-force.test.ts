@@ -6,6 +6,8 @@ import { CODE_ALPHABET, CODE_BITS, CODE_LENGTH, generateVerificationCode, normal
 import { buildApp } from '../../src/server/app.ts';
 import { HOOK_FAILURES_PER_MINUTE } from '../../src/server/routes/webhooks.routes.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
+import { counterKey } from '../../src/db/repositories/throttles.ts';
+import { HOOK_CALLS_PER_MINUTE, LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS } from '../../src/server/throttles.ts';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
 /**
@@ -14,11 +16,14 @@ import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts'
  * address). Guessing either is hopeless; these tests pin the numbers and the throttles.
  */
 
-/** Counts the statements the app sends, so a test can see which path a request took. */
+/**
+ * Counts the statements the app sends, so a test can see which path a request took. The throttles'
+ * own statements (their counters are in the database) are not lookups and are left out.
+ */
 class QueryCounter implements KyselyPlugin {
   count = 0;
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    this.count++;
+    if (!JSON.stringify(args.node).includes('"auth_throttles"')) this.count++;
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
@@ -201,5 +206,140 @@ describe('webhook tokens', () => {
   it('so guessing is hopeless: every IPv4 address guessing at the limit for a century', () => {
     const triesPerCentury = 2 ** 32 * HOOK_FAILURES_PER_MINUTE * 60 * 24 * 365 * 100;
     expect(triesPerCentury / 2 ** 256).toBeLessThan(1e-50);
+  });
+});
+
+
+describe('log-in guessing', () => {
+  const login = (email: string, password: string, remoteAddress: string) =>
+    app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
+  /** Pretends `ms` have passed for a counter: its latest attempt (and window) moved back. */
+  const age = async (key: string, ms: number) => {
+    const db = stack.database.db;
+    const row = await db.selectFrom('auth_throttles').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
+    await db.updateTable('auth_throttles').set({ last_at: new Date(row.last_at.getTime() - ms), window_start: new Date(row.window_start.getTime() - ms) }).where('key', '=', key).execute();
+  };
+  const pairKey = (email: string, address: string) => counterKey({ rule: LOGIN_PER_ACCOUNT_AND_ADDRESS, subject: `${email.toLowerCase()}\n${address}` });
+  /** Checked answers: 401 (wrong) or 200 (logged in); 429 means the password was not looked at. */
+  const checked = (statuses: number[]) => statuses.filter((s) => s !== 429).length;
+
+  it('200 concurrent guesses from one address, the right one last: at most 5 are checked, none logs in; another address logs in at once', async () => {
+    const victim = await signUpAndLogIn(app, 'loginvictim');
+    const attacker = '10.30.0.1';
+    const guesses = [...Array.from({ length: 199 }, (_, i) => `wrong guess number ${i}`), victim.password];
+    const answers = await Promise.all(guesses.map((g) => login(victim.email, g, attacker)));
+    const statuses = answers.map((a) => a.statusCode);
+    expect(statuses.filter((s) => s !== 401 && s !== 429), 'only 401 and 429').toEqual([]);
+    let evaluated = checked(statuses);
+    expect(evaluated).toBeGreaterThanOrEqual(1);
+    expect(evaluated).toBeLessThanOrEqual(5);
+    expect(answers.at(-1)!.statusCode, 'the right password, sent among the guesses').toBe(429);
+    // Refused attempts say why, and when to come back.
+    const refused = answers.filter((a) => a.statusCode === 429);
+    for (const r of refused) {
+      expect(['login_in_progress', 'too_many_attempts']).toContain(r.json().error.code);
+      expect(Number(r.headers['retry-after'])).toBeGreaterThan(0);
+    }
+    expect(refused.find((r) => r.json().error.code === 'login_in_progress')!.json().error.message).toMatch(/Another log-in to this account is being checked/);
+
+    // More bursts until the address has used its 5 free attempts: still never more than 5 checked in all.
+    for (let burst = 0; burst < 10 && evaluated < 5; burst++) {
+      evaluated += checked((await Promise.all(Array.from({ length: 20 }, (_, i) => login(victim.email, `burst ${burst} guess ${i}`, attacker)))).map((a) => a.statusCode));
+    }
+    expect(evaluated).toBe(5);
+    // Over the limit: 200 concurrent tries of the right password from that address, none gets in.
+    const right = await Promise.all(Array.from({ length: 200 }, () => login(victim.email, victim.password, attacker)));
+    expect(new Set(right.map((a) => a.statusCode))).toEqual(new Set([429]));
+    const wait = Number(right.find((a) => a.json().error.code === 'too_many_attempts')!.headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(30);
+
+    // The rightful user, from their own address, is not slowed down by the stranger.
+    const own = await login(victim.email, victim.password, '10.30.0.2');
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('the wait after the 5th failure doubles with each further one; a success clears the count for that address', async () => {
+    const victim = await signUpAndLogIn(app, 'loginprogressive');
+    const from = '10.31.0.1';
+    const key = pairKey(victim.email, from);
+    for (let i = 0; i < 5; i++) expect((await login(victim.email, `wrong ${i}`, from)).statusCode).toBe(401);
+    const first = await login(victim.email, 'wrong 5', from);
+    expect(first.statusCode).toBe(429);
+    expect(first.json().error).toMatchObject({ code: 'too_many_attempts', message: expect.stringMatching(/Too many failed log-ins\. Try again in \d+ s\./) });
+    expect(Number(first.headers['retry-after'])).toBeGreaterThan(25);
+    expect(Number(first.headers['retry-after'])).toBeLessThanOrEqual(30);
+    await age(key, 30_000);
+    expect((await login(victim.email, 'wrong 6', from)).statusCode).toBe(401);
+    const second = await login(victim.email, 'wrong 7', from);
+    expect(second.statusCode).toBe(429);
+    expect(Number(second.headers['retry-after'])).toBeGreaterThan(55);
+    expect(Number(second.headers['retry-after'])).toBeLessThanOrEqual(60);
+    await age(key, 60_000);
+    expect((await login(victim.email, victim.password, from)).statusCode).toBe(200);
+    // Cleared: five free attempts again.
+    for (let i = 0; i < 5; i++) expect((await login(victim.email, `again ${i}`, from)).statusCode).toBe(401);
+    expect((await login(victim.email, 'again 5', from)).statusCode).toBe(429);
+  });
+
+  it('guesses from many addresses meet a looser per-account ceiling, whose wait is short (30 s after the 20th failure)', async () => {
+    const victim = await signUpAndLogIn(app, 'logindistributed');
+    for (let i = 0; i < 20; i++) expect((await login(victim.email, `spread ${i}`, `10.32.0.${i + 1}`)).statusCode).toBe(401);
+    const blocked = await login(victim.email, victim.password, '10.32.1.1');
+    expect(blocked.statusCode).toBe(429);
+    expect(Number(blocked.headers['retry-after'])).toBeLessThanOrEqual(30);
+    await age(counterKey({ rule: LOGIN_PER_ACCOUNT, subject: victim.email.toLowerCase() }), 30_000);
+    expect((await login(victim.email, victim.password, '10.32.1.1')).statusCode).toBe(200);
+  });
+
+  it('an unknown e-mail gets the same answers as a wrong password, throttle included', async () => {
+    const known = await signUpAndLogIn(app, 'loginsame');
+    const unknown = 'nobody-here@example.com';
+    const run = async (email: string, address: string) => {
+      const out: Array<[number, string]> = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await login(email, `not the password ${i}`, address);
+        out.push([r.statusCode, JSON.stringify({ ...r.json().error, message: r.json().error.message.replace(/\d+ s/, 'N s') })]);
+      }
+      return out;
+    };
+    const a = await run(known.email, '10.33.0.1');
+    const b = await run(unknown, '10.33.0.2');
+    expect(a).toEqual(b);
+    expect(a.map(([s]) => s)).toEqual([401, 401, 401, 401, 401, 429]);
+  });
+});
+
+describe('webhook calls per URL', () => {
+  it(`a burst of 200 calls with made-up ticket ids: at most ${HOOK_CALLS_PER_MINUTE} are accepted, the rest 429 with Retry-After; other URLs are unaffected`, async () => {
+    const owner = await signUpAndLogIn(app, 'burstowner');
+    const partner = await signUpAndLogIn(app, 'burstpartner');
+    const urlOf = async (org: Org, id: string) => new URL((await app.inject({ url: `/api/v1/connections/${id}/webhook`, headers: org.auth })).json().url).pathname.split('/').pop()!;
+    const connect = async (name: string) => {
+      const c = await create(owner, name);
+      expect((await accept(partner, c.verificationCode)).statusCode).toBe(200);
+      return c.id as string;
+    };
+    const flooded = await connect('Flooded');
+    const other = await connect('Quiet');
+    const token = await urlOf(owner, flooded);
+    // From many addresses: the limit is the URL's, not the caller's.
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${token}`, payload: { ticket_id: 900_000 + i }, remoteAddress: `10.40.${i >> 8}.${(i & 255) + 1}` }),
+      ),
+    );
+    const accepted = answers.filter((a) => a.statusCode === 202).length;
+    const refused = answers.filter((a) => a.statusCode === 429);
+    expect(accepted).toBe(HOOK_CALLS_PER_MINUTE);
+    expect(refused).toHaveLength(200 - HOOK_CALLS_PER_MINUTE);
+    expect(refused[0]!.json().error).toMatchObject({ code: 'too_many_attempts', message: expect.stringMatching(/Too many calls to this webhook URL/) });
+    const wait = Number(refused[0]!.headers['retry-after']);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    const hints = await stack.database.db.selectFrom('sync_hints').select('ticket_id').where('connection_id', '=', flooded).execute();
+    expect(hints.length).toBeLessThanOrEqual(HOOK_CALLS_PER_MINUTE);
+    // The other connection's URL (same organisations) still works.
+    expect((await app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${await urlOf(owner, other)}`, payload: { ticket_id: 7 } })).statusCode).toBe(202);
   });
 });

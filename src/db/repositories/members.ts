@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { Db } from '../database.ts';
+import type { Database } from '../schema.ts';
 import type { UserWithOrganisation } from './accounts.ts';
 
 export const MEMBER_ROLES = ['admin', 'member', 'viewer'] as const;
@@ -115,8 +116,11 @@ export async function revokeInvitation(db: Db, organisationId: string, id: strin
   return r && invitation(r);
 }
 
-/** A usable invitation by its token's hash, with the organisation's name (for the public preview). */
-export async function findPendingInvitation(db: Db, tokenHash: string, now: Date): Promise<(InvitationRecord & { organisationName: string }) | undefined> {
+/**
+ * An unexpired, unused invitation by its token's hash, with the organisation's name (for the public
+ * preview) and whether its creator is still an admin there (if not, it no longer works).
+ */
+export async function findPendingInvitation(db: Db, tokenHash: string, now: Date): Promise<(InvitationRecord & { organisationName: string; creatorIsAdmin: boolean }) | undefined> {
   const r = await db
     .selectFrom('invitations')
     .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
@@ -129,24 +133,29 @@ export async function findPendingInvitation(db: Db, tokenHash: string, now: Date
       'invitations.created_at',
       'invitations.expires_at',
       'organisations.name as organisation_name',
+      (eb) => creatorIsAdmin(eb).as('creator_is_admin'),
     ])
     .where('invitations.token_hash', '=', tokenHash)
     .where('invitations.accepted_at', 'is', null)
     .where('invitations.revoked_at', 'is', null)
     .where('invitations.expires_at', '>', now)
     .executeTakeFirst();
-  return r && { ...invitation(r), organisationName: r.organisation_name };
+  return r && { ...invitation(r), organisationName: r.organisation_name, creatorIsAdmin: Boolean(r.creator_is_admin) };
 }
 
 export type AcceptOutcome =
   | { outcome: 'accepted'; user: UserWithOrganisation; invitation: InvitationRecord }
   | { outcome: 'unusable' }
+  /** Its creator is no longer an administrator of the organisation (removed or demoted). */
+  | { outcome: 'withdrawn' }
   | { outcome: 'email_mismatch'; invitedEmail: string }
   | { outcome: 'email_taken' };
 
 /**
  * Spends the invitation and creates its user in one transaction: the row is claimed with a conditional
  * update, so two accepts of one token cannot both succeed, and a refused user leaves the token unspent.
+ * The claim holds only while the invitation's creator is still an admin of the organisation: an admin
+ * who was removed or demoted no longer brings people in.
  */
 export async function acceptInvitation(
   db: Db,
@@ -161,9 +170,13 @@ export async function acceptInvitation(
         .where('accepted_at', 'is', null)
         .where('revoked_at', 'is', null)
         .where('expires_at', '>', input.now)
+        .where((eb) => creatorIsAdmin(eb))
         .returning(['id', 'organisation_id', 'role', 'email', 'created_by', 'created_at', 'expires_at'])
         .executeTakeFirst();
-      if (!inv) return { outcome: 'unusable' };
+      if (!inv) {
+        const pendingOne = await pending(trx, input.now).select('id').where('token_hash', '=', input.tokenHash).executeTakeFirst();
+        return { outcome: pendingOne ? 'withdrawn' : 'unusable' };
+      }
       if (inv.email && inv.email.toLowerCase() !== input.email.toLowerCase()) throw new Rollback({ outcome: 'email_mismatch', invitedEmail: inv.email });
       const taken = await trx.selectFrom('users').select('id').where(sql`lower(email)`, '=', input.email.toLowerCase()).executeTakeFirst();
       if (taken) throw new Rollback({ outcome: 'email_taken' });
@@ -192,6 +205,18 @@ class Rollback extends Error {
   constructor(readonly result: AcceptOutcome) {
     super('rollback');
   }
+}
+
+/** The invitation's creator is (still) an admin of the invitation's organisation. */
+function creatorIsAdmin(eb: ExpressionBuilder<Database, 'invitations'>) {
+  return eb.exists(
+    eb
+      .selectFrom('users')
+      .select('users.id')
+      .whereRef('users.id', '=', 'invitations.created_by')
+      .whereRef('users.organisation_id', '=', 'invitations.organisation_id')
+      .where('users.role', '=', 'admin'),
+  );
 }
 
 function pending(db: Db, now: Date) {

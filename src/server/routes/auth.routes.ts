@@ -22,6 +22,7 @@ import {
   LOGIN_PER_ACCOUNT,
   LOGIN_PER_ACCOUNT_AND_ADDRESS,
   LOGIN_PER_ADDRESS,
+  SIGNUP_FAILURES_PER_ADDRESS,
   SIGNUP_PER_ADDRESS,
   tooManyAttempts,
 } from '../throttles.ts';
@@ -61,7 +62,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       tags: ['auth'],
       summary: 'Create an organisation and its first administrator',
       description:
-        'With SF_SIGNUP=invite a one-time sign-up link (signupToken: the `link` part of the URL an admin created) is required; with closed, sign-up is refused (403). Errors: 400 invalid input, 403 signup_closed / signup_link_required, 404 signup_link_not_found, 409 email_taken, 410 signup_link_withdrawn, 429 too_many_attempts (10 sign-ups an hour per address).',
+        'With SF_SIGNUP=invite a one-time sign-up link (signupToken: the `link` part of the URL an admin created) is required; with closed, sign-up is refused (403). Errors: 400 invalid input, 403 signup_closed / signup_link_required, 404 signup_link_not_found, 409 email_taken, 410 signup_link_withdrawn, 429 too_many_attempts (per address: 10 sign-ups an hour that created nothing, 200 in all).',
       body: {
         type: 'object',
         required: ['organisation', 'email', 'password'],
@@ -86,9 +87,12 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!EMAIL.test(email) || email.length > 254) throw new ApiError(400, 'invalid_email', 'Enter a valid e-mail address, e.g. name@company.com.', { field: 'email' });
     if (body.password.length < 10) throw new ApiError(400, 'weak_password', 'The password must be at least 10 characters long.', { field: 'password' });
     if (body.password.length > 200) throw new ApiError(400, 'invalid_password', 'The password is longer than 200 characters.', { field: 'password' });
-    // Every attempt counts, whatever its outcome: probing e-mails costs the same as creating organisations.
-    const r = await reserveAttempt(ctx.db, [{ rule: SIGNUP_PER_ADDRESS, subject: req.ip }]);
+    // Counted before the e-mail is looked at, so parallel probes cannot slip under the limit; a sign-up
+    // that created its organisation is taken back from the failures' count.
+    const failures: Counter = { rule: SIGNUP_FAILURES_PER_ADDRESS, subject: req.ip };
+    const r = await reserveAttempt(ctx.db, [failures, { rule: SIGNUP_PER_ADDRESS, subject: req.ip }]);
     if (r.outcome !== 'allowed') throw tooManyAttempts(r.outcome === 'wait' ? r.retryAfterMs : 1000, (wait) => `Too many sign-ups from this address; try again in ${wait}.`);
+    const created = () => settleAttempt(ctx.db, { refund: [failures] });
     const taken = () => new ApiError(409, 'email_taken', 'An account with this e-mail already exists; log in instead.', { field: 'email' });
     // The same work whether or not the e-mail exists: the password is hashed and the insert tried either
     // way; the unique index says "taken". (That the answer says so is a documented limit: SECURITY.md.)
@@ -104,16 +108,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         case 'email_taken':
           throw taken();
       }
+      await created();
       const u = link.user;
       // In the issuing organisation's log (who came in through its link) and in the new organisation's.
       const actor = { userId: u.userId, email: u.email };
       await recordAuditEvent(ctx.db, { organisationId: link.link.organisationId, actor, action: 'signup_link.used', target: { type: 'signup_link', id: link.link.id, label: u.organisationName }, before: null, after: { organisation: u.organisationName, email: u.email } });
       await recordAuditEvent(ctx.db, { organisationId: u.organisationId, actor, action: 'signup_link.used', target: { type: 'organisation', id: u.organisationId, label: u.organisationName }, before: null, after: { signupLinkId: link.link.id } });
-      return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email, role: u.role } });
+      return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email } });
     }
     try {
       const u = await createOrganisationWithAdmin(ctx.db, { organisation, email, passwordHash });
-      return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email, role: u.role } });
+      await created();
+      return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email } });
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw taken();
       throw err;

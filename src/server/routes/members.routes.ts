@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { createSession } from '../../db/repositories/accounts.ts';
+import { createSession, setPassword } from '../../db/repositories/accounts.ts';
 import {
   acceptInvitation,
   changeMemberRole,
   createInvitation,
+  findMember,
   findPendingInvitation,
   listMembers,
   listPendingInvitations,
@@ -19,7 +20,8 @@ import { audit } from '../audit.ts';
 import { hashToken, newSessionToken, requireAdmin, requireUser, SESSION_COOKIE, SESSION_DAYS } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { LoginThrottle } from '../login-throttle.ts';
+import { peekWait, recordAttempt } from '../../db/repositories/throttles.ts';
+import { LINK_TOKENS_PER_ADDRESS, tooManyAttempts } from '../throttles.ts';
 import { memberSchemas as s } from './members.schemas.ts';
 
 export const INVITATION_VALIDITY_MS = 7 * 24 * 60 * 60_000;
@@ -34,6 +36,8 @@ const lastAdmin = (what: string) =>
   new ApiError(409, 'last_admin', `${what} would leave your organisation without an administrator. Make another member an admin first.`);
 const unusableInvitation = () =>
   new ApiError(404, 'invitation_not_found', 'This invitation link is not valid: it was already used, revoked or has expired (links work once, for 7 days). Ask your administrator for a new link.');
+const withdrawnInvitation = () =>
+  new ApiError(410, 'invitation_withdrawn', 'This invitation link no longer works: the administrator who created it is no longer an administrator of the organisation. Ask a current administrator for a new link.');
 
 /**
  * Members (admin, member, viewer) and one-time invitation links. Who may do what is in auth.ts; every
@@ -41,7 +45,7 @@ const unusableInvitation = () =>
  */
 export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   // Tokens carry 256 bits, so guessing is hopeless; this keeps a scanner from costing a lookup per try.
-  const unknownTokens = new LoginThrottle(30, 15 * 60_000);
+  const failedTokens = (req: FastifyRequest) => [{ rule: LINK_TOKENS_PER_ADDRESS, subject: req.ip }];
 
   app.get('/members', { onRequest: requireUser, schema: s.list }, async (req) => {
     const list = await listMembers(ctx.db, req.auth!.organisationId);
@@ -71,6 +75,23 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     await audit(ctx.db, req, { action: 'member.removed', target: { type: 'member', id, label: r.before.email }, before: { email: r.before.email, name: r.before.name, role: r.before.role }, after: null });
     req.log.info({ memberId: id }, 'member removed');
     return { id, removed: true };
+  });
+
+  // A temporary password shown once to the admin (who passes it on), rather than a reset link: the
+  // product sends no e-mail. The member's sessions end; they change it on their Account page.
+  app.post('/members/:id/password-reset', { onRequest: requireAdmin, schema: s.resetPassword }, async (req) => {
+    const { id } = req.params as { id: string };
+    if (!UUID.test(id)) throw notFound();
+    if (id === req.auth!.userId) {
+      throw new ApiError(409, 'own_password', 'To change your own password use your Account page: it asks for your current password.');
+    }
+    const m = await findMember(ctx.db, req.auth!.organisationId, id);
+    if (!m) throw notFound();
+    const temporaryPassword = randomBytes(12).toString('base64url');
+    const sessionsEnded = await setPassword(ctx.db, m.id, await hashPassword(temporaryPassword));
+    await audit(ctx.db, req, { action: 'user.password_reset', target: { type: 'member', id: m.id, label: m.email }, before: null, after: { password: '•••• (temporary, shown once to the admin)', sessionsEnded } });
+    req.log.info({ memberId: m.id, sessionsEnded }, 'member password reset');
+    return { id: m.id, email: m.email, temporaryPassword, sessionsEnded };
   });
 
   app.post('/invitations', { onRequest: requireAdmin, schema: s.invite }, async (req, reply) => {
@@ -106,14 +127,12 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
   });
 
   /** The token from the URL, checked for shape and against the failure throttle of the caller's address. */
-  function tokenOf(req: FastifyRequest): string {
-    const wait = unknownTokens.retryAfterSeconds([req.ip]);
-    if (wait > 0) {
-      throw new ApiError(429, 'too_many_attempts', `Too many invalid invitation links from this address; try again in ${Math.ceil(wait / 60)} minute(s).`, { headers: { 'retry-after': String(wait) } });
-    }
+  async function tokenOf(req: FastifyRequest): Promise<string> {
+    const wait = await peekWait(ctx.db, failedTokens(req));
+    if (wait > 0) throw tooManyAttempts(wait, (w) => `Too many invalid invitation links from this address; try again in ${w}.`);
     const { token } = req.params as { token: string };
     if (!TOKEN.test(token)) {
-      unknownTokens.fail([req.ip]);
+      await recordAttempt(ctx.db, failedTokens(req));
       throw unusableInvitation();
     }
     return token;
@@ -121,16 +140,17 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   // The URL holds the token: keep Fastify's per-request lines (which print it) out of the log.
   app.get('/invitations/:token/preview', { schema: s.preview, logLevel: 'warn' }, async (req) => {
-    const inv = await findPendingInvitation(ctx.db, hashToken(tokenOf(req)), new Date());
+    const inv = await findPendingInvitation(ctx.db, hashToken(await tokenOf(req)), new Date());
     if (!inv) {
-      unknownTokens.fail([req.ip]);
+      await recordAttempt(ctx.db, failedTokens(req));
       throw unusableInvitation();
     }
+    if (!inv.creatorIsAdmin) throw withdrawnInvitation();
     return { organisation: { name: inv.organisationName }, role: inv.role, email: inv.email, expiresAt: inv.expiresAt.toISOString() };
   });
 
   app.post('/invitations/:token/accept', { schema: s.accept, logLevel: 'warn' }, async (req, reply) => {
-    const token = tokenOf(req);
+    const token = await tokenOf(req);
     const body = req.body as { email: string; password: string; name?: string };
     const email = body.email.trim();
     const name = body.name?.trim() || null;
@@ -140,8 +160,10 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const r = await acceptInvitation(ctx.db, { tokenHash: hashToken(token), email, name, passwordHash, now: new Date() });
     switch (r.outcome) {
       case 'unusable':
-        unknownTokens.fail([req.ip]);
+        await recordAttempt(ctx.db, failedTokens(req));
         throw unusableInvitation();
+      case 'withdrawn':
+        throw withdrawnInvitation();
       case 'email_mismatch':
         throw new ApiError(400, 'email_mismatch', `This invitation is for ${r.invitedEmail}; enter that address, or ask your administrator for a link for yours.`, { field: 'email' });
       case 'email_taken':

@@ -61,6 +61,22 @@ export const memberSchemas = {
     params: idParams,
     response: { 200: { type: 'object', properties: { id: { type: 'string' }, removed: { type: 'boolean' } } }, ...errors, 409: errorBodySchema },
   },
+  resetPassword: {
+    tags: ['members'],
+    summary: "Reset a member's password (admins): a temporary password, shown once; the member's sessions end",
+    description:
+      'Give the temporary password to the member over a channel you trust; they log in with it and set their own on the Account page. Errors: 404 not_found, 409 own_password (change your own on the Account page).',
+    params: idParams,
+    response: {
+      200: {
+        type: 'object',
+        required: ['id', 'email', 'temporaryPassword', 'sessionsEnded'],
+        properties: { id: { type: 'string' }, email: { type: 'string' }, temporaryPassword: { type: 'string' }, sessionsEnded: { type: 'integer' } },
+      },
+      ...errors,
+      409: errorBodySchema,
+    },
+  },
   invite: {
     tags: ['members'],
     summary: 'Create a one-time invitation link with a role (admins); valid 7 days',
@@ -95,13 +111,14 @@ export const memberSchemas = {
     response: {
       200: { type: 'object', properties: { organisation: { type: 'object', properties: { name: { type: 'string' } } }, role, email: { type: ['string', 'null'] }, expiresAt: { type: 'string', format: 'date-time' } } },
       404: errorBodySchema,
+      410: errorBodySchema,
       429: errorBodySchema,
     },
   },
   accept: {
     tags: ['members'],
     summary: 'Accept an invitation (no session): creates the user in the organisation and logs them in',
-    description: 'The token works once. Errors: 404 invitation_not_found (used, revoked, expired or unknown), 409 email_taken, 400 for a bad e-mail or password.',
+    description: 'The token works once. Errors: 404 invitation_not_found (used, revoked, expired or unknown), 410 invitation_withdrawn (its creator is no longer an admin), 409 email_taken, 400 for a bad e-mail or password.',
     security: [],
     params: tokenParams,
     body: {
@@ -110,6 +127,6 @@ export const memberSchemas = {
       additionalProperties: false,
       properties: { email: { type: 'string', maxLength: 254 }, password: { type: 'string', maxLength: 200 }, name: { type: 'string', maxLength: 200 } },
     },
-    response: { 201: user, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 429: errorBodySchema },
+    response: { 201: user, 400: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 410: errorBodySchema, 429: errorBodySchema },
   },
 } as const;

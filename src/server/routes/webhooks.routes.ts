@@ -12,7 +12,8 @@ import { audit } from '../audit.ts';
 import { requireAdmin } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
-import { LoginThrottle } from '../login-throttle.ts';
+import { peekWait, recordAttempt, reserveAttempt } from '../../db/repositories/throttles.ts';
+import { HOOK_CALLS_PER_MINUTE, HOOK_FAILURES_PER_MINUTE, tooManyAttempts, WEBHOOK_CALLS_PER_TOKEN, WEBHOOK_UNKNOWN_PER_ADDRESS } from '../throttles.ts';
 import { webhookSchemas as s } from './webhooks.schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -25,8 +26,9 @@ const DISPLAY_ID = /^#?(?:[A-Za-z]{2,10}-)?(\d+)$/;
  * Unknown webhook tokens per calling address: after this many in a minute, every hook call from that
  * address is refused (429) until the minute has passed, whatever its token. Tokens carry 256 bits, so
  * this is not what stops guessing; it keeps a scanner from costing a database lookup per try.
+ * Known tokens have their own per-token rate (WEBHOOK_CALLS_PER_TOKEN in ../throttles.ts).
  */
-export const HOOK_FAILURES_PER_MINUTE = 60;
+export { HOOK_FAILURES_PER_MINUTE };
 
 /**
  * Near-real-time sync (product: "Real-time updates"): each organisation pastes its own webhook URL into a
@@ -74,8 +76,6 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return { url: urlFor(req, token) };
   });
 
-  const unknownTokens = new LoginThrottle(HOOK_FAILURES_PER_MINUTE, 60_000);
-
   // Its own scope: the lenient body parser below applies to this route only.
   await app.register(async (hooks) => {
     const targets = new WeakMap<FastifyRequest, WebhookTarget>();
@@ -92,15 +92,18 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         // The token is checked before the body is read: for an unknown one the answer is 404 whatever was sent.
         onRequest: async (req) => {
           const { token } = req.params as { token: string };
-          const address = [req.ip];
-          const wait = unknownTokens.retryAfterSeconds(address);
-          if (wait > 0) {
-            throw new ApiError(429, 'too_many_attempts', `Too many calls with unknown webhook URLs from this address; try again in ${wait} s.`, { headers: { 'retry-after': String(wait) } });
-          }
+          const address = [{ rule: WEBHOOK_UNKNOWN_PER_ADDRESS, subject: req.ip }];
+          const wait = await peekWait(ctx.db, address);
+          if (wait > 0) throw tooManyAttempts(wait, (w) => `Too many calls with unknown webhook URLs from this address; try again in ${w}.`);
           const target = await findWebhookTarget(ctx.db, token);
           if (!target) {
-            unknownTokens.fail(address);
+            await recordAttempt(ctx.db, address);
             throw new ApiError(404, 'not_found', 'Unknown webhook URL. Copy it again from the connection’s Sync tab in Support Fusion.');
+          }
+          // Per URL, whoever calls: a burst of made-up ticket ids cannot fill the connection's runs.
+          const rate = await reserveAttempt(ctx.db, [{ rule: WEBHOOK_CALLS_PER_TOKEN, subject: `${target.connectionId}:${target.side}` }]);
+          if (rate.outcome !== 'allowed') {
+            throw tooManyAttempts(rate.outcome === 'wait' ? rate.retryAfterMs : 1000, (w) => `Too many calls to this webhook URL (at most ${HOOK_CALLS_PER_MINUTE} a minute); try again in ${w}. Changes meanwhile are picked up by the next scheduled sync.`);
           }
           targets.set(req, target);
         },

@@ -36,7 +36,8 @@ export const webhookSchemas = {
     description:
       'Body: a JSON object with ticket_id (a positive whole number, or its digits as a string); other fields are ignored. The payload is ' +
       'only a hint: the ticket is read again through the API before it is synced. 202 {"status":"accepted"} for a valid token; ' +
-      '404 not_found for any token that does not belong to an active connection; 400 for a body without a usable ticket_id.',
+      '404 not_found for any token that does not belong to an active connection; 400 for a body without a usable ticket_id; ' +
+      '429 too_many_attempts with Retry-After above 60 calls a minute per URL, or after 60 unknown tokens a minute from one address.',
     security: [],
     params: { type: 'object', required: ['token'], properties: { token: { type: 'string' } } },
     response: {
@@ -45,6 +46,7 @@ export const webhookSchemas = {
       404: errorBodySchema,
       413: errorBodySchema,
       415: errorBodySchema,
+      429: errorBodySchema,
     },
   },
 } as const;
