@@ -1,9 +1,10 @@
+import diagnostics from 'node:diagnostics_channel';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHttpClient, NetworkError, transport, type HttpClient, type HttpResponse } from '../../src/connector-kit/http.ts';
 import { isPrivateAddress, type Resolver } from '../../src/connector-kit/ssrf.ts';
 import { FreshserviceApi } from '../../src/connectors/freshservice/api.ts';
-import { downloadAttachment } from '../../src/connectors/freshservice/attachments.ts';
+import { downloadAttachment, redirectProblem } from '../../src/connectors/freshservice/attachments.ts';
 import { createFreshserviceConnector } from '../../src/connectors/freshservice/connector.ts';
 import { testFreshserviceConnection } from '../../src/connectors/freshservice/test-connection.ts';
 import { PlatformError } from '../../src/core/connector.ts';
@@ -311,5 +312,145 @@ describe('redirects', () => {
     const file = await downloadAttachment(api, att, new Set(['cdn.storage.example']), { resolve: fakeDns });
     expect(new TextDecoder().decode(file.data)).toBe('PNG');
     expect(requested).toEqual(['/attachments/7', 'https://cdn.storage.example/a.png?sig=1']);
+  });
+});
+
+describe('DNS rebinding: the connection goes to the address that was checked', () => {
+  /** Every client socket's resolved address (from the lookup the socket itself made); the socket is then stopped. */
+  function watchConnections() {
+    const looked: Array<{ host: string; address: string | undefined; error: string | undefined }> = [];
+    const onSocket = (message: unknown) => {
+      const { socket } = message as { socket: import('node:net').Socket };
+      socket.once('lookup', (err: Error | null, address: string, _family: unknown, host: string) => {
+        looked.push({ host, address: err ? undefined : address, error: err ? ((err as NodeJS.ErrnoException).code ?? err.message) : undefined });
+        // Nothing on the internet is contacted: the test stops each connection once it knows where it goes.
+        socket.destroy(Object.assign(new Error('stopped by the test'), { code: 'ECONNRESET' }));
+      });
+    };
+    diagnostics.subscribe('net.client.socket', onSocket);
+    return { looked, stop: () => diagnostics.unsubscribe('net.client.socket', onSocket) };
+  }
+
+  it('a name that answers a public address at the check and 127.0.0.1 afterwards is connected at the public one, never at loopback', async () => {
+    let loopbackHits = 0;
+    const loopback = await rawServer((_q, res) => {
+      loopbackHits++;
+      res.end('{"agent":{"id":1}}');
+    });
+    const port = new URL(loopback.url).port;
+    const answers: string[][] = [];
+    const rebinding: Resolver = async (host) => {
+      const answer = answers.length === 0 ? ['52.1.2.3'] : ['127.0.0.1'];
+      answers.push(answer);
+      if (host !== 'rebind.freshservice.com') throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' });
+      return answer;
+    };
+    const watch = watchConnections();
+    try {
+      const http = createHttpClient({ baseUrl: `http://rebind.freshservice.com:${port}/api/v2`, auth: { kind: 'none' }, timeoutMs: 5000, addressPolicy: { allowPrivate: false, resolve: rebinding } });
+      const err = await http.request('GET', '/agents/me').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(NetworkError);
+      expect(watch.looked).toEqual([{ host: 'rebind.freshservice.com', address: '52.1.2.3', error: undefined }]);
+      // Checked once; the connection used that answer instead of asking again (which would have said 127.0.0.1).
+      expect(answers).toEqual([['52.1.2.3']]);
+      expect(loopbackHits).toBe(0);
+    } finally {
+      watch.stop();
+      await loopback.close();
+    }
+  });
+
+  it('private addresses allowed: the name is still resolved once and the connection uses that answer', async () => {
+    let hits = 0;
+    const server = await rawServer((_q, res) => {
+      hits++;
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    const port = new URL(server.url).port;
+    const calls: string[] = [];
+    const resolver: Resolver = async (host) => {
+      calls.push(host);
+      return ['127.0.0.1'];
+    };
+    try {
+      // No DNS server knows this name: only the checked answer can have taken the request to the server.
+      const http = createHttpClient({ baseUrl: `http://platform.sf-test.invalid:${port}`, auth: { kind: 'none' }, timeoutMs: 5000, addressPolicy: { allowPrivate: true, resolve: resolver } });
+      const res = await http.request('GET', '/x');
+      expect(res.json).toEqual({ ok: true });
+      expect(hits).toBe(1);
+      expect(calls).toEqual(['platform.sf-test.invalid']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('private platform URLs allowed: a download redirect never reaches the product itself', () => {
+  let stack: TestStack;
+  const productHits: string[] = [];
+  beforeAll(async () => {
+    // Listening, as `npm start` runs it: its port is the instance's own.
+    stack = await startStack({ env: { SF_ALLOW_PRIVATE_PLATFORM_URLS: '1' } });
+    stack.app.server.on('request', (req: { url?: string }) => productHits.push(req.url ?? ''));
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  /** A platform on loopback whose attachment download redirects to `location`. */
+  async function redirectingPlatform(location: (platformUrl: string) => string) {
+    const hits: string[] = [];
+    const server = await rawServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.statusCode = 302;
+      res.setHeader('location', location(server.url));
+      res.end();
+    });
+    return { server, hits };
+  }
+
+  it.each([
+    ['/metrics', (_p: string) => `${stack.url}/metrics`],
+    ['/api', (_p: string) => `${stack.url}/api/v1/health`],
+  ])('to the product’s %s: refused, the product gets no request', async (_name, location) => {
+    const { server, hits } = await redirectingPlatform(location);
+    productHits.length = 0;
+    try {
+      const c = createFreshserviceConnector({ apiUrl: server.url, apiKey: KEY }, { timeoutMs: 2000, sleep: async () => {}, addressPolicy: { allowPrivate: true } });
+      const err = await c.downloadAttachment({ id: '7', name: 'a.png', contentType: 'image/png', size: 3 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PlatformError);
+      expect((err as Error).message).toMatch(/this Support Fusion instance itself/);
+      expect(hits).toEqual(['/api/v2/attachments/7']);
+      expect(productHits).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it.each([
+    ['a named attachment host on loopback', 'files.sf-test.invalid', ['127.0.0.1'], /loopback, link-local or metadata/],
+    ['a named attachment host on the metadata address', 'meta.sf-test.invalid', ['169.254.169.254'], /loopback, link-local or metadata/],
+    ['the metadata address itself', '169.254.169.254', [], /loopback, link-local or metadata/],
+    ['a host nobody named', 'elsewhere.sf-test.invalid', ['10.0.0.9'], /neither the Freshservice host/],
+  ])('to %s: refused before anything is sent', async (_name, host, addresses, why) => {
+    const base = new URL('http://127.0.0.1:4010/api/v2');
+    const problem = await redirectProblem(new URL(`http://${host}/f?sig=1`), base, new Set(['files.sf-test.invalid', 'meta.sf-test.invalid', '169.254.169.254']), async () => addresses);
+    expect(problem).toMatch(why);
+  });
+
+  it('to the platform’s own host, or a named attachment host on the private network, is still followed', async () => {
+    const base = new URL('http://127.0.0.1:4010/api/v2');
+    expect(await redirectProblem(new URL('http://127.0.0.1:4011/storage/a.png'), base, new Set(), async () => [])).toBeNull();
+    expect(await redirectProblem(new URL('http://files.sf-test.invalid/a.png'), base, new Set(['files.sf-test.invalid']), async () => ['10.0.0.9'])).toBeNull();
+  });
+
+  it('no connector request reaches the product at all, whatever path (the platform URL itself pointing at it)', async () => {
+    productHits.length = 0;
+    const http = createHttpClient({ baseUrl: `${stack.url}/api/v1`, auth: { kind: 'none' }, timeoutMs: 2000, addressPolicy: { allowPrivate: true } });
+    const err = await http.request('GET', '/health').catch((e: unknown) => e);
+    expect((err as NetworkError).kind).toBe('blocked');
+    expect((err as Error).message).toMatch(/this Support Fusion instance itself/);
+    expect(productHits).toEqual([]);
   });
 });
