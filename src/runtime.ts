@@ -27,8 +27,16 @@ export interface Runtime {
  */
 export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], opts: { info?: EngineDeps['log'] } = {}): Promise<Runtime> {
   const masterKey = await loadKeyring(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const boss = await startBoss(database.boss, { maintenanceIntervalSeconds: config.queueMaintenanceSeconds });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    waitSeconds: config.databaseWaitSeconds,
+    ...(log ? { log: (msg: string, data: Record<string, unknown>) => log(msg, data) } : {}),
+  });
+  const boss = await startBoss(database.boss, {
+    maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
+    ...(log ? { onError: (err: Error) => log('job queue: database error (pg-boss retries on its next poll)', { error: err.message }) } : {}),
+  });
   // Embedded storage is one process: a run still marked running was cut off by the last stop.
   if (database.kind === 'pglite') {
     const interrupted = await failInterruptedRuns(database.db);

@@ -55,7 +55,8 @@ export function configOrUsage(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export async function openStore(env: NodeJS.ProcessEnv = process.env): Promise<{ config: AppConfig; masterKey: Buffer; database: DatabaseHandle }> {
   const config = configOrUsage(env);
   const masterKey = await loadKeyring(config);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  // A command run while the database is still starting waits for it, as the server does.
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, waitSeconds: config.databaseWaitSeconds });
   return { config, masterKey, database };
 }
 

@@ -35,6 +35,8 @@ export const EnvSchema = z.object({
   SF_SYNC_RUN_TIMEOUT_SECONDS: z.coerce.number().int().min(5).max(86_400).default(1800),
   /** PostgreSQL: a run whose worker has been silent (no heartbeat, connection lock free) this long is taken over. */
   SF_WORKER_TAKEOVER_SECONDS: z.coerce.number().int().min(3).max(3600).default(60),
+  /** Start-up: how long to keep trying a PostgreSQL server that does not answer yet (0: exit at once). */
+  SF_DATABASE_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
@@ -113,6 +115,8 @@ export interface AppConfig {
   syncRunTimeoutSeconds: number;
   /** PostgreSQL: seconds of silence (stale run heartbeat, free connection lock) after which a worker's run is taken over. */
   workerTakeoverSeconds: number;
+  /** Start-up: seconds to keep retrying (with backoff) a PostgreSQL server that is not reachable yet. */
+  databaseWaitSeconds: number;
   schedulerTickSeconds: number;
   queueMaintenanceSeconds: number;
   /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
@@ -186,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     workerConcurrency: e.SF_WORKER_CONCURRENCY,
     syncRunTimeoutSeconds: e.SF_SYNC_RUN_TIMEOUT_SECONDS,
     workerTakeoverSeconds: e.SF_WORKER_TAKEOVER_SECONDS,
+    databaseWaitSeconds: e.SF_DATABASE_WAIT_SECONDS,
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,

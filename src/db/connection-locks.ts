@@ -14,10 +14,14 @@ export interface ConnectionLocks {
 
 const LOCK_SPACE = 727_002;
 
-export function postgresLocks(connectionString: string, max = 20): ConnectionLocks {
-  const pool = new pg.Pool({ connectionString, max });
-  // An idle lock connection that errors (server restart) must not crash the process; the run fails instead.
-  pool.on('error', () => {});
+export function postgresLocks(connectionString: string, opts: { max?: number; onError?: (err: Error) => void } = {}): ConnectionLocks {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 20 });
+  const onError = opts.onError ?? (() => {});
+  // A lock connection the server ends (a restart) must not crash the process: idle ones report to the pool,
+  // the one held for a run reports on its client. Its lock is gone with it; the run's heartbeat keeps other
+  // workers from taking the run over while this worker is alive.
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
   return {
     async tryLock(key) {
       const client = await pool.connect();

@@ -8,6 +8,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { migrate } from './migrations.ts';
 import { PGlitePool } from './pglite-pool.ts';
 import type { Database } from './schema.ts';
+import { waitForDatabase } from './wait-for-database.ts';
 
 export type Db = Kysely<Database>;
 
@@ -33,20 +34,36 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   /** Keep PGlite in memory (tests that do not need persistence). */
   inMemory?: boolean;
+  /** PostgreSQL not reachable yet at start-up: keep trying this long (SF_DATABASE_WAIT_SECONDS; default: one attempt). */
+  waitSeconds?: number;
+  /**
+   * Warnings about the connection: start-up retries, and connections the server closed (a restart, a
+   * failover, an administrator ending them). Default: standard error.
+   */
+  log?: (msg: string, data: Record<string, unknown>) => void;
 }
+
+const stderrLog = (msg: string, data: Record<string, unknown>) => console.error(`${msg} ${JSON.stringify(data)}`);
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseHandle> {
   if (opts.databaseUrl) {
+    const log = opts.log ?? stderrLog;
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // A server restart ends every connection: pooled idle ones report it as a pool 'error' event, ones held
+    // by a transaction on the client. Unheard, either event kills the process; heard, the pool just opens
+    // new connections on the next query, and readiness (SELECT 1) answers 503 until that works again.
+    const lost = (err: Error) => log('database connection lost; new connections are opened on demand', { error: err.message });
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     let migrated: string[];
     try {
-      migrated = await migrate(db);
+      migrated = await waitForDatabase(() => migrate(db), { waitSeconds: opts.waitSeconds ?? 0, log });
     } catch (err) {
       await db.destroy();
       throw new Error(`Cannot use the PostgreSQL database at DATABASE_URL: ${(err as Error).message}`, { cause: err });
     }
-    const locks = postgresLocks(opts.databaseUrl);
+    const locks = postgresLocks(opts.databaseUrl, { onError: lost });
     return {
       db,
       kind: 'postgres',
