@@ -34,6 +34,10 @@ interface Ids {
   invitation: string;
   /** A ticket of A's source that the sync linked (its timeline, Retry and Resync). */
   ticket: string;
+  /** An API token of A's admin. */
+  apiToken: string;
+  /** A change pending on A's connection (A's partner switched reverse sync on). */
+  proposal: string;
 }
 
 interface Case {
@@ -56,6 +60,10 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/health': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health' }] },
   'GET /api/v1/health/ready': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health/ready' }] },
   'GET /api/v1/platforms': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/platforms' }] },
+  'GET /api/v1/signup': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/signup' }] },
+  // B's own password (a wrong current one: 400) and B's own sign-up link (not used in the default open mode: 409).
+  'PUT /api/v1/me/password': { kind: 'own', ok: [400], requests: () => [{ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }] },
+  'POST /api/v1/signup-links': { kind: 'own', ok: [409], requests: () => [{ method: 'POST', url: '/api/v1/signup-links' }] },
   'POST /api/v1/signup': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/signup', payload: { organisation: 'Intruder Two', email: `intruder-${Date.now()}@example.com`, password: 'a long password 1' } }] },
   'POST /api/v1/session': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }] },
   'DELETE /api/v1/session': { kind: 'own', ok: [204], requests: () => [{ method: 'DELETE', url: '/api/v1/session' }] },
@@ -78,6 +86,10 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('GET', '/mappings') },
   'PUT /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   'GET /api/v1/connections/{id}/fields': { kind: 'foreign-id', requests: perConnection('GET', '/fields') },
+  'GET /api/v1/connections/{id}/change-proposals': { kind: 'foreign-id', requests: perConnection('GET', '/change-proposals') },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/approve`)(ids) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/reject`)(ids) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/withdraw`)(ids) },
   'POST /api/v1/connections/{id}/sync-runs': { kind: 'foreign-id', requests: perConnection('POST', '/sync-runs', () => ({ since: '2020-01-01' })) },
   'POST /api/v1/connections/{id}/dry-runs': { kind: 'foreign-id', requests: perConnection('POST', '/dry-runs', () => ({ since: '2020-01-01' })) },
   'GET /api/v1/connections/{id}/webhook': { kind: 'foreign-id', requests: perConnection('GET', '/webhook') },
@@ -110,9 +122,14 @@ const ROUTES: Record<string, Case> = {
   // Members: B's list is B's; A's member and invitation ids are not found.
   'GET /api/v1/members': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/members' }] },
   'PATCH /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'PATCH', url: `/api/v1/members/${id}`, payload: { role: 'viewer' } })) },
+  'POST /api/v1/members/{id}/password-reset': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'POST', url: `/api/v1/members/${id}/password-reset` })) },
   'DELETE /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/members/${id}` })) },
   'POST /api/v1/invitations': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } }] },
   'GET /api/v1/invitations': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/invitations' }] },
+  // API tokens: B's list is B's; A's token id (and other ids of A's) are not found.
+  'GET /api/v1/api-tokens': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/api-tokens' }] },
+  'POST /api/v1/api-tokens': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'intruder token', role: 'admin' } }] },
+  'DELETE /api/v1/api-tokens/{id}': { kind: 'foreign-id', requests: (ids) => [ids.apiToken, ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${id}` })) },
   'DELETE /api/v1/invitations/{id}': { kind: 'foreign-id', requests: (ids) => [ids.invitation, ids.member].map((id) => ({ method: 'DELETE', url: `/api/v1/invitations/${id}` })) },
   // An invitation's token is its credential (only its hash is stored): A's ids in its place find nothing.
   'GET /api/v1/invitations/{token}/preview': {
@@ -158,6 +175,7 @@ async function viewOfA() {
     `/api/v1/connections/${ids.connection}`,
     `/api/v1/connections/${ids.connection}/configuration`,
     `/api/v1/connections/${ids.connection}/mappings`,
+    `/api/v1/connections/${ids.connection}/change-proposals`,
     `/api/v1/connections/${ids.connection}/webhook`,
     `/api/v1/connections/${ids.pending}`,
     `/api/v1/connections/${ids.pending}/configuration`,
@@ -166,6 +184,7 @@ async function viewOfA() {
     `/api/v1/connections/${ids.connection}/tickets/source/${ids.ticket}/timeline`,
     '/api/v1/members',
     '/api/v1/invitations',
+    '/api/v1/api-tokens',
     '/api/v1/audit-log?limit=200',
   ]) {
     const r = await asA(url);
@@ -184,6 +203,9 @@ beforeAll(async () => {
   const webhook = (await asA(`/api/v1/connections/${pair.connectionId}/webhook`)).json().url as string;
   const memberOfA = await inviteMember(pair.stack.app, pair.source.auth, 'member', 'acme-member');
   const invitationOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: pair.source.auth, payload: { role: 'admin', email: 'acme-next@example.com' } })).json();
+  const apiTokenOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/api-tokens', headers: pair.source.auth, payload: { name: 'Acme secret automation', role: 'admin' } })).json();
+  const partnerConfig = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth })).json().configuration;
+  const proposal = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth, payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } } });
   ids = {
     connection: pair.connectionId,
     pending: pending.json().id,
@@ -192,6 +214,8 @@ beforeAll(async () => {
     member: memberOfA.id,
     invitation: invitationOfA.id,
     ticket: run.details.find((d: { outcome: string }) => d.outcome === 'created').sourceTicketId,
+    apiToken: apiTokenOfA.id,
+    proposal: proposal.json().proposal.id,
   };
   b = await signUpAndLogIn(pair.stack.app, 'intruder');
   // B has data of its own, so "empty" is not the only thing it could see.
@@ -205,6 +229,7 @@ beforeAll(async () => {
     ids.connection,
     ids.pending,
     ids.run,
+    ids.proposal,
     'Acme managed IT',
     'Acme secret pending contract',
     webhook.split('/').pop()!,
@@ -213,6 +238,8 @@ beforeAll(async () => {
     memberOfA.email,
     'acme-next@example.com',
     tokenOfUrl(invitationOfA.url),
+    apiTokenOfA.token,
+    'Acme secret automation',
     (await asA('/api/v1/me')).json().user.email,
   ];
 });
@@ -264,7 +291,7 @@ describe('tenant isolation', () => {
 
   it('the same 404 for A’s ids as for ids that do not exist (existence is not revealed)', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const suffix of ['', '/configuration', '/mappings', '/fields', '/webhook']) {
+    for (const suffix of ['', '/configuration', '/mappings', '/fields', '/webhook', '/change-proposals']) {
       const foreign = await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}${suffix}`, headers: b.auth });
       const none = await pair.stack.app.inject({ url: `/api/v1/connections/${missing}${suffix}`, headers: b.auth });
       expect(foreign.statusCode).toBe(404);
