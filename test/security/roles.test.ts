@@ -13,10 +13,11 @@ import { databaseSnapshot, registeredRoutes } from './helpers.ts';
  * - viewer: reads (GET) — every state-changing route answers a viewer 403, and changes nothing;
  * - member: also operates syncs (Sync now, dry runs, automatic sync, retry and resync of a ticket) and edits field mappings;
  * - admin: everything else (credentials, connections, configuration, webhook URLs, members, audit log);
- * - public: no session needed (the session routes, health, webhooks and invitation links).
+ * - public: no session needed (the session routes, health, webhooks and invitation links);
+ * - self: any signed-in user, a viewer too, on their own things only (their API tokens).
  */
 
-type MinRole = 'public' | 'viewer' | 'member' | 'admin';
+type MinRole = 'public' | 'self' | 'viewer' | 'member' | 'admin';
 
 interface Ids {
   connection: string;
@@ -29,6 +30,11 @@ interface Ids {
   invitation: string;
   invitationToken: string;
   webhookToken: string;
+  /** An API token of the admin's. */
+  apiToken: string;
+  /** A pending change the member proposed (writes into the partner's platform), and one the partner proposed into Acme's. */
+  outgoingProposal: string;
+  incomingProposal: string;
 }
 
 interface Case {
@@ -48,6 +54,7 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/health': { role: 'public', request: get('/api/v1/health') },
   'GET /api/v1/health/ready': { role: 'public', request: get('/api/v1/health/ready') },
   'GET /api/v1/platforms': { role: 'public', request: get('/api/v1/platforms') },
+  'GET /api/v1/signup': { role: 'public', request: get('/api/v1/signup') },
   'POST /api/v1/signup': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/signup', payload: {} }) },
   'POST /api/v1/session': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/session', payload: {} }) },
   'DELETE /api/v1/session': { role: 'public', request: () => ({ method: 'DELETE', url: '/api/v1/session' }) },
@@ -62,6 +69,7 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/connections/{id}/configuration': { role: 'viewer', request: conn('GET', '/configuration') },
   'GET /api/v1/connections/{id}/mappings': { role: 'viewer', request: conn('GET', '/mappings') },
   'GET /api/v1/connections/{id}/fields': { role: 'viewer', request: conn('GET', '/fields') },
+  'GET /api/v1/connections/{id}/change-proposals': { role: 'viewer', request: conn('GET', '/change-proposals') },
   'GET /api/v1/sync-runs': { role: 'viewer', request: get('/api/v1/sync-runs') },
   'GET /api/v1/sync-runs/{id}': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }) },
   // A stream: asked for a run that does not exist, so the answer ends (404) instead of staying open.
@@ -69,8 +77,16 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/dashboard': { role: 'viewer', request: get('/api/v1/dashboard') },
   'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { role: 'viewer', request: conn('GET', '/tickets/source/1/timeline') },
   'GET /api/v1/members': { role: 'viewer', request: get('/api/v1/members') },
+  'GET /api/v1/api-tokens': { role: 'viewer', request: get('/api/v1/api-tokens') },
+
+  'POST /api/v1/api-tokens': { role: 'self', request: () => ({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'roles', role: 'viewer' } }) },
+  // A wrong current password: the route is reached (400), nothing changes.
+  'PUT /api/v1/me/password': { role: 'self', request: () => ({ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }) },
+  'DELETE /api/v1/api-tokens/{id}': { role: 'self', request: (ids) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${ids.apiToken}` }) },
 
   'PUT /api/v1/connections/{id}/mappings': { role: 'member', request: conn('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
+  // Withdrawn by its proposer (the member); approved and rejected only by an admin of the side it writes into.
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': { role: 'member', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.outgoingProposal}/withdraw` }) },
   'PUT /api/v1/connections/{id}/automatic-sync': { role: 'member', request: conn('PUT', '/automatic-sync', () => ({ enabled: false })) },
   'POST /api/v1/connections/{id}/sync-runs': { role: 'member', request: conn('POST', '/sync-runs', () => ({ since: '2024-01-01' })) },
   'POST /api/v1/connections/{id}/dry-runs': { role: 'member', request: conn('POST', '/dry-runs', () => ({ since: '2024-01-01' })) },
@@ -84,9 +100,13 @@ const ROUTES: Record<string, Case> = {
   'PUT /api/v1/connections/{id}/configuration': { role: 'admin', request: conn('PUT', '/configuration', (ids) => ({ configuration: ids.configuration, apiOverride: null })) },
   // The URL is a secret of the organisation, like a credential: admins only, even to read.
   'GET /api/v1/connections/{id}/webhook': { role: 'admin', request: conn('GET', '/webhook') },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/approve` }) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/reject` }) },
   'POST /api/v1/connections/{id}/webhook/rotate': { role: 'admin', request: conn('POST', '/webhook/rotate') },
   'DELETE /api/v1/connections/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/connections/${ids.pending}` }) },
   'PATCH /api/v1/members/{id}': { role: 'admin', request: (ids) => ({ method: 'PATCH', url: `/api/v1/members/${ids.spare}`, payload: { role: 'member' } }) },
+  'POST /api/v1/members/{id}/password-reset': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/members/${ids.spare}/password-reset` }) },
+  'POST /api/v1/signup-links': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/signup-links' }) },
   'DELETE /api/v1/members/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/members/${ids.spare}` }) },
   'POST /api/v1/invitations': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } }) },
   'GET /api/v1/invitations': { role: 'admin', request: get('/api/v1/invitations') },
@@ -94,7 +114,7 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/audit-log': { role: 'admin', request: get('/api/v1/audit-log') },
 };
 
-const RANK: Record<Exclude<MinRole, 'public'>, number> = { viewer: 0, member: 1, admin: 2 };
+const RANK: Record<Exclude<MinRole, 'public'>, number> = { self: 0, viewer: 0, member: 1, admin: 2 };
 const sessionRoutes = () => Object.entries(ROUTES).filter(([, c]) => c.role !== 'public') as Array<[string, Case & { role: Exclude<MinRole, 'public'> }]>;
 
 let pair: SyncPair;
@@ -119,6 +139,10 @@ beforeAll(async () => {
   const invitation = await asAdmin({ method: 'POST', url: '/api/v1/invitations', payload: { role: 'member' } });
   const pending = await asAdmin({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Pending for roles' } });
   const c = `/api/v1/connections/${pair.connectionId}`;
+  const mappings = (await asAdmin({ method: 'GET', url: `${c}/mappings` })).mappings;
+  const outgoing = await pair.stack.app.inject({ method: 'PUT', url: `${c}/mappings`, headers: member.auth, payload: { mappings: { types: { ...mappings.types, Incident: { ...mappings.types.Incident, descriptionBuilder: { fields: ['priority'], separator: '---' } } } } } });
+  const partnerConfig = (await pair.stack.app.inject({ url: `${c}/configuration`, headers: pair.target.auth })).json().configuration;
+  const incoming = await pair.stack.app.inject({ method: 'PUT', url: `${c}/configuration`, headers: pair.target.auth, payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } } });
   ids = {
     connection: pair.connectionId,
     pending: pending.id,
@@ -129,6 +153,9 @@ beforeAll(async () => {
     invitation: invitation.id,
     invitationToken: tokenOfUrl(invitation.url),
     webhookToken: tokenOfUrl((await asAdmin({ method: 'GET', url: `${c}/webhook` })).url),
+    apiToken: (await asAdmin({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'admin automation', role: 'admin' } })).id,
+    outgoingProposal: outgoing.json().proposal.id,
+    incomingProposal: incoming.json().proposal.id,
   };
 }, 120_000);
 afterAll(async () => pair?.close());
@@ -148,6 +175,8 @@ describe('roles, per route', () => {
     const before = await snapshot();
     const failures: string[] = [];
     for (const [route, c] of sessionRoutes()) {
+      // The viewer's own things: the next test.
+      if (c.role === 'self') continue;
       const req = c.request(ids);
       const r = await send(req, viewer);
       const what = `${route} → ${r.statusCode} ${r.body.slice(0, 160)}`;
@@ -160,6 +189,19 @@ describe('roles, per route', () => {
     }
     expect(failures).toEqual([]);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('a viewer may use the self-service routes, on their own things only', async () => {
+    const failures: string[] = [];
+    for (const [route, c] of sessionRoutes().filter(([, c]) => c.role === 'self')) {
+      const r = await send(c.request(ids), viewer);
+      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500) failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: anyone signed in may use this`);
+    }
+    expect(failures).toEqual([]);
+    // The ids are the admin's: the viewer's request created the viewer's token and revoked nothing of the admin's.
+    const tokens = (await send({ method: 'GET', url: '/api/v1/api-tokens' }, pair.source)).json().tokens as Array<{ id: string; owner: { id: string } }>;
+    expect(tokens.map((t) => t.id)).toContain(ids.apiToken);
+    expect(tokens.some((t) => t.owner.id === viewer.id)).toBe(true);
   });
 
   it('a member gets 403 on every admin-only route (nothing changes), and may use the member routes and reads', async () => {

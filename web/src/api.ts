@@ -248,6 +248,30 @@ export interface MappingsResponse {
   mappings: Mappings;
 }
 
+/** A change that writes into a side, waiting for that side's admin (issue 11 item 3). */
+export interface ChangeProposal {
+  id: string;
+  kind: 'mappings' | 'reverse_sync';
+  status: 'pending' | 'approved' | 'rejected' | 'withdrawn' | 'superseded';
+  proposedBy: { side: Role; organisation: Partner; email: string };
+  proposedAt: string;
+  awaiting: { side: Role; organisation: Partner };
+  /** What it would newly write, per side written into, in words. */
+  writes: Record<Role, string[]>;
+  proposed: unknown;
+  replaces: string | null;
+  decidedAt: string | null;
+  decidedBy: { email: string } | null;
+  canApprove: boolean;
+  canWithdraw: boolean;
+}
+
+/** A PUT of mappings or configuration answered 202: saved as a proposal instead of applied. */
+export interface Proposed {
+  proposal?: ChangeProposal;
+  message?: string;
+}
+
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
 export type Outcome = 'created' | 'updated' | 'closed' | 'failed';
 

@@ -1,5 +1,7 @@
-import type { Connection } from '../api.ts';
+import { useState } from 'react';
+import type { ChangeProposal, Connection } from '../api.ts';
 import { ConfigurationTab } from '../components/configuration/ConfigurationTab.tsx';
+import { PendingChangesCard } from '../components/connections/PendingChangesCard.tsx';
 import { SyncStateBadge } from '../components/connections/SyncStateBadge.tsx';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
@@ -15,7 +17,12 @@ const TAB_LABELS: Record<ConnectionTab, string> = { configuration: 'Configuratio
 
 export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) {
   const res = useResource<Connection>(`/connections/${encodeURIComponent(id)}`);
+  // A decided proposal may change the applied mappings or configuration: the tabs load them again.
+  const [reloadKey, setReloadKey] = useState(0);
   const c = res.data;
+  const proposals = useResource<{ proposals: ChangeProposal[] }>(c ? `/connections/${encodeURIComponent(id)}/change-proposals` : null);
+  const reloadProposals = () => void proposals.reload({ quiet: true });
+  const pendingReverseSync = proposals.data?.proposals.find((p) => p.status === 'pending' && p.kind === 'reverse_sync') ?? null;
   return (
     <div className="page">
       <p className="breadcrumb"><Link href="/connections">← Connections</Link></p>
@@ -38,10 +45,11 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
           {c.status !== 'active' ? (
             <p className="notice notice--warn">This connection is pending: your partner has not entered the verification code yet.</p>
           ) : null}
+          {proposals.data ? <PendingChangesCard connection={c} proposals={proposals.data.proposals} onChanged={() => { reloadProposals(); setReloadKey((k) => k + 1); }} /> : null}
           <Tabs label="Connection sections"
             items={(Object.keys(TAB_LABELS) as ConnectionTab[]).map((t) => ({ href: connectionPath(id, t), label: TAB_LABELS[t], current: t === tab }))} />
-          {tab === 'configuration' ? <ConfigurationTab connectionId={id} /> : null}
-          {tab === 'mappings' ? <MappingsTab connectionId={id} /> : null}
+          {tab === 'configuration' ? <ConfigurationTab key={reloadKey} connectionId={id} pendingReverseSync={pendingReverseSync} onProposed={reloadProposals} /> : null}
+          {tab === 'mappings' ? <MappingsTab key={reloadKey} connectionId={id} onProposed={reloadProposals} /> : null}
           {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })}
             onConnectionChanged={(changed) => (changed ? res.setData(changed) : void res.reload({ quiet: true }))} /> : null}
         </>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../api.ts';
-import type { ApiError, ConfigurationResponse, FieldsResponse, SideConfiguration } from '../../api.ts';
+import type { ApiError, ChangeProposal, ConfigurationResponse, FieldsResponse, Proposed, SideConfiguration } from '../../api.ts';
 import { errorAt } from '../../field-errors.ts';
 import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { LoadState } from '../LoadState.tsx';
@@ -17,7 +17,9 @@ import { TransferSection } from './TransferSection.tsx';
 import { EditableBy } from '../EditableBy.tsx';
 
 /** My organisation's side of the connection (product.md §4). */
-export function ConfigurationTab({ connectionId }: { connectionId: string }) {
+export function ConfigurationTab({ connectionId, pendingReverseSync = null, onProposed }: {
+  connectionId: string; pendingReverseSync?: ChangeProposal | null; onProposed?: () => void;
+}) {
   const base = `/connections/${encodeURIComponent(connectionId)}`;
   const cfg = useResource<ConfigurationResponse>(`${base}/configuration`);
   const fields = useResource<FieldsResponse>(`${base}/fields`);
@@ -28,7 +30,7 @@ export function ConfigurationTab({ connectionId }: { connectionId: string }) {
       </section>
     );
   return <ConfigurationForm key={cfg.data.connectionId} path={`${base}/configuration`} initial={cfg.data} fields={fields.data}
-    fieldsError={fields.error} onSaved={cfg.setData} />;
+    fieldsError={fields.error} onSaved={cfg.setData} pendingReverseSync={pendingReverseSync} onProposed={onProposed} />;
 }
 
 function overrideDraft(o: ConfigurationResponse['apiOverride']): OverrideDraft {
@@ -41,15 +43,19 @@ interface FormProps {
   fields: FieldsResponse | undefined;
   fieldsError: ApiError | null;
   onSaved: (r: ConfigurationResponse) => void;
+  pendingReverseSync: ChangeProposal | null;
+  onProposed?: () => void;
 }
 
-function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: FormProps) {
+function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendingReverseSync, onProposed }: FormProps) {
   const call = useApiCall();
   const side = initial.side;
   const [draft, setDraft] = useState<SideConfiguration>(() => normaliseConfiguration(initial.configuration));
   const [override, setOverride] = useState<OverrideDraft>(() => overrideDraft(initial.apiOverride));
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
+  /** Set when reverse sync was saved as a proposal waiting for the source's admin. */
+  const [waiting, setWaiting] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const at = (p: string) => errorAt(error, p);
   const myFields = fields?.[side];
@@ -63,13 +69,20 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: Form
     setBusy(true);
     setError(null);
     setSaved(false);
+    setWaiting(null);
     const apiOverride = override.enabled
       ? { apiUrl: override.apiUrl.trim(), ...(override.apiKey.trim() ? { apiKey: override.apiKey.trim() } : {}) }
       : null;
-    const r = await call(() => api.put<ConfigurationResponse>(path, { configuration: draft, apiOverride }));
+    const r = await call(() => api.put<ConfigurationResponse & Proposed>(path, { configuration: draft, apiOverride }));
     setBusy(false);
     if (r.ok) {
-      setDraft(normaliseConfiguration(r.data.configuration));
+      // A reverse sync change that waits for the source's admin stays in the form as proposed.
+      const applied = normaliseConfiguration(r.data.configuration);
+      setDraft(r.data.proposal ? { ...applied, reverseSync: draft.reverseSync } : applied);
+      if (r.data.proposal) {
+        setWaiting(r.data.message ?? 'Reverse sync waits for the source’s admin to approve it.');
+        onProposed?.();
+      }
       setOverride(overrideDraft(r.data.apiOverride));
       setSaved(true);
       onSaved(r.data);
@@ -83,7 +96,8 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: Form
       <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
       <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
       {side === 'target' ? (
-        <ReverseSyncSection value={draft.reverseSync} onChange={(reverseSync) => update({ reverseSync })} fields={myFields?.fields} errorAt={at} />
+        <ReverseSyncSection value={draft.reverseSync} onChange={(reverseSync) => update({ reverseSync })} fields={myFields?.fields} errorAt={at}
+          applied={initial.configuration.reverseSync.enabled} pending={pendingReverseSync} />
       ) : null}
       <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
       <TransferSection attachments={draft.attachments.enabled} closures={draft.closures.enabled} onChange={update} errorAt={at} />
@@ -100,6 +114,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved }: Form
             {saved ? <span className="saved">✓ Configuration saved</span> : null}
           </span>
         </div>
+        {waiting ? <p className="notice notice--info" role="status">Reverse sync is not changed yet: {waiting}</p> : null}
       </div>
     </form>
     </EditableBy>

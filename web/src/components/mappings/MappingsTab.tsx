@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
-import type { FieldsResponse, Mappings, MappingsResponse, TypeMapping } from '../../api.ts';
+import type { FieldsResponse, Mappings, MappingsResponse, Proposed, TypeMapping } from '../../api.ts';
 import { errorAt } from '../../field-errors.ts';
 import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { FieldsNotice } from '../configuration/FieldsNotice.tsx';
@@ -13,7 +13,7 @@ import { EditableBy } from '../EditableBy.tsx';
 const STANDARD_TYPES = ['Incident', 'Service Request'];
 
 /** Field mappings per ticket type and the description builder (product.md §5). */
-export function MappingsTab({ connectionId }: { connectionId: string }) {
+export function MappingsTab({ connectionId, onProposed }: { connectionId: string; onProposed?: () => void }) {
   const base = `/connections/${encodeURIComponent(connectionId)}`;
   const res = useResource<MappingsResponse>(`${base}/mappings`);
   const fields = useResource<FieldsResponse>(`${base}/fields`);
@@ -23,7 +23,8 @@ export function MappingsTab({ connectionId }: { connectionId: string }) {
         <LoadState loading={res.loading} error={res.error} what="field mappings" onRetry={() => void res.reload()} />
       </section>
     );
-  return <MappingsForm path={`${base}/mappings`} initial={res.data.mappings} fields={fields.data} fieldsError={fields.error} fieldsLoading={fields.loading} />;
+  return <MappingsForm path={`${base}/mappings`} initial={res.data.mappings} fields={fields.data} fieldsError={fields.error} fieldsLoading={fields.loading}
+    onProposed={onProposed} />;
 }
 
 /** The API may name a path with or without the "mappings." prefix. */
@@ -46,21 +47,25 @@ interface FormProps {
   fields: FieldsResponse | undefined;
   fieldsError: ApiError | null;
   fieldsLoading: boolean;
+  onProposed?: () => void;
 }
 
-function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: FormProps) {
+function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onProposed }: FormProps) {
   const call = useApiCall();
   const [draft, setDraft] = useState<Mappings>(initial);
   const types = [...STANDARD_TYPES.filter((t) => draft.types[t]), ...Object.keys(draft.types).filter((t) => !STANDARD_TYPES.includes(t))];
   const [selected, setSelected] = useState(types[0] ?? 'Incident');
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
+  /** Set when the save became a proposal waiting for the partner's admin (the draft is kept as proposed). */
+  const [waiting, setWaiting] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const at = (p: string) => errorAt(error, p);
   const current = draft.types[selected];
   const setType = (t: string, v: TypeMapping) => {
     setDraft((d) => ({ types: { ...d.types, [t]: v } }));
     setSaved(false);
+    setWaiting(null);
   };
 
   async function save(ev: FormEvent) {
@@ -68,9 +73,13 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: For
     setBusy(true);
     setError(null);
     setSaved(false);
-    const r = await call(() => api.put<MappingsResponse>(path, { mappings: draft }));
+    setWaiting(null);
+    const r = await call(() => api.put<MappingsResponse & Proposed>(path, { mappings: draft }));
     setBusy(false);
-    if (r.ok) {
+    if (r.ok && r.data.proposal) {
+      setWaiting(r.data.message ?? `Waiting for an admin of ${r.data.proposal.awaiting.organisation.name} to approve it.`);
+      onProposed?.();
+    } else if (r.ok) {
       setDraft(r.data.mappings);
       setSaved(true);
     } else if (r.error) {
@@ -126,6 +135,7 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading }: For
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save mappings'}</button>
           <span className="actions__status" role="status">{saved ? <span className="saved">✓ Mappings saved</span> : null}</span>
         </div>
+        {waiting ? <p className="notice notice--info" role="status">Not applied yet: {waiting}</p> : null}
       </div>
       </EditableBy>
     </form>
