@@ -32,6 +32,9 @@ describe('metrics and health', () => {
   it('/metrics reports runs, tickets, API calls, 429s, queue, rate budget and lag after a sync', async () => {
     const before = (await pair.stack.app.inject({ url: '/metrics' })).body;
     const ticketsBefore = metric(before, 'sf_tickets_synced_total', { outcome: 'created' }) ?? 0;
+    // A key that passed Test Connection spends its account's budget (an untested one an allowance of its own).
+    const tested = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/platform/test', headers: pair.source.auth });
+    expect(tested.json().ok).toBe(true);
     // Two 429s from the source: retried by the connector, counted by the metrics.
     pair.source.sim.faults.set({ burst429: { count: 2, retryAfterSeconds: 0 } });
     const run = await pair.sync();
