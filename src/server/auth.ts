@@ -36,7 +36,7 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
     // SameSite=Lax already keeps the cookie off most cross-site writes; the Origin / Sec-Fetch-Site check
     // closes the rest. Only a bearer token skips it: any other Authorization header (e.g. Basic from a
     // proxy in front, which browsers send by themselves) leaves the request authenticated by the cookie.
-    if (!bearerToken(req) && isCrossSiteWrite(req)) {
+    if (!bearerToken(req) && isCrossSiteWrite(req, ctx.config.publicUrl)) {
       throw new ApiError(403, 'cross_site_request', 'This request came from another site; it was refused.');
     }
     const token = tokenFrom(req);
@@ -69,7 +69,13 @@ export async function requireMember(req: FastifyRequest, reply: FastifyReply): P
   }
 }
 
-function isCrossSiteWrite(req: FastifyRequest): boolean {
+/**
+ * An origin is scheme, host and port: http://host and https://host are different sites (a page served
+ * by plain http, e.g. on a hostile network, must not write to the HTTPS app). Our own origin is what
+ * the request says (the scheme believes X-Forwarded-Proto only from a trusted proxy, SF_TRUST_PROXY) and,
+ * behind a proxy that does not say, the public URL.
+ */
+export function isCrossSiteWrite(req: FastifyRequest, publicUrl?: string): boolean {
   if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return false;
   // Webhooks are called by other servers with a token in the URL, never on the strength of a session.
   if (req.routeOptions.url?.startsWith('/api/v1/hooks/')) return false;
@@ -78,9 +84,18 @@ function isCrossSiteWrite(req: FastifyRequest): boolean {
   if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.headers.origin;
   if (!origin) return false;
+  let from: URL;
   try {
-    return new URL(origin).host !== req.headers.host;
+    from = new URL(origin);
   } catch {
     return true;
   }
+  const own = new Set([`${req.protocol}://${req.host}`.toLowerCase()]);
+  if (publicUrl) own.add(new URL(publicUrl).origin.toLowerCase());
+  if (own.has(from.origin.toLowerCase())) return false;
+  if (from.host.toLowerCase() === req.host.toLowerCase()) {
+    // Same host, other scheme: most likely TLS ends at a proxy we were not told about. Say how to fix it.
+    req.log.warn({ origin: from.origin, seen: `${req.protocol}://${req.host}` }, 'write refused: the browser\'s Origin differs from this server\'s only by scheme; behind an HTTPS reverse proxy set SF_PUBLIC_URL (or SF_TRUST_PROXY so X-Forwarded-Proto is believed)');
+  }
+  return true;
 }
