@@ -56,6 +56,9 @@ beforeAll(async () => {
   mappings.types.Incident.fields[3].direction = 'bidirectional';
   await must('PUT', `${c}/mappings`, member.auth, { mappings });
   await pair.sync();
+  // Operating the connection is audited too, not only changing it: Test Connection, Sync now (above), a dry run.
+  await must('POST', '/platform/test', acme);
+  await must('POST', `${c}/dry-runs`, member.auth, { since: new Date(Date.now() - 7 * 86_400_000).toISOString() });
   await must('PUT', `${c}/automatic-sync`, member.auth, { enabled: true });
   await must('PUT', `${c}/automatic-sync`, acme, { enabled: false });
   const webhook = await must('POST', `${c}/webhook/rotate`, acme);
@@ -140,6 +143,24 @@ describe('audit log', () => {
     const inv = events.filter((e) => e.action.startsWith('invitation.') && e.target.label === 'later@example.com');
     expect(inv.map((e) => e.action)).toEqual(['invitation.revoked', 'invitation.created']);
     expect(inv[1]!.after).toMatchObject({ role: 'admin', email: 'later@example.com' });
+  });
+
+  it('records Test Connection, Sync now and dry runs, with who did it and on what', async () => {
+    const { events } = await log('?limit=200');
+    const tested = events.filter((e) => e.action === 'platform.tested');
+    expect(tested).toHaveLength(1);
+    expect(tested[0]).toMatchObject({ actor: { email: acmeEmail }, target: { type: 'platform', id: 'freshservice', label: pair.source.sim.url }, after: { ok: true } });
+    const started = events.filter((e) => e.action === 'connection.sync_started');
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ actor: { email: acmeEmail }, target: { type: 'connection', id: pair.connectionId, label: 'Acme managed IT' } });
+    expect(started[0]!.after.runId).toMatch(/^[0-9a-f-]{36}$/);
+    const dry = events.filter((e) => e.action === 'connection.dry_run');
+    expect(dry).toHaveLength(1);
+    expect(dry[0]).toMatchObject({ actor: { id: member.id, email: member.email }, target: { type: 'connection', id: pair.connectionId }, after: { ok: true } });
+    // Each is offered by the log's action filter.
+    for (const action of ['platform.tested', 'connection.sync_started', 'connection.dry_run']) {
+      expect((await log(`?action=${action}`)).events.length, action).toBe(1);
+    }
   });
 
   it('never holds a secret: API keys and webhook or invitation tokens appear in neither the answer nor the table', async () => {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { connectionIdsOf, getRun, listRuns, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
+import { contractNameOf } from '../../db/repositories/ticket-events.ts';
+import { audit } from '../audit.ts';
 import { requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -38,6 +40,7 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
       throw err;
     }
     await ctx.jobs.enqueue({ runId: run.id, connectionId: id, trigger: 'manual', since: sinceAt });
+    await audit(ctx.db, req, { action: 'connection.sync_started', target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) }, after: { runId: run.id, since: sinceAt.toISOString() } });
     return reply.code(202).send({ id: run.id, status: run.status });
   });
 
@@ -58,7 +61,8 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get('/sync-runs/:id', { preHandler: requireUser, schema: syncRunSchemas.get }, async (req) => {
     const { id } = req.params as { id: string };
     const run = UUID.test(id) ? await getRun(ctx.db, id) : null;
-    if (!run || !(await membership(ctx.db, run.connectionId, req.auth!.organisationId))) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
-    return { ...run, details: await runDetails(ctx.db, id) };
+    const member = run ? await membership(ctx.db, run.connectionId, req.auth!.organisationId) : null;
+    if (!run || !member) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
+    return { ...run, details: await runDetails(ctx.db, id, member.side) };
   });
 }
