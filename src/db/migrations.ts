@@ -1,4 +1,6 @@
 import { sql, type Kysely } from 'kysely';
+import { VERSION } from '../version.ts';
+import { DatabaseNewerThanBinary, newestVersion } from './newer-database.ts';
 
 /** Append-only: a migration, once released, is never edited; add a new one instead. */
 export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
@@ -376,12 +378,18 @@ export async function migrate(db: Kysely<any>): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);
     await sql`CREATE TABLE IF NOT EXISTS sf_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);
-    const done = new Set((await sql<{ id: string }>`SELECT id FROM sf_migrations`.execute(trx)).rows.map((r) => r.id));
+    // Which release applied each migration, so an older binary can name the version to install.
+    await sql`ALTER TABLE sf_migrations ADD COLUMN IF NOT EXISTS version text`.execute(trx);
+    const rows = (await sql<{ id: string; version: string | null }>`SELECT id, version FROM sf_migrations`.execute(trx)).rows;
+    const known = new Set(migrations.map((m) => m.id));
+    const unknown = rows.filter((r) => !known.has(r.id));
+    if (unknown.length > 0) throw new DatabaseNewerThanBinary(unknown.map((r) => r.id).sort(), newestVersion(unknown.map((r) => r.version)));
+    const done = new Set(rows.map((r) => r.id));
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
       await sql.raw(m.sql).execute(trx);
-      await sql`INSERT INTO sf_migrations (id) VALUES (${m.id})`.execute(trx);
+      await sql`INSERT INTO sf_migrations (id, version) VALUES (${m.id}, ${VERSION})`.execute(trx);
       applied.push(m.id);
     }
     return applied;

@@ -119,6 +119,11 @@ export function mirroredValues(mapping: TypeMapping, from: Side, t: RemoteTicket
   return out;
 }
 
+/** A filter with no condition: it admits every ticket, so nothing needs reading to apply it. */
+export function admitsEverything(filter: SyncFilter): boolean {
+  return filter.groups.length === 0 && filter.ticketTypes.length === 0 && filter.tags.length === 0 && filter.statuses.length === 0 && filter.field === null;
+}
+
 export function matchesFilter(filter: SyncFilter, t: RemoteTicket): boolean {
   if (filter.groups.length > 0 && !filter.groups.includes(String(t.fields.group ?? ''))) return false;
   if (filter.ticketTypes.length > 0 && !filter.ticketTypes.includes(t.type)) return false;

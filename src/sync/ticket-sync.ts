@@ -4,7 +4,7 @@ import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/s
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import { carryConversation } from './conversation-sync.ts';
-import { changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
+import { admitsEverything, changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
 import { resolveRequester } from './requester.ts';
 import { describeValues, type TicketEventLog } from './ticket-events.ts';
 
@@ -66,6 +66,49 @@ async function rememberHandled(ctx: TicketSyncContext, link: TicketLink, side: S
 const openIntentOf = async (ctx: TicketSyncContext, side: Side, ticketId: string) =>
   (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === side && i.originTicketId === ticketId) ?? null;
 
+/** Whether a listed ticket can travel in this run, decided before the run counts or records it. */
+export type Screening = { travels: true } | { travels: false; reason: string };
+
+const isEchoMarked = (t: RemoteTicket) => t.tags.some((tag) => /^sf-[0-9a-f]{16}$/.test(tag));
+
+/**
+ * Decides, before the run counts, lists or records a ticket anywhere the partner can see, whether it
+ * can travel at all: a linked ticket (or one with an interrupted create) always can; a ticket with no
+ * copy only when the sending side's filter (source) or reverse sync and its filter (target) admit it.
+ * A ticket that cannot travel is the business of its own organisation only: the steps taken go to
+ * `ctx.events` (its own timeline). The same checks are made again when the ticket is worked.
+ */
+export async function screenTicket(ctx: TicketSyncContext, side: Side, change: { id: string }): Promise<Screening> {
+  if (await ctx.store.findLink(ctx.connectionId, side, change.id)) return { travels: true };
+  if (await openIntentOf(ctx, side, change.id)) return { travels: true };
+  const org = ctx.sides[side].organisationName;
+  const cfg = ctx.sides[side].config;
+  if (side === 'target' && !cfg.reverseSync.enabled) return { travels: false, reason: `reverse sync of ${org} is off` };
+  // A filter without conditions keeps nothing back: no read needed (copies made by Support Fusion are
+  // still recognised when the ticket is worked).
+  if (admitsEverything(side === 'source' ? cfg.filters : cfg.reverseSync.filters)) return { travels: true };
+  const ticket = await ctx.sides[side].connector.getTicket(change.id);
+  const ev = ctx.events;
+  if (!ticket) {
+    ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${org} cannot see it`);
+    return { travels: false, reason: 'missing' };
+  }
+  ev?.add('read', `Read #${ticket.id} from ${org} (${ticket.type || 'no type'})`);
+  const there = otherSide(side);
+  // The copy of a ticket from the other side whose link write was interrupted: it is settled when worked.
+  if ((await ctx.store.pendingIntents(ctx.connectionId)).some((i) => i.originSide === there && ticket.tags.includes(i.marker))) return { travels: true };
+  if (isEchoMarked(ticket)) {
+    ev?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
+    return { travels: false, reason: 'a copy made by Support Fusion' };
+  }
+  if (!eligible(ctx, side, ticket)) {
+    const reason = side === 'source' ? `Not admitted by the sync filter of ${org}: not copied` : `Not admitted by the reverse sync of ${org} (off, or its filter): not copied`;
+    ev?.add('skipped_filtered', reason);
+    return { travels: false, reason };
+  }
+  return { travels: true };
+}
+
 /** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
 export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
   const ev = ctx.events;
@@ -102,7 +145,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     ctx.events?.add('skipped_echo', `A copy of #${pending.originTicketId} made by an interrupted run: linked to it, nothing sent back`);
     return null;
   }
-  if (ticket.tags.some((t) => /^sf-[0-9a-f]{16}$/.test(t))) {
+  if (isEchoMarked(ticket)) {
     ctx.events?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
     return null; // a copy made by another connection's engine run
   }

@@ -99,8 +99,18 @@ export async function listRuns(
   return rows.map(toView);
 }
 
-export async function runDetails(db: Db, runId: string): Promise<SyncRunDetailView[]> {
-  const rows = await db.selectFrom('sync_run_details').selectAll().where('run_id', '=', runId).orderBy('id').execute();
+/**
+ * The run's detail rows as `viewerSide`'s organisation may see them: a row kept to its own side (a ticket
+ * that failed before that side's filters admitted it) is left out for the partner.
+ */
+export async function runDetails(db: Db, runId: string, viewerSide: string): Promise<SyncRunDetailView[]> {
+  const rows = await db
+    .selectFrom('sync_run_details')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where((eb) => eb.or([eb('owner_only', '=', false), eb('origin_side', '=', viewerSide)]))
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
     sourceTicketId: r.source_ticket_id,
     targetTicketId: r.target_ticket_id,
@@ -108,6 +118,7 @@ export async function runDetails(db: Db, runId: string): Promise<SyncRunDetailVi
     error: r.error,
     failedComments: r.failed_comments,
     failedAttachments: r.failed_attachments,
+    ownerOnly: r.owner_only,
   }));
 }
 

@@ -63,6 +63,11 @@ export interface RunDetail {
   error: string | null;
   failedComments: number;
   failedAttachments: number;
+  /**
+   * The ticket failed before its side's filters had admitted it, so it may be one they keep back: the
+   * row is shown only to the organisation whose ticket it is and counts in none of the run's totals.
+   */
+  ownerOnly?: boolean;
 }
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
@@ -314,8 +319,10 @@ export function createSyncStore(db: Db) {
           error: d.error,
           failed_comments: d.failedComments,
           failed_attachments: d.failedAttachments,
+          owner_only: d.ownerOnly === true,
         })
         .execute();
+      if (d.ownerOnly) return;
       const counter = `${d.outcome}_count` as 'created_count' | 'updated_count' | 'closed_count' | 'failed_count';
       await db
         .updateTable('sync_runs')

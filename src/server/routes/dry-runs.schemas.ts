@@ -36,6 +36,10 @@ const plannedTicket = {
       properties: { email: { type: ['string', 'null'] }, action: { type: 'string', enum: ['match', 'create', 'default'] } },
     },
     error: { type: 'string' },
+    excluded: {
+      type: 'string',
+      description: "Only on the asking organisation's own tickets: why its filters (or reverse sync) keep this one back. The partner's kept-back tickets are not listed at all",
+    },
   },
 } as const;
 

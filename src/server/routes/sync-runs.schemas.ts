@@ -44,6 +44,10 @@ const detail = {
     error: { type: ['string', 'null'] },
     failedComments: { type: 'integer' },
     failedAttachments: { type: 'integer' },
+    ownerOnly: {
+      type: 'boolean',
+      description: 'The ticket (yours) failed before your filters had admitted it: only your organisation sees this row, and it is in no count',
+    },
   },
 } as const;
 

@@ -30,6 +30,8 @@ export interface PlannedTicket {
   attachments: PlannedFile[];
   requester?: { email: string | null; action: 'match' | 'create' | 'default' };
   error?: string;
+  /** A ticket of the asking organisation that its own filters (or reverse sync) keep back: why. Never set for the partner's. */
+  excluded?: string;
 }
 
 export interface DryRunResult {
@@ -53,6 +55,11 @@ export interface DryRunRequest {
   maxTickets?: number;
   /** No new ticket is started after this long (default 40 s). */
   timeBudgetMs?: number;
+  /**
+   * The side of the organisation asking. Tickets of the other side that its filters keep back are left
+   * out altogether; the asker's own are listed as skipped, with why. Unset: left out whichever side.
+   */
+  viewerSide?: Side;
 }
 
 export const DRY_RUN_MAX_TICKETS = 500;
@@ -89,7 +96,13 @@ const ACTION: Record<RunDetail['outcome'], PlannedAction> = { created: 'create',
  * platform unreachable), as a real run would fail with that message.
  */
 export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryRunResult | { error: string }> {
-  const rec = new DryRunRecorder({ maxTickets: req.maxTickets ?? DRY_RUN_MAX_TICKETS, deadline: Date.now() + (req.timeBudgetMs ?? DRY_RUN_TIME_BUDGET_MS) });
+  const maxTickets = req.maxTickets ?? DRY_RUN_MAX_TICKETS;
+  // The engine works at most maxTickets; each is started at most twice (screened against the filters, then worked).
+  const rec = new DryRunRecorder({ maxTickets: 2 * maxTickets, deadline: Date.now() + (req.timeBudgetMs ?? DRY_RUN_TIME_BUDGET_MS) });
+  // What the asker must not see (the partner's tickets its filters keep back), and the asker's own, with why.
+  const hidden = new Set<string>();
+  const ownExcluded = new Map<string, string>();
+  const mine = (side: Side) => req.viewerSide !== undefined && side === req.viewerSide;
   const entries = new Map<string, PlannedTicket & { writes: PlannedWrite[] }>();
   const order: string[] = [];
   const entryFor = (side: Side, id: string) => {
@@ -108,6 +121,7 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     itemDone(side, id) {
       rec.itemDone();
       const writes = rec.takeWrites();
+      if (hidden.has(`${side}:${id}`)) return;
       // Tickets never read (already handled, or not eligible to travel) are not part of the plan.
       if (writes.length === 0 && !rec.tickets.has(`${side}:${id}`) && !entries.has(`${side}:${id}`)) return;
       entryFor(side, id).writes.push(...writes);
@@ -115,6 +129,10 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     detail(d) {
       const id = d.originSide === 'source' ? d.sourceTicketId : d.targetTicketId;
       if (!id) return;
+      if (d.ownerOnly && !mine(d.originSide)) {
+        hidden.add(`${d.originSide}:${id}`);
+        return;
+      }
       const e = entryFor(d.originSide, id);
       e.action = ACTION[d.outcome];
       const there = d.originSide === 'source' ? d.targetTicketId : d.sourceTicketId;
@@ -133,9 +151,17 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
         const c = await deps.connectorFor(connectionId, side, hooks);
         return 'error' in c ? c : recordingConnector(c, side, rec);
       },
+      onScreened(side, id, verdict) {
+        rec.itemDone(); // the screening read was one start; the ticket's pass is the next
+        if (verdict.travels) return;
+        const k = `${side}:${id}`;
+        if (mine(side)) ownExcluded.set(k, verdict.reason ?? 'kept back by the filters');
+        else hidden.add(k);
+      },
     },
-    { runId: 'dry-run', connectionId: req.connectionId, trigger: 'manual', since: req.since },
+    { runId: 'dry-run', connectionId: req.connectionId, trigger: 'manual', since: req.since, maxTickets },
   );
+  const truncated = rec.truncated || outcome.truncated === true;
   if (outcome.status === 'failed' && !rec.truncated) return { error: outcome.error ?? 'The dry run failed' };
 
   const tickets: PlannedTicket[] = [];
@@ -144,12 +170,17 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     const read = rec.tickets.get(k);
     e.displayId = read?.displayId ?? null;
     e.originSubject = read?.subject ?? null;
+    const why = ownExcluded.get(k);
+    if (why !== undefined && e.action === 'skip') e.excluded = why;
     if (e.target.ticketId === null && e.action !== 'create') {
       const link = await store.findLink(req.connectionId, e.side, e.ticketId);
       const there = link?.ticketIds[e.target.side];
       if (there && !isDryId(there)) e.target.ticketId = there;
     }
     applyWrites(e, writes, rec, conn, read?.requester?.email ?? null);
+    // As on the timeline: a ticket of the other side that has no copy and would get none never travelled,
+    // and is none of the asker's business (whatever kept it back: a filter, or being another connection's copy).
+    if (!mine(e.side) && e.action === 'skip' && e.target.ticketId === null && writes.length === 0) continue;
     tickets.push(e);
   }
   const count = (a: PlannedAction) => tickets.filter((t) => t.action === a).length;
@@ -157,7 +188,7 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     since: req.since.toISOString(),
     tickets,
     counts: { create: count('create'), update: count('update'), fail: count('fail'), skip: count('skip') },
-    truncated: rec.truncated,
+    truncated,
   };
 }
 

@@ -138,7 +138,9 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
     async getTicket(id) {
       if (isDryId(id)) return rec.dryTickets.get(id) ?? null;
       rec.beforeRead();
-      const read = await inner.getTicket(id);
+      // Read once per dry run: the engine screens a ticket against the filters before it works it.
+      const known = rec.tickets.get(key(side, id));
+      const read = known ? structuredClone(known) : await inner.getTicket(id);
       if (!read) return null;
       rec.tickets.set(key(side, id), read);
       // A ticket this dry run "wrote" earlier looks written: otherwise the engine would see its own
