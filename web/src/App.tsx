@@ -10,6 +10,7 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) =>
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { MembersPage } from './pages/MembersPage.tsx';
+import { ApiTokensPage } from './pages/ApiTokensPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -49,6 +50,8 @@ function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: 
       return <TicketTimelinePage key={`${orgId}/${route.id}/${route.side}/${route.ticketId}`} connectionId={route.id} side={route.side} ticketId={route.ticketId} />;
     case 'members':
       return <MembersPage key={orgId} />;
+    case 'apiTokens':
+      return <ApiTokensPage key={orgId} />;
     case 'audit':
       return <AuditLogPage key={orgId} />;
     case 'home':

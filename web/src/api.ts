@@ -102,6 +102,25 @@ export interface CreatedInvitation extends Invitation {
   url: string;
 }
 
+export interface ApiToken {
+  id: string;
+  name: string;
+  role: MemberRole;
+  /** The secret's first characters (sfp_ and 4 more). */
+  hint: string;
+  owner: { id: string; email: string };
+  createdAt: string;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  expired: boolean;
+  you: boolean;
+}
+
+export interface CreatedApiToken extends ApiToken {
+  /** The secret: in this answer only. */
+  token: string;
+}
+
 export interface InvitationPreview {
   organisation: { name: string };
   role: MemberRole;

@@ -12,6 +12,7 @@ export type Route =
   | { name: 'syncRun'; runId: string }
   | { name: 'ticket'; id: string; side: TicketSide; ticketId: string }
   | { name: 'members' }
+  | { name: 'apiTokens' }
   | { name: 'audit' }
   | { name: 'notFound' };
 
@@ -34,6 +35,7 @@ export function matchRoute(path: string): Route {
     return tab ? { name: 'connection', id: second, tab } : { name: 'notFound' };
   }
   if (first === 'members' && !second) return { name: 'members' };
+  if (first === 'api-tokens' && !second) return { name: 'apiTokens' };
   if (first === 'audit-log' && !second) return { name: 'audit' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };
