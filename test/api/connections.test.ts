@@ -274,9 +274,12 @@ describe('configuration of each side', () => {
     const fromB = (await get(b)).json();
     expect(fromB).toEqual({ connectionId, side: 'target', configuration: defaultSideConfiguration(), apiOverride: null, partner: { id: a.organisation.id, name: 'Org conna' } });
     const r = await put(b, { configuration: { reverseSync: { enabled: true } } });
-    expect(r.statusCode).toBe(200);
+    // Reverse sync writes into the source's platform: it waits for the source's admin (write-consent.test.ts).
+    expect(r.statusCode).toBe(202);
     expect(r.json().side).toBe('target');
-    expect(r.json().configuration.reverseSync.enabled).toBe(true);
+    expect(r.json().configuration.reverseSync.enabled).toBe(false);
+    expect((await call('POST', `/connections/${connectionId}/change-proposals/${r.json().proposal.id}/approve`, a)).statusCode).toBe(200);
+    expect((await get(b)).json().configuration.reverseSync.enabled).toBe(true);
     expect((await get(a)).json().configuration.reverseSync.enabled).toBe(false);
     expect((await get(a)).json().configuration.comments.sendPrivate).toBe(true);
   });
@@ -459,13 +462,17 @@ describe('mappings and fields', () => {
         },
       },
     };
+    // Status 3 → 2 is new into the source's platform: it waits for the source's admin (write-consent.test.ts).
     const r = await putMappings(b, input);
-    expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ mappings: expected });
+    expect(r.statusCode).toBe(202);
+    expect(r.json()).toMatchObject({ mappings: defaultMappings(), proposal: { proposed: expected, awaiting: { side: 'source' } } });
+    expect((await call('POST', `/connections/${connectionId}/change-proposals/${r.json().proposal.id}/approve`, a)).statusCode).toBe(200);
     expect((await getMappings(a)).json()).toEqual({ mappings: expected });
     expect((await row(connectionId)).mappings).toEqual(expected);
-    // And back to the defaults, by the other side.
-    expect((await putMappings(a, defaultMappings())).statusCode).toBe(200);
+    // And back to the defaults, by the other side: new writes into the target, approved by its admin.
+    const back = await putMappings(a, defaultMappings());
+    expect(back.statusCode).toBe(202);
+    expect((await call('POST', `/connections/${connectionId}/change-proposals/${back.json().proposal.id}/approve`, b)).statusCode).toBe(200);
     expect((await getMappings(b)).json().mappings).toEqual(defaultMappings());
   });
 

@@ -49,7 +49,10 @@ describe.skipIf(!hasChromium)('Sync tab: Preview (dry run)', () => {
     const mappings = m.json().mappings;
     mappings.types.Incident.descriptionBuilder = { fields: ['priority', 'group'], separator: '---' };
     const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth, payload: { mappings } });
-    expect(put.statusCode, put.body).toBe(200);
+    // Description lines are written into the target's platform: its admin approves them (write consent).
+    expect(put.statusCode, put.body).toBe(202);
+    const approved = await stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: b.auth });
+    expect(approved.statusCode, approved.body).toBe(200);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });

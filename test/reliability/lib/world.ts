@@ -8,6 +8,8 @@ import { openDatabase, type DatabaseHandle, type Db } from '../../../src/db/data
 import { realSleep } from '../../../src/connector-kit/retry.ts';
 import { createConnector } from '../../../src/connectors/registry.ts';
 import { createRateBudget } from '../../../src/db/repositories/rate-budget.ts';
+import { recordCredentialTest } from '../../../src/db/repositories/tested-credentials.ts';
+import { credentialFingerprint } from '../../../src/connector-kit/budget-account.ts';
 import { getRun, startRun } from '../../../src/db/repositories/sync-runs.ts';
 import { sideCredentials } from '../../../src/server/side-connector.ts';
 import { loadMasterKey } from '../../../src/security/secret-key.ts';
@@ -96,6 +98,18 @@ export const unlimited = {
 
 export const postgresAvailable = !!testDatabaseUrl;
 
+/**
+ * The world's admin keys count as having passed Test Connection (at their simulators' current URLs), so
+ * their runs spend their accounts' budgets, whose limits the product learns, rather than the small
+ * allowance of an untested key.
+ */
+async function markKeysTested(db: DatabaseHandle['db'], sims: { source: FreshserviceSimulator; target: FreshserviceSimulator }): Promise<void> {
+  for (const [name, sim] of [['acme', sims.source], ['globex', sims.target]] as const) {
+    const orgs = await db.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`).execute();
+    for (const o of orgs) await recordCredentialTest(db, o.id, credentialFingerprint(sim.url, sim.keyFor('admin')), true);
+  }
+}
+
 /** A prepared PGlite data directory (organisations, platforms, connection); see createWorld. */
 export interface WorldTemplate {
   dir: string;
@@ -139,9 +153,18 @@ async function setUpThroughApi(
     const connectionId = created.id as string;
     for (const [side, auth] of [['source', a.auth], ['target', b.auth]] as const) {
       const configuration = opts.configuration?.[side];
-      if (configuration) await must(app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } }), 200);
+      if (!configuration) continue;
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } });
+      // Reverse sync writes into the source's platform: the world's source admin approves it (write consent).
+      if (put.statusCode === 202) await must(app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: a.auth }), 200);
+      else if (put.statusCode !== 200) throw new Error(`configuration not saved: ${put.statusCode} ${put.body}`);
     }
-    if (opts.mappings) await must(app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth, payload: { mappings: opts.mappings } }), 200);
+    if (opts.mappings) {
+      const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth, payload: { mappings: opts.mappings } });
+      // Writes into the target's platform wait for its admin (write consent): the world's target agrees.
+      if (put.statusCode === 202) await must(app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: b.auth }), 200);
+      else if (put.statusCode !== 200) throw new Error(`mappings not saved: ${put.statusCode} ${put.body}`);
+    }
     return connectionId;
   } finally {
     await app.close();
@@ -201,11 +224,13 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
         eb.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`),
       ).execute();
     }
+    await markKeysTested(database.db, sims);
     await database.close();
   } else {
     const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
     const database = await openDb();
     connectionId = await setUpThroughApi(config, masterKey, database, sims, opts);
+    await markKeysTested(database.db, sims);
     await database.close();
   }
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
