@@ -68,7 +68,7 @@ async function loadAdminCommands(): Promise<CommandSpec[]> {
   const admin = await import('./cli/admin.ts');
   const { rotateSecretKeyCommand } = await import('./cli/rotate-key.ts');
   const { exportCommand, importCommand } = await import('./cli/export-import.ts');
-  return [admin.migrateCommand, admin.syncCommand, admin.connectionsListCommand, admin.usersCreateCommand, rotateSecretKeyCommand, exportCommand, importCommand];
+  return [admin.migrateCommand, admin.syncCommand, admin.connectionsListCommand, admin.usersCreateCommand, admin.usersResetPasswordCommand, rotateSecretKeyCommand, exportCommand, importCommand];
 }
 
 function overview(all: CommandSpec[]): string {
@@ -79,13 +79,18 @@ function overview(all: CommandSpec[]): string {
     'Commands:',
     ...all.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Configuration comes from environment variables: docs/configuration.md. Exit codes: 0 ok, 1 failure, 2 usage error.',
+    'support-fusion --version prints the version. Configuration comes from environment variables: docs/configuration.md. Exit codes: 0 ok, 1 failure, 2 usage error.',
   ].join('\n');
 }
 
 async function main(): Promise<number> {
   const all = [...COMMANDS, ...(await loadAdminCommands())];
   if (command === undefined) return serve.run({ values: {}, positionals: [] }) as Promise<number>;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    const { VERSION } = await import('./version.ts');
+    console.log(VERSION);
+    return EXIT.ok;
+  }
   if (command === 'help' || command === '--help' || command === '-h') {
     console.log(overview(all));
     return EXIT.ok;

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
-import { createOrganisationWithAdmin, emailTaken } from '../db/repositories/accounts.ts';
+import { randomBytes } from 'node:crypto';
+import { createOrganisationWithAdmin, emailTaken, findUserByEmail, setPassword } from '../db/repositories/accounts.ts';
+import { recordAuditEvent } from '../db/repositories/audit-log.ts';
+import type { Db } from '../db/database.ts';
 import { getConnection } from '../db/repositories/connections.ts';
 import { getRun, latestRunByConnection, RunInProgressError, startRun } from '../db/repositories/sync-runs.ts';
 import { hashPassword } from '../security/passwords.ts';
@@ -222,6 +225,7 @@ organisation name is ambiguous, 2 usage (missing or invalid option).`,
         if (UUID.test(orgArg)) throw new CommandFailed(`organisation ${orgArg} not found`);
         if (role !== 'admin') throw new UsageError(`organisation "${orgArg}" does not exist; its first user must be an admin (omit --role)`);
         const u = await createOrganisationWithAdmin(db, { organisation: orgArg, email, passwordHash });
+        await auditFromCli(db, u.organisationId, 'user.created', { id: u.userId, label: u.email }, { email: u.email, role: u.role, organisation: u.organisationName, organisationCreated: true });
         console.log(JSON.stringify({ user: { id: u.userId, email: u.email, role: u.role }, organisation: { id: u.organisationId, name: u.organisationName, created: true } }));
         return;
       }
@@ -235,9 +239,58 @@ organisation name is ambiguous, 2 usage (missing or invalid option).`,
           if (err.code === '23505') throw new CommandFailed(`a user with the e-mail ${email} already exists`);
           throw err;
         });
+      await auditFromCli(db, org.id, 'user.created', { id: user.id, label: user.email }, { email: user.email, role: user.role, organisationCreated: false });
       console.log(JSON.stringify({ user, organisation: { id: org.id, name: org.name, created: false } }));
     } finally {
       await database.close();
     }
   },
 };
+
+export const usersResetPasswordCommand: CommandSpec = {
+  name: 'users reset-password',
+  summary: "reset a user's password (prints a temporary one unless given) and end their sessions",
+  usage: 'support-fusion users reset-password --email <email> [--password-stdin]',
+  help: `Sets a new password for the user with this e-mail and ends all their sessions, e.g. when an
+organisation's only administrator is locked out. Recorded in the organisation's audit log.
+
+  --email <email>     the user's log-in e-mail (any case)
+  --password-stdin    read the new password from standard input (trailing newline removed; at least 10
+                      characters); without it a temporary password is generated and printed once: give it
+                      to the user, who sets their own on the Account page
+
+Prints the user and, when generated, the temporary password as JSON. Exit codes: 0 reset, 1 no user
+has this e-mail, 2 usage (missing or invalid option, password too short).`,
+  options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  async run({ values }) {
+    const email = String(values.email ?? '').trim();
+    if (!email) throw new UsageError('--email is required');
+    if (!EMAIL.test(email) || email.length > 254) throw new UsageError(`--email "${email}" is not an e-mail address`);
+    let password: string | null = null;
+    if (values['password-stdin']) {
+      password = (await readStdin()).replace(/\r?\n$/, '');
+      if (password.length < 10) throw new UsageError('the password must be at least 10 characters long');
+      if (password.length > 200) throw new UsageError('the password is longer than 200 characters');
+    }
+    const { database } = await openStore();
+    try {
+      const db = database.db;
+      const user = await findUserByEmail(db, email);
+      if (!user) throw new CommandFailed(`no user has the e-mail ${email}; see the organisation's Members page for the right address`);
+      const temporary = password === null ? randomBytes(12).toString('base64url') : null;
+      const sessionsEnded = await setPassword(db, user.userId, await hashPassword(password ?? temporary!));
+      await auditFromCli(db, user.organisationId, 'user.password_reset', { id: user.userId, label: user.email }, {
+        password: temporary ? '•••• (temporary, printed on the command line)' : '•••• (set on the command line)',
+        sessionsEnded,
+      });
+      console.log(JSON.stringify({ user: { id: user.userId, email: user.email, role: user.role }, organisation: { id: user.organisationId, name: user.organisationName }, sessionsEnded, ...(temporary ? { temporaryPassword: temporary } : {}) }));
+    } finally {
+      await database.close();
+    }
+  },
+};
+
+/** The command line acts without a user: the audit log names it, and the machine it ran on. */
+async function auditFromCli(db: Db, organisationId: string, action: 'user.created' | 'user.password_reset', target: { id: string; label: string }, after: Record<string, unknown>): Promise<void> {
+  await recordAuditEvent(db, { organisationId, actor: { userId: null, email: `command line (${hostname()})` }, action, target: { type: 'member', ...target }, before: null, after });
+}
