@@ -67,13 +67,12 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
 }
 
 /**
- * The budget account a credential spends: the host's shared budget once this organisation's Test
- * Connection passed with exactly this host and key, else the key's own small allowance (see
- * connector-kit/budget-account.ts for why).
+ * The budget account a credential spends: the host's shared budget once a Test Connection passed with
+ * exactly this host and key, else the key's own small allowance (see connector-kit/budget-account.ts for why).
  */
-export async function budgetAccountFor(db: Db, organisationId: string, creds: { apiUrl: string; apiKey: string }): Promise<string> {
+export async function budgetAccountFor(db: Db, creds: { apiUrl: string; apiKey: string }): Promise<string> {
   const fingerprint = credentialFingerprint(creds.apiUrl, creds.apiKey);
-  return budgetAccountOf(creds.apiUrl, { fingerprint, tested: await isCredentialTested(db, organisationId, fingerprint) });
+  return budgetAccountOf(creds.apiUrl, { fingerprint, tested: await isCredentialTested(db, fingerprint) });
 }
 
 /** The process's budget for this context (every platform call waits for it). */
@@ -112,7 +111,7 @@ export async function connectorFor(
       addressPolicy: addressPolicyOf(ctx),
       limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
       rateGate: opts.rateGate ?? rateBudgetOf(ctx),
-      budgetAccount: await budgetAccountFor(ctx.db, creds.organisationId, creds),
+      budgetAccount: await budgetAccountFor(ctx.db, creds),
       ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
       ...(opts.signal ? { signal: opts.signal, sleep: abortableSleep(opts.signal) } : {}),
     },

@@ -1,11 +1,13 @@
 import type { Db } from '../database.ts';
 
 /**
- * Which credentials passed Test Connection, per organisation (by fingerprint: host + key, see
- * connector-kit/budget-account.ts). Only those spend the platform account's shared budget.
+ * Which credentials passed Test Connection, by fingerprint (host + key, see connector-kit/budget-account.ts),
+ * recorded per organisation that tested them. Only those spend the platform account's shared budget.
  */
-export async function isCredentialTested(db: Db, organisationId: string, fingerprint: string): Promise<boolean> {
-  const row = await db.selectFrom('tested_credentials').select('fingerprint').where('organisation_id', '=', organisationId).where('fingerprint', '=', fingerprint).executeTakeFirst();
+export async function isCredentialTested(db: Db, fingerprint: string): Promise<boolean> {
+  // Any organisation's passed test will do: it proved that this key authenticates to this host, and whoever
+  // else holds the very same key can use the account anyway.
+  const row = await db.selectFrom('tested_credentials').select('fingerprint').where('fingerprint', '=', fingerprint).limit(1).executeTakeFirst();
   return row !== undefined;
 }
 

@@ -137,7 +137,7 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
         ...figures.get(c.id)!,
       })),
       rateBudgets: await rateBudgetFigures(ctx.db, orgId, ctx.config.rateHeadroom, (apiUrl, ciphertext) =>
-        budgetAccountFor(ctx.db, orgId, { apiUrl, apiKey: decryptSecret(ctx.masterKey, ciphertext, orgId) }),
+        budgetAccountFor(ctx.db, { apiUrl, apiKey: decryptSecret(ctx.masterKey, ciphertext, orgId) }),
       ),
     };
   });

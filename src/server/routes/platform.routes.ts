@@ -68,7 +68,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const fingerprint = credentialFingerprint(cfg.apiUrl, apiKey);
     const result: ConnectionTestResult = await testFreshserviceConnection(
       { apiUrl: cfg.apiUrl, apiKey },
-      { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), rateGate: rateBudgetOf(ctx), budgetAccount: await budgetAccountFor(ctx.db, orgId, { apiUrl: cfg.apiUrl, apiKey }) },
+      { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), rateGate: rateBudgetOf(ctx), budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: cfg.apiUrl, apiKey }) },
     );
     await recordPlatformTest(ctx.db, orgId, result, new Date());
     // A rate-limited test proved nothing either way: the key keeps what it had.
