@@ -94,7 +94,16 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<DatabaseH
   }
   const pool = new PGlitePool(pglite);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const migrated = await migrate(db);
+  let migrated: string[];
+  try {
+    migrated = await migrate(db);
+  } catch (err) {
+    // E.g. a database a newer version migrated: let go of the data directory for whoever comes next.
+    await db.destroy();
+    await pglite.close();
+    await unlock();
+    throw err;
+  }
   return {
     db,
     kind: 'pglite',

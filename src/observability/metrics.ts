@@ -4,15 +4,17 @@
  * - Process counters (API calls, 429s, tickets synced, job durations) live in the process that does the
  *   work: a worker's own /metrics (SF_METRICS_PORT) reports its calls, the web process reports its own
  *   (Test Connection). Sum them across processes.
- * - Cluster gauges (runs by status, queue depth, rate budget, sync lag) are read from the database when
+ * - Cluster gauges (runs in progress, queue depth, rate budget, sync lag) are read from the database when
  *   /metrics is scraped. Only web/all processes collect them (`databaseMetrics`), so each value is
  *   reported once per cluster.
  */
+import { createHash } from 'node:crypto';
 import client from 'prom-client';
 import { sql } from 'kysely';
 import { httpObservers } from '../connector-kit/http.ts';
 import type { Db } from '../db/database.ts';
 import { createRateBudget } from '../db/repositories/rate-budget.ts';
+import { VERSION } from '../version.ts';
 
 /** This process's counters; one per process (module singleton), shared by every app built in it. */
 export const processRegistry = new client.Registry();
@@ -49,10 +51,66 @@ export const jobDuration = new client.Histogram({
 
 export const runsFinished = new client.Counter({
   name: 'sf_sync_runs_finished_total',
-  help: 'Sync runs finished by this process, by trigger and final status',
+  help: 'Sync runs finished by this process, by trigger and final status (same count as sf_sync_runs_total; kept for existing dashboards)',
   labelNames: ['trigger', 'status'] as const,
   registers: [processRegistry],
 });
+
+/**
+ * `sf_sync_runs` was a gauge of every run row in the database by status, which only ever grew (and
+ * `increase()` on a gauge misleads): it is now this counter, counted where a run ends. Runs in progress
+ * are the gauge `sf_sync_runs_running`.
+ */
+export const syncRuns = new client.Counter({
+  name: 'sf_sync_runs_total',
+  help: 'Sync runs ended in this process, by trigger (manual, automatic, webhook, ticket) and outcome (success, partial, failed, no_tickets)',
+  labelNames: ['trigger', 'outcome'] as const,
+  registers: [processRegistry],
+});
+
+/** Called by the coordinator when a run ends. */
+export function recordRunEnded(trigger: string, outcome: string): void {
+  syncRuns.inc({ trigger, outcome });
+  runsFinished.inc({ trigger, status: outcome });
+}
+
+export const httpRequestDuration = new client.Histogram({
+  name: 'sf_http_request_duration_seconds',
+  help: 'HTTP requests served by this process, by method, route pattern (e.g. /api/v1/connections/:id; "unmatched" for paths no route serves, never the raw URL) and status class (2xx, 4xx, ...)',
+  labelNames: ['method', 'route', 'status_class'] as const,
+  buckets: [0.005, 0.025, 0.1, 0.25, 0.5, 1, 2.5, 10, 30],
+  registers: [processRegistry],
+});
+
+/** Only methods Fastify routes; anything else is one label value, so a client cannot add label values. */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Records one served request: `route` must be the route's pattern, never the URL (it may hold a token). */
+export function recordHttpRequest(method: string, route: string | undefined, statusCode: number, seconds: number): void {
+  httpRequestDuration.observe(
+    { method: HTTP_METHODS.has(method) ? method : 'other', route: route ?? 'unmatched', status_class: `${Math.floor(statusCode / 100)}xx` },
+    seconds,
+  );
+}
+
+/**
+ * The `account` label of the rate-budget gauges: an account is a platform host (a tenant's helpdesk
+ * address), which /metrics must not list. The label is the first 12 hex digits of SHA-256 over the
+ * account, stable across processes and restarts; `printf %s acme.freshservice.com | sha256sum | cut -c1-12`
+ * tells which host a value is.
+ */
+export function accountLabel(account: string): string {
+  return createHash('sha256').update(account).digest('hex').slice(0, 12);
+}
+
+/** Always 1: which version (and Node.js) each process runs, for dashboards and alerts during an upgrade. */
+export const buildInfo = new client.Gauge({
+  name: 'sf_build_info',
+  help: 'Support Fusion version and Node.js version of this process (value always 1)',
+  labelNames: ['version', 'node'] as const,
+  registers: [processRegistry],
+});
+buildInfo.set({ version: VERSION, node: process.versions.node }, 1);
 
 /** `/api/v2/tickets/123/conversations` → `/tickets/:id/conversations`: bounded label values. */
 export function endpointLabel(url: URL, baseUrl: string): string {
@@ -97,16 +155,15 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
     }
   };
 
-  const runs: client.Gauge<'status'> = new client.Gauge({
-    name: 'sf_sync_runs',
-    help: 'Sync runs in the database by status (running, success, partial, failed, no_tickets)',
-    labelNames: ['status'] as const,
+  // Finished runs are the counter sf_sync_runs_total (each process); what the database adds is how many
+  // are running now, cluster-wide (the partial unique index on running runs keeps this read small).
+  const running: client.Gauge = new client.Gauge({
+    name: 'sf_sync_runs_running',
+    help: 'Sync runs in progress now, in the whole cluster (read from the database)',
     registers: [registry],
-    collect: guarded('sf_sync_runs', async () => {
-      const rows = await db.selectFrom('sync_runs').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status').execute();
-      runs.reset();
-      for (const status of ['running', 'success', 'partial', 'failed', 'no_tickets']) runs.set({ status }, 0);
-      for (const r of rows) runs.set({ status: r.status }, Number(r.n));
+    collect: guarded('sf_sync_runs_running', async () => {
+      const row = await db.selectFrom('sync_runs').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'running').executeTakeFirst();
+      running.set(Number(row?.n ?? 0));
     }),
   });
 
@@ -150,24 +207,24 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
   };
   const remaining: client.Gauge<'account'> = new client.Gauge({
     name: 'sf_rate_budget_remaining',
-    help: 'API credits all workers may still spend on each platform account in the current 60 s window (limit minus headroom minus what was reserved)',
+    help: 'API credits all workers may still spend on each platform account in the current 60 s window (limit minus headroom minus what was reserved); account: a hash of the platform host (accountLabel)',
     labelNames: ['account'] as const,
     registers: [registry],
     collect: guarded('sf_rate_budget_remaining', async () => {
       const rows = await readBudget();
       remaining.reset();
-      for (const r of rows) remaining.set({ account: r.account }, r.remaining);
+      for (const r of rows) remaining.set({ account: accountLabel(r.account) }, r.remaining);
     }),
   });
   const limit: client.Gauge<'account'> = new client.Gauge({
     name: 'sf_rate_budget_limit',
-    help: "Each platform account's per-minute API limit as last reported by the platform (X-RateLimit-Total)",
+    help: "Each platform account's per-minute API limit as last reported by the platform (X-RateLimit-Total); account: a hash of the platform host (accountLabel)",
     labelNames: ['account'] as const,
     registers: [registry],
     collect: guarded('sf_rate_budget_limit', async () => {
       const rows = await readBudget();
       limit.reset();
-      for (const r of rows) limit.set({ account: r.account }, r.limit);
+      for (const r of rows) limit.set({ account: accountLabel(r.account) }, r.limit);
     }),
   });
 

@@ -1,16 +1,26 @@
 import { createServer, type Server } from 'node:http';
+import type { Registry } from 'prom-client';
 import { registerOwnServer } from '../connector-kit/ssrf.ts';
 import type { Db } from '../db/database.ts';
 import { checkReadiness, metricsAuthorized } from './health.ts';
 import { metricsRegistry } from './metrics.ts';
+import { VERSION } from '../version.ts';
 
 /**
- * `support-fusion worker` has no web app; with SF_METRICS_PORT it serves just this: GET /metrics (the
- * worker's own counters: API calls, 429s, tickets synced, job durations), GET /api/v1/health (liveness)
- * and GET /api/v1/health/ready (the database answers). Cluster gauges come from the web process.
+ * The SF_METRICS_PORT server, kept off the public port: GET /metrics, GET /api/v1/health (liveness) and
+ * GET /api/v1/health/ready (the database answers). A worker (no web app) serves its own counters (API
+ * calls, 429s, tickets synced, job durations); the web process passes `registry` with the cluster gauges too.
  */
-export async function startWorkerHttp(opts: { db: Db; port: number; host: string; metricsToken: string | undefined; isStopping: () => boolean }): Promise<Server> {
-  const registry = metricsRegistry();
+export async function startWorkerHttp(opts: {
+  db: Db;
+  port: number;
+  host: string;
+  metricsToken: string | undefined;
+  isStopping: () => boolean;
+  /** What /metrics serves; default: this process's counters only. */
+  registry?: Registry;
+}): Promise<Server> {
+  const registry = opts.registry ?? metricsRegistry();
   const server = createServer((req, res) => {
     const send = (status: number, body: string, type = 'application/json; charset=utf-8') => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -19,7 +29,7 @@ export async function startWorkerHttp(opts: { db: Db; port: number; host: string
     void (async () => {
       const path = (req.url ?? '/').split('?')[0];
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, JSON.stringify({ error: { code: 'method_not_allowed', message: 'GET only' } }));
-      if (path === '/api/v1/health') return send(200, JSON.stringify({ status: 'ok' }));
+      if (path === '/api/v1/health') return send(200, JSON.stringify({ status: 'ok', version: VERSION }));
       if (path === '/api/v1/health/ready') {
         if (opts.isStopping()) return send(503, JSON.stringify({ status: 'unavailable', reason: 'shutting down' }));
         const r = await checkReadiness(opts.db);

@@ -15,6 +15,7 @@ import { platformRoutes } from './routes/platform.routes.ts';
 import { registerWeb } from './static.ts';
 import { redactingLoggerOptions } from './log-redaction.ts';
 import { fastifyTrustProxy, registerTransportSecurity } from './transport-security.ts';
+import { registerHttpMetrics } from '../observability/http-metrics.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
@@ -23,6 +24,7 @@ import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
 import { apiTokenRoutes } from './routes/api-tokens.routes.ts';
 import { openApiOptions } from './openapi.ts';
 import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
+import { VERSION } from '../version.ts';
 
 export interface BuildAppOptions {
   /** Test hook: pino options or false; defaults to the configured level with secrets redacted. */
@@ -62,6 +64,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
     frameworkErrors: frameworkErrorHandler,
   });
   registerErrorHandling(app);
+  registerHttpMetrics(app);
   registerBodyGuard(app);
   await app.register(fastifyCookie);
   await registerTransportSecurity(app, ctx.config);
@@ -71,7 +74,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
 
   await app.register(
     async (api) => {
-      api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' } } } } } }, async () => ({ status: 'ok' }));
+      api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve, with the running version', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' }, version: { type: 'string' } } } } } }, async () => ({ status: 'ok', version: VERSION }));
       await readinessRoutes(api, ctx);
       await authRoutes(api, ctx);
       await platformRoutes(api, ctx);
