@@ -11,6 +11,7 @@ import { AuditLogPage } from './pages/AuditLogPage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { MembersPage } from './pages/MembersPage.tsx';
 import { ApiTokensPage } from './pages/ApiTokensPage.tsx';
+import { AccountPage } from './pages/AccountPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -28,7 +29,7 @@ const PUBLIC = new Set(['/login', '/signup']);
 /** Every signed-in page; a signed-out visitor is sent to Log in (and comes to Settings after). */
 const isProtected = (path: string) => matchRoute(path).name !== 'notFound';
 
-function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: () => void; orgId: string }) {
+function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnauthorized: () => void; orgId: string; email: string }) {
   switch (route.name) {
     case 'dashboard':
       return (
@@ -52,6 +53,8 @@ function Page({ route, onUnauthorized, orgId }: { route: Route; onUnauthorized: 
       return <MembersPage key={orgId} />;
     case 'apiTokens':
       return <ApiTokensPage key={orgId} />;
+    case 'account':
+      return <AccountPage key={orgId} email={email} />;
     case 'audit':
       return <AuditLogPage key={orgId} />;
     case 'home':
@@ -138,7 +141,7 @@ export function App() {
     <UnauthorizedContext.Provider value={onUnauthorized}>
       <RoleContext.Provider value={me.user.role ?? 'viewer'}>
         <AppShell me={me} path={path} onLogout={() => void onLogout()}>
-          <Page route={matchRoute(path)} onUnauthorized={onUnauthorized} orgId={`${me.organisation.id}/${me.user.id}/${me.user.role}`} />
+          <Page route={matchRoute(path)} onUnauthorized={onUnauthorized} orgId={`${me.organisation.id}/${me.user.id}/${me.user.role}`} email={me.user.email} />
         </AppShell>
       </RoleContext.Provider>
     </UnauthorizedContext.Provider>

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'ticket'; id: string; side: TicketSide; ticketId: string }
   | { name: 'members' }
   | { name: 'apiTokens' }
+  | { name: 'account' }
   | { name: 'audit' }
   | { name: 'notFound' };
 
@@ -36,6 +37,7 @@ export function matchRoute(path: string): Route {
   }
   if (first === 'members' && !second) return { name: 'members' };
   if (first === 'api-tokens' && !second) return { name: 'apiTokens' };
+  if (first === 'account' && !second) return { name: 'account' };
   if (first === 'audit-log' && !second) return { name: 'audit' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };

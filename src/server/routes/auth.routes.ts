@@ -32,7 +32,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DUMMY_HASH = hashPassword('not-a-real-password-for-timing');
 /** Sign-up links are 32 random bytes in base64url: 43 characters. */
 const LINK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
-export const SIGNUP_LINK_PATH = '/signup?link=';
+/** In the fragment, which browsers never send: the token stays out of server and proxy logs and Referer headers. */
+export const SIGNUP_LINK_PATH = '/signup#link=';
 export const SIGNUP_LINK_VALIDITY_MS = 7 * 24 * 60 * 60_000;
 
 const orgUser = {

@@ -4,12 +4,14 @@ import { api, ApiError } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Field } from '../components/Field.tsx';
 import { Link } from '../components/Link.tsx';
+import { useSignupMode } from './SignupPage.tsx';
 
 export function LoginPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const signupMode = useSignupMode();
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
@@ -41,9 +43,12 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
           {busy ? 'Logging in…' : 'Log in'}
         </button>
       </form>
-      <p className="auth__switch">
-        New to Support Fusion? <Link href="/signup">Create your organisation</Link>
-      </p>
+      {/* Only where anyone may sign up: with invite, the link a partner's admin sent leads to sign-up. */}
+      {signupMode === 'open' ? (
+        <p className="auth__switch">
+          New to Support Fusion? <Link href="/signup">Create your organisation</Link>
+        </p>
+      ) : null}
     </AuthLayout>
   );
 }

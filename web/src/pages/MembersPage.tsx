@@ -41,6 +41,7 @@ export function MembersPage() {
       {isAdmin ? (
         <>
           <InviteCard onCreated={(inv) => { setCreated(inv); void invitations.reload({ quiet: true }); }} />
+          <SignupLinkCard />
           {created ? <InvitationLinkPanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
           <section className="card" aria-labelledby="invitations-title">
             <div className="card__header">
@@ -80,6 +81,7 @@ function RolesExplained() {
 function MembersTable({ members, editable, onChanged }: { members: Member[]; editable: boolean; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  const [temporary, setTemporary] = useState<{ email: string; password: string; sessionsEnded: number } | null>(null);
   const call = useApiCall();
   // The only admin can be neither demoted nor removed (the API refuses it too): say so instead of offering it.
   const soleAdmin = members.filter((m) => m.role === 'admin').length === 1;
@@ -91,6 +93,15 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
     if (r.ok) setStatus(`${m.email} is now ${ROLE_NAMES[role].toLowerCase()}.`);
     else if (r.error) setError(r.error.message);
     onChanged();
+  }
+
+  async function resetPassword(m: Member) {
+    setError(null);
+    setStatus(null);
+    setTemporary(null);
+    const r = await call(() => api.post<{ email: string; temporaryPassword: string; sessionsEnded: number }>(`/members/${encodeURIComponent(m.id)}/password-reset`));
+    if (r.ok) setTemporary({ email: r.data.email, password: r.data.temporaryPassword, sessionsEnded: r.data.sessionsEnded });
+    else if (r.error) setError(r.error.message);
   }
 
   async function remove(m: Member) {
@@ -106,6 +117,7 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
     <>
       {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
       <p role="status" className="actions__status">{status ? <span className="saved">✓ {status}</span> : null}</p>
+      {temporary ? <TemporaryPasswordPanel {...temporary} onDone={() => setTemporary(null)} /> : null}
       <table className="table table--stack">
         <thead>
           <tr>
@@ -135,11 +147,17 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
                 )}
               </td>
               <td data-label="Joined">{formatDate(m.createdAt)}</td>
-              {editable && soleAdmin && m.role === 'admin' ? <td className="table__actions" /> : null}
-              {editable && !(soleAdmin && m.role === 'admin') ? (
+              {editable ? (
                 <td className="table__actions">
-                  <ConfirmButton label="Remove" question={`Remove ${m.email}${m.you ? ' (you)' : ''}?`} confirmLabel="Yes, remove"
-                    busyLabel="Removing…" onConfirm={() => remove(m)} />
+                  {/* Your own password: the Account page, which asks for the current one. */}
+                  {!m.you ? (
+                    <ConfirmButton label="Reset password" question={`Reset the password of ${m.email}? They are logged out everywhere.`}
+                      confirmLabel="Yes, reset" busyLabel="Resetting…" onConfirm={() => resetPassword(m)} />
+                  ) : null}
+                  {!(soleAdmin && m.role === 'admin') ? (
+                    <ConfirmButton label="Remove" question={`Remove ${m.email}${m.you ? ' (you)' : ''}?`} confirmLabel="Yes, remove"
+                      busyLabel="Removing…" onConfirm={() => remove(m)} />
+                  ) : null}
                 </td>
               ) : null}
             </tr>
@@ -217,6 +235,69 @@ function InviteCard({ onCreated }: { onCreated: (inv: CreatedInvitation) => void
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create invitation link'}</button>
         </div>
       </form>
+    </section>
+  );
+}
+
+/** A reset member's temporary password, shown once (only its hash is kept). */
+function TemporaryPasswordPanel({ email, password, sessionsEnded, onDone }: { email: string; password: string; sessionsEnded: number; onDone: () => void }) {
+  return (
+    <section className="card code-panel" aria-labelledby="temporary-title">
+      <h2 id="temporary-title">Temporary password for {email}</h2>
+      <CopyField label="Temporary password" value={password} />
+      <ul className="code-panel__facts">
+        <li>Give it to {email} over a channel you trust; they log in with it and choose their own on their Account page.</li>
+        <li>{sessionsEnded === 1 ? 'One session was' : `${sessionsEnded} sessions were`} logged out.</li>
+        <li>This is the only time it is shown. If it is lost, reset the password again.</li>
+      </ul>
+      <div className="actions">
+        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide password</button>
+      </div>
+    </section>
+  );
+}
+
+/**
+ * When the installation lets organisations sign up only by invitation (SF_SIGNUP=invite), an admin
+ * creates a one-time link with which a partner creates their own organisation.
+ */
+function SignupLinkCard() {
+  const mode = useResource<{ mode: 'open' | 'invite' | 'closed' }>('/signup');
+  const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const call = useApiCall();
+  if (mode.data?.mode !== 'invite') return null;
+
+  async function create() {
+    setError(null);
+    setBusy(true);
+    const r = await call(() => api.post<{ url: string; expiresAt: string }>('/signup-links'));
+    setBusy(false);
+    if (r.ok) setLink(r.data);
+    else if (r.error) setError(r.error.message);
+  }
+
+  return (
+    <section className="card" aria-labelledby="signup-link-title">
+      <div className="card__header">
+        <h2 id="signup-link-title">Sign-up link for a partner</h2>
+        <p className="muted">On this installation new organisations sign up only with a link from an administrator. Create one for a partner who will set up their own organisation and connect with yours.</p>
+      </div>
+      {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
+      {link ? (
+        <div className="code-panel">
+          <CopyField label="Sign-up link" value={link.url} />
+          <ul className="code-panel__facts">
+            <li>Expires on <strong>{formatDateTime(link.expiresAt)}</strong>; it creates one organisation, once.</li>
+            <li>It stops working if you stop being an administrator.</li>
+            <li>This is the only time the link is shown.</li>
+          </ul>
+        </div>
+      ) : null}
+      <div className="actions">
+        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void create()}>{busy ? 'Creating…' : 'Create sign-up link'}</button>
+      </div>
     </section>
   );
 }

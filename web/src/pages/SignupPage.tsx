@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
@@ -7,6 +7,26 @@ import { Link } from '../components/Link.tsx';
 
 type Fields = 'organisation' | 'email' | 'password';
 const MIN_PASSWORD = 10;
+type Mode = 'open' | 'invite' | 'closed';
+
+/** The token of a sign-up link (/signup#link=…): in the fragment, so it never reaches a server log. */
+function linkToken(): string | null {
+  return new URLSearchParams(window.location.hash.slice(1)).get('link');
+}
+
+/** How this installation lets organisations sign up (SF_SIGNUP); null while asking. */
+export function useSignupMode(): Mode | null {
+  const [mode, setMode] = useState<Mode | null>(null);
+  useEffect(() => {
+    let live = true;
+    // If the question fails, show the form: the sign-up itself then says what is wrong.
+    api.get<{ mode: Mode }>('/signup').then((r) => live && setMode(r.mode), () => live && setMode('open'));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return mode;
+}
 
 export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   const [organisation, setOrganisation] = useState('');
@@ -15,6 +35,8 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
   const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const mode = useSignupMode();
+  const [token] = useState(linkToken);
 
   function validate(): Partial<Record<Fields, string>> {
     const e: Partial<Record<Fields, string>> = {};
@@ -33,7 +55,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      await api.post('/signup', { organisation: organisation.trim(), email: email.trim(), password });
+      await api.post('/signup', { organisation: organisation.trim(), email: email.trim(), password, ...(mode === 'invite' && token ? { signupToken: token } : {}) });
       await api.post('/session', { email: email.trim(), password });
       await onSignedIn();
     } catch (err) {
@@ -46,8 +68,24 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     }
   }
 
+  if (mode === null) return <AuthLayout title="Create your organisation"><p className="loading" role="status">Loading…</p></AuthLayout>;
+  if (mode === 'closed' || (mode === 'invite' && !token)) {
+    return (
+      <AuthLayout title="Create your organisation">
+        <p className="notice" role="status">
+          {mode === 'closed'
+            ? 'Sign-up is closed on this installation. Ask its operator for an account.'
+            : 'Sign-up on this installation needs a sign-up link. Ask an administrator of the organisation you will work with to create one for you (on their Members page), then open it.'}
+        </p>
+        <p className="auth__switch">
+          Already have an account? <Link href="/login">Log in</Link>
+        </p>
+      </AuthLayout>
+    );
+  }
+
   return (
-    <AuthLayout title="Create your organisation" subtitle="Connect your helpdesk and start syncing tickets with your partners.">
+    <AuthLayout title="Create your organisation" subtitle={mode === 'invite' ? 'You were sent a sign-up link: create your organisation, then connect with your partner.' : 'Connect your helpdesk and start syncing tickets with your partners.'}>
       <form onSubmit={submit} noValidate className="stack">
         <Field label="Organisation name" name="organisation" autoComplete="organization" value={organisation}
           onChange={(e) => setOrganisation(e.target.value)} error={errors.organisation} />
