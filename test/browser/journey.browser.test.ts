@@ -210,7 +210,21 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await expect.poll(() => preview.innerText()).toMatch(/^Priority: \w+\n=====\nPaper jams on every second page\.$/);
 
     await button(a, 'Save mappings').click();
-    await a.getByText('✓ Mappings saved').waitFor();
+    // The value pair and the description line write into Globex's platform: they wait for Globex's admin.
+    await a.getByText(/Not applied yet: .*only when an admin of Globex Services approves it/).waitFor();
+    const waiting = a.getByRole('region', { name: 'Pending changes' }).getByRole('listitem', { name: /^Field mappings change proposed by / });
+    await waiting.waitFor();
+    expect(await waiting.innerText()).toContain('Incident: descriptions get a line with source priority');
+    expect(await waiting.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await waiting.getByRole('button', { name: 'Withdraw' }).waitFor();
+    await shoot(a, 'mappings-pending');
+    await b.goto(`${stack.url}/connections`);
+    await b.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    const incoming = b.getByRole('region', { name: 'Pending changes' }).getByRole('listitem', { name: /^Field mappings change proposed by / });
+    expect(await incoming.getByRole('list', { name: 'New writes into your platform' }).innerText()).toContain('descriptions get a line with source priority');
+    await shoot(b, 'pending-changes');
+    await incoming.getByRole('button', { name: 'Approve' }).click();
+    await b.getByRole('region', { name: 'Pending changes' }).getByText('No changes are waiting for approval.').waitFor();
     await a.reload();
     const reloaded = a.getByRole('group', { name: /^Mapping \d+: Status to Status$/ });
     await reloaded.waitFor({ timeout: 15_000 });
@@ -314,11 +328,15 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await b.getByRole('switch', { name: 'Use a different API account for this connection' }).uncheck();
     await button(b, 'Save').click();
     await b.getByText('✓ Configuration saved').waitFor();
+    // Reverse sync writes into Acme's platform: the rest is saved, reverse sync waits for Acme's admin.
+    await b.getByText(/Reverse sync is not changed yet: .*only when an admin of Acme Corporation approves it/).waitFor();
     await b.reload();
-    await b.getByRole('heading', { name: 'Reverse sync filter' }).waitFor();
-    await reverse.uncheck();
-    await button(b, 'Save').click();
-    await b.getByText('✓ Configuration saved').waitFor();
+    await b.getByText(/waiting for an admin of Acme Corporation \(see Pending changes\)/).waitFor();
+    expect(await reverse.isChecked()).toBe(false);
+    const proposed = b.getByRole('region', { name: 'Pending changes' }).getByRole('listitem', { name: /^Reverse sync change proposed by / });
+    expect(await proposed.innerText()).toMatch(/Reverse sync: tickets created on the target \(every ticket\) are created on the source/);
+    await proposed.getByRole('button', { name: 'Withdraw' }).click();
+    await b.getByRole('region', { name: 'Pending changes' }).getByText('No changes are waiting for approval.').waitFor();
   });
 
   /** Opens the connection's Sync tab on Acme's page and starts a run from the default start date. */
