@@ -14,7 +14,7 @@ beforeAll(async () => {
   stack = await startStack({ listen: false });
   admin = await signUpAndLogIn(stack.app, 'tokens');
   member = await inviteMember(stack.app, admin.auth, 'member', 'tokens');
-});
+}, 120_000);
 afterAll(async () => stack?.close());
 
 const call = (method: Method, url: string, headers: Record<string, string>, payload?: unknown) =>

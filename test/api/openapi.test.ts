@@ -27,7 +27,7 @@ beforeAll(async () => {
   const r = await stack.app.inject({ method: 'GET', url: '/api/docs' });
   expect(r.statusCode).toBe(200);
   doc = r.json();
-});
+}, 120_000);
 afterAll(async () => stack?.close());
 
 const operations = (d: Json): Operation[] =>

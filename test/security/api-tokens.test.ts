@@ -21,7 +21,7 @@ beforeAll(async () => {
   globex = await signUpAndLogIn(stack.app, 'sec-globex');
   member = await inviteMember(stack.app, acme.auth, 'member', 'sec-tokens');
   viewer = await inviteMember(stack.app, acme.auth, 'viewer', 'sec-tokens');
-});
+}, 120_000);
 afterAll(async () => stack?.close());
 
 const call = (method: Method, url: string, headers: Record<string, string>, payload?: unknown) =>
