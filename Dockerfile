@@ -1,9 +1,10 @@
 # Support Fusion: one image for the web process and the workers (compose.yaml runs both).
 # Build: docker build -t support-fusion .   Run: see docs/operations.md.
 # The server runs its TypeScript through tsx (a runtime dependency), as `npm start` does: no separate
-# server build; the build stage compiles only the web UI.
+# server build; the build stage compiles only the web UI. Node.js 24 is the current LTS (20 reached its end
+# of life in April 2026; the code still runs on 20, and CI tests both).
 
-FROM node:20-alpine AS build
+FROM node:24-alpine AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +13,7 @@ COPY web ./web
 COPY src ./src
 RUN npm run build:web && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:20-alpine AS runtime
+FROM node:24-alpine AS runtime
 ENV NODE_ENV=production \
     SF_HOST=0.0.0.0 \
     SF_PORT=3000 \

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,11 +54,39 @@ async function until(fn: () => Promise<boolean>, what: string, ms = 120_000): Pr
   throw new Error(`timed out: ${what}`);
 }
 
+describe('compose secrets', () => {
+  it("the compose file's commands make secrets every container user can read, inside a directory only the admin can enter", async () => {
+    // The commands exactly as the compose file's header gives them, run by the admin (any uid) in a scratch copy.
+    const commands = [...compose.matchAll(/^#   (.+)$/gm)].map((m) => m[1]!);
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    const dir = await mkdtemp(join(tmpdir(), 'sf-compose-'));
+    try {
+      const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `umask 077\n${commands.join('\n')}`], { cwd: dir, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const secrets = [...compose.matchAll(/^  (\w+):\n    file: \.\/secrets\/(\w+)$/gm)].map((m) => m[2]!);
+      expect(secrets.sort()).toEqual(['database_url', 'postgres_password', 'sf_secret_key']);
+      for (const name of secrets) {
+        const mode = statSync(join(dir, 'secrets', name)).mode & 0o777;
+        // Compose bind-mounts file secrets with the host's owner and mode (uid/gid/mode are not applied to
+        // them), and the app (uid 1000) and postgres (uid 70) read them as themselves: others' read bit.
+        expect(mode & 0o004, `${name} has mode ${mode.toString(8)}`).toBe(0o004);
+        expect(mode & 0o022, `${name} must not be writable by others`).toBe(0);
+      }
+      expect(statSync(join(dir, 'secrets')).mode & 0o777).toBe(0o700);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('container image', () => {
   it('is multi-stage, runs as a non-root user, checks /api/v1/health, builds the UI in the build stage', () => {
     const s = finalStage();
     expect(s.count).toBeGreaterThanOrEqual(2);
-    expect(s.from).toMatch(/^node:20/);
+    // The current Node.js LTS in every stage (20 reached end of life in April 2026).
+    expect(s.from).toMatch(/^node:24-/);
+    expect([...dockerfile.matchAll(/^FROM (\S+)/gm)].map((m) => m[1])).toEqual(expect.arrayContaining([expect.stringMatching(/^node:24-/)]));
+    expect(dockerfile).not.toMatch(/^FROM node:20/m);
     expect(s.user).toBeDefined();
     expect(['root', '0']).not.toContain(s.user);
     expect(s.copiesFromBuild).toEqual(expect.arrayContaining(['./node_modules', './dist']));
