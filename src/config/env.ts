@@ -51,9 +51,9 @@ export const EnvSchema = z.object({
     .refine((v) => URL.canParse(v), 'must be a valid URL')
     .optional(),
   SF_SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  /** `support-fusion worker` only: serve /metrics and the health checks on this port (unset: no HTTP at all). */
+  /** Serve /metrics and the health checks on this port, off the public one (web: with the cluster gauges; a worker: its only HTTP). */
   SF_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  /** When set, /metrics wants `Authorization: Bearer <token>`. */
+  /** When set, /metrics wants `Authorization: Bearer <token>`; on the public port /metrics exists only then. */
   SF_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Behind a reverse proxy: which proxies' X-Forwarded-For / -Proto / -Host to believe (off by default). */
   SF_TRUST_PROXY: z
@@ -131,7 +131,7 @@ export interface AppConfig {
   previousSecretKeys: string[];
   /** SIGTERM/SIGINT: in-flight sync jobs get this long to finish, then they are released and the process exits. */
   shutdownTimeoutSeconds: number;
-  /** Workers: port of the /metrics and health server (undefined: none). */
+  /** Port of the /metrics and health server beside the public one (web and workers; undefined: none). */
   metricsPort: number | undefined;
   metricsToken: string | undefined;
   /** Fastify's trustProxy (SF_TRUST_PROXY): false, true, a hop count, or proxy addresses / CIDRs. */

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/env.ts';
 import { registerOwnServer } from '../connector-kit/ssrf.ts';
 import { startRuntime } from '../runtime.ts';
 import { buildApp } from './app.ts';
+import { webMetricsRegistry } from './routes/health.routes.ts';
 
 function configOrExit(env: NodeJS.ProcessEnv): AppConfig {
   try {
@@ -67,6 +68,12 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
   let info: (data: Record<string, unknown>, msg: string) => void = () => {};
   const runtime = await startRuntime(config, (msg, data) => warn(data ?? {}, msg), { info: (msg, data) => info(data ?? {}, msg) });
   const app = await buildApp(runtime.ctx);
+  let stopping = false;
+  // Metrics (with the cluster gauges) and health off the public port, for a scraper inside the network.
+  const metricsHttp =
+    config.metricsPort !== undefined
+      ? await startWorkerHttp({ db: runtime.ctx.db, port: config.metricsPort, host: config.host, metricsToken: config.metricsToken, isStopping: () => stopping, registry: webMetricsRegistry(runtime.ctx) })
+      : undefined;
   warn = (data, msg) => app.log.warn(data, msg);
   info = (data, msg) => app.log.info(data, msg);
   onSignals(
@@ -74,8 +81,10 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
     async (signal) => {
       const graceMs = jobGraceMs(config.shutdownTimeoutSeconds);
       app.log.info({ signal, graceMs }, 'shutting down: no new requests or jobs; jobs in progress get graceMs to finish, then are released');
+      stopping = true;
+      metricsHttp?.closeAllConnections();
       // HTTP and jobs stop together: a long request (e.g. a live progress stream) must not eat the jobs' grace.
-      await Promise.all([app.close(), runtime.close({ graceMs })]);
+      await Promise.all([app.close(), runtime.close({ graceMs }), metricsHttp ? new Promise<void>((r) => metricsHttp.close(() => r())) : undefined]);
       app.log.info('stopped');
     },
     (msg) => app.log.error(msg),
@@ -85,7 +94,8 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
   await app.listen({ port: config.port, host: config.host });
   const where = runtime.database.kind === 'pglite' ? `embedded storage in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
   const role = config.role === 'web' ? ' (web only: sync work is done by `support-fusion worker` processes)' : '';
-  app.log.info(`Support Fusion is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} on ${where}${role}`);
+  const metricsAt = metricsHttp ? `; metrics and health also on http://${config.host}:${(metricsHttp.address() as AddressInfo).port}` : '';
+  app.log.info(`Support Fusion is running at http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port} on ${where}${role}${metricsAt}`);
 }
 
 /** `support-fusion worker`: sync jobs only, no HTTP; any number may run against one PostgreSQL database. */

@@ -1,5 +1,5 @@
 import type { ConnectionLocks } from '../db/connection-locks.ts';
-import { runsFinished } from '../observability/metrics.ts';
+import { recordRunEnded } from '../observability/metrics.ts';
 import { runSync, type EngineDeps, type RunOutcome, type RunRequest } from './engine.ts';
 import type { OrganisationSlots } from './organisation-slots.ts';
 
@@ -99,7 +99,7 @@ export async function workConnectionJob(
           releaseLater = running;
           log?.('run did not stop within its grace period after its time limit; its slot is released', {});
         }
-        runsFinished.inc({ trigger: run.trigger, status: outcome.status });
+        recordRunEnded(run.trigger, outcome.status);
         deps.info?.('sync run finished', { ...ids, trigger: run.trigger, status: outcome.status, error: outcome.error, durationMs: Date.now() - started });
         return { kind: 'ran', runId: run.runId, outcome };
       } finally {

@@ -56,6 +56,8 @@ export async function testFreshserviceConnection(
     opts.http ??
     createHttpClient({
       baseUrl: `${creds.apiUrl}/api/v2`,
+      // Its calls count in sf_platform_api_calls_total under their platform, like the sync's.
+      platform: 'freshservice',
       auth: { kind: 'basic', username: creds.apiKey, password: 'X' },
       timeoutMs: opts.timeoutMs,
       maxBodyBytes: 5 * 1024 * 1024,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
 import type { AppContext } from '../context.ts';
 import { checkReadiness, metricsAuthorized } from '../../observability/health.ts';
 import { databaseMetrics, metricsRegistry } from '../../observability/metrics.ts';
@@ -27,12 +28,25 @@ export async function readinessRoutes(api: FastifyInstance, ctx: AppContext): Pr
 }
 
 /**
- * `GET /metrics` (Prometheus text format): this process's counters plus the cluster gauges read from the
- * database. Behind SF_METRICS_TOKEN when set. Not part of the JSON API (hidden from the OpenAPI document).
+ * What the web process's /metrics serves, on SF_PORT (with SF_METRICS_TOKEN) or on SF_METRICS_PORT: this
+ * process's counters plus the cluster gauges read from the database.
+ */
+export function webMetricsRegistry(ctx: AppContext): Registry {
+  return metricsRegistry(databaseMetrics(ctx.db, { rateHeadroom: ctx.config.rateHeadroom }));
+}
+
+/**
+ * `GET /metrics` (Prometheus text format) on the public port: only with SF_METRICS_TOKEN set, and then
+ * only for `Authorization: Bearer <token>`. Without a token it answers 404 as for any unknown path: the
+ * public port does not reveal the instance's workload; scrape SF_METRICS_PORT instead. Not part of the
+ * JSON API (hidden from the OpenAPI document).
  */
 export async function metricsRoute(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const registry = metricsRegistry(databaseMetrics(ctx.db, { rateHeadroom: ctx.config.rateHeadroom }));
+  const registry = ctx.config.metricsToken ? webMetricsRegistry(ctx) : undefined;
   app.get('/metrics', { schema: { hide: true } }, async (req, reply) => {
+    if (!registry) {
+      return reply.code(404).send({ error: { code: 'not_found', message: `No route ${req.method} /metrics.` } });
+    }
     if (!metricsAuthorized(ctx.config.metricsToken, req.headers.authorization)) {
       return reply.code(401).send({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <SF_METRICS_TOKEN>' } });
     }
