@@ -55,21 +55,23 @@ describe('password storage', () => {
 });
 
 describe('log-in throttling', () => {
-  it('per account: after 5 failures even the right password gets 429 with Retry-After; the e-mail is matched in any case', async () => {
+  it('per account and address: after 5 failures even the right password gets 429 with Retry-After there; the e-mail is matched in any case; the owner elsewhere is not locked out', async () => {
     const s = await signUpAndLogIn(stack.app, 'throttleacct');
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) {
-      // Different spellings and different addresses: the account is what is throttled.
+      // Different spellings: the account is what is throttled (with the address; see brute-force.test.ts).
       const email = i % 2 ? s.email.toUpperCase() : ` ${s.email} `;
-      statuses.push((await login(email, 'wrong password', `10.1.0.${i + 1}`)).statusCode);
+      statuses.push((await login(email, 'wrong password', '10.1.0.1')).statusCode);
     }
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
-    const locked = await login(s.email, s.password, '10.1.0.99');
+    const locked = await login(s.email, s.password, '10.1.0.1');
     expect(locked.statusCode).toBe(429);
     expect(locked.json().error.code).toBe('too_many_attempts');
-    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(14 * 60);
-    // The locked account's existing sessions keep working; other accounts can log in.
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(30);
+    // The account's existing sessions keep working; its owner logs in from elsewhere; other accounts from there.
     expect((await inject({ url: '/api/v1/me', headers: s.auth })).statusCode).toBe(200);
+    expect((await login(s.email, s.password, '10.1.0.99')).statusCode).toBe(200);
     const other = await signUpAndLogIn(stack.app, 'throttleother');
     expect((await login(other.email, other.password, '10.1.0.1')).statusCode).toBe(200);
   });
