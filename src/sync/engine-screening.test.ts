@@ -108,13 +108,15 @@ describe('runSync screens tickets against the filters before it counts them', ()
     expect(recorded.details.map((d) => d.sourceTicketId)).toEqual(['1', '3']);
     expect(screened).toEqual(expect.arrayContaining([['source', '2', false], ['target', '9', false], ['source', '1', true]]));
     expect(tgt.reads).toEqual([]);
+    // Screening's read is handed to the pass: every ticket is read once (the platform's budget counts reads).
+    expect(src.reads.sort()).toEqual(['1', '2', '3']);
     // Its own timeline says why; the batch has no linked ticket, which keeps it to its own organisation.
     const own = recorded.ticketEvents.find((b) => b.ticketId === '2')!;
     expect(own).toMatchObject({ side: 'source', linkedTicketId: null });
     expect(own.events.map((e) => e.kind)).toEqual(['read', 'skipped_filtered']);
   });
 
-  it('with no filter nothing is read twice: the pass reads each ticket once', async () => {
+  it('with no filter nothing needs screening: the pass reads each ticket once', async () => {
     const src = platform([ticket('1'), ticket('2')]);
     const { recorded } = await run(src, platform([]), reads({}));
     expect(recorded.details).toHaveLength(2);

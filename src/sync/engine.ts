@@ -1,8 +1,8 @@
-import { PlatformError, type TicketConnector } from '../core/connector.ts';
+import { PlatformError, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
-import { screenTicket, syncTicket, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
+import { screenTicket, syncTicket, type Screening, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 import { runProgress } from './progress.ts';
 import { TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
@@ -65,6 +65,9 @@ async function fieldLabels(connector: TicketConnector): Promise<NonNullable<Side
 
 /** Ticket timeline events are kept this long (pruned once per run). */
 export const TICKET_EVENT_RETENTION_DAYS = 30;
+
+/** Tickets read while screening that are kept for their pass (each at most a few hundred kB). */
+const SCREENED_READS_KEPT = 200;
 
 /** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. */
 class RunAbort extends Error {}
@@ -163,12 +166,15 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     // What a side's filters keep back never reaches the partner: tickets are screened before the run
     // counts them (progress), and one that cannot travel gets no detail row and only its own timeline.
     const travelling: WorkItem[] = [];
+    // Tickets screening had to read are handed to their pass rather than read again (the platform's rate
+    // budget counts every read), up to a bound so a long listing is not held in memory; the rest are re-read.
+    const screenedReads = new Map<string, RemoteTicket>();
     for (const item of work) {
       req.signal?.throwIfAborted();
       const events = new TicketEventLog(item.side, item.id);
       sink.current = events;
       tctx.events = events;
-      let verdict: { travels: boolean; reason?: string };
+      let verdict: Screening;
       try {
         verdict = await screenTicket(tctx, item.side, item);
       } catch (err) {
@@ -210,9 +216,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       }
       sink.current = null;
       tctx.events = undefined;
-      deps.onScreened?.(item.side, item.id, verdict);
+      deps.onScreened?.(item.side, item.id, verdict.travels ? { travels: true } : { travels: false, reason: verdict.reason });
       if (verdict.travels) {
         travelling.push(item);
+        if (verdict.read && screenedReads.size < SCREENED_READS_KEPT) screenedReads.set(`${item.side}:${item.id}`, verdict.read);
         continue;
       }
       await store.clearRetry(req.connectionId, item.side, item.id);
@@ -228,7 +235,9 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       if (retrying.has(`${item.side}:${item.id}`)) events.add('retried', 'In the retry set after an earlier failure: worked again');
       let passOutcome = 'unchanged';
       try {
-        const outcome = await syncTicket(tctx, item.side, item);
+        const read = screenedReads.get(`${item.side}:${item.id}`);
+        screenedReads.delete(`${item.side}:${item.id}`);
+        const outcome = await syncTicket(tctx, item.side, item, read);
         await store.clearRetry(req.connectionId, item.side, item.id);
         if (outcome) {
           passOutcome = outcome.outcome;

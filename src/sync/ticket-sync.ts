@@ -67,7 +67,7 @@ const openIntentOf = async (ctx: TicketSyncContext, side: Side, ticketId: string
   (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === side && i.originTicketId === ticketId) ?? null;
 
 /** Whether a listed ticket can travel in this run, decided before the run counts or records it. */
-export type Screening = { travels: true } | { travels: false; reason: string };
+export type Screening = { travels: true; read?: RemoteTicket } | { travels: false; reason: string };
 
 const isEchoMarked = (t: RemoteTicket) => t.tags.some((tag) => /^sf-[0-9a-f]{16}$/.test(tag));
 
@@ -106,11 +106,14 @@ export async function screenTicket(ctx: TicketSyncContext, side: Side, change: {
     ev?.add('skipped_filtered', reason);
     return { travels: false, reason };
   }
-  return { travels: true };
+  return { travels: true, read: ticket };
 }
 
-/** Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. */
-export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }): Promise<TicketOutcome> {
+/**
+ * Syncs one changed ticket of `side` to the other side. Returns null when nothing was written. `read`:
+ * the ticket as screening read it this run (not read again: the platform's budget counts every read).
+ */
+export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { id: string; updatedAt: string }, read?: RemoteTicket): Promise<TicketOutcome> {
   const ev = ctx.events;
   const link = await ctx.store.findLink(ctx.connectionId, side, change.id);
   if (link && ev) ev.linkedTicketId = link.ticketIds[otherSide(side)];
@@ -121,7 +124,7 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
   }
   // Without reverse sync an unlinked target ticket never travels: not even worth reading (unless a create of it was interrupted).
   if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled && !(await openIntentOf(ctx, side, change.id))) return null;
-  const ticket = await ctx.sides[side].connector.getTicket(change.id);
+  const ticket = read ?? (await ctx.sides[side].connector.getTicket(change.id));
   if (!ticket) {
     ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
     return null;

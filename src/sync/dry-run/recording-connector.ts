@@ -37,8 +37,9 @@ export const isDryId = (id: string) => id.startsWith('dry-');
  * What the recording connectors of one dry run share: the writes planned for the ticket in hand, the
  * tickets read, the requesters seen, and the limit on how many tickets the dry run reads.
  *
- * Tickets are counted where the engine starts one: its first read (getTicket) after the previous one
- * was done (`itemDone`, told by the memory store). Past `maxTickets` or `deadline`, that read throws
+ * Tickets are counted where the engine starts one: its first read (a ticket, its conversation or a
+ * requester) after the previous one was done (`itemDone`, told by the memory store, or by the engine
+ * once it has screened a ticket against the filters). Past `maxTickets` or `deadline`, that read throws
  * an account-wide PlatformError, which ends the engine's run; `truncated` then says so.
  */
 export class DryRunRecorder {
@@ -149,11 +150,16 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
       return patch ? patched(read, patch) : read;
     },
 
+    // A ticket the engine screened is handed to its pass without a second read: its first read of
+    // anything else starts it.
     async listComments(ticketId) {
-      return isDryId(ticketId) ? [] : inner.listComments(ticketId);
+      if (isDryId(ticketId)) return [];
+      rec.beforeRead();
+      return inner.listComments(ticketId);
     },
 
     async findRequesterByEmail(email) {
+      rec.beforeRead();
       return noteRequester(await inner.findRequesterByEmail(email));
     },
 
