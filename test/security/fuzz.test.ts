@@ -29,6 +29,7 @@ function seeds(pair: SyncPair, ctx: { mappings: unknown; configuration: unknown 
     'PATCH /api/v1/members/{id}': { role: 'viewer' },
     'POST /api/v1/invitations': { role: 'viewer', email: 'fuzz-invitee@example.com' },
     'POST /api/v1/invitations/{token}/accept': { email: 'fuzz-invited@example.com', password: 'a long password', name: 'Fuzz Invited' },
+    'POST /api/v1/api-tokens': { name: 'Fuzz token', role: 'viewer', expiresAt: '2099-01-01T00:00:00.000Z' },
   };
 }
 
@@ -164,6 +165,7 @@ const ROUTES = [
   'PATCH /api/v1/members/{id}',
   'POST /api/v1/invitations',
   'POST /api/v1/invitations/{token}/accept',
+  'POST /api/v1/api-tokens',
 ];
 
 let pair: SyncPair;
