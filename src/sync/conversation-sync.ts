@@ -1,16 +1,10 @@
-import { MAX_FILES_PER_WRITE_BYTES } from '../connector-kit/limits.ts';
-import type { FileContent, RemoteAttachment, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import type { FileContent, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
 import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
 import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
+import { fetchFiles } from './attachment-download.ts';
 import type { TicketEventLog } from './ticket-events.ts';
-
-/**
- * Files one write carries, and so the most one ticket's copy holds at a time (Freshservice: 40 MB per
- * ticket). Each file is also bounded by its connector (SF_MAX_ATTACHMENT_MB), by the bytes that arrive.
- */
-export const MAX_ATTACHMENT_BYTES = MAX_FILES_PER_WRITE_BYTES;
 
 export interface CarryResult {
   written: number;
@@ -36,38 +30,6 @@ const MARKER_RE = /\bsf-c[0-9a-f]{16}\b/;
 function shouldSend(c: RemoteComment, cfg: SideConfiguration): boolean {
   if (c.kind === 'other') return false;
   return c.private ? cfg.comments.sendPrivate : cfg.comments.sendPublic;
-}
-
-/**
- * Downloads the files of one write. What is held is bounded by the bytes that actually arrive: each
- * download may bring at most what is left of MAX_ATTACHMENT_BYTES for this write (the connector stops it
- * past that, whatever size the platform declared), so a ticket of many files that each claim to be small
- * cannot make the process hold more than that.
- */
-async function fetchFiles(connector: TicketConnector, atts: RemoteAttachment[]): Promise<{ files: FileContent[]; sent: RemoteAttachment[]; failed: number; errors: string[] }> {
-  const files: FileContent[] = [];
-  const sent: RemoteAttachment[] = [];
-  const errors: string[] = [];
-  let held = 0;
-  const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
-  for (const a of atts) {
-    const left = MAX_ATTACHMENT_BYTES - held;
-    if (a.size > left) {
-      errors.push(`Attachment ${a.name} is ${mb(a.size)}; with the files before it that is more than the ${mb(MAX_ATTACHMENT_BYTES)} one copy carries, so it is not copied`);
-      continue;
-    }
-    try {
-      const file = await connector.downloadAttachment(a, { maxBytes: left });
-      // A connector that ignores the bound is caught here, before the file joins the others.
-      if (file.data.byteLength > left) throw new Error(`it sent ${mb(file.data.byteLength)}, more than the ${mb(left)} left for this copy`);
-      held += file.data.byteLength;
-      files.push(file);
-      sent.push(a);
-    } catch (err) {
-      errors.push(`Attachment ${a.name} could not be downloaded: ${(err as Error).message}`);
-    }
-  }
-  return { files, sent, failed: atts.length - sent.length, errors };
 }
 
 /**
