@@ -75,11 +75,17 @@ export async function peekWait(db: Db, counters: Counter[]): Promise<number> {
  * exclusive counter.
  */
 export async function settleAttempt(db: Db, s: { clear?: Counter[]; refund?: Counter[]; release?: Counter }): Promise<void> {
-  if (s.clear?.length) await db.deleteFrom('auth_throttles').where('key', 'in', s.clear.map(counterKey)).execute();
-  if (s.refund?.length) {
-    await db.updateTable('auth_throttles').set({ attempts: sql`greatest(attempts - 1, 0)` }).where('key', 'in', s.refund.map(counterKey)).execute();
-  }
-  if (s.release) await db.updateTable('auth_throttles').set({ in_flight_until: null }).where('key', '=', counterKey(s.release)).execute();
+  const keys = [...new Set([...(s.clear ?? []), ...(s.refund ?? []), ...(s.release ? [s.release] : [])].map(counterKey))].sort();
+  if (keys.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    // Rows are locked in key order, as reserveAttempt does: the two cannot deadlock on PostgreSQL.
+    await trx.selectFrom('auth_throttles').select('key').where('key', 'in', keys).orderBy('key').forUpdate().execute();
+    if (s.clear?.length) await trx.deleteFrom('auth_throttles').where('key', 'in', s.clear.map(counterKey)).execute();
+    if (s.refund?.length) {
+      await trx.updateTable('auth_throttles').set({ attempts: sql`greatest(attempts - 1, 0)` }).where('key', 'in', s.refund.map(counterKey)).execute();
+    }
+    if (s.release) await trx.updateTable('auth_throttles').set({ in_flight_until: null }).where('key', '=', counterKey(s.release)).execute();
+  });
 }
 
 type Row = ThrottleState & { inFlightUntil: number | null };
