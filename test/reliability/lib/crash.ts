@@ -1,5 +1,5 @@
 import type { FreshserviceSimulator } from '../../../src/simulator/freshservice/index.ts';
-import { startChild, type ChildDone } from './child.ts';
+import { startProduct } from './product.ts';
 import { seedTickets, type DatasetStats } from './dataset.ts';
 import { checkInvariants, type CheckReport } from './invariants.ts';
 import { rng } from './rng.ts';
@@ -44,10 +44,12 @@ function estimateRequests(sim: FreshserviceSimulator): number {
 }
 
 /**
- * One crash trial: a first sync of `tickets` tickets runs as a child process and is killed (SIGKILL) when
- * the simulators have seen a random number of its requests (plus a random few milliseconds, so the kill
- * also lands between a request and the database writes after it); then the product is started again until
- * a run finishes with nothing left; then one more run must write nothing; then the end state is checked.
+ * One crash trial: the real product (`support-fusion start`, its start-up, pg-boss queue and workers) runs on the
+ * world's store; "Sync now" is pressed through its HTTP API, and the process is killed (SIGKILL) when the
+ * simulators have seen a random number of its requests (plus a random few milliseconds, so the kill also lands
+ * between a request and the database writes after it). Then the product is started again and "Sync now" pressed
+ * until a run finishes with nothing left (so a job the killed process left active must not block it); then one
+ * more run (in this process) must write nothing; then the end state is checked.
  */
 export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrialResult> {
   const started = Date.now();
@@ -74,6 +76,20 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
       };
     }
 
+    // The source's administrator presses "Sync now" in the product's UI; find who that is.
+    const adminEmail = await (async () => {
+      const ow = await world.open();
+      const row = await ow.db
+        .selectFrom('users')
+        .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+        .innerJoin('connections', 'connections.source_organisation_id', 'organisations.id')
+        .select('users.email')
+        .where('connections.id', '=', world.connectionId)
+        .executeTakeFirstOrThrow();
+      await ow.close();
+      return row.email;
+    })();
+
     const killsWanted = Math.max(1, opts.kills ?? 1);
     for (let k = 0; k < killsWanted; k++) {
       // Later kills hit a restarted process somewhere in what is left.
@@ -81,30 +97,39 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
       const delayMs = r.chance(0.5) ? 0 : r.int(1, 25);
       const kill = { atRequest, delayMs, during: '', happened: false };
       kills.push(kill);
-      const child = startChild(world, since);
-      trigger = {
-        at: atRequest,
-        fire: (during) => {
-          kill.during = during;
-          const doIt = () => {
-            if (child.child.exitCode === null && child.child.signalCode === null) {
-              kill.happened = true;
-              child.child.kill('SIGKILL');
-            }
-          };
-          if (delayMs === 0) doIt();
-          else setTimeout(doIt, delayMs);
-        },
-      };
-      const end = await child.finished;
-      trigger = null;
-      if (end.done) runs.push(doneRun(end.done));
-      else runs.push({ died: end.signal ?? `exit ${end.code}` });
-      if (!kill.happened && !end.done) problems.push(`child exited on its own before the kill (${end.signal ?? end.code}): ${end.output.slice(-2000)}`);
+      const product = await startProduct(world, adminEmail);
+      try {
+        await product.ready;
+        trigger = {
+          at: atRequest,
+          fire: (during) => {
+            kill.during = during;
+            const doIt = () => {
+              if (product.child.exitCode === null && product.child.signalCode === null) {
+                kill.happened = true;
+                product.child.kill('SIGKILL');
+              }
+            };
+            if (delayMs === 0) doIt();
+            else setTimeout(doIt, delayMs);
+          },
+        };
+        const runId = await product.syncNow(since);
+        const run = await product.waitForRun(runId).catch((err: Error) => (kill.happened ? null : Promise.reject(err)));
+        if (run) runs.push({ status: run.status, error: run.error, pending: -1, ms: 0 });
+      } catch (err) {
+        if (!kill.happened) problems.push(`product before the kill: ${(err as Error).message}`);
+      } finally {
+        trigger = null;
+        if (kill.happened) {
+          await product.exited;
+          runs.push({ died: 'SIGKILL' });
+        } else await product.stop();
+      }
       log(`  kill ${k + 1}: at request ${atRequest}${delayMs ? ` +${delayMs} ms` : ''} (${kill.during || 'not reached'}) ${kill.happened ? 'killed' : 'finished first'}`);
     }
 
-    // Restart until a run finishes with nothing left.
+    // Restart the product and press "Sync now" until a run finishes with nothing left.
     let restarts = 0;
     for (;;) {
       if (restarts >= 8) {
@@ -112,16 +137,29 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
         break;
       }
       restarts++;
-      const end = await startChild(world, since).finished;
-      if (!end.done) {
-        problems.push(`restarted process died (${end.signal ?? end.code}): ${end.output.slice(-3000)}`);
-        runs.push({ died: end.signal ?? `exit ${end.code}` });
+      const startedAt = Date.now();
+      const product = await startProduct(world, adminEmail);
+      let run: { status: string; error: string | null } | null = null;
+      try {
+        await product.ready;
+        // PGlite: the killed run was marked Failed at start, so this is a new run. PostgreSQL: the dead
+        // worker's run is still running (409) and is taken over after SF_WORKER_TAKEOVER_SECONDS.
+        run = await product.waitForRun(await product.syncNow(since));
+      } catch (err) {
+        problems.push(`restarted product: ${(err as Error).message}\n${product.output().slice(-3000)}`);
+      } finally {
+        await product.stop();
+      }
+      if (!run) {
+        runs.push({ died: 'failed to run' });
         break;
       }
-      const run = doneRun(end.done);
-      runs.push(run);
-      log(`  restart ${restarts}: ${run.status}${run.error ? ` (${run.error})` : ''}, pending ${run.pending}, ${run.ms} ms`);
-      if ((run.status === 'success' || run.status === 'no_tickets') && run.pending === 0) break;
+      const ow = await world.open();
+      const pending = await ow.pending();
+      await ow.close();
+      runs.push({ status: run.status, error: run.error, pending, ms: Date.now() - startedAt });
+      log(`  restart ${restarts}: ${run.status}${run.error ? ` (${run.error})` : ''}, pending ${pending}, ${Date.now() - startedAt} ms`);
+      if ((run.status === 'success' || run.status === 'no_tickets') && pending === 0) break;
       // Work left for later (a create interrupted moments ago waits until it cannot land any more).
       await new Promise((res) => setTimeout(res, 1_000));
     }
@@ -139,9 +177,4 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
   } finally {
     await world.close();
   }
-}
-
-function doneRun(d: ChildDone) {
-  if (d.result.kind !== 'ran') return { status: `not run (${d.result.kind})`, error: null, pending: d.pending, ms: d.ms };
-  return { status: d.result.outcome.status, error: d.result.outcome.error, pending: d.pending, ms: d.ms };
 }
