@@ -80,7 +80,7 @@ export interface World {
   dataDir: string;
   storage: Storage;
   timeoutMs: number;
-  /** The environment a child process (sync-child.ts) needs to work this world's store. */
+  /** The environment the product's own process (lib/product.ts: `support-fusion start`) needs for this world's store. */
   childEnv: Record<string, string>;
   /** Opens the store in this process (PGlite: only while no child has it open). */
   open(): Promise<OpenWorld>;
