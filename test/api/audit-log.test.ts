@@ -177,9 +177,11 @@ describe('audit log', () => {
     }
   });
 
-  it('each organisation sees its own events: the partner logs its own acceptance, not Acme’s changes to the shared connection', async () => {
+  it('each organisation sees its own events: the partner logs its own acceptance and changes to the shared mappings, not Acme’s own settings', async () => {
     const globex = await log('?limit=200', pair.target.auth);
-    expect(globex.events.map((e) => e.action).sort()).toEqual(['connection.accepted', 'platform.saved']);
+    // The mappings decide what is written into both platforms: both logs record a change to them (write consent).
+    expect(globex.events.map((e) => e.action).sort()).toEqual(['connection.accepted', 'connection.mappings_saved', 'platform.saved']);
+    expect(globex.events.find((e) => e.action === 'connection.mappings_saved')!.actor).toEqual({ id: member.id, email: member.email });
     const accepted = globex.events.find((e) => e.action === 'connection.accepted')!;
     expect(accepted.after).toMatchObject({ status: 'active', role: 'target', partner: pair.source.organisation.name });
     const acmeIds = new Set((await log('?limit=200')).events.map((e) => e.id));

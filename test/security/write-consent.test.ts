@@ -35,7 +35,7 @@ beforeAll(async () => {
   const o = pair.source.sim.state.tickets.get(Number(created.sourceTicketId))!;
   original = { id: o.id, subject: o.subject };
   copyId = Number(created.targetTicketId);
-}, 120_000);
+}, 240_000);
 afterAll(async () => pair?.close());
 
 describe("the partner's member reverses directions into your platform", () => {
