@@ -52,12 +52,9 @@ describe('restart after SIGKILL on embedded storage', () => {
   it('the next Sync now after the restart runs and finishes (the dead process’s job is released at start)', async () => {
     const port = await freePort();
     const env = { SF_DATA_DIR: pair.stack.dataDir, SF_PORT: String(port), SF_PLATFORM_TIMEOUT_MS: '3000', SF_SHUTDOWN_TIMEOUT_SECONDS: '3' };
-    const t0 = Date.now();
-    const mark = (what: string) => console.log(`${what}: ${Date.now() - t0} ms`);
     let product: ProductProcess = startProduct(['start'], env);
     try {
       await product.waitFor(/Support Fusion is running/);
-      mark('started');
       // Slow platforms: the run is still going when the first copy lands.
       pair.source.sim.faults.set({ latencyMs: 300 });
       pair.target.sim.faults.set({ latencyMs: 300 });
@@ -66,7 +63,6 @@ describe('restart after SIGKILL on embedded storage', () => {
       const sourceCount = ticketsOf(pair.source.sim).length;
       // Killed once the run has really worked something, in the middle of it.
       await runUntil(port, first.body.id, (r) => r.progress?.ticketsDone >= 1 || ticketsOf(pair.target.sim).length >= 1, 60_000);
-      mark('progress');
       await product.kill();
       const atKill = ticketsOf(pair.target.sim).length;
       expect(atKill).toBeLessThan(sourceCount);
@@ -75,7 +71,6 @@ describe('restart after SIGKILL on embedded storage', () => {
 
       product = startProduct(['start'], env);
       await product.waitFor(/Support Fusion is running/);
-      mark('restarted');
       const killed = await api(port, `/sync-runs/${first.body.id}`);
       expect(killed.body.status).toBe('failed');
 
@@ -85,7 +80,6 @@ describe('restart after SIGKILL on embedded storage', () => {
       const finished = await runUntil(port, second.body.id, (r) => r.status !== 'running', 30_000);
       expect(finished.status, JSON.stringify(finished)).toBe('success');
       expect(product.output()).toMatch(/released jobs left active by the previous process/);
-      mark('finished');
       expect(finished.progress.ticketsDone).toBeGreaterThan(0);
       // The rest arrived, each ticket once (a closed original is not copied by default).
       const copies = ticketsOf(pair.target.sim);
