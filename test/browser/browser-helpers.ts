@@ -9,11 +9,14 @@ if (!hasChromium) console.warn(`[browser tests] skipped: ${CHROMIUM} not found (
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--disable-quic'];
 
+/** What `shoot` injects for a full-page image (the only inline style a page sees: the app's CSP reports it). */
+export const SCREENSHOT_STYLE = '.topbar, .savebar { position: static !important; }';
+
 /** Saves test-results/<name>.png (full page unless told otherwise), scrolled to `scrollTo` first when given. */
 export async function shoot(page: Page, name: string, opts: { fullPage?: boolean; scrollTo?: Locator } = {}): Promise<void> {
   if (opts.scrollTo) await opts.scrollTo.first().scrollIntoViewIfNeeded();
   const fullPage = opts.fullPage ?? true;
   // Sticky bars would be drawn where the viewport happens to be, in the middle of a full-page image.
-  const style = fullPage ? '.topbar, .savebar { position: static !important; }' : undefined;
+  const style = fullPage ? SCREENSHOT_STYLE : undefined;
   await page.screenshot({ path: `test-results/${name}.png`, fullPage, animations: 'disabled', ...(style ? { style } : {}) });
 }

@@ -4,6 +4,7 @@
  * connection, Globex (Target) accepts the code; Acme maps a status value, runs Sync now, follows the run
  * in Sync history and sees the tickets Created on Globex's side.
  */
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack } from '../helpers/stack.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import { PRIMARY_WORKSPACE_ID } from '../../src/simulator/freshservice/state.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, SCREENSHOT_STYLE, shoot } from './browser-helpers.ts';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
@@ -37,6 +38,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
   let b: Page;
   let code = '';
   let runUrl = '';
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
@@ -51,6 +53,11 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     const viewport = { width: 1280, height: 900 };
     [ctxA, ctxB] = await Promise.all([browser.newContext({ viewport }), browser.newContext({ viewport })]);
     [a, b] = await Promise.all([ctxA.newPage(), ctxB.newPage()]);
+    // The whole journey runs under the app's Content-Security-Policy: Chromium reports what it blocks
+    // (except the style the screenshots inject, which Chromium names by its hash).
+    const screenshotStyle = `sha256-${createHash('sha256').update(SCREENSHOT_STYLE).digest('base64')}`;
+    const blocked = (text: string) => /Content Security Policy|Refused to (load|execute|apply|connect|frame)/i.test(text) && !text.includes(screenshotStyle);
+    for (const page of [a, b]) page.on('console', (m) => void (blocked(m.text()) && cspViolations.push(m.text())));
   });
 
   afterEach(async ({ task }) => {
@@ -448,6 +455,12 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
       expect(await a.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     }
     await a.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('the UI ran under a Content-Security-Policy without inline script, and it blocked nothing', async () => {
+    const res = await fetch(stack.url);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self'(;|$)/);
+    expect(cspViolations).toEqual([]);
   });
 
   it('Globex revokes the connection after confirming', async () => {
