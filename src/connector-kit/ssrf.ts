@@ -155,6 +155,14 @@ export function registerOwnServer(server: Server): void {
   else server.once('listening', add);
 }
 
+/**
+ * A port of this installation that this process does not listen on itself: a worker process marks the
+ * web process's port (SF_PORT, from the same environment), which usually runs on the same machine.
+ */
+export function registerOwnPort(port: number): void {
+  if (Number.isInteger(port) && port > 0) ownPorts.set(port, (ownPorts.get(port) ?? 0) + 1);
+}
+
 /** Loopback, unspecified, or an address of one of this machine's interfaces. */
 function isThisMachine(address: string): boolean {
   if (isHostLocalAddress(address)) return true;

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { startWorkerHttp } from '../observability/worker-server.ts';
 import { ConfigError, loadConfig, type AppConfig } from '../config/env.ts';
-import { registerOwnServer } from '../connector-kit/ssrf.ts';
+import { registerOwnPort, registerOwnServer } from '../connector-kit/ssrf.ts';
 import { startRuntime } from '../runtime.ts';
 import { buildApp } from './app.ts';
 import { webMetricsRegistry } from './routes/health.routes.ts';
@@ -101,6 +101,7 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
 /** `support-fusion worker`: sync jobs only, no HTTP; any number may run against one PostgreSQL database. */
 export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = configOrExit({ ...env, SF_ROLE: 'worker' });
+  registerOwnPort(config.port); // the web process's port: never a connector destination either
   const log = pino({ level: config.logLevel, base: { role: 'worker', pid: process.pid } });
   const runtime = await startRuntime(config, (msg, data) => log.warn(data ?? {}, msg), { info: (msg, data) => log.info(data ?? {}, msg) });
   let stopping = false;
