@@ -15,7 +15,7 @@ if (!testDatabaseUrl) console.log('db-restart.postgres.test.ts skipped: set SF_T
 let temp: { url: string; drop(): Promise<void> };
 beforeAll(async () => {
   if (testDatabaseUrl) temp = await createTempDatabase();
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   await temp?.drop();
 });
@@ -94,7 +94,7 @@ describeIf('PostgreSQL restarts', () => {
     } finally {
       await product.kill();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('start-up before the database is up: waits with backoff, then starts once it appears', async () => {
     const [port, dbPort] = [await freePort(), await freePort()];
@@ -115,7 +115,7 @@ describeIf('PostgreSQL restarts', () => {
       await product.kill();
       await new Promise<void>((r) => (proxy ? proxy.close(() => r()) : r()));
     }
-  }, 120_000);
+  }, 300_000);
 
   it('gives up with a clear message after SF_DATABASE_WAIT_SECONDS', async () => {
     const dbPort = await freePort();
@@ -123,5 +123,5 @@ describeIf('PostgreSQL restarts', () => {
     const exit = await product.exited;
     expect(exit.code).toBe(1);
     expect(product.output()).toMatch(/still unreachable after 2 s \(SF_DATABASE_WAIT_SECONDS\)/);
-  }, 60_000);
+  }, 120_000);
 });

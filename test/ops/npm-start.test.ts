@@ -34,7 +34,7 @@ describe('npm start', () => {
     const port = await freePort();
     const p = startProduct([], { SF_DATA_DIR: dataDir, SF_PORT: String(port), SF_SKIP_WEB_BUILD: '1' }, [npm, 'start', '--silent']);
     try {
-      await p.waitFor(/Support Fusion is running/, 120_000);
+      await p.waitFor(/Support Fusion is running/, 240_000);
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status).toBe(200);
       expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(true);
       p.child.kill('SIGTERM');
@@ -46,5 +46,5 @@ describe('npm start', () => {
     } finally {
       await p.kill();
     }
-  }, 180_000);
+  }, 400_000);
 });

@@ -38,7 +38,7 @@ export function startProduct(args: string[], env: Record<string, string>, comman
   return {
     child,
     output: () => out,
-    waitFor(re, ms = 90_000) {
+    waitFor(re, ms = 180_000) {
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => done(new Error(`timed out after ${ms} ms waiting for ${re}:\n${out.slice(-4000)}`)), ms);
         const check = () => {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   await pair.stack.app.close();
   await pair.stack.database.close();
   pair.stack.database = { ...pair.stack.database, close: async () => {} }; // closed already
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await pair?.close();
 });
@@ -62,7 +62,7 @@ describe('restart after SIGKILL on embedded storage', () => {
       expect(first.status).toBe(202);
       const sourceCount = ticketsOf(pair.source.sim).length;
       // Killed once the run has really worked something, in the middle of it.
-      await runUntil(port, first.body.id, (r) => r.progress?.ticketsDone >= 1 || ticketsOf(pair.target.sim).length >= 1, 60_000);
+      await runUntil(port, first.body.id, (r) => r.progress?.ticketsDone >= 1 || ticketsOf(pair.target.sim).length >= 1, 120_000);
       await product.kill();
       const atKill = ticketsOf(pair.target.sim).length;
       expect(atKill).toBeLessThan(sourceCount);
@@ -77,7 +77,7 @@ describe('restart after SIGKILL on embedded storage', () => {
       const second = await api(port, `/connections/${pair.connectionId}/sync-runs`, { method: 'POST', body: { since } });
       expect(second.status).toBe(202);
       // Without the release, this run stayed running at 0 tickets until the old job expired (30 min).
-      const finished = await runUntil(port, second.body.id, (r) => r.status !== 'running', 30_000);
+      const finished = await runUntil(port, second.body.id, (r) => r.status !== 'running', 120_000);
       expect(finished.status, JSON.stringify(finished)).toBe('success');
       expect(product.output()).toMatch(/released jobs left active by the previous process/);
       expect(finished.progress.ticketsDone).toBeGreaterThan(0);
@@ -88,5 +88,5 @@ describe('restart after SIGKILL on embedded storage', () => {
     } finally {
       await product.kill();
     }
-  }, 120_000);
+  }, 400_000);
 });

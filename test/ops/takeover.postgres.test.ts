@@ -29,7 +29,7 @@ beforeAll(async () => {
   await pair.stack.app.close();
   await pair.stack.database.close();
   pair.stack.database = { ...pair.stack.database, close: async () => {} };
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await pair?.close();
   await temp?.drop();
@@ -73,7 +73,7 @@ describeIf('takeover of a dead worker’s run on PostgreSQL', () => {
       await second.waitFor(/Support Fusion is running/);
       // The dead worker's run is still running (on PostgreSQL another worker may be alive: nothing marks it Failed).
       expect((await api(`/sync-runs/${runId}`)).body.status).toBe('running');
-      await second.waitFor(/took over the sync job of a worker that stopped answering/, 60_000);
+      await second.waitFor(/took over the sync job of a worker that stopped answering/, 120_000);
       // The same run is adopted and finished; without the takeover it stayed running until the job expired.
       let run: any;
       const end = Date.now() + 60_000;
@@ -89,5 +89,5 @@ describeIf('takeover of a dead worker’s run on PostgreSQL', () => {
       await first.kill();
       await second?.kill();
     }
-  }, 180_000);
+  }, 400_000);
 });

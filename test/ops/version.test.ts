@@ -23,7 +23,7 @@ describe('versions', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startStack({ listen: false });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await stack?.close();
   });
@@ -35,7 +35,7 @@ describe('versions', () => {
     const r = await run(['--version']);
     expect(r.code).toBe(0);
     expect(r.output.trim()).toBe(pkg.version);
-  }, 60_000);
+  }, 300_000);
 
   it('GET /api/v1/health names the version and keeps its status field', async () => {
     const res = await stack.app.inject({ url: '/api/v1/health' });
@@ -63,7 +63,7 @@ describe('a database migrated by a newer version', () => {
     // What a later release leaves behind: migrations this build has never heard of, stamped with its version.
     await sql`INSERT INTO sf_migrations (id, version) VALUES ('9998_from_the_future', '0.10.0'), ('9999_further_still', '0.9.1')`.execute(database.db);
     await database.close();
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -79,7 +79,7 @@ describe('a database migrated by a newer version', () => {
     }
     const database = await openDatabase({ dataDir }).catch((err: Error) => err);
     expect(database).toBeInstanceOf(Error);
-  }, 120_000);
+  }, 300_000);
 
   it('a database this version knows opens, and every migration it applies records the version', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sf-known-'));
@@ -92,5 +92,5 @@ describe('a database migrated by a newer version', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 300_000);
 });
