@@ -28,7 +28,10 @@ export const syncRunSchema = {
       description: 'Live progress, written by the engine while the run works (at most every 500 ms); the last values stay after it ends',
       properties: {
         phase: { type: ['string', 'null'], enum: ['listing changes', 'syncing tickets', 'saving cursors', null] },
-        ticketsSeen: { type: 'integer', description: 'Tickets the run has to work (changes listed, retries, hints)' },
+        ticketsSeen: {
+          type: 'integer',
+          description: "Tickets the run has to work (changes listed, retries, hints); tickets a side's filters keep back are not counted",
+        },
         ticketsDone: { type: 'integer', description: 'Tickets worked so far' },
       },
     },
