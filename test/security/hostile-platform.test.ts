@@ -1,4 +1,5 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, NetworkError } from '../../src/connector-kit/http.ts';
 import { rawServer } from '../helpers/raw-servers.ts';
@@ -207,6 +208,34 @@ describe('the HTTP client reads by the bytes that arrive', () => {
       expect(counter.sent).toBeLessThan(MB + 16 * MB);
     } finally {
       await server.close();
+    }
+  });
+
+  it('a small Content-Length followed by far more bytes: the answer is the declared bytes, nothing more is kept', async () => {
+    // Written on the raw socket: Node's own HTTP server would refuse to send more than it declared.
+    let socket: Socket | undefined;
+    const tcp = createTcpServer((s) => {
+      socket = s;
+      s.on('error', () => {});
+      s.once('data', () => {
+        s.write('HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: 5\r\n\r\n');
+        const chunk = Buffer.alloc(64 * 1024, 0x42);
+        const pump = () => {
+          while (!s.destroyed && s.write(chunk));
+          if (!s.destroyed) s.once('drain', pump);
+        };
+        pump();
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (tcp.address() as AddressInfo).port;
+      const http = createHttpClient({ baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'none' }, timeoutMs: 30_000, addressPolicy: { allowPrivate: true } });
+      const res = await http.request('GET', '/file', { responseType: 'bytes', maxBodyBytes: MB });
+      expect(Buffer.from(res.bytes!).toString()).toBe('BBBBB');
+    } finally {
+      socket?.destroy();
+      await new Promise((resolve) => tcp.close(resolve));
     }
   });
 });
