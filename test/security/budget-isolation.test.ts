@@ -67,7 +67,7 @@ beforeAll(async () => {
     await signUpAndLogIn(stack.app, `c${Math.random().toString(36).slice(2, 6)}`),
     await signUpAndLogIn(stack.app, `d${Math.random().toString(36).slice(2, 6)}`),
   ];
-}, 240_000);
+}, 600_000);
 
 afterAll(async () => {
   await stack?.close();
@@ -76,7 +76,7 @@ afterAll(async () => {
 });
 
 // Generous bounds: they only bound a failure, and a loaded CI machine is slow to sign organisations up.
-describe('API budget isolation between tenants', { timeout: 240_000 }, () => {
+describe('API budget isolation between tenants', { timeout: 600_000 }, () => {
   let connectionAC: string;
 
   it('Test Connection spends budget: a new key its own allowance, a tested key the account budget', async () => {
