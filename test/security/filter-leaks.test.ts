@@ -7,7 +7,8 @@ import { humanCall, startSyncPair, type SyncPair } from '../helpers/sync-pair.ts
  * no count the partner sees includes it. Acme (source) sends only tickets tagged `partner`; Globex is
  * the partner. The owner may still see its own kept-back ticket.
  */
-vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
+// Bounds for a loaded CI machine (starting the stack and two simulators dominates), not waits.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 300_000 });
 
 let pair: SyncPair;
 let secretId = '';
