@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { InjectOptions, LightMyRequestResponse as LightResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/database.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -44,7 +45,7 @@ describe('users commands', () => {
   });
 
   /** The installation's API on the store, for checks between commands. */
-  async function withApi<T>(fn: (inject: (o: Parameters<TestStack['app']['inject']>[0]) => ReturnType<TestStack['app']['inject']>) => Promise<T>): Promise<T> {
+  async function withApi<T>(fn: (inject: (o: InjectOptions) => Promise<LightResponse>) => Promise<T>): Promise<T> {
     const database = await openDatabase({ dataDir: stack.dataDir });
     const app = await buildApp({ config: stack.config, db: database.db, masterKey: Buffer.alloc(32) }, { logger: false });
     try {
