@@ -40,8 +40,10 @@ describe('users commands', () => {
     await stack.database.close();
   }, 120_000);
   afterAll(async () => {
+    if (!stack) return;
+    // stack.close() closes the store it believes open: give it one.
     stack.database = await openDatabase({ dataDir: stack.dataDir });
-    await stack?.close();
+    await stack.close();
   });
 
   /** The installation's API on the store, for checks between commands. */
