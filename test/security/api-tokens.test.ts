@@ -114,4 +114,29 @@ describe('API token escalation attempts', () => {
     expect(r.json().error.code).toBe('api_token_not_allowed');
     expect((await call('GET', '/api-tokens', acme.auth)).json().tokens.filter((x: { name: string }) => x.name === 'child')).toEqual([]);
   });
+  it('a token cannot make other credentials either: invitations, sign-up links, password changes and resets', async () => {
+    const t = await createToken(acme.auth, 'admin');
+    for (const [method, url, payload] of [
+      ['POST', '/invitations', { role: 'admin' }],
+      ['POST', '/signup-links', {}],
+      ['PUT', '/me/password', { currentPassword: 'whatever-password-1', newPassword: 'another-password-22' }],
+      ['POST', `/members/${member.id}/password-reset`, {}],
+    ] as const) {
+      const r = await call(method, url, bearer(t.token), payload);
+      expect(r.statusCode, `${method} ${url}: ${r.body}`).toBe(403);
+      expect(r.json().error.code).toBe('api_token_not_allowed');
+    }
+    expect((await call('GET', '/invitations', acme.auth)).json().invitations).toEqual([]);
+  });
+
+  it('an admin resetting a member’s password also revokes that member’s API tokens', async () => {
+    const victim = await inviteMember(stack.app, acme.auth, 'member', 'sec-reset');
+    const t = await createToken(victim.auth, 'member');
+    expect((await call('GET', '/me', bearer(t.token))).statusCode).toBe(200);
+    const reset = await call('POST', `/members/${victim.id}/password-reset`, acme.auth, {});
+    expect(reset.statusCode, reset.body).toBe(200);
+    const after = await call('GET', '/me', bearer(t.token));
+    expect(after.statusCode).toBe(401);
+    expect(after.json().error.code).toBe('api_token_revoked');
+  });
 });

@@ -120,6 +120,19 @@ export async function revokeApiToken(db: Db, organisationId: string, id: string,
   });
 }
 
+/** Revokes every unrevoked token a member owns (an admin's password reset); returns how many. */
+export async function revokeAllApiTokensOf(db: Db, organisationId: string, ownerId: string, now: Date): Promise<number> {
+  const rows = await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: now })
+    .where('organisation_id', '=', organisationId)
+    .where('user_id', '=', ownerId)
+    .where('revoked_at', 'is', null)
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
 /** The token with this hash and its owner's current role and organisation; undefined when unknown (or its owner was removed). */
 export async function findApiTokenByHash(db: Db, tokenHash: string): Promise<ApiTokenLookup | undefined> {
   const r = await db

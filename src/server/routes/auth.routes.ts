@@ -13,6 +13,7 @@ import {
 import { recordAuditEvent } from '../../db/repositories/audit-log.ts';
 import { reserveAttempt, settleAttempt, type Counter } from '../../db/repositories/throttles.ts';
 import { hashPassword, verifyPassword } from '../../security/passwords.ts';
+import { requireSession } from '../api-token-auth.ts';
 import { audit } from '../audit.ts';
 import { hashToken, newSessionToken, requireAdmin, requireUser, SESSION_COOKIE, SESSION_DAYS, tokenFrom } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -128,7 +129,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.post('/signup-links', {
-    onRequest: requireAdmin,
+    onRequest: [requireAdmin, requireSession],
     schema: {
       tags: ['auth'],
       summary: 'Create a one-time sign-up link for a partner’s new organisation (admins; SF_SIGNUP=invite)',
@@ -195,7 +196,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
   });
 
   app.put('/me/password', {
-    onRequest: requireUser,
+    onRequest: [requireUser, requireSession],
     schema: {
       tags: ['auth'],
       summary: 'Change your own password (the current one is required); your other sessions end',

@@ -16,6 +16,8 @@ import {
   type MemberRole,
 } from '../../db/repositories/members.ts';
 import { hashPassword } from '../../security/passwords.ts';
+import { requireSession } from '../api-token-auth.ts';
+import { revokeAllApiTokensOf } from '../../db/repositories/api-tokens.ts';
 import { audit } from '../audit.ts';
 import { hashToken, newSessionToken, requireAdmin, requireUser, SESSION_COOKIE, SESSION_DAYS } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -79,7 +81,7 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
 
   // A temporary password shown once to the admin (who passes it on), rather than a reset link: the
   // product sends no e-mail. The member's sessions end; they change it on their Account page.
-  app.post('/members/:id/password-reset', { onRequest: requireAdmin, schema: s.resetPassword }, async (req) => {
+  app.post('/members/:id/password-reset', { onRequest: [requireAdmin, requireSession], schema: s.resetPassword }, async (req) => {
     const { id } = req.params as { id: string };
     if (!UUID.test(id)) throw notFound();
     if (id === req.auth!.userId) {
@@ -89,12 +91,14 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (!m) throw notFound();
     const temporaryPassword = randomBytes(12).toString('base64url');
     const sessionsEnded = await setPassword(ctx.db, m.id, await hashPassword(temporaryPassword));
-    await audit(ctx.db, req, { action: 'user.password_reset', target: { type: 'member', id: m.id, label: m.email }, before: null, after: { password: '•••• (temporary, shown once to the admin)', sessionsEnded } });
+    // A reset is what an admin does when an account may be in someone else's hands: its API tokens go too.
+    const apiTokensRevoked = await revokeAllApiTokensOf(ctx.db, req.auth!.organisationId, m.id, new Date());
+    await audit(ctx.db, req, { action: 'user.password_reset', target: { type: 'member', id: m.id, label: m.email }, before: null, after: { password: '•••• (temporary, shown once to the admin)', sessionsEnded, apiTokensRevoked } });
     req.log.info({ memberId: m.id, sessionsEnded }, 'member password reset');
     return { id: m.id, email: m.email, temporaryPassword, sessionsEnded };
   });
 
-  app.post('/invitations', { onRequest: requireAdmin, schema: s.invite }, async (req, reply) => {
+  app.post('/invitations', { onRequest: [requireAdmin, requireSession], schema: s.invite }, async (req, reply) => {
     const body = req.body as { role: MemberRole; email?: string };
     const email = body.email?.trim() || null;
     if (email !== null && !EMAIL.test(email)) throw new ApiError(400, 'invalid_email', 'Enter a valid e-mail address, e.g. name@company.com, or leave it empty so anyone with the link can join.', { field: 'email' });
