@@ -30,6 +30,8 @@ function seeds(pair: SyncPair, ctx: { mappings: unknown; configuration: unknown 
     'POST /api/v1/invitations': { role: 'viewer', email: 'fuzz-invitee@example.com' },
     'POST /api/v1/invitations/{token}/accept': { email: 'fuzz-invited@example.com', password: 'a long password', name: 'Fuzz Invited' },
     'POST /api/v1/api-tokens': { name: 'Fuzz token', role: 'viewer', expiresAt: '2099-01-01T00:00:00.000Z' },
+    // A wrong current password: no fuzzed body can change the password the other requests log in with.
+    'PUT /api/v1/me/password': { currentPassword: 'not the current password', newPassword: 'a new long password' },
   };
 }
 
@@ -166,6 +168,7 @@ const ROUTES = [
   'POST /api/v1/invitations',
   'POST /api/v1/invitations/{token}/accept',
   'POST /api/v1/api-tokens',
+  'PUT /api/v1/me/password',
 ];
 
 let pair: SyncPair;
@@ -180,7 +183,8 @@ async function state() {
     const r = await pair.stack.app.inject({ url, headers: auth });
     views[url] = r.json();
   }
-  return { views, tables: await databaseSnapshot(pair.stack.database.db) };
+  // Throttle counters are meant to move on a refused request (a wrong password or token counts): that is their job.
+  return { views, tables: await databaseSnapshot(pair.stack.database.db, { except: ['auth_throttles'] }) };
 }
 
 beforeAll(async () => {
