@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  *
  * Platform limits are per account (host), whatever the key, so credentials that proved they belong to the
  * account — they passed Test Connection — share the host's budget. Anyone can save any host with any key,
- * though: a credential that has not passed a test spends a separate, small allowance of its own
+ * though: a credential that has not passed a test spends a separate budget of its own
  * (`<host>~untested-<fingerprint>`), so a bogus key saved by another tenant can never use up, or block with
  * its 429s, the budget of the real account's owner.
  */
@@ -20,13 +20,13 @@ export function credentialFingerprint(apiUrl: string, apiKey: string): string {
   return createHash('sha256').update(`sf-budget-credential\0${hostOf(apiUrl)}\0${apiKey}`).digest('hex');
 }
 
-/** The budget account of a credential: the host when it passed a test, else its own small allowance. */
+/** The budget account of a credential: the host when it passed a test, else its own budget. */
 export function budgetAccountOf(apiUrl: string, credential: { fingerprint: string; tested: boolean }): string {
   const host = hostOf(apiUrl);
   return credential.tested ? host : `${host}${UNTESTED}${credential.fingerprint.slice(0, 16)}`;
 }
 
-/** Accounts of untested credentials: their limit is capped (rate-budget.ts) whatever the platform reports. */
+/** Accounts of untested credentials (rate-budget.ts can cap their limit). */
 export function isUntestedAccount(account: string): boolean {
   return account.includes(UNTESTED);
 }

@@ -68,7 +68,7 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
 
 /**
  * The budget account a credential spends: the host's shared budget once a Test Connection passed with
- * exactly this host and key, else the key's own small allowance (see connector-kit/budget-account.ts for why).
+ * exactly this host and key, else the key's own budget (see connector-kit/budget-account.ts for why).
  */
 export async function budgetAccountFor(db: Db, creds: { apiUrl: string; apiKey: string }): Promise<string> {
   const fingerprint = credentialFingerprint(creds.apiUrl, creds.apiKey);

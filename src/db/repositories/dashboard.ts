@@ -200,7 +200,7 @@ export interface RateBudgetFigures {
   usedFor: string[];
   /**
    * Whether the key passed Test Connection and so spends the account's shared budget; an untested key
-   * spends a small allowance of its own (connector-kit/budget-account.ts), which these figures then show.
+   * spends a budget of its own (connector-kit/budget-account.ts), which these figures then show.
    */
   keyTested: boolean;
   windowSeconds: number;

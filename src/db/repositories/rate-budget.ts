@@ -31,9 +31,8 @@ import type { Database } from '../schema.ts';
  * moment after it reserved, and the platform's window starts when the request arrives.
  *
  * An account is a host only for credentials that passed Test Connection; an untested credential has an
- * account of its own (`connector-kit/budget-account.ts`) whose limit is capped at `untestedLimit`, whatever
- * its answers report, so a key saved by anyone spends neither the real account's budget nor much of the
- * platform.
+ * account of its own (`connector-kit/budget-account.ts`), optionally capped at `untestedLimit`, so a key
+ * saved by anyone never spends (or blocks) the real account's budget.
  *
  * Works the same on PostgreSQL and on embedded PGlite (one connection; transactions take turns). Times
  * come from the database clock, so processes on several hosts agree on them.
@@ -43,7 +42,7 @@ export interface RateBudgetOptions {
   headroom: number;
   /** The limit assumed before the platform has reported one (Freshservice's smallest plan: 100 a minute). */
   defaultLimit?: number;
-  /** The most an untested credential's own account may assume as its limit (default: `defaultLimit`). */
+  /** The most an untested credential's own account may assume as its limit (default: no cap, as reported). */
   untestedLimit?: number;
   /** The platform's window; Freshservice counts per minute. */
   windowMs?: number;
@@ -92,7 +91,7 @@ interface Decision {
 export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget {
   const headroom = Math.min(0.9, Math.max(0, options.headroom));
   const defaultLimit = Math.max(1, Math.floor(options.defaultLimit ?? 100));
-  const untestedLimit = Math.max(1, Math.floor(options.untestedLimit ?? defaultLimit));
+  const untestedLimit = options.untestedLimit === undefined ? Infinity : Math.max(1, Math.floor(options.untestedLimit));
   /** The limit an account works with: what the platform reported (or the default), capped for untested credentials. */
   const limitOf = (account: string, reported: number | null | undefined) => {
     const limit = reported ?? defaultLimit;

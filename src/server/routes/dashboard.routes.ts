@@ -80,7 +80,7 @@ const dashboardSchema = {
             properties: {
               account: { type: 'string' },
               usedFor: { type: 'array', items: { type: 'string' } },
-              keyTested: { type: 'boolean', description: 'The key passed Test Connection and spends the account budget; else a small allowance of its own' },
+              keyTested: { type: 'boolean', description: 'The key passed Test Connection and spends the account budget; else a budget of its own' },
               windowSeconds: { type: 'integer' },
               limit: { type: 'integer' },
               allowed: { type: 'integer' },

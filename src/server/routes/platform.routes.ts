@@ -64,7 +64,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     if (!cfg) throw new ApiError(400, 'not_configured', 'Save a configuration (platform, API URL and API key) before testing the connection.');
     const apiKey = decryptSecret(ctx.masterKey, cfg.apiKeyCiphertext, orgId);
     // The test spends API budget like any call: the host's shared budget when this key already passed a
-    // test, else the key's own small allowance. Passing makes the key a user of the host's budget.
+    // test, else the key's own budget. Passing makes the key a user of the host's budget.
     const fingerprint = credentialFingerprint(cfg.apiUrl, apiKey);
     const result: ConnectionTestResult = await testFreshserviceConnection(
       { apiUrl: cfg.apiUrl, apiKey },
