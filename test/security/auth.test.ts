@@ -227,8 +227,9 @@ describe('CSRF', () => {
     expect(r.statusCode).toBe(200);
   });
 
-  it('same-origin cookie writes work (Origin matching Host, or Sec-Fetch-Site: same-origin, or neither)', async () => {
-    for (const headers of [{ origin: `https://${HOST}` }, { origin: `http://${HOST}` }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'same-origin', origin: `https://${HOST}` }, {}]) {
+  it('same-origin cookie writes work (Origin matching scheme and Host, or Sec-Fetch-Site: same-origin, or neither)', async () => {
+    // The server here is plain http (no proxy trusted, no SF_PUBLIC_URL): https://HOST is another origin (edges.test.ts).
+    for (const headers of [{ origin: `http://${HOST}` }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'same-origin', origin: `http://${HOST}` }, {}]) {
       const r = await inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, cookies: { sf_session: s.token }, headers: { host: HOST, ...headers }, payload: { configuration: {} } });
       expect(r.statusCode, JSON.stringify(headers)).toBe(200);
     }
