@@ -1,5 +1,5 @@
 /** Shared by the browser tests: where Chromium is, how it is launched, and screenshots into test-results/. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -19,4 +19,15 @@ export async function shoot(page: Page, name: string, opts: { fullPage?: boolean
   // Sticky bars would be drawn where the viewport happens to be, in the middle of a full-page image.
   const style = fullPage ? SCREENSHOT_STYLE : undefined;
   await page.screenshot({ path: `test-results/${name}.png`, fullPage, animations: 'disabled', ...(style ? { style } : {}) });
+}
+
+const AXE_SOURCE = 'node_modules/axe-core/axe.min.js';
+
+/**
+ * Puts axe-core into the page. The app's Content-Security-Policy refuses inline scripts, so a script tag
+ * would be blocked; Playwright's evaluate runs through the DevTools protocol, which the policy does not cover.
+ */
+export async function injectAxe(page: Page): Promise<void> {
+  if (await page.evaluate(() => 'axe' in window)) return;
+  await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
 }

@@ -12,17 +12,16 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectTwoOrganisations, signUpAndLogIn, startStack } from '../helpers/stack.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
 
 const TZ = 'Pacific/Kiritimati'; // UTC+14: its calendar day is rarely the server's
-const AXE = 'node_modules/axe-core/axe.min.js';
 
 /** axe-core in the page: serious and critical violations, as "rule: target" lines. */
 async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
+  await injectAxe(page);
   const violations = await page.evaluate(async () => {
     const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`) }));
