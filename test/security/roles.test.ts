@@ -236,5 +236,5 @@ describe('roles, per route', () => {
     expect(failures).toEqual([]);
     const members = (await send({ method: 'GET', url: '/api/v1/members' }, pair.source)).json().members as Array<{ id: string }>;
     expect(members.map((m) => m.id)).not.toContain(ids.spare);
-  });
+  }, 120_000); // every served route in turn, some of them calling the simulator: a bound for a loaded machine
 });
