@@ -14,7 +14,7 @@ describe('health and docs', () => {
   it('answers health without login', async () => {
     const r = await stack.app.inject('/api/v1/health');
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ status: 'ok' });
+    expect(r.json()).toEqual({ status: 'ok', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
   });
 
   it('serves the OpenAPI document naming the contract routes', async () => {
