@@ -107,7 +107,7 @@ describe('container image', () => {
     const p = run(s.cmd, env);
     try {
       await until(async () => (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).status === 200, `health on ${port}:\n${p.output()}`);
-      expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`http://127.0.0.1:${port}/api/v1/health`)).json()).toMatchObject({ status: 'ok' });
       expect((await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`)).status).toBe(200);
       const page = await fetch(`http://127.0.0.1:${port}/`);
       expect(page.status).toBe(200);
