@@ -52,7 +52,10 @@ describe.skipIf(!testDatabaseUrl)('one web process and two workers on PostgreSQL
       DATABASE_URL: dbHandle.url,
       SF_SECRET_KEY: randomBytes(32).toString('hex'),
       SF_ALLOW_PRIVATE_PLATFORM_URLS: '1',
-      SF_SYNC_RUN_TIMEOUT_SECONDS: '8',
+      // Runs are not cut short here (a loaded machine makes them slow); a dead worker's run is taken over
+      // after SF_WORKER_TAKEOVER_SECONDS of silence, with its connection lock free.
+      SF_SYNC_RUN_TIMEOUT_SECONDS: '300',
+      SF_WORKER_TAKEOVER_SECONDS: '5',
       SF_QUEUE_MAINTENANCE_SECONDS: '2',
       SF_WORKER_CONCURRENCY: '4',
     };
