@@ -93,7 +93,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await Promise.all([signUpAndConnectPlatform(a, 'Acme Corporation', simA), signUpAndConnectPlatform(b, 'Globex Services', simB)]);
     for (const page of [a, b]) {
       const links = await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allInnerTexts();
-      expect(links).toEqual(['Dashboard', 'Settings', 'Connections', 'Sync', 'Members', 'API tokens', 'Audit log']);
+      expect(links).toEqual(['Dashboard', 'Settings', 'Connections', 'Sync', 'Members', 'Audit log']);
     }
   });
 

@@ -9,7 +9,6 @@ const NAV: Array<{ href: string; label: string; adminOnly?: boolean }> = [
   { href: '/connections', label: 'Connections' },
   { href: '/sync', label: 'Sync' },
   { href: '/members', label: 'Members' },
-  { href: '/api-tokens', label: 'API tokens' },
   { href: '/audit-log', label: 'Audit log', adminOnly: true },
 ];
 

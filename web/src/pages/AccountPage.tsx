@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import { Field } from '../components/Field.tsx';
+import { Link } from '../components/Link.tsx';
 import { useApiCall } from '../hooks/use-api.ts';
 
 type Fields = 'currentPassword' | 'newPassword' | 'confirm';
@@ -65,6 +66,13 @@ export function AccountPage({ email }: { email: string }) {
             <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Changing…' : 'Change password'}</button>
           </div>
         </form>
+      </section>
+      <section className="card" aria-labelledby="tokens-title">
+        <div className="card__header">
+          <h2 id="tokens-title">API tokens</h2>
+          <p className="muted">Scripts and automation use the API with a token of their own, which you can revoke at any time.</p>
+        </div>
+        <p><Link href="/api-tokens">Manage your API tokens</Link></p>
       </section>
     </div>
   );
