@@ -7,8 +7,8 @@ import { runOutage } from './lib/outage.ts';
 import { createTemplate, type WorldTemplate } from './lib/world.ts';
 
 /**
- * The reliability suite in miniature, for `npm test`: two crash trials of 20 tickets (real child
- * processes, SIGKILL), one fault-matrix trial of 10 tickets, a short model run and a one-hour outage.
+ * The reliability suite in miniature, for `npm test`: one crash trial of 20 tickets (the real product
+ * started, SIGKILLed mid-sync and started again; more trials: `npm run test:reliability`), one fault-matrix trial of 10 tickets, a short model run and a one-hour outage.
  * The full suite: `npm run test:reliability` (test/reliability/README.md).
  */
 let template: WorldTemplate;
@@ -26,7 +26,7 @@ const explain = (r: { report: { violations: { kind: string; detail: string }[] }
 ];
 
 describe('reliability smoke', () => {
-  it.each([11, 12])('crash trial seed %i: killed mid-sync, restarted, nothing duplicated or lost', async (seed) => {
+  it.each([11])('crash trial seed %i: killed mid-sync, restarted, nothing duplicated or lost', async (seed) => {
     const r = await runCrashTrial({ seed, tickets: 20, template });
     expect(explain(r)).toEqual([]);
     expect(r.kills[0]!.happened).toBe(true);
