@@ -8,8 +8,8 @@ import { createTemplate, type WorldTemplate } from './lib/world.ts';
 
 /**
  * The reliability suite in miniature, for `npm test`: one crash trial of 20 tickets (the real product
- * started, SIGKILLed mid-sync and started again; more trials: `npm run test:reliability`), one fault-matrix trial of 10 tickets, a short model run and a one-hour outage.
- * The full suite: `npm run test:reliability` (test/reliability/README.md).
+ * started, SIGKILLed mid-sync and started again), one fault-matrix trial of 10 tickets, a short model run
+ * and a one-hour outage. The full suite: `npm run test:reliability` (test/reliability/README.md).
  */
 let template: WorldTemplate;
 beforeAll(async () => {
