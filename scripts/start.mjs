@@ -7,17 +7,13 @@
 //
 // SF_SKIP_WEB_BUILD=1 skips the build (the UI in dist/web is used as it is), e.g. in tests that built it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { viteBin } from './vite-bin.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
 async function buildWeb() {
-  // vite's exports map hides its bin file; its package.json is exported, and names the bin.
-  const vitePackage = createRequire(import.meta.url).resolve('vite/package.json');
-  const vite = join(dirname(vitePackage), JSON.parse(readFileSync(vitePackage, 'utf8')).bin.vite);
+  const vite = viteBin();
   const child = spawn(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
   // A signal during the build stops the build too, then this process.
   const forward = (signal) => child.kill(signal);

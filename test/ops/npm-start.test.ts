@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without types
+import { viteBin } from '../../scripts/vite-bin.mjs';
 import { freePort } from './ports.ts';
 import { startProduct } from './product-process.ts';
 
@@ -47,4 +50,10 @@ describe('npm start', () => {
       await p.kill();
     }
   }, 400_000);
+
+  it('the UI build step finds vite’s command line (the tests above skip the build)', () => {
+    const bin = viteBin() as string;
+    expect(existsSync(bin)).toBe(true);
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toMatch(/vite\/\d+\./);
+  });
 });
