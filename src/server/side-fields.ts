@@ -2,7 +2,7 @@ import { PlatformError, type FieldDefinition } from '../core/connector.ts';
 import { credentialFingerprint } from '../connector-kit/budget-account.ts';
 import { BudgetUnavailableError, withMaxWait } from '../connector-kit/rate-gate.ts';
 import type { ConnectionRecord, Side } from '../db/repositories/connections.ts';
-import { connectorFor, rateBudgetOf, sideCredentials, type SideConnectorContext } from './side-connector.ts';
+import { connectorFor, rateBudgetOf, sideCredentials, type SideConnectorContext } from '../sync/side-connector.ts';
 
 export type FieldsResult = { fields: FieldDefinition[]; error: null | { code: string; message: string } };
 

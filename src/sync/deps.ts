@@ -1,7 +1,7 @@
 import type { RateGate } from '../connector-kit/rate-gate.ts';
 import { createSyncStore } from '../db/repositories/sync-store.ts';
 import { ticketsSynced } from '../observability/metrics.ts';
-import { connectorForSide, rateBudgetOf, type SideConnectorContext } from '../server/side-connector.ts';
+import { connectorForSide, rateBudgetOf, type SideConnectorContext } from './side-connector.ts';
 import type { EngineDeps } from './engine.ts';
 
 export interface EngineDepsOptions {

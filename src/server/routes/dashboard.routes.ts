@@ -3,7 +3,7 @@ import { listConnectionsForOrganisation, viewFor } from '../../db/repositories/c
 import { connectionFigures, isTimeZone, lastDays, rateBudgetFigures } from '../../db/repositories/dashboard.ts';
 import { requireUser } from '../auth.ts';
 import { withSchedule } from '../connection-schedule.ts';
-import { budgetAccountFor } from '../side-connector.ts';
+import { budgetAccountFor } from '../../sync/side-connector.ts';
 import { decryptSecret } from '../../security/crypto.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';

@@ -8,7 +8,7 @@ import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts'
 import { audit, SECRET_CHANGED, SECRET_UNCHANGED } from '../audit.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
-import { addressPolicyOf, budgetAccountFor, rateBudgetOf } from '../side-connector.ts';
+import { addressPolicyOf, budgetAccountFor, rateBudgetOf } from '../../sync/side-connector.ts';
 import { credentialFingerprint } from '../../connector-kit/budget-account.ts';
 import { recordCredentialTest } from '../../db/repositories/tested-credentials.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';

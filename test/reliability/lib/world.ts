@@ -11,7 +11,7 @@ import { createRateBudget } from '../../../src/db/repositories/rate-budget.ts';
 import { recordCredentialTest } from '../../../src/db/repositories/tested-credentials.ts';
 import { credentialFingerprint } from '../../../src/connector-kit/budget-account.ts';
 import { getRun, startRun } from '../../../src/db/repositories/sync-runs.ts';
-import { sideCredentials } from '../../../src/server/side-connector.ts';
+import { sideCredentials } from '../../../src/sync/side-connector.ts';
 import { loadMasterKey } from '../../../src/security/secret-key.ts';
 import { buildApp } from '../../../src/server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator, type SimulatorOptions } from '../../../src/simulator/freshservice/index.ts';

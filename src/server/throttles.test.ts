@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS } from '../server/throttles.ts';
-import { progressiveDelayMs, waitMs, type ThrottleRule } from './throttle-policy.ts';
+import { LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS } from './throttles.ts';
+import { progressiveDelayMs, waitMs, type ThrottleRule } from '../core/throttle-policy.ts';
 
 const S = 1000;
 const MIN = 60 * S;
