@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { ApiToken, CreatedApiToken, MemberRole } from '../api.ts';
@@ -6,7 +6,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Field } from '../components/Field.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { SelectField } from '../components/SelectField.tsx';
-import { CopyField } from '../components/sync/WebhookCard.tsx';
+import { ShownOncePanel } from '../components/ShownOncePanel.tsx';
 import { formatDateTime } from '../format.ts';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
 import { ROLE_HELP, ROLE_NAMES, useCan, useRole } from '../permissions.ts';
@@ -106,23 +106,12 @@ function CreateTokenCard({ onCreated }: { onCreated: (t: CreatedApiToken) => voi
 
 /** The secret, shown once (only a hash is kept), with a Copy button. */
 function SecretPanel({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    heading.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-    heading.current?.focus({ preventScroll: true });
-  }, []);
   return (
-    <section className="card code-panel" aria-labelledby="secret-title">
-      <h2 id="secret-title" ref={heading} tabIndex={-1}>Token “{created.name}” ({ROLE_NAMES[created.role].toLowerCase()})</h2>
-      <CopyField label="API token" value={created.token} />
-      <ul className="code-panel__facts">
-        <li>This is the only time the token is shown: copy it now into your script’s secret store. If it is lost, revoke it and create another.</li>
-        <li>{created.expiresAt ? <>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.</> : 'It does not expire: revoke it when it is no longer needed.'}</li>
-      </ul>
-      <div className="actions">
-        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide token</button>
-      </div>
-    </section>
+    <ShownOncePanel titleId="secret-title" title={<>Token “{created.name}” ({ROLE_NAMES[created.role].toLowerCase()})</>} label="API token" value={created.token} hideLabel="Hide token" onDone={onDone}
+      facts={[
+        'This is the only time the token is shown: copy it now into your script’s secret store. If it is lost, revoke it and create another.',
+        created.expiresAt ? <>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.</> : 'It does not expire: revoke it when it is no longer needed.',
+      ]} />
   );
 }
 

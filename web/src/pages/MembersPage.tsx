@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../api.ts';
 import type { CreatedInvitation, Invitation, Member, MemberRole } from '../api.ts';
@@ -6,6 +6,7 @@ import { ConfirmButton } from '../components/ConfirmButton.tsx';
 import { Field } from '../components/Field.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { SelectField } from '../components/SelectField.tsx';
+import { ShownOncePanel } from '../components/ShownOncePanel.tsx';
 import { CopyField } from '../components/sync/WebhookCard.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
@@ -304,24 +305,13 @@ function SignupLinkCard() {
 
 /** The link, shown once (only a hash is kept), with a Copy button. */
 function InvitationLinkPanel({ created, onDone }: { created: CreatedInvitation; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => {
-    heading.current?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
-    heading.current?.focus({ preventScroll: true });
-  }, []);
   return (
-    <section className="card code-panel" aria-labelledby="link-title">
-      <h2 id="link-title" ref={heading} tabIndex={-1}>Invitation link for a new {ROLE_NAMES[created.role].toLowerCase()}</h2>
-      <CopyField label="Invitation link" value={created.url} />
-      <ul className="code-panel__facts">
-        <li>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>; it works once.</li>
-        <li>{created.email ? <>Only <strong>{created.email}</strong> can use it.</> : 'Anyone with the link can join your organisation: send it privately.'}</li>
-        <li>This is the only time the link is shown. If it is lost, revoke it below and create another.</li>
-      </ul>
-      <div className="actions">
-        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide link</button>
-      </div>
-    </section>
+    <ShownOncePanel titleId="link-title" title={`Invitation link for a new ${ROLE_NAMES[created.role].toLowerCase()}`} label="Invitation link" value={created.url} hideLabel="Hide link" onDone={onDone}
+      facts={[
+        <>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>; it works once.</>,
+        created.email ? <>Only <strong>{created.email}</strong> can use it.</> : 'Anyone with the link can join your organisation: send it privately.',
+        'This is the only time the link is shown. If it is lost, revoke it below and create another.',
+      ]} />
   );
 }
 
