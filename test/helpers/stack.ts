@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from '../../src/config/env.ts';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { registerOwnServer } from '../../src/connector-kit/ssrf.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
+import { seedMigratedDatabase } from './pglite-template.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
@@ -39,13 +40,14 @@ export async function startStack(
     ...opts.env,
   });
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+  if (!config.databaseUrl) await seedMigratedDatabase(config.dataDir);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const ctx = { config, db: database.db, masterKey };
   // Inline by default: API tests need runs worked, not the queue; 'boss' runs them through pg-boss.
   const boss = opts.jobs === 'boss' ? await startBoss(database.boss, { maintenanceIntervalSeconds: 5 }) : undefined;
   const deps = engineDeps(ctx);
   const jobs = boss
-    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, ...opts.queue })
+    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...opts.queue })
     : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
