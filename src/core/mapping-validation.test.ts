@@ -129,3 +129,18 @@ describe('validateMappings', () => {
     expect(validateMappings({ types: { Anything: { ...defaultTypeMapping(), fields: [] } } }, { source: [status], target: [status] })).toEqual([]);
   });
 });
+
+describe('the partner ticket reference as a mapping source', () => {
+  const fields = { source: [{ name: 'cf_ref', label: 'Partner ref', kind: 'text' as const, choices: [], requiredForClosure: false }], target: [{ name: 'cf_ref', label: 'Partner ref', kind: 'text' as const, choices: [], requiredForClosure: false }] };
+  const doc = (m: Record<string, unknown>) => ({ types: { Incident: { targetType: null, fields: [{ kind: 'direct', values: [], ...m }], descriptionBuilder: { fields: ['partner.ticketUrl'], separator: '---' } } } }) as never;
+  it.each([
+    ['source number → target text field', { sourceField: 'partner.ticketId', targetField: 'cf_ref', direction: 'source_to_target' }, 0],
+    ['target link → source text field', { sourceField: 'cf_ref', targetField: 'partner.ticketUrl', direction: 'target_to_source' }, 0],
+    ['written into (bidirectional)', { sourceField: 'partner.ticketId', targetField: 'cf_ref', direction: 'bidirectional' }, 1],
+    ['written into the source', { sourceField: 'partner.ticketId', targetField: 'cf_ref', direction: 'target_to_source' }, 1],
+  ])('%s', (_name, m, errors) => {
+    const out = validateMappings(doc(m), fields);
+    expect(out).toHaveLength(errors);
+    if (errors) expect(out[0]!.message).toMatch(/can only be copied into a field, not written/);
+  });
+});

@@ -1,4 +1,5 @@
 import type { FieldChoice, FieldDefinition } from './connector.ts';
+import { isPartnerField, PARTNER_FIELDS } from './partner-reference.ts';
 import type { Direction, Mappings } from './sync-config.ts';
 
 /**
@@ -35,8 +36,8 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
     target: new Map(fields.target.map((f) => [f.name, f])),
   };
   const fieldOf = (side: Side, name: string) => byName[side].get(name);
-  const labelOf = (side: Side, name: string) => fieldOf(side, name)?.label ?? ALWAYS_VALID_FIELDS[name] ?? name;
-  const exists = (side: Side, name: string) => byName[side].has(name) || name in ALWAYS_VALID_FIELDS;
+  const labelOf = (side: Side, name: string) => fieldOf(side, name)?.label ?? ALWAYS_VALID_FIELDS[name] ?? PARTNER_FIELDS[name] ?? name;
+  const exists = (side: Side, name: string) => byName[side].has(name) || name in ALWAYS_VALID_FIELDS || isPartnerField(name);
   const unknownField = (side: Side, name: string) =>
     `The ${side} platform has no field "${name}". Choose one of its fields: ${listNames(side === 'source' ? fields.source : fields.target)}.`;
 
@@ -66,6 +67,15 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
       const targetOk = exists('target', m.targetField);
       if (!sourceOk) errors.push({ path: `${path}.sourceField`, message: unknownField('source', m.sourceField) });
       if (!targetOk) errors.push({ path: `${path}.targetField`, message: unknownField('target', m.targetField) });
+      // The partner's ticket number and link can be read from the sending ticket, never written.
+      for (const [side, fieldName] of [['source', m.sourceField], ['target', m.targetField]] as const) {
+        if (isPartnerField(fieldName) && writes(m.direction, side)) {
+          errors.push({
+            path: `${path}.direction`,
+            message: `${PARTNER_FIELDS[fieldName]} is a reference to the partner's ticket: it can only be copied into a field, not written. Make the mapping run from the ${side} side (${side === 'source' ? 'source → target' : 'target → source'}).`,
+          });
+        }
+      }
 
       if (writes(m.direction, 'target')) {
         const first = writesTarget.get(m.targetField);

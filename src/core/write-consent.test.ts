@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMappings, type FieldMapping, type Mappings, type SyncFilter } from './sync-config.ts';
+import { defaultMappings, defaultTypeMapping, type FieldMapping, type Mappings, type SyncFilter } from './sync-config.ts';
 import { consentNeededFrom, filterWidenings, newWrites, summarise, type ReverseSyncState, type Side, type WriteState } from './write-consent.ts';
 
 const noFilter: SyncFilter = { groups: [], ticketTypes: [], tags: [], statuses: [], field: null };
@@ -42,7 +42,10 @@ const cases: Array<[string, WriteState, WriteState, RegExp[], RegExp[]]> = [
   ['a new one-way field into the source: its new copies on the target start from it too', state(), state((m) => m.types.Incident!.fields.push(custom('target_to_source'))),
     [/^Incident: cf_site ← target cf_location, on updates/], [/^Incident: cf_location ← source cf_site, on new copies/]],
   ['copies of a type created as another type', state(), state((m) => (m.types.Incident!.targetType = 'Service Request')), [], [/^Incident: new copies are created as Service Request$/]],
-  ['a type added with the default mapping', state(), state((m) => (m.types.Change = defaultMappings().types.Incident!)), [], []],
+  ['a type added with the default mapping', state(), state((m) => (m.types.Change = defaultTypeMapping())), [], []],
+  ['a type added with the partner reference line', state(), state((m) => (m.types.Change = defaultMappings().types.Incident!)), [], [/Change: new copies' descriptions get a line with the source ticket's number and link/]],
+  ['the partner reference line switched off', state(), state((m) => (m.types.Incident!.descriptionBuilder.partnerReference = false)), [], []],
+  ['the partner reference line on reverse-synced copies', state((m) => (m.types.Incident!.descriptionBuilder.partnerReference = false), on()), state(() => {}, on()), [/Incident: new copies' descriptions get a line with the target ticket's number and link/], [/Incident: new copies' descriptions get a line with the source/]],
   ['a narrower type removed: its tickets fall back to the wider default', state((m) => (m.types.Incident!.fields = [])), state((m) => delete m.types.Incident),
     [/^Incident: status ← target status, on updates/], [/^Incident: subject ← source subject/]],
   ['reverse sync switched on', state(), state(undefined, on({ tags: ['escalate'] })),

@@ -111,6 +111,7 @@ export function writeGrants(state: WriteState, universe = typeUniverse([state.ma
     const b = mapping.descriptionBuilder;
     for (const field of b.fields) out.push({ into: 'target', key: `target|describe|${t}|${field}`, text: `${typeLabel(t)}: descriptions get a line with source ${field}` });
     if (b.fields.length > 0 && b.separator) out.push({ into: 'target', key: `target|separator|${t}|${b.separator}`, text: `${typeLabel(t)}: descriptions get the separator line "${b.separator}"` });
+    if (b.partnerReference) out.push({ into: 'target', key: `target|partner-ref|${t}`, text: `${typeLabel(t)}: new copies' descriptions get a line with the source ticket's number and link` });
   }
   // Into the source: linked tickets are updated by mappings towards it; new tickets only with reverse sync.
   const rs = state.reverseSync;
@@ -127,6 +128,7 @@ export function writeGrants(state: WriteState, universe = typeUniverse([state.ma
     if (!rs.enabled) continue;
     out.push({ into: 'source', key: `source|type|${y}|${sourceType}`, text: `${typeLabel(y)}: new copies are created as ${sourceType}` });
     for (const f of mapping.fields) out.push(...fieldGrants('source', y, f, 'new copies'));
+    if (mapping.descriptionBuilder.partnerReference) out.push({ into: 'source', key: `source|partner-ref|${y}`, text: `${typeLabel(y)}: new copies' descriptions get a line with the target ticket's number and link` });
   }
   return out;
 }

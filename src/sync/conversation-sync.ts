@@ -16,7 +16,7 @@ export interface CarryResult {
 export interface CarryContext {
   store: SyncStore;
   link: TicketLink;
-  from: { side: Side; connector: TicketConnector; config: SideConfiguration; organisationName: string };
+  from: { side: Side; connector: TicketConnector; config: SideConfiguration; organisationName: string; people?: Map<string, Promise<string | null>> };
   to: { side: Side; connector: TicketConnector; config: SideConfiguration };
   /** The ticket timeline being collected, if any. */
   events?: TicketEventLog;
@@ -26,6 +26,34 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
 /** Ours: a copy this engine wrote (its marker is in the body), even if the ledger write was lost. */
 const MARKER_RE = /\bsf-c[0-9a-f]{16}\b/;
+
+/** Names come from the partner's platform: one line of plain text, bounded (escaped where it is used). */
+const MAX_NAME = 100;
+function plainName(name: string | null | undefined): string | null {
+  // eslint-disable-next-line no-control-regex
+  const flat = (name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!flat) return null;
+  const chars = Array.from(flat);
+  return chars.length <= MAX_NAME ? flat : `${chars.slice(0, MAX_NAME - 1).join('')}…`;
+}
+
+/**
+ * A comment author's name, looked up once per person per run (the side's `people` cache lives as long as
+ * the run's side runtime). A lookup that fails leaves the comment signed by the organisation alone.
+ */
+function authorName(from: CarryContext['from'], authorId: string): Promise<string | null> {
+  if (!from.connector.findPersonById) return Promise.resolve(null);
+  const cache = (from.people ??= new Map());
+  let name = cache.get(authorId);
+  if (!name) {
+    name = from.connector.findPersonById(authorId).then(
+      (p) => plainName(p?.name),
+      () => null,
+    );
+    cache.set(authorId, name);
+  }
+  return name;
+}
 
 function shouldSend(c: RemoteComment, cfg: SideConfiguration): boolean {
   if (c.kind === 'other') return false;
@@ -76,7 +104,9 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
         res.failedAttachments += got.failed;
         res.errors.push(...got.errors);
       }
-      const header = `<p><strong>${escapeHtml(from.organisationName)}</strong>${c.private ? ' (internal note)' : ''}:</p>`;
+      const author = c.authorId ? await authorName(from, c.authorId) : null;
+      const who = author ? `${author} (${from.organisationName})` : from.organisationName;
+      const header = `<p><strong>${escapeHtml(who)}</strong>${author ? ' wrote' : ''}${c.private ? ' (internal note)' : ''}:</p>`;
       const copy = await to.connector.addComment(toTicketId, {
         // The other organisation's HTML is sanitised; the connector appends the marker footer after it.
         body: `${header}${sanitizeTicketHtml(c.body)}`,

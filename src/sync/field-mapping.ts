@@ -1,4 +1,5 @@
 import type { FieldValue, RemoteTicket, TicketWrite } from '../core/connector.ts';
+import { isPartnerField } from '../core/partner-reference.ts';
 import { defaultTypeMapping, type FieldMapping, type Mappings, type SyncFilter, type TypeMapping } from '../core/sync-config.ts';
 
 export type Side = 'source' | 'target';
@@ -58,7 +59,9 @@ export function directedRules(mapping: TypeMapping, from: Side): DirectedRule[] 
       const [read, write] = from === 'source' ? [m.sourceField, m.targetField] : [m.targetField, m.sourceField];
       const pairs = m.values.map((p) => (from === 'source' ? { from: String(p.source), to: p.target } : { from: String(p.target), to: p.source }));
       return { from: read, to: write, kind: m.kind, pairs, label: read };
-    });
+    })
+    // The partner reference is read, never written (validation refuses such a mapping; an old document is ignored).
+    .filter((r) => !isPartnerField(r.to));
 }
 
 export function translate(rule: DirectedRule, value: FieldValue, fieldLabel?: string): FieldValue {
@@ -106,7 +109,7 @@ export function mirroredValues(mapping: TypeMapping, from: Side, t: RemoteTicket
   const out: Record<string, FieldValue> = {};
   // Rules of the other direction: read `from` on the receiving side, write `to` here. Inverted here.
   for (const r of directedRules(mapping, otherSide(from))) {
-    if (r.from in values || r.from in out) continue;
+    if (r.from in values || r.from in out || isPartnerField(r.from)) continue;
     const v = readField(t, r.to);
     if (v === null) continue;
     if (r.kind === 'direct') {
