@@ -209,7 +209,11 @@ describe('Freshservice connector against the simulator', () => {
     const ada = await fs.createRequester({ email: 'ada@example.org', name: 'Ada King Lovelace' });
     expect(ada).toMatchObject({ email: 'ada@example.org', name: 'Ada King Lovelace' });
     expect(sim.state.users.get(Number(ada.id))).toMatchObject({ first_name: 'Ada', last_name: 'King Lovelace' });
-    expect(await fs.createRequester({ email: 'jo.smith@example.org', name: null })).toMatchObject({ name: 'jo.smith' });
+    const jo = await fs.createRequester({ email: 'jo.smith@example.org', name: null });
+    expect(jo).toMatchObject({ name: 'jo.smith' });
+    // Freshservice's docs require a last name: a one-word name gets a placeholder, not shown as part of the name.
+    expect(sim.state.users.get(Number(jo.id))).toMatchObject({ first_name: 'jo.smith', last_name: '-' });
+    expect(await fs.findRequesterByEmail('jo.smith@example.org')).toMatchObject({ name: 'jo.smith' });
     expect((await fs.createRequester({ email: 'ada@example.org', name: 'Ada' })).id).toBe(ada.id);
   });
 

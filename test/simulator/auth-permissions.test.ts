@@ -147,10 +147,10 @@ describe('requesters', () => {
     expect(byEmail.map((r: any) => r.first_name)).toEqual(['Alice']);
     const byQuery = (await call(sim, 'GET', `/requesters?query=${encodeURIComponent(`"primary_email:'bob.chen@acme.example.com'"`)}`)).json.requesters;
     expect(byQuery.map((r: any) => r.first_name)).toEqual(['Bob']);
-    const created = await call(sim, 'POST', '/requesters', { body: { first_name: 'Zoe', primary_email: 'zoe@example.org' } });
+    const created = await call(sim, 'POST', '/requesters', { body: { first_name: 'Zoe', last_name: 'Ng', primary_email: 'zoe@example.org' } });
     expect(created.status).toBe(201);
     expect(created.json.requester.id).toBeGreaterThan(2 ** 31);
-    expect((await call(sim, 'POST', '/requesters', { body: { first_name: 'Zoe', primary_email: 'zoe@example.org' } })).status).toBe(409);
+    expect((await call(sim, 'POST', '/requesters', { body: { first_name: 'Zoe', last_name: 'Ng', primary_email: 'zoe@example.org' } })).status).toBe(409);
     expect((await call(sim, 'POST', '/requesters', { body: { first_name: 'Nobody' } })).json.errors[0].code).toBe('missing_field');
     expect((await call(sim, 'GET', '/requesters')).json.requesters.every((r: any) => r.is_agent === false)).toBe(true);
     expect((await call(sim, 'GET', '/requesters?include_agents=true&per_page=100')).json.requesters.some((r: any) => r.is_agent)).toBe(true);

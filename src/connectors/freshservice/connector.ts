@@ -95,7 +95,13 @@ function formWith(fields: Record<string, string>, files: FileContent[]): FormDat
   return form;
 }
 
-const fullName = (first: string | null | undefined, last: string | null | undefined) => [first, last].filter(Boolean).join(' ') || null;
+/**
+ * Freshservice's docs mark a requester's last_name mandatory [spec 7.4]; a requester whose name is one
+ * word (or unknown) gets this placeholder, which is left out wherever the connector reads a name back.
+ */
+const NO_LAST_NAME = '-';
+
+const fullName = (first: string | null | undefined, last: string | null | undefined) => [first, last === NO_LAST_NAME ? null : last].filter(Boolean).join(' ') || null;
 
 export function createFreshserviceConnector(creds: FreshserviceCredentials, opts: FreshserviceConnectorOptions): TicketConnector {
   const api = new FreshserviceApi(creds.apiUrl, creds.apiKey, opts);
@@ -263,7 +269,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
     async createRequester({ email, name }) {
       const [first, ...rest] = (name ?? '').trim().split(/\s+/).filter(Boolean);
-      const body = { first_name: first ?? (email.split('@')[0] || email), ...(rest.length > 0 ? { last_name: rest.join(' ') } : {}), primary_email: email };
+      const body = { first_name: first ?? (email.split('@')[0] || email), last_name: rest.length > 0 ? rest.join(' ') : NO_LAST_NAME, primary_email: email };
       try {
         const { requester } = await api.json('POST', '/requesters', RequesterEnvelope, { what: `create the requester ${email}`, body, idempotent: false });
         return { id: String(requester.id), email: requester.primary_email ?? null, name: fullName(requester.first_name, requester.last_name) };

@@ -21,7 +21,14 @@ export const FreshserviceAgent = z.object({
 });
 export type FreshserviceAgent = z.infer<typeof FreshserviceAgent>;
 
-export const FreshserviceRole = z.object({ id: z.number(), name: z.string() });
+// role_type: 1 admin role, 2 agent role; `scopes` (older payloads): module → "Global Access" | "Group Access" | "Restricted Access".
+// Read loosely: an odd value in either must not make the role list look like "not the API".
+export const FreshserviceRole = z.object({
+  id: z.number(),
+  name: z.string(),
+  role_type: z.number().nullable().optional().catch(undefined),
+  scopes: z.record(z.string(), z.unknown()).nullable().optional().catch(undefined),
+});
 export type FreshserviceRole = z.infer<typeof FreshserviceRole>;
 
 export const FreshserviceGroup = z.object({ id: z.number(), name: z.string() });

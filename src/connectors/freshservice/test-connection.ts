@@ -8,7 +8,8 @@ import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } fr
 import { BudgetUnavailableError, type RateGate } from '../../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
 import { classifyFailure, notTheApi, type Classified } from './classify.ts';
-import { groupAccessOf, missingRoles, namedGroups, REQUIRED_ROLES } from './group-access.ts';
+import { groupAccessOf, namedGroups } from './group-access.ts';
+import { assessRoles, REQUIRED_ROLES } from './role-rights.ts';
 import { rateLimitClassOf } from './rate-classes.ts';
 import { AgentEnvelope, GroupsEnvelope, RequestersEnvelope, RolesEnvelope, TicketsEnvelope } from './schemas.ts';
 
@@ -119,9 +120,8 @@ export async function testFreshserviceConnection(
 
     current = 'roles';
     const roles = await call('/roles', { per_page: 100 }, RolesEnvelope, "reading the agent's roles (/roles, needs Account Admin)");
-    const roleNames = new Map(roles.roles.map((r) => [r.id, r.name]));
-    const held = (agent.roles ?? []).map((r) => roleNames.get(r.role_id) ?? `Role ${r.role_id}`);
-    const missing = missingRoles(held);
+    // Judged by the rights the roles give, not by their names: older and custom names pass (with a warning).
+    const { held, missing, warnings: roleWarnings } = assessRoles((agent.roles ?? []).map((r) => r.role_id), roles.roles);
     if (missing.length > 0) {
       throw new StepFailed({
         code: 'permission_denied',
@@ -132,12 +132,18 @@ export async function testFreshserviceConnection(
 
     current = 'groups';
     const groups = await call('/groups', { per_page: 100 }, GroupsEnvelope, 'reading groups (/groups)');
-    const access = groupAccessOf(agent);
+    const access = groupAccessOf(agent, roles.roles);
     const accessGroups = namedGroups(access.groupIds, groups.groups);
     if (access.scope === 'selected' && accessGroups.length === 0) {
-      throw new StepFailed({ code: 'permission_denied', message: 'The agent is a member of selected groups, but of none: it cannot see any ticket.' });
+      throw new StepFailed({
+        code: 'permission_denied',
+        message: access.assignedTickets
+          ? "The agent's ticket scope is Assigned tickets: it sees only tickets assigned to it, not a group's. Choose Member of All Groups or Member of Selected Groups."
+          : 'The agent is a member of selected groups, but of none: it cannot see any ticket.',
+      });
     }
-    pass('groups', access.scope === 'all' ? 'Member of All Groups' : `Member of Selected Groups: ${accessGroups.map((g) => g.name).join(', ')}`);
+    const assigned = access.assignedTickets ? ', and tickets assigned to it' : '';
+    pass('groups', access.scope === 'all' ? 'Member of All Groups' : `Member of Selected Groups: ${accessGroups.map((g) => g.name).join(', ')}${assigned}`);
 
     current = 'tickets';
     await call('/tickets', { per_page: 1 }, TicketsEnvelope, 'listing tickets (/tickets)');
@@ -147,14 +153,14 @@ export async function testFreshserviceConnection(
     await call('/requesters', { per_page: 1 }, RequestersEnvelope, 'looking up requesters (/requesters, needs Account Admin)');
     pass('lookups');
 
-    const warnings =
-      access.scope === 'selected'
-        ? [`Member of Selected Groups: sync is limited to tickets in ${accessGroups.map((g) => g.name).join(', ')}.`]
-        : [];
+    const warnings = [
+      ...roleWarnings,
+      ...(access.scope === 'selected' ? [`Member of Selected Groups: sync is limited to tickets in ${accessGroups.map((g) => g.name).join(', ')}${assigned}.`] : []),
+    ];
     return {
       ok: true,
       agent: { id: agent.id, name: agentName, email: agent.email ?? '' },
-      roles: REQUIRED_ROLES.filter((r) => !missingRoles(held).includes(r)),
+      roles: [...REQUIRED_ROLES],
       groupAccess: { scope: access.scope, groups: accessGroups },
       warnings,
       checks,

@@ -26,15 +26,16 @@ export function authenticate(state: SimulatorState, header: string | undefined):
   return agent;
 }
 
+/** The built-in roles whose privileges the agent has, through whatever its roles are called. */
 export function roleNamesOf(state: SimulatorState, agent: Agent): Set<RoleName> {
   const names = new Set<RoleName>();
   for (const r of agent.agent.roles) {
-    const role = state.roles.get(r.role_id);
-    if (role) names.add(role.name);
+    for (const n of state.roles.get(r.role_id)?.acts_as ?? []) names.add(n);
   }
   return names;
 }
 
+/** Privileges, not names: an SD Supervisor or a custom role acting as IT Supervisor passes `'IT Supervisor'`. */
 export function hasRole(state: SimulatorState, agent: Agent, ...anyOf: RoleName[]): boolean {
   const held = roleNamesOf(state, agent);
   return anyOf.some((r) => held.has(r));
@@ -49,10 +50,14 @@ export function requireTicketRole(state: SimulatorState, agent: Agent): void {
   requireRole(state, agent, 'IT Agent', 'IT Supervisor');
 }
 
-/** Group scope: union over the agent's roles of what each role's assignment scope grants. */
-export function ticketScope(agent: Agent): { all: true } | { all: false; groups: Set<number> } {
+/**
+ * Group scope: union over the agent's agent roles of what each role's assignment scope grants. Admin
+ * roles (Account Admin is only ever assigned globally) do not widen which tickets an agent sees.
+ */
+export function ticketScope(state: SimulatorState, agent: Agent): { all: true } | { all: false; groups: Set<number> } {
   const groups = new Set<number>();
   for (const r of agent.agent.roles) {
+    if (state.roles.get(r.role_id)?.role_type === 1) continue;
     if (r.assignment_scope === 'entire_helpdesk') return { all: true };
     if (r.assignment_scope === 'specified_groups') for (const g of r.groups) groups.add(g);
     if (r.assignment_scope === 'member_groups') for (const g of agent.agent.member_of) groups.add(g);
@@ -60,21 +65,21 @@ export function ticketScope(agent: Agent): { all: true } | { all: false; groups:
   return { all: false, groups };
 }
 
-export function canSeeTicket(agent: Agent, ticket: Ticket): boolean {
-  const scope = ticketScope(agent);
+export function canSeeTicket(state: SimulatorState, agent: Agent, ticket: Ticket): boolean {
+  const scope = ticketScope(state, agent);
   if (scope.all) return true;
   if (ticket.responder_id === agent.id) return true;
   return ticket.group_id !== null && scope.groups.has(ticket.group_id);
 }
 
-export function canUseGroup(agent: Agent, groupId: number | null): boolean {
-  const scope = ticketScope(agent);
+export function canUseGroup(state: SimulatorState, agent: Agent, groupId: number | null): boolean {
+  const scope = ticketScope(state, agent);
   if (scope.all || groupId === null) return true;
   return scope.groups.has(groupId);
 }
 
-export function assertCanSee(agent: Agent, ticket: Ticket): void {
-  if (!canSeeTicket(agent, ticket)) throw accessDenied();
+export function assertCanSee(state: SimulatorState, agent: Agent, ticket: Ticket): void {
+  if (!canSeeTicket(state, agent, ticket)) throw accessDenied();
 }
 
 export { ApiError };

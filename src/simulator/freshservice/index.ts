@@ -3,12 +3,14 @@ import { FaultController } from './faults.ts';
 import { planLimits, RateLimiter, type Plan, type RateLimitedOp } from './rate-limit.ts';
 import { agentProfiles, seedState, type SeedName } from './seed.ts';
 import { buildApp, trackSockets, type RequestLogEntry } from './server.ts';
+import type { SearchLag } from './search-index.ts';
 import { SimulatorState } from './state.ts';
 
 export type { RateLimitedOp, Plan } from './rate-limit.ts';
 export type { RequestLogEntry } from './server.ts';
 export { FaultController, type FaultRule, type FaultPatch, type FaultSnapshot } from './faults.ts';
 export { SimulatorState } from './state.ts';
+export type { SearchLag } from './search-index.ts';
 export { agentProfiles } from './seed.ts';
 export { apiKeyFor } from './util.ts';
 
@@ -20,6 +22,10 @@ export interface SimulatorOptions {
   plan?: Plan;
   rateLimit?: { windowMs?: number; overall?: number; subLimits?: Partial<Record<RateLimitedOp, number>> } | false;
   now?: () => Date;
+  /** Search-index lag of /tickets/filter from the start (default off); tests flip `state.search` instead. */
+  searchLag?: SearchLag;
+  /** POST /requesters without last_name is refused, as the docs' table says (default true). */
+  requesterLastNameRequired?: boolean;
 }
 
 export interface SimulatorAgentInfo {
@@ -51,6 +57,8 @@ export async function startFreshserviceSimulator(opts: SimulatorOptions = {}): P
   const now = opts.now ?? (() => new Date());
   const state = new SimulatorState(name, now);
   seedState(state, opts.seed ?? 'demo');
+  if (opts.searchLag) state.search.set(opts.searchLag);
+  if (opts.requesterLastNameRequired !== undefined) state.options.requesterLastNameRequired = opts.requesterLastNameRequired;
   const plan = planLimits[opts.plan ?? 'pro'];
   const { overall, ...planSubs } = plan;
   const rl = opts.rateLimit === false ? {} : (opts.rateLimit ?? {});

@@ -50,10 +50,16 @@ export type RoleName = (typeof roleNames)[number];
 
 export interface Role {
   id: number;
-  name: RoleName;
+  /** A built-in name, an older one (SD Agent, SD Supervisor) or a custom one. */
+  name: string;
   description: string;
   default: boolean;
   role_type: 1 | 2; // 1 admin role, 2 agent role
+  /**
+   * Simulator-internal, never serialised (the API does not show privileges): the built-in roles whose
+   * privileges this role has. A built-in role acts as itself; SD Agent as IT Agent; a custom role as chosen.
+   */
+  acts_as: RoleName[];
   created_at: number;
   updated_at: number;
 }
@@ -225,4 +231,15 @@ export interface CustomFieldDef {
   required_for_closure: boolean;
   required_for_agents: boolean;
   workspace_id: number | null;
+}
+
+/** A source the account added (`POST /ticket_fields/sources`); tickets carry its `choice_id` (≥ 1001) [Docs 5.2]. */
+export interface TicketSource {
+  id: number;
+  choice_id: number;
+  value: string;
+  position: number;
+  visible: boolean;
+  created_at: number;
+  updated_at: number;
 }

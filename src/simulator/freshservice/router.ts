@@ -38,6 +38,8 @@ export interface RouteDef {
   op?: RateLimitedOp;
   /** Extra credits for `include=` embeds [Docs 3.2]; `list` means +2 per embed, `single` +1. */
   embeds?: 'list' | 'single';
+  /** Query parameters the route knows; any other is a 400 invalid_field (query-params.ts). None when absent. */
+  query?: readonly string[];
   handler: (ctx: Ctx) => ApiResult | Promise<ApiResult>;
 }
 

@@ -59,7 +59,7 @@ function seedAccount(state: SimulatorState): void {
   for (const name of Object.keys(roleDescriptions) as RoleName[]) {
     const id = state.nextId('role');
     const [description, role_type] = roleDescriptions[name];
-    state.roles.set(id, { id, name, description, default: true, role_type, created_at: t0, updated_at: t0 });
+    state.roles.set(id, { id, name, description, default: true, role_type, acts_as: [name], created_at: t0, updated_at: t0 });
   }
 
   const groupIds: Record<string, number> = {};
@@ -78,11 +78,11 @@ function seedAccount(state: SimulatorState): void {
   const serviceDesk = groupIds['Service Desk']!;
 
   for (const p of agentProfiles) {
-    const roles: AgentRole[] = p.roles.map((r) => ({
-      role_id: state.roleByName(r).id,
-      assignment_scope: p.scope === 'all' ? 'entire_helpdesk' : 'specified_groups',
-      groups: p.scope === 'all' ? [] : [network],
-    }));
+    // Account Admin can only be assigned globally [spec 7.1]; group access comes from the agent roles.
+    const roles: AgentRole[] = p.roles.map((r) => {
+      const global = p.scope === 'all' || state.roleByName(r).role_type === 1;
+      return { role_id: state.roleByName(r).id, assignment_scope: global ? 'entire_helpdesk' : 'specified_groups', groups: global ? [] : [network] };
+    });
     const memberOf = p.scope === 'selected' ? [network] : p.profile === 'admin' ? [serviceDesk] : [groupIds['Hardware Support']!];
     const email = p.profile === 'admin' ? `support-fusion@${domain}` : `${p.first_name}.${p.last_name}@${domain}`.toLowerCase();
     const user = state.createUser({

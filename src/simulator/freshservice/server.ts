@@ -10,9 +10,11 @@ import { creditsFor, Router, type ApiResult } from './router.ts';
 import { attachmentRoutes } from './routes/attachments.ts';
 import { registerControlRoutes } from './routes/control.ts';
 import { conversationRoutes } from './routes/conversations.ts';
+import { rejectUnknownQuery } from './query-params.ts';
 import { orgRoutes } from './routes/org.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { ticketFilterRoutes } from './routes/ticket-filter.ts';
+import { ticketSourceRoutes } from './routes/ticket-sources.ts';
 import { ticketRoutes } from './routes/tickets.ts';
 import { timeEntryRoutes } from './routes/time-entries.ts';
 import type { SimulatorState } from './state.ts';
@@ -48,7 +50,7 @@ const API_PREFIX = '/api/v2';
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...ticketFilterRoutes, ...ticketRoutes, ...conversationRoutes, ...attachmentRoutes, ...timeEntryRoutes, ...peopleRoutes, ...orgRoutes);
+  router.add(...ticketFilterRoutes, ...ticketRoutes, ...conversationRoutes, ...attachmentRoutes, ...timeEntryRoutes, ...peopleRoutes, ...orgRoutes, ...ticketSourceRoutes);
   return router;
 }
 
@@ -124,6 +126,7 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
     if (!acceptsJson(req.headers.accept)) throw notAcceptable();
     const agent = authenticate(state, req.headers.authorization);
     entry.agentId = agent.id;
+    rejectUnknownQuery(match.route.query, query);
     const { body, files } = await readBody(req, match.route.body ?? 'none');
     const result = await match.route.handler({ state, agent, params: match.params, query, body, files, baseUrl: deps.baseUrl(), method: req.method });
     return send(reply, result);

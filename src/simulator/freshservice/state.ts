@@ -8,10 +8,12 @@ import type {
   Role,
   RoleName,
   Ticket,
+  TicketSource,
   TimeEntry,
   User,
   Workspace,
 } from './model.ts';
+import { SearchIndex } from './search-index.ts';
 import { htmlToText, randomToken, toHtml, wholeSeconds } from './util.ts';
 
 /** Switches for behaviours the public material leaves open (spec section 10), so clients can be tested against both. */
@@ -20,6 +22,8 @@ export interface StateOptions {
   notFoundBody: 'empty' | 'json';
   /** Status for a deactivated agent's key or a key whose api_key_enabled is false [Unknown; 401 Inferred]. */
   disabledKeyStatus: 401 | 403;
+  /** POST /requesters needs last_name: the docs' table marks it mandatory (switch off to accept first_name only). */
+  requesterLastNameRequired: boolean;
 }
 
 // Large ids like a real tenant's (54001538979): above 2^31 so 32-bit assumptions break in tests.
@@ -37,6 +41,8 @@ const idBases = {
 type IdKind = keyof typeof idBases;
 
 export const PRIMARY_WORKSPACE_ID = 2;
+/** Sources 1..18 that every account has (ticket-fields.ts lists them); custom ones are positioned after. */
+const builtInSourceCount = 16;
 export const SLA_POLICY_ID = 54000036590;
 export const BUSINESS_HOURS_ID = 54000006639;
 export const DAY_MS = 86_400_000;
@@ -55,7 +61,10 @@ export class SimulatorState {
   readonly attachments = new Map<number, Attachment>();
   readonly timeEntries = new Map<number, TimeEntry>();
   readonly customFields: CustomFieldDef[] = [];
-  readonly options: StateOptions = { notFoundBody: 'empty', disabledKeyStatus: 401 };
+  readonly ticketSources: TicketSource[] = [];
+  /** What /tickets/filter searches; tests make it lag deterministically (search-index.ts). */
+  readonly search: SearchIndex = new SearchIndex(this);
+  readonly options: StateOptions = { notFoundBody: 'empty', requesterLastNameRequired: true, disabledKeyStatus: 401 };
   private readonly counters = new Map<IdKind, number>();
 
   constructor(
@@ -100,10 +109,29 @@ export class SimulatorState {
     return user;
   }
 
-  roleByName(name: RoleName): Role {
+  roleByName(name: string): Role {
     const role = [...this.roles.values()].find((r) => r.name === name);
     if (!role) throw new Error(`Unknown role ${name}`);
     return role;
+  }
+
+  /**
+   * Adds a role as an older account names it (SD Agent, SD Supervisor) or a custom one; `acts_as` says
+   * whose privileges it has, since the API shows only the name, type and scopes.
+   */
+  addRole(input: { name: string; role_type: 1 | 2; acts_as: RoleName[]; description?: string }): Role {
+    const now = this.nowMs();
+    const role: Role = { id: this.nextId('role'), name: input.name, description: input.description ?? `${input.name} (custom role)`, default: false, role_type: input.role_type, acts_as: [...input.acts_as], created_at: now, updated_at: now };
+    this.roles.set(role.id, role);
+    return role;
+  }
+
+  /** Adds a custom ticket source: choice ids go on from 1001, after the built-in ones [Docs 5.2]. */
+  addTicketSource(value: string): TicketSource {
+    const now = this.nowMs();
+    const source: TicketSource = { id: this.nextId('field'), choice_id: 1001 + this.ticketSources.length, value, position: builtInSourceCount + this.ticketSources.length + 1, visible: true, created_at: now, updated_at: now };
+    this.ticketSources.push(source);
+    return source;
   }
 
   userByEmail(email: string): User | undefined {

@@ -40,6 +40,11 @@ export const sourceChoices = [
 ];
 export const ticketTypes = ['Incident', 'Service Request'];
 
+/** The built-in sources plus the account's visible custom ones (choice ids ≥ 1001) [Docs 5.2]. */
+export function sourceChoicesOf(state: SimulatorState): Array<{ id: number; value: string }> {
+  return [...sourceChoices, ...state.ticketSources.filter((s) => s.visible).map((s) => ({ id: s.choice_id, value: s.value }))];
+}
+
 /** A small category tree (category → sub_category → item_category), shaped like the docs' example. */
 export const categoryTree: Record<string, Record<string, string[]>> = {
   Hardware: { Computer: ['Mac', 'PC'], Printer: [], Phone: [], Peripherals: ['Router', 'Switch', 'Access point'] },
@@ -94,7 +99,7 @@ export function ticketFormFields(state: SimulatorState, workspaceId: number) {
     field(54281, 'workspace_id', 'Workspace', 'default_workspace', 0, { workspace_id: null, required_for_agents: true, choices: [...state.workspaces.values()].map((w) => ({ id: w.id, value: w.name })) }),
     field(54268, 'requester', 'Requester', 'default_requester', 1, { required_for_agents: true, portal_cc: false, portalcc_to: 'company' }),
     field(54269, 'subject', 'Subject', 'default_subject', 2, { required_for_agents: true }),
-    field(54270, 'source', 'Source', 'default_source', 3, { choices: sourceChoices }),
+    field(54270, 'source', 'Source', 'default_source', 3, { choices: sourceChoicesOf(state) }),
     field(54280, 'ticket_type', 'Type', 'default_ticket_type', 4, { choices: ticketTypes.map((v, i) => ({ id: 52961 + i, value: v })) }),
     field(54271, 'status', 'Status', 'default_status', 5, { required_for_agents: true, displayed_to_customers: true, choices: statusChoices }),
     field(54272, 'urgency', 'Urgency', 'default_urgency', 6, { choices: levelChoices }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { validationFailed, type FieldError } from './errors.ts';
 import type { Ticket } from './model.ts';
 import type { SimulatorState } from './state.ts';
-import { categoryTree, levelChoices, priorityChoices, sourceChoices, statusChoices } from './ticket-fields.ts';
+import { categoryTree, levelChoices, priorityChoices, sourceChoicesOf, statusChoices } from './ticket-fields.ts';
 import { parseApiDate } from './util.ts';
 
 const id = z.number().int();
@@ -71,7 +71,7 @@ export function checkTicketValues(state: SimulatorState, input: TicketUpdate, wo
   choice(errors, 'priority', input.priority, priorityChoices);
   choice(errors, 'urgency', input.urgency, levelChoices);
   choice(errors, 'impact', input.impact, levelChoices);
-  choice(errors, 'source', input.source, sourceChoices);
+  choice(errors, 'source', input.source, sourceChoicesOf(state));
   // Only incidents can be created through the API; service requests come from the catalog [Docs].
   const types = creating ? ['Incident'] : ['Incident', 'Service Request'];
   if (input.type !== undefined && !types.includes(input.type)) errors.push({ field: 'type', message: `It should be one of these values: '${types.join(',')}'`, code: 'invalid_value' });

@@ -18,7 +18,7 @@ function downloadAttachment(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const a = findAttachment(ctx);
   const ticket = ctx.state.tickets.get(a.ticket_id);
-  if (ticket) assertCanSee(ctx.agent, ticket);
+  if (ticket) assertCanSee(ctx.state, ctx.agent, ticket);
   return { status: 200, raw: { contentType: a.content_type, data: a.data ?? Buffer.alloc(0), fileName: a.name } };
 }
 
@@ -29,7 +29,7 @@ function deleteAttachment(ctx: Ctx, ownerKey: 'ticket' | 'conversation'): ApiRes
   const matches = a && (ownerKey === 'ticket' ? a.ticket_id === ownerId && a.conversation_id === null : a.conversation_id === ownerId);
   if (!a || !matches) throw notFound(ctx.state.options.notFoundBody === 'json');
   const ticket = ctx.state.tickets.get(a.ticket_id);
-  if (ticket) assertCanSee(ctx.agent, ticket);
+  if (ticket) assertCanSee(ctx.state, ctx.agent, ticket);
   ctx.state.attachments.delete(a.id);
   const owner = ownerKey === 'ticket' ? ticket : ctx.state.conversations.get(ownerId);
   if (owner) owner.attachment_ids = owner.attachment_ids.filter((x) => x !== a.id);

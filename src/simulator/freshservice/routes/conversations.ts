@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertCanSee, requireTicketRole } from '../auth.ts';
 import { fieldError, notFound } from '../errors.ts';
+import { PAGING } from '../query-params.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { conversationJson, noteResponse, replyResponse } from '../serialize.ts';
 import { htmlToText, toHtml } from '../util.ts';
@@ -29,7 +30,7 @@ function userId(ctx: Ctx, requested: number | undefined): number {
 function listConversations(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   const page = paginate(ctx.state.conversationsOf(t.id), ctx.query, ctx.baseUrl, `/api/v2/tickets/${t.id}/conversations`);
   return { status: 200, headers: page.headers, body: { conversations: page.items.map((c) => conversationJson(c, ctx.state, ctx.baseUrl)) } };
 }
@@ -38,7 +39,7 @@ function listConversations(ctx: Ctx): ApiResult {
 function reply(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   const input = parseBody(Reply, ctx.body);
   const files = uploads(ctx, t.id);
   const requesterEmail = ctx.state.users.get(t.requester_id)?.email;
@@ -63,7 +64,7 @@ function reply(ctx: Ctx): ApiResult {
 function note(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   const input = parseBody(Note, ctx.body);
   const files = uploads(ctx, t.id);
   const conv = ctx.state.addConversation(t.id, {
@@ -85,7 +86,7 @@ function findConversation(ctx: Ctx) {
   if (!c) throw notFound(ctx.state.options.notFoundBody === 'json');
   const t = ctx.state.tickets.get(c.ticket_id);
   if (!t) throw notFound(ctx.state.options.notFoundBody === 'json');
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   return { c, t };
 }
 
@@ -116,7 +117,7 @@ function deleteConversation(ctx: Ctx): ApiResult {
 }
 
 export const conversationRoutes: RouteDef[] = [
-  { method: 'GET', path: '/tickets/:id/conversations', handler: listConversations },
+  { method: 'GET', path: '/tickets/:id/conversations', query: PAGING, handler: listConversations },
   { method: 'POST', path: '/tickets/:id/reply', body: 'multipart', handler: reply },
   { method: 'POST', path: '/tickets/:id/notes', body: 'multipart', handler: note },
   { method: 'PUT', path: '/conversations/:id', body: 'multipart', handler: updateConversation },

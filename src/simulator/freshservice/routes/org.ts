@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hasRole, requireRole } from '../auth.ts';
 import { accessDenied, fieldError, notFound } from '../errors.ts';
+import { PAGING } from '../query-params.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { departmentJson, groupJson, roleJson, workspaceJson } from '../serialize.ts';
 import { PRIMARY_WORKSPACE_ID } from '../state.ts';
@@ -90,11 +91,12 @@ function deleteGroup(ctx: Ctx): ApiResult {
 }
 
 export const orgRoutes: RouteDef[] = [
-  { method: 'GET', path: '/roles', handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/roles', 'roles', [...ctx.state.roles.values()].map(roleJson))) },
+  { method: 'GET', path: '/roles', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/roles', 'roles', [...ctx.state.roles.values()].map(roleJson))) },
   { method: 'GET', path: '/roles/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'role', ctx.state.roles.get(Number(ctx.params.id)), roleJson)) },
   {
     method: 'GET',
     path: '/groups',
+    query: ['workspace_id', ...PAGING],
     handler: (ctx) => {
       canReadGroups(ctx);
       const ws = workspaceParam(ctx);
@@ -105,11 +107,11 @@ export const orgRoutes: RouteDef[] = [
   { method: 'GET', path: '/groups/:id', handler: (ctx) => (canReadGroups(ctx), { status: 200, body: { group: groupJson(findGroup(ctx)) } }) },
   { method: 'PUT', path: '/groups/:id', body: 'json', handler: updateGroup },
   { method: 'DELETE', path: '/groups/:id', handler: deleteGroup },
-  { method: 'GET', path: '/departments', handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/departments', 'departments', [...ctx.state.departments.values()].map(departmentJson))) },
+  { method: 'GET', path: '/departments', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/departments', 'departments', [...ctx.state.departments.values()].map(departmentJson))) },
   { method: 'GET', path: '/departments/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'department', ctx.state.departments.get(Number(ctx.params.id)), departmentJson)) },
-  { method: 'GET', path: '/workspaces', handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))) },
+  { method: 'GET', path: '/workspaces', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))) },
   { method: 'GET', path: '/workspaces/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'workspace', ctx.state.workspaces.get(Number(ctx.params.id)), workspaceJson)) },
-  { method: 'GET', path: '/ticket_form_fields', handler: (ctx) => (isAdmin(ctx), { status: 200, body: { ticket_fields: ticketFormFields(ctx.state, workspaceParam(ctx)) } }) },
+  { method: 'GET', path: '/ticket_form_fields', query: ['workspace_id'], handler: (ctx) => (isAdmin(ctx), { status: 200, body: { ticket_fields: ticketFormFields(ctx.state, workspaceParam(ctx)) } }) },
 ];
 
 function listOf(ctx: Ctx, path: string, key: string, items: unknown[]): ApiResult {

@@ -3,6 +3,7 @@ import { requireRole } from '../auth.ts';
 import { fieldError, notFound, validationFailed } from '../errors.ts';
 import type { User } from '../model.ts';
 import { checkQuery, evaluate, parseQueryParam, type FieldAccess } from '../query-language.ts';
+import { PAGING } from '../query-params.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { agentJson, requesterJson } from '../serialize.ts';
 import { paginate, parseBody } from '../validate.ts';
@@ -106,6 +107,8 @@ function createRequester(ctx: Ctx): ApiResult {
     throw validationFailed([{ field: 'primary_email', message: 'Please fill at least 1 of primary_email, work_phone_number, mobile_phone_number fields', code: 'missing_field' }]);
   }
   if (input.primary_email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.primary_email)) throw fieldError('primary_email', 'invalid_value', 'It is not a valid email');
+  // The docs' table marks last_name mandatory; blank counts as missing.
+  if (ctx.state.options.requesterLastNameRequired && !input.last_name?.trim()) throw fieldError('last_name', 'missing_field', 'It should be a/an String');
   // Duplicate e-mail: 409 with the validation body, as Freshdesk does [Inferred].
   if (input.primary_email && ctx.state.userByEmail(input.primary_email)) throw validationFailed([{ field: 'primary_email', message: `It should be a unique value (${input.primary_email})`, code: 'duplicate_value' }], 409);
   for (const d of input.department_ids ?? []) if (!ctx.state.departments.has(d)) throw fieldError('department_ids', 'invalid_value', 'There is no department matching the given department_ids');
@@ -117,9 +120,9 @@ function createRequester(ctx: Ctx): ApiResult {
 export const peopleRoutes: RouteDef[] = [
   // /agents/me needs no agent-management permission [Seen, community thread].
   { method: 'GET', path: '/agents/me', handler: (ctx) => ({ status: 200, body: { agent: agentJson(ctx.agent, ctx.state) } }) },
-  { method: 'GET', path: '/agents', op: 'list_agents', handler: listAgents },
+  { method: 'GET', path: '/agents', op: 'list_agents', query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'state', 'query', ...PAGING], handler: listAgents },
   { method: 'GET', path: '/agents/:id', handler: (ctx) => (isAdmin(ctx), { status: 200, body: { agent: agentJson(findUser(ctx, true), ctx.state) } }) },
-  { method: 'GET', path: '/requesters', op: 'list_requesters', handler: listRequesters },
+  { method: 'GET', path: '/requesters', op: 'list_requesters', query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'query', 'include_agents', ...PAGING], handler: listRequesters },
   { method: 'POST', path: '/requesters', body: 'json', handler: createRequester },
   { method: 'GET', path: '/requesters/:id', handler: (ctx) => (isAdmin(ctx), { status: 200, body: { requester: requesterJson(findUser(ctx, false)) } }) },
 ];

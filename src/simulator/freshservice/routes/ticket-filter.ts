@@ -5,6 +5,7 @@ import type { Ticket } from '../model.ts';
 import { checkQuery, evaluate, parseQueryParam, type FieldAccess } from '../query-language.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { ticketListItem } from '../serialize.ts';
+import { PAGING } from '../query-params.ts';
 import type { SimulatorState } from '../state.ts';
 import { workspaceFilter } from './tickets.ts';
 
@@ -49,11 +50,18 @@ function filterTickets(ctx: Ctx): ApiResult {
   const page = ctx.query.page === undefined ? 1 : Number(ctx.query.page);
   if (!Number.isInteger(page) || page < 1) throw fieldError('page', 'invalid_value', 'It should be a Positive Integer');
   const inWorkspace = workspaceFilter(ctx);
-  const matches = [...ctx.state.tickets.values()]
-    .filter((t) => !t.deleted && !t.spam && inWorkspace(t) && canSeeTicket(ctx.agent, t) && evaluate(node, t, fields))
+  // Matched on the search index, which may lag (search-index.ts); answered with the ticket as it is now.
+  const matches = ctx.state.search
+    .tickets()
+    .filter((t) => !t.deleted && !t.spam && inWorkspace(t) && evaluate(node, t, fields))
+    .map((t) => ctx.state.tickets.get(t.id)!)
+    .filter((t) => canSeeTicket(ctx.state, ctx.agent, t))
     .sort((a, b) => b.created_at - a.created_at || b.id - a.id);
   const items = matches.slice((page - 1) * 30, page * 30);
   return { status: 200, body: { tickets: items.map(ticketListItem), total: matches.length } };
 }
 
-export const ticketFilterRoutes: RouteDef[] = [{ method: 'GET', path: '/tickets/filter', op: 'list_tickets', handler: filterTickets }];
+export const ticketFilterRoutes: RouteDef[] = [
+  // per_page is sent by public clients [spec 4] and ignored (30 per page).
+  { method: 'GET', path: '/tickets/filter', op: 'list_tickets', query: ['query', 'workspace_id', ...PAGING], handler: filterTickets },
+];

@@ -4,9 +4,11 @@ import type { Ticket } from '../model.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { conversationJson, statsJson, ticketListItem, ticketView, ticketWriteResponse, userEmbed } from '../serialize.ts';
 import { DAY_MS, dueDates, PRIMARY_WORKSPACE_ID } from '../state.ts';
+import { checkTicketText } from '../ticket-text.ts';
 import { checkClosure, checkTicketValues, TicketCreate, TicketUpdate } from '../ticket-validate.ts';
 import { htmlToText, parseApiDate, toHtml } from '../util.ts';
 import { paginate, parseBody, positiveIntParam } from '../validate.ts';
+import { PAGING } from '../query-params.ts';
 import { addFiles } from './attachments.ts';
 
 const listIncludes = ['stats', 'requester', 'requested_for', 'onboarding_context', 'offboarding_context'];
@@ -66,7 +68,7 @@ function listTickets(ctx: Ctx): ApiResult {
   const windowStart = ctx.state.nowMs() - 30 * DAY_MS;
   const me = ctx.agent.id;
   const tickets = [...ctx.state.tickets.values()].filter((t) => {
-    if (!inWorkspace(t) || !canSeeTicket(ctx.agent, t)) return false;
+    if (!inWorkspace(t) || !canSeeTicket(ctx.state, ctx.agent, t)) return false;
     if (filter === 'deleted') {
       if (!t.deleted) return false;
     } else if (filter === 'spam') {
@@ -91,7 +93,7 @@ function viewTicket(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const includes = parseIncludes(ctx.query, viewIncludes);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   return { status: 200, body: { ticket: embed(ctx, t, includes, ticketView(t, ctx.state, ctx.baseUrl)) } };
 }
 
@@ -123,12 +125,13 @@ async function createTicket(ctx: Ctx): Promise<ApiResult> {
   requireTicketRole(ctx.state, ctx.agent);
   const bypass = bypassMandatory(ctx);
   const input = parseBody(TicketCreate, ctx.body);
+  checkTicketText(input);
   if (input.requester_id === undefined && input.email === undefined && input.phone === undefined) {
     throw validationFailed([{ field: 'requester_id', message: 'Please fill at least 1 of requester_id, phone, email fields', code: 'missing_field' }]);
   }
   const workspaceId = input.workspace_id ?? PRIMARY_WORKSPACE_ID;
   checkTicketValues(ctx.state, input, workspaceId, true, input);
-  if (!canUseGroup(ctx.agent, input.group_id ?? null)) throw accessDenied();
+  if (!canUseGroup(ctx.state, ctx.agent, input.group_id ?? null)) throw accessDenied();
   const incoming = ctx.files.filter((f) => f.field === 'attachments[]' || f.field === 'attachments');
   // Checked before anything is stored, so a rejected create leaves no half-made ticket.
   if (incoming.reduce((n, f) => n + f.data.length, 0) > MAX_TICKET_ATTACHMENT_BYTES) throw attachmentsTooLarge();
@@ -176,8 +179,9 @@ async function updateTicket(ctx: Ctx): Promise<ApiResult> {
   requireTicketRole(ctx.state, ctx.agent);
   const bypass = bypassMandatory(ctx);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   const input = parseBody(TicketUpdate, ctx.body);
+  checkTicketText(input);
   const merged = { ...t, ...input } as Ticket;
   checkTicketValues(ctx.state, input, t.workspace_id, false, merged);
   const incoming = ctx.files.filter((f) => f.field === 'attachments[]' || f.field === 'attachments');
@@ -208,7 +212,7 @@ function deleteTicket(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   if (!hasRole(ctx.state, ctx.agent, 'IT Supervisor', 'Account Admin')) throw accessDenied();
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   t.deleted = true;
   ctx.state.touchTicket(t);
   return { status: 204 };
@@ -218,17 +222,18 @@ function deleteTicket(ctx: Ctx): ApiResult {
 function restoreTicket(ctx: Ctx): ApiResult {
   requireTicketRole(ctx.state, ctx.agent);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   t.deleted = false;
   ctx.state.touchTicket(t);
   return { status: 204 };
 }
 
 export const ticketRoutes: RouteDef[] = [
-  { method: 'GET', path: '/tickets', op: 'list_tickets', embeds: 'list', handler: listTickets },
+  // order_by is not documented, but a long-used public client sends it [spec 5.3]: accepted and ignored.
+  { method: 'GET', path: '/tickets', op: 'list_tickets', embeds: 'list', query: ['filter', 'requester_id', 'email', 'updated_since', 'type', 'workspace_id', 'order_type', 'order_by', 'include', ...PAGING], handler: listTickets },
   { method: 'POST', path: '/tickets', op: 'create_ticket', body: 'multipart', handler: createTicket },
-  { method: 'GET', path: '/tickets/:id', op: 'view_ticket', embeds: 'single', handler: viewTicket },
-  { method: 'PUT', path: '/tickets/:id', op: 'update_ticket', body: 'multipart', handler: updateTicket },
+  { method: 'GET', path: '/tickets/:id', op: 'view_ticket', embeds: 'single', query: ['include'], handler: viewTicket },
+  { method: 'PUT', path: '/tickets/:id', op: 'update_ticket', body: 'multipart', query: ['bypass_mandatory'], handler: updateTicket },
   { method: 'DELETE', path: '/tickets/:id', handler: deleteTicket },
   { method: 'PUT', path: '/tickets/:id/restore', body: 'json', handler: restoreTicket },
 ];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { assertCanSee, requireTicketRole } from '../auth.ts';
 import { fieldError, notFound } from '../errors.ts';
+import { PAGING } from '../query-params.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
 import { timeEntryJson } from '../serialize.ts';
 import { parseApiDate } from '../util.ts';
@@ -40,7 +41,7 @@ function checkAgent(ctx: Ctx, id: number | undefined): void {
 function ticketFor(ctx: Ctx) {
   requireTicketRole(ctx.state, ctx.agent);
   const t = getTicket(ctx);
-  assertCanSee(ctx.agent, t);
+  assertCanSee(ctx.state, ctx.agent, t);
   return t;
 }
 
@@ -55,6 +56,7 @@ export const timeEntryRoutes: RouteDef[] = [
   {
     method: 'GET',
     path: '/tickets/:id/time_entries',
+    query: PAGING,
     handler: (ctx): ApiResult => {
       const t = ticketFor(ctx);
       const all = [...ctx.state.timeEntries.values()].filter((e) => e.ticket_id === t.id).sort((a, b) => a.id - b.id);
