@@ -9,6 +9,7 @@ import type { AppContext } from './server/context.ts';
 import type { EngineDeps } from './sync/engine.ts';
 import { engineDeps } from './sync/deps.ts';
 import { startSyncQueue, type SyncJobs } from './sync/jobs.ts';
+import { startNotifications } from './notifications/notifier.ts';
 
 export interface Runtime {
   ctx: AppContext & { jobs: SyncJobs; boss: PgBoss };
@@ -43,6 +44,8 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], o
     if (interrupted > 0) log?.(`${interrupted} sync run(s) were interrupted by the last stop; marked Failed, the next run picks up`);
   }
   const base = { config, db: database.db, masterKey };
+  // Failure notifications: claimed after each run, delivered by workers on a queue of their own.
+  const notifier = await startNotifications(boss, base, { work: config.role !== 'web', ...(log ? { log } : {}), ...(opts.info ? { info: opts.info } : {}) });
   const jobs = await startSyncQueue(boss, engineDeps(base, log), {
     work: config.role !== 'web',
     worker: `${hostname()}:${process.pid}`,
@@ -51,6 +54,8 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], o
     runTimeoutSeconds: config.syncRunTimeoutSeconds,
     tickSeconds: config.schedulerTickSeconds,
     intervalMinutes: config.syncIntervalMinutes,
+    runEnded: notifier.runEnded,
+    onTick: notifier.sweep,
     ...(opts.info ? { info: opts.info } : {}),
     // Embedded storage is one process: whatever job is still active was the previous process's. On
     // PostgreSQL other workers may be alive, so only silent ones (heartbeat and lock) are taken over.
@@ -61,6 +66,7 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], o
     database,
     async close(closeOpts = {}) {
       await jobs.stop();
+      await notifier.stop();
       await boss.stop({ graceful: true, wait: true, timeout: closeOpts.graceMs ?? 10_000 });
       await database.close();
     },

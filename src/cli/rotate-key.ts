@@ -12,6 +12,7 @@ const SEALED = [
   { table: 'platform_configs', column: 'api_key_ciphertext', key: ['organisation_id'] },
   { table: 'connection_sides', column: 'api_override_key_ciphertext', key: ['connection_id', 'side'] },
   { table: 'connection_sides', column: 'webhook_token_ciphertext', key: ['connection_id', 'side'] },
+  { table: 'notification_channels', column: 'secret_ciphertext', key: ['id'] },
 ] as const;
 
 export interface RotationReport {
@@ -58,7 +59,7 @@ export const rotateSecretKeyCommand: CommandSpec = {
   name: 'rotate-secret-key',
   summary: 're-encrypt stored platform API keys and webhook tokens with the current master key',
   usage: 'support-fusion rotate-secret-key [--generate] [--dry-run]',
-  help: `Re-encrypts every stored secret (platform API keys, per-connection API overrides, webhook tokens) with
+  help: `Re-encrypts every stored secret (platform API keys, per-connection API overrides, webhook tokens, notification channel secrets) with
 the current master key. Values are decrypted with any known key: SF_SECRET_KEY, then the earlier keys
 in SF_SECRET_KEY_PREVIOUS (comma-separated).
 

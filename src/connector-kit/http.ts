@@ -88,6 +88,8 @@ export interface RequestOptions {
   responseType?: 'text' | 'bytes';
   /** Per-request override of the client's body size bound. */
   maxBodyBytes?: number;
+  /** Extra request headers (a notification webhook's signature); they cannot replace the client's authorization. */
+  headers?: Record<string, string>;
 }
 
 /** `blocked`: the destination is a private address the address policy refuses (nothing was sent). */
@@ -164,7 +166,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
       const timeout = AbortSignal.timeout(options.timeoutMs);
       const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
-      const reqHeaders: Record<string, string> = { ...headers };
+      const reqHeaders: Record<string, string> = { ...opts.headers, ...headers };
       if (url.origin !== baseOrigin) delete reqHeaders.authorization;
       if (opts.responseType === 'bytes') reqHeaders.accept = '*/*';
       const init: NonNullable<Parameters<typeof undiciFetch>[1]> = { method, headers: reqHeaders, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) };

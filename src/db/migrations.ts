@@ -369,6 +369,38 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
         WHERE outcome = 'failed' AND (CASE origin_side WHEN 'source' THEN target_ticket_id ELSE source_ticket_id END) IS NULL;
     `,
   },
+  {
+    id: '0018_notifications',
+    sql: `
+      -- Where an organisation hears about failing and recovering connections (e-mail, Slack, Teams, a
+      -- signed webhook). Secrets (SMTP password, Slack/Teams URLs, webhook URL and signing secret) are one
+      -- JSON value sealed with the organisation id, like platform API keys.
+      CREATE TABLE notification_channels (
+        id uuid PRIMARY KEY,
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        kind text NOT NULL CHECK (kind IN ('email', 'slack', 'teams', 'webhook')),
+        name text NOT NULL,
+        enabled boolean NOT NULL DEFAULT true,
+        settings jsonb NOT NULL,
+        secret_ciphertext text NOT NULL,
+        secret_hint text NOT NULL,
+        last_delivery_at timestamptz,
+        last_delivery_ok boolean,
+        last_delivery_error text,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX notification_channels_organisation ON notification_channels (organisation_id);
+      -- The failure episode each connection is in, as last notified: a transition is claimed by one
+      -- conditional write, so a restart or a second worker never announces the same episode twice.
+      CREATE TABLE connection_alert_states (
+        connection_id uuid PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
+        state text NOT NULL CHECK (state IN ('ok', 'failing')),
+        run_id uuid,
+        changed_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

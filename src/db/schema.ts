@@ -295,6 +295,31 @@ export interface TestedCredentialsTable {
   tested_at: Timestamp;
 }
 
+/** Where an organisation hears about failing and recovering connections (0018); secrets sealed in one JSON value. */
+export interface NotificationChannelsTable {
+  id: string;
+  organisation_id: string;
+  kind: string;
+  name: string;
+  enabled: Generated<boolean>;
+  settings: Json;
+  secret_ciphertext: string;
+  secret_hint: string;
+  last_delivery_at: Timestamp | null;
+  last_delivery_ok: boolean | null;
+  last_delivery_error: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The failure episode a connection is in, as last notified (0018): transitions are claimed by a conditional write. */
+export interface ConnectionAlertStatesTable {
+  connection_id: string;
+  state: string;
+  run_id: string | null;
+  changed_at: Timestamp;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   connection_sides: ConnectionSidesTable;
@@ -320,4 +345,6 @@ export interface Database {
   signup_links: SignupLinksTable;
   api_tokens: ApiTokensTable;
   change_proposals: ChangeProposalsTable;
+  notification_channels: NotificationChannelsTable;
+  connection_alert_states: ConnectionAlertStatesTable;
 }

@@ -24,6 +24,7 @@ import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
 import { apiTokenRoutes } from './routes/api-tokens.routes.ts';
 import { openApiOptions } from './openapi.ts';
 import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
+import { notificationRoutes } from './routes/notifications.routes.ts';
 import { VERSION } from '../version.ts';
 
 export interface BuildAppOptions {
@@ -89,6 +90,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await ticketTimelineRoutes(api, ctx);
       await apiTokenRoutes(api, ctx);
       await changeProposalRoutes(api, ctx);
+      await notificationRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -100,7 +100,9 @@ export async function workConnectionJob(
           log?.('run did not stop within its grace period after its time limit; its slot is released', {});
         }
         recordRunEnded(run.trigger, outcome.status);
-        deps.info?.('sync run finished', { ...ids, trigger: run.trigger, status: outcome.status, error: outcome.error, durationMs: Date.now() - started });
+        // A failed run is something an operator should see at the default level: logged as a warning.
+        const finished = outcome.status === 'failed' ? (deps.log ?? deps.info) : deps.info;
+        finished?.('sync run finished', { ...ids, trigger: run.trigger, status: outcome.status, error: outcome.error, durationMs: Date.now() - started });
         return { kind: 'ran', runId: run.runId, outcome };
       } finally {
         clearTimeout(limitTimer);

@@ -40,6 +40,13 @@ export interface QueueOptions {
   retryDelaySeconds?: number;
   /** Info-level log lines (run started/finished), with run and connection ids. */
   info?: EngineDeps['log'];
+  /**
+   * Told after every run a worker of this queue ended, and every Failed run the dead-letter queue recorded
+   * (failure notifications, src/notifications/notifier.ts); its failure is logged, never the job's.
+   */
+  runEnded?: (connectionId: string) => Promise<void>;
+  /** Called on each scheduler tick (one per period, cluster-wide): notifications catch up on run ends they missed. */
+  onTick?: () => Promise<void>;
   /** What this process does about jobs a stopped or dead process left active (docs/operations.md "Restarts"). */
   recovery?: {
     db: Db;
@@ -135,6 +142,9 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
     }
   }
   if (opts.work) {
+    const afterRun = async (connectionId: string) => {
+      await opts.runEnded?.(connectionId).catch((err: unknown) => deps.log?.('could not announce the end of a run (notifications); the next tick tries again', { connectionId, error: (err as Error).message }));
+    };
     const engine = {
       ...deps,
       locks: opts.locks,
@@ -153,6 +163,7 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
             SYNC_QUEUE,
             async () => {
               const result = await workConnectionJob(engine, job.data);
+              if (result.kind === 'ran') await afterRun(job.data.connectionId);
               if (result.kind === 'busy') throw new ConnectionBusy(`connection ${job.data.connectionId} is being synced by another worker`);
               // Deferred for fairness: asked again a little later (not a retry, so it never ends in the
               // dead-letter queue), spaced out the more often it waits; a request already waiting absorbs it.
@@ -176,6 +187,7 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
           job.data.trigger,
           'The sync could not be started after repeated attempts (the connection stayed busy or the worker kept failing); the next scheduled run tries again',
         );
+        await afterRun(job.data.connectionId);
       }),
     );
     workerIds.push(
@@ -184,6 +196,7 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
           TICK_QUEUE,
           async () => {
             for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
+            await opts.onTick?.().catch((err: unknown) => deps.log?.('could not look for unannounced run ends (notifications)', { error: (err as Error).message }));
           },
           () => 'ran',
         );

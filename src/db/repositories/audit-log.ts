@@ -34,6 +34,9 @@ export const AUDIT_ACTIONS = [
   'ticket.resync_requested',
   'api_token.created',
   'api_token.revoked',
+  'notification_channel.created',
+  'notification_channel.updated',
+  'notification_channel.removed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
