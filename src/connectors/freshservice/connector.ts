@@ -32,7 +32,7 @@ import {
   type FsConversation,
 } from './payloads.ts';
 import type { FreshserviceCredentials } from './test-connection.ts';
-import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes } from './ticket-mapping.ts';
+import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes, withTextFilled } from './ticket-mapping.ts';
 
 /** How many conversations a ticket view embeds at most [spec 5.4]: fewer means that is all of them. */
 const EMBEDDED_CONVERSATIONS = 10;
@@ -186,7 +186,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       const attrs = toTicketAttributes({ ...(input.fields ? { fields: input.fields } : {}), tags: [...(input.tags ?? []), input.marker] });
       const body = { status: 2, priority: 1, ...attrs, subject: input.subject, description: input.description, type: input.type, requester_id: requesterId };
       // Not retried on 5xx/timeout (see retry.ts): the engine looks for the marker before creating again.
-      return ticketOf(await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body, idempotent: false }));
+      return ticketOf(await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body: withTextFilled(body), idempotent: false }));
     },
 
     async updateTicket(id, patch) {
@@ -197,7 +197,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
         if (!t) throw new PlatformError('not_found', `Freshservice ticket ${id} does not exist (anymore).`, { status: 404 });
         return t;
       }
-      return ticketOf(await api.json('PUT', `/tickets/${n}`, TicketEnvelope, { what: `update ticket ${n}`, body: attrs }));
+      return ticketOf(await api.json('PUT', `/tickets/${n}`, TicketEnvelope, { what: `update ticket ${n}`, body: withTextFilled(attrs) }));
     },
 
     async findTicketByMarker(marker, hint) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketWrite } from '../../core/connector.ts';
 import { FsTicket } from './payloads.ts';
-import { displayIdOf, formFieldOf, toRemoteComment, toRemoteTicket, toTicketAttributes } from './ticket-mapping.ts';
+import { displayIdOf, formFieldOf, NO_DESCRIPTION, NO_SUBJECT, toRemoteComment, toRemoteTicket, toTicketAttributes, withTextFilled } from './ticket-mapping.ts';
 
 const GROUP = 54000210341;
 const AGENT = 54001538970;
@@ -136,5 +136,17 @@ describe('error field names and conversations', () => {
   ] as const)('source %s → %s', (source, priv, kind) => {
     const c = toRemoteComment({ id: 1, body: '<p>x</p>', body_text: 'x', private: priv, source, user_id: AGENT, created_at: '2025-01-01T00:00:00Z' }, 'note');
     expect(c).toMatchObject({ id: '1', kind, private: priv ?? false, authorId: String(AGENT), bodyText: 'x' });
+  });
+});
+
+describe('withTextFilled: Freshservice refuses a blank subject or description', () => {
+  it.each([
+    [{ subject: '', description: '<p>x</p>' }, { subject: NO_SUBJECT, description: '<p>x</p>' }],
+    [{ subject: 'Printer', description: '  ' }, { subject: 'Printer', description: NO_DESCRIPTION }],
+    [{ subject: ' \n', description: '' }, { subject: NO_SUBJECT, description: NO_DESCRIPTION }],
+    [{ priority: 3 }, { priority: 3 }],
+    [{ subject: 'Kept', description: '<p></p>' }, { subject: 'Kept', description: '<p></p>' }],
+  ])('%j → %j', (body, expected) => {
+    expect(withTextFilled(body)).toEqual(expected);
   });
 });

@@ -126,3 +126,15 @@ export function formFieldOf(apiField: string): string {
   const entry = Object.entries(API_ATTRIBUTE).find(([, attr]) => attr === apiField);
   return entry ? entry[0] : apiField;
 }
+
+/** What a copy says where the original had no subject or description: Freshservice refuses them blank [spec 2.3]. */
+export const NO_SUBJECT = '(no subject)';
+export const NO_DESCRIPTION = '<div>(no description)</div>';
+
+/** The body with a blank subject or description (when it carries one) replaced by the placeholders above. */
+export function withTextFilled<T extends Record<string, unknown>>(body: T): T {
+  const out: Record<string, unknown> = { ...body };
+  if (typeof out.subject === 'string' && out.subject.trim() === '') out.subject = NO_SUBJECT;
+  if (typeof out.description === 'string' && out.description.trim() === '') out.description = NO_DESCRIPTION;
+  return out as T;
+}
