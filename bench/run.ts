@@ -160,7 +160,7 @@ export function parseArgs(argv: string[]): BenchOptions {
         break;
       case '--help':
         console.log('npm run bench -- [--smoke] [--scenarios initial,idle,rate,latency,scale,memory] [--db auto|pglite|postgres] [--tickets 2000] [--rate-tickets 100] [--latency-edits 100] [--latency-modes webhook,polling] [--poll-spacing-ms 1000] [--connections 100] [--idle-connections 300] [--idle-window-s 120] [--scale-latency-ms 0] [--memory-tickets 1000,3000] [--profile] [--parallel|--sequential] [--merge] [--out bench/results.json]');
-        process.exit(0);
+        return process.exit(0);
       default:
         throw new Error(`Unknown flag ${flag} (try --help)`);
     }

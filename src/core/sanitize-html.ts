@@ -140,7 +140,6 @@ export const SUBJECT_MAX = 255;
 
 // C0 controls except tab/newline/carriage return, DEL, C1 controls, and the bidirectional
 // embedding/override/isolate marks that can make text display as something else ("Trojan Source").
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

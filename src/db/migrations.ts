@@ -370,6 +370,28 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
     `,
   },
   {
+    id: '0016_webhook_last_event',
+    sql: `
+      -- The last call of each side's webhook URL and what came of it, for the Sync tab: a workflow whose
+      -- body Freshservice renders wrongly fails only in Freshservice's own log otherwise.
+      ALTER TABLE connection_sides ADD COLUMN webhook_last_event_at timestamptz;
+      ALTER TABLE connection_sides ADD COLUMN webhook_last_event_accepted boolean;
+      ALTER TABLE connection_sides ADD COLUMN webhook_last_event_reason text;
+    `,
+  },
+  {
+    id: '0017_run_detail_subjects',
+    sql: `
+      -- The ticket's subject (plain text, clipped) beside each run detail and timeline step, so people
+      -- recognise tickets by more than a number; written only where the row itself may be seen.
+      ALTER TABLE sync_run_details ADD COLUMN subject text;
+      ALTER TABLE ticket_events ADD COLUMN subject text;
+      -- History pages by (started_at, id) and retention prunes by age, across all connections.
+      CREATE INDEX sync_runs_started_id ON sync_runs (started_at DESC, id DESC);
+      CREATE INDEX ticket_events_created_all ON ticket_events (created_at);
+    `,
+  },
+  {
     id: '0018_notifications',
     sql: `
       -- Where an organisation hears about failing and recovering connections (e-mail, Slack, Teams, a
@@ -401,11 +423,34 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: '0019_member_names',
+    sql: `
+      -- Members show names: users.name (0004) holds the optional display name; it can now be set at
+      -- sign-up and on the Account page, so nothing to add for it here.
+      -- Failure guidance names the side at fault: which side a failed run failed on and how
+      -- ('authentication', 'network', 'timeout', 'not_configured', …), so each organisation is told its
+      -- own part: "your key was rejected" or "your partner's platform is failing".
+      ALTER TABLE sync_runs ADD COLUMN failure_side text CHECK (failure_side IN ('source', 'target'));
+      ALTER TABLE sync_runs ADD COLUMN failure_kind text;
+    `,
+  },
+  {
+    id: '0020_partner_refs',
+    sql: `
+      -- Issue 12 items 13 and 16. A run's progress by step (tickets listed, screened, kept back and worked
+      -- per side; comments and attachments planned and copied), written throttled like the ticket counts.
+      -- The partner ticket reference itself needs no column: it is read from the ticket each time.
+      ALTER TABLE sync_runs ADD COLUMN progress_steps jsonb;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.
 const MIGRATION_LOCK = 727_001;
 
+// Migrations create the schema the typed database describes: they run before it exists.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function migrate(db: Kysely<any>): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(trx);

@@ -57,13 +57,13 @@ async function until(fn: () => Promise<boolean>, what: string, ms = 120_000): Pr
 describe('compose secrets', () => {
   it("the compose file's commands make secrets every container user can read, inside a directory only the admin can enter", async () => {
     // The commands exactly as the compose file's header gives them, run by the admin (any uid) in a scratch copy.
-    const commands = [...compose.matchAll(/^#   (.+)$/gm)].map((m) => m[1]!);
+    const commands = [...compose.matchAll(/^# {3}(.+)$/gm)].map((m) => m[1]!);
     expect(commands.length).toBeGreaterThanOrEqual(3);
     const dir = await mkdtemp(join(tmpdir(), 'sf-compose-'));
     try {
       const r = spawnSync('bash', ['-euo', 'pipefail', '-c', `umask 077\n${commands.join('\n')}`], { cwd: dir, encoding: 'utf8' });
       expect(r.status, r.stderr).toBe(0);
-      const secrets = [...compose.matchAll(/^  (\w+):\n    file: \.\/secrets\/(\w+)$/gm)].map((m) => m[2]!);
+      const secrets = [...compose.matchAll(/^ {2}(\w+):\n {4}file: \.\/secrets\/(\w+)$/gm)].map((m) => m[2]!);
       expect(secrets.sort()).toEqual(['database_url', 'postgres_password', 'sf_secret_key']);
       for (const name of secrets) {
         const mode = statSync(join(dir, 'secrets', name)).mode & 0o777;

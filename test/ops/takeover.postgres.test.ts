@@ -54,7 +54,7 @@ describeIf('takeover of a dead worker’s run on PostgreSQL', () => {
       });
       return { status: res.status, body: (await res.json()) as any };
     };
-    let first: ProductProcess = startProduct(['start'], env);
+    const first: ProductProcess = startProduct(['start'], env);
     let second: ProductProcess | undefined;
     try {
       await first.waitFor(/Support Fusion is running/);

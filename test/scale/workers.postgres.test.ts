@@ -24,7 +24,7 @@ describe.skipIf(!testDatabaseUrl)('one web process and two workers on PostgreSQL
   let dbHandle: { url: string; drop(): Promise<void> };
   let sql: pg.Client;
   let web: ProductProcess;
-  let workers: ProductProcess[] = [];
+  const workers: ProductProcess[] = [];
   let base = '';
   const sources: FreshserviceSimulator[] = [];
   let target: FreshserviceSimulator;

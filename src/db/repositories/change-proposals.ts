@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Side } from '../../core/write-consent.ts';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import type { Db } from '../database.ts';
+import type { Database } from '../schema.ts';
 
 /**
  * Proposed changes to a connection's shared mappings or to the target's reverse sync that need the
@@ -146,8 +147,7 @@ export async function decideProposal(db: Db, input: { connectionId: string; prop
   });
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof selectRow>['executeTakeFirstOrThrow']>>;
-const selectRow = (db: Db) => db.selectFrom('change_proposals').selectAll();
+type Row = Selectable<Database['change_proposals']>;
 
 function toProposal(r: Row): ChangeProposal {
   return {

@@ -30,7 +30,7 @@ export function recordResult(line: ResultLine): void {
 }
 
 export function readResults(dir: string): ResultLine[] {
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   } catch {
