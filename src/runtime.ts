@@ -56,6 +56,7 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], o
     intervalMinutes: config.syncIntervalMinutes,
     runEnded: notifier.runEnded,
     onTick: notifier.sweep,
+    retention: { db: database.db, days: config.retentionDays },
     ...(opts.info ? { info: opts.info } : {}),
     // Embedded storage is one process: whatever job is still active was the previous process's. On
     // PostgreSQL other workers may be alive, so only silent ones (heartbeat and lock) are taken over.

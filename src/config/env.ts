@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseSecretKey } from '../security/secret-key.ts';
 
 // The environment is a contract (README "Configuration"): names here are never renamed, only added.
+const RETENTION_RULE = 'must be a whole number of days from 7 to 3650 (default 90): how long sync history and ticket timelines are kept';
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
@@ -62,6 +63,13 @@ export const EnvSchema = z.object({
     .optional(),
   /** Who may create an organisation: anyone (open), partners with a sign-up link from an admin (invite), or the CLI only (closed). */
   SF_SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** Days sync runs, their details and ticket timelines are kept; older ones are pruned by the periodic maintenance. */
+  SF_RETENTION_DAYS: z.coerce
+    .number({ error: RETENTION_RULE })
+    .int(RETENTION_RULE)
+    .min(7, RETENTION_RULE)
+    .max(3650, RETENTION_RULE)
+    .default(90),
 });
 
 /** SF_TRUST_PROXY as Fastify's `trustProxy` takes it; undefined for a value that is none of them. */
@@ -138,6 +146,8 @@ export interface AppConfig {
   trustProxy: boolean | number | string[];
   /** Sign-up of new organisations: open to anyone, by a one-time link an admin issued (invite), or closed (CLI only). */
   signup: 'open' | 'invite' | 'closed';
+  /** SF_RETENTION_DAYS: runs, run details and timeline events older than this are pruned. */
+  retentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -203,5 +213,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: e.SF_METRICS_TOKEN,
     trustProxy: e.SF_TRUST_PROXY === undefined ? false : parseTrustProxy(e.SF_TRUST_PROXY)!,
     signup: e.SF_SIGNUP,
+    retentionDays: e.SF_RETENTION_DAYS,
   };
 }

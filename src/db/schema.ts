@@ -97,6 +97,9 @@ export interface ConnectionSidesTable {
   updated_at: Timestamp;
   webhook_token_hash: string | null;
   webhook_token_ciphertext: string | null;
+  webhook_last_event_at: Timestamp | null;
+  webhook_last_event_accepted: boolean | null;
+  webhook_last_event_reason: string | null;
 }
 
 export interface SyncRunsTable {
@@ -121,6 +124,11 @@ export interface SyncRunsTable {
   phase: string | null;
   tickets_seen: Count;
   tickets_done: Count;
+  /** A failed run's side at fault and the kind of failure (0019), when the engine knows them. */
+  failure_side: string | null;
+  failure_kind: string | null;
+  /** Progress by step (0020, db/repositories/run-steps.ts); null for runs of older versions. */
+  progress_steps: ColumnType<unknown, string | null | undefined, string | null> | null;
 }
 
 export interface SyncHintsTable {
@@ -159,6 +167,8 @@ export interface SyncRunDetailsTable {
   /** A failure before the side's filters admitted the ticket: shown to its own organisation only (0013). */
   owner_only: Generated<boolean>;
   created_at: Timestamp;
+  /** The ticket's subject, plain and clipped (0017); null when it was never read. */
+  subject: string | null;
 }
 
 export interface TicketLinksTable {
@@ -229,6 +239,8 @@ export interface TicketEventsTable {
   /** On the last event of a ticket's pass: the run's outcome for it (created, updated, closed, failed, unchanged). */
   outcome: string | null;
   created_at: Timestamp;
+  /** The worked ticket's subject, plain and clipped (0017). */
+  subject: string | null;
 }
 
 /** A throttle's counter (0008): attempts since the counter last reset, and an attempt being checked right now. */

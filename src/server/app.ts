@@ -7,6 +7,7 @@ import { registerBodyGuard } from './body-guard.ts';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { authRoutes } from './routes/auth.routes.ts';
 import { connectionRoutes } from './routes/connections.routes.ts';
+import { workspaceRoutes } from './routes/workspaces.routes.ts';
 import { dryRunRoutes } from './routes/dry-runs.routes.ts';
 import { dashboardRoutes } from './routes/dashboard.routes.ts';
 import { runEventRoutes } from './routes/run-events.routes.ts';
@@ -17,12 +18,15 @@ import { redactingLoggerOptions } from './log-redaction.ts';
 import { fastifyTrustProxy, registerTransportSecurity } from './transport-security.ts';
 import { registerHttpMetrics } from '../observability/http-metrics.ts';
 import { syncRunRoutes } from './routes/sync-runs.routes.ts';
+import { runDetailRoutes } from './routes/run-details.routes.ts';
 import { webhookRoutes } from './routes/webhooks.routes.ts';
 import { auditLogRoutes } from './routes/audit-log.routes.ts';
 import { memberRoutes } from './routes/members.routes.ts';
+import { ticketFindRoutes } from './routes/ticket-find.routes.ts';
 import { ticketTimelineRoutes } from './routes/ticket-timeline.routes.ts';
 import { apiTokenRoutes } from './routes/api-tokens.routes.ts';
 import { openApiOptions } from './openapi.ts';
+import { registerApiDocs } from './api-docs.ts';
 import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { VERSION } from '../version.ts';
@@ -80,7 +84,9 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await authRoutes(api, ctx);
       await platformRoutes(api, ctx);
       await connectionRoutes(api, ctx);
+      await workspaceRoutes(api, ctx);
       await syncRunRoutes(api, ctx);
+      await runDetailRoutes(api, ctx);
       await runEventRoutes(api, ctx);
       await dashboardRoutes(api, ctx);
       await dryRunRoutes(api, ctx);
@@ -88,13 +94,15 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await memberRoutes(api, ctx);
       await auditLogRoutes(api, ctx);
       await ticketTimelineRoutes(api, ctx);
+      await ticketFindRoutes(api, ctx);
       await apiTokenRoutes(api, ctx);
       await changeProposalRoutes(api, ctx);
       await notificationRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
-  app.get('/api/docs', { schema: { hide: true } }, async () => app.swagger());
+  // JSON for programs, a readable page for browsers (content-negotiated), JSON always at /api/docs/json.
+  await registerApiDocs(app);
   await metricsRoute(app, ctx);
   await registerWeb(app, opts.webDir);
   return app;

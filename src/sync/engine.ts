@@ -1,10 +1,10 @@
-import { PlatformError, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
+import { PlatformError, type PlatformErrorKind, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import { screenTicket, syncTicket, type Screening, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 import { runProgress } from './progress.ts';
-import { TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
+import { recordedSubject, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 export interface EngineDeps {
   store: SyncStore;
@@ -20,6 +20,11 @@ export interface EngineDeps {
    * partner must not see.
    */
   onScreened?: (side: Side, ticketId: string, verdict: { travels: boolean; reason?: string }) => void;
+  /**
+   * A side's platform rejected its API key during the run: the owning organisation's Settings test is
+   * stale (engineDeps marks it so its Settings page says to test again). Failures here never fail the run twice.
+   */
+  onCredentialsRejected?: (r: { connectionId: string; side: Side; runId: string; at: Date }) => Promise<void>;
 }
 
 export interface RunRequest {
@@ -43,6 +48,14 @@ export interface RunOutcome {
   error: string | null;
   /** More tickets were listed than `maxTickets`. */
   truncated?: boolean;
+  /** A failed run: the side at fault and how, when known. */
+  fault?: RunFault;
+}
+
+/** Which side a run failed on and how (`not_configured`: the side has no usable credentials). */
+export interface RunFault {
+  side: Side;
+  kind: PlatformErrorKind | 'not_configured';
 }
 
 interface WorkItem {
@@ -63,23 +76,26 @@ async function fieldLabels(connector: TicketConnector): Promise<NonNullable<Side
   return { labels, choiceLabels };
 }
 
-/** Ticket timeline events are kept this long (pruned once per run). */
-export const TICKET_EVENT_RETENTION_DAYS = 30;
-
 /** Tickets read while screening that are kept for their pass (each at most a few hundred kB). */
 const SCREENED_READS_KEPT = 200;
 
-/** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. */
-class RunAbort extends Error {}
+/** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. `fault`: whose side. */
+class RunAbort extends Error {
+  constructor(message: string, readonly fault?: RunFault) {
+    super(message);
+  }
+}
+
+const faultOf = (side: Side, err: unknown): RunFault | undefined => (err instanceof PlatformError ? { side, kind: err.kind } : undefined);
 
 /**
  * The run error for an account-wide failure while a ticket was screened. The run's error is shown to both
  * organisations, and the platform's message names the ticket ("read ticket 123"), which may be one the
  * filters keep back: the ticket's own timeline (its organisation's only) keeps the platform's words.
  */
-function screeningAbort(where: string, err: PlatformError): RunAbort {
+function screeningAbort(where: string, err: PlatformError, side: Side): RunAbort {
   const what = err.kind === 'authentication' ? 'rejected the API key' : `did not answer (${err.kind})`;
-  return new RunAbort(`${where}: the platform ${what} while a changed ticket was checked against the sync filters (that organisation's ticket timeline has the platform's message)`);
+  return new RunAbort(`${where}: the platform ${what} while a changed ticket was checked against the sync filters (that organisation's ticket timeline has the platform's message)`, { side, kind: err.kind });
 }
 
 /**
@@ -111,7 +127,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         void store.markWaiting(req.runId, w.until, w.reason ?? `waiting for API budget on ${w.account}`).catch(() => {});
       };
       const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) });
-      if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`);
+      if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`, { side, kind: 'not_configured' });
       sides[side] = { side, connector: tracedConnector(c, side, sink), config: conn.sides[side].configuration, organisationName: names[side] };
     }
 
@@ -119,7 +135,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       try {
         sides.source.describe = await fieldLabels(sides.source.connector);
       } catch (err) {
-        throw new RunAbort(`Loading the ticket fields of ${describe('source', names)} failed: ${(err as Error).message}`);
+        throw new RunAbort(`Loading the ticket fields of ${describe('source', names)} failed: ${(err as Error).message}`, faultOf('source', err));
       }
     }
 
@@ -137,7 +153,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         try {
           changes = await sides[side].connector.listChangedTickets(since);
         } catch (err) {
-          throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`);
+          throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`, faultOf(side, err));
         }
         for (const ch of changes) {
           work.push({ side, id: ch.id, updatedAt: ch.updatedAt });
@@ -187,13 +203,13 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         if (err instanceof PlatformError && err.isAccountWide) {
           if (err.kind === 'authentication') {
             await recordEvents(events, 'failed');
-            throw screeningAbort(describe(item.side, names), err);
+            throw screeningAbort(describe(item.side, names), err, item.side);
           }
           for (const side of ['source', 'target'] as const) {
             const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
             if (down) {
               await recordEvents(events, 'failed');
-              throw screeningAbort(describe(side, names), err);
+              throw screeningAbort(describe(side, names), err, side);
             }
           }
         }
@@ -209,6 +225,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           failedComments: 0,
           failedAttachments: 0,
           ownerOnly: true,
+          subject: events.subject,
         });
         await recordEvents(events, 'failed');
         deps.onScreened?.(item.side, item.id, { travels: false, reason: message });
@@ -226,6 +243,11 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       await recordEvents(events, 'unchanged');
     }
 
+    // The timeline names values written into a side by that side's labels (Status: Pending, not status = 3):
+    // its form fields are read once per run, only for sides that may receive a write; without them, raw values.
+    for (const to of new Set(travelling.map((w) => (w.side === 'source' ? 'target' : 'source') as Side))) {
+      if (!sides[to].describe) sides[to].describe = await fieldLabels(sides[to].connector).catch(() => undefined);
+    }
     await progress.phase('syncing tickets', travelling.length);
     for (const item of travelling) {
       req.signal?.throwIfAborted();
@@ -237,13 +259,14 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       try {
         const read = screenedReads.get(`${item.side}:${item.id}`);
         screenedReads.delete(`${item.side}:${item.id}`);
+        if (read) events.subject = recordedSubject(read.subject);
         const outcome = await syncTicket(tctx, item.side, item, read);
         await store.clearRetry(req.connectionId, item.side, item.id);
         if (outcome) {
           passOutcome = outcome.outcome;
           if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) events.add('failed', outcome.error ?? 'failed');
           details++;
-          await store.addDetail(req.runId, { originSide: item.side, ...outcome });
+          await store.addDetail(req.runId, { originSide: item.side, ...outcome, subject: events.subject });
           if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) {
             failed++;
             if (outcome.failedComments + outcome.failedAttachments > 0) await store.markRetry(req.connectionId, item.side, item.id, outcome.error ?? 'failed');
@@ -257,10 +280,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         if (err instanceof PlatformError && err.isAccountWide) {
           // One request that timed out or lost its connection is not an outage: the run stops only when a
           // side does not answer a harmless read either. Otherwise this ticket fails and is retried later.
-          if (err.kind === 'authentication') throw new RunAbort(`${describe(item.side, names)}: ${err.message}`);
+          if (err.kind === 'authentication') throw new RunAbort(`${describe(item.side, names)}: ${err.message}`, { side: item.side, kind: 'authentication' });
           for (const side of ['source', 'target'] as const) {
             const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
-            if (down) throw new RunAbort(`${describe(side, names)}: ${err.message}`);
+            if (down) throw new RunAbort(`${describe(side, names)}: ${err.message}`, faultOf(side, down) ?? { side, kind: err.kind });
           }
         }
         const message = err instanceof Error ? err.message : String(err);
@@ -278,6 +301,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           error: message,
           failedComments: 0,
           failedAttachments: 0,
+          subject: events.subject,
         });
       } finally {
         sink.current = null;
@@ -289,7 +313,6 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
 
     req.signal?.throwIfAborted();
     await progress.phase('saving cursors');
-    await store.pruneTicketEvents(req.connectionId, new Date(Date.now() - TICKET_EVENT_RETENTION_DAYS * 86_400_000)).catch(() => {});
     for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
     for (const side of ['source', 'target'] as const) {
       if (!readChanges) break;
@@ -305,7 +328,12 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     const stopped: unknown = req.signal?.aborted ? req.signal.reason : undefined;
     const message = stopped !== undefined ? (stopped instanceof Error ? stopped.message : String(stopped)) : err instanceof RunAbort ? err.message : `Unexpected error: ${(err as Error).message}`;
     if (stopped === undefined && !(err instanceof RunAbort)) deps.log?.('run crashed', { error: (err as Error).stack });
-    await store.finishRun(req.runId, 'failed', message);
-    return { status: 'failed', error: message };
+    const fault = stopped === undefined && err instanceof RunAbort ? err.fault : undefined;
+    if (fault?.kind === 'authentication' && deps.onCredentialsRejected) {
+      await deps.onCredentialsRejected({ connectionId: req.connectionId, side: fault.side, runId: req.runId, at: new Date() })
+        .catch((e: unknown) => deps.log?.('could not mark the rejected key in Settings', { error: (e as Error).message }));
+    }
+    await store.finishRun(req.runId, 'failed', message, fault ?? null);
+    return { status: 'failed', error: message, ...(fault ? { fault } : {}) };
   }
 }

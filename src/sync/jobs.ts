@@ -2,6 +2,7 @@ import type PgBoss from 'pg-boss';
 import type { ConnectionLocks } from '../db/connection-locks.ts';
 import type { Db } from '../db/database.ts';
 import { activeJobs, silentSyncJobs, type ActiveJob } from '../db/repositories/queue-jobs.ts';
+import { pruneHistory, retentionCutoff } from '../db/repositories/retention.ts';
 import { jobDuration } from '../observability/metrics.ts';
 import { runLimitMsFor, workConnectionJob, type ConnectionJob } from './coordinator.ts';
 import { OrganisationSlots } from './organisation-slots.ts';
@@ -62,6 +63,11 @@ export interface QueueOptions {
      */
     takeoverSeconds?: number;
   };
+  /**
+   * Sync history older than `days` (runs, their details, timeline steps) is pruned on the cluster's tick:
+   * one tick per period cluster-wide, and a lock in the database so two prunes never overlap.
+   */
+  retention?: { db: Db; days: number };
 }
 
 /** How often workers look for jobs of dead workers: the takeover comes at most this long after the bound. */
@@ -197,6 +203,14 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
           async () => {
             for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
             await opts.onTick?.().catch((err: unknown) => deps.log?.('could not look for unannounced run ends (notifications)', { error: (err as Error).message }));
+            // After the due syncs are queued: a slow prune never delays them. A failed prune is tried on the next tick.
+            if (opts.retention) {
+              const pruned = await pruneHistory(opts.retention.db, retentionCutoff(opts.retention.days)).catch((err: unknown) => {
+                deps.log?.('could not prune old sync history; trying again on the next tick', { error: (err as Error).message });
+                return null;
+              });
+              if (pruned && pruned.runs + pruned.events > 0) opts.info?.('pruned sync history past its retention', { runs: pruned.runs, timelineSteps: pruned.events, days: opts.retention.days });
+            }
           },
           () => 'ran',
         );

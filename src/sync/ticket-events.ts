@@ -1,4 +1,5 @@
 import type { RemoteAttachment, RemoteComment, RemoteRequester, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import { plainSubject } from '../core/sanitize-html.ts';
 import type { RequestSummary, TicketEvent, TicketEventBatch } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 
@@ -44,11 +45,23 @@ const MAX_SUMMARY = 500;
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** Subjects kept beside run details and timeline steps: enough to recognise a ticket, no more. */
+export const RECORDED_SUBJECT_MAX = 200;
+
+/** A ticket's subject as it is recorded: plain text on one line, clipped; null when empty. */
+export function recordedSubject(subject: string | null | undefined): string | null {
+  if (typeof subject !== 'string') return null;
+  const plain = plainSubject(subject).trim();
+  return plain === '' ? null : clip(plain, RECORDED_SUBJECT_MAX);
+}
+
 /** The events of one ticket's pass, gathered while the engine works it. */
 export class TicketEventLog {
   readonly events: Array<TicketEvent & { kind: TicketEventKind }> = [];
   private pending: RequestSummary[] = [];
   linkedTicketId: string | null = null;
+  /** The ticket's subject, once it was read in this pass (recordedSubject). */
+  subject: string | null = null;
   dropped = 0;
 
   constructor(
@@ -84,7 +97,7 @@ export class TicketEventLog {
     this.settle();
     if (this.events.length === 0) return null;
     if (this.dropped > 0) this.events.at(-1)!.summary = clip(`${this.events.at(-1)!.summary} (${this.dropped} more steps or calls not recorded)`, MAX_SUMMARY);
-    return { connectionId, runId, side: this.side, ticketId: this.ticketId, linkedTicketId: this.linkedTicketId, events: this.events, outcome };
+    return { connectionId, runId, side: this.side, ticketId: this.ticketId, linkedTicketId: this.linkedTicketId, events: this.events, outcome, subject: this.subject };
   }
 }
 
@@ -134,6 +147,8 @@ export function tracedConnector(connector: TicketConnector, side: Side, sink: Ev
         try {
           const r = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (log) {
+            // The worked ticket's own read brings its subject, for the run detail and the timeline.
+            if (call === 'getTicket' && side === log.side && r && (r as RemoteTicket).id === log.ticketId) log.subject = recordedSubject((r as RemoteTicket).subject) ?? log.subject;
             let d: { ref: string | null; result: string };
             try {
               d = describe(args, r);
@@ -160,14 +175,27 @@ export function tracedConnector(connector: TicketConnector, side: Side, sink: Ev
   });
 }
 
-/** `status = 4, priority = 2` for the mapped step, values shortened. */
-export function describeValues(values: Record<string, unknown>): string {
+/** Field labels and picklist display values of the side whose fields the values are (its form fields). */
+export interface FieldText {
+  labels: Record<string, string>;
+  choiceLabels: Record<string, Record<string, string>>;
+}
+
+const BUILT_IN_LABELS: Record<string, string> = { type: 'Type', ticket_type: 'Type', subject: 'Subject' };
+
+/**
+ * The mapped step's values, shortened: `Status: Pending, Priority: Low` with the side's labels (picklist
+ * values by their display name), or `status = 4, priority = 2` when the side's fields could not be read.
+ */
+export function describeValues(values: Record<string, unknown>, text?: FieldText): string {
   const keys = Object.keys(values);
   if (keys.length === 0) return 'nothing';
   const shown = keys.map((k) => {
     const v = values[k];
-    const text = v === null || v === undefined ? 'empty' : typeof v === 'string' ? `"${clip(v.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), 40)}"` : String(v);
-    return `${k} = ${text}`;
+    const choice = v === null || v === undefined ? undefined : text?.choiceLabels[k]?.[String(v)];
+    const shownValue = choice !== undefined ? choice : v === null || v === undefined ? 'empty' : typeof v === 'string' ? `"${clip(v.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), 40)}"` : String(v);
+    if (!text) return `${k} = ${shownValue}`;
+    return `${text.labels[k] ?? BUILT_IN_LABELS[k] ?? k}: ${shownValue}`;
   });
   return shown.join(', ');
 }

@@ -1,10 +1,13 @@
-import { PlatformError, type FieldValue, type RemoteRequester, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
+import { PlatformError, type FieldDefinition, type FieldValue, type RemoteRequester, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import { buildDescription } from '../core/description-builder.ts';
+import { safeTicketUrl, withPartnerReference, type PartnerReference } from '../core/partner-reference.ts';
 import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/sanitize-html.ts';
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import { carryConversation } from './conversation-sync.ts';
+import { creatableType, defaultValues, withDefaults, withTypeLine } from './copy-rules.ts';
 import { admitsEverything, changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
+import { closureBlockedBy, linkedTypeMapping, requireMandatoryOnCreate } from './mandatory-check.ts';
 import { resolveRequester } from './requester.ts';
 import { describeValues, type TicketEventLog } from './ticket-events.ts';
 
@@ -18,8 +21,12 @@ export interface SideRuntime {
   organisationName: string;
   /** Requesters already resolved on this side during the run, by lower-case e-mail. */
   requesters?: Map<string, RemoteRequester>;
-  /** Field labels and picklist display values, for the description builder (loaded when it is used). */
+  /** Comment authors' names already looked up on this side during the run, by person id. */
+  people?: Map<string, Promise<string | null>>;
+  /** Field labels and picklist display values: the description builder's (source), and the timeline's words for values written into this side. */
   describe?: { labels: Record<string, string>; choiceLabels: Record<string, Record<string, string>> };
+  /** This side's form fields, read once per run when a copy is made or closed here (mandatory fields); null: unreadable. */
+  fieldDefs?: Promise<FieldDefinition[] | null> | undefined;
 }
 
 export interface TicketSyncContext {
@@ -124,7 +131,9 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
   }
   // Without reverse sync an unlinked target ticket never travels: not even worth reading (unless a create of it was interrupted).
   if (!link && side === 'target' && !ctx.sides.target.config.reverseSync.enabled && !(await openIntentOf(ctx, side, change.id))) return null;
-  const ticket = read ?? (await ctx.sides[side].connector.getTicket(change.id));
+  const got = read ?? (await ctx.sides[side].connector.getTicket(change.id));
+  // Its number and (when this side shares them) link, readable by mappings as partner.ticketId / partner.ticketUrl.
+  const ticket = got ? withPartnerReference(got, partnerReferenceOf(ctx.sides[side], got)) : null;
   if (!ticket) {
     ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
     return null;
@@ -178,26 +187,25 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (!copy) {
     const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
     const sent = changedValues(directedRules(mapping, side), ticket, null);
-    const values = { ...mirroredValues(mapping, side, ticket, sent), ...sent };
-    const defaults = to.config.defaults;
-    const fields: Record<string, FieldValue> = {};
-    const put = (k: string, v: FieldValue) => {
-      if (v !== null && !(k in values)) fields[k] = v;
-    };
-    put('group', defaults.groupId);
-    put('status', defaults.status);
-    put('priority', defaults.priority);
-    put('source', defaults.source);
-    put('category', defaults.category);
-    put('department', defaults.departmentId);
-    const write = sanitizeTicketWrite(toWrite({ ...fields, ...values })); // untrusted: HTML sanitised, text made plain
-    const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: '' };
-    const description = buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description));
-    ctx.events?.add('mapped', `Mapped for ${to.organisationName}: ${describeValues({ type: otherType, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields })}; description composed`);
+    // The receiving side's defaults fill what the mapping leaves empty.
+    const values = withDefaults({ ...mirroredValues(mapping, side, ticket, sent), ...sent }, defaultValues(to.config.defaults));
+    try {
+      await requireMandatoryOnCreate(to, values, (CLOSING_STATUSES[to.connector.platform] ?? []).includes(String(values.status)));
+    } catch (err) {
+      if (!intent.resumed) await ctx.store.dropCreateIntent(intent.id); // nothing was sent: no copy to look for later
+      throw err;
+    }
+    const write = sanitizeTicketWrite(toWrite(values)); // untrusted: HTML sanitised, text made plain
+    // Copies made by reverse sync get the partner reference line too, but not the source's field lines.
+    const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: mapping.descriptionBuilder.separator, partnerReference: mapping.descriptionBuilder.partnerReference };
+    // A type the receiving platform cannot create: the copy is of a type it can, and its description names the original's.
+    const made = creatableType(otherType, to.connector.creatableTypes);
+    const description = withTypeLine(buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description)), made.substituted ? otherType : null);
+    ctx.events?.add('mapped', `Mapped for ${to.organisationName}: ${describeValues({ type: otherType, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`);
     const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
     copy = await to.connector.createTicket({
       ...write,
-      type: otherType,
+      type: made.type,
       subject: write.subject ?? plainSubject(ticket.subject),
       description: sanitizeTicketHtml(description),
       requesterId: requester.id,
@@ -225,7 +233,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): Promise<TicketOutcome> {
   const there = otherSide(side);
   const to = ctx.sides[there];
-  const { mapping } = typeMappingFor(ctx.mappings, side, ticket.type);
+  const mapping = linkedTypeMapping(ctx.mappings, side, ticket, link);
   const values = changedValues(directedRules(mapping, side), ticket, link.snapshots[side]);
   const closing = CLOSING_STATUSES[to.connector.platform] ?? [];
   let closureError: string | null = null;
@@ -233,6 +241,15 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if ('status' in values && closing.includes(String(values.status)) && !ctx.sides[side].config.closures.enabled) delete values.status;
   if ('description' in values && side === 'source') {
     values.description = buildDescription(mapping.descriptionBuilder, describeSource(ctx.sides[side], ticket, String(values.description ?? '')));
+  }
+  if ('description' in values) {
+    const { otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
+    if (creatableType(otherType, to.connector.creatableTypes).substituted) values.description = withTypeLine(String(values.description ?? ''), otherType);
+  }
+  // Fields the platform requires before a close: the close is not attempted without them (reported once, as a refusal).
+  if ('status' in values && closing.includes(String(values.status))) {
+    closureError = await closureBlockedBy(to, link, there, values);
+    if (closureError) delete values.status;
   }
   // A field mapped both ways and changed on both sides since the last sync: the later change wins. When
   // the other side's is later, it is not overwritten here; it travels back when that side is processed.
@@ -250,7 +267,7 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   const snapshots: Partial<Record<Side, Record<string, FieldValue>>> = { [side]: snapshotOf(ticket) };
   const changedFields = Object.keys(values);
   if (changedFields.length > 0) {
-    ctx.events?.add('mapped', `Changed since the last sync, for ${to.organisationName}: ${describeValues(values)}`);
+    ctx.events?.add('mapped', `Changed since the last sync, for ${to.organisationName}: ${describeValues(values, to.describe)}`);
     let result: RemoteTicket;
     try {
       result = await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)));
@@ -285,7 +302,13 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 }
 
 function describeSource(rt: SideRuntime, t: RemoteTicket, description: string) {
-  return { description, values: { ...t.fields, subject: t.subject, ticket_type: t.type }, labels: rt.describe?.labels ?? {}, choiceLabels: rt.describe?.choiceLabels ?? {} };
+  return { description, values: { ...t.fields, subject: t.subject, ticket_type: t.type }, labels: rt.describe?.labels ?? {}, choiceLabels: rt.describe?.choiceLabels ?? {}, partnerRef: partnerReferenceOf(rt, t) };
+}
+
+/** The sending ticket's reference for the receiving side: its number, and its link only when the sending side shares links. */
+function partnerReferenceOf(rt: SideRuntime, t: RemoteTicket): PartnerReference {
+  const share = rt.config.ticketLinks?.share ?? true;
+  return { displayId: t.displayId || t.id, url: share ? safeTicketUrl(rt.connector.ticketUrl?.(t)) : null };
 }
 
 /** Snapshots of a link to a copy found after an interruption: the original's unknown, so every mapped field is compared. */

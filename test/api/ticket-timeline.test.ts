@@ -69,8 +69,10 @@ describe('ticket timeline', () => {
     expect(written.outcome ?? body.events[0].outcome).toBeTruthy();
     expect(body.events[0]).toMatchObject({ runId: run.id, outcome: 'created' });
     const mapped = body.events.find((e: any) => e.kind === 'mapped');
-    expect(mapped.summary).toMatch(/subject = "/);
-    expect(mapped.summary).toMatch(/priority = \d/);
+    // Values by the receiving side's labels (its form fields): picklists by their display name.
+    expect(mapped.summary).toMatch(/Subject: "/);
+    expect(mapped.summary).toMatch(/Priority: (Low|Medium|High|Urgent)/);
+    expect(mapped.summary).not.toMatch(/priority = \d/);
     // The copy's timeline is the same story, seen from the other side.
     const fromCopy = (await timeline('target', created.targetTicketId, pair.target.auth)).json();
     expect(fromCopy.ticket.linked).toEqual({ side: 'source', id: created.sourceTicketId });

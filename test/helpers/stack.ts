@@ -10,6 +10,7 @@ import { seedMigratedDatabase } from './pglite-template.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
+import { startNotifications } from '../../src/notifications/notifier.ts';
 import { inlineSyncJobs, startSyncQueue, type QueueOptions, type SyncJobs } from '../../src/sync/jobs.ts';
 
 export interface TestStack {
@@ -46,8 +47,10 @@ export async function startStack(
   // Inline by default: API tests need runs worked, not the queue; 'boss' runs them through pg-boss.
   const boss = opts.jobs === 'boss' ? await startBoss(database.boss, { maintenanceIntervalSeconds: 5 }) : undefined;
   const deps = engineDeps(ctx);
+  // With the job engine, failure notifications are claimed and delivered as in production (src/runtime.ts).
+  const notifier = boss ? await startNotifications(boss, ctx, { work: true, retryDelaySeconds: 1 }) : undefined;
   const jobs = boss
-    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...opts.queue })
+    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}), ...opts.queue })
     : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
@@ -69,6 +72,7 @@ export async function startStack(
     close: async () => {
       await app.close();
       await jobs.stop();
+      await notifier?.stop();
       await boss?.stop({ graceful: false, wait: true });
       // A test may reopen the store (to check what is on disk); close whichever is current.
       await stack.database.close();
@@ -90,6 +94,15 @@ export async function signUpAndLogIn(app: FastifyInstance, suffix = Math.random(
 }
 
 type SignedIn = Awaited<ReturnType<typeof signUpAndLogIn>>;
+
+/**
+ * Saves untested platform settings (a placeholder Freshservice account, never called) so the organisation
+ * may create connections: POST /connections answers 409 platform_not_configured before.
+ */
+export async function savePlatform(app: FastifyInstance, who: { auth: Record<string, string> }, settings = { apiUrl: 'https://placeholder.freshservice.com', apiKey: 'PlaceholderKey0000001' }): Promise<void> {
+  const r = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', ...settings } });
+  if (r.statusCode !== 200) throw new Error(`platform settings: ${r.statusCode} ${r.body}`);
+}
 
 /**
  * Two signed-in organisations with their platform settings pointing at `sims` (admin keys), connected

@@ -1,4 +1,5 @@
 import type { Db } from '../database.ts';
+import { stepsView, type RunStepsView } from './run-steps.ts';
 import type { RunDetail, RunStatus } from './sync-store.ts';
 
 export interface SyncRunView {
@@ -16,17 +17,55 @@ export interface SyncRunView {
   /** Why it waits, while it does. */
   waitingReason: string | null;
   /** Live progress while it runs (the last values the engine wrote; kept after the run for the record). */
-  progress: { phase: string | null; ticketsSeen: number; ticketsDone: number };
+  progress: { phase: string | null; ticketsSeen: number; ticketsDone: number; steps?: RunStepsView };
+  /** A failed run's side at fault and how (0019), when the engine knew; null otherwise. */
+  failure: { side: 'source' | 'target'; kind: string } | null;
 }
 
 /** A detail row as the API shows it: which side the change came from is implied by the ids. */
-export type SyncRunDetailView = Omit<RunDetail, 'originSide'>;
+export type SyncRunDetailView = Omit<RunDetail, 'originSide' | 'subject'> & {
+  id: string;
+  /** The worked ticket's subject (plain, clipped), null when it was not read. */
+  subject: string | null;
+};
+
+type DetailRow = {
+  id: string;
+  source_ticket_id: string | null;
+  target_ticket_id: string | null;
+  outcome: string;
+  error: string | null;
+  failed_comments: number;
+  failed_attachments: number;
+  owner_only: boolean;
+  subject: string | null;
+};
+
+export const toDetailView = (r: DetailRow): SyncRunDetailView => ({
+  id: String(r.id),
+  sourceTicketId: r.source_ticket_id,
+  targetTicketId: r.target_ticket_id,
+  outcome: r.outcome as SyncRunDetailView['outcome'],
+  error: r.error,
+  failedComments: r.failed_comments,
+  failedAttachments: r.failed_attachments,
+  ownerOnly: r.owner_only,
+  subject: r.subject,
+});
 
 export class RunInProgressError extends Error {}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function toView(r: {
+type RunRow = Parameters<typeof runView>[0];
+
+/** A run row as the API shows it (no viewer: the progress steps without the viewer's own part). */
+export function toView(r: RunRow): SyncRunView {
+  return runView(r, undefined);
+}
+
+/** A run row as `viewerSide`'s organisation sees it. */
+export function runView(r: {
   id: string;
   connection_id: string;
   trigger: string;
@@ -44,7 +83,10 @@ export function toView(r: {
   phase: string | null;
   tickets_seen: number;
   tickets_done: number;
-}): SyncRunView {
+  failure_side?: string | null;
+  failure_kind?: string | null;
+  progress_steps?: unknown;
+}, viewerSide?: string): SyncRunView {
   // A wait that is over is not shown: the run is working again.
   const waiting = r.status === 'running' && r.waiting_until !== null && r.waiting_until.getTime() > Date.now();
   return {
@@ -59,7 +101,8 @@ export function toView(r: {
     error: r.error,
     waitingUntil: waiting ? iso(r.waiting_until) : null,
     waitingReason: waiting ? r.waiting_reason : null,
-    progress: { phase: r.phase, ticketsSeen: r.tickets_seen, ticketsDone: r.tickets_done },
+    progress: { phase: r.phase, ticketsSeen: r.tickets_seen, ticketsDone: r.tickets_done, ...stepsOf(r.progress_steps, viewerSide) },
+    failure: r.failure_side && r.failure_kind ? { side: r.failure_side as 'source' | 'target', kind: r.failure_kind } : null,
   };
 }
 
@@ -78,9 +121,16 @@ export async function startRun(db: Db, input: { connectionId: string; trigger: s
   }
 }
 
-export async function getRun(db: Db, runId: string): Promise<SyncRunView | null> {
+/** `viewerSide`: the asking organisation's side, for the part of the progress steps only it may see. */
+export async function getRun(db: Db, runId: string, viewerSide?: string): Promise<SyncRunView | null> {
   const r = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-  return r ? toView(r) : null;
+  return r ? runView(r, viewerSide) : null;
+}
+
+function stepsOf(raw: unknown, viewerSide: string | undefined): { steps?: RunStepsView } {
+  const side = viewerSide === 'source' || viewerSide === 'target' ? viewerSide : undefined;
+  const steps = stepsView(raw, side);
+  return steps ? { steps } : {};
 }
 
 export async function listRuns(
@@ -111,15 +161,7 @@ export async function runDetails(db: Db, runId: string, viewerSide: string): Pro
     .where((eb) => eb.or([eb('owner_only', '=', false), eb('origin_side', '=', viewerSide)]))
     .orderBy('id')
     .execute();
-  return rows.map((r) => ({
-    sourceTicketId: r.source_ticket_id,
-    targetTicketId: r.target_ticket_id,
-    outcome: r.outcome as SyncRunDetailView['outcome'],
-    error: r.error,
-    failedComments: r.failed_comments,
-    failedAttachments: r.failed_attachments,
-    ownerOnly: r.owner_only,
-  }));
+  return rows.map(toDetailView);
 }
 
 /** Connections an organisation takes part in (either side), active or not. */

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { RunSteps } from './run-steps.ts';
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
@@ -68,16 +69,20 @@ export interface RunDetail {
    * row is shown only to the organisation whose ticket it is and counts in none of the run's totals.
    */
   ownerOnly?: boolean;
+  /** The worked ticket's subject (plain, clipped), when it was read. */
+  subject?: string | null;
 }
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
 
 /** What a running run is doing: its phase and how many tickets it has to work and has worked. */
-export type RunPhase = 'listing changes' | 'syncing tickets' | 'saving cursors';
+export type RunPhase = 'listing changes' | 'screening tickets' | 'syncing tickets' | 'saving cursors';
 export interface RunProgress {
   phase: RunPhase;
   ticketsSeen: number;
   ticketsDone: number;
+  /** Planned and done by step (run-steps.ts); stored in sync_runs.progress_steps (0020). */
+  steps?: RunSteps;
 }
 
 /** One platform call the engine made for a ticket: `Acme getTicket #42 → found (120 ms)`. */
@@ -111,6 +116,8 @@ export interface TicketEventBatch {
   events: TicketEvent[];
   /** The pass's outcome (the run detail's, or `unchanged` when nothing was written). */
   outcome: string | null;
+  /** The worked ticket's subject (plain, clipped), when it was read. */
+  subject?: string | null;
 }
 
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
@@ -320,6 +327,7 @@ export function createSyncStore(db: Db) {
           failed_comments: d.failedComments,
           failed_attachments: d.failedAttachments,
           owner_only: d.ownerOnly === true,
+          subject: d.subject ?? null,
         })
         .execute();
       if (d.ownerOnly) return;
@@ -415,8 +423,13 @@ export function createSyncStore(db: Db) {
       await db.updateTable('sync_runs').set({ heartbeat_at: new Date() }).where('id', '=', runId).execute();
     },
 
-    async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null): Promise<void> {
-      await db.updateTable('sync_runs').set({ status, error, finished_at: new Date(), waiting_until: null, waiting_reason: null }).where('id', '=', runId).execute();
+    /** `fault`: a failed run's side at fault and how, so each organisation is told its own part. */
+    async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null, fault: { side: Side; kind: string } | null = null): Promise<void> {
+      await db
+        .updateTable('sync_runs')
+        .set({ status, error, finished_at: new Date(), waiting_until: null, waiting_reason: null, failure_side: fault?.side ?? null, failure_kind: fault?.kind ?? null })
+        .where('id', '=', runId)
+        .execute();
     },
 
     /** The run is waiting for API budget until `until` (shown on the run, not an error). */
@@ -445,6 +458,7 @@ export function createSyncStore(db: Db) {
             requests: JSON.stringify(e.requests),
             outcome: i === b.events.length - 1 ? b.outcome : null,
             created_at: e.at,
+            subject: b.subject ?? null,
           })),
         )
         .execute();
@@ -457,7 +471,12 @@ export function createSyncStore(db: Db) {
 
     /** Live progress of a running run (phase, tickets seen and done), for the run page's event stream. */
     async reportProgress(runId: string, p: RunProgress): Promise<void> {
-      await db.updateTable('sync_runs').set({ phase: p.phase, tickets_seen: p.ticketsSeen, tickets_done: p.ticketsDone }).where('id', '=', runId).where('status', '=', 'running').execute();
+      await db
+        .updateTable('sync_runs')
+        .set({ phase: p.phase, tickets_seen: p.ticketsSeen, tickets_done: p.ticketsDone, ...(p.steps ? { progress_steps: JSON.stringify(p.steps) } : {}) })
+        .where('id', '=', runId)
+        .where('status', '=', 'running')
+        .execute();
     },
   };
 }

@@ -18,6 +18,8 @@ export interface TicketEventView {
   requests: RequestSummary[];
   /** Set on the last step of a pass: what the run made of the ticket. */
   outcome: string | null;
+  /** The worked ticket's subject when the step was recorded (plain, clipped). */
+  subject: string | null;
 }
 
 export interface TicketTimeline {
@@ -46,7 +48,7 @@ export async function findTicketLink(db: Db, connectionId: string, side: Side, t
  * The events of a ticket and of its linked counterpart, newest first (at most TIMELINE_LIMIT), or null
  * when the sync has no record of the ticket at all (no link, no event, no retry entry).
  */
-export async function ticketTimeline(db: Db, connectionId: string, side: Side, ticketId: string): Promise<TicketTimeline | null> {
+export async function ticketTimeline(db: Db, connectionId: string, side: Side, ticketId: string, onlyRuns?: string[]): Promise<TicketTimeline | null> {
   const link = await findTicketLink(db, connectionId, side, ticketId);
   const linked = link ? { side: other(side), id: link[col(other(side))] } : null;
   const pairs: Array<[Side, string]> = [[side, ticketId], ...(linked ? [[linked.side, linked.id] as [Side, string]] : [])];
@@ -55,6 +57,8 @@ export async function ticketTimeline(db: Db, connectionId: string, side: Side, t
     .selectAll()
     .where('connection_id', '=', connectionId)
     .where((eb) => eb.or(pairs.map(([s, id]) => eb.and([eb('side', '=', s), eb('ticket_id', '=', id)]))))
+    // The partner of an unlinked ticket sees only the passes whose failure it was shown (run details).
+    .$if(onlyRuns !== undefined, (q) => q.where('run_id', 'in', onlyRuns!.length > 0 ? onlyRuns! : ['00000000-0000-0000-0000-000000000000']))
     .orderBy('id', 'desc')
     .limit(TIMELINE_LIMIT)
     .execute();
@@ -76,6 +80,7 @@ export async function ticketTimeline(db: Db, connectionId: string, side: Side, t
     summary: r.summary,
     requests: (r.requests ?? []) as RequestSummary[],
     outcome: r.outcome,
+    subject: r.subject,
   }));
   return {
     ticket: {

@@ -1,16 +1,30 @@
 import type { FastifyInstance } from 'fastify';
-import { connectionIdsOf, getRun, listRuns, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
+import { BadCursorError, listRunsPage } from '../../db/repositories/run-history.ts';
+import { connectionIdsOf, getRun, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
+import type { Side } from '../../db/repositories/sync-store.ts';
 import { contractNameOf } from '../../db/repositories/ticket-events.ts';
 import { audit } from '../audit.ts';
+import { runFailureFor } from '../run-failure.ts';
 import { requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { ticketUrlsFor } from '../ticket-urls.ts';
 import { syncRunSchemas } from './sync-runs.schemas.ts';
 
 const RUN_STATUSES = ['running', 'success', 'partial', 'failed', 'no_tickets'];
+/** Runs per page of the history (also the default: callers that never page get the first 500, as before). */
+export const RUNS_PAGE_MAX = 500;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** A page size from the query (digits only, by the schema): 1 to `max`, else a 400 that says so. */
+export function pageLimit(value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new ApiError(400, 'validation_failed', `limit must be a whole number from 1 to ${max}; got "${value}"`, { field: 'limit' });
+  return n;
+}
 
 /** ISO 8601 date (midnight UTC) or date-time with a zone; anything else is refused with what to send. */
 export function parseIsoInstant(value: string, field: string): Date {
@@ -20,6 +34,12 @@ export function parseIsoInstant(value: string, field: string): Date {
     throw new ApiError(400, 'validation_failed', `${field} must be an ISO 8601 date (2026-11-01) or date-time with a time zone (2026-11-01T09:00:00Z); got "${value}"`, { field });
   }
   return d;
+}
+
+/** The run's rows as the caller's side may see them, each of its own tickets with a link into its platform. */
+async function detailsWithLinks(ctx: AppContext, connectionId: string, runId: string, side: Side) {
+  const urls = await ticketUrlsFor(ctx.db, connectionId, side);
+  return (await runDetails(ctx.db, runId, side)).map((d) => ({ ...d, sourceTicketUrl: urls('source', d.sourceTicketId), targetTicketUrl: urls('target', d.targetTicketId) }));
 }
 
 export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
@@ -45,7 +65,7 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
   });
 
   app.get('/sync-runs', { preHandler: requireUser, schema: syncRunSchemas.list }, async (req) => {
-    const q = req.query as { connection?: string; status?: string; from?: string; to?: string };
+    const q = req.query as { connection?: string; status?: string; from?: string; to?: string; cursor?: string; limit?: string };
     if (q.status && !RUN_STATUSES.includes(q.status)) {
       throw new ApiError(400, 'validation_failed', `status must be one of ${RUN_STATUSES.join(', ')}`, { field: 'status' });
     }
@@ -54,8 +74,13 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (from > to) throw new ApiError(400, 'validation_failed', 'from is after to', { field: 'from' });
     let ids = await connectionIdsOf(ctx.db, req.auth!.organisationId);
     if (q.connection) ids = ids.filter((i) => i === q.connection);
-    const runs = await listRuns(ctx.db, { connectionIds: ids, status: q.status, from, to, limit: 500 });
-    return { runs };
+    try {
+      // With a cursor, send the same filters as for the first page: the cursor only says where to go on.
+      return await listRunsPage(ctx.db, { connectionIds: ids, status: q.status, from, to, limit: pageLimit(q.limit, RUNS_PAGE_MAX, RUNS_PAGE_MAX), cursor: q.cursor });
+    } catch (err) {
+      if (err instanceof BadCursorError) throw new ApiError(400, 'validation_failed', `${err.message}: send the nextCursor of the previous page unchanged, or leave cursor out to start from the newest run`, { field: 'cursor' });
+      throw err;
+    }
   });
 
   app.get('/sync-runs/:id', { preHandler: requireUser, schema: syncRunSchemas.get }, async (req) => {
@@ -63,6 +88,6 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const run = UUID.test(id) ? await getRun(ctx.db, id) : null;
     const member = run ? await membership(ctx.db, run.connectionId, req.auth!.organisationId) : null;
     if (!run || !member) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
-    return { ...run, details: await runDetails(ctx.db, id, member.side) };
+    return { ...run, failure: await runFailureFor(ctx.db, run, member.side), details: await detailsWithLinks(ctx, run.connectionId, id, member.side as Side) };
   });
 }

@@ -2,6 +2,8 @@ import { errorBodySchema } from '../errors.ts';
 
 const runStatus = { type: 'string', enum: ['running', 'success', 'partial', 'failed', 'no_tickets'] } as const;
 
+const stepCount = { type: 'object', properties: { planned: { type: 'integer' }, done: { type: 'integer' }, failed: { type: 'integer' } } } as const;
+
 export const syncRunSchema = {
   type: 'object',
   properties: {
@@ -27,12 +29,28 @@ export const syncRunSchema = {
       type: 'object',
       description: 'Live progress, written by the engine while the run works (at most every 500 ms); the last values stay after it ends',
       properties: {
-        phase: { type: ['string', 'null'], enum: ['listing changes', 'syncing tickets', 'saving cursors', null] },
+        phase: { type: ['string', 'null'], enum: ['listing changes', 'screening tickets', 'syncing tickets', 'saving cursors', null] },
         ticketsSeen: {
           type: 'integer',
           description: "Tickets the run has to work (changes listed, retries, hints); tickets a side's filters keep back are not counted",
         },
         ticketsDone: { type: 'integer', description: 'Tickets worked so far' },
+        steps: {
+          type: 'object',
+          description:
+            'Planned and done by step; they add up: your listed tickets = your kept back + your travelling once screened; tickets.planned = both sides\' travelling tickets; ' +
+            'planned = done + failed when a step is over. Absent for runs of older versions',
+          properties: {
+            yours: {
+              type: 'object',
+              description: "Your organisation's own tickets (only on the run's event stream): listed, screened against your filters, kept back by them (or failed before they applied), travelling",
+              properties: { listed: { type: 'integer' }, screened: { type: 'integer' }, keptBack: { type: 'integer' }, travelling: { type: 'integer' } },
+            },
+            tickets: { ...stepCount, properties: { ...stepCount.properties, fromPartner: { type: ['integer', 'null'], description: "How many of the tickets worked are your partner's" } } },
+            comments: { ...stepCount, description: 'Comments found to copy (both directions), copied, failed' },
+            attachments: { ...stepCount, description: 'Ticket attachments found to copy, copied, failed' },
+          },
+        },
       },
     },
   },
@@ -51,7 +69,31 @@ const detail = {
       type: 'boolean',
       description: 'The ticket (yours) failed before your filters had admitted it: only your organisation sees this row, and it is in no count',
     },
+    id: { type: 'string', description: 'The row, for POST /sync-runs/:id/details/:detailId/retry' },
+    subject: { type: ['string', 'null'], description: "The worked ticket's subject (plain text, at most 200 characters); null when it was not read" },
+    sourceTicketUrl: { type: ['string', 'null'], description: 'Opens the source ticket in its platform; only on your own side' },
+    targetTicketUrl: { type: ['string', 'null'], description: 'Opens the target ticket in its platform; only on your own side' },
   },
+} as const;
+
+export const runDetailSchema = detail;
+
+/** A failed run's guidance for the reader's organisation (its own part: "your key was rejected" or "the partner's platform is failing"). */
+const runFailure = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      description: 'Which side a failed run failed on, and what the reading organisation should do; null when not known',
+      properties: {
+        side: { type: 'string', enum: ['source', 'target'] },
+        kind: { type: 'string', description: 'authentication, permission, network, timeout, not_configured, …' },
+        yours: { type: 'boolean', description: "The side at fault is the reader's own" },
+        organisation: { type: 'string', description: 'The organisation whose side failed' },
+        message: { type: 'string', description: 'What to do, for the reading organisation' },
+      },
+    },
+  ],
 } as const;
 
 const uuidParam = (name: string) => ({ type: 'object', required: [name], properties: { [name]: { type: 'string' } } }) as const;
@@ -85,16 +127,27 @@ export const syncRunSchemas = {
         status: { type: 'string' },
         from: { type: 'string', description: 'ISO 8601; default 7 days ago' },
         to: { type: 'string', description: 'ISO 8601; default now' },
+        cursor: { type: 'string', description: "The previous page's nextCursor, with the same filters; leave out for the newest runs" },
+        limit: { type: 'string', pattern: '^[0-9]{1,4}$', description: 'Runs per page, 1–500 (default and most: 500)' },
       },
     },
-    response: { 200: { type: 'object', properties: { runs: { type: 'array', items: syncRunSchema } } }, 400: errorBodySchema },
+    response: {
+      200: {
+        type: 'object',
+        properties: {
+          runs: { type: 'array', items: syncRunSchema },
+          nextCursor: { type: ['string', 'null'], description: 'Pass as cursor for the next (older) page; null on the last page' },
+        },
+      },
+      400: errorBodySchema,
+    },
   },
   get: {
     tags: ['sync'],
     summary: 'One sync run with a detail row per ticket touched',
     params: uuidParam('id'),
     response: {
-      200: { type: 'object', properties: { ...syncRunSchema.properties, details: { type: 'array', items: detail } } },
+      200: { type: 'object', properties: { ...syncRunSchema.properties, failure: runFailure, details: { type: 'array', items: detail } } },
       404: errorBodySchema,
     },
   },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RunInProgressError, membership, startRun } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
 import { contractNameOf, findTicketLink, forgetHandledVersion, hasRunningRun, queueRetry, recordRequestEvent, ticketTimeline } from '../../db/repositories/ticket-events.ts';
+import { partnerVisibleRuns } from '../../db/repositories/run-history.ts';
 import { addSyncHint } from '../../db/repositories/webhooks.ts';
 import { audit } from '../audit.ts';
 import { requireMember, requireUser } from '../auth.ts';
@@ -27,15 +28,18 @@ async function resolve(ctx: AppContext, req: FastifyRequest) {
   if (side !== 'source' && side !== 'target') throw new ApiError(400, 'validation_failed', 'side must be source or target', { field: 'side' });
   if (!TICKET_ID.test(ticketId)) throw new ApiError(400, 'validation_failed', 'ticketId must be a ticket id as the platform shows it (letters, digits, - _ .)', { field: 'ticketId' });
   const link = await findTicketLink(ctx.db, id, side, ticketId);
-  if (!link && member.side !== side) throw notFound();
-  return { connectionId: id, side: side as Side, ticketId, link, member };
+  // The partner's ticket without a copy: seen (and retried) by this side only when the filters had admitted it
+  // and the write into this side's platform is what failed — this side is the one that can fix it.
+  const onlyRuns = !link && member.side !== side ? await partnerVisibleRuns(ctx.db, id, side as Side, ticketId) : undefined;
+  if (onlyRuns === null) throw notFound();
+  return { connectionId: id, side: side as Side, ticketId, link, member, onlyRuns };
 }
 
 /**
  * A run for the tickets a person asked for: what it should work is stored, then the run row (409 while
  * another runs), then `record` (the timeline step, so it comes before the run's own), then the queue.
  */
-async function startTicketRun(ctx: AppContext, req: FastifyRequest, connectionId: string, prepare: () => Promise<void>, record: (runId: string) => Promise<void>) {
+export async function startTicketRun(ctx: AppContext, req: FastifyRequest, connectionId: string, prepare: () => Promise<void>, record: (runId: string) => Promise<void>) {
   if (!ctx.jobs) throw new ApiError(503, 'jobs_unavailable', 'The job engine is not running; restart Support Fusion');
   // Checked before anything is changed, so a 409 leaves everything as it was.
   if (await hasRunningRun(ctx.db, connectionId)) throw inProgress();
@@ -55,7 +59,7 @@ async function startTicketRun(ctx: AppContext, req: FastifyRequest, connectionId
 export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/connections/:id/tickets/:side/:ticketId/timeline', { preHandler: requireUser, schema: ticketTimelineSchemas.timeline }, async (req) => {
     const t = await resolve(ctx, req);
-    const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId);
+    const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId, t.onlyRuns);
     if (!timeline) throw notFound();
     return timeline;
   });
@@ -63,7 +67,7 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
   app.post('/connections/:id/tickets/:side/:ticketId/retry', { preHandler: requireMember, schema: ticketTimelineSchemas.retry }, async (req, reply) => {
     const t = await resolve(ctx, req);
     if (t.member.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active: it was revoked or not yet accepted');
-    const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId);
+    const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId, t.onlyRuns);
     if (!timeline) throw notFound();
     // The ticket that failed is retried: the one asked about, or its counterpart when that is the one in the retry set.
     const target = timeline.ticket.retry ? { side: timeline.ticket.retry.side, ticketId: timeline.ticket.retry.ticketId } : { side: t.side, ticketId: t.ticketId };

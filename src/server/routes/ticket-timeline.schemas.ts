@@ -40,6 +40,7 @@ const event = {
     summary: { type: 'string' },
     requests: { type: 'array', items: request },
     outcome: { type: ['string', 'null'], description: "On a pass's last step: created, updated, closed, failed or unchanged" },
+    subject: { type: ['string', 'null'], description: "The worked ticket's subject when the step was recorded (plain text, at most 200 characters)" },
   },
 } as const;
 
@@ -56,7 +57,7 @@ const started = {
 export const ticketTimelineSchemas = {
   timeline: {
     tags: ['sync'],
-    summary: "A ticket's timeline: every step the sync took for it and its linked copy, newest first (the last 30 days, at most 200)",
+    summary: "A ticket's timeline: every step the sync took for it and its linked copy, newest first (kept SF_RETENTION_DAYS, 90 by default; at most 200)",
     params,
     response: {
       200: {
