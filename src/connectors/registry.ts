@@ -1,4 +1,5 @@
 import type { TicketConnector } from '../core/connector.ts';
+import type { WorkspaceChoice } from '../core/sync-config.ts';
 import type { PlatformLimits } from '../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../connector-kit/ssrf.ts';
@@ -24,6 +25,8 @@ export interface ConnectorOptions {
   budgetAccount?: string;
   /** Aborts every request and wait of this connector (a run past its time limit). */
   signal?: AbortSignal;
+  /** The side's workspace choice (platforms with workspaces); absent = the primary workspace. */
+  workspaces?: WorkspaceChoice | undefined;
 }
 
 const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {

@@ -108,6 +108,14 @@ export interface FieldDefinition {
   requiredForClosure: boolean;
 }
 
+/** A part of one platform account that holds its own tickets, groups and fields (Freshservice workspaces). */
+export interface PlatformWorkspace {
+  id: string;
+  name: string;
+  /** The workspace the platform uses when none is named. */
+  primary: boolean;
+}
+
 export interface TicketConnector {
   readonly platform: string;
 
@@ -147,6 +155,12 @@ export interface TicketConnector {
 
   /** Form fields with their picklist choices, loaded live (never typed by hand). */
   fieldDefinitions(ticketType?: string): Promise<FieldDefinition[]>;
+
+  /**
+   * The account's workspaces, for platforms that have them; empty when the account has none (an older
+   * account). Which ones a connector works in is part of its options, not of each call.
+   */
+  listWorkspaces?(): Promise<PlatformWorkspace[]>;
 }
 
 export type PlatformErrorKind =

@@ -29,6 +29,16 @@ export const RequesterHandling = z
   })
   .strict();
 
+export const WorkspaceChoice = z
+  .object({
+    /** Workspace ids this side syncs; empty = the primary workspace. */
+    ids: z.array(id).max(50).default([]),
+    /** Where tickets from the partner are created; null = the first of `ids` (the primary when empty). */
+    createIn: id.nullable().default(null),
+  })
+  .strict();
+export type WorkspaceChoice = z.infer<typeof WorkspaceChoice>;
+
 export const SideConfiguration = z
   .object({
     defaults: z
@@ -63,6 +73,12 @@ export const SideConfiguration = z
       .default({ sendPublic: true, sendPrivate: false, incomingAs: 'private' }),
     attachments: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
     closures: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+    /**
+     * Accounts with several workspaces (Freshservice): where this side's tickets, groups and fields come
+     * from. Optional and without a default, so documents saved before it round-trip unchanged; absent =
+     * the account's primary workspace, exactly as before.
+     */
+    workspaces: WorkspaceChoice.optional(),
   })
   .strict();
 export type SideConfiguration = z.infer<typeof SideConfiguration>;

@@ -1,4 +1,5 @@
 import type { TicketConnector } from '../core/connector.ts';
+import type { WorkspaceChoice } from '../core/sync-config.ts';
 import { abortableSleep } from '../connector-kit/abortable-sleep.ts';
 import { budgetAccountOf, credentialFingerprint } from '../connector-kit/budget-account.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
@@ -19,6 +20,8 @@ export interface SideCredentials {
   organisationId: string;
   /** When the organisation last saved its platform settings (null for an override's own URL and key). */
   settingsSavedAt: Date | null;
+  /** The side's workspace choice (its configuration): which workspaces the connector works in. */
+  workspaces?: WorkspaceChoice | undefined;
 }
 
 /** What is needed to reach a side's platform; AppContext satisfies it. */
@@ -54,6 +57,7 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
       apiKey: decryptSecret(masterKey, row.apiOverride.apiKeyCiphertext, row.organisationId),
       organisationId: row.organisationId,
       settingsSavedAt: platform?.updatedAt ?? null,
+      workspaces: row.configuration.workspaces,
     };
   }
   if (!platform) return null;
@@ -63,6 +67,7 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
     apiKey: decryptSecret(masterKey, platform.apiKeyCiphertext, row.organisationId),
     organisationId: row.organisationId,
     settingsSavedAt: platform.updatedAt,
+    workspaces: row.configuration.workspaces,
   };
 }
 
@@ -112,6 +117,7 @@ export async function connectorFor(
       limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
       rateGate: opts.rateGate ?? rateBudgetOf(ctx),
       budgetAccount: await budgetAccountFor(ctx.db, creds),
+      ...(creds.workspaces ? { workspaces: creds.workspaces } : {}),
       ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
       ...(opts.signal ? { signal: opts.signal, sleep: abortableSleep(opts.signal) } : {}),
     },

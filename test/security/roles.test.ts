@@ -69,6 +69,7 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/connections/{id}/configuration': { role: 'viewer', request: conn('GET', '/configuration') },
   'GET /api/v1/connections/{id}/mappings': { role: 'viewer', request: conn('GET', '/mappings') },
   'GET /api/v1/connections/{id}/fields': { role: 'viewer', request: conn('GET', '/fields') },
+  'GET /api/v1/connections/{id}/workspaces': { role: 'viewer', request: conn('GET', '/workspaces') },
   'GET /api/v1/connections/{id}/change-proposals': { role: 'viewer', request: conn('GET', '/change-proposals') },
   'GET /api/v1/sync-runs': { role: 'viewer', request: get('/api/v1/sync-runs') },
   'GET /api/v1/sync-runs/{id}': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }) },

@@ -86,6 +86,7 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('GET', '/mappings') },
   'PUT /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   'GET /api/v1/connections/{id}/fields': { kind: 'foreign-id', requests: perConnection('GET', '/fields') },
+  'GET /api/v1/connections/{id}/workspaces': { kind: 'foreign-id', requests: perConnection('GET', '/workspaces') },
   'GET /api/v1/connections/{id}/change-proposals': { kind: 'foreign-id', requests: perConnection('GET', '/change-proposals') },
   'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/approve`)(ids) },
   'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/reject`)(ids) },
@@ -291,7 +292,7 @@ describe('tenant isolation', () => {
 
   it('the same 404 for A’s ids as for ids that do not exist (existence is not revealed)', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    for (const suffix of ['', '/configuration', '/mappings', '/fields', '/webhook', '/change-proposals']) {
+    for (const suffix of ['', '/configuration', '/mappings', '/fields', '/workspaces', '/webhook', '/change-proposals']) {
       const foreign = await pair.stack.app.inject({ url: `/api/v1/connections/${ids.connection}${suffix}`, headers: b.auth });
       const none = await pair.stack.app.inject({ url: `/api/v1/connections/${missing}${suffix}`, headers: b.auth });
       expect(foreign.statusCode).toBe(404);

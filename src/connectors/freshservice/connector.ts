@@ -9,6 +9,7 @@ import {
   type TicketChange,
   type TicketConnector,
 } from '../../core/connector.ts';
+import type { WorkspaceChoice } from '../../core/sync-config.ts';
 import type { HttpClient } from '../../connector-kit/http.ts';
 import { MAX_CONVERSATION_LISTING_BYTES, type PlatformLimits } from '../../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
@@ -33,6 +34,7 @@ import {
 } from './payloads.ts';
 import type { FreshserviceCredentials } from './test-connection.ts';
 import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes, withTextFilled } from './ticket-mapping.ts';
+import { inScope, listWorkspaces, mergeFieldLists, workspaceScope } from './workspaces.ts';
 
 /** How many conversations a ticket view embeds at most [spec 5.4]: fewer means that is all of them. */
 const EMBEDDED_CONVERSATIONS = 10;
@@ -55,6 +57,8 @@ export interface FreshserviceConnectorOptions {
   signal?: AbortSignal;
   /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
   limits?: Partial<PlatformLimits>;
+  /** The workspaces to work in (see workspaces.ts); absent = the primary, no workspace_id sent. */
+  workspaces?: WorkspaceChoice | undefined;
 }
 
 /** Markers are `sf-` plus letters/digits (dashes/underscores tolerated): safe inside a filter query's quotes. */
@@ -105,6 +109,11 @@ const fullName = (first: string | null | undefined, last: string | null | undefi
 
 export function createFreshserviceConnector(creds: FreshserviceCredentials, opts: FreshserviceConnectorOptions): TicketConnector {
   const api = new FreshserviceApi(creds.apiUrl, creds.apiKey, opts);
+  const scope = workspaceScope(opts.workspaces);
+  /** One query per chosen workspace (one without workspace_id when none was chosen). */
+  const perWorkspace = (query: Record<string, string | number>) => (scope.ids ?? [null]).map((ws) => (ws === null ? query : { ...query, workspace_id: ws }));
+  /** A copy looked for by its marker may be in any workspace (0 = all [spec 5.5]) once workspaces are chosen. */
+  const markerScope: Record<string, number> = scope.ids ? { workspace_id: 0 } : {};
   /** Hosts Freshservice named in attachment_url: the only other hosts a download redirect may go to. */
   const attachmentHosts = new Set<string>();
   const remember = (atts: FsAttachment[] | null | undefined) => {
@@ -132,6 +141,8 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     // conversation list (one more call against the rate limit) is not needed.
     const env = await api.json('GET', `/tickets/${id}`, TicketViewEnvelope, { what: `read ticket ${id}`, query: { include: 'tags,requester,conversations' }, allow404: true });
     if (env === null) return null;
+    // Tickets of workspaces this side did not choose never travel (a webhook hint may name one).
+    if (!inScope(scope, env.ticket.workspace_id)) return null;
     const ticket = ticketOf(env);
     const embedded = env.ticket.conversations;
     if (embedded && embedded.length < EMBEDDED_CONVERSATIONS) ticket.comments = commentsOf(embedded);
@@ -166,13 +177,16 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       const from = Math.floor(since.getTime() / 1000) * 1000;
       // Only id and date of each listed ticket are kept, page by page (subjects and the rest are let go).
       const byId = new Map<number, TicketChange>();
-      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, 'list changed tickets', (page) => {
-        for (const t of page) {
-          const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
-          const prev = byId.get(t.id);
-          if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
-        }
-      });
+      for (const query of perWorkspace({ updated_since: fsTime(from), order_type: 'asc' })) {
+        const what = query.workspace_id === undefined ? 'list changed tickets' : `list changed tickets of workspace ${query.workspace_id}`;
+        await api.eachPage('/tickets', query, TicketListEnvelope, (e) => e.tickets, what, (page) => {
+          for (const t of page) {
+            const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
+            const prev = byId.get(t.id);
+            if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
+          }
+        });
+      }
       // The API orders by creation; the engine wants change order.
       return [...byId.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || Number(a.id) - Number(b.id));
     },
@@ -184,7 +198,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       checkMarker(input.marker);
       const requesterId = numericId(input.requesterId, 'requester');
       const attrs = toTicketAttributes({ ...(input.fields ? { fields: input.fields } : {}), tags: [...(input.tags ?? []), input.marker] });
-      const body = { status: 2, priority: 1, ...attrs, subject: input.subject, description: input.description, type: input.type, requester_id: requesterId };
+      const body = { status: 2, priority: 1, ...attrs, subject: input.subject, description: input.description, type: input.type, requester_id: requesterId, ...(scope.createIn !== null ? { workspace_id: scope.createIn } : {}) };
       // Not retried on 5xx/timeout (see retry.ts): the engine looks for the marker before creating again.
       return ticketOf(await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body: withTextFilled(body), idempotent: false }));
     },
@@ -208,7 +222,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       };
       let ids: number[] = [];
       try {
-        const env = await api.json('GET', '/tickets/filter', TicketListEnvelope, { what: `search tickets tagged ${marker}`, query: { query: `"tag:'${marker}'"` } });
+        const env = await api.json('GET', '/tickets/filter', TicketListEnvelope, { what: `search tickets tagged ${marker}`, query: { query: `"tag:'${marker}'"`, ...markerScope } });
         ids = env.tickets.map((t) => t.id).sort((a, b) => a - b);
       } catch (err) {
         if (!(err instanceof PlatformError && err.kind === 'validation')) throw err;
@@ -220,7 +234,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       // The filter reads a search index that may lag: list what changed since the create and compare subjects.
       const from = hint.createdAfter.getTime() - FALLBACK_SKEW_MS;
       const candidates: number[] = [];
-      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc' }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`, (page) => {
+      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc', ...markerScope }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`, (page) => {
         for (const t of page) if ((t.subject ?? '') === hint.subject && !ids.includes(t.id) && !candidates.includes(t.id)) candidates.push(t.id);
       });
       for (const id of candidates) {
@@ -285,8 +299,15 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
     // Freshservice's form fields are per workspace, not per ticket type: `ticketType` does not narrow them.
     async fieldDefinitions() {
-      const env = await api.json('GET', '/ticket_form_fields', FormFieldsEnvelope, { what: 'read the ticket form fields' });
-      return toFieldDefinitions(env.ticket_fields);
+      const lists = [];
+      for (const query of perWorkspace({})) {
+        const what = query.workspace_id === undefined ? 'read the ticket form fields' : `read the ticket form fields of workspace ${query.workspace_id}`;
+        const env = await api.json('GET', '/ticket_form_fields', FormFieldsEnvelope, { what, ...(query.workspace_id === undefined ? {} : { query }) });
+        lists.push(toFieldDefinitions(env.ticket_fields));
+      }
+      return lists.length === 1 ? lists[0]! : mergeFieldLists(lists);
     },
+
+    listWorkspaces: () => listWorkspaces(api),
   };
 }

@@ -41,10 +41,15 @@ export const FsTicket = z.object({
   attachments: z.array(FsAttachment).nullable().optional(),
   created_at: timestamp,
   updated_at: timestamp,
+  workspace_id: optId,
 });
 export type FsTicket = z.infer<typeof FsTicket>;
 
 export const FsTicketListItem = z.object({ id, subject: optText, created_at: timestamp, updated_at: timestamp });
+
+/** `GET /workspaces` [spec 7.6]. */
+export const FsWorkspace = z.object({ id, name: optText, primary: z.boolean().nullable().optional(), state: optText });
+export const WorkspaceListEnvelope = z.object({ workspaces: z.array(FsWorkspace) });
 
 export const FsConversation = z.object({
   id,

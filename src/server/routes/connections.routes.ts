@@ -30,6 +30,7 @@ import { ApiError } from '../errors.ts';
 import { reserveAttempt, settleAttempt } from '../../db/repositories/throttles.ts';
 import { tooManyAttempts, VERIFICATION_CODES_PER_ORGANISATION } from '../throttles.ts';
 import { sideFieldsLoader } from '../side-fields.ts';
+import { checkWorkspacesOnSave } from '../side-workspaces.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
@@ -183,6 +184,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
         apiOverride = { apiUrl: url.url, apiKeyCiphertext: encryptSecret(ctx.masterKey, key.key, orgId), apiKeyHint: keyHint(key.key) };
       }
     }
+    await checkWorkspacesOnSave(ctx, { current, choice: body.configuration.workspaces, apiOverride, orgName: c[side]?.name ?? 'Your organisation' });
     // Reverse sync writes into the source's platform: switching it on or widening it waits for the source's
     // admin (a proposal); the rest of the target's own configuration is saved at once, as before.
     const { configuration, consent } = await ctx.db.transaction().execute(async (trx) => {

@@ -196,7 +196,10 @@ export const connectionSchemas = {
     description:
       'Errors: 400 validation_failed with field = the dotted path (e.g. configuration.comments.sendPrivate); reverse sync only on the target side; ' +
       'apiOverride: invalid_api_url / invalid_api_key on apiOverride.apiUrl / apiOverride.apiKey. apiOverride left out keeps the saved override, ' +
-      'null removes it, apiKey left out keeps the saved key. Nothing is changed on error.',
+      'null removes it, apiKey left out keeps the saved key. ' +
+      'configuration.workspaces (optional; absent = the primary workspace): a new choice is checked against the account’s live workspaces (GET …/workspaces): ' +
+      '400 invalid_workspace (field = e.g. configuration.workspaces.ids.0; unknown, repeated, or new tickets outside the synced workspaces), ' +
+      '409 workspaces_unavailable (the platform could not be asked). Nothing is changed on error.',
     params: idParams,
     body: {
       type: 'object',
@@ -221,6 +224,7 @@ export const connectionSchemas = {
         properties: { ...configurationView.properties, proposal: proposalSchema, message: { type: 'string' } },
       },
       ...errors,
+      409: errorBodySchema,
     },
   },
   getMappings: {

@@ -24,6 +24,8 @@ export interface StateOptions {
   disabledKeyStatus: 401 | 403;
   /** POST /requesters needs last_name: the docs' table marks it mandatory (switch off to accept first_name only). */
   requesterLastNameRequired: boolean;
+  /** false: an older account from before workspaces, whose `/workspaces` answers 404 [spec 7.6]. */
+  workspacesEndpoint: boolean;
 }
 
 // Large ids like a real tenant's (54001538979): above 2^31 so 32-bit assumptions break in tests.
@@ -64,7 +66,7 @@ export class SimulatorState {
   readonly ticketSources: TicketSource[] = [];
   /** What /tickets/filter searches; tests make it lag deterministically (search-index.ts). */
   readonly search: SearchIndex = new SearchIndex(this);
-  readonly options: StateOptions = { notFoundBody: 'empty', requesterLastNameRequired: true, disabledKeyStatus: 401 };
+  readonly options: StateOptions = { notFoundBody: 'empty', requesterLastNameRequired: true, disabledKeyStatus: 401, workspacesEndpoint: true };
   private readonly counters = new Map<IdKind, number>();
 
   constructor(

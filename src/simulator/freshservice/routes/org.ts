@@ -17,6 +17,11 @@ function workspaceParam(ctx: Ctx): number {
   return ws;
 }
 
+/** An account from before workspaces has no such endpoint. */
+function noWorkspaces(ctx: Ctx): void {
+  if (!ctx.state.options.workspacesEndpoint) throw missing(ctx);
+}
+
 // Listing groups is open to ticket-working roles and to admins [brief; Docs say "view" permission].
 function canReadGroups(ctx: Ctx): void {
   if (!hasRole(ctx.state, ctx.agent, 'IT Agent', 'IT Supervisor', 'Account Admin')) throw accessDenied();
@@ -109,8 +114,8 @@ export const orgRoutes: RouteDef[] = [
   { method: 'DELETE', path: '/groups/:id', handler: deleteGroup },
   { method: 'GET', path: '/departments', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/departments', 'departments', [...ctx.state.departments.values()].map(departmentJson))) },
   { method: 'GET', path: '/departments/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'department', ctx.state.departments.get(Number(ctx.params.id)), departmentJson)) },
-  { method: 'GET', path: '/workspaces', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))) },
-  { method: 'GET', path: '/workspaces/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'workspace', ctx.state.workspaces.get(Number(ctx.params.id)), workspaceJson)) },
+  { method: 'GET', path: '/workspaces', query: PAGING, handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))) },
+  { method: 'GET', path: '/workspaces/:id', handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), one(ctx, 'workspace', ctx.state.workspaces.get(Number(ctx.params.id)), workspaceJson)) },
   { method: 'GET', path: '/ticket_form_fields', query: ['workspace_id'], handler: (ctx) => (isAdmin(ctx), { status: 200, body: { ticket_fields: ticketFormFields(ctx.state, workspaceParam(ctx)) } }) },
 ];
 

@@ -4,10 +4,9 @@ import { fieldError } from '../errors.ts';
 import type { Ticket } from '../model.ts';
 import { checkQuery, evaluate, parseQueryParam, type FieldAccess } from '../query-language.ts';
 import type { ApiResult, Ctx, RouteDef } from '../router.ts';
-import { ticketListItem } from '../serialize.ts';
 import { PAGING } from '../query-params.ts';
 import type { SimulatorState } from '../state.ts';
-import { workspaceFilter } from './tickets.ts';
+import { listedTicket, workspaceFilter } from './tickets.ts';
 
 function ticketFields(state: SimulatorState): Record<string, FieldAccess<Ticket>> {
   const num = (get: (t: Ticket) => unknown): FieldAccess<Ticket> => ({ kind: 'number', get });
@@ -58,7 +57,7 @@ function filterTickets(ctx: Ctx): ApiResult {
     .filter((t) => canSeeTicket(ctx.state, ctx.agent, t))
     .sort((a, b) => b.created_at - a.created_at || b.id - a.id);
   const items = matches.slice((page - 1) * 30, page * 30);
-  return { status: 200, body: { tickets: items.map(ticketListItem), total: matches.length } };
+  return { status: 200, body: { tickets: items.map((t) => listedTicket(ctx, t)), total: matches.length } };
 }
 
 export const ticketFilterRoutes: RouteDef[] = [

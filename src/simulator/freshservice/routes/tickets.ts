@@ -33,6 +33,14 @@ export function workspaceFilter(ctx: Ctx): (t: Ticket) => boolean {
   return (t) => ws === 0 || t.workspace_id === ws;
 }
 
+/** `workspace_id=0` lists every workspace's tickets "with global fields only" [spec 5.3]. */
+export function listedTicket(ctx: Ctx, t: Ticket): ReturnType<typeof ticketListItem> {
+  const item = ticketListItem(t);
+  if (ctx.query.workspace_id === undefined || Number(ctx.query.workspace_id) !== 0) return item;
+  const global = new Set(ctx.state.customFields.filter((f) => f.workspace_id === null).map((f) => f.name));
+  return { ...item, custom_fields: Object.fromEntries(Object.entries(item.custom_fields).filter(([k]) => global.has(k))) };
+}
+
 function embed(ctx: Ctx, t: Ticket, includes: string[], base: Record<string, unknown>): Record<string, unknown> {
   const out = base;
   for (const inc of includes) {
@@ -85,7 +93,7 @@ function listTickets(ctx: Ctx): ApiResult {
   const dir = orderType === 'asc' ? 1 : -1;
   tickets.sort((a, b) => dir * (a.created_at - b.created_at || a.id - b.id));
   const page = paginate(tickets, q, ctx.baseUrl, '/api/v2/tickets');
-  return { status: 200, headers: page.headers, body: { tickets: page.items.map((t) => embed(ctx, t, includes, ticketListItem(t))) } };
+  return { status: 200, headers: page.headers, body: { tickets: page.items.map((t) => embed(ctx, t, includes, listedTicket(ctx, t))) } };
 }
 
 // https://api.freshservice.com/#view_a_ticket
