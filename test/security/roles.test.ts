@@ -35,6 +35,8 @@ interface Ids {
   /** A pending change the member proposed (writes into the partner's platform), and one the partner proposed into Acme's. */
   outgoingProposal: string;
   incomingProposal: string;
+  /** A webhook notification channel of Acme's (pointing at a closed local port). */
+  notificationChannel: string;
 }
 
 interface Case {
@@ -79,6 +81,8 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { role: 'viewer', request: conn('GET', '/tickets/source/1/timeline') },
   'GET /api/v1/members': { role: 'viewer', request: get('/api/v1/members') },
   'GET /api/v1/api-tokens': { role: 'viewer', request: get('/api/v1/api-tokens') },
+  // Which channels exist (never their secrets): anyone; changing and testing them: admins.
+  'GET /api/v1/notifications/channels': { role: 'viewer', request: get('/api/v1/notifications/channels') },
 
   'POST /api/v1/api-tokens': { role: 'self', request: () => ({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'roles', role: 'viewer' } }) },
   // A wrong current password: the route is reached (400), nothing changes.
@@ -113,6 +117,12 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/invitations': { role: 'admin', request: get('/api/v1/invitations') },
   'DELETE /api/v1/invitations/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/invitations/${ids.invitation}` }) },
   'GET /api/v1/audit-log': { role: 'admin', request: get('/api/v1/audit-log') },
+  'POST /api/v1/notifications/channels': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'slack', name: 'roles', settings: { url: 'http://127.0.0.1:9/roles' } } }) },
+  'PUT /api/v1/notifications/channels/{id}': { role: 'admin', request: (ids) => ({ method: 'PUT', url: `/api/v1/notifications/channels/${ids.notificationChannel}`, payload: { name: 'renamed', settings: {} } }) },
+  // Sends to a closed port: 200 with ok false (the delivery result), after the role check.
+  'POST /api/v1/notifications/channels/{id}/test': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/test` }) },
+  'POST /api/v1/notifications/channels/{id}/signing-secret': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/signing-secret` }) },
+  'DELETE /api/v1/notifications/channels/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${ids.notificationChannel}` }) },
 };
 
 const RANK: Record<Exclude<MinRole, 'public'>, number> = { self: 0, viewer: 0, member: 1, admin: 2 };
@@ -157,6 +167,7 @@ beforeAll(async () => {
     apiToken: (await asAdmin({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'admin automation', role: 'admin' } })).id,
     outgoingProposal: outgoing.json().proposal.id,
     incomingProposal: incoming.json().proposal.id,
+    notificationChannel: (await asAdmin({ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'webhook', name: 'Acme alerts', settings: { url: 'http://127.0.0.1:9/alerts' } } })).id,
   };
 }, 120_000);
 afterAll(async () => pair?.close());

@@ -12,6 +12,7 @@ import { InvitePage } from './pages/InvitePage.tsx';
 import { MembersPage } from './pages/MembersPage.tsx';
 import { ApiTokensPage } from './pages/ApiTokensPage.tsx';
 import { AccountPage } from './pages/AccountPage.tsx';
+import { NotificationsPage } from './pages/NotificationsPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
@@ -57,6 +58,8 @@ function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnautho
       return <AccountPage key={orgId} email={email} />;
     case 'audit':
       return <AuditLogPage key={orgId} />;
+    case 'notifications':
+      return <NotificationsPage key={orgId} />;
     case 'home':
       return null;
     default:

@@ -15,6 +15,7 @@ export type Route =
   | { name: 'apiTokens' }
   | { name: 'account' }
   | { name: 'audit' }
+  | { name: 'notifications' }
   | { name: 'notFound' };
 
 const TABS: Record<string, ConnectionTab> = { '': 'configuration', mappings: 'mappings', sync: 'sync' };
@@ -39,6 +40,7 @@ export function matchRoute(path: string): Route {
   if (first === 'api-tokens' && !second) return { name: 'apiTokens' };
   if (first === 'account' && !second) return { name: 'account' };
   if (first === 'audit-log' && !second) return { name: 'audit' };
+  if (first === 'notifications' && !second) return { name: 'notifications' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };
     if (!third) return { name: 'syncRun', runId: second };

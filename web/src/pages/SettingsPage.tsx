@@ -163,6 +163,13 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
           <TestResultPanel result={result} fromLastVisit={fromLastVisit} />
         ) : null}
       </section>
+      <section className="card" aria-labelledby="notifications-title">
+        <div className="card__header">
+          <h2 id="notifications-title">Notifications</h2>
+          <p className="muted">Hear by e-mail, Slack, Microsoft Teams or a webhook when a connection starts failing and when it recovers.</p>
+        </div>
+        <p><Link href="/notifications">Manage failure notifications</Link></p>
+      </section>
     </div>
   );
 }
