@@ -106,6 +106,13 @@ export interface FieldDefinition {
   kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
   choices: FieldChoice[];
   requiredForClosure: boolean;
+  /** The platform refuses to create (or update) a ticket without a value for it (Freshservice `required_for_agents`). */
+  requiredForAgents?: boolean;
+  /**
+   * Every ticket has a value for it without the engine giving one (subject, description, requester, or a
+   * value the connector or the platform fills in on create): it needs no default to satisfy `requiredForAgents`.
+   */
+  alwaysFilled?: boolean;
 }
 
 /** A part of one platform account that holds its own tickets, groups and fields (Freshservice workspaces). */
@@ -118,6 +125,12 @@ export interface PlatformWorkspace {
 
 export interface TicketConnector {
   readonly platform: string;
+
+  /**
+   * Ticket types this platform's API can create, the first being the one used instead of any other
+   * (Freshservice creates only Incidents: service requests come from its catalogue). Absent: any type.
+   */
+  readonly creatableTypes?: readonly string[];
 
   whoAmI(): Promise<{ id: string; name: string; email: string }>;
 

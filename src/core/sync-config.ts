@@ -39,6 +39,10 @@ export const WorkspaceChoice = z
   .strict();
 export type WorkspaceChoice = z.infer<typeof WorkspaceChoice>;
 
+const FieldDefaults = z
+  .record(z.string().trim().min(1).max(100), z.union([z.string().max(2000), z.number(), z.boolean()]))
+  .refine((r) => Object.keys(r).length <= 100, 'At most 100 field defaults');
+
 export const SideConfiguration = z
   .object({
     defaults: z
@@ -51,9 +55,11 @@ export const SideConfiguration = z
         category: z.string().trim().min(1).max(255).nullable().default(null),
         departmentId: id.nullable().default(null),
         requester: RequesterHandling.default({ mode: 'match_or_create', defaultRequesterEmail: null }),
+        /** Values for other form fields by name (e.g. a field the platform makes mandatory): used when no mapping gives one. */
+        fields: FieldDefaults.default({}),
       })
       .strict()
-      .default({ groupId: null, ticketType: null, status: null, priority: null, source: null, category: null, departmentId: null, requester: { mode: 'match_or_create', defaultRequesterEmail: null } }),
+      .default({ groupId: null, ticketType: null, status: null, priority: null, source: null, category: null, departmentId: null, requester: { mode: 'match_or_create', defaultRequesterEmail: null }, fields: {} }),
     /** Which of this side's tickets are sent to the partner (the source side's outbound filter). */
     filters: SyncFilter.default({ groups: [], ticketTypes: [], tags: [], statuses: [], field: null }),
     /** Target side only: tickets created on the target flow back to the source. */

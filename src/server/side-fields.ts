@@ -4,7 +4,7 @@ import { BudgetUnavailableError, withMaxWait } from '../connector-kit/rate-gate.
 import type { ConnectionRecord, Side } from '../db/repositories/connections.ts';
 import { connectorFor, rateBudgetOf, sideCredentials, type SideConnectorContext } from '../sync/side-connector.ts';
 
-export type FieldsResult = { fields: FieldDefinition[]; error: null | { code: string; message: string } };
+export type FieldsResult = { fields: FieldDefinition[]; creatableTypes?: string[] | null; error: null | { code: string; message: string } };
 
 /** A field list read from the platform is reused this long: form fields change rarely, pages load often. */
 export const FIELDS_FRESH_MS = 5 * 60_000;
@@ -28,7 +28,7 @@ export function sideFieldsLoader(ctx: SideConnectorContext, opts: { now?: () => 
   async function read(creds: NonNullable<Awaited<ReturnType<typeof sideCredentials>>>, orgName: string): Promise<FieldsResult> {
     try {
       const connector = await connectorFor(ctx, creds, { rateGate: withMaxWait(rateBudgetOf(ctx), MAX_BUDGET_WAIT_MS) });
-      return { fields: await connector.fieldDefinitions(), error: null };
+      return { fields: await connector.fieldDefinitions(), creatableTypes: connector.creatableTypes ? [...connector.creatableTypes] : null, error: null };
     } catch (err) {
       if (err instanceof BudgetUnavailableError) return fieldsError('rate_limited', `${orgName}'s fields cannot be loaded right now: ${err.message}.`);
       if (err instanceof PlatformError) return fieldsError(err.kind, `${orgName}'s platform could not be reached for its fields: ${err.message}`);

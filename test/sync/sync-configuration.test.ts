@@ -81,7 +81,7 @@ describe('side configuration drives the sync', () => {
     await humanCall(pair.source.sim, 'PUT', `/tickets/${src.id}`, { status: 5, subject: 'Salesforce access granted' });
     const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
     expect(run.status).toBe('partial');
-    expect(run.details).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/did not accept closing.*resolution_code/) })]);
+    expect(run.details).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/requires "Resolution code" before a ticket is closed/) })]);
     const [copy] = copies(pair);
     expect([copy!.subject, copy!.status]).toEqual(['Salesforce access granted', 2]);
     pair.target.sim.clearRequests();

@@ -255,6 +255,20 @@ export interface ConfigurationResponse {
 
 export interface FieldsSide {
   fields: FieldDefinition[];
+  /** Ticket types the platform can create; null or absent: any. */
+  creatableTypes?: string[] | null;
+  error: { code: string; message: string } | null;
+}
+
+/** GET /connections/:id/workspaces: the caller's own account's workspaces (empty: the account has none). */
+export interface Workspace {
+  id: string;
+  name: string;
+  primary: boolean;
+}
+
+export interface WorkspacesResponse {
+  workspaces: Workspace[];
   error: { code: string; message: string } | null;
 }
 

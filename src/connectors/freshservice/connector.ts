@@ -166,6 +166,8 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
   return {
     platform: 'freshservice',
+    // POST /tickets creates Incidents only; service requests are raised through the service catalogue [spec 5.1].
+    creatableTypes: ['Incident'],
 
     async whoAmI() {
       const { agent } = await api.json('GET', '/agents/me', AgentEnvelope, { what: 'read the integration agent' });

@@ -43,6 +43,13 @@ function nestedLevel(choices: FsChoice[], level: number): FieldChoice[] {
 }
 
 /**
+ * Fields every created ticket has without the engine giving them: the connector sends subject,
+ * description and requester, falls back to status Open and priority Low, and the workspace is the
+ * primary one [spec 5.6]. Freshservice marks all of them `required_for_agents`.
+ */
+const ALWAYS_FILLED = new Set(['subject', 'description', 'requester', 'workspace_id', 'status', 'priority']);
+
+/**
  * `ticket_form_fields` → FieldDefinition[]. Status/priority/urgency/impact/source choices are the
  * numeric ids; group/agent/department choices are string ids; dropdowns, type and category are
  * their labels (what the ticket stores). The category's nested levels become sub_category and
@@ -60,6 +67,8 @@ export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
       kind: picklist ? 'picklist' : (KIND_BY_TYPE[type] ?? 'other'),
       choices: choices.filter((c) => typeof c.value !== 'number' || Number.isFinite(c.value)),
       requiredForClosure: f.required_for_closure ?? false,
+      requiredForAgents: f.required_for_agents ?? false,
+      alwaysFilled: ALWAYS_FILLED.has(f.name),
     });
     for (const [i, nested] of (f.nested_fields ?? []).entries()) {
       out.push({
@@ -68,6 +77,9 @@ export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
         kind: 'picklist',
         choices: uniqueByValue(nestedLevel(f.choices ?? [], nested.level ?? i + 2)),
         requiredForClosure: f.required_for_closure ?? false,
+        // A required category needs its nested levels only as far as the chosen category has them: not enforced here.
+        requiredForAgents: false,
+        alwaysFilled: false,
       });
     }
   }

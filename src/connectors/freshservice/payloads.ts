@@ -84,6 +84,7 @@ export const FsFormField = z.object({
   label: optText,
   field_type: z.string(),
   required_for_closure: z.boolean().nullable().optional(),
+  required_for_agents: z.boolean().nullable().optional(),
   choices: z.array(FsChoice).nullable().optional(),
   nested_fields: z.array(z.object({ name: z.string(), label: optText, level: optNum })).nullable().optional(),
 });

@@ -88,6 +88,8 @@ const fieldDefinition = {
       items: { type: 'object', required: ['value', 'label'], properties: { value: { anyOf: [{ type: 'string' }, { type: 'number' }] }, label: { type: 'string' } } },
     },
     requiredForClosure: { type: 'boolean' },
+    requiredForAgents: { type: 'boolean', description: 'The platform refuses a new ticket without a value for it: a default or a mapping must give one' },
+    alwaysFilled: { type: 'boolean', description: 'Every created ticket has a value for it anyway (subject, requester, status, ...): needs no default' },
   },
 } as const;
 
@@ -96,6 +98,10 @@ const fieldsSide = {
   required: ['fields', 'error'],
   properties: {
     fields: { type: 'array', items: fieldDefinition },
+    creatableTypes: {
+      anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }],
+      description: 'Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known',
+    },
     error: {
       anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
       description: 'Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...).',

@@ -3,6 +3,7 @@ import { FaultController } from './faults.ts';
 import { planLimits, RateLimiter, type Plan, type RateLimitedOp } from './rate-limit.ts';
 import { agentProfiles, seedState, type SeedName } from './seed.ts';
 import { buildApp, trackSockets, type RequestLogEntry } from './server.ts';
+import { setMandatoryFields, STANDARD_MANDATORY, type MandatoryFields } from './mandatory-fields.ts';
 import type { SearchLag } from './search-index.ts';
 import { SimulatorState } from './state.ts';
 
@@ -22,6 +23,8 @@ export interface SimulatorOptions {
   plan?: Plan;
   rateLimit?: { windowMs?: number; overall?: number; subLimits?: Partial<Record<RateLimitedOp, number>> } | false;
   now?: () => Date;
+  /** Custom fields an admin made mandatory (true: IT field for agents, Resolution code for closure); default none. */
+  mandatoryFields?: MandatoryFields | boolean;
   /** Search-index lag of /tickets/filter from the start (default off); tests flip `state.search` instead. */
   searchLag?: SearchLag;
   /** POST /requesters without last_name is refused, as the docs' table says (default true). */
@@ -57,6 +60,7 @@ export async function startFreshserviceSimulator(opts: SimulatorOptions = {}): P
   const now = opts.now ?? (() => new Date());
   const state = new SimulatorState(name, now);
   seedState(state, opts.seed ?? 'demo');
+  if (opts.mandatoryFields) setMandatoryFields(state, opts.mandatoryFields === true ? STANDARD_MANDATORY : opts.mandatoryFields);
   if (opts.searchLag) state.search.set(opts.searchLag);
   if (opts.requesterLastNameRequired !== undefined) state.options.requesterLastNameRequired = opts.requesterLastNameRequired;
   const plan = planLimits[opts.plan ?? 'pro'];

@@ -131,6 +131,7 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
 
   return {
     platform: inner.platform,
+    ...(inner.creatableTypes ? { creatableTypes: inner.creatableTypes } : {}),
     // Past the limit the platform "does not answer" at all, so the engine ends the run (see runSync).
     whoAmI: () => (rec.truncated ? Promise.reject(new PlatformError('network', LIMIT_MESSAGE)) : inner.whoAmI()),
     listChangedTickets: (since) => inner.listChangedTickets(since),

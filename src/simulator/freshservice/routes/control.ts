@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { FaultPatch } from '../faults.ts';
 import type { RequestLogEntry, ServerDeps } from '../server.ts';
 import type { SimulatorState } from '../state.ts';
+import { registerMandatoryFieldsControl } from '../mandatory-fields.ts';
 
 /** Test/demo controls under /_sim: no auth, no rate limit, never part of the Freshservice API. */
 export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): void {
@@ -87,6 +88,8 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
     deps.state.search.set(r.data);
     return reply.type('application/json').send(json(deps.state.search.current));
   });
+
+  registerMandatoryFieldsControl(app, deps.state);
 
   app.get('/_sim/agents', async (_req, reply) => reply.type('application/json').send(json({ agents: deps.agentsInfo() })));
   app.post('/_sim/reset-rate-limit', async (_req, reply) => {

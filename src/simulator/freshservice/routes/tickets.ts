@@ -6,6 +6,7 @@ import { conversationJson, statsJson, ticketListItem, ticketView, ticketWriteRes
 import { DAY_MS, dueDates, PRIMARY_WORKSPACE_ID } from '../state.ts';
 import { checkTicketText } from '../ticket-text.ts';
 import { checkClosure, checkTicketValues, TicketCreate, TicketUpdate } from '../ticket-validate.ts';
+import { checkRequiredForAgents } from '../mandatory-fields.ts';
 import { htmlToText, parseApiDate, toHtml } from '../util.ts';
 import { paginate, parseBody, positiveIntParam } from '../validate.ts';
 import { PAGING } from '../query-params.ts';
@@ -139,6 +140,7 @@ async function createTicket(ctx: Ctx): Promise<ApiResult> {
   }
   const workspaceId = input.workspace_id ?? PRIMARY_WORKSPACE_ID;
   checkTicketValues(ctx.state, input, workspaceId, true, input);
+  if (!bypass) checkRequiredForAgents(ctx.state, { workspace_id: workspaceId, custom_fields: input.custom_fields ?? {} });
   if (!canUseGroup(ctx.state, ctx.agent, input.group_id ?? null)) throw accessDenied();
   const incoming = ctx.files.filter((f) => f.field === 'attachments[]' || f.field === 'attachments');
   // Checked before anything is stored, so a rejected create leaves no half-made ticket.
@@ -196,6 +198,7 @@ async function updateTicket(ctx: Ctx): Promise<ApiResult> {
   if (ctx.state.ticketAttachmentBytes(t.id) + incoming.reduce((n, f) => n + f.data.length, 0) > MAX_TICKET_ATTACHMENT_BYTES) throw attachmentsTooLarge();
   const customFields = { ...t.custom_fields, ...(input.custom_fields ?? {}) };
   if (!bypass) checkClosure(ctx.state, { ...merged, custom_fields: customFields });
+  if (!bypass) checkRequiredForAgents(ctx.state, { workspace_id: t.workspace_id, custom_fields: customFields });
   const requesterId = resolveRequester(ctx, input);
   const { email: _e, phone: _p, name: _n, assets: _a, due_by, fr_due_by, custom_fields: _c, cc_emails, description, ...fields } = input;
   const now = ctx.state.nowMs();

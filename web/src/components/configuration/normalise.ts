@@ -10,6 +10,7 @@ export function normaliseConfiguration(c: Partial<SideConfiguration> | undefined
     defaults: {
       groupId: null, ticketType: null, status: null, priority: null, source: null, category: null, departmentId: null, ...d,
       requester: { mode: 'match_or_create', defaultRequesterEmail: null, ...d?.requester },
+      fields: { ...d?.fields },
     },
     filters: filter(c?.filters),
     reverseSync: { enabled: c?.reverseSync?.enabled ?? false, filters: filter(c?.reverseSync?.filters) },
