@@ -38,6 +38,8 @@ interface Ids {
   apiToken: string;
   /** A change pending on A's connection (A's partner switched reverse sync on). */
   proposal: string;
+  /** A's webhook notification channel. */
+  notificationChannel: string;
 }
 
 interface Case {
@@ -151,6 +153,13 @@ const ROUTES: Record<string, Case> = {
       { method: 'GET', url: '/api/v1/audit-log?actor=acme' },
     ],
   },
+  // Notification channels: B's list is B's; A's channel (and A's other ids) are not found.
+  'GET /api/v1/notifications/channels': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/notifications/channels' }] },
+  'POST /api/v1/notifications/channels': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'slack', name: 'Intruder alerts', settings: { url: 'http://127.0.0.1:9/intruder' } } }] },
+  'PUT /api/v1/notifications/channels/{id}': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel, ids.connection].map((id) => ({ method: 'PUT', url: `/api/v1/notifications/channels/${id}`, payload: { name: 'taken over', settings: { url: 'http://127.0.0.1:9/stolen' } } })) },
+  'DELETE /api/v1/notifications/channels/{id}': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel, ids.connection].map((id) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${id}` })) },
+  'POST /api/v1/notifications/channels/{id}/test': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/test` })) },
+  'POST /api/v1/notifications/channels/{id}/signing-secret': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/signing-secret` })) },
   // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
   'POST /api/v1/hooks/freshservice/{token}': {
     kind: 'url-secret',
@@ -186,6 +195,7 @@ async function viewOfA() {
     '/api/v1/members',
     '/api/v1/invitations',
     '/api/v1/api-tokens',
+    '/api/v1/notifications/channels',
     '/api/v1/audit-log?limit=200',
   ]) {
     const r = await asA(url);
@@ -205,6 +215,7 @@ beforeAll(async () => {
   const memberOfA = await inviteMember(pair.stack.app, pair.source.auth, 'member', 'acme-member');
   const invitationOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: pair.source.auth, payload: { role: 'admin', email: 'acme-next@example.com' } })).json();
   const apiTokenOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/api-tokens', headers: pair.source.auth, payload: { name: 'Acme secret automation', role: 'admin' } })).json();
+  const channelOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: pair.source.auth, payload: { kind: 'webhook', name: 'Acme secret alerts', settings: { url: 'http://127.0.0.1:9/acme-alerts-token' } } })).json();
   const partnerConfig = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth })).json().configuration;
   const proposal = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth, payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } } });
   ids = {
@@ -217,6 +228,7 @@ beforeAll(async () => {
     ticket: run.details.find((d: { outcome: string }) => d.outcome === 'created').sourceTicketId,
     apiToken: apiTokenOfA.id,
     proposal: proposal.json().proposal.id,
+    notificationChannel: channelOfA.id,
   };
   b = await signUpAndLogIn(pair.stack.app, 'intruder');
   // B has data of its own, so "empty" is not the only thing it could see.
@@ -241,6 +253,10 @@ beforeAll(async () => {
     tokenOfUrl(invitationOfA.url),
     apiTokenOfA.token,
     'Acme secret automation',
+    channelOfA.id,
+    'Acme secret alerts',
+    'acme-alerts-token',
+    channelOfA.signingSecret,
     (await asA('/api/v1/me')).json().user.email,
   ];
 });
