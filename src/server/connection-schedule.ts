@@ -1,11 +1,14 @@
 import { latestRunByConnection, type SyncRunView } from '../db/repositories/sync-runs.ts';
 import type { Db } from '../db/database.ts';
+import { stateOf, stateRunFacts, type ConnectionState } from '../db/repositories/connection-state.ts';
 
 export interface ScheduleView {
   intervalMinutes: number;
   /** When the schedule will next start a run (automatic sync on and ready), else null. */
   nextRunAt: string | null;
   lastRun: Pick<SyncRunView, 'id' | 'trigger' | 'status' | 'startedAt' | 'finishedAt' | 'counts' | 'error'> | null;
+  /** The state every page shows (see connection-state.ts); null while the connection is pending. */
+  state: ConnectionState | null;
 }
 
 /**
@@ -18,7 +21,8 @@ export async function withSchedule<T extends { id: string; automaticSync: boolea
   intervalMinutes: number,
   now = new Date(),
 ): Promise<Array<T & ScheduleView>> {
-  const latest = await latestRunByConnection(db, items.map((i) => i.id));
+  const ids = items.map((i) => i.id);
+  const [latest, facts] = await Promise.all([latestRunByConnection(db, ids), stateRunFacts(db, ids)]);
   return items.map((i) => {
     const last = latest.get(i.id) ?? null;
     const on = i.automaticSync && i.status === 'active' && i.syncState === 'ready_for_automatic_sync';
@@ -30,6 +34,8 @@ export async function withSchedule<T extends { id: string; automaticSync: boolea
     const lastRun = last
       ? { id: last.id, trigger: last.trigger, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, counts: last.counts, error: last.error }
       : null;
-    return { ...i, intervalMinutes, nextRunAt, lastRun };
+    const f = facts.get(i.id) ?? { lastFinishedStatus: null, hadAutomaticRun: false };
+    const state = i.status === 'active' ? stateOf({ syncState: i.syncState, automaticSync: i.automaticSync, ...f }) : null;
+    return { ...i, intervalMinutes, nextRunAt, lastRun, state };
   });
 }

@@ -1,4 +1,6 @@
 import type { RateGate } from '../connector-kit/rate-gate.ts';
+import { getConnectionSide } from '../db/repositories/connections.ts';
+import { markKeyRejected } from '../db/repositories/platform-configs.ts';
 import { createSyncStore } from '../db/repositories/sync-store.ts';
 import { ticketsSynced } from '../observability/metrics.ts';
 import { connectorForSide, rateBudgetOf, type SideConnectorContext } from './side-connector.ts';
@@ -26,6 +28,11 @@ export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?
     store,
     log,
     lostCreateSettleMs: 2 * ctx.config.platformTimeoutMs,
+    async onCredentialsRejected({ connectionId, side, runId, at }) {
+      // Only the organisation's Settings key has a Test Connection to mark stale; an override's key is the connection's own.
+      const row = await getConnectionSide(ctx.db, connectionId, side);
+      if (row && !row.apiOverride) await markKeyRejected(ctx.db, row.organisationId, { at: at.toISOString(), runId, connectionId });
+    },
     async connectorFor(connectionId, side, hooks) {
       try {
         const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait, signal: hooks?.signal });

@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = [
   'connection.change_applied',
   'member.role_changed',
   'member.removed',
+  'member.name_changed',
   'invitation.created',
   'invitation.revoked',
   'invitation.accepted',

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { accountHost, isUntestedAccount } from '../../connector-kit/budget-account.ts';
 import { createRateBudget } from './rate-budget.ts';
+import { stateOf, type ConnectionState } from './connection-state.ts';
 
 /**
  * The figures of the dashboard (GET /api/v1/dashboard), all computed from what the database records:
@@ -9,7 +10,7 @@ import { createRateBudget } from './rate-budget.ts';
  * See README "Dashboard figures" for the definitions.
  */
 
-export type DashboardState = 'initial_sync_required' | 'ready' | 'automatic' | 'paused' | 'failing';
+export type DashboardState = ConnectionState;
 export type LagSource = 'retry' | 'hint' | 'create' | 'last_run';
 
 const RUN_STATUSES = ['success', 'partial', 'failed', 'no_tickets', 'running'] as const;
@@ -155,13 +156,7 @@ export async function connectionFigures(
       return { runs, tickets };
     };
 
-    const lastStatus = last.get(c.id)?.status;
-    let state: DashboardState;
-    if (lastStatus === 'failed') state = 'failing';
-    else if (c.syncState !== 'ready_for_automatic_sync') state = 'initial_sync_required';
-    else if (c.automaticSync) state = 'automatic';
-    else if (auto.has(c.id)) state = 'paused';
-    else state = 'ready';
+    const state = stateOf({ syncState: c.syncState, automaticSync: c.automaticSync, lastFinishedStatus: last.get(c.id)?.status ?? null, hadAutomaticRun: auto.has(c.id) });
 
     // Lag: the oldest change known not to be synced. Before the first finished run there is no baseline.
     let lagSince: Date | null = null;

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 
 export interface PlatformConfigRow {
@@ -57,4 +58,30 @@ export async function recordPlatformTest(db: Db, organisationId: string, result:
     .set({ last_test: JSON.stringify(result), last_tested_at: at })
     .where('organisation_id', '=', organisationId)
     .execute();
+}
+
+/** Kept inside last_test until the next Test Connection (which replaces last_test) or a save of new credentials. */
+export interface KeyRejection {
+  at: string;
+  runId: string;
+  connectionId: string;
+}
+
+/**
+ * A sync run found the saved key rejected by the platform: the last Test Connection no longer says
+ * anything true, so it is marked stale (Settings then asks for a new test).
+ */
+export async function markKeyRejected(db: Db, organisationId: string, rejection: KeyRejection): Promise<void> {
+  await db
+    .updateTable('platform_configs')
+    .set({ last_test: sql`coalesce(last_test, '{}'::jsonb) || jsonb_build_object('rejectedDuringSync', ${JSON.stringify(rejection)}::jsonb)` })
+    .where('organisation_id', '=', organisationId)
+    .execute();
+}
+
+/** Splits stored last_test into the Test Connection result (if any) and a later rejection during a sync. */
+export function splitLastTest(lastTest: unknown): { result: Record<string, unknown> | null; rejection: KeyRejection | null } {
+  if (!lastTest || typeof lastTest !== 'object') return { result: null, rejection: null };
+  const { rejectedDuringSync, ...rest } = lastTest as Record<string, unknown> & { rejectedDuringSync?: KeyRejection };
+  return { result: 'ok' in rest ? rest : null, rejection: rejectedDuringSync ?? null };
 }

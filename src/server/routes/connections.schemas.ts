@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import { errorBodySchema } from '../errors.ts';
-import { CONNECTION_STATES } from '../../db/repositories/connection-state.ts';
 import { proposalSchema } from './change-proposals.schemas.ts';
 
 /**
@@ -37,11 +36,6 @@ const connection = {
     expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When the verification code expires (pending connections); null once active.' },
     intervalMinutes: { type: 'integer', description: 'Automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES)' },
     nextRunAt: { type: ['string', 'null'], format: 'date-time', description: 'When the schedule starts the next run; null while automatic sync is off or not ready' },
-    state: {
-      type: ['string', 'null'],
-      enum: [...CONNECTION_STATES, null],
-      description: 'The state the Dashboard, the Connections list and the connection page show (Initial sync required, Ready, Automatic, Paused, Failing); null while pending',
-    },
     lastRun: {
       anyOf: [
         { type: 'null' },

@@ -3,7 +3,8 @@ import { TROUBLESHOOTING_HINTS, type ConnectionTestResult } from '../../core/con
 import { platforms } from '../../core/platforms.ts';
 import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/api-url.ts';
 import { testFreshserviceConnection } from '../../connectors/freshservice/test-connection.ts';
-import { getPlatformConfig, recordPlatformTest, savePlatformConfig } from '../../db/repositories/platform-configs.ts';
+import { getPlatformConfig, recordPlatformTest, savePlatformConfig, splitLastTest } from '../../db/repositories/platform-configs.ts';
+import { contractNameOf } from '../../db/repositories/ticket-events.ts';
 import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts';
 import { audit, SECRET_CHANGED, SECRET_UNCHANGED } from '../audit.ts';
 import { requireAdmin, requireUser } from '../auth.ts';
@@ -17,9 +18,12 @@ import { platformSchemas } from './platform.schemas.ts';
 export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/platform', { preHandler: requireUser, schema: platformSchemas.get }, async (req) => {
     const cfg = await getPlatformConfig(ctx.db, req.auth!.organisationId);
-    if (!cfg) return { platform: null, apiUrl: null, apiKeyHint: null, lastTest: null };
-    const lastTest = cfg.lastTest && cfg.lastTestedAt ? { ...(cfg.lastTest as object), testedAt: cfg.lastTestedAt.toISOString() } : null;
-    return { platform: cfg.platform, apiUrl: cfg.apiUrl, apiKeyHint: cfg.apiKeyHint, lastTest };
+    if (!cfg) return { platform: null, apiUrl: null, apiKeyHint: null, lastTest: null, keyRejected: null };
+    // A sync that found the key rejected after the last test makes that test stale (engine → onCredentialsRejected).
+    const { result, rejection } = splitLastTest(cfg.lastTest);
+    const lastTest = result && cfg.lastTestedAt ? { ...result, testedAt: cfg.lastTestedAt.toISOString(), stale: rejection !== null } : null;
+    const keyRejected = rejection ? { ...rejection, contractName: (await contractNameOf(ctx.db, rejection.connectionId)) ?? null } : null;
+    return { platform: cfg.platform, apiUrl: cfg.apiUrl, apiKeyHint: cfg.apiKeyHint, lastTest, keyRejected };
   });
 
   app.put('/platform', { preHandler: requireAdmin, schema: platformSchemas.put }, async (req) => {

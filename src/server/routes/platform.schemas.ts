@@ -35,7 +35,34 @@ const configView = {
     platform: { type: ['string', 'null'] },
     apiUrl: { type: ['string', 'null'] },
     apiKeyHint: { type: ['string', 'null'] },
-    lastTest: { anyOf: [{ type: 'null' }, { ...testResult, properties: { ...testResult.properties, testedAt: { type: 'string' } } }] },
+    lastTest: {
+      anyOf: [
+        { type: 'null' },
+        {
+          ...testResult,
+          properties: {
+            ...testResult.properties,
+            testedAt: { type: 'string' },
+            stale: { type: 'boolean', description: 'A sync found the key rejected after this test: test again' },
+          },
+        },
+      ],
+    },
+    keyRejected: {
+      description: 'Set when a sync run found the saved key rejected by the platform after the last test; cleared by the next Test Connection or a new key',
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          properties: {
+            at: { type: 'string', format: 'date-time' },
+            runId: { type: 'string' },
+            connectionId: { type: 'string' },
+            contractName: { type: ['string', 'null'] },
+          },
+        },
+      ],
+    },
   },
 } as const;
 
