@@ -17,16 +17,16 @@ export async function emailTaken(db: Db, email: string): Promise<boolean> {
 /** Organisation and its first (admin) user in one transaction; the unique index settles sign-up races. */
 export async function createOrganisationWithAdmin(
   db: Db,
-  input: { organisation: string; email: string; passwordHash: string },
+  input: { organisation: string; email: string; passwordHash: string; name?: string | null },
 ): Promise<UserWithOrganisation> {
   return db.transaction().execute((trx) => insertOrganisationWithAdmin(trx, input));
 }
 
-async function insertOrganisationWithAdmin(trx: Db, input: { organisation: string; email: string; passwordHash: string }): Promise<UserWithOrganisation> {
+async function insertOrganisationWithAdmin(trx: Db, input: { organisation: string; email: string; passwordHash: string; name?: string | null }): Promise<UserWithOrganisation> {
   const org = await trx.insertInto('organisations').values({ name: input.organisation }).returning(['id', 'name']).executeTakeFirstOrThrow();
   const user = await trx
     .insertInto('users')
-    .values({ organisation_id: org.id, email: input.email, password_hash: input.passwordHash, role: 'admin' })
+    .values({ organisation_id: org.id, email: input.email, password_hash: input.passwordHash, role: 'admin', name: input.name ?? null })
     .returning(['id', 'email', 'role'])
     .executeTakeFirstOrThrow();
   return { userId: user.id, email: user.email, role: user.role, organisationId: org.id, organisationName: org.name };
@@ -121,7 +121,7 @@ export type SignupWithLinkOutcome =
  */
 export async function signUpWithLink(
   db: Db,
-  input: { tokenHash: string; organisation: string; email: string; passwordHash: string; now: Date },
+  input: { tokenHash: string; organisation: string; email: string; passwordHash: string; name?: string | null; now: Date },
 ): Promise<SignupWithLinkOutcome> {
   try {
     return await db.transaction().execute(async (trx): Promise<SignupWithLinkOutcome> => {
@@ -158,4 +158,14 @@ export async function signUpWithLink(
 
 function signupLink(r: { id: string; organisation_id: string; created_by: string; created_at: Date; expires_at: Date }): SignupLinkRecord {
   return { id: r.id, organisationId: r.organisation_id, createdBy: r.created_by, createdAt: r.created_at, expiresAt: r.expires_at };
+}
+
+/** A member's display name (optional; null shows the e-mail instead). */
+export async function userName(db: Db, userId: string): Promise<string | null> {
+  const r = await db.selectFrom('users').select('name').where('id', '=', userId).executeTakeFirst();
+  return r?.name ?? null;
+}
+
+export async function setUserName(db: Db, userId: string, name: string | null): Promise<void> {
+  await db.updateTable('users').set({ name }).where('id', '=', userId).execute();
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import {
   createOrganisationWithAdmin,
+  setUserName,
+  userName,
   createSession,
   createSignupLink,
   deleteSession,
@@ -39,8 +41,25 @@ export const SIGNUP_LINK_VALIDITY_MS = 7 * 24 * 60 * 60_000;
 
 const orgUser = {
   organisation: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
-  user: { type: 'object', properties: { id: { type: 'string' }, email: { type: 'string' }, role: { type: 'string', enum: ['admin', 'member', 'viewer'] } } },
+  user: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      email: { type: 'string' },
+      role: { type: 'string', enum: ['admin', 'member', 'viewer'] },
+      name: { type: ['string', 'null'], description: 'Display name shown to colleagues (Members, Audit log); null: the e-mail is shown' },
+    },
+  },
 } as const;
+
+/** An optional display name: trimmed, empty means none. */
+function displayName(raw: string | undefined): string | null {
+  const name = raw?.trim() ?? '';
+  if (name.length > NAME_MAX) throw new ApiError(400, 'invalid_name', `The name is ${name.length} characters long; use at most ${NAME_MAX}.`, { field: 'name' });
+  if (/[\u0000-\u001f\u007f]/.test(name)) throw new ApiError(400, 'invalid_name', 'The name contains control characters; type it as plain text.', { field: 'name' });
+  return name === '' ? null : name;
+}
+const NAME_MAX = 100;
 
 const signupModeBody = {
   type: 'object',
@@ -69,12 +88,18 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
         type: 'object',
         required: ['organisation', 'email', 'password'],
         additionalProperties: false,
-        properties: { organisation: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, signupToken: { type: 'string', maxLength: 100 } },
+        properties: {
+          organisation: { type: 'string' },
+          email: { type: 'string' },
+          password: { type: 'string' },
+          signupToken: { type: 'string', maxLength: 100 },
+          name: { type: 'string', maxLength: 200, description: 'Optional: your name as colleagues see it' },
+        },
       },
       response: { 201: { type: 'object', properties: orgUser }, 400: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 410: errorBodySchema, 429: errorBodySchema },
     },
   }, async (req, reply) => {
-    const body = req.body as { organisation: string; email: string; password: string; signupToken?: string };
+    const body = req.body as { organisation: string; email: string; password: string; signupToken?: string; name?: string };
     const mode = ctx.config.signup;
     if (mode === 'closed') {
       throw new ApiError(403, 'signup_closed', 'Sign-up is closed on this installation. Ask its operator for an account (they create users with `support-fusion users create`).');
@@ -89,6 +114,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     if (!EMAIL.test(email) || email.length > 254) throw new ApiError(400, 'invalid_email', 'Enter a valid e-mail address, e.g. name@company.com.', { field: 'email' });
     if (body.password.length < 10) throw new ApiError(400, 'weak_password', 'The password must be at least 10 characters long.', { field: 'password' });
     if (body.password.length > 200) throw new ApiError(400, 'invalid_password', 'The password is longer than 200 characters.', { field: 'password' });
+    const name = displayName(body.name);
     // Counted before the e-mail is looked at, so parallel probes cannot slip under the limit; a sign-up
     // that created its organisation is taken back from the failures' count.
     const failures: Counter = { rule: SIGNUP_FAILURES_PER_ADDRESS, subject: req.ip };
@@ -101,7 +127,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     const passwordHash = await hashPassword(body.password);
     if (mode === 'invite') {
       const token = body.signupToken!;
-      const link = LINK_TOKEN.test(token) ? await signUpWithLink(ctx.db, { tokenHash: hashToken(token), organisation, email, passwordHash, now: new Date() }) : { outcome: 'unusable' as const };
+      const link = LINK_TOKEN.test(token) ? await signUpWithLink(ctx.db, { tokenHash: hashToken(token), organisation, email, passwordHash, name, now: new Date() }) : { outcome: 'unusable' as const };
       switch (link.outcome) {
         case 'unusable':
           throw new ApiError(404, 'signup_link_not_found', 'This sign-up link is not valid: it was already used or has expired (links work once, for 7 days). Ask the administrator who sent it for a new one.');
@@ -119,7 +145,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email } });
     }
     try {
-      const u = await createOrganisationWithAdmin(ctx.db, { organisation, email, passwordHash });
+      const u = await createOrganisationWithAdmin(ctx.db, { organisation, email, passwordHash, name });
       await created();
       return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email } });
     } catch (err) {
@@ -248,6 +274,25 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     schema: { tags: ['auth'], summary: 'The logged-in user and organisation', response: { 200: { type: 'object', properties: orgUser }, 401: errorBodySchema } },
   }, async (req) => {
     const a = req.auth!;
-    return { user: { id: a.userId, email: a.email, role: a.role }, organisation: { id: a.organisationId, name: a.organisationName } };
+    return { user: { id: a.userId, email: a.email, role: a.role, name: await userName(ctx.db, a.userId) }, organisation: { id: a.organisationId, name: a.organisationName } };
+  });
+
+  app.put('/me/name', {
+    onRequest: requireUser,
+    schema: {
+      tags: ['auth'],
+      summary: 'Set your own display name (shown to colleagues on Members and in the Audit log); an empty name removes it',
+      body: { type: 'object', required: ['name'], additionalProperties: false, properties: { name: { type: 'string', maxLength: 200 } } },
+      response: { 200: { type: 'object', required: ['name'], properties: { name: { type: ['string', 'null'] } } }, 400: errorBodySchema, 401: errorBodySchema },
+    },
+  }, async (req) => {
+    const a = req.auth!;
+    const name = displayName((req.body as { name: string }).name);
+    const before = await userName(ctx.db, a.userId);
+    if (before !== name) {
+      await setUserName(ctx.db, a.userId, name);
+      await audit(ctx.db, req, { action: 'member.name_changed', target: { type: 'member', id: a.userId, label: a.email }, before: { name: before }, after: { name } });
+    }
+    return { name };
   });
 }

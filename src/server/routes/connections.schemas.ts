@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import { errorBodySchema } from '../errors.ts';
+import { CONNECTION_STATES } from '../../db/repositories/connection-state.ts';
 import { proposalSchema } from './change-proposals.schemas.ts';
 
 /**
@@ -36,6 +37,11 @@ const connection = {
     expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When the verification code expires (pending connections); null once active.' },
     intervalMinutes: { type: 'integer', description: 'Automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES)' },
     nextRunAt: { type: ['string', 'null'], format: 'date-time', description: 'When the schedule starts the next run; null while automatic sync is off or not ready' },
+    state: {
+      type: ['string', 'null'],
+      enum: [...CONNECTION_STATES, null],
+      description: 'The state the Dashboard, the Connections list and the connection page show (Initial sync required, Ready, Automatic, Paused, Failing); null while pending',
+    },
     lastRun: {
       anyOf: [
         { type: 'null' },
@@ -113,7 +119,9 @@ export const connectionSchemas = {
   create: {
     tags,
     summary: 'Create a connection: returns the verification code to hand to the partner (shown once)',
-    description: 'role is your own organisation’s role. The code is valid for 7 days and works once; only its hash is stored.',
+    description:
+      'role is your own organisation’s role. The code is valid for 7 days and works once; only its hash is stored. ' +
+      '409 platform_not_configured until the organisation has saved its platform settings (PUT /api/v1/platform).',
     body: {
       type: 'object',
       required: ['role', 'contractName'],
@@ -134,6 +142,7 @@ export const connectionSchemas = {
         },
       },
       ...errors,
+      409: errorBodySchema,
     },
   },
   accept: {
