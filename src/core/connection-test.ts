@@ -4,6 +4,8 @@ export const connectionTestErrorCodes = [
   'permission_denied',
   'invalid_api_url',
   'connection_timeout',
+  // Added after the guide's four: nothing listens at the address (a wrong port or host), which no wait fixes.
+  'connection_refused',
   'rate_limited',
   'platform_error',
 ] as const;
@@ -56,6 +58,11 @@ export const TROUBLESHOOTING_HINTS: Record<ConnectionTestErrorCode, string[]> = 
     'Verify your Freshservice instance is accessible from the internet',
     'Check that there are no IP restrictions or firewall rules blocking Support Fusion',
     'Confirm your Freshservice subscription is active',
+  ],
+  connection_refused: [
+    'Nothing accepted the connection at this address: check the API URL for typing errors (host name and any port)',
+    'Verify your Freshservice instance is accessible from the internet',
+    'Check that there are no IP restrictions or firewall rules blocking Support Fusion',
   ],
   rate_limited: [
     'The platform\'s API rate limit is used up for this minute; wait and test again',

@@ -5,7 +5,7 @@ import { generateVerificationCode } from '../../src/core/verification-code.ts';
 import { decryptSecret } from '../../src/security/crypto.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
 type Org = Awaited<ReturnType<typeof signUpAndLogIn>>;
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -28,6 +28,9 @@ beforeAll(async () => {
   a = await signUpAndLogIn(stack.app, 'conna');
   b = await signUpAndLogIn(stack.app, 'connb');
   outsider = await signUpAndLogIn(stack.app, 'connc');
+  // Connections are created only once the platform is saved (409 platform_not_configured: tested below).
+  await savePlatform(stack.app, a);
+  await savePlatform(stack.app, b);
 });
 afterAll(async () => {
   await stack?.close();

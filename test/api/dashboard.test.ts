@@ -169,10 +169,11 @@ describe('dashboard', () => {
   });
 
   it('an organisation without connections gets an empty dashboard, and pending connections are counted', async () => {
-    const { signUpAndLogIn } = await import('../helpers/stack.ts');
+    const { savePlatform, signUpAndLogIn } = await import('../helpers/stack.ts');
     const other = await signUpAndLogIn(pair.stack.app, 'lonely');
     let d = await dashboard(other.auth);
     expect(d).toMatchObject({ connections: [], pendingConnections: 0, rateBudgets: [] });
+    await savePlatform(pair.stack.app, other);
     await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: other.auth, payload: { role: 'source', contractName: 'Waiting' } });
     d = await dashboard(other.auth);
     expect(d).toMatchObject({ connections: [], pendingConnections: 1 });

@@ -38,6 +38,8 @@ describe('POST /api/v1/platform/test against the simulator', () => {
   });
 
   it('a wrong key is 200 with ok false and the authentication_failed hints', async () => {
+    // A working configuration is replaced only by one that passes (platform-replace.test.ts): start afresh.
+    auth = (await signUpAndLogIn(stack.app, 'ptest2')).auth;
     await save('WrongKeyWrongKey1234');
     const body = (await test()).json();
     expect(body.ok).toBe(false);

@@ -4,7 +4,7 @@ import { loadConfig } from '../../src/config/env.ts';
 import { addSyncHint, takeSyncHints } from '../../src/db/repositories/webhooks.ts';
 import { decryptSecret } from '../../src/security/crypto.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
 type Org = Awaited<ReturnType<typeof signUpAndLogIn>>;
 
@@ -51,6 +51,7 @@ beforeAll(async () => {
   a = await signUpAndLogIn(stack.app, 'hooka');
   b = await signUpAndLogIn(stack.app, 'hookb');
   outsider = await signUpAndLogIn(stack.app, 'hookc');
+  await savePlatform(stack.app, a);
   connectionId = await connect(a, b);
 });
 afterAll(async () => {
@@ -134,6 +135,7 @@ describe('webhook URL of a connection side', () => {
     try {
       const x = await signUpAndLogIn(other.app, 'puba');
       const y = await signUpAndLogIn(other.app, 'pubb');
+      await savePlatform(other.app, x);
       const created = await other.app.inject({ method: 'POST', url: '/api/v1/connections', headers: x.auth, payload: { role: 'target', contractName: 'Public' } });
       await other.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: y.auth, payload: { verificationCode: created.json().verificationCode } });
       const r = await other.app.inject({ url: `/api/v1/connections/${created.json().id}/webhook`, headers: { ...y.auth, host: 'internal:3000' } });
@@ -283,6 +285,7 @@ it('logs never contain the token', async () => {
     const app = await buildApp({ config: logged.config, db: logged.database.db, masterKey: key, jobs: { ...logged.jobs, enqueueConnection: vi.fn(async () => {}) } }, { logger: { level: 'info', stream } });
     const x = await signUpAndLogIn(app, 'loga');
     const y = await signUpAndLogIn(app, 'logb');
+    await savePlatform(app, x);
     const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: x.auth, payload: { role: 'source', contractName: 'Logs' } });
     await app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: y.auth, payload: { verificationCode: created.json().verificationCode } });
     const url = (await app.inject({ url: `/api/v1/connections/${created.json().id}/webhook`, headers: x.auth })).json().url as string;

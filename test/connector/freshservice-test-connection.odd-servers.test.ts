@@ -55,10 +55,13 @@ describe('Test Connection against servers that are not Freshservice', () => {
     expect(!r.ok && r.error.hints).toContain('Verify your Freshservice instance is accessible from the internet');
   });
 
-  it('a refused connection is a Connection Timeout', async () => {
-    const r = await run(await closedPortUrl());
-    expect(!r.ok && r.error.code).toBe('connection_timeout');
+  it('a refused connection is Connection Refused, not a timeout, and says so at once', async () => {
+    const r = await run(await closedPortUrl(), 5000);
+    expect(!r.ok && r.error.code).toBe('connection_refused');
     expect(!r.ok && r.error.message).toMatch(/refused/i);
+    expect(!r.ok && r.error.message).not.toMatch(/no answer within|timed? ?out/i);
+    expect(!r.ok && r.error.hints[0]).toMatch(/check the API URL/);
+    expect(!r.ok && r.checks.find((c) => c.id === 'reach')?.status).toBe('failed');
   });
 
   it('a reset connection is a Connection Timeout', async () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/security/passwords.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 import { databaseSnapshot, documentedRoutes } from './helpers.ts';
 
 /**
@@ -165,6 +165,7 @@ describe('CSRF', () => {
   beforeAll(async () => {
     s = await signUpAndLogIn(stack.app, 'csrf');
     const partner = await signUpAndLogIn(stack.app, 'csrfpartner');
+    await savePlatform(stack.app, s);
     const c = await inject({ method: 'POST', url: '/api/v1/connections', headers: s.auth, payload: { role: 'source', contractName: 'CSRF' } });
     connectionId = c.json().id;
     await inject({ method: 'POST', url: '/api/v1/connections/accept', headers: partner.auth, payload: { verificationCode: c.json().verificationCode } });

@@ -8,7 +8,7 @@ import { HOOK_FAILURES_PER_MINUTE } from '../../src/server/routes/webhooks.route
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { counterKey } from '../../src/db/repositories/throttles.ts';
 import { HOOK_CALLS_PER_MINUTE, LOGIN_PER_ACCOUNT, LOGIN_PER_ACCOUNT_AND_ADDRESS } from '../../src/server/throttles.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
 /**
  * Secrets people or platforms type or paste: connection verification codes (100 bits, 10 wrong tries
@@ -51,7 +51,10 @@ afterAll(async () => {
 });
 
 type Org = Awaited<ReturnType<typeof signUpAndLogIn>>;
-const create = async (org: Org, contractName = 'Brute') => (await app.inject({ method: 'POST', url: '/api/v1/connections', headers: org.auth, payload: { role: 'source', contractName } })).json();
+const create = async (org: Org, contractName = 'Brute') => {
+  await savePlatform(app, org);
+  return (await app.inject({ method: 'POST', url: '/api/v1/connections', headers: org.auth, payload: { role: 'source', contractName } })).json();
+};
 const accept = (org: Org, verificationCode: string) => app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: org.auth, payload: { verificationCode } });
 
 describe('verification codes', () => {

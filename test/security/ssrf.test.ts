@@ -11,7 +11,7 @@ import { PlatformError } from '../../src/core/connector.ts';
 import { buildApp } from '../../src/server/app.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { rawServer } from '../helpers/raw-servers.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
 /**
  * SSRF: platform URLs come from users. With SF_ALLOW_PRIVATE_PLATFORM_URLS off, loopback, private,
@@ -84,6 +84,7 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
     await app.ready();
     auth = (await signUpAndLogIn(app, 'ssrf')).auth;
     const other = await signUpAndLogIn(app, 'ssrfpartner');
+    await savePlatform(app, { auth });
     const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth, payload: { role: 'source', contractName: 'SSRF' } });
     connectionId = created.json().id;
     const accepted = await app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: other.auth, payload: { verificationCode: created.json().verificationCode } });

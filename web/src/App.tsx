@@ -8,6 +8,7 @@ import { lazy, Suspense } from 'react';
 // The dashboard brings the charting library: loaded when it is first opened.
 const DashboardPage = lazy(() => import('./pages/DashboardPage.tsx').then((m) => ({ default: m.DashboardPage })));
 import { AuditLogPage } from './pages/AuditLogPage.tsx';
+import { GuidePage } from './pages/GuidePage.tsx';
 import { InvitePage } from './pages/InvitePage.tsx';
 import { MembersPage } from './pages/MembersPage.tsx';
 import { ApiTokensPage } from './pages/ApiTokensPage.tsx';
@@ -24,10 +25,10 @@ import { RoleContext } from './permissions.ts';
 import { inviteToken, matchRoute } from './routes.ts';
 import type { Route } from './routes.ts';
 import { UnauthorizedContext } from './session.ts';
+import { currentLocation, loginPathFrom, returnPathOf } from './return-path.ts';
 import { navigate, useRoute } from './use-route.ts';
 
-const PUBLIC = new Set(['/login', '/signup']);
-/** Every signed-in page; a signed-out visitor is sent to Log in (and comes to Settings after). */
+/** Every signed-in page; a signed-out visitor is sent to Log in (and comes back to it after). */
 const isProtected = (path: string) => matchRoute(path).name !== 'notFound';
 
 function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnauthorized: () => void; orgId: string; email: string }) {
@@ -60,6 +61,8 @@ function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnautho
       return <AuditLogPage key={orgId} />;
     case 'notifications':
       return <NotificationsPage key={orgId} />;
+    case 'guide':
+      return <GuidePage />;
     case 'home':
       return null;
     default:
@@ -98,20 +101,24 @@ export function App() {
   // Redirects: signed-out visitors to /login, signed-in ones away from / and the auth pages.
   useEffect(() => {
     if (me === undefined) return;
-    if (me === null && isProtected(path)) navigate('/login', { replace: true });
-    // Home is the dashboard; the auth pages lead to Settings (a new organisation starts there).
+    // Log in brings the visitor back to the page that needed a session (?next=, paths of this app only).
+    if (me === null && isProtected(path)) navigate(loginPathFrom(currentLocation()), { replace: true });
+    // Home is the dashboard; Log in leads there (or back), sign-up to Settings (a new organisation starts there).
     if (me && path === '/') navigate('/dashboard', { replace: true });
-    if (me && PUBLIC.has(path)) navigate('/settings', { replace: true });
+    if (me && path === '/login') navigate(returnPathOf(window.location.search) ?? '/dashboard', { replace: true });
+    if (me && path === '/signup') navigate('/settings', { replace: true });
   }, [me, path]);
 
-  const onSignedIn = useCallback(async () => {
+  const onSignedIn = useCallback(async (to = '/settings') => {
     const m = await loadMe();
-    if (m) navigate('/settings');
+    if (m) navigate(to);
   }, [loadMe]);
+
+  const onLoggedIn = useCallback(() => onSignedIn(returnPathOf(window.location.search) ?? '/dashboard'), [onSignedIn]);
 
   const onUnauthorized = useCallback(() => {
     setMe(null);
-    navigate('/login', { replace: true });
+    navigate(loginPathFrom(currentLocation()), { replace: true });
   }, []);
 
   const onLogout = useCallback(async () => {
@@ -132,7 +139,7 @@ export function App() {
     );
   }
   if (path === '/signup') return <SignupPage onSignedIn={onSignedIn} />;
-  if (path === '/login') return <LoginPage onSignedIn={onSignedIn} />;
+  if (path === '/login') return <LoginPage onSignedIn={onLoggedIn} />;
   // An invitation link works signed in or not: accepting it logs the new member in.
   const invite = inviteToken(path);
   if (invite !== null) return <InvitePage key={invite} token={invite} onSignedIn={onSignedIn} />;

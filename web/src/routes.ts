@@ -16,6 +16,7 @@ export type Route =
   | { name: 'account' }
   | { name: 'audit' }
   | { name: 'notifications' }
+  | { name: 'guide' }
   | { name: 'notFound' };
 
 const TABS: Record<string, ConnectionTab> = { '': 'configuration', mappings: 'mappings', sync: 'sync' };
@@ -41,6 +42,7 @@ export function matchRoute(path: string): Route {
   if (first === 'account' && !second) return { name: 'account' };
   if (first === 'audit-log' && !second) return { name: 'audit' };
   if (first === 'notifications' && !second) return { name: 'notifications' };
+  if (first === 'guide' && !second) return { name: 'guide' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };
     if (!third) return { name: 'syncRun', runId: second };

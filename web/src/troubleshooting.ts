@@ -5,6 +5,7 @@ export const CATEGORY_TITLES: Record<string, string> = {
   permission_denied: 'Permission Denied',
   invalid_api_url: 'Invalid API URL',
   connection_timeout: 'Connection Timeout',
+  connection_refused: 'Connection Refused',
   rate_limited: 'Rate limited',
   platform_error: 'Platform error',
   not_configured: 'Not configured',
@@ -37,6 +38,14 @@ export const GUIDE_HINTS: Record<string, string[]> = {
 
 export function categoryTitle(code: string): string {
   return CATEGORY_TITLES[code] ?? 'Connection problem';
+}
+
+/** The categories with a section of their own in the setup guide (its heading is the title). */
+const GUIDE_SECTIONS = new Set(['authentication_failed', 'permission_denied', 'invalid_api_url', 'connection_timeout', 'connection_refused']);
+
+/** Where the setup guide in the app covers this category: its own section, else Troubleshooting. */
+export function guideSectionFor(code: string): string {
+  return GUIDE_SECTIONS.has(code) ? categoryTitle(code) : 'Troubleshooting';
 }
 
 export const REQUIRED_ROLES = [

@@ -24,7 +24,7 @@ describe('classifyFailure', () => {
     [res(500), 'platform_error', /500/],
     [res(503), 'platform_error', /503/],
     [new NetworkError('timeout', 'No answer within 10 s'), 'connection_timeout', /No answer within 10 s/],
-    [new NetworkError('refused', 'Connection refused (ECONNREFUSED)'), 'connection_timeout', /refused/],
+    [new NetworkError('refused', 'Connection refused (ECONNREFUSED)'), 'connection_refused', /connection was refused: nothing accepts connections/],
     [new NetworkError('reset', 'Connection reset'), 'connection_timeout', /reset/],
     [new NetworkError('unreachable', 'Network unreachable'), 'connection_timeout', /unreachable/],
     [new NetworkError('dns', 'Host name not found (ENOTFOUND)'), 'invalid_api_url', /could not be found/],

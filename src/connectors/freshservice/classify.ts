@@ -51,8 +51,10 @@ function classifyNetwork(err: NetworkError): Classified {
       return { code: 'invalid_api_url', message: `${err.message}: this is not what the Freshservice API sends.` };
     case 'blocked':
       return { code: 'invalid_api_url', message: `The address was refused: ${err.message}` };
-    case 'timeout':
     case 'refused':
+      // An answer, and a fast one: the machine is there but nothing listens at that port.
+      return { code: 'connection_refused', message: `The connection was refused: nothing accepts connections at this address (${err.message}).` };
+    case 'timeout':
     case 'reset':
     case 'unreachable':
     case 'other':

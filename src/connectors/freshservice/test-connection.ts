@@ -175,5 +175,5 @@ export async function testFreshserviceConnection(
 }
 
 function isReachFailure(c: Classified): boolean {
-  return c.code === 'connection_timeout' || c.code === 'invalid_api_url';
+  return c.code === 'connection_timeout' || c.code === 'connection_refused' || c.code === 'invalid_api_url';
 }

@@ -63,11 +63,43 @@ export async function rotateWebhookToken(db: Db, masterKey: Buffer, connectionId
   const { token, hash } = newToken();
   await db
     .updateTable('connection_sides')
-    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id) })
+    // The last event was the old URL's: "No event yet" then tells whether the new one was pasted in.
+    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id), webhook_last_event_at: null, webhook_last_event_accepted: null, webhook_last_event_reason: null })
     .where('connection_id', '=', connectionId)
     .where('side', '=', side)
     .executeTakeFirstOrThrow();
   return token;
+}
+
+/** The last call of a side's webhook URL: when, and whether it was accepted (why not, in words). */
+export interface WebhookLastEvent {
+  receivedAt: Date;
+  accepted: boolean;
+  reason: string | null;
+}
+
+/**
+ * Notes a call of the side's webhook URL. Only calls with a known token count (an unknown one has no
+ * side); the reason is the answer the caller got, which Freshservice shows only in its workflow log.
+ */
+export async function recordWebhookEvent(db: Db, connectionId: string, side: Side, event: { accepted: boolean; reason?: string | null; at?: Date }): Promise<void> {
+  await db
+    .updateTable('connection_sides')
+    .set({ webhook_last_event_at: event.at ?? new Date(), webhook_last_event_accepted: event.accepted, webhook_last_event_reason: event.accepted ? null : (event.reason ?? '').slice(0, 500) || null })
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .execute();
+}
+
+export async function webhookLastEvent(db: Db, connectionId: string, side: Side): Promise<WebhookLastEvent | null> {
+  const row = await db
+    .selectFrom('connection_sides')
+    .select(['webhook_last_event_at', 'webhook_last_event_accepted', 'webhook_last_event_reason'])
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .executeTakeFirst();
+  if (!row?.webhook_last_event_at) return null;
+  return { receivedAt: new Date(row.webhook_last_event_at), accepted: row.webhook_last_event_accepted === true, reason: row.webhook_last_event_reason };
 }
 
 /** The side a token belongs to, only while its connection is active (pending or revoked: undefined). */

@@ -33,6 +33,7 @@ import { sideFieldsLoader } from '../side-fields.ts';
 import { checkWorkspacesOnSave } from '../side-workspaces.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
+import { getPlatformConfig } from '../../db/repositories/platform-configs.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
 
 export const CODE_VALIDITY_MS = 7 * 24 * 60 * 60_000;
@@ -67,6 +68,10 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     if (contractName === '') throw new ApiError(400, 'invalid_contract_name', 'Enter a contract name, e.g. "Acme support 2025".', { field: 'contractName' });
     if (contractName.length > CONTRACT_NAME_MAX) {
       throw new ApiError(400, 'invalid_contract_name', `The contract name is ${contractName.length} characters long; use at most ${CONTRACT_NAME_MAX}.`, { field: 'contractName' });
+    }
+    // A connection syncs through the organisation's own platform: without it, the partner would wait on nothing.
+    if (!(await getPlatformConfig(ctx.db, req.auth!.organisationId))) {
+      throw new ApiError(409, 'platform_not_configured', 'Save your platform settings first (Settings → Platform connection: API URL and API key, then Save Configuration); then create the connection.');
     }
     const code = generateVerificationCode();
     const expiresAt = new Date(Date.now() + CODE_VALIDITY_MS);

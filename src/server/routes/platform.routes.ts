@@ -14,6 +14,7 @@ import { credentialFingerprint } from '../../connector-kit/budget-account.ts';
 import { recordCredentialTest } from '../../db/repositories/tested-credentials.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { platformSchemas } from './platform.schemas.ts';
+import { testBeforeReplacing } from '../platform-replace.ts';
 
 export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/platform', { preHandler: requireUser, schema: platformSchemas.get }, async (req) => {
@@ -41,6 +42,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const existing = await getPlatformConfig(ctx.db, orgId);
     let ciphertext: string;
     let hint: string;
+    let newKey: string | undefined;
     if (body.apiKey === undefined && existing && existing.platform === body.platform) {
       // The saved key is kept: the UI never has it, so it cannot send it back.
       ciphertext = existing.apiKeyCiphertext;
@@ -50,8 +52,15 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
       if (!key.ok) throw new ApiError(400, 'invalid_api_key', key.message, { field: 'apiKey' });
       ciphertext = encryptSecret(ctx.masterKey, key.key, orgId);
       hint = keyHint(key.key);
+      newKey = key.key;
     }
+    // New credentials replace a working configuration only once they pass Test Connection (409 otherwise, nothing saved).
+    const outcome = await testBeforeReplacing(ctx, orgId, existing, { platform: body.platform, apiUrl: url.url, apiKey: newKey });
+    const test = outcome === 'unchanged' ? null : outcome;
     await savePlatformConfig(ctx.db, orgId, { platform: body.platform, apiUrl: url.url, apiKeyCiphertext: ciphertext, apiKeyHint: hint });
+    if (test) await recordPlatformTest(ctx.db, orgId, test, new Date());
+    // The same working credentials saved again: their last test still says what is true of them.
+    else if (outcome === 'unchanged' && existing?.lastTestedAt) await recordPlatformTest(ctx.db, orgId, existing.lastTest, existing.lastTestedAt);
     // The key itself (and its hint) never reaches the audit log: only whether it changed.
     await audit(ctx.db, req, {
       action: 'platform.saved',
@@ -59,7 +68,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
       before: existing ? { platform: existing.platform, apiUrl: existing.apiUrl, apiKey: SECRET_UNCHANGED } : null,
       after: { platform: body.platform, apiUrl: url.url, apiKey: existing?.apiKeyCiphertext === ciphertext ? SECRET_UNCHANGED : SECRET_CHANGED },
     });
-    return { platform: body.platform, apiUrl: url.url, apiKeyHint: hint };
+    return { platform: body.platform, apiUrl: url.url, apiKeyHint: hint, ...(test ? { test } : {}) };
   });
 
   app.post('/platform/test', { preHandler: requireAdmin, schema: platformSchemas.test }, async (req) => {

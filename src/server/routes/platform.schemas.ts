@@ -75,7 +75,10 @@ export const platformSchemas = {
   put: {
     tags: ['platform'],
     summary: 'Save the platform connection; the key is stored encrypted and only a hint is returned',
-    description: 'apiKey may be left out when a key is already saved: the saved key is kept.',
+    description:
+      'apiKey may be left out when a key is already saved: the saved key is kept. When the saved configuration passed its last ' +
+      'Test Connection, a new API URL or key is tested first: it replaces the working one only when the test passes (the result is ' +
+      'returned as test and kept as the last test); otherwise 409 replacement_failed_test with the reason and hints, and nothing is saved.',
     body: {
       type: 'object',
       required: ['platform', 'apiUrl'],
@@ -83,9 +86,10 @@ export const platformSchemas = {
       properties: { platform: { type: 'string', maxLength: 64 }, apiUrl: { type: 'string', maxLength: 4096 }, apiKey: { type: 'string', maxLength: 16384 } },
     },
     response: {
-      200: { type: 'object', properties: { platform: { type: 'string' }, apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' } } },
+      200: { type: 'object', properties: { platform: { type: 'string' }, apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' }, test: testResult } },
       400: errorBodySchema,
       401: errorBodySchema,
+      409: errorBodySchema,
     },
   },
   test: {

@@ -10,6 +10,22 @@ const webhookUrl = {
       type: 'string',
       description: 'Absolute URL with a secret token, to paste into a Freshservice "Trigger Webhook" action. Treat it like a password.',
     },
+    unreachable: {
+      type: ['string', 'null'],
+      description:
+        'Why Freshservice cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may.',
+    },
+    lastEvent: {
+      description: "The last call of this URL (null: none yet, or none since it was rotated). reason says why it was refused, as the caller was told.",
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          required: ['receivedAt', 'accepted', 'reason'],
+          properties: { receivedAt: { type: 'string', format: 'date-time' }, accepted: { type: 'boolean' }, reason: { type: ['string', 'null'] } },
+        },
+      ],
+    },
   },
 } as const;
 const errors = { 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } as const;
@@ -34,7 +50,8 @@ export const webhookSchemas = {
     tags: ['webhooks'],
     summary: 'Freshservice calls this when a ticket changes: queues a sync of that ticket (no session; the token is the credential)',
     description:
-      'Body: a JSON object with ticket_id (a positive whole number, or its digits as a string); other fields are ignored. The payload is ' +
+      'Body: a JSON object with ticket_id (a positive whole number, its digits as a string, or the display form "INC-123" / "#SR-45"); ' +
+      'Freshservice: Advanced (JSON) content {"ticket_id": "{{ticket.id_numeric}}"}. Other fields are ignored. The payload is ' +
       'only a hint: the ticket is read again through the API before it is synced. 202 {"status":"accepted"} for a valid token; ' +
       '404 not_found for any token that does not belong to an active connection; 400 for a body without a usable ticket_id; ' +
       '429 too_many_attempts with Retry-After above 60 calls a minute per URL, or after 60 unknown tokens a minute from one address.',

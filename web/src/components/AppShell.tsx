@@ -45,6 +45,7 @@ export function AppShell({ me, path, onLogout, children }: Props) {
               {me.organisation.name}
               {me.user.role !== 'admin' ? <span className="muted"> · {ROLE_NAMES[me.user.role] ?? me.user.role}</span> : null}
             </span>
+            <Link href="/guide" className="btn btn--ghost btn--small" aria-current={path === '/guide' ? 'page' : undefined}>Help</Link>
             <Link href="/account" className="btn btn--ghost btn--small" aria-current={path === '/account' ? 'page' : undefined}>Account</Link>
             <button type="button" className="btn btn--ghost btn--small" onClick={onLogout}>
               Log out

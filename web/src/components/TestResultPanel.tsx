@@ -1,6 +1,8 @@
 import type { TestFailure, TestResult, TestSuccess } from '../api.ts';
-import { categoryTitle, GUIDE_HINTS, REQUIRED_ROLES } from '../troubleshooting.ts';
+import { guidePath } from '../guide-path.ts';
+import { categoryTitle, GUIDE_HINTS, guideSectionFor, REQUIRED_ROLES } from '../troubleshooting.ts';
 import { Checklist } from './Checklist.tsx';
+import { Link } from './Link.tsx';
 
 function formatTime(iso: string | undefined): string | null {
   if (!iso) return null;
@@ -85,6 +87,9 @@ function Failure({ result }: { result: TestFailure }) {
           </ul>
         </>
       ) : null}
+      <p className="result__guide">
+        <Link href={guidePath(guideSectionFor(result.error.code))}>{categoryTitle(result.error.code)} in the setup guide</Link>
+      </p>
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../api.ts';
-import type { CreatedConnection, Role } from '../../api.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import type { CreatedConnection, PlatformConfig, Role } from '../../api.ts';
+import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { Field } from '../Field.tsx';
+import { Link } from '../Link.tsx';
 import { RoleChoice } from './RoleChoice.tsx';
 
 /** The code of a new connection is shown by the page, full width (see VerificationCodePanel). */
@@ -14,6 +15,9 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
   const [error, setError] = useState<string | null>(null);
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The server refuses a connection before the platform is saved (409 platform_not_configured): say so first.
+  const platform = useResource<PlatformConfig>('/platform');
+  const unsaved = platform.data?.platform === null;
 
   async function submit(ev: FormEvent) {
     ev.preventDefault();
@@ -38,6 +42,12 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
         <h2 id="create-title">Create a connection</h2>
         <p className="muted">Pair with a partner organisation. You get a verification code to hand to them.</p>
       </div>
+      {unsaved ? (
+        <p className="notice notice--info" data-testid="platform-first">
+          Save your platform settings first: a connection syncs through your own helpdesk.{' '}
+          <Link href="/settings">Go to Settings</Link> to enter the API URL and API key and click Save Configuration.
+        </p>
+      ) : (
       <form onSubmit={submit} noValidate className="stack">
         <RoleChoice value={role} onChange={setRole} />
         <Field label="Contract name" name="contractName" autoComplete="off" value={contractName} maxLength={200}
@@ -48,6 +58,7 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create connection'}</button>
         </div>
       </form>
+      )}
     </section>
   );
 }

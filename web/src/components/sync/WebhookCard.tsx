@@ -1,11 +1,40 @@
 import { useId, useRef, useState } from 'react';
 import { api } from '../../api.ts';
-import type { Connection, WebhookInfo } from '../../api.ts';
+import type { Connection, PlatformConfig, WebhookInfo } from '../../api.ts';
 import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
+import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
+import { guidePath } from '../../guide-path.ts';
 
-export const WEBHOOK_CONTENT = '{"ticket_id": {{ticket.id}}}';
+/**
+ * Advanced (JSON) content of the Trigger Webhook action. {{ticket.id}} renders as a label ("#INC-123"),
+ * which is not a JSON number: Freshservice's call then fails with 400, visible only in its workflow log.
+ */
+export const WEBHOOK_CONTENT = '{"ticket_id": "{{ticket.id_numeric}}"}';
+
+/** "just now", "2 minutes ago", "3 hours ago", "4 days ago". */
+export function timeAgo(iso: string, now = Date.now()): string {
+  const s = Math.max(0, Math.round((now - new Date(iso).getTime()) / 1000));
+  if (s < 45) return 'just now';
+  const unit = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'} ago`;
+  if (s < 3600) return unit(Math.max(1, Math.round(s / 60)), 'minute');
+  if (s < 86_400) return unit(Math.round(s / 3600), 'hour');
+  return unit(Math.round(s / 86_400), 'day');
+}
+
+/** Whether Freshservice's calls arrive: the card's answer to "did my workflow work?". */
+function LastEvent({ event }: { event: WebhookInfo['lastEvent'] }) {
+  if (!event) {
+    return <p className="webhook__last muted" data-testid="webhook-last-event">Last event: No event yet. Save the workflow in Freshservice and change a ticket to see one here.</p>;
+  }
+  const when = <time dateTime={event.receivedAt} title={new Date(event.receivedAt).toLocaleString()}>{timeAgo(event.receivedAt)}</time>;
+  return event.accepted ? (
+    <p className="webhook__last notice notice--ok" data-testid="webhook-last-event">Last event: {when}, accepted</p>
+  ) : (
+    <p className="webhook__last notice notice--error" data-testid="webhook-last-event">Last event: {when}, rejected: {event.reason ?? 'no reason recorded'}</p>
+  );
+}
 
 async function copyText(text: string): Promise<boolean> {
   try {
@@ -52,6 +81,10 @@ export function WebhookCard({ connection }: { connection: Connection }) {
   const active = connection.status === 'active';
   const path = `/connections/${encodeURIComponent(connection.id)}/webhook`;
   const res = useResource<WebhookInfo>(active ? path : null);
+  // Its agent is the one whose own changes must not call the webhook (the workflow's condition).
+  const platform = useResource<PlatformConfig>(active ? '/platform' : null);
+  const lastTest = platform.data?.lastTest;
+  const agent = lastTest && lastTest.ok ? lastTest.agent : null;
   const call = useApiCall();
   const [rotated, setRotated] = useState(false);
   const [rotateError, setRotateError] = useState<string | null>(null);
@@ -82,6 +115,11 @@ export function WebhookCard({ connection }: { connection: Connection }) {
         <>
           <CopyField label="Webhook URL" value={res.data.url}
             help="Only your organisation sees this URL; your partner sets up its own. Treat it like a password: anyone who has it can ask for syncs of your tickets." />
+          {res.data.unreachable ? <p className="notice notice--error" role="alert" data-testid="webhook-unreachable">{res.data.unreachable}</p> : null}
+          <LastEvent event={res.data.lastEvent ?? null} />
+          <div className="actions">
+            <button type="button" className="btn" onClick={() => void res.reload()}>Check for events</button>
+          </div>
           <div className="actions">
             <ConfirmButton label="Rotate" question="Replace this URL? The current one stops working at once." confirmLabel="Rotate URL" busyLabel="Rotating…" onConfirm={rotate} />
             <span className="muted webhook__rotate-help">Rotate if the URL may have been seen by someone else.</span>
@@ -96,13 +134,15 @@ export function WebhookCard({ connection }: { connection: Connection }) {
             <h3>Set it up in Freshservice</h3>
             <ol className="steps">
               <li>In Freshservice, go to <strong>Admin → Workflow Automator</strong> and create a new <strong>Ticket</strong> workflow.</li>
-              <li>Set its events to <strong>Ticket is raised</strong>, <strong>Ticket is updated</strong> and <strong>Note is added</strong> (if only one event can be chosen, make one workflow per event).</li>
-              <li>Add a <strong>Trigger Webhook</strong> action: <strong>Request type</strong> POST, <strong>Callback URL</strong> the URL above, <strong>Encoding</strong> JSON.</li>
-              <li>As <strong>Content</strong>, enter:
+              <li>Set its events to <strong>Ticket is raised</strong>, <strong>Ticket is updated</strong>, <strong>Reply is sent</strong> and <strong>Note is added</strong> (if only one event can be chosen, make one workflow per event).</li>
+              <li>In the event, set <strong>Performed by</strong> to <strong>is not</strong> {agent ? <><strong>{agent.name}</strong> ({agent.email})</> : <strong>your integration agent</strong>}: Support Fusion’s own writes then do not call the webhook again.</li>
+              <li>Add a <strong>Trigger Webhook</strong> action: <strong>Request type</strong> POST, <strong>Callback URL</strong> the URL above, <strong>Encoding</strong> JSON, <strong>Content</strong> Advanced (JSON).</li>
+              <li>As the content, enter exactly (with the quotes: <code>{'{{ticket.id}}'}</code> renders as <code>#INC-123</code>, which is not valid JSON):
                 <CopyField label="Content" value={WEBHOOK_CONTENT} />
               </li>
-              <li>Save and activate the workflow. Test it by adding a note to a synced ticket: it appears on your partner’s side within seconds.</li>
+              <li>Save and activate the workflow. Test it by adding a note to a synced ticket: it appears on your partner’s side within seconds, and <strong>Last event</strong> above says accepted.</li>
             </ol>
+            <p className="muted">More in the <Link href={guidePath('webhook')}>setup guide</Link>.</p>
           </div>
         </>
       ) : unreadable ? (

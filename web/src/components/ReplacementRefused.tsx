@@ -1,0 +1,18 @@
+import type { ApiError } from '../api.ts';
+import { guidePath } from '../guide-path.ts';
+import { Link } from './Link.tsx';
+
+/** Save Configuration refused new credentials that failed their test: the working ones stay in use. */
+export function ReplacementRefused({ error }: { error: ApiError }) {
+  return (
+    <div className="notice notice--error" role="alert" data-testid="replacement-refused">
+      <p>{error.message}</p>
+      {error.hints.length ? (
+        <ul className="hints">
+          {error.hints.map((h) => <li key={h}>{h}</li>)}
+        </ul>
+      ) : null}
+      <p><Link href={guidePath('Troubleshooting')}>Troubleshooting in the setup guide</Link></p>
+    </div>
+  );
+}
