@@ -77,7 +77,7 @@ export const api = {
 export type MemberRole = 'admin' | 'member' | 'viewer';
 
 export interface Me {
-  user: { id: string; email: string; role: MemberRole };
+  user: { id: string; email: string; role: MemberRole; name?: string | null };
   organisation: { id: string; name: string };
 }
 
@@ -172,13 +172,17 @@ export interface PlatformConfig {
   platform: 'freshservice' | null;
   apiUrl: string | null;
   apiKeyHint: string | null;
-  lastTest: (TestResult & { testedAt: string }) | null;
+  lastTest: (TestResult & { testedAt: string; stale?: boolean }) | null;
+  /** A sync found the saved key rejected after the last test (cleared by the next test or a new key). */
+  keyRejected?: { at: string; runId: string; connectionId: string; contractName: string | null } | null;
 }
 
 export interface SavedPlatform {
   platform: 'freshservice';
   apiUrl: string;
   apiKeyHint: string | null;
+  /** Present when the save replaced a working configuration: the new credentials' passing test. */
+  test?: TestResult;
 }
 
 // ---- Connections, configuration, mappings, sync ---------------------------
@@ -210,6 +214,19 @@ export interface Connection {
   lastRun?: LastRun | null;
   /** The automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES). */
   intervalMinutes?: number;
+  /** The state the Dashboard, the Connections list and this connection's page all show; null while pending. */
+  state?: ConnectionState | null;
+}
+
+export type ConnectionState = 'initial_sync_required' | 'ready' | 'automatic' | 'paused' | 'failing';
+
+/** A failed run's side at fault, worded for the reading organisation (GET /sync-runs/:id). */
+export interface RunFailure {
+  side: Role;
+  kind: string;
+  yours: boolean;
+  organisation: string;
+  message: string;
 }
 
 export interface LastRun {
@@ -225,6 +242,10 @@ export interface LastRun {
 /** Your side's webhook URL (a secret of your organisation). */
 export interface WebhookInfo {
   url: string;
+  /** Why Freshservice cannot call the URL (set SF_PUBLIC_URL); null when it may. Older servers leave it out. */
+  unreachable?: string | null;
+  /** The URL's last call; null when none yet (or none since it was rotated). */
+  lastEvent?: { receivedAt: string; accepted: boolean; reason: string | null } | null;
 }
 
 export interface CreatedConnection {
@@ -324,15 +345,29 @@ export interface SyncRun {
 }
 
 export interface SyncRunDetail {
+  /** The row, for Retry (older servers leave it out). */
+  id?: string;
   sourceTicketId: string | null;
   targetTicketId: string | null;
   outcome: Outcome;
   error: string | null;
   failedComments: number;
   failedAttachments: number;
+  /** The worked ticket's subject (plain text), when it was read. */
+  subject?: string | null;
+  /** Opens the ticket in its platform: only your own side's tickets have one. */
+  sourceTicketUrl?: string | null;
+  targetTicketUrl?: string | null;
+}
+
+/** GET /sync-runs: a page of the history; pass nextCursor as cursor (same filters) for the next, older one. */
+export interface SyncRunPage {
+  runs: SyncRun[];
+  nextCursor?: string | null;
 }
 
 export interface SyncRunWithDetails extends SyncRun {
   error: string | null;
+  failure?: RunFailure | null;
   details: SyncRunDetail[];
 }
