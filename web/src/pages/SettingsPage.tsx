@@ -2,10 +2,14 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, ApiError } from '../api.ts';
 import type { PlatformConfig, SavedPlatform, TestResult } from '../api.ts';
+import { Link } from '../components/Link.tsx';
+import { formatDateTime } from '../format.ts';
+import { syncRunPath } from '../routes.ts';
 import { Field } from '../components/Field.tsx';
 import { PlatformSelect } from '../components/PlatformSelect.tsx';
 import { TestResultPanel } from '../components/TestResultPanel.tsx';
 import { EditableBy } from '../components/EditableBy.tsx';
+import { ReplacementRefused } from '../components/ReplacementRefused.tsx';
 
 type FieldName = 'platform' | 'apiUrl' | 'apiKey';
 type FieldErrors = Partial<Record<FieldName, string>>;
@@ -15,6 +19,7 @@ function maskedHint(hint: string): string {
 }
 
 const URL_HELP = 'Your complete Freshservice URL. Do not add /api — it is added automatically.';
+const platformLabel = (id: string) => (id === 'freshservice' ? 'Freshservice' : id);
 
 export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
   const [loading, setLoading] = useState(true);
@@ -26,11 +31,14 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
   const [savedUrl, setSavedUrl] = useState<string | null>(null);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
+  // A replacement of a working configuration that failed its test: why, and what to check (nothing was saved).
+  const [kept, setKept] = useState<ApiError | null>(null);
   const [savedMsg, setSavedMsg] = useState(false);
   const [saving, setSaving] = useState(false);
   const [testing, setTesting] = useState(false);
   const [result, setResult] = useState<TestResult | null>(null);
   const [fromLastVisit, setFromLastVisit] = useState(false);
+  const [rejected, setRejected] = useState<PlatformConfig['keyRejected']>(null);
 
   function handleError(err: unknown): ApiError | null {
     if (err instanceof ApiError && err.status === 401) {
@@ -49,6 +57,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
         setApiUrl(cfg.apiUrl ?? '');
         setSavedUrl(cfg.platform ? cfg.apiUrl : null);
         setKeyHint(cfg.apiKeyHint);
+        setRejected(cfg.keyRejected ?? null);
         if (cfg.lastTest) {
           setResult(cfg.lastTest);
           setFromLastVisit(true);
@@ -72,6 +81,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
     ev.preventDefault();
     setErrors({});
     setFormError(null);
+    setKept(null);
     setSavedMsg(false);
     const local: FieldErrors = {};
     if (!apiUrl.trim()) local.apiUrl = 'Enter your Freshservice URL, for example https://yourcompany.freshservice.com.';
@@ -85,12 +95,19 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
       setApiUrl(saved.apiUrl);
       setSavedUrl(saved.apiUrl);
       setKeyHint(saved.apiKeyHint);
+      // A new key is not the one a sync found rejected.
+      if (apiKey.trim()) setRejected(null);
       setApiKey('');
       setSavedMsg(true);
+      if (saved.test) {
+        setResult(saved.test);
+        setFromLastVisit(false);
+      }
     } catch (err) {
       const e = handleError(err);
       if (!e) return;
-      if (e.field === 'apiUrl' || e.field === 'apiKey' || e.field === 'platform') setErrors({ [e.field]: e.message });
+      if (e.code === 'replacement_failed_test') setKept(e);
+      else if (e.field === 'apiUrl' || e.field === 'apiKey' || e.field === 'platform') setErrors({ [e.field]: e.message });
       else setFormError(e.message);
     } finally {
       setSaving(false);
@@ -109,6 +126,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
       if (e) setResult({ ok: false, error: { code: e.code, message: e.message, hints: e.hints }, checks: [], testedAt: new Date().toISOString() });
     } finally {
       setFromLastVisit(false);
+      setRejected(null);
       setTesting(false);
     }
   }
@@ -140,6 +158,7 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
               placeholder={keyHint ? 'Leave blank to keep the saved key' : 'Paste the agent’s API key'}
               help={keyHint ? `Saved key ${maskedHint(keyHint)}. Leave blank to keep it.` : 'Found in Freshservice under Profile Settings > Your API Key.'} />
             {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
+            {kept ? <ReplacementRefused error={kept} /> : null}
             <div className="actions">
               <button type="submit" className="btn btn--primary" disabled={saving}>
                 {saving ? 'Saving…' : 'Save Configuration'}
@@ -157,6 +176,13 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
           </form>
           </EditableBy>
         )}
+        {rejected && !testing ? (
+          <p className="notice notice--error" role="alert">
+            Your key was rejected by {platformLabel(platform)} during a sync at {formatDateTime(rejected.at)}
+            {rejected.contractName ? <> (<Link href={syncRunPath(rejected.runId)}>{rejected.contractName}</Link>)</> : null}: test it again.
+            {result && fromLastVisit ? ' The last test result below is stale.' : null}
+          </p>
+        ) : null}
         {testing ? (
           <p className="result result--pending" role="status">Testing the connection…</p>
         ) : result ? (
