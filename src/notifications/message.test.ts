@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { RunEndFacts } from '../db/repositories/notifications.ts';
-import { buildNotification, emailContent, faultSide, slackEscape, slackPayload, teamsPayload } from './message.ts';
+import { buildNotification, emailContent, faultSide, slackEscape, slackPayload, teamsPayload, whatToDo } from './message.ts';
 
 const facts = (over: Partial<RunEndFacts['run']> = {}): RunEndFacts => ({
   connectionId: 'c-1',
   contractName: 'Acme managed IT',
   sides: { source: { organisationId: 'org-a', organisationName: 'Acme' }, target: { organisationId: 'org-g', organisationName: 'Globex' } },
-  run: { id: 'run-1', status: 'failed', trigger: 'automatic', error: 'Globex (target): Authentication failed (401)', finishedAt: new Date('2026-01-02T03:04:05Z'), counts: { created: 0, updated: 0, closed: 0, failed: 0 }, ...over },
+  run: { id: 'run-1', status: 'failed', trigger: 'automatic', error: 'Globex (target): Authentication failed (401)', finishedAt: new Date('2026-01-02T03:04:05Z'), counts: { created: 0, updated: 0, closed: 0, failed: 0 }, failure: null, ...over },
 });
 
 describe('which side a run error names', () => {
@@ -40,6 +40,26 @@ describe('notification content', () => {
     // One id per event and recipient: a receiver can drop a repeated delivery.
     expect(toAcme.id).not.toBe(toGlobex.id);
     expect(buildNotification(facts(), 'connection.failing', 'source', undefined).id).toBe(toAcme.id);
+  });
+
+  it('the side the engine recorded wins over the wording, and says what to do', () => {
+    const n = buildNotification(facts({ error: 'Unexpected error: socket hang up', failure: { side: 'source', kind: 'authentication' } }), 'connection.failing', 'source', undefined);
+    expect(n.fault).toBe('your_side');
+    expect(n.text).toMatch(/What to do: the API key was rejected: Test Connection in Settings/);
+    const partner = buildNotification(facts({ failure: { side: 'source', kind: 'timeout' } }), 'connection.failing', 'target', undefined);
+    expect(partner.fault).toBe('partner_side');
+    expect(partner.text).toMatch(/What to do: nothing on your side/);
+  });
+
+  it.each([
+    [true, 'authentication', /API key was rejected/],
+    [true, 'permission', /roles and group access/],
+    [true, 'not_configured', /save the API URL and API Key/],
+    [true, 'timeout', /did not answer/],
+    [true, 'server', /Test Connection in Settings; the error above/],
+    [false, 'authentication', /nothing on your side/],
+  ] as const)('what to do (yours %s, %s)', (yours, kind, words) => {
+    expect(whatToDo(yours, kind)).toMatch(words);
   });
 
   it('without SF_PUBLIC_URL names the run instead of linking it; an unknown side is said so', () => {

@@ -65,7 +65,8 @@ export function buildNotification(facts: RunEndFacts, kind: Exclude<Notification
   const partnerSide: Side = recipient === 'source' ? 'target' : 'source';
   const partner = facts.sides[partnerSide].organisationName;
   const names = { source: facts.sides.source.organisationName, target: facts.sides.target.organisationName };
-  const at = faultSide(facts.run.error, names);
+  // The engine records the side at fault when it knows (older runs: read from the error's wording).
+  const at = facts.run.failure?.side ?? faultSide(facts.run.error, names);
   const fault = kind === 'connection.failing' && at ? (at === recipient ? 'your_side' : 'partner_side') : null;
   const url = publicUrl ? `${publicUrl}/sync/${encodeURIComponent(facts.run.id)}` : null;
   const lines: string[] = [];
@@ -77,6 +78,7 @@ export function buildNotification(facts: RunEndFacts, kind: Exclude<Notification
     else if (fault === 'partner_side') lines.push(`Where: on your partner's side — ${partner}'s platform. They need to fix it; Support Fusion retries on the next scheduled run.`);
     else lines.push('Where: not known from the error.');
     lines.push(`Error: ${facts.run.error ?? 'no reason was recorded'}`);
+    if (fault) lines.push(`What to do: ${whatToDo(fault === 'your_side', facts.run.failure?.kind ?? null)}`);
     lines.push('You will not be told again while the connection keeps failing; you will be told once when it recovers.');
   } else {
     title = `Sync recovered: ${facts.contractName}`;
@@ -104,6 +106,24 @@ export function buildNotification(facts: RunEndFacts, kind: Exclude<Notification
     title,
     text: lines.join('\n'),
   };
+}
+
+/** One line of advice by whose side failed and how (the run's `failure.kind`: a PlatformError kind or not_configured). */
+export function whatToDo(yours: boolean, kind: string | null): string {
+  if (!yours) return 'nothing on your side; your partner has to fix their platform connection. Syncing resumes by itself once they have.';
+  switch (kind) {
+    case 'authentication':
+      return 'the API key was rejected: Test Connection in Settings and save a new API key if it fails (or the key of this connection\'s API override, if it has one).';
+    case 'permission':
+      return 'the integration agent was refused access: check its roles and group access, then Test Connection in Settings.';
+    case 'not_configured':
+      return 'save the API URL and API Key in Settings, then Test Connection.';
+    case 'network':
+    case 'timeout':
+      return 'your platform did not answer: check that it is reachable and your subscription active, then Test Connection in Settings.';
+    default:
+      return 'Test Connection in Settings; the error above has the platform\'s message.';
+  }
 }
 
 /** What the Test button sends: says plainly that nothing is wrong. */

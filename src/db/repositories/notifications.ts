@@ -152,6 +152,8 @@ export interface RunEndFacts {
     error: string | null;
     finishedAt: Date | null;
     counts: { created: number; updated: number; closed: number; failed: number };
+    /** The side the engine found at fault and how (0019), when it knew. */
+    failure: { side: 'source' | 'target'; kind: string } | null;
   };
 }
 
@@ -167,7 +169,7 @@ export async function lastFinishedRun(db: Db, connectionId: string): Promise<Run
       .execute(),
     db
       .selectFrom('sync_runs')
-      .select(['id', 'status', 'trigger', 'error', 'finished_at', 'created_count', 'updated_count', 'closed_count', 'failed_count'])
+      .select(['id', 'status', 'trigger', 'error', 'finished_at', 'created_count', 'updated_count', 'closed_count', 'failed_count', 'failure_side', 'failure_kind'])
       .where('connection_id', '=', connectionId)
       .where('status', '!=', 'running')
       .orderBy('started_at', 'desc')
@@ -192,6 +194,7 @@ export async function lastFinishedRun(db: Db, connectionId: string): Promise<Run
       error: run.error,
       finishedAt: run.finished_at,
       counts: { created: run.created_count, updated: run.updated_count, closed: run.closed_count, failed: run.failed_count },
+      failure: (run.failure_side === 'source' || run.failure_side === 'target') && run.failure_kind ? { side: run.failure_side, kind: run.failure_kind } : null,
     },
   };
 }
