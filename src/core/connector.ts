@@ -170,6 +170,15 @@ export interface TicketConnector {
   fieldDefinitions(ticketType?: string): Promise<FieldDefinition[]>;
 
   /**
+   * The address at which people of this platform's account open the ticket (shown to the partner as a
+   * reference when the side shares links); absent when the platform has no such page.
+   */
+  ticketUrl?(ticket: { id: string; displayId: string }): string | null;
+
+  /** A person (agent or requester) by id, e.g. a comment's author; null when unknown or not visible to this agent. */
+  findPersonById?(id: string): Promise<RemoteRequester | null>;
+
+  /**
    * The account's workspaces, for platforms that have them; empty when the account has none (an older
    * account). Which ones a connector works in is part of its options, not of each call.
    */

@@ -85,6 +85,12 @@ export const SideConfiguration = z
      * the account's primary workspace, exactly as before.
      */
     workspaces: WorkspaceChoice.optional(),
+    /**
+     * Whether copies at the partner carry a link to this side's tickets (the link contains this side's
+     * platform address, e.g. its Freshservice domain). Optional so older documents round-trip unchanged;
+     * absent = shared, as the partner's ticket number always is.
+     */
+    ticketLinks: z.object({ share: z.boolean().default(true) }).strict().optional(),
   })
   .strict();
 export type SideConfiguration = z.infer<typeof SideConfiguration>;
@@ -111,6 +117,11 @@ export const DescriptionBuilder = z
     /** Source fields written as "Label: value" lines above the original description, in this order. */
     fields: z.array(z.string().trim().min(1).max(100)).max(30).default([]),
     separator: z.string().max(200).default('---'),
+    /**
+     * A first line "Partner ticket: INC-34 (link)" naming the ticket the copy was made from. Optional, so
+     * documents saved before it stay as they were (absent = no line); new connections get it on.
+     */
+    partnerReference: z.boolean().optional(),
   })
   .strict();
 export type DescriptionBuilder = z.infer<typeof DescriptionBuilder>;
@@ -148,5 +159,8 @@ export function defaultTypeMapping(): TypeMapping {
 }
 
 export function defaultMappings(): Mappings {
-  return { types: { Incident: defaultTypeMapping(), 'Service Request': defaultTypeMapping() } };
+  // New connections write the partner's ticket reference on created copies; the fallback mapping of a
+  // type an existing document does not list (defaultTypeMapping) stays without it.
+  const withReference = (): TypeMapping => ({ ...defaultTypeMapping(), descriptionBuilder: { fields: [], separator: '---', partnerReference: true } });
+  return { types: { Incident: withReference(), 'Service Request': withReference() } };
 }

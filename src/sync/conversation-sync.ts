@@ -20,6 +20,8 @@ export interface CarryContext {
   to: { side: Side; connector: TicketConnector; config: SideConfiguration };
   /** The ticket timeline being collected, if any. */
   events?: TicketEventLog;
+  /** Told what is found to copy (`planned`), copied (`done`) and failed, for the run's live progress. */
+  onProgress?: (kind: 'comments' | 'attachments', delta: { planned?: number; done?: number; failed?: number }) => void;
 }
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -86,6 +88,7 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       continue;
     }
     if (!shouldSend(c, from.config)) continue;
+    ctx.onProgress?.('comments', { planned: 1 });
     try {
       const entry = await store.openCommentCopy(link.id, from.side, c.id);
       if (entry.copyCommentId) continue;
@@ -115,9 +118,11 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
         attachments: files,
       });
       await store.completeCommentCopy(entry.id, copy.id);
+      ctx.onProgress?.('comments', { done: 1 });
       res.written++;
       ctx.events?.add('comment_copied', `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`);
     } catch (err) {
+      ctx.onProgress?.('comments', { failed: 1 });
       res.failedComments++;
       res.errors.push(`Comment ${c.id}: ${(err as Error).message}`);
     }
@@ -141,7 +146,9 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
   const known = new Set(ledger.flatMap((e) => (e.originSide === from.side ? (e.copyAttachmentId === PENDING ? [] : [e.originAttachmentId]) : e.copyAttachmentId ? [e.copyAttachmentId] : [])));
   const fresh = fromTicket.attachments.filter((a) => !known.has(a.id));
   if (fresh.length === 0) return;
+  ctx.onProgress?.('attachments', { planned: fresh.length });
   const got = await fetchFiles(from.connector, fresh);
+  if (got.failed > 0) ctx.onProgress?.('attachments', { failed: got.failed });
   res.failedAttachments += got.failed;
   res.errors.push(...got.errors);
   if (got.files.length === 0) return;
@@ -154,8 +161,10 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
       got.sent.map((a, i) => ({ originId: a.id, copyId: copies[i]?.id ?? null })),
     );
     res.written += copies.length;
+    ctx.onProgress?.('attachments', { done: got.files.length });
     ctx.events?.add('attachment_copied', `${copies.length} file${copies.length === 1 ? '' : 's'} copied to #${link.ticketIds[to.side]}: ${got.files.map((f) => f.name).join(', ')}`);
   } catch (err) {
+    ctx.onProgress?.('attachments', { failed: got.files.length });
     res.failedAttachments += got.files.length;
     res.errors.push(`Attachments: ${(err as Error).message}`);
   }

@@ -177,8 +177,18 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
     const truncated = req.maxTickets !== undefined && work.length > req.maxTickets;
     if (truncated) work.length = req.maxTickets!;
+    for (const side of ['source', 'target'] as const) await progress.listed(side, work.filter((w) => w.side === side).length);
+    await progress.phase('screening tickets');
 
-    const tctx: TicketSyncContext = { connectionId: req.connectionId, store, mappings: conn.mappings, sides, afterRemoteCreate: deps.afterRemoteCreate, lostCreateSettleMs: deps.lostCreateSettleMs ?? 0 };
+    const tctx: TicketSyncContext = {
+      connectionId: req.connectionId,
+      store,
+      mappings: conn.mappings,
+      sides,
+      afterRemoteCreate: deps.afterRemoteCreate,
+      lostCreateSettleMs: deps.lostCreateSettleMs ?? 0,
+      onConversation: (kind, delta) => progress.conversation(kind, delta),
+    };
     // What a side's filters keep back never reaches the partner: tickets are screened before the run
     // counts them (progress), and one that cannot travel gets no detail row and only its own timeline.
     const travelling: WorkItem[] = [];
@@ -229,11 +239,13 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         });
         await recordEvents(events, 'failed');
         deps.onScreened?.(item.side, item.id, { travels: false, reason: message });
+        await progress.screened(item.side, false);
         continue;
       }
       sink.current = null;
       tctx.events = undefined;
       deps.onScreened?.(item.side, item.id, verdict.travels ? { travels: true } : { travels: false, reason: verdict.reason });
+      await progress.screened(item.side, verdict.travels);
       if (verdict.travels) {
         travelling.push(item);
         if (verdict.read && screenedReads.size < SCREENED_READS_KEPT) screenedReads.set(`${item.side}:${item.id}`, verdict.read);
@@ -308,7 +320,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         tctx.events = undefined;
         await recordEvents(events, passOutcome);
       }
-      await progress.ticketDone();
+      await progress.ticketDone(passOutcome === 'failed');
     }
 
     req.signal?.throwIfAborted();

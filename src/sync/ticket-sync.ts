@@ -4,7 +4,7 @@ import { safeTicketUrl, withPartnerReference, type PartnerReference } from '../c
 import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/sanitize-html.ts';
 import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
-import { carryConversation } from './conversation-sync.ts';
+import { carryConversation, type CarryContext } from './conversation-sync.ts';
 import { creatableType, defaultValues, withDefaults, withTypeLine } from './copy-rules.ts';
 import { admitsEverything, changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
 import { closureBlockedBy, linkedTypeMapping, requireMandatoryOnCreate } from './mandatory-check.ts';
@@ -44,6 +44,8 @@ export interface TicketSyncContext {
   lostCreateSettleMs?: number;
   /** The timeline of the ticket being worked (engine.ts sets it per ticket). */
   events?: TicketEventLog;
+  /** Comments and attachments found to copy, copied and failed: the run's live progress (progress.ts). */
+  onConversation?: CarryContext['onProgress'];
 }
 
 export type TicketOutcome = Omit<RunDetail, 'originSide'> | null;
@@ -323,7 +325,7 @@ function snapPair(side: Side, here: RemoteTicket, there: RemoteTicket): Record<S
 function carryCtx(ctx: TicketSyncContext, side: Side, link: TicketLink) {
   const from = ctx.sides[side];
   const to = ctx.sides[otherSide(side)];
-  return { store: ctx.store, link, from, to, events: ctx.events };
+  return { store: ctx.store, link, from, to, events: ctx.events, onProgress: ctx.onConversation };
 }
 
 function failures(c: { failedComments: number; failedAttachments: number; errors: string[] }) {

@@ -77,8 +77,11 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/sync-runs/{id}': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }) },
   // A stream: asked for a run that does not exist, so the answer ends (404) instead of staying open.
   'GET /api/v1/sync-runs/{id}/events': { role: 'viewer', request: () => ({ method: 'GET', url: `/api/v1/sync-runs/${MISSING}/events` }) },
+  'GET /api/v1/sync-runs/{id}/details': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details` }) },
+  'GET /api/v1/sync-runs/{id}/details.csv': { role: 'viewer', request: (ids) => ({ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details.csv` }) },
   'GET /api/v1/dashboard': { role: 'viewer', request: get('/api/v1/dashboard') },
   'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { role: 'viewer', request: conn('GET', '/tickets/source/1/timeline') },
+  'GET /api/v1/tickets/find': { role: 'viewer', request: get('/api/v1/tickets/find?number=INC-1') },
   'GET /api/v1/members': { role: 'viewer', request: get('/api/v1/members') },
   'GET /api/v1/api-tokens': { role: 'viewer', request: get('/api/v1/api-tokens') },
   // Which channels exist (never their secrets): anyone; changing and testing them: admins.
@@ -97,6 +100,9 @@ const ROUTES: Record<string, Case> = {
   'POST /api/v1/connections/{id}/dry-runs': { role: 'member', request: conn('POST', '/dry-runs', () => ({ since: '2024-01-01' })) },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/retry': { role: 'member', request: conn('POST', '/tickets/source/1/retry') },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { role: 'member', request: conn('POST', '/tickets/source/1/resync') },
+  // A run that does not exist: the role is checked first, then the run (404); nothing is started.
+  'POST /api/v1/sync-runs/{id}/retry-failed': { role: 'member', request: () => ({ method: 'POST', url: `/api/v1/sync-runs/${MISSING}/retry-failed` }) },
+  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': { role: 'member', request: () => ({ method: 'POST', url: `/api/v1/sync-runs/${MISSING}/details/1/retry` }) },
 
   'PUT /api/v1/platform': { role: 'admin', request: () => ({ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'http://127.0.0.1:9' } }) },
   'POST /api/v1/platform/test': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/platform/test' }) },

@@ -1,7 +1,7 @@
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
-import { signUpAndLogIn } from '../helpers/stack.ts';
+import { savePlatform, signUpAndLogIn } from '../helpers/stack.ts';
 import { inviteMember, tokenOfUrl } from '../helpers/members.ts';
 import { documentedRoutes, registeredRoutes } from './helpers.ts';
 
@@ -108,11 +108,22 @@ const ROUTES: Record<string, Case> = {
     ],
   },
   'GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline': { kind: 'foreign-id', requests: perTicket('GET', 'timeline') },
+  // A's linked ticket number, in every accepted spelling: B's search covers B's connections only (no match, nothing of A's).
+  'GET /api/v1/tickets/find': {
+    kind: 'own',
+    ok: [200],
+    requests: (ids) => [ids.ticket, `#${ids.ticket}`, `INC-${ids.ticket}`].map((n) => ({ method: 'GET', url: `/api/v1/tickets/find?number=${encodeURIComponent(n)}` })),
+  },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/retry': { kind: 'foreign-id', requests: perTicket('POST', 'retry') },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { kind: 'foreign-id', requests: perTicket('POST', 'resync') },
   'GET /api/v1/sync-runs/{id}': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}` }] },
   // The live event stream of A's run: refused before any stream starts.
   'GET /api/v1/sync-runs/{id}/events': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/events` }] },
+  // A's run: its rows (pages, CSV) and its retries are refused to B like the run itself.
+  'GET /api/v1/sync-runs/{id}/details': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details` }, { method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details?q=${ids.ticket}` }] },
+  'GET /api/v1/sync-runs/{id}/details.csv': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details.csv` }] },
+  'POST /api/v1/sync-runs/{id}/retry-failed': { kind: 'foreign-id', requests: (ids) => [{ method: 'POST', url: `/api/v1/sync-runs/${ids.run}/retry-failed` }] },
+  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': { kind: 'foreign-id', requests: (ids) => ['1', '2', '999'].map((d) => ({ method: 'POST', url: `/api/v1/sync-runs/${ids.run}/details/${d}/retry` })) },
   // B's own dashboard: its connections and platform accounts only, nothing of A's (names, ids, hosts).
   'GET /api/v1/dashboard': {
     kind: 'own',
@@ -231,6 +242,7 @@ beforeAll(async () => {
     notificationChannel: channelOfA.id,
   };
   b = await signUpAndLogIn(pair.stack.app, 'intruder');
+  await savePlatform(pair.stack.app, b);
   // B has data of its own, so "empty" is not the only thing it could see.
   await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: b.auth, payload: { role: 'source', contractName: 'Intruder own' } });
   const platformOfA = (await asA('/api/v1/platform')).json();

@@ -283,6 +283,24 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
     findRequesterByEmail,
 
+    // The agent portal's page of the ticket; the number is the id (INC-34 is ticket 34).
+    ticketUrl: (ticket) => (/^\d+$/.test(ticket.id) ? new URL(`/a/tickets/${ticket.id}`, api.baseUrl).toString() : null),
+
+    async findPersonById(id) {
+      if (!/^\d+$/.test(id)) return null;
+      // Notes are mostly written by agents, replies by requesters: agents first. Lookups the agent may not
+      // make (limited roles answer 403) leave the person unknown rather than failing the comment.
+      const quiet = async <T>(p: Promise<T>): Promise<T | null> =>
+        p.catch((err: unknown) => {
+          if (err instanceof PlatformError && (err.kind === 'permission' || err.kind === 'not_found')) return null;
+          throw err;
+        });
+      const agent = await quiet(api.json('GET', `/agents/${id}`, AgentEnvelope, { what: `read the agent ${id}`, allow404: true }));
+      if (agent) return { id, email: agent.agent.email ?? null, name: fullName(agent.agent.first_name, agent.agent.last_name) };
+      const req = await quiet(api.json('GET', `/requesters/${id}`, RequesterEnvelope, { what: `read the requester ${id}`, allow404: true }));
+      return req ? { id, email: req.requester.primary_email ?? null, name: fullName(req.requester.first_name, req.requester.last_name) } : null;
+    },
+
     async createRequester({ email, name }) {
       const [first, ...rest] = (name ?? '').trim().split(/\s+/).filter(Boolean);
       const body = { first_name: first ?? (email.split('@')[0] || email), last_name: rest.length > 0 ? rest.join(' ') : NO_LAST_NAME, primary_email: email };

@@ -20,7 +20,7 @@ export interface RunEventsOptions {
 type RunEvent = SyncRunView;
 
 /** The part of a run that, when it changes, is worth an event (not the heartbeat or the worker). */
-const fingerprint = (r: RunEvent) => JSON.stringify([r.status, r.counts, r.progress, r.waitingUntil, r.error, r.finishedAt]);
+const fingerprint = (r: RunEvent) => JSON.stringify([r.status, r.counts, r.progress, r.waitingUntil, r.waitingReason, r.error, r.finishedAt]);
 
 /**
  * `GET /sync-runs/:id/events`: Server-Sent Events with a running run's progress. The server reads the
@@ -48,7 +48,7 @@ export async function runEventRoutes(app: FastifyInstance, ctx: AppContext, opts
         tags: ['sync'],
         summary: 'Live progress of a sync run (Server-Sent Events)',
         description:
-          'text/event-stream. `event: progress` with the run (status, counts, progress {phase, ticketsSeen, ticketsDone}, waitingUntil) whenever it changes; ' +
+          'text/event-stream. `event: progress` with the run (status, counts, progress {phase, ticketsSeen, ticketsDone, steps}, waitingUntil, waitingReason) whenever it changes; ' +
           '`event: done` with the final run, after which the stream ends; `: heartbeat` comments keep it open. A finished run gets one `done` event.',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
         response: {
@@ -61,8 +61,11 @@ export async function runEventRoutes(app: FastifyInstance, ctx: AppContext, opts
     async (req, reply) => {
       const { id } = req.params as { id: string };
       const orgId = req.auth!.organisationId;
-      const first = UUID.test(id) ? await getRun(ctx.db, id) : null;
-      if (!first || !(await membership(ctx.db, first.connectionId, orgId))) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
+      const found = UUID.test(id) ? await getRun(ctx.db, id) : null;
+      const member = found ? await membership(ctx.db, found.connectionId, orgId) : null;
+      if (!found || !member) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
+      // Read again as the caller's side: the progress steps include the caller's own tickets (not the partner's).
+      const first = (await getRun(ctx.db, id, member.side)) ?? found;
       if ((open.get(orgId) ?? 0) >= maxPerOrg) {
         throw new ApiError(429, 'too_many_streams', `Your organisation already follows ${maxPerOrg} sync runs live; close some pages and try again.`, { headers: { 'retry-after': '10' } });
       }
@@ -122,7 +125,7 @@ export async function runEventRoutes(app: FastifyInstance, ctx: AppContext, opts
       const tick = async () => {
         if (closed) return;
         try {
-          const run = await getRun(ctx.db, id);
+          const run = await getRun(ctx.db, id, member.side);
           if (closed) return;
           if (!run) return close(); // the connection was deleted meanwhile
           if (push(run)) return close();

@@ -88,6 +88,8 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const run = UUID.test(id) ? await getRun(ctx.db, id) : null;
     const member = run ? await membership(ctx.db, run.connectionId, req.auth!.organisationId) : null;
     if (!run || !member) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
-    return { ...run, failure: await runFailureFor(ctx.db, run, member.side), details: await detailsWithLinks(ctx, run.connectionId, id, member.side as Side) };
+    // As the caller's side sees it: the progress steps include the caller's own tickets (run-steps.ts).
+    const progress = (await getRun(ctx.db, id, member.side))?.progress ?? run.progress;
+    return { ...run, progress, failure: await runFailureFor(ctx.db, run, member.side), details: await detailsWithLinks(ctx, run.connectionId, id, member.side as Side) };
   });
 }
