@@ -4,6 +4,7 @@ import { api } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { Link } from '../components/Link.tsx';
 import { useApiCall } from '../hooks/use-api.ts';
+import { NameCard } from '../components/NameCard.tsx';
 
 type Fields = 'currentPassword' | 'newPassword' | 'confirm';
 const MIN_PASSWORD = 10;
@@ -48,6 +49,7 @@ export function AccountPage({ email }: { email: string }) {
         <h1>Account</h1>
         <p className="muted">You are logged in as <strong>{email}</strong>.</p>
       </header>
+      <NameCard />
       <section className="card" aria-labelledby="password-title">
         <div className="card__header">
           <h2 id="password-title">Change password</h2>

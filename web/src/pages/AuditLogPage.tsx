@@ -8,6 +8,7 @@ import { SelectField } from '../components/SelectField.tsx';
 import { formatDateTime } from '../format.ts';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
 import { readOnlyMessage, useCan } from '../permissions.ts';
+import { auditSentence } from '../audit-words.ts';
 
 export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'platform.saved': 'Platform credentials saved',
@@ -41,6 +42,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'ticket.resync_requested': 'Ticket resync requested',
   'api_token.created': 'API token created',
   'api_token.revoked': 'API token revoked',
+  'member.name_changed': 'Own name changed',
+  'notification_channel.created': 'Notification channel added',
+  'notification_channel.updated': 'Notification channel changed',
+  'notification_channel.removed': 'Notification channel removed',
 };
 
 interface Filters {
@@ -141,7 +146,7 @@ export function AuditLogPage() {
         {first.data ? (
           events.length ? (
             <>
-              <AuditTable events={events} />
+              <AuditTable events={events} names={new Map((members.data?.members ?? []).filter((m) => m.name).map((m) => [m.id, m.name!]))} />
               {olderError ? <p className="notice notice--error" role="alert">{olderError}</p> : null}
               {nextBefore ? (
                 <div className="actions">
@@ -162,7 +167,8 @@ export function AuditLogPage() {
   );
 }
 
-function AuditTable({ events }: { events: AuditEvent[] }) {
+/** `names`: members' display names by user id (people who left show their e-mail). */
+function AuditTable({ events, names }: { events: AuditEvent[]; names: Map<string, string> }) {
   return (
     <table className="table table--stack audit">
       <thead>
@@ -177,11 +183,14 @@ function AuditTable({ events }: { events: AuditEvent[] }) {
         {events.map((e) => (
           <tr key={e.id}>
             <td data-label="When"><time dateTime={e.at}>{formatDateTime(e.at)}</time></td>
-            <td data-label="Who"><span className="member-cell">{e.actor.email}</span></td>
+            <td data-label="Who">
+              <span className="member-cell">
+                {e.actor.id && names.get(e.actor.id) ? <>{names.get(e.actor.id)}<br /><span className="muted">{e.actor.email}</span></> : e.actor.email}
+              </span>
+            </td>
             <th scope="row" data-label="What">
               <span className="member-cell">
-                {AUDIT_ACTION_LABELS[e.action] ?? e.action}
-                {e.target.label ? <><br /><span className="muted">{e.target.label}</span></> : null}
+                {auditSentence(e.action, { who: (e.actor.id && names.get(e.actor.id)) || e.actor.email, target: e.target.label, before: e.before, after: e.after })}
               </span>
             </th>
             <td data-label="Changes"><Changes before={e.before} after={e.after} /></td>

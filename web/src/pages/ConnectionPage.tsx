@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { ChangeProposal, Connection } from '../api.ts';
 import { ConfigurationTab } from '../components/configuration/ConfigurationTab.tsx';
 import { PendingChangesCard } from '../components/connections/PendingChangesCard.tsx';
-import { SyncStateBadge } from '../components/connections/SyncStateBadge.tsx';
+import { stateOfConnection, SyncStateBadge } from '../components/connections/SyncStateBadge.tsx';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { MappingsTab } from '../components/mappings/MappingsTab.tsx';
@@ -40,7 +40,7 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
                 My organisation is the <strong className="text">{ROLE_LABEL[c.role]}</strong>
               </p>
             </div>
-            {c.status === 'active' ? <SyncStateBadge state={c.syncState} /> : null}
+            {c.status === 'active' ? <SyncStateBadge state={stateOfConnection(c)} /> : null}
           </header>
           {c.status !== 'active' ? (
             <p className="notice notice--warn">This connection is pending: your partner has not entered the verification code yet.</p>

@@ -32,6 +32,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
   const [organisation, setOrganisation] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
+  const [name, setName] = useState('');
   const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -55,7 +56,7 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      await api.post('/signup', { organisation: organisation.trim(), email: email.trim(), password, ...(mode === 'invite' && token ? { signupToken: token } : {}) });
+      await api.post('/signup', { organisation: organisation.trim(), email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}), ...(mode === 'invite' && token ? { signupToken: token } : {}) });
       await api.post('/session', { email: email.trim(), password });
       await onSignedIn();
     } catch (err) {
@@ -91,6 +92,8 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
           onChange={(e) => setOrganisation(e.target.value)} error={errors.organisation} />
         <Field label="E-mail" name="email" type="email" autoComplete="email" value={email}
           onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field label="Your name (optional)" name="name" type="text" autoComplete="name" value={name} maxLength={100}
+          onChange={(e) => setName(e.target.value)} help="Colleagues see it on Members and in the Audit log." />
         <Field label="Password" name="password" type="password" autoComplete="new-password" value={password}
           onChange={(e) => setPassword(e.target.value)} error={errors.password}
           help={`Minimum ${MIN_PASSWORD} characters.`} />

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import type { Connection, SyncRunWithDetails } from '../api.ts';
 import { Link } from '../components/Link.tsx';
+import { noTicketsText } from '../components/sync/RunHint.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { DetailsSearch, filterDetails } from '../components/sync/DetailsSearch.tsx';
 import type { DetailsQuery } from '../components/sync/DetailsSearch.tsx';
@@ -85,7 +86,7 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
                 )}
               </>
             ) : (
-              <p className="empty">{run.status === 'running' ? 'No tickets handled yet: they appear here as the sync works them.' : 'This run touched no tickets: nothing had changed in the period.'}</p>
+              <p className="empty">{noTicketsText(run.status)}</p>
             )}
           </section>
         </>

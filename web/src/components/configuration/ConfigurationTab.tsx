@@ -15,6 +15,7 @@ import { normaliseConfiguration } from './normalise.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
 import { TransferSection } from './TransferSection.tsx';
 import { EditableBy } from '../EditableBy.tsx';
+import { sameValue, useUnsavedChanges } from '../../unsaved-changes.ts';
 
 /** My organisation's side of the connection (product.md §4). */
 export function ConfigurationTab({ connectionId, pendingReverseSync = null, onProposed }: {
@@ -52,6 +53,10 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendin
   const side = initial.side;
   const [draft, setDraft] = useState<SideConfiguration>(() => normaliseConfiguration(initial.configuration));
   const [override, setOverride] = useState<OverrideDraft>(() => overrideDraft(initial.apiOverride));
+  /** What was last loaded or saved: the form is dirty while it shows something else. */
+  const [baseline, setBaseline] = useState(() => ({ draft, override }));
+  const dirty = !sameValue(draft, baseline.draft) || !sameValue(override, baseline.override);
+  useUnsavedChanges(dirty, 'the configuration');
   const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
   /** Set when reverse sync was saved as a proposal waiting for the source's admin. */
@@ -78,7 +83,9 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendin
     if (r.ok) {
       // A reverse sync change that waits for the source's admin stays in the form as proposed.
       const applied = normaliseConfiguration(r.data.configuration);
-      setDraft(r.data.proposal ? { ...applied, reverseSync: draft.reverseSync } : applied);
+      const shown = r.data.proposal ? { ...applied, reverseSync: draft.reverseSync } : applied;
+      setDraft(shown);
+      setBaseline({ draft: shown, override: overrideDraft(r.data.apiOverride) });
       if (r.data.proposal) {
         setWaiting(r.data.message ?? 'Reverse sync waits for the source’s admin to approve it.');
         onProposed?.();
@@ -111,7 +118,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendin
         <div className="actions">
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
           <span className="actions__status" role="status">
-            {saved ? <span className="saved">✓ Configuration saved</span> : null}
+            {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Configuration saved</span> : null}
           </span>
         </div>
         {waiting ? <p className="notice notice--info" role="status">Reverse sync is not changed yet: {waiting}</p> : null}

@@ -3,7 +3,7 @@ import { ROLE_LABEL } from '../../labels.ts';
 import { connectionPath } from '../../routes.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Link } from '../Link.tsx';
-import { SyncStateBadge } from './SyncStateBadge.tsx';
+import { stateOfConnection, SyncStateBadge } from './SyncStateBadge.tsx';
 
 export function ActiveConnections({ items, onRevoke }: { items: Connection[]; onRevoke: (c: Connection) => Promise<void> }) {
   return (
@@ -33,7 +33,7 @@ export function ActiveConnections({ items, onRevoke }: { items: Connection[]; on
                 </th>
                 <td data-label="Partner">{c.partner?.name ?? '—'}</td>
                 <td data-label="My role">{ROLE_LABEL[c.role]}</td>
-                <td data-label="State"><SyncStateBadge state={c.syncState} /></td>
+                <td data-label="State"><SyncStateBadge state={stateOfConnection(c)} /></td>
                 <td className="table__actions">
                   <Link href={connectionPath(c.id)} className="btn btn--small" aria-label={`Open ${c.contractName}`}>Open</Link>
                   <ConfirmButton label="Revoke" question={`Revoke “${c.contractName}”? Syncing stops for both sides.`}

@@ -1,7 +1,7 @@
 import { formatDateTime } from '../../format.ts';
 import { triggerLabel } from '../../labels.ts';
 import { connectionPath, syncRunPath } from '../../routes.ts';
-import { Badge } from '../Badge.tsx';
+import { SyncStateBadge } from '../connections/SyncStateBadge.tsx';
 import { Link } from '../Link.tsx';
 import { RunStatusBadge } from '../sync/RunStatusBadge.tsx';
 import { DailyChart } from './DailyChart.tsx';
@@ -56,10 +56,7 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
           <h2 id={titleId}><Link href={connectionPath(c.id, 'sync')}>{c.name}</Link></h2>
           <p className="muted">{c.partner ? `With ${c.partner.name}` : 'Waiting for your partner'} · you are the {c.role === 'source' ? 'Source' : 'Target'}</p>
         </div>
-        <Badge tone={s.tone}>
-          <span className="visually-hidden">State: </span>
-          {s.label}
-        </Badge>
+        <SyncStateBadge state={c.state} />
       </div>
       <p className="muted dash-conn__help">{s.help}</p>
       <dl className="summary dash-facts">

@@ -9,6 +9,7 @@ import { LoadState } from '../LoadState.tsx';
 import { TypeMappingEditor } from './TypeMappingEditor.tsx';
 import { TypeTabs } from './TypeTabs.tsx';
 import { EditableBy } from '../EditableBy.tsx';
+import { sameValue, useUnsavedChanges } from '../../unsaved-changes.ts';
 
 const STANDARD_TYPES = ['Incident', 'Service Request'];
 
@@ -53,6 +54,10 @@ interface FormProps {
 function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onProposed }: FormProps) {
   const call = useApiCall();
   const [draft, setDraft] = useState<Mappings>(initial);
+  /** What was last loaded, saved or proposed: the form is dirty while it shows something else. */
+  const [baseline, setBaseline] = useState<Mappings>(initial);
+  const dirty = !sameValue(draft, baseline);
+  useUnsavedChanges(dirty, 'the field mappings');
   const types = [...STANDARD_TYPES.filter((t) => draft.types[t]), ...Object.keys(draft.types).filter((t) => !STANDARD_TYPES.includes(t))];
   const [selected, setSelected] = useState(types[0] ?? 'Incident');
   const [error, setError] = useState<ApiError | null>(null);
@@ -77,10 +82,12 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
     const r = await call(() => api.put<MappingsResponse & Proposed>(path, { mappings: draft }));
     setBusy(false);
     if (r.ok && r.data.proposal) {
+      setBaseline(draft);
       setWaiting(r.data.message ?? `Waiting for an admin of ${r.data.proposal.awaiting.organisation.name} to approve it.`);
       onProposed?.();
     } else if (r.ok) {
       setDraft(r.data.mappings);
+      setBaseline(r.data.mappings);
       setSaved(true);
     } else if (r.error) {
       const e = withPrefix(r.error);
@@ -133,7 +140,9 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
         ) : null}
         <div className="actions">
           <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save mappings'}</button>
-          <span className="actions__status" role="status">{saved ? <span className="saved">✓ Mappings saved</span> : null}</span>
+          <span className="actions__status" role="status">
+            {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Mappings saved</span> : null}
+          </span>
         </div>
         {waiting ? <p className="notice notice--info" role="status">Not applied yet: {waiting}</p> : null}
       </div>

@@ -1,8 +1,27 @@
-import type { SyncRunWithDetails } from '../../api.ts';
+import type { RunStatus, SyncRunWithDetails } from '../../api.ts';
 import { Link } from '../Link.tsx';
+
+/** Why a run has no ticket rows: a failed run stopped before it got to them, it is not that nothing had changed. */
+export function noTicketsText(status: RunStatus): string {
+  if (status === 'running') return 'No tickets handled yet: they appear here as the sync works them.';
+  if (status === 'failed') return 'No tickets were handled: the run failed before it got to them (see why above). Changes since the last completed sync are picked up by the next run.';
+  return 'This run touched no tickets: nothing had changed in the period.';
+}
 
 /** What to look at next, from the run's status (product.md §6, troubleshooting). */
 export function RunHint({ run }: { run: SyncRunWithDetails }) {
+  if (run.status === 'failed' && run.failure)
+    return (
+      <div className="notice notice--error" role="alert">
+        <p>
+          <strong>The sync run failed on {run.failure.yours ? 'your side' : `${run.failure.organisation}’s side`}.</strong> {run.failure.message}
+        </p>
+        {run.failure.yours && !/API override/.test(run.failure.message) ? (
+          <p><Link href="/settings">Open Settings</Link></p>
+        ) : null}
+        {run.error ? <p className="muted">What the platform said: {run.error}</p> : null}
+      </div>
+    );
   if (run.status === 'failed')
     return (
       <div className="notice notice--error" role="alert">
