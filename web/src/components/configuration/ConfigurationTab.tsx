@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api } from '../../api.ts';
-import type { ApiError, ChangeProposal, ConfigurationResponse, FieldsResponse, Proposed, SideConfiguration } from '../../api.ts';
+import type { ApiError, ChangeProposal, ConfigurationResponse, FieldsResponse, Proposed, SideConfiguration, Workspace, WorkspacesResponse } from '../../api.ts';
 import { errorAt } from '../../field-errors.ts';
 import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { LoadState } from '../LoadState.tsx';
@@ -14,6 +14,7 @@ import { FiltersSection } from './FiltersSection.tsx';
 import { normaliseConfiguration } from './normalise.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
 import { TransferSection } from './TransferSection.tsx';
+import { withWorkspaces, WorkspacesSection } from './WorkspacesSection.tsx';
 import { EditableBy } from '../EditableBy.tsx';
 import { sameValue, useUnsavedChanges } from '../../unsaved-changes.ts';
 
@@ -24,6 +25,7 @@ export function ConfigurationTab({ connectionId, pendingReverseSync = null, onPr
   const base = `/connections/${encodeURIComponent(connectionId)}`;
   const cfg = useResource<ConfigurationResponse>(`${base}/configuration`);
   const fields = useResource<FieldsResponse>(`${base}/fields`);
+  const workspaces = useResource<WorkspacesResponse>(`${base}/workspaces`);
   if (!cfg.data)
     return (
       <section className="card">
@@ -31,7 +33,8 @@ export function ConfigurationTab({ connectionId, pendingReverseSync = null, onPr
       </section>
     );
   return <ConfigurationForm key={cfg.data.connectionId} path={`${base}/configuration`} initial={cfg.data} fields={fields.data}
-    fieldsError={fields.error} onSaved={cfg.setData} pendingReverseSync={pendingReverseSync} onProposed={onProposed} />;
+    fieldsError={fields.error} workspaces={workspaces.data?.workspaces ?? []}
+    onSaved={(r) => { cfg.setData(r); void fields.reload({ quiet: true }); }} pendingReverseSync={pendingReverseSync} onProposed={onProposed} />;
 }
 
 function overrideDraft(o: ConfigurationResponse['apiOverride']): OverrideDraft {
@@ -43,12 +46,14 @@ interface FormProps {
   initial: ConfigurationResponse;
   fields: FieldsResponse | undefined;
   fieldsError: ApiError | null;
+  /** The account's workspaces: a choice is offered only when there are several. */
+  workspaces: Workspace[];
   onSaved: (r: ConfigurationResponse) => void;
   pendingReverseSync: ChangeProposal | null;
   onProposed?: () => void;
 }
 
-function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendingReverseSync, onProposed }: FormProps) {
+function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onSaved, pendingReverseSync, onProposed }: FormProps) {
   const call = useApiCall();
   const side = initial.side;
   const [draft, setDraft] = useState<SideConfiguration>(() => normaliseConfiguration(initial.configuration));
@@ -100,6 +105,10 @@ function ConfigurationForm({ path, initial, fields, fieldsError, onSaved, pendin
     <EditableBy least="admin">
     <form onSubmit={save} noValidate className="page" aria-label="Configuration">
       <FieldsNotice fields={fields} fieldsError={fieldsError} sides={[side]} />
+      {workspaces.length > 1 || draft.workspaces ? (
+        <WorkspacesSection value={draft.workspaces} workspaces={workspaces} errorAt={at}
+          onChange={(w) => { setDraft((d) => withWorkspaces(d, w)); setSaved(false); }} />
+      ) : null}
       <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
       <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
       {side === 'target' ? (

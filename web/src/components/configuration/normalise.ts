@@ -17,5 +17,7 @@ export function normaliseConfiguration(c: Partial<SideConfiguration> | undefined
     comments: { sendPublic: true, sendPrivate: false, incomingAs: 'private', ...c?.comments },
     attachments: { enabled: c?.attachments?.enabled ?? true },
     closures: { enabled: c?.closures?.enabled ?? true },
+    // Optional: absent means the primary workspace, and stays absent when saved back.
+    ...(c?.workspaces ? { workspaces: { ids: [...(c.workspaces.ids ?? [])], createIn: c.workspaces.createIn ?? null } } : {}),
   };
 }
