@@ -10,6 +10,7 @@ import type { OverrideDraft } from './ApiOverrideSection.tsx';
 import { CommentsSection } from './CommentsSection.tsx';
 import { DefaultsSection } from './DefaultsSection.tsx';
 import { FieldsNotice } from './FieldsNotice.tsx';
+import { MandatoryFieldsSection } from './MandatoryFieldsSection.tsx';
 import { FiltersSection } from './FiltersSection.tsx';
 import { normaliseConfiguration } from './normalise.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
@@ -110,6 +111,8 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
           onChange={(w) => { setDraft((d) => withWorkspaces(d, w)); setSaved(false); }} />
       ) : null}
       <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
+      <MandatoryFieldsSection side={side} value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields}
+        mappingsPath={path.replace(/\/configuration$/, '/mappings')} errorAt={at} />
       <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
       {side === 'target' ? (
         <ReverseSyncSection value={draft.reverseSync} onChange={(reverseSync) => update({ reverseSync })} fields={myFields?.fields} errorAt={at}

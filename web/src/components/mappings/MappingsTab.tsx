@@ -114,7 +114,8 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
           <div role="tabpanel" aria-label={selected}>
             <EditableBy least="member">
               <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
-                sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at} />
+                sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at}
+                creatable={{ source: fields?.source.creatableTypes, target: fields?.target.creatableTypes }} />
             </EditableBy>
           </div>
         ) : (

@@ -12,12 +12,14 @@ interface Props {
   sourceFields: FieldDefinition[];
   targetFields: FieldDefinition[];
   errorAt: ErrorAt;
+  /** Ticket types each platform can create (null or absent: any). */
+  creatable?: { source?: string[] | null | undefined; target?: string[] | null | undefined };
 }
 
 const NEW_MAPPING: FieldMapping = { sourceField: '', targetField: '', direction: 'source_to_target', kind: 'direct', values: [] };
 
 /** Everything mapped for one source ticket type. */
-export function TypeMappingEditor({ typeName, value, onChange, sourceFields, targetFields, errorAt }: Props) {
+export function TypeMappingEditor({ typeName, value, onChange, sourceFields, targetFields, errorAt, creatable }: Props) {
   const path = `mappings.types.${typeName}`;
   const setField = (i: number, m: FieldMapping) => onChange({ ...value, fields: value.fields.map((x, j) => (j === i ? m : x)) });
   const fieldsError = errorAt(`${path}.fields`);
@@ -28,6 +30,7 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
         <PicklistField label={`Target ticket type for ${typeName}`} field={findField(targetFields, FIELD_NAMES.ticketType)} mode="name"
           value={value.targetType} onChange={(v) => onChange({ ...value, targetType: v === null ? null : String(v) })}
           emptyLabel={`Same as source (${typeName})`} error={errorAt(`${path}.targetType`)} placeholder={`Same as source (${typeName})`} />
+        <SubstitutedTypeNote sourceType={typeName} targetType={value.targetType ?? typeName} creatable={creatable} />
       </div>
       <section aria-labelledby="fields-title" className="mappings">
         <h3 id="fields-title">Fields</h3>
@@ -51,6 +54,31 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
       </section>
       <DescriptionBuilderEditor value={value.descriptionBuilder} onChange={(descriptionBuilder) => onChange({ ...value, descriptionBuilder })}
         sourceFields={sourceFields} path={`${path}.descriptionBuilder`} errorAt={errorAt} />
+    </div>
+  );
+}
+
+const fallbackFor = (type: string, creatable: string[] | null | undefined) => (creatable && creatable.length > 0 && !creatable.includes(type) ? creatable[0]! : null);
+
+/** Says in plain words when a platform cannot create a type through its API, and what is created instead. */
+function SubstitutedTypeNote({ sourceType, targetType, creatable }: { sourceType: string; targetType: string; creatable: Props['creatable'] }) {
+  const onTarget = fallbackFor(targetType, creatable?.target);
+  const onSource = fallbackFor(sourceType, creatable?.source);
+  if (!onTarget && !onSource) return null;
+  return (
+    <div className="notice notice--info" role="note">
+      {onTarget ? (
+        <p>
+          The target platform cannot create {targetType} tickets through its API. Copies of {sourceType} tickets are created there
+          as {onTarget}, and their description starts with the line “Type: {targetType}”.
+        </p>
+      ) : null}
+      {onSource ? (
+        <p>
+          The source platform cannot create {sourceType} tickets through its API. {targetType} tickets that flow back (reverse sync)
+          are created there as {onSource}, with “Type: {sourceType}” as the first line of their description.
+        </p>
+      ) : null}
     </div>
   );
 }
