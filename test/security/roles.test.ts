@@ -91,6 +91,8 @@ const ROUTES: Record<string, Case> = {
   // A wrong current password: the route is reached (400), nothing changes.
   'PUT /api/v1/me/password': { role: 'self', request: () => ({ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }) },
   'DELETE /api/v1/api-tokens/{id}': { role: 'self', request: (ids) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${ids.apiToken}` }) },
+  // One's own display name (issue 12 item 17): any signed-in person, only their own.
+  'PUT /api/v1/me/name': { role: 'self', request: () => ({ method: 'PUT', url: '/api/v1/me/name', payload: { name: 'Roles Test' } }) },
 
   'PUT /api/v1/connections/{id}/mappings': { role: 'member', request: conn('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   // Withdrawn by its proposer (the member); approved and rejected only by an admin of the side it writes into.

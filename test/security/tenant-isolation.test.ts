@@ -70,6 +70,7 @@ const ROUTES: Record<string, Case> = {
   'POST /api/v1/session': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }] },
   'DELETE /api/v1/session': { kind: 'own', ok: [204], requests: () => [{ method: 'DELETE', url: '/api/v1/session' }] },
   'GET /api/v1/me': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/me' }] },
+  'PUT /api/v1/me/name': { kind: 'own', ok: [200], requests: () => [{ method: 'PUT', url: '/api/v1/me/name', payload: { name: 'Intruder' } }] },
   'GET /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/platform' }] },
   'PUT /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'intruder', apiKey: 'IntruderKey000000001' } }] },
   'POST /api/v1/platform/test': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/platform/test' }] },

@@ -293,18 +293,6 @@ export interface WorkspacesResponse {
   error: { code: string; message: string } | null;
 }
 
-/** GET /connections/:id/workspaces: the caller's own account's workspaces (empty: the account has none). */
-export interface Workspace {
-  id: string;
-  name: string;
-  primary: boolean;
-}
-
-export interface WorkspacesResponse {
-  workspaces: Workspace[];
-  error: { code: string; message: string } | null;
-}
-
 export interface FieldsResponse {
   source: FieldsSide;
   target: FieldsSide;

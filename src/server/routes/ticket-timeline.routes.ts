@@ -8,6 +8,7 @@ import { audit } from '../audit.ts';
 import { requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import { ticketUrlsFor } from '../ticket-urls.ts';
 import { ticketTimelineSchemas } from './ticket-timeline.schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,7 +62,10 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
     const t = await resolve(ctx, req);
     const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId, t.onlyRuns);
     if (!timeline) throw notFound();
-    return timeline;
+    // Links into the platform for the caller's own side's ticket only (the partner's address is theirs).
+    const urls = await ticketUrlsFor(ctx.db, t.connectionId, t.member.side as Side);
+    const linked = timeline.ticket.linked ? { ...timeline.ticket.linked, url: urls(timeline.ticket.linked.side, timeline.ticket.linked.id) } : null;
+    return { ...timeline, ticket: { ...timeline.ticket, url: urls(t.side, t.ticketId), linked } };
   });
 
   app.post('/connections/:id/tickets/:side/:ticketId/retry', { preHandler: requireMember, schema: ticketTimelineSchemas.retry }, async (req, reply) => {

@@ -44,7 +44,8 @@ const event = {
   },
 } as const;
 
-const ref = { type: 'object', properties: { side, id: { type: 'string' } } } as const;
+const url = { type: ['string', 'null'], description: 'Opens the ticket in its platform; only for your own side' } as const;
+const ref = { type: 'object', properties: { side, id: { type: 'string' }, url } } as const;
 
 const started = {
   202: { type: 'object', properties: { id: { type: 'string', description: 'The run started for it' }, status: { type: 'string' } } },
@@ -68,6 +69,7 @@ export const ticketTimelineSchemas = {
             properties: {
               side,
               id: { type: 'string' },
+              url,
               linked: { anyOf: [ref, { type: 'null' }] },
               lastOutcome: { type: ['string', 'null'] },
               retry: {

@@ -8,6 +8,7 @@ import type { DetailsQuery } from '../components/sync/DetailsSearch.tsx';
 import { RunCounts } from '../components/sync/RunCounts.tsx';
 import { RunProgress } from '../components/sync/RunProgress.tsx';
 import { RunDetailsTable } from '../components/sync/RunDetailsTable.tsx';
+import { RunTicketActions, useRunRetry } from '../components/sync/RunRetry.tsx';
 import { RunHint } from '../components/sync/RunHint.tsx';
 import { RunStatusBadge } from '../components/sync/RunStatusBadge.tsx';
 import { formatDateTime, formatDuration } from '../format.ts';
@@ -38,6 +39,7 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
   useInterval(() => void res.reload({ quiet: true }), 2000, running && events.failed);
   const live = events.run && events.run.status === 'running' ? { ...run!, ...events.run, details: run!.details } : run;
   const [query, setQuery] = useState<DetailsQuery>({ text: '', outcome: '' });
+  const retry = useRunRetry(runId);
   const shown = run ? filterDetails(run.details, query) : [];
   return (
     <div className="page">
@@ -75,9 +77,10 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
             </div>
             {run.details.length ? (
               <>
+                <RunTicketActions runId={run.id} details={run.details} retry={retry} />
                 <DetailsSearch value={query} onChange={setQuery} total={run.details.length} shown={shown.length} />
                 {shown.length ? (
-                  <RunDetailsTable details={shown} connectionId={run.connectionId} />
+                  <RunDetailsTable details={shown} connectionId={run.connectionId} onRetry={(d) => void retry.retryRow(d)} retrying={retry.busy} />
                 ) : (
                   <div className="empty">
                     <p>No ticket of this run matches {query.text.trim() ? <>“{query.text.trim()}”</> : 'this outcome'}{query.text.trim() && query.outcome ? ' with this outcome' : ''}.</p>

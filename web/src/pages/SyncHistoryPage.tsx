@@ -1,11 +1,12 @@
-import { useMemo, useState } from 'react';
-import type { Connection, RunStatus, SyncRun } from '../api.ts';
+import { useEffect, useMemo, useState } from 'react';
+import { api } from '../api.ts';
+import type { ApiError, Connection, RunStatus, SyncRun, SyncRunPage } from '../api.ts';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { PERIODS, RunFilters } from '../components/sync/RunFilters.tsx';
 import type { Period, RunFilterValue } from '../components/sync/RunFilters.tsx';
 import { RunsTable } from '../components/sync/RunsTable.tsx';
-import { useInterval, useResource } from '../hooks/use-api.ts';
+import { useApiCall, useInterval, useResource } from '../hooks/use-api.ts';
 import { RUN_STATUS } from '../labels.ts';
 
 function filtersFromUrl(): RunFilterValue {
@@ -29,6 +30,33 @@ function filtersToUrl(f: RunFilterValue) {
   window.history.replaceState(null, '', `/sync${qs ? `?${qs}` : ''}`);
 }
 
+/** Runs per page of the history: the API pages by cursor, so there is no cap on how far back one can go. */
+const HISTORY_PAGE = 100;
+
+/** The pages after the first, loaded on request with the first page's filters; reset when the filters change. */
+function useOlderPages(query: string, first: SyncRunPage | undefined) {
+  const call = useApiCall();
+  const [pages, setPages] = useState<{ query: string; runs: SyncRun[]; cursor: string | null } | null>(null);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  useEffect(() => {
+    setPages(null);
+    setError(null);
+  }, [query]);
+  const current = pages && pages.query === query ? pages : null;
+  const cursor = current ? current.cursor : (first?.nextCursor ?? null);
+  async function loadMore() {
+    if (!cursor) return;
+    setLoading(true);
+    setError(null);
+    const r = await call(() => api.get<SyncRunPage>(`${query}&cursor=${encodeURIComponent(cursor)}`));
+    setLoading(false);
+    if (r.ok) setPages({ query, runs: [...(current?.runs ?? []), ...r.data.runs], cursor: r.data.nextCursor ?? null });
+    else if (r.error) setError(r.error);
+  }
+  return { runs: current?.runs ?? [], cursor, loading, error, loadMore };
+}
+
 export function SyncHistoryPage() {
   const [filters, setFilters] = useState<RunFilterValue>(filtersFromUrl);
   // "from" is fixed when the filters change, not on every render, so polling asks the same question.
@@ -38,11 +66,19 @@ export function SyncHistoryPage() {
     const q = new URLSearchParams({ from });
     if (filters.connection) q.set('connection', filters.connection);
     if (filters.status) q.set('status', filters.status);
+    q.set('limit', String(HISTORY_PAGE));
     return `/sync-runs?${q.toString()}`;
   }, [filters, from]);
-  const runs = useResource<{ runs: SyncRun[] }>(query);
+  const runs = useResource<SyncRunPage>(query);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
   useInterval(() => void runs.reload({ quiet: true }), 2000, running);
+  const older = useOlderPages(query, runs.data);
+  // Polling refreshes the first page; a run that moved onto it from an older page is shown once.
+  const shown = useMemo(() => {
+    const first = runs.data?.runs ?? [];
+    const ids = new Set(first.map((r) => r.id));
+    return [...first, ...older.runs.filter((r) => !ids.has(r.id))];
+  }, [runs.data, older.runs]);
 
   const names = Object.fromEntries((connections.data?.connections ?? []).map((c) => [c.id, c.contractName]));
   const change = (f: RunFilterValue) => {
@@ -64,15 +100,26 @@ export function SyncHistoryPage() {
         </div>
         <RunFilters value={filters} onChange={change} connections={(connections.data?.connections ?? []).filter((c) => c.status === 'active')} />
         {runs.data ? (
-          runs.data.runs.length ? (
-            <RunsTable runs={runs.data.runs} connectionNames={names} />
+          shown.length ? (
+            <>
+              <RunsTable runs={shown} connectionNames={names} />
+              <div className="load-more">
+                <p className="muted" role="status">{older.cursor ? `Showing the newest ${shown.length} runs` : `All ${shown.length} ${shown.length === 1 ? 'run' : 'runs'} shown`}</p>
+                {older.cursor ? (
+                  <button type="button" className="btn btn--small" disabled={older.loading} onClick={() => void older.loadMore()}>
+                    {older.loading ? 'Loading…' : 'Load more runs'}
+                  </button>
+                ) : null}
+                {older.error ? <p className="notice notice--error" role="alert">{older.error.message}</p> : null}
+              </div>
+            </>
           ) : (
             <div className="empty">
               {connections.data && connections.data.connections.filter((c) => c.status === 'active').length === 0 ? (
                 <p>No sync runs yet: <Link href="/connections">create a connection</Link> with your partner, then press Sync now in its Sync tab.</p>
               ) : filters.connection || filters.status || filters.period !== '30d' ? (
                 <>
-                  <p>No sync runs match these filters in the {PERIODS[filters.period].label.toLowerCase()}.</p>
+                  <p>No sync runs match these filters {filters.period === 'all' ? 'among the runs kept' : `in the ${PERIODS[filters.period].label.toLowerCase()}`}.</p>
                   <button type="button" className="btn btn--small" onClick={() => change({ connection: '', status: '', period: '30d' })}>Show all runs of the last 30 days</button>
                 </>
               ) : (

@@ -31,12 +31,16 @@ interface TicketEvent {
   summary: string;
   requests: RequestSummary[];
   outcome: string | null;
+  /** The worked ticket's subject when the step was recorded (older steps: none). */
+  subject?: string | null;
 }
 interface Timeline {
   ticket: {
     side: TicketSide;
     id: string;
-    linked: { side: TicketSide; id: string } | null;
+    /** Opens the ticket in its platform: your own side's tickets only. */
+    url?: string | null;
+    linked: { side: TicketSide; id: string; url?: string | null } | null;
     lastOutcome: string | null;
     retry: { side: TicketSide; ticketId: string; attempts: number; lastError: string | null } | null;
   };
@@ -110,6 +114,8 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
 
   const t = res.data;
   const failed = !!t && (t.ticket.lastOutcome === 'failed' || t.ticket.retry !== null);
+  // The newest subject recorded for this ticket (its own steps first, else its counterpart's).
+  const subject = t ? (t.events.find((e) => e.side === side && e.ticketId === ticketId && e.subject)?.subject ?? t.events.find((e) => e.subject)?.subject ?? null) : null;
   const last = t?.ticket.lastOutcome ? (LAST[t.ticket.lastOutcome] ?? { label: t.ticket.lastOutcome, tone: 'neutral' as Tone }) : null;
 
   return (
@@ -120,6 +126,7 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
       <header className="page__header page__header--row">
         <div className="page__title">
           <h1>Ticket #{ticketId}</h1>
+          {subject ? <p className="ticket-subject">{subject}</p> : null}
           <p className="muted">
             {ROLE_LABEL[side]} side
             {t?.ticket.linked ? (
@@ -127,6 +134,22 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
                 {' '}· linked to <Link href={ticketPath(connectionId, t.ticket.linked.side, t.ticket.linked.id)}>#{t.ticket.linked.id}</Link> on the {t.ticket.linked.side} side
               </>
             ) : t ? ' · not linked to a copy' : null}
+            {t?.ticket.url ? (
+              <>
+                {' '}·{' '}
+                <a href={t.ticket.url} target="_blank" rel="noopener noreferrer">
+                  Open in your helpdesk<span className="visually-hidden"> (new tab)</span>
+                </a>
+              </>
+            ) : null}
+            {t?.ticket.linked?.url ? (
+              <>
+                {' '}·{' '}
+                <a href={t.ticket.linked.url} target="_blank" rel="noopener noreferrer">
+                  Open #{t.ticket.linked.id} in your helpdesk<span className="visually-hidden"> (new tab)</span>
+                </a>
+              </>
+            ) : null}
           </p>
         </div>
         {last ? <Badge tone={last.tone}>{last.label}</Badge> : null}
@@ -135,7 +158,7 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
       {!t ? (
         <section className="card">
           <LoadState loading={res.loading} error={res.error} what="ticket" onRetry={() => void res.reload()} />
-          {res.error?.status === 404 ? <p className="muted">The sync keeps a ticket's timeline for 30 days; a ticket that never travelled is shown only to its own organisation.</p> : null}
+          {res.error?.status === 404 ? <p className="muted">The sync keeps a ticket's timeline for its retention period (90 days unless your administrator changed it); a ticket that never travelled is shown only to its own organisation, unless your platform is the one that refused it.</p> : null}
         </section>
       ) : (
         <>
@@ -190,7 +213,7 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
               <span className="muted">Newest first · times in {timeZone()}</span>
             </div>
             {t.events.length === 0 ? (
-              <p className="empty">No steps recorded for this ticket in the last 30 days. Its next change, a Retry or a Resync adds them here.</p>
+              <p className="empty">No steps recorded for this ticket in the retention period. Its next change, a Retry or a Resync adds them here.</p>
             ) : (
               <ol className="timeline">
                 {t.events.map((e) => {

@@ -8,13 +8,13 @@ export interface DetailsQuery {
   outcome: Outcome | '';
 }
 
-/** Rows matching every word: a ticket number (either side, with or without #, exactly), or text of the outcome or error; and the outcome. */
+/** Rows matching every word: a ticket number (either side, with or without #, exactly), or text of the subject, outcome or error; and the outcome. */
 export function filterDetails(details: SyncRunDetail[], q: DetailsQuery): SyncRunDetail[] {
   const words = q.text.trim().toLowerCase().replace(/#/g, '').split(/\s+/).filter(Boolean);
   return details.filter((d) => {
     if (q.outcome && d.outcome !== q.outcome) return false;
     if (words.length === 0) return true;
-    const text = [OUTCOME[d.outcome]?.label ?? d.outcome, d.error ?? ''].join(' ').toLowerCase();
+    const text = [d.subject ?? '', OUTCOME[d.outcome]?.label ?? d.outcome, d.error ?? ''].join(' ').toLowerCase();
     // A number is a ticket: #12 finds ticket 12 on either side, not 112 or 120 (or the number as a word of the error).
     return words.every((w) => (/^\d+$/.test(w) ? d.sourceTicketId === w || d.targetTicketId === w || new RegExp(`\\b${w}\\b`).test(text) : text.includes(w)));
   });
@@ -26,7 +26,7 @@ export function DetailsSearch({ value, onChange, total, shown }: { value: Detail
     <div className="filters" role="search" aria-label="Search the tickets of this run">
       <div className="field">
         <label htmlFor="details-search">Search tickets</label>
-        <input id="details-search" type="search" value={value.text} placeholder="Ticket number or error text" aria-describedby="details-search-count"
+        <input id="details-search" type="search" value={value.text} placeholder="Ticket number, subject or error text" aria-describedby="details-search-count"
           onChange={(e) => onChange({ ...value, text: e.target.value })} />
       </div>
       <SelectField label="Outcome" value={value.outcome} emptyLabel="Any outcome"

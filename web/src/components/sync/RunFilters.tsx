@@ -2,7 +2,13 @@ import type { Connection, RunStatus } from '../../api.ts';
 import { RUN_STATUS } from '../../labels.ts';
 import { SelectField } from '../SelectField.tsx';
 
-export const PERIODS = { '24h': { label: 'Last 24 hours', ms: 86_400_000 }, '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 }, '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 } } as const;
+// "All kept runs" reaches back as far as any retention may (SF_RETENTION_DAYS, at most 3650 days).
+export const PERIODS = {
+  '24h': { label: 'Last 24 hours', ms: 86_400_000 },
+  '7d': { label: 'Last 7 days', ms: 7 * 86_400_000 },
+  '30d': { label: 'Last 30 days', ms: 30 * 86_400_000 },
+  all: { label: 'All kept runs', ms: 3651 * 86_400_000 },
+} as const;
 export type Period = keyof typeof PERIODS;
 
 export interface RunFilterValue {
