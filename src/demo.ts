@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from './config/env.ts';
+import { onFreePort } from './free-port.ts';
 import { startRuntime } from './runtime.ts';
 import { buildApp } from './server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from './simulator/freshservice/index.ts';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 const PASSWORD = DEMO_PASSWORD;
-/** The demo's two organisations, each on its own simulated Freshservice (fixed ports for `npm run demo`). */
+/** The demo's two organisations, each on its own simulated Freshservice (these ports when free, else any free one). */
 export const DEMO_ORGS = [
   { name: 'Acme Corp', email: 'admin@acme.example', sim: 'acme', port: 4010, seed: 'demo' as const },
   { name: 'Globex IT Services', email: 'admin@globex.example', sim: 'globex', port: 4011, seed: 'empty' as const },
@@ -55,17 +56,23 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   // The demo always runs on embedded storage, whatever DATABASE_URL says: it must leave nothing behind.
   const { DATABASE_URL: _ignored, ...rest } = env;
   const config = loadConfig({ ...rest, SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_LOG_LEVEL: env.SF_LOG_LEVEL ?? 'warn' });
+  const taken: string[] = [];
   const sims: FreshserviceSimulator[] = [];
-  for (const o of ORGS) sims.push(await startFreshserviceSimulator({ name: o.sim, port: o.port, seed: o.seed }));
+  for (const o of ORGS) {
+    sims.push(await onFreePort(o.port, (port) => startFreshserviceSimulator({ name: o.sim, port, seed: o.seed }), (p) => taken.push(`${o.name}'s simulated Freshservice: port ${p} is taken`)));
+  }
   const runtime = await startRuntime({ ...config, role: 'all' });
   const app = await buildApp(runtime.ctx);
 
   await setUpDemoOrganisations(injectCaller(app, 'demo setup'), sims);
 
-  await app.listen({ port: config.port, host: config.host });
-  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  await onFreePort(config.port, (port) => app.listen({ port, host: config.host }), (p) => taken.push(`Support Fusion: port ${p} (SF_PORT) is taken`));
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const moved = taken.map((t) => `  ${t}: a free port was taken instead (the addresses below are the ones in use).\n`).join('');
   console.log(`
-Support Fusion demo is running at ${base}
+${moved}${moved ? '\n' : ''}Support Fusion demo is running at ${base}
 
   Log in as the customer:  ${ORGS[0]!.email} / ${PASSWORD}   (Acme Corp, source, ${sims[0]!.url})
   Log in as the provider:  ${ORGS[1]!.email} / ${PASSWORD}   (Globex IT Services, target, ${sims[1]!.url})

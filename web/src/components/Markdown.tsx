@@ -28,10 +28,12 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
       i++;
       continue;
     }
-    if (line.startsWith('```')) {
+    if (line.trimStart().startsWith('```')) {
+      // A fence indented under a list item: its lines lose that indentation.
+      const indent = line.length - line.trimStart().length;
       const code: string[] = [];
       i++;
-      while (i < lines.length && !lines[i]!.startsWith('```')) code.push(lines[i++]!);
+      while (i < lines.length && !lines[i]!.trimStart().startsWith('```')) code.push(lines[i++]!.slice(indent));
       i++;
       out.push(<pre key={key} className="guide__code"><code>{code.join('\n')}</code></pre>);
       continue;
@@ -47,6 +49,8 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
     }
     if (/^\s*[-*]\s+/.test(line) || /^\s*\d+\.\s+/.test(line)) {
       const ordered = /^\s*\d+\.\s+/.test(line);
+      // A list interrupted by a code block or paragraph goes on with its own numbers.
+      const start = ordered ? Number(/^\s*(\d+)\./.exec(line)![1]) : 1;
       const items: string[] = [];
       while (i < lines.length && (ordered ? /^\s*\d+\.\s+/ : /^\s*[-*]\s+/).test(lines[i]!)) {
         let item = lines[i]!.replace(/^\s*(?:[-*]|\d+\.)\s+/, '');
@@ -56,7 +60,7 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
         items.push(item);
       }
       const children = items.map((t, n) => <li key={n}>{inline(t, linkFor)}</li>);
-      out.push(ordered ? <ol key={key}>{children}</ol> : <ul key={key}>{children}</ul>);
+      out.push(ordered ? <ol key={key} start={start}>{children}</ol> : <ul key={key}>{children}</ul>);
       continue;
     }
     if (line.startsWith('|')) {
@@ -78,7 +82,8 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
       continue;
     }
     const para: string[] = [];
-    while (i < lines.length && lines[i]!.trim() !== '' && !/^(#{1,4}\s|```|\||\s*[-*]\s+|\s*\d+\.\s+)/.test(lines[i]!)) para.push(lines[i++]!.trim());
+    while (i < lines.length && lines[i]!.trim() !== '' && !/^(#{1,4}\s|\s*```|\||\s*[-*]\s+|\s*\d+\.\s+)/.test(lines[i]!)) para.push(lines[i++]!.trim());
+    if (para.length === 0) para.push(lines[i++]!.trim()); // never stall on a line no rule above took
     out.push(<p key={key}>{inline(para.join(' '), linkFor)}</p>);
   }
   return out;
