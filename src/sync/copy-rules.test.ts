@@ -65,7 +65,7 @@ describe('missing mandatory fields', () => {
   });
   it('the message says what to set, and where', () => {
     expect(missingOnCreateMessage('Globex', [def('cost_centre')])).toBe(
-      `Globex's platform requires "COST_CENTRE" on new tickets and this copy has no value for it: set a default for COST_CENTRE in Globex's configuration (Defaults for created tickets), or map a field to it in Field mappings. Nothing was created.`,
+      `Globex's platform requires "COST_CENTRE" on new tickets and this copy has no value for it: set a default for COST_CENTRE in Globex's configuration (Mandatory fields on your platform), or map a field to it in Field mappings. Nothing was created.`,
     );
   });
 });

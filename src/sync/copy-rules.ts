@@ -70,7 +70,7 @@ const quoted = (fields: FieldDefinition[]) => fields.map((f) => `"${f.label}"`).
 export function missingOnCreateMessage(org: string, missing: FieldDefinition[]): string {
   const one = missing.length === 1;
   const labels = missing.map((f) => f.label).join(', ');
-  return `${org}'s platform requires ${quoted(missing)} on new tickets and this copy has no value for ${one ? 'it' : 'them'}: set a default for ${labels} in ${org}'s configuration (Defaults for created tickets), or map a field to ${one ? 'it' : 'them'} in Field mappings. Nothing was created.`;
+  return `${org}'s platform requires ${quoted(missing)} on new tickets and this copy has no value for ${one ? 'it' : 'them'}: set a default for ${labels} in ${org}'s configuration (Mandatory fields on your platform), or map a field to ${one ? 'it' : 'them'} in Field mappings. Nothing was created.`;
 }
 
 /** A close that would be refused: the copy lacks fields its platform requires before closing. */
