@@ -5,6 +5,7 @@ import { buildNotification, emailContent, faultSide, slackEscape, slackPayload, 
 const facts = (over: Partial<RunEndFacts['run']> = {}): RunEndFacts => ({
   connectionId: 'c-1',
   contractName: 'Acme managed IT',
+  connectionStatus: 'active',
   sides: { source: { organisationId: 'org-a', organisationName: 'Acme' }, target: { organisationId: 'org-g', organisationName: 'Globex' } },
   run: { id: 'run-1', status: 'failed', trigger: 'automatic', error: 'Globex (target): Authentication failed (401)', finishedAt: new Date('2026-01-02T03:04:05Z'), counts: { created: 0, updated: 0, closed: 0, failed: 0 }, failure: null, ...over },
 });

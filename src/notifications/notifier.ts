@@ -76,7 +76,8 @@ export async function startNotifications(boss: PgBoss, ctx: NotifierContext, opt
 
   const runEnded = async (connectionId: string) => {
     const facts = await lastFinishedRun(ctx.db, connectionId);
-    if (!facts) return;
+    // A revoked connection's runs fail by design ("not active"): nobody needs telling.
+    if (!facts || facts.connectionStatus !== 'active') return;
     const state = facts.run.status === 'failed' ? 'failing' : 'ok';
     if (!(await claimTransition(ctx.db, connectionId, state, facts.run.id))) return;
     const kind = state === 'failing' ? 'connection.failing' : 'connection.recovered';

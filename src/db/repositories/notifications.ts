@@ -144,6 +144,8 @@ export async function enabledChannelsOf(db: Db, organisationIds: string[]): Prom
 export interface RunEndFacts {
   connectionId: string;
   contractName: string;
+  /** active, or pending/revoked: a revoked connection's last failed run announces nothing. */
+  connectionStatus: string;
   sides: Record<'source' | 'target', { organisationId: string; organisationName: string }>;
   run: {
     id: string;
@@ -183,6 +185,7 @@ export async function lastFinishedRun(db: Db, connectionId: string): Promise<Run
   return {
     connectionId,
     contractName: conn.contract_name,
+    connectionStatus: conn.status,
     sides: {
       source: { organisationId: source.organisation_id, organisationName: source.name },
       target: { organisationId: target.organisation_id, organisationName: target.name },
@@ -234,6 +237,7 @@ export async function unannouncedTransitions(db: Db, since: Date): Promise<strin
       SELECT DISTINCT ON (connection_id) connection_id, status, finished_at FROM sync_runs
       WHERE status <> 'running' AND finished_at >= ${since} ORDER BY connection_id, started_at DESC, id DESC
     ) l
+    JOIN connections c ON c.id = l.connection_id AND c.status = 'active'
     LEFT JOIN connection_alert_states a ON a.connection_id = l.connection_id
     WHERE ((l.status = 'failed' AND coalesce(a.state, 'ok') <> 'failing') OR (l.status <> 'failed' AND a.state = 'failing'))`.execute(db);
   return r.rows.map((x) => x.connection_id);
