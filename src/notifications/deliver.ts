@@ -49,7 +49,9 @@ const WHO: Record<Exclude<ChannelKind, 'email'>, string> = { slack: 'Slack', tea
 
 async function postJson(kind: Exclude<ChannelKind, 'email'>, url: string, body: unknown, headers: Record<string, string>, policy: DeliveryPolicy): Promise<DeliveryResult> {
   const client = createHttpClient({
-    baseUrl: new URL(url).origin,
+    // The whole URL as the base: metrics label requests by their path below the base, and these paths and
+    // queries hold the webhook's token (Slack, Teams workflow signatures), so they must count as "/".
+    baseUrl: url,
     auth: { kind: 'none' },
     timeoutMs: Math.min(policy.timeoutMs, DELIVERY_TIMEOUT_MS),
     maxBodyBytes: 64 * 1024,

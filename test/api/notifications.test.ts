@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifySignature } from '../../src/notifications/signature.ts';
+import { processRegistry } from '../../src/observability/metrics.ts';
 import { inviteMember, type InvitedMember } from '../helpers/members.ts';
 import { startHttpReceiver, startSmtpReceiver } from '../helpers/notification-receivers.ts';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
@@ -131,6 +132,10 @@ describe('notification channels', () => {
     const gone = (await req('POST', `/${slackId}/test`, admin)).json();
     expect(gone.ok).toBe(false);
     expect(gone.error).toMatch(/Slack answered 404 \(not found\): “no_team”: the URL is mistyped or the webhook was deleted/);
+    // Requests are counted in /metrics without their path: a webhook URL's path is its secret.
+    const metrics = await processRegistry.metrics();
+    expect(metrics).toMatch(/sf_platform_api_calls_total\{platform="notification-slack",endpoint="\/",method="POST",status="200"\}/);
+    expect(metrics).not.toContain(SLACK_TOKEN);
   });
 
   it('a webhook channel gets a signing secret once; its messages are signed with it', async () => {
