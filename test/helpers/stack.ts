@@ -11,7 +11,6 @@ import { buildApp } from '../../src/server/app.ts';
 import { startBoss } from '../../src/queue/boss.ts';
 import { engineDeps } from '../../src/sync/deps.ts';
 import { startNotifications } from '../../src/notifications/notifier.ts';
-import { startNotifications } from '../../src/notifications/notifier.ts';
 import { inlineSyncJobs, startSyncQueue, type QueueOptions, type SyncJobs } from '../../src/sync/jobs.ts';
 
 export interface TestStack {
@@ -50,10 +49,8 @@ export async function startStack(
   const deps = engineDeps(ctx);
   // With the job engine, failure notifications are claimed and delivered as in production (src/runtime.ts).
   const notifier = boss ? await startNotifications(boss, ctx, { work: true, retryDelaySeconds: 1 }) : undefined;
-  // With the job engine, failure notifications are claimed and delivered as in production (src/runtime.ts).
-  const notifier = boss ? await startNotifications(boss, ctx, { work: true, retryDelaySeconds: 1 }) : undefined;
   const jobs = boss
-    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}), ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}), ...opts.queue })
+    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}), ...opts.queue })
     : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
@@ -75,7 +72,6 @@ export async function startStack(
     close: async () => {
       await app.close();
       await jobs.stop();
-      await notifier?.stop();
       await notifier?.stop();
       await boss?.stop({ graceful: false, wait: true });
       // A test may reopen the store (to check what is on disk); close whichever is current.
