@@ -76,7 +76,8 @@ describe.skipIf(!hasChromium)('Sync tab: automatic sync and webhook', () => {
     expect(await webhookInput().getAttribute('readonly')).not.toBeNull();
     const text = await hookCard().innerText();
     for (const step of ['Workflow Automator', 'Ticket is raised', 'Ticket is updated', 'Note is added', 'Trigger Webhook', 'POST', 'JSON']) expect(text).toContain(step);
-    expect(await page.getByLabel('Content', { exact: true }).inputValue()).toBe('{"ticket_id": {{ticket.id}}}');
+    // {{ticket.id}} renders as "#INC-1", not JSON: the quoted numeric id is what works (issue 12).
+    expect(await page.getByLabel('Content', { exact: true }).inputValue()).toBe('{"ticket_id": "{{ticket.id_numeric}}"}');
 
     await page.getByRole('button', { name: 'Copy Webhook URL' }).click();
     await hookCard().getByRole('button', { name: 'Copy Webhook URL' }).filter({ hasText: 'Copied' }).waitFor();

@@ -96,10 +96,11 @@ export async function signUpAndLogIn(app: FastifyInstance, suffix = Math.random(
 type SignedIn = Awaited<ReturnType<typeof signUpAndLogIn>>;
 
 /**
- * Saves untested platform settings (a placeholder Freshservice account, never called) so the organisation
- * may create connections: POST /connections answers 409 platform_not_configured before.
+ * Saves untested platform settings so the organisation may create connections (POST /connections answers
+ * 409 platform_not_configured before). By default they point where nothing listens (the discard port: any
+ * call is refused at once, nothing leaves the machine), which needs SF_ALLOW_PRIVATE_PLATFORM_URLS=1.
  */
-export async function savePlatform(app: FastifyInstance, who: { auth: Record<string, string> }, settings = { apiUrl: 'https://placeholder.freshservice.com', apiKey: 'PlaceholderKey0000001' }): Promise<void> {
+export async function savePlatform(app: FastifyInstance, who: { auth: Record<string, string> }, settings = { apiUrl: 'http://127.0.0.1:9', apiKey: 'PlaceholderKey0000001' }): Promise<void> {
   const r = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', ...settings } });
   if (r.statusCode !== 200) throw new Error(`platform settings: ${r.statusCode} ${r.body}`);
 }
