@@ -392,7 +392,11 @@ describe('mappings and fields', () => {
           kind: 'picklist',
           choices: [{ value: 2, label: 'Open' }, { value: 3, label: 'Pending' }, { value: 4, label: 'Resolved' }, { value: 5, label: 'Closed' }],
           requiredForClosure: false,
+          // Freshservice requires a status, and every copy has one (Open unless mapped or defaulted).
+          requiredForAgents: true,
+          alwaysFilled: true,
         });
+        expect(body[side].creatableTypes).toEqual(['Incident']);
       }
       const names = (side: string) => body[side].fields.map((f: { name: string }) => f.name);
       expect(names('target')).toContain('cf_region');
