@@ -234,7 +234,7 @@ export function requesterJson(u: User) {
 }
 
 export function roleJson(r: Role) {
-  const scope = r.role_type === 1 || r.name === 'IT Supervisor' ? 'Global Access' : 'Restricted Access';
+  const scope = r.role_type === 1 || r.acts_as.includes('IT Supervisor') ? 'Global Access' : 'Restricted Access';
   return {
     id: r.id,
     name: r.name,
