@@ -1,8 +1,6 @@
 import { kindOf, ticketScopeOf } from './role-rights.ts';
 import type { FreshserviceAgent, FreshserviceGroup, FreshserviceRole } from './schemas.ts';
 
-export { REQUIRED_ROLES } from './role-rights.ts';
-
 export interface GroupAccess {
   scope: 'all' | 'selected';
   groupIds: number[];
