@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type AppConfig } from '../../../src/config/env.ts';
 import type { Mappings } from '../../../src/core/sync-config.ts';
 import { openDatabase, type DatabaseHandle, type Db } from '../../../src/db/database.ts';
+import { seedMigratedDatabase } from '../../helpers/pglite-template.ts';
 import { realSleep } from '../../../src/connector-kit/retry.ts';
 import { createConnector } from '../../../src/connectors/registry.ts';
 import { createRateBudget } from '../../../src/db/repositories/rate-budget.ts';
@@ -184,6 +185,7 @@ export async function createTemplate(opts: WorldOptions = {}): Promise<WorldTemp
   try {
     const config = loadConfig(baseEnv(dir, timeoutMs));
     const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+    await seedMigratedDatabase(config.dataDir);
     const database = await openDatabase({ dataDir: config.dataDir });
     const connectionId = await setUpThroughApi(config, masterKey, database, sims, opts);
     await database.close();
@@ -228,6 +230,7 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
     await database.close();
   } else {
     const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
+    if (!config.databaseUrl) await seedMigratedDatabase(config.dataDir);
     const database = await openDb();
     connectionId = await setUpThroughApi(config, masterKey, database, sims, opts);
     await markKeysTested(database.db, sims);
