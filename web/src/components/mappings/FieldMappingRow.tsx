@@ -37,7 +37,9 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
   // A value pair shows its own error beside it; anything else about the mapping goes under the row.
   const shownByPair = value.kind === 'value' && value.values.some((_, i) => valuesError(i));
   return (
-    <li className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
+    // The group is inside the list item: a list may only hold list items (axe "list"), and each row is one.
+    <li>
+    <div className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
       <div className="mapping__cells">
         <FieldPicker label="Source field" fields={sourceFields} value={value.sourceField} invalid={!!errorAt(`${path}.sourceField`)}
           onChange={(sourceField) => set({ sourceField })} />
@@ -63,6 +65,7 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
       {value.kind === 'value' ? (
         <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
       ) : null}
+    </div>
     </li>
   );
 }
