@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RemoteTicket, TicketConnector } from '../core/connector.ts';
-import { describeValues, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
+import { describeValues, recordedSubject, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 const ticket = (id: string): RemoteTicket => ({
   id, displayId: `INC-${id}`, type: 'Incident', subject: 'S', description: '', fields: {}, tags: [], requester: null,
@@ -71,5 +71,36 @@ describe('ticket events', () => {
     expect(describeValues({ status: 4, subject: '<b>Printer</b>   on fire', group: null })).toBe('status = 4, subject = "Printer on fire", group = empty');
     expect(describeValues({ description: 'x'.repeat(100) })).toMatch(/^description = "x{39}…"$/);
     expect(describeValues({})).toBe('nothing');
+  });
+
+  it("with the receiving side's labels: Status: Pending, picklists by display name, unknown values as they are", () => {
+    const text = { labels: { status: 'Status', priority: 'Priority', group: 'Group' }, choiceLabels: { status: { '3': 'Pending' }, priority: { '1': 'Low' } } };
+    expect(describeValues({ status: 3, priority: 1, group: 99, type: 'Incident', subject: 'Printer', custom_x: null }, text)).toBe(
+      'Status: Pending, Priority: Low, Group: 99, Type: "Incident", Subject: "Printer", custom_x: empty',
+    );
+  });
+
+  it.each([
+    ['Printer on fire', 'Printer on fire'],
+    ['<b>Printer</b>\n on   fire', '<b>Printer</b> on fire'],
+    ['   ', null],
+    [undefined, null],
+    ['x'.repeat(500), `${'x'.repeat(199)}…`],
+  ])('a recorded subject is plain, on one line and clipped: %j → %j', (input, expected) => {
+    expect(recordedSubject(input as string | undefined)).toBe(expected);
+  });
+
+  it("the worked ticket's own read gives the pass its subject; reads of other tickets (its copy, another side) do not", async () => {
+    const sink: EventSink = { current: null };
+    const log = new TicketEventLog('source', '42');
+    sink.current = log;
+    await tracedConnector(fake, 'target', sink).getTicket('42'); // same id, other side: its copy's number space
+    await tracedConnector(fake, 'source', sink).getTicket('7');
+    expect(log.subject).toBeNull();
+    await tracedConnector(fake, 'source', sink).getTicket('42');
+    expect(log.subject).toBe('S');
+    await tracedConnector(fake, 'source', sink).getTicket('gone');
+    log.add('read', 'Read #42');
+    expect(log.batch('c', 'r', 'updated')!.subject).toBe('S');
   });
 });

@@ -51,7 +51,8 @@ export const RECORDED_SUBJECT_MAX = 200;
 /** A ticket's subject as it is recorded: plain text on one line, clipped; null when empty. */
 export function recordedSubject(subject: string | null | undefined): string | null {
   if (typeof subject !== 'string') return null;
-  const plain = plainSubject(subject).trim();
+  // Subjects are text (a literal "<b>" is what the agent typed): kept as such, whitespace folded; the UI escapes it.
+  const plain = plainSubject(subject).replace(/\s+/g, ' ').trim();
   return plain === '' ? null : clip(plain, RECORDED_SUBJECT_MAX);
 }
 

@@ -80,6 +80,9 @@ describe('a create refused by the provider’s platform', () => {
     expect(seen.map((d: any) => [d.sourceTicketId, d.subject, d.error])).toEqual(failed.map((d: any) => [d.sourceTicketId, d.subject, d.error]));
     // The partner's platform address is the partner's configuration: no link to it.
     expect(seen.every((d: any) => d.sourceTicketUrl === null && d.targetTicketUrl === null)).toBe(true);
+    // Globex's platform refused them: Globex may retry them (as may Acme, whose tickets they are).
+    expect(seen.every((d: any) => d.retryable === true)).toBe(true);
+    expect(failed.every((d: any) => d.retryable === true)).toBe(true);
   });
 
   it("the provider opens the failed ticket's timeline (that run's pass only) and retries it; a viewer may not", async () => {
@@ -152,6 +155,19 @@ describe('rows kept to one side', () => {
     }
     expect((await post(`/sync-runs/${runId}/details/${secretId}/retry`, pair.target.auth)).statusCode).toBe(404);
     expect((await get(`/connections/${pair.connectionId}/tickets/source/9001/timeline`, pair.target.auth)).statusCode).toBe(404);
+  });
+
+  it("a partner's failure that never reached your platform is shown, but is the partner's to retry", async () => {
+    const own = (await get(`/sync-runs/${runId}`, pair.source.auth)).json().details;
+    expect(own.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([['9001', true], ['9002', false], ['78', false]]);
+    const theirs = (await get(`/sync-runs/${runId}`, pair.target.auth)).json().details;
+    expect(theirs.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([['9002', false], ['78', true]]);
+    const row78 = own.find((d: any) => d.targetTicketId === '78');
+    const refused = await post(`/sync-runs/${runId}/details/${row78.id}/retry`, pair.source.auth);
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().error.code).toBe('not_yours_to_retry');
+    // Nor its timeline: the ticket never travelled to Acme.
+    expect((await get(`/connections/${pair.connectionId}/tickets/target/78/timeline`, pair.source.auth)).statusCode).toBe(404);
   });
 
   it('CSV: a header, one line per visible row, formula-like cells quoted away, each side its own rows', async () => {
@@ -244,7 +260,7 @@ describe('sync history beyond 500 runs', () => {
     const last = (await page(`connection=${pair.connectionId}&status=failed&limit=500`)).json();
     expect(last.runs.map((x: any) => x.id)).toEqual(failedIds);
     expect(last.nextCursor).toBeNull();
-    const none = (await page('limit=1&from=2024-01-01&to=2024-01-02')).json();
+    const none = (await get('/sync-runs?limit=1&from=2024-01-01&to=2024-01-02', pair.source.auth)).json();
     expect(none).toEqual({ runs: [], nextCursor: null });
   });
 

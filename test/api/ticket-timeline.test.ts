@@ -75,7 +75,9 @@ describe('ticket timeline', () => {
     expect(mapped.summary).not.toMatch(/priority = \d/);
     // The copy's timeline is the same story, seen from the other side.
     const fromCopy = (await timeline('target', created.targetTicketId, pair.target.auth)).json();
-    expect(fromCopy.ticket.linked).toEqual({ side: 'source', id: created.sourceTicketId });
+    // The counterpart is the partner's ticket: no link into the partner's helpdesk.
+    expect(fromCopy.ticket.linked).toEqual({ side: 'source', id: created.sourceTicketId, url: null });
+    expect(fromCopy.ticket.url).toBe(`${pair.target.sim.url}/a/tickets/${created.targetTicketId}`);
     expect(fromCopy.events.map((e: any) => e.id)).toEqual(expect.arrayContaining(body.events.map((e: any) => e.id)));
 
     // The failed ticket: the error, and the failed request.

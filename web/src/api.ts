@@ -358,6 +358,8 @@ export interface SyncRunDetail {
   /** Opens the ticket in its platform: only your own side's tickets have one. */
   sourceTicketUrl?: string | null;
   targetTicketUrl?: string | null;
+  /** You may retry this failure: your own ticket's, or your partner's that your platform refused. */
+  retryable?: boolean;
 }
 
 /** GET /sync-runs: a page of the history; pass nextCursor as cursor (same filters) for the next, older one. */

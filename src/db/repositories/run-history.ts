@@ -141,8 +141,21 @@ export async function visibleDetail(db: Db, runId: string, detailId: string, vie
   return r ? { ...toDetailView(r), target: retryTargetOf(r) } : null;
 }
 
-/** The failed rows of a run that `viewerSide` may see (and so retry), one per ticket. */
-export async function failedRetryTargets(db: Db, runId: string, viewerSide: Side): Promise<RetryTarget[]> {
+/**
+ * Tickets of a run whose pass got as far as writing into the other side's platform: the engine records the
+ * `mapped` step just before it writes (create or update). A failure after it is the receiving side's to fix.
+ */
+async function passesThatWrote(db: Db, runId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('ticket_events').select(['side', 'ticket_id']).distinct().where('run_id', '=', runId).where('kind', '=', 'mapped').execute();
+  return new Set(rows.map((r) => `${r.side}:${r.ticket_id}`));
+}
+
+/**
+ * The failed rows of a run `viewerSide` may retry, each with its ticket: its own tickets, and the partner's
+ * whose failure came when they were written into `viewerSide`'s platform (the side that can fix the cause).
+ * A partner's ticket that failed on the partner's own platform (reading it) is the partner's to retry.
+ */
+export async function retryableRows(db: Db, runId: string, viewerSide: Side): Promise<RetryTarget[]> {
   const rows = await db
     .selectFrom('sync_run_details')
     .select(['id', 'origin_side', 'source_ticket_id', 'target_ticket_id'])
@@ -151,24 +164,27 @@ export async function failedRetryTargets(db: Db, runId: string, viewerSide: Side
     .where((eb) => eb.or([eb('outcome', '=', 'failed'), eb('failed_comments', '>', 0), eb('failed_attachments', '>', 0)]))
     .orderBy('id')
     .execute();
-  const seen = new Set<string>();
-  const out: RetryTarget[] = [];
-  for (const r of rows) {
+  const wrote = rows.some((r) => r.origin_side !== viewerSide) ? await passesThatWrote(db, runId) : new Set<string>();
+  return rows.flatMap((r) => {
     const t = retryTargetOf(r);
-    if (!t || seen.has(`${t.side}:${t.ticketId}`)) continue;
-    seen.add(`${t.side}:${t.ticketId}`);
-    out.push(t);
-  }
-  return out;
+    return t && (t.side === viewerSide || wrote.has(`${t.side}:${t.ticketId}`)) ? [t] : [];
+  });
+}
+
+/** retryableRows, one per ticket (a ticket has one pass per run, but rows are not unique by constraint). */
+export async function failedRetryTargets(db: Db, runId: string, viewerSide: Side): Promise<RetryTarget[]> {
+  const seen = new Set<string>();
+  return (await retryableRows(db, runId, viewerSide)).filter((t) => !seen.has(`${t.side}:${t.ticketId}`) && seen.add(`${t.side}:${t.ticketId}`));
 }
 
 /**
  * Whether the partner of a ticket's organisation may see it although it has no copy: its newest detail
- * row is one both sides see (the filters had admitted it, and the write into the partner's platform is
- * what failed — the partner is the side that can fix it). Returns the runs of the rows it may see, to
- * show those passes of the timeline only; null when the ticket stays its own organisation's business.
+ * row is one both sides see (the filters had admitted it) and a pass reached the partner's platform (the
+ * write there is what failed — the partner is the side that can fix it). Returns the runs of those passes,
+ * to show them only on the timeline; null when the ticket stays its own organisation's business.
  */
 export async function partnerVisibleRuns(db: Db, connectionId: string, side: Side, ticketId: string): Promise<string[] | null> {
+  // Only passes that reached the partner's platform: a failure reading the ticket is its own organisation's business.
   const col = side === 'source' ? 'source_ticket_id' : 'target_ticket_id';
   const rows = await db
     .selectFrom('sync_run_details')
@@ -181,5 +197,17 @@ export async function partnerVisibleRuns(db: Db, connectionId: string, side: Sid
     .limit(200)
     .execute();
   if (rows.length === 0 || rows[0]!.owner_only) return null;
-  return [...new Set(rows.filter((r) => !r.owner_only).map((r) => r.run_id))];
+  const visible = [...new Set(rows.filter((r) => !r.owner_only).map((r) => r.run_id))];
+  const wrote = await db
+    .selectFrom('ticket_events')
+    .select('run_id')
+    .distinct()
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .where('ticket_id', '=', ticketId)
+    .where('kind', '=', 'mapped')
+    .where('run_id', 'in', visible)
+    .execute();
+  const runs = wrote.flatMap((r) => (r.run_id ? [r.run_id] : []));
+  return runs.length > 0 ? runs : null;
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { allRunDetails, BadCursorError, failedRetryTargets, runDetailsPage, visibleDetail, type RetryTarget } from '../../db/repositories/run-history.ts';
+import { allRunDetails, BadCursorError, failedRetryTargets, retryableRows, runDetailsPage, visibleDetail, type RetryTarget } from '../../db/repositories/run-history.ts';
 import { getRun, membership } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
 import { contractNameOf, queueRetry, recordRequestEvent } from '../../db/repositories/ticket-events.ts';
@@ -100,7 +100,7 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
   app.post('/sync-runs/:id/retry-failed', { preHandler: requireMember, schema: runDetailSchemas.retryFailed }, async (req, reply) => {
     const { run, side, status } = await runOfCaller(ctx, req);
     if (status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active: it was revoked or not yet accepted');
-    // Every failed row the caller sees: its own tickets, and the partner's whose write into the caller's platform failed.
+    // Every failed row the caller may retry: its own tickets, and the partner's whose write into the caller's platform failed.
     const targets = await failedRetryTargets(ctx.db, run.id, side);
     if (targets.length === 0) throw new ApiError(409, 'nothing_to_retry', 'This run has no failed ticket to retry');
     const started = await retryTickets(ctx, req, run.connectionId, targets, ` (all failed tickets of the run of ${run.startedAt})`);
@@ -120,6 +120,9 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
     if (status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active: it was revoked or not yet accepted');
     if (detail.outcome !== 'failed' && detail.failedComments + detail.failedAttachments === 0) throw new ApiError(409, 'not_failed', 'This ticket did not fail in this run: there is nothing to retry');
     const t = detail.target;
+    if (!(await retryableRows(ctx.db, run.id, side)).some((r) => r.detailId === detail.id)) {
+      throw new ApiError(403, 'not_yours_to_retry', "This ticket failed on your partner's side (reading it from their platform), not in your platform: your partner retries it once they have fixed the cause");
+    }
     const started = await retryTickets(ctx, req, run.connectionId, [t], '');
     await audit(ctx.db, req, {
       action: 'ticket.retry_requested',

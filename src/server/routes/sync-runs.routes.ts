@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { BadCursorError, listRunsPage } from '../../db/repositories/run-history.ts';
+import { BadCursorError, listRunsPage, retryableRows } from '../../db/repositories/run-history.ts';
 import { connectionIdsOf, getRun, membership, RunInProgressError, runDetails, startRun } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
 import { contractNameOf } from '../../db/repositories/ticket-events.ts';
@@ -39,7 +39,13 @@ export function parseIsoInstant(value: string, field: string): Date {
 /** The run's rows as the caller's side may see them, each of its own tickets with a link into its platform. */
 async function detailsWithLinks(ctx: AppContext, connectionId: string, runId: string, side: Side) {
   const urls = await ticketUrlsFor(ctx.db, connectionId, side);
-  return (await runDetails(ctx.db, runId, side)).map((d) => ({ ...d, sourceTicketUrl: urls('source', d.sourceTicketId), targetTicketUrl: urls('target', d.targetTicketId) }));
+  const retryable = new Set((await retryableRows(ctx.db, runId, side)).map((r) => r.detailId));
+  return (await runDetails(ctx.db, runId, side)).map((d) => ({
+    ...d,
+    sourceTicketUrl: urls('source', d.sourceTicketId),
+    targetTicketUrl: urls('target', d.targetTicketId),
+    retryable: retryable.has(d.id),
+  }));
 }
 
 export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {

@@ -73,6 +73,10 @@ const detail = {
     subject: { type: ['string', 'null'], description: "The worked ticket's subject (plain text, at most 200 characters); null when it was not read" },
     sourceTicketUrl: { type: ['string', 'null'], description: 'Opens the source ticket in its platform; only on your own side' },
     targetTicketUrl: { type: ['string', 'null'], description: 'Opens the target ticket in its platform; only on your own side' },
+    retryable: {
+      type: 'boolean',
+      description: "A failure you may retry (POST /sync-runs/:id/details/:detailId/retry): your own ticket's, or your partner's that your platform refused",
+    },
   },
 } as const;
 

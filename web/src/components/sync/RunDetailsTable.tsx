@@ -33,7 +33,7 @@ function TicketCell({ connectionId, side, id, url }: { connectionId?: string; si
   );
 }
 
-const retryable = (d: SyncRunDetail) => !!d.id && (d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0);
+const retryable = (d: SyncRunDetail) => !!d.id && (d.retryable ?? (d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0));
 
 interface Props {
   details: SyncRunDetail[];

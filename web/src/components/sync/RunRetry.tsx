@@ -40,7 +40,8 @@ export function useRunRetry(runId: string) {
 
 type RunRetry = ReturnType<typeof useRunRetry>;
 
-export const failedRows = (details: SyncRunDetail[]) => details.filter((d) => d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0).length;
+/** Failed rows the reader may retry (the server says which; older servers: every failed row). */
+export const failedRows = (details: SyncRunDetail[]) => details.filter((d) => d.retryable ?? (d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0)).length;
 
 /** Above a run's tickets: CSV download, Retry all failed, and what came of a retry. */
 export function RunTicketActions({ runId, details, retry }: { runId: string; details: SyncRunDetail[]; retry: RunRetry }) {
