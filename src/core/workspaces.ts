@@ -26,7 +26,8 @@ export function checkWorkspaceChoice(choice: WorkspaceChoice, available: Platfor
   for (const [i, id] of choice.ids.entries()) {
     if (seen.has(id)) return { field: `${P}.ids.${i}`, message: `Workspace ${id} is chosen twice; choose each workspace once.` };
     seen.add(id);
-    if (!available.some((w) => w.id === id)) return { field: `${P}.ids.${i}`, message: `There is no workspace ${id} in your ${platform} account; choose from ${list(available)}.` };
+    if (!available.some((w) => w.id === id))
+      return { field: `${P}.ids.${i}`, message: `There is no workspace ${id} in your ${platform} account; choose from ${list(available)}.` };
   }
   if (choice.createIn !== null) {
     const synced = choice.ids.length > 0 ? available.filter((w) => seen.has(w.id)) : available.filter((w) => w.primary);

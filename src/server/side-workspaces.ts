@@ -50,7 +50,10 @@ export function sideWorkspacesLoader(ctx: SideConnectorContext, opts: { now?: ()
     try {
       creds = await sideCredentials(ctx.db, ctx.masterKey, c.id, side);
     } catch (err) {
-      return failed('credentials_unreadable', `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`);
+      return failed(
+        'credentials_unreadable',
+        `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`,
+      );
     }
     if (!creds) return failed('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its workspaces are not known.`);
     const key = [creds.organisationId, creds.platform, credentialFingerprint(creds.apiUrl, creds.apiKey), creds.settingsSavedAt?.getTime() ?? 0].join('|');
@@ -83,12 +86,25 @@ export async function checkWorkspacesOnSave(
   const sameOverride = JSON.stringify(current.apiOverride) === JSON.stringify(apiOverride);
   if (sameWorkspaceChoice(current.configuration.workspaces, choice) && sameOverride) return;
   const platform = await getPlatformConfig(ctx.db, current.organisationId);
-  const unavailable = (why: string) => new ApiError(409, 'workspaces_unavailable', `Your workspace choice cannot be checked: ${why} Nothing was saved.`, { field: 'configuration.workspaces' });
+  const unavailable = (why: string) =>
+    new ApiError(409, 'workspaces_unavailable', `Your workspace choice cannot be checked: ${why} Nothing was saved.`, { field: 'configuration.workspaces' });
   let creds: SideCredentials;
   if (apiOverride) {
-    creds = { platform: platform?.platform ?? 'freshservice', apiUrl: apiOverride.apiUrl, apiKey: decryptSecret(ctx.masterKey, apiOverride.apiKeyCiphertext, current.organisationId), organisationId: current.organisationId, settingsSavedAt: null };
+    creds = {
+      platform: platform?.platform ?? 'freshservice',
+      apiUrl: apiOverride.apiUrl,
+      apiKey: decryptSecret(ctx.masterKey, apiOverride.apiKeyCiphertext, current.organisationId),
+      organisationId: current.organisationId,
+      settingsSavedAt: null,
+    };
   } else if (platform) {
-    creds = { platform: platform.platform, apiUrl: platform.apiUrl, apiKey: decryptSecret(ctx.masterKey, platform.apiKeyCiphertext, current.organisationId), organisationId: current.organisationId, settingsSavedAt: platform.updatedAt };
+    creds = {
+      platform: platform.platform,
+      apiUrl: platform.apiUrl,
+      apiKey: decryptSecret(ctx.masterKey, platform.apiKeyCiphertext, current.organisationId),
+      organisationId: current.organisationId,
+      settingsSavedAt: platform.updatedAt,
+    };
   } else {
     throw unavailable('your helpdesk platform is not set up yet (Settings > Platform).');
   }

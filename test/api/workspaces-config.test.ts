@@ -23,7 +23,13 @@ describe('workspace choice in the configuration', () => {
   it('GET /workspaces lists the caller’s own account’s workspaces', async () => {
     const own = await get('/workspaces');
     expect(own.statusCode).toBe(200);
-    expect(own.json()).toEqual({ workspaces: [{ id: '2', name: 'IT', primary: true }, { id: '3', name: 'HR', primary: false }], error: null });
+    expect(own.json()).toEqual({
+      workspaces: [
+        { id: '2', name: 'IT', primary: true },
+        { id: '3', name: 'HR', primary: false },
+      ],
+      error: null,
+    });
     expect((await get('/workspaces', 'target')).json().workspaces.map((w: any) => w.name)).toEqual(['IT', 'Facilities']);
   });
 
@@ -35,9 +41,19 @@ describe('workspace choice in the configuration', () => {
   });
 
   it.each([
-    ['an unknown workspace', { ids: ['3', '7'] }, 'configuration.workspaces.ids.1', 'There is no workspace 7 in your Freshservice account; choose from IT (2), HR (3).'],
+    [
+      'an unknown workspace',
+      { ids: ['3', '7'] },
+      'configuration.workspaces.ids.1',
+      'There is no workspace 7 in your Freshservice account; choose from IT (2), HR (3).',
+    ],
     ['a workspace twice', { ids: ['3', '3'] }, 'configuration.workspaces.ids.1', 'Workspace 3 is chosen twice; choose each workspace once.'],
-    ['new tickets outside the synced workspaces', { ids: ['3'], createIn: '2' }, 'configuration.workspaces.createIn', 'Workspace 2 is not one you sync; new tickets can be created in HR (3).'],
+    [
+      'new tickets outside the synced workspaces',
+      { ids: ['3'], createIn: '2' },
+      'configuration.workspaces.createIn',
+      'Workspace 2 is not one you sync; new tickets can be created in HR (3).',
+    ],
   ])('refuses %s with a clear error and saves nothing', async (_name, workspaces, field, message) => {
     const r = await put({ workspaces });
     expect(r.statusCode).toBe(400);
@@ -69,11 +85,19 @@ describe('workspace choice in the configuration', () => {
   });
 
   it('says why when the workspaces cannot be read, and when the account has none', async () => {
-    pair.source.sim.faults.set({ rules: [{ method: 'GET', pathPattern: '/workspaces$', status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    pair.source.sim.faults.set({
+      rules: [
+        { method: 'GET', pathPattern: '/workspaces$', status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } },
+      ],
+    });
     try {
       const r = await put({ workspaces: { ids: ['3'] } });
       expect(r.statusCode).toBe(409);
-      expect(r.json().error).toMatchObject({ code: 'workspaces_unavailable', field: 'configuration.workspaces', message: expect.stringMatching(/^Your workspace choice cannot be checked: .*Nothing was saved\.$/) });
+      expect(r.json().error).toMatchObject({
+        code: 'workspaces_unavailable',
+        field: 'configuration.workspaces',
+        message: expect.stringMatching(/^Your workspace choice cannot be checked: .*Nothing was saved\.$/),
+      });
     } finally {
       pair.source.sim.faults.clear();
     }
@@ -81,7 +105,11 @@ describe('workspace choice in the configuration', () => {
     try {
       const r = await put({ workspaces: { ids: ['2'] } });
       expect(r.statusCode).toBe(400);
-      expect(r.json().error).toEqual({ code: 'invalid_workspace', field: 'configuration.workspaces.ids', message: 'Your Freshservice account has no workspaces; remove the workspace choice (its tickets sync without one).' });
+      expect(r.json().error).toEqual({
+        code: 'invalid_workspace',
+        field: 'configuration.workspaces.ids',
+        message: 'Your Freshservice account has no workspaces; remove the workspace choice (its tickets sync without one).',
+      });
     } finally {
       pair.source.sim.state.options.workspacesEndpoint = true;
     }
@@ -89,6 +117,8 @@ describe('workspace choice in the configuration', () => {
 
   it('a viewer may list the workspaces, and another organisation gets 404', async () => {
     expect((await pair.stack.app.inject({ url: `${url}/workspaces` })).statusCode).toBe(401);
-    expect((await pair.stack.app.inject({ url: '/api/v1/connections/00000000-0000-4000-8000-000000000000/workspaces', headers: pair.source.auth })).statusCode).toBe(404);
+    expect(
+      (await pair.stack.app.inject({ url: '/api/v1/connections/00000000-0000-4000-8000-000000000000/workspaces', headers: pair.source.auth })).statusCode,
+    ).toBe(404);
   });
 });

@@ -15,7 +15,9 @@ import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browse
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(document);
+    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(
+      document,
+    );
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
   });
 }
@@ -102,7 +104,12 @@ describe.skipIf(!hasChromium)('Configuration: workspaces', () => {
   it('a workspace the account does not have is refused with the server’s message at the picker', async () => {
     // Another client saved a choice, then the workspace was removed from the account.
     simA.state.workspaces.set(4, { ...simA.state.workspaces.get(3)!, id: 4, name: 'Facilities' });
-    const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: { cookie: `sf_session=${tokens.a}` }, payload: { configuration: { workspaces: { ids: ['4'] } } } });
+    const put = await stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/configuration`,
+      headers: { cookie: `sf_session=${tokens.a}` },
+      payload: { configuration: { workspaces: { ids: ['4'] } } },
+    });
     expect(put.statusCode, put.body).toBe(200);
     simA.state.workspaces.delete(4);
     page = await open(tokens.a);

@@ -6,7 +6,10 @@ import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../sr
 const DAY = 86_400_000;
 let sim: FreshserviceSimulator;
 const connect = (workspaces?: WorkspaceChoice) =>
-  createFreshserviceConnector({ apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 3000, sleep: async () => {}, ...(workspaces ? { workspaces } : {}) });
+  createFreshserviceConnector(
+    { apiUrl: sim.url, apiKey: sim.keyFor('admin') },
+    { timeoutMs: 3000, sleep: async () => {}, ...(workspaces ? { workspaces } : {}) },
+  );
 const calls = (re: RegExp) => sim.requests.filter((r) => r.method === 'GET' && re.test(r.path));
 const since = () => new Date(Date.now() - 60 * DAY);
 const subjectsOf = (ids: string[]) => ids.map((id) => sim.state.tickets.get(Number(id))!.subject);
@@ -15,7 +18,16 @@ const emma = () => String(sim.state.userByEmail('emma.wilson@acme.example.com')!
 beforeAll(async () => {
   // A multi-workspace account: IT (2, primary) and HR (3), each with its own tickets, groups and a field of its own.
   sim = await startFreshserviceSimulator({ seed: 'demo', rateLimit: false });
-  sim.state.customFields.push({ id: 990200, name: 'hr_case', label: 'HR case', field_type: 'custom_text', choices: [], required_for_closure: false, required_for_agents: false, workspace_id: 3 });
+  sim.state.customFields.push({
+    id: 990200,
+    name: 'hr_case',
+    label: 'HR case',
+    field_type: 'custom_text',
+    choices: [],
+    required_for_closure: false,
+    required_for_agents: false,
+    workspace_id: 3,
+  });
   sim.state.createTicket({ subject: 'Parental leave form', requester_id: Number(emma()), workspace_id: 3 });
 });
 afterAll(async () => sim?.close());
@@ -57,7 +69,14 @@ describe('Freshservice connector on a multi-workspace account', () => {
     expect(fields.find((f) => f.name === 'group')!.choices.map((c) => c.label)).toEqual(['HR Operations']);
 
     const hrGroup = fields.find((f) => f.name === 'group')!.choices[0]!.value as string;
-    const copy = await fs.createTicket({ type: 'Incident', subject: 'Copy into HR', description: '<p>x</p>', requesterId: emma(), marker: 'sf-ws3copy', fields: { group: hrGroup } });
+    const copy = await fs.createTicket({
+      type: 'Incident',
+      subject: 'Copy into HR',
+      description: '<p>x</p>',
+      requesterId: emma(),
+      marker: 'sf-ws3copy',
+      fields: { group: hrGroup },
+    });
     expect(sim.state.tickets.get(Number(copy.id))!.workspace_id).toBe(3);
     // The copy is found again by its marker wherever it is (an interrupted create).
     expect((await fs.findTicketByMarker('sf-ws3copy', { subject: 'Copy into HR', createdAfter: new Date(Date.now() - 60_000) }))?.id).toBe(copy.id);
@@ -76,18 +95,30 @@ describe('Freshservice connector on a multi-workspace account', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(subjectsOf(ids)).toEqual(expect.arrayContaining(['VPN drops every few minutes', 'Payslip shows wrong tax code', 'Parental leave form']));
     expect(changes.map((c) => c.updatedAt)).toEqual([...changes.map((c) => c.updatedAt)].sort());
-    expect(calls(/\/tickets$/).map((r) => r.query.workspace_id).filter((v, i, a) => a.indexOf(v) === i)).toEqual(['2', '3']);
+    expect(
+      calls(/\/tickets$/)
+        .map((r) => r.query.workspace_id)
+        .filter((v, i, a) => a.indexOf(v) === i),
+    ).toEqual(['2', '3']);
 
     const fields = await fs.fieldDefinitions();
     expect(fields.map((f) => f.name)).toEqual(expect.arrayContaining(['it_field', 'hr_case', 'status']));
     expect(fields.filter((f) => f.name === 'status')).toHaveLength(1);
     expect(fields.find((f) => f.name === 'group')!.choices.map((c) => c.label)).toEqual(['Service Desk', 'Network Team', 'Hardware Support', 'HR Operations']);
 
-    const copy = await fs.createTicket({ type: 'Incident', subject: 'Copy into HR again', description: '<p>x</p>', requesterId: emma(), marker: 'sf-ws3copy2' });
+    const copy = await fs.createTicket({
+      type: 'Incident',
+      subject: 'Copy into HR again',
+      description: '<p>x</p>',
+      requesterId: emma(),
+      marker: 'sf-ws3copy2',
+    });
     expect(sim.state.tickets.get(Number(copy.id))!.workspace_id).toBe(3);
   });
 
   it('a workspace that no longer exists fails the listing with Freshservice’s words', async () => {
-    await expect(connect({ ids: ['7'], createIn: null }).listChangedTickets(since())).rejects.toThrow(/workspace_id: There is no workspace matching the given workspace_id/);
+    await expect(connect({ ids: ['7'], createIn: null }).listChangedTickets(since())).rejects.toThrow(
+      /workspace_id: There is no workspace matching the given workspace_id/,
+    );
   });
 });

@@ -12,7 +12,16 @@ const subjects = (json: any): string[] => json.tickets.map((t: any) => t.subject
 beforeAll(async () => {
   sim = await startFreshserviceSimulator({ seed: 'demo', rateLimit: false });
   // A workspace-scoped custom field in HR: present on its tickets, absent from an all-workspace list.
-  sim.state.customFields.push({ id: 990100, name: 'hr_case', label: 'HR case', field_type: 'custom_text', choices: [], required_for_closure: false, required_for_agents: false, workspace_id: 3 });
+  sim.state.customFields.push({
+    id: 990100,
+    name: 'hr_case',
+    label: 'HR case',
+    field_type: 'custom_text',
+    choices: [],
+    required_for_closure: false,
+    required_for_agents: false,
+    workspace_id: 3,
+  });
   const emma = sim.state.userByEmail('emma.wilson@acme.example.com')!;
   sim.state.createTicket({ subject: 'Parental leave form', requester_id: emma.id, workspace_id: 3, custom_fields: { hr_case: 'HR-7' } });
 });
@@ -21,7 +30,10 @@ afterAll(async () => sim?.close());
 describe('workspaces in the simulator', () => {
   it('GET /workspaces lists the account’s workspaces, one primary; an older account answers 404', async () => {
     const r = await call(sim, 'GET', '/workspaces');
-    expect(r.json.workspaces.map((w: any) => [w.id, w.name, w.primary])).toEqual([[2, 'IT', true], [3, 'HR', false]]);
+    expect(r.json.workspaces.map((w: any) => [w.id, w.name, w.primary])).toEqual([
+      [2, 'IT', true],
+      [3, 'HR', false],
+    ]);
     expect((await call(sim, 'GET', '/workspaces/3')).json.workspace).toMatchObject({ id: 3, name: 'HR', type: 'workspace', state: 'active' });
     sim.state.options.workspacesEndpoint = false;
     try {
@@ -35,8 +47,16 @@ describe('workspaces in the simulator', () => {
   it.each([
     ['no workspace_id: the primary only', '', { has: ['VPN drops every few minutes'], not: ['Payslip shows wrong tax code', 'Parental leave form'] }],
     ['workspace_id=2: the primary', '&workspace_id=2', { has: ['VPN drops every few minutes'], not: ['Payslip shows wrong tax code'] }],
-    ['workspace_id=3: that workspace only', '&workspace_id=3', { has: ['Payslip shows wrong tax code', 'Parental leave form'], not: ['VPN drops every few minutes'] }],
-    ['workspace_id=0: every workspace', '&workspace_id=0', { has: ['VPN drops every few minutes', 'Payslip shows wrong tax code', 'Parental leave form'], not: [] }],
+    [
+      'workspace_id=3: that workspace only',
+      '&workspace_id=3',
+      { has: ['Payslip shows wrong tax code', 'Parental leave form'], not: ['VPN drops every few minutes'] },
+    ],
+    [
+      'workspace_id=0: every workspace',
+      '&workspace_id=0',
+      { has: ['VPN drops every few minutes', 'Payslip shows wrong tax code', 'Parental leave form'], not: [] },
+    ],
   ])('GET /tickets, %s', async (_name, param, expected) => {
     const list = subjects((await call(sim, 'GET', `/tickets?updated_since=${since}${param}`)).json);
     for (const s of expected.has) expect(list).toContain(s);
@@ -46,7 +66,10 @@ describe('workspaces in the simulator', () => {
   it('GET /tickets/filter follows the same scope', async () => {
     const query = encodeURIComponent('"priority:>1"');
     expect(subjects((await call(sim, 'GET', `/tickets/filter?query=${query}`)).json)).not.toContain('Payslip shows wrong tax code');
-    expect(subjects((await call(sim, 'GET', `/tickets/filter?query=${query}&workspace_id=3`)).json).sort()).toEqual(['Parental leave form', 'Payslip shows wrong tax code']);
+    expect(subjects((await call(sim, 'GET', `/tickets/filter?query=${query}&workspace_id=3`)).json).sort()).toEqual([
+      'Parental leave form',
+      'Payslip shows wrong tax code',
+    ]);
     expect(subjects((await call(sim, 'GET', `/tickets/filter?query=${query}&workspace_id=0`)).json)).toContain('Payslip shows wrong tax code');
   });
 

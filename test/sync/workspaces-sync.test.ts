@@ -10,7 +10,13 @@ const copies = (p: SyncPair) => ticketsOf(p.target.sim).filter((t) => t.tags.som
 beforeAll(async () => {
   pair = await startSyncPair({ targetSeed: 'empty' });
   const emma = pair.source.sim.state.userByEmail('emma.wilson@acme.example.com')!;
-  pair.source.sim.state.createTicket({ subject: 'Parental leave form', description: 'Please send me the form.', requester_id: emma.id, workspace_id: 3, priority: 3 });
+  pair.source.sim.state.createTicket({
+    subject: 'Parental leave form',
+    description: 'Please send me the form.',
+    requester_id: emma.id,
+    workspace_id: 3,
+    priority: 3,
+  });
 });
 afterAll(async () => pair?.close());
 
@@ -30,7 +36,11 @@ describe('workspaces in a sync', () => {
     expect(made.map((t) => t.subject).sort()).toEqual(hr.map((t) => t.subject).sort());
     expect(made.every((t) => t.workspace_id === 3)).toBe(true);
     // The customer's IT tickets were never read, let alone copied.
-    const itIds = new Set(ticketsOf(pair.source.sim).filter((t) => t.workspace_id === 2).map((t) => String(t.id)));
+    const itIds = new Set(
+      ticketsOf(pair.source.sim)
+        .filter((t) => t.workspace_id === 2)
+        .map((t) => String(t.id)),
+    );
     expect(pair.source.sim.requests.some((r) => /^\/api\/v2\/tickets\/\d+$/.test(r.path) && itIds.has(r.path.split('/').pop()!))).toBe(false);
   });
 

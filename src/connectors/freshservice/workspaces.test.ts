@@ -44,8 +44,38 @@ const field = (name: string, choices: Array<[string | number, string]>, required
 describe('mergeFieldLists', () => {
   it.each([
     ['one list stays as it is', [[field('status', [[2, 'Open']]), field('subject', [])]], [field('status', [[2, 'Open']]), field('subject', [])]],
-    ['groups of both workspaces, each once', [[field('group', [['1', 'Service Desk'], ['2', 'Network']])], [field('group', [['2', 'Network'], ['9', 'HR Operations']])]], [field('group', [['1', 'Service Desk'], ['2', 'Network'], ['9', 'HR Operations']])]],
-    ['workspace fields of either are kept, in first-seen order', [[field('it_field', [['A', 'A']]), field('status', [])], [field('status', []), field('hr_case', [])]], [field('it_field', [['A', 'A']]), field('status', []), field('hr_case', [])]],
+    [
+      'groups of both workspaces, each once',
+      [
+        [
+          field('group', [
+            ['1', 'Service Desk'],
+            ['2', 'Network'],
+          ]),
+        ],
+        [
+          field('group', [
+            ['2', 'Network'],
+            ['9', 'HR Operations'],
+          ]),
+        ],
+      ],
+      [
+        field('group', [
+          ['1', 'Service Desk'],
+          ['2', 'Network'],
+          ['9', 'HR Operations'],
+        ]),
+      ],
+    ],
+    [
+      'workspace fields of either are kept, in first-seen order',
+      [
+        [field('it_field', [['A', 'A']]), field('status', [])],
+        [field('status', []), field('hr_case', [])],
+      ],
+      [field('it_field', [['A', 'A']]), field('status', []), field('hr_case', [])],
+    ],
     ['required for closure in any workspace', [[field('resolution', [])], [field('resolution', [], true)]], [field('resolution', [], true)]],
     ['the first label wins', [[field('group', [], false, 'Group')], [field('group', [], false, 'Team')]], [field('group', [], false, 'Group')]],
     ['no lists', [], []],

@@ -16,7 +16,8 @@ export interface WorkspaceScope {
 
 function workspaceNumber(id: string): number {
   const n = Number(id);
-  if (!/^\d+$/.test(id) || !Number.isSafeInteger(n) || n === 0) throw new PlatformError('validation', `"${id}" is not a Freshservice workspace id; choose the workspaces again in the connection's configuration.`);
+  if (!/^\d+$/.test(id) || !Number.isSafeInteger(n) || n === 0)
+    throw new PlatformError('validation', `"${id}" is not a Freshservice workspace id; choose the workspaces again in the connection's configuration.`);
   return n;
 }
 
@@ -56,9 +57,16 @@ export function mergeFieldLists(lists: FieldDefinition[][]): FieldDefinition[] {
 export async function listWorkspaces(api: FreshserviceApi): Promise<PlatformWorkspace[]> {
   const out: PlatformWorkspace[] = [];
   try {
-    await api.eachPage('/workspaces', {}, WorkspaceListEnvelope, (e) => e.workspaces, 'list the workspaces', (page) => {
-      for (const w of page) if (w.state !== 'inactive') out.push({ id: String(w.id), name: w.name ?? `Workspace ${w.id}`, primary: w.primary === true });
-    });
+    await api.eachPage(
+      '/workspaces',
+      {},
+      WorkspaceListEnvelope,
+      (e) => e.workspaces,
+      'list the workspaces',
+      (page) => {
+        for (const w of page) if (w.state !== 'inactive') out.push({ id: String(w.id), name: w.name ?? `Workspace ${w.id}`, primary: w.primary === true });
+      },
+    );
   } catch (err) {
     if (err instanceof PlatformError && err.kind === 'not_found') return [];
     throw err;

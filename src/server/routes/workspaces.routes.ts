@@ -23,9 +23,15 @@ const workspacesSchema = {
       properties: {
         workspaces: {
           type: 'array',
-          items: { type: 'object', required: ['id', 'name', 'primary'], properties: { id: { type: 'string' }, name: { type: 'string' }, primary: { type: 'boolean' } } },
+          items: {
+            type: 'object',
+            required: ['id', 'name', 'primary'],
+            properties: { id: { type: 'string' }, name: { type: 'string' }, primary: { type: 'boolean' } },
+          },
         },
-        error: { anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }] },
+        error: {
+          anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
+        },
       },
     },
     ...errors,

@@ -31,19 +31,31 @@ export function WorkspacesSection({ value, onChange, workspaces, errorAt }: Prop
     <section className="card" aria-labelledby="workspaces-title">
       <div className="card__header">
         <h2 id="workspaces-title">Workspaces</h2>
-        <p className="muted">
-          Your Freshservice account has several workspaces. Tickets, groups and fields come from the workspaces chosen here.
-        </p>
+        <p className="muted">Your Freshservice account has several workspaces. Tickets, groups and fields come from the workspaces chosen here.</p>
       </div>
       <div className="stack">
-        <CheckboxGroup legend="Workspaces to sync" options={workspaces.map((w) => ({ value: w.id, label: label(w) }))} value={ids}
+        <CheckboxGroup
+          legend="Workspaces to sync"
+          options={workspaces.map((w) => ({ value: w.id, label: label(w) }))}
+          value={ids}
           onChange={(next) => set({ ids: inAccountOrder(next, workspaces), createIn: createIn !== null && next.includes(createIn) ? createIn : null })}
-          help={`None chosen: the primary workspace${primary ? ` (${primary.name})` : ''} only.`} error={errorAt(`${P}.ids`)} />
-        <SelectField label="Workspace for new tickets" value={createIn ?? ''} options={synced.map((w) => ({ value: w.id, label: label(w) }))}
+          help={`None chosen: the primary workspace${primary ? ` (${primary.name})` : ''} only.`}
+          error={errorAt(`${P}.ids`)}
+        />
+        <SelectField
+          label="Workspace for new tickets"
+          value={createIn ?? ''}
+          options={synced.map((w) => ({ value: w.id, label: label(w) }))}
           emptyLabel={first ? `The first chosen (${first.name})` : 'The first chosen'}
           onChange={(v) => set({ ids, createIn: v === '' ? null : v })}
-          help="Where tickets from your partner are created." error={errorAt(`${P}.createIn`)} />
-        {whole ? <p className="notice notice--error" role="alert">{whole}</p> : null}
+          help="Where tickets from your partner are created."
+          error={errorAt(`${P}.createIn`)}
+        />
+        {whole ? (
+          <p className="notice notice--error" role="alert">
+            {whole}
+          </p>
+        ) : null}
       </div>
     </section>
   );
