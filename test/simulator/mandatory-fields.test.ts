@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSimulatorArgs } from '../../src/simulator/freshservice/cli.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import { call, minimalTicket } from './helpers.ts';
 
@@ -56,6 +57,11 @@ describe('simulator: mandatory custom fields', () => {
     const r = await call(relaxed, 'POST', '/tickets', { body: { ...minimalTicket, type: 'Service Request' } });
     expect(r.status).toBe(400);
     expect(r.json.errors).toEqual([expect.objectContaining({ field: 'type', code: 'invalid_value' })]);
+  });
+
+  it('the command line switches it on with --mandatory-fields', () => {
+    expect(parseSimulatorArgs(['--mandatory-fields']).mandatoryFields).toBe(true);
+    expect(parseSimulatorArgs([]).mandatoryFields).toBe(false);
   });
 
   it('the switch can be flipped at run time, and names only fields the account has', async () => {

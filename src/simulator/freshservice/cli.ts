@@ -20,13 +20,15 @@ interface CliOptions {
   latencyMs: number;
   /** One line per account (`SIM <name> <url> <admin key>`) instead of the key table: for scripts. */
   quiet: boolean;
+  /** IT field required for agents and Resolution code for closure, as an admin may set them (mandatory-fields.ts). */
+  mandatoryFields: boolean;
 }
 
 /** Effectively unlimited: every op's sub-limit and the overall pool far beyond any benchmark. */
 const UNLIMITED = 1_000_000_000;
 
 export function parseSimulatorArgs(args: string[]): CliOptions {
-  const opts: CliOptions = { port: 4010, seed: 'demo', name: null, plan: 'pro', accounts: 1, rateLimit: 'on', latencyMs: 0, quiet: false };
+  const opts: CliOptions = { port: 4010, seed: 'demo', name: null, plan: 'pro', accounts: 1, rateLimit: 'on', latencyMs: 0, quiet: false, mandatoryFields: false };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const [key, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -37,6 +39,10 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
     };
     if (key === '--quiet') {
       opts.quiet = true;
+      continue;
+    }
+    if (key === '--mandatory-fields') {
+      opts.mandatoryFields = true;
       continue;
     }
     switch (key) {
@@ -85,7 +91,7 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
         break;
       }
       default:
-        throw new Error(`Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet`);
+        throw new Error(`Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet --mandatory-fields`);
     }
   }
   return opts;
@@ -100,7 +106,7 @@ export async function runSimulatorCli(args: string[]): Promise<void> {
   const sims: FreshserviceSimulator[] = [];
   try {
     for (let i = 0; i < opts.accounts; i++) {
-      const sim = await startFreshserviceSimulator({ port: opts.port === 0 ? 0 : opts.port + i, name: names[i]!, seed: opts.seed, plan: opts.plan, ...(rateLimit ? { rateLimit } : {}) });
+      const sim = await startFreshserviceSimulator({ port: opts.port === 0 ? 0 : opts.port + i, name: names[i]!, seed: opts.seed, plan: opts.plan, ...(rateLimit ? { rateLimit } : {}), ...(opts.mandatoryFields ? { mandatoryFields: true } : {}) });
       if (opts.latencyMs > 0) sim.faults.set({ latencyMs: opts.latencyMs });
       sims.push(sim);
     }
@@ -117,7 +123,7 @@ export async function runSimulatorCli(args: string[]): Promise<void> {
     const lines = [`Freshservice simulator "${sim.name}" (${opts.seed} seed, ${limits}${opts.latencyMs > 0 ? `, ${opts.latencyMs} ms latency` : ''})`, `  API URL: ${sim.url}   (resources under ${sim.url}/api/v2/...)`, '  API keys:'];
     const width = Math.max(...sim.agents.map((a) => a.profile.length));
     for (const a of sim.agents) lines.push(`    ${a.profile.padEnd(width)}  ${a.apiKey}  ${a.description}`);
-    lines.push(`  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/request-summary, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents, ${sim.url}/_sim/seed-bulk`);
+    lines.push(`  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/request-summary, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents, ${sim.url}/_sim/seed-bulk, ${sim.url}/_sim/mandatory-fields`);
     console.log(lines.join('\n') + '\n');
   }
   console.log('Press Ctrl+C to stop.');
