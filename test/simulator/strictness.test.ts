@@ -146,6 +146,19 @@ describe('search-index lag on /tickets/filter', () => {
     }
   });
 
+  it('a searchLag fault, switched and cleared with the other faults', async () => {
+    sim.faults.set({ searchLag: { mode: 'held' } });
+    const id = (await call(sim, 'POST', '/tickets', { body: { ...minimalTicket, tags: ['lag-fault'] } })).json.ticket.id;
+    expect((await byTag('lag-fault')).total).toBe(0);
+    sim.faults.clear();
+    expect(sim.state.search.current).toEqual({ mode: 'off' });
+    expect((await byTag('lag-fault')).tickets.map((t: any) => t.id)).toEqual([id]);
+    expect((await call(sim, 'PUT', '/_sim/faults', { key: null, body: { searchLag: { mode: 'held' } } })).status).toBe(200);
+    expect(sim.state.search.current).toEqual({ mode: 'held' });
+    expect((await call(sim, 'PUT', '/_sim/faults', { key: null, body: { searchLag: null } })).status).toBe(200);
+    expect(sim.state.search.current).toEqual({ mode: 'off' });
+  });
+
   it('switched over HTTP for out-of-process simulators', async () => {
     const put = (body: unknown) => call(sim, 'PUT', '/_sim/search-lag', { body, key: null });
     expect((await put({ mode: 'held' })).json).toEqual({ mode: 'held' });

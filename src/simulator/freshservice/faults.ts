@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SearchLagSchema, type SearchIndex } from './search-index.ts';
 
 /** A targeted failure: the first `times` matching requests (all, when omitted) get `status` + `body`. */
 export const FaultRule = z.object({
@@ -51,6 +52,8 @@ export const FaultPatch = z
     burst429: z.union([z.number().int().min(0), z.object({ count: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).optional() })]).nullable(),
     rules: z.array(FaultRule),
     random: RandomFaults.nullable(),
+    /** Search-index lag of /tickets/filter (search-index.ts); null switches it off. */
+    searchLag: SearchLagSchema.nullable(),
   })
   .partial()
   .strict();
@@ -79,6 +82,9 @@ export class FaultController {
   private hangWaiters = new Set<() => void>();
   private nextRandom: (() => number) | null = null;
 
+  /** `search`: the account's search index, so `searchLag` is switched (and cleared) with the other faults. */
+  constructor(private readonly search?: Pick<SearchIndex, 'set'>) {}
+
   get(): FaultSnapshot {
     return structuredClone(this.snapshot);
   }
@@ -100,6 +106,7 @@ export class FaultController {
       s.burst429 = p.burst429 === null ? null : typeof p.burst429 === 'number' ? { remaining: p.burst429, retryAfterSeconds: 1 } : { remaining: p.burst429.count, retryAfterSeconds: p.burst429.retryAfterSeconds ?? 1 };
     }
     if (p.rules !== undefined) s.rules = p.rules.map((r) => ({ ...r, remaining: r.times ?? null }));
+    if (p.searchLag !== undefined) this.search?.set(p.searchLag ?? { mode: 'off' });
     if (p.random !== undefined) {
       s.random = p.random === null ? null : { ...p.random, injected: { requests: 0, status5xx: 0, status429: 0, hang: 0, reset: 0 } };
       this.nextRandom = p.random === null ? null : mulberry32(p.random.seed);
@@ -119,6 +126,7 @@ export class FaultController {
   clear(): void {
     this.snapshot = emptySnapshot();
     this.nextRandom = null;
+    this.search?.set({ mode: 'off' });
     this.releaseHung();
   }
 

@@ -70,7 +70,7 @@ export async function startFreshserviceSimulator(opts: SimulatorOptions = {}): P
     { windowMs: rl.windowMs ?? 60_000, overall: rl.overall ?? overall, subLimits: { ...planSubs, ...(rl.subLimits ?? {}) }, enabled: opts.rateLimit !== false },
     () => now().getTime(),
   );
-  const faults = new FaultController();
+  const faults = new FaultController(state.search);
   const requests: RequestLogEntry[] = [];
   const closing = { value: false };
   let url = '';

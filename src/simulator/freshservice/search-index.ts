@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Ticket } from './model.ts';
 import type { SimulatorState } from './state.ts';
 
@@ -8,7 +9,12 @@ import type { SimulatorState } from './state.ts';
  * make lag deterministic. `delay`: a change becomes searchable `ms` after it was made, on the simulator's
  * clock (`now` option), for demos and benchmarks.
  */
-export type SearchLag = { mode: 'off' } | { mode: 'held' } | { mode: 'delay'; ms: number };
+export const SearchLagSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('off') }).strict(),
+  z.object({ mode: z.literal('held') }).strict(),
+  z.object({ mode: z.literal('delay'), ms: z.number().int().min(0) }).strict(),
+]);
+export type SearchLag = z.infer<typeof SearchLagSchema>;
 
 export class SearchIndex {
   private lag: SearchLag = { mode: 'off' };

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { FaultPatch } from '../faults.ts';
+import { SearchLagSchema } from '../search-index.ts';
 import type { RequestLogEntry, ServerDeps } from '../server.ts';
 import type { SimulatorState } from '../state.ts';
 import { registerMandatoryFieldsControl } from '../mandatory-fields.ts';
@@ -83,7 +84,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
   // Search-index lag of /tickets/filter (search-index.ts): {"mode":"held"}, {"mode":"delay","ms":N} or {"mode":"off"}.
   app.get('/_sim/search-lag', async (_req, reply) => reply.type('application/json').send(json(deps.state.search.current)));
   app.put('/_sim/search-lag', async (req, reply) => {
-    const r = SearchLagBody.safeParse(body(req));
+    const r = SearchLagSchema.safeParse(body(req));
     if (!r.success) return bad(reply, z.prettifyError(r.error));
     deps.state.search.set(r.data);
     return reply.type('application/json').send(json(deps.state.search.current));
@@ -123,12 +124,6 @@ const SeedBulk = z
   })
   .strict();
 type SeedBulk = z.infer<typeof SeedBulk>;
-
-const SearchLagBody = z.discriminatedUnion('mode', [
-  z.object({ mode: z.literal('off') }).strict(),
-  z.object({ mode: z.literal('held') }).strict(),
-  z.object({ mode: z.literal('delay'), ms: z.number().int().min(0) }).strict(),
-]);
 
 const TicketEdit = z.object({ subject: z.string().min(1).max(255).optional(), priority: z.number().int().min(1).max(4).optional() }).strict();
 
