@@ -191,6 +191,8 @@ function AuditTable({ events, names }: { events: AuditEvent[]; names: Map<string
             <th scope="row" data-label="What">
               <span className="member-cell">
                 {auditSentence(e.action, { who: (e.actor.id && names.get(e.actor.id)) || e.actor.email, target: e.target.label, before: e.before, after: e.after })}
+                {/* The kind of change in the Action filter's words, to find its like. */}
+                {AUDIT_ACTION_LABELS[e.action] ? <><br /><span className="muted">{AUDIT_ACTION_LABELS[e.action]}</span></> : null}
               </span>
             </th>
             <td data-label="Changes"><Changes before={e.before} after={e.after} /></td>

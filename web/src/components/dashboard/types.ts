@@ -56,7 +56,7 @@ export interface Dashboard {
 
 export const STATE: Record<DashboardState, { label: string; tone: Tone; help: string }> = {
   initial_sync_required: { label: 'Initial sync required', tone: 'warn', help: 'Run the first manual sync (Sync now) to set the baseline.' },
-  ready: { label: 'Ready', tone: 'info', help: 'Ready for automatic sync: switch it on in the Sync tab, or sync manually.' },
+  ready: { label: 'Ready for automatic sync', tone: 'info', help: 'Switch automatic sync on in the Sync tab, or sync manually.' },
   automatic: { label: 'Automatic', tone: 'ok', help: 'Syncs on a schedule and on webhook events.' },
   paused: { label: 'Paused', tone: 'neutral', help: 'Automatic sync was switched off: tickets sync only when someone clicks Sync now.' },
   failing: { label: 'Failing', tone: 'err', help: 'The last run failed: re-test the platform connection in Settings, or open the run for the reason.' },
