@@ -1,3 +1,4 @@
+import { CompiledQuery } from 'kysely';
 import type PgBoss from 'pg-boss';
 import type { Resolver } from '../connector-kit/ssrf.ts';
 import type { Db } from '../db/database.ts';
@@ -79,16 +80,23 @@ export async function startNotifications(boss: PgBoss, ctx: NotifierContext, opt
     // A revoked connection's runs fail by design ("not active"): nobody needs telling.
     if (!facts || facts.connectionStatus !== 'active') return;
     const state = facts.run.status === 'failed' ? 'failing' : 'ok';
-    if (!(await claimTransition(ctx.db, connectionId, state, facts.run.id))) return;
     const kind = state === 'failing' ? 'connection.failing' : 'connection.recovered';
     const orgs = [facts.sides.source.organisationId, facts.sides.target.organisationId];
     const channels = await enabledChannelsOf(ctx.db, [...new Set(orgs)]);
-    for (const c of channels) {
-      // Each organisation hears only about its own side of the connection, in its own words.
-      const side: Side = c.organisationId === facts.sides.source.organisationId ? 'source' : 'target';
-      const notification = buildNotification(facts, kind, side, ctx.config.publicUrl);
-      await boss.send(NOTIFY_QUEUE, { organisationId: c.organisationId, channelId: c.id, notification } satisfies DeliveryJob);
-    }
+    // The claim and its messages commit together: a process that stops in between leaves neither, and the
+    // next tick's sweep claims the transition again; a second claimant finds it taken and queues nothing.
+    const claimed = await ctx.db.transaction().execute(async (trx) => {
+      if (!(await claimTransition(trx, connectionId, state, facts.run.id))) return false;
+      const db = { executeSql: async (text: string, values: unknown[] = []) => ({ rows: (await trx.executeQuery(CompiledQuery.raw(text, values))).rows }) };
+      for (const c of channels) {
+        // Each organisation hears only about its own side of the connection, in its own words.
+        const side: Side = c.organisationId === facts.sides.source.organisationId ? 'source' : 'target';
+        const notification = buildNotification(facts, kind, side, ctx.config.publicUrl);
+        await boss.send(NOTIFY_QUEUE, { organisationId: c.organisationId, channelId: c.id, notification } satisfies DeliveryJob, { db });
+      }
+      return true;
+    });
+    if (!claimed) return;
     opts.info?.(kind === 'connection.failing' ? 'connection is failing: notifications queued' : 'connection recovered: notifications queued', {
       connectionId,
       runId: facts.run.id,
