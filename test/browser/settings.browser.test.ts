@@ -184,7 +184,8 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
     await button('Log out').click();
     await page.waitForURL('**/login');
     await page.goto(`${stack.url}/settings`);
-    await page.waitForURL('**/login');
+    // Log in would return to Settings (/login?next=%2Fsettings).
+    await page.waitForURL('**/login?next=%2Fsettings');
     await page.getByLabel('E-mail').fill('nobody@acme.example');
     await page.getByLabel('Password').fill('wrong password!');
     await button('Log in').click();

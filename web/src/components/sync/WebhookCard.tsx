@@ -118,7 +118,7 @@ export function WebhookCard({ connection }: { connection: Connection }) {
           {res.data.unreachable ? <p className="notice notice--error" role="alert" data-testid="webhook-unreachable">{res.data.unreachable}</p> : null}
           <LastEvent event={res.data.lastEvent ?? null} />
           <div className="actions">
-            <button type="button" className="btn" onClick={() => void res.reload()}>Check for events</button>
+            <button type="button" className="btn" onClick={() => void res.reload({ quiet: true })}>Check for events</button>
           </div>
           <div className="actions">
             <ConfirmButton label="Rotate" question="Replace this URL? The current one stops working at once." confirmLabel="Rotate URL" busyLabel="Rotating…" onConfirm={rotate} />
