@@ -88,12 +88,19 @@ export async function checkWorkspacesOnSave(
   const platform = await getPlatformConfig(ctx.db, current.organisationId);
   const unavailable = (why: string) =>
     new ApiError(409, 'workspaces_unavailable', `Your workspace choice cannot be checked: ${why} Nothing was saved.`, { field: 'configuration.workspaces' });
+  const key = (ciphertext: string) => {
+    try {
+      return decryptSecret(ctx.masterKey, ciphertext, current.organisationId);
+    } catch (err) {
+      throw unavailable(`the saved API key cannot be read (${(err as Error).message}); save the platform settings again.`);
+    }
+  };
   let creds: SideCredentials;
   if (apiOverride) {
     creds = {
       platform: platform?.platform ?? 'freshservice',
       apiUrl: apiOverride.apiUrl,
-      apiKey: decryptSecret(ctx.masterKey, apiOverride.apiKeyCiphertext, current.organisationId),
+      apiKey: key(apiOverride.apiKeyCiphertext),
       organisationId: current.organisationId,
       settingsSavedAt: null,
     };
@@ -101,7 +108,7 @@ export async function checkWorkspacesOnSave(
     creds = {
       platform: platform.platform,
       apiUrl: platform.apiUrl,
-      apiKey: decryptSecret(ctx.masterKey, platform.apiKeyCiphertext, current.organisationId),
+      apiKey: key(platform.apiKeyCiphertext),
       organisationId: current.organisationId,
       settingsSavedAt: platform.updatedAt,
     };
