@@ -68,6 +68,10 @@ export function parseSettings(kind: ChannelKind, raw: unknown, opts: { allowPriv
     if (password !== undefined) secrets.password = password;
     const username = e.username ? e.username : null;
     if (password !== undefined && !username) throw new ChannelInputError('A password was given without a user name: enter the SMTP user name too (or leave both empty for a server without log-in).', 'settings.username');
+    // Public SMTP servers are the only ones reachable without SF_ALLOW_PRIVATE_PLATFORM_URLS: a password to one goes over TLS.
+    if (password !== undefined && e.security === 'none' && !opts.allowPrivate) {
+      throw new ChannelInputError('A password is sent only over an encrypted connection: choose STARTTLS (usually port 587) or TLS (port 465).', 'settings.security');
+    }
     const settings: EmailSettings = { host: e.host.replace(/^\[|\]$/g, ''), port: e.port, security: e.security, username, from: e.from, to: [...new Set(e.to)] };
     return { settings: { ...settings }, secrets };
   }

@@ -214,7 +214,11 @@ describe('without SF_ALLOW_PRIVATE_PLATFORM_URLS', () => {
     expect(hook.ok).toBe(false);
     expect(hook.error).toMatch(/127\.0\.0\.1 is a private or loopback address; the request was not sent/);
 
-    const mail = await create({ kind: 'email', name: 'internal relay', settings: emailSettings() });
+    // Without that setting a password goes only over TLS; the address is refused before any connection anyway.
+    const cleartext = await create({ kind: 'email', name: 'internal relay', settings: emailSettings() });
+    expect(cleartext.statusCode).toBe(400);
+    expect(cleartext.json().error).toMatchObject({ code: 'invalid_channel', field: 'settings.security' });
+    const mail = await create({ kind: 'email', name: 'internal relay', settings: emailSettings({ security: 'starttls' }) });
     const sent = (await strict.app.inject({ method: 'POST', url: `/api/v1/notifications/channels/${mail.json().id}/test`, headers: owner.auth })).json();
     expect(sent.ok).toBe(false);
     expect(sent.error).toMatch(/SMTP server 127\.0\.0\.1 is a private or loopback address/);
