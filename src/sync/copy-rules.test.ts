@@ -63,7 +63,12 @@ describe('missing mandatory fields', () => {
   it('closure needs only the closure fields', () => {
     expect(missingForClosure(defs, {}).map((f) => f.name)).toEqual(['resolution']);
   });
-  it('the message says what to set, and where', () => {
+  it('names from the platform are kept short, and a long list is cut', () => {
+    const many = Array.from({ length: 12 }, (_, i) => def(`f${i}`));
+    expect(missingOnCreateMessage('Globex', many)).toMatch(/"F9", 2 more on new tickets .* set a default for F0, F1, .*F9, 2 more in/);
+    expect(withTypeLine('', 'x'.repeat(500))).toBe(`<div><strong>Type:</strong> ${'x'.repeat(99)}…</div>`);
+  });
+    it('the message says what to set, and where', () => {
     expect(missingOnCreateMessage('Globex', [def('cost_centre')])).toBe(
       `Globex's platform requires "COST_CENTRE" on new tickets and this copy has no value for it: set a default for COST_CENTRE in Globex's configuration (Mandatory fields on your platform), or map a field to it in Field mappings. Nothing was created.`,
     );

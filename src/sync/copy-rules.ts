@@ -13,6 +13,9 @@ export function creatableType(wanted: string, creatable: readonly string[] | und
   return { type: creatable[0]!, substituted: true };
 }
 
+/** Names from a platform are untrusted text of any length: messages and description lines keep them short. */
+const clip = (s: string, max = 100) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
@@ -20,7 +23,7 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
  * was (the copy's own type field cannot say it). Same markup as the description builder's lines.
  */
 export function typeLine(originalType: string): string {
-  return `<div><strong>Type:</strong> ${escapeHtml(originalType)}</div>`;
+  return `<div><strong>Type:</strong> ${escapeHtml(clip(originalType))}</div>`;
 }
 
 /** The description with the type line in front, once (an update writes the description again). */
@@ -64,13 +67,17 @@ export function missingForClosure(defs: FieldDefinition[], values: Record<string
   return defs.filter((f) => !f.alwaysFilled && f.requiredForClosure && empty(values[f.name]));
 }
 
-const quoted = (fields: FieldDefinition[]) => fields.map((f) => `"${f.label}"`).join(', ');
+const MAX_NAMED = 10;
+const labels = (fields: FieldDefinition[], quote: boolean) => {
+  const named = fields.slice(0, MAX_NAMED).map((f) => (quote ? `"${clip(f.label)}"` : clip(f.label)));
+  return [...named, ...(fields.length > MAX_NAMED ? [`${fields.length - MAX_NAMED} more`] : [])].join(', ');
+};
+const quoted = (fields: FieldDefinition[]) => labels(fields, true);
 
 /** A copy that would be refused: what to set, and where. */
 export function missingOnCreateMessage(org: string, missing: FieldDefinition[]): string {
   const one = missing.length === 1;
-  const labels = missing.map((f) => f.label).join(', ');
-  return `${org}'s platform requires ${quoted(missing)} on new tickets and this copy has no value for ${one ? 'it' : 'them'}: set a default for ${labels} in ${org}'s configuration (Mandatory fields on your platform), or map a field to ${one ? 'it' : 'them'} in Field mappings. Nothing was created.`;
+  return `${org}'s platform requires ${quoted(missing)} on new tickets and this copy has no value for ${one ? 'it' : 'them'}: set a default for ${labels(missing, false)} in ${org}'s configuration (Mandatory fields on your platform), or map a field to ${one ? 'it' : 'them'} in Field mappings. Nothing was created.`;
 }
 
 /** A close that would be refused: the copy lacks fields its platform requires before closing. */
