@@ -17,7 +17,7 @@ const KEY = 'Yq8nL2pWx0aB7cD3eF9g';
 
 describe('platform settings', () => {
   it('starts empty', async () => {
-    expect((await get()).json()).toEqual({ platform: null, apiUrl: null, apiKeyHint: null, lastTest: null });
+    expect((await get()).json()).toEqual({ platform: null, apiUrl: null, apiKeyHint: null, lastTest: null, keyRejected: null });
   });
 
   it('saves a normalised URL and returns only a key hint', async () => {
@@ -25,7 +25,7 @@ describe('platform settings', () => {
     expect(r.statusCode).toBe(200);
     expect(r.json()).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g' });
     const view = (await get()).json();
-    expect(view).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g', lastTest: null });
+    expect(view).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g', lastTest: null, keyRejected: null });
     expect(JSON.stringify(view)).not.toContain(KEY);
   });
 
