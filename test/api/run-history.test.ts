@@ -43,16 +43,27 @@ function csvRows(body: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else if (c !== '\r') cell += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (!quoted && c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else if (quoted || c !== '\r') {
+      cell += c;
+    }
   }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows;
 }
 
@@ -61,7 +72,14 @@ describe('a create refused by the provider’s platform', () => {
 
   it('shows both sides the failure in words and the subject; each side gets links into its own platform only', async () => {
     pair.target.sim.faults.set({
-      rules: [{ method: 'POST', pathPattern: '^/api/v2/tickets$', status: 400, body: { description: 'Validation failed', errors: [{ field: 'group_id', message: 'Group does not exist', code: 'invalid_value' }] } }],
+      rules: [
+        {
+          method: 'POST',
+          pathPattern: '^/api/v2/tickets$',
+          status: 400,
+          body: { description: 'Validation failed', errors: [{ field: 'group_id', message: 'Group does not exist', code: 'invalid_value' }] },
+        },
+      ],
     });
     run = await pair.sync();
     expect(run.status).toBe('partial');
@@ -130,14 +148,55 @@ describe('rows kept to one side', () => {
   let secretId: string;
 
   beforeAll(async () => {
-    const r = await db().insertInto('sync_runs').values({ connection_id: pair.connectionId, trigger: 'manual', status: 'partial', started_at: new Date('2025-03-01T10:00:00Z'), finished_at: new Date('2025-03-01T10:01:00Z') }).returning('id').executeTakeFirstOrThrow();
+    const r = await db()
+      .insertInto('sync_runs')
+      .values({
+        connection_id: pair.connectionId,
+        trigger: 'manual',
+        status: 'partial',
+        started_at: new Date('2025-03-01T10:00:00Z'),
+        finished_at: new Date('2025-03-01T10:01:00Z'),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     runId = r.id;
     const rows = await db()
       .insertInto('sync_run_details')
       .values([
-        { run_id: runId, origin_side: 'source', source_ticket_id: '9001', target_ticket_id: null, outcome: 'failed', error: 'read refused', owner_only: true, subject: 'Secret acquisition plan', failed_comments: 0, failed_attachments: 0 },
-        { run_id: runId, origin_side: 'source', source_ticket_id: '9002', target_ticket_id: '77', outcome: 'updated', error: null, subject: '=HYPERLINK("http://evil.example","click")', failed_comments: 0, failed_attachments: 0 },
-        { run_id: runId, origin_side: 'target', source_ticket_id: null, target_ticket_id: '78', outcome: 'failed', error: '-2+3 refused, "quoted", and, commas', subject: '@SUM(A1)', failed_comments: 0, failed_attachments: 0 },
+        {
+          run_id: runId,
+          origin_side: 'source',
+          source_ticket_id: '9001',
+          target_ticket_id: null,
+          outcome: 'failed',
+          error: 'read refused',
+          owner_only: true,
+          subject: 'Secret acquisition plan',
+          failed_comments: 0,
+          failed_attachments: 0,
+        },
+        {
+          run_id: runId,
+          origin_side: 'source',
+          source_ticket_id: '9002',
+          target_ticket_id: '77',
+          outcome: 'updated',
+          error: null,
+          subject: '=HYPERLINK("http://evil.example","click")',
+          failed_comments: 0,
+          failed_attachments: 0,
+        },
+        {
+          run_id: runId,
+          origin_side: 'target',
+          source_ticket_id: null,
+          target_ticket_id: '78',
+          outcome: 'failed',
+          error: '-2+3 refused, "quoted", and, commas',
+          subject: '@SUM(A1)',
+          failed_comments: 0,
+          failed_attachments: 0,
+        },
       ])
       .returning('id')
       .execute();
@@ -147,7 +206,11 @@ describe('rows kept to one side', () => {
   it("the partner never sees an owner-only row: not in the run, the pages, the CSV, a retry or the ticket's timeline", async () => {
     const own = (await get(`/sync-runs/${runId}`, pair.source.auth)).json();
     expect(own.details.map((d: any) => d.subject)).toContain('Secret acquisition plan');
-    for (const [url, auth] of [[`/sync-runs/${runId}`, pair.target.auth], [`/sync-runs/${runId}/details`, pair.target.auth], [`/sync-runs/${runId}/details.csv`, pair.target.auth]] as const) {
+    for (const [url, auth] of [
+      [`/sync-runs/${runId}`, pair.target.auth],
+      [`/sync-runs/${runId}/details`, pair.target.auth],
+      [`/sync-runs/${runId}/details.csv`, pair.target.auth],
+    ] as const) {
       const r = await get(url, auth);
       expect(r.statusCode).toBe(200);
       expect(r.body).not.toContain('Secret acquisition');
@@ -159,9 +222,16 @@ describe('rows kept to one side', () => {
 
   it("a partner's failure that never reached your platform is shown, but is the partner's to retry", async () => {
     const own = (await get(`/sync-runs/${runId}`, pair.source.auth)).json().details;
-    expect(own.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([['9001', true], ['9002', false], ['78', false]]);
+    expect(own.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([
+      ['9001', true],
+      ['9002', false],
+      ['78', false],
+    ]);
     const theirs = (await get(`/sync-runs/${runId}`, pair.target.auth)).json().details;
-    expect(theirs.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([['9002', false], ['78', true]]);
+    expect(theirs.map((d: any) => [d.sourceTicketId ?? d.targetTicketId, d.retryable])).toEqual([
+      ['9002', false],
+      ['78', true],
+    ]);
     const row78 = own.find((d: any) => d.targetTicketId === '78');
     const refused = await post(`/sync-runs/${runId}/details/${row78.id}/retry`, pair.source.auth);
     expect(refused.statusCode).toBe(403);
@@ -176,7 +246,18 @@ describe('rows kept to one side', () => {
     expect(r.headers['content-type']).toMatch(/^text\/csv/);
     expect(r.headers['content-disposition']).toMatch(/^attachment; filename="sync-run-2025-03-01-[0-9a-f]{8}\.csv"$/);
     const rows = csvRows(r.body);
-    expect(rows[0]).toEqual(['Source ticket', 'Target ticket', 'Subject', 'Outcome', 'Error', 'Failed comments', 'Failed attachments', 'Recorded at', 'Source ticket link', 'Target ticket link']);
+    expect(rows[0]).toEqual([
+      'Source ticket',
+      'Target ticket',
+      'Subject',
+      'Outcome',
+      'Error',
+      'Failed comments',
+      'Failed attachments',
+      'Recorded at',
+      'Source ticket link',
+      'Target ticket link',
+    ]);
     expect(rows.slice(1).map((x) => x.slice(0, 5))).toEqual([
       ['9001', '', 'Secret acquisition plan', 'Failed', 'read refused'],
       ['9002', '77', `'=HYPERLINK("http://evil.example","click")`, 'Updated', ''],
@@ -198,13 +279,17 @@ describe('rows kept to one side', () => {
     expect(second.details.map((d: any) => d.sourceTicketId)).toEqual(['9002']);
     const third = (await get(`/sync-runs/${runId}/details?limit=1&cursor=${second.nextCursor}`, pair.source.auth)).json();
     expect(third).toMatchObject({ details: [expect.objectContaining({ targetTicketId: '78' })], nextCursor: null });
-    const search = async (q: string, auth = pair.source.auth) => (await get(`/sync-runs/${runId}/details?q=${encodeURIComponent(q)}`, auth)).json().details.map((d: any) => d.sourceTicketId ?? d.targetTicketId);
+    const search = async (q: string, auth = pair.source.auth) =>
+      (await get(`/sync-runs/${runId}/details?q=${encodeURIComponent(q)}`, auth)).json().details.map((d: any) => d.sourceTicketId ?? d.targetTicketId);
     expect(await search('acquisition')).toEqual(['9001']);
     expect(await search('acquisition', pair.target.auth)).toEqual([]);
     expect(await search('#78')).toEqual(['78']);
     expect(await search('commas refused')).toEqual(['78']);
     expect(await search('100%_')).toEqual([]);
-    expect((await get(`/sync-runs/${runId}/details?cursor=nonsense`, pair.source.auth)).json().error).toMatchObject({ code: 'validation_failed', field: 'cursor' });
+    expect((await get(`/sync-runs/${runId}/details?cursor=nonsense`, pair.source.auth)).json().error).toMatchObject({
+      code: 'validation_failed',
+      field: 'cursor',
+    });
   });
 });
 
@@ -221,8 +306,18 @@ describe('sync history beyond 500 runs', () => {
       started_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 3) * 60_000),
       finished_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 3) * 60_000 + 1000),
     }));
-    for (let i = 0; i < values.length; i += 400) await db().insertInto('sync_runs').values(values.slice(i, i + 400)).execute();
-    const rows = await db().selectFrom('sync_runs').select(['id', 'status']).where('started_at', '<', new Date('2025-02-01T00:00:00Z')).orderBy('started_at', 'desc').orderBy('id', 'desc').execute();
+    for (let i = 0; i < values.length; i += 400)
+      await db()
+        .insertInto('sync_runs')
+        .values(values.slice(i, i + 400))
+        .execute();
+    const rows = await db()
+      .selectFrom('sync_runs')
+      .select(['id', 'status'])
+      .where('started_at', '<', new Date('2025-02-01T00:00:00Z'))
+      .orderBy('started_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     ids.push(...rows.map((r) => r.id));
     failedIds.push(...rows.filter((r) => r.status === 'failed').map((r) => r.id));
   });

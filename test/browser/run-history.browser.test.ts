@@ -15,7 +15,11 @@ import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browse
 async function axeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
@@ -35,7 +39,14 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     pair = await startSyncPair({ stack: { listen: true } });
     // Globex's platform refuses every create: the run is Partial, each failure a row both sides see.
     pair.target.sim.faults.set({
-      rules: [{ method: 'POST', pathPattern: '^/api/v2/tickets$', status: 400, body: { description: 'Validation failed', errors: [{ field: 'group_id', message: 'Group does not exist', code: 'invalid_value' }] } }],
+      rules: [
+        {
+          method: 'POST',
+          pathPattern: '^/api/v2/tickets$',
+          status: 400,
+          body: { description: 'Validation failed', errors: [{ field: 'group_id', message: 'Group does not exist', code: 'invalid_value' }] },
+        },
+      ],
     });
     const run = await pair.sync();
     expect(run.status).toBe('partial');
@@ -44,7 +55,15 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     const base = Date.now() - 20 * 86_400_000;
     await pair.stack.database.db
       .insertInto('sync_runs')
-      .values(Array.from({ length: OLD_RUNS }, (_, i) => ({ connection_id: pair.connectionId, trigger: 'automatic', status: 'no_tickets', started_at: new Date(base + i * 60_000), finished_at: new Date(base + i * 60_000 + 500) })))
+      .values(
+        Array.from({ length: OLD_RUNS }, (_, i) => ({
+          connection_id: pair.connectionId,
+          trigger: 'automatic',
+          status: 'no_tickets',
+          started_at: new Date(base + i * 60_000),
+          finished_at: new Date(base + i * 60_000 + 500),
+        })),
+      )
       .execute();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const viewport = { width: 1280, height: 900 };
@@ -122,7 +141,12 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     const created = globex.getByRole('region', { name: 'Tickets' }).locator('tbody tr').filter({ hasText: 'Created' });
     await expect.poll(() => created.count(), { timeout: 60_000 }).toBe(failed);
     // Now linked: each copy in Globex's helpdesk opens from Globex's page.
-    expect(await created.first().getByRole('link', { name: /^Open target ticket #\d+ in your helpdesk/ }).count()).toBe(1);
+    expect(
+      await created
+        .first()
+        .getByRole('link', { name: /^Open target ticket #\d+ in your helpdesk/ })
+        .count(),
+    ).toBe(1);
     expect(await axeViolations(globex)).toEqual([]);
   }, 120_000);
 });

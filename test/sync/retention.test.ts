@@ -19,7 +19,13 @@ beforeAll(async () => {
   // A pending connection is enough to hang runs on: written directly, no platform needed.
   const c = await stack.database.db
     .insertInto('connections')
-    .values({ contract_name: 'Retention', creator_organisation_id: org.organisation.id, source_organisation_id: org.organisation.id, code_expires_at: new Date(), mappings: JSON.stringify({ types: {} }) } as never)
+    .values({
+      contract_name: 'Retention',
+      creator_organisation_id: org.organisation.id,
+      source_organisation_id: org.organisation.id,
+      code_expires_at: new Date(),
+      mappings: JSON.stringify({ types: {} }),
+    } as never)
     .returning('id')
     .executeTakeFirstOrThrow();
   connectionId = c.id;
@@ -31,14 +37,52 @@ afterAll(async () => {
 const db = () => stack.database.db;
 
 async function seed(startedAt: Date, status = 'success') {
-  const run = await db().insertInto('sync_runs').values({ connection_id: connectionId, trigger: 'automatic', status, started_at: startedAt, finished_at: status === 'running' ? null : startedAt }).returning('id').executeTakeFirstOrThrow();
-  await db().insertInto('sync_run_details').values({ run_id: run.id, origin_side: 'source', source_ticket_id: '1', target_ticket_id: '2', outcome: 'updated', error: null, failed_comments: 0, failed_attachments: 0, created_at: startedAt, subject: 'Printer' }).execute();
-  await db().insertInto('ticket_events').values({ connection_id: connectionId, run_id: run.id, side: 'source', ticket_id: '1', kind: 'read', summary: 'Read #1', requests: '[]', created_at: startedAt }).execute();
+  const run = await db()
+    .insertInto('sync_runs')
+    .values({ connection_id: connectionId, trigger: 'automatic', status, started_at: startedAt, finished_at: status === 'running' ? null : startedAt })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await db()
+    .insertInto('sync_run_details')
+    .values({
+      run_id: run.id,
+      origin_side: 'source',
+      source_ticket_id: '1',
+      target_ticket_id: '2',
+      outcome: 'updated',
+      error: null,
+      failed_comments: 0,
+      failed_attachments: 0,
+      created_at: startedAt,
+      subject: 'Printer',
+    })
+    .execute();
+  await db()
+    .insertInto('ticket_events')
+    .values({
+      connection_id: connectionId,
+      run_id: run.id,
+      side: 'source',
+      ticket_id: '1',
+      kind: 'read',
+      summary: 'Read #1',
+      requests: '[]',
+      created_at: startedAt,
+    })
+    .execute();
   return run.id;
 }
 
 const runIds = async () => (await db().selectFrom('sync_runs').select('id').where('connection_id', '=', connectionId).execute()).map((r) => r.id).sort();
-const count = async (table: 'sync_run_details' | 'ticket_events') => Number((await db().selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const count = async (table: 'sync_run_details' | 'ticket_events') =>
+  Number(
+    (
+      await db()
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('retention', () => {
   it('SF_RETENTION_DAYS: 90 by default; a value out of range stops start-up with what to set', () => {

@@ -35,9 +35,15 @@ function decode<T>(cursor: string, valid: (v: unknown) => v is T): T {
 }
 
 const isRunKey = (v: unknown): v is RunKey =>
-  typeof v === 'object' && v !== null && typeof (v as RunKey).t === 'string' && MICRO_TS.test((v as RunKey).t) && typeof (v as RunKey).i === 'string' && UUID.test((v as RunKey).i);
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as RunKey).t === 'string' &&
+  MICRO_TS.test((v as RunKey).t) &&
+  typeof (v as RunKey).i === 'string' &&
+  UUID.test((v as RunKey).i);
 
-const isDetailKey = (v: unknown): v is { d: string } => typeof v === 'object' && v !== null && typeof (v as { d: string }).d === 'string' && /^\d{1,18}$/.test((v as { d: string }).d);
+const isDetailKey = (v: unknown): v is { d: string } =>
+  typeof v === 'object' && v !== null && typeof (v as { d: string }).d === 'string' && /^\d{1,18}$/.test((v as { d: string }).d);
 
 const startedKey = sql<string>`to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
@@ -57,7 +63,11 @@ export async function listRunsPage(
     .where('started_at', '<=', filter.to);
   if (filter.status) q = q.where('status', '=', filter.status);
   if (after) q = q.where(sql<boolean>`(started_at, id) < (${after.t}::timestamptz, ${after.i}::uuid)`);
-  const rows = await q.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit + 1).execute();
+  const rows = await q
+    .orderBy('started_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1)
+    .execute();
   const more = rows.length > filter.limit;
   const page = more ? rows.slice(0, filter.limit) : rows;
   const last = page.at(-1);
@@ -65,7 +75,8 @@ export async function listRunsPage(
 }
 
 /** Rows `viewerSide` may see: its own, and the partner's that are not kept to the partner. */
-const visibleTo = (viewerSide: Side) => (eb: ExpressionBuilder<Database, 'sync_run_details'>) => eb.or([eb('owner_only', '=', false), eb('origin_side', '=', viewerSide)]);
+const visibleTo = (viewerSide: Side) => (eb: ExpressionBuilder<Database, 'sync_run_details'>) =>
+  eb.or([eb('owner_only', '=', false), eb('origin_side', '=', viewerSide)]);
 
 /**
  * A run's detail rows as `viewerSide` may see them, in the order they were recorded, a page at a time.
@@ -93,7 +104,10 @@ export async function runDetailsPage(
       ]),
     );
   }
-  const rows = await q.orderBy('id').limit(opts.limit + 1).execute();
+  const rows = await q
+    .orderBy('id')
+    .limit(opts.limit + 1)
+    .execute();
   const more = rows.length > opts.limit;
   const page = more ? rows.slice(0, opts.limit) : rows;
   const last = page.at(-1);
@@ -135,9 +149,20 @@ const retryTargetOf = (r: { id: string; origin_side: string; source_ticket_id: s
 };
 
 /** One row of a run, if `viewerSide` may see it. */
-export async function visibleDetail(db: Db, runId: string, detailId: string, viewerSide: Side): Promise<(SyncRunDetailView & { target: RetryTarget | null }) | null> {
+export async function visibleDetail(
+  db: Db,
+  runId: string,
+  detailId: string,
+  viewerSide: Side,
+): Promise<(SyncRunDetailView & { target: RetryTarget | null }) | null> {
   if (!/^\d{1,18}$/.test(detailId)) return null;
-  const r = await db.selectFrom('sync_run_details').selectAll().where('run_id', '=', runId).where('id', '=', detailId).where(visibleTo(viewerSide)).executeTakeFirst();
+  const r = await db
+    .selectFrom('sync_run_details')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('id', '=', detailId)
+    .where(visibleTo(viewerSide))
+    .executeTakeFirst();
   return r ? { ...toDetailView(r), target: retryTargetOf(r) } : null;
 }
 

@@ -1,7 +1,15 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { allRunDetails, BadCursorError, failedRetryTargets, retryableRows, runDetailsPage, visibleDetail, type RetryTarget } from '../../db/repositories/run-history.ts';
+import {
+  allRunDetails,
+  BadCursorError,
+  failedRetryTargets,
+  retryableRows,
+  runDetailsPage,
+  visibleDetail,
+  type RetryTarget,
+} from '../../db/repositories/run-history.ts';
 import { getRun, membership } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
 import { contractNameOf, queueRetry, recordRequestEvent } from '../../db/repositories/ticket-events.ts';
@@ -38,7 +46,18 @@ export function csvSafe(value: string | number | null): string {
   return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
 }
 
-const CSV_HEADER = ['Source ticket', 'Target ticket', 'Subject', 'Outcome', 'Error', 'Failed comments', 'Failed attachments', 'Recorded at', 'Source ticket link', 'Target ticket link'];
+const CSV_HEADER = [
+  'Source ticket',
+  'Target ticket',
+  'Subject',
+  'Outcome',
+  'Error',
+  'Failed comments',
+  'Failed attachments',
+  'Recorded at',
+  'Source ticket link',
+  'Target ticket link',
+];
 
 /** Puts the tickets in the retry set and starts one run for them (409 while another run of the connection goes). */
 async function retryTickets(ctx: AppContext, req: FastifyRequest, connectionId: string, targets: RetryTarget[], why: string) {
@@ -51,7 +70,14 @@ async function retryTickets(ctx: AppContext, req: FastifyRequest, connectionId: 
     },
     async (runId) => {
       for (const t of targets) {
-        await recordRequestEvent(ctx.db, { connectionId, runId, side: t.side, ticketId: t.ticketId, linkedTicketId: t.linkedTicketId, summary: `Retry requested by ${req.auth!.email}${why}` });
+        await recordRequestEvent(ctx.db, {
+          connectionId,
+          runId,
+          side: t.side,
+          ticketId: t.ticketId,
+          linkedTicketId: t.linkedTicketId,
+          summary: `Retry requested by ${req.auth!.email}${why}`,
+        });
       }
     },
   );
@@ -63,13 +89,27 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const q = req.query as { cursor?: string; limit?: string; q?: string; outcome?: string };
     let page;
     try {
-      page = await runDetailsPage(ctx.db, run.id, side, { limit: pageLimit(q.limit, DETAILS_PAGE_DEFAULT, DETAILS_PAGE_MAX), cursor: q.cursor, q: q.q, outcome: q.outcome });
+      page = await runDetailsPage(ctx.db, run.id, side, {
+        limit: pageLimit(q.limit, DETAILS_PAGE_DEFAULT, DETAILS_PAGE_MAX),
+        cursor: q.cursor,
+        q: q.q,
+        outcome: q.outcome,
+      });
     } catch (err) {
-      if (err instanceof BadCursorError) throw new ApiError(400, 'validation_failed', `${err.message}: send the nextCursor of the previous page unchanged, or leave cursor out for the first page`, { field: 'cursor' });
+      if (err instanceof BadCursorError)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `${err.message}: send the nextCursor of the previous page unchanged, or leave cursor out for the first page`,
+          { field: 'cursor' },
+        );
       throw err;
     }
     const urls = await ticketUrlsFor(ctx.db, run.connectionId, side);
-    return { details: page.details.map((d) => ({ ...d, sourceTicketUrl: urls('source', d.sourceTicketId), targetTicketUrl: urls('target', d.targetTicketId) })), nextCursor: page.nextCursor };
+    return {
+      details: page.details.map((d) => ({ ...d, sourceTicketUrl: urls('source', d.sourceTicketId), targetTicketUrl: urls('target', d.targetTicketId) })),
+      nextCursor: page.nextCursor,
+    };
   });
 
   app.get('/sync-runs/:id/details.csv', { preHandler: requireUser, schema: runDetailSchemas.csv }, async (req, reply) => {
@@ -80,7 +120,18 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
       let batch: string[][] = [];
       for await (const d of allRunDetails(ctx.db, run.id, side)) {
         batch.push(
-          [d.sourceTicketId, d.targetTicketId, d.subject, OUTCOME_WORDS[d.outcome] ?? d.outcome, d.error, d.failedComments, d.failedAttachments, d.recordedAt, urls('source', d.sourceTicketId), urls('target', d.targetTicketId)].map(csvSafe),
+          [
+            d.sourceTicketId,
+            d.targetTicketId,
+            d.subject,
+            OUTCOME_WORDS[d.outcome] ?? d.outcome,
+            d.error,
+            d.failedComments,
+            d.failedAttachments,
+            d.recordedAt,
+            urls('source', d.sourceTicketId),
+            urls('target', d.targetTicketId),
+          ].map(csvSafe),
         );
         if (batch.length >= 500) {
           yield stringify(batch);
@@ -106,7 +157,11 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const started = await retryTickets(ctx, req, run.connectionId, targets, ` (all failed tickets of the run of ${run.startedAt})`);
     await audit(ctx.db, req, {
       action: 'ticket.retry_requested',
-      target: { type: 'sync_run', id: run.id, label: `${(await contractNameOf(ctx.db, run.connectionId)) ?? 'Connection'}: ${targets.length} failed ticket${targets.length === 1 ? '' : 's'} of the run of ${run.startedAt}` },
+      target: {
+        type: 'sync_run',
+        id: run.id,
+        label: `${(await contractNameOf(ctx.db, run.connectionId)) ?? 'Connection'}: ${targets.length} failed ticket${targets.length === 1 ? '' : 's'} of the run of ${run.startedAt}`,
+      },
       after: { connectionId: run.connectionId, runId: started.id, tickets: targets.map((t) => `${t.side}:${t.ticketId}`) },
     });
     return reply.code(202).send({ id: started.id, status: started.status, tickets: targets.length });
@@ -118,15 +173,24 @@ export async function runDetailRoutes(app: FastifyInstance, ctx: AppContext): Pr
     const detail = await visibleDetail(ctx.db, run.id, detailId, side);
     if (!detail || !detail.target) throw new ApiError(404, 'not_found', 'No such ticket row in this run for your organisation');
     if (status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active: it was revoked or not yet accepted');
-    if (detail.outcome !== 'failed' && detail.failedComments + detail.failedAttachments === 0) throw new ApiError(409, 'not_failed', 'This ticket did not fail in this run: there is nothing to retry');
+    if (detail.outcome !== 'failed' && detail.failedComments + detail.failedAttachments === 0)
+      throw new ApiError(409, 'not_failed', 'This ticket did not fail in this run: there is nothing to retry');
     const t = detail.target;
     if (!(await retryableRows(ctx.db, run.id, side)).some((r) => r.detailId === detail.id)) {
-      throw new ApiError(403, 'not_yours_to_retry', "This ticket failed on your partner's side (reading it from their platform), not in your platform: your partner retries it once they have fixed the cause");
+      throw new ApiError(
+        403,
+        'not_yours_to_retry',
+        "This ticket failed on your partner's side (reading it from their platform), not in your platform: your partner retries it once they have fixed the cause",
+      );
     }
     const started = await retryTickets(ctx, req, run.connectionId, [t], '');
     await audit(ctx.db, req, {
       action: 'ticket.retry_requested',
-      target: { type: 'ticket', id: `${t.side}:${t.ticketId}`, label: `${(await contractNameOf(ctx.db, run.connectionId)) ?? 'Connection'}: ${t.side} ticket #${t.ticketId}` },
+      target: {
+        type: 'ticket',
+        id: `${t.side}:${t.ticketId}`,
+        label: `${(await contractNameOf(ctx.db, run.connectionId)) ?? 'Connection'}: ${t.side} ticket #${t.ticketId}`,
+      },
       after: { connectionId: run.connectionId, runId: started.id, fromRun: run.id },
     });
     return reply.code(202).send({ id: started.id, status: started.status, tickets: 1 });

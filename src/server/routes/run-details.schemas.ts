@@ -56,9 +56,13 @@ export const runDetailSchemas = {
   },
   retryDetail: {
     tags: ['sync'],
-    summary: "Retry the ticket of one failed row of a run (member or admin): your own tickets, and your partner's that your platform refused (403 not_yours_to_retry for a failure on the partner's side)",
-    params: { type: 'object', required: ['id', 'detailId'], properties: { id: { type: 'string', description: 'Sync run id' }, detailId: { type: 'string', description: 'The row id (details[].id)' } } },
+    summary:
+      "Retry the ticket of one failed row of a run (member or admin): your own tickets, and your partner's that your platform refused (403 not_yours_to_retry for a failure on the partner's side)",
+    params: {
+      type: 'object',
+      required: ['id', 'detailId'],
+      properties: { id: { type: 'string', description: 'Sync run id' }, detailId: { type: 'string', description: 'The row id (details[].id)' } },
+    },
     response: { 202: started, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema },
   },
 } as const;
-

@@ -56,26 +56,53 @@ export function RunDetailsTable({ details, connectionId, onRetry, retrying }: Pr
           <th scope="col">Subject</th>
           <th scope="col">Outcome</th>
           <th scope="col">Error</th>
-          <th scope="col" className="num">Failed comments</th>
-          <th scope="col" className="num">Failed attachments</th>
-          {canRetry ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+          <th scope="col" className="num">
+            Failed comments
+          </th>
+          <th scope="col" className="num">
+            Failed attachments
+          </th>
+          {canRetry ? (
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          ) : null}
         </tr>
       </thead>
       <tbody>
         {details.map((d, i) => (
           <tr key={d.id ?? `${d.sourceTicketId ?? ''}-${d.targetTicketId ?? ''}-${i}`} className={d.outcome === 'failed' ? 'row--failed' : undefined}>
-            <th scope="row" data-label="Source ticket"><TicketCell connectionId={connectionId} side="source" id={d.sourceTicketId} url={d.sourceTicketUrl} /></th>
-            <td data-label="Target ticket"><TicketCell connectionId={connectionId} side="target" id={d.targetTicketId} url={d.targetTicketUrl} /></td>
-            <td data-label="Subject" className="cell--subject">{d.subject ?? <span className="muted">—</span>}</td>
-            <td data-label="Outcome"><OutcomeBadge outcome={d.outcome} /></td>
-            <td data-label="Error" className="cell--error">{d.error ?? <span className="muted">—</span>}</td>
-            <td data-label="Failed comments" className={d.failedComments ? 'cell--bad num' : 'num muted'}>{d.failedComments}</td>
-            <td data-label="Failed attachments" className={d.failedAttachments ? 'cell--bad num' : 'num muted'}>{d.failedAttachments}</td>
+            <th scope="row" data-label="Source ticket">
+              <TicketCell connectionId={connectionId} side="source" id={d.sourceTicketId} url={d.sourceTicketUrl} />
+            </th>
+            <td data-label="Target ticket">
+              <TicketCell connectionId={connectionId} side="target" id={d.targetTicketId} url={d.targetTicketUrl} />
+            </td>
+            <td data-label="Subject" className="cell--subject">
+              {d.subject ?? <span className="muted">—</span>}
+            </td>
+            <td data-label="Outcome">
+              <OutcomeBadge outcome={d.outcome} />
+            </td>
+            <td data-label="Error" className="cell--error">
+              {d.error ?? <span className="muted">—</span>}
+            </td>
+            <td data-label="Failed comments" className={d.failedComments ? 'cell--bad num' : 'num muted'}>
+              {d.failedComments}
+            </td>
+            <td data-label="Failed attachments" className={d.failedAttachments ? 'cell--bad num' : 'num muted'}>
+              {d.failedAttachments}
+            </td>
             {canRetry ? (
               <td data-label="Actions">
                 {retryable(d) ? (
-                  <button type="button" className="btn btn--small" disabled={!!retrying} onClick={() => onRetry!(d)}
-                    aria-label={`Retry ${d.sourceTicketId ? `source ticket #${d.sourceTicketId}` : `target ticket #${d.targetTicketId}`}`}>
+                  <button
+                    type="button"
+                    className="btn btn--small"
+                    disabled={!!retrying}
+                    onClick={() => onRetry!(d)}
+                    aria-label={`Retry ${d.sourceTicketId ? `source ticket #${d.sourceTicketId}` : `target ticket #${d.targetTicketId}`}`}
+                  >
                     {retrying === d.id ? 'Starting…' : 'Retry'}
                   </button>
                 ) : null}

@@ -41,7 +41,8 @@ export function useRunRetry(runId: string) {
 type RunRetry = ReturnType<typeof useRunRetry>;
 
 /** Failed rows the reader may retry (the server says which; older servers: every failed row). */
-export const failedRows = (details: SyncRunDetail[]) => details.filter((d) => d.retryable ?? (d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0)).length;
+export const failedRows = (details: SyncRunDetail[]) =>
+  details.filter((d) => d.retryable ?? (d.outcome === 'failed' || d.failedComments + d.failedAttachments > 0)).length;
 
 /** Above a run's tickets: CSV download, Retry all failed, and what came of a retry. */
 export function RunTicketActions({ runId, details, retry }: { runId: string; details: SyncRunDetail[]; retry: RunRetry }) {
@@ -68,7 +69,8 @@ export function RunTicketActions({ runId, details, retry }: { runId: string; det
       {retry.started ? (
         <div className="notice notice--info" role="status">
           <p>
-            Retry started for {retry.started.tickets} {retry.started.tickets === 1 ? 'ticket' : 'tickets'}: <Link href={syncRunPath(retry.started.runId)}>follow the run</Link>.
+            Retry started for {retry.started.tickets} {retry.started.tickets === 1 ? 'ticket' : 'tickets'}:{' '}
+            <Link href={syncRunPath(retry.started.runId)}>follow the run</Link>.
           </p>
         </div>
       ) : null}
