@@ -55,4 +55,21 @@ describe('workspaces in a sync', () => {
     expect(copies(pair).find((t) => t.subject === payslip.subject)!.priority).toBe(4);
     expect(copies(pair).some((t) => t.subject === vpn.subject)).toBe(false);
   });
+  it('a webhook naming a ticket of a workspace not chosen does not make it travel', async () => {
+    const vpn = ticketsOf(pair.source.sim).find((t) => t.subject.startsWith('VPN drops'))!;
+    const hook = await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/webhook`, headers: pair.source.auth });
+    const path = new URL(hook.json().url).pathname;
+    expect((await pair.stack.app.inject({ method: 'POST', url: path, payload: { ticket_id: vpn.id } })).statusCode).toBe(202);
+    // A webhook run may be under way: the manual run starts once it is over (bounded, not timed).
+    const running = async () =>
+      (await pair.stack.app.inject({ url: `/api/v1/sync-runs?connection=${pair.connectionId}`, headers: pair.source.auth }))
+        .json()
+        .runs.some((r: any) => r.status === 'running');
+    for (let i = 0; i < 300 && (await running()); i++) await new Promise((r) => setTimeout(r, 100));
+    const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
+    expect(run.counts).toMatchObject({ created: 0, failed: 0 });
+    expect(copies(pair).some((t) => t.subject === vpn.subject)).toBe(false);
+    // The hint was worked: the ticket was read, and the connector answered it as not there for this side.
+    expect(pair.source.sim.requests.some((r) => r.path === `/api/v2/tickets/${vpn.id}`)).toBe(true);
+  });
 });
