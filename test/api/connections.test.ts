@@ -134,6 +134,8 @@ describe('connections: create, accept, list', () => {
       intervalMinutes: 5,
       nextRunAt: null,
       lastRun: null,
+      // The state the pages show (issue 12 item 7): none while pending.
+      state: null,
     });
     expect((await call('GET', `/connections/${connectionId}`, a)).json()).toEqual(mine[0]);
     expect(await list(b)).toEqual([]);
