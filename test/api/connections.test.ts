@@ -29,8 +29,8 @@ beforeAll(async () => {
   b = await signUpAndLogIn(stack.app, 'connb');
   outsider = await signUpAndLogIn(stack.app, 'connc');
   // Connections are created only once the platform is saved (409 platform_not_configured: test/api/first-run.test.ts).
-  // b only accepts, so it may have none: the side without a platform below.
   await savePlatform(stack.app, a);
+  await savePlatform(stack.app, b);
 });
 afterAll(async () => {
   await stack?.close();
@@ -356,6 +356,8 @@ describe('mappings and fields', () => {
   });
 
   it('cannot check mappings while a platform is not configured (409, says which side)', async () => {
+    // An organisation that only accepted a connection may never have saved its platform settings.
+    await stack.database.db.deleteFrom('platform_configs').where('organisation_id', '=', b.organisation.id).execute();
     const r = await putMappings(a, defaultMappings());
     expect(r.statusCode).toBe(409);
     expect(r.json().error.code).toBe('fields_unavailable');
