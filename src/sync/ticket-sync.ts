@@ -203,7 +203,8 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     // A type the receiving platform cannot create: the copy is of a type it can, and its description names the original's.
     const made = creatableType(otherType, to.connector.creatableTypes);
     const description = withTypeLine(buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description)), made.substituted ? otherType : null);
-    ctx.events?.add('mapped', `Mapped for ${to.organisationName}: ${describeValues({ type: otherType, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`);
+    const typeNote = made.substituted ? ` as ${made.type} (its platform cannot create ${otherType}; the description starts with "Type: ${otherType}")` : '';
+    ctx.events?.add('mapped', `Mapped for ${to.organisationName}${typeNote}: ${describeValues({ type: made.type, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`);
     const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
     copy = await to.connector.createTicket({
       ...write,

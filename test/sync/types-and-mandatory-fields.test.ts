@@ -32,6 +32,10 @@ describe('ticket types the target cannot create', { timeout: 300_000 }, () => {
     expect(copy!.description).toContain('Please order a laptop for Carla.');
     // One create, and it was accepted: the platform never saw a Service Request.
     expect(pair.target.sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/tickets').map((r) => r.status)).toEqual([201]);
+    // The ticket's timeline says why the copy is an Incident.
+    const timeline = await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/tickets/source/${sr.id}/timeline`, headers: pair.source.auth });
+    const mapped = timeline.json().events.find((e: { kind: string }) => e.kind === 'mapped');
+    expect(mapped.summary).toMatch(/^Mapped for .* as Incident \(its platform cannot create Service Request; the description starts with "Type: Service Request"\): /);
 
     await nextSecond();
     await humanCall(pair.source.sim, 'PUT', `/tickets/${sr.id}`, { description: 'Please order a laptop and a dock for Carla.' });
