@@ -23,8 +23,12 @@ describe('channel settings', () => {
   it('keeps secrets left out of an update, and removes a password set to null', () => {
     const { password: _omit, ...noPassword } = email;
     expect(parseSettings('email', noPassword, { allowPrivate: false, existing: { password: 'old' } }).secrets).toEqual({ password: 'old' });
-    expect(parseSettings('email', { ...noPassword, username: null, password: null }, { allowPrivate: false, existing: { password: 'old' } }).secrets).toEqual({});
-    expect(parseSettings('slack', {}, { allowPrivate: false, existing: { url: 'https://hooks.slack.com/services/T/B/x' } }).secrets.url).toBe('https://hooks.slack.com/services/T/B/x');
+    expect(parseSettings('email', { ...noPassword, username: null, password: null }, { allowPrivate: false, existing: { password: 'old' } }).secrets).toEqual(
+      {},
+    );
+    expect(parseSettings('slack', {}, { allowPrivate: false, existing: { url: 'https://hooks.slack.com/services/T/B/x' } }).secrets.url).toBe(
+      'https://hooks.slack.com/services/T/B/x',
+    );
   });
 
   it('gives a webhook a signing secret once, and keeps it on updates', () => {

@@ -57,7 +57,11 @@ const EmailInput = z
 const UrlInput = z.object({ url: z.string().trim().max(2000).optional() }).strict();
 
 /** Settings as the API takes them: per kind, the secret parts optional on an update (omitted: kept). */
-export function parseSettings(kind: ChannelKind, raw: unknown, opts: { allowPrivate: boolean; existing?: ChannelSecrets }): { settings: Record<string, unknown>; secrets: ChannelSecrets; newSigningSecret?: string } {
+export function parseSettings(
+  kind: ChannelKind,
+  raw: unknown,
+  opts: { allowPrivate: boolean; existing?: ChannelSecrets },
+): { settings: Record<string, unknown>; secrets: ChannelSecrets; newSigningSecret?: string } {
   const input = raw ?? {};
   if (kind === 'email') {
     const r = EmailInput.safeParse(input);
@@ -67,12 +71,26 @@ export function parseSettings(kind: ChannelKind, raw: unknown, opts: { allowPriv
     const password = e.password === undefined ? opts.existing?.password : e.password === null || e.password === '' ? undefined : e.password;
     if (password !== undefined) secrets.password = password;
     const username = e.username ? e.username : null;
-    if (password !== undefined && !username) throw new ChannelInputError('A password was given without a user name: enter the SMTP user name too (or leave both empty for a server without log-in).', 'settings.username');
+    if (password !== undefined && !username)
+      throw new ChannelInputError(
+        'A password was given without a user name: enter the SMTP user name too (or leave both empty for a server without log-in).',
+        'settings.username',
+      );
     // Public SMTP servers are the only ones reachable without SF_ALLOW_PRIVATE_PLATFORM_URLS: a password to one goes over TLS.
     if (password !== undefined && e.security === 'none' && !opts.allowPrivate) {
-      throw new ChannelInputError('A password is sent only over an encrypted connection: choose STARTTLS (usually port 587) or TLS (port 465).', 'settings.security');
+      throw new ChannelInputError(
+        'A password is sent only over an encrypted connection: choose STARTTLS (usually port 587) or TLS (port 465).',
+        'settings.security',
+      );
     }
-    const settings: EmailSettings = { host: e.host.replace(/^\[|\]$/g, ''), port: e.port, security: e.security, username, from: e.from, to: [...new Set(e.to)] };
+    const settings: EmailSettings = {
+      host: e.host.replace(/^\[|\]$/g, ''),
+      port: e.port,
+      security: e.security,
+      username,
+      from: e.from,
+      to: [...new Set(e.to)],
+    };
     return { settings: { ...settings }, secrets };
   }
   const r = UrlInput.safeParse(input);
@@ -97,7 +115,10 @@ function checkUrl(kind: ChannelKind, url: string, allowPrivate: boolean): void {
     throw new ChannelInputError(`The ${kindLabel(kind)} URL is not a URL: paste the whole address, starting with https://.`, 'settings.url');
   }
   if (u.protocol !== 'https:' && !(allowPrivate && u.protocol === 'http:')) {
-    throw new ChannelInputError(`The ${kindLabel(kind)} URL must start with https:// (plain http is accepted only when the instance sets SF_ALLOW_PRIVATE_PLATFORM_URLS=1).`, 'settings.url');
+    throw new ChannelInputError(
+      `The ${kindLabel(kind)} URL must start with https:// (plain http is accepted only when the instance sets SF_ALLOW_PRIVATE_PLATFORM_URLS=1).`,
+      'settings.url',
+    );
   }
   if (u.username || u.password) throw new ChannelInputError(`The ${kindLabel(kind)} URL must not contain a user name or password.`, 'settings.url');
 }
@@ -110,7 +131,8 @@ function fromZod(err: z.ZodError): ChannelInputError {
   const i = err.issues[0]!;
   const path = i.path.map(String).join('.');
   const what = path ? `settings.${path}` : 'settings';
-  const message = i.code === 'unrecognized_keys' ? `Unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : `${path || 'settings'}: ${i.message}`;
+  const message =
+    i.code === 'unrecognized_keys' ? `Unknown setting${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : `${path || 'settings'}: ${i.message}`;
   return new ChannelInputError(message, what);
 }
 

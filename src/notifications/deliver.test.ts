@@ -23,7 +23,11 @@ describe('delivery results in words', () => {
   });
 
   it.each([
-    [{ code: 'EAUTH', message: 'Invalid login', response: '535 5.7.8 Authentication credentials invalid' }, false, /SMTP authentication failed at smtp.example.com:587: the server refused the user name or password \(the server said: 535/],
+    [
+      { code: 'EAUTH', message: 'Invalid login', response: '535 5.7.8 Authentication credentials invalid' },
+      false,
+      /SMTP authentication failed at smtp.example.com:587: the server refused the user name or password \(the server said: 535/,
+    ],
     [{ code: 'ESOCKET', message: 'connect ECONNREFUSED 10.0.0.1:587' }, true, /unreachable: connection refused/],
     [{ code: 'ETIMEDOUT', message: 'Connection timeout' }, true, /did not answer in time/],
     [{ code: 'EENVELOPE', message: 'Recipient refused', response: '550 no such user' }, false, /refused the sender or a recipient/],

@@ -47,7 +47,13 @@ export async function deliver(channel: OpenChannel, n: Notification, policy: Del
 
 const WHO: Record<Exclude<ChannelKind, 'email'>, string> = { slack: 'Slack', teams: 'Microsoft Teams', webhook: 'The webhook receiver' };
 
-async function postJson(kind: Exclude<ChannelKind, 'email'>, url: string, body: unknown, headers: Record<string, string>, policy: DeliveryPolicy): Promise<DeliveryResult> {
+async function postJson(
+  kind: Exclude<ChannelKind, 'email'>,
+  url: string,
+  body: unknown,
+  headers: Record<string, string>,
+  policy: DeliveryPolicy,
+): Promise<DeliveryResult> {
   const client = createHttpClient({
     // The whole URL as the base: metrics label requests by their path below the base, and these paths and
     // queries hold the webhook's token (Slack, Teams workflow signatures), so they must count as "/".
@@ -75,10 +81,24 @@ export function httpResult(who: string, res: { status: number; text: string; hea
   const s = res.status;
   if (s >= 200 && s < 300) return { ok: true, detail: `${who} accepted the message (${s})` };
   if (s >= 300 && s < 400) {
-    return { ok: false, retryable: false, error: `${who} answered ${s}, a redirect to ${res.headers.get('location') ?? 'another address'}; redirects are not followed: save the final URL instead` };
+    return {
+      ok: false,
+      retryable: false,
+      error: `${who} answered ${s}, a redirect to ${res.headers.get('location') ?? 'another address'}; redirects are not followed: save the final URL instead`,
+    };
   }
-  if (s === 404 || s === 410) return { ok: false, retryable: false, error: `${who} answered ${s} (not found)${because}: the URL is mistyped or the webhook was deleted; create a new one and save its URL here` };
-  if (s === 401 || s === 403) return { ok: false, retryable: false, error: `${who} refused the message (${s})${because}: the URL's token is wrong or was revoked, or posting to that channel is not allowed` };
+  if (s === 404 || s === 410)
+    return {
+      ok: false,
+      retryable: false,
+      error: `${who} answered ${s} (not found)${because}: the URL is mistyped or the webhook was deleted; create a new one and save its URL here`,
+    };
+  if (s === 401 || s === 403)
+    return {
+      ok: false,
+      retryable: false,
+      error: `${who} refused the message (${s})${because}: the URL's token is wrong or was revoked, or posting to that channel is not allowed`,
+    };
   if (s === 408 || s === 429 || s >= 500) return { ok: false, retryable: true, error: `${who} answered ${s}${because}; delivery is tried again later` };
   return { ok: false, retryable: false, error: `${who} refused the message (${s})${because}` };
 }
@@ -135,7 +155,12 @@ async function sendEmail(s: EmailSettings, secrets: ChannelSecrets, n: Notificat
   try {
     const info = await transport.sendMail({ from: s.from, to: s.to, subject, text });
     const refused = (info.rejected ?? []).length;
-    if (refused > 0) return { ok: false, retryable: false, error: `The SMTP server refused ${refused} of the recipients (${(info.rejected as unknown[]).map(String).join(', ')})` };
+    if (refused > 0)
+      return {
+        ok: false,
+        retryable: false,
+        error: `The SMTP server refused ${refused} of the recipients (${(info.rejected as unknown[]).map(String).join(', ')})`,
+      };
     return { ok: true, detail: `The SMTP server ${where} accepted the message for ${s.to.length} recipient${s.to.length === 1 ? '' : 's'}` };
   } catch (err) {
     return smtpFailure(where, err as Error & { code?: string; responseCode?: number; response?: string });
@@ -145,7 +170,10 @@ async function sendEmail(s: EmailSettings, secrets: ChannelSecrets, n: Notificat
 }
 
 /** nodemailer's error codes in words (https://nodemailer.com/errors/). */
-export function smtpFailure(where: string, err: { message: string; code?: string | undefined; responseCode?: number | undefined; response?: string | undefined }): DeliveryResult {
+export function smtpFailure(
+  where: string,
+  err: { message: string; code?: string | undefined; responseCode?: number | undefined; response?: string | undefined },
+): DeliveryResult {
   const reply = err.response ? ` (the server said: ${err.response.replace(/\s+/g, ' ').slice(0, 200)})` : '';
   const cause = `${err.message}`.toLowerCase();
   switch (err.code) {
@@ -154,7 +182,11 @@ export function smtpFailure(where: string, err: { message: string; code?: string
     case 'ENOAUTH':
       return { ok: false, retryable: false, error: `The SMTP server ${where} needs a log-in: enter the user name and password` };
     case 'ETLS':
-      return { ok: false, retryable: false, error: `TLS with the SMTP server ${where} failed (${err.message}): check the security setting (TLS on port 465, STARTTLS on 587) and the server's certificate` };
+      return {
+        ok: false,
+        retryable: false,
+        error: `TLS with the SMTP server ${where} failed (${err.message}): check the security setting (TLS on port 465, STARTTLS on 587) and the server's certificate`,
+      };
     case 'EENVELOPE':
       return { ok: false, retryable: false, error: `The SMTP server ${where} refused the sender or a recipient${reply}` };
     case 'ETIMEDOUT':
@@ -164,11 +196,17 @@ export function smtpFailure(where: string, err: { message: string; code?: string
     case 'ECONNECTION':
     case 'ESOCKET':
       if (/econnrefused/.test(cause)) return { ok: false, retryable: true, error: `SMTP server ${where} unreachable: connection refused` };
-      if (/certificate|self.signed|ssl|tls|wrong version/.test(cause)) return { ok: false, retryable: false, error: `TLS with the SMTP server ${where} failed (${err.message}): check the security setting and the server's certificate` };
+      if (/certificate|self.signed|ssl|tls|wrong version/.test(cause))
+        return {
+          ok: false,
+          retryable: false,
+          error: `TLS with the SMTP server ${where} failed (${err.message}): check the security setting and the server's certificate`,
+        };
       return { ok: false, retryable: true, error: `SMTP server ${where} unreachable: ${err.message}` };
     default: {
       const code = err.responseCode;
-      if (code && code >= 400 && code < 500) return { ok: false, retryable: true, error: `The SMTP server ${where} deferred the message (${code})${reply}; delivery is tried again later` };
+      if (code && code >= 400 && code < 500)
+        return { ok: false, retryable: true, error: `The SMTP server ${where} deferred the message (${code})${reply}; delivery is tried again later` };
       if (code && code >= 500) return { ok: false, retryable: false, error: `The SMTP server ${where} refused the message (${code})${reply}` };
       return { ok: false, retryable: true, error: `Sending through the SMTP server ${where} failed: ${err.message}` };
     }

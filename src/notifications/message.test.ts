@@ -7,7 +7,16 @@ const facts = (over: Partial<RunEndFacts['run']> = {}): RunEndFacts => ({
   contractName: 'Acme managed IT',
   connectionStatus: 'active',
   sides: { source: { organisationId: 'org-a', organisationName: 'Acme' }, target: { organisationId: 'org-g', organisationName: 'Globex' } },
-  run: { id: 'run-1', status: 'failed', trigger: 'automatic', error: 'Globex (target): Authentication failed (401)', finishedAt: new Date('2026-01-02T03:04:05Z'), counts: { created: 0, updated: 0, closed: 0, failed: 0 }, failure: null, ...over },
+  run: {
+    id: 'run-1',
+    status: 'failed',
+    trigger: 'automatic',
+    error: 'Globex (target): Authentication failed (401)',
+    finishedAt: new Date('2026-01-02T03:04:05Z'),
+    counts: { created: 0, updated: 0, closed: 0, failed: 0 },
+    failure: null,
+    ...over,
+  },
 });
 
 describe('which side a run error names', () => {
@@ -44,7 +53,12 @@ describe('notification content', () => {
   });
 
   it('the side the engine recorded wins over the wording, and says what to do', () => {
-    const n = buildNotification(facts({ error: 'Unexpected error: socket hang up', failure: { side: 'source', kind: 'authentication' } }), 'connection.failing', 'source', undefined);
+    const n = buildNotification(
+      facts({ error: 'Unexpected error: socket hang up', failure: { side: 'source', kind: 'authentication' } }),
+      'connection.failing',
+      'source',
+      undefined,
+    );
     expect(n.fault).toBe('your_side');
     expect(n.text).toMatch(/What to do: the API key was rejected: Test Connection in Settings/);
     const partner = buildNotification(facts({ failure: { side: 'source', kind: 'timeout' } }), 'connection.failing', 'target', undefined);
@@ -72,7 +86,12 @@ describe('notification content', () => {
   });
 
   it('a recovery gives the status and totals, and no fault', () => {
-    const n = buildNotification(facts({ status: 'partial', error: null, counts: { created: 2, updated: 1, closed: 0, failed: 1 } }), 'connection.recovered', 'target', undefined);
+    const n = buildNotification(
+      facts({ status: 'partial', error: null, counts: { created: 2, updated: 1, closed: 0, failed: 1 } }),
+      'connection.recovered',
+      'target',
+      undefined,
+    );
     expect(n.title).toBe('Sync recovered: Acme managed IT');
     expect(n.fault).toBeNull();
     expect(n.text).toMatch(/no longer Failing: its last run finished with Partial/);

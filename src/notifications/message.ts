@@ -73,9 +73,13 @@ export function buildNotification(facts: RunEndFacts, kind: Exclude<Notification
   let title: string;
   if (kind === 'connection.failing') {
     title = `Sync failing: ${facts.contractName}`;
-    lines.push(`The last sync run of the connection “${facts.contractName}” with ${partner} failed, so the connection is now Failing. Tickets are not synced until a run succeeds again.`);
-    if (fault === 'your_side') lines.push(`Where: on your side — ${own.organisationName}'s platform (your platform settings or this connection's API override).`);
-    else if (fault === 'partner_side') lines.push(`Where: on your partner's side — ${partner}'s platform. They need to fix it; Support Fusion retries on the next scheduled run.`);
+    lines.push(
+      `The last sync run of the connection “${facts.contractName}” with ${partner} failed, so the connection is now Failing. Tickets are not synced until a run succeeds again.`,
+    );
+    if (fault === 'your_side')
+      lines.push(`Where: on your side — ${own.organisationName}'s platform (your platform settings or this connection's API override).`);
+    else if (fault === 'partner_side')
+      lines.push(`Where: on your partner's side — ${partner}'s platform. They need to fix it; Support Fusion retries on the next scheduled run.`);
     else lines.push('Where: not known from the error.');
     lines.push(`Error: ${facts.run.error ?? 'no reason was recorded'}`);
     if (fault) lines.push(`What to do: ${whatToDo(fault === 'your_side', facts.run.failure?.kind ?? null)}`);
@@ -113,7 +117,7 @@ export function whatToDo(yours: boolean, kind: string | null): string {
   if (!yours) return 'nothing on your side; your partner has to fix their platform connection. Syncing resumes by itself once they have.';
   switch (kind) {
     case 'authentication':
-      return 'the API key was rejected: Test Connection in Settings and save a new API key if it fails (or the key of this connection\'s API override, if it has one).';
+      return "the API key was rejected: Test Connection in Settings and save a new API key if it fails (or the key of this connection's API override, if it has one).";
     case 'permission':
       return 'the integration agent was refused access: check its roles and group access, then Test Connection in Settings.';
     case 'not_configured':
@@ -122,7 +126,7 @@ export function whatToDo(yours: boolean, kind: string | null): string {
     case 'timeout':
       return 'your platform did not answer: check that it is reachable and your subscription active, then Test Connection in Settings.';
     default:
-      return 'Test Connection in Settings; the error above has the platform\'s message.';
+      return "Test Connection in Settings; the error above has the platform's message.";
   }
 }
 

@@ -54,7 +54,11 @@ export interface NotifierOptions {
   sweepHours?: number;
 }
 
-export const deliveryPolicy = (ctx: NotifierContext): DeliveryPolicy => ({ allowPrivate: ctx.config.allowPrivatePlatformUrls, timeoutMs: ctx.config.platformTimeoutMs, resolve: ctx.resolve });
+export const deliveryPolicy = (ctx: NotifierContext): DeliveryPolicy => ({
+  allowPrivate: ctx.config.allowPrivatePlatformUrls,
+  timeoutMs: ctx.config.platformTimeoutMs,
+  resolve: ctx.resolve,
+});
 
 export async function startNotifications(boss: PgBoss, ctx: NotifierContext, opts: NotifierOptions): Promise<Notifier> {
   await boss.createQueue(NOTIFY_QUEUE, {
@@ -122,7 +126,11 @@ export async function deliverJob(ctx: NotifierContext, job: DeliveryJob, opts: P
   if (!channel || !channel.enabled) return;
   let result;
   try {
-    result = await deliver({ kind: channel.kind, settings: channel.settings, secrets: openSecrets(ctx.masterKey, channel) }, job.notification, deliveryPolicy(ctx));
+    result = await deliver(
+      { kind: channel.kind, settings: channel.settings, secrets: openSecrets(ctx.masterKey, channel) },
+      job.notification,
+      deliveryPolicy(ctx),
+    );
   } catch (err) {
     result = { ok: false as const, retryable: true, error: `Delivery failed: ${(err as Error).message}` };
   }

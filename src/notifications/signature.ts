@@ -29,7 +29,12 @@ export function signatureHeader(secret: string, body: string, now: Date = new Da
  * What a receiver does (and our tests): the header parsed, the HMAC recomputed over the raw body and
  * compared in constant time, the timestamp no older (or newer) than `toleranceSeconds`.
  */
-export function verifySignature(secret: string, header: string | undefined, body: string, opts: { now?: Date; toleranceSeconds?: number } = {}): { ok: true } | { ok: false; reason: string } {
+export function verifySignature(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  opts: { now?: Date; toleranceSeconds?: number } = {},
+): { ok: true } | { ok: false; reason: string } {
   if (!header) return { ok: false, reason: 'no signature header' };
   const parts = new Map<string, string[]>();
   for (const item of header.split(',')) {

@@ -22,12 +22,24 @@ describe('run end log level', () => {
     const info: Array<[string, Record<string, unknown> | undefined]> = [];
     const finished: Array<[string, string | null]> = [];
     const r = await workConnectionJob(
-      { store: fakeStore(finished), connectorFor: async () => ({ error: 'unused' }), locks, worker: 'test', log: (m, d) => void warn.push([m, d]), info: (m, d) => void info.push([m, d]) },
+      {
+        store: fakeStore(finished),
+        connectorFor: async () => ({ error: 'unused' }),
+        locks,
+        worker: 'test',
+        log: (m, d) => void warn.push([m, d]),
+        info: (m, d) => void info.push([m, d]),
+      },
       { connectionId: 'c-1', trigger: 'manual' },
     );
     expect(r).toMatchObject({ kind: 'ran', outcome: { status: 'failed' } });
     expect(finished[0]?.[0]).toBe('failed');
-    expect(warn.find(([m]) => m === 'sync run finished')?.[1]).toMatchObject({ runId: 'run-1', connectionId: 'c-1', status: 'failed', error: expect.stringMatching(/not active/) });
+    expect(warn.find(([m]) => m === 'sync run finished')?.[1]).toMatchObject({
+      runId: 'run-1',
+      connectionId: 'c-1',
+      status: 'failed',
+      error: expect.stringMatching(/not active/),
+    });
     expect(info.map(([m]) => m)).toEqual(['sync run started']);
   });
 });

@@ -36,7 +36,16 @@ afterAll(async () => {
 const req = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, who: { auth: Record<string, string> }, payload?: object) =>
   stack.app.inject({ method, url: `/api/v1/notifications/channels${url}`, headers: who.auth, ...(payload ? { payload } : {}) });
 
-const emailSettings = (over: Record<string, unknown> = {}) => ({ host: '127.0.0.1', port: smtp.port, security: 'none', username: 'bot', password: SMTP_PASSWORD, from: 'sf@example.com', to: ['ops@example.com', 'lead@example.com'], ...over });
+const emailSettings = (over: Record<string, unknown> = {}) => ({
+  host: '127.0.0.1',
+  port: smtp.port,
+  security: 'none',
+  username: 'bot',
+  password: SMTP_PASSWORD,
+  from: 'sf@example.com',
+  to: ['ops@example.com', 'lead@example.com'],
+  ...over,
+});
 
 describe('notification channels', () => {
   let emailId: string;
@@ -48,7 +57,14 @@ describe('notification channels', () => {
     const c = r.json();
     emailId = c.id;
     expect(c).toMatchObject({ kind: 'email', name: 'Support team', enabled: true, secretHint: 'password set', lastDelivery: null });
-    expect(c.settings).toEqual({ host: '127.0.0.1', port: smtp.port, security: 'none', username: 'bot', from: 'sf@example.com', to: ['ops@example.com', 'lead@example.com'] });
+    expect(c.settings).toEqual({
+      host: '127.0.0.1',
+      port: smtp.port,
+      security: 'none',
+      username: 'bot',
+      from: 'sf@example.com',
+      to: ['ops@example.com', 'lead@example.com'],
+    });
     expect(r.body).not.toContain(SMTP_PASSWORD);
     for (const who of [admin, member, viewer]) {
       const list = await req('GET', '', who);

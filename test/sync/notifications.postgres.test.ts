@@ -20,15 +20,25 @@ describe.skipIf(!testDatabaseUrl)('failure episode claims on a PostgreSQL server
     const db = pg.stack.database.db;
     const org = await signUpAndLogIn(pg.stack.app, 'pg-claims');
     await savePlatform(pg.stack.app, org);
-    const res = await pg.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: org.auth, payload: { role: 'source', contractName: 'Claims' } });
+    const res = await pg.stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/connections',
+      headers: org.auth,
+      payload: { role: 'source', contractName: 'Claims' },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const created = res.json();
     const run = async (status: string) => {
       const at = new Date(Date.now() + Math.random());
-      const r = await sql<{ id: string }>`INSERT INTO sync_runs (connection_id, trigger, status, started_at, finished_at) VALUES (${created.id}, 'automatic', ${status}, clock_timestamp(), ${at}) RETURNING id`.execute(db);
+      const r = await sql<{
+        id: string;
+      }>`INSERT INTO sync_runs (connection_id, trigger, status, started_at, finished_at) VALUES (${created.id}, 'automatic', ${status}, clock_timestamp(), ${at}) RETURNING id`.execute(
+        db,
+      );
       return r.rows[0]!.id;
     };
-    const race = async (state: 'failing' | 'ok', runId: string) => (await Promise.all(Array.from({ length: 10 }, () => claimTransition(db, created.id, state, runId)))).filter(Boolean).length;
+    const race = async (state: 'failing' | 'ok', runId: string) =>
+      (await Promise.all(Array.from({ length: 10 }, () => claimTransition(db, created.id, state, runId)))).filter(Boolean).length;
 
     const failed = await run('failed');
     expect(await race('failing', failed)).toBe(1);
@@ -47,7 +57,12 @@ describe.skipIf(!testDatabaseUrl)('failure notifications through pg-boss on a Po
     const http = await startHttpReceiver();
     const pair = await startSyncPair({ sourceSeed: 'empty', stack: { jobs: 'boss', env: { DATABASE_URL: temp.url } } });
     try {
-      const hook = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: pair.source.auth, payload: { kind: 'webhook', name: 'pg hook', settings: { url: `${http.url}/pg-hook` } } });
+      const hook = await pair.stack.app.inject({
+        method: 'POST',
+        url: '/api/v1/notifications/channels',
+        headers: pair.source.auth,
+        payload: { kind: 'webhook', name: 'pg hook', settings: { url: `${http.url}/pg-hook` } },
+      });
       expect(hook.statusCode).toBe(201);
       expect((await pair.sync()).status).toMatch(/success|no_tickets/);
       pair.target.sim.faults.set({ rules: [{ pathPattern: '^/api/v2/', status: 401, body: { code: 'invalid_credentials', message: 'Invalid credentials' } }] });
@@ -55,7 +70,10 @@ describe.skipIf(!testDatabaseUrl)('failure notifications through pg-boss on a Po
       expect(run.status).toBe('failed');
       const [got] = await http.until(1);
       expect(JSON.parse(got!.body)).toMatchObject({ kind: 'connection.failing', run: { id: run.id }, fault: 'partner_side' });
-      const jobs = async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = 'notification-delivery'`.execute(pair.stack.database.db)).rows.map((r) => r.state);
+      const jobs = async () =>
+        (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = 'notification-delivery'`.execute(pair.stack.database.db)).rows.map(
+          (r) => r.state,
+        );
       for (let i = 0; i < 600 && (await jobs()).some((s) => s !== 'completed'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(await jobs()).toEqual(['completed']);
     } finally {

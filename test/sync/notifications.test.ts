@@ -25,7 +25,8 @@ const deliveryJobs = async () =>
 beforeAll(async () => {
   http = await startHttpReceiver();
   pair = await startSyncPair({ stack: { jobs: 'boss', env: { SF_PUBLIC_URL: 'https://sync.example.com', SF_SCHEDULER_TICK_SECONDS: '2' } } });
-  const add = (auth: Record<string, string>, payload: object) => pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: auth, payload });
+  const add = (auth: Record<string, string>, payload: object) =>
+    pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: auth, payload });
   const hook = await add(pair.source.auth, { kind: 'webhook', name: 'Acme monitoring', settings: { url: `${http.url}/acme-hook` } });
   expect(hook.statusCode).toBe(201);
   signingSecret = hook.json().signingSecret;
@@ -77,7 +78,12 @@ describe('failure notifications', () => {
     const recovered = await pair.sync();
     expect(recovered.status).toMatch(/success|no_tickets/);
     const got = await http.until(4);
-    expect(got.slice(2).map((r) => [r.path, r.path === '/acme-hook' ? JSON.parse(r.body).kind : /Sync recovered/.test(JSON.parse(r.body).text)]).sort()).toEqual([
+    expect(
+      got
+        .slice(2)
+        .map((r) => [r.path, r.path === '/acme-hook' ? JSON.parse(r.body).kind : /Sync recovered/.test(JSON.parse(r.body).text)])
+        .sort(),
+    ).toEqual([
       ['/acme-hook', 'connection.recovered'],
       ['/globex-slack', true],
     ]);
@@ -102,10 +108,22 @@ describe('failure notifications', () => {
     const now = new Date();
     await pair.stack.database.db
       .insertInto('sync_runs')
-      .values({ connection_id: pair.connectionId, trigger: 'automatic', status: 'failed', started_at: now, finished_at: now, error: 'Interrupted: Support Fusion stopped during this run.' })
+      .values({
+        connection_id: pair.connectionId,
+        trigger: 'automatic',
+        status: 'failed',
+        started_at: now,
+        finished_at: now,
+        error: 'Interrupted: Support Fusion stopped during this run.',
+      })
       .execute();
     const got = await http.until(6);
-    expect(got.slice(4).map((r) => r.path).sort()).toEqual(['/acme-hook', '/globex-slack']);
+    expect(
+      got
+        .slice(4)
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['/acme-hook', '/globex-slack']);
     const acme = JSON.parse(got.slice(4).find((r) => r.path === '/acme-hook')!.body);
     expect(acme).toMatchObject({ kind: 'connection.failing', fault: null, run: { error: 'Interrupted: Support Fusion stopped during this run.' } });
     for (let i = 0; i < 600 && (await deliveryJobs()).some((state) => state !== 'completed'); i++) await new Promise((r) => setTimeout(r, 100));

@@ -56,7 +56,13 @@ const toRecord = (r: Row): ChannelRecord => ({
 });
 
 export async function listChannels(db: Db, organisationId: string): Promise<ChannelRecord[]> {
-  const rows = await db.selectFrom('notification_channels').selectAll().where('organisation_id', '=', organisationId).orderBy('created_at').orderBy('id').execute();
+  const rows = await db
+    .selectFrom('notification_channels')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
   return rows.map(toRecord);
 }
 
@@ -136,7 +142,13 @@ export async function recordDelivery(db: Db, channelId: string, result: { ok: bo
 /** The enabled channels of these organisations (the two sides of a connection). */
 export async function enabledChannelsOf(db: Db, organisationIds: string[]): Promise<ChannelRecord[]> {
   if (organisationIds.length === 0) return [];
-  const rows = await db.selectFrom('notification_channels').selectAll().where('organisation_id', 'in', organisationIds).where('enabled', '=', true).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('notification_channels')
+    .selectAll()
+    .where('organisation_id', 'in', organisationIds)
+    .where('enabled', '=', true)
+    .orderBy('created_at')
+    .execute();
   return rows.map(toRecord);
 }
 
@@ -171,7 +183,19 @@ export async function lastFinishedRun(db: Db, connectionId: string): Promise<Run
       .execute(),
     db
       .selectFrom('sync_runs')
-      .select(['id', 'status', 'trigger', 'error', 'finished_at', 'created_count', 'updated_count', 'closed_count', 'failed_count', 'failure_side', 'failure_kind'])
+      .select([
+        'id',
+        'status',
+        'trigger',
+        'error',
+        'finished_at',
+        'created_count',
+        'updated_count',
+        'closed_count',
+        'failed_count',
+        'failure_side',
+        'failure_kind',
+      ])
       .where('connection_id', '=', connectionId)
       .where('status', '!=', 'running')
       .orderBy('started_at', 'desc')

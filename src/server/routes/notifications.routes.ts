@@ -1,7 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CHANNEL_KINDS, deleteChannel, getChannel, insertChannel, listChannels, recordDelivery, updateChannel, type ChannelKind, type ChannelRecord } from '../../db/repositories/notifications.ts';
-import { ChannelInputError, channelView, openSecrets, parseSettings, sealSecrets, secretHint, type ChannelSecrets } from '../../notifications/channel-settings.ts';
+import {
+  CHANNEL_KINDS,
+  deleteChannel,
+  getChannel,
+  insertChannel,
+  listChannels,
+  recordDelivery,
+  updateChannel,
+  type ChannelKind,
+  type ChannelRecord,
+} from '../../db/repositories/notifications.ts';
+import {
+  ChannelInputError,
+  channelView,
+  openSecrets,
+  parseSettings,
+  sealSecrets,
+  secretHint,
+  type ChannelSecrets,
+} from '../../notifications/channel-settings.ts';
 import { deliver } from '../../notifications/deliver.ts';
 import { testNotification } from '../../notifications/message.ts';
 import { deliveryPolicy } from '../../notifications/notifier.ts';
@@ -59,7 +77,12 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
       secretCiphertext: sealSecrets(ctx.masterKey, a.organisationId, parsed.secrets),
       secretHint: secretHint(body.kind, parsed.secrets),
     });
-    await audit(ctx.db, req, { action: 'notification_channel.created', target: { type: 'notification_channel', id, label: name }, before: null, after: auditView(c, SECRET_SET) });
+    await audit(ctx.db, req, {
+      action: 'notification_channel.created',
+      target: { type: 'notification_channel', id, label: name },
+      before: null,
+      after: auditView(c, SECRET_SET),
+    });
     return reply.status(201).send({ ...channelView(c), ...(parsed.newSigningSecret ? { signingSecret: parsed.newSigningSecret } : {}) });
   });
 
@@ -96,7 +119,12 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
     const id = (req.params as { id: string }).id;
     const c = UUID.test(id) ? await deleteChannel(ctx.db, a.organisationId, id) : undefined;
     if (!c) throw new ApiError(404, 'not_found', NOT_FOUND);
-    await audit(ctx.db, req, { action: 'notification_channel.removed', target: { type: 'notification_channel', id, label: c.name }, before: auditView(c, SECRET_UNCHANGED), after: null });
+    await audit(ctx.db, req, {
+      action: 'notification_channel.removed',
+      target: { type: 'notification_channel', id, label: c.name },
+      before: auditView(c, SECRET_UNCHANGED),
+      after: null,
+    });
     return { id, removed: true };
   });
 
@@ -106,18 +134,37 @@ export async function notificationRoutes(app: FastifyInstance, ctx: AppContext):
     if (c.kind !== 'webhook') throw new ApiError(400, 'invalid_channel', 'Only a webhook channel has a signing secret.', { field: 'kind' });
     const signingSecret = newSigningSecret();
     const secrets = { ...openSecrets(ctx.masterKey, c), signingSecret };
-    await updateChannel(ctx.db, { id: c.id, organisationId: a.organisationId, name: c.name, enabled: c.enabled, settings: c.settings, secretCiphertext: sealSecrets(ctx.masterKey, a.organisationId, secrets), secretHint: c.secretHint });
-    await audit(ctx.db, req, { action: 'notification_channel.updated', target: { type: 'notification_channel', id: c.id, label: c.name }, before: { signingSecret: SECRET_UNCHANGED }, after: { signingSecret: SECRET_CHANGED } });
+    await updateChannel(ctx.db, {
+      id: c.id,
+      organisationId: a.organisationId,
+      name: c.name,
+      enabled: c.enabled,
+      settings: c.settings,
+      secretCiphertext: sealSecrets(ctx.masterKey, a.organisationId, secrets),
+      secretHint: c.secretHint,
+    });
+    await audit(ctx.db, req, {
+      action: 'notification_channel.updated',
+      target: { type: 'notification_channel', id: c.id, label: c.name },
+      before: { signingSecret: SECRET_UNCHANGED },
+      after: { signingSecret: SECRET_CHANGED },
+    });
     return { id: c.id, signingSecret };
   });
 
   app.post('/notifications/channels/:id/test', { onRequest: requireAdmin, schema: s.test }, async (req) => {
     const a = req.auth!;
     const c = await load(a.organisationId, (req.params as { id: string }).id);
-    const result = await deliver({ kind: c.kind, settings: c.settings, secrets: openSecrets(ctx.masterKey, c) }, testNotification({ id: a.organisationId, name: a.organisationName }, c.name), deliveryPolicy(ctx));
+    const result = await deliver(
+      { kind: c.kind, settings: c.settings, secrets: openSecrets(ctx.masterKey, c) },
+      testNotification({ id: a.organisationId, name: a.organisationName }, c.name),
+      deliveryPolicy(ctx),
+    );
     await recordDelivery(ctx.db, c.id, result.ok ? { ok: true, error: null } : { ok: false, error: result.error });
     req.log.info({ channelId: c.id, kind: c.kind, ok: result.ok }, 'notification channel tested');
-    return result.ok ? { ok: true, message: `Test message sent: ${result.detail}.` } : { ok: false, message: 'The test message was not delivered.', error: result.error };
+    return result.ok
+      ? { ok: true, message: `Test message sent: ${result.detail}.` }
+      : { ok: false, message: 'The test message was not delivered.', error: result.error };
   });
 }
 

@@ -85,7 +85,10 @@ export const notificationSchemas = {
       properties: { kind, name, enabled: { type: 'boolean' }, settings },
     },
     response: {
-      201: { ...channel, properties: { ...channel.properties, signingSecret: { type: 'string', description: 'Webhook channels: the signing secret, shown once.' } } },
+      201: {
+        ...channel,
+        properties: { ...channel.properties, signingSecret: { type: 'string', description: 'Webhook channels: the signing secret, shown once.' } },
+      },
       400: errorBodySchema,
       401: errorBodySchema,
       403: errorBodySchema,
@@ -129,7 +132,8 @@ export const notificationSchemas = {
   test: {
     tags: ['notifications'],
     summary: 'Send a test message through a channel now (admin) and say what came of it',
-    description: 'Always 200 when the channel exists: `ok` false with `error` in words (SMTP authentication failed, host unreachable, 404 from Slack, a refused private address…).',
+    description:
+      'Always 200 when the channel exists: `ok` false with `error` in words (SMTP authentication failed, host unreachable, 404 from Slack, a refused private address…).',
     params: idParams,
     response: {
       200: {
