@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseSecretKey } from '../security/secret-key.ts';
 
 // The environment is a contract (README "Configuration"): names here are never renamed, only added.
+const DRY_RUN_SHARE_RULE = 'must be a number above 0 and at most 1 (default 0.2): the share of each side\'s per-minute API budget a dry run may spend, e.g. 0.2 for 20%';
 const RETENTION_RULE = 'must be a whole number of days from 7 to 3650 (default 90): how long sync history and ticket timelines are kept';
 const boolFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -41,6 +42,12 @@ export const EnvSchema = z.object({
   SF_SCHEDULER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
+  /** The most of each side's per-minute API budget one dry run may spend; it stops and says where once it would spend more. */
+  SF_DRY_RUN_BUDGET_SHARE: z.coerce
+    .number({ error: DRY_RUN_SHARE_RULE })
+    .gt(0, DRY_RUN_SHARE_RULE)
+    .max(1, DRY_RUN_SHARE_RULE)
+    .default(0.2),
   /** Pages one platform listing may have in a run (connector-kit/limits.ts): an endless listing ends the run, not the process. */
   SF_MAX_LIST_PAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Megabytes one attachment may have, counted as it downloads (Freshservice allows 40 MB per ticket). */
@@ -129,6 +136,8 @@ export interface AppConfig {
   queueMaintenanceSeconds: number;
   /** Share of each platform account's per-minute API limit left unused for the customer's own agents and apps (0–0.9). */
   rateHeadroom: number;
+  /** SF_DRY_RUN_BUDGET_SHARE: share (0–1] of each side's per-minute API budget one dry run may spend (default 0.2). */
+  dryRunBudgetShare?: number;
   /** SF_MAX_LIST_PAGES: a listing longer than this fails the run with that reason. */
   maxListPages: number;
   /** SF_MAX_ATTACHMENT_MB in bytes: an attachment that sends more is stopped and not copied. */
@@ -204,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     schedulerTickSeconds: e.SF_SCHEDULER_TICK_SECONDS,
     queueMaintenanceSeconds: e.SF_QUEUE_MAINTENANCE_SECONDS,
     rateHeadroom: e.SF_RATE_HEADROOM,
+    dryRunBudgetShare: e.SF_DRY_RUN_BUDGET_SHARE,
     maxListPages: e.SF_MAX_LIST_PAGES,
     maxAttachmentBytes: e.SF_MAX_ATTACHMENT_MB * 1024 * 1024,
     publicUrl: e.SF_PUBLIC_URL,

@@ -42,8 +42,11 @@ export class BudgetUnavailableError extends Error {
   }
 }
 
-/** Called when a request has to wait for budget, so the run can show "waiting", not an error. */
-export type BudgetWaitListener = (info: { account: string; until: Date; reason?: string }) => void;
+/**
+ * Called when a request has to wait for budget, so the run can show "waiting", not an error.
+ * `usedPercent`: how much of the account's limit (or of the sub-limit that is full) is in use, 0–100.
+ */
+export type BudgetWaitListener = (info: { account: string; until: Date; reason?: string; usedPercent?: number }) => void;
 
 export const unlimitedGate: RateGate = {
   async acquire() {},

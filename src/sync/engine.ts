@@ -3,6 +3,7 @@ import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
 import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
 import type { Side } from './field-mapping.ts';
 import { screenTicket, syncTicket, type Screening, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
+import { budgetWaitText } from './budget-wait.ts';
 import { runProgress } from './progress.ts';
 import { recordedSubject, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
@@ -20,6 +21,8 @@ export interface EngineDeps {
    * partner must not see.
    */
   onScreened?: (side: Side, ticketId: string, verdict: { travels: boolean; reason?: string }) => void;
+  /** Progress counts are written at most this often (default 500 ms); the dry run wants every one (0). */
+  progressIntervalMs?: number;
   /**
    * A side's platform rejected its API key during the run: the owning organisation's Settings test is
    * stale (engineDeps marks it so its Settings page says to test again). Failures here never fail the run twice.
@@ -107,7 +110,7 @@ function screeningAbort(where: string, err: PlatformError, side: Side): RunAbort
  */
 export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOutcome> {
   const { store } = deps;
-  const progress = runProgress(store, req.runId);
+  const progress = runProgress(store, req.runId, deps.progressIntervalMs !== undefined ? { minIntervalMs: deps.progressIntervalMs } : {});
   let details = 0;
   let failed = 0;
   // The traced connectors report each call to the timeline of the ticket being worked.
@@ -124,7 +127,9 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     const sides = {} as Record<Side, SideRuntime>;
     for (const side of ['source', 'target'] as const) {
       const onBudgetWait: BudgetWaitListener = (w) => {
-        void store.markWaiting(req.runId, w.until, w.reason ?? `waiting for API budget on ${w.account}`).catch(() => {});
+        // In words, by the organisation whose account it is (hosts and credit counts are for operators).
+        const reason = budgetWaitText({ platform: sides[side]?.connector.platform ?? null, organisationName: names[side], usedPercent: w.usedPercent });
+        void store.markWaiting(req.runId, w.until, reason).catch(() => {});
       };
       const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) });
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`, { side, kind: 'not_configured' });
@@ -175,9 +180,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       if (!work.some((w) => w.side === intent.originSide && w.id === intent.originTicketId)) work.unshift({ side: intent.originSide, id: intent.originTicketId, updatedAt: '' });
     }
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
+    // Listed before a dry run's cut, so it can say how many of them it previewed.
+    for (const side of ['source', 'target'] as const) await progress.listed(side, work.filter((w) => w.side === side).length);
     const truncated = req.maxTickets !== undefined && work.length > req.maxTickets;
     if (truncated) work.length = req.maxTickets!;
-    for (const side of ['source', 'target'] as const) await progress.listed(side, work.filter((w) => w.side === side).length);
     await progress.phase('screening tickets');
 
     const tctx: TicketSyncContext = {

@@ -141,6 +141,7 @@ describe('shared API budget: 20 connections on one Freshservice account', () => 
     // Runs waited for budget and said so.
     expect(budget.waits).toBeGreaterThan(0);
     expect(sawWaiting.size).toBeGreaterThan(0);
-    expect([...reasons].join('\n')).toMatch(/waiting for API budget on 127\.0\.0\.1:\d+/);
+    // In words: whose account, and how much of its budget is used (issue 12 item 13).
+    expect([...reasons].join('\n')).toMatch(/Freshservice's rate limit of \S+ \(API budget \d+% used\)/);
   }, 120_000);
 });

@@ -77,6 +77,7 @@ export interface RateBudget extends RateGate {
 }
 
 const PRUNE_EVERY_MS = 30_000;
+const percent = (used: number, of: number) => Math.max(0, Math.min(100, Math.round((used / Math.max(1, of)) * 100)));
 const MIN_SLEEP_MS = 20;
 
 type Trx = Transaction<Database>;
@@ -86,6 +87,8 @@ interface Decision {
   now: number;
   until: number;
   reason: string;
+  /** Share of the (class) limit in use when refused, 0–100. */
+  usedPercent?: number;
 }
 
 export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget {
@@ -191,7 +194,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         const blocked = blockedUntil(row, limit, now);
         if (blocked !== null) {
           const reason = `${account} reported only ${row!.observed_remaining} of its ${limit} API credits left: someone else is using the account, so syncing waits for its window to refresh`;
-          return { granted: false, now, until: blocked, reason };
+          return { granted: false, now, until: blocked, reason, usedPercent: percent(limit - row!.observed_remaining!, limit) };
         }
         const classLimit = cls ? Math.max(1, Math.floor(cls.limitFor(limit))) : null;
         const classAllowed = classLimit === null ? null : Math.min(allowed, allowedOf(classLimit));
@@ -212,7 +215,8 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         const reason = overallFits
           ? `waiting for API budget on ${account}: at most ${classAllowed} of its ${classLimit} "${cls!.name}" credits ${perWindow} (a limit of its own inside the ${limit}), leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`
           : `waiting for API budget on ${account}: all workers together use at most ${allowed} of its ${limit} credits ${perWindow}, leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
-        return { granted: false, now, until: Math.max(until, now + 1), reason };
+        const usedPercent = overallFits ? percent(classUsed, classLimit!) : percent(used, limit);
+        return { granted: false, now, until: Math.max(until, now + 1), reason, usedPercent };
       }),
     );
   }
@@ -238,7 +242,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         if (d.granted) break;
         if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs) throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
         waits += 1;
-        const info = { account, until: new Date(d.until), reason: d.reason };
+        const info = { account, until: new Date(d.until), reason: d.reason, ...(d.usedPercent !== undefined ? { usedPercent: d.usedPercent } : {}) };
         for (const listener of [onWait, options.onWait]) {
           try {
             listener?.(info);

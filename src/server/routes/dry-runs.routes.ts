@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { membership } from '../../db/repositories/sync-runs.ts';
 import { createSyncStore } from '../../db/repositories/sync-store.ts';
-import { engineDeps } from '../../sync/deps.ts';
+import { DRY_RUN_BUDGET_SHARE, dryRunDeps } from '../../sync/dry-run/dry-run-deps.ts';
 import { dryRun } from '../../sync/dry-run/dry-run.ts';
 import { readsOf } from '../../sync/dry-run/memory-store.ts';
 import { contractNameOf } from '../../db/repositories/ticket-events.ts';
@@ -38,8 +38,8 @@ export async function dryRunRoutes(app: FastifyInstance, ctx: AppContext): Promi
     inFlight.add(id);
     try {
       const log = (msg: string, data?: Record<string, unknown>) => req.log.info({ connectionId: id, ...data }, `dry run: ${msg}`);
-      const { connectorFor } = engineDeps(ctx, log);
-      const result = await dryRun({ reads: readsOf(createSyncStore(ctx.db)), connectorFor, log }, { connectionId: id, since: sinceAt, viewerSide: member.side as 'source' | 'target' });
+      const deps = dryRunDeps(ctx, ctx.config.dryRunBudgetShare ?? DRY_RUN_BUDGET_SHARE, readsOf(createSyncStore(ctx.db)), log);
+      const result = await dryRun(deps, { connectionId: id, since: sinceAt, viewerSide: member.side as 'source' | 'target' });
       // Audited whatever its outcome: it read both platforms on the caller's behalf.
       await audit(ctx.db, req, { action: 'connection.dry_run', target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) }, after: { since: sinceAt.toISOString(), ok: !('error' in result) } });
       if ('error' in result) throw new ApiError(409, 'dry_run_failed', `The dry run could not read what a sync would: ${result.error}`);

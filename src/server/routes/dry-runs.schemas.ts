@@ -49,8 +49,8 @@ export const dryRunSchemas = {
     summary: 'Dry run: what a sync from a start date would write, without writing anything to either platform',
     description:
       'Runs the sync engine with every platform write and every database change held back: reads reach both platforms, ' +
-      'nothing is created, updated, linked or recorded. Synchronous and bounded: at most 500 tickets, and no new ticket after 40 s; ' +
-      '`truncated` says when a real sync would go on. Admins of either side.',
+      'nothing is created, updated, linked or recorded. Synchronous and bounded: at most 500 tickets, no new ticket after 40 s, and at most ' +
+      "SF_DRY_RUN_BUDGET_SHARE (default 20%) of each side's per-minute API budget; `truncated` and `stopped` say when and where it stopped (a real sync would go on). Admins of either side.",
     params: { type: 'object', required: ['id'], properties: { id: { type: 'string' } } },
     body: {
       type: 'object',
@@ -69,6 +69,25 @@ export const dryRunSchemas = {
             properties: { create: { type: 'integer' }, update: { type: 'integer' }, fail: { type: 'integer' }, skip: { type: 'integer' } },
           },
           truncated: { type: 'boolean', description: 'The dry run stopped at its limit; a real sync would go on with more tickets' },
+          stopped: {
+            anyOf: [
+              { type: 'null' },
+              {
+                type: 'object',
+                properties: {
+                  reason: { type: 'string', enum: ['budget', 'tickets', 'time'], description: "budget: its share of a side's API budget (SF_DRY_RUN_BUDGET_SHARE); tickets: 500; time: 40 s" },
+                  message: { type: 'string', description: 'Where it stopped and why, e.g. "Stopped after 200 of 1,340 tickets …, to stay within 20% of Contoso\'s API budget …"' },
+                  side: { type: ['string', 'null'], enum: ['source', 'target', null] },
+                  during: { type: 'string', enum: ['listing', 'screening', 'working'] },
+                  listPage: { type: ['integer', 'null'], description: "The page of that side's changed-ticket list it was reading, when it stopped while listing" },
+                },
+              },
+            ],
+            description: 'Null when everything in scope was previewed',
+          },
+          budgetShare: { type: ['number', 'null'], description: "The share of each side's per-minute API budget a dry run may spend (SF_DRY_RUN_BUDGET_SHARE)" },
+          ticketsInScope: { type: 'integer', description: 'Tickets a sync from this date would look at (both sides, with retries and hints)' },
+          ticketsPreviewed: { type: 'integer', description: 'Of those, worked by the dry run' },
         },
       },
       400: errorBodySchema,

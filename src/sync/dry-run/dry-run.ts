@@ -4,6 +4,9 @@ import type { ConnectionForSync, RunDetail } from '../../db/repositories/sync-st
 import { runSync, type EngineDeps } from '../engine.ts';
 import { otherSide, type Side } from '../field-mapping.ts';
 import { createMemorySyncStore, type SyncStoreReads } from './memory-store.ts';
+import type { RateGate } from '../../connector-kit/rate-gate.ts';
+import type { RunProgress } from '../../db/repositories/sync-store.ts';
+import { cappedGate, type BudgetStop } from './budget-cap.ts';
 import { DryRunRecorder, isDryId, recordingConnector, type PlannedFile, type PlannedWrite } from './recording-connector.ts';
 
 export type PlannedAction = 'create' | 'update' | 'skip' | 'fail';
@@ -38,14 +41,35 @@ export interface DryRunResult {
   since: string;
   tickets: PlannedTicket[];
   counts: { create: number; update: number; fail: number; skip: number };
-  /** True when the dry run stopped at its limit (tickets or time): a real sync would go on. */
+  /** True when the dry run stopped at its limit (tickets, time or API budget): a real sync would go on. */
   truncated: boolean;
+  /** Where it stopped and why, in words and figures; null when it previewed everything in scope. */
+  stopped: DryRunStop | null;
+  /** The share of each side's per-minute API budget it may spend (SF_DRY_RUN_BUDGET_SHARE); null when not capped. */
+  budgetShare: number | null;
+  /** Tickets in scope (listed on both sides, with retries and hints) and how many of them were previewed. */
+  ticketsInScope: number;
+  ticketsPreviewed: number;
+}
+
+export interface DryRunStop {
+  reason: 'budget' | 'tickets' | 'time';
+  /** "Stopped after 200 of 1,340 tickets: page 3 of Contoso's list, to stay within 20% of Contoso's API budget". */
+  message: string;
+  /** The side whose budget share was reached (budget only). */
+  side: Side | null;
+  /** Where: still listing (page of that side's list), checking tickets against the filters, or working them. */
+  during: 'listing' | 'screening' | 'working';
+  listPage: number | null;
 }
 
 export interface DryRunDeps {
   reads: SyncStoreReads;
-  connectorFor: EngineDeps['connectorFor'];
+  /** `hooks.rateGate`: the gate the side's connector must use (the budget cap); connectors that ignore it are not capped. */
+  connectorFor(connectionId: string, side: Side, hooks?: Parameters<EngineDeps['connectorFor']>[2] & { rateGate?: RateGate }): ReturnType<EngineDeps['connectorFor']>;
   log?: EngineDeps['log'];
+  /** Spend at most `share` of each side's per-minute API limit (`limitOf`), through `gate` (the shared budget). */
+  budget?: { share: number; gate: RateGate; limitOf(account: string): Promise<number> };
 }
 
 export interface DryRunRequest {
@@ -116,7 +140,9 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     return e;
   };
 
+  let progress: RunProgress | null = null;
   const { store } = createMemorySyncStore(deps.reads, {
+    progress: (p) => (progress = p),
     marker: (m) => rec.dryMarkers.add(m),
     itemDone(side, id) {
       rec.itemDone();
@@ -147,8 +173,11 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     {
       store,
       log: deps.log,
+      progressIntervalMs: 0,
       async connectorFor(connectionId, side, hooks) {
-        const c = await deps.connectorFor(connectionId, side, hooks);
+        const b = deps.budget;
+        const rateGate = b ? cappedGate(b.gate, { side, share: b.share, limitOf: (a) => b.limitOf(a), state: rec.cap }) : undefined;
+        const c = await deps.connectorFor(connectionId, side, { ...hooks, ...(rateGate ? { rateGate } : {}) });
         return 'error' in c ? c : recordingConnector(c, side, rec);
       },
       onScreened(side, id, verdict) {
@@ -161,8 +190,24 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     },
     { runId: 'dry-run', connectionId: req.connectionId, trigger: 'manual', since: req.since, maxTickets },
   );
-  const truncated = rec.truncated || outcome.truncated === true;
-  if (outcome.status === 'failed' && !rec.truncated) return { error: outcome.error ?? 'The dry run failed' };
+  const budgetStop = rec.cap.budgetStop;
+  const truncated = rec.truncated || outcome.truncated === true || budgetStop !== null;
+  if (outcome.status === 'failed' && !rec.truncated && !budgetStop) return { error: outcome.error ?? 'The dry run failed' };
+  const p = progress as RunProgress | null;
+  const ticketsInScope = p?.steps ? p.steps.listed.source + p.steps.listed.target : 0;
+  const ticketsPreviewed = p?.ticketsDone ?? 0;
+  const stopped = truncated
+    ? describeStop({
+        budget: budgetStop,
+        reason: budgetStop ? 'budget' : (rec.stopReason ?? 'tickets'),
+        progress: p,
+        ticketsInScope,
+        maxTickets,
+        timeBudgetMs: req.timeBudgetMs ?? DRY_RUN_TIME_BUDGET_MS,
+        share: deps.budget?.share ?? null,
+        names: conn ? { source: conn.sides.source.organisationName, target: conn.sides.target.organisationName } : { source: 'the source', target: 'the target' },
+      })
+    : null;
 
   const tickets: PlannedTicket[] = [];
   for (const k of order) {
@@ -189,6 +234,10 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     tickets,
     counts: { create: count('create'), update: count('update'), fail: count('fail'), skip: count('skip') },
     truncated,
+    stopped,
+    budgetShare: deps.budget?.share ?? null,
+    ticketsInScope,
+    ticketsPreviewed,
   };
 }
 
@@ -221,4 +270,42 @@ function applyWrites(e: PlannedTicket, writes: PlannedWrite[], rec: DryRunRecord
         break; // shown with the ticket it is created for
     }
   }
+}
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const pct = (share: number) => `${Math.round(share * 100)}%`;
+
+/** Where a truncated dry run stopped, in words the Dry run card shows as they are. */
+function describeStop(x: {
+  budget: BudgetStop | null;
+  reason: DryRunStop['reason'];
+  progress: RunProgress | null;
+  ticketsInScope: number;
+  maxTickets: number;
+  timeBudgetMs: number;
+  share: number | null;
+  names: Record<Side, string>;
+}): DryRunStop {
+  const steps = x.progress?.steps;
+  const phase = x.progress?.phase;
+  const during: DryRunStop['during'] = !steps || phase === 'listing changes' || (x.budget?.listPage ?? null) !== null ? 'listing' : phase === 'screening tickets' ? 'screening' : 'working';
+  const done = x.progress?.ticketsDone ?? 0;
+  const screened = steps ? steps.screened.source + steps.screened.target : 0;
+  const why =
+    x.reason === 'budget' && x.budget
+      ? `to stay within ${pct(x.share ?? 0)} of ${x.names[x.budget.side]}'s API budget (${fmt(x.budget.cap)} of its ${fmt(x.budget.limit)} requests a minute)`
+      : x.reason === 'time'
+        ? `a dry run starts no new ticket after ${Math.round(x.timeBudgetMs / 1000)} s`
+        : `a dry run previews at most ${fmt(x.maxTickets)} tickets`;
+  let where: string;
+  if (during === 'listing') {
+    const side = x.budget?.side;
+    where = side ? `Stopped while listing ${x.names[side]}'s changed tickets, at page ${fmt(x.budget!.listPage ?? 1)} of the list; nothing was previewed` : 'Stopped while listing the changed tickets; nothing was previewed';
+  } else if (during === 'screening') {
+    where = `Stopped after checking ${fmt(screened)} of ${fmt(x.ticketsInScope)} tickets against the sync filters; none was previewed yet`;
+  } else {
+    const next = x.budget?.ticketId ? ` (the next was ${x.names[x.budget.side]}'s ticket #${x.budget.ticketId})` : '';
+    where = `Stopped after ${fmt(done)} of ${fmt(x.ticketsInScope)} tickets${next}`;
+  }
+  return { reason: x.reason, message: `${where}, ${why}. A real sync would go on; a later start date previews fewer tickets.`, side: x.budget?.side ?? null, during, listPage: x.budget?.listPage ?? null };
 }

@@ -9,6 +9,7 @@ import {
   type SyncStore,
   type TicketEventBatch,
   type TicketLink,
+  type RunProgress,
 } from '../../db/repositories/sync-store.ts';
 
 /** The read-only part of the real store: all a dry run may ask the database. */
@@ -34,6 +35,8 @@ export interface MemoryStoreEvents {
   detail?(d: RunDetail): void;
   /** A marker made up by this dry run (create intent or comment copy). */
   marker?(marker: string): void;
+  /** The engine's progress (listed, screened, worked), each time it reports it. */
+  progress?(p: RunProgress): void;
 }
 
 type AttachmentEntry = { originSide: Side; originAttachmentId: string; copyAttachmentId: string | null };
@@ -282,7 +285,9 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
     async markWaiting() {},
     async clearWaiting() {},
     async heartbeat() {},
-    async reportProgress() {},
+    async reportProgress(_runId, p) {
+      events.progress?.(p);
+    },
 
     // Scheduling and run rows are the job engine's, never a dry run's.
     async adoptOrStartRun() {

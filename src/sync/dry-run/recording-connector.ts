@@ -12,6 +12,7 @@ import {
   type TicketWrite,
 } from '../../core/connector.ts';
 import type { Side } from '../field-mapping.ts';
+import { newCapState, type CapState } from './budget-cap.ts';
 
 /** A file the engine would send: its name and size (no bytes were fetched). */
 export interface PlannedFile {
@@ -48,6 +49,10 @@ export class DryRunRecorder {
   private inItem = false;
   private started = 0;
   truncated = false;
+  /** Why it stopped at its own limits: tickets started, or time. */
+  stopReason: 'tickets' | 'time' | null = null;
+  /** Its share of each side's API budget (budget-cap.ts): spent so far, and where it stopped, if it did. */
+  readonly cap: CapState = newCapState();
   /** Tickets read, by `${side}:${id}` (the last version read). */
   readonly tickets = new Map<string, RemoteTicket>();
   /** Requesters the engine got back, by `${side}:${id}`: e-mail and whether this dry run made them up. */
@@ -89,6 +94,7 @@ export class DryRunRecorder {
     const now = (this.limits.now ?? Date.now)();
     if (this.started >= this.limits.maxTickets || now > this.limits.deadline) {
       this.truncated = true;
+      this.stopReason = now > this.limits.deadline ? 'time' : 'tickets';
       throw new PlatformError('network', LIMIT_MESSAGE);
     }
     this.inItem = true;
@@ -134,12 +140,21 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
     ...(inner.creatableTypes ? { creatableTypes: inner.creatableTypes } : {}),
     // Past the limit the platform "does not answer" at all, so the engine ends the run (see runSync).
     whoAmI: () => (rec.truncated ? Promise.reject(new PlatformError('network', LIMIT_MESSAGE)) : inner.whoAmI()),
-    listChangedTickets: (since) => inner.listChangedTickets(since),
+    async listChangedTickets(since) {
+      // Requests made while listing are pages of the list (budget-cap.ts says which page it stopped at).
+      rec.cap.listing = side;
+      try {
+        return await inner.listChangedTickets(since);
+      } finally {
+        rec.cap.listing = null;
+      }
+    },
     fieldDefinitions: (ticketType) => inner.fieldDefinitions(ticketType),
 
     async getTicket(id) {
       if (isDryId(id)) return rec.dryTickets.get(id) ?? null;
       rec.beforeRead();
+      rec.cap.lastTicket[side] = id;
       // Read once per dry run: the engine screens a ticket against the filters before it works it.
       const known = rec.tickets.get(key(side, id));
       const read = known ? structuredClone(known) : await inner.getTicket(id);
