@@ -407,7 +407,7 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     expect(onB().filter((t) => t.subject === 'Monitor flickers')).toHaveLength(1);
   }, 60_000);
 
-  it('a Failed run points at re-testing the connection in Settings', async () => {
+  it('a Failed run names the side at fault: Acme is told Globex is rejecting its key; Globex to test its own key again', async () => {
     const battery = [...simA.state.tickets.values()].find((t) => t.subject.startsWith('Laptop battery'))!;
     simA.state.touchTicket(battery, Date.now());
     simB.faults.set({ rules: [{ pathPattern: '^/api/v2/', status: 401, body: { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' } }] });
@@ -415,10 +415,19 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
       await syncNow(a);
       expect(await newestRunStatus(a)).toBe('Failed');
       await a.locator('table tbody tr').first().getByRole('link').click();
-      await a.getByText('The sync run failed.').waitFor();
-      const retest = a.getByRole('link', { name: 'Re-test the connection in Settings' });
-      expect(await retest.getAttribute('href')).toBe('/settings');
+      // Acme's side worked: it is told whose platform failed, and that they know (issue 12 item 11).
+      await a.getByText('The sync run failed on Globex Services’s side.').waitFor();
+      await a.getByText("Globex Services's Freshservice is rejecting its key; they have been told.", { exact: false }).waitFor();
+      expect(await a.locator('main').innerText()).not.toMatch(/nothing had changed/i);
       await shoot(a, 'sync-details-failed');
+      // Globex is told its key was rejected, and its Settings say the last test is stale.
+      const runUrl = a.url();
+      await b.goto(runUrl);
+      await b.getByText('The sync run failed on your side.').waitFor();
+      await b.getByText('Your key was rejected by Freshservice during this sync: test it again in Settings', { exact: false }).waitFor();
+      expect(await b.getByRole('link', { name: 'Open Settings' }).getAttribute('href')).toBe('/settings');
+      await b.goto(`${stack.url}/settings`);
+      await b.getByText(/Your key was rejected by Freshservice during a sync at .*: test it again\./).waitFor();
       await nav(a, 'Sync').click();
       await a.locator('table tbody tr').first().waitFor();
       await shoot(a, 'sync-history-statuses');
