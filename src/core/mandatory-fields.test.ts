@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldDefinition } from './connector.ts';
-import { mandatoryFields } from './mandatory-fields.ts';
+import { fieldDefaultProblem, mandatoryFields } from './mandatory-fields.ts';
 import { defaultMappings, defaultSideConfiguration, type Mappings } from './sync-config.ts';
 
 const def = (name: string, flags: Partial<FieldDefinition> = {}): FieldDefinition => ({ name, label: name, kind: 'text', choices: [], requiredForClosure: false, ...flags });
@@ -38,5 +38,23 @@ describe('mandatoryFields: what fills each field a platform requires', () => {
     expect(rows.find((r) => r.field.name === 'group')).toMatchObject({ defaultKey: 'groupId', defaultValue: '5', mappedIn: [], onCreate: true, onClose: false });
     expect(rows.find((r) => r.field.name === 'urgency')).toMatchObject({ defaultKey: null, mappedIn: ['Incident', 'Service Request'] });
     expect(rows.find((r) => r.field.name === 'resolution')).toMatchObject({ onCreate: false, onClose: true });
+  });
+});
+
+describe('fieldDefaultProblem: a per-field default must fit the platform field', () => {
+  const pick = def('it_field', { kind: 'picklist', choices: [{ value: 'First Choice', label: 'First Choice' }, { value: 'Second Choice', label: 'Second Choice' }] });
+  const defs = [pick, def('flag', { kind: 'boolean' }), def('count', { kind: 'number' }), def('cost_centre'), def('subject', { alwaysFilled: true })];
+  it.each([
+    ['it_field', 'Second Choice', null],
+    ['it_field', 'Third', '"Third" is not a choice of it_field; choose one of: First Choice, Second Choice.'],
+    ['flag', true, null],
+    ['flag', 'yes', 'flag is a checkbox: its default is true or false.'],
+    ['count', 3, null],
+    ['count', '3', 'count is a number: its default must be one.'],
+    ['cost_centre', 'CC-1', null],
+    ['nope', 'x', 'Your platform has no field "nope"; defaults can be set for: it_field, flag, count, cost_centre.'],
+    ['group', '5', 'The default for group is set under Defaults for created tickets (groupId), not per field.'],
+  ] as const)('%s = %j', (name, value, problem) => {
+    expect(fieldDefaultProblem(name, value, defs)).toBe(problem);
   });
 });

@@ -44,3 +44,22 @@ export function mandatoryFields(fields: FieldDefinition[], side: Side, defaults:
   }
   return out;
 }
+
+const listed = (items: string[], max = 20) => (items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
+
+/**
+ * What is wrong with a per-field default (`defaults.fields[name]`), judged against the platform's live
+ * fields: a field it does not have, a standard field whose default lives elsewhere, a value that is not
+ * one of the field's choices or not of its kind. Null when it fits.
+ */
+export function fieldDefaultProblem(name: string, value: FieldValue, fields: FieldDefinition[]): string | null {
+  if (name in STANDARD_DEFAULT_KEYS) return `The default for ${name} is set under Defaults for created tickets (${(STANDARD_DEFAULT_KEYS as Record<string, string>)[name]}), not per field.`;
+  const f = fields.find((x) => x.name === name);
+  if (!f) return `Your platform has no field "${name}"; defaults can be set for: ${listed(fields.filter((x) => !x.alwaysFilled && !(x.name in STANDARD_DEFAULT_KEYS)).map((x) => x.label))}.`;
+  if (f.kind === 'boolean') return typeof value === 'boolean' ? null : `${f.label} is a checkbox: its default is true or false.`;
+  if (f.kind === 'number') return typeof value === 'number' ? null : `${f.label} is a number: its default must be one.`;
+  if (f.choices.length > 0 && !f.choices.some((c) => String(c.value) === String(value))) {
+    return `"${String(value)}" is not a choice of ${f.label}; choose one of: ${listed(f.choices.map((c) => c.label))}.`;
+  }
+  return null;
+}

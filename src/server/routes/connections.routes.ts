@@ -31,6 +31,7 @@ import { reserveAttempt, settleAttempt } from '../../db/repositories/throttles.t
 import { tooManyAttempts, VERIFICATION_CODES_PER_ORGANISATION } from '../throttles.ts';
 import { sideFieldsLoader } from '../side-fields.ts';
 import { checkWorkspacesOnSave } from '../side-workspaces.ts';
+import { checkFieldDefaultsOnSave } from '../field-defaults-check.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
 import { getPlatformConfig } from '../../db/repositories/platform-configs.ts';
@@ -190,6 +191,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       }
     }
     await checkWorkspacesOnSave(ctx, { current, choice: body.configuration.workspaces, apiOverride, orgName: c[side]?.name ?? 'Your organisation' });
+    await checkFieldDefaultsOnSave({ before: current.configuration.defaults.fields, after: body.configuration.defaults.fields, load: () => loadFields(c, side) });
     // Reverse sync writes into the source's platform: switching it on or widening it waits for the source's
     // admin (a proposal); the rest of the target's own configuration is saved at once, as before.
     const { configuration, consent } = await ctx.db.transaction().execute(async (trx) => {
