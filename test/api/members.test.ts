@@ -64,7 +64,8 @@ describe('members and invitations', () => {
     expect(ok.headers['set-cookie']).toMatch(/sf_session=.*HttpOnly/);
     // Logged in like a log-in: the token works as a bearer, the cookie as a cookie.
     const me = (await call('GET', '/me', { authorization: `Bearer ${ok.json().token}` })).json();
-    expect(me).toEqual({ user: { id: ok.json().user.id, email: 'Viewer.One@example.com', role: 'viewer' }, organisation: { id: a.organisation.id, name: 'Org mema' } });
+    // The name given on the invitation page is the member's display name (GET /me shows it since issue 12 item 17).
+    expect(me).toEqual({ user: { id: ok.json().user.id, email: 'Viewer.One@example.com', role: 'viewer', name: 'Vera Viewer' }, organisation: { id: a.organisation.id, name: 'Org mema' } });
     const cookie = /sf_session=([^;]+)/.exec(String(ok.headers['set-cookie']))![1]!;
     expect((await stack.app.inject({ url: '/api/v1/me', cookies: { sf_session: cookie } })).statusCode).toBe(200);
     // And with the password, later.
