@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inviteMember, type InvitedMember } from '../helpers/members.ts';
 import { signUpAndLogIn } from '../helpers/stack.ts';
@@ -96,8 +97,8 @@ describe('a create refused by the provider’s platform', () => {
     const provider = (await get(`/sync-runs/${run.id}`, pair.target.auth)).json();
     const seen = provider.details.filter((d: any) => d.outcome === 'failed');
     expect(seen.map((d: any) => [d.sourceTicketId, d.subject, d.error])).toEqual(failed.map((d: any) => [d.sourceTicketId, d.subject, d.error]));
-    // The partner's platform address is the partner's configuration: no link to it.
-    expect(seen.every((d: any) => d.sourceTicketUrl === null && d.targetTicketUrl === null)).toBe(true);
+    // Acme shares its ticket links (the default): Globex may open Acme's tickets too.
+    expect(seen.every((d: any) => d.sourceTicketUrl === `${pair.source.sim.url}/a/tickets/${d.sourceTicketId}` && d.targetTicketUrl === null)).toBe(true);
     // Globex's platform refused them: Globex may retry them (as may Acme, whose tickets they are).
     expect(seen.every((d: any) => d.retryable === true)).toBe(true);
     expect(failed.every((d: any) => d.retryable === true)).toBe(true);
@@ -264,12 +265,29 @@ describe('rows kept to one side', () => {
       ['', '78', "'@SUM(A1)", 'Failed', `'-2+3 refused, "quoted", and, commas`],
     ]);
     expect(rows[1]![8]).toBe(`${pair.source.sim.url}/a/tickets/9001`);
-    expect(rows[3]![9]).toBe('');
+    // Globex shares its ticket links (the default): Acme may open Globex's ticket of a row it sees.
+    expect(rows[3]![9]).toBe(`${pair.target.sim.url}/a/tickets/78`);
     const partner = csvRows((await get(`/sync-runs/${runId}/details.csv`, pair.target.auth)).body);
     expect(partner.slice(1).map((x) => [x[0], x[1], x[8], x[9]])).toEqual([
-      ['9002', '77', '', `${pair.target.sim.url}/a/tickets/77`],
+      ['9002', '77', `${pair.source.sim.url}/a/tickets/9002`, `${pair.target.sim.url}/a/tickets/77`],
       ['', '78', '', `${pair.target.sim.url}/a/tickets/78`],
     ]);
+    // Acme stops sharing its ticket links: Globex keeps its own, loses Acme's.
+    await sql`UPDATE connection_sides SET configuration = jsonb_set(configuration, '{ticketLinks}', '{"share": false}') WHERE connection_id = ${pair.connectionId} AND side = 'source'`.execute(
+      db(),
+    );
+    try {
+      const unshared = csvRows((await get(`/sync-runs/${runId}/details.csv`, pair.target.auth)).body);
+      expect(unshared.slice(1).map((x) => [x[8], x[9]])).toEqual([
+        ['', `${pair.target.sim.url}/a/tickets/77`],
+        ['', `${pair.target.sim.url}/a/tickets/78`],
+      ]);
+      expect(csvRows((await get(`/sync-runs/${runId}/details.csv`, pair.source.auth)).body)[2]![8]).toBe(`${pair.source.sim.url}/a/tickets/9002`);
+    } finally {
+      await sql`UPDATE connection_sides SET configuration = configuration - 'ticketLinks' WHERE connection_id = ${pair.connectionId} AND side = 'source'`.execute(
+        db(),
+      );
+    }
   });
 
   it('details a page at a time, searchable by subject, error and ticket number', async () => {

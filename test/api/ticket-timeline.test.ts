@@ -75,8 +75,8 @@ describe('ticket timeline', () => {
     expect(mapped.summary).not.toMatch(/priority = \d/);
     // The copy's timeline is the same story, seen from the other side.
     const fromCopy = (await timeline('target', created.targetTicketId, pair.target.auth)).json();
-    // The counterpart is the partner's ticket: no link into the partner's helpdesk.
-    expect(fromCopy.ticket.linked).toEqual({ side: 'source', id: created.sourceTicketId, url: null });
+    // The counterpart is the partner's ticket: linked while the partner shares ticket links (the default).
+    expect(fromCopy.ticket.linked).toEqual({ side: 'source', id: created.sourceTicketId, url: `${pair.source.sim.url}/a/tickets/${created.sourceTicketId}` });
     expect(fromCopy.ticket.url).toBe(`${pair.target.sim.url}/a/tickets/${created.targetTicketId}`);
     expect(fromCopy.events.map((e: any) => e.id)).toEqual(expect.arrayContaining(body.events.map((e: any) => e.id)));
 

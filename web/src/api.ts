@@ -329,6 +329,34 @@ export interface Proposed {
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
 export type Outcome = 'created' | 'updated' | 'closed' | 'failed';
 
+export interface StepCount {
+  planned: number;
+  done: number;
+  failed: number;
+}
+
+/** Progress by step (issue 12 item 13); `yours` only on the run's own pages. */
+export interface RunSteps {
+  yours?: { listed: number; screened: number; keptBack: number; travelling: number };
+  tickets: StepCount & { fromPartner: number | null };
+  comments: StepCount;
+  attachments: StepCount;
+}
+
+/** GET /tickets/find: where a ticket number appears in your connections. */
+export interface FoundTicket {
+  connectionId: string;
+  contractName: string;
+  partnerName: string | null;
+  yourSide: Role;
+  side: Role;
+  ticketId: string;
+  sourceTicketId: string | null;
+  targetTicketId: string | null;
+  linked: boolean;
+  timelinePath: string;
+}
+
 export interface SyncRun {
   id: string;
   connectionId: string;
@@ -341,7 +369,7 @@ export interface SyncRun {
   waitingUntil?: string | null;
   waitingReason?: string | null;
   /** Live progress the engine writes while it runs (pushed by GET /sync-runs/:id/events). */
-  progress?: { phase: 'listing changes' | 'syncing tickets' | 'saving cursors' | null; ticketsSeen: number; ticketsDone: number };
+  progress?: { phase: 'listing changes' | 'screening tickets' | 'syncing tickets' | 'saving cursors' | null; ticketsSeen: number; ticketsDone: number; steps?: RunSteps };
 }
 
 export interface SyncRunDetail {
@@ -355,7 +383,7 @@ export interface SyncRunDetail {
   failedAttachments: number;
   /** The worked ticket's subject (plain text), when it was read. */
   subject?: string | null;
-  /** Opens the ticket in its platform: only your own side's tickets have one. */
+  /** Opens the ticket in its platform: your own side's tickets, and the partner's while it shares ticket links. */
   sourceTicketUrl?: string | null;
   targetTicketUrl?: string | null;
   /** You may retry this failure: your own ticket's, or your partner's that your platform refused. */

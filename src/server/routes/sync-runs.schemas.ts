@@ -71,8 +71,8 @@ const detail = {
     },
     id: { type: 'string', description: 'The row, for POST /sync-runs/:id/details/:detailId/retry' },
     subject: { type: ['string', 'null'], description: "The worked ticket's subject (plain text, at most 200 characters); null when it was not read" },
-    sourceTicketUrl: { type: ['string', 'null'], description: 'Opens the source ticket in its platform; only on your own side' },
-    targetTicketUrl: { type: ['string', 'null'], description: 'Opens the target ticket in its platform; only on your own side' },
+    sourceTicketUrl: { type: ['string', 'null'], description: "Opens the source ticket in its platform: your own side's, or the partner's while it shares ticket links" },
+    targetTicketUrl: { type: ['string', 'null'], description: "Opens the target ticket in its platform: your own side's, or the partner's while it shares ticket links" },
     retryable: {
       type: 'boolean',
       description: "A failure you may retry (POST /sync-runs/:id/details/:detailId/retry): your own ticket's, or your partner's that your platform refused",

@@ -62,7 +62,7 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
     const t = await resolve(ctx, req);
     const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId, t.onlyRuns);
     if (!timeline) throw notFound();
-    // Links into the platform for the caller's own side's ticket only (the partner's address is theirs).
+    // Links into the platforms: the caller's own side's, the partner's while it shares ticket links.
     const urls = await ticketUrlsFor(ctx.db, t.connectionId, t.member.side as Side);
     const linked = timeline.ticket.linked ? { ...timeline.ticket.linked, url: urls(timeline.ticket.linked.side, timeline.ticket.linked.id) } : null;
     return { ...timeline, ticket: { ...timeline.ticket, url: urls(t.side, t.ticketId), linked } };

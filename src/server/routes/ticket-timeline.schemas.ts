@@ -44,7 +44,7 @@ const event = {
   },
 } as const;
 
-const url = { type: ['string', 'null'], description: 'Opens the ticket in its platform; only for your own side' } as const;
+const url = { type: ['string', 'null'], description: "Opens the ticket in its platform: your own side's, or the partner's while it shares ticket links" } as const;
 const ref = { type: 'object', properties: { side, id: { type: 'string' }, url } } as const;
 
 const started = {

@@ -38,7 +38,7 @@ interface Timeline {
   ticket: {
     side: TicketSide;
     id: string;
-    /** Opens the ticket in its platform: your own side's tickets only. */
+    /** Opens the ticket in its platform: your own side's tickets, the partner's while it shares ticket links. */
     url?: string | null;
     linked: { side: TicketSide; id: string; url?: string | null } | null;
     lastOutcome: string | null;
@@ -138,7 +138,7 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
               <>
                 {' '}·{' '}
                 <a href={t.ticket.url} target="_blank" rel="noopener noreferrer">
-                  Open in your helpdesk<span className="visually-hidden"> (new tab)</span>
+                  Open in its helpdesk<span className="visually-hidden"> (new tab)</span>
                 </a>
               </>
             ) : null}
@@ -146,7 +146,7 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
               <>
                 {' '}·{' '}
                 <a href={t.ticket.linked.url} target="_blank" rel="noopener noreferrer">
-                  Open #{t.ticket.linked.id} in your helpdesk<span className="visually-hidden"> (new tab)</span>
+                  Open #{t.ticket.linked.id} in its helpdesk<span className="visually-hidden"> (new tab)</span>
                 </a>
               </>
             ) : null}

@@ -6,9 +6,9 @@ import { Link } from '../Link.tsx';
 import { OutcomeBadge } from './RunStatusBadge.tsx';
 
 /**
- * A ticket number linking to its timeline (when the run's connection is known), and, for the reader's own
- * side, a second link opening the ticket in its platform (a new tab). The cell's text is the number alone
- * (other views and tests read it).
+ * A ticket number linking to its timeline (when the run's connection is known), and, when the server gives
+ * one (your own tickets; the partner's while it shares ticket links), a second link opening the ticket in its
+ * platform (a new tab). The cell's text is the number alone (other views and tests read it).
  */
 function TicketCell({ connectionId, side, id, url }: { connectionId?: string; side: TicketSide; id: string | null; url?: string | null }) {
   if (!id) return <>—</>;
@@ -24,7 +24,7 @@ function TicketCell({ connectionId, side, id, url }: { connectionId?: string; si
       )}
       {url ? (
         // The arrow is drawn by CSS, so the cell's text stays the number; the name says what the link does.
-        <a href={url} target="_blank" rel="noopener noreferrer" className="ticket-open" aria-label={`Open ${side} ticket #${id} in your helpdesk (new tab)`} />
+        <a href={url} target="_blank" rel="noopener noreferrer" className="ticket-open" aria-label={`Open ${side} ticket #${id} in its helpdesk (new tab)`} />
       ) : null}
     </>
   );
