@@ -40,7 +40,8 @@ export function AppShell({ me, path, onLogout, children }: Props) {
             ))}
           </nav>
           <div className="topbar__account">
-            <span className="org" title={me.user.email}>
+            {/* A long organisation name is cut short to keep the bar on one line: the title has it whole. */}
+            <span className="org" title={`${me.organisation.name} — ${me.user.name ? `${me.user.name}, ` : ''}${me.user.email}`}>
               <span className="visually-hidden">Organisation: </span>
               {me.organisation.name}
               {me.user.role !== 'admin' ? <span className="muted"> · {ROLE_NAMES[me.user.role] ?? me.user.role}</span> : null}
