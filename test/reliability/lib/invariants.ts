@@ -145,7 +145,16 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
       // Closures travel only when the sending side allows them.
       if (sourceField === 'status' && (!config.source.closures.enabled || !config.target.closures.enabled)) continue;
       const sent = simField(pair[sending], rule.from);
-      const got = simField(pair[receiving], rule.to);
+      let got = simField(pair[receiving], rule.to);
+      if (rule.to === 'description' && sending === 'source' && mapping.descriptionBuilder.partnerReference) {
+        // The copy's description opens with the number of the ticket it was made from (and its link).
+        const ref = /^Partner ticket: [A-Z]+-(\d+)(?: \( \S+ \))? (?:--- )?/.exec(String(got));
+        if (Number(ref?.[1]) !== pair.source.id) {
+          add('lost', `${pair.key}: the copy's description does not name #${pair.source.id} as its partner ticket: ${JSON.stringify(got)}`);
+          continue;
+        }
+        got = String(got).slice(ref![0].length);
+      }
       const want = rule.kind === 'value' && sent !== null ? (rule.pairs.find((p) => p.from === String(sent))?.to ?? `<unmapped ${String(sent)}>`) : sent;
       checked.fields++;
       if (norm(want) !== norm(got)) {
