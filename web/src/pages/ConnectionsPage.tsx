@@ -3,6 +3,7 @@ import { api } from '../api.ts';
 import type { Connection, CreatedConnection } from '../api.ts';
 import { AcceptConnectionCard } from '../components/connections/AcceptConnectionCard.tsx';
 import { ActiveConnections } from '../components/connections/ActiveConnections.tsx';
+import { FindTicketCard } from '../components/connections/FindTicketCard.tsx';
 import { CreateConnectionCard } from '../components/connections/CreateConnectionCard.tsx';
 import { PendingConnections } from '../components/connections/PendingConnections.tsx';
 import { VerificationCodePanel } from '../components/connections/VerificationCodePanel.tsx';
@@ -41,6 +42,7 @@ export function ConnectionsPage() {
       ) : (
         <p className="notice notice--info read-only">{readOnlyMessage('admin')}</p>
       )}
+      <FindTicketCard />
       {created ? <VerificationCodePanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
       {revokeError ? <p className="notice notice--error" role="alert">{revokeError}</p> : null}
       {list.data === undefined ? (

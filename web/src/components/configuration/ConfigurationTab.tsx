@@ -119,7 +119,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
           applied={initial.configuration.reverseSync.enabled} pending={pendingReverseSync} />
       ) : null}
       <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
-      <TransferSection attachments={draft.attachments.enabled} closures={draft.closures.enabled} onChange={update} errorAt={at} />
+      <TransferSection attachments={draft.attachments.enabled} closures={draft.closures.enabled} shareLinks={draft.ticketLinks?.share ?? true} onChange={update} errorAt={at} />
       <ApiOverrideSection value={override} onChange={(o) => { setOverride(o); setSaved(false); }} errorAt={at} />
       <div className="savebar">
         {error ? (

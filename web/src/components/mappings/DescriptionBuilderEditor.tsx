@@ -20,7 +20,10 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
   const [adding, setAdding] = useState('');
   const chosen = value.fields;
   const available = fieldOptions(sourceFields).filter((o) => !chosen.includes(o.value) && o.value !== 'description');
-  const preview = useMemo(() => previewDescription(value, sampleSource(sourceFields)), [value, sourceFields]);
+  const preview = useMemo(
+    () => previewDescription(value, { ...sampleSource(sourceFields), partnerRef: { displayId: 'INC-34', url: 'https://partner.freshservice.com/a/tickets/34' } }),
+    [value, sourceFields],
+  );
   const move = (i: number, by: number) => {
     const next = [...chosen];
     const [f] = next.splice(i, 1);
@@ -68,6 +71,13 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
               )}
             </div>
             <button type="button" className="btn" onClick={add} disabled={!adding && !(sourceFields.length && available.length)}>Add field</button>
+          </div>
+          <div className="field field--check">
+            <label>
+              <input type="checkbox" checked={value.partnerReference === true} onChange={(e) => onChange({ ...value, partnerReference: e.target.checked })} />{' '}
+              Start with the partner's ticket number and link
+            </label>
+            <p className="field__help">A first line “Partner ticket: INC-34 (link)” naming the ticket the copy was made from. The link is included only when that side shares links to its tickets (its Configuration).</p>
           </div>
           <Field label="Separator" value={value.separator} maxLength={200} onChange={(e) => onChange({ ...value, separator: e.target.value })}
             help="A line between the fields and the original description, e.g. ---. Leave empty for none." error={errorAt(`${path}.separator`)} />

@@ -1,3 +1,4 @@
+import { withPartnerReference } from './field-options.ts';
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
@@ -114,7 +115,7 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
           <div role="tabpanel" aria-label={selected}>
             <EditableBy least="member">
               <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
-                sourceFields={fields?.source.fields ?? []} targetFields={fields?.target.fields ?? []} errorAt={at}
+                sourceFields={withPartnerReference(fields?.source.fields ?? [])} targetFields={withPartnerReference(fields?.target.fields ?? [])} errorAt={at}
                 creatable={{ source: fields?.source.creatableTypes, target: fields?.target.creatableTypes }} />
             </EditableBy>
           </div>

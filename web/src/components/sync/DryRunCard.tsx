@@ -41,6 +41,11 @@ interface DryRunResult {
   tickets: PlannedTicket[];
   counts: { create: number; update: number; fail: number; skip: number };
   truncated: boolean;
+  /** Where and why it stopped (older servers: absent). */
+  stopped?: { reason: 'budget' | 'tickets' | 'time'; message: string } | null;
+  budgetShare?: number | null;
+  ticketsInScope?: number;
+  ticketsPreviewed?: number;
 }
 
 // ---- Card ------------------------------------------------------------------------------------------
@@ -156,9 +161,14 @@ function DryRunResultView({ result, connection, fields }: { result: DryRunResult
       </p>
       {result.truncated ? (
         <p className="notice notice--warn">
-          The preview stopped after {plural(result.tickets.length, 'ticket')}; a sync from this date would go on with the rest. Choose a later start
-          date to see them.
+          {result.stopped?.message ??
+            `The preview stopped after ${plural(result.tickets.length, 'ticket')}; a sync from this date would go on with the rest. Choose a later start date to see them.`}
         </p>
+      ) : result.ticketsInScope !== undefined && result.ticketsInScope > 0 ? (
+        <p className="muted">All {plural(result.ticketsInScope, 'ticket')} in scope previewed.</p>
+      ) : null}
+      {result.budgetShare ? (
+        <p className="muted">A dry run uses at most {Math.round(result.budgetShare * 100)}% of each side's API budget, so the helpdesks' own agents and apps are not held up.</p>
       ) : null}
       {rows.length === 0 ? (
         <p className="empty">Nothing would change</p>

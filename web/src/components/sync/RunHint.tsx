@@ -42,7 +42,7 @@ export function RunHint({ run }: { run: SyncRunWithDetails }) {
   if (run.status === 'running' && run.waitingUntil)
     return (
       <p className="notice notice--info" role="status">
-        This sync is waiting for the platform's API budget (it leaves room for your own agents and apps){run.waitingReason ? `: ${run.waitingReason}` : ''}. It goes on by itself; nothing to do.
+        This sync is waiting for {run.waitingReason ?? "the platform's API budget"} until {new Date(run.waitingUntil).toLocaleTimeString()} (it leaves room for your own agents and apps). It goes on by itself; nothing to do.
       </p>
     );
   if (run.status === 'running') return <p className="notice notice--info" role="status">This sync is running; its progress updates live.</p>;

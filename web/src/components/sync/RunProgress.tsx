@@ -1,10 +1,11 @@
-import { useId } from 'react';
-import type { SyncRun } from '../../api.ts';
+import { useEffect, useId, useState } from 'react';
+import type { RunSteps as Steps, StepCount, SyncRun } from '../../api.ts';
 import { plural } from '../../format.ts';
 import '../dashboard/dashboard.css';
 
 const PHASES: Record<string, string> = {
   'listing changes': 'Listing changed tickets on both helpdesks',
+  'screening tickets': 'Checking the changed tickets against the sync filters',
   'syncing tickets': 'Syncing tickets',
   'saving cursors': 'Finishing: remembering where this sync stopped',
 };
@@ -49,8 +50,55 @@ export function RunProgress({ run, live }: { run: SyncRun; live: boolean }) {
           'Counting the tickets to sync…'
         )}
       </p>
+      {p?.steps ? <RunSteps steps={p.steps} /> : null}
+      {run.waitingUntil ? <WaitingNotice until={run.waitingUntil} reason={run.waitingReason ?? null} /> : null}
       {/* Screen readers hear phase changes, not every tick of the count. */}
       <p className="visually-hidden" role="status" aria-live="polite">{phase}</p>
     </div>
+  );
+}
+
+const step = (c: StepCount, what: string) => `${c.done} of ${plural(c.planned, what)}${c.failed ? ` (${c.failed} failed)` : ''}`;
+
+/** Planned and done by step; the figures add up (your listed = kept back + to sync; tickets = yours + the partner's). */
+function RunSteps({ steps }: { steps: Steps }) {
+  const y = steps.yours;
+  const mineToSync = y ? y.travelling : null;
+  return (
+    <dl className="run-steps" aria-label="Progress by step">
+      {y ? (
+        <>
+          <dt>Your changed tickets</dt>
+          <dd>
+            {y.screened} of {plural(y.listed, 'ticket')} checked: {mineToSync} to sync, {y.keptBack} kept back by your filters
+          </dd>
+        </>
+      ) : null}
+      <dt>Tickets synced</dt>
+      <dd>
+        {step(steps.tickets, 'ticket')}
+        {steps.tickets.fromPartner !== null && mineToSync !== null ? ` (${mineToSync} yours, ${steps.tickets.fromPartner} from your partner)` : ''}
+      </dd>
+      <dt>Comments copied</dt>
+      <dd>{step(steps.comments, 'comment')}</dd>
+      <dt>Attachments copied</dt>
+      <dd>{step(steps.attachments, 'file')}</dd>
+    </dl>
+  );
+}
+
+/** "Waiting 40 s for Freshservice's rate limit of Contoso (API budget 80% used); goes on at 14:32:10." */
+function WaitingNotice({ until, reason }: { until: string; reason: string | null }) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  const at = new Date(until);
+  const seconds = Math.max(1, Math.ceil((at.getTime() - now) / 1000));
+  return (
+    <p className="notice notice--info">
+      Waiting {seconds} s for {reason ?? "the platform's API budget"}; goes on at {at.toLocaleTimeString()}. Support Fusion leaves room for the helpdesk's own agents and apps; nothing to do.
+    </p>
   );
 }
