@@ -107,7 +107,8 @@ describe('hostile content from the other organisation', () => {
     const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
     expect(run.counts).toMatchObject({ updated: 1, failed: 0 });
     const t = copy();
-    expect(t.description.startsWith('<h2>Update</h2>')).toBe(true);
+    // After the partner reference the copy opens with (its own, escaped line), the new description as sent.
+    expect(t.description).toMatch(/^<div><strong>Partner ticket:<\/strong> [^<]*(<a href="[^"]+"[^>]*>[^<]+<\/a>[^<]*)?<\/div>(<div>---<\/div>)?<h2>Update<\/h2>/);
     expectHarmless(t.description);
     expectFormattingKept(t.description);
     expect(t.description).toContain('<p><a>vb</a></p>');
