@@ -145,6 +145,16 @@ describe('a ticket the source filter keeps back', () => {
       expect(ran.progress).toMatchObject({ ticketsSeen: 2, ticketsDone: 2 });
       expect(leaks(stream.raw)).toEqual([]);
       for (const e of stream.events) expect(e.data.progress.ticketsSeen).toBeLessThanOrEqual(2);
+      // The run's rows in pages, searched by the kept-back ticket's number, and as CSV: nothing of it either.
+      for (const url of [`/api/v1/sync-runs/${ran.id}/details`, `/api/v1/sync-runs/${ran.id}/details?q=${secretId}`, `/api/v1/sync-runs/${ran.id}/details.csv`]) {
+        const r = await pair.stack.app.inject({ url, headers: as('target') });
+        expect(r.statusCode, url).toBe(200);
+        expect(leaks(r.body), url).toEqual([]);
+        // CSV: no line whose first cell (Source ticket) is the kept-back ticket.
+        expect(r.body.split('\n').filter((line) => line.startsWith(`${secretId},`)), url).toEqual([]);
+      }
+      const ownCsv = (await pair.stack.app.inject({ url: `/api/v1/sync-runs/${ran.id}/details.csv`, headers: as('source') })).body;
+      expect(ownCsv.split('\n').filter((line) => line.startsWith(`${secretId},`))).toHaveLength(1);
 
       // The owner sees the failure, marked as its own.
       const own = (await get(`/api/v1/sync-runs/${ran.id}`, 'source')).json;
