@@ -121,7 +121,9 @@ describe('dryRun', () => {
     const byId = Object.fromEntries(plan.tickets.map((t) => [t.ticketId, t]));
     expect(plan.tickets.map((t) => t.ticketId)).toEqual(['1', '2', '3', '4', '5', '50', '60']); // oldest change first; 6 already handled
     expect(byId['1']).toMatchObject({
-      action: 'create', displayId: 'INC-1', originSubject: 'Subject 1', type: 'Incident', subject: 'Subject 1', description: '<p>Description 1</p>',
+      action: 'create', displayId: 'INC-1', originSubject: 'Subject 1', type: 'Incident', subject: 'Subject 1',
+      // New connections name the partner's ticket first (the test connector shares no link).
+      description: '<div><strong>Partner ticket:</strong> INC-1</div><div>---</div><p>Description 1</p>',
       fields: { status: 2, priority: 2 }, target: { side: 'target', ticketId: null },
       requester: { email: 'Alice@example.com', action: 'match' }, attachments: [{ name: 'log.txt', size: 1234 }], comments: [],
     });

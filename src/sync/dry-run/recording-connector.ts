@@ -150,6 +150,9 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
       }
     },
     fieldDefinitions: (ticketType) => inner.fieldDefinitions(ticketType),
+    // Reads that shape what is written (the partner reference link, comment authors): as a real sync's.
+    ...(inner.ticketUrl ? { ticketUrl: (t: { id: string; displayId: string }) => (isDryId(t.id) ? null : inner.ticketUrl!(t)) } : {}),
+    ...(inner.findPersonById ? { findPersonById: (id: string) => inner.findPersonById!(id) } : {}),
 
     async getTicket(id) {
       if (isDryId(id)) return rec.dryTickets.get(id) ?? null;
