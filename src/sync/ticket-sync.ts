@@ -206,15 +206,22 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     const typeNote = made.substituted ? ` as ${made.type} (its platform cannot create ${otherType}; the description starts with "Type: ${otherType}")` : '';
     ctx.events?.add('mapped', `Mapped for ${to.organisationName}${typeNote}: ${describeValues({ type: made.type, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`);
     const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
-    copy = await to.connector.createTicket({
-      ...write,
-      type: made.type,
-      subject: write.subject ?? plainSubject(ticket.subject),
-      description: sanitizeTicketHtml(description),
-      requesterId: requester.id,
-      marker: intent.marker,
-      tags: [intent.marker],
-    });
+    try {
+      copy = await to.connector.createTicket({
+        ...write,
+        type: made.type,
+        subject: write.subject ?? plainSubject(ticket.subject),
+        description: sanitizeTicketHtml(description),
+        requesterId: requester.id,
+        marker: intent.marker,
+        tags: [intent.marker],
+      });
+    } catch (err) {
+      // A create the platform refused outright (invalid, not permitted) made no copy, and an earlier attempt's
+      // was looked for above: nothing to look for later, so a retry creates at once instead of waiting.
+      if (err instanceof PlatformError && (err.kind === 'validation' || err.kind === 'permission')) await ctx.store.dropCreateIntent(intent.id);
+      throw err;
+    }
     if (ctx.events) ctx.events.linkedTicketId = copy.id;
     ctx.events?.add('written', `Created #${copy.id} on ${to.organisationName}`);
     await ctx.afterRemoteCreate?.(copy.id);

@@ -569,7 +569,7 @@ describe('API docs', () => {
     expect(Object.keys(p('/connections/{id}/mappings')).sort()).toEqual(['get', 'put']);
     expect(Object.keys(p('/connections/{id}/fields'))).toEqual(['get']);
     const putConfig = p('/connections/{id}/configuration').put.requestBody.content['application/json'].schema;
-    expect(Object.keys(putConfig.properties.configuration.properties).sort()).toEqual(['attachments', 'closures', 'comments', 'defaults', 'filters', 'reverseSync']);
+    expect(Object.keys(putConfig.properties.configuration.properties).sort()).toEqual(['attachments', 'closures', 'comments', 'defaults', 'filters', 'reverseSync', 'ticketLinks', 'workspaces']);
     const mappings = p('/connections/{id}/mappings').get.responses['200'].content['application/json'].schema.properties.mappings;
     expect(mappings.properties.types.additionalProperties.properties.fields.items.required).toEqual(['sourceField', 'targetField', 'direction', 'kind', 'values']);
   });

@@ -69,13 +69,14 @@ function printedRoutes(app: FastifyInstance): string[] {
 }
 
 /** Every row of every table of the application's schema, as comparable JSON (pg-boss's own schema left out). */
-export async function databaseSnapshot(db: Db, opts: { except?: string[] } = {}): Promise<Record<string, string[]>> {
+export async function databaseSnapshot(db: Db, opts: { except?: string[]; omit?: Record<string, string[]> } = {}): Promise<Record<string, string[]>> {
   const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
   const out: Record<string, string[]> = {};
   for (const { table_name } of tables.rows) {
     if (opts.except?.includes(table_name)) continue;
     const rows = await sql<{ r: unknown }>`SELECT to_jsonb(t) AS r FROM ${sql.table(table_name)} t`.execute(db);
-    out[table_name] = rows.rows.map((x) => JSON.stringify(x.r)).sort();
+    const omitted = opts.omit?.[table_name] ?? [];
+    out[table_name] = rows.rows.map((x) => JSON.stringify(Object.fromEntries(Object.entries(x.r as object).filter(([k]) => !omitted.includes(k))))).sort();
   }
   return out;
 }
