@@ -214,7 +214,8 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await button(a, 'Add field').click();
     await a.getByLabel('Separator').fill('=====');
     const preview = a.getByLabel('Description preview');
-    await expect.poll(() => preview.innerText()).toMatch(/^Priority: \w+\n=====\nPaper jams on every second page\.$/);
+    // New connections open each copy with the partner ticket's number and link (the preview's sample one).
+    await expect.poll(() => preview.innerText()).toMatch(/^Partner ticket: INC-\d+ \(https:\/\/\S+\/a\/tickets\/\d+\)\nPriority: \w+\n=====\nPaper jams on every second page\.$/);
 
     await button(a, 'Save mappings').click();
     // The value pair and the description line write into Globex's platform: they wait for Globex's admin.
