@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'web/dist/', 'bench/results*', 'docs/screenshots/'] },
+  { ignores: ['node_modules/', 'dist/', 'web/dist/', 'bench/results*', 'docs/screenshots/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -33,7 +33,13 @@ export function summariseProfile(path: string, top = 25): string {
     const short = file.replace(/^.*\/node_modules\//, 'node_modules/').replace(/^.*\/work\/[^/]+\//, '');
     const key = `${functionName || '(anonymous)'} ${short ? `${short}:${lineNumber + 1}` : ''}`.trim();
     fn.set(key, (fn.get(key) ?? 0) + us);
-    const a = !file ? functionName || '(native)' : file.includes('/node_modules/') ? `node_modules/${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1]}` : file.startsWith('node:') ? 'node: internals' : short.split('/').slice(0, 2).join('/');
+    const a = !file
+      ? functionName || '(native)'
+      : file.includes('/node_modules/')
+        ? `node_modules/${/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1]}`
+        : file.startsWith('node:')
+          ? 'node: internals'
+          : short.split('/').slice(0, 2).join('/');
     area.set(a, (area.get(a) ?? 0) + us);
   }
   const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((us / totalUs) * 100).toFixed(1).padStart(5)} %`;

@@ -89,7 +89,9 @@ export function parseArgs(argv: string[]): BenchOptions {
     return Number(v);
   };
   for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.includes('=') ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)] : [argv[i]!, undefined];
+    const [flag, inline] = argv[i]!.includes('=')
+      ? [argv[i]!.slice(0, argv[i]!.indexOf('=')), argv[i]!.slice(argv[i]!.indexOf('=') + 1)]
+      : [argv[i]!, undefined];
     const value = () => {
       const v = inline ?? argv[++i];
       if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -99,7 +101,10 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--smoke':
         break;
       case '--scenarios': {
-        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const list = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         for (const s of list) if (!ALL.includes(s as Scenario)) throw new Error(`Unknown scenario "${s}": choose from ${ALL.join(', ')}`);
         o.scenarios = list as Scenario[];
         break;
@@ -141,7 +146,9 @@ export function parseArgs(argv: string[]): BenchOptions {
         o.scaleLatencyMs = int(flag, value());
         break;
       case '--memory-tickets':
-        o.memoryTickets = value().split(',').map((v) => int(flag, v));
+        o.memoryTickets = value()
+          .split(',')
+          .map((v) => int(flag, v));
         break;
       case '--profile':
         o.profile = true;
@@ -159,7 +166,9 @@ export function parseArgs(argv: string[]): BenchOptions {
         o.out = resolve(value());
         break;
       case '--help':
-        console.log('npm run bench -- [--smoke] [--scenarios initial,idle,rate,latency,scale,memory] [--db auto|pglite|postgres] [--tickets 2000] [--rate-tickets 100] [--latency-edits 100] [--latency-modes webhook,polling] [--poll-spacing-ms 1000] [--connections 100] [--idle-connections 300] [--idle-window-s 120] [--scale-latency-ms 0] [--memory-tickets 1000,3000] [--profile] [--parallel|--sequential] [--merge] [--out bench/results.json]');
+        console.log(
+          'npm run bench -- [--smoke] [--scenarios initial,idle,rate,latency,scale,memory] [--db auto|pglite|postgres] [--tickets 2000] [--rate-tickets 100] [--latency-edits 100] [--latency-modes webhook,polling] [--poll-spacing-ms 1000] [--connections 100] [--idle-connections 300] [--idle-window-s 120] [--scale-latency-ms 0] [--memory-tickets 1000,3000] [--profile] [--parallel|--sequential] [--merge] [--out bench/results.json]',
+        );
         return process.exit(0);
       default:
         throw new Error(`Unknown flag ${flag} (try --help)`);
@@ -180,11 +189,20 @@ export async function runBench(o: BenchOptions): Promise<{ records: BenchRecord[
   const want = (s: Scenario) => o.scenarios.includes(s);
   // Chains of scenarios; in order one after the other, or (--parallel) the chains at the same time.
   const chains: Array<Array<() => Promise<BenchRecord[]>>> = [[], [], [], []];
-  if (want('initial') || want('idle')) chains[0]!.push(() => runInitialAndIdle(ctx, { tickets: o.tickets, replies: 3, notes: 1, attachmentEvery: 10, requesters: 50 }, want('idle')));
+  if (want('initial') || want('idle'))
+    chains[0]!.push(() => runInitialAndIdle(ctx, { tickets: o.tickets, replies: 3, notes: 1, attachmentEvery: 10, requesters: 50 }, want('idle')));
   if (want('rate')) chains[1]!.push(async () => [await runRateBound(ctx, { tickets: o.rateTickets })]);
   if (want('latency')) chains[1]!.push(async () => [await runLatency(ctx, { edits: o.latencyEdits, modes: o.latencyModes, pollSpacingMs: o.pollSpacingMs })]);
   if (want('scale')) {
-    if (pgUp) chains[2]!.push(async () => [await runScaleOut(ctx, { connections: o.connections, idleConnections: o.idleConnections, idleWindowSeconds: o.idleWindowSeconds, latencyMs: o.scaleLatencyMs })]);
+    if (pgUp)
+      chains[2]!.push(async () => [
+        await runScaleOut(ctx, {
+          connections: o.connections,
+          idleConnections: o.idleConnections,
+          idleWindowSeconds: o.idleWindowSeconds,
+          latencyMs: o.scaleLatencyMs,
+        }),
+      ]);
     else skipped.push('scale-out: needs PostgreSQL (set SF_BENCH_DATABASE_URL or SF_TEST_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres)');
   }
   if (want('memory')) chains[3]!.push(async () => [await runMemory(ctx, { sizes: o.memoryTickets })]);

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   for (const o of ORGS) sims.push(await startFreshserviceSimulator({ name: o.sim, seed: o.seed }));
   const runtime = await startRuntime({ ...config, role: 'all' });
   const app = await buildApp(runtime.ctx, { logger: false });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
+  });
   try {
     const call = injectCaller(app, 'screenshots setup');
     const { tokens, connectionId } = await setUpDemoOrganisations(call, sims);
@@ -56,7 +59,16 @@ async function main(): Promise<void> {
     // The first (baseline) sync, with one ticket whose read the platform refuses: a Failed row to look at.
     const victim = [...sims[0]!.state.tickets.values()].find((t) => t.subject === FAILING_SUBJECT);
     if (!victim) throw new Error(`the demo seed has no ticket "${FAILING_SUBJECT}"`);
-    sims[0]!.faults.set({ rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${victim.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    sims[0]!.faults.set({
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${victim.id}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
+    });
     const started = await call('POST', `/api/v1/connections/${connectionId}/sync-runs`, { since: new Date(Date.now() - 30 * 86_400_000).toISOString() }, acme);
     const firstRun = await waitForRun(started.id);
     sims[0]!.faults.clear();
@@ -104,7 +116,11 @@ async function main(): Promise<void> {
     });
     await shoot(page, '04-settings', '/settings', async (p) => {
       await h1('Settings')(p);
-      await p.getByText(/connection (test )?(passed|succeeded|successful)|all checks passed|connected/i).first().waitFor({ timeout: 20_000 }).catch(() => {});
+      await p
+        .getByText(/connection (test )?(passed|succeeded|successful)|all checks passed|connected/i)
+        .first()
+        .waitFor({ timeout: 20_000 })
+        .catch(() => {});
     });
     await shoot(page, '05-connections', '/connections', async (p) => {
       await h1('Connections')(p);

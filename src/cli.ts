@@ -68,7 +68,16 @@ async function loadAdminCommands(): Promise<CommandSpec[]> {
   const admin = await import('./cli/admin.ts');
   const { rotateSecretKeyCommand } = await import('./cli/rotate-key.ts');
   const { exportCommand, importCommand } = await import('./cli/export-import.ts');
-  return [admin.migrateCommand, admin.syncCommand, admin.connectionsListCommand, admin.usersCreateCommand, admin.usersResetPasswordCommand, rotateSecretKeyCommand, exportCommand, importCommand];
+  return [
+    admin.migrateCommand,
+    admin.syncCommand,
+    admin.connectionsListCommand,
+    admin.usersCreateCommand,
+    admin.usersResetPasswordCommand,
+    rotateSecretKeyCommand,
+    exportCommand,
+    importCommand,
+  ];
 }
 
 function overview(all: CommandSpec[]): string {
@@ -107,7 +116,9 @@ async function main(): Promise<number> {
       else console.log(text);
       return args.length === 0 ? EXIT.usage : EXIT.ok;
     }
-    throw new UsageError(group.length > 0 ? `unknown command "${command} ${rest[0]}"; try: ${group.map((c) => c.name).join(', ')}` : `unknown command "${command}"`);
+    throw new UsageError(
+      group.length > 0 ? `unknown command "${command} ${rest[0]}"; try: ${group.map((c) => c.name).join(', ')}` : `unknown command "${command}"`,
+    );
   }
   if (spec.name === 'simulate') {
     if (args[0] === '--help' || args[0] === '-h' || args.length === 0) {
@@ -116,7 +127,8 @@ async function main(): Promise<number> {
       return args.length === 0 ? EXIT.usage : EXIT.ok;
     }
     const [platform, ...simArgs] = args;
-    if (platform !== 'freshservice') throw new UsageError(`unknown platform "${platform ?? ''}" for simulate. Use: support-fusion simulate freshservice --port 4010 --seed demo`);
+    if (platform !== 'freshservice')
+      throw new UsageError(`unknown platform "${platform ?? ''}" for simulate. Use: support-fusion simulate freshservice --port 4010 --seed demo`);
     const { runSimulatorCli } = await import('./simulator/freshservice/cli.ts');
     await runSimulatorCli(simArgs);
     return -1;

@@ -17,6 +17,8 @@ export const DEMO_ORGS = [
 ];
 const ORGS = DEMO_ORGS;
 
+// The demo reads whatever JSON each route answers; the routes' own tests pin their shapes.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type InjectCall = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, token?: string) => Promise<any>;
 
 /** API calls through `inject` as a signed-in user (bearer token); anything but 2xx throws with `what` in front. */
@@ -59,14 +61,24 @@ export async function runDemo(env: NodeJS.ProcessEnv = process.env): Promise<voi
   const taken: string[] = [];
   const sims: FreshserviceSimulator[] = [];
   for (const o of ORGS) {
-    sims.push(await onFreePort(o.port, (port) => startFreshserviceSimulator({ name: o.sim, port, seed: o.seed }), (p) => taken.push(`${o.name}'s simulated Freshservice: port ${p} is taken`)));
+    sims.push(
+      await onFreePort(
+        o.port,
+        (port) => startFreshserviceSimulator({ name: o.sim, port, seed: o.seed }),
+        (p) => taken.push(`${o.name}'s simulated Freshservice: port ${p} is taken`),
+      ),
+    );
   }
   const runtime = await startRuntime({ ...config, role: 'all' });
   const app = await buildApp(runtime.ctx);
 
   await setUpDemoOrganisations(injectCaller(app, 'demo setup'), sims);
 
-  await onFreePort(config.port, (port) => app.listen({ port, host: config.host }), (p) => taken.push(`Support Fusion: port ${p} (SF_PORT) is taken`));
+  await onFreePort(
+    config.port,
+    (port) => app.listen({ port, host: config.host }),
+    (p) => taken.push(`Support Fusion: port ${p} (SF_PORT) is taken`),
+  );
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;

@@ -22,7 +22,11 @@ describe('onFreePort', () => {
     const app = Fastify();
     closers.push(() => app.close());
     let taken: number | null = null;
-    await onFreePort(free, (port) => app.listen({ port, host: '127.0.0.1' }), (p) => (taken = p));
+    await onFreePort(
+      free,
+      (port) => app.listen({ port, host: '127.0.0.1' }),
+      (p) => (taken = p),
+    );
     expect((app.server.address() as { port: number }).port).toBe(free);
     expect(taken).toBeNull();
   });
@@ -32,7 +36,11 @@ describe('onFreePort', () => {
     const app = Fastify();
     closers.push(() => app.close());
     let taken: number | null = null;
-    await onFreePort(busy, (port) => app.listen({ port, host: '127.0.0.1' }), (p) => (taken = p));
+    await onFreePort(
+      busy,
+      (port) => app.listen({ port, host: '127.0.0.1' }),
+      (p) => (taken = p),
+    );
     const port = (app.server.address() as { port: number }).port;
     expect(port).not.toBe(busy);
     expect(port).toBeGreaterThan(0);
@@ -42,6 +50,10 @@ describe('onFreePort', () => {
 
   it('other failures are not hidden', async () => {
     const denied = Object.assign(new Error('listen EACCES'), { code: 'EACCES' });
-    await expect(onFreePort(80, async () => { throw denied; })).rejects.toBe(denied);
+    await expect(
+      onFreePort(80, async () => {
+        throw denied;
+      }),
+    ).rejects.toBe(denied);
   });
 });

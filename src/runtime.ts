@@ -60,7 +60,10 @@ export async function startRuntime(config: AppConfig, log?: EngineDeps['log'], o
     ...(opts.info ? { info: opts.info } : {}),
     // Embedded storage is one process: whatever job is still active was the previous process's. On
     // PostgreSQL other workers may be alive, so only silent ones (heartbeat and lock) are taken over.
-    recovery: database.kind === 'pglite' ? { db: database.db, releaseAtStart: true } : { db: database.db, releaseAtStart: false, takeoverSeconds: config.workerTakeoverSeconds },
+    recovery:
+      database.kind === 'pglite'
+        ? { db: database.db, releaseAtStart: true }
+        : { db: database.db, releaseAtStart: false, takeoverSeconds: config.workerTakeoverSeconds },
   });
   return {
     ctx: { ...base, boss, jobs },

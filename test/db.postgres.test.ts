@@ -24,14 +24,22 @@ describe.skipIf(!testDatabaseUrl)('on a PostgreSQL server (DATABASE_URL)', () =>
   it('runs the same schema and API: sign-up, log-in, save settings', async () => {
     expect(stack.database.kind).toBe('postgres');
     const s = await signUpAndLogIn(stack.app, 'pg');
-    const r = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: s.auth, payload: { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' } });
+    const r = await stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: s.auth,
+      payload: { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' },
+    });
     expect(r.statusCode).toBe(200);
     expect((await stack.app.inject({ url: '/api/v1/platform', headers: s.auth })).json().apiUrl).toBe('https://acme.freshservice.com');
   });
 
   it('migrates idempotently when several processes start at once', async () => {
     const handles = await Promise.all([1, 2, 3].map(() => openDatabase({ databaseUrl: temp.url, dataDir: '/nonexistent' })));
-    const rows = await handles[0]!.db.selectFrom('sf_migrations' as never).selectAll().execute();
+    const rows = await handles[0]!.db
+      .selectFrom('sf_migrations' as never)
+      .selectAll()
+      .execute();
     expect(rows.length).toBeGreaterThan(0);
     await Promise.all(handles.map((h) => h.close()));
   });

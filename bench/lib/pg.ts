@@ -81,7 +81,12 @@ export async function dbCounters(db: TempDatabase): Promise<DbCounters> {
        FROM pg_stat_user_tables GROUP BY schemaname`,
   );
   const of = (schema: string, k: 'scans' | 'written') => Number(t.rows.find((r) => r.schemaname === schema)?.[k] ?? 0);
-  return { xactCommit: Number(x.rows[0]?.n ?? 0), scans: of('public', 'scans'), rowsWritten: of('public', 'written'), queueRowsWritten: of('pgboss', 'written') };
+  return {
+    xactCommit: Number(x.rows[0]?.n ?? 0),
+    scans: of('public', 'scans'),
+    rowsWritten: of('public', 'written'),
+    queueRowsWritten: of('pgboss', 'written'),
+  };
 }
 
 /**

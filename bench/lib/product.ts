@@ -41,7 +41,12 @@ export async function startProduct(o: ProductOptions = {}): Promise<Product> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-bench-'));
   const port = await freePort();
   const secretKey = o.secretKey ?? randomBytes(32).toString('hex');
-  const proc = spawnCli(o.label ?? 'product', ['start'], { ...baseEnv(o, dataDir, secretKey), SF_PORT: String(port), SF_LOG_LEVEL: 'info', ...(o.role ? { SF_ROLE: o.role } : {}), ...(o.env ?? {}) }, profArgs(o));
+  const proc = spawnCli(
+    o.label ?? 'product',
+    ['start'],
+    { ...baseEnv(o, dataDir, secretKey), SF_PORT: String(port), SF_LOG_LEVEL: 'info', ...(o.role ? { SF_ROLE: o.role } : {}), ...(o.env ?? {}) },
+    profArgs(o),
+  );
   await proc.waitFor('Support Fusion is running', 120_000);
   const base = `http://127.0.0.1:${port}`;
   return {
@@ -144,7 +149,8 @@ export async function waitForRun(p: Product, pair: Pair, id: string, timeoutMs: 
 export async function waitForNextRun(p: Product, pair: Pair, trigger: string, after: Date, timeoutMs: number, everyMs = 500): Promise<RunView> {
   return until(
     `a ${trigger} run after ${after.toISOString()}`,
-    async () => (await listRuns(p, pair, new Date(after.getTime() - 1000))).find((r) => r.trigger === trigger && new Date(r.startedAt) > after && r.status !== 'running'),
+    async () =>
+      (await listRuns(p, pair, new Date(after.getTime() - 1000))).find((r) => r.trigger === trigger && new Date(r.startedAt) > after && r.status !== 'running'),
     { timeoutMs, everyMs },
   );
 }

@@ -24,7 +24,12 @@ export interface BenchRecord {
   summary: Array<[string, string]>;
 }
 
-export const machine = () => ({ cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100 });
+export const machine = () => ({
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+});
 
 export interface BenchContext {
   /** Storage for the product in scenarios 1–4 and 6. */

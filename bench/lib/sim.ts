@@ -38,7 +38,21 @@ export interface SimOptions {
 
 /** Starts `support-fusion simulate freshservice` as its own process with `accounts` accounts on random ports. */
 export async function startSimulator(opts: SimOptions = {}): Promise<{ proc: Proc; accounts: SimAccount[] }> {
-  const args = ['simulate', 'freshservice', '--port', '0', '--seed', 'empty', '--quiet', '--accounts', String(opts.accounts ?? 1), '--plan', opts.plan ?? 'pro', '--rate-limit', opts.rateLimit ?? 'off'];
+  const args = [
+    'simulate',
+    'freshservice',
+    '--port',
+    '0',
+    '--seed',
+    'empty',
+    '--quiet',
+    '--accounts',
+    String(opts.accounts ?? 1),
+    '--plan',
+    opts.plan ?? 'pro',
+    '--rate-limit',
+    opts.rateLimit ?? 'off',
+  ];
   if (opts.latencyMs) args.push('--latency', String(opts.latencyMs));
   const proc = spawnCli(opts.label ?? 'simulator', args, {});
   await proc.waitFor('Press Ctrl+C to stop.', 120_000);
@@ -64,13 +78,22 @@ export interface SeedBulk {
 }
 
 export const sim = {
-  seedBulk: (a: SimAccount, o: SeedBulk) => call<{ tickets: number; firstId: number | null; lastId: number | null; conversations: number; attachments: number; requesters: number }>('POST', `${a.url}/_sim/seed-bulk`, o),
-  summary: (a: SimAccount, from = 0, entries = false) => call<RequestSummary>('GET', `${a.url}/_sim/request-summary?from=${from}${entries ? '&entries=1' : ''}`),
+  seedBulk: (a: SimAccount, o: SeedBulk) =>
+    call<{ tickets: number; firstId: number | null; lastId: number | null; conversations: number; attachments: number; requesters: number }>(
+      'POST',
+      `${a.url}/_sim/seed-bulk`,
+      o,
+    ),
+  summary: (a: SimAccount, from = 0, entries = false) =>
+    call<RequestSummary>('GET', `${a.url}/_sim/request-summary?from=${from}${entries ? '&entries=1' : ''}`),
   /** Index of the next request in the account's log: a summary `from` here counts only what follows. */
   mark: async (a: SimAccount) => (await call<RequestSummary>('GET', `${a.url}/_sim/request-summary?from=1000000000`)).next,
-  counts: (a: SimAccount) => call<{ tickets: number; conversations: number; attachments: number; users: number; requests: number }>('GET', `${a.url}/_sim/counts`),
-  edit: (a: SimAccount, id: number, patch: { subject?: string; priority?: number }) => call<{ id: number; updated_at: string }>('POST', `${a.url}/_sim/tickets/${id}/edit`, patch),
-  findSubjects: async (a: SimAccount, subjects: string[]) => (await call<{ found: Record<string, number> }>('POST', `${a.url}/_sim/find-subjects`, { subjects })).found,
+  counts: (a: SimAccount) =>
+    call<{ tickets: number; conversations: number; attachments: number; users: number; requests: number }>('GET', `${a.url}/_sim/counts`),
+  edit: (a: SimAccount, id: number, patch: { subject?: string; priority?: number }) =>
+    call<{ id: number; updated_at: string }>('POST', `${a.url}/_sim/tickets/${id}/edit`, patch),
+  findSubjects: async (a: SimAccount, subjects: string[]) =>
+    (await call<{ found: Record<string, number> }>('POST', `${a.url}/_sim/find-subjects`, { subjects })).found,
   setLatency: (a: SimAccount, ms: number) => call('PUT', `${a.url}/_sim/faults`, { latencyMs: ms }),
 };
 
@@ -87,5 +110,9 @@ export function mergeEndpoints(a: Record<string, EndpointCount>, b: Record<strin
 
 /** `{ "GET /tickets": 20, ... }`, largest first. */
 export function callsByEndpoint(e: Record<string, EndpointCount>): Record<string, number> {
-  return Object.fromEntries(Object.entries(e).sort((x, y) => y[1].calls - x[1].calls).map(([k, v]) => [k, v.calls]));
+  return Object.fromEntries(
+    Object.entries(e)
+      .sort((x, y) => y[1].calls - x[1].calls)
+      .map(([k, v]) => [k, v.calls]),
+  );
 }

@@ -6,7 +6,8 @@ export function printTable(records: BenchRecord[]): void {
   for (const r of records) {
     rows.push([r.title, '', '']);
     for (const [k, v] of r.summary) rows.push(['', k, v]);
-    for (const t of r.targets) rows.push(['', `target: ${t.name} ${t.target}`, `${t.value ?? '—'}  ${t.met === null ? '(not measured)' : t.met ? 'met' : 'MISSED'}`]);
+    for (const t of r.targets)
+      rows.push(['', `target: ${t.name} ${t.target}`, `${t.value ?? '—'}  ${t.met === null ? '(not measured)' : t.met ? 'met' : 'MISSED'}`]);
   }
   const w = [0, 1, 2].map((i) => Math.min(i === 1 ? 64 : 40, Math.max(...rows.map((r) => r[i]!.length))));
   const line = (r: string[]) => r.map((c, i) => (i === 2 ? c : c.padEnd(w[i]!))).join('  ');

@@ -18,11 +18,26 @@ export interface InitialOptions {
 /** Scenarios 1 and 2: an initial sync of `tickets` tickets, then the same connection's automatic runs. */
 export async function runInitialAndIdle(ctx: BenchContext, o: InitialOptions, withIdle: boolean): Promise<BenchRecord[]> {
   const started = Date.now();
-  const [{ proc: srcProc, accounts: [source] }, { proc: tgtProc, accounts: [target] }] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
+  const [
+    {
+      proc: srcProc,
+      accounts: [source],
+    },
+    {
+      proc: tgtProc,
+      accounts: [target],
+    },
+  ] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
   let db: TempDatabase | null = null;
   let product: Product | null = null;
   try {
-    const seeded = await sim.seedBulk(source!, { tickets: o.tickets, replies: o.replies, notes: o.notes, attachmentEvery: o.attachmentEvery, requesters: o.requesters });
+    const seeded = await sim.seedBulk(source!, {
+      tickets: o.tickets,
+      replies: o.replies,
+      notes: o.notes,
+      attachmentEvery: o.attachmentEvery,
+      requesters: o.requesters,
+    });
     if (ctx.db === 'postgres') db = await createTempDatabase(ctx.serverUrl);
     // A 1-minute schedule, looked at every 2 s: scenario 2 waits for the schedule's runs.
     product = await startProduct({
@@ -89,13 +104,26 @@ export async function runInitialAndIdle(ctx: BenchContext, o: InitialOptions, wi
         minimumCalls: { ...min, total: min.total },
         callsPerMinimum: round(ratio, 3),
         apiCallsPerSecond: round(made / (wallMs / 1000), 1),
-        db: db0 && db1 ? { transactions: db1.xactCommit - db0.xactCommit, tableScans: db1.scans - db0.scans, rowsWritten: db1.rowsWritten - db0.rowsWritten, queueRowsWritten: db1.queueRowsWritten - db0.queueRowsWritten } : 'not measured (PGlite runs inside the product process)',
+        db:
+          db0 && db1
+            ? {
+                transactions: db1.xactCommit - db0.xactCommit,
+                tableScans: db1.scans - db0.scans,
+                rowsWritten: db1.rowsWritten - db0.rowsWritten,
+                queueRowsWritten: db1.queueRowsWritten - db0.queueRowsWritten,
+              }
+            : 'not measured (PGlite runs inside the product process)',
       },
       targets: [
         check('API calls ÷ minimum', '≤ 1.05', round(ratio, 3), ratio <= 1.05),
         check('product CPU per ticket (ms)', '≤ 1 ms beyond waiting on HTTP', round(cpuPerTicket, 2), cpuPerTicket <= 1),
         check('peak RSS (MB)', '≤ 250', Math.round(after.peakRssMb), after.peakRssMb <= 250),
-        check('run succeeded, every ticket copied', 'success, copies = N', `${run.status}, ${copies}/${o.tickets}`, run.status === 'success' && copies === o.tickets),
+        check(
+          'run succeeded, every ticket copied',
+          'success, copies = N',
+          `${run.status}, ${copies}/${o.tickets}`,
+          run.status === 'success' && copies === o.tickets,
+        ),
       ],
       summary: [
         ['tickets, run status', `${o.tickets}, ${run.status} (copies ${copies})`],
@@ -124,7 +152,10 @@ export async function runInitialAndIdle(ctx: BenchContext, o: InitialOptions, wi
 }
 
 function top(source: Record<string, { calls: number }>, target: Record<string, { calls: number }>): string {
-  const all = [...Object.entries(source).map(([k, v]) => [`src ${k}`, v.calls] as const), ...Object.entries(target).map(([k, v]) => [`tgt ${k}`, v.calls] as const)];
+  const all = [
+    ...Object.entries(source).map(([k, v]) => [`src ${k}`, v.calls] as const),
+    ...Object.entries(target).map(([k, v]) => [`tgt ${k}`, v.calls] as const),
+  ];
   return all
     .sort((a, b) => b[1] - a[1])
     .slice(0, 6)
@@ -158,11 +189,24 @@ interface Observed {
  * (100 ms) so the product's counters can be read just before it starts; the database's background
  * (pg-boss polling, scheduler ticks) is measured in the idle time before and taken out.
  */
-async function observeAutomaticRun(ctx: BenchContext, product: Product, pair: Pair, source: SimAccount, target: SimAccount, db: TempDatabase | null, after: Date): Promise<Observed> {
+async function observeAutomaticRun(
+  ctx: BenchContext,
+  product: Product,
+  pair: Pair,
+  source: SimAccount,
+  target: SimAccount,
+  db: TempDatabase | null,
+  after: Date,
+): Promise<Observed> {
   const marks = { source: await sim.mark(source), target: await sim.mark(target) };
   const latest = async () =>
     db
-      ? (await db.query<{ id: string; status: string; trigger: string; started_at: Date }>('SELECT id, status, trigger, started_at FROM sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1', [pair.connectionId])).rows[0]
+      ? (
+          await db.query<{ id: string; status: string; trigger: string; started_at: Date }>(
+            'SELECT id, status, trigger, started_at FROM sync_runs WHERE connection_id = $1 ORDER BY started_at DESC LIMIT 1',
+            [pair.connectionId],
+          )
+        ).rows[0]
       : undefined;
   const idleStart = { at: performance.now(), counters: db ? await dbCounters(db) : null, own: db?.ownQueries() ?? 0 };
   let beforeRun = idleStart;
@@ -190,7 +234,11 @@ async function observeAutomaticRun(ctx: BenchContext, product: Product, pair: Pa
     await until('the automatic run to finish', async () => ((await latest())?.status === 'running' ? undefined : true), { timeoutMs: 600_000, everyMs: 100 });
   } else {
     const { listRuns } = await import('../lib/product.ts');
-    runId = await until('the next automatic run', async () => (await listRuns(product, pair, after)).find((r) => r.trigger === 'automatic' && new Date(r.startedAt) > after && r.status !== 'running')?.id, { timeoutMs: 180_000, everyMs: 200 });
+    runId = await until(
+      'the next automatic run',
+      async () => (await listRuns(product, pair, after)).find((r) => r.trigger === 'automatic' && new Date(r.startedAt) > after && r.status !== 'running')?.id,
+      { timeoutMs: 180_000, everyMs: 200 },
+    );
   }
   const cpu1 = procStats(product.proc.pid).cpuMs;
   if (db) await sleep(flushMs(ctx));
@@ -223,7 +271,15 @@ async function observeAutomaticRun(ctx: BenchContext, product: Product, pair: Pa
   };
 }
 
-async function idleRuns(ctx: BenchContext, product: Product, pair: Pair, source: SimAccount, target: SimAccount, db: TempDatabase | null, initial: RunView): Promise<BenchRecord> {
+async function idleRuns(
+  ctx: BenchContext,
+  product: Product,
+  pair: Pair,
+  source: SimAccount,
+  target: SimAccount,
+  db: TempDatabase | null,
+  initial: RunView,
+): Promise<BenchRecord> {
   const started = Date.now();
   // On PostgreSQL the driver switches the flag itself around each measured run (see observeAutomaticRun).
   if (!db) await setAutomaticSync(product, pair, true);
@@ -245,7 +301,7 @@ async function idleRuns(ctx: BenchContext, product: Product, pair: Pair, source:
   return {
     scenario: 'idle-incremental',
     title: '2. Idle incremental',
-    params: { after: 'scenario 1', schedule: '1 minute', tickets: Number((initial.counts.created ?? 0)) },
+    params: { after: 'scenario 1', schedule: '1 minute', tickets: Number(initial.counts.created ?? 0) },
     machine: machine(),
     database: ctx.db,
     startedAt: new Date(started).toISOString(),
@@ -253,17 +309,30 @@ async function idleRuns(ctx: BenchContext, product: Product, pair: Pair, source:
     figures: { firstRunAfterInitial: fig(settle), idleRun: fig(idle) },
     targets: [
       check('API calls per idle run', 'one list call per side', `source ${idle.calls.source}, target ${idle.calls.target}`, onePerSide),
-      check('API calls, first run after the initial sync', 'one list call per side (nothing changed)', `source ${settle.calls.source}, target ${settle.calls.target}`, settle.calls.source <= 1 && settle.calls.target <= 1),
+      check(
+        'API calls, first run after the initial sync',
+        'one list call per side (nothing changed)',
+        `source ${settle.calls.source}, target ${settle.calls.target}`,
+        settle.calls.source <= 1 && settle.calls.target <= 1,
+      ),
     ],
     summary: [
-      ['first run after initial: calls src / tgt', `${settle.calls.source} / ${settle.calls.target} (${settle.runMs} ms${settle.db ? `, ${settle.db.transactions} DB transactions` : ''})`],
+      [
+        'first run after initial: calls src / tgt',
+        `${settle.calls.source} / ${settle.calls.target} (${settle.runMs} ms${settle.db ? `, ${settle.db.transactions} DB transactions` : ''})`,
+      ],
       ['idle run: API calls source / target', `${idle.calls.source} / ${idle.calls.target}`],
       ['idle run: wall time, product CPU', `${idle.runMs} ms, ${idle.cpuMs} ms`],
-      ['idle run: DB', idle.db ? `${idle.db.transactions} transactions, ${idle.db.tableScans} table scans, ${idle.db.rowsWritten} rows written` : 'not measured (PGlite)'],
+      [
+        'idle run: DB',
+        idle.db ? `${idle.db.transactions} transactions, ${idle.db.tableScans} table scans, ${idle.db.rowsWritten} rows written` : 'not measured (PGlite)',
+      ],
     ],
     notes: [
       'Both runs are automatic (the schedule), reading from the stored cursors (on PostgreSQL the schedule is fast-forwarded: see bench/README.md). "First run after the initial sync" is the run that sees the initial sync\'s own writes on the target for the first time.',
-      db ? 'DB transactions: pg_stat_database.xact_commit over the run, minus the bench\'s own queries and minus the background rate (pg-boss polling, scheduler ticks) measured while idle just before. Table scans and rows written: pg_stat_user_tables of the product\'s tables.' : 'DB statements are not measured on PGlite.',
+      db
+        ? "DB transactions: pg_stat_database.xact_commit over the run, minus the bench's own queries and minus the background rate (pg-boss polling, scheduler ticks) measured while idle just before. Table scans and rows written: pg_stat_user_tables of the product's tables."
+        : 'DB statements are not measured on PGlite.',
     ],
   };
 }

@@ -22,14 +22,27 @@ interface ModeResult {
  */
 export async function runLatency(ctx: BenchContext, o: { edits: number; modes: Array<'webhook' | 'polling'>; pollSpacingMs: number }): Promise<BenchRecord> {
   const started = Date.now();
-  const [{ proc: srcProc, accounts: [source] }, { proc: tgtProc, accounts: [target] }] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
+  const [
+    {
+      proc: srcProc,
+      accounts: [source],
+    },
+    {
+      proc: tgtProc,
+      accounts: [target],
+    },
+  ] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
   let db: TempDatabase | null = null;
   let product: Product | null = null;
   try {
     const seeded = await sim.seedBulk(source!, { tickets: o.edits, requesters: 5 });
     if (ctx.db === 'postgres') db = await createTempDatabase(ctx.serverUrl);
     // The schedule at its shortest interval; the scheduler tick is left at its default (30 s).
-    product = await startProduct({ databaseUrl: db?.url, env: { SF_SYNC_INTERVAL_MINUTES: '1' }, ...(ctx.profileDir ? { cpuProfDir: join(ctx.profileDir, 'latency') } : {}) });
+    product = await startProduct({
+      databaseUrl: db?.url,
+      env: { SF_SYNC_INTERVAL_MINUTES: '1' },
+      ...(ctx.profileDir ? { cpuProfDir: join(ctx.profileDir, 'latency') } : {}),
+    });
     const pair = await pairOrganisations(product, source!, target!);
     const baseline = await startManualRun(product, pair, '2020-01-01');
     await waitForRun(product, pair, baseline, 300_000);
@@ -84,7 +97,13 @@ export async function runLatency(ctx: BenchContext, o: { edits: number; modes: A
       }
       editing = false;
       const end = deadline();
-      await Promise.race([watcher, (async () => { while (performance.now() < end && pending.size > 0) await sleep(500); pending.clear(); })()]);
+      await Promise.race([
+        watcher,
+        (async () => {
+          while (performance.now() < end && pending.size > 0) await sleep(500);
+          pending.clear();
+        })(),
+      ]);
       await watcher;
       const s = await sim.summary(source!, marks.source);
       const t = await sim.summary(target!, marks.target);
@@ -98,16 +117,35 @@ export async function runLatency(ctx: BenchContext, o: { edits: number; modes: A
     return {
       scenario: 'latency',
       title: '4. Change-to-mirror latency',
-      params: { edits: o.edits, apiLatencyMs: LATENCY_MS, modes: o.modes, schedule: '1 minute (SF_SYNC_INTERVAL_MINUTES=1, scheduler tick 30 s default)', pollSpacingMs: o.pollSpacingMs },
+      params: {
+        edits: o.edits,
+        apiLatencyMs: LATENCY_MS,
+        modes: o.modes,
+        schedule: '1 minute (SF_SYNC_INTERVAL_MINUTES=1, scheduler tick 30 s default)',
+        pollSpacingMs: o.pollSpacingMs,
+      },
       machine: machine(),
       database: ctx.db,
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,
       figures: results,
-      targets: [check('webhook change-to-mirror p95', '≤ 10 s', w ? sec(w.p95Ms) : null, w ? w.p95Ms !== null && w.p95Ms <= 10_000 && w.mirrored === w.edits : null)],
+      targets: [
+        check('webhook change-to-mirror p95', '≤ 10 s', w ? sec(w.p95Ms) : null, w ? w.p95Ms !== null && w.p95Ms <= 10_000 && w.mirrored === w.edits : null),
+      ],
       summary: [
-        ...(w ? ([['webhook p50 / p95 / max', `${sec(w.p50Ms)} / ${sec(w.p95Ms)} / ${sec(w.maxMs)} (${w.mirrored}/${w.edits} mirrored; ${round(w.apiCallsPerEdit.source, 1)} + ${round(w.apiCallsPerEdit.target, 1)} API calls per edit)`]] as Array<[string, string]>) : []),
-        ...(p ? ([['1-minute schedule p50 / p95 / max', `${sec(p.p50Ms)} / ${sec(p.p95Ms)} / ${sec(p.maxMs)} (${p.mirrored}/${p.edits} mirrored)`]] as Array<[string, string]>) : []),
+        ...(w
+          ? ([
+              [
+                'webhook p50 / p95 / max',
+                `${sec(w.p50Ms)} / ${sec(w.p95Ms)} / ${sec(w.maxMs)} (${w.mirrored}/${w.edits} mirrored; ${round(w.apiCallsPerEdit.source, 1)} + ${round(w.apiCallsPerEdit.target, 1)} API calls per edit)`,
+              ],
+            ] as Array<[string, string]>)
+          : []),
+        ...(p
+          ? ([['1-minute schedule p50 / p95 / max', `${sec(p.p50Ms)} / ${sec(p.p95Ms)} / ${sec(p.maxMs)} (${p.mirrored}/${p.edits} mirrored)`]] as Array<
+              [string, string]
+            >)
+          : []),
       ],
       notes: [
         'Change time: when the simulator confirmed the edit; arrival: when the bench (polling the target simulator every 50–200 ms) first saw the new subject. The webhook is posted right after the edit, as the Workflow Automator would.',
@@ -127,7 +165,10 @@ async function arrival(target: Parameters<typeof sim.findSubjects>[0], subjects:
   const seen: Record<string, number> = {};
   const end = performance.now() + timeoutMs;
   while (performance.now() < end && Object.keys(seen).length < subjects.length) {
-    const found = await sim.findSubjects(target, subjects.filter((s) => !(s in seen)));
+    const found = await sim.findSubjects(
+      target,
+      subjects.filter((s) => !(s in seen)),
+    );
     const now = performance.now();
     for (const s of Object.keys(found)) seen[s] = now;
     if (Object.keys(seen).length < subjects.length) await sleep(50);
@@ -137,5 +178,12 @@ async function arrival(target: Parameters<typeof sim.findSubjects>[0], subjects:
 
 function summarise(edits: number, lat: number[], perEdit: { source: number; target: number }): ModeResult {
   const r = (v: number | null) => (v === null ? null : Math.round(v));
-  return { edits, mirrored: lat.length, p50Ms: r(percentile(lat, 50)), p95Ms: r(percentile(lat, 95)), maxMs: r(lat.length ? Math.max(...lat) : null), apiCallsPerEdit: { source: round(perEdit.source, 2), target: round(perEdit.target, 2) } };
+  return {
+    edits,
+    mirrored: lat.length,
+    p50Ms: r(percentile(lat, 50)),
+    p95Ms: r(percentile(lat, 95)),
+    maxMs: r(lat.length ? Math.max(...lat) : null),
+    apiCallsPerEdit: { source: round(perEdit.source, 2), target: round(perEdit.target, 2) },
+  };
 }

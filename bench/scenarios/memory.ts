@@ -36,19 +36,45 @@ export async function runMemory(ctx: BenchContext, o: { sizes: number[] }): Prom
     database: ctx.db,
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    figures: { sizes: results, peakRssGrowthMb: round(growth, 1), peakRssGrowthPer10kTicketsMb: round((growth / Math.max(1, large.tickets - small.tickets)) * 10_000, 1) },
+    figures: {
+      sizes: results,
+      peakRssGrowthMb: round(growth, 1),
+      peakRssGrowthPer10kTicketsMb: round((growth / Math.max(1, large.tickets - small.tickets)) * 10_000, 1),
+    },
     targets: [
       check('peak RSS (MB)', '≤ 250', Math.round(maxPeak), maxPeak <= 250),
       check(`peak RSS flat in N (${small.tickets} → ${large.tickets})`, 'growth ≤ max(15 MB, 10 %)', `${growth >= 0 ? '+' : ''}${Math.round(growth)} MB`, flat),
-      check('every ticket copied', 'copies = N', results.map((r) => `${r.copies}/${r.tickets}`).join(', '), results.every((r) => r.copies === r.tickets && r.status === 'success')),
+      check(
+        'every ticket copied',
+        'copies = N',
+        results.map((r) => `${r.copies}/${r.tickets}`).join(', '),
+        results.every((r) => r.copies === r.tickets && r.status === 'success'),
+      ),
     ],
-    summary: results.map((r) => [`${r.tickets} tickets`, `peak RSS ${r.peakRssMb} MB (before the run ${r.rssBeforeRunMb} MB), ${round(r.wallMs / 1000, 1)} s, ${r.ticketsPerSecond} tickets/s, ${r.cpuMsPerTicket} ms CPU/ticket`] as [string, string]),
-    notes: ['Peak RSS is VmHWM of the `support-fusion start` process (its whole life: start-up, sign-up, the run). With PGlite the embedded database lives in that process too.'],
+    summary: results.map(
+      (r) =>
+        [
+          `${r.tickets} tickets`,
+          `peak RSS ${r.peakRssMb} MB (before the run ${r.rssBeforeRunMb} MB), ${round(r.wallMs / 1000, 1)} s, ${r.ticketsPerSecond} tickets/s, ${r.cpuMsPerTicket} ms CPU/ticket`,
+        ] as [string, string],
+    ),
+    notes: [
+      'Peak RSS is VmHWM of the `support-fusion start` process (its whole life: start-up, sign-up, the run). With PGlite the embedded database lives in that process too.',
+    ],
   };
 }
 
 async function oneSize(ctx: BenchContext, n: number): Promise<SizeResult> {
-  const [{ proc: srcProc, accounts: [source] }, { proc: tgtProc, accounts: [target] }] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
+  const [
+    {
+      proc: srcProc,
+      accounts: [source],
+    },
+    {
+      proc: tgtProc,
+      accounts: [target],
+    },
+  ] = await Promise.all([startSimulator({ label: 'source simulator' }), startSimulator({ label: 'target simulator' })]);
   let db: TempDatabase | null = null;
   let product: Product | null = null;
   try {

@@ -14,7 +14,19 @@ const HEADROOM = 0.2; // SF_RATE_HEADROOM default
 export async function runRateBound(ctx: BenchContext, o: { tickets: number }): Promise<BenchRecord> {
   const started = Date.now();
   const requesters = Math.max(1, Math.min(20, Math.ceil(o.tickets / 5)));
-  const [{ proc: srcProc, accounts: [source] }, { proc: tgtProc, accounts: [target] }] = await Promise.all([startSimulator({ label: 'source simulator (starter)', plan: 'starter', rateLimit: 'on' }), startSimulator({ label: 'target simulator (starter)', plan: 'starter', rateLimit: 'on' })]);
+  const [
+    {
+      proc: srcProc,
+      accounts: [source],
+    },
+    {
+      proc: tgtProc,
+      accounts: [target],
+    },
+  ] = await Promise.all([
+    startSimulator({ label: 'source simulator (starter)', plan: 'starter', rateLimit: 'on' }),
+    startSimulator({ label: 'target simulator (starter)', plan: 'starter', rateLimit: 'on' }),
+  ]);
   let db: TempDatabase | null = null;
   let product: Product | null = null;
   try {
@@ -92,13 +104,16 @@ export async function runRateBound(ctx: BenchContext, o: { tickets: number }): P
       summary: [
         ['tickets, run status', `${o.tickets}, ${run.status} (copies ${copies})`],
         ['wall time vs lower bound', `${round(wallMs / 60_000, 2)} min vs ${round(lowerBoundMs / 60_000, 2)} min (× ${round(wallMs / lowerBoundMs, 2)})`],
-        ['API calls (credits) source / target', `${api.source.calls} (${api.source.credits}) / ${api.target.calls} (${api.target.credits}); minimum ${sumValues(min.source)} / ${sumValues(min.target)}`],
+        [
+          'API calls (credits) source / target',
+          `${api.source.calls} (${api.source.credits}) / ${api.target.calls} (${api.target.credits}); minimum ${sumValues(min.source)} / ${sumValues(min.target)}`,
+        ],
         ['usable budget used source / target', `${Math.round(share(api.source) * 100)} % / ${Math.round(share(api.target) * 100)} %`],
         ['429 responses (after 1st minute)', `${total429} (${after429})`],
       ],
       notes: [
         'Usable budget = 100 credits/min × (1 − SF_RATE_HEADROOM 0.2) = 80 credits/min per account. Share = credits the product spent on the account ÷ (80 × wall minutes).',
-        'Lower bound = the largest of: each side\'s minimum calls ÷ 80/min, creates ÷ 50/min (create sub-limit), list calls ÷ 40/min (list sub-limits). Minimum calls carry 1 credit each (no include=).',
+        "Lower bound = the largest of: each side's minimum calls ÷ 80/min, creates ÷ 50/min (create sub-limit), list calls ÷ 40/min (list sub-limits). Minimum calls carry 1 credit each (no include=).",
         'The tickets carry no comments: this scenario is about pacing, not about the conversation path.',
       ],
     };

@@ -25,7 +25,10 @@ interface Phase {
  * few new tickets; manual runs of all of them with 1 worker process, then the same work again with 2.
  * Then `idleConnections` connections on a 1-minute schedule with nothing to do: the CPU it costs.
  */
-export async function runScaleOut(ctx: BenchContext, o: { connections: number; idleConnections: number; idleWindowSeconds: number; latencyMs: number }): Promise<BenchRecord> {
+export async function runScaleOut(
+  ctx: BenchContext,
+  o: { connections: number; idleConnections: number; idleWindowSeconds: number; latencyMs: number },
+): Promise<BenchRecord> {
   const started = Date.now();
   const sims: Proc[] = [];
   const workers: Array<Proc & { cleanup(): Promise<void> }> = [];
@@ -37,7 +40,10 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     const targets: SimAccount[] = [];
     for (let left = o.connections; left > 0; left -= per) {
       const n = Math.min(per, left);
-      const [s, t] = await Promise.all([startSimulator({ label: 'source simulators', accounts: n, latencyMs: o.latencyMs }), startSimulator({ label: 'target simulators', accounts: n, latencyMs: o.latencyMs })]);
+      const [s, t] = await Promise.all([
+        startSimulator({ label: 'source simulators', accounts: n, latencyMs: o.latencyMs }),
+        startSimulator({ label: 'target simulators', accounts: n, latencyMs: o.latencyMs }),
+      ]);
       sims.push(s.proc, t.proc);
       sources.push(...s.accounts);
       targets.push(...t.accounts);
@@ -47,7 +53,13 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     web = await startProduct({ databaseUrl: db.url, role: 'web', env, ...(ctx.profileDir ? { cpuProfDir: join(ctx.profileDir, 'scale-web') } : {}) });
     const product = web;
     const addWorker = async () => {
-      const w = await startWorker({ databaseUrl: db!.url, secretKey: product.secretKey, env, label: `worker ${workers.length + 1}`, ...(ctx.profileDir ? { cpuProfDir: join(ctx.profileDir, `scale-worker-${workers.length + 1}`) } : {}) });
+      const w = await startWorker({
+        databaseUrl: db!.url,
+        secretKey: product.secretKey,
+        env,
+        label: `worker ${workers.length + 1}`,
+        ...(ctx.profileDir ? { cpuProfDir: join(ctx.profileDir, `scale-worker-${workers.length + 1}`) } : {}),
+      });
       workers.push(w);
     };
     await addWorker();
@@ -105,16 +117,24 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     // Idle connections: the scale-out connections plus more between the same organisations.
     log(`scale-out: ${o.idleConnections} idle connections on a 1-minute schedule`);
     const idlePairs = [...pairs];
-    const extra = await pool(Array.from({ length: Math.max(0, o.idleConnections - pairs.length) }, (_, k) => k), 4, (k) => {
-      const base = pairs[k % pairs.length]!;
-      return connect(product, base.sourceToken, base.targetToken, `Idle ${k}`);
-    });
+    const extra = await pool(
+      Array.from({ length: Math.max(0, o.idleConnections - pairs.length) }, (_, k) => k),
+      4,
+      (k) => {
+        const base = pairs[k % pairs.length]!;
+        return connect(product, base.sourceToken, base.targetToken, `Idle ${k}`);
+      },
+    );
     const now = new Date(Date.now() - 1000).toISOString();
     const baselineIds = await pool(extra, 16, (p) => startManualRun(product, p, now));
-    await until('baseline runs of the idle connections', async () => {
-      const r = await db!.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_runs WHERE id = ANY($1::uuid[]) AND status <> 'running'", [baselineIds]);
-      return r.rows[0]!.n === baselineIds.length ? true : undefined;
-    }, { timeoutMs: 600_000, everyMs: 500 });
+    await until(
+      'baseline runs of the idle connections',
+      async () => {
+        const r = await db!.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_runs WHERE id = ANY($1::uuid[]) AND status <> 'running'", [baselineIds]);
+        return r.rows[0]!.n === baselineIds.length ? true : undefined;
+      },
+      { timeoutMs: 600_000, everyMs: 500 },
+    );
     idlePairs.push(...extra);
     await pool(idlePairs, 16, (p) => setAutomaticSync(product, p, true));
     const marksBefore = await pool([...sources, ...targets], 32, (a) => sim.mark(a));
@@ -127,10 +147,12 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     const webCpu = procStats(product.proc.pid).cpuMs - web0;
     const workerCpu = workers.reduce((s, w, i) => s + procStats(w.pid).cpuMs - (w0[i] ?? 0), 0);
     const pgCpuMs = await pgCpu.stop();
-    const runs = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_runs WHERE trigger = 'automatic' AND started_at >= $1", [windowStart])).rows[0]!.n;
+    const runs = (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sync_runs WHERE trigger = 'automatic' AND started_at >= $1", [windowStart]))
+      .rows[0]!.n;
     const summaries = await pool([...sources, ...targets], 32, (a, i) => sim.summary(a, marksBefore[i]!));
     const calls = summaries.reduce((s, x) => s + x.calls, 0);
-    const bySide = (from: number, to: number) => callsByEndpoint(summaries.slice(from, to).reduce((acc, x) => mergeEndpoints(acc, x.endpoints), {} as Record<string, EndpointCount>));
+    const bySide = (from: number, to: number) =>
+      callsByEndpoint(summaries.slice(from, to).reduce((acc, x) => mergeEndpoints(acc, x.endpoints), {} as Record<string, EndpointCount>));
     const pct = (ms: number) => round((ms / windowMs) * 100, 1);
     const idle = {
       connections: idlePairs.length,
@@ -147,7 +169,16 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
     return {
       scenario: 'scale-out',
       title: '5. Scale-out (PostgreSQL)',
-      params: { connections: o.connections, ticketsPerConnection: TICKETS_PER_CONNECTION, repliesPerTicket: 1, workerConcurrency: 4, apiLatencyMs: o.latencyMs, idleConnections: o.idleConnections, idleWindowSeconds: o.idleWindowSeconds, schedule: '1 minute' },
+      params: {
+        connections: o.connections,
+        ticketsPerConnection: TICKETS_PER_CONNECTION,
+        repliesPerTicket: 1,
+        workerConcurrency: 4,
+        apiLatencyMs: o.latencyMs,
+        idleConnections: o.idleConnections,
+        idleWindowSeconds: o.idleWindowSeconds,
+        schedule: '1 minute',
+      },
       machine: machine(),
       database: 'postgres',
       startedAt: new Date(started).toISOString(),
@@ -158,12 +189,18 @@ export async function runScaleOut(ctx: BenchContext, o: { connections: number; i
         check('failed runs', '0', one.failedRuns + two.failedRuns, one.failedRuns + two.failedRuns === 0),
       ],
       summary: [
-        ['1 worker', `${one.runs} runs in ${round(one.wallMs / 1000, 1)} s = ${one.runsPerSecond} runs/s (worker CPU ${round(one.workerCpuMs / one.runs, 1)} ms/run, PostgreSQL ${round(one.postgresCpuMs / one.runs, 1)} ms/run)`],
+        [
+          '1 worker',
+          `${one.runs} runs in ${round(one.wallMs / 1000, 1)} s = ${one.runsPerSecond} runs/s (worker CPU ${round(one.workerCpuMs / one.runs, 1)} ms/run, PostgreSQL ${round(one.postgresCpuMs / one.runs, 1)} ms/run)`,
+        ],
         ['2 workers', `${two.runs} runs in ${round(two.wallMs / 1000, 1)} s = ${two.runsPerSecond} runs/s (× ${round(ratio, 2)})`],
-        [`${idlePairs.length} idle connections, 1-min schedule`, `web ${idle.webCpuPercent} % CPU, workers ${idle.workersCpuPercent} %, PostgreSQL ${idle.postgresCpuPercent} %; ${idle.runsPerMinute} runs/min, ${idle.apiCallsPerMinute} API calls/min`],
+        [
+          `${idlePairs.length} idle connections, 1-min schedule`,
+          `web ${idle.webCpuPercent} % CPU, workers ${idle.workersCpuPercent} %, PostgreSQL ${idle.postgresCpuPercent} %; ${idle.runsPerMinute} runs/min, ${idle.apiCallsPerMinute} API calls/min`,
+        ],
       ],
       notes: [
-        'Each connection has its own source and target account (simulator processes with up to 250 accounts each). Phase 2 repeats phase 1\'s work (3 new tickets with 1 reply per connection) with a second worker process added.',
+        "Each connection has its own source and target account (simulator processes with up to 250 accounts each). Phase 2 repeats phase 1's work (3 new tickets with 1 reply per connection) with a second worker process added.",
         'CPU % is of one core. The web process (SF_ROLE=web) does no scheduling: scheduler ticks and automatic runs are worked by the workers.',
         `On ${machine().cpus} cores the simulators, PostgreSQL, the web process and the workers share the same CPUs: a second worker can only add what the cores have left.`,
       ],

@@ -28,7 +28,9 @@ Exit codes: 0 up to date, 1 the database could not be migrated, 2 bad configurat
       const all = await sql<{ id: string }>`SELECT id FROM sf_migrations ORDER BY id`.execute(database.db);
       const ids = all.rows.map((r) => r.id);
       if (database.migrated.length > 0) console.log(`Applied ${database.migrated.length} migration(s): ${database.migrated.join(', ')}`);
-      console.log(`Database is up to date at ${ids.at(-1) ?? '(none)'} (${ids.length} migrations, ${database.kind === 'pglite' ? 'embedded storage' : 'PostgreSQL'})`);
+      console.log(
+        `Database is up to date at ${ids.at(-1) ?? '(none)'} (${ids.length} migrations, ${database.kind === 'pglite' ? 'embedded storage' : 'PostgreSQL'})`,
+      );
     } finally {
       await database.close();
     }
@@ -59,7 +61,8 @@ Exit codes: 0 the run finished (success or nothing to sync), 1 the run failed or
     let since: Date | null = null;
     if (values.since !== undefined) {
       since = new Date(String(values.since));
-      if (Number.isNaN(since.getTime())) throw new UsageError(`--since "${String(values.since)}" is not a date; use ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z`);
+      if (Number.isNaN(since.getTime()))
+        throw new UsageError(`--since "${String(values.since)}" is not a date; use ISO 8601, e.g. 2026-01-31 or 2026-01-31T08:00:00Z`);
     }
     const { config, masterKey, database } = await openStore();
     try {
@@ -67,7 +70,12 @@ Exit codes: 0 the run finished (success or nothing to sync), 1 the run failed or
       const conn = await getConnection(db, connectionId);
       if (!conn) throw new CommandFailed(`connection ${connectionId} not found`);
       if (conn.status !== 'active') throw new CommandFailed(`connection ${connectionId} is ${conn.status}, not active: nothing to sync`);
-      const running = await db.selectFrom('sync_runs').select('id').where('connection_id', '=', connectionId).where('status', '=', 'running').executeTakeFirst();
+      const running = await db
+        .selectFrom('sync_runs')
+        .select('id')
+        .where('connection_id', '=', connectionId)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
       let trigger: 'manual' | 'automatic' = 'automatic';
       if (running) {
         trigger = 'manual';
@@ -219,14 +227,26 @@ organisation name is ambiguous, 2 usage (missing or invalid option).`,
       const matches = UUID.test(orgArg)
         ? await db.selectFrom('organisations').select(['id', 'name']).where('id', '=', orgArg).execute()
         : await db.selectFrom('organisations').select(['id', 'name']).where('name', '=', orgArg).execute();
-      if (matches.length > 1) throw new CommandFailed(`${matches.length} organisations are named "${orgArg}"; give its id instead (${matches.map((m) => m.id).join(', ')})`);
+      if (matches.length > 1)
+        throw new CommandFailed(`${matches.length} organisations are named "${orgArg}"; give its id instead (${matches.map((m) => m.id).join(', ')})`);
       const passwordHash = await hashPassword(password);
       if (matches.length === 0) {
         if (UUID.test(orgArg)) throw new CommandFailed(`organisation ${orgArg} not found`);
         if (role !== 'admin') throw new UsageError(`organisation "${orgArg}" does not exist; its first user must be an admin (omit --role)`);
         const u = await createOrganisationWithAdmin(db, { organisation: orgArg, email, passwordHash });
-        await auditFromCli(db, u.organisationId, 'user.created', { id: u.userId, label: u.email }, { email: u.email, role: u.role, organisation: u.organisationName, organisationCreated: true });
-        console.log(JSON.stringify({ user: { id: u.userId, email: u.email, role: u.role }, organisation: { id: u.organisationId, name: u.organisationName, created: true } }));
+        await auditFromCli(
+          db,
+          u.organisationId,
+          'user.created',
+          { id: u.userId, label: u.email },
+          { email: u.email, role: u.role, organisation: u.organisationName, organisationCreated: true },
+        );
+        console.log(
+          JSON.stringify({
+            user: { id: u.userId, email: u.email, role: u.role },
+            organisation: { id: u.organisationId, name: u.organisationName, created: true },
+          }),
+        );
         return;
       }
       const org = matches[0]!;
@@ -279,11 +299,24 @@ has this e-mail, 2 usage (missing or invalid option, password too short).`,
       if (!user) throw new CommandFailed(`no user has the e-mail ${email}; see the organisation's Members page for the right address`);
       const temporary = password === null ? randomBytes(12).toString('base64url') : null;
       const sessionsEnded = await setPassword(db, user.userId, await hashPassword(password ?? temporary!));
-      await auditFromCli(db, user.organisationId, 'user.password_reset', { id: user.userId, label: user.email }, {
-        password: temporary ? '•••• (temporary, printed on the command line)' : '•••• (set on the command line)',
-        sessionsEnded,
-      });
-      console.log(JSON.stringify({ user: { id: user.userId, email: user.email, role: user.role }, organisation: { id: user.organisationId, name: user.organisationName }, sessionsEnded, ...(temporary ? { temporaryPassword: temporary } : {}) }));
+      await auditFromCli(
+        db,
+        user.organisationId,
+        'user.password_reset',
+        { id: user.userId, label: user.email },
+        {
+          password: temporary ? '•••• (temporary, printed on the command line)' : '•••• (set on the command line)',
+          sessionsEnded,
+        },
+      );
+      console.log(
+        JSON.stringify({
+          user: { id: user.userId, email: user.email, role: user.role },
+          organisation: { id: user.organisationId, name: user.organisationName },
+          sessionsEnded,
+          ...(temporary ? { temporaryPassword: temporary } : {}),
+        }),
+      );
     } finally {
       await database.close();
     }
@@ -291,6 +324,19 @@ has this e-mail, 2 usage (missing or invalid option, password too short).`,
 };
 
 /** The command line acts without a user: the audit log names it, and the machine it ran on. */
-async function auditFromCli(db: Db, organisationId: string, action: 'user.created' | 'user.password_reset', target: { id: string; label: string }, after: Record<string, unknown>): Promise<void> {
-  await recordAuditEvent(db, { organisationId, actor: { userId: null, email: `command line (${hostname()})` }, action, target: { type: 'member', ...target }, before: null, after });
+async function auditFromCli(
+  db: Db,
+  organisationId: string,
+  action: 'user.created' | 'user.password_reset',
+  target: { id: string; label: string },
+  after: Record<string, unknown>,
+): Promise<void> {
+  await recordAuditEvent(db, {
+    organisationId,
+    actor: { userId: null, email: `command line (${hostname()})` },
+    action,
+    target: { type: 'member', ...target },
+    before: null,
+    after,
+  });
 }

@@ -89,7 +89,9 @@ export async function importData(db: Db, data: ExportFile): Promise<Record<strin
     const serials = await sql<{ table_name: string; column_name: string }>`SELECT table_name, column_name FROM information_schema.columns
       WHERE table_schema = 'public' AND column_default LIKE 'nextval(%'`.execute(trx);
     for (const s of serials.rows) {
-      await sql`SELECT setval(pg_get_serial_sequence(${s.table_name}, ${s.column_name}), coalesce((SELECT max(${sql.ref(s.column_name)}) FROM ${sql.table(s.table_name)}), 0) + 1, false)`.execute(trx);
+      await sql`SELECT setval(pg_get_serial_sequence(${s.table_name}, ${s.column_name}), coalesce((SELECT max(${sql.ref(s.column_name)}) FROM ${sql.table(s.table_name)}), 0) + 1, false)`.execute(
+        trx,
+      );
     }
     return counts;
   });

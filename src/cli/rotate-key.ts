@@ -47,7 +47,9 @@ export async function reencryptAll(db: Db, current: Buffer, opts: { dryRun?: boo
       }
       if (!opts.dryRun) {
         const conditions = [...s.key.map((k) => sql`${sql.ref(k)} = ${row[k]}`), sql`${sql.ref(s.column)} = ${row.sealed}`];
-        await sql`UPDATE ${sql.table(s.table)} SET ${sql.ref(s.column)} = ${encryptSecret(current, plain, row.aad!)} WHERE ${sql.join(conditions, sql` AND `)}`.execute(db);
+        await sql`UPDATE ${sql.table(s.table)} SET ${sql.ref(s.column)} = ${encryptSecret(current, plain, row.aad!)} WHERE ${sql.join(conditions, sql` AND `)}`.execute(
+          db,
+        );
       }
       report.reencrypted++;
     }
@@ -84,7 +86,10 @@ that API key again in the UI) or the database failed, 2 usage.`,
       let current = masterKey;
       let fromFile = false;
       if (values.generate) {
-        if (config.secretKey) throw new UsageError('--generate is for the generated key file; with SF_SECRET_KEY set, make a key (openssl rand -hex 32) and follow the steps in --help');
+        if (config.secretKey)
+          throw new UsageError(
+            '--generate is for the generated key file; with SF_SECRET_KEY set, make a key (openssl rand -hex 32) and follow the steps in --help',
+          );
         const next = join(config.dataDir, NEXT_KEY_FILE);
         const existing = await readFile(next, 'utf8').then(parseSecretKey, () => null);
         current = existing ?? randomBytes(32);
@@ -105,7 +110,9 @@ that API key again in the UI) or the database failed, 2 usage.`,
       if (fromFile && !dryRun && report.unreadable.length === 0) {
         await rename(join(config.dataDir, MASTER_KEY_FILE), join(config.dataDir, PREVIOUS_KEY_FILE));
         await rename(join(config.dataDir, NEXT_KEY_FILE), join(config.dataDir, MASTER_KEY_FILE));
-        console.log(`New master key in ${join(config.dataDir, MASTER_KEY_FILE)}; the old one is ${PREVIOUS_KEY_FILE} (delete it once Support Fusion works; back up the new key)`);
+        console.log(
+          `New master key in ${join(config.dataDir, MASTER_KEY_FILE)}; the old one is ${PREVIOUS_KEY_FILE} (delete it once Support Fusion works; back up the new key)`,
+        );
       } else if (!dryRun && report.unreadable.length === 0 && config.previousSecretKeys.length > 0) {
         console.log('Every value is under SF_SECRET_KEY now: remove SF_SECRET_KEY_PREVIOUS from every process.');
       }

@@ -5,11 +5,10 @@ import { z } from 'zod';
 import { parseSecretKey } from '../security/secret-key.ts';
 
 // The environment is a contract (README "Configuration"): names here are never renamed, only added.
-const DRY_RUN_SHARE_RULE = 'must be a number above 0 and at most 1 (default 0.2): the share of each side\'s per-minute API budget a dry run may spend, e.g. 0.2 for 20%';
+const DRY_RUN_SHARE_RULE =
+  "must be a number above 0 and at most 1 (default 0.2): the share of each side's per-minute API budget a dry run may spend, e.g. 0.2 for 20%";
 const RETENTION_RULE = 'must be a whole number of days from 7 to 3650 (default 90): how long sync history and ticket timelines are kept';
-const boolFlag = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const boolFlag = z.enum(['1', '0', 'true', 'false', 'yes', 'no', '']).transform((v) => v === '1' || v === 'true' || v === 'yes');
 
 export const EnvSchema = z.object({
   SF_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -43,11 +42,7 @@ export const EnvSchema = z.object({
   SF_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SF_RATE_HEADROOM: z.coerce.number().min(0).max(0.9).default(0.2),
   /** The most of each side's per-minute API budget one dry run may spend; it stops and says where once it would spend more. */
-  SF_DRY_RUN_BUDGET_SHARE: z.coerce
-    .number({ error: DRY_RUN_SHARE_RULE })
-    .gt(0, DRY_RUN_SHARE_RULE)
-    .max(1, DRY_RUN_SHARE_RULE)
-    .default(0.2),
+  SF_DRY_RUN_BUDGET_SHARE: z.coerce.number({ error: DRY_RUN_SHARE_RULE }).gt(0, DRY_RUN_SHARE_RULE).max(1, DRY_RUN_SHARE_RULE).default(0.2),
   /** Pages one platform listing may have in a run (connector-kit/limits.ts): an endless listing ends the run, not the process. */
   SF_MAX_LIST_PAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Megabytes one attachment may have, counted as it downloads (Freshservice allows 40 MB per ticket). */
@@ -66,17 +61,15 @@ export const EnvSchema = z.object({
   /** Behind a reverse proxy: which proxies' X-Forwarded-For / -Proto / -Host to believe (off by default). */
   SF_TRUST_PROXY: z
     .string()
-    .refine((v) => parseTrustProxy(v) !== undefined, 'must be true, false, a number of proxy hops (1 = the one proxy in front), or a comma-separated list of proxy addresses / CIDRs (e.g. 10.0.0.0/8,127.0.0.1; also loopback, linklocal, uniquelocal)')
+    .refine(
+      (v) => parseTrustProxy(v) !== undefined,
+      'must be true, false, a number of proxy hops (1 = the one proxy in front), or a comma-separated list of proxy addresses / CIDRs (e.g. 10.0.0.0/8,127.0.0.1; also loopback, linklocal, uniquelocal)',
+    )
     .optional(),
   /** Who may create an organisation: anyone (open), partners with a sign-up link from an admin (invite), or the CLI only (closed). */
   SF_SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
   /** Days sync runs, their details and ticket timelines are kept; older ones are pruned by the periodic maintenance. */
-  SF_RETENTION_DAYS: z.coerce
-    .number({ error: RETENTION_RULE })
-    .int(RETENTION_RULE)
-    .min(7, RETENTION_RULE)
-    .max(3650, RETENTION_RULE)
-    .default(90),
+  SF_RETENTION_DAYS: z.coerce.number({ error: RETENTION_RULE }).int(RETENTION_RULE).min(7, RETENTION_RULE).max(3650, RETENTION_RULE).default(90),
 });
 
 /** SF_TRUST_PROXY as Fastify's `trustProxy` takes it; undefined for a value that is none of them. */
@@ -87,7 +80,10 @@ export function parseTrustProxy(value: string): boolean | number | string[] | un
   // A hop count: "1" trusts only the proxy right in front (the last X-Forwarded-For entry), which
   // cannot be spoofed by a client sending its own X-Forwarded-For through that proxy.
   if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 32 ? Number(v) : undefined;
-  const list = v.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const list = v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x !== '');
   return list.length > 0 && list.every(isProxyAddress) ? list : undefined;
 }
 
@@ -179,7 +175,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       if (value === '') problems.push(`  ${name}_FILE: the file ${file} is empty; put the value of ${name} in it`);
       else picked[name] = value;
     } catch (err) {
-      problems.push(`  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and that this user may read it`);
+      problems.push(
+        `  ${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); check the path and that this user may read it`,
+      );
     }
   }
   const parsed = EnvSchema.safeParse(picked);

@@ -17,7 +17,9 @@ const UNTESTED = '~untested-';
  * reversed by guessing.
  */
 export function credentialFingerprint(apiUrl: string, apiKey: string): string {
-  return createHash('sha256').update(`sf-budget-credential\0${hostOf(apiUrl)}\0${apiKey}`).digest('hex');
+  return createHash('sha256')
+    .update(`sf-budget-credential\0${hostOf(apiUrl)}\0${apiKey}`)
+    .digest('hex');
 }
 
 /** The budget account of a credential: the host when it passed a test, else its own budget. */

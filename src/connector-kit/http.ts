@@ -169,7 +169,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       const reqHeaders: Record<string, string> = { ...opts.headers, ...headers };
       if (url.origin !== baseOrigin) delete reqHeaders.authorization;
       if (opts.responseType === 'bytes') reqHeaders.accept = '*/*';
-      const init: NonNullable<Parameters<typeof undiciFetch>[1]> = { method, headers: reqHeaders, redirect: 'manual', signal, ...(dispatcher ? { dispatcher } : {}) };
+      const init: NonNullable<Parameters<typeof undiciFetch>[1]> = {
+        method,
+        headers: reqHeaders,
+        redirect: 'manual',
+        signal,
+        ...(dispatcher ? { dispatcher } : {}),
+      };
       if (opts.form !== undefined) {
         init.body = toUndiciForm(opts.form);
       } else if (opts.body !== undefined) {
@@ -194,7 +200,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       if (opts.responseType === 'bytes') {
         const textual = /json|^text\//i.test(res.headers.get('content-type') ?? '');
         const text = textual ? raw.toString('utf8') : '';
-        return { status: res.status, headers: res.headers, text, rateLimit, json: textual ? parseJson(text, res.headers) : undefined, bytes: new Uint8Array(raw) };
+        return {
+          status: res.status,
+          headers: res.headers,
+          text,
+          rateLimit,
+          json: textual ? parseJson(text, res.headers) : undefined,
+          bytes: new Uint8Array(raw),
+        };
       }
       const text = raw.toString('utf8');
       return { status: res.status, headers: res.headers, text, rateLimit, json: parseJson(text, res.headers) };
@@ -222,7 +235,11 @@ async function readBounded(res: Awaited<ReturnType<typeof undiciFetch>>, max: nu
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > max) throw new NetworkError('too_large', `Response is larger than the ${max}-byte limit (more arrived than ${declared >= 0 ? `the ${declared} bytes declared` : 'any declared length'})`);
+      if (size > max)
+        throw new NetworkError(
+          'too_large',
+          `Response is larger than the ${max}-byte limit (more arrived than ${declared >= 0 ? `the ${declared} bytes declared` : 'any declared length'})`,
+        );
       chunks.push(value);
     }
   } catch (err) {

@@ -59,7 +59,8 @@ export const unlimitedGate: RateGate = {
  */
 export function withMaxWait(gate: RateGate, maxWaitMs: number): RateGate {
   return {
-    acquire: (account, credits, onWait, limitClass, opts) => gate.acquire(account, credits, onWait, limitClass, { ...opts, maxWaitMs: Math.min(maxWaitMs, opts?.maxWaitMs ?? Infinity) }),
+    acquire: (account, credits, onWait, limitClass, opts) =>
+      gate.acquire(account, credits, onWait, limitClass, { ...opts, maxWaitMs: Math.min(maxWaitMs, opts?.maxWaitMs ?? Infinity) }),
     observe: (account, info) => gate.observe(account, info),
   };
 }

@@ -39,24 +39,81 @@ async function run(steps: Step[], idempotent = true, policy: Partial<RetryPolicy
 describe('retry policy', () => {
   it.each<{ name: string; steps: Step[]; idempotent?: boolean; status: number | null; kind?: PlatformError['kind']; sleeps: number[]; sent: number }>([
     { name: '200 at once', steps: [{ status: 200 }], status: 200, sleeps: [], sent: 1 },
-    { name: '429 with Retry-After waits that long then succeeds', steps: [{ status: 429, retryAfter: 7 }, { status: 200 }], status: 200, sleeps: [7000], sent: 2 },
-    { name: '429 on a POST create is retried (the platform did not act)', steps: [{ status: 429, retryAfter: 1 }, { status: 201 }], idempotent: false, status: 201, sleeps: [1000], sent: 2 },
+    {
+      name: '429 with Retry-After waits that long then succeeds',
+      steps: [{ status: 429, retryAfter: 7 }, { status: 200 }],
+      status: 200,
+      sleeps: [7000],
+      sent: 2,
+    },
+    {
+      name: '429 on a POST create is retried (the platform did not act)',
+      steps: [{ status: 429, retryAfter: 1 }, { status: 201 }],
+      idempotent: false,
+      status: 201,
+      sleeps: [1000],
+      sent: 2,
+    },
     { name: '429 without Retry-After waits the default', steps: [{ status: 429 }, { status: 200 }], status: 200, sleeps: [5000], sent: 2 },
-    { name: '429 beyond the per-wait bound → rate_limited at once', steps: [{ status: 429, retryAfter: 1521 }], status: null, kind: 'rate_limited', sleeps: [], sent: 1 },
-    { name: '429 forever → rate_limited after 5 waits', steps: [{ status: 429, retryAfter: 2 }], status: null, kind: 'rate_limited', sleeps: [2000, 2000, 2000, 2000, 2000], sent: 6 },
+    {
+      name: '429 beyond the per-wait bound → rate_limited at once',
+      steps: [{ status: 429, retryAfter: 1521 }],
+      status: null,
+      kind: 'rate_limited',
+      sleeps: [],
+      sent: 1,
+    },
+    {
+      name: '429 forever → rate_limited after 5 waits',
+      steps: [{ status: 429, retryAfter: 2 }],
+      status: null,
+      kind: 'rate_limited',
+      sleeps: [2000, 2000, 2000, 2000, 2000],
+      sent: 6,
+    },
     { name: '5xx twice then ok', steps: [{ status: 503 }, { status: 502 }, { status: 200 }], status: 200, sleeps: [375, 750], sent: 3 },
     { name: '5xx forever → server after 4 attempts', steps: [{ status: 500 }], status: null, kind: 'server', sleeps: [375, 750, 1500], sent: 4 },
-    { name: '5xx on a non-idempotent POST → server, no retry', steps: [{ status: 503 }, { status: 201 }], idempotent: false, status: null, kind: 'server', sleeps: [], sent: 1 },
+    {
+      name: '5xx on a non-idempotent POST → server, no retry',
+      steps: [{ status: 503 }, { status: 201 }],
+      idempotent: false,
+      status: null,
+      kind: 'server',
+      sleeps: [],
+      sent: 1,
+    },
     { name: '5xx with Retry-After uses it', steps: [{ status: 503, retryAfter: 3 }, { status: 200 }], status: 200, sleeps: [3000], sent: 2 },
     { name: '400 → returned, no retry', steps: [{ status: 400 }, { status: 200 }], status: 400, sleeps: [], sent: 1 },
     { name: '404 → returned, no retry', steps: [{ status: 404 }, { status: 200 }], status: 404, sleeps: [], sent: 1 },
     { name: 'timeout retried', steps: [{ network: 'timeout' }, { status: 200 }], status: 200, sleeps: [375], sent: 2 },
     { name: 'timeout forever → timeout', steps: [{ network: 'timeout' }], status: null, kind: 'timeout', sleeps: [375, 750, 1500], sent: 4 },
     { name: 'reset retried', steps: [{ network: 'reset' }, { network: 'reset' }, { status: 200 }], status: 200, sleeps: [375, 750], sent: 3 },
-    { name: 'reset on a non-idempotent POST → network, no retry', steps: [{ network: 'reset' }, { status: 201 }], idempotent: false, status: null, kind: 'network', sleeps: [], sent: 1 },
-    { name: 'refused is retried even for POST (never reached the server)', steps: [{ network: 'refused' }, { status: 201 }], idempotent: false, status: 201, sleeps: [375], sent: 2 },
+    {
+      name: 'reset on a non-idempotent POST → network, no retry',
+      steps: [{ network: 'reset' }, { status: 201 }],
+      idempotent: false,
+      status: null,
+      kind: 'network',
+      sleeps: [],
+      sent: 1,
+    },
+    {
+      name: 'refused is retried even for POST (never reached the server)',
+      steps: [{ network: 'refused' }, { status: 201 }],
+      idempotent: false,
+      status: 201,
+      sleeps: [375],
+      sent: 2,
+    },
     { name: 'dns failure → network, no retry', steps: [{ network: 'dns' }, { status: 200 }], status: null, kind: 'network', sleeps: [], sent: 1 },
-    { name: 'too large → unexpected_response, no retry', steps: [{ network: 'too_large' }, { status: 200 }], status: null, kind: 'unexpected_response', sleeps: [], sent: 1 },
+    {
+      name: 'too large → unexpected_response, no retry',
+      steps: [{ network: 'too_large' }, { status: 200 }],
+      status: null,
+      kind: 'unexpected_response',
+      sleeps: [],
+      sent: 1,
+    },
   ])('$name', async (c) => {
     const r = await run(c.steps, c.idempotent ?? true);
     expect(r.status).toBe(c.status);
@@ -79,7 +136,12 @@ describe('retry policy', () => {
   it('backoff grows exponentially, is capped, and jitter stays within [cap/2, cap]', async () => {
     for (const rnd of [0, 0.999]) {
       const sleeps: number[] = [];
-      const retrier = createRetrier({ platform: 'Acme', policy: { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 5000 }, sleep: async (ms) => void sleeps.push(ms), random: () => rnd });
+      const retrier = createRetrier({
+        platform: 'Acme',
+        policy: { maxAttempts: 7, baseDelayMs: 1000, maxDelayMs: 5000 },
+        sleep: async (ms) => void sleeps.push(ms),
+        random: () => rnd,
+      });
       await expect(retrier.run(async () => response({ status: 500 }), { what: 'x', idempotent: true })).rejects.toThrow(PlatformError);
       const caps = [1000, 2000, 4000, 5000, 5000, 5000];
       expect(sleeps).toHaveLength(6);

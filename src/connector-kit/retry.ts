@@ -109,10 +109,14 @@ export function createRetrier(options: RetrierOptions): Retrier {
           const asked = res.rateLimit.retryAfterSeconds;
           const waitMs = asked !== null && asked >= 0 ? asked * 1000 : policy.default429WaitMs;
           if (waitMs > policy.maxRetryAfterMs || waits429 >= policy.max429Waits) {
-            throw new PlatformError('rate_limited', `${name}'s API rate limit is used up (while trying to ${info.what}); it asks to wait ${Math.ceil(waitMs / 1000)} s.`, {
-              status: 429,
-              retryAfterMs: waitMs,
-            });
+            throw new PlatformError(
+              'rate_limited',
+              `${name}'s API rate limit is used up (while trying to ${info.what}); it asks to wait ${Math.ceil(waitMs / 1000)} s.`,
+              {
+                status: 429,
+                retryAfterMs: waitMs,
+              },
+            );
           }
           waits429 += 1;
           await sleep(waitMs);

@@ -87,7 +87,10 @@ export function isHostLocalAddress(address: string): boolean {
 }
 
 function inList(address: string, list: BlockList): boolean {
-  const a = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const a = address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   const kind = isIP(a);
   if (kind === 4) return list.check(a, 'ipv4');
   if (kind !== 6) return false;
@@ -166,7 +169,10 @@ export function registerOwnPort(port: number): void {
 /** Loopback, unspecified, or an address of one of this machine's interfaces. */
 function isThisMachine(address: string): boolean {
   if (isHostLocalAddress(address)) return true;
-  const a = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '').toLowerCase();
+  const a = address
+    .replace(/^\[|\]$/g, '')
+    .replace(/%.*$/, '')
+    .toLowerCase();
   return Object.values(networkInterfaces()).some((list) => (list ?? []).some((i) => i.address.toLowerCase() === a));
 }
 
@@ -179,7 +185,10 @@ function refuseOwnInstance(url: URL, addresses: string[]): void {
   const port = portOf(url);
   if (!ownPorts.has(port)) return;
   const local = addresses.find(isThisMachine);
-  if (local) throw new BlockedDestinationError(`${url.host} (${local}) is this Support Fusion instance itself; the request was not sent. A platform URL or redirect may never point at the product.`);
+  if (local)
+    throw new BlockedDestinationError(
+      `${url.host} (${local}) is this Support Fusion instance itself; the request was not sent. A platform URL or redirect may never point at the product.`,
+    );
 }
 
 /**
@@ -197,10 +206,12 @@ async function resolveChecked(url: URL, policy: AddressPolicy): Promise<string[]
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   const hint = 'Private, loopback, link-local and metadata addresses are reached only when the instance sets SF_ALLOW_PRIVATE_PLATFORM_URLS=1.';
   if (isIP(host)) {
-    if (!policy.allowPrivate && isPrivateAddress(host)) throw new BlockedDestinationError(`${host} is a private or loopback address; the request was not sent. ${hint}`);
+    if (!policy.allowPrivate && isPrivateAddress(host))
+      throw new BlockedDestinationError(`${host} is a private or loopback address; the request was not sent. ${hint}`);
     return [host];
   }
-  if (!policy.allowPrivate && (host === 'localhost' || host.endsWith('.localhost'))) throw new BlockedDestinationError(`${host} is a loopback name; the request was not sent. ${hint}`);
+  if (!policy.allowPrivate && (host === 'localhost' || host.endsWith('.localhost')))
+    throw new BlockedDestinationError(`${host} is a loopback name; the request was not sent. ${hint}`);
   const addresses = await (policy.resolve ?? systemResolver)(host);
   if (addresses.length === 0) throw new BlockedDestinationError(`${host} resolves to no address; the request was not sent.`);
   const bad = policy.allowPrivate ? undefined : addresses.find(isPrivateAddress);

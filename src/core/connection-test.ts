@@ -65,8 +65,8 @@ export const TROUBLESHOOTING_HINTS: Record<ConnectionTestErrorCode, string[]> = 
     'Check that there are no IP restrictions or firewall rules blocking Support Fusion',
   ],
   rate_limited: [
-    'The platform\'s API rate limit is used up for this minute; wait and test again',
+    "The platform's API rate limit is used up for this minute; wait and test again",
     'Other integrations or Marketplace apps on the same account share this limit',
   ],
-  platform_error: ['The platform answered with a server error; try again in a few minutes', 'If it persists, check the platform\'s status page'],
+  platform_error: ['The platform answered with a server error; try again in a few minutes', "If it persists, check the platform's status page"],
 };

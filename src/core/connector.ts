@@ -186,15 +186,7 @@ export interface TicketConnector {
 }
 
 export type PlatformErrorKind =
-  | 'authentication'
-  | 'permission'
-  | 'not_found'
-  | 'validation'
-  | 'rate_limited'
-  | 'server'
-  | 'network'
-  | 'timeout'
-  | 'unexpected_response';
+  'authentication' | 'permission' | 'not_found' | 'validation' | 'rate_limited' | 'server' | 'network' | 'timeout' | 'unexpected_response';
 
 /**
  * A platform call that failed after the connector's own bounded retries. `status` is the HTTP status

@@ -12,7 +12,10 @@ describe('description builder', () => {
   it.each([
     [{ fields: [], separator: '---' }, '<p>Printer on floor 3 jams</p>'],
     [{ fields: ['priority'], separator: '---' }, '<div><strong>Priority:</strong> High</div><div>---</div><p>Printer on floor 3 jams</p>'],
-    [{ fields: ['category', 'cf_site'], separator: '' }, '<div><strong>Category:</strong> Hardware</div><div><strong>cf_site:</strong> —</div><p>Printer on floor 3 jams</p>'],
+    [
+      { fields: ['category', 'cf_site'], separator: '' },
+      '<div><strong>Category:</strong> Hardware</div><div><strong>cf_site:</strong> —</div><p>Printer on floor 3 jams</p>',
+    ],
     [{ fields: ['urgent'], separator: '==' }, '<div><strong>urgent:</strong> Yes</div><div>==</div><p>Printer on floor 3 jams</p>'],
   ])('%j', (builder, expected) => {
     expect(buildDescription(builder, src)).toBe(expected);
@@ -25,16 +28,33 @@ describe('description builder', () => {
   });
 
   it('previews as plain text lines in order, then the separator, then the text', () => {
-    expect(previewDescription({ fields: ['category', 'priority'], separator: '---' }, src)).toBe('Category: Hardware\nPriority: High\n---\nPrinter on floor 3 jams');
+    expect(previewDescription({ fields: ['category', 'priority'], separator: '---' }, src)).toBe(
+      'Category: Hardware\nPriority: High\n---\nPrinter on floor 3 jams',
+    );
   });
 });
 
 describe('partner reference line', () => {
   const ref = { displayId: 'INC-34', url: 'https://acme.freshservice.com/a/tickets/34' };
   it.each([
-    ['on, with a link', { fields: [], separator: '---', partnerReference: true }, ref, '<div><strong>Partner ticket:</strong> INC-34 (<a href="https://acme.freshservice.com/a/tickets/34">https://acme.freshservice.com/a/tickets/34</a>)</div><div>---</div><p>Printer on floor 3 jams</p>'],
-    ['on, links not shared', { fields: [], separator: '', partnerReference: true }, { displayId: 'INC-34', url: null }, '<div><strong>Partner ticket:</strong> INC-34</div><p>Printer on floor 3 jams</p>'],
-    ['on, before the field lines', { fields: ['priority'], separator: '---', partnerReference: true }, { displayId: 'INC-34', url: null }, '<div><strong>Partner ticket:</strong> INC-34</div><div><strong>Priority:</strong> High</div><div>---</div><p>Printer on floor 3 jams</p>'],
+    [
+      'on, with a link',
+      { fields: [], separator: '---', partnerReference: true },
+      ref,
+      '<div><strong>Partner ticket:</strong> INC-34 (<a href="https://acme.freshservice.com/a/tickets/34">https://acme.freshservice.com/a/tickets/34</a>)</div><div>---</div><p>Printer on floor 3 jams</p>',
+    ],
+    [
+      'on, links not shared',
+      { fields: [], separator: '', partnerReference: true },
+      { displayId: 'INC-34', url: null },
+      '<div><strong>Partner ticket:</strong> INC-34</div><p>Printer on floor 3 jams</p>',
+    ],
+    [
+      'on, before the field lines',
+      { fields: ['priority'], separator: '---', partnerReference: true },
+      { displayId: 'INC-34', url: null },
+      '<div><strong>Partner ticket:</strong> INC-34</div><div><strong>Priority:</strong> High</div><div>---</div><p>Printer on floor 3 jams</p>',
+    ],
     ['absent (a document saved before it)', { fields: [], separator: '---' }, ref, '<p>Printer on floor 3 jams</p>'],
     ['off', { fields: [], separator: '---', partnerReference: false }, ref, '<p>Printer on floor 3 jams</p>'],
     ['on, but no reference known', { fields: [], separator: '---', partnerReference: true }, null, '<p>Printer on floor 3 jams</p>'],
@@ -43,7 +63,10 @@ describe('partner reference line', () => {
   });
 
   it('escapes a hostile number or link', () => {
-    const out = buildDescription({ fields: [], separator: '', partnerReference: true }, { ...src, partnerRef: { displayId: '<b>1</b>', url: 'https://x.example/"><script>' } });
+    const out = buildDescription(
+      { fields: [], separator: '', partnerReference: true },
+      { ...src, partnerRef: { displayId: '<b>1</b>', url: 'https://x.example/"><script>' } },
+    );
     expect(out).not.toContain('<script>');
     expect(out).toContain('&lt;b&gt;1&lt;/b&gt;');
     expect(out).toContain('&quot;&gt;&lt;script&gt;');

@@ -48,14 +48,21 @@ function display(name: string, value: FieldValue | undefined, choiceLabels: Desc
 export function buildDescription(builder: DescriptionBuilder, src: DescriptionSource): string {
   const ref = builder.partnerReference && src.partnerRef ? [referenceHtml(src.partnerRef)] : [];
   if (builder.fields.length === 0 && ref.length === 0) return src.description;
-  const lines = [...ref, ...builder.fields.map((f) => `<div><strong>${escapeHtml(labelOf(src, f))}:</strong> ${escapeHtml(display(f, src.values[f], src.choiceLabels))}</div>`)];
+  const lines = [
+    ...ref,
+    ...builder.fields.map((f) => `<div><strong>${escapeHtml(labelOf(src, f))}:</strong> ${escapeHtml(display(f, src.values[f], src.choiceLabels))}</div>`),
+  ];
   const sep = builder.separator ? `<div>${escapeHtml(builder.separator)}</div>` : '';
   return `${lines.join('')}${sep}${src.description}`;
 }
 
 /** Plain-text rendering of the same composition, for the live preview. */
 export function previewDescription(builder: DescriptionBuilder, src: DescriptionSource): string {
-  const original = src.description.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div)>/gi, '\n').replace(/<[^>]+>/g, '').trim();
+  const original = src.description
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div)>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .trim();
   const ref = builder.partnerReference && src.partnerRef ? [`${REFERENCE_LABEL}: ${referenceText(src.partnerRef)}`] : [];
   if (builder.fields.length === 0 && ref.length === 0) return original;
   const lines = [...ref, ...builder.fields.map((f) => `${labelOf(src, f)}: ${display(f, src.values[f], src.choiceLabels)}`)];

@@ -10,7 +10,14 @@ import type { Mappings, SideConfiguration } from './sync-config.ts';
 export type Side = 'source' | 'target';
 
 /** The configuration's own default of a standard field, by form-field name. */
-export const STANDARD_DEFAULT_KEYS = { group: 'groupId', status: 'status', priority: 'priority', source: 'source', category: 'category', department: 'departmentId' } as const;
+export const STANDARD_DEFAULT_KEYS = {
+  group: 'groupId',
+  status: 'status',
+  priority: 'priority',
+  source: 'source',
+  category: 'category',
+  department: 'departmentId',
+} as const;
 export type StandardDefaultKey = (typeof STANDARD_DEFAULT_KEYS)[keyof typeof STANDARD_DEFAULT_KEYS];
 
 export interface MandatoryField {
@@ -27,7 +34,8 @@ export interface MandatoryField {
   unfilled: boolean;
 }
 
-const writesInto = (direction: string, side: Side) => direction === 'bidirectional' || direction === (side === 'target' ? 'source_to_target' : 'target_to_source');
+const writesInto = (direction: string, side: Side) =>
+  direction === 'bidirectional' || direction === (side === 'target' ? 'source_to_target' : 'target_to_source');
 
 const isSet = (v: FieldValue | undefined) => v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '');
 
@@ -40,7 +48,15 @@ export function mandatoryFields(fields: FieldDefinition[], side: Side, defaults:
     const mappedIn = Object.entries(mappings?.types ?? {})
       .filter(([, t]) => t.fields.some((m) => writesInto(m.direction, side) && (side === 'target' ? m.targetField : m.sourceField) === f.name))
       .map(([type]) => type);
-    out.push({ field: f, onCreate: !!f.requiredForAgents, onClose: f.requiredForClosure, defaultValue: isSet(defaultValue) ? defaultValue : null, defaultKey, mappedIn, unfilled: !!f.requiredForAgents && !isSet(defaultValue) && mappedIn.length === 0 });
+    out.push({
+      field: f,
+      onCreate: !!f.requiredForAgents,
+      onClose: f.requiredForClosure,
+      defaultValue: isSet(defaultValue) ? defaultValue : null,
+      defaultKey,
+      mappedIn,
+      unfilled: !!f.requiredForAgents && !isSet(defaultValue) && mappedIn.length === 0,
+    });
   }
   return out;
 }
@@ -53,9 +69,11 @@ const listed = (items: string[], max = 20) => (items.length > max ? `${items.sli
  * one of the field's choices or not of its kind. Null when it fits.
  */
 export function fieldDefaultProblem(name: string, value: FieldValue, fields: FieldDefinition[]): string | null {
-  if (name in STANDARD_DEFAULT_KEYS) return `The default for ${name} is set under Defaults for created tickets (${(STANDARD_DEFAULT_KEYS as Record<string, string>)[name]}), not per field.`;
+  if (name in STANDARD_DEFAULT_KEYS)
+    return `The default for ${name} is set under Defaults for created tickets (${(STANDARD_DEFAULT_KEYS as Record<string, string>)[name]}), not per field.`;
   const f = fields.find((x) => x.name === name);
-  if (!f) return `Your platform has no field "${name}"; defaults can be set for: ${listed(fields.filter((x) => !x.alwaysFilled && !(x.name in STANDARD_DEFAULT_KEYS)).map((x) => x.label))}.`;
+  if (!f)
+    return `Your platform has no field "${name}"; defaults can be set for: ${listed(fields.filter((x) => !x.alwaysFilled && !(x.name in STANDARD_DEFAULT_KEYS)).map((x) => x.label))}.`;
   if (f.kind === 'boolean') return typeof value === 'boolean' ? null : `${f.label} is a checkbox: its default is true or false.`;
   if (f.kind === 'number') return typeof value === 'number' ? null : `${f.label} is a number: its default must be one.`;
   if (f.choices.length > 0 && !f.choices.some((c) => String(c.value) === String(value))) {

@@ -46,7 +46,10 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
 
     const sourceTypes = fieldOf('source', TICKET_TYPE_FIELD);
     if (sourceTypes && sourceTypes.choices.length > 0 && !hasChoice(sourceTypes, type)) {
-      errors.push({ path: base, message: `Ticket type "${type}" does not exist on the source platform; its types are: ${listLabels(sourceTypes.choices)}. Rename or remove this type's mappings.` });
+      errors.push({
+        path: base,
+        message: `Ticket type "${type}" does not exist on the source platform; its types are: ${listLabels(sourceTypes.choices)}. Rename or remove this type's mappings.`,
+      });
     }
     const targetTypes = fieldOf('target', TICKET_TYPE_FIELD);
     if (typeMapping.targetType !== null && targetTypes && targetTypes.choices.length > 0 && !hasChoice(targetTypes, typeMapping.targetType)) {
@@ -68,7 +71,10 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
       if (!sourceOk) errors.push({ path: `${path}.sourceField`, message: unknownField('source', m.sourceField) });
       if (!targetOk) errors.push({ path: `${path}.targetField`, message: unknownField('target', m.targetField) });
       // The partner's ticket number and link can be read from the sending ticket, never written.
-      for (const [side, fieldName] of [['source', m.sourceField], ['target', m.targetField]] as const) {
+      for (const [side, fieldName] of [
+        ['source', m.sourceField],
+        ['target', m.targetField],
+      ] as const) {
         if (isPartnerField(fieldName) && writes(m.direction, side)) {
           errors.push({
             path: `${path}.direction`,
@@ -100,7 +106,10 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
 
       if (m.kind === 'direct') {
         if (m.values.length > 0) {
-          errors.push({ path: `${path}.values`, message: `${cap(name)} copies values directly, so it takes no value pairs: remove them, or make it a value mapping.` });
+          errors.push({
+            path: `${path}.values`,
+            message: `${cap(name)} copies values directly, so it takes no value pairs: remove them, or make it a value mapping.`,
+          });
         }
         return;
       }
@@ -109,7 +118,12 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
       if (!sourceOk || !targetOk) return;
       const src = fieldOf('source', m.sourceField);
       const tgt = fieldOf('target', m.targetField);
-      const notPicklist = ([['source', m.sourceField, src], ['target', m.targetField, tgt]] as const).find(([, , f]) => f?.kind !== 'picklist');
+      const notPicklist = (
+        [
+          ['source', m.sourceField, src],
+          ['target', m.targetField, tgt],
+        ] as const
+      ).find(([, , f]) => f?.kind !== 'picklist');
       if (notPicklist) {
         const [side, fieldName, def] = notPicklist;
         errors.push({
@@ -157,7 +171,10 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
     typeMapping.descriptionBuilder.fields.forEach((f, k) => {
       const path = `${base}.descriptionBuilder.fields.${k}`;
       if (!exists('source', f)) {
-        errors.push({ path, message: `The description builder uses "${f}", which the source platform does not have. Choose one of its fields: ${listNames(fields.source)}.` });
+        errors.push({
+          path,
+          message: `The description builder uses "${f}", which the source platform does not have. Choose one of its fields: ${listNames(fields.source)}.`,
+        });
         return;
       }
       const first = seenLines.get(f);
@@ -188,7 +205,10 @@ function listChoices(choices: FieldChoice[]): string {
 }
 
 function listLabels(choices: FieldChoice[]): string {
-  return more(choices.slice(0, MAX_LISTED).map((c) => c.label), choices.length);
+  return more(
+    choices.slice(0, MAX_LISTED).map((c) => c.label),
+    choices.length,
+  );
 }
 
 function listNames(defs: FieldDefinition[]): string {

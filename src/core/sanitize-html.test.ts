@@ -6,7 +6,9 @@ const REL = 'rel="noopener noreferrer nofollow"';
 
 /** What must never be in sanitised output: executable elements, handlers, dangerous URLs, styles. */
 function assertHarmless(out: string): void {
-  expect(out).not.toMatch(/<\s*\/?\s*(script|style|iframe|object|embed|svg|math|form|input|button|textarea|meta|base|link|frame|frameset|template|noscript|xmp)\b/i);
+  expect(out).not.toMatch(
+    /<\s*\/?\s*(script|style|iframe|object|embed|svg|math|form|input|button|textarea|meta|base|link|frame|frameset|template|noscript|xmp)\b/i,
+  );
   expect(out).not.toMatch(/<[^>]*\son[a-z]+\s*=/i);
   expect(out).not.toMatch(/<[^>]*\s(style|class|id|srcdoc|srcset|formaction|action|background|xlink:href)\s*=/i);
   for (const m of out.matchAll(/\s(?:href|src)="([^"]*)"/gi)) {
@@ -57,7 +59,11 @@ describe('sanitizeTicketHtml: hostile input', () => {
     ['event handlers on allowed tags', '<p onclick="alert(1)" onmouseover=alert(2)>p</p><td onfocus=x>', '<p>p</p><td></td>'],
     ['id, class and name (clobbering, spoofing)', '<div id="login" class="btn" name="x">d</div>', '<div>d</div>'],
     ['escaped markup stays text', '&lt;script&gt;alert(1)&lt;/script&gt;', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['attribute breakout attempt', '<a href="https://ok.example/" title=\'"><script>alert(1)</script>\'>x</a>', `<a href="https://ok.example/" ${REL} title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</a>`],
+    [
+      'attribute breakout attempt',
+      '<a href="https://ok.example/" title=\'"><script>alert(1)</script>\'>x</a>',
+      `<a href="https://ok.example/" ${REL} title="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">x</a>`,
+    ],
     ['nested unclosed formatting', '<p><b>bold <i>both', '<p><b>bold <i>both</i></b></p>'],
     ['stray closing tags (a stray </p> is an empty paragraph, as in browsers)', '</div></p>text</b>', '<p></p>text'],
     ['tag cut off at the end', '<p>x</p><script', '<p>x</p>script'],
@@ -79,16 +85,27 @@ describe('sanitizeTicketHtml: helpdesk formatting survives', () => {
     ['headings', '<h1>1</h1><h2>2</h2><h3>3</h3><h4>4</h4><h5>5</h5><h6>6</h6><hr />'],
     ['tables', '<table><thead><tr><th>h</th></tr></thead><tbody><tr><td colspan="2" rowspan="1">c</td></tr></tbody></table>'],
     ['https link gets rel', '<a href="https://example.com/kb?a=1&amp;b=2">KB</a>', `<a href="https://example.com/kb?a=1&amp;b=2" ${REL}>KB</a>`],
-    ['http and mailto links', '<a href="http://example.com">h</a> <a href="mailto:help@example.com">m</a>', `<a href="http://example.com" ${REL}>h</a> <a href="mailto:help@example.com" ${REL}>m</a>`],
+    [
+      'http and mailto links',
+      '<a href="http://example.com">h</a> <a href="mailto:help@example.com">m</a>',
+      `<a href="http://example.com" ${REL}>h</a> <a href="mailto:help@example.com" ${REL}>m</a>`,
+    ],
     ['link rel and target replaced', '<a href="https://example.com" target="_blank" rel="opener">x</a>', `<a href="https://example.com" ${REL}>x</a>`],
-    ['embedded images: cid and raster data', '<img src="cid:image001.png@01D" alt="A" width="120" height="40%" /><img src="data:image/png;base64,iVBORw0KGgo=" alt="p" />'],
+    [
+      'embedded images: cid and raster data',
+      '<img src="cid:image001.png@01D" alt="A" width="120" height="40%" /><img src="data:image/png;base64,iVBORw0KGgo=" alt="p" />',
+    ],
     ['bad image dimensions dropped', '<img src="cid:a.png@01D" width="100px;x" height="10" />', '<img src="cid:a.png@01D" height="10" />'],
     ['plain text', "Since Monday my VPN disconnects every 5-10 minutes, isn't that odd?"],
     ['Freshservice plain-text wrapping', '<div>Carla joins Sales on the 1st &amp; needs a licence.</div>'],
     ['ampersands and angle brackets in text', 'a &amp; b &lt; c &gt; d', 'a &amp; b &lt; c &gt; d'],
     ['unicode', '<p>Grüße — 日本語 — 🎉</p>'],
     ['empty', '', ''],
-    ['a table left inside a paragraph by a dropped element', '<p><java\tscript:<script>alert(1)</script><table><td>', '<p>alert(1)</p><table><td></td></table><p></p>'],
+    [
+      'a table left inside a paragraph by a dropped element',
+      '<p><java\tscript:<script>alert(1)</script><table><td>',
+      '<p>alert(1)</p><table><td></td></table><p></p>',
+    ],
   ])('%s', (_name, input, expected = input) => {
     const out = sanitizeTicketHtml(input);
     expect(out).toBe(expected);
@@ -98,10 +115,46 @@ describe('sanitizeTicketHtml: helpdesk formatting survives', () => {
 
 describe('sanitizeTicketHtml: properties', () => {
   const hostile = [
-    '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">j</a>', '<svg onload=alert(1)>', '<math><mtext>',
-    '<iframe srcdoc="<b>">', '<style>*{}</style>', '<!--', '-->', '"', "'", '<', '>', '&', '&#x6A;', '</p>', '<p>', '<b>', '</b>', '<a href="https://ok.example">',
-    '</a>', '<img src="https://ok.example/i.png"', '<img src="cid:i.png@01"', ' onerror=alert(1)', '<noscript>', '</noscript>', '<textarea>', '</textarea>', '<table><td>', 'text', ' ',
-    '<div style="x">', '<title>', '<select><option>', '<xmp>', '</xmp>', '\u0000', 'java\tscript:', '<a href="', '">',
+    '<script>alert(1)</script>',
+    '<img src=x onerror=alert(1)>',
+    '<a href="javascript:alert(1)">j</a>',
+    '<svg onload=alert(1)>',
+    '<math><mtext>',
+    '<iframe srcdoc="<b>">',
+    '<style>*{}</style>',
+    '<!--',
+    '-->',
+    '"',
+    "'",
+    '<',
+    '>',
+    '&',
+    '&#x6A;',
+    '</p>',
+    '<p>',
+    '<b>',
+    '</b>',
+    '<a href="https://ok.example">',
+    '</a>',
+    '<img src="https://ok.example/i.png"',
+    '<img src="cid:i.png@01"',
+    ' onerror=alert(1)',
+    '<noscript>',
+    '</noscript>',
+    '<textarea>',
+    '</textarea>',
+    '<table><td>',
+    'text',
+    ' ',
+    '<div style="x">',
+    '<title>',
+    '<select><option>',
+    '<xmp>',
+    '</xmp>',
+    '\u0000',
+    'java\tscript:',
+    '<a href="',
+    '">',
   ];
   const soup = fc.array(fc.constantFrom(...hostile), { maxLength: 25 }).map((parts) => parts.join(''));
 
@@ -117,13 +170,55 @@ describe('sanitizeTicketHtml: properties', () => {
   });
 
   it('arbitrary strings never produce a tag outside the allowlist', () => {
-    const allowed = new Set(['p', 'div', 'br', 'hr', 'span', 'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'sub', 'sup', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'a', 'img']);
+    const allowed = new Set([
+      'p',
+      'div',
+      'br',
+      'hr',
+      'span',
+      'strong',
+      'b',
+      'em',
+      'i',
+      'u',
+      's',
+      'strike',
+      'sub',
+      'sup',
+      'ul',
+      'ol',
+      'li',
+      'blockquote',
+      'pre',
+      'code',
+      'h1',
+      'h2',
+      'h3',
+      'h4',
+      'h5',
+      'h6',
+      'table',
+      'caption',
+      'thead',
+      'tbody',
+      'tfoot',
+      'tr',
+      'th',
+      'td',
+      'a',
+      'img',
+    ]);
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom('<', '>', '/', '"', "'", '=', ' ', 'a', 'p', 'img', 'script', 'svg', 'on', 'src', 'href', 'x', ':', '&', '#', ';', '!', '-') }), (html) => {
-        const out = sanitizeTicketHtml(html);
-        for (const m of out.matchAll(/<\/?([a-zA-Z][^\s/>]*)/g)) expect(allowed.has(m[1]!.toLowerCase())).toBe(true);
-        assertHarmless(out);
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom('<', '>', '/', '"', "'", '=', ' ', 'a', 'p', 'img', 'script', 'svg', 'on', 'src', 'href', 'x', ':', '&', '#', ';', '!', '-'),
+        }),
+        (html) => {
+          const out = sanitizeTicketHtml(html);
+          for (const m of out.matchAll(/<\/?([a-zA-Z][^\s/>]*)/g)) expect(allowed.has(m[1]!.toLowerCase())).toBe(true);
+          assertHarmless(out);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -11,19 +11,64 @@ import type { FieldValue, TicketWrite } from './connector.ts';
 
 /** Text formatting, lists, quotes, code, headings and tables; links with checked URLs; embedded images. */
 const ALLOWED_TAGS = [
-  'p', 'div', 'br', 'hr', 'span',
-  'strong', 'b', 'em', 'i', 'u', 's', 'strike', 'sub', 'sup',
-  'ul', 'ol', 'li', 'blockquote', 'pre', 'code',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
-  'table', 'caption', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td',
-  'a', 'img',
+  'p',
+  'div',
+  'br',
+  'hr',
+  'span',
+  'strong',
+  'b',
+  'em',
+  'i',
+  'u',
+  's',
+  'strike',
+  'sub',
+  'sup',
+  'ul',
+  'ol',
+  'li',
+  'blockquote',
+  'pre',
+  'code',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'table',
+  'caption',
+  'thead',
+  'tbody',
+  'tfoot',
+  'tr',
+  'th',
+  'td',
+  'a',
+  'img',
 ];
 
 /**
  * Disallowed elements whose text is dropped with them (not just the tag): raw-text and template
  * elements, embedded documents and foreign (SVG/MathML) content, whose "text" is code, markup or junk.
  */
-const DROP_WITH_CONTENT = ['script', 'style', 'textarea', 'option', 'select', 'xmp', 'noscript', 'noembed', 'noframes', 'iframe', 'template', 'title', 'svg', 'math'];
+const DROP_WITH_CONTENT = [
+  'script',
+  'style',
+  'textarea',
+  'option',
+  'select',
+  'xmp',
+  'noscript',
+  'noembed',
+  'noframes',
+  'iframe',
+  'template',
+  'title',
+  'svg',
+  'math',
+];
 
 const LINK_REL = 'noopener noreferrer nofollow';
 const LINK_SCHEMES = /^(https?:\/\/|mailto:)/i;

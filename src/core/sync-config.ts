@@ -16,7 +16,11 @@ export const SyncFilter = z
     /** A ticket takes part when it carries at least one of these tags (empty = no tag condition). */
     tags: z.array(z.string().trim().min(1).max(100)).max(50).default([]),
     statuses: z.array(picklistValue).max(50).default([]),
-    field: z.object({ name: z.string().trim().min(1).max(100), equals: z.union([z.string(), z.number(), z.boolean()]) }).strict().nullable().default(null),
+    field: z
+      .object({ name: z.string().trim().min(1).max(100), equals: z.union([z.string(), z.number(), z.boolean()]) })
+      .strict()
+      .nullable()
+      .default(null),
   })
   .strict();
 export type SyncFilter = z.infer<typeof SyncFilter>;
@@ -59,7 +63,17 @@ export const SideConfiguration = z
         fields: FieldDefaults.default({}),
       })
       .strict()
-      .default({ groupId: null, ticketType: null, status: null, priority: null, source: null, category: null, departmentId: null, requester: { mode: 'match_or_create', defaultRequesterEmail: null }, fields: {} }),
+      .default({
+        groupId: null,
+        ticketType: null,
+        status: null,
+        priority: null,
+        source: null,
+        category: null,
+        departmentId: null,
+        requester: { mode: 'match_or_create', defaultRequesterEmail: null },
+        fields: {},
+      }),
     /** Which of this side's tickets are sent to the partner (the source side's outbound filter). */
     filters: SyncFilter.default({ groups: [], ticketTypes: [], tags: [], statuses: [], field: null }),
     /** Target side only: tickets created on the target flow back to the source. */
@@ -77,8 +91,14 @@ export const SideConfiguration = z
       })
       .strict()
       .default({ sendPublic: true, sendPrivate: false, incomingAs: 'private' }),
-    attachments: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
-    closures: z.object({ enabled: z.boolean().default(true) }).strict().default({ enabled: true }),
+    attachments: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .default({ enabled: true }),
+    closures: z
+      .object({ enabled: z.boolean().default(true) })
+      .strict()
+      .default({ enabled: true }),
     /**
      * Accounts with several workspaces (Freshservice): where this side's tickets, groups and fields come
      * from. Optional and without a default, so documents saved before it round-trip unchanged; absent =
@@ -90,7 +110,10 @@ export const SideConfiguration = z
      * platform address, e.g. its Freshservice domain). Optional so older documents round-trip unchanged;
      * absent = shared, as the partner's ticket number always is.
      */
-    ticketLinks: z.object({ share: z.boolean().default(true) }).strict().optional(),
+    ticketLinks: z
+      .object({ share: z.boolean().default(true) })
+      .strict()
+      .optional(),
   })
   .strict();
 export type SideConfiguration = z.infer<typeof SideConfiguration>;
@@ -107,7 +130,10 @@ export const FieldMapping = z
     direction: Direction,
     kind: z.enum(['direct', 'value']),
     /** Value mappings only: pairs of picklist values (source value ↔ target value). */
-    values: z.array(z.object({ source: picklistValue, target: picklistValue }).strict()).max(500).default([]),
+    values: z
+      .array(z.object({ source: picklistValue, target: picklistValue }).strict())
+      .max(500)
+      .default([]),
   })
   .strict();
 export type FieldMapping = z.infer<typeof FieldMapping>;

@@ -109,9 +109,16 @@ export function writeGrants(state: WriteState, universe = typeUniverse([state.ma
     for (const f of mapping.fields) out.push(...fieldGrants('target', t, f, 'new copies'));
     for (const f of mapping.fields.filter((x) => sendsInto(x, 'target'))) out.push(...fieldGrants('target', t, f, 'updates'));
     const b = mapping.descriptionBuilder;
-    for (const field of b.fields) out.push({ into: 'target', key: `target|describe|${t}|${field}`, text: `${typeLabel(t)}: descriptions get a line with source ${field}` });
-    if (b.fields.length > 0 && b.separator) out.push({ into: 'target', key: `target|separator|${t}|${b.separator}`, text: `${typeLabel(t)}: descriptions get the separator line "${b.separator}"` });
-    if (b.partnerReference) out.push({ into: 'target', key: `target|partner-ref|${t}`, text: `${typeLabel(t)}: new copies' descriptions get a line with the source ticket's number and link` });
+    for (const field of b.fields)
+      out.push({ into: 'target', key: `target|describe|${t}|${field}`, text: `${typeLabel(t)}: descriptions get a line with source ${field}` });
+    if (b.fields.length > 0 && b.separator)
+      out.push({ into: 'target', key: `target|separator|${t}|${b.separator}`, text: `${typeLabel(t)}: descriptions get the separator line "${b.separator}"` });
+    if (b.partnerReference)
+      out.push({
+        into: 'target',
+        key: `target|partner-ref|${t}`,
+        text: `${typeLabel(t)}: new copies' descriptions get a line with the source ticket's number and link`,
+      });
   }
   // Into the source: linked tickets are updated by mappings towards it; new tickets only with reverse sync.
   const rs = state.reverseSync;
@@ -128,7 +135,12 @@ export function writeGrants(state: WriteState, universe = typeUniverse([state.ma
     if (!rs.enabled) continue;
     out.push({ into: 'source', key: `source|type|${y}|${sourceType}`, text: `${typeLabel(y)}: new copies are created as ${sourceType}` });
     for (const f of mapping.fields) out.push(...fieldGrants('source', y, f, 'new copies'));
-    if (mapping.descriptionBuilder.partnerReference) out.push({ into: 'source', key: `source|partner-ref|${y}`, text: `${typeLabel(y)}: new copies' descriptions get a line with the target ticket's number and link` });
+    if (mapping.descriptionBuilder.partnerReference)
+      out.push({
+        into: 'source',
+        key: `source|partner-ref|${y}`,
+        text: `${typeLabel(y)}: new copies' descriptions get a line with the target ticket's number and link`,
+      });
   }
   return out;
 }
@@ -164,7 +176,11 @@ export function filterWidenings(before: SyncFilter, after: SyncFilter): string[]
   list('tags', before.tags, after.tags);
   list('statuses', before.statuses, after.statuses);
   if (before.field && (!after.field || after.field.name !== before.field.name || String(after.field.equals) !== String(before.field.equals))) {
-    out.push(after.field ? `field condition: ${after.field.name} is ${JSON.stringify(after.field.equals)} instead of ${before.field.name} is ${JSON.stringify(before.field.equals)}` : `field condition removed (was ${before.field.name} is ${JSON.stringify(before.field.equals)})`);
+    out.push(
+      after.field
+        ? `field condition: ${after.field.name} is ${JSON.stringify(after.field.equals)} instead of ${before.field.name} is ${JSON.stringify(before.field.equals)}`
+        : `field condition removed (was ${before.field.name} is ${JSON.stringify(before.field.equals)})`,
+    );
   }
   return out;
 }

@@ -23,7 +23,10 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    const holder = await readFile(file, 'utf8').then((t) => JSON.parse(t) as typeof me, () => null);
+    const holder = await readFile(file, 'utf8').then(
+      (t) => JSON.parse(t) as typeof me,
+      () => null,
+    );
     if (holder && holder.pid !== process.pid && holder.host === me.host && alive(holder.pid)) {
       throw new DataDirBusyError(
         `The embedded database in ${dataDir} is in use by process ${holder.pid} (since ${holder.at}). Stop Support Fusion first, ` +

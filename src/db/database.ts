@@ -14,8 +14,7 @@ export type Db = Kysely<Database>;
 
 /** What pg-boss needs to reach the same database: its own pool on a server, our locked adapter on PGlite. */
 export type BossConnection =
-  | { kind: 'postgres'; connectionString: string }
-  | { kind: 'pglite'; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
+  { kind: 'postgres'; connectionString: string } | { kind: 'pglite'; executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> };
 
 export interface DatabaseHandle {
   db: Db;

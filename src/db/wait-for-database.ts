@@ -32,7 +32,11 @@ export function isUnreachable(err: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
     const message = (e as { message?: unknown }).message;
-    if (typeof message === 'string' && /Connection terminated|timeout expired while connecting|the database system is (starting up|shutting down)/i.test(message)) return true;
+    if (
+      typeof message === 'string' &&
+      /Connection terminated|timeout expired while connecting|the database system is (starting up|shutting down)/i.test(message)
+    )
+      return true;
     // AggregateError (a host name with several addresses, all refusing).
     const inner = (e as { errors?: unknown[] }).errors;
     if (Array.isArray(inner) && inner.some((x) => isUnreachable(x))) return true;
@@ -50,12 +54,19 @@ export async function waitForDatabase<T>(attempt: () => Promise<T>, opts: WaitOp
       const left = deadline - Date.now();
       if (!isUnreachable(err) || left <= 0) {
         if (n > 1 && isUnreachable(err)) {
-          throw new Error(`the database was still unreachable after ${opts.waitSeconds} s (SF_DATABASE_WAIT_SECONDS): ${(err as Error).message}`, { cause: err });
+          throw new Error(`the database was still unreachable after ${opts.waitSeconds} s (SF_DATABASE_WAIT_SECONDS): ${(err as Error).message}`, {
+            cause: err,
+          });
         }
         throw err;
       }
       const wait = Math.min(delay, left);
-      opts.log('database not reachable yet; trying again', { attempt: n, retryInMs: wait, givesUpInSeconds: Math.ceil(left / 1000), error: (err as Error).message });
+      opts.log('database not reachable yet; trying again', {
+        attempt: n,
+        retryInMs: wait,
+        givesUpInSeconds: Math.ceil(left / 1000),
+        error: (err as Error).message,
+      });
       await new Promise((r) => setTimeout(r, wait));
       delay = Math.min(delay * 2, opts.maxDelayMs ?? 5_000);
     }

@@ -162,7 +162,11 @@ export function databaseMetrics(db: Db, opts: { rateHeadroom: number }): client.
     help: 'Sync runs in progress now, in the whole cluster (read from the database)',
     registers: [registry],
     collect: guarded('sf_sync_runs_running', async () => {
-      const row = await db.selectFrom('sync_runs').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'running').executeTakeFirst();
+      const row = await db
+        .selectFrom('sync_runs')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('status', '=', 'running')
+        .executeTakeFirst();
       running.set(Number(row?.n ?? 0));
     }),
   });

@@ -36,7 +36,8 @@ export async function startWorkerHttp(opts: {
         return r.ok ? send(200, JSON.stringify({ status: 'ready' })) : send(503, JSON.stringify({ status: 'unavailable', reason: r.reason }));
       }
       if (path === '/metrics') {
-        if (!metricsAuthorized(opts.metricsToken, req.headers.authorization)) return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <SF_METRICS_TOKEN>' } }));
+        if (!metricsAuthorized(opts.metricsToken, req.headers.authorization))
+          return send(401, JSON.stringify({ error: { code: 'unauthorized', message: 'Send Authorization: Bearer <SF_METRICS_TOKEN>' } }));
         return send(200, await registry.metrics(), registry.contentType);
       }
       return send(404, JSON.stringify({ error: { code: 'not_found', message: 'Workers serve /metrics, /api/v1/health and /api/v1/health/ready only' } }));

@@ -22,7 +22,10 @@ export function encryptSecret(masterKey: Buffer, plaintext: string, associatedDa
 const previousKeys = new WeakMap<Buffer, Buffer[]>();
 
 export function setPreviousKeys(masterKey: Buffer, keys: Buffer[]): void {
-  previousKeys.set(masterKey, keys.filter((k) => !k.equals(masterKey)));
+  previousKeys.set(
+    masterKey,
+    keys.filter((k) => !k.equals(masterKey)),
+  );
 }
 
 export function decryptSecret(masterKey: Buffer, sealed: string, associatedData: string): string {

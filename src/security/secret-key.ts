@@ -16,9 +16,7 @@ export function parseSecretKey(value: string): Buffer {
     const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (b.length === 32) return b;
   }
-  throw new Error(
-    'SF_SECRET_KEY must be 32 random bytes written as 64 hex characters or base64 (e.g. the output of `openssl rand -hex 32`).',
-  );
+  throw new Error('SF_SECRET_KEY must be 32 random bytes written as 64 hex characters or base64 (e.g. the output of `openssl rand -hex 32`).');
 }
 
 /**

@@ -108,7 +108,9 @@ function operationHtml(method: string, path: string, op: Json): string {
   ];
   if (op.summary) parts.push(`<p class="summary">${escapeHtml(op.summary)}</p>`);
   if (op.description) parts.push(`<p>${escapeHtml(op.description)}</p>`);
-  parts.push(`<p class="facts">operationId <code>${escapeHtml(id)}</code>${Array.isArray(op.security) && op.security.length === 0 ? ' · no session or token needed' : ''}</p>`);
+  parts.push(
+    `<p class="facts">operationId <code>${escapeHtml(id)}</code>${Array.isArray(op.security) && op.security.length === 0 ? ' · no session or token needed' : ''}</p>`,
+  );
   parts.push(parametersHtml((op.parameters as Json[] | undefined) ?? []));
   const body = op.requestBody as Json | undefined;
   if (body) parts.push(`<h4>Request body${body.required ? ' (required)' : ''}</h4><div class="schema">${schemaHtml(contentSchema(body))}</div>`);
@@ -117,7 +119,9 @@ function operationHtml(method: string, path: string, op: Json): string {
     parts.push('<h4>Answers</h4><dl class="answers">');
     for (const [status, r] of responses) {
       const schema = contentSchema(r);
-      parts.push(`<dt><code>${escapeHtml(status)}</code> ${escapeHtml(r.description ?? '')}</dt><dd>${schema ? schemaHtml(schema) : '<span class="facts">no body</span>'}</dd>`);
+      parts.push(
+        `<dt><code>${escapeHtml(status)}</code> ${escapeHtml(r.description ?? '')}</dt><dd>${schema ? schemaHtml(schema) : '<span class="facts">no body</span>'}</dd>`,
+      );
     }
     parts.push('</dl>');
   }
@@ -142,13 +146,25 @@ export function renderApiDocsHtml(doc: Json): string {
   const tags = [...byTag.keys()].sort();
   const count = [...byTag.values()].reduce((n, l) => n + l.length, 0);
   const toc = tags
-    .map((t) => `<li><a href="#tag-${escapeHtml(anchor(t))}">${escapeHtml(t)}</a><ul>${byTag
-      .get(t)!
-      .map(({ method, path, op }) => `<li><a href="#${escapeHtml(anchor(String(op.operationId ?? `${method}-${path}`)))}"><span class="method method--${method}">${method.toUpperCase()}</span> ${escapeHtml(path)}</a></li>`)
-      .join('')}</ul></li>`)
+    .map(
+      (t) =>
+        `<li><a href="#tag-${escapeHtml(anchor(t))}">${escapeHtml(t)}</a><ul>${byTag
+          .get(t)!
+          .map(
+            ({ method, path, op }) =>
+              `<li><a href="#${escapeHtml(anchor(String(op.operationId ?? `${method}-${path}`)))}"><span class="method method--${method}">${method.toUpperCase()}</span> ${escapeHtml(path)}</a></li>`,
+          )
+          .join('')}</ul></li>`,
+    )
     .join('');
   const sections = tags
-    .map((t) => `<section aria-labelledby="tag-${escapeHtml(anchor(t))}"><h2 id="tag-${escapeHtml(anchor(t))}">${escapeHtml(t)}</h2>${byTag.get(t)!.map((o) => operationHtml(o.method, o.path, o.op)).join('')}</section>`)
+    .map(
+      (t) =>
+        `<section aria-labelledby="tag-${escapeHtml(anchor(t))}"><h2 id="tag-${escapeHtml(anchor(t))}">${escapeHtml(t)}</h2>${byTag
+          .get(t)!
+          .map((o) => operationHtml(o.method, o.path, o.op))
+          .join('')}</section>`,
+    )
     .join('');
   const schemas = Object.entries(((doc.components as Json | undefined)?.schemas as Record<string, unknown> | undefined) ?? {});
   const schemaSection = schemas.length
@@ -213,5 +229,7 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
     return reply.type('text/html; charset=utf-8').send(html);
   });
   app.get('/api/docs/json', { schema: { hide: true } }, async () => json());
-  app.get('/api/docs/docs.css', { schema: { hide: true } }, async (_req, reply) => reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS));
+  app.get('/api/docs/docs.css', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(CSS),
+  );
 }

@@ -66,22 +66,33 @@ export async function authenticateApiToken(db: Db, req: FastifyRequest, token: s
   const found = await findApiTokenByHash(db, hashApiToken(token));
   const now = new Date();
   if (!found) {
-    req.authFailure = refused('api_token_invalid', 'This API token is not valid: it does not exist, or its owner is no longer a member of the organisation. Create a new token on the API tokens page.');
+    req.authFailure = refused(
+      'api_token_invalid',
+      'This API token is not valid: it does not exist, or its owner is no longer a member of the organisation. Create a new token on the API tokens page.',
+    );
     return;
   }
   if (found.revokedAt) {
-    req.authFailure = refused('api_token_revoked', `This API token was revoked on ${found.revokedAt.toISOString()}. Create a new token on the API tokens page and use it instead.`);
+    req.authFailure = refused(
+      'api_token_revoked',
+      `This API token was revoked on ${found.revokedAt.toISOString()}. Create a new token on the API tokens page and use it instead.`,
+    );
     return;
   }
   if (found.expiresAt && found.expiresAt <= now) {
-    req.authFailure = refused('api_token_expired', `This API token expired on ${found.expiresAt.toISOString()}. Create a new token on the API tokens page and use it instead.`);
+    req.authFailure = refused(
+      'api_token_expired',
+      `This API token expired on ${found.expiresAt.toISOString()}. Create a new token on the API tokens page and use it instead.`,
+    );
     return;
   }
   req.auth = { ...found.owner, role: lowerRole(found.role, found.owner.role as MemberRole) };
   req.apiToken = { id: found.id, role: found.role, expiresAt: found.expiresAt };
   if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_SECONDS * 1000) {
     // Bookkeeping: a failed write must not fail the caller's request.
-    await touchApiToken(db, found.id, LAST_USED_RESOLUTION_SECONDS).catch((err: unknown) => req.log.warn({ err, apiTokenId: found.id }, 'could not record the API token use'));
+    await touchApiToken(db, found.id, LAST_USED_RESOLUTION_SECONDS).catch((err: unknown) =>
+      req.log.warn({ err, apiTokenId: found.id }, 'could not record the API token use'),
+    );
   }
 }
 
@@ -91,6 +102,10 @@ export async function authenticateApiToken(db: Db, req: FastifyRequest, token: s
  */
 export async function requireSession(req: FastifyRequest): Promise<void> {
   if (req.apiToken) {
-    throw new ApiError(403, 'api_token_not_allowed', 'An API token cannot do this (create or revoke API tokens, change a password): log in to Support Fusion and do it there.');
+    throw new ApiError(
+      403,
+      'api_token_not_allowed',
+      'An API token cannot do this (create or revoke API tokens, change a password): log in to Support Fusion and do it there.',
+    );
   }
 }

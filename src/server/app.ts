@@ -56,7 +56,11 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       // URLs may carry secret tokens (invitation, sign-up and webhook links): every logged URL is redacted.
       ...redactingLoggerOptions,
       // People at a terminal get readable lines; log collectors (no TTY) get JSON.
-      ...(opts.logStream ? { stream: opts.logStream } : process.stdout.isTTY ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } } : {}),
+      ...(opts.logStream
+        ? { stream: opts.logStream }
+        : process.stdout.isTTY
+          ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } } }
+          : {}),
     },
     bodyLimit: 64 * 1024,
     // SF_TRUST_PROXY: only then are X-Forwarded-For / -Proto / -Host believed (req.ip, req.protocol, req.host).
@@ -79,7 +83,18 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
 
   await app.register(
     async (api) => {
-      api.get('/health', { schema: { tags: ['system'], summary: 'Liveness: 200 once the app can serve, with the running version', security: [], response: { 200: { type: 'object', properties: { status: { type: 'string' }, version: { type: 'string' } } } } } }, async () => ({ status: 'ok', version: VERSION }));
+      api.get(
+        '/health',
+        {
+          schema: {
+            tags: ['system'],
+            summary: 'Liveness: 200 once the app can serve, with the running version',
+            security: [],
+            response: { 200: { type: 'object', properties: { status: { type: 'string' }, version: { type: 'string' } } } },
+          },
+        },
+        async () => ({ status: 'ok', version: VERSION }),
+      );
       await readinessRoutes(api, ctx);
       await authRoutes(api, ctx);
       await platformRoutes(api, ctx);

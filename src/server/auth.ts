@@ -48,7 +48,8 @@ export function registerAuth(app: FastifyInstance, ctx: AppContext): void {
 
 /** preHandler for every /api/v1 route except health, signup and login. */
 export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Promise<void> {
-  if (!req.auth) throw req.authFailure ?? new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
+  if (!req.auth)
+    throw req.authFailure ?? new ApiError(401, 'unauthenticated', 'Log in first: send the session cookie or an Authorization: Bearer <token> header.');
 }
 
 /**
@@ -58,14 +59,23 @@ export async function requireUser(req: FastifyRequest, _reply: FastifyReply): Pr
  */
 export async function requireAdmin(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   await requireUser(req, reply);
-  if (req.auth!.role !== 'admin') throw new ApiError(403, 'forbidden', 'Only an administrator of your organisation can do this; ask one of your admins (Members page) to do it or to change your role.');
+  if (req.auth!.role !== 'admin')
+    throw new ApiError(
+      403,
+      'forbidden',
+      'Only an administrator of your organisation can do this; ask one of your admins (Members page) to do it or to change your role.',
+    );
 }
 
 /** Members and admins: operating syncs and editing mappings. Viewers get 403. */
 export async function requireMember(req: FastifyRequest, reply: FastifyReply): Promise<void> {
   await requireUser(req, reply);
   if (req.auth!.role !== 'admin' && req.auth!.role !== 'member') {
-    throw new ApiError(403, 'forbidden', 'Your role is viewer: you can look but not change anything. Ask an administrator of your organisation (Members page) to make you a member.');
+    throw new ApiError(
+      403,
+      'forbidden',
+      'Your role is viewer: you can look but not change anything. Ask an administrator of your organisation (Members page) to make you a member.',
+    );
   }
 }
 
@@ -95,7 +105,10 @@ export function isCrossSiteWrite(req: FastifyRequest, publicUrl?: string): boole
   if (own.has(from.origin.toLowerCase())) return false;
   if (from.host.toLowerCase() === req.host.toLowerCase()) {
     // Same host, other scheme: most likely TLS ends at a proxy we were not told about. Say how to fix it.
-    req.log.warn({ origin: from.origin, seen: `${req.protocol}://${req.host}` }, 'write refused: the browser\'s Origin differs from this server\'s only by scheme; behind an HTTPS reverse proxy set SF_PUBLIC_URL (or SF_TRUST_PROXY so X-Forwarded-Proto is believed)');
+    req.log.warn(
+      { origin: from.origin, seen: `${req.protocol}://${req.host}` },
+      "write refused: the browser's Origin differs from this server's only by scheme; behind an HTTPS reverse proxy set SF_PUBLIC_URL (or SF_TRUST_PROXY so X-Forwarded-Proto is believed)",
+    );
   }
   return true;
 }

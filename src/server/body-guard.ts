@@ -32,6 +32,11 @@ export function registerBodyGuard(app: FastifyInstance): void {
     const at = nulCharacterPath(req.body);
     if (at === null) return;
     const field = at.replace(/\u0000/g, '\\u0000');
-    throw new ApiError(400, 'invalid_characters', `${field || 'The request body'} contains the NUL character (\\u0000), which is not allowed in text; remove it.`, field ? { field } : {});
+    throw new ApiError(
+      400,
+      'invalid_characters',
+      `${field || 'The request body'} contains the NUL character (\\u0000), which is not allowed in text; remove it.`,
+      field ? { field } : {},
+    );
   });
 }

@@ -23,8 +23,7 @@ import { auditBothSides } from './audit.ts';
 type ReverseSync = SideConfiguration['reverseSync'];
 
 export type ConsentOutcome<T = unknown> = { base: T } & (
-  | { applied: true; superseded: ChangeProposal | null }
-  | { applied: false; proposal: ChangeProposal; replaced: ChangeProposal | null; unchanged: boolean }
+  { applied: true; superseded: ChangeProposal | null } | { applied: false; proposal: ChangeProposal; replaced: ChangeProposal | null; unchanged: boolean }
 );
 
 /**
@@ -70,7 +69,13 @@ export async function applyOrPropose<T>(
 export async function auditConsentOutcome(db: Db, req: FastifyRequest, c: ConnectionRecord, outcome: ConsentOutcome): Promise<void> {
   const target = { type: 'connection', id: c.id, label: c.contractName };
   if (outcome.applied) {
-    if (outcome.superseded) await auditBothSides(db, req, c, { action: 'connection.change_superseded', target, before: { proposal: brief(outcome.superseded) }, after: { reason: 'a later change was applied directly' } });
+    if (outcome.superseded)
+      await auditBothSides(db, req, c, {
+        action: 'connection.change_superseded',
+        target,
+        before: { proposal: brief(outcome.superseded) },
+        after: { reason: 'a later change was applied directly' },
+      });
     return;
   }
   if (outcome.unchanged) return;

@@ -32,7 +32,15 @@ export async function withSchedule<T extends { id: string; automaticSync: boolea
       nextRunAt = new Date(Math.max(due, now.getTime())).toISOString();
     }
     const lastRun = last
-      ? { id: last.id, trigger: last.trigger, status: last.status, startedAt: last.startedAt, finishedAt: last.finishedAt, counts: last.counts, error: last.error }
+      ? {
+          id: last.id,
+          trigger: last.trigger,
+          status: last.status,
+          startedAt: last.startedAt,
+          finishedAt: last.finishedAt,
+          counts: last.counts,
+          error: last.error,
+        }
       : null;
     const f = facts.get(i.id) ?? { lastFinishedStatus: null, hadAutomaticRun: false };
     const state = i.status === 'active' ? stateOf({ syncState: i.syncState, automaticSync: i.automaticSync, ...f }) : null;

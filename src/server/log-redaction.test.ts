@@ -29,7 +29,8 @@ describe('redactUrl', () => {
       '/assets/index-ByOW8AUT.js',
       '/api/v1/connections/accept',
       '/api/v1/sync-runs?status=failed&from=2026-11-01',
-    ]) expect(redactUrl(url)).toBe(url);
+    ])
+      expect(redactUrl(url)).toBe(url);
     expect(redactUrl('/invite/%E0%A4%A/x')).toBe('/invite/[redacted]/x');
   });
 });

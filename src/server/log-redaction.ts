@@ -153,7 +153,10 @@ export const redactingLoggerOptions = {
   serializers: { req: serializeRequest, err: serializeError },
   hooks: {
     logMethod(this: unknown, args: unknown[], method: (...a: unknown[]) => void) {
-      method.apply(this, args.map((a) => (typeof a === 'string' ? redactText(a) : a)));
+      method.apply(
+        this,
+        args.map((a) => (typeof a === 'string' ? redactText(a) : a)),
+      );
     },
   },
 };

@@ -32,7 +32,8 @@ const AUTH_HOOKS = new Set<AnyHook>([requireUser, requireMember, requireAdmin]);
 
 const ERROR_DESCRIPTIONS: Record<string, string> = {
   '400': 'Bad input: `validation_failed` (with `field`) or another code saying what to fix. Nothing changed.',
-  '401': 'Not logged in: no session or API token, or it is unknown, expired or revoked (`unauthenticated`, `api_token_invalid`, `api_token_expired`, `api_token_revoked`).',
+  '401':
+    'Not logged in: no session or API token, or it is unknown, expired or revoked (`unauthenticated`, `api_token_invalid`, `api_token_expired`, `api_token_revoked`).',
   '403': 'Not allowed: your role (for an API token, the lower of its role and yours) does not allow this (`forbidden`), or the request came from another site.',
   '404': 'Not found (in your organisation).',
   '409': 'Conflicts with the current state; the code says which.',
@@ -135,7 +136,25 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
 }
 
 /** OpenAPI 3.0 Schema Objects are a JSON Schema subset: keywords outside it are rewritten or dropped. */
-const DROPPED = ['$id', '$schema', '$comment', '$defs', 'definitions', 'propertyNames', 'patternProperties', 'dependencies', 'dependentRequired', 'dependentSchemas', 'if', 'then', 'else', 'contains', 'unevaluatedProperties', 'unevaluatedItems', 'const'];
+const DROPPED = [
+  '$id',
+  '$schema',
+  '$comment',
+  '$defs',
+  'definitions',
+  'propertyNames',
+  'patternProperties',
+  'dependencies',
+  'dependentRequired',
+  'dependentSchemas',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'const',
+];
 
 export function toOpenApi30(schema: Json): Json {
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) return schema;

@@ -54,7 +54,8 @@ export async function testBeforeReplacing(
     budgetAccount: await budgetAccountFor(ctx.db, creds),
   });
   // A rate-limited test proved nothing either way: the key keeps what it had.
-  if (result.ok || result.error.code !== 'rate_limited') await recordCredentialTest(ctx.db, organisationId, credentialFingerprint(creds.apiUrl, apiKey), result.ok);
+  if (result.ok || result.error.code !== 'rate_limited')
+    await recordCredentialTest(ctx.db, organisationId, credentialFingerprint(creds.apiUrl, apiKey), result.ok);
   if (result.ok) return result;
 
   const what = keyChanged && urlChanged ? 'API URL and API key' : keyChanged ? 'API key' : 'API URL';

@@ -20,9 +20,8 @@ describe('webhookBaseProblem', () => {
     expect(problem).toMatch(/set SF_PUBLIC_URL/);
   });
 
-  it.each(['https://sync.example.com', 'https://sync.example.com/fusion', 'http://93.184.216.34:3000', 'https://[2a00:1450::1]'])(
-    '%s may be reached',
-    (base) => expect(webhookBaseProblem(base, { fromPublicUrl: true })).toBeNull(),
+  it.each(['https://sync.example.com', 'https://sync.example.com/fusion', 'http://93.184.216.34:3000', 'https://[2a00:1450::1]'])('%s may be reached', (base) =>
+    expect(webhookBaseProblem(base, { fromPublicUrl: true })).toBeNull(),
   );
 
   it('says where the address came from', () => {

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { failureMessage } from './run-failure.ts';
 
-const acme: { organisationName: string; platform: string | null; usesOverride: boolean } = { organisationName: 'Acme', platform: 'freshservice', usesOverride: false };
+const acme: { organisationName: string; platform: string | null; usesOverride: boolean } = {
+  organisationName: 'Acme',
+  platform: 'freshservice',
+  usesOverride: false,
+};
 
 describe('failureMessage: each organisation is told its own part of a failed run', () => {
   it.each<[string, string, boolean, typeof acme, RegExp]>([
@@ -10,7 +14,13 @@ describe('failureMessage: each organisation is told its own part of a failed run
     ['own override key rejected', 'authentication', true, { ...acme, usesOverride: true }, /API override was rejected by Freshservice/],
     ['own platform down', 'timeout', true, acme, /^Your Freshservice did not answer/],
     ['partner platform down', 'network', false, acme, /^Acme's Freshservice is not answering; they have been told/],
-    ['own side not configured', 'not_configured', true, { ...acme, platform: null }, /no usable platform credentials: save the API URL and API Key in Settings/],
+    [
+      'own side not configured',
+      'not_configured',
+      true,
+      { ...acme, platform: null },
+      /no usable platform credentials: save the API URL and API Key in Settings/,
+    ],
     ['partner not configured', 'not_configured', false, acme, /^Acme has no usable Freshservice credentials saved; they have been told/],
     ['own permission', 'permission', true, acme, /roles and group access/],
     ['other kind, partner', 'server', false, acme, /^Acme's Freshservice failed during this sync; they have been told/],

@@ -52,7 +52,11 @@ export function failureMessage(kind: string, yours: boolean, s: Pick<FailingSide
 }
 
 /** The failure of `run` as the organisation on `viewerSide` reads it; null when the engine did not name a side. */
-export async function runFailureFor(db: Db, run: { connectionId: string; failure: { side: 'source' | 'target'; kind: string } | null }, viewerSide: string): Promise<RunFailureView | null> {
+export async function runFailureFor(
+  db: Db,
+  run: { connectionId: string; failure: { side: 'source' | 'target'; kind: string } | null },
+  viewerSide: string,
+): Promise<RunFailureView | null> {
   if (!run.failure) return null;
   const s = await failingSide(db, run.connectionId, run.failure.side);
   if (!s) return null;

@@ -72,7 +72,14 @@ export async function runServer(env: NodeJS.ProcessEnv = process.env): Promise<v
   // Metrics (with the cluster gauges) and health off the public port, for a scraper inside the network.
   const metricsHttp =
     config.metricsPort !== undefined
-      ? await startWorkerHttp({ db: runtime.ctx.db, port: config.metricsPort, host: config.host, metricsToken: config.metricsToken, isStopping: () => stopping, registry: webMetricsRegistry(runtime.ctx) })
+      ? await startWorkerHttp({
+          db: runtime.ctx.db,
+          port: config.metricsPort,
+          host: config.host,
+          metricsToken: config.metricsToken,
+          isStopping: () => stopping,
+          registry: webMetricsRegistry(runtime.ctx),
+        })
       : undefined;
   warn = (data, msg) => app.log.warn(data, msg);
   info = (data, msg) => app.log.info(data, msg);
@@ -107,7 +114,13 @@ export async function runWorker(env: NodeJS.ProcessEnv = process.env): Promise<v
   let stopping = false;
   const http =
     config.metricsPort !== undefined
-      ? await startWorkerHttp({ db: runtime.ctx.db, port: config.metricsPort, host: config.host, metricsToken: config.metricsToken, isStopping: () => stopping })
+      ? await startWorkerHttp({
+          db: runtime.ctx.db,
+          port: config.metricsPort,
+          host: config.host,
+          metricsToken: config.metricsToken,
+          isStopping: () => stopping,
+        })
       : undefined;
   onSignals(
     config.shutdownTimeoutSeconds,

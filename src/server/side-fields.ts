@@ -43,11 +43,21 @@ export function sideFieldsLoader(ctx: SideConnectorContext, opts: { now?: () => 
     try {
       creds = await sideCredentials(ctx.db, ctx.masterKey, c.id, side);
     } catch (err) {
-      return fieldsError('credentials_unreadable', `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`);
+      return fieldsError(
+        'credentials_unreadable',
+        `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`,
+      );
     }
-    if (!creds) return fieldsError('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its fields cannot be loaded.`);
+    if (!creds)
+      return fieldsError('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its fields cannot be loaded.`);
     // The workspace choice is part of the key: fields and groups come from the chosen workspaces.
-    const key = [creds.organisationId, creds.platform, credentialFingerprint(creds.apiUrl, creds.apiKey), creds.settingsSavedAt?.getTime() ?? 0, JSON.stringify(creds.workspaces ?? null)].join('|');
+    const key = [
+      creds.organisationId,
+      creds.platform,
+      credentialFingerprint(creds.apiUrl, creds.apiKey),
+      creds.settingsSavedAt?.getTime() ?? 0,
+      JSON.stringify(creds.workspaces ?? null),
+    ].join('|');
     const t = now();
     const hit = cache.get(key);
     if (hit && hit.expires > t) return hit.value;

@@ -12,13 +12,27 @@ const MINUTE = 60 * SECOND;
  * stranger guessing an admin's password thus slows down only themselves: the admin, from another
  * address, is not affected.
  */
-export const LOGIN_PER_ACCOUNT_AND_ADDRESS: ThrottleRule = { name: 'login-account-address', kind: 'progressive', free: 5, firstWaitMs: 30 * SECOND, maxWaitMs: 15 * MINUTE, resetMs: 60 * MINUTE };
+export const LOGIN_PER_ACCOUNT_AND_ADDRESS: ThrottleRule = {
+  name: 'login-account-address',
+  kind: 'progressive',
+  free: 5,
+  firstWaitMs: 30 * SECOND,
+  maxWaitMs: 15 * MINUTE,
+  resetMs: 60 * MINUTE,
+};
 /**
  * Log-in, per account from all addresses together: a looser ceiling against guessing from many
  * addresses. Its wait is capped at 5 minutes, so even a distributed attacker cannot keep the rightful
  * user out for longer than that at a time.
  */
-export const LOGIN_PER_ACCOUNT: ThrottleRule = { name: 'login-account', kind: 'progressive', free: 20, firstWaitMs: 30 * SECOND, maxWaitMs: 5 * MINUTE, resetMs: 60 * MINUTE };
+export const LOGIN_PER_ACCOUNT: ThrottleRule = {
+  name: 'login-account',
+  kind: 'progressive',
+  free: 20,
+  firstWaitMs: 30 * SECOND,
+  maxWaitMs: 5 * MINUTE,
+  resetMs: 60 * MINUTE,
+};
 /** Log-in, per address over all accounts: spraying one password over many e-mails. Looser for shared NATs. */
 export const LOGIN_PER_ADDRESS: ThrottleRule = { name: 'login-address', kind: 'window', limit: 50, windowMs: 15 * MINUTE };
 /** How long one log-in may hold its account (a crashed process's hold lapses after this). */

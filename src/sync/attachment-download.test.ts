@@ -5,7 +5,8 @@ import { fetchFiles, MAX_ATTACHMENT_BYTES } from './attachment-download.ts';
 const MB = 1024 * 1024;
 
 /** Attachments that each declare 1 byte and would each send `sends` bytes. */
-const attachments = (n: number): RemoteAttachment[] => Array.from({ length: n }, (_, i) => ({ id: String(i + 1), name: `f${i + 1}.bin`, contentType: 'application/octet-stream', size: 1 }));
+const attachments = (n: number): RemoteAttachment[] =>
+  Array.from({ length: n }, (_, i) => ({ id: String(i + 1), name: `f${i + 1}.bin`, contentType: 'application/octet-stream', size: 1 }));
 
 /**
  * A platform whose files are far larger than declared. `honours`: the connector stops a download past
@@ -17,7 +18,8 @@ function lyingPlatform(sends: number, honours = true) {
   const connector = {
     async downloadAttachment(a: RemoteAttachment, options?: { maxBytes?: number }): Promise<FileContent> {
       bounds.push(options?.maxBytes);
-      if (honours && options?.maxBytes !== undefined && sends > options.maxBytes) throw new Error(`sent more than the ${options.maxBytes} bytes allowed; stopped`);
+      if (honours && options?.maxBytes !== undefined && sends > options.maxBytes)
+        throw new Error(`sent more than the ${options.maxBytes} bytes allowed; stopped`);
       return { name: a.name, contentType: a.contentType, data: { byteLength: sends } as Uint8Array };
     },
   } as unknown as TicketConnector;

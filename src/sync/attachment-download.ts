@@ -13,7 +13,10 @@ export const MAX_ATTACHMENT_BYTES = MAX_FILES_PER_WRITE_BYTES;
  * past that, whatever size the platform declared), so a ticket of many files that each claim to be small
  * cannot make the process hold more than that.
  */
-export async function fetchFiles(connector: TicketConnector, atts: RemoteAttachment[]): Promise<{ files: FileContent[]; sent: RemoteAttachment[]; failed: number; errors: string[] }> {
+export async function fetchFiles(
+  connector: TicketConnector,
+  atts: RemoteAttachment[],
+): Promise<{ files: FileContent[]; sent: RemoteAttachment[]; failed: number; errors: string[] }> {
   const files: FileContent[] = [];
   const sent: RemoteAttachment[] = [];
   const errors: string[] = [];
@@ -22,7 +25,9 @@ export async function fetchFiles(connector: TicketConnector, atts: RemoteAttachm
   for (const a of atts) {
     const left = MAX_ATTACHMENT_BYTES - held;
     if (a.size > left) {
-      errors.push(`Attachment ${a.name} is ${mb(a.size)}; with the files before it that is more than the ${mb(MAX_ATTACHMENT_BYTES)} one copy carries, so it is not copied`);
+      errors.push(
+        `Attachment ${a.name} is ${mb(a.size)}; with the files before it that is more than the ${mb(MAX_ATTACHMENT_BYTES)} one copy carries, so it is not copied`,
+      );
       continue;
     }
     try {

@@ -12,7 +12,9 @@ describe('budget waits in plain words', () => {
   });
 
   it('says how long, rounding up to whole seconds', () => {
-    expect(budgetWaitSentence("Freshservice's rate limit of Contoso (API budget 80% used)", new Date(40_000), 100)).toBe("waiting 40 s for Freshservice's rate limit of Contoso (API budget 80% used)");
+    expect(budgetWaitSentence("Freshservice's rate limit of Contoso (API budget 80% used)", new Date(40_000), 100)).toBe(
+      "waiting 40 s for Freshservice's rate limit of Contoso (API budget 80% used)",
+    );
     expect(budgetWaitSentence('x', new Date(0), 5_000)).toBe('waiting 1 s for x');
   });
 });

@@ -32,8 +32,10 @@ const MARKER_RE = /\bsf-c[0-9a-f]{16}\b/;
 /** Names come from the partner's platform: one line of plain text, bounded (escaped where it is used). */
 const MAX_NAME = 100;
 function plainName(name: string | null | undefined): string | null {
-  // eslint-disable-next-line no-control-regex
-  const flat = (name ?? '').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = (name ?? '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!flat) return null;
   const chars = Array.from(flat);
   return chars.length <= MAX_NAME ? flat : `${chars.slice(0, MAX_NAME - 1).join('')}…`;
@@ -120,7 +122,10 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       await store.completeCommentCopy(entry.id, copy.id);
       ctx.onProgress?.('comments', { done: 1 });
       res.written++;
-      ctx.events?.add('comment_copied', `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`);
+      ctx.events?.add(
+        'comment_copied',
+        `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`,
+      );
     } catch (err) {
       ctx.onProgress?.('comments', { failed: 1 });
       res.failedComments++;
@@ -143,7 +148,11 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
     ledger = await store.attachmentLedger(link.id);
   }
   // Known here: files sent from here (whatever became of them), and copies of the other side's files.
-  const known = new Set(ledger.flatMap((e) => (e.originSide === from.side ? (e.copyAttachmentId === PENDING ? [] : [e.originAttachmentId]) : e.copyAttachmentId ? [e.copyAttachmentId] : [])));
+  const known = new Set(
+    ledger.flatMap((e) =>
+      e.originSide === from.side ? (e.copyAttachmentId === PENDING ? [] : [e.originAttachmentId]) : e.copyAttachmentId ? [e.copyAttachmentId] : [],
+    ),
+  );
   const fresh = fromTicket.attachments.filter((a) => !known.has(a.id));
   if (fresh.length === 0) return;
   ctx.onProgress?.('attachments', { planned: fresh.length });
@@ -152,7 +161,11 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
   res.failedAttachments += got.failed;
   res.errors.push(...got.errors);
   if (got.files.length === 0) return;
-  await store.recordAttachmentCopies(link.id, from.side, got.sent.map((a) => ({ originId: a.id, copyId: PENDING })));
+  await store.recordAttachmentCopies(
+    link.id,
+    from.side,
+    got.sent.map((a) => ({ originId: a.id, copyId: PENDING })),
+  );
   try {
     const copies = await to.connector.addAttachments(link.ticketIds[to.side], got.files);
     await store.recordAttachmentCopies(
@@ -162,7 +175,10 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
     );
     res.written += copies.length;
     ctx.onProgress?.('attachments', { done: got.files.length });
-    ctx.events?.add('attachment_copied', `${copies.length} file${copies.length === 1 ? '' : 's'} copied to #${link.ticketIds[to.side]}: ${got.files.map((f) => f.name).join(', ')}`);
+    ctx.events?.add(
+      'attachment_copied',
+      `${copies.length} file${copies.length === 1 ? '' : 's'} copied to #${link.ticketIds[to.side]}: ${got.files.map((f) => f.name).join(', ')}`,
+    );
   } catch (err) {
     ctx.onProgress?.('attachments', { failed: got.files.length });
     res.failedAttachments += got.files.length;
@@ -175,7 +191,11 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
  * name and size on the other ticket that no ledger entry accounts for is that copy. Settled in both
  * directions before anything is sent, so such a copy is neither written again nor sent back.
  */
-async function settlePendingAttachments(ctx: CarryContext, fromTicket: RemoteTicket, ledger: Awaited<ReturnType<SyncStore['attachmentLedger']>>): Promise<void> {
+async function settlePendingAttachments(
+  ctx: CarryContext,
+  fromTicket: RemoteTicket,
+  ledger: Awaited<ReturnType<SyncStore['attachmentLedger']>>,
+): Promise<void> {
   const { store, link, from, to } = ctx;
   const toTicket = await to.connector.getTicket(link.ticketIds[to.side]);
   if (!toTicket) return;

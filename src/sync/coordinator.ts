@@ -11,10 +11,7 @@ export interface ConnectionJob {
 }
 
 export type JobResult =
-  | { kind: 'ran'; runId: string; outcome: RunOutcome }
-  | { kind: 'busy' }
-  | { kind: 'skipped'; reason: string }
-  | { kind: 'deferred'; reason: string };
+  { kind: 'ran'; runId: string; outcome: RunOutcome } | { kind: 'busy' } | { kind: 'skipped'; reason: string } | { kind: 'deferred'; reason: string };
 
 /** The reason a run past its time limit ends with (its error, shown on the run). */
 export class RunTimeLimitExceeded extends Error {
@@ -63,7 +60,11 @@ export async function workConnectionJob(
   let releaseSlot: (() => void) | null = null;
   if (deps.slots && conn) {
     releaseSlot = deps.slots.take([conn.sides.source.organisationId, conn.sides.target.organisationId]);
-    if (!releaseSlot) return { kind: 'deferred', reason: `an organisation of connection ${job.connectionId} already has its share of this worker's slots (${deps.slots.perOrganisation})` };
+    if (!releaseSlot)
+      return {
+        kind: 'deferred',
+        reason: `an organisation of connection ${job.connectionId} already has its share of this worker's slots (${deps.slots.perOrganisation})`,
+      };
   }
   let releaseLater: Promise<unknown> | null = null;
   try {
@@ -86,9 +87,13 @@ export async function workConnectionJob(
       deps.info?.('sync run started', { ...ids, trigger: run.trigger, worker: deps.worker });
       const stop = new AbortController();
       const limitMs = deps.runLimitMs;
-      const limitTimer = limitMs === undefined ? undefined : setTimeout(() => stop.abort(new RunTimeLimitExceeded(limitMs)), Math.max(0, limitMs - (Date.now() - startedAt)));
+      const limitTimer =
+        limitMs === undefined ? undefined : setTimeout(() => stop.abort(new RunTimeLimitExceeded(limitMs)), Math.max(0, limitMs - (Date.now() - startedAt)));
       try {
-        const running = runSync({ ...deps, log }, { runId: run.runId, connectionId: job.connectionId, trigger: run.trigger as RunRequest['trigger'], since: run.since, signal: stop.signal });
+        const running = runSync(
+          { ...deps, log },
+          { runId: run.runId, connectionId: job.connectionId, trigger: run.trigger as RunRequest['trigger'], since: run.since, signal: stop.signal },
+        );
         let outcome = await untilStoppedFor(running, stop.signal, deps.stopGraceMs ?? STOP_GRACE_MS);
         if (outcome === null) {
           // The run did not stop by itself (an await nothing can abort): its slot is freed now and its run

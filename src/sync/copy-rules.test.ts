@@ -3,7 +3,14 @@ import type { FieldDefinition } from '../core/connector.ts';
 import { defaultSideConfiguration } from '../core/sync-config.ts';
 import { creatableType, defaultValues, missingForClosure, missingMandatory, missingOnCreateMessage, withDefaults, withTypeLine } from './copy-rules.ts';
 
-const def = (name: string, flags: Partial<FieldDefinition> = {}): FieldDefinition => ({ name, label: name.toUpperCase(), kind: 'text', choices: [], requiredForClosure: false, ...flags });
+const def = (name: string, flags: Partial<FieldDefinition> = {}): FieldDefinition => ({
+  name,
+  label: name.toUpperCase(),
+  kind: 'text',
+  choices: [],
+  requiredForClosure: false,
+  ...flags,
+});
 
 describe('creatableType', () => {
   it.each([
@@ -36,8 +43,14 @@ describe('defaults fill what the mapping leaves empty', () => {
   it.each([
     [{}, { group: '7', priority: 3, cost_centre: 'CC-1', status: 9 }],
     [{ priority: 1 }, { group: '7', priority: 1, cost_centre: 'CC-1', status: 9 }],
-    [{ group: null, cost_centre: '' }, { group: '7', priority: 3, cost_centre: 'CC-1', status: 9 }],
-    [{ cost_centre: 'CC-9', flag: false }, { group: '7', priority: 3, cost_centre: 'CC-9', status: 9, flag: false }],
+    [
+      { group: null, cost_centre: '' },
+      { group: '7', priority: 3, cost_centre: 'CC-1', status: 9 },
+    ],
+    [
+      { cost_centre: 'CC-9', flag: false },
+      { group: '7', priority: 3, cost_centre: 'CC-9', status: 9, flag: false },
+    ],
   ])('mapped %j', (values, expected) => {
     expect(withDefaults(values, defaultValues(defaults))).toEqual(expected);
   });
@@ -68,7 +81,7 @@ describe('missing mandatory fields', () => {
     expect(missingOnCreateMessage('Globex', many)).toMatch(/"F9", 2 more on new tickets .* set a default for F0, F1, .*F9, 2 more in/);
     expect(withTypeLine('', 'x'.repeat(500))).toBe(`<div><strong>Type:</strong> ${'x'.repeat(99)}…</div>`);
   });
-    it('the message says what to set, and where', () => {
+  it('the message says what to set, and where', () => {
     expect(missingOnCreateMessage('Globex', [def('cost_centre')])).toBe(
       `Globex's platform requires "COST_CENTRE" on new tickets and this copy has no value for it: set a default for COST_CENTRE in Globex's configuration (Mandatory fields on your platform), or map a field to it in Field mappings. Nothing was created.`,
     );

@@ -33,7 +33,6 @@ export function withTypeLine(description: string, originalType: string | null): 
   return description.startsWith(line) ? description : `${line}${description}`;
 }
 
-
 /** The receiving side's default values by form-field name (standard defaults, then per-field ones). */
 export function defaultValues(defaults: SideConfiguration['defaults']): Record<string, FieldValue> {
   const out: Record<string, FieldValue> = {};

@@ -15,7 +15,11 @@ export interface EngineDepsOptions {
  * The engine wired to the data layer and the stored credentials of each side. Every connector of this
  * process shares one API budget, itself shared through the database with every other worker.
  */
-export function engineDeps(ctx: SideConnectorContext & { config: { rateHeadroom?: number } }, log?: EngineDeps['log'], opts: EngineDepsOptions = {}): EngineDeps {
+export function engineDeps(
+  ctx: SideConnectorContext & { config: { rateHeadroom?: number } },
+  log?: EngineDeps['log'],
+  opts: EngineDepsOptions = {},
+): EngineDeps {
   const rateGate = opts.rateGate ?? rateBudgetOf(ctx);
   const store = createSyncStore(ctx.db);
   // Each detail row is one ticket processed: counted by outcome for /metrics.

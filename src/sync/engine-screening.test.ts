@@ -106,7 +106,13 @@ describe('runSync screens tickets against the filters before it counts them', ()
     expect(working.ticketsSeen).toBe(2);
     expect(progress.at(-1)!.ticketsDone).toBe(2);
     expect(recorded.details.map((d) => d.sourceTicketId)).toEqual(['1', '3']);
-    expect(screened).toEqual(expect.arrayContaining([['source', '2', false], ['target', '9', false], ['source', '1', true]]));
+    expect(screened).toEqual(
+      expect.arrayContaining([
+        ['source', '2', false],
+        ['target', '9', false],
+        ['source', '1', true],
+      ]),
+    );
     expect(tgt.reads).toEqual([]);
     // Screening's read is handed to the pass: every ticket is read once (the platform's budget counts reads).
     expect(src.reads.sort()).toEqual(['1', '2', '3']);
@@ -144,6 +150,9 @@ describe('runSync screens tickets against the filters before it counts them', ()
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toMatch(/Acme \(source\): the platform rejected the API key/);
     expect(outcome.error).not.toMatch(/77/);
-    expect(recorded.ticketEvents.find((b) => b.ticketId === '77')!.events.at(-1)).toMatchObject({ kind: 'failed', summary: expect.stringMatching(/ticket 77/) });
+    expect(recorded.ticketEvents.find((b) => b.ticketId === '77')!.events.at(-1)).toMatchObject({
+      kind: 'failed',
+      summary: expect.stringMatching(/ticket 77/),
+    });
   });
 });

@@ -10,7 +10,11 @@ import { recordedSubject, TicketEventLog, tracedConnector, type EventSink } from
 export interface EngineDeps {
   store: SyncStore;
   /** The connector for one side of a connection, or a reason why there is none. `onBudgetWait`: its requests wait for API budget. */
-  connectorFor(connectionId: string, side: Side, hooks?: { onBudgetWait?: BudgetWaitListener; signal?: AbortSignal }): Promise<TicketConnector | { error: string }>;
+  connectorFor(
+    connectionId: string,
+    side: Side,
+    hooks?: { onBudgetWait?: BudgetWaitListener; signal?: AbortSignal },
+  ): Promise<TicketConnector | { error: string }>;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
   /** See TicketSyncContext.lostCreateSettleMs (engineDeps: twice the platform timeout). */
@@ -84,7 +88,10 @@ const SCREENED_READS_KEPT = 200;
 
 /** A run that cannot go on (credentials, unreachable platform): the run is Failed, not Partial. `fault`: whose side. */
 class RunAbort extends Error {
-  constructor(message: string, readonly fault?: RunFault) {
+  constructor(
+    message: string,
+    readonly fault?: RunFault,
+  ) {
     super(message);
   }
 }
@@ -98,7 +105,10 @@ const faultOf = (side: Side, err: unknown): RunFault | undefined => (err instanc
  */
 function screeningAbort(where: string, err: PlatformError, side: Side): RunAbort {
   const what = err.kind === 'authentication' ? 'rejected the API key' : `did not answer (${err.kind})`;
-  return new RunAbort(`${where}: the platform ${what} while a changed ticket was checked against the sync filters (that organisation's ticket timeline has the platform's message)`, { side, kind: err.kind });
+  return new RunAbort(
+    `${where}: the platform ${what} while a changed ticket was checked against the sync filters (that organisation's ticket timeline has the platform's message)`,
+    { side, kind: err.kind },
+  );
 }
 
 /**
@@ -177,7 +187,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     }
     // Interrupted creates are finished first, whatever the cursor says.
     for (const intent of await store.pendingIntents(req.connectionId)) {
-      if (!work.some((w) => w.side === intent.originSide && w.id === intent.originTicketId)) work.unshift({ side: intent.originSide, id: intent.originTicketId, updatedAt: '' });
+      if (!work.some((w) => w.side === intent.originSide && w.id === intent.originTicketId))
+        work.unshift({ side: intent.originSide, id: intent.originTicketId, updatedAt: '' });
     }
     work.sort((a, b) => (a.updatedAt < b.updatedAt ? -1 : a.updatedAt > b.updatedAt ? 1 : 0));
     // Listed before a dry run's cut, so it can say how many of them it previewed.
@@ -222,7 +233,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
             throw screeningAbort(describe(item.side, names), err, item.side);
           }
           for (const side of ['source', 'target'] as const) {
-            const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
+            const down = await sides[side].connector.whoAmI().then(
+              () => null,
+              (e: unknown) => e,
+            );
             if (down) {
               await recordEvents(events, 'failed');
               throw screeningAbort(describe(side, names), err, side);
@@ -300,7 +314,10 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           // side does not answer a harmless read either. Otherwise this ticket fails and is retried later.
           if (err.kind === 'authentication') throw new RunAbort(`${describe(item.side, names)}: ${err.message}`, { side: item.side, kind: 'authentication' });
           for (const side of ['source', 'target'] as const) {
-            const down = await sides[side].connector.whoAmI().then(() => null, (e: unknown) => e);
+            const down = await sides[side].connector.whoAmI().then(
+              () => null,
+              (e: unknown) => e,
+            );
             if (down) throw new RunAbort(`${describe(side, names)}: ${err.message}`, faultOf(side, down) ?? { side, kind: err.kind });
           }
         }
@@ -344,11 +361,19 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
   } catch (err) {
     // Whatever a stopped run was doing when it stopped, the reason is that it was stopped.
     const stopped: unknown = req.signal?.aborted ? req.signal.reason : undefined;
-    const message = stopped !== undefined ? (stopped instanceof Error ? stopped.message : String(stopped)) : err instanceof RunAbort ? err.message : `Unexpected error: ${(err as Error).message}`;
+    const message =
+      stopped !== undefined
+        ? stopped instanceof Error
+          ? stopped.message
+          : String(stopped)
+        : err instanceof RunAbort
+          ? err.message
+          : `Unexpected error: ${(err as Error).message}`;
     if (stopped === undefined && !(err instanceof RunAbort)) deps.log?.('run crashed', { error: (err as Error).stack });
     const fault = stopped === undefined && err instanceof RunAbort ? err.fault : undefined;
     if (fault?.kind === 'authentication' && deps.onCredentialsRejected) {
-      await deps.onCredentialsRejected({ connectionId: req.connectionId, side: fault.side, runId: req.runId, at: new Date() })
+      await deps
+        .onCredentialsRejected({ connectionId: req.connectionId, side: fault.side, runId: req.runId, at: new Date() })
         .catch((e: unknown) => deps.log?.('could not mark the rejected key in Settings', { error: (e as Error).message }));
     }
     await store.finishRun(req.runId, 'failed', message, fault ?? null);

@@ -20,7 +20,18 @@ const ticket = (over: Partial<RemoteTicket> = {}): RemoteTicket => ({
 
 const statusOnly = (direction: 'source_to_target' | 'target_to_source' | 'bidirectional') => ({
   targetType: null,
-  fields: [{ sourceField: 'status', targetField: 'status', direction, kind: 'value' as const, values: [{ source: 2, target: 3 }, { source: 4, target: 5 }] }],
+  fields: [
+    {
+      sourceField: 'status',
+      targetField: 'status',
+      direction,
+      kind: 'value' as const,
+      values: [
+        { source: 2, target: 3 },
+        { source: 4, target: 5 },
+      ],
+    },
+  ],
   descriptionBuilder: { fields: [], separator: '---' },
 });
 
@@ -38,14 +49,24 @@ describe('directedRules', () => {
 
   it('reverses value pairs for the target side', () => {
     const [rule] = directedRules(statusOnly('bidirectional'), 'target');
-    expect(rule!.pairs).toEqual([{ from: '3', to: 2 }, { from: '5', to: 4 }]);
+    expect(rule!.pairs).toEqual([
+      { from: '3', to: 2 },
+      { from: '5', to: 4 },
+    ]);
   });
 });
 
 describe('changedValues', () => {
   const rules = directedRules(defaultTypeMapping(), 'source');
   it('without a snapshot, every mapped field is written', () => {
-    expect(changedValues(rules, ticket(), null)).toEqual({ subject: 'VPN down', description: '<p>It broke</p>', status: 2, priority: 3, urgency: 2, impact: 1 });
+    expect(changedValues(rules, ticket(), null)).toEqual({
+      subject: 'VPN down',
+      description: '<p>It broke</p>',
+      status: 2,
+      priority: 3,
+      urgency: 2,
+      impact: 1,
+    });
   });
   it('with an equal snapshot, nothing is written (echo suppression)', () => {
     const t = ticket();
@@ -120,7 +141,16 @@ describe('mirroredValues', () => {
     const mapping = {
       targetType: null,
       fields: [
-        { sourceField: 'priority', targetField: 'priority', direction: 'source_to_target' as const, kind: 'value' as const, values: [{ source: 1, target: 4 }, { source: 2, target: 3 }] },
+        {
+          sourceField: 'priority',
+          targetField: 'priority',
+          direction: 'source_to_target' as const,
+          kind: 'value' as const,
+          values: [
+            { source: 1, target: 4 },
+            { source: 2, target: 3 },
+          ],
+        },
         { sourceField: 'status', targetField: 'status', direction: 'bidirectional' as const, kind: 'value' as const, values: [{ source: 2, target: 2 }] },
         { sourceField: 'subject', targetField: 'subject', direction: 'source_to_target' as const, kind: 'direct' as const, values: [] },
         { sourceField: 'urgency', targetField: 'urgency', direction: 'source_to_target' as const, kind: 'value' as const, values: [{ source: 1, target: 1 }] },

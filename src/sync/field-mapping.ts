@@ -53,15 +53,17 @@ export function typeMappingFor(mappings: Mappings, side: Side, type: string): { 
 }
 
 export function directedRules(mapping: TypeMapping, from: Side): DirectedRule[] {
-  return mapping.fields
-    .filter((m) => sends(m, from))
-    .map((m) => {
-      const [read, write] = from === 'source' ? [m.sourceField, m.targetField] : [m.targetField, m.sourceField];
-      const pairs = m.values.map((p) => (from === 'source' ? { from: String(p.source), to: p.target } : { from: String(p.target), to: p.source }));
-      return { from: read, to: write, kind: m.kind, pairs, label: read };
-    })
-    // The partner reference is read, never written (validation refuses such a mapping; an old document is ignored).
-    .filter((r) => !isPartnerField(r.to));
+  return (
+    mapping.fields
+      .filter((m) => sends(m, from))
+      .map((m) => {
+        const [read, write] = from === 'source' ? [m.sourceField, m.targetField] : [m.targetField, m.sourceField];
+        const pairs = m.values.map((p) => (from === 'source' ? { from: String(p.source), to: p.target } : { from: String(p.target), to: p.source }));
+        return { from: read, to: write, kind: m.kind, pairs, label: read };
+      })
+      // The partner reference is read, never written (validation refuses such a mapping; an old document is ignored).
+      .filter((r) => !isPartnerField(r.to))
+  );
 }
 
 export function translate(rule: DirectedRule, value: FieldValue, fieldLabel?: string): FieldValue {

@@ -149,7 +149,11 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
   }
   if (opts.work) {
     const afterRun = async (connectionId: string) => {
-      await opts.runEnded?.(connectionId).catch((err: unknown) => deps.log?.('could not announce the end of a run (notifications); the next tick tries again', { connectionId, error: (err as Error).message }));
+      await opts
+        .runEnded?.(connectionId)
+        .catch((err: unknown) =>
+          deps.log?.('could not announce the end of a run (notifications); the next tick tries again', { connectionId, error: (err as Error).message }),
+        );
     };
     const engine = {
       ...deps,
@@ -175,7 +179,11 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
               // dead-letter queue), spaced out the more often it waits; a request already waiting absorbs it.
               if (result.kind === 'deferred') {
                 const deferrals = (job.data.deferrals ?? 0) + 1;
-                await boss.send(SYNC_QUEUE, { ...job.data, deferrals }, { singletonKey: job.data.connectionId, startAfter: Math.min(30, 2 ** Math.min(deferrals, 5)) });
+                await boss.send(
+                  SYNC_QUEUE,
+                  { ...job.data, deferrals },
+                  { singletonKey: job.data.connectionId, startAfter: Math.min(30, 2 ** Math.min(deferrals, 5)) },
+                );
               }
               return result;
             },
@@ -201,15 +209,19 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
         await timed(
           TICK_QUEUE,
           async () => {
-            for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000))) await jobs.enqueueConnection(id, 'automatic');
-            await opts.onTick?.().catch((err: unknown) => deps.log?.('could not look for unannounced run ends (notifications)', { error: (err as Error).message }));
+            for (const id of await deps.store.dueForAutomaticSync(new Date(Date.now() - opts.intervalMinutes * 60_000)))
+              await jobs.enqueueConnection(id, 'automatic');
+            await opts
+              .onTick?.()
+              .catch((err: unknown) => deps.log?.('could not look for unannounced run ends (notifications)', { error: (err as Error).message }));
             // After the due syncs are queued: a slow prune never delays them. A failed prune is tried on the next tick.
             if (opts.retention) {
               const pruned = await pruneHistory(opts.retention.db, retentionCutoff(opts.retention.days)).catch((err: unknown) => {
                 deps.log?.('could not prune old sync history; trying again on the next tick', { error: (err as Error).message });
                 return null;
               });
-              if (pruned && pruned.runs + pruned.events > 0) opts.info?.('pruned sync history past its retention', { runs: pruned.runs, timelineSteps: pruned.events, days: opts.retention.days });
+              if (pruned && pruned.runs + pruned.events > 0)
+                opts.info?.('pruned sync history past its retention', { runs: pruned.runs, timelineSteps: pruned.events, days: opts.retention.days });
             }
           },
           () => 'ran',
@@ -234,7 +246,11 @@ export async function startSyncQueue(boss: PgBoss, deps: EngineDeps, opts: Queue
           if (!unlock) continue;
           await unlock();
           await releaseJob(boss, SYNC_QUEUE, job);
-          deps.log?.('took over the sync job of a worker that stopped answering', { connectionId: job.singletonKey, jobId: job.id, silentForSeconds: takeoverSeconds });
+          deps.log?.('took over the sync job of a worker that stopped answering', {
+            connectionId: job.singletonKey,
+            jobId: job.id,
+            silentForSeconds: takeoverSeconds,
+          });
         }
       };
       const check = () => {

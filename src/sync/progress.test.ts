@@ -90,10 +90,38 @@ interface Scenario {
 }
 
 const scenarios: Scenario[] = [
-  { name: 'nothing changed', listed: { source: 0, target: 0 }, keptBack: { source: 0, target: 0 }, failedTickets: 0, comments: { planned: 0, failed: 0 }, attachments: { planned: 0, failed: 0 } },
-  { name: 'one side only, all travel', listed: { source: 12, target: 0 }, keptBack: { source: 0, target: 0 }, failedTickets: 0, comments: { planned: 30, failed: 0 }, attachments: { planned: 4, failed: 0 } },
-  { name: 'filters keep some back on both sides', listed: { source: 120, target: 40 }, keptBack: { source: 15, target: 38 }, failedTickets: 3, comments: { planned: 17, failed: 2 }, attachments: { planned: 9, failed: 1 } },
-  { name: 'everything kept back', listed: { source: 5, target: 5 }, keptBack: { source: 5, target: 5 }, failedTickets: 0, comments: { planned: 0, failed: 0 }, attachments: { planned: 0, failed: 0 } },
+  {
+    name: 'nothing changed',
+    listed: { source: 0, target: 0 },
+    keptBack: { source: 0, target: 0 },
+    failedTickets: 0,
+    comments: { planned: 0, failed: 0 },
+    attachments: { planned: 0, failed: 0 },
+  },
+  {
+    name: 'one side only, all travel',
+    listed: { source: 12, target: 0 },
+    keptBack: { source: 0, target: 0 },
+    failedTickets: 0,
+    comments: { planned: 30, failed: 0 },
+    attachments: { planned: 4, failed: 0 },
+  },
+  {
+    name: 'filters keep some back on both sides',
+    listed: { source: 120, target: 40 },
+    keptBack: { source: 15, target: 38 },
+    failedTickets: 3,
+    comments: { planned: 17, failed: 2 },
+    attachments: { planned: 9, failed: 1 },
+  },
+  {
+    name: 'everything kept back',
+    listed: { source: 5, target: 5 },
+    keptBack: { source: 5, target: 5 },
+    failedTickets: 0,
+    comments: { planned: 0, failed: 0 },
+    attachments: { planned: 0, failed: 0 },
+  },
 ];
 
 describe('progress by step adds up', () => {
@@ -150,7 +178,15 @@ describe('progress by step adds up', () => {
   });
 
   it('what each organisation sees: its own listed and kept-back tickets, of the partner only what travels', () => {
-    const raw = { listed: { source: 120, target: 40 }, screened: { source: 120, target: 40 }, keptBack: { source: 15, target: 38 }, travelling: { source: 105, target: 2 }, tickets: { planned: 107, done: 50, failed: 1 }, comments: { planned: 3, done: 3, failed: 0 }, attachments: { planned: 0, done: 0, failed: 0 } };
+    const raw = {
+      listed: { source: 120, target: 40 },
+      screened: { source: 120, target: 40 },
+      keptBack: { source: 15, target: 38 },
+      travelling: { source: 105, target: 2 },
+      tickets: { planned: 107, done: 50, failed: 1 },
+      comments: { planned: 3, done: 3, failed: 0 },
+      attachments: { planned: 0, done: 0, failed: 0 },
+    };
     const source = stepsView(raw, 'source')!;
     const target = stepsView(raw, 'target')!;
     expect(source.yours).toEqual({ listed: 120, screened: 120, keptBack: 15, travelling: 105 });

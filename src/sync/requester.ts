@@ -23,7 +23,7 @@ export async function resolveRequester(
     const cached = cache.get(key);
     if (cached) return cached;
     const found = await connector.findRequesterByEmail(email);
-    if (found) return cache.set(key, found), found;
+    if (found) return (cache.set(key, found), found);
     if (mode === 'match_or_create') {
       const created = await connector.createRequester({ email, name: original?.name ? plainText(original.name, { maxLength: 255, singleLine: true }) : null });
       cache.set(key, created);
@@ -34,10 +34,11 @@ export async function resolveRequester(
     throw new RequesterError(
       email
         ? `No requester with e-mail ${email} on the receiving side and no default requester is configured; set one in the connection's Configuration`
-        : 'The ticket has no requester e-mail and no default requester is configured; set one in the connection\'s Configuration',
+        : "The ticket has no requester e-mail and no default requester is configured; set one in the connection's Configuration",
     );
   }
   const fallback = await connector.findRequesterByEmail(defaultRequesterEmail);
-  if (!fallback) throw new RequesterError(`The default requester ${defaultRequesterEmail} does not exist on the receiving side; create it there or change the default`);
+  if (!fallback)
+    throw new RequesterError(`The default requester ${defaultRequesterEmail} does not exist on the receiving side; create it there or change the default`);
   return fallback;
 }

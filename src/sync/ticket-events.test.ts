@@ -3,8 +3,17 @@ import type { RemoteTicket, TicketConnector } from '../core/connector.ts';
 import { describeValues, recordedSubject, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 const ticket = (id: string): RemoteTicket => ({
-  id, displayId: `INC-${id}`, type: 'Incident', subject: 'S', description: '', fields: {}, tags: [], requester: null,
-  createdAt: '2026-01-01T00:00:00Z', updatedAt: '2026-01-01T00:00:00Z', attachments: [],
+  id,
+  displayId: `INC-${id}`,
+  type: 'Incident',
+  subject: 'S',
+  description: '',
+  fields: {},
+  tags: [],
+  requester: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  attachments: [],
 });
 
 /** Just the calls the tests make; anything else would throw. */

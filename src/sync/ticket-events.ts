@@ -98,7 +98,16 @@ export class TicketEventLog {
     this.settle();
     if (this.events.length === 0) return null;
     if (this.dropped > 0) this.events.at(-1)!.summary = clip(`${this.events.at(-1)!.summary} (${this.dropped} more steps or calls not recorded)`, MAX_SUMMARY);
-    return { connectionId, runId, side: this.side, ticketId: this.ticketId, linkedTicketId: this.linkedTicketId, events: this.events, outcome, subject: this.subject };
+    return {
+      connectionId,
+      runId,
+      side: this.side,
+      ticketId: this.ticketId,
+      linkedTicketId: this.linkedTicketId,
+      events: this.events,
+      outcome,
+      subject: this.subject,
+    };
   }
 }
 
@@ -149,7 +158,8 @@ export function tracedConnector(connector: TicketConnector, side: Side, sink: Ev
           const r = await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
           if (log) {
             // The worked ticket's own read brings its subject, for the run detail and the timeline.
-            if (call === 'getTicket' && side === log.side && r && (r as RemoteTicket).id === log.ticketId) log.subject = recordedSubject((r as RemoteTicket).subject) ?? log.subject;
+            if (call === 'getTicket' && side === log.side && r && (r as RemoteTicket).id === log.ticketId)
+              log.subject = recordedSubject((r as RemoteTicket).subject) ?? log.subject;
             let d: { ref: string | null; result: string };
             try {
               d = describe(args, r);
@@ -161,7 +171,7 @@ export function tracedConnector(connector: TicketConnector, side: Side, sink: Ev
           return r;
         } catch (err) {
           if (log) {
-            let ref: string | null = null;
+            let ref: string | null;
             try {
               ref = describe(args, null).ref;
             } catch {
@@ -194,7 +204,20 @@ export function describeValues(values: Record<string, unknown>, text?: FieldText
   const shown = keys.map((k) => {
     const v = values[k];
     const choice = v === null || v === undefined ? undefined : text?.choiceLabels[k]?.[String(v)];
-    const shownValue = choice !== undefined ? choice : v === null || v === undefined ? 'empty' : typeof v === 'string' ? `"${clip(v.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim(), 40)}"` : String(v);
+    const shownValue =
+      choice !== undefined
+        ? choice
+        : v === null || v === undefined
+          ? 'empty'
+          : typeof v === 'string'
+            ? `"${clip(
+                v
+                  .replace(/<[^>]*>/g, ' ')
+                  .replace(/\s+/g, ' ')
+                  .trim(),
+                40,
+              )}"`
+            : String(v);
     if (!text) return `${k} = ${shownValue}`;
     return `${text.labels[k] ?? BUILT_IN_LABELS[k] ?? k}: ${shownValue}`;
   });

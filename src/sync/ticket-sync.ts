@@ -6,7 +6,19 @@ import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
 import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
 import { carryConversation, type CarryContext } from './conversation-sync.ts';
 import { creatableType, defaultValues, withDefaults, withTypeLine } from './copy-rules.ts';
-import { admitsEverything, changedValues, directedRules, matchesFilter, mirroredValues, otherSide, readField, snapshotOf, toWrite, typeMappingFor, type Side } from './field-mapping.ts';
+import {
+  admitsEverything,
+  changedValues,
+  directedRules,
+  matchesFilter,
+  mirroredValues,
+  otherSide,
+  readField,
+  snapshotOf,
+  toWrite,
+  typeMappingFor,
+  type Side,
+} from './field-mapping.ts';
 import { closureBlockedBy, linkedTypeMapping, requireMandatoryOnCreate } from './mandatory-check.ts';
 import { resolveRequester } from './requester.ts';
 import { describeValues, type TicketEventLog } from './ticket-events.ts';
@@ -67,7 +79,13 @@ function eligible(ctx: TicketSyncContext, side: Side, t: RemoteTicket): boolean 
 const SETTLE_MS = 5_000;
 const settled = (updatedAt: string) => Date.now() - Date.parse(updatedAt) >= SETTLE_MS;
 
-async function rememberHandled(ctx: TicketSyncContext, link: TicketLink, side: Side, ticket: RemoteTicket, carried: { failedComments: number; failedAttachments: number }) {
+async function rememberHandled(
+  ctx: TicketSyncContext,
+  link: TicketLink,
+  side: Side,
+  ticket: RemoteTicket,
+  carried: { failedComments: number; failedAttachments: number },
+) {
   if (carried.failedComments + carried.failedAttachments > 0 || !settled(ticket.updatedAt)) return;
   await ctx.store.saveLinkState(link.id, { writtenAt: { [side]: ticket.updatedAt } });
 }
@@ -111,7 +129,10 @@ export async function screenTicket(ctx: TicketSyncContext, side: Side, change: {
     return { travels: false, reason: 'a copy made by Support Fusion' };
   }
   if (!eligible(ctx, side, ticket)) {
-    const reason = side === 'source' ? `Not admitted by the sync filter of ${org}: not copied` : `Not admitted by the reverse sync of ${org} (off, or its filter): not copied`;
+    const reason =
+      side === 'source'
+        ? `Not admitted by the sync filter of ${org}: not copied`
+        : `Not admitted by the reverse sync of ${org} (off, or its filter): not copied`;
     ev?.add('skipped_filtered', reason);
     return { travels: false, reason };
   }
@@ -168,7 +189,12 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   // linked like any other; if it does not, the intent is dropped.
   const stale = admitted ? null : await openIntentOf(ctx, side, ticket.id);
   if (!admitted && !stale) {
-    ctx.events?.add('skipped_filtered', side === 'source' ? `Not admitted by the sync filter of ${ctx.sides[side].organisationName}: not copied` : `Not admitted by the reverse sync of ${ctx.sides[side].organisationName} (off, or its filter): not copied`);
+    ctx.events?.add(
+      'skipped_filtered',
+      side === 'source'
+        ? `Not admitted by the sync filter of ${ctx.sides[side].organisationName}: not copied`
+        : `Not admitted by the reverse sync of ${ctx.sides[side].organisationName} (off, or its filter): not copied`,
+    );
     return null;
   }
 
@@ -179,7 +205,9 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     ctx.events?.add('retried', 'A create of it was interrupted moments ago and may still land: its copy is looked for in a later run');
     return null;
   }
-  let copy = intent.resumed ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt }) : null;
+  let copy = intent.resumed
+    ? await to.connector.findTicketByMarker(intent.marker, { subject: plainSubject(ticket.subject), createdAfter: intent.createdAt })
+    : null;
   const found = copy !== null;
   if (!copy && !admitted) {
     await ctx.store.dropCreateIntent(intent.id);
@@ -199,12 +227,21 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     }
     const write = sanitizeTicketWrite(toWrite(values)); // untrusted: HTML sanitised, text made plain
     // Copies made by reverse sync get the partner reference line too, but not the source's field lines.
-    const fromLabels = side === 'source' ? mapping.descriptionBuilder : { fields: [], separator: mapping.descriptionBuilder.separator, partnerReference: mapping.descriptionBuilder.partnerReference };
+    const fromLabels =
+      side === 'source'
+        ? mapping.descriptionBuilder
+        : { fields: [], separator: mapping.descriptionBuilder.separator, partnerReference: mapping.descriptionBuilder.partnerReference };
     // A type the receiving platform cannot create: the copy is of a type it can, and its description names the original's.
     const made = creatableType(otherType, to.connector.creatableTypes);
-    const description = withTypeLine(buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description)), made.substituted ? otherType : null);
+    const description = withTypeLine(
+      buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description)),
+      made.substituted ? otherType : null,
+    );
     const typeNote = made.substituted ? ` as ${made.type} (its platform cannot create ${otherType}; the description starts with "Type: ${otherType}")` : '';
-    ctx.events?.add('mapped', `Mapped for ${to.organisationName}${typeNote}: ${describeValues({ type: made.type, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`);
+    ctx.events?.add(
+      'mapped',
+      `Mapped for ${to.organisationName}${typeNote}: ${describeValues({ type: made.type, subject: write.subject ?? plainSubject(ticket.subject), ...write.fields }, to.describe)}; description composed`,
+    );
     const requester = await resolveRequester(to.connector, to.config, ticket.requester, (to.requesters ??= new Map()));
     try {
       copy = await to.connector.createTicket({
@@ -232,7 +269,13 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     // A copy made by an interrupted run, from the ticket as it was then: the fields are compared now.
     const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, interruptedPair(side, copy), { source: null, target: null });
     const done = await updateCopy(ctx, side, ticket, link);
-    return { ...idsFor(side, ticket.id, copy.id), outcome: done?.outcome === 'failed' ? 'failed' : 'created', failedComments: done?.failedComments ?? 0, failedAttachments: done?.failedAttachments ?? 0, error: done?.error ?? null };
+    return {
+      ...idsFor(side, ticket.id, copy.id),
+      outcome: done?.outcome === 'failed' ? 'failed' : 'created',
+      failedComments: done?.failedComments ?? 0,
+      failedAttachments: done?.failedAttachments ?? 0,
+      error: done?.error ?? null,
+    };
   }
   const link = await ctx.store.completeCreate(ctx.connectionId, intent, copy.id, snapPair(side, ticket, copy), { source: null, target: null });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
@@ -287,22 +330,36 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
       // The platform's closure rules refused: report it once, keep the other changes, do not loop.
       closureError = `${to.organisationName} did not accept closing ticket ${link.ticketIds[there]}: ${err.message}`;
       delete values.status;
-      result = Object.keys(values).length > 0 ? await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values))) : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
+      result =
+        Object.keys(values).length > 0
+          ? await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)))
+          : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
     }
     closed = 'status' in values && closing.includes(String(values.status));
     written = true;
     const wrote = Object.keys(values);
-    if (wrote.length > 0) ctx.events?.add('written', `Updated #${link.ticketIds[there]} on ${to.organisationName}: ${wrote.join(', ')}${closed ? ' (closed)' : ''}`);
+    if (wrote.length > 0)
+      ctx.events?.add('written', `Updated #${link.ticketIds[there]} on ${to.organisationName}: ${wrote.join(', ')}${closed ? ' (closed)' : ''}`);
     // Only what was written is ours: a change someone made there meanwhile must still look like one.
     const after = snapshotOf(result);
-    snapshots[there] = { ...link.snapshots[there], ...Object.fromEntries(Object.keys(values).filter((k) => k in after).map((k) => [k, after[k]!])) };
+    snapshots[there] = {
+      ...link.snapshots[there],
+      ...Object.fromEntries(
+        Object.keys(values)
+          .filter((k) => k in after)
+          .map((k) => [k, after[k]!]),
+      ),
+    };
   }
   await ctx.store.saveLinkState(link.id, { snapshots, ...(closureError ? { closureBlocked: closureError } : {}) });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
   await rememberHandled(ctx, link, side, ticket, carried);
   if (carried.written > 0) written = true;
   if (changedFields.length === 0 && carried.written === 0 && carried.failedComments + carried.failedAttachments === 0) {
-    ctx.events?.add('skipped_echo', 'No mapped field differs from what was last synced (our own write seen again, or a change to an unmapped field) and no new comment or file: nothing written');
+    ctx.events?.add(
+      'skipped_echo',
+      'No mapped field differs from what was last synced (our own write seen again, or a change to an unmapped field) and no new comment or file: nothing written',
+    );
   }
   const ids = idsFor(side, ticket.id, link.ticketIds[there]);
   if (closureError) return { ...ids, outcome: 'failed', ...failures(carried), error: [closureError, ...carried.errors].join('; ') };
@@ -312,7 +369,13 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 }
 
 function describeSource(rt: SideRuntime, t: RemoteTicket, description: string) {
-  return { description, values: { ...t.fields, subject: t.subject, ticket_type: t.type }, labels: rt.describe?.labels ?? {}, choiceLabels: rt.describe?.choiceLabels ?? {}, partnerRef: partnerReferenceOf(rt, t) };
+  return {
+    description,
+    values: { ...t.fields, subject: t.subject, ticket_type: t.type },
+    labels: rt.describe?.labels ?? {},
+    choiceLabels: rt.describe?.choiceLabels ?? {},
+    partnerRef: partnerReferenceOf(rt, t),
+  };
 }
 
 /** The sending ticket's reference for the receiving side: its number, and its link only when the sending side shares links. */

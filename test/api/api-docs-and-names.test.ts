@@ -74,7 +74,11 @@ describe('/api/docs content negotiation', () => {
   });
 
   it('escapes whatever a schema says', () => {
-    const html = schemaHtml({ type: 'object', required: ['<b>'], properties: { '<b>': { type: 'string', description: '"><script>alert(1)</script>', enum: ['<i>'] } } });
+    const html = schemaHtml({
+      type: 'object',
+      required: ['<b>'],
+      properties: { '<b>': { type: 'string', description: '"><script>alert(1)</script>', enum: ['<i>'] } },
+    });
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>');
     expect(html).toContain('&lt;script&gt;');
@@ -84,9 +88,17 @@ describe('/api/docs content negotiation', () => {
 
 describe('member names', () => {
   it('sign-up takes an optional name; /me and /members show it; without one, older request shapes still work', async () => {
-    const withName = await stack.app.inject({ method: 'POST', url: '/api/v1/signup', payload: { organisation: 'Named Org', email: 'alice@named.example', password: 'correct horse battery', name: '  Alice Martin ' } });
+    const withName = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/signup',
+      payload: { organisation: 'Named Org', email: 'alice@named.example', password: 'correct horse battery', name: '  Alice Martin ' },
+    });
     expect(withName.statusCode).toBe(201);
-    const login = await stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: 'alice@named.example', password: 'correct horse battery' } });
+    const login = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: 'alice@named.example', password: 'correct horse battery' },
+    });
     const auth = { authorization: `Bearer ${login.json().token}` };
     expect((await stack.app.inject({ url: '/api/v1/me', headers: auth })).json().user.name).toBe('Alice Martin');
     const members = (await stack.app.inject({ url: '/api/v1/members', headers: auth })).json().members;
@@ -116,6 +128,9 @@ describe('member names', () => {
     expect((await stack.app.inject({ url: '/api/v1/me', headers: who.auth })).json().user.name).toBeNull();
 
     const log = (await stack.app.inject({ url: '/api/v1/audit-log?action=member.name_changed', headers: who.auth })).json().events;
-    expect(log.map((e: any) => [e.before.name, e.after.name])).toEqual([['Bob Stone', null], [null, 'Bob Stone']]);
+    expect(log.map((e: any) => [e.before.name, e.after.name])).toEqual([
+      ['Bob Stone', null],
+      [null, 'Bob Stone'],
+    ]);
   });
 });

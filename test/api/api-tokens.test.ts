@@ -24,9 +24,19 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function createToken(who: Record<string, string>, body: Record<string, unknown>) {
   const r = await call('POST', '/api-tokens', who, body);
   expect(r.statusCode, r.body).toBe(201);
-  return r.json() as { id: string; token: string; name: string; role: string; hint: string; expiresAt: string | null; lastUsedAt: string | null; owner: { id: string; email: string } };
+  return r.json() as {
+    id: string;
+    token: string;
+    name: string;
+    role: string;
+    hint: string;
+    expiresAt: string | null;
+    lastUsedAt: string | null;
+    owner: { id: string; email: string };
+  };
 }
-const dumpOf = async (table: string) => JSON.stringify((await sql<{ r: unknown }>`SELECT to_jsonb(t) AS r FROM ${sql.table(table)} t`.execute(stack.database.db)).rows);
+const dumpOf = async (table: string) =>
+  JSON.stringify((await sql<{ r: unknown }>`SELECT to_jsonb(t) AS r FROM ${sql.table(table)} t`.execute(stack.database.db)).rows);
 const lastUsed = async (id: string) =>
   (await sql<{ last_used_at: Date | null }>`SELECT last_used_at FROM api_tokens WHERE id = ${id}`.execute(stack.database.db)).rows[0]!.last_used_at;
 
@@ -34,7 +44,14 @@ describe('API tokens', () => {
   it('the secret (sfp_ + 32 random bytes) is shown once; only its SHA-256 is stored; it authenticates as its owner', async () => {
     const t = await createToken(admin.auth, { name: 'nightly export', role: 'viewer' });
     expect(t.token).toMatch(/^sfp_[A-Za-z0-9_-]{43}$/);
-    expect(t).toMatchObject({ name: 'nightly export', role: 'viewer', hint: t.token.slice(0, 8), expiresAt: null, lastUsedAt: null, owner: { email: admin.email } });
+    expect(t).toMatchObject({
+      name: 'nightly export',
+      role: 'viewer',
+      hint: t.token.slice(0, 8),
+      expiresAt: null,
+      lastUsedAt: null,
+      owner: { email: admin.email },
+    });
     const stored = await dumpOf('api_tokens');
     expect(stored).not.toContain(t.token);
     expect(stored).not.toContain(t.token.slice(4));
@@ -113,7 +130,12 @@ describe('API tokens', () => {
   it('creation and revocation are audited, without the secret or its hash', async () => {
     const t = await createToken(admin.auth, { name: 'audited', role: 'member' });
     await call('DELETE', `/api-tokens/${t.id}`, admin.auth);
-    const events = (await call('GET', '/audit-log?limit=200', admin.auth)).json().events as Array<{ action: string; target: { id: string }; after: unknown; before: unknown }>;
+    const events = (await call('GET', '/audit-log?limit=200', admin.auth)).json().events as Array<{
+      action: string;
+      target: { id: string };
+      after: unknown;
+      before: unknown;
+    }>;
     const mine = events.filter((e) => e.target.id === t.id);
     expect(mine.map((e) => e.action)).toEqual(['api_token.revoked', 'api_token.created']);
     expect(mine[1]!.after).toMatchObject({ name: 'audited', role: 'member', hint: t.hint, expiresAt: null });

@@ -47,7 +47,10 @@ beforeAll(async () => {
   await must('PUT', '/platform', acme, { platform: 'freshservice', apiUrl: pair.source.sim.url });
   await must('PUT', '/platform', acme, { platform: 'freshservice', apiUrl: pair.source.sim.url, apiKey: pair.source.sim.keyFor('admin') });
   const configuration = (await must('GET', `${c}/configuration`, acme)).configuration;
-  await must('PUT', `${c}/configuration`, acme, { configuration: { ...configuration, attachments: { enabled: false } }, apiOverride: { apiUrl: pair.source.sim.url, apiKey: OVERRIDE_KEY } });
+  await must('PUT', `${c}/configuration`, acme, {
+    configuration: { ...configuration, attachments: { enabled: false } },
+    apiOverride: { apiUrl: pair.source.sim.url, apiKey: OVERRIDE_KEY },
+  });
   await must('PUT', `${c}/configuration`, acme, { configuration, apiOverride: null });
   member = await inviteMember(pair.stack.app, acme, 'member', 'audit');
   viewer = await inviteMember(pair.stack.app, acme, 'viewer', 'audit');
@@ -92,7 +95,8 @@ describe('audit log', () => {
       'invitation.accepted',
       'member.role_changed',
       'member.removed',
-    ]) expect(actions, a).toContain(a);
+    ])
+      expect(actions, a).toContain(a);
     for (const e of events) {
       expect(new Date(e.at).getTime()).toBeGreaterThanOrEqual(startedAt.getTime() - 1000);
       expect(new Date(e.at).getTime()).toBeLessThanOrEqual(Date.now());
@@ -149,7 +153,11 @@ describe('audit log', () => {
     const { events } = await log('?limit=200');
     const tested = events.filter((e) => e.action === 'platform.tested');
     expect(tested).toHaveLength(1);
-    expect(tested[0]).toMatchObject({ actor: { email: acmeEmail }, target: { type: 'platform', id: 'freshservice', label: pair.source.sim.url }, after: { ok: true } });
+    expect(tested[0]).toMatchObject({
+      actor: { email: acmeEmail },
+      target: { type: 'platform', id: 'freshservice', label: pair.source.sim.url },
+      after: { ok: true },
+    });
     const started = events.filter((e) => e.action === 'connection.sync_started');
     expect(started).toHaveLength(1);
     expect(started[0]).toMatchObject({ actor: { email: acmeEmail }, target: { type: 'connection', id: pair.connectionId, label: 'Acme managed IT' } });
@@ -215,7 +223,13 @@ describe('audit log', () => {
     }
     expect(pages.map((e) => e.id)).toEqual(all.map((e) => e.id));
 
-    for (const [q, field] of [['?action=everything', 'action'], ['?limit=0', 'limit'], ['?limit=201', 'limit'], ['?from=yesterday', 'from'], ['?before=abc', 'before']] as const) {
+    for (const [q, field] of [
+      ['?action=everything', 'action'],
+      ['?limit=0', 'limit'],
+      ['?limit=201', 'limit'],
+      ['?from=yesterday', 'from'],
+      ['?before=abc', 'before'],
+    ] as const) {
       const r = await call('GET', `/audit-log${q}`, acme);
       expect(r.statusCode, q).toBe(400);
       expect(r.json().error.field).toBe(field);
@@ -233,7 +247,9 @@ describe('audit log', () => {
       expect((await call(method, '/audit-log', acme, {})).statusCode).toBe(404);
       expect((await call(method, `/audit-log/${one.id}`, acme, {})).statusCode).toBe(404);
     }
-    await expect(sql`UPDATE audit_events SET action = 'member.removed' WHERE id = ${one.id}`.execute(pair.stack.database.db)).rejects.toThrow(/cannot be changed/);
+    await expect(sql`UPDATE audit_events SET action = 'member.removed' WHERE id = ${one.id}`.execute(pair.stack.database.db)).rejects.toThrow(
+      /cannot be changed/,
+    );
     expect((await log('?limit=1')).events[0]).toEqual(one);
   });
 });

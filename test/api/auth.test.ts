@@ -42,11 +42,17 @@ describe('sign-up', () => {
   });
 
   it('refuses a second sign-up with the same e-mail in any case, creating nothing', async () => {
-    const before = await stack.database.db.selectFrom('organisations').select(({ fn }) => fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const before = await stack.database.db
+      .selectFrom('organisations')
+      .select(({ fn }) => fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     const r = await post('/api/v1/signup', { organisation: 'Other', email: 'owner@ACME.example', password: 'a long password' });
     expect(r.statusCode).toBe(409);
     expect(r.json().error).toMatchObject({ code: 'email_taken', field: 'email' });
-    const after = await stack.database.db.selectFrom('organisations').select(({ fn }) => fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const after = await stack.database.db
+      .selectFrom('organisations')
+      .select(({ fn }) => fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -65,7 +71,12 @@ describe('sign-up', () => {
   });
 
   it('refuses bad JSON, other media types and oversized bodies', async () => {
-    const bad = await stack.app.inject({ method: 'POST', url: '/api/v1/signup', payload: '{"organisation": ', headers: { 'content-type': 'application/json' } });
+    const bad = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/signup',
+      payload: '{"organisation": ',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('invalid_json');
     const xml = await stack.app.inject({ method: 'POST', url: '/api/v1/signup', payload: '<x/>', headers: { 'content-type': 'application/xml' } });
@@ -102,11 +113,23 @@ describe('sessions', () => {
   it('refuses a cookie-authenticated write from another origin, but not from its own', async () => {
     const s = await signUpAndLogIn(stack.app, 'csrf');
     const payload = { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' };
-    const cross = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', payload, cookies: { sf_session: s.token }, headers: { origin: 'https://evil.example', host: 'localhost:3000' } });
+    const cross = await stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      payload,
+      cookies: { sf_session: s.token },
+      headers: { origin: 'https://evil.example', host: 'localhost:3000' },
+    });
     expect(cross.statusCode).toBe(403);
     expect(cross.json().error.code).toBe('cross_site_request');
     expect((await stack.app.inject({ url: '/api/v1/platform', headers: s.auth })).json().platform).toBeNull();
-    const same = await stack.app.inject({ method: 'PUT', url: '/api/v1/platform', payload, cookies: { sf_session: s.token }, headers: { origin: 'http://localhost:3000', host: 'localhost:3000' } });
+    const same = await stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      payload,
+      cookies: { sf_session: s.token },
+      headers: { origin: 'http://localhost:3000', host: 'localhost:3000' },
+    });
     expect(same.statusCode).toBe(200);
   });
 
@@ -122,7 +145,8 @@ describe('sessions', () => {
     const unknown = await post('/api/v1/session', { email: 'nobody@example.com', password: 'whatever123' });
     expect(unknown.statusCode).toBe(401);
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await post('/api/v1/session', { email: s.email, password: 'wrong password' }, { 'x-test': String(i) })).statusCode);
+    for (let i = 0; i < 6; i++)
+      statuses.push((await post('/api/v1/session', { email: s.email, password: 'wrong password' }, { 'x-test': String(i) })).statusCode);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses).toContain(429);
     const locked = await post('/api/v1/session', { email: s.email, password: s.password });

@@ -23,7 +23,16 @@ beforeAll(async () => {
   simA = await startFreshserviceSimulator({ seed: 'demo', name: 'acme' });
   simB = await startFreshserviceSimulator({ seed: 'demo', name: 'globex' });
   // Only the target account has this dropdown: mappings can be told apart per side.
-  simB.state.customFields.push({ id: 990001, name: 'cf_region', label: 'Region', field_type: 'custom_dropdown', choices: ['EU', 'US'], required_for_closure: false, required_for_agents: false, workspace_id: null });
+  simB.state.customFields.push({
+    id: 990001,
+    name: 'cf_region',
+    label: 'Region',
+    field_type: 'custom_dropdown',
+    choices: ['EU', 'US'],
+    required_for_closure: false,
+    required_for_agents: false,
+    workspace_id: null,
+  });
   stack = await startStack({ listen: false });
   a = await signUpAndLogIn(stack.app, 'conna');
   b = await signUpAndLogIn(stack.app, 'connb');
@@ -56,9 +65,16 @@ describe('connections: create, accept, list', () => {
   it('every route needs a session', async () => {
     const id = '00000000-0000-4000-8000-000000000000';
     const routes: Array<[Method, string]> = [
-      ['POST', '/connections'], ['POST', '/connections/accept'], ['GET', '/connections'], ['GET', `/connections/${id}`], ['DELETE', `/connections/${id}`],
-      ['GET', `/connections/${id}/configuration`], ['PUT', `/connections/${id}/configuration`], ['GET', `/connections/${id}/mappings`],
-      ['PUT', `/connections/${id}/mappings`], ['GET', `/connections/${id}/fields`],
+      ['POST', '/connections'],
+      ['POST', '/connections/accept'],
+      ['GET', '/connections'],
+      ['GET', `/connections/${id}`],
+      ['DELETE', `/connections/${id}`],
+      ['GET', `/connections/${id}/configuration`],
+      ['PUT', `/connections/${id}/configuration`],
+      ['GET', `/connections/${id}/mappings`],
+      ['PUT', `/connections/${id}/mappings`],
+      ['GET', `/connections/${id}/fields`],
     ];
     for (const [method, url] of routes) {
       const r = await call(method, url, null, method === 'POST' || method === 'PUT' ? {} : undefined);
@@ -86,7 +102,12 @@ describe('connections: create, accept, list', () => {
     const stored = await row(connectionId);
     expect(stored.verification_code_hash).toBe(sha256(code.replace(/-/g, '')));
     expect(JSON.stringify(stored)).not.toContain(code.replace(/-/g, ''));
-    expect(stored).toMatchObject({ creator_organisation_id: a.organisation.id, source_organisation_id: a.organisation.id, target_organisation_id: null, status: 'pending' });
+    expect(stored).toMatchObject({
+      creator_organisation_id: a.organisation.id,
+      source_organisation_id: a.organisation.id,
+      target_organisation_id: null,
+      status: 'pending',
+    });
     expect(stored.mappings).toEqual(defaultMappings());
     const sides = await stack.database.db.selectFrom('connection_sides').selectAll().where('connection_id', '=', connectionId).execute();
     expect(sides.map((s) => [s.side, s.organisation_id])).toEqual([['source', a.organisation.id]]);
@@ -157,7 +178,12 @@ describe('connections: create, accept, list', () => {
       syncState: 'initial_sync_required',
     });
     const stored = await row(connectionId);
-    expect(stored).toMatchObject({ status: 'active', source_organisation_id: a.organisation.id, target_organisation_id: b.organisation.id, verification_code_hash: null });
+    expect(stored).toMatchObject({
+      status: 'active',
+      source_organisation_id: a.organisation.id,
+      target_organisation_id: b.organisation.id,
+      verification_code_hash: null,
+    });
     expect(stored.accepted_at).toBeInstanceOf(Date);
   });
 
@@ -166,8 +192,8 @@ describe('connections: create, accept, list', () => {
     const [fromB] = await list(b);
     expect(fromA).toMatchObject({ id: connectionId, status: 'active', role: 'source', partner: { id: b.organisation.id, name: 'Org connb' }, expiresAt: null });
     expect(fromB).toMatchObject({ id: connectionId, status: 'active', role: 'target', partner: { id: a.organisation.id, name: 'Org conna' }, expiresAt: null });
-    expect((await list(a))).toHaveLength(1);
-    expect((await list(b))).toHaveLength(1);
+    expect(await list(a)).toHaveLength(1);
+    expect(await list(b)).toHaveLength(1);
   });
 
   describe('refused codes change nothing', () => {
@@ -176,7 +202,11 @@ describe('connections: create, accept, list', () => {
     let snapshot: unknown;
     beforeAll(async () => {
       expired = await create(a, 'source', 'Expired');
-      await stack.database.db.updateTable('connections').set({ code_expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
+      await stack.database.db
+        .updateTable('connections')
+        .set({ code_expires_at: new Date(Date.now() - 1000) })
+        .where('id', '=', expired.id)
+        .execute();
       own = await create(b, 'target', 'Own');
       snapshot = await stack.database.db.selectFrom('connections').selectAll().orderBy('id').execute();
     });
@@ -192,7 +222,9 @@ describe('connections: create, accept, list', () => {
       expect(r.statusCode).toBe(400);
       expect(r.json().error).toEqual({ code: errorCode, message: expect.stringMatching(message), field: 'verificationCode' });
       expect(await stack.database.db.selectFrom('connections').selectAll().orderBy('id').execute()).toEqual(snapshot);
-      expect((await stack.database.db.selectFrom('connection_sides').select('side').where('connection_id', 'in', [expired.id, own.id]).execute())).toHaveLength(2);
+      expect(await stack.database.db.selectFrom('connection_sides').select('side').where('connection_id', 'in', [expired.id, own.id]).execute()).toHaveLength(
+        2,
+      );
     });
 
     it('the expired and own pending connections remain listed for their creators only', async () => {
@@ -209,7 +241,12 @@ describe('connections: create, accept, list', () => {
     expect([r1.statusCode, r2.statusCode].sort()).toEqual([200, 400]);
     const loser = r1.statusCode === 400 ? r1 : r2;
     expect(loser.json().error.code).toBe('invalid_verification_code');
-    const sides = await stack.database.db.selectFrom('connection_sides').select(['side', 'organisation_id']).where('connection_id', '=', c.id).orderBy('side').execute();
+    const sides = await stack.database.db
+      .selectFrom('connection_sides')
+      .select(['side', 'organisation_id'])
+      .where('connection_id', '=', c.id)
+      .orderBy('side')
+      .execute();
     expect(sides).toHaveLength(2);
     expect(sides[0]).toEqual({ side: 'source', organisation_id: (r1.statusCode === 200 ? b : outsider).organisation.id });
     expect(sides[1]).toEqual({ side: 'target', organisation_id: a.organisation.id });
@@ -261,7 +298,13 @@ describe('configuration of each side', () => {
   it('starts with the defaults: private notes off, no override', async () => {
     const r = await get(a);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ connectionId, side: 'source', configuration: defaultSideConfiguration(), apiOverride: null, partner: { id: b.organisation.id, name: 'Org connb' } });
+    expect(r.json()).toEqual({
+      connectionId,
+      side: 'source',
+      configuration: defaultSideConfiguration(),
+      apiOverride: null,
+      partner: { id: b.organisation.id, name: 'Org connb' },
+    });
     expect(r.json().configuration.comments.sendPrivate).toBe(false);
   });
 
@@ -277,7 +320,13 @@ describe('configuration of each side', () => {
 
   it('each side sees and changes only its own configuration', async () => {
     const fromB = (await get(b)).json();
-    expect(fromB).toEqual({ connectionId, side: 'target', configuration: defaultSideConfiguration(), apiOverride: null, partner: { id: a.organisation.id, name: 'Org conna' } });
+    expect(fromB).toEqual({
+      connectionId,
+      side: 'target',
+      configuration: defaultSideConfiguration(),
+      apiOverride: null,
+      partner: { id: a.organisation.id, name: 'Org conna' },
+    });
     const r = await put(b, { configuration: { reverseSync: { enabled: true } } });
     // Reverse sync writes into the source's platform: it waits for the source's admin (write-consent.test.ts).
     expect(r.statusCode).toBe(202);
@@ -293,11 +342,21 @@ describe('configuration of each side', () => {
     [{ configuration: { comments: { sendPrivate: 'yes' } } }, 'validation_failed', 'configuration.comments.sendPrivate', /must be true or false/],
     [{ configuration: { comments: { sendPrivat: true } } }, 'validation_failed', 'configuration.comments.sendPrivat', /not a known setting/],
     [{ configuration: { reverseSync: { enabled: true } } }, 'validation_failed', 'configuration.reverseSync.enabled', /Reverse sync is set on the target side/],
-    [{ configuration: { defaults: { requester: { mode: 'default', defaultRequesterEmail: 'nope' } } } }, 'validation_failed', 'configuration.defaults.requester.defaultRequesterEmail', /e-mail/],
+    [
+      { configuration: { defaults: { requester: { mode: 'default', defaultRequesterEmail: 'nope' } } } },
+      'validation_failed',
+      'configuration.defaults.requester.defaultRequesterEmail',
+      /e-mail/,
+    ],
     [{ configuration: { filters: { groups: [''] } } }, 'validation_failed', 'configuration.filters.groups.0', /empty/],
     [{}, 'validation_failed', 'configuration', /required/],
     [{ configuration: {}, colour: 'red' }, 'validation_failed', 'colour', /not a known setting/],
-    [{ configuration: {}, apiOverride: { apiUrl: 'https://help.acme.com', apiKey: KEY } }, 'invalid_api_url', 'apiOverride.apiUrl', /not a Freshservice address/],
+    [
+      { configuration: {}, apiOverride: { apiUrl: 'https://help.acme.com', apiKey: KEY } },
+      'invalid_api_url',
+      'apiOverride.apiUrl',
+      /not a Freshservice address/,
+    ],
     [{ configuration: {}, apiOverride: { apiUrl: 'https://acme.freshservice.com' } }, 'invalid_api_key', 'apiOverride.apiKey', /API key/],
     [{ configuration: {}, apiOverride: { apiUrl: 'https://acme.freshservice.com', apiKey: 'short' } }, 'invalid_api_key', 'apiOverride.apiKey', /too short/],
   ])('%#: refuses %j and changes nothing', async (payload, errorCode, field, message) => {
@@ -317,7 +376,12 @@ describe('configuration of each side', () => {
     expect((await get(a)).json().apiOverride).toEqual({ apiUrl: 'https://acme.freshservice.com', apiKeyHint: '••••abcd' });
     expect((await get(b)).json().apiOverride).toBeNull();
 
-    const side = await stack.database.db.selectFrom('connection_sides').selectAll().where('connection_id', '=', connectionId).where('side', '=', 'source').executeTakeFirstOrThrow();
+    const side = await stack.database.db
+      .selectFrom('connection_sides')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('side', '=', 'source')
+      .executeTakeFirstOrThrow();
     expect(side.api_override_key_ciphertext).not.toContain(KEY);
     const masterKey = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
     expect(decryptSecret(masterKey, side.api_override_key_ciphertext!, a.organisation.id)).toBe(KEY);
@@ -327,7 +391,14 @@ describe('configuration of each side', () => {
   it('keeps the saved key when apiKey is left out, keeps the override when apiOverride is left out, and null removes it', async () => {
     const current = (await get(a)).json().configuration;
     const sealed = async () =>
-      (await stack.database.db.selectFrom('connection_sides').select('api_override_key_ciphertext').where('connection_id', '=', connectionId).where('side', '=', 'source').executeTakeFirstOrThrow()).api_override_key_ciphertext;
+      (
+        await stack.database.db
+          .selectFrom('connection_sides')
+          .select('api_override_key_ciphertext')
+          .where('connection_id', '=', connectionId)
+          .where('side', '=', 'source')
+          .executeTakeFirstOrThrow()
+      ).api_override_key_ciphertext;
     const saved = await sealed();
     const moved = await put(a, { configuration: current, apiOverride: { apiUrl: 'globex' } });
     expect(moved.json().apiOverride).toEqual({ apiUrl: 'https://globex.freshservice.com', apiKeyHint: '••••abcd' });
@@ -364,7 +435,10 @@ describe('mappings and fields', () => {
     // a's saved settings point where nothing listens (savePlatform); b, which only accepted, has none.
     expect(r.json().error.message).toMatch(/source side's fields \(your platform\) could not be loaded/);
     const fields = (await call('GET', `/connections/${connectionId}/fields`, a)).json();
-    expect(fields.target).toEqual({ fields: [], error: { code: 'not_configured', message: expect.stringMatching(/Org connb has not set up its helpdesk platform/) } });
+    expect(fields.target).toEqual({
+      fields: [],
+      error: { code: 'not_configured', message: expect.stringMatching(/Org connb has not set up its helpdesk platform/) },
+    });
     expect(fields.source.error).toBeDefined();
   });
 
@@ -379,7 +453,10 @@ describe('mappings and fields', () => {
   });
 
   it('loads both sides’ fields live, with status choices', async () => {
-    for (const [who, sim] of [[a, simA], [b, simB]] as const) {
+    for (const [who, sim] of [
+      [a, simA],
+      [b, simB],
+    ] as const) {
       const r = await call('PUT', '/platform', who, { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') });
       expect(r.statusCode).toBe(200);
     }
@@ -395,7 +472,12 @@ describe('mappings and fields', () => {
           name: 'status',
           label: 'Status',
           kind: 'picklist',
-          choices: [{ value: 2, label: 'Open' }, { value: 3, label: 'Pending' }, { value: 4, label: 'Resolved' }, { value: 5, label: 'Closed' }],
+          choices: [
+            { value: 2, label: 'Open' },
+            { value: 3, label: 'Pending' },
+            { value: 4, label: 'Resolved' },
+            { value: 5, label: 'Closed' },
+          ],
           requiredForClosure: false,
           // Freshservice requires a status, and every copy has one (Open unless mapped or defaulted).
           requiredForAgents: true,
@@ -410,7 +492,9 @@ describe('mappings and fields', () => {
   });
 
   it('refuses a structurally invalid document with the path (validation_failed)', async () => {
-    const r = await putMappings(b, { types: { Incident: { fields: [{ sourceField: 'status', targetField: 'status', direction: 'sideways', kind: 'value' }] } } });
+    const r = await putMappings(b, {
+      types: { Incident: { fields: [{ sourceField: 'status', targetField: 'status', direction: 'sideways', kind: 'value' }] } },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toMatchObject({ code: 'validation_failed', field: 'mappings.types.Incident.fields.0.direction' });
     expect((await getMappings(a)).json().mappings).toEqual(defaultMappings());
@@ -419,13 +503,23 @@ describe('mappings and fields', () => {
   it.each([
     [
       'an unknown source field',
-      withIncident((m) => m.types.Incident!.fields.push({ sourceField: 'no_such_field', targetField: 'external_reference', direction: 'source_to_target', kind: 'direct', values: [] })),
+      withIncident((m) =>
+        m.types.Incident!.fields.push({
+          sourceField: 'no_such_field',
+          targetField: 'external_reference',
+          direction: 'source_to_target',
+          kind: 'direct',
+          values: [],
+        }),
+      ),
       'mappings.types.Incident.fields.6.sourceField',
       /^The source platform has no field "no_such_field"/,
     ],
     [
       'a field only the target has, used on the source',
-      withIncident((m) => m.types.Incident!.fields.push({ sourceField: 'cf_region', targetField: 'cf_region', direction: 'source_to_target', kind: 'direct', values: [] })),
+      withIncident((m) =>
+        m.types.Incident!.fields.push({ sourceField: 'cf_region', targetField: 'cf_region', direction: 'source_to_target', kind: 'direct', values: [] }),
+      ),
       'mappings.types.Incident.fields.6.sourceField',
       /^The source platform has no field "cf_region"/,
     ],
@@ -454,8 +548,26 @@ describe('mappings and fields', () => {
         Incident: {
           fields: [
             { sourceField: 'subject', targetField: 'subject', direction: 'source_to_target', kind: 'direct' },
-            { sourceField: 'status', targetField: 'status', direction: 'bidirectional', kind: 'value', values: [{ source: 2, target: 3 }, { source: 5, target: 5 }] },
-            { sourceField: 'urgency', targetField: 'cf_region', direction: 'source_to_target', kind: 'value', values: [{ source: 1, target: 'EU' }, { source: 3, target: 'US' }] },
+            {
+              sourceField: 'status',
+              targetField: 'status',
+              direction: 'bidirectional',
+              kind: 'value',
+              values: [
+                { source: 2, target: 3 },
+                { source: 5, target: 5 },
+              ],
+            },
+            {
+              sourceField: 'urgency',
+              targetField: 'cf_region',
+              direction: 'source_to_target',
+              kind: 'value',
+              values: [
+                { source: 1, target: 'EU' },
+                { source: 3, target: 'US' },
+              ],
+            },
           ],
           descriptionBuilder: { fields: ['priority', 'urgency'] },
         },
@@ -467,8 +579,26 @@ describe('mappings and fields', () => {
           targetType: null,
           fields: [
             { sourceField: 'subject', targetField: 'subject', direction: 'source_to_target', kind: 'direct', values: [] },
-            { sourceField: 'status', targetField: 'status', direction: 'bidirectional', kind: 'value', values: [{ source: 2, target: 3 }, { source: 5, target: 5 }] },
-            { sourceField: 'urgency', targetField: 'cf_region', direction: 'source_to_target', kind: 'value', values: [{ source: 1, target: 'EU' }, { source: 3, target: 'US' }] },
+            {
+              sourceField: 'status',
+              targetField: 'status',
+              direction: 'bidirectional',
+              kind: 'value',
+              values: [
+                { source: 2, target: 3 },
+                { source: 5, target: 5 },
+              ],
+            },
+            {
+              sourceField: 'urgency',
+              targetField: 'cf_region',
+              direction: 'source_to_target',
+              kind: 'value',
+              values: [
+                { source: 1, target: 'EU' },
+                { source: 3, target: 'US' },
+              ],
+            },
           ],
           descriptionBuilder: { fields: ['priority', 'urgency'], separator: '---' },
         },
@@ -490,7 +620,10 @@ describe('mappings and fields', () => {
 
   it('a side’s API override is what its fields are loaded with', async () => {
     const configuration = (await call('GET', `/connections/${connectionId}/configuration`, a)).json().configuration;
-    const set = await call('PUT', `/connections/${connectionId}/configuration`, a, { configuration, apiOverride: { apiUrl: simB.url, apiKey: simB.keyFor('admin') } });
+    const set = await call('PUT', `/connections/${connectionId}/configuration`, a, {
+      configuration,
+      apiOverride: { apiUrl: simB.url, apiKey: simB.keyFor('admin') },
+    });
     expect(set.statusCode).toBe(200);
     const fields = (await call('GET', `/connections/${connectionId}/fields`, b)).json();
     expect(fields.source.fields.map((f: { name: string }) => f.name)).toContain('cf_region');
@@ -501,13 +634,24 @@ describe('mappings and fields', () => {
 
   it('an unreachable platform makes its side’s fields unavailable (409 on save, error on /fields)', async () => {
     const configuration = (await call('GET', `/connections/${connectionId}/configuration`, b)).json().configuration;
-    await call('PUT', `/connections/${connectionId}/configuration`, b, { configuration, apiOverride: { apiUrl: 'http://127.0.0.1:1', apiKey: 'UnreachableKey0000' } });
+    await call('PUT', `/connections/${connectionId}/configuration`, b, {
+      configuration,
+      apiOverride: { apiUrl: 'http://127.0.0.1:1', apiKey: 'UnreachableKey0000' },
+    });
     try {
       const fields = (await call('GET', `/connections/${connectionId}/fields`, a)).json();
       expect(fields.source.error).toBeNull();
       expect(fields.target.fields).toEqual([]);
       expect(fields.target.error).toEqual({ code: 'network', message: expect.stringMatching(/^Org connb's platform could not be reached/) });
-      const withRegion = withIncident((m) => m.types.Incident!.fields.push({ sourceField: 'urgency', targetField: 'cf_region', direction: 'source_to_target', kind: 'value', values: [{ source: 1, target: 'EU' }] }));
+      const withRegion = withIncident((m) =>
+        m.types.Incident!.fields.push({
+          sourceField: 'urgency',
+          targetField: 'cf_region',
+          direction: 'source_to_target',
+          kind: 'value',
+          values: [{ source: 1, target: 'EU' }],
+        }),
+      );
       const r = await putMappings(a, withRegion);
       expect(r.statusCode).toBe(409);
       expect(r.json().error.code).toBe('fields_unavailable');
@@ -523,8 +667,13 @@ describe('a third organisation', () => {
   it('gets 404 on everything of the connection and sees nothing', async () => {
     const base = `/connections/${connectionId}`;
     const routes: Array<[Method, string, unknown?]> = [
-      ['GET', base], ['GET', `${base}/configuration`], ['PUT', `${base}/configuration`, { configuration: {} }], ['GET', `${base}/mappings`],
-      ['PUT', `${base}/mappings`, { mappings: defaultMappings() }], ['GET', `${base}/fields`], ['DELETE', base],
+      ['GET', base],
+      ['GET', `${base}/configuration`],
+      ['PUT', `${base}/configuration`, { configuration: {} }],
+      ['GET', `${base}/mappings`],
+      ['PUT', `${base}/mappings`, { mappings: defaultMappings() }],
+      ['GET', `${base}/fields`],
+      ['DELETE', base],
     ];
     for (const [method, url, payload] of routes) {
       const r = await call(method, url, outsider, payload);
@@ -569,8 +718,23 @@ describe('API docs', () => {
     expect(Object.keys(p('/connections/{id}/mappings')).sort()).toEqual(['get', 'put']);
     expect(Object.keys(p('/connections/{id}/fields'))).toEqual(['get']);
     const putConfig = p('/connections/{id}/configuration').put.requestBody.content['application/json'].schema;
-    expect(Object.keys(putConfig.properties.configuration.properties).sort()).toEqual(['attachments', 'closures', 'comments', 'defaults', 'filters', 'reverseSync', 'ticketLinks', 'workspaces']);
+    expect(Object.keys(putConfig.properties.configuration.properties).sort()).toEqual([
+      'attachments',
+      'closures',
+      'comments',
+      'defaults',
+      'filters',
+      'reverseSync',
+      'ticketLinks',
+      'workspaces',
+    ]);
     const mappings = p('/connections/{id}/mappings').get.responses['200'].content['application/json'].schema.properties.mappings;
-    expect(mappings.properties.types.additionalProperties.properties.fields.items.required).toEqual(['sourceField', 'targetField', 'direction', 'kind', 'values']);
+    expect(mappings.properties.types.additionalProperties.properties.fields.items.required).toEqual([
+      'sourceField',
+      'targetField',
+      'direction',
+      'kind',
+      'values',
+    ]);
   });
 });

@@ -22,7 +22,12 @@ const mine = async (auth = pair.source.auth, query = '') => {
   return { d, c: d.connections.find((c: any) => c.id === pair.connectionId) };
 };
 const setAutomatic = async (enabled: boolean) => {
-  const r = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/automatic-sync`, headers: pair.source.auth, payload: { enabled } });
+  const r = await pair.stack.app.inject({
+    method: 'PUT',
+    url: `/api/v1/connections/${pair.connectionId}/automatic-sync`,
+    headers: pair.source.auth,
+    payload: { enabled },
+  });
   expect(r.statusCode, r.body).toBe(200);
 };
 const today = (tz: string) => new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
@@ -43,7 +48,17 @@ describe('dashboard', () => {
   it('before the first sync: Initial sync required, no lag, no success rate, zero figures, the own platform account', async () => {
     const { d, c } = await mine();
     expect(d.connections).toHaveLength(1);
-    expect(c).toMatchObject({ name: 'Acme managed IT', role: 'source', partner: { name: pair.target.organisation.name }, state: 'initial_sync_required', lastRun: null, nextRunAt: null, lagSeconds: null, successRate: null, finishedRuns7d: 0 });
+    expect(c).toMatchObject({
+      name: 'Acme managed IT',
+      role: 'source',
+      partner: { name: pair.target.organisation.name },
+      state: 'initial_sync_required',
+      lastRun: null,
+      nextRunAt: null,
+      lagSeconds: null,
+      successRate: null,
+      finishedRuns7d: 0,
+    });
     expect(d.days).toHaveLength(30);
     expect(d.days[29]).toBe(today('UTC'));
     expect(c.daily).toHaveLength(30);
@@ -126,10 +141,23 @@ describe('dashboard', () => {
     const vpn = ticketsOf(pair.source.sim).find((t) => t.subject.startsWith('VPN'))!;
     await nextSecond();
     await humanCall(pair.source.sim, 'PUT', `/tickets/${vpn.id}`, { subject: 'VPN still drops' });
-    pair.source.sim.faults.set({ rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${vpn.id}(\\?|/|$)`, status: 400, body: { description: 'Validation failed', errors: [{ field: 'id', message: 'broken on purpose', code: 'invalid_value' }] } }] });
+    pair.source.sim.faults.set({
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${vpn.id}(\\?|/|$)`,
+          status: 400,
+          body: { description: 'Validation failed', errors: [{ field: 'id', message: 'broken on purpose', code: 'invalid_value' }] },
+        },
+      ],
+    });
     const second = await pair.sync();
     expect(second.status).toBe('partial');
-    const retry = await pair.stack.database.db.selectFrom('sync_retries').select(['created_at']).where('connection_id', '=', pair.connectionId).executeTakeFirstOrThrow();
+    const retry = await pair.stack.database.db
+      .selectFrom('sync_retries')
+      .select(['created_at'])
+      .where('connection_id', '=', pair.connectionId)
+      .executeTakeFirstOrThrow();
     await new Promise((r) => setTimeout(r, 1100));
     const third = await pair.sync();
     expect(third.status).toBe('partial');
@@ -149,7 +177,12 @@ describe('dashboard', () => {
   });
 
   it('a run that fails (credentials no longer accepted): Failing', async () => {
-    const bad = await pair.stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: pair.source.auth, payload: { platform: 'freshservice', apiUrl: pair.source.sim.url, apiKey: 'NotTheRightKey000000001' } });
+    const bad = await pair.stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: pair.source.auth,
+      payload: { platform: 'freshservice', apiUrl: pair.source.sim.url, apiKey: 'NotTheRightKey000000001' },
+    });
     expect(bad.statusCode, bad.body).toBe(200);
     const failed = await pair.sync();
     expect(failed.status).toBe('failed');
@@ -162,7 +195,12 @@ describe('dashboard', () => {
     // Failing wins over every other state, also for the partner.
     expect((await mine(pair.target.auth)).c.state).toBe('failing');
     // Credentials fixed and a good run: no longer Failing.
-    await pair.stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: pair.source.auth, payload: { platform: 'freshservice', apiUrl: pair.source.sim.url, apiKey: pair.source.sim.keyFor('admin') } });
+    await pair.stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: pair.source.auth,
+      payload: { platform: 'freshservice', apiUrl: pair.source.sim.url, apiKey: pair.source.sim.keyFor('admin') },
+    });
     const ok = await pair.sync();
     expect(ok.status).not.toBe('failed');
     expect((await mine()).c.state).toBe('paused');

@@ -17,7 +17,11 @@ afterAll(async () => pair?.close());
 
 describe('per-field defaults in the configuration', { timeout: 120_000 }, () => {
   it.each([
-    [{ it_field: 'Third Choice' }, 'configuration.defaults.fields.it_field', '"Third Choice" is not a choice of IT field; choose one of: First Choice, Second Choice.'],
+    [
+      { it_field: 'Third Choice' },
+      'configuration.defaults.fields.it_field',
+      '"Third Choice" is not a choice of IT field; choose one of: First Choice, Second Choice.',
+    ],
     [{ cost_centre: 'CC-1' }, 'configuration.defaults.fields.cost_centre', /^Your platform has no field "cost_centre"; defaults can be set for: .*IT field/],
     [{ group: '1' }, 'configuration.defaults.fields.group', 'The default for group is set under Defaults for created tickets (groupId), not per field.'],
     [{ it_field: 3 }, 'configuration.defaults.fields.it_field', /"3" is not a choice of IT field/],

@@ -21,7 +21,8 @@ afterAll(async () => {
 
 const api = (method: 'GET' | 'POST' | 'PUT', url: string, who: Org | null, payload?: unknown) =>
   stack.app.inject({ method, url: `/api/v1${url}`, headers: who ? who.auth : {}, ...(payload === undefined ? {} : { payload: payload as object }) });
-const putPlatform = (who: Org, body: { apiUrl?: string; apiKey?: string }) => api('PUT', '/platform', who, { platform: 'freshservice', apiUrl: body.apiUrl ?? sim.url, ...(body.apiKey ? { apiKey: body.apiKey } : {}) });
+const putPlatform = (who: Org, body: { apiUrl?: string; apiKey?: string }) =>
+  api('PUT', '/platform', who, { platform: 'freshservice', apiUrl: body.apiUrl ?? sim.url, ...(body.apiKey ? { apiKey: body.apiKey } : {}) });
 
 describe('a connection needs the platform saved first', () => {
   it('409 platform_not_configured saying what to do; nothing is created; after Save Configuration it works', async () => {
@@ -162,8 +163,18 @@ describe('the webhook card: last event and reachability', () => {
         const x = await signUpAndLogIn(other.app, 'pa');
         const y = await signUpAndLogIn(other.app, 'pb');
         await savePlatform(other.app, x);
-        const created = await other.app.inject({ method: 'POST', url: '/api/v1/connections', headers: x.auth, payload: { role: 'source', contractName: 'Public' } });
-        await other.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: y.auth, payload: { verificationCode: created.json().verificationCode } });
+        const created = await other.app.inject({
+          method: 'POST',
+          url: '/api/v1/connections',
+          headers: x.auth,
+          payload: { role: 'source', contractName: 'Public' },
+        });
+        await other.app.inject({
+          method: 'POST',
+          url: '/api/v1/connections/accept',
+          headers: y.auth,
+          payload: { verificationCode: created.json().verificationCode },
+        });
         const view = (await other.app.inject({ url: `/api/v1/connections/${created.json().id}/webhook`, headers: x.auth })).json();
         expect(view.url.startsWith(publicUrl), publicUrl).toBe(true);
         if (flagged) expect(view.unreachable, publicUrl).toMatch(/Set SF_PUBLIC_URL to a public address/);

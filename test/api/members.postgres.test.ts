@@ -17,7 +17,11 @@ describe.skipIf(!testDatabaseUrl)('members on a PostgreSQL server', () => {
     const inv = (await pg.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: org.auth, payload: { role: 'viewer' } })).json();
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        pg.stack.app.inject({ method: 'POST', url: `/api/v1/invitations/${tokenOfUrl(inv.url)}/accept`, payload: { email: `pg-racer${i}@example.com`, password: 'racing password 1' } }),
+        pg.stack.app.inject({
+          method: 'POST',
+          url: `/api/v1/invitations/${tokenOfUrl(inv.url)}/accept`,
+          payload: { email: `pg-racer${i}@example.com`, password: 'racing password 1' },
+        }),
       ),
     );
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
@@ -42,7 +46,9 @@ describe.skipIf(!testDatabaseUrl)('members on a PostgreSQL server', () => {
       const codes = results.map((r) => r.statusCode).sort();
       expect(codes[0]).toBe(200);
       expect([403, 409]).toContain(codes[1]);
-      const admins = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE organisation_id = ${org.organisation.id} AND role = 'admin'`.execute(pg.stack.database.db);
+      const admins = await sql<{ n: number }>`SELECT count(*)::int AS n FROM users WHERE organisation_id = ${org.organisation.id} AND role = 'admin'`.execute(
+        pg.stack.database.db,
+      );
       expect(admins.rows[0]!.n).toBe(1);
     }
   });

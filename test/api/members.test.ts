@@ -65,7 +65,10 @@ describe('members and invitations', () => {
     // Logged in like a log-in: the token works as a bearer, the cookie as a cookie.
     const me = (await call('GET', '/me', { authorization: `Bearer ${ok.json().token}` })).json();
     // The name given on the invitation page is the member's display name (GET /me shows it since issue 12 item 17).
-    expect(me).toEqual({ user: { id: ok.json().user.id, email: 'Viewer.One@example.com', role: 'viewer', name: 'Vera Viewer' }, organisation: { id: a.organisation.id, name: 'Org mema' } });
+    expect(me).toEqual({
+      user: { id: ok.json().user.id, email: 'Viewer.One@example.com', role: 'viewer', name: 'Vera Viewer' },
+      organisation: { id: a.organisation.id, name: 'Org mema' },
+    });
     const cookie = /sf_session=([^;]+)/.exec(String(ok.headers['set-cookie']))![1]!;
     expect((await stack.app.inject({ url: '/api/v1/me', cookies: { sf_session: cookie } })).statusCode).toBe(200);
     // And with the password, later.
@@ -78,7 +81,10 @@ describe('members and invitations', () => {
     expect(again.json().error.message).toMatch(/Ask your administrator for a new link/);
     expect((await call('GET', `/invitations/${token}/preview`, {})).statusCode).toBe(404);
     expect((await call('GET', '/invitations', a.auth)).json().invitations).toEqual([]);
-    expect((await members()).map((m) => [m.email, m.role, m.name])).toEqual([[a.email, 'admin', null], ['Viewer.One@example.com', 'viewer', 'Vera Viewer']]);
+    expect((await members()).map((m) => [m.email, m.role, m.name])).toEqual([
+      [a.email, 'admin', null],
+      ['Viewer.One@example.com', 'viewer', 'Vera Viewer'],
+    ]);
     // Only the account it created: no second user.
     expect((await members()).length).toBe(2);
   });
@@ -131,7 +137,10 @@ describe('members and invitations', () => {
     // Invitation input: a role is required and must be known; an e-mail must look like one.
     expect((await call('POST', '/invitations', a.auth, { role: 'owner' })).statusCode).toBe(400);
     expect((await call('POST', '/invitations', a.auth, {})).json().error.field).toBe('role');
-    expect((await call('POST', '/invitations', a.auth, { role: 'viewer', email: 'nope' })).json().error).toMatchObject({ code: 'invalid_email', field: 'email' });
+    expect((await call('POST', '/invitations', a.auth, { role: 'viewer', email: 'nope' })).json().error).toMatchObject({
+      code: 'invalid_email',
+      field: 'email',
+    });
   });
 
   it('two accepts of one link at once: exactly one user is created', async () => {
@@ -163,7 +172,9 @@ describe('members and invitations', () => {
     // The former admin (now a member) cannot take the role back.
     expect((await call('PATCH', `/members/${me}`, a.auth, { role: 'admin' })).statusCode).toBe(403);
     expect((await call('PATCH', `/members/${me}`, m.auth, { role: 'admin' })).json().role).toBe('admin');
-    expect(await members()).toEqual(expect.arrayContaining([expect.objectContaining({ id: m.id, role: 'admin' }), expect.objectContaining({ id: me, role: 'admin' })]));
+    expect(await members()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ id: m.id, role: 'admin' }), expect.objectContaining({ id: me, role: 'admin' })]),
+    );
   });
 
   it('removing a member ends their sessions at once; ids of others are 404', async () => {

@@ -52,7 +52,10 @@ function schemaOf(response: Json): Json | undefined {
   return s;
 }
 const isErrorShape = (s: Json | undefined) =>
-  s?.type === 'object' && s.properties?.error?.properties?.code?.type === 'string' && s.properties.error.properties.message?.type === 'string' && s.properties.error.required?.includes('code');
+  s?.type === 'object' &&
+  s.properties?.error?.properties?.code?.type === 'string' &&
+  s.properties.error.properties.message?.type === 'string' &&
+  s.properties.error.required?.includes('code');
 
 describe('OpenAPI document', () => {
   it('validates with @seriousme/openapi-schema-validator, and the validator refuses broken copies', async () => {
@@ -124,7 +127,11 @@ describe('OpenAPI document', () => {
       const what = `${name(o)} → ${r.statusCode} ${r.body.slice(0, 160)}`;
       if (r.statusCode >= 500) failures.push(`${what}: server error`);
       if (r.statusCode >= 400 && !o.op.responses[String(r.statusCode)]) failures.push(`${what}: this status is not documented`);
-      if (r.statusCode >= 400 && r.headers['content-type']?.toString().startsWith('application/json') && !(typeof r.json().error?.code === 'string' && typeof r.json().error?.message === 'string')) {
+      if (
+        r.statusCode >= 400 &&
+        r.headers['content-type']?.toString().startsWith('application/json') &&
+        !(typeof r.json().error?.code === 'string' && typeof r.json().error?.message === 'string')
+      ) {
         failures.push(`${what}: not the error shape`);
       }
       const needsUser = securityOf(o).length > 0;

@@ -42,7 +42,12 @@ describe('one connection state on every page', () => {
     const run = await pair.sync();
     expect(run.status).not.toBe('failed');
     expect(await statesOf(pair.source.auth)).toEqual(['ready', 'ready', 'ready']);
-    const on = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/automatic-sync`, headers: pair.source.auth, payload: { enabled: true } });
+    const on = await pair.stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${pair.connectionId}/automatic-sync`,
+      headers: pair.source.auth,
+      payload: { enabled: true },
+    });
     expect(on.statusCode).toBe(200);
     expect(on.json().state).toBe('automatic');
     expect(await statesOf(pair.source.auth)).toEqual(['automatic', 'automatic', 'automatic']);

@@ -46,7 +46,16 @@ describe('ticket timeline', () => {
   it('a failing ticket shows failed with the error; the others show read, mapped and written with request summaries', async () => {
     const victim = primary().find((t) => t.subject === victimSubject)!;
     victimId = victim.id;
-    pair.source.sim.faults.set({ rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${victim.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    pair.source.sim.faults.set({
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${victim.id}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
+    });
     // The fault stays until the Retry test: the victim keeps failing in the runs before it.
     const run = await pair.sync();
     expect(run.status).toBe('partial');
@@ -56,16 +65,26 @@ describe('ticket timeline', () => {
     const res = await timeline('source', created.sourceTicketId);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.ticket).toMatchObject({ side: 'source', id: created.sourceTicketId, linked: { side: 'target', id: created.targetTicketId }, lastOutcome: 'created', retry: null });
+    expect(body.ticket).toMatchObject({
+      side: 'source',
+      id: created.sourceTicketId,
+      linked: { side: 'target', id: created.targetTicketId },
+      lastOutcome: 'created',
+      retry: null,
+    });
     const kinds = body.events.map((e: any) => e.kind);
     // Newest first: written comes before mapped comes before read.
     expect(kinds.indexOf('written')).toBeLessThan(kinds.indexOf('mapped'));
     expect(kinds.indexOf('mapped')).toBeLessThan(kinds.indexOf('read'));
     const read = body.events.find((e: any) => e.kind === 'read');
-    expect(read.requests).toEqual([expect.objectContaining({ side: 'source', call: 'getTicket', ref: `#${created.sourceTicketId}`, ok: true, result: expect.stringMatching(/^found/) })]);
+    expect(read.requests).toEqual([
+      expect.objectContaining({ side: 'source', call: 'getTicket', ref: `#${created.sourceTicketId}`, ok: true, result: expect.stringMatching(/^found/) }),
+    ]);
     const written = body.events.find((e: any) => e.kind === 'written');
     expect(written.summary).toBe(`Created #${created.targetTicketId} on ${pair.target.organisation.name}`);
-    expect(written.requests).toContainEqual(expect.objectContaining({ side: 'target', call: 'createTicket', ok: true, result: `created #${created.targetTicketId}` }));
+    expect(written.requests).toContainEqual(
+      expect.objectContaining({ side: 'target', call: 'createTicket', ok: true, result: `created #${created.targetTicketId}` }),
+    );
     expect(written.outcome ?? body.events[0].outcome).toBeTruthy();
     expect(body.events[0]).toMatchObject({ runId: run.id, outcome: 'created' });
     const mapped = body.events.find((e: any) => e.kind === 'mapped');
@@ -82,7 +101,11 @@ describe('ticket timeline', () => {
 
     // The failed ticket: the error, and the failed request.
     const failed = (await timeline('source', victim.id)).json();
-    expect(failed.ticket).toMatchObject({ linked: null, lastOutcome: 'failed', retry: { side: 'source', ticketId: String(victim.id), lastError: expect.stringMatching(/403.*lacks access/) } });
+    expect(failed.ticket).toMatchObject({
+      linked: null,
+      lastOutcome: 'failed',
+      retry: { side: 'source', ticketId: String(victim.id), lastError: expect.stringMatching(/403.*lacks access/) },
+    });
     const f = failed.events.find((e: any) => e.kind === 'failed');
     expect(f.summary).toMatch(/403.*lacks access/);
     expect(f.requests).toContainEqual(expect.objectContaining({ call: 'getTicket', ok: false, ref: `#${victim.id}` }));
@@ -119,7 +142,11 @@ describe('ticket timeline', () => {
     expect(ofRun.filter((k: string) => !/_copied$/.test(k))).toEqual(['written', 'mapped', 'read', 'retried', 'requested']);
     expect(body.events.find((e: any) => e.kind === 'requested').summary).toBe(`Retry requested by ${member.email}`);
     const audit = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.retry_requested', headers: pair.source.auth })).json();
-    expect(audit.events[0]).toMatchObject({ action: 'ticket.retry_requested', actor: { email: member.email }, target: { type: 'ticket', id: `source:${victimId}`, label: `Acme managed IT: source ticket #${victimId}` } });
+    expect(audit.events[0]).toMatchObject({
+      action: 'ticket.retry_requested',
+      actor: { email: member.email },
+      target: { type: 'ticket', id: `source:${victimId}`, label: `Acme managed IT: source ticket #${victimId}` },
+    });
   });
 
   it('Resync of a linked ticket whose copy was edited by hand writes the mapped values again', async () => {
@@ -142,11 +169,19 @@ describe('ticket timeline', () => {
     const w = body.events.find((e: any) => e.kind === 'written');
     expect(w.summary).toMatch(new RegExp(`^Updated #${copy.id} on .*subject`));
     expect(w.requests).toContainEqual(expect.objectContaining({ side: 'target', call: 'updateTicket', ref: `#${copy.id}`, ok: true }));
-    expect(body.events.find((e: any) => e.kind === 'requested')).toMatchObject({ side: 'source', ticketId: String(original.id), summary: expect.stringMatching(/^Resync requested by admin-globex/) });
+    expect(body.events.find((e: any) => e.kind === 'requested')).toMatchObject({
+      side: 'source',
+      ticketId: String(original.id),
+      summary: expect.stringMatching(/^Resync requested by admin-globex/),
+    });
   });
 
   it('Resync of a ticket without a copy, and both while a run is going, are refused with what to do; nothing changes', async () => {
-    const unlinked = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/999999/resync`, headers: pair.source.auth });
+    const unlinked = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/tickets/source/999999/resync`,
+      headers: pair.source.auth,
+    });
     expect(unlinked.statusCode).toBe(409);
     expect(unlinked.json().error.code).toBe('not_linked');
     // A run of the connection is going (its row exists; no worker has it): both are refused and nothing changes.
@@ -154,7 +189,11 @@ describe('ticket timeline', () => {
     const before = (await timeline('source', victimId)).json();
     const retries = await pair.stack.database.db.selectFrom('sync_retries').selectAll().execute();
     for (const action of ['retry', 'resync']) {
-      const busy = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/${action}`, headers: pair.source.auth });
+      const busy = await pair.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/${action}`,
+        headers: pair.source.auth,
+      });
       expect(busy.statusCode).toBe(409);
       expect(busy.json().error).toMatchObject({ code: 'sync_in_progress', message: expect.stringMatching(/already running/) });
     }
@@ -164,7 +203,9 @@ describe('ticket timeline', () => {
     await pair.stack.database.db.updateTable('sync_runs').set({ status: 'failed', finished_at: new Date() }).where('id', '=', running.id).execute();
     // The resync of the previous test is in the partner's audit log, not in Acme's.
     const globex = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.resync_requested', headers: pair.target.auth })).json();
-    expect(globex.events).toEqual([expect.objectContaining({ action: 'ticket.resync_requested', target: expect.objectContaining({ type: 'ticket', id: `source:${victimId}` }) })]);
+    expect(globex.events).toEqual([
+      expect.objectContaining({ action: 'ticket.resync_requested', target: expect.objectContaining({ type: 'ticket', id: `source:${victimId}` }) }),
+    ]);
     const acme = (await pair.stack.app.inject({ url: '/api/v1/audit-log?action=ticket.resync_requested', headers: pair.source.auth })).json();
     expect(acme.events).toEqual([]);
   });
@@ -172,8 +213,14 @@ describe('ticket timeline', () => {
   it('another organisation gets 404; a partner sees a ticket that never travelled as unknown', async () => {
     const { auth } = await signUpAndLogIn(pair.stack.app, 'initech');
     expect((await timeline('source', victimId, auth)).statusCode).toBe(404);
-    expect((await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/retry`, headers: auth })).statusCode).toBe(404);
-    expect((await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/resync`, headers: auth })).statusCode).toBe(404);
+    expect(
+      (await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/retry`, headers: auth }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/resync`, headers: auth }))
+        .statusCode,
+    ).toBe(404);
     // The partner organisation sees the linked ticket's timeline.
     expect((await timeline('source', victimId, pair.target.auth)).statusCode).toBe(200);
     // A ticket the sync has no record of is unknown, to either organisation.

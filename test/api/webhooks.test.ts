@@ -70,7 +70,12 @@ describe('webhook URL of a connection side', () => {
     const token = tokenOf(url);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
 
-    const side = await stack.database.db.selectFrom('connection_sides').selectAll().where('connection_id', '=', connectionId).where('side', '=', 'source').executeTakeFirstOrThrow();
+    const side = await stack.database.db
+      .selectFrom('connection_sides')
+      .selectAll()
+      .where('connection_id', '=', connectionId)
+      .where('side', '=', 'source')
+      .executeTakeFirstOrThrow();
     expect(side.webhook_token_hash).toBe(sha256(token));
     expect(side.webhook_token_ciphertext).not.toContain(token);
     const key = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
@@ -136,8 +141,18 @@ describe('webhook URL of a connection side', () => {
       const x = await signUpAndLogIn(other.app, 'puba');
       const y = await signUpAndLogIn(other.app, 'pubb');
       await savePlatform(other.app, x);
-      const created = await other.app.inject({ method: 'POST', url: '/api/v1/connections', headers: x.auth, payload: { role: 'target', contractName: 'Public' } });
-      await other.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: y.auth, payload: { verificationCode: created.json().verificationCode } });
+      const created = await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/connections',
+        headers: x.auth,
+        payload: { role: 'target', contractName: 'Public' },
+      });
+      await other.app.inject({
+        method: 'POST',
+        url: '/api/v1/connections/accept',
+        headers: y.auth,
+        payload: { verificationCode: created.json().verificationCode },
+      });
       const r = await other.app.inject({ url: `/api/v1/connections/${created.json().id}/webhook`, headers: { ...y.auth, host: 'internal:3000' } });
       expect(r.json().url).toMatch(/^https:\/\/sync\.example\.com\/api\/v1\/hooks\/freshservice\/[A-Za-z0-9_-]{43}$/);
     } finally {
@@ -168,7 +183,12 @@ describe('POST /api/v1/hooks/freshservice/:token', () => {
     expect((await hook(tokenB, { ticket_id: '7' })).statusCode).toBe(202);
     const hints = await takeSyncHints(stack.database.db, connectionId);
     expect(hints).toHaveLength(2);
-    expect(hints).toEqual(expect.arrayContaining([{ side: 'source', ticketId: '123' }, { side: 'target', ticketId: '7' }]));
+    expect(hints).toEqual(
+      expect.arrayContaining([
+        { side: 'source', ticketId: '123' },
+        { side: 'target', ticketId: '7' },
+      ]),
+    );
     expect(enqueued).toHaveLength(5);
   });
 
@@ -248,7 +268,12 @@ describe('POST /api/v1/hooks/freshservice/:token', () => {
     const r = await hook(token, { ticket_id: 8 }, crossSite);
     expect(r.statusCode).toBe(202);
     expect((await hook(token, { ticket_id: 9 }, { origin: 'https://acme.freshservice.com' })).statusCode).toBe(202);
-    const write = await stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: { ...crossSite, 'content-type': 'application/json' }, payload: { role: 'source', contractName: 'x' } });
+    const write = await stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/connections',
+      headers: { ...crossSite, 'content-type': 'application/json' },
+      payload: { role: 'source', contractName: 'x' },
+    });
     expect(write.statusCode).toBe(403);
     expect(write.json().error.code).toBe('cross_site_request');
     const hints = await takeSyncHints(stack.database.db, connectionId);
@@ -268,7 +293,10 @@ describe('sync hints (repository)', () => {
     const times = await db.selectFrom('sync_hints').select(['ticket_id', 'created_at']).where('connection_id', '=', connectionId).execute();
     const at = (id: string) => times.find((t) => t.ticket_id === id)!.created_at.getTime();
     expect(at('10')).toBeGreaterThan(at('11'));
-    expect(await takeSyncHints(db, connectionId)).toEqual([{ side: 'target', ticketId: '11' }, { side: 'source', ticketId: '10' }]);
+    expect(await takeSyncHints(db, connectionId)).toEqual([
+      { side: 'target', ticketId: '11' },
+      { side: 'source', ticketId: '10' },
+    ]);
     expect(await takeSyncHints(db, other)).toEqual([{ side: 'source', ticketId: '12' }]);
   });
 });
@@ -280,9 +308,17 @@ it('logs never contain the token', async () => {
     // The test stack builds its app without a logger; build one that writes to `lines`.
     const { buildApp } = await import('../../src/server/app.ts');
     const { Writable } = await import('node:stream');
-    const stream = new Writable({ write: (chunk, _enc, done) => { lines.push(String(chunk)); done(); } });
+    const stream = new Writable({
+      write: (chunk, _enc, done) => {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const key = await loadMasterKey(logged.config.secretKey, logged.config.dataDir);
-    const app = await buildApp({ config: logged.config, db: logged.database.db, masterKey: key, jobs: { ...logged.jobs, enqueueConnection: vi.fn(async () => {}) } }, { logger: { level: 'info', stream } });
+    const app = await buildApp(
+      { config: logged.config, db: logged.database.db, masterKey: key, jobs: { ...logged.jobs, enqueueConnection: vi.fn(async () => {}) } },
+      { logger: { level: 'info', stream } },
+    );
     const x = await signUpAndLogIn(app, 'loga');
     const y = await signUpAndLogIn(app, 'logb');
     await savePlatform(app, x);

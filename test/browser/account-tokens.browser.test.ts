@@ -13,7 +13,9 @@ import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe } from './browser-helpe
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(document);
+    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(
+      document,
+    );
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
   });
 }

@@ -75,7 +75,8 @@ describe.skipIf(!hasChromium)('Sync tab: automatic sync and webhook', () => {
     expect(url).toMatch(HOOK_URL);
     expect(await webhookInput().getAttribute('readonly')).not.toBeNull();
     const text = await hookCard().innerText();
-    for (const step of ['Workflow Automator', 'Ticket is raised', 'Ticket is updated', 'Note is added', 'Trigger Webhook', 'POST', 'JSON']) expect(text).toContain(step);
+    for (const step of ['Workflow Automator', 'Ticket is raised', 'Ticket is updated', 'Note is added', 'Trigger Webhook', 'POST', 'JSON'])
+      expect(text).toContain(step);
     // {{ticket.id}} renders as "#INC-1", not JSON: the quoted numeric id is what works (issue 12).
     expect(await page.getByLabel('Content', { exact: true }).inputValue()).toBe('{"ticket_id": "{{ticket.id_numeric}}"}');
 
@@ -115,15 +116,16 @@ describe.skipIf(!hasChromium)('Sync tab: automatic sync and webhook', () => {
     await button('Sync now').click();
     await page.getByText('Sync started.').waitFor();
     // The tab polls while the run is running and reloads the connection when it ends.
-    await page.waitForFunction(() => {
-      const el = document.querySelector('input[role="switch"]') as HTMLInputElement | null;
-      return el !== null && !el.disabled;
-    }, undefined, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => {
+        const el = document.querySelector('input[role="switch"]') as HTMLInputElement | null;
+        return el !== null && !el.disabled;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
     expect(await toggle().isChecked()).toBe(false);
-    const [res] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith('/automatic-sync') && r.request().method() === 'PUT'),
-      toggle().click(),
-    ]);
+    const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/automatic-sync') && r.request().method() === 'PUT'), toggle().click()]);
     expect(res.status()).toBe(200);
     expect(JSON.parse(res.request().postData() ?? '{}')).toEqual({ enabled: true });
     await autoCard().getByText('Automatic sync is on.').waitFor();
@@ -148,7 +150,11 @@ describe.skipIf(!hasChromium)('Sync tab: automatic sync and webhook', () => {
 
     // As if the server still needed the baseline (e.g. another tab is out of date).
     await page.route('**/automatic-sync', (route) =>
-      route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'initial_sync_required', message: 'Run a manual sync with a start date first.' } }) }),
+      route.fulfill({
+        status: 409,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'initial_sync_required', message: 'Run a manual sync with a start date first.' } }),
+      }),
     );
     await toggle().click();
     await autoCard().getByRole('alert').filter({ hasText: 'Run a manual sync first' }).waitFor();

@@ -6,8 +6,16 @@ export const CHROMIUM = '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) console.warn(`[browser tests] skipped: ${CHROMIUM} not found (CI installs it: apt-get install -y chromium).`);
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
 
 /** What `shoot` injects for a full-page image (the only inline style a page sees: the app's CSP reports it). */
 export const SCREENSHOT_STYLE = '.topbar, .savebar { position: static !important; }';

@@ -23,8 +23,21 @@ const TZ = 'Pacific/Kiritimati'; // UTC+14: its calendar day is rarely the serve
 async function axeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`) }));
+    const r = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            o: object,
+          ) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
+        };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`),
+    }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
 }
@@ -161,7 +174,10 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     const rows = figures.locator('tbody tr');
     expect(await rows.count()).toBe(7);
     const [y, m, d] = today().split('-').map(Number);
-    const todayLabel = await page.evaluate(([yy, mm, dd]) => new Date(yy!, mm! - 1, dd!, 12).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' }), [y, m, d]);
+    const todayLabel = await page.evaluate(
+      ([yy, mm, dd]) => new Date(yy!, mm! - 1, dd!, 12).toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' }),
+      [y, m, d],
+    );
     expect(await rows.last().locator('th').innerText()).toBe(todayLabel);
     expect(await rows.last().locator('td').first().innerText()).toBe(String(run.counts.created));
     // 30 days, chosen with the keyboard (arrow keys move between the radio buttons).
@@ -195,7 +211,12 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await search.fill(`#${id}`);
     await expect.poll(() => rows.count()).toBe(expected);
     for (const text of await rows.allInnerTexts()) expect(text.split(/\s+/)).toContain(`#${id}`);
-    expect(await page.getByRole('status').filter({ hasText: `Showing ${expected} of ${run.details.length}` }).count()).toBe(1);
+    expect(
+      await page
+        .getByRole('status')
+        .filter({ hasText: `Showing ${expected} of ${run.details.length}` })
+        .count(),
+    ).toBe(1);
     await search.fill('no such thing anywhere');
     await page.getByText('No ticket of this run matches').waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -216,18 +237,29 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     simA.state.touchTicket(vpn, Date.now());
     simA.faults.set({ latencyMs: 500 });
     try {
-      const started = await stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: a.auth, payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() } });
+      const started = await stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${connectionId}/sync-runs`,
+        headers: a.auth,
+        payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() },
+      });
       expect(started.statusCode, started.body).toBe(202);
       const runId = started.json().id;
       await page.goto(`${stack.url}/sync/${runId}`);
       await page.evaluate(() => ((window as unknown as { marker: number }).marker = 7));
       const summary = page.getByRole('region', { name: 'Summary' });
       await summary.locator('progress').waitFor();
-      await summary.getByText(/Listing changed tickets|Syncing tickets|Starting/).first().waitFor();
+      await summary
+        .getByText(/Listing changed tickets|Syncing tickets|Starting/)
+        .first()
+        .waitFor();
       expect(await axeViolations(page)).toEqual([]);
       // The run ends: the badge says so and the updated ticket's row is there, all without a reload.
       await page.locator('header .badge', { hasText: 'Success' }).waitFor({ timeout: 40_000 });
-      await page.getByRole('region', { name: 'Tickets' }).locator('tbody tr', { hasText: `#${vpn.id}` }).waitFor();
+      await page
+        .getByRole('region', { name: 'Tickets' })
+        .locator('tbody tr', { hasText: `#${vpn.id}` })
+        .waitFor();
       expect(await summary.locator('progress').count()).toBe(0);
       expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(7);
     } finally {

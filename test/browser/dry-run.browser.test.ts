@@ -51,7 +51,11 @@ describe.skipIf(!hasChromium)('Sync tab: Preview (dry run)', () => {
     const put = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth, payload: { mappings } });
     // Description lines are written into the target's platform: its admin approves them (write consent).
     expect(put.statusCode, put.body).toBe(202);
-    const approved = await stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: b.auth });
+    const approved = await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`,
+      headers: b.auth,
+    });
     expect(approved.statusCode, approved.body).toBe(200);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -113,7 +117,9 @@ describe.skipIf(!hasChromium)('Sync tab: Preview (dry run)', () => {
     // The composed HTML is shown as text in a <pre>: the tags are visible, nothing is rendered.
     const description = details.getByLabel('Description as written');
     expect(await description.evaluate((el) => el.tagName)).toBe('PRE');
-    expect(await description.innerText()).toMatch(/^<div><strong>Priority:<\/strong> High<\/div><div><strong>Group:<\/strong> Network Team<\/div><div>---<\/div>/);
+    expect(await description.innerText()).toMatch(
+      /^<div><strong>Priority:<\/strong> High<\/div><div><strong>Group:<\/strong> Network Team<\/div><div>---<\/div>/,
+    );
     expect(await description.locator('*').count()).toBe(0);
     expect(await details.innerText()).toMatch(/Private note[\s\S]*Hi Alice, could you tell us which Wi-Fi network/);
     expect(await details.innerText()).toMatch(/Requester: alice[^\n]*would be created/i);

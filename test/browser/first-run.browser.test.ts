@@ -21,7 +21,11 @@ type Org = Awaited<ReturnType<typeof signUpAndLogIn>>;
 async function axeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
@@ -112,7 +116,9 @@ describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, plat
     const card = page.locator('section', { has: page.getByRole('heading', { name: 'Real-time updates (webhook)' }) });
     const url = await page.getByLabel('Webhook URL', { exact: true }).inputValue();
     // The test server is on 127.0.0.1: Freshservice could not call it.
-    expect(await card.getByTestId('webhook-unreachable').innerText()).toMatch(/Freshservice cannot reach this URL: 127\.0\.0\.1 is a loopback or private address.*SF_PUBLIC_URL/);
+    expect(await card.getByTestId('webhook-unreachable').innerText()).toMatch(
+      /Freshservice cannot reach this URL: 127\.0\.0\.1 is a loopback or private address.*SF_PUBLIC_URL/,
+    );
     expect(await page.getByLabel('Content', { exact: true }).inputValue()).toBe('{"ticket_id": "{{ticket.id_numeric}}"}');
     const text = await card.innerText();
     for (const words of ['Advanced (JSON)', 'Performed by', 'is not', 'Reply is sent', 'Note is added']) expect(text).toContain(words);

@@ -66,7 +66,11 @@ describe.skipIf(!hasChromium)('hostile content in a browser', () => {
   beforeAll(async () => {
     if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
     await mkdir('test-results', { recursive: true });
-    [stack, simA, simB] = await Promise.all([startStack(), startFreshserviceSimulator({ seed: 'demo', name: 'acme' }), startFreshserviceSimulator({ seed: 'empty', name: 'globex' })]);
+    [stack, simA, simB] = await Promise.all([
+      startStack(),
+      startFreshserviceSimulator({ seed: 'demo', name: 'acme' }),
+      startFreshserviceSimulator({ seed: 'empty', name: 'globex' }),
+    ]);
 
     // Platform text on Acme's helpdesk: a group name, a custom field label, the integration agent's name.
     const group = [...simA.state.groups.values()].find((g) => g.name === 'Service Desk')!;
@@ -76,7 +80,12 @@ describe.skipIf(!hasChromium)('hostile content in a browser', () => {
     simA.state.users.get(admin.id)!.first_name = AGENT;
 
     const api = async (method: string, url: string, payload?: unknown, auth?: Record<string, string>) => {
-      const r = await stack.app.inject({ method: method as 'GET', url, ...(payload === undefined ? {} : { payload: payload as object }), ...(auth ? { headers: auth } : {}) });
+      const r = await stack.app.inject({
+        method: method as 'GET',
+        url,
+        ...(payload === undefined ? {} : { payload: payload as object }),
+        ...(auth ? { headers: auth } : {}),
+      });
       if (r.statusCode >= 300) throw new Error(`${method} ${url} → ${r.statusCode} ${r.body}`);
       return r.json();
     };
@@ -95,7 +104,16 @@ describe.skipIf(!hasChromium)('hostile content in a browser', () => {
     await api('PUT', `/api/v1/connections/${connectionId}/configuration`, { configuration: { filters: { tags: ['onboarding'] } } }, a);
 
     // Globex's helpdesk refuses the copy with a message that is itself hostile: it lands in the run details.
-    simB.faults.set({ rules: [{ method: 'POST', pathPattern: '^/api/v2/tickets$', status: 400, body: { description: 'Validation failed', errors: [{ field: 'description', message: PLATFORM_ERROR, code: 'invalid_value' }] } }] });
+    simB.faults.set({
+      rules: [
+        {
+          method: 'POST',
+          pathPattern: '^/api/v2/tickets$',
+          status: 400,
+          body: { description: 'Validation failed', errors: [{ field: 'description', message: PLATFORM_ERROR, code: 'invalid_value' }] },
+        },
+      ],
+    });
     const started = await api('POST', `/api/v1/connections/${connectionId}/sync-runs`, { since: new Date(Date.now() - 30 * 86_400_000).toISOString() }, a);
     runId = started.id;
     for (let i = 0; i < 300; i++) {
@@ -135,7 +153,9 @@ describe.skipIf(!hasChromium)('hostile content in a browser', () => {
     const live = await p.evaluate(() => ({
       handlers: document.querySelectorAll('[onerror], [onload], [onmouseover], [onclick], [onfocus], [ontoggle], [onbegin]').length,
       frames: document.querySelectorAll('iframe, object, embed').length,
-      scriptUrls: [...document.querySelectorAll('a[href], iframe[src]')].filter((e) => /^\s*(javascript|data|vbscript):/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? '')).length,
+      scriptUrls: [...document.querySelectorAll('a[href], iframe[src]')].filter((e) =>
+        /^\s*(javascript|data|vbscript):/i.test(e.getAttribute('href') ?? e.getAttribute('src') ?? ''),
+      ).length,
       hostileScripts: [...document.scripts].filter((s) => s.text.includes('__pwned')).length,
       hostileImages: document.querySelectorAll('img[src="x"]').length,
     }));

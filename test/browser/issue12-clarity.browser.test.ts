@@ -20,8 +20,14 @@ type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
 async function seriousAxeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> } }).axe.run(document);
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> };
+      }
+    ).axe.run(document);
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
 
@@ -47,14 +53,24 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
     const partner = await signUpAndLogIn(stack.app, 'clarity-b');
     connectionId = await connectTwoOrganisations(stack.app, [admin, partner], [simA, simB]);
     // The first manual sync (the baseline), then automatic sync on: what the three pages must call Automatic.
-    const started = await stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: admin.auth, payload: { since: new Date(Date.now() - 30 * 86_400_000).toISOString() } });
+    const started = await stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${connectionId}/sync-runs`,
+      headers: admin.auth,
+      payload: { since: new Date(Date.now() - 30 * 86_400_000).toISOString() },
+    });
     expect(started.statusCode).toBe(202);
     for (let i = 0; i < 600; i++) {
       const run = (await stack.app.inject({ url: `/api/v1/sync-runs/${started.json().id}`, headers: admin.auth })).json();
       if (run.status !== 'running') break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const on = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/automatic-sync`, headers: admin.auth, payload: { enabled: true } });
+    const on = await stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/automatic-sync`,
+      headers: admin.auth,
+      payload: { enabled: true },
+    });
     expect(on.statusCode).toBe(200);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
@@ -105,7 +121,10 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
 
     // Staying: the dialog is dismissed, the page and the edit stay.
     const asked: string[] = [];
-    const dismiss = (d: Dialog) => { asked.push(d.message()); void d.dismiss(); };
+    const dismiss = (d: Dialog) => {
+      asked.push(d.message());
+      void d.dismiss();
+    };
     page.once('dialog', dismiss);
     await page.getByRole('link', { name: 'Field mappings', exact: true }).click();
     await expect.poll(() => asked.length).toBe(1);
@@ -120,7 +139,10 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
     await status.getByText('Unsaved changes').waitFor();
 
     // Leaving: accepted, the mappings tab opens.
-    page.once('dialog', (d) => { asked.push(d.message()); void d.accept(); });
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.accept();
+    });
     await page.getByRole('link', { name: 'Field mappings', exact: true }).click();
     await page.waitForURL(`**/connections/${connectionId}/mappings`);
     expect(asked).toHaveLength(2);
@@ -138,7 +160,10 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
 
     // Browser back: asked; staying keeps the address and the edit.
     const asked: string[] = [];
-    page.once('dialog', (d) => { asked.push(d.message()); void d.dismiss(); });
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
     await page.goBack();
     await expect.poll(() => asked.length).toBe(1);
     expect(asked[0]).toMatch(/unsaved changes to the field mappings/i);
@@ -160,7 +185,10 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
     await page.getByRole('button', { name: 'Save mappings' }).click();
     await expect.poll(async () => status.innerText(), { timeout: 20_000 }).not.toContain('Unsaved changes');
     let askedAfterSave = false;
-    page.once('dialog', (d) => { askedAfterSave = true; void d.accept(); });
+    page.once('dialog', (d) => {
+      askedAfterSave = true;
+      void d.accept();
+    });
     await page.getByRole('link', { name: 'Sync', exact: true }).first().click();
     await page.waitForURL('**/sync');
     expect(askedAfterSave).toBe(false);
@@ -178,7 +206,10 @@ describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line na
       expect(new Set(boxes.map((b) => b.top)).size).toBe(1);
       // Brand, links and the account buttons share one row: the bar is one row high.
       const bar = await page.locator('.topbar__inner').evaluate((el) => {
-        const row = (sel: string) => Array.from(el.querySelectorAll(sel)).map((e) => e.getBoundingClientRect()).map((r) => r.top + r.height / 2);
+        const row = (sel: string) =>
+          Array.from(el.querySelectorAll(sel))
+            .map((e) => e.getBoundingClientRect())
+            .map((r) => r.top + r.height / 2);
         return { height: el.getBoundingClientRect().height, centres: [...row('.brand'), ...row('nav a'), ...row('.topbar__account > *')] };
       });
       expect(bar.height).toBeLessThan(70);

@@ -177,7 +177,10 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     // A server-side validation error is shown next to its field.
     await a.getByLabel('Default requester e-mail').fill('not-an-email');
     await button(a, 'Save').click();
-    const emailError = a.locator('.field--invalid').filter({ has: a.getByLabel('Default requester e-mail') }).locator('.field__error');
+    const emailError = a
+      .locator('.field--invalid')
+      .filter({ has: a.getByLabel('Default requester e-mail') })
+      .locator('.field__error');
     await emailError.waitFor();
     expect(await emailError.innerText()).toContain('e-mail');
     await shoot(a, 'configuration-field-error', { fullPage: false, scrollTo: a.getByLabel('Default requester e-mail') });
@@ -215,7 +218,9 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await a.getByLabel('Separator').fill('=====');
     const preview = a.getByLabel('Description preview');
     // New connections open each copy with the partner ticket's number and link (the preview's sample one).
-    await expect.poll(() => preview.innerText()).toMatch(/^Partner ticket: INC-\d+ \(https:\/\/\S+\/a\/tickets\/\d+\)\nPriority: \w+\n=====\nPaper jams on every second page\.$/);
+    await expect
+      .poll(() => preview.innerText())
+      .toMatch(/^Partner ticket: INC-\d+ \(https:\/\/\S+\/a\/tickets\/\d+\)\nPriority: \w+\n=====\nPaper jams on every second page\.$/);
 
     await button(a, 'Save mappings').click();
     // The value pair and the description line write into Globex's platform: they wait for Globex's admin.
@@ -227,7 +232,10 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await waiting.getByRole('button', { name: 'Withdraw' }).waitFor();
     await shoot(a, 'mappings-pending');
     await b.goto(`${stack.url}/connections`);
-    await b.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await b
+      .getByRole('region', { name: 'Active connections' })
+      .getByRole('link', { name: `Open ${CONTRACT}` })
+      .click();
     const incoming = b.getByRole('region', { name: 'Pending changes' }).getByRole('listitem', { name: /^Field mappings change proposed by / });
     expect(await incoming.getByRole('list', { name: 'New writes into your platform' }).innerText()).toContain('descriptions get a line with source priority');
     await shoot(b, 'pending-changes');
@@ -298,7 +306,11 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     const recent = [...simA.state.tickets.values()].filter((t) => t.updated_at >= since && t.workspace_id === PRIMARY_WORKSPACE_ID);
     expect(recent.length).toBeGreaterThanOrEqual(3);
     const onB = [...simB.state.tickets.values()];
-    for (const t of recent) expect(onB.filter((x) => x.subject === t.subject), t.subject).toHaveLength(1);
+    for (const t of recent)
+      expect(
+        onB.filter((x) => x.subject === t.subject),
+        t.subject,
+      ).toHaveLength(1);
     // Pending on Acme arrives as Open on Globex: the value mapping saved above is used.
     const battery = onB.find((t) => t.subject === 'Laptop battery swelling');
     expect(battery?.status).toBe(2);
@@ -319,7 +331,10 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
 
   it('Globex, the Target, may switch on reverse sync; an API override error shows under its field', async () => {
     await nav(b, 'Connections').click();
-    await b.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await b
+      .getByRole('region', { name: 'Active connections' })
+      .getByRole('link', { name: `Open ${CONTRACT}` })
+      .click();
     const reverse = b.getByRole('switch', { name: 'Send tickets created here to the source' });
     await reverse.waitFor();
     expect(await reverse.isChecked()).toBe(false);
@@ -329,7 +344,10 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     await b.getByLabel('Override API URL').fill('https://example.com/not-freshservice');
     await b.getByLabel('Override API Key').fill(simB.keyFor('admin'));
     await button(b, 'Save').click();
-    const urlError = b.locator('.field--invalid').filter({ has: b.getByLabel('Override API URL') }).locator('.field__error');
+    const urlError = b
+      .locator('.field--invalid')
+      .filter({ has: b.getByLabel('Override API URL') })
+      .locator('.field__error');
     await urlError.waitFor();
     expect(await b.locator('.savebar .notice--error').innerText()).toContain('Check the highlighted field');
     await shoot(b, 'configuration-target');
@@ -350,7 +368,10 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
   /** Opens the connection's Sync tab on Acme's page and starts a run from the default start date. */
   async function syncNow(page: Page) {
     await page.goto(`${stack.url}/connections`);
-    await page.getByRole('region', { name: 'Active connections' }).getByRole('link', { name: `Open ${CONTRACT}` }).click();
+    await page
+      .getByRole('region', { name: 'Active connections' })
+      .getByRole('link', { name: `Open ${CONTRACT}` })
+      .click();
     await page.getByRole('navigation', { name: 'Connection sections' }).getByRole('link', { name: 'Sync' }).click();
     await button(page, 'Sync now').click();
     await page.getByText('Sync started').waitFor();
@@ -391,7 +412,16 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     const requester = [...simA.state.users.values()].find((u) => u.agent === null && u.email)!;
     simA.state.createTicket({ subject: 'Monitor flickers', description: 'The left monitor flickers.', requester_id: requester.id });
     // Globex refuses the update of one linked ticket: a permission gap on one record.
-    simB.faults.set({ rules: [{ method: 'PUT', pathPattern: `^/api/v2/tickets/${copy.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    simB.faults.set({
+      rules: [
+        {
+          method: 'PUT',
+          pathPattern: `^/api/v2/tickets/${copy.id}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
+    });
     try {
       await syncNow(a);
       expect(await newestRunStatus(a)).toBe('Partial');
@@ -411,7 +441,9 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
   it('a Failed run names the side at fault: Acme is told Globex is rejecting its key; Globex to test its own key again', async () => {
     const battery = [...simA.state.tickets.values()].find((t) => t.subject.startsWith('Laptop battery'))!;
     simA.state.touchTicket(battery, Date.now());
-    simB.faults.set({ rules: [{ pathPattern: '^/api/v2/', status: 401, body: { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' } }] });
+    simB.faults.set({
+      rules: [{ pathPattern: '^/api/v2/', status: 401, body: { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' } }],
+    });
     try {
       await syncNow(a);
       expect(await newestRunStatus(a)).toBe('Failed');

@@ -17,7 +17,9 @@ async function seriousAxeViolations(page: Page, within?: string): Promise<string
   await injectAxe(page);
   return page.evaluate(async (sel) => {
     const ctx = sel ? document.querySelector(sel)! : document;
-    const r = await (window as unknown as { axe: { run: (ctx: Element | Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(ctx);
+    const r = await (
+      window as unknown as { axe: { run: (ctx: Element | Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }
+    ).axe.run(ctx);
     return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
   }, within ?? null);
 }
@@ -74,7 +76,12 @@ describe.skipIf(!hasChromium)('Mandatory fields and ticket types Freshservice ca
     await section.getByRole('rowheader', { name: 'Resolution code' }).waitFor();
     const warning = section.getByRole('status').filter({ hasText: 'no default and no mapping' });
     await warning.getByText('IT field', { exact: false }).waitFor();
-    expect(await section.getByRole('row', { name: /IT field/ }).getByText('Nothing: copies fail').count()).toBe(1);
+    expect(
+      await section
+        .getByRole('row', { name: /IT field/ })
+        .getByText('Nothing: copies fail')
+        .count(),
+    ).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'configuration-mandatory-fields', { fullPage: false, scrollTo: section });
 
@@ -88,7 +95,12 @@ describe.skipIf(!hasChromium)('Mandatory fields and ticket types Freshservice ca
     await page.getByText('✓ Configuration saved').waitFor();
     const cfg = await stack.app.inject({ url: `/api/v1/connections/${connectionId}/configuration`, headers: { cookie: `sf_session=${token}` } });
     expect(cfg.json().configuration.defaults.fields).toEqual({ it_field: 'Second Choice' });
-    expect(await section.getByRole('row', { name: /IT field/ }).getByText('Default', { exact: true }).count()).toBe(1);
+    expect(
+      await section
+        .getByRole('row', { name: /IT field/ })
+        .getByText('Default', { exact: true })
+        .count(),
+    ).toBe(1);
   });
 
   it('the mapping page says that Service Requests are created as Incidents, with the type in the description', async () => {

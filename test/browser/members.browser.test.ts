@@ -18,10 +18,17 @@ const TIME_ZONE = 'America/New_York';
 async function expectAccessible(page: Page, what: string): Promise<void> {
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe.run(document);
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe.run(document);
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
   });
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), `axe on ${what}`).toEqual([]);
+  expect(
+    violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+    `axe on ${what}`,
+  ).toEqual([]);
 }
 
 describe.skipIf(!hasChromium)('Members, invitations and the audit log in a browser', () => {
@@ -47,7 +54,11 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     const token = pair.source.auth.authorization!.slice('Bearer '.length);
     await adminCtx.addCookies([{ name: 'sf_session', value: token, url: pair.stack.url, httpOnly: true, sameSite: 'Lax' }]);
     [admin, colleague] = await Promise.all([adminCtx.newPage(), colleagueCtx.newPage()]);
-    for (const [who, page] of [['admin', admin], ['colleague', colleague]] as const) page.on('pageerror', (err) => console.error(`[${who}] page error: ${err.message}`));
+    for (const [who, page] of [
+      ['admin', admin],
+      ['colleague', colleague],
+    ] as const)
+      page.on('pageerror', (err) => console.error(`[${who}] page error: ${err.message}`));
   }, 120_000);
 
   afterEach(async ({ task }) => {
@@ -173,7 +184,11 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     await shoot(colleague, 'members-viewer');
     // The page hides the buttons; the API is what refuses.
     const status = await colleague.evaluate(async (id) => {
-      const r = await fetch(`/api/v1/connections/${id}/sync-runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ since: '2024-01-01' }) });
+      const r = await fetch(`/api/v1/connections/${id}/sync-runs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ since: '2024-01-01' }),
+      });
       return r.status;
     }, pair.connectionId);
     expect(status).toBe(403);
@@ -198,7 +213,14 @@ describe.skipIf(!hasChromium)('Members, invitations and the audit log in a brows
     const table = admin.locator('table.audit');
     await table.waitFor();
     const text = await table.innerText();
-    for (const label of ['Invitation created', 'Invitation accepted', 'Member role changed', 'Invitation revoked', 'Platform credentials saved', 'Connection created']) {
+    for (const label of [
+      'Invitation created',
+      'Invitation accepted',
+      'Member role changed',
+      'Invitation revoked',
+      'Platform credentials saved',
+      'Connection created',
+    ]) {
       expect(text, label).toContain(label);
     }
     expect(text).toContain(colleagueEmail);

@@ -30,8 +30,16 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
     [stack, sim] = await Promise.all([startStack(), startFreshserviceSimulator({ port: 0, seed: 'demo' })]);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   });
@@ -60,7 +68,9 @@ describe.skipIf(!hasChromium)('Settings page in a browser', () => {
   async function testConnection(whilePending?: () => Promise<void>): Promise<string> {
     const [res] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith('/api/v1/platform/test'), { timeout: 20_000 }),
-      button('Test Connection').click().then(() => whilePending?.()),
+      button('Test Connection')
+        .click()
+        .then(() => whilePending?.()),
     ]);
     expect(res.status()).toBe(200);
     const panel = page.locator('section.result');

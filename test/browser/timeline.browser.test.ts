@@ -19,7 +19,11 @@ const TZ = 'America/St_Johns'; // UTC-3:30 (or -2:30): a half-hour offset shows 
 async function axeViolations(page: Page): Promise<string[]> {
   await injectAxe(page);
   const violations = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> } }).axe.run(document, { resultTypes: ['violations'] });
+    const r = await (
+      window as unknown as {
+        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
+      }
+    ).axe.run(document, { resultTypes: ['violations'] });
     return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
@@ -42,7 +46,16 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
     pair = await startSyncPair({ stack: { listen: true } });
     const victim = ticketsOf(pair.source.sim).find((t) => t.subject === victimSubject)!;
     victimId = victim.id;
-    pair.source.sim.faults.set({ rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${victim.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    pair.source.sim.faults.set({
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${victim.id}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
+    });
     const run = await pair.sync();
     expect(run.status).toBe('partial');
     runId = run.id;
@@ -72,7 +85,10 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
 
   it('a failed ticket in the run details opens its timeline: the failure, its request, times in the time zone', async () => {
     await page.goto(`${pair.stack.url}/sync/${runId}`);
-    const row = page.getByRole('row').filter({ hasText: 'Failed' }).filter({ hasText: `#${victimId}` });
+    const row = page
+      .getByRole('row')
+      .filter({ hasText: 'Failed' })
+      .filter({ hasText: `#${victimId}` });
     await row.waitFor();
     // The ticket numbers are links now: the details page stays clean for axe, and the cell's text is the number.
     expect(await axeViolations(page)).toEqual([]);
@@ -88,7 +104,9 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
     expect(await top.locator('.timeline__summary').innerText()).toMatch(/403.*lacks access/);
     expect(await top.locator('.timeline__requests').innerText()).toMatch(new RegExp(`getTicket #${victimId} → .*403`));
     // The time is the event's instant in the browser's time zone, which the page names.
-    const api = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/timeline`, headers: pair.source.auth })).json();
+    const api = (
+      await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/tickets/source/${victimId}/timeline`, headers: pair.source.auth })
+    ).json();
     const expected = new Date(api.events[0].at).toLocaleString('en-US', { timeZone: TZ, dateStyle: 'medium', timeStyle: 'medium' });
     expect(await top.locator('time').innerText()).toBe(expected);
     expect(await top.locator('time').getAttribute('datetime')).toBe(api.events[0].at);
@@ -124,8 +142,16 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
     const badges = await page.locator('.timeline__item .badge').allInnerTexts();
     expect(badges.indexOf('Written')).toBeLessThan(badges.indexOf('Retried'));
     expect(badges.indexOf('Retried')).toBeLessThan(badges.indexOf('Requested'));
-    expect(await page.locator('.timeline__item', { hasText: `Created #${copy!.id}` }).locator('.timeline__requests').innerText()).toMatch(new RegExp(`createTicket → created #${copy!.id}`));
-    await page.getByRole('link', { name: `#${copy!.id}` }).first().waitFor();
+    expect(
+      await page
+        .locator('.timeline__item', { hasText: `Created #${copy!.id}` })
+        .locator('.timeline__requests')
+        .innerText(),
+    ).toMatch(new RegExp(`createTicket → created #${copy!.id}`));
+    await page
+      .getByRole('link', { name: `#${copy!.id}` })
+      .first()
+      .waitFor();
     await page.getByRole('button', { name: 'Resync', exact: true }).waitFor({ timeout: 10_000 });
     expect(await axeViolations(page)).toEqual([]);
     await shoot(page, 'timeline-retried');

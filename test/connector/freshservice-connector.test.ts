@@ -30,7 +30,10 @@ const userId = (email: string) => sim.state.userByEmail(email)!.id;
 const alice = () => String(userId('alice.martin@acme.example.com'));
 const calls = (method: string, re: RegExp) => sim.requests.filter((r) => r.method === method && re.test(r.path));
 async function failure(p: Promise<unknown>): Promise<PlatformError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof PlatformError)) throw new Error(`expected a PlatformError, got ${String(err)}`);
   return err;
 }
@@ -51,8 +54,10 @@ describe('Freshservice connector against the simulator', () => {
     const since = new Date(now - 2 * DAY + 500);
     const requester = userId('bob.chen@acme.example.com');
     // 130 old tickets changed recently (newest created = oldest change), 20 changed before `since`.
-    for (let i = 0; i < 130; i++) sim.state.createTicket({ subject: `Old ${i}`, requester_id: requester, created_at: now - 60 * DAY + i * 1000, updated_at: now - DAY - i * 60_000 });
-    for (let i = 0; i < 20; i++) sim.state.createTicket({ subject: `Stale ${i}`, requester_id: requester, created_at: now - 60 * DAY, updated_at: now - 3 * DAY });
+    for (let i = 0; i < 130; i++)
+      sim.state.createTicket({ subject: `Old ${i}`, requester_id: requester, created_at: now - 60 * DAY + i * 1000, updated_at: now - DAY - i * 60_000 });
+    for (let i = 0; i < 20; i++)
+      sim.state.createTicket({ subject: `Stale ${i}`, requester_id: requester, created_at: now - 60 * DAY, updated_at: now - 3 * DAY });
     const changes = await fs.listChangedTickets(since);
     const sinceSec = Math.floor(since.getTime() / 1000) * 1000;
     const expected = [...sim.state.tickets.values()]
@@ -65,7 +70,8 @@ describe('Freshservice connector against the simulator', () => {
     expect(changes.some((c) => sim.state.tickets.get(Number(c.id))!.subject.startsWith('Stale'))).toBe(false);
     const lists = calls('GET', /\/api\/v2\/tickets$/);
     expect(lists.map((r) => r.query.page)).toEqual(['1', '2']);
-    for (const r of lists) expect(r.query).toMatchObject({ order_type: 'asc', per_page: '100', updated_since: new Date(sinceSec).toISOString().replace('.000Z', 'Z') });
+    for (const r of lists)
+      expect(r.query).toMatchObject({ order_type: 'asc', per_page: '100', updated_since: new Date(sinceSec).toISOString().replace('.000Z', 'Z') });
   });
 
   it('create → get → update round trip; tags replaced; defaults status 2 / priority 1; 404 → null', async () => {
@@ -87,7 +93,9 @@ describe('Freshservice connector against the simulator', () => {
     const { id } = await newTicket('sf-invalid1');
     const err = await failure(fs.updateTicket(id, { fields: { status: 9, group: '1' } }));
     expect(err.kind).toBe('validation');
-    expect(err.message).toBe(`Freshservice refused to update ticket ${id}: status: It should be one of these values: '2,3,4,5'; group: There is no group matching the given group_id`);
+    expect(err.message).toBe(
+      `Freshservice refused to update ticket ${id}: status: It should be one of these values: '2,3,4,5'; group: There is no group matching the given group_id`,
+    );
     expect(err.details.fieldErrors).toEqual([
       { field: 'status', message: "It should be one of these values: '2,3,4,5'", code: 'invalid_value' },
       { field: 'group', message: 'There is no group matching the given group_id', code: 'invalid_value' },
@@ -104,7 +112,9 @@ describe('Freshservice connector against the simulator', () => {
     sim.faults.set({ rules: [{ method: 'GET', pathPattern: '/tickets/filter$', status: 200, body: { tickets: [], total: 0 } }] });
     const hint = { subject: t.subject, createdAfter: new Date(Date.now() - 60_000) };
     expect((await fs.findTicketByMarker('sf-find1', hint))?.id).toBe(t.id);
-    expect(calls('GET', /\/tickets$/)[0]!.query.updated_since).toBe(new Date(Math.floor((hint.createdAfter.getTime() - 120_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z'));
+    expect(calls('GET', /\/tickets$/)[0]!.query.updated_since).toBe(
+      new Date(Math.floor((hint.createdAfter.getTime() - 120_000) / 1000) * 1000).toISOString().replace('.000Z', 'Z'),
+    );
     expect(await fs.findTicketByMarker('sf-find2', hint)).toBeNull(); // same subject, other marker
     expect(await fs.findTicketByMarker('sf-find1', { ...hint, subject: 'Other subject' })).toBeNull();
     await expect(fs.findTicketByMarker("sf-x' OR tag:'y", hint)).rejects.toThrow(/not a Support Fusion marker/);
@@ -120,7 +130,10 @@ describe('Freshservice connector against the simulator', () => {
     expect(calls('POST', /\/reply$/)).toHaveLength(0);
     expect(calls('POST', /\/notes$/)).toHaveLength(2);
     const all = await fs.listComments(id);
-    expect(all.map((c) => [c.id, c.private])).toEqual([[pub.id, false], [priv.id, true]]);
+    expect(all.map((c) => [c.id, c.private])).toEqual([
+      [pub.id, false],
+      [priv.id, true],
+    ]);
     expect((await fs.findCommentByMarker(id, 'sf-pub1'))?.id).toBe(pub.id); // not the sf-pub12 one
     expect((await fs.findCommentByMarker(id, 'sf-pub12'))?.id).toBe(priv.id);
     expect(await fs.findCommentByMarker(id, 'sf-pub')).toBeNull();
@@ -148,20 +161,30 @@ describe('Freshservice connector against the simulator', () => {
       { name: 'all-bytes.bin', contentType: 'application/octet-stream', data: bin },
       { name: 'notes.txt', contentType: 'text/plain', data: new TextEncoder().encode('héllo') },
     ]);
-    expect(added.map((a) => [a.name, a.size])).toEqual([['all-bytes.bin', 256], ['notes.txt', 6]]);
+    expect(added.map((a) => [a.name, a.size])).toEqual([
+      ['all-bytes.bin', 256],
+      ['notes.txt', 6],
+    ]);
     expect(await fs.addAttachments(id, [{ name: 'third.txt', contentType: 'text/plain', data: bin.slice(0, 3) }])).toMatchObject([{ name: 'third.txt' }]);
     const dl = await fs.downloadAttachment(added[0]!);
     expect(dl).toMatchObject({ name: 'all-bytes.bin', contentType: 'application/octet-stream' });
     expect(Buffer.from(dl.data).equals(Buffer.from(bin))).toBe(true);
 
-    const note = await fs.addComment(id, { body: 'file', private: true, marker: 'sf-att2', attachments: [{ name: 'pic.png', contentType: 'image/png', data: bin.slice(10, 20) }] });
+    const note = await fs.addComment(id, {
+      body: 'file',
+      private: true,
+      marker: 'sf-att2',
+      attachments: [{ name: 'pic.png', contentType: 'image/png', data: bin.slice(10, 20) }],
+    });
     expect(note.attachments).toMatchObject([{ name: 'pic.png', size: 10 }]);
     const stored = sim.state.attachments.get(Number(note.attachments[0]!.id))!;
     const url = `${sim.url}/_sim/files/${stored.id}/pic.png?token=${stored.token}`;
     sim.faults.set({ rules: [{ method: 'GET', pathPattern: '/attachments/\\d+$', status: 302, headers: { location: url }, times: 1 }] });
     expect(Buffer.from((await fs.downloadAttachment(note.attachments[0]!)).data).equals(Buffer.from(bin.slice(10, 20)))).toBe(true);
 
-    sim.faults.set({ rules: [{ method: 'GET', pathPattern: '/attachments/\\d+$', status: 302, headers: { location: 'http://evil.example.net/x' }, times: 1 }] });
+    sim.faults.set({
+      rules: [{ method: 'GET', pathPattern: '/attachments/\\d+$', status: 302, headers: { location: 'http://evil.example.net/x' }, times: 1 }],
+    });
     const err = await failure(fs.downloadAttachment(added[1]!));
     expect(err.kind).toBe('unexpected_response');
     expect(err.message).toMatch(/evil\.example\.net.*not followed/);
@@ -202,7 +225,11 @@ describe('Freshservice connector against the simulator', () => {
   });
 
   it('requesters: find by e-mail (requesters, then agents), create with a split name, duplicate → existing', async () => {
-    expect(await fs.findRequesterByEmail('alice.martin@acme.example.com')).toEqual({ id: alice(), email: 'alice.martin@acme.example.com', name: 'Alice Martin' });
+    expect(await fs.findRequesterByEmail('alice.martin@acme.example.com')).toEqual({
+      id: alice(),
+      email: 'alice.martin@acme.example.com',
+      name: 'Alice Martin',
+    });
     const agent = sim.agents.find((a) => a.profile === 'agent_only')!;
     expect(await fs.findRequesterByEmail(agent.email)).toEqual({ id: String(agent.id), email: agent.email, name: agent.name });
     expect(await fs.findRequesterByEmail('nobody@example.org')).toBeNull();
@@ -220,10 +247,24 @@ describe('Freshservice connector against the simulator', () => {
   it('fieldDefinitions: status/priority by numeric id, groups by string id, dropdowns and categories by label', async () => {
     const defs = await fs.fieldDefinitions();
     const byName = (n: string) => defs.find((d) => d.name === n)!;
-    expect(byName('status')).toMatchObject({ kind: 'picklist', choices: [{ value: 2, label: 'Open' }, { value: 3, label: 'Pending' }, { value: 4, label: 'Resolved' }, { value: 5, label: 'Closed' }] });
+    expect(byName('status')).toMatchObject({
+      kind: 'picklist',
+      choices: [
+        { value: 2, label: 'Open' },
+        { value: 3, label: 'Pending' },
+        { value: 4, label: 'Resolved' },
+        { value: 5, label: 'Closed' },
+      ],
+    });
     expect(byName('priority').choices[3]).toEqual({ value: 4, label: 'Urgent' });
     expect(byName('group').choices).toContainEqual({ value: String(group('Network Team')), label: 'Network Team' });
-    expect(byName('it_field')).toMatchObject({ kind: 'picklist', choices: [{ value: 'First Choice', label: 'First Choice' }, { value: 'Second Choice', label: 'Second Choice' }] });
+    expect(byName('it_field')).toMatchObject({
+      kind: 'picklist',
+      choices: [
+        { value: 'First Choice', label: 'First Choice' },
+        { value: 'Second Choice', label: 'Second Choice' },
+      ],
+    });
     expect(byName('ticket_type').choices).toContainEqual({ value: 'Incident', label: 'Incident' });
     expect(byName('sub_category').choices).toContainEqual({ value: 'Computer', label: 'Computer' });
     expect(byName('external_reference').kind).toBe('text');

@@ -14,7 +14,10 @@ afterAll(async () => sim?.close());
 
 const requester = () => String(sim.state.userByEmail('alice.martin@mandatory.example.com')!.id);
 const failure = async (p: Promise<unknown>) => {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   if (!(err instanceof PlatformError)) throw new Error(`expected a PlatformError, got ${String(err)}`);
   return err;
 };
@@ -34,16 +37,32 @@ describe('Freshservice connector: what a create needs', () => {
   });
 
   it('a Service Request is refused by the platform (the engine never sends one)', async () => {
-    const err = await failure(fs.createTicket({ type: 'Service Request', subject: 'SR', description: 'x', requesterId: requester(), marker: 'sf-srtest', fields: { it_field: 'First Choice' } }));
+    const err = await failure(
+      fs.createTicket({
+        type: 'Service Request',
+        subject: 'SR',
+        description: 'x',
+        requesterId: requester(),
+        marker: 'sf-srtest',
+        fields: { it_field: 'First Choice' },
+      }),
+    );
     expect(err.kind).toBe('validation');
     expect(err.details.fieldErrors).toContainEqual(expect.objectContaining({ field: 'ticket_type', code: 'invalid_value' }));
   });
 
-  it('a missing mandatory field is the platform\'s 400 missing_field; with it the create passes', async () => {
+  it("a missing mandatory field is the platform's 400 missing_field; with it the create passes", async () => {
     const err = await failure(fs.createTicket({ type: 'Incident', subject: 'No IT field', description: 'x', requesterId: requester(), marker: 'sf-mand1' }));
     expect(err.kind).toBe('validation');
     expect(err.details.fieldErrors).toContainEqual(expect.objectContaining({ field: 'it_field', code: 'missing_field' }));
-    const made = await fs.createTicket({ type: 'Incident', subject: 'With IT field', description: 'x', requesterId: requester(), marker: 'sf-mand2', fields: { it_field: 'Second Choice' } });
+    const made = await fs.createTicket({
+      type: 'Incident',
+      subject: 'With IT field',
+      description: 'x',
+      requesterId: requester(),
+      marker: 'sf-mand2',
+      fields: { it_field: 'Second Choice' },
+    });
     expect(made.fields.it_field).toBe('Second Choice');
   });
 });

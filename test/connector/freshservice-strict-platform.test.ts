@@ -24,7 +24,9 @@ describe('Freshservice connector against a strict platform', () => {
   it('findTicketByMarker finds a copy the search index does not show yet (no duplicate on retry)', async () => {
     sim.state.search.hold();
     const t = await fs.createTicket({ type: 'Incident', subject: 'Lagging copy', description: '<p>Body</p>', requesterId: alice(), marker: 'sf-lag1' });
-    const filtered = await fetch(`${sim.url}/api/v2/tickets/filter?query=${encodeURIComponent(`"tag:'sf-lag1'"`)}`, { headers: { authorization: `Basic ${Buffer.from(`${sim.keyFor('admin')}:X`).toString('base64')}` } });
+    const filtered = await fetch(`${sim.url}/api/v2/tickets/filter?query=${encodeURIComponent(`"tag:'sf-lag1'"`)}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${sim.keyFor('admin')}:X`).toString('base64')}` },
+    });
     expect(((await filtered.json()) as { total: number }).total).toBe(0);
     const found = await fs.findTicketByMarker('sf-lag1', { subject: 'Lagging copy', createdAfter: new Date(Date.now() - 1000) });
     expect(found?.id).toBe(t.id);
@@ -55,7 +57,14 @@ describe('Freshservice connector against a strict platform', () => {
     const source = sim.state.addTicketSource('Partner portal');
     const defs = await fs.fieldDefinitions();
     expect(defs.find((d) => d.name === 'source')?.choices).toContainEqual({ value: source.choice_id, label: 'Partner portal' });
-    const t = await fs.createTicket({ type: 'Incident', subject: 'From the partner', description: '<p>x</p>', requesterId: alice(), marker: 'sf-src1', fields: { source: source.choice_id } });
+    const t = await fs.createTicket({
+      type: 'Incident',
+      subject: 'From the partner',
+      description: '<p>x</p>',
+      requesterId: alice(),
+      marker: 'sf-src1',
+      fields: { source: source.choice_id },
+    });
     expect(sim.state.tickets.get(Number(t.id))!.source).toBe(source.choice_id);
     expect((await fs.getTicket(t.id))!.fields.source).toBe(source.choice_id);
   });

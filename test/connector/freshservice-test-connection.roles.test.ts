@@ -80,7 +80,11 @@ describe('group access comes from the agent roles, not from Account Admin', () =
 
   it('member groups beside Account Admin: the groups the agent is a member of', async () => {
     withRoles(
-      [{ role_id: role('IT Agent'), assignment_scope: 'member_groups', groups: [] }, { role_id: role('IT Supervisor'), assignment_scope: 'member_groups', groups: [] }, accountAdmin()],
+      [
+        { role_id: role('IT Agent'), assignment_scope: 'member_groups', groups: [] },
+        { role_id: role('IT Supervisor'), assignment_scope: 'member_groups', groups: [] },
+        accountAdmin(),
+      ],
       [group('Service Desk'), group('Hardware Support')],
     );
     const r = await run();
@@ -90,7 +94,11 @@ describe('group access comes from the agent roles, not from Account Admin', () =
   });
 
   it('Assigned tickets beside Account Admin is reported as such (and fails: no group reached)', async () => {
-    withRoles([{ role_id: role('IT Agent'), assignment_scope: 'assigned_items', groups: [] }, { role_id: role('IT Supervisor'), assignment_scope: 'assigned_items', groups: [] }, accountAdmin()]);
+    withRoles([
+      { role_id: role('IT Agent'), assignment_scope: 'assigned_items', groups: [] },
+      { role_id: role('IT Supervisor'), assignment_scope: 'assigned_items', groups: [] },
+      accountAdmin(),
+    ]);
     const r = await run();
     expect(r.ok).toBe(false);
     if (r.ok) return;
@@ -100,7 +108,11 @@ describe('group access comes from the agent roles, not from Account Admin', () =
   });
 
   it('selected groups plus assigned tickets: the groups, and says so', async () => {
-    withRoles([{ role_id: role('IT Agent'), assignment_scope: 'assigned_items', groups: [] }, { role_id: role('IT Supervisor'), assignment_scope: 'specified_groups', groups: [group('Network Team')] }, accountAdmin()]);
+    withRoles([
+      { role_id: role('IT Agent'), assignment_scope: 'assigned_items', groups: [] },
+      { role_id: role('IT Supervisor'), assignment_scope: 'specified_groups', groups: [group('Network Team')] },
+      accountAdmin(),
+    ]);
     const r = await run();
     if (!r.ok) throw new Error(JSON.stringify(r.error));
     expect(r.groupAccess).toEqual({ scope: 'selected', groups: [{ id: group('Network Team'), name: 'Network Team' }] });

@@ -16,7 +16,10 @@ import { migrations } from '../../src/db/migrations.ts';
  * version (a changed migration makes a new one), built in a scratch directory and renamed into place, so
  * processes racing to build it never see half of one.
  */
-const pgliteVersion = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies['@electric-sql/pglite'] ?? '';
+const pgliteVersion =
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { dependencies: Record<string, string> }).dependencies[
+    '@electric-sql/pglite'
+  ] ?? '';
 const key = createHash('sha256')
   .update(pgliteVersion)
   .update(JSON.stringify(migrations.map((m) => [m.id, m.sql])))

@@ -50,7 +50,18 @@ export async function startStack(
   // With the job engine, failure notifications are claimed and delivered as in production (src/runtime.ts).
   const notifier = boss ? await startNotifications(boss, ctx, { work: true, retryDelaySeconds: 1 }) : undefined;
   const jobs = boss
-    ? await startSyncQueue(boss, deps, { work: true, worker: 'test', locks: database.locks, concurrency: 2, runTimeoutSeconds: 60, tickSeconds: config.schedulerTickSeconds, intervalMinutes: config.syncIntervalMinutes, retention: { db: database.db, days: config.retentionDays }, ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}), ...opts.queue })
+    ? await startSyncQueue(boss, deps, {
+        work: true,
+        worker: 'test',
+        locks: database.locks,
+        concurrency: 2,
+        runTimeoutSeconds: 60,
+        tickSeconds: config.schedulerTickSeconds,
+        intervalMinutes: config.syncIntervalMinutes,
+        retention: { db: database.db, days: config.retentionDays },
+        ...(notifier ? { runEnded: notifier.runEnded, onTick: notifier.sweep } : {}),
+        ...opts.queue,
+      })
     : inlineSyncJobs({ ...deps, locks: database.locks });
   const app = await buildApp({ ...ctx, jobs, ...(boss ? { boss } : {}) }, { logger: false });
   let url = '';
@@ -100,7 +111,11 @@ type SignedIn = Awaited<ReturnType<typeof signUpAndLogIn>>;
  * 409 platform_not_configured before). By default they point where nothing listens (the discard port: any
  * call is refused at once, nothing leaves the machine), which needs SF_ALLOW_PRIVATE_PLATFORM_URLS=1.
  */
-export async function savePlatform(app: FastifyInstance, who: { auth: Record<string, string> }, settings = { apiUrl: 'http://127.0.0.1:9', apiKey: 'PlaceholderKey0000001' }): Promise<void> {
+export async function savePlatform(
+  app: FastifyInstance,
+  who: { auth: Record<string, string> },
+  settings = { apiUrl: 'http://127.0.0.1:9', apiKey: 'PlaceholderKey0000001' },
+): Promise<void> {
   const r = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', ...settings } });
   if (r.statusCode !== 200) throw new Error(`platform settings: ${r.statusCode} ${r.body}`);
 }
@@ -114,13 +129,31 @@ export async function connectTwoOrganisations(
   [a, b]: [SignedIn, SignedIn],
   [simA, simB]: [{ url: string; keyFor(profile: string): string }, { url: string; keyFor(profile: string): string }],
 ): Promise<string> {
-  for (const [who, sim] of [[a, simA], [b, simB]] as const) {
-    const r = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: who.auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') } });
+  for (const [who, sim] of [
+    [a, simA],
+    [b, simB],
+  ] as const) {
+    const r = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: who.auth,
+      payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') },
+    });
     if (r.statusCode !== 200) throw new Error(`platform settings: ${r.statusCode} ${r.body}`);
   }
-  const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } });
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/connections',
+    headers: a.auth,
+    payload: { role: 'source', contractName: 'Acme managed IT' },
+  });
   if (created.statusCode !== 201) throw new Error(`create connection: ${created.statusCode} ${created.body}`);
-  const accepted = await app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.json().verificationCode } });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/api/v1/connections/accept',
+    headers: b.auth,
+    payload: { verificationCode: created.json().verificationCode },
+  });
   if (accepted.statusCode !== 200) throw new Error(`accept connection: ${accepted.statusCode} ${accepted.body}`);
   return created.json().id as string;
 }

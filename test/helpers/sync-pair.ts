@@ -22,7 +22,9 @@ export interface SyncPair {
   close(): Promise<void>;
 }
 
-export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: SeedName; sourceProfile?: string; stack?: Parameters<typeof startStack>[0] } = {}): Promise<SyncPair> {
+export async function startSyncPair(
+  opts: { sourceSeed?: SeedName; targetSeed?: SeedName; sourceProfile?: string; stack?: Parameters<typeof startStack>[0] } = {},
+): Promise<SyncPair> {
   const srcSim = await startFreshserviceSimulator({ name: 'acme', seed: opts.sourceSeed ?? 'demo', rateLimit: false });
   const tgtSim = await startFreshserviceSimulator({ name: 'globex', seed: opts.targetSeed ?? 'empty', rateLimit: false });
   const stack = await startStack({ listen: false, ...opts.stack });
@@ -33,18 +35,42 @@ export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: 
     if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
     return res.json();
   };
-  for (const [auth, sim, profile] of [[a.auth, srcSim, opts.sourceProfile ?? 'admin'], [b.auth, tgtSim, 'admin']] as const) {
-    await must(stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor(profile) } }), 200);
+  for (const [auth, sim, profile] of [
+    [a.auth, srcSim, opts.sourceProfile ?? 'admin'],
+    [b.auth, tgtSim, 'admin'],
+  ] as const) {
+    await must(
+      stack.app.inject({
+        method: 'PUT',
+        url: '/api/v1/platform',
+        headers: auth,
+        payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor(profile) },
+      }),
+      200,
+    );
   }
-  const created = await must(stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } }), 201);
-  await must(stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }), 200);
+  const created = await must(
+    stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Acme managed IT' } }),
+    201,
+  );
+  await must(
+    stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }),
+    200,
+  );
   const connectionId = created.id as string;
   const jobs = stack.jobs as typeof stack.jobs & { idle?: () => Promise<void> };
 
   // Both organisations are set up by the test: a change that writes into the partner's platform (issue 11
   // item 3) is approved by the partner's admin, as it would be by agreement.
   const approve = (proposal: { id: string; awaiting: { side: 'source' | 'target' } }) =>
-    must(stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${proposal.id}/approve`, headers: proposal.awaiting.side === 'source' ? a.auth : b.auth }), 200);
+    must(
+      stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${connectionId}/change-proposals/${proposal.id}/approve`,
+        headers: proposal.awaiting.side === 'source' ? a.auth : b.auth,
+      }),
+      200,
+    );
 
   const pair: SyncPair = {
     stack,
@@ -53,7 +79,10 @@ export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: 
     connectionId,
     async sync(since = new Date(Date.now() - 60 * 86_400_000).toISOString(), as = 'source') {
       const auth = as === 'source' ? a.auth : b.auth;
-      const started = await must(stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: auth, payload: { since } }), 202);
+      const started = await must(
+        stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: auth, payload: { since } }),
+        202,
+      );
       if (jobs.idle) await jobs.idle();
       for (let i = 0; i < 600; i++) {
         const run = await must(stack.app.inject({ url: `/api/v1/sync-runs/${started.id}`, headers: auth }), 200);
@@ -69,7 +98,12 @@ export async function startSyncPair(opts: { sourceSeed?: SeedName; targetSeed?: 
       else if (r.statusCode !== 200) throw new Error(`expected 200 or 202, got ${r.statusCode}: ${r.body}`);
     },
     async saveMappings(mappings, as = 'source') {
-      const r = await stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: as === 'source' ? a.auth : b.auth, payload: { mappings } });
+      const r = await stack.app.inject({
+        method: 'PUT',
+        url: `/api/v1/connections/${connectionId}/mappings`,
+        headers: as === 'source' ? a.auth : b.auth,
+        payload: { mappings },
+      });
       if (r.statusCode === 202) await approve(r.json().proposal);
       else if (r.statusCode !== 200) throw new Error(`expected 200 or 202, got ${r.statusCode}: ${r.body}`);
       return must(stack.app.inject({ url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth }), 200).then((x) => x.mappings);

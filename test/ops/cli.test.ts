@@ -41,10 +41,25 @@ describe('usage, help and exit codes', () => {
   it('--help lists every command; each command has its own --help (exit 0)', async () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
-    const commands = ['serve', 'start', 'worker', 'migrate', 'simulate', 'demo', 'sync', 'connections list', 'users create', 'rotate-secret-key', 'export', 'import'];
+    const commands = [
+      'serve',
+      'start',
+      'worker',
+      'migrate',
+      'simulate',
+      'demo',
+      'sync',
+      'connections list',
+      'users create',
+      'rotate-secret-key',
+      'export',
+      'import',
+    ];
     for (const c of commands) expect(top.stdout).toMatch(new RegExp(`^  ${c} `, 'm'));
     const helps = await Promise.all(
-      [['serve'], ['worker'], ['migrate'], ['sync'], ['connections', 'list'], ['users', 'create'], ['rotate-secret-key'], ['export'], ['import']].map((c) => cli([...c, '--help'])),
+      [['serve'], ['worker'], ['migrate'], ['sync'], ['connections', 'list'], ['users', 'create'], ['rotate-secret-key'], ['export'], ['import']].map((c) =>
+        cli([...c, '--help']),
+      ),
     );
     for (const h of helps) {
       expect(h.code, h.stderr).toBe(0);
@@ -100,7 +115,13 @@ describe('commands against a real installation', () => {
     expect(list.code, list.stderr).toBe(0);
     const rows = JSON.parse(list.stdout);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ id: pair.connectionId, contractName: 'Acme managed IT', status: 'active', syncState: 'initial_sync_required', lastRun: null });
+    expect(rows[0]).toMatchObject({
+      id: pair.connectionId,
+      contractName: 'Acme managed IT',
+      status: 'active',
+      syncState: 'initial_sync_required',
+      lastRun: null,
+    });
     expect(rows[0].source.id).toBe(pair.source.organisation.id);
 
     const noSince = await cli(['sync', pair.connectionId], here());
@@ -140,13 +161,19 @@ describe('commands against a real installation', () => {
     expect(created.code, created.stderr).toBe(0);
     const out = JSON.parse(created.stdout);
     expect(out).toMatchObject({ user: { email: 'ops@example.com', role: 'admin' }, organisation: { name: 'Initech', created: true } });
-    const viewer = await cli(['users', 'create', '--email', 'view@example.com', '--password', 'another long pw', '--organisation', 'Initech', '--role', 'viewer'], here());
+    const viewer = await cli(
+      ['users', 'create', '--email', 'view@example.com', '--password', 'another long pw', '--organisation', 'Initech', '--role', 'viewer'],
+      here(),
+    );
     expect(viewer.code, viewer.stderr).toBe(0);
     expect(JSON.parse(viewer.stdout)).toMatchObject({ user: { role: 'viewer' }, organisation: { id: out.organisation.id, created: false } });
     const taken = await cli(['users', 'create', '--email', 'OPS@example.com', '--password', 'a long secret pw', '--organisation', 'Initech'], here());
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/already exists/);
-    const role = await cli(['users', 'create', '--email', 'x@example.com', '--password', 'a long secret pw', '--organisation', 'Initech', '--role', 'owner'], here());
+    const role = await cli(
+      ['users', 'create', '--email', 'x@example.com', '--password', 'a long secret pw', '--organisation', 'Initech', '--role', 'owner'],
+      here(),
+    );
     expect(role.code).toBe(2);
 
     // The password works against the real log-in.

@@ -26,7 +26,14 @@ const fails = (env: Record<string, string>) => {
 describe('configuration', () => {
   it('defaults: every setting has one and none needs to be set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', shutdownTimeoutSeconds: 30, metricsPort: undefined, previousSecretKeys: [], secretKey: undefined });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      shutdownTimeoutSeconds: 30,
+      metricsPort: undefined,
+      previousSecretKeys: [],
+      secretKey: undefined,
+    });
   });
 
   it('secrets come from *_FILE (trailing newline removed), including DATABASE_URL and earlier keys', async () => {

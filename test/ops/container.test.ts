@@ -37,7 +37,11 @@ function finalStage() {
 
 function run(argv: string[], env: Record<string, string>) {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SF_') && k !== 'DATABASE_URL'));
-  const child = spawn(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), { cwd: root, env: { ...clean, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(argv[0] === 'node' ? process.execPath : argv[0]!, argv.slice(1), {
+    cwd: root,
+    env: { ...clean, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d) => (out += String(d)));
   child.stderr.on('data', (d) => (out += String(d)));
@@ -113,7 +117,10 @@ describe('container image', () => {
       expect(page.status).toBe(200);
       expect(await page.text()).toMatch(/<div id="root">/);
       // Logs are JSON lines when not on a terminal (as in a container).
-      const line = p.output().split('\n').find((l) => l.includes('Support Fusion is running'))!;
+      const line = p
+        .output()
+        .split('\n')
+        .find((l) => l.includes('Support Fusion is running'))!;
       expect(JSON.parse(line)).toMatchObject({ level: 30 });
       const hc = spawnSync(process.execPath, s.healthcheck.slice(1), { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' });
       expect(hc.status).toBe(0);
@@ -128,33 +135,44 @@ describe('container image', () => {
     }
   }, 180_000);
 
-  it.skipIf(!testDatabaseUrl)("compose's worker command: metrics and health on SF_METRICS_PORT, SIGTERM exits 0", async () => {
-    expect(compose).toMatch(/command: \["node", "bin\/support-fusion\.mjs", "worker"\]/);
-    expect(compose).toMatch(/replicas: 2/);
-    expect(compose).toMatch(/test: \["CMD", "node", "bin\/healthcheck\.mjs", "9464"\]/);
-    const temp = await createTempDatabase();
-    const metricsPort = String(await freePort());
-    const p = run(['node', 'bin/support-fusion.mjs', 'worker'], { ...finalStage().env, DATABASE_URL: temp.url, SF_HOST: '127.0.0.1', SF_METRICS_PORT: metricsPort, SF_SECRET_KEY: 'c'.repeat(64), SF_SHUTDOWN_TIMEOUT_SECONDS: '5' });
-    try {
-      await until(async () => (await fetch(`http://127.0.0.1:${metricsPort}/api/v1/health`)).status === 200, `worker health:\n${p.output()}`);
-      expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/health/ready`)).status).toBe(200);
-      const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-      expect(metrics).toMatch(/^# TYPE sf_platform_api_calls_total counter$/m);
-      expect(metrics).toMatch(/^# TYPE sf_sync_job_duration_seconds histogram$/m);
-      // Cluster gauges are the web process's; a worker reports only what it does.
-      expect(metrics).not.toMatch(/^sf_sync_runs\{/m);
-      expect((await fetch(`http://127.0.0.1:${metricsPort}/elsewhere`)).status).toBe(404);
-      const hc = spawnSync(process.execPath, ['bin/healthcheck.mjs', metricsPort], { cwd: root, encoding: 'utf8' });
-      expect(hc.status).toBe(0);
-      const sentAt = Date.now();
-      p.child.kill('SIGTERM');
-      expect(await p.exited).toBe(0);
-      expect(Date.now() - sentAt).toBeLessThan(6_500);
-      expect(p.output()).toMatch(/"msg":"worker stopped"/);
-    } finally {
-      p.child.kill('SIGKILL');
-      await p.exited;
-      await temp.drop();
-    }
-  }, 180_000);
+  it.skipIf(!testDatabaseUrl)(
+    "compose's worker command: metrics and health on SF_METRICS_PORT, SIGTERM exits 0",
+    async () => {
+      expect(compose).toMatch(/command: \["node", "bin\/support-fusion\.mjs", "worker"\]/);
+      expect(compose).toMatch(/replicas: 2/);
+      expect(compose).toMatch(/test: \["CMD", "node", "bin\/healthcheck\.mjs", "9464"\]/);
+      const temp = await createTempDatabase();
+      const metricsPort = String(await freePort());
+      const p = run(['node', 'bin/support-fusion.mjs', 'worker'], {
+        ...finalStage().env,
+        DATABASE_URL: temp.url,
+        SF_HOST: '127.0.0.1',
+        SF_METRICS_PORT: metricsPort,
+        SF_SECRET_KEY: 'c'.repeat(64),
+        SF_SHUTDOWN_TIMEOUT_SECONDS: '5',
+      });
+      try {
+        await until(async () => (await fetch(`http://127.0.0.1:${metricsPort}/api/v1/health`)).status === 200, `worker health:\n${p.output()}`);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/api/v1/health/ready`)).status).toBe(200);
+        const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+        expect(metrics).toMatch(/^# TYPE sf_platform_api_calls_total counter$/m);
+        expect(metrics).toMatch(/^# TYPE sf_sync_job_duration_seconds histogram$/m);
+        // Cluster gauges are the web process's; a worker reports only what it does.
+        expect(metrics).not.toMatch(/^sf_sync_runs\{/m);
+        expect((await fetch(`http://127.0.0.1:${metricsPort}/elsewhere`)).status).toBe(404);
+        const hc = spawnSync(process.execPath, ['bin/healthcheck.mjs', metricsPort], { cwd: root, encoding: 'utf8' });
+        expect(hc.status).toBe(0);
+        const sentAt = Date.now();
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+        expect(Date.now() - sentAt).toBeLessThan(6_500);
+        expect(p.output()).toMatch(/"msg":"worker stopped"/);
+      } finally {
+        p.child.kill('SIGKILL');
+        await p.exited;
+        await temp.drop();
+      }
+    },
+    180_000,
+  );
 });

@@ -34,7 +34,10 @@ async function terminateBackends(url: string): Promise<number> {
   await admin.connect();
   try {
     const db = new URL(url).pathname.slice(1);
-    const r = await admin.query('SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [db]);
+    const r = await admin.query(
+      'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [db],
+    );
     return Number(r.rows[0].n);
   } finally {
     await admin.end();
@@ -66,7 +69,12 @@ function startProxy(port: number, to: URL): Promise<Server> {
 describeIf('PostgreSQL restarts', () => {
   it('terminated connections: the process survives, readiness recovers and queries work again', async () => {
     const port = await freePort();
-    const product: ProductProcess = startProduct(['start'], { DATABASE_URL: temp.url, SF_PORT: String(port), SF_SECRET_KEY: 'a'.repeat(64), SF_DATA_DIR: '/nonexistent-unused' });
+    const product: ProductProcess = startProduct(['start'], {
+      DATABASE_URL: temp.url,
+      SF_PORT: String(port),
+      SF_SECRET_KEY: 'a'.repeat(64),
+      SF_DATA_DIR: '/nonexistent-unused',
+    });
     try {
       await product.waitFor(/Support Fusion is running/);
       // Idle connections in every pool (the readiness query leaves one in the main pool).
@@ -101,7 +109,12 @@ describeIf('PostgreSQL restarts', () => {
     const viaProxy = new URL(temp.url);
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(dbPort);
-    const product = startProduct(['start'], { DATABASE_URL: viaProxy.toString(), SF_PORT: String(port), SF_SECRET_KEY: 'a'.repeat(64), SF_DATA_DIR: '/nonexistent-unused' });
+    const product = startProduct(['start'], {
+      DATABASE_URL: viaProxy.toString(),
+      SF_PORT: String(port),
+      SF_SECRET_KEY: 'a'.repeat(64),
+      SF_DATA_DIR: '/nonexistent-unused',
+    });
     let proxy: Server | undefined;
     try {
       // Nothing listens on dbPort yet: the product says it waits (and does not exit)...
@@ -119,7 +132,11 @@ describeIf('PostgreSQL restarts', () => {
 
   it('gives up with a clear message after SF_DATABASE_WAIT_SECONDS', async () => {
     const dbPort = await freePort();
-    const product = startProduct(['migrate'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${dbPort}/nothing`, SF_DATABASE_WAIT_SECONDS: '2', SF_SECRET_KEY: 'a'.repeat(64) });
+    const product = startProduct(['migrate'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${dbPort}/nothing`,
+      SF_DATABASE_WAIT_SECONDS: '2',
+      SF_SECRET_KEY: 'a'.repeat(64),
+    });
     const exit = await product.exited;
     expect(exit.code).toBe(1);
     expect(product.output()).toMatch(/still unreachable after 2 s \(SF_DATABASE_WAIT_SECONDS\)/);

@@ -39,7 +39,11 @@ describe('npm run demo on taken ports', () => {
     expect(out).toContain(`Acme Corp's simulated Freshservice: port ${DEMO_ORGS[0]!.port} is taken`);
     const base = /Support Fusion demo is running at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
     expect(base).not.toBe(`http://127.0.0.1:${appPort}`);
-    const login = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: DEMO_ORGS[0]!.email, password: 'demo-password-1' }) });
+    const login = await fetch(`${base}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO_ORGS[0]!.email, password: 'demo-password-1' }),
+    });
     expect(login.status).toBe(200);
     // Acme's simulator is where the demo says, not on the taken port.
     const simUrl = /\(Acme Corp, source, (http:\/\/127\.0\.0\.1:\d+)\)/.exec(out)![1]!;

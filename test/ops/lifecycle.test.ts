@@ -43,7 +43,9 @@ describe('SIGTERM mid-sync', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
-    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) => child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })));
+    const exited = new Promise<{ code: number | null; signal: string | null; at: number }>((r) =>
+      child.once('exit', (code, signal) => r({ code, signal, at: Date.now() })),
+    );
     const waitFor = async (re: RegExp, ms = 90_000) => {
       const end = Date.now() + ms;
       while (!re.test(out)) {
@@ -109,7 +111,11 @@ describe('SIGTERM mid-sync', () => {
       }
       // Every copy is linked once, and no ticket was copied twice across the interruption.
       const copies = ticketsOf(pair.target.sim);
-      const links = await database.db.selectFrom('ticket_links').select(['source_ticket_id', 'target_ticket_id']).where('connection_id', '=', pair.connectionId).execute();
+      const links = await database.db
+        .selectFrom('ticket_links')
+        .select(['source_ticket_id', 'target_ticket_id'])
+        .where('connection_id', '=', pair.connectionId)
+        .execute();
       expect(links.length).toBeGreaterThan(3);
       expect(copies.length).toBe(links.length);
       expect(new Set(links.map((l) => l.target_ticket_id)).size).toBe(links.length);

@@ -47,7 +47,8 @@ describe('metrics and health', () => {
     const before = await scrapeOf(pair.stack.app);
     const ticketsBefore = metric(before, 'sf_tickets_synced_total', { outcome: 'created' }) ?? 0;
     const runsBefore = metric(before, 'sf_sync_runs_total', { trigger: 'manual', outcome: 'success' }) ?? 0;
-    const testCallsBefore = metric(before, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/agents/me', method: 'GET', status: '200' }) ?? 0;
+    const testCallsBefore =
+      metric(before, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/agents/me', method: 'GET', status: '200' }) ?? 0;
     // A key that passed Test Connection spends its account's budget (an untested one an allowance of its own).
     const tested = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/platform/test', headers: pair.source.auth });
     expect(tested.json().ok).toBe(true);
@@ -81,14 +82,21 @@ describe('metrics and health', () => {
     // Counted by this process.
     expect(metric(text, 'sf_tickets_synced_total', { outcome: 'created' })! - ticketsBefore).toBe(run.counts.created);
     expect(metric(text, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/tickets', method: 'GET', status: '200' })).toBeGreaterThan(0);
-    expect(metric(text, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/tickets', method: 'POST', status: '201' })).toBe(run.counts.created);
+    expect(metric(text, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/tickets', method: 'POST', status: '201' })).toBe(
+      run.counts.created,
+    );
     // Ids in paths are folded so label values stay bounded.
     expect(text).not.toMatch(/endpoint="\/tickets\/\d+/);
-    const throttled = text.split('\n').filter((l) => l.startsWith('sf_platform_rate_limited_total{')).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const throttled = text
+      .split('\n')
+      .filter((l) => l.startsWith('sf_platform_rate_limited_total{'))
+      .reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(throttled).toBe(2);
     expect(metric(text, 'sf_sync_runs_finished_total', { trigger: 'manual', status: 'success' })).toBe(1);
     // Test Connection's calls are labelled with their platform, like the sync's.
-    expect(metric(text, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/agents/me', method: 'GET', status: '200' })! - testCallsBefore).toBe(1);
+    expect(
+      metric(text, 'sf_platform_api_calls_total', { platform: 'freshservice', endpoint: '/agents/me', method: 'GET', status: '200' })! - testCallsBefore,
+    ).toBe(1);
     expect(text).not.toMatch(/platform="unknown"/);
     // Default process metrics are there too.
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
@@ -127,7 +135,10 @@ describe('metrics and health', () => {
   }, 90_000);
 
   it('without SF_METRICS_TOKEN the public port has no /metrics (404, not the UI), whatever is sent', async () => {
-    const app = await buildApp({ config: { ...pair.stack.config, metricsToken: undefined }, db: pair.stack.database.db, masterKey: Buffer.alloc(32) }, { logger: false });
+    const app = await buildApp(
+      { config: { ...pair.stack.config, metricsToken: undefined }, db: pair.stack.database.db, masterKey: Buffer.alloc(32) },
+      { logger: false },
+    );
     try {
       for (const headers of [{}, bearer, { authorization: 'Bearer ' }]) {
         const res = await app.inject({ url: '/metrics', headers });
@@ -141,9 +152,16 @@ describe('metrics and health', () => {
     }
   });
 
-  it('SF_METRICS_PORT serves the web process\'s metrics, cluster gauges included, off the public port', async () => {
+  it("SF_METRICS_PORT serves the web process's metrics, cluster gauges included, off the public port", async () => {
     const ctx = { config: pair.stack.config, db: pair.stack.database.db, masterKey: Buffer.alloc(32) };
-    const server = await startWorkerHttp({ db: ctx.db, port: 0, host: '127.0.0.1', metricsToken: undefined, isStopping: () => false, registry: webMetricsRegistry(ctx) });
+    const server = await startWorkerHttp({
+      db: ctx.db,
+      port: 0,
+      host: '127.0.0.1',
+      metricsToken: undefined,
+      isStopping: () => false,
+      registry: webMetricsRegistry(ctx),
+    });
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const res = await fetch(`${base}/metrics`);
@@ -172,18 +190,28 @@ describe('metrics and health', () => {
     expect(count({ method: 'GET', route: '/api/v1/connections/:id', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'GET', route: '/api/v1/connections/:id', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'POST', route: '/api/v1/hooks/freshservice/:token', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
-    expect(count({ method: 'GET', route: 'unmatched', status_class: '5xx' }) + count({ method: 'GET', route: 'unmatched', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
+    expect(
+      count({ method: 'GET', route: 'unmatched', status_class: '5xx' }) + count({ method: 'GET', route: 'unmatched', status_class: '2xx' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'POST', route: 'unmatched', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(text).not.toContain(token);
     // Ids stay out of the route label too (the lag gauge names connections by id on purpose).
-    expect(text.split('\n').filter((l) => l.startsWith('sf_http_request_duration_seconds')).join('\n')).not.toContain(pair.connectionId);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => l.startsWith('sf_http_request_duration_seconds'))
+        .join('\n'),
+    ).not.toContain(pair.connectionId);
     const routes = new Set([...text.matchAll(/^sf_http_request_duration_seconds_count\{[^}]*route="([^"]*)"/gm)].map((m) => m[1]));
     for (const r of routes) expect(r === 'unmatched' || r!.startsWith('/'), r).toBe(true);
   });
 
   it('SF_METRICS_TOKEN guards /metrics (not the health checks)', async () => {
     const token = 'metrics-token-0123456789';
-    const app = await buildApp({ config: { ...pair.stack.config, metricsToken: token }, db: pair.stack.database.db, masterKey: Buffer.alloc(32) }, { logger: false });
+    const app = await buildApp(
+      { config: { ...pair.stack.config, metricsToken: token }, db: pair.stack.database.db, masterKey: Buffer.alloc(32) },
+      { logger: false },
+    );
     try {
       expect((await app.inject({ url: '/metrics' })).statusCode).toBe(401);
       expect((await app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-0123456789' } })).statusCode).toBe(401);

@@ -31,7 +31,9 @@ export function startProduct(args: string[], env: Record<string, string>, comman
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   void exited.then(() => {
     for (const w of [...waiters]) w();
   });
@@ -43,7 +45,8 @@ export function startProduct(args: string[], env: Record<string, string>, comman
         const timer = setTimeout(() => done(new Error(`timed out after ${ms} ms waiting for ${re}:\n${out.slice(-4000)}`)), ms);
         const check = () => {
           if (re.test(out)) done();
-          else if (child.exitCode !== null || child.signalCode !== null) done(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out.slice(-4000)}`));
+          else if (child.exitCode !== null || child.signalCode !== null)
+            done(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${re}:\n${out.slice(-4000)}`));
         };
         const done = (err?: Error) => {
           clearTimeout(timer);

@@ -41,9 +41,18 @@ async function buildFixture(dataDir: string, masterKey: Buffer): Promise<void> {
   }
   const hash = await hashPassword('release 0003 password');
   const q = (text: string, params: unknown[] = []) => pg.query(text, params);
-  await q(`INSERT INTO organisations (id, name, created_at) VALUES ($1, 'Acme Corp', '2026-03-01T10:00:00Z'), ($2, 'Globex MSP', '2026-03-01T11:00:00Z')`, [ids.acme, ids.globex]);
-  await q(`INSERT INTO users (id, organisation_id, email, password_hash, role) VALUES ($1, $2, 'alice@acme.example', $3, 'admin'), ($4, $5, 'bob@globex.example', $3, 'admin')`, [ids.alice, ids.acme, hash, ids.bob, ids.globex]);
-  await q(`INSERT INTO platform_configs (organisation_id, platform, api_url, api_key_ciphertext, api_key_hint, last_test, last_tested_at) VALUES ($1, 'freshservice', 'https://acme.freshservice.com', $2, '••••0003', '{"ok": true, "checks": []}', '2026-03-02T09:00:00Z')`, [ids.acme, encryptSecret(masterKey, API_KEY, ids.acme)]);
+  await q(`INSERT INTO organisations (id, name, created_at) VALUES ($1, 'Acme Corp', '2026-03-01T10:00:00Z'), ($2, 'Globex MSP', '2026-03-01T11:00:00Z')`, [
+    ids.acme,
+    ids.globex,
+  ]);
+  await q(
+    `INSERT INTO users (id, organisation_id, email, password_hash, role) VALUES ($1, $2, 'alice@acme.example', $3, 'admin'), ($4, $5, 'bob@globex.example', $3, 'admin')`,
+    [ids.alice, ids.acme, hash, ids.bob, ids.globex],
+  );
+  await q(
+    `INSERT INTO platform_configs (organisation_id, platform, api_url, api_key_ciphertext, api_key_hint, last_test, last_tested_at) VALUES ($1, 'freshservice', 'https://acme.freshservice.com', $2, '••••0003', '{"ok": true, "checks": []}', '2026-03-02T09:00:00Z')`,
+    [ids.acme, encryptSecret(masterKey, API_KEY, ids.acme)],
+  );
   await q(
     `INSERT INTO connections (id, contract_name, creator_organisation_id, source_organisation_id, target_organisation_id, status, sync_state, automatic_sync, code_expires_at, mappings, accepted_at)
      VALUES ($1, 'Acme managed IT', $2, $2, $3, 'active', 'ready_for_automatic_sync', true, '2026-03-03T00:00:00Z', $4, '2026-03-02T12:00:00Z')`,
@@ -59,12 +68,16 @@ async function buildFixture(dataDir: string, masterKey: Buffer): Promise<void> {
      VALUES ($1, $2, 'manual', 'success', '2026-02-01T00:00:00Z', '2026-03-04T08:00:00Z', '2026-03-04T08:01:00Z', 1, 0, 'host:123', '2026-03-04T08:01:00Z')`,
     [ids.run, ids.connection],
   );
-  await q(`INSERT INTO sync_run_details (run_id, origin_side, source_ticket_id, target_ticket_id, outcome) VALUES ($1, 'source', '101', '9001', 'created')`, [ids.run]);
+  await q(`INSERT INTO sync_run_details (run_id, origin_side, source_ticket_id, target_ticket_id, outcome) VALUES ($1, 'source', '101', '9001', 'created')`, [
+    ids.run,
+  ]);
   await q(
     `INSERT INTO ticket_links (id, connection_id, origin_side, source_ticket_id, target_ticket_id, source_snapshot, target_snapshot) VALUES ($1, $2, 'source', '101', '9001', '{"subject": "VPN drops"}', '{"subject": "VPN drops"}')`,
     [ids.link, ids.connection],
   );
-  await q(`INSERT INTO comment_ledger (link_id, origin_side, origin_comment_id, copy_comment_id, marker) VALUES ($1, 'source', '5001', '8001', 'sf-c-0003')`, [ids.link]);
+  await q(`INSERT INTO comment_ledger (link_id, origin_side, origin_comment_id, copy_comment_id, marker) VALUES ($1, 'source', '5001', '8001', 'sf-c-0003')`, [
+    ids.link,
+  ]);
   await q(`INSERT INTO sync_retries (connection_id, side, ticket_id, attempts, last_error) VALUES ($1, 'target', '9002', 2, 'timeout')`, [ids.connection]);
   await q(`INSERT INTO rate_accounts (account, limit_total, observed_remaining, observed_at) VALUES ('acme.freshservice.com', 500, 480, now())`);
   await pg.close();
@@ -88,7 +101,10 @@ describe('upgrading a database made by release 0003', () => {
     handle = await openDatabase({ dataDir });
     const later = migrations.slice(3).map((m) => m.id);
     expect(handle.migrated).toEqual(later);
-    const applied = await handle.db.selectFrom('sf_migrations' as never).select('id' as never).execute();
+    const applied = await handle.db
+      .selectFrom('sf_migrations' as never)
+      .select('id' as never)
+      .execute();
     expect((applied as Array<{ id: string }>).map((r) => r.id).sort()).toEqual(migrations.map((m) => m.id));
 
     const db = handle.db;
@@ -97,7 +113,11 @@ describe('upgrading a database made by release 0003', () => {
     expect(link.source_snapshot).toEqual({ subject: 'VPN drops' });
     expect(await db.selectFrom('comment_ledger').select('copy_comment_id').execute()).toEqual([{ copy_comment_id: '8001' }]);
     expect(await db.selectFrom('sync_retries').select(['ticket_id', 'attempts']).execute()).toEqual([{ ticket_id: '9002', attempts: 2 }]);
-    const side = await db.selectFrom('connection_sides').select(['webhook_token_ciphertext', 'cursor_at']).where('side', '=', 'source').executeTakeFirstOrThrow();
+    const side = await db
+      .selectFrom('connection_sides')
+      .select(['webhook_token_ciphertext', 'cursor_at'])
+      .where('side', '=', 'source')
+      .executeTakeFirstOrThrow();
     expect(decryptSecret(masterKey, side.webhook_token_ciphertext!, ids.acme)).toBe(WEBHOOK_TOKEN);
     expect(side.cursor_at!.toISOString()).toBe('2026-03-04T08:00:00.000Z');
     // Opening again applies nothing.

@@ -94,10 +94,21 @@ describe('users commands', () => {
 
     await withApi(async (inject) => {
       expect((await inject({ url: '/api/v1/me', headers: admin.auth })).statusCode).toBe(401);
-      expect((await inject({ method: 'POST', url: '/api/v1/session', payload: { email: admin.email, password: out.temporaryPassword }, remoteAddress: '10.60.0.1' })).statusCode).toBe(401);
-      const login = await inject({ method: 'POST', url: '/api/v1/session', payload: { email: admin.email, password: 'chosen on the command line' }, remoteAddress: '10.60.0.2' });
+      expect(
+        (await inject({ method: 'POST', url: '/api/v1/session', payload: { email: admin.email, password: out.temporaryPassword }, remoteAddress: '10.60.0.1' }))
+          .statusCode,
+      ).toBe(401);
+      const login = await inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { email: admin.email, password: 'chosen on the command line' },
+        remoteAddress: '10.60.0.2',
+      });
       expect(login.statusCode).toBe(200);
-      const events = (await inject({ url: '/api/v1/audit-log', headers: { authorization: `Bearer ${login.json().token}` } })).json().events as Array<{ action: string; actor: { id: string | null; email: string } }>;
+      const events = (await inject({ url: '/api/v1/audit-log', headers: { authorization: `Bearer ${login.json().token}` } })).json().events as Array<{
+        action: string;
+        actor: { id: string | null; email: string };
+      }>;
       const resets = events.filter((e) => e.action === 'user.password_reset');
       expect(resets).toHaveLength(2);
       expect(resets[0]!.actor).toMatchObject({ id: null, email: expect.stringMatching(/^command line \(/) });
@@ -106,11 +117,24 @@ describe('users commands', () => {
   }, 120_000);
 
   it('users create is recorded in the audit log of the organisation it joins', async () => {
-    const created = await cli(['users', 'create', '--email', 'ops-cli@example.com', '--password-stdin', '--organisation', admin.organisation.id, '--role', 'viewer'], here(), 'a long secret pw\n');
+    const created = await cli(
+      ['users', 'create', '--email', 'ops-cli@example.com', '--password-stdin', '--organisation', admin.organisation.id, '--role', 'viewer'],
+      here(),
+      'a long secret pw\n',
+    );
     expect(created.code, created.stderr).toBe(0);
     await withApi(async (inject) => {
-      const login = await inject({ method: 'POST', url: '/api/v1/session', payload: { email: admin.email, password: 'chosen on the command line' }, remoteAddress: '10.60.0.3' });
-      const events = (await inject({ url: '/api/v1/audit-log', headers: { authorization: `Bearer ${login.json().token}` } })).json().events as Array<{ action: string; target: { label: string }; after: { role: string } }>;
+      const login = await inject({
+        method: 'POST',
+        url: '/api/v1/session',
+        payload: { email: admin.email, password: 'chosen on the command line' },
+        remoteAddress: '10.60.0.3',
+      });
+      const events = (await inject({ url: '/api/v1/audit-log', headers: { authorization: `Bearer ${login.json().token}` } })).json().events as Array<{
+        action: string;
+        target: { label: string };
+        after: { role: string };
+      }>;
       const made = events.find((e) => e.action === 'user.created');
       expect(made).toMatchObject({ target: { label: 'ops-cli@example.com' }, after: { role: 'viewer' } });
     });

@@ -41,11 +41,21 @@ describe.skipIf(skipPostgres)(`crash test (${storage === 'disk' ? 'PGlite on dis
       const r = await runCrashTrial({ seed, tickets: TICKETS, kills: KILLS, ...(template ? { template } : { storage }), log: (l) => lines.push(l) });
       results.push(r);
       const bad = r.report.violations.length + r.echoWrites + r.problems.length;
-      const kill = r.kills.map((k) => (k.happened ? `killed at request ${k.atRequest}${k.delayMs ? `+${k.delayMs}ms` : ''} (${k.during})` : 'not killed')).join(', ');
-      console.log(`[crash] trial ${i + 1}/${TRIALS} seed=${seed}: ${kill}; ${r.restarts} restart(s); ${bad === 0 ? 'OK' : 'FAILED'} (${(r.ms / 1000).toFixed(1)} s)`);
+      const kill = r.kills
+        .map((k) => (k.happened ? `killed at request ${k.atRequest}${k.delayMs ? `+${k.delayMs}ms` : ''} (${k.during})` : 'not killed'))
+        .join(', ');
+      console.log(
+        `[crash] trial ${i + 1}/${TRIALS} seed=${seed}: ${kill}; ${r.restarts} restart(s); ${bad === 0 ? 'OK' : 'FAILED'} (${(r.ms / 1000).toFixed(1)} s)`,
+      );
       if (bad > 0) {
-        const why = [...r.problems, ...r.report.violations.slice(0, 20).map((v) => `${v.kind}: ${v.detail}`), ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : [])];
-        failures.push(`seed ${seed} (replay: RELIABILITY_SEED=${seed} RELIABILITY_TRIALS=1 RELIABILITY_TICKETS=${TICKETS} RELIABILITY_KILLS=${KILLS}):\n${lines.join('\n')}\n    ${why.join('\n    ')}`);
+        const why = [
+          ...r.problems,
+          ...r.report.violations.slice(0, 20).map((v) => `${v.kind}: ${v.detail}`),
+          ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : []),
+        ];
+        failures.push(
+          `seed ${seed} (replay: RELIABILITY_SEED=${seed} RELIABILITY_TRIALS=1 RELIABILITY_TICKETS=${TICKETS} RELIABILITY_KILLS=${KILLS}):\n${lines.join('\n')}\n    ${why.join('\n    ')}`,
+        );
         console.log(failures.at(-1));
       }
     }

@@ -46,13 +46,20 @@ describe('fault matrix', () => {
           `${r.runs.length} run(s) to converge (${r.runs.map((x) => x.status).join(', ')}); ${bad === 0 ? 'OK' : 'FAILED'} (${(r.ms / 1000).toFixed(1)} s)`,
       );
       if (bad > 0) {
-        const why = [...r.problems, ...r.report.violations.slice(0, 20).map((v) => `${v.kind}: ${v.detail}`), ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : [])];
-        failures.push(`seed ${seed} (replay: RELIABILITY_FAULT_SEED=${seed} RELIABILITY_FAULT_TRIALS=1 RELIABILITY_FAULT_TICKETS=${TICKETS}):\n${lines.join('\n')}\n    ${why.join('\n    ')}`);
+        const why = [
+          ...r.problems,
+          ...r.report.violations.slice(0, 20).map((v) => `${v.kind}: ${v.detail}`),
+          ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : []),
+        ];
+        failures.push(
+          `seed ${seed} (replay: RELIABILITY_FAULT_SEED=${seed} RELIABILITY_FAULT_TRIALS=1 RELIABILITY_FAULT_TICKETS=${TICKETS}):\n${lines.join('\n')}\n    ${why.join('\n    ')}`,
+        );
         console.log(failures.at(-1));
       }
     }
     const sum = (f: (r: FaultTrialResult) => number) => results.reduce((n, r) => n + f(r), 0);
-    const injected = (r: FaultTrialResult) => (['source', 'target'] as const).reduce((n, s) => n + r.injected[s].status5xx + r.injected[s].status429 + r.injected[s].hang + r.injected[s].reset, 0);
+    const injected = (r: FaultTrialResult) =>
+      (['source', 'target'] as const).reduce((n, s) => n + r.injected[s].status5xx + r.injected[s].status429 + r.injected[s].hang + r.injected[s].reset, 0);
     recordResult({
       suite: 'fault matrix',
       trials: results.length,

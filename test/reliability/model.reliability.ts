@@ -50,7 +50,9 @@ describe('randomized model test', () => {
       totals.echo += r.report.counts.echo + r.echoWrites;
       totals.problems += r.problems.length;
       const bad = r.report.violations.length + r.echoWrites + r.problems.length;
-      console.log(`[model] scenario ${totals.runs}: ${r.stats.ops} steps, ${r.stats.syncs} runs, ${r.stats.crashes} crashes; ${bad === 0 ? 'OK' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+      console.log(
+        `[model] scenario ${totals.runs}: ${r.stats.ops} steps, ${r.stats.syncs} runs, ${r.stats.crashes} crashes; ${bad === 0 ? 'OK' : 'FAILED'} (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      );
       if (bad > 0) {
         lastFailure = [
           `config: ${JSON.stringify(config)}`,
@@ -69,7 +71,9 @@ describe('randomized model test', () => {
       endOnFailure: !SHRINK,
     });
     const opsPerRun = totals.runs ? Math.round(totals.ops / totals.runs) : 0;
-    console.log(`[model] ${totals.runs} scenario(s), ${totals.ops} steps (≈${opsPerRun} each), ${totals.syncs} runs, ${totals.crashes} crashes, ${totals.hints} webhook hints`);
+    console.log(
+      `[model] ${totals.runs} scenario(s), ${totals.ops} steps (≈${opsPerRun} each), ${totals.syncs} runs, ${totals.crashes} crashes, ${totals.hints} webhook hints`,
+    );
     recordResult({
       suite: 'model (fast-check)',
       trials: totals.runs,
@@ -84,7 +88,8 @@ describe('randomized model test', () => {
     });
     if (details.failed) {
       const replay = `RELIABILITY_MODEL_SEED=${details.seed} RELIABILITY_MODEL_PATH=${details.counterexamplePath} npm run test:reliability -- model`;
-      const message = `model test failed (seed ${details.seed}, path ${details.counterexamplePath}); replay: ${replay}\n` +
+      const message =
+        `model test failed (seed ${details.seed}, path ${details.counterexamplePath}); replay: ${replay}\n` +
         `${details.errorInstance ? `error: ${String(details.errorInstance)}\n` : ''}counterexample: ${fc.stringify(details.counterexample)}\n${lastFailure}`;
       console.log(message);
       expect.fail(message);

@@ -24,8 +24,15 @@ describe('outage catch-up', () => {
   it(`target unreachable, then source answering 503, ${HOURS} simulated hours each: caught up in order by the schedule alone`, async () => {
     const lines: string[] = [];
     const r = await runOutage({ seed: SEED, template, hours: HOURS, log: (l) => lines.push(l) });
-    console.log(`[outage] seed=${SEED}: ${r.ticks} scheduler ticks, ${r.failedRuns} failed runs during the outages, ${r.faultedRequests} refused requests, caught up in ${r.catchUpRuns} run(s) (${(r.ms / 1000).toFixed(1)} s)`);
-    const bad = [...r.problems, ...r.orderErrors.map((e) => `order: ${e}`), ...r.report.violations.map((v) => `${v.kind}: ${v.detail}`), ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : [])];
+    console.log(
+      `[outage] seed=${SEED}: ${r.ticks} scheduler ticks, ${r.failedRuns} failed runs during the outages, ${r.faultedRequests} refused requests, caught up in ${r.catchUpRuns} run(s) (${(r.ms / 1000).toFixed(1)} s)`,
+    );
+    const bad = [
+      ...r.problems,
+      ...r.orderErrors.map((e) => `order: ${e}`),
+      ...r.report.violations.map((v) => `${v.kind}: ${v.detail}`),
+      ...(r.echoWrites ? [`final run wrote ${r.echoWrites} time(s)`] : []),
+    ];
     recordResult({
       suite: 'outage catch-up',
       trials: 1,

@@ -26,11 +26,15 @@ const explain = (r: { report: { violations: { kind: string; detail: string }[] }
 ];
 
 describe('reliability smoke', () => {
-  it.each([11])('crash trial seed %i: killed mid-sync, restarted, nothing duplicated or lost', async (seed) => {
-    const r = await runCrashTrial({ seed, tickets: 20, template });
-    expect(explain(r)).toEqual([]);
-    expect(r.kills[0]!.happened).toBe(true);
-  }, 180_000);
+  it.each([11])(
+    'crash trial seed %i: killed mid-sync, restarted, nothing duplicated or lost',
+    async (seed) => {
+      const r = await runCrashTrial({ seed, tickets: 20, template });
+      expect(explain(r)).toEqual([]);
+      expect(r.kills[0]!.happened).toBe(true);
+    },
+    180_000,
+  );
 
   it('fault matrix: 10 tickets under 5xx / 429 / hangs / resets on both sides converge', async () => {
     const r = await runFaultTrial({ seed: 21, tickets: 10, template, mix: ISSUE_MIX, timeScale: 0.1 });

@@ -40,7 +40,12 @@ describe.skipIf(!testDatabaseUrl)('one web process and two workers on PostgreSQL
       const requester = sim.state.createUser({ first_name: `User${i}`, email: `user${i}@customer${i}.example` });
       const agent = sim.state.agentByProfile('admin')!;
       for (let j = 0; j < TICKETS; j++) {
-        const t = sim.state.createTicket({ subject: `C${i}-T${j}`, description: `<p>ticket ${j} of customer ${i}</p>`, requester_id: requester.id, priority: 2 });
+        const t = sim.state.createTicket({
+          subject: `C${i}-T${j}`,
+          description: `<p>ticket ${j} of customer ${i}</p>`,
+          requester_id: requester.id,
+          priority: 2,
+        });
         sim.state.addConversation(t.id, { kind: 'reply', body: `reply on C${i}-T${j}`, user_id: agent.id, private: false, source: 0 });
       }
       // Slow enough that runs overlap and a worker can be caught mid-run.
@@ -129,13 +134,21 @@ describe.skipIf(!testDatabaseUrl)('one web process and two workers on PostgreSQL
     // Everything finishes on the surviving worker.
     const done = Date.now() + Number(process.env.SCALE_WAIT_MS ?? 120_000);
     for (;;) {
-      const r = await sql.query("SELECT count(DISTINCT connection_id)::int AS ok, (SELECT count(*)::int FROM sync_runs WHERE status IN ('running')) AS running FROM sync_runs WHERE status = 'success'");
+      const r = await sql.query(
+        "SELECT count(DISTINCT connection_id)::int AS ok, (SELECT count(*)::int FROM sync_runs WHERE status IN ('running')) AS running FROM sync_runs WHERE status = 'success'",
+      );
       if (r.rows[0].ok === CONNECTIONS && r.rows[0].running === 0) break;
       if (Date.now() > done) {
-        const jobs = await sql.query("SELECT name, state, singleton_key, retry_count, output FROM pgboss.job ORDER BY created_on");
-        const locks = await sql.query("SELECT l.objid, a.pid, a.state, a.query, a.client_port, a.datname FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'");
-        const running = await sql.query("SELECT r.id, r.worker, r.heartbeat_at, r.started_at, (SELECT count(*) FROM sync_run_details d WHERE d.run_id = r.id) AS details, c.id AS conn FROM sync_runs r JOIN connections c ON c.id = r.connection_id WHERE r.status = 'running'");
-        throw new Error(`not finished: ${JSON.stringify(r.rows[0])}\nVICTIM ${victimPid} RUNNING ${JSON.stringify(running.rows)}\nLOCKS ${JSON.stringify(locks.rows)}\n${JSON.stringify(jobs.rows.slice(0, 20))}\n${workers[1]!.output().slice(-3000)}`);
+        const jobs = await sql.query('SELECT name, state, singleton_key, retry_count, output FROM pgboss.job ORDER BY created_on');
+        const locks = await sql.query(
+          "SELECT l.objid, a.pid, a.state, a.query, a.client_port, a.datname FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory'",
+        );
+        const running = await sql.query(
+          "SELECT r.id, r.worker, r.heartbeat_at, r.started_at, (SELECT count(*) FROM sync_run_details d WHERE d.run_id = r.id) AS details, c.id AS conn FROM sync_runs r JOIN connections c ON c.id = r.connection_id WHERE r.status = 'running'",
+        );
+        throw new Error(
+          `not finished: ${JSON.stringify(r.rows[0])}\nVICTIM ${victimPid} RUNNING ${JSON.stringify(running.rows)}\nLOCKS ${JSON.stringify(locks.rows)}\n${JSON.stringify(jobs.rows.slice(0, 20))}\n${workers[1]!.output().slice(-3000)}`,
+        );
       }
       await new Promise((res) => setTimeout(res, 250));
     }

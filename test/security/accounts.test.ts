@@ -38,10 +38,17 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const signup = (app: FastifyInstance, payload: Record<string, string>, remoteAddress = '10.50.0.1') => app.inject({ method: 'POST', url: '/api/v1/signup', payload, remoteAddress });
+const signup = (app: FastifyInstance, payload: Record<string, string>, remoteAddress = '10.50.0.1') =>
+  app.inject({ method: 'POST', url: '/api/v1/signup', payload, remoteAddress });
 const auditActions = async (app: FastifyInstance, auth: Record<string, string>) =>
-  ((await app.inject({ url: '/api/v1/audit-log?limit=200', headers: auth })).json().events as Array<{ action: string; before: unknown; after: unknown }>);
-const orgCount = async () => (await stack.database.db.selectFrom('organisations').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+  (await app.inject({ url: '/api/v1/audit-log?limit=200', headers: auth })).json().events as Array<{ action: string; before: unknown; after: unknown }>;
+const orgCount = async () =>
+  (
+    await stack.database.db
+      .selectFrom('organisations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
 
 describe('SF_SIGNUP', () => {
   it('GET /signup says the mode, so the sign-up page can show the right thing', async () => {
@@ -82,7 +89,12 @@ describe('SF_SIGNUP', () => {
     const rows = await stack.database.db.selectFrom('signup_links').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain(token);
 
-    const wrong = await signup(inviteApp, { organisation: 'Partner Co', email: 'partner@example.com', password: 'a long password', signupToken: 'A'.repeat(43) });
+    const wrong = await signup(inviteApp, {
+      organisation: 'Partner Co',
+      email: 'partner@example.com',
+      password: 'a long password',
+      signupToken: 'A'.repeat(43),
+    });
     expect(wrong.statusCode).toBe(404);
     expect(wrong.json().error.code).toBe('signup_link_not_found');
     const ok = await signup(inviteApp, { organisation: 'Partner Co', email: 'partner@example.com', password: 'a long password', signupToken: token });
@@ -104,7 +116,9 @@ describe('SF_SIGNUP', () => {
   it('invite: a link stops working when its creator is no longer an admin (410)', async () => {
     const issuer = await signUpAndLogIn(stack.app, 'linkdemoted');
     const other = await inviteMember(stack.app, issuer.auth, 'admin', 'linkdemoter');
-    const token = new URLSearchParams(new URL((await inviteApp.inject({ method: 'POST', url: '/api/v1/signup-links', headers: issuer.auth })).json().url).hash.slice(1)).get('link')!;
+    const token = new URLSearchParams(
+      new URL((await inviteApp.inject({ method: 'POST', url: '/api/v1/signup-links', headers: issuer.auth })).json().url).hash.slice(1),
+    ).get('link')!;
     const me = (await stack.app.inject({ url: '/api/v1/me', headers: issuer.auth })).json().user.id;
     expect((await stack.app.inject({ method: 'PATCH', url: `/api/v1/members/${me}`, headers: other.auth, payload: { role: 'member' } })).statusCode).toBe(200);
     const r = await signup(inviteApp, { organisation: 'Late Co', email: 'late@example.com', password: 'a long password', signupToken: token });
@@ -132,15 +146,21 @@ describe('sign-up does not tell more than it must', () => {
     const existing = await signUpAndLogIn(stack.app, 'probed');
     const prober = '10.52.0.1';
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await signup(stack.app, { organisation: `Probe ${i}`, email: existing.email, password: 'a long password' }, prober)).statusCode);
+    for (let i = 0; i < 10; i++)
+      statuses.push((await signup(stack.app, { organisation: `Probe ${i}`, email: existing.email, password: 'a long password' }, prober)).statusCode);
     expect(statuses).toEqual(Array(10).fill(409));
     const refused = await signup(stack.app, { organisation: 'Probe new', email: 'probe-new@example.com', password: 'a long password' }, prober);
     expect(refused.statusCode).toBe(429);
     expect(refused.json().error.code).toBe('too_many_attempts');
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(50 * 60);
-    expect((await signup(stack.app, { organisation: 'Elsewhere', email: 'elsewhere@example.com', password: 'a long password' }, '10.52.0.2')).statusCode).toBe(201);
+    expect((await signup(stack.app, { organisation: 'Elsewhere', email: 'elsewhere@example.com', password: 'a long password' }, '10.52.0.2')).statusCode).toBe(
+      201,
+    );
     // A team setting up partners from one office: 11 organisations, all fine.
-    for (let i = 0; i < 11; i++) expect((await signup(stack.app, { organisation: `Office ${i}`, email: `office-${i}@example.com`, password: 'a long password' }, '10.52.0.3')).statusCode).toBe(201);
+    for (let i = 0; i < 11; i++)
+      expect(
+        (await signup(stack.app, { organisation: `Office ${i}`, email: `office-${i}@example.com`, password: 'a long password' }, '10.52.0.3')).statusCode,
+      ).toBe(201);
   });
 });
 
@@ -149,16 +169,22 @@ describe('invitations of an admin who is no longer one', () => {
     const founder = await signUpAndLogIn(stack.app, 'invfounder');
     const second = await inviteMember(stack.app, founder.auth, 'admin', 'invsecond');
     const third = await inviteMember(stack.app, founder.auth, 'admin', 'invthird');
-    const invite = async (auth: Record<string, string>) => tokenOfUrl((await stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: auth, payload: { role: 'member' } })).json().url);
+    const invite = async (auth: Record<string, string>) =>
+      tokenOfUrl((await stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: auth, payload: { role: 'member' } })).json().url);
     const byFounder = await invite(founder.auth);
     const bySecond = await invite(second.auth);
     const byThird = await invite(third.auth);
     const founderId = (await stack.app.inject({ url: '/api/v1/me', headers: founder.auth })).json().user.id;
     expect((await stack.app.inject({ method: 'DELETE', url: `/api/v1/members/${founderId}`, headers: third.auth })).statusCode).toBe(200);
-    expect((await stack.app.inject({ method: 'PATCH', url: `/api/v1/members/${second.id}`, headers: third.auth, payload: { role: 'viewer' } })).statusCode).toBe(200);
+    expect(
+      (await stack.app.inject({ method: 'PATCH', url: `/api/v1/members/${second.id}`, headers: third.auth, payload: { role: 'viewer' } })).statusCode,
+    ).toBe(200);
     const accept = (token: string, who: string) =>
       stack.app.inject({ method: 'POST', url: `/api/v1/invitations/${token}/accept`, payload: { email: `${who}@example.com`, password: 'a long password' } });
-    for (const [token, who] of [[byFounder, 'via-removed'], [bySecond, 'via-demoted']] as const) {
+    for (const [token, who] of [
+      [byFounder, 'via-removed'],
+      [bySecond, 'via-demoted'],
+    ] as const) {
       const preview = await stack.app.inject({ url: `/api/v1/invitations/${token}/preview` });
       expect(preview.statusCode).toBe(410);
       const r = await accept(token, who);
@@ -184,7 +210,8 @@ describe('passwords', () => {
     expect(ok.json()).toEqual({ changed: true, otherSessionsEnded: 1 });
     expect((await stack.app.inject({ url: '/api/v1/me', headers: { authorization: `Bearer ${other}` } })).statusCode).toBe(401);
     expect((await stack.app.inject({ url: '/api/v1/me', headers: user.auth })).statusCode).toBe(200);
-    const login = (password: string) => stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: user.email, password }, remoteAddress: '10.53.0.1' });
+    const login = (password: string) =>
+      stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: user.email, password }, remoteAddress: '10.53.0.1' });
     expect((await login(user.password)).statusCode).toBe(401);
     expect((await login('my new long password')).statusCode).toBe(200);
     const log = await auditActions(stack.app, user.auth);
@@ -204,7 +231,8 @@ describe('passwords', () => {
     expect(temporaryPassword.length).toBeGreaterThanOrEqual(16);
     expect(sessionsEnded).toBe(1);
     expect((await stack.app.inject({ url: '/api/v1/me', headers: member.auth })).statusCode).toBe(401);
-    const login = (password: string) => stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: member.email, password }, remoteAddress: '10.54.0.1' });
+    const login = (password: string) =>
+      stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: member.email, password }, remoteAddress: '10.54.0.1' });
     expect((await login(member.password)).statusCode).toBe(401);
     expect((await login(temporaryPassword)).statusCode).toBe(200);
     const log = await auditActions(stack.app, admin.auth);

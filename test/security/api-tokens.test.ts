@@ -46,7 +46,11 @@ async function powersOf(token: string) {
 
 describe('API token escalation attempts', () => {
   it('a member asking for an admin token gets 403, a viewer asking for a member token too; nothing is created', async () => {
-    for (const [who, role] of [[member, 'admin'], [viewer, 'member'], [viewer, 'admin']] as const) {
+    for (const [who, role] of [
+      [member, 'admin'],
+      [viewer, 'member'],
+      [viewer, 'admin'],
+    ] as const) {
       const r = await call('POST', '/api-tokens', who.auth, { name: 'escalate', role });
       expect(r.statusCode, `${who.role} → ${role}`).toBe(403);
       expect(r.json().error).toMatchObject({ code: 'token_role_too_high', field: 'role' });

@@ -18,7 +18,8 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 const inject = (opts: InjectOptions) => stack.app.inject(opts);
-const login = (email: string, password: string, remoteAddress = '127.0.0.1') => inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
+const login = (email: string, password: string, remoteAddress = '127.0.0.1') =>
+  inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 describe('password storage', () => {
@@ -118,16 +119,29 @@ describe('sessions', () => {
   it('an expired session is refused by bearer and by cookie', async () => {
     const s = await signUpAndLogIn(stack.app, 'expiry');
     expect((await inject({ url: '/api/v1/me', headers: s.auth })).statusCode).toBe(200);
-    await stack.database.db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', sha256(s.token)).execute();
+    await stack.database.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('token_hash', '=', sha256(s.token))
+      .execute();
     for (const r of [await inject({ url: '/api/v1/me', headers: s.auth }), await inject({ url: '/api/v1/me', cookies: { sf_session: s.token } })]) {
       expect(r.statusCode).toBe(401);
       expect(r.json().error.code).toBe('unauthenticated');
     }
     // Not for writes either.
-    const put = await inject({ method: 'PUT', url: '/api/v1/platform', headers: s.auth, payload: { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' } });
+    const put = await inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: s.auth,
+      payload: { platform: 'freshservice', apiUrl: 'acme', apiKey: 'Yq8nL2pWx0aB7cD3eF9g' },
+    });
     expect(put.statusCode).toBe(401);
     // One second before it expires it still works: expiry is the stored time, not a guess.
-    await stack.database.db.updateTable('sessions').set({ expires_at: new Date(Date.now() + 1000) }).where('token_hash', '=', sha256(s.token)).execute();
+    await stack.database.db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() + 1000) })
+      .where('token_hash', '=', sha256(s.token))
+      .execute();
     expect((await inject({ url: '/api/v1/me', headers: s.auth })).statusCode).toBe(200);
   });
 
@@ -188,7 +202,11 @@ describe('CSRF', () => {
       .filter((r) => r.method !== 'GET' && !r.path.startsWith('/api/v1/hooks/'))
       .map((r) => {
         const key = `${r.method} ${r.path}`;
-        return { method: r.method as InjectOptions['method'], url: r.path.replace('{id}', connectionId), ...(key in bodies ? { payload: bodies[key] as object } : {}) };
+        return {
+          method: r.method as InjectOptions['method'],
+          url: r.path.replace('{id}', connectionId),
+          ...(key in bodies ? { payload: bodies[key] as object } : {}),
+        };
       });
   }
 
@@ -218,26 +236,51 @@ describe('CSRF', () => {
   });
 
   it('a cross-site write without any session is refused too (no log-in or sign-up from another site)', async () => {
-    const r = await inject({ method: 'POST', url: '/api/v1/session', payload: { email: s.email, password: s.password }, headers: { host: HOST, origin: 'https://evil.example' } });
+    const r = await inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      payload: { email: s.email, password: s.password },
+      headers: { host: HOST, origin: 'https://evil.example' },
+    });
     expect(r.statusCode).toBe(403);
     expect(r.headers['set-cookie']).toBeUndefined();
   });
 
   it('reads are not refused (the browser keeps the answer from the other site)', async () => {
-    const r = await inject({ url: '/api/v1/me', cookies: { sf_session: s.token }, headers: { host: HOST, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' } });
+    const r = await inject({
+      url: '/api/v1/me',
+      cookies: { sf_session: s.token },
+      headers: { host: HOST, origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
     expect(r.statusCode).toBe(200);
   });
 
   it('same-origin cookie writes work (Origin matching scheme and Host, or Sec-Fetch-Site: same-origin, or neither)', async () => {
     // The server here is plain http (no proxy trusted, no SF_PUBLIC_URL): https://HOST is another origin (edges.test.ts).
-    for (const headers of [{ origin: `http://${HOST}` }, { 'sec-fetch-site': 'same-origin' }, { 'sec-fetch-site': 'same-origin', origin: `http://${HOST}` }, {}]) {
-      const r = await inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, cookies: { sf_session: s.token }, headers: { host: HOST, ...headers }, payload: { configuration: {} } });
+    for (const headers of [
+      { origin: `http://${HOST}` },
+      { 'sec-fetch-site': 'same-origin' },
+      { 'sec-fetch-site': 'same-origin', origin: `http://${HOST}` },
+      {},
+    ]) {
+      const r = await inject({
+        method: 'PUT',
+        url: `/api/v1/connections/${connectionId}/configuration`,
+        cookies: { sf_session: s.token },
+        headers: { host: HOST, ...headers },
+        payload: { configuration: {} },
+      });
       expect(r.statusCode, JSON.stringify(headers)).toBe(200);
     }
   });
 
   it('bearer-token calls are unaffected by Origin and Sec-Fetch-Site', async () => {
-    const r = await inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: { ...s.auth, host: HOST, origin: 'https://tool.example', 'sec-fetch-site': 'cross-site' }, payload: { configuration: {} } });
+    const r = await inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/configuration`,
+      headers: { ...s.auth, host: HOST, origin: 'https://tool.example', 'sec-fetch-site': 'cross-site' },
+      payload: { configuration: {} },
+    });
     expect(r.statusCode).toBe(200);
   });
 
@@ -245,7 +288,12 @@ describe('CSRF', () => {
     const url = (await inject({ url: `/api/v1/connections/${connectionId}/webhook`, headers: s.auth })).json().url as string;
     const path = new URL(url).pathname;
     stack.jobs.enqueueConnection = async () => {};
-    const r = await inject({ method: 'POST', url: path, payload: { ticket_id: 3 }, headers: { origin: 'https://acme.freshservice.com', 'sec-fetch-site': 'cross-site' } });
+    const r = await inject({
+      method: 'POST',
+      url: path,
+      payload: { ticket_id: 3 },
+      headers: { origin: 'https://acme.freshservice.com', 'sec-fetch-site': 'cross-site' },
+    });
     expect(r.statusCode).toBe(202);
   });
 });

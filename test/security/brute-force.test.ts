@@ -40,7 +40,12 @@ beforeAll(async () => {
   stack = await startStack({ listen: false });
   const masterKey = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
   app = await buildApp(
-    { config: stack.config, db: stack.database.db.withPlugin(counter), masterKey, jobs: { ...stack.jobs, enqueueConnection: async (id: string) => void queued.push(id) } },
+    {
+      config: stack.config,
+      db: stack.database.db.withPlugin(counter),
+      masterKey,
+      jobs: { ...stack.jobs, enqueueConnection: async (id: string) => void queued.push(id) },
+    },
     { logger: false },
   );
   await app.ready();
@@ -55,7 +60,8 @@ const create = async (org: Org, contractName = 'Brute') => {
   await savePlatform(app, org);
   return (await app.inject({ method: 'POST', url: '/api/v1/connections', headers: org.auth, payload: { role: 'source', contractName } })).json();
 };
-const accept = (org: Org, verificationCode: string) => app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: org.auth, payload: { verificationCode } });
+const accept = (org: Org, verificationCode: string) =>
+  app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: org.auth, payload: { verificationCode } });
 
 describe('verification codes', () => {
   it('carry 100 bits: 20 characters of a 32-symbol alphabet, every random bit reaching the code', () => {
@@ -149,7 +155,11 @@ describe('webhook tokens', () => {
   it('carry 256 random bits and are replaced on rotation', async () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(token, 'base64url')).toHaveLength(32);
-    const rotated = new URL((await app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/webhook/rotate`, headers: owner.auth })).json().url).pathname.split('/').pop()!;
+    const rotated = new URL(
+      (await app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/webhook/rotate`, headers: owner.auth })).json().url,
+    ).pathname
+      .split('/')
+      .pop()!;
     expect(rotated).not.toBe(token);
     expect(Buffer.from(rotated, 'base64url')).toHaveLength(32);
     expect((await hook(token, '10.20.0.1')).statusCode).toBe(404);
@@ -212,7 +222,6 @@ describe('webhook tokens', () => {
   });
 });
 
-
 describe('log-in guessing', () => {
   const login = (email: string, password: string, remoteAddress: string) =>
     app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password }, remoteAddress });
@@ -220,7 +229,11 @@ describe('log-in guessing', () => {
   const age = async (key: string, ms: number) => {
     const db = stack.database.db;
     const row = await db.selectFrom('auth_throttles').selectAll().where('key', '=', key).executeTakeFirstOrThrow();
-    await db.updateTable('auth_throttles').set({ last_at: new Date(row.last_at.getTime() - ms), window_start: new Date(row.window_start.getTime() - ms) }).where('key', '=', key).execute();
+    await db
+      .updateTable('auth_throttles')
+      .set({ last_at: new Date(row.last_at.getTime() - ms), window_start: new Date(row.window_start.getTime() - ms) })
+      .where('key', '=', key)
+      .execute();
   };
   const pairKey = (email: string, address: string) => counterKey({ rule: LOGIN_PER_ACCOUNT_AND_ADDRESS, subject: `${email.toLowerCase()}\n${address}` });
   /** Checked answers: 401 (wrong) or 200 (logged in); 429 means the password was not looked at. */
@@ -232,7 +245,10 @@ describe('log-in guessing', () => {
     const guesses = [...Array.from({ length: 199 }, (_, i) => `wrong guess number ${i}`), victim.password];
     const answers = await Promise.all(guesses.map((g) => login(victim.email, g, attacker)));
     const statuses = answers.map((a) => a.statusCode);
-    expect(statuses.filter((s) => s !== 401 && s !== 429), 'only 401 and 429').toEqual([]);
+    expect(
+      statuses.filter((s) => s !== 401 && s !== 429),
+      'only 401 and 429',
+    ).toEqual([]);
     let evaluated = checked(statuses);
     expect(evaluated).toBeGreaterThanOrEqual(1);
     expect(evaluated).toBeLessThanOrEqual(5);
@@ -247,7 +263,9 @@ describe('log-in guessing', () => {
 
     // More bursts until the address has used its 5 free attempts: still never more than 5 checked in all.
     for (let burst = 0; burst < 10 && evaluated < 5; burst++) {
-      evaluated += checked((await Promise.all(Array.from({ length: 20 }, (_, i) => login(victim.email, `burst ${burst} guess ${i}`, attacker)))).map((a) => a.statusCode));
+      evaluated += checked(
+        (await Promise.all(Array.from({ length: 20 }, (_, i) => login(victim.email, `burst ${burst} guess ${i}`, attacker)))).map((a) => a.statusCode),
+      );
     }
     expect(evaluated).toBe(5);
     // Over the limit: 200 concurrent tries of the right password from that address, none gets in.
@@ -317,7 +335,8 @@ describe('webhook calls per URL', () => {
   it(`a burst of 200 calls with made-up ticket ids: at most ${HOOK_CALLS_PER_MINUTE} are accepted, the rest 429 with Retry-After; other URLs are unaffected`, async () => {
     const owner = await signUpAndLogIn(app, 'burstowner');
     const partner = await signUpAndLogIn(app, 'burstpartner');
-    const urlOf = async (org: Org, id: string) => new URL((await app.inject({ url: `/api/v1/connections/${id}/webhook`, headers: org.auth })).json().url).pathname.split('/').pop()!;
+    const urlOf = async (org: Org, id: string) =>
+      new URL((await app.inject({ url: `/api/v1/connections/${id}/webhook`, headers: org.auth })).json().url).pathname.split('/').pop()!;
     const connect = async (name: string) => {
       const c = await create(owner, name);
       expect((await accept(partner, c.verificationCode)).statusCode).toBe(200);
@@ -329,7 +348,12 @@ describe('webhook calls per URL', () => {
     // From many addresses: the limit is the URL's, not the caller's.
     const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${token}`, payload: { ticket_id: 900_000 + i }, remoteAddress: `10.40.${i >> 8}.${(i & 255) + 1}` }),
+        app.inject({
+          method: 'POST',
+          url: `/api/v1/hooks/freshservice/${token}`,
+          payload: { ticket_id: 900_000 + i },
+          remoteAddress: `10.40.${i >> 8}.${(i & 255) + 1}`,
+        }),
       ),
     );
     const accepted = answers.filter((a) => a.statusCode === 202).length;
@@ -343,6 +367,8 @@ describe('webhook calls per URL', () => {
     const hints = await stack.database.db.selectFrom('sync_hints').select('ticket_id').where('connection_id', '=', flooded).execute();
     expect(hints.length).toBeLessThanOrEqual(HOOK_CALLS_PER_MINUTE);
     // The other connection's URL (same organisations) still works.
-    expect((await app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${await urlOf(owner, other)}`, payload: { ticket_id: 7 } })).statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${await urlOf(owner, other)}`, payload: { ticket_id: 7 } })).statusCode).toBe(
+      202,
+    );
   });
 });

@@ -49,7 +49,10 @@ async function must(r: Promise<{ statusCode: number; body: string; json(): any }
 /** Starts a manual run and waits (on the run row) until it has ended. */
 async function syncAndWait(connectionId: string, auth: Record<string, string>) {
   const since = new Date(Date.now() - 7 * 86_400_000).toISOString();
-  const started = await must(stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: auth, payload: { since } }), 202);
+  const started = await must(
+    stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: auth, payload: { since } }),
+    202,
+  );
   await (stack.jobs as typeof stack.jobs & { idle(): Promise<void> }).idle();
   const run = await must(stack.app.inject({ url: `/api/v1/sync-runs/${started.id}`, headers: auth }), 200);
   expect(run.status).not.toBe('running');
@@ -108,7 +111,15 @@ describe('API budget isolation between tenants', { timeout: 600_000 }, () => {
     expect(await reservedSince(hostA, t0)).toBeGreaterThan(0);
 
     // Tenant B: A's host, a key that is not A's.
-    await must(stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: b.auth, payload: { platform: 'freshservice', apiUrl: simA.url, apiKey: 'BogusKeyNotAcmes1234' } }), 200);
+    await must(
+      stack.app.inject({
+        method: 'PUT',
+        url: '/api/v1/platform',
+        headers: b.auth,
+        payload: { platform: 'freshservice', apiUrl: simA.url, apiKey: 'BogusKeyNotAcmes1234' },
+      }),
+      200,
+    );
     const connectionBD = await connectTwoOrganisations(stack.app, [b, d], [{ url: simA.url, keyFor: () => 'BogusKeyNotAcmes1234' }, simC]);
     const t1 = await dbNow();
     simA.clearRequests();
@@ -141,7 +152,9 @@ describe('API budget isolation between tenants', { timeout: 600_000 }, () => {
     const t0 = await dbNow();
     const answers = [];
     for (let batch = 0; batch < 10; batch++) {
-      answers.push(...(await Promise.all(Array.from({ length: 20 }, () => stack.app.inject({ url: `/api/v1/connections/${connectionAC}/fields`, headers: viewer.auth })))));
+      answers.push(
+        ...(await Promise.all(Array.from({ length: 20 }, () => stack.app.inject({ url: `/api/v1/connections/${connectionAC}/fields`, headers: viewer.auth })))),
+      );
     }
     expect(answers.map((r) => r.statusCode)).toEqual(Array(200).fill(200));
     const body = answers[199]!.json();

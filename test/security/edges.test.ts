@@ -116,7 +116,13 @@ describe('security headers', () => {
 
 describe('cross-site writes: the Origin is scheme, host and port', () => {
   const login = (app: FastifyInstance, headers: Record<string, string>, remoteAddress = '127.0.0.1') =>
-    app.inject({ method: 'POST', url: '/api/v1/session', headers: { host: 'sync.example.com', ...headers }, remoteAddress, payload: { email: 'nobody@example.com', password: 'not the password' } });
+    app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { host: 'sync.example.com', ...headers },
+      remoteAddress,
+      payload: { email: 'nobody@example.com', password: 'not the password' },
+    });
 
   it('over plain http, a write from https://same-host (or another port) is refused; the same origin is let through', async () => {
     const app = await appWith({});

@@ -74,27 +74,53 @@ async function eventsOf(runId: string, who: 'source' | 'target') {
 }
 
 describe('a ticket the source filter keeps back', () => {
-  it('is not in the partner\'s dry run, nor in any count of it; the owner sees it as skipped, with why', async () => {
-    const partner = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/dry-runs`, headers: as('target'), payload: { since: SINCE() } });
+  it("is not in the partner's dry run, nor in any count of it; the owner sees it as skipped, with why", async () => {
+    const partner = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/dry-runs`,
+      headers: as('target'),
+      payload: { since: SINCE() },
+    });
     expect(partner.statusCode, partner.body).toBe(200);
     expect(leaks(partner.body)).toEqual([]);
     const plan = partner.json();
     expect(plan.tickets.map((t: any) => t.ticketId)).toEqual([sharedId]);
     expect(plan.counts).toEqual({ create: 1, update: 0, fail: 0, skip: 0 });
 
-    const owner = (await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/dry-runs`, headers: as('source'), payload: { since: SINCE() } })).json();
-    expect(owner.tickets.find((t: any) => t.ticketId === secretId)).toMatchObject({ action: 'skip', originSubject: SECRET, excluded: expect.stringMatching(/sync filter/) });
+    const owner = (
+      await pair.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${pair.connectionId}/dry-runs`,
+        headers: as('source'),
+        payload: { since: SINCE() },
+      })
+    ).json();
+    expect(owner.tickets.find((t: any) => t.ticketId === secretId)).toMatchObject({
+      action: 'skip',
+      originSubject: SECRET,
+      excluded: expect.stringMatching(/sync filter/),
+    });
     expect(owner.counts.create).toBe(1);
   });
 
   it('is in no count, detail, event or timeline the partner gets from a real run', async () => {
-    const started = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/sync-runs`, headers: as('target'), payload: { since: SINCE() } });
+    const started = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/sync-runs`,
+      headers: as('target'),
+      payload: { since: SINCE() },
+    });
     expect(started.statusCode, started.body).toBe(202);
     const runId = started.json().id as string;
     const stream = await eventsOf(runId, 'target');
     const run = await waitForRun(runId, 'target');
 
-    expect(run).toMatchObject({ status: 'success', counts: { created: 1, updated: 0, closed: 0, failed: 0 }, progress: { ticketsSeen: 1, ticketsDone: 1 }, error: null });
+    expect(run).toMatchObject({
+      status: 'success',
+      counts: { created: 1, updated: 0, closed: 0, failed: 0 },
+      progress: { ticketsSeen: 1, ticketsDone: 1 },
+      error: null,
+    });
     expect(run.details.map((d: any) => d.sourceTicketId)).toEqual([sharedId]);
     expect(leaks(JSON.stringify(run))).toEqual([]);
     expect(leaks(stream.raw)).toEqual([]);
@@ -109,7 +135,11 @@ describe('a ticket the source filter keeps back', () => {
     const theirs = await get(`/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/timeline`, 'target');
     expect(theirs.status).toBe(404);
     expect(leaks(theirs.body)).toEqual([]);
-    const retry = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/retry`, headers: as('target') });
+    const retry = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/retry`,
+      headers: as('target'),
+    });
     expect(retry.statusCode).toBe(404);
     const mine = await get(`/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/timeline`, 'source');
     expect(mine.status).toBe(200);
@@ -121,16 +151,32 @@ describe('a ticket the source filter keeps back', () => {
     expect(leaks(copyTimeline.body)).toEqual([]);
   });
 
-  it('failing, its error reaches only its own organisation: not the partner\'s run, details, stream, counts or dashboard', async () => {
+  it("failing, its error reaches only its own organisation: not the partner's run, details, stream, counts or dashboard", async () => {
     pair.source.sim.faults.set({
-      rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${secretId}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }],
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${secretId}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
     });
     try {
       // A Retry asked by the owner, then a manual run asked by the partner: both read it, and it fails.
-      const retry = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/retry`, headers: as('source') });
+      const retry = await pair.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${pair.connectionId}/tickets/source/${secretId}/retry`,
+        headers: as('source'),
+      });
       expect(retry.statusCode, retry.body).toBe(202);
       const retried = await waitForRun(retry.json().id, 'target');
-      const manual = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/sync-runs`, headers: as('target'), payload: { since: SINCE() } });
+      const manual = await pair.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${pair.connectionId}/sync-runs`,
+        headers: as('target'),
+        payload: { since: SINCE() },
+      });
       expect(manual.statusCode, manual.body).toBe(202);
       const stream = await eventsOf(manual.json().id, 'target');
       const ran = await waitForRun(manual.json().id, 'target');
@@ -146,19 +192,33 @@ describe('a ticket the source filter keeps back', () => {
       expect(leaks(stream.raw)).toEqual([]);
       for (const e of stream.events) expect(e.data.progress.ticketsSeen).toBeLessThanOrEqual(2);
       // The run's rows in pages, searched by the kept-back ticket's number, and as CSV: nothing of it either.
-      for (const url of [`/api/v1/sync-runs/${ran.id}/details`, `/api/v1/sync-runs/${ran.id}/details?q=${secretId}`, `/api/v1/sync-runs/${ran.id}/details.csv`]) {
+      for (const url of [
+        `/api/v1/sync-runs/${ran.id}/details`,
+        `/api/v1/sync-runs/${ran.id}/details?q=${secretId}`,
+        `/api/v1/sync-runs/${ran.id}/details.csv`,
+      ]) {
         const r = await pair.stack.app.inject({ url, headers: as('target') });
         expect(r.statusCode, url).toBe(200);
         expect(leaks(r.body), url).toEqual([]);
         // CSV: no line whose first cell (Source ticket) is the kept-back ticket.
-        expect(r.body.split('\n').filter((line) => line.startsWith(`${secretId},`)), url).toEqual([]);
+        expect(
+          r.body.split('\n').filter((line) => line.startsWith(`${secretId},`)),
+          url,
+        ).toEqual([]);
       }
       const ownCsv = (await pair.stack.app.inject({ url: `/api/v1/sync-runs/${ran.id}/details.csv`, headers: as('source') })).body;
       expect(ownCsv.split('\n').filter((line) => line.startsWith(`${secretId},`))).toHaveLength(1);
 
       // The owner sees the failure, marked as its own.
       const own = (await get(`/api/v1/sync-runs/${ran.id}`, 'source')).json;
-      expect(own.details).toContainEqual(expect.objectContaining({ sourceTicketId: secretId, outcome: 'failed', ownerOnly: true, error: expect.stringMatching(/403|not authori[sz]ed|refused/i) }));
+      expect(own.details).toContainEqual(
+        expect.objectContaining({
+          sourceTicketId: secretId,
+          outcome: 'failed',
+          ownerOnly: true,
+          error: expect.stringMatching(/403|not authori[sz]ed|refused/i),
+        }),
+      );
       expect(own.counts.failed).toBe(0);
 
       const dashboard = await get('/api/v1/dashboard', 'target');

@@ -46,9 +46,40 @@ const junkValue: fc.Arbitrary<string> = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v) ?? 'null'),
   fc.string({ unit: 'binary', maxLength: 40 }).map((s) => JSON.stringify(s)),
   fc.constantFrom(
-    '"\\u0000"', '"a\\u0000b"', '"\\ud800"', '"\\udfff"', '"\\u202e"', '" "', '""', '"0"', '"-1"', '"true"', '"null"', '"NaN"',
-    '"../../etc/passwd"', '"<script>alert(1)</script>"', '"\' OR 1=1 --"', '"%00"', '"${jndi:ldap://x}"', '"1e309"',
-    '0', '-0', '-1', '1.5', '9007199254740993', '1e309', '-1e309', '1e-400', 'true', 'false', 'null', '[]', '{}', '[null]', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"admin":true}}}',
+    '"\\u0000"',
+    '"a\\u0000b"',
+    '"\\ud800"',
+    '"\\udfff"',
+    '"\\u202e"',
+    '" "',
+    '""',
+    '"0"',
+    '"-1"',
+    '"true"',
+    '"null"',
+    '"NaN"',
+    '"../../etc/passwd"',
+    '"<script>alert(1)</script>"',
+    '"\' OR 1=1 --"',
+    '"%00"',
+    '"${jndi:ldap://x}"',
+    '"1e309"',
+    '0',
+    '-0',
+    '-1',
+    '1.5',
+    '9007199254740993',
+    '1e309',
+    '-1e309',
+    '1e-400',
+    'true',
+    'false',
+    'null',
+    '[]',
+    '{}',
+    '[null]',
+    '{"__proto__":{"admin":true}}',
+    '{"constructor":{"prototype":{"admin":true}}}',
   ),
   fc.integer({ min: 2, max: 12_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)),
   fc.integer({ min: 2, max: 9_000 }).map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
@@ -91,18 +122,28 @@ function inputs(seed: Record<string, unknown>): fc.Arbitrary<FuzzInput> {
   };
   const replace = fc.tuple(fc.constantFrom(...paths), junkValue).map(([p, junk]) => ({
     what: `replace ${p.join('.')}`,
-    body: text(withAt(seed, p, (o, k) => (o[k] = VALUE)), junk),
+    body: text(
+      withAt(seed, p, (o, k) => (o[k] = VALUE)),
+      junk,
+    ),
   }));
   const remove = fc.constantFrom(...paths).map((p) => ({
     what: `remove ${p.join('.')}`,
     body: JSON.stringify(withAt(seed, p, (o, k) => (Array.isArray(o) ? o.splice(Number(k), 1) : delete o[k]))),
   }));
   // Keys go in as a placeholder and are written into the text: a "__proto__" property would not survive JSON.stringify.
-  const withKey = (p: Array<string | number>, value: unknown) => (p.length === 0 ? { ...seed, [KEY]: value } : withAt(seed, [...p, KEY], (o, k) => (o[k] = value)));
-  const extra = fc.tuple(fc.constantFrom(...objectPaths), fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'admin', 'role', 'organisationId')), junkValue).map(([p, key, junk]) => ({
-    what: `extra ${[...p, key].join('.')}`,
-    body: text(withKey(p, VALUE), junk, key),
-  }));
+  const withKey = (p: Array<string | number>, value: unknown) =>
+    p.length === 0 ? { ...seed, [KEY]: value } : withAt(seed, [...p, KEY], (o, k) => (o[k] = value));
+  const extra = fc
+    .tuple(
+      fc.constantFrom(...objectPaths),
+      fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'admin', 'role', 'organisationId')),
+      junkValue,
+    )
+    .map(([p, key, junk]) => ({
+      what: `extra ${[...p, key].join('.')}`,
+      body: text(withKey(p, VALUE), junk, key),
+    }));
   const protoKey = fc.constantFrom(...objectPaths).map((p) => ({
     what: `__proto__ at ${p.join('.') || 'root'}`,
     body: text(withKey(p, { admin: true, isAdmin: true }), '', '__proto__'),
@@ -111,7 +152,23 @@ function inputs(seed: Record<string, unknown>): fc.Arbitrary<FuzzInput> {
   const invalidJson = fc
     .oneof(
       fc.string({ unit: 'binary', maxLength: 60 }),
-      fc.constantFrom('{', '{"a":', '[1,]', "{'a':1}", 'undefined', 'NaN', '{"a":1}x', '\ufeff{}', '{"a":1,"a":2', '\u0000', '{"__proto__":', '{"a":"\u0000"}', '"unterminated', '{"a":01}', '{"a":.5}'),
+      fc.constantFrom(
+        '{',
+        '{"a":',
+        '[1,]',
+        "{'a':1}",
+        'undefined',
+        'NaN',
+        '{"a":1}x',
+        '\ufeff{}',
+        '{"a":1,"a":2',
+        '\u0000',
+        '{"__proto__":',
+        '{"a":"\u0000"}',
+        '"unterminated',
+        '{"a":01}',
+        '{"a":.5}',
+      ),
       fc.integer({ min: 1, max: 20 }).map((n) => JSON.stringify(seed).slice(0, -n)),
     )
     .filter((t) => {
@@ -124,7 +181,18 @@ function inputs(seed: Record<string, unknown>): fc.Arbitrary<FuzzInput> {
     })
     .map((body) => ({ what: 'invalid JSON', body }));
   const contentType = fc
-    .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=utf-16', 'application/jsonx', 'application/json, text/plain', 'application/octet-stream', ';;;', '')
+    .constantFrom(
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/json; charset=utf-16',
+      'application/jsonx',
+      'application/json, text/plain',
+      'application/octet-stream',
+      ';;;',
+      '',
+    )
     .map((ct) => ({ what: `content-type ${ct || '(none)'}`, body: JSON.stringify(seed), contentType: ct }));
   return fc.oneof(replace, replace, remove, extra, protoKey, wholeBody, invalidJson, contentType);
 }
@@ -141,7 +209,10 @@ function fixedInputs(seed: Record<string, unknown>): FuzzInput[] {
     { what: 'array', body: '[]' },
     { what: 'string', body: '"x"' },
     { what: 'NUL in every string', body: JSON.stringify(seed).replace(/"([^"]+)":"/g, '"$1":"\\u0000') },
-    { what: 'deep nesting in every field', body: JSON.stringify(seed).replace(/:("[^"]*"|true|false|null|\d+)/g, `:${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`) },
+    {
+      what: 'deep nesting in every field',
+      body: JSON.stringify(seed).replace(/:("[^"]*"|true|false|null|\d+)/g, `:${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`),
+    },
   ];
 }
 
@@ -185,7 +256,13 @@ let auth: Record<string, string>;
 /** What the organisation can see through the API, plus every row of every table. */
 async function state() {
   const views: Record<string, unknown> = {};
-  for (const url of ['/api/v1/platform', '/api/v1/connections', `/api/v1/connections/${pair.connectionId}/configuration`, `/api/v1/connections/${pair.connectionId}/mappings`, '/api/v1/sync-runs?from=2000-01-01']) {
+  for (const url of [
+    '/api/v1/platform',
+    '/api/v1/connections',
+    `/api/v1/connections/${pair.connectionId}/configuration`,
+    `/api/v1/connections/${pair.connectionId}/mappings`,
+    '/api/v1/sync-runs?from=2000-01-01',
+  ]) {
     const r = await pair.stack.app.inject({ url, headers: auth });
     views[url] = r.json();
   }
@@ -204,11 +281,23 @@ beforeAll(async () => {
   auth = pair.source.auth;
   const get = async (url: string) => (await pair.stack.app.inject({ url, headers: auth })).json();
   const token = new URL((await get(`/api/v1/connections/${pair.connectionId}/webhook`)).url).pathname.split('/').pop()!;
-  const channel = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: auth, payload: { kind: 'slack', name: 'Existing', settings: { url: 'https://hooks.slack.example/services/T0/B0/seed' } } });
+  const channel = await pair.stack.app.inject({
+    method: 'POST',
+    url: '/api/v1/notifications/channels',
+    headers: auth,
+    payload: { kind: 'slack', name: 'Existing', settings: { url: 'https://hooks.slack.example/services/T0/B0/seed' } },
+  });
   expect(channel.statusCode, channel.body).toBe(201);
-  seedBodies = seeds(pair, { mappings: (await get(`/api/v1/connections/${pair.connectionId}/mappings`)).mappings, configuration: (await get(`/api/v1/connections/${pair.connectionId}/configuration`)).configuration });
+  seedBodies = seeds(pair, {
+    mappings: (await get(`/api/v1/connections/${pair.connectionId}/mappings`)).mappings,
+    configuration: (await get(`/api/v1/connections/${pair.connectionId}/configuration`)).configuration,
+  });
   urls = {};
-  for (const key of Object.keys(seedBodies)) urls[key] = key.split(' ')[1]!.replace('{id}', key.includes('/notifications/channels/') ? channel.json().id : pair.connectionId).replace('{token}', token);
+  for (const key of Object.keys(seedBodies))
+    urls[key] = key
+      .split(' ')[1]!
+      .replace('{id}', key.includes('/notifications/channels/') ? channel.json().id : pair.connectionId)
+      .replace('{token}', token);
   // A member to change and an invitation to accept (once: later valid bodies find it spent).
   urls['PATCH /api/v1/members/{id}'] = `/api/v1/members/${(await inviteMember(pair.stack.app, auth, 'member', 'fuzz')).id}`;
   const invitation = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: auth, payload: { role: 'viewer' } })).json();
@@ -218,9 +307,14 @@ afterAll(async () => pair?.close());
 
 describe('input fuzzing', () => {
   it('covers every route with a JSON body, and the webhook', () => {
-    const withBody = documentedRoutes(pair.stack.app).filter((r) => r.jsonBody).map((r) => `${r.method} ${r.path}`);
+    const withBody = documentedRoutes(pair.stack.app)
+      .filter((r) => r.jsonBody)
+      .map((r) => `${r.method} ${r.path}`);
     expect(withBody.length).toBeGreaterThanOrEqual(9);
-    expect(withBody.filter((r) => !(r in seedBodies)), 'routes with a JSON body but no fuzz seed').toEqual([]);
+    expect(
+      withBody.filter((r) => !(r in seedBodies)),
+      'routes with a JSON body but no fuzz seed',
+    ).toEqual([]);
     expect(Object.keys(seedBodies)).toContain('POST /api/v1/hooks/freshservice/{token}');
     expect([...ROUTES].sort()).toEqual(Object.keys(seedBodies).sort());
   });
@@ -233,7 +327,6 @@ describe('input fuzzing', () => {
       expect(r.statusCode, `${key}: ${r.body}`).toBe(200);
     }
   });
-
 
   it.each(ROUTES)('%s: never a 5xx, always the error shape, no change on a 4xx', async (key) => {
     const [method] = key.split(' ') as ['POST' | 'PUT'];
@@ -271,14 +364,16 @@ describe('input fuzzing', () => {
       return r.statusCode;
     };
     for (const input of fixedInputs(seed)) await send(input);
-    await fc.assert(
-      fc.asyncProperty(inputs(seed), async (input) => {
-        const before = problems.length;
-        await send(input);
-        return problems.length === before;
-      }),
-      { numRuns: 35, endOnFailure: true },
-    ).catch(() => {});
+    await fc
+      .assert(
+        fc.asyncProperty(inputs(seed), async (input) => {
+          const before = problems.length;
+          await send(input);
+          return problems.length === before;
+        }),
+        { numRuns: 35, endOnFailure: true },
+      )
+      .catch(() => {});
     expect(problems).toEqual([]);
   });
 });

@@ -36,16 +36,18 @@ export function documentedRoutes(app: FastifyInstance): ApiRoute[] {
  */
 export function registeredRoutes(app: FastifyInstance): string[] {
   const documented = new Set(documentedRoutes(app).map((r) => `${r.method} ${r.path}`));
-  return printedRoutes(app).map((route) => {
-    if (!route.includes('}|{')) return route;
-    const [method, path] = route.split(' ') as [string, string];
-    let options = [''];
-    for (const part of path.split('/').slice(1)) {
-      const alternatives = part.includes('}|{') ? part.split('|') : [part];
-      options = options.flatMap((o) => alternatives.map((a) => `${o}/${a}`));
-    }
-    return options.map((o) => `${method} ${o}`).find((r) => documented.has(r)) ?? route;
-  }).sort();
+  return printedRoutes(app)
+    .map((route) => {
+      if (!route.includes('}|{')) return route;
+      const [method, path] = route.split(' ') as [string, string];
+      let options = [''];
+      for (const part of path.split('/').slice(1)) {
+        const alternatives = part.includes('}|{') ? part.split('|') : [part];
+        options = options.flatMap((o) => alternatives.map((a) => `${o}/${a}`));
+      }
+      return options.map((o) => `${method} ${o}`).find((r) => documented.has(r)) ?? route;
+    })
+    .sort();
 }
 
 function printedRoutes(app: FastifyInstance): string[] {
@@ -58,9 +60,15 @@ function printedRoutes(app: FastifyInstance): string[] {
     const depth = m[1]!.length / 4 + 1;
     stack.length = depth;
     stack[depth] = m[2]!;
-    const full = stack.filter((s) => s !== undefined).join('').replace(/^\/+/, '/');
+    const full = stack
+      .filter((s) => s !== undefined)
+      .join('')
+      .replace(/^\/+/, '/');
     const path = full.startsWith('/') ? full : `/${full}`;
-    for (const method of (m[3] ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const method of (m[3] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       if (method === 'HEAD') continue;
       if (path.startsWith('/api/v1/')) out.push(`${method} ${path.replace(/:([A-Za-z_]+)/g, '{$1}')}`);
     }
@@ -70,7 +78,9 @@ function printedRoutes(app: FastifyInstance): string[] {
 
 /** Every row of every table of the application's schema, as comparable JSON (pg-boss's own schema left out). */
 export async function databaseSnapshot(db: Db, opts: { except?: string[]; omit?: Record<string, string[]> } = {}): Promise<Record<string, string[]>> {
-  const tables = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
+  const tables = await sql<{
+    table_name: string;
+  }>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(db);
   const out: Record<string, string[]> = {};
   for (const { table_name } of tables.rows) {
     if (opts.except?.includes(table_name)) continue;
@@ -93,5 +103,12 @@ export async function walk(dir: string): Promise<string[]> {
 
 /** A secret in the encodings it could be stored or logged in. */
 export function encodingsOf(secret: string): string[] {
-  return [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('hex'), encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
+  return [
+    secret,
+    Buffer.from(secret).toString('base64'),
+    Buffer.from(secret).toString('base64url'),
+    Buffer.from(secret).toString('hex'),
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+  ];
 }

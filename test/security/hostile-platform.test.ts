@@ -55,10 +55,12 @@ function endlessBody(res: ServerResponse, counter: { sent: number; done: Promise
   res.writeHead(200, { 'content-type': 'application/octet-stream' });
   const chunk = Buffer.alloc(64 * 1024, 0x41);
   let closed = false;
-  counter.done = new Promise((resolve) => res.on('close', () => {
-    closed = true;
-    resolve();
-  }));
+  counter.done = new Promise((resolve) =>
+    res.on('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
   const pump = () => {
     while (!closed) {
       counter.sent += chunk.length;
@@ -76,9 +78,17 @@ describe('a run against a hostile platform', () => {
   let front: Awaited<ReturnType<typeof hostileFront>>;
 
   beforeAll(async () => {
-    pair = await startSyncPair({ sourceSeed: 'empty', stack: { env: { SF_MAX_LIST_PAGES: String(MAX_PAGES), SF_MAX_ATTACHMENT_MB: String(MAX_ATTACHMENT_MB) } } });
+    pair = await startSyncPair({
+      sourceSeed: 'empty',
+      stack: { env: { SF_MAX_LIST_PAGES: String(MAX_PAGES), SF_MAX_ATTACHMENT_MB: String(MAX_ATTACHMENT_MB) } },
+    });
     front = await hostileFront(pair.source.sim.url);
-    const saved = await pair.stack.app.inject({ method: 'PUT', url: '/api/v1/platform', headers: pair.source.auth, payload: { platform: 'freshservice', apiUrl: front.url, apiKey: pair.source.sim.keyFor('admin') } });
+    const saved = await pair.stack.app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: pair.source.auth,
+      payload: { platform: 'freshservice', apiUrl: front.url, apiKey: pair.source.sim.keyFor('admin') },
+    });
     expect(saved.statusCode).toBe(200);
     await pair.configure('source', { filters: { tags: ['hostile-platform'] } });
     // Two simulators and an embedded store: slow to start on a loaded machine, whatever the tests do.
@@ -96,7 +106,11 @@ describe('a run against a hostile platform', () => {
       front.state.hostile = (req, res, url) => {
         if (req.method !== 'GET' || url.pathname !== '/api/v2/tickets') return false;
         pages++;
-        listingPage(res, url, Array.from({ length: 100 }, () => next++));
+        listingPage(
+          res,
+          url,
+          Array.from({ length: 100 }, () => next++),
+        );
         return true;
       };
       try {
@@ -119,7 +133,11 @@ describe('a run against a hostile platform', () => {
       front.state.hostile = (req, res, url) => {
         if (req.method !== 'GET' || url.pathname !== '/api/v2/tickets') return false;
         pages++;
-        listingPage(res, url, Array.from({ length: 100 }, (_, i) => 2_000_000 + i));
+        listingPage(
+          res,
+          url,
+          Array.from({ length: 100 }, (_, i) => 2_000_000 + i),
+        );
         return true;
       };
       try {
@@ -142,7 +160,9 @@ describe('a run against a hostile platform', () => {
       return f;
     }
     const ticket = async (subject: string, file: [string, string]) => {
-      const r = await call(pair.source.sim, 'POST', '/tickets', { form: form({ subject, description: 'see file', email: 'mallory@acme.test', status: '2', priority: '1', 'tags[]': 'hostile-platform' }, [file]) });
+      const r = await call(pair.source.sim, 'POST', '/tickets', {
+        form: form({ subject, description: 'see file', email: 'mallory@acme.test', status: '2', priority: '1', 'tags[]': 'hostile-platform' }, [file]),
+      });
       expect(r.status).toBe(201);
       return r.json.ticket as { id: number; attachments: Array<{ id: number; size: number }> };
     };

@@ -36,7 +36,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const forwarded = (headers: Record<string, string> = {}) => ({ 'x-forwarded-for': CLIENT, 'x-forwarded-proto': 'https', 'x-forwarded-host': 'sync.example.com', ...headers });
+const forwarded = (headers: Record<string, string> = {}) => ({
+  'x-forwarded-for': CLIENT,
+  'x-forwarded-proto': 'https',
+  'x-forwarded-host': 'sync.example.com',
+  ...headers,
+});
 
 async function whoami(app: FastifyInstance, headers: Record<string, string>, remoteAddress = PROXY) {
   const res = await app.inject({ url: '/test/whoami', headers: { host: 'internal:3000', ...headers }, remoteAddress });

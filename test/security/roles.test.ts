@@ -45,11 +45,13 @@ interface Case {
 }
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
-const conn = (method: InjectOptions['method'], suffix: string, payload?: (ids: Ids) => unknown) => (ids: Ids): InjectOptions => ({
-  method,
-  url: `/api/v1/connections/${ids.connection}${suffix}`,
-  ...(payload ? { payload: payload(ids) as object } : {}),
-});
+const conn =
+  (method: InjectOptions['method'], suffix: string, payload?: (ids: Ids) => unknown) =>
+  (ids: Ids): InjectOptions => ({
+    method,
+    url: `/api/v1/connections/${ids.connection}${suffix}`,
+    ...(payload ? { payload: payload(ids) as object } : {}),
+  });
 const get = (url: string) => (): InjectOptions => ({ method: 'GET', url });
 
 const ROUTES: Record<string, Case> = {
@@ -60,9 +62,18 @@ const ROUTES: Record<string, Case> = {
   'POST /api/v1/signup': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/signup', payload: {} }) },
   'POST /api/v1/session': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/session', payload: {} }) },
   'DELETE /api/v1/session': { role: 'public', request: () => ({ method: 'DELETE', url: '/api/v1/session' }) },
-  'POST /api/v1/hooks/freshservice/{token}': { role: 'public', request: (ids) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${ids.webhookToken}`, payload: { ticket_id: 1 } }) },
-  'GET /api/v1/invitations/{token}/preview': { role: 'public', request: (ids) => ({ method: 'GET', url: `/api/v1/invitations/${ids.invitationToken}/preview` }) },
-  'POST /api/v1/invitations/{token}/accept': { role: 'public', request: (ids) => ({ method: 'POST', url: `/api/v1/invitations/${ids.invitationToken}/accept`, payload: {} }) },
+  'POST /api/v1/hooks/freshservice/{token}': {
+    role: 'public',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${ids.webhookToken}`, payload: { ticket_id: 1 } }),
+  },
+  'GET /api/v1/invitations/{token}/preview': {
+    role: 'public',
+    request: (ids) => ({ method: 'GET', url: `/api/v1/invitations/${ids.invitationToken}/preview` }),
+  },
+  'POST /api/v1/invitations/{token}/accept': {
+    role: 'public',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/invitations/${ids.invitationToken}/accept`, payload: {} }),
+  },
 
   'GET /api/v1/me': { role: 'viewer', request: get('/api/v1/me') },
   'GET /api/v1/platform': { role: 'viewer', request: get('/api/v1/platform') },
@@ -89,14 +100,20 @@ const ROUTES: Record<string, Case> = {
 
   'POST /api/v1/api-tokens': { role: 'self', request: () => ({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'roles', role: 'viewer' } }) },
   // A wrong current password: the route is reached (400), nothing changes.
-  'PUT /api/v1/me/password': { role: 'self', request: () => ({ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }) },
+  'PUT /api/v1/me/password': {
+    role: 'self',
+    request: () => ({ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }),
+  },
   'DELETE /api/v1/api-tokens/{id}': { role: 'self', request: (ids) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${ids.apiToken}` }) },
   // One's own display name (issue 12 item 17): any signed-in person, only their own.
   'PUT /api/v1/me/name': { role: 'self', request: () => ({ method: 'PUT', url: '/api/v1/me/name', payload: { name: 'Roles Test' } }) },
 
   'PUT /api/v1/connections/{id}/mappings': { role: 'member', request: conn('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   // Withdrawn by its proposer (the member); approved and rejected only by an admin of the side it writes into.
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': { role: 'member', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.outgoingProposal}/withdraw` }) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': {
+    role: 'member',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.outgoingProposal}/withdraw` }),
+  },
   'PUT /api/v1/connections/{id}/automatic-sync': { role: 'member', request: conn('PUT', '/automatic-sync', () => ({ enabled: false })) },
   'POST /api/v1/connections/{id}/sync-runs': { role: 'member', request: conn('POST', '/sync-runs', () => ({ since: '2024-01-01' })) },
   'POST /api/v1/connections/{id}/dry-runs': { role: 'member', request: conn('POST', '/dry-runs', () => ({ since: '2024-01-01' })) },
@@ -104,17 +121,38 @@ const ROUTES: Record<string, Case> = {
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { role: 'member', request: conn('POST', '/tickets/source/1/resync') },
   // A run that does not exist: the role is checked first, then the run (404); nothing is started.
   'POST /api/v1/sync-runs/{id}/retry-failed': { role: 'member', request: () => ({ method: 'POST', url: `/api/v1/sync-runs/${MISSING}/retry-failed` }) },
-  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': { role: 'member', request: () => ({ method: 'POST', url: `/api/v1/sync-runs/${MISSING}/details/1/retry` }) },
+  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': {
+    role: 'member',
+    request: () => ({ method: 'POST', url: `/api/v1/sync-runs/${MISSING}/details/1/retry` }),
+  },
 
-  'PUT /api/v1/platform': { role: 'admin', request: () => ({ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'http://127.0.0.1:9' } }) },
+  'PUT /api/v1/platform': {
+    role: 'admin',
+    request: () => ({ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'http://127.0.0.1:9' } }),
+  },
   'POST /api/v1/platform/test': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/platform/test' }) },
-  'POST /api/v1/connections': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Role test' } }) },
-  'POST /api/v1/connections/accept': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }) },
-  'PUT /api/v1/connections/{id}/configuration': { role: 'admin', request: conn('PUT', '/configuration', (ids) => ({ configuration: ids.configuration, apiOverride: null })) },
+  'POST /api/v1/connections': {
+    role: 'admin',
+    request: () => ({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Role test' } }),
+  },
+  'POST /api/v1/connections/accept': {
+    role: 'admin',
+    request: () => ({ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }),
+  },
+  'PUT /api/v1/connections/{id}/configuration': {
+    role: 'admin',
+    request: conn('PUT', '/configuration', (ids) => ({ configuration: ids.configuration, apiOverride: null })),
+  },
   // The URL is a secret of the organisation, like a credential: admins only, even to read.
   'GET /api/v1/connections/{id}/webhook': { role: 'admin', request: conn('GET', '/webhook') },
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/approve` }) },
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/reject` }) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': {
+    role: 'admin',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/approve` }),
+  },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': {
+    role: 'admin',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/connections/${ids.connection}/change-proposals/${ids.incomingProposal}/reject` }),
+  },
   'POST /api/v1/connections/{id}/webhook/rotate': { role: 'admin', request: conn('POST', '/webhook/rotate') },
   'DELETE /api/v1/connections/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/connections/${ids.pending}` }) },
   'PATCH /api/v1/members/{id}': { role: 'admin', request: (ids) => ({ method: 'PATCH', url: `/api/v1/members/${ids.spare}`, payload: { role: 'member' } }) },
@@ -125,12 +163,31 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/invitations': { role: 'admin', request: get('/api/v1/invitations') },
   'DELETE /api/v1/invitations/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/invitations/${ids.invitation}` }) },
   'GET /api/v1/audit-log': { role: 'admin', request: get('/api/v1/audit-log') },
-  'POST /api/v1/notifications/channels': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'slack', name: 'roles', settings: { url: 'http://127.0.0.1:9/roles' } } }) },
-  'PUT /api/v1/notifications/channels/{id}': { role: 'admin', request: (ids) => ({ method: 'PUT', url: `/api/v1/notifications/channels/${ids.notificationChannel}`, payload: { name: 'renamed', settings: {} } }) },
+  'POST /api/v1/notifications/channels': {
+    role: 'admin',
+    request: () => ({
+      method: 'POST',
+      url: '/api/v1/notifications/channels',
+      payload: { kind: 'slack', name: 'roles', settings: { url: 'http://127.0.0.1:9/roles' } },
+    }),
+  },
+  'PUT /api/v1/notifications/channels/{id}': {
+    role: 'admin',
+    request: (ids) => ({ method: 'PUT', url: `/api/v1/notifications/channels/${ids.notificationChannel}`, payload: { name: 'renamed', settings: {} } }),
+  },
   // Sends to a closed port: 200 with ok false (the delivery result), after the role check.
-  'POST /api/v1/notifications/channels/{id}/test': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/test` }) },
-  'POST /api/v1/notifications/channels/{id}/signing-secret': { role: 'admin', request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/signing-secret` }) },
-  'DELETE /api/v1/notifications/channels/{id}': { role: 'admin', request: (ids) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${ids.notificationChannel}` }) },
+  'POST /api/v1/notifications/channels/{id}/test': {
+    role: 'admin',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/test` }),
+  },
+  'POST /api/v1/notifications/channels/{id}/signing-secret': {
+    role: 'admin',
+    request: (ids) => ({ method: 'POST', url: `/api/v1/notifications/channels/${ids.notificationChannel}/signing-secret` }),
+  },
+  'DELETE /api/v1/notifications/channels/{id}': {
+    role: 'admin',
+    request: (ids) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${ids.notificationChannel}` }),
+  },
 };
 
 const RANK: Record<Exclude<MinRole, 'public'>, number> = { self: 0, viewer: 0, member: 1, admin: 2 };
@@ -159,9 +216,21 @@ beforeAll(async () => {
   const pending = await asAdmin({ method: 'POST', url: '/api/v1/connections', payload: { role: 'source', contractName: 'Pending for roles' } });
   const c = `/api/v1/connections/${pair.connectionId}`;
   const mappings = (await asAdmin({ method: 'GET', url: `${c}/mappings` })).mappings;
-  const outgoing = await pair.stack.app.inject({ method: 'PUT', url: `${c}/mappings`, headers: member.auth, payload: { mappings: { types: { ...mappings.types, Incident: { ...mappings.types.Incident, descriptionBuilder: { fields: ['priority'], separator: '---' } } } } } });
+  const outgoing = await pair.stack.app.inject({
+    method: 'PUT',
+    url: `${c}/mappings`,
+    headers: member.auth,
+    payload: {
+      mappings: { types: { ...mappings.types, Incident: { ...mappings.types.Incident, descriptionBuilder: { fields: ['priority'], separator: '---' } } } },
+    },
+  });
   const partnerConfig = (await pair.stack.app.inject({ url: `${c}/configuration`, headers: pair.target.auth })).json().configuration;
-  const incoming = await pair.stack.app.inject({ method: 'PUT', url: `${c}/configuration`, headers: pair.target.auth, payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } } });
+  const incoming = await pair.stack.app.inject({
+    method: 'PUT',
+    url: `${c}/configuration`,
+    headers: pair.target.auth,
+    payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } },
+  });
   ids = {
     connection: pair.connectionId,
     pending: pending.id,
@@ -175,19 +244,34 @@ beforeAll(async () => {
     apiToken: (await asAdmin({ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'admin automation', role: 'admin' } })).id,
     outgoingProposal: outgoing.json().proposal.id,
     incomingProposal: incoming.json().proposal.id,
-    notificationChannel: (await asAdmin({ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'webhook', name: 'Acme alerts', settings: { url: 'http://127.0.0.1:9/alerts' } } })).id,
+    notificationChannel: (
+      await asAdmin({
+        method: 'POST',
+        url: '/api/v1/notifications/channels',
+        payload: { kind: 'webhook', name: 'Acme alerts', settings: { url: 'http://127.0.0.1:9/alerts' } },
+      })
+    ).id,
   };
 }, 120_000);
 afterAll(async () => pair?.close());
 
-const send = (req: InjectOptions, who: { auth: Record<string, string> }) => pair.stack.app.inject({ ...req, headers: { ...who.auth, ...(req.headers as Record<string, string> | undefined) } });
+const send = (req: InjectOptions, who: { auth: Record<string, string> }) =>
+  pair.stack.app.inject({ ...req, headers: { ...who.auth, ...(req.headers as Record<string, string> | undefined) } });
 
 describe('roles, per route', () => {
   it('the table classifies every route the server serves; every state-changing route needs more than a viewer', () => {
     const served = registeredRoutes(pair.stack.app);
-    expect(served.filter((r) => !(r in ROUTES)), 'routes without a role rule: add them to ROUTES').toEqual([]);
-    expect(Object.keys(ROUTES).filter((r) => !served.includes(r)), 'ROUTES entries for routes that no longer exist').toEqual([]);
-    const writesForViewers = Object.entries(ROUTES).filter(([r, c]) => !r.startsWith('GET ') && c.role === 'viewer').map(([r]) => r);
+    expect(
+      served.filter((r) => !(r in ROUTES)),
+      'routes without a role rule: add them to ROUTES',
+    ).toEqual([]);
+    expect(
+      Object.keys(ROUTES).filter((r) => !served.includes(r)),
+      'ROUTES entries for routes that no longer exist',
+    ).toEqual([]);
+    const writesForViewers = Object.entries(ROUTES)
+      .filter(([r, c]) => !r.startsWith('GET ') && c.role === 'viewer')
+      .map(([r]) => r);
     expect(writesForViewers).toEqual([]);
   });
 
@@ -204,7 +288,8 @@ describe('roles, per route', () => {
         if (!(r.statusCode === 404 || (r.statusCode >= 200 && r.statusCode < 300))) failures.push(`${what}: a read should be 2xx or 404`);
       } else {
         if (r.statusCode !== 403) failures.push(`${what}: expected 403`);
-        else if (r.json().error?.code !== 'forbidden' || !/viewer|administrator/.test(r.json().error.message)) failures.push(`${what}: not the forbidden error`);
+        else if (r.json().error?.code !== 'forbidden' || !/viewer|administrator/.test(r.json().error.message))
+          failures.push(`${what}: not the forbidden error`);
       }
     }
     expect(failures).toEqual([]);
@@ -215,7 +300,8 @@ describe('roles, per route', () => {
     const failures: string[] = [];
     for (const [route, c] of sessionRoutes().filter(([, c]) => c.role === 'self')) {
       const r = await send(c.request(ids), viewer);
-      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500) failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: anyone signed in may use this`);
+      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500)
+        failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: anyone signed in may use this`);
     }
     expect(failures).toEqual([]);
     // The ids are the admin's: the viewer's request created the viewer's token and revoked nothing of the admin's.
@@ -251,7 +337,8 @@ describe('roles, per route', () => {
     const ordered = sessionRoutes().sort(([, x], [, y]) => RANK[x.role] - RANK[y.role]);
     for (const [route, c] of ordered) {
       const r = await send(c.request(ids), pair.source);
-      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500) failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: an admin may use this`);
+      if (r.statusCode === 401 || r.statusCode === 403 || r.statusCode >= 500)
+        failures.push(`${route} → ${r.statusCode} ${r.body.slice(0, 160)}: an admin may use this`);
     }
     expect(failures).toEqual([]);
     const members = (await send({ method: 'GET', url: '/api/v1/members' }, pair.source)).json().members as Array<{ id: string }>;

@@ -53,15 +53,19 @@ beforeAll(async () => {
   let warn: (data: Record<string, unknown>, msg: string) => void = () => {};
   boss = await startBoss(database.boss, { maintenanceIntervalSeconds: 5 });
   const ctx = { config, db: database.db, masterKey };
-  jobs = await startSyncQueue(boss, engineDeps(ctx, (msg, data) => warn(data ?? {}, msg)), {
-    work: true,
-    worker: 'secrets-test',
-    locks: database.locks,
-    concurrency: 2,
-    runTimeoutSeconds: 60,
-    tickSeconds: 3600,
-    intervalMinutes: 60,
-  });
+  jobs = await startSyncQueue(
+    boss,
+    engineDeps(ctx, (msg, data) => warn(data ?? {}, msg)),
+    {
+      work: true,
+      worker: 'secrets-test',
+      locks: database.locks,
+      concurrency: 2,
+      runTimeoutSeconds: 60,
+      tickSeconds: 3600,
+      intervalMinutes: 60,
+    },
+  );
   app = await buildApp({ ...ctx, boss, jobs }, { logStream: stream });
   warn = (data, msg) => app.log.warn(data, msg);
   await app.ready();
@@ -77,7 +81,10 @@ beforeAll(async () => {
   secrets.wrongPassword = 'Wrong-password-attempt-x1y2';
 
   const orgs: Array<{ auth: Record<string, string>; email: string }> = [];
-  for (const [name, password, sim, key] of [['Acme', secrets.acmePassword, acme, secrets.acmeKey], ['Globex', secrets.globexPassword, globex, secrets.globexKey]] as const) {
+  for (const [name, password, sim, key] of [
+    ['Acme', secrets.acmePassword, acme, secrets.acmeKey],
+    ['Globex', secrets.globexPassword, globex, secrets.globexKey],
+  ] as const) {
     const email = `admin@${name.toLowerCase()}.example`;
     await must(app.inject({ method: 'POST', url: '/api/v1/signup', payload: { organisation: name, email, password } }), 201);
     await must(app.inject({ method: 'POST', url: '/api/v1/session', payload: { email, password: secrets.wrongPassword } }), 401);
@@ -101,9 +108,20 @@ beforeAll(async () => {
   await must(app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: c.verificationCode } }), 200);
   // An API override carries a key too.
   secrets.overrideKey = acme.keyFor('admin');
-  await must(app.inject({ method: 'PUT', url: `/api/v1/connections/${c.id}/configuration`, headers: a.auth, payload: { configuration: {}, apiOverride: { apiUrl: acme.url, apiKey: secrets.overrideKey } } }), 200);
+  await must(
+    app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${c.id}/configuration`,
+      headers: a.auth,
+      payload: { configuration: {}, apiOverride: { apiUrl: acme.url, apiKey: secrets.overrideKey } },
+    }),
+    200,
+  );
 
-  for (const [side, auth] of [['source', a.auth], ['target', b.auth]] as const) {
+  for (const [side, auth] of [
+    ['source', a.auth],
+    ['target', b.auth],
+  ] as const) {
     const { url } = await must(app.inject({ url: `/api/v1/connections/${c.id}/webhook`, headers: auth }), 200);
     secrets[`${side}WebhookToken`] = new URL(url).pathname.split('/').pop()!;
   }
@@ -111,7 +129,15 @@ beforeAll(async () => {
   secrets.rotatedWebhookToken = new URL(rotated).pathname.split('/').pop()!;
   // A webhook call, one with a bad body, and one with the old (rotated) token.
   await must(app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${secrets.sourceWebhookToken}`, payload: { ticket_id: 1 } }), 202);
-  await must(app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${secrets.sourceWebhookToken}`, payload: '{nope', headers: { 'content-type': 'application/json' } }), 400);
+  await must(
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/hooks/freshservice/${secrets.sourceWebhookToken}`,
+      payload: '{nope',
+      headers: { 'content-type': 'application/json' },
+    }),
+    400,
+  );
   await must(app.inject({ method: 'POST', url: `/api/v1/hooks/freshservice/${secrets.targetWebhookToken}`, payload: { ticket_id: 1 } }), 404);
 
   // Secret tokens in URLs, sent every way a browser, a platform or a mistaken admin may send them: the
@@ -121,7 +147,15 @@ beforeAll(async () => {
   await tokenUrlsSent(app, { invitation: secrets.invitationToken, webhook: secrets.sourceWebhookToken! });
 
   // The full sync, worked by pg-boss like in production.
-  const started = await must(app.inject({ method: 'POST', url: `/api/v1/connections/${c.id}/sync-runs`, headers: a.auth, payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() } }), 202);
+  const started = await must(
+    app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${c.id}/sync-runs`,
+      headers: a.auth,
+      payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() },
+    }),
+    202,
+  );
   for (let i = 0; i < 600; i++) {
     const run = await must(app.inject({ url: `/api/v1/sync-runs/${started.id}`, headers: a.auth }), 200);
     if (run.status !== 'running') {
@@ -210,9 +244,20 @@ describe('secrets', () => {
     const log = lines.join('');
     expect(tokenRequests).toBeGreaterThan(60);
     // The request lines are there (info level), so the search below does see them.
-    const urls = lines.map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string; method?: string } }).filter((l) => l.msg === 'incoming request' && l.req?.url);
-    for (const [method, path] of [['GET', '/invite/[redacted]'], ['HEAD', '/invite/[redacted]/'], ['POST', '/api/v1/hooks/freshservice/[redacted]/'], ['GET', '/api/v1/hooks/freshservice/[redacted]'], ['GET', '/signup?token=[redacted]']]) {
-      expect(urls.some((l) => l.req!.method === method && l.req!.url === path), `${method} ${path} logged`).toBe(true);
+    const urls = lines
+      .map((l) => JSON.parse(l) as { msg?: string; req?: { url?: string; method?: string } })
+      .filter((l) => l.msg === 'incoming request' && l.req?.url);
+    for (const [method, path] of [
+      ['GET', '/invite/[redacted]'],
+      ['HEAD', '/invite/[redacted]/'],
+      ['POST', '/api/v1/hooks/freshservice/[redacted]/'],
+      ['GET', '/api/v1/hooks/freshservice/[redacted]'],
+      ['GET', '/signup?token=[redacted]'],
+    ]) {
+      expect(
+        urls.some((l) => l.req!.method === method && l.req!.url === path),
+        `${method} ${path} logged`,
+      ).toBe(true);
     }
     expect(log).not.toContain(secrets.invitationToken);
   });

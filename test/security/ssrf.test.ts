@@ -49,7 +49,8 @@ function spyOnFetch() {
   return vi.spyOn(transport, 'fetch').mockImplementation((input, init) => real(input, init));
 }
 /** The network stands in for a public platform: every request gets `answer`. */
-const fakeNetwork = (answer: () => Response) => vi.spyOn(transport, 'fetch').mockImplementation(async () => answer() as unknown as Awaited<ReturnType<typeof transport.fetch>>);
+const fakeNetwork = (answer: () => Response) =>
+  vi.spyOn(transport, 'fetch').mockImplementation(async () => answer() as unknown as Awaited<ReturnType<typeof transport.fetch>>);
 const fetchedHosts = (spy: ReturnType<typeof spyOnFetch>) => spy.mock.calls.map(([u]) => new URL(String(u instanceof Request ? u.url : u)).hostname);
 
 afterEach(() => {
@@ -58,15 +59,41 @@ afterEach(() => {
 
 describe('addresses that are never reached', () => {
   it.each([
-    '127.0.0.1', '127.255.255.254', '10.0.0.5', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255',
-    '::1', '::', 'fd00::1', 'fc12:3456::1', 'fe80::1', '[::1]', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:a9fe:a9fe', '64:ff9b::a9fe:a9fe', '2002:a00:5::1', '::127.0.0.1', 'fe80::1%eth0',
+    '127.0.0.1',
+    '127.255.255.254',
+    '10.0.0.5',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '169.254.169.254',
+    '100.64.0.1',
+    '0.0.0.0',
+    '224.0.0.1',
+    '255.255.255.255',
+    '::1',
+    '::',
+    'fd00::1',
+    'fc12:3456::1',
+    'fe80::1',
+    '[::1]',
+    'ff02::1',
+    '::ffff:127.0.0.1',
+    '::ffff:7f00:1',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::a9fe:a9fe',
+    '2002:a00:5::1',
+    '::127.0.0.1',
+    'fe80::1%eth0',
   ])('%s is private', (a) => {
     expect(isPrivateAddress(a)).toBe(true);
   });
 
-  it.each(['52.1.2.3', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::6810:84e5', '::ffff:8.8.8.8', '64:ff9b::808:808', 'acme.freshservice.com'])('%s is not', (a) => {
-    expect(isPrivateAddress(a)).toBe(false);
-  });
+  it.each(['52.1.2.3', '8.8.8.8', '172.32.0.1', '100.128.0.1', '2606:4700::6810:84e5', '::ffff:8.8.8.8', '64:ff9b::808:808', 'acme.freshservice.com'])(
+    '%s is not',
+    (a) => {
+      expect(isPrivateAddress(a)).toBe(false);
+    },
+  );
 });
 
 describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
@@ -88,7 +115,12 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
     await savePlatform(app, { auth }, { apiUrl: 'https://placeholder.freshservice.com', apiKey: 'PlaceholderKey0000001' });
     const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth, payload: { role: 'source', contractName: 'SSRF' } });
     connectionId = created.json().id;
-    const accepted = await app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: other.auth, payload: { verificationCode: created.json().verificationCode } });
+    const accepted = await app.inject({
+      method: 'POST',
+      url: '/api/v1/connections/accept',
+      headers: other.auth,
+      payload: { verificationCode: created.json().verificationCode },
+    });
     expect(accepted.statusCode).toBe(200);
   });
   afterAll(async () => {
@@ -143,7 +175,12 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
   });
 
   it.each(BAD_URLS)('refuses %s as a connection’s API override', async (apiUrl) => {
-    const r = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration: {}, apiOverride: { apiUrl, apiKey: KEY } } });
+    const r = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/configuration`,
+      headers: auth,
+      payload: { configuration: {}, apiOverride: { apiUrl, apiKey: KEY } },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.json().error).toMatchObject({ code: 'invalid_api_url', field: 'apiOverride.apiUrl' });
     expect((await app.inject({ url: `/api/v1/connections/${connectionId}/configuration`, headers: auth })).json().apiOverride).toBeNull();
@@ -158,7 +195,12 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
     ['ula.freshservice.com', 'fd00::1'],
     ['nat64.freshservice.com', '64:ff9b::a9fe:a9fe'],
   ])('Test Connection to %s (resolves to %s) is refused after DNS, before anything is sent', async (host, address) => {
-    const saved = await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: `https://${host}`, apiKey: KEY } });
+    const saved = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: auth,
+      payload: { platform: 'freshservice', apiUrl: `https://${host}`, apiKey: KEY },
+    });
     expect(saved.statusCode).toBe(200); // the name itself is a valid Freshservice address
     const fetchSpy = spyOnFetch();
     lookups.length = 0;
@@ -175,7 +217,12 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
   });
 
   it('a sync side whose platform resolves to a private address gets no request (fields are unavailable, saying why)', async () => {
-    await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: 'https://meta.freshservice.com', apiKey: KEY } });
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: auth,
+      payload: { platform: 'freshservice', apiUrl: 'https://meta.freshservice.com', apiKey: KEY },
+    });
     const fetchSpy = spyOnFetch();
     const r = await app.inject({ url: `/api/v1/connections/${connectionId}/fields`, headers: auth });
     expect(r.statusCode).toBe(200);
@@ -184,17 +231,32 @@ describe('with SF_ALLOW_PRIVATE_PLATFORM_URLS off', () => {
   });
 
   it('an API override that resolves to a private address is refused the same way', async () => {
-    const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration: {}, apiOverride: { apiUrl: 'https://internal.freshservice.com', apiKey: KEY } } });
+    const put = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/configuration`,
+      headers: auth,
+      payload: { configuration: {}, apiOverride: { apiUrl: 'https://internal.freshservice.com', apiKey: KEY } },
+    });
     expect(put.statusCode).toBe(200);
     const fetchSpy = spyOnFetch();
     const r = await app.inject({ url: `/api/v1/connections/${connectionId}/fields`, headers: auth });
     expect(r.json().source.error.message).toContain('resolves to 10.0.0.5');
     expect(fetchedHosts(fetchSpy)).not.toContain('internal.freshservice.com');
-    await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration: {}, apiOverride: null } });
+    await app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/configuration`,
+      headers: auth,
+      payload: { configuration: {}, apiOverride: null },
+    });
   });
 
   it('a name that resolves to public addresses only is contacted (the guard is not a blanket refusal)', async () => {
-    await app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: 'https://public.freshservice.com', apiKey: KEY } });
+    await app.inject({
+      method: 'PUT',
+      url: '/api/v1/platform',
+      headers: auth,
+      payload: { platform: 'freshservice', apiUrl: 'https://public.freshservice.com', apiKey: KEY },
+    });
     const fetchSpy = fakeNetwork(() => new Response('{"code":"access_denied"}', { status: 401, headers: { 'content-type': 'application/json' } }));
     const r = await app.inject({ method: 'POST', url: '/api/v1/platform/test', headers: auth });
     expect(r.json().error.code).toBe('authentication_failed');
@@ -226,7 +288,12 @@ describe('the HTTP client’s destination check', () => {
 
   it('checks every request, also absolute URLs (a vetted redirect target) on another host', async () => {
     const fetchSpy = fakeNetwork(() => new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } }));
-    const http = createHttpClient({ baseUrl: 'https://public.freshservice.com/api/v2', auth: { kind: 'basic', username: KEY, password: 'X' }, timeoutMs: 2000, addressPolicy: { allowPrivate: false, resolve: fakeDns } });
+    const http = createHttpClient({
+      baseUrl: 'https://public.freshservice.com/api/v2',
+      auth: { kind: 'basic', username: KEY, password: 'X' },
+      timeoutMs: 2000,
+      addressPolicy: { allowPrivate: false, resolve: fakeDns },
+    });
     expect((await http.request('GET', '/tickets')).status).toBe(200);
     const err = await http.request('GET', 'https://files.storage.example/a.png').catch((e: unknown) => e);
     expect((err as NetworkError).kind).toBe('blocked');
@@ -235,7 +302,10 @@ describe('the HTTP client’s destination check', () => {
 
   it('an unknown name is a DNS failure, not a request', async () => {
     const fetchSpy = vi.spyOn(transport, 'fetch');
-    const r = await testFreshserviceConnection({ apiUrl: 'https://nosuch.freshservice.com', apiKey: KEY }, { timeoutMs: 2000, addressPolicy: { allowPrivate: false, resolve: fakeDns } });
+    const r = await testFreshserviceConnection(
+      { apiUrl: 'https://nosuch.freshservice.com', apiKey: KEY },
+      { timeoutMs: 2000, addressPolicy: { allowPrivate: false, resolve: fakeDns } },
+    );
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(/host name could not be found/i);
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -255,7 +325,10 @@ describe('redirects', () => {
       res.end();
     });
     try {
-      const c = createFreshserviceConnector({ apiUrl: outer.url, apiKey: KEY }, { timeoutMs: 2000, sleep: async () => {}, addressPolicy: { allowPrivate: true } });
+      const c = createFreshserviceConnector(
+        { apiUrl: outer.url, apiKey: KEY },
+        { timeoutMs: 2000, sleep: async () => {}, addressPolicy: { allowPrivate: true } },
+      );
       const err = await c.whoAmI().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PlatformError);
       expect((err as Error).message).toMatch(/redirected/);
@@ -349,7 +422,12 @@ describe('DNS rebinding: the connection goes to the address that was checked', (
     };
     const watch = watchConnections();
     try {
-      const http = createHttpClient({ baseUrl: `http://rebind.freshservice.com:${port}/api/v2`, auth: { kind: 'none' }, timeoutMs: 5000, addressPolicy: { allowPrivate: false, resolve: rebinding } });
+      const http = createHttpClient({
+        baseUrl: `http://rebind.freshservice.com:${port}/api/v2`,
+        auth: { kind: 'none' },
+        timeoutMs: 5000,
+        addressPolicy: { allowPrivate: false, resolve: rebinding },
+      });
       const err = await http.request('GET', '/agents/me').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(NetworkError);
       expect(watch.looked).toEqual([{ host: 'rebind.freshservice.com', address: '52.1.2.3', error: undefined }]);
@@ -377,7 +455,12 @@ describe('DNS rebinding: the connection goes to the address that was checked', (
     };
     try {
       // No DNS server knows this name: only the checked answer can have taken the request to the server.
-      const http = createHttpClient({ baseUrl: `http://platform.sf-test.invalid:${port}`, auth: { kind: 'none' }, timeoutMs: 5000, addressPolicy: { allowPrivate: true, resolve: resolver } });
+      const http = createHttpClient({
+        baseUrl: `http://platform.sf-test.invalid:${port}`,
+        auth: { kind: 'none' },
+        timeoutMs: 5000,
+        addressPolicy: { allowPrivate: true, resolve: resolver },
+      });
       const res = await http.request('GET', '/x');
       expect(res.json).toEqual({ ok: true });
       expect(hits).toBe(1);
@@ -419,7 +502,10 @@ describe('private platform URLs allowed: a download redirect never reaches the p
     const { server, hits } = await redirectingPlatform(location);
     productHits.length = 0;
     try {
-      const c = createFreshserviceConnector({ apiUrl: server.url, apiKey: KEY }, { timeoutMs: 2000, sleep: async () => {}, addressPolicy: { allowPrivate: true } });
+      const c = createFreshserviceConnector(
+        { apiUrl: server.url, apiKey: KEY },
+        { timeoutMs: 2000, sleep: async () => {}, addressPolicy: { allowPrivate: true } },
+      );
       const err = await c.downloadAttachment({ id: '7', name: 'a.png', contentType: 'image/png', size: 3 }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(PlatformError);
       expect((err as Error).message).toMatch(/this Support Fusion instance itself/);
@@ -437,7 +523,12 @@ describe('private platform URLs allowed: a download redirect never reaches the p
     ['a host nobody named', 'elsewhere.sf-test.invalid', ['10.0.0.9'], /neither the Freshservice host/],
   ])('to %s: refused before anything is sent', async (_name, host, addresses, why) => {
     const base = new URL('http://127.0.0.1:4010/api/v2');
-    const problem = await redirectProblem(new URL(`http://${host}/f?sig=1`), base, new Set(['files.sf-test.invalid', 'meta.sf-test.invalid', '169.254.169.254']), async () => addresses);
+    const problem = await redirectProblem(
+      new URL(`http://${host}/f?sig=1`),
+      base,
+      new Set(['files.sf-test.invalid', 'meta.sf-test.invalid', '169.254.169.254']),
+      async () => addresses,
+    );
     expect(problem).toMatch(why);
   });
 

@@ -56,7 +56,9 @@ const perConnection = (method: InjectOptions['method'], suffix: string, payload?
 
 /** A's linked ticket on both sides of both of A's connections. */
 const perTicket = (method: InjectOptions['method'], action: string) => (ids: Ids) =>
-  connectionIds(ids).flatMap((id) => (['source', 'target'] as const).map((side) => ({ method, url: `/api/v1/connections/${id}/tickets/${side}/${ids.ticket}/${action}` })));
+  connectionIds(ids).flatMap((id) =>
+    (['source', 'target'] as const).map((side) => ({ method, url: `/api/v1/connections/${id}/tickets/${side}/${ids.ticket}/${action}` })),
+  );
 
 const ROUTES: Record<string, Case> = {
   'GET /api/v1/health': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/health' }] },
@@ -64,36 +66,78 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/platforms': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/platforms' }] },
   'GET /api/v1/signup': { kind: 'public', requests: () => [{ method: 'GET', url: '/api/v1/signup' }] },
   // B's own password (a wrong current one: 400) and B's own sign-up link (not used in the default open mode: 409).
-  'PUT /api/v1/me/password': { kind: 'own', ok: [400], requests: () => [{ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }] },
+  'PUT /api/v1/me/password': {
+    kind: 'own',
+    ok: [400],
+    requests: () => [{ method: 'PUT', url: '/api/v1/me/password', payload: { currentPassword: 'not the password', newPassword: 'a new long password' } }],
+  },
   'POST /api/v1/signup-links': { kind: 'own', ok: [409], requests: () => [{ method: 'POST', url: '/api/v1/signup-links' }] },
-  'POST /api/v1/signup': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/signup', payload: { organisation: 'Intruder Two', email: `intruder-${Date.now()}@example.com`, password: 'a long password 1' } }] },
-  'POST /api/v1/session': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }] },
+  'POST /api/v1/signup': {
+    kind: 'own',
+    ok: [201],
+    requests: () => [
+      {
+        method: 'POST',
+        url: '/api/v1/signup',
+        payload: { organisation: 'Intruder Two', email: `intruder-${Date.now()}@example.com`, password: 'a long password 1' },
+      },
+    ],
+  },
+  'POST /api/v1/session': {
+    kind: 'own',
+    ok: [200],
+    requests: () => [{ method: 'POST', url: '/api/v1/session', payload: { email: 'SELF', password: 'SELF' } }],
+  },
   'DELETE /api/v1/session': { kind: 'own', ok: [204], requests: () => [{ method: 'DELETE', url: '/api/v1/session' }] },
   'GET /api/v1/me': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/me' }] },
   'PUT /api/v1/me/name': { kind: 'own', ok: [200], requests: () => [{ method: 'PUT', url: '/api/v1/me/name', payload: { name: 'Intruder' } }] },
   'GET /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/platform' }] },
-  'PUT /api/v1/platform': { kind: 'own', ok: [200], requests: () => [{ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'intruder', apiKey: 'IntruderKey000000001' } }] },
+  'PUT /api/v1/platform': {
+    kind: 'own',
+    ok: [200],
+    requests: () => [{ method: 'PUT', url: '/api/v1/platform', payload: { platform: 'freshservice', apiUrl: 'intruder', apiKey: 'IntruderKey000000001' } }],
+  },
   'POST /api/v1/platform/test': { kind: 'own', ok: [200], requests: () => [{ method: 'POST', url: '/api/v1/platform/test' }] },
-  'POST /api/v1/connections': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/connections', payload: { role: 'target', contractName: 'Intruder' } }] },
+  'POST /api/v1/connections': {
+    kind: 'own',
+    ok: [201],
+    requests: () => [{ method: 'POST', url: '/api/v1/connections', payload: { role: 'target', contractName: 'Intruder' } }],
+  },
   'GET /api/v1/connections': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/connections' }] },
   // A code is the secret that lets a partner in (brute-force.test.ts); B's own guess is simply refused.
-  'POST /api/v1/connections/accept': { kind: 'own', ok: [400], requests: () => [{ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }] },
+  'POST /api/v1/connections/accept': {
+    kind: 'own',
+    ok: [400],
+    requests: () => [{ method: 'POST', url: '/api/v1/connections/accept', payload: { verificationCode: 'ABCD-EFGH-JKMN-PQRS-TVWX' } }],
+  },
   'GET /api/v1/connections/{id}': { kind: 'foreign-id', requests: perConnection('GET', '') },
   'DELETE /api/v1/connections/{id}': { kind: 'foreign-id', requests: perConnection('DELETE', '') },
   'PUT /api/v1/connections/{id}/automatic-sync': { kind: 'foreign-id', requests: perConnection('PUT', '/automatic-sync', () => ({ enabled: true })) },
   'GET /api/v1/connections/{id}/configuration': { kind: 'foreign-id', requests: perConnection('GET', '/configuration') },
   'PUT /api/v1/connections/{id}/configuration': {
     kind: 'foreign-id',
-    requests: perConnection('PUT', '/configuration', () => ({ configuration: {}, apiOverride: { apiUrl: 'http://127.0.0.1:9', apiKey: 'IntruderKey000000001' } })),
+    requests: perConnection('PUT', '/configuration', () => ({
+      configuration: {},
+      apiOverride: { apiUrl: 'http://127.0.0.1:9', apiKey: 'IntruderKey000000001' },
+    })),
   },
   'GET /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('GET', '/mappings') },
   'PUT /api/v1/connections/{id}/mappings': { kind: 'foreign-id', requests: perConnection('PUT', '/mappings', (ids) => ({ mappings: ids.mappings })) },
   'GET /api/v1/connections/{id}/fields': { kind: 'foreign-id', requests: perConnection('GET', '/fields') },
   'GET /api/v1/connections/{id}/workspaces': { kind: 'foreign-id', requests: perConnection('GET', '/workspaces') },
   'GET /api/v1/connections/{id}/change-proposals': { kind: 'foreign-id', requests: perConnection('GET', '/change-proposals') },
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/approve`)(ids) },
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/reject`)(ids) },
-  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': { kind: 'foreign-id', requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/withdraw`)(ids) },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/approve': {
+    kind: 'foreign-id',
+    requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/approve`)(ids),
+  },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/reject': {
+    kind: 'foreign-id',
+    requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/reject`)(ids),
+  },
+  'POST /api/v1/connections/{id}/change-proposals/{proposalId}/withdraw': {
+    kind: 'foreign-id',
+    requests: (ids) => perConnection('POST', `/change-proposals/${ids.proposal}/withdraw`)(ids),
+  },
   'POST /api/v1/connections/{id}/sync-runs': { kind: 'foreign-id', requests: perConnection('POST', '/sync-runs', () => ({ since: '2020-01-01' })) },
   'POST /api/v1/connections/{id}/dry-runs': { kind: 'foreign-id', requests: perConnection('POST', '/dry-runs', () => ({ since: '2020-01-01' })) },
   'GET /api/v1/connections/{id}/webhook': { kind: 'foreign-id', requests: perConnection('GET', '/webhook') },
@@ -113,7 +157,8 @@ const ROUTES: Record<string, Case> = {
   'GET /api/v1/tickets/find': {
     kind: 'own',
     ok: [200],
-    requests: (ids) => [ids.ticket, `#${ids.ticket}`, `INC-${ids.ticket}`].map((n) => ({ method: 'GET', url: `/api/v1/tickets/find?number=${encodeURIComponent(n)}` })),
+    requests: (ids) =>
+      [ids.ticket, `#${ids.ticket}`, `INC-${ids.ticket}`].map((n) => ({ method: 'GET', url: `/api/v1/tickets/find?number=${encodeURIComponent(n)}` })),
   },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/retry': { kind: 'foreign-id', requests: perTicket('POST', 'retry') },
   'POST /api/v1/connections/{id}/tickets/{side}/{ticketId}/resync': { kind: 'foreign-id', requests: perTicket('POST', 'resync') },
@@ -121,10 +166,19 @@ const ROUTES: Record<string, Case> = {
   // The live event stream of A's run: refused before any stream starts.
   'GET /api/v1/sync-runs/{id}/events': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/events` }] },
   // A's run: its rows (pages, CSV) and its retries are refused to B like the run itself.
-  'GET /api/v1/sync-runs/{id}/details': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details` }, { method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details?q=${ids.ticket}` }] },
+  'GET /api/v1/sync-runs/{id}/details': {
+    kind: 'foreign-id',
+    requests: (ids) => [
+      { method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details` },
+      { method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details?q=${ids.ticket}` },
+    ],
+  },
   'GET /api/v1/sync-runs/{id}/details.csv': { kind: 'foreign-id', requests: (ids) => [{ method: 'GET', url: `/api/v1/sync-runs/${ids.run}/details.csv` }] },
   'POST /api/v1/sync-runs/{id}/retry-failed': { kind: 'foreign-id', requests: (ids) => [{ method: 'POST', url: `/api/v1/sync-runs/${ids.run}/retry-failed` }] },
-  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': { kind: 'foreign-id', requests: (ids) => ['1', '2', '999'].map((d) => ({ method: 'POST', url: `/api/v1/sync-runs/${ids.run}/details/${d}/retry` })) },
+  'POST /api/v1/sync-runs/{id}/details/{detailId}/retry': {
+    kind: 'foreign-id',
+    requests: (ids) => ['1', '2', '999'].map((d) => ({ method: 'POST', url: `/api/v1/sync-runs/${ids.run}/details/${d}/retry` })),
+  },
   // B's own dashboard: its connections and platform accounts only, nothing of A's (names, ids, hosts).
   'GET /api/v1/dashboard': {
     kind: 'own',
@@ -136,16 +190,35 @@ const ROUTES: Record<string, Case> = {
   },
   // Members: B's list is B's; A's member and invitation ids are not found.
   'GET /api/v1/members': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/members' }] },
-  'PATCH /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'PATCH', url: `/api/v1/members/${id}`, payload: { role: 'viewer' } })) },
-  'POST /api/v1/members/{id}/password-reset': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'POST', url: `/api/v1/members/${id}/password-reset` })) },
-  'DELETE /api/v1/members/{id}': { kind: 'foreign-id', requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/members/${id}` })) },
+  'PATCH /api/v1/members/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'PATCH', url: `/api/v1/members/${id}`, payload: { role: 'viewer' } })),
+  },
+  'POST /api/v1/members/{id}/password-reset': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'POST', url: `/api/v1/members/${id}/password-reset` })),
+  },
+  'DELETE /api/v1/members/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/members/${id}` })),
+  },
   'POST /api/v1/invitations': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/invitations', payload: { role: 'admin' } }] },
   'GET /api/v1/invitations': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/invitations' }] },
   // API tokens: B's list is B's; A's token id (and other ids of A's) are not found.
   'GET /api/v1/api-tokens': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/api-tokens' }] },
-  'POST /api/v1/api-tokens': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'intruder token', role: 'admin' } }] },
-  'DELETE /api/v1/api-tokens/{id}': { kind: 'foreign-id', requests: (ids) => [ids.apiToken, ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${id}` })) },
-  'DELETE /api/v1/invitations/{id}': { kind: 'foreign-id', requests: (ids) => [ids.invitation, ids.member].map((id) => ({ method: 'DELETE', url: `/api/v1/invitations/${id}` })) },
+  'POST /api/v1/api-tokens': {
+    kind: 'own',
+    ok: [201],
+    requests: () => [{ method: 'POST', url: '/api/v1/api-tokens', payload: { name: 'intruder token', role: 'admin' } }],
+  },
+  'DELETE /api/v1/api-tokens/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.apiToken, ids.member, ids.invitation].map((id) => ({ method: 'DELETE', url: `/api/v1/api-tokens/${id}` })),
+  },
+  'DELETE /api/v1/invitations/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.invitation, ids.member].map((id) => ({ method: 'DELETE', url: `/api/v1/invitations/${id}` })),
+  },
   // An invitation's token is its credential (only its hash is stored): A's ids in its place find nothing.
   'GET /api/v1/invitations/{token}/preview': {
     kind: 'url-secret',
@@ -153,7 +226,12 @@ const ROUTES: Record<string, Case> = {
   },
   'POST /api/v1/invitations/{token}/accept': {
     kind: 'url-secret',
-    requests: (ids) => [ids.invitation, ids.member].map((t) => ({ method: 'POST', url: `/api/v1/invitations/${t}/accept`, payload: { email: `intruder-accept-${t.slice(0, 8)}@example.com`, password: 'a long password 1' } })),
+    requests: (ids) =>
+      [ids.invitation, ids.member].map((t) => ({
+        method: 'POST',
+        url: `/api/v1/invitations/${t}/accept`,
+        payload: { email: `intruder-accept-${t.slice(0, 8)}@example.com`, password: 'a long password 1' },
+      })),
   },
   // A's user ids and e-mail as filters: B's log stays B's.
   'GET /api/v1/audit-log': {
@@ -167,15 +245,43 @@ const ROUTES: Record<string, Case> = {
   },
   // Notification channels: B's list is B's; A's channel (and A's other ids) are not found.
   'GET /api/v1/notifications/channels': { kind: 'own', ok: [200], requests: () => [{ method: 'GET', url: '/api/v1/notifications/channels' }] },
-  'POST /api/v1/notifications/channels': { kind: 'own', ok: [201], requests: () => [{ method: 'POST', url: '/api/v1/notifications/channels', payload: { kind: 'slack', name: 'Intruder alerts', settings: { url: 'http://127.0.0.1:9/intruder' } } }] },
-  'PUT /api/v1/notifications/channels/{id}': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel, ids.connection].map((id) => ({ method: 'PUT', url: `/api/v1/notifications/channels/${id}`, payload: { name: 'taken over', settings: { url: 'http://127.0.0.1:9/stolen' } } })) },
-  'DELETE /api/v1/notifications/channels/{id}': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel, ids.connection].map((id) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${id}` })) },
-  'POST /api/v1/notifications/channels/{id}/test': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/test` })) },
-  'POST /api/v1/notifications/channels/{id}/signing-secret': { kind: 'foreign-id', requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/signing-secret` })) },
+  'POST /api/v1/notifications/channels': {
+    kind: 'own',
+    ok: [201],
+    requests: () => [
+      {
+        method: 'POST',
+        url: '/api/v1/notifications/channels',
+        payload: { kind: 'slack', name: 'Intruder alerts', settings: { url: 'http://127.0.0.1:9/intruder' } },
+      },
+    ],
+  },
+  'PUT /api/v1/notifications/channels/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) =>
+      [ids.notificationChannel, ids.connection].map((id) => ({
+        method: 'PUT',
+        url: `/api/v1/notifications/channels/${id}`,
+        payload: { name: 'taken over', settings: { url: 'http://127.0.0.1:9/stolen' } },
+      })),
+  },
+  'DELETE /api/v1/notifications/channels/{id}': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.notificationChannel, ids.connection].map((id) => ({ method: 'DELETE', url: `/api/v1/notifications/channels/${id}` })),
+  },
+  'POST /api/v1/notifications/channels/{id}/test': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/test` })),
+  },
+  'POST /api/v1/notifications/channels/{id}/signing-secret': {
+    kind: 'foreign-id',
+    requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/signing-secret` })),
+  },
   // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
   'POST /api/v1/hooks/freshservice/{token}': {
     kind: 'url-secret',
-    requests: (ids) => [ids.connection, ids.run, 'A'.repeat(43)].map((t) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${t}`, payload: { ticket_id: 1 } })),
+    requests: (ids) =>
+      [ids.connection, ids.run, 'A'.repeat(43)].map((t) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${t}`, payload: { ticket_id: 1 } })),
   },
 };
 
@@ -222,14 +328,46 @@ beforeAll(async () => {
   pair = await startSyncPair();
   const run = await pair.sync();
   expect(run.status).toMatch(/success|partial|no_tickets/);
-  const pending = await pair.stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: pair.source.auth, payload: { role: 'source', contractName: 'Acme secret pending contract' } });
+  const pending = await pair.stack.app.inject({
+    method: 'POST',
+    url: '/api/v1/connections',
+    headers: pair.source.auth,
+    payload: { role: 'source', contractName: 'Acme secret pending contract' },
+  });
   const webhook = (await asA(`/api/v1/connections/${pair.connectionId}/webhook`)).json().url as string;
   const memberOfA = await inviteMember(pair.stack.app, pair.source.auth, 'member', 'acme-member');
-  const invitationOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/invitations', headers: pair.source.auth, payload: { role: 'admin', email: 'acme-next@example.com' } })).json();
-  const apiTokenOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/api-tokens', headers: pair.source.auth, payload: { name: 'Acme secret automation', role: 'admin' } })).json();
-  const channelOfA = (await pair.stack.app.inject({ method: 'POST', url: '/api/v1/notifications/channels', headers: pair.source.auth, payload: { kind: 'webhook', name: 'Acme secret alerts', settings: { url: 'http://127.0.0.1:9/acme-alerts-token' } } })).json();
-  const partnerConfig = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth })).json().configuration;
-  const proposal = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth, payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } } });
+  const invitationOfA = (
+    await pair.stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/invitations',
+      headers: pair.source.auth,
+      payload: { role: 'admin', email: 'acme-next@example.com' },
+    })
+  ).json();
+  const apiTokenOfA = (
+    await pair.stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/api-tokens',
+      headers: pair.source.auth,
+      payload: { name: 'Acme secret automation', role: 'admin' },
+    })
+  ).json();
+  const channelOfA = (
+    await pair.stack.app.inject({
+      method: 'POST',
+      url: '/api/v1/notifications/channels',
+      headers: pair.source.auth,
+      payload: { kind: 'webhook', name: 'Acme secret alerts', settings: { url: 'http://127.0.0.1:9/acme-alerts-token' } },
+    })
+  ).json();
+  const partnerConfig = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/configuration`, headers: pair.target.auth })).json()
+    .configuration;
+  const proposal = await pair.stack.app.inject({
+    method: 'PUT',
+    url: `/api/v1/connections/${pair.connectionId}/configuration`,
+    headers: pair.target.auth,
+    payload: { configuration: { ...partnerConfig, reverseSync: { enabled: true } } },
+  });
   ids = {
     connection: pair.connectionId,
     pending: pending.json().id,
@@ -278,7 +416,9 @@ afterAll(async () => pair?.close());
 describe('tenant isolation', () => {
   it('the route table classifies every route the server serves, and nothing else', () => {
     const served = registeredRoutes(pair.stack.app);
-    const documented = documentedRoutes(pair.stack.app).map((r) => `${r.method} ${r.path}`).sort();
+    const documented = documentedRoutes(pair.stack.app)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
     expect(served.length).toBeGreaterThan(20);
     // Hidden routes would escape a table built from the document alone.
     expect(documented).toEqual(served);

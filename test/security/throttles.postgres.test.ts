@@ -33,11 +33,22 @@ describe.skipIf(!testDatabaseUrl)('throttles on a PostgreSQL server', () => {
   it('200 concurrent wrong log-ins from one address: at most 5 passwords are checked', async () => {
     const victim = await signUpAndLogIn(pg.stack.app, 'pgvictim');
     const answers = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => pg.stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: victim.email, password: `wrong ${i}` }, remoteAddress: '10.70.0.1' })),
+      Array.from({ length: 200 }, (_, i) =>
+        pg.stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: victim.email, password: `wrong ${i}` }, remoteAddress: '10.70.0.1' }),
+      ),
     );
     const statuses = answers.map((a) => a.statusCode);
     expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
-    expect((await pg.stack.app.inject({ method: 'POST', url: '/api/v1/session', payload: { email: victim.email, password: victim.password }, remoteAddress: '10.70.0.2' })).statusCode).toBe(200);
+    expect(
+      (
+        await pg.stack.app.inject({
+          method: 'POST',
+          url: '/api/v1/session',
+          payload: { email: victim.email, password: victim.password },
+          remoteAddress: '10.70.0.2',
+        })
+      ).statusCode,
+    ).toBe(200);
   });
 });

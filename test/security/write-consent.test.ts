@@ -50,23 +50,50 @@ describe("the partner's member reverses directions into your platform", () => {
     const r = await call('PUT', `${c()}/mappings`, globexMember.auth, { mappings: hostile });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     expect(r.body.mappings).toEqual(applied);
-    expect(r.body.proposal).toMatchObject({ kind: 'mappings', status: 'pending', awaiting: { side: 'source', organisation: { name: pair.source.organisation.name } }, proposedBy: { side: 'target', email: globexMember.email }, canApprove: false, canWithdraw: true });
-    expect(r.body.proposal.writes.source).toEqual(expect.arrayContaining([expect.stringMatching(/^Incident: subject ← target subject, on updates/), expect.stringMatching(/^Incident: description ← target description, on updates/)]));
+    expect(r.body.proposal).toMatchObject({
+      kind: 'mappings',
+      status: 'pending',
+      awaiting: { side: 'source', organisation: { name: pair.source.organisation.name } },
+      proposedBy: { side: 'target', email: globexMember.email },
+      canApprove: false,
+      canWithdraw: true,
+    });
+    expect(r.body.proposal.writes.source).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Incident: subject ← target subject, on updates/),
+        expect.stringMatching(/^Incident: description ← target description, on updates/),
+      ]),
+    );
     expect(r.body.proposal.writes.target).toEqual([]);
     expect(r.body.message).toMatch(new RegExp(`only when an admin of ${pair.source.organisation.name} approves it`));
     proposalId = r.body.proposal.id;
     // Applied mappings unchanged for both sides; the proposal listed for both.
     expect(await mappingsAs(pair.source.auth)).toEqual(applied);
     expect(await mappingsAs(pair.target.auth)).toEqual(applied);
-    for (const [auth, canApprove] of [[pair.source.auth, true], [pair.target.auth, false], [acmeMember.auth, false]] as const) {
+    for (const [auth, canApprove] of [
+      [pair.source.auth, true],
+      [pair.target.auth, false],
+      [acmeMember.auth, false],
+    ] as const) {
       const list = (await call('GET', `${c()}/change-proposals`, auth)).body.proposals;
-      expect(list).toEqual([expect.objectContaining({ id: proposalId, status: 'pending', canApprove, proposedAt: expect.any(String), proposedBy: expect.objectContaining({ email: globexMember.email }) })]);
+      expect(list).toEqual([
+        expect.objectContaining({
+          id: proposalId,
+          status: 'pending',
+          canApprove,
+          proposedAt: expect.any(String),
+          proposedBy: expect.objectContaining({ email: globexMember.email }),
+        }),
+      ]);
     }
   });
 
   it('a sync run writes nothing of Globex’s into Acme’s original ticket', async () => {
     await nextSecond();
-    await humanCall(pair.target.sim, 'PUT', `/tickets/${copyId}`, { subject: 'PWNED by the partner', description: '<p>Reset your password at <a href="https://evil.example/login">our portal</a></p>' });
+    await humanCall(pair.target.sim, 'PUT', `/tickets/${copyId}`, {
+      subject: 'PWNED by the partner',
+      description: '<p>Reset your password at <a href="https://evil.example/login">our portal</a></p>',
+    });
     await nextSecond();
     await pair.sync(since(), 'target');
     const o = pair.source.sim.state.tickets.get(original.id)!;
@@ -77,7 +104,11 @@ describe("the partner's member reverses directions into your platform", () => {
   it('Acme’s audit log shows the proposal, made by Globex’s member; so does Globex’s', async () => {
     for (const auth of [pair.source.auth, pair.target.auth]) {
       const e = (await auditOf(auth)).find((x) => x.action === 'connection.change_proposed');
-      expect(e).toMatchObject({ actor: { email: globexMember.email }, target: { id: pair.connectionId }, after: { proposalId, awaitingSide: 'source', proposedBy: globexMember.email } });
+      expect(e).toMatchObject({
+        actor: { email: globexMember.email },
+        target: { id: pair.connectionId },
+        after: { proposalId, awaitingSide: 'source', proposedBy: globexMember.email },
+      });
     }
   });
 
@@ -87,7 +118,15 @@ describe("the partner's member reverses directions into your platform", () => {
     expect(byGlobex.body.error).toMatchObject({ code: 'not_your_decision', message: expect.stringMatching(/only an admin of .* can approve or reject/) });
     expect((await call('POST', `${c()}/change-proposals/${proposalId}/approve`, acmeMember.auth)).status).toBe(403);
     expect((await call('POST', `${c()}/change-proposals/${proposalId}/withdraw`, acmeMember.auth)).body.error.code).toBe('not_your_proposal');
-    expect(await mappingsAs(pair.source.auth)).not.toEqual(expect.objectContaining({ types: expect.objectContaining({ Incident: expect.objectContaining({ fields: expect.arrayContaining([expect.objectContaining({ sourceField: 'subject', direction: 'target_to_source' })]) }) }) }));
+    expect(await mappingsAs(pair.source.auth)).not.toEqual(
+      expect.objectContaining({
+        types: expect.objectContaining({
+          Incident: expect.objectContaining({
+            fields: expect.arrayContaining([expect.objectContaining({ sourceField: 'subject', direction: 'target_to_source' })]),
+          }),
+        }),
+      }),
+    );
   });
 
   it('once Acme’s admin approves it, it applies: the next change on Globex reaches Acme, and both logs record approval and application', async () => {
@@ -114,16 +153,26 @@ describe("the partner's admin switches reverse sync on", () => {
 
   it('is not applied, and a sync files no ticket and creates no requester in Acme’s helpdesk', async () => {
     const cfg = (await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration;
-    const r = await call('PUT', `${c()}/configuration`, pair.target.auth, { configuration: { ...cfg, reverseSync: { enabled: true, filters: cfg.reverseSync.filters }, attachments: { enabled: false } } });
+    const r = await call('PUT', `${c()}/configuration`, pair.target.auth, {
+      configuration: { ...cfg, reverseSync: { enabled: true, filters: cfg.reverseSync.filters }, attachments: { enabled: false } },
+    });
     expect(r.status, JSON.stringify(r.body)).toBe(202);
     // The rest of Globex's own configuration is saved at once; reverse sync waits.
     expect(r.body.configuration).toMatchObject({ reverseSync: { enabled: false }, attachments: { enabled: false } });
     expect(r.body.proposal).toMatchObject({ kind: 'reverse_sync', awaiting: { side: 'source' }, proposedBy: { side: 'target' } });
-    expect(r.body.proposal.writes.source[0]).toMatch(/^Reverse sync: tickets created on the target \(every ticket\) are created on the source, with requesters matched or created/);
+    expect(r.body.proposal.writes.source[0]).toMatch(
+      /^Reverse sync: tickets created on the target \(every ticket\) are created on the source, with requesters matched or created/,
+    );
     proposalId = r.body.proposal.id;
     expect((await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration.reverseSync.enabled).toBe(false);
 
-    await humanCall(pair.target.sim, 'POST', '/tickets', { subject: 'Click this invoice', description: 'Pay now', email: 'stranger@partner-made.example', status: 2, priority: 2 });
+    await humanCall(pair.target.sim, 'POST', '/tickets', {
+      subject: 'Click this invoice',
+      description: 'Pay now',
+      email: 'stranger@partner-made.example',
+      status: 2,
+      priority: 2,
+    });
     const tickets = ticketsOf(pair.source.sim).length;
     const users = pair.source.sim.state.users.size;
     await nextSecond();
@@ -135,7 +184,9 @@ describe("the partner's admin switches reverse sync on", () => {
 
   it('a newer proposal replaces the older pending one, and says so', async () => {
     const cfg = (await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration;
-    const r = await call('PUT', `${c()}/configuration`, pair.target.auth, { configuration: { ...cfg, reverseSync: { enabled: true, filters: { ...cfg.reverseSync.filters, tags: ['escalate'] } } } });
+    const r = await call('PUT', `${c()}/configuration`, pair.target.auth, {
+      configuration: { ...cfg, reverseSync: { enabled: true, filters: { ...cfg.reverseSync.filters, tags: ['escalate'] } } },
+    });
     expect(r.status).toBe(202);
     expect(r.body.proposal.replaces).toBe(proposalId);
     expect(r.body.message).toMatch(/replaces the change proposed earlier/);
@@ -150,10 +201,15 @@ describe("the partner's admin switches reverse sync on", () => {
     expect(rejected.body.status).toBe('rejected');
     expect((await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration.reverseSync.enabled).toBe(false);
     const cfg = (await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration;
-    const again = await call('PUT', `${c()}/configuration`, pair.target.auth, { configuration: { ...cfg, reverseSync: { enabled: true, filters: cfg.reverseSync.filters } } });
+    const again = await call('PUT', `${c()}/configuration`, pair.target.auth, {
+      configuration: { ...cfg, reverseSync: { enabled: true, filters: cfg.reverseSync.filters } },
+    });
     expect(again.status).toBe(202);
     expect((await call('POST', `${c()}/change-proposals/${again.body.proposal.id}/approve`, pair.source.auth)).status).toBe(200);
-    expect((await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration).toMatchObject({ reverseSync: { enabled: true }, attachments: { enabled: false } });
+    expect((await call('GET', `${c()}/configuration`, pair.target.auth)).body.configuration).toMatchObject({
+      reverseSync: { enabled: true },
+      attachments: { enabled: false },
+    });
     await pair.sync(new Date(Date.now() - 10 * 60_000).toISOString(), 'target');
     expect(ticketsOf(pair.source.sim).filter((t) => t.subject === 'Click this invoice')).toHaveLength(1);
     for (const auth of [pair.source.auth, pair.target.auth]) {

@@ -21,7 +21,9 @@ function form(fields: Record<string, string | number>, files: Array<[string, Buf
 describe('attachments', () => {
   it('multipart create stores files; attachment_url downloads without auth; /attachments/{id} needs auth', async () => {
     const data = Buffer.from('hello attachment');
-    const r = await call(sim, 'POST', '/tickets', { form: form({ ...minimalTicket, 'tags[]': 'upload', 'custom_fields[it_field]': 'First Choice' }, [['notes.txt', data, 'text/plain']]) });
+    const r = await call(sim, 'POST', '/tickets', {
+      form: form({ ...minimalTicket, 'tags[]': 'upload', 'custom_fields[it_field]': 'First Choice' }, [['notes.txt', data, 'text/plain']]),
+    });
     expect(r.status).toBe(201);
     const t = r.json.ticket;
     expect(t.priority).toBe(2);
@@ -33,7 +35,9 @@ describe('attachments', () => {
     const dl = await fetch(att.attachment_url);
     expect(Buffer.from(await dl.arrayBuffer()).toString()).toBe('hello attachment');
     expect((await fetch(att.attachment_url.replace(/token=\w+/, 'token=forged'))).status).toBe(403);
-    const api = await fetch(`${sim.url}/api/v2/attachments/${att.id}`, { headers: { authorization: `Basic ${Buffer.from(`${sim.keyFor('admin')}:X`).toString('base64')}` } });
+    const api = await fetch(`${sim.url}/api/v2/attachments/${att.id}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${sim.keyFor('admin')}:X`).toString('base64')}` },
+    });
     expect(api.status).toBe(200);
     expect(await api.text()).toBe('hello attachment');
     expect((await fetch(`${sim.url}/api/v2/attachments/${att.id}`)).status).toBe(401);
@@ -58,11 +62,18 @@ describe('attachments', () => {
     const id = (await call(sim, 'POST', '/tickets', { body: minimalTicket })).json.ticket.id;
     const conv = sim.state.addConversation(id, { body: 'big', user_id: sim.agents[0]!.id });
     sim.state.addAttachment({ ticketId: id, conversationId: conv.id }, { name: 'big.iso', size: 39 * MB }); // quota without allocating
-    const tooMuch = await call(sim, 'POST', `/tickets/${id}/notes`, { form: form({ body: 'more' }, [['two-mb.bin', Buffer.alloc(2 * MB), 'application/octet-stream']]) });
+    const tooMuch = await call(sim, 'POST', `/tickets/${id}/notes`, {
+      form: form({ body: 'more' }, [['two-mb.bin', Buffer.alloc(2 * MB), 'application/octet-stream']]),
+    });
     expect(tooMuch.status).toBe(400);
     expect(tooMuch.json).toEqual({ description: 'Validation failed', errors: [{ field: 'attachments', message: expect.any(String), code: 'invalid_value' }] });
-    expect((await call(sim, 'PUT', `/tickets/${id}`, { form: form({ priority: 1 }, [['two-mb.bin', Buffer.alloc(2 * MB), 'application/octet-stream']]) })).status).toBe(400);
-    expect((await call(sim, 'POST', `/tickets/${id}/notes`, { form: form({ body: 'fits' }, [['half.bin', Buffer.alloc(MB / 2), 'application/octet-stream']]) })).status).toBe(201);
+    expect(
+      (await call(sim, 'PUT', `/tickets/${id}`, { form: form({ priority: 1 }, [['two-mb.bin', Buffer.alloc(2 * MB), 'application/octet-stream']]) })).status,
+    ).toBe(400);
+    expect(
+      (await call(sim, 'POST', `/tickets/${id}/notes`, { form: form({ body: 'fits' }, [['half.bin', Buffer.alloc(MB / 2), 'application/octet-stream']]) }))
+        .status,
+    ).toBe(201);
     const big = await call(sim, 'POST', '/tickets', { form: form(minimalTicket, [['41mb.bin', Buffer.alloc(41 * MB), 'application/octet-stream']]) });
     expect(big.status).toBe(400);
     expect(big.json.errors[0].field).toBe('attachments');

@@ -70,7 +70,9 @@ describe('role permissions', () => {
   });
 
   it('Account Admin alone: admin APIs and groups, but no tickets', async () => {
-    sim.state.setAgent('selected', { agent: { roles: [{ role_id: sim.state.roleByName('Account Admin').id, assignment_scope: 'entire_helpdesk', groups: [] }] } });
+    sim.state.setAgent('selected', {
+      agent: { roles: [{ role_id: sim.state.roleByName('Account Admin').id, assignment_scope: 'entire_helpdesk', groups: [] }] },
+    });
     try {
       const key = sim.keyFor('selected');
       for (const path of [...adminOnly, '/groups']) expect((await call(sim, 'GET', path, { key })).status, path).toBe(200);
@@ -78,7 +80,15 @@ describe('role permissions', () => {
       expect((await call(sim, 'POST', '/tickets', { key, body: minimalTicket })).status).toBe(403);
     } finally {
       const network = groupId('Network Team');
-      sim.state.setAgent('selected', { agent: { roles: ['IT Agent', 'IT Supervisor', 'Account Admin'].map((n) => ({ role_id: sim.state.roleByName(n as 'IT Agent').id, assignment_scope: 'specified_groups' as const, groups: [network] })) } });
+      sim.state.setAgent('selected', {
+        agent: {
+          roles: ['IT Agent', 'IT Supervisor', 'Account Admin'].map((n) => ({
+            role_id: sim.state.roleByName(n as 'IT Agent').id,
+            assignment_scope: 'specified_groups' as const,
+            groups: [network],
+          })),
+        },
+      });
     }
   });
 
@@ -103,7 +113,7 @@ describe('group scope', () => {
       ['GET', `/tickets/${other.id}/conversations`, undefined],
       ['POST', `/tickets/${other.id}/notes`, { body: 'x' }],
     ] as const) {
-      expect((await call(sim, method, path, { key, body }))).toMatchObject({ status: 403 });
+      expect(await call(sim, method, path, { key, body })).toMatchObject({ status: 403 });
     }
     const filtered = (await call(sim, 'GET', `/tickets/filter?query=${encodeURIComponent('"status:2 OR status:3 OR status:4 OR status:5"')}`, { key })).json;
     expect(filtered.tickets.every((t: any) => t.group_id === network)).toBe(true);
@@ -113,14 +123,18 @@ describe('group scope', () => {
 
   it('member_groups: member_of groups plus tickets assigned to the agent', async () => {
     const me = sim.state.agentByProfile('agent_only')!;
-    sim.state.setAgent('agent_only', { agent: { roles: [{ role_id: sim.state.roleByName('IT Agent').id, assignment_scope: 'member_groups', groups: [] }], member_of: [groupId('Service Desk')] } });
+    sim.state.setAgent('agent_only', {
+      agent: { roles: [{ role_id: sim.state.roleByName('IT Agent').id, assignment_scope: 'member_groups', groups: [] }], member_of: [groupId('Service Desk')] },
+    });
     try {
       const mine = sim.state.createTicket({ subject: 'Assigned to me', requester_id: me.id, group_id: groupId('Network Team'), responder_id: me.id });
       const listed = (await call(sim, 'GET', '/tickets', { key: sim.keyFor('agent_only') })).json.tickets;
       expect(listed.every((t: any) => t.group_id === groupId('Service Desk') || t.responder_id === me.id)).toBe(true);
       expect(listed.map((t: any) => t.id)).toContain(mine.id);
     } finally {
-      sim.state.setAgent('agent_only', { agent: { roles: [{ role_id: sim.state.roleByName('IT Agent').id, assignment_scope: 'entire_helpdesk', groups: [] }] } });
+      sim.state.setAgent('agent_only', {
+        agent: { roles: [{ role_id: sim.state.roleByName('IT Agent').id, assignment_scope: 'entire_helpdesk', groups: [] }] },
+      });
     }
   });
 });

@@ -120,7 +120,10 @@ describe('faults', () => {
   it('HTTP control: PUT/GET/DELETE /_sim/faults, requests log and agents list', async () => {
     const put = await call(sim, 'PUT', '/_sim/faults', { key: null, body: { status5xx: 500, rules: [{ pathPattern: 'agents', status: 404 }] } });
     expect(put.status).toBe(200);
-    expect((await call(sim, 'GET', '/_sim/faults', { key: null })).json).toMatchObject({ status5xx: { status: 500 }, rules: [{ pathPattern: 'agents', status: 404 }] });
+    expect((await call(sim, 'GET', '/_sim/faults', { key: null })).json).toMatchObject({
+      status5xx: { status: 500 },
+      rules: [{ pathPattern: 'agents', status: 404 }],
+    });
     expect((await call(sim, 'GET', '/tickets')).status).toBe(500);
     expect((await call(sim, 'PUT', '/_sim/faults', { key: null, body: { nonsense: true } })).status).toBe(400);
     expect((await call(sim, 'DELETE', '/_sim/faults', { key: null })).status).toBe(204);

@@ -25,7 +25,10 @@ const ticketWithConversations = () => [...sim.state.tickets.values()].find((t) =
 describe('responses have the shape of the public examples', () => {
   it('tickets: view, view with conversations, list, filter', async () => {
     expectShape('ticket.view.docs.json', (await call(sim, 'GET', `/tickets/${ticketWithAttachment()}`)).json);
-    expectShape('ticket.view-include-conversations.real-sanitized.json', (await call(sim, 'GET', `/tickets/${ticketWithConversations()}?include=conversations`)).json);
+    expectShape(
+      'ticket.view-include-conversations.real-sanitized.json',
+      (await call(sim, 'GET', `/tickets/${ticketWithConversations()}?include=conversations`)).json,
+    );
     expectShape('tickets.list.docs.json', (await call(sim, 'GET', '/tickets')).json);
     expectShape('tickets.filter.docs.json', (await call(sim, 'GET', `/tickets/filter?query=${encodeURIComponent('"priority:>1"')}`)).json);
   });
@@ -48,7 +51,10 @@ describe('responses have the shape of the public examples', () => {
   it('conversations: list, reply, reply and note with attachment, update', async () => {
     const id = ticketWithConversations();
     expectShape('conversations.list.docs.json', (await call(sim, 'GET', `/tickets/${id}/conversations`)).json);
-    expectShape('conversation.reply.response.docs.json', (await call(sim, 'POST', `/tickets/${id}/reply`, { body: { body: 'We are working on this issue.' } })).json);
+    expectShape(
+      'conversation.reply.response.docs.json',
+      (await call(sim, 'POST', `/tickets/${id}/reply`, { body: { body: 'We are working on this issue.' } })).json,
+    );
     const rf = new FormData();
     rf.set('body', 'With a screenshot');
     rf.append('attachments[]', png(), 'api2.png');

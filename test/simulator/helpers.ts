@@ -50,4 +50,10 @@ export function fixture(name: string): any {
   return JSON.parse(readFileSync(`${fixtureDir}${name}`, 'utf8'));
 }
 
-export const minimalTicket = { email: 'new.person@example.org', subject: 'Printer offline', description: 'The printer on floor 2 is offline.', status: 2, priority: 2 };
+export const minimalTicket = {
+  email: 'new.person@example.org',
+  subject: 'Printer offline',
+  description: 'The printer on floor 2 is offline.',
+  status: 2,
+  priority: 2,
+};

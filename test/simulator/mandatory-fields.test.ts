@@ -16,7 +16,8 @@ describe('simulator: mandatory custom fields', () => {
     await relaxed?.close();
   });
 
-  const formField = async (sim: FreshserviceSimulator, name: string) => (await call(sim, 'GET', '/ticket_form_fields')).json.ticket_fields.find((f: any) => f.name === name);
+  const formField = async (sim: FreshserviceSimulator, name: string) =>
+    (await call(sim, 'GET', '/ticket_form_fields')).json.ticket_fields.find((f: any) => f.name === name);
 
   it('ticket_form_fields shows the flags of the switched-on account only', async () => {
     expect(await formField(strict, 'it_field')).toMatchObject({ required_for_agents: true, required_for_closure: false });
@@ -24,11 +25,14 @@ describe('simulator: mandatory custom fields', () => {
     expect(await formField(relaxed, 'it_field')).toMatchObject({ required_for_agents: false, required_for_closure: false });
   });
 
-  it('a create without a field required for agents gets the API\'s 400 missing_field, and nothing is stored', async () => {
+  it("a create without a field required for agents gets the API's 400 missing_field, and nothing is stored", async () => {
     const before = strict.state.tickets.size;
     const r = await call(strict, 'POST', '/tickets', { body: minimalTicket });
     expect(r.status).toBe(400);
-    expect(r.json).toEqual({ description: 'Validation failed', errors: [{ field: 'custom_fields.it_field', message: 'It should be a/an String', code: 'missing_field' }] });
+    expect(r.json).toEqual({
+      description: 'Validation failed',
+      errors: [{ field: 'custom_fields.it_field', message: 'It should be a/an String', code: 'missing_field' }],
+    });
     expect(strict.state.tickets.size).toBe(before);
     expect((await call(relaxed, 'POST', '/tickets', { body: minimalTicket })).status).toBe(201);
   });

@@ -18,7 +18,12 @@ const used = (r: { headers: Headers }) => Number(r.headers.get('x-ratelimit-used
 describe('rate limiting', () => {
   it('sends the headers on every /api/v2 answer, errors included; Total follows the plan', async () => {
     const sim = await start({ plan: 'starter' });
-    for (const r of [await call(sim, 'GET', '/agents/me'), await call(sim, 'GET', '/tickets/9999'), await call(sim, 'GET', '/tickets', { key: 'bad' }), await call(sim, 'GET', '/nope')]) {
+    for (const r of [
+      await call(sim, 'GET', '/agents/me'),
+      await call(sim, 'GET', '/tickets/9999'),
+      await call(sim, 'GET', '/tickets', { key: 'bad' }),
+      await call(sim, 'GET', '/nope'),
+    ]) {
       expect(r.headers.get('x-ratelimit-total')).toBe('100');
       expect(r.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
       expect(used(r)).toBe(1);

@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(async () => sim?.close());
 afterEach(() => sim.state.search.release());
 
-const invalidField = (field: string) => ({ description: 'Validation failed', errors: [{ field, message: 'Unexpected/invalid field in request', code: 'invalid_field' }] });
+const invalidField = (field: string) => ({
+  description: 'Validation failed',
+  errors: [{ field, message: 'Unexpected/invalid field in request', code: 'invalid_field' }],
+});
 const ticketId = () => [...sim.state.tickets.values()].find((t) => t.workspace_id === 2 && !t.deleted)!.id;
 
 describe('unknown query parameters: 400 invalid_field', () => {
@@ -89,7 +92,10 @@ describe('ticket text', () => {
 
 describe('requesters need a last name', () => {
   it('400 missing_field last_name without one (or a blank one); created with one', async () => {
-    for (const body of [{ first_name: 'Solo', primary_email: 'solo@example.org' }, { first_name: 'Solo', last_name: ' ', primary_email: 'solo@example.org' }]) {
+    for (const body of [
+      { first_name: 'Solo', primary_email: 'solo@example.org' },
+      { first_name: 'Solo', last_name: ' ', primary_email: 'solo@example.org' },
+    ]) {
       const r = await call(sim, 'POST', '/requesters', { body });
       expect(r.status).toBe(400);
       expect(r.json.errors).toEqual([{ field: 'last_name', message: 'It should be a/an String', code: 'missing_field' }]);
@@ -185,7 +191,10 @@ describe('custom ticket sources', () => {
     expect(created.status).toBe(201);
     expect(created.json.ticket.source).toBe(1001);
     expect((await call(sim, 'PUT', `/tickets/${created.json.ticket.id}`, { body: { source: 1002 } })).json.ticket.source).toBe(1002);
-    expect((await call(sim, 'POST', '/tickets', { body: { ...minimalTicket, source: 1003 } })).json.errors[0]).toMatchObject({ field: 'source', code: 'invalid_value' });
+    expect((await call(sim, 'POST', '/tickets', { body: { ...minimalTicket, source: 1003 } })).json.errors[0]).toMatchObject({
+      field: 'source',
+      code: 'invalid_value',
+    });
   });
 
   it('a duplicate or blank name is refused; only admins create sources', async () => {

@@ -165,7 +165,10 @@ describe('PUT /tickets/{id}', () => {
     const stats = (await call(sim, 'GET', `/tickets/${created.id}?include=stats`)).json.ticket.stats;
     expect(stats.closed_at).toBe('2025-06-01T12:01:00Z');
     expect(stats.resolved_at).toBe('2025-06-01T12:01:00Z');
-    expect((await call(sim, 'PUT', `/tickets/${created.id}`, { body: { workspace_id: 3 } })).json.errors[0]).toMatchObject({ field: 'workspace_id', code: 'invalid_field' });
+    expect((await call(sim, 'PUT', `/tickets/${created.id}`, { body: { workspace_id: 3 } })).json.errors[0]).toMatchObject({
+      field: 'workspace_id',
+      code: 'invalid_field',
+    });
   });
 
   it('required_for_closure fields block resolve unless bypass_mandatory (supervisor/admin only)', async () => {
@@ -228,8 +231,14 @@ describe('time entries', () => {
   it('CRUD with agent_id mandatory and hh:mm time_spent', async () => {
     const id = [...sim.state.tickets.keys()][0]!;
     const agentId = sim.agents[0]!.id;
-    expect((await call(sim, 'POST', `/tickets/${id}/time_entries`, { body: { time_spent: '01:30' } })).json.errors[0]).toMatchObject({ field: 'agent_id', code: 'missing_field' });
-    expect((await call(sim, 'POST', `/tickets/${id}/time_entries`, { body: { agent_id: agentId, time_spent: '90 min' } })).json.errors[0]).toMatchObject({ field: 'time_spent', code: 'invalid_value' });
+    expect((await call(sim, 'POST', `/tickets/${id}/time_entries`, { body: { time_spent: '01:30' } })).json.errors[0]).toMatchObject({
+      field: 'agent_id',
+      code: 'missing_field',
+    });
+    expect((await call(sim, 'POST', `/tickets/${id}/time_entries`, { body: { agent_id: agentId, time_spent: '90 min' } })).json.errors[0]).toMatchObject({
+      field: 'time_spent',
+      code: 'invalid_value',
+    });
     const created = await call(sim, 'POST', `/tickets/${id}/time_entries`, { body: { agent_id: agentId, time_spent: '01:30', note: 'Onsite' } });
     expect(created.status).toBe(201);
     const entryId = created.json.time_entry.id;

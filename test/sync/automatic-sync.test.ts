@@ -50,7 +50,11 @@ describe('automatic sync', () => {
     await nextSecond();
     await humanCall(pair.source.sim, 'PUT', `/tickets/${vpn.id}`, { subject: 'VPN fixed by schedule' });
     // Pretend the interval has passed: the tick (every second) finds the connection due.
-    await pair.stack.database.db.updateTable('sync_runs').set({ started_at: new Date(Date.now() - 6 * 60_000) }).where('connection_id', '=', pair.connectionId).execute();
+    await pair.stack.database.db
+      .updateTable('sync_runs')
+      .set({ started_at: new Date(Date.now() - 6 * 60_000) })
+      .where('connection_id', '=', pair.connectionId)
+      .execute();
     const auto = await waitFor('an automatic run', async () => (await runs()).find((r: any) => r.trigger === 'automatic' && r.status !== 'running'));
     expect(auto.status).toBe('success');
     expect(auto.counts.updated).toBe(1);
@@ -62,7 +66,11 @@ describe('automatic sync', () => {
 
   it('switched off, the schedule leaves the connection alone', async () => {
     expect((await put(false)).json()).toMatchObject({ automaticSync: false, nextRunAt: null });
-    await pair.stack.database.db.updateTable('sync_runs').set({ started_at: new Date(Date.now() - 6 * 60_000) }).where('connection_id', '=', pair.connectionId).execute();
+    await pair.stack.database.db
+      .updateTable('sync_runs')
+      .set({ started_at: new Date(Date.now() - 6 * 60_000) })
+      .where('connection_id', '=', pair.connectionId)
+      .execute();
     const before = (await runs()).length;
     await new Promise((r) => setTimeout(r, 2500));
     expect((await runs()).length).toBe(before);

@@ -21,7 +21,8 @@ describe('a sync job that keeps failing', () => {
       const end = Date.now() + 30_000;
       let failed;
       while (!failed && Date.now() < end) {
-        const runs = (await pair.stack.app.inject({ url: `/api/v1/sync-runs?connection=${pair.connectionId}&status=failed`, headers: pair.source.auth })).json().runs;
+        const runs = (await pair.stack.app.inject({ url: `/api/v1/sync-runs?connection=${pair.connectionId}&status=failed`, headers: pair.source.auth })).json()
+          .runs;
         failed = runs.find((r: any) => r.trigger === 'webhook');
         if (!failed) await new Promise((r) => setTimeout(r, 250));
       }

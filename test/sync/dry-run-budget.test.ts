@@ -8,7 +8,8 @@ import { startSyncPair, type SyncPair } from '../helpers/sync-pair.ts';
 let pair: SyncPair;
 const SINCE = () => new Date(Date.now() - 7 * 86_400_000).toISOString();
 const apiCalls = (p: SyncPair, side: 'source' | 'target') => p[side].sim.requests.filter((r) => r.path.startsWith('/api/v2')).length;
-const dryRun = (p: SyncPair) => p.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${p.connectionId}/dry-runs`, headers: p.source.auth, payload: { since: SINCE() } });
+const dryRun = (p: SyncPair) =>
+  p.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${p.connectionId}/dry-runs`, headers: p.source.auth, payload: { since: SINCE() } });
 
 beforeAll(async () => {
   pair = await startSyncPair({ sourceSeed: 'empty' });
@@ -37,13 +38,16 @@ describe('dry run within its share of the API budget', () => {
     const r = await dryRun(pair);
     expect(r.statusCode, r.body).toBe(200);
     const body = r.json();
-    expect(body.truncated, JSON.stringify({ ...body, tickets: body.tickets.length, calls: apiCalls(pair, "source") - before.source })).toBe(true);
+    expect(body.truncated, JSON.stringify({ ...body, tickets: body.tickets.length, calls: apiCalls(pair, 'source') - before.source })).toBe(true);
     expect(body.budgetShare).toBe(0.2);
     expect(body.ticketsInScope).toBe(250);
     expect(body.ticketsPreviewed).toBeGreaterThan(0);
     expect(body.ticketsPreviewed).toBeLessThan(250);
     expect(body.stopped).toMatchObject({ reason: 'budget', side: 'source', during: 'working', listPage: null });
-    const m = /^Stopped after (\d+) of 250 tickets \(the next was (.+)'s ticket #\d+\), to stay within 20% of (.+)'s API budget \((\d+) of its (\d+) requests a minute\)\. A real sync would go on/.exec(body.stopped.message);
+    const m =
+      /^Stopped after (\d+) of 250 tickets \(the next was (.+)'s ticket #\d+\), to stay within 20% of (.+)'s API budget \((\d+) of its (\d+) requests a minute\)\. A real sync would go on/.exec(
+        body.stopped.message,
+      );
     expect(m, body.stopped.message).not.toBeNull();
     expect(Number(m![1])).toBe(body.ticketsPreviewed);
     expect(m![2]).toBe(pair.source.organisation.name);

@@ -25,9 +25,24 @@ async function dryRun(p: SyncPair, since: string = SINCE(), as: 'source' | 'targ
 async function storedState(p: SyncPair) {
   const db = p.stack.database.db;
   const count = async (table: 'ticket_links' | 'sync_runs' | 'create_intents' | 'sync_retries') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).where('connection_id', '=', p.connectionId).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('connection_id', '=', p.connectionId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const ledger = async (table: 'comment_ledger' | 'attachment_ledger') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const sides = await db.selectFrom('connection_sides').select(['side', 'cursor_at']).where('connection_id', '=', p.connectionId).orderBy('side').execute();
   const conn = await db.selectFrom('connections').select('sync_state').where('id', '=', p.connectionId).executeTakeFirstOrThrow();
   return {
@@ -91,10 +106,20 @@ describe('dry run', () => {
       fields: { status: 2, priority: 3, urgency: 2, impact: 2 },
       requester: { email: expect.stringMatching(/alice/i), action: 'create' },
     });
-    expect(vpn.description).toMatch(/^<div><strong>Priority:<\/strong> High<\/div><div><strong>Group:<\/strong> Network Team<\/div><div>-----<\/div>(<div>)?Since Monday my VPN/);
+    expect(vpn.description).toMatch(
+      /^<div><strong>Priority:<\/strong> High<\/div><div><strong>Group:<\/strong> Network Team<\/div><div>-----<\/div>(<div>)?Since Monday my VPN/,
+    );
     // The public reply travels (as a note), the private note does not (sendPrivate is off).
     // Signed by its author, as the real copy will be (issue 12 item 16).
-    expect(vpn.comments).toEqual([{ private: true, bodyPreview: expect.stringMatching(new RegExp(`^\\S.* \\(${pair.source.organisation.name}\\) wrote:\nHi Alice, could you tell us which Wi-Fi network you are on when it drops\\?$`)), attachments: [] }]);
+    expect(vpn.comments).toEqual([
+      {
+        private: true,
+        bodyPreview: expect.stringMatching(
+          new RegExp(`^\\S.* \\(${pair.source.organisation.name}\\) wrote:\nHi Alice, could you tell us which Wi-Fi network you are on when it drops\\?$`),
+        ),
+        attachments: [],
+      },
+    ]);
     const battery = creates.find((t: any) => t.originSubject === 'Laptop battery swelling');
     expect(battery.attachments).toEqual([{ name: 'battery.png', size: expect.any(Number) }]);
     expect(battery.attachments[0].size).toBeGreaterThan(0);
@@ -108,7 +133,8 @@ describe('dry run', () => {
       expect(copy.subject).toBe(planned.subject);
       expect(copy.description).toBe(planned.description);
       expect(copy.type).toBe(planned.type);
-      for (const f of ['status', 'priority', 'urgency', 'impact'] as const) if (f in planned.fields) expect(copy[f], `${planned.subject}: ${f}`).toBe(planned.fields[f]);
+      for (const f of ['status', 'priority', 'urgency', 'impact'] as const)
+        if (f in planned.fields) expect(copy[f], `${planned.subject}: ${f}`).toBe(planned.fields[f]);
       const requester = pair.target.sim.state.users.get(copy.requester_id)!;
       expect(requester.email).toBe(planned.requester.email);
     }
@@ -135,8 +161,20 @@ describe('dry run', () => {
     expect(changed).toHaveLength(1);
     expect(plan.counts).toMatchObject({ create: 0, update: 1, fail: 0 });
     const [update] = changed;
-    const link = await pair.stack.database.db.selectFrom('ticket_links').select('target_ticket_id').where('source_ticket_id', '=', String(vpn.id)).executeTakeFirstOrThrow();
-    expect(update).toMatchObject({ side: 'source', ticketId: String(vpn.id), action: 'update', target: { side: 'target', ticketId: link.target_ticket_id }, fields: { priority: 4 }, comments: [], attachments: [] });
+    const link = await pair.stack.database.db
+      .selectFrom('ticket_links')
+      .select('target_ticket_id')
+      .where('source_ticket_id', '=', String(vpn.id))
+      .executeTakeFirstOrThrow();
+    expect(update).toMatchObject({
+      side: 'source',
+      ticketId: String(vpn.id),
+      action: 'update',
+      target: { side: 'target', ticketId: link.target_ticket_id },
+      fields: { priority: 4 },
+      comments: [],
+      attachments: [],
+    });
     expect(Object.keys(update.fields)).toEqual(['priority']);
     expect(update.subject).toBeUndefined();
     expect(update.description).toBeUndefined();
@@ -159,7 +197,11 @@ describe('dry run', () => {
     const outlook = primaryTickets(pair).find((t) => t.priority === 4)!;
     const failed = plan.tickets.filter((t: any) => t.action === 'fail');
     expect(failed).toEqual([
-      expect.objectContaining({ ticketId: String(outlook.id), originSubject: 'Outlook crashes on start', error: expect.stringMatching(/priority value 4 has no value mapping.*Field mappings/) }),
+      expect.objectContaining({
+        ticketId: String(outlook.id),
+        originSubject: 'Outlook crashes on start',
+        error: expect.stringMatching(/priority value 4 has no value mapping.*Field mappings/),
+      }),
     ]);
     expect(plan.counts).toMatchObject({ create: primaryTickets(pair).length - 1, fail: 1 });
     expect(writesTo(pair.target.sim)).toEqual([]);
@@ -176,7 +218,12 @@ describe('dry run', () => {
     expect(bad.json().error).toMatchObject({ code: 'validation_failed', field: 'since' });
 
     const { auth: stranger } = await signUpAndLogIn(pair.stack.app, `stranger${Math.random().toString(36).slice(2, 6)}`);
-    const r = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/dry-runs`, headers: stranger, payload: { since: '2026-01-01' } });
+    const r = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/dry-runs`,
+      headers: stranger,
+      payload: { since: '2026-01-01' },
+    });
     expect(r.statusCode).toBe(404);
     expect(r.json().error.code).toBe('not_found');
     const nobody = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/dry-runs`, payload: { since: '2026-01-01' } });
@@ -192,7 +239,10 @@ describe('dry run', () => {
     const { createSyncStore } = await import('../../src/db/repositories/sync-store.ts');
     const { engineDeps } = await import('../../src/sync/deps.ts');
     const ctx = { db: pair.stack.database.db, masterKey: await masterKeyOf(pair), config: pair.stack.config };
-    const plan = await run({ reads: readsOf(createSyncStore(ctx.db)), connectorFor: engineDeps(ctx).connectorFor }, { connectionId: pair.connectionId, since: new Date(SINCE()), maxTickets: 2 });
+    const plan = await run(
+      { reads: readsOf(createSyncStore(ctx.db)), connectorFor: engineDeps(ctx).connectorFor },
+      { connectionId: pair.connectionId, since: new Date(SINCE()), maxTickets: 2 },
+    );
     expect(plan).toMatchObject({ truncated: true, counts: { create: 2 } });
     expect('tickets' in plan && plan.tickets).toHaveLength(2);
     expect(writesTo(pair.target.sim)).toEqual([]);

@@ -26,7 +26,9 @@ afterEach(async () => {
     await vi.waitFor(
       async () => {
         const running = await db.selectFrom('sync_runs').select('id').where('status', '=', 'running').execute();
-        const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-connection' AND state IN ('created', 'retry', 'active')`.execute(db);
+        const jobs = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-connection' AND state IN ('created', 'retry', 'active')`.execute(db);
         expect({ running: running.length, jobs: jobs.rows[0]!.n }).toEqual({ running: 0, jobs: 0 });
       },
       { timeout: 300_000, interval: 100 },
@@ -46,7 +48,12 @@ async function sim(name: string): Promise<FreshserviceSimulator> {
 const orgs = (n: number) => Promise.all(Array.from({ length: n }, (_, i) => signUpAndLogIn(stack!.app, `o${i}${Math.random().toString(36).slice(2, 7)}`)));
 
 async function startRun(connectionId: string, who: SignedIn): Promise<string> {
-  const r = await stack!.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: who.auth, payload: { since: new Date(Date.now() - 86_400_000).toISOString() } });
+  const r = await stack!.app.inject({
+    method: 'POST',
+    url: `/api/v1/connections/${connectionId}/sync-runs`,
+    headers: who.auth,
+    payload: { since: new Date(Date.now() - 86_400_000).toISOString() },
+  });
   expect(r.statusCode, r.body).toBe(202);
   return r.json().id as string;
 }
@@ -87,7 +94,11 @@ describe('fair scheduling and the run limit', () => {
     // take the second slot unless the hostile organisation is held to its share.
     await vi.waitFor(
       async () => {
-        const rows = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-connection' AND singleton_key = ${hostileTwo} AND state IN ('active', 'completed')`.execute(stack!.database.db);
+        const rows = await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-connection' AND singleton_key = ${hostileTwo} AND state IN ('active', 'completed')`.execute(
+          stack!.database.db,
+        );
         expect(rows.rows[0]!.n).toBeGreaterThan(0);
       },
       { timeout: 300_000, interval: 50 },
@@ -100,7 +111,6 @@ describe('fair scheduling and the run limit', () => {
     expect((await runRow(h1, h!)).status).toBe('running');
     expect((await runRow(h2, h!)).status).toBe('running');
     expect(hostile.requests.length).toBe(1);
-
   });
 
   it('a run against a platform that never answers ends at the run limit with that reason, and its slot runs the next', { timeout: 600_000 }, async () => {

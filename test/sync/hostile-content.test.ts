@@ -37,7 +37,9 @@ function expectHarmless(html: string): void {
 
 /** The harmless part of HOSTILE_HTML, as the sanitiser writes it. */
 function expectFormattingKept(html: string): void {
-  expect(html).toContain('<p>Hello <strong>team</strong>, <em>please</em> see the <a href="https://kb.example.com/vpn?x=1&amp;y=2" rel="noopener noreferrer nofollow">KB article</a>.</p>');
+  expect(html).toContain(
+    '<p>Hello <strong>team</strong>, <em>please</em> see the <a href="https://kb.example.com/vpn?x=1&amp;y=2" rel="noopener noreferrer nofollow">KB article</a>.</p>',
+  );
   expect(html).toContain('<ul><li>first</li><li>second</li></ul>');
   expect(html).toContain('<table><tr><th>Host</th><td>vpn-01</td></tr></table>');
   // A remote image would load (and report the reader) when the copy is opened: it is dropped (tracking pixels).
@@ -103,12 +105,16 @@ describe('hostile content from the other organisation', () => {
 
   it('a description edited to something hostile later is sanitised on update too', async () => {
     await nextSecond();
-    await humanCall(pair.source.sim, 'PUT', `/tickets/${sourceId}`, { description: `<h2>Update</h2><p><a href="vbscript:msgbox(1)">vb</a></p>${HOSTILE_HTML}` });
+    await humanCall(pair.source.sim, 'PUT', `/tickets/${sourceId}`, {
+      description: `<h2>Update</h2><p><a href="vbscript:msgbox(1)">vb</a></p>${HOSTILE_HTML}`,
+    });
     const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
     expect(run.counts).toMatchObject({ updated: 1, failed: 0 });
     const t = copy();
     // After the partner reference the copy opens with (its own, escaped line), the new description as sent.
-    expect(t.description).toMatch(/^<div><strong>Partner ticket:<\/strong> [^<]*(<a href="[^"]+"[^>]*>[^<]+<\/a>[^<]*)?<\/div>(<div>---<\/div>)?<h2>Update<\/h2>/);
+    expect(t.description).toMatch(
+      /^<div><strong>Partner ticket:<\/strong> [^<]*(<a href="[^"]+"[^>]*>[^<]+<\/a>[^<]*)?<\/div>(<div>---<\/div>)?<h2>Update<\/h2>/,
+    );
     expectHarmless(t.description);
     expectFormattingKept(t.description);
     expect(t.description).toContain('<p><a>vb</a></p>');

@@ -12,7 +12,14 @@ const bodiesOn = (sim: SyncPair['source']['sim'], ticketId: number) => sim.state
 const author = (ticketId: number) => pair.source.sim.state.users.get(pair.source.sim.state.conversationsOf(ticketId)[0]!.user_id!)!;
 
 async function newTicket(subject: string): Promise<number> {
-  const r = await humanCall(pair.source.sim, 'POST', '/tickets', { subject, description: '<p>It broke</p>', email: 'alice.martin@acme.test', name: 'Alice Martin', status: 2, priority: 2 });
+  const r = await humanCall(pair.source.sim, 'POST', '/tickets', {
+    subject,
+    description: '<p>It broke</p>',
+    email: 'alice.martin@acme.test',
+    name: 'Alice Martin',
+    status: 2,
+    priority: 2,
+  });
   return r.ticket.id as number;
 }
 
@@ -29,7 +36,9 @@ describe('the partner ticket reference on created copies', () => {
     expect(run.counts, JSON.stringify(run.details)).toMatchObject({ created: 1, failed: 0 });
     const copy = copyOf('Printer jams')!;
     const link = `${pair.source.sim.url}/a/tickets/${id}`;
-    expect(copy.description).toBe(`<div><strong>Partner ticket:</strong> INC-${id} (<a href="${link}" rel="noopener noreferrer nofollow">${link}</a>)</div><div>---</div><p>It broke</p>`);
+    expect(copy.description).toBe(
+      `<div><strong>Partner ticket:</strong> INC-${id} (<a href="${link}" rel="noopener noreferrer nofollow">${link}</a>)</div><div>---</div><p>It broke</p>`,
+    );
     const note = bodiesOn(pair.target.sim, copy.id).find((b) => b.includes('Looked at it'))!;
     const a = author(id);
     expect(note).toContain(`<p><strong>${a.first_name} ${a.last_name} (${pair.source.organisation.name})</strong> wrote:</p>`);
@@ -81,8 +90,19 @@ describe('the partner ticket reference on created copies', () => {
 
   it('a mapping that would write into the reference is refused with what to change', async () => {
     const mappings = (await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/mappings`, headers: pair.source.auth })).json().mappings;
-    mappings.types.Incident.fields.push({ sourceField: 'partner.ticketId', targetField: 'external_reference', direction: 'bidirectional', kind: 'direct', values: [] });
-    const r = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/mappings`, headers: pair.source.auth, payload: { mappings } });
+    mappings.types.Incident.fields.push({
+      sourceField: 'partner.ticketId',
+      targetField: 'external_reference',
+      direction: 'bidirectional',
+      kind: 'direct',
+      values: [],
+    });
+    const r = await pair.stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${pair.connectionId}/mappings`,
+      headers: pair.source.auth,
+      payload: { mappings },
+    });
     expect(r.statusCode).toBe(400);
     expect(r.body).toMatch(/can only be copied into a field, not written/);
   });

@@ -49,7 +49,13 @@ async function must(r: Promise<{ statusCode: number; body: string; json(): any }
 beforeAll(async () => {
   source = await startFreshserviceSimulator({ name: 'acme', seed: 'demo', rateLimit: { overall: LIMIT, windowMs: WINDOW_MS } });
   dataDir = await mkdtemp(join(tmpdir(), 'sf-rate-'));
-  const config = loadConfig({ SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_PLATFORM_TIMEOUT_MS: '5000', SF_LOG_LEVEL: 'silent', SF_RATE_HEADROOM: HEADROOM });
+  const config = loadConfig({
+    SF_DATA_DIR: dataDir,
+    SF_ALLOW_PRIVATE_PLATFORM_URLS: '1',
+    SF_PLATFORM_TIMEOUT_MS: '5000',
+    SF_LOG_LEVEL: 'silent',
+    SF_RATE_HEADROOM: HEADROOM,
+  });
   const masterKey = await loadMasterKey(config.secretKey, config.dataDir);
   database = await openDatabase({ dataDir, inMemory: true });
   const ctx = { config, db: database.db, masterKey };
@@ -63,10 +69,32 @@ beforeAll(async () => {
     const target = await startFreshserviceSimulator({ name: `globex${i}`, seed: 'empty', rateLimit: false });
     const a = await signUpAndLogIn(app, `acme${i}x${Math.random().toString(36).slice(2, 6)}`);
     const b = await signUpAndLogIn(app, `globex${i}x${Math.random().toString(36).slice(2, 6)}`);
-    await must(app.inject({ method: 'PUT', url: '/api/v1/platform', headers: a.auth, payload: { platform: 'freshservice', apiUrl: source.url, apiKey: source.keyFor('admin') } }), 200);
-    await must(app.inject({ method: 'PUT', url: '/api/v1/platform', headers: b.auth, payload: { platform: 'freshservice', apiUrl: target.url, apiKey: target.keyFor('admin') } }), 200);
-    const created = await must(app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: `Managed IT ${i}` } }), 201);
-    await must(app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }), 200);
+    await must(
+      app.inject({
+        method: 'PUT',
+        url: '/api/v1/platform',
+        headers: a.auth,
+        payload: { platform: 'freshservice', apiUrl: source.url, apiKey: source.keyFor('admin') },
+      }),
+      200,
+    );
+    await must(
+      app.inject({
+        method: 'PUT',
+        url: '/api/v1/platform',
+        headers: b.auth,
+        payload: { platform: 'freshservice', apiUrl: target.url, apiKey: target.keyFor('admin') },
+      }),
+      200,
+    );
+    const created = await must(
+      app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: `Managed IT ${i}` } }),
+      201,
+    );
+    await must(
+      app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }),
+      200,
+    );
     pairings.push({ connectionId: created.id, auth: a.auth, target });
   }
   // Setting up (the platform checks) used the account too: start the runs on a fresh window and a clean log.
@@ -88,7 +116,11 @@ describe('shared API budget: 20 connections on one Freshservice account', () => 
     // The last four days: three tickets of the demo account per connection.
     const since = new Date(Date.now() - 4 * 86_400_000 + 3_600_000).toISOString();
     const runIds = await Promise.all(
-      pairings.map(async (p) => (await must(app.inject({ method: 'POST', url: `/api/v1/connections/${p.connectionId}/sync-runs`, headers: p.auth, payload: { since } }), 202)).id as string),
+      pairings.map(
+        async (p) =>
+          (await must(app.inject({ method: 'POST', url: `/api/v1/connections/${p.connectionId}/sync-runs`, headers: p.auth, payload: { since } }), 202))
+            .id as string,
+      ),
     );
 
     // Watch the runs as a user would while they work.

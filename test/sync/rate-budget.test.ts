@@ -75,7 +75,7 @@ describe('shared rate budget (embedded PGlite, fake clock)', () => {
     expect((await budget.usage(a)).used).toBeLessThanOrEqual(80);
   });
 
-  it('keeps a sub-limit of its own: 40 of Starter\'s 50 view credits, while other requests go on', async () => {
+  it("keeps a sub-limit of its own: 40 of Starter's 50 view credits, while other requests go on", async () => {
     const { budget, clock, waits } = fakeBudget(handle);
     const a = account();
     const view = rateLimitClassOf('GET', '/tickets/7')!;
@@ -161,7 +161,11 @@ describe('shared rate budget (embedded PGlite, fake clock)', () => {
     await budget.acquire(a, 1);
     clock.t += 10 * 60_000;
     expect(await budget.prune()).toBeGreaterThan(0);
-    const left = await handle.db.selectFrom('rate_reservations').select('id').where('at', '<', new Date(clock.t - 120_000)).execute();
+    const left = await handle.db
+      .selectFrom('rate_reservations')
+      .select('id')
+      .where('at', '<', new Date(clock.t - 120_000))
+      .execute();
     expect(left).toEqual([]);
   });
 
@@ -198,7 +202,10 @@ describe('Freshservice connector with a rate gate', () => {
         },
       };
       const waited: string[] = [];
-      const c = createFreshserviceConnector({ apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 2_000, rateGate: gate, onBudgetWait: (w) => waited.push(w.account) });
+      const c = createFreshserviceConnector(
+        { apiUrl: sim.url, apiKey: sim.keyFor('admin') },
+        { timeoutMs: 2_000, rateGate: gate, onBudgetWait: (w) => waited.push(w.account) },
+      );
       const host = new URL(sim.url).host;
       const [first] = await c.listChangedTickets(new Date(Date.now() - 86_400_000));
       await c.getTicket(first!.id);

@@ -17,7 +17,12 @@ interface SseEvent {
 }
 
 /** Opens the run's event stream over real HTTP and collects events until the server ends it. */
-async function readEvents(runId: string, auth: Record<string, string>, signal?: AbortSignal, onFirstChunk?: () => void): Promise<{ status: number; type: string | null; events: SseEvent[]; raw: string }> {
+async function readEvents(
+  runId: string,
+  auth: Record<string, string>,
+  signal?: AbortSignal,
+  onFirstChunk?: () => void,
+): Promise<{ status: number; type: string | null; events: SseEvent[]; raw: string }> {
   const res = await fetch(`${pair.stack.url}/api/v1/sync-runs/${runId}/events`, { headers: { ...auth, accept: 'text/event-stream' }, signal });
   const type = res.headers.get('content-type');
   if (res.status !== 200) return { status: res.status, type, events: [], raw: await res.text() };
@@ -37,7 +42,12 @@ async function readEvents(runId: string, auth: Record<string, string>, signal?: 
 }
 
 const startRun = async () => {
-  const r = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/sync-runs`, headers: pair.source.auth, payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() } });
+  const r = await pair.stack.app.inject({
+    method: 'POST',
+    url: `/api/v1/connections/${pair.connectionId}/sync-runs`,
+    headers: pair.source.auth,
+    payload: { since: new Date(Date.now() - 60 * 86_400_000).toISOString() },
+  });
   expect(r.statusCode, r.body).toBe(202);
   return r.json().id as string;
 };
@@ -156,7 +166,10 @@ describe('live progress of a sync run (SSE)', () => {
     await Promise.race([open, reading, new Promise((r) => setTimeout(r, 30_000))]);
     const t0 = Date.now();
     let endedAfter = Infinity;
-    void reading.then(() => (endedAfter = Date.now() - t0), () => {});
+    void reading.then(
+      () => (endedAfter = Date.now() - t0),
+      () => {},
+    );
     await pair.stack.app.close();
     // The stream is ended as soon as closing starts (the rest of the close may wait for the run's job);
     // the client sees the end a moment after the server wrote it. A stream that held the server open

@@ -24,7 +24,9 @@ describe('side configuration drives the sync', () => {
     const hardware = groupId(pair, 'target', 'Hardware Support');
     const someone = [...pair.target.sim.state.users.values()].find((u) => u.agent === null && u.email)!;
     await pair.configure('source', { filters: { tags: ['onboarding'] } });
-    await pair.configure('target', { defaults: { groupId: hardware, category: 'Software', requester: { mode: 'default', defaultRequesterEmail: someone.email } } });
+    await pair.configure('target', {
+      defaults: { groupId: hardware, category: 'Software', requester: { mode: 'default', defaultRequesterEmail: someone.email } },
+    });
     await pair.sync();
     const [copy] = copies(pair);
     expect(String(copy!.group_id)).toBe(hardware);
@@ -52,7 +54,9 @@ describe('side configuration drives the sync', () => {
     expect((await pair.saveMappings(mappings)).types.Incident.descriptionBuilder.fields).toEqual(['priority', 'group']);
     await pair.sync();
     const [copy] = copies(pair);
-    expect(copy!.description).toMatch(/^<div><strong>Priority:<\/strong> Medium<\/div><div><strong>Group:<\/strong> Service Desk<\/div><div>-----<\/div>(<div>)?Carla joins Sales/);
+    expect(copy!.description).toMatch(
+      /^<div><strong>Priority:<\/strong> Medium<\/div><div><strong>Group:<\/strong> Service Desk<\/div><div>-----<\/div>(<div>)?Carla joins Sales/,
+    );
   });
 
   it('closures switched off on the sending side are not carried', async () => {
@@ -81,7 +85,9 @@ describe('side configuration drives the sync', () => {
     await humanCall(pair.source.sim, 'PUT', `/tickets/${src.id}`, { status: 5, subject: 'Salesforce access granted' });
     const run = await pair.sync(new Date(Date.now() - 60_000).toISOString());
     expect(run.status).toBe('partial');
-    expect(run.details).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/requires "Resolution code" before a ticket is closed/) })]);
+    expect(run.details).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/requires "Resolution code" before a ticket is closed/) }),
+    ]);
     const [copy] = copies(pair);
     expect([copy!.subject, copy!.status]).toEqual(['Salesforce access granted', 2]);
     pair.target.sim.clearRequests();

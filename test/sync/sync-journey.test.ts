@@ -10,14 +10,11 @@ beforeAll(async () => {
 afterAll(async () => pair?.close());
 
 const writesTo = (sim: SyncPair['source']['sim']) => sim.requests.filter((r) => r.method !== 'GET' && r.path.startsWith('/api/v2'));
-const copyOf = (sourceId: number) => {
-  const t = ticketsOf(pair.target.sim).filter((x) => x.tags.some((tag) => tag.startsWith('sf-')));
-  return (run: any) => {
-    const row = run.details.find((d: any) => d.sourceTicketId === String(sourceId));
-    return t.find((x) => String(x.id) === row?.targetTicketId);
-  };
-};
-const conversationsText = (sim: SyncPair['source']['sim'], ticketId: number) => sim.state.conversationsOf(ticketId).map((c) => c.body).join('\n');
+const conversationsText = (sim: SyncPair['source']['sim'], ticketId: number) =>
+  sim.state
+    .conversationsOf(ticketId)
+    .map((c) => c.body)
+    .join('\n');
 const sourceTicket = (subject: string) => ticketsOf(pair.source.sim).find((t) => t.subject === subject)!;
 
 let firstRun: any;
@@ -25,7 +22,9 @@ const linked = new Map<number, number>();
 
 describe('first sync', () => {
   it('creates exactly one target ticket per matching source ticket', async () => {
-    const sourceIds = ticketsOf(pair.source.sim).filter((t) => t.workspace_id === 2).map((t) => t.id);
+    const sourceIds = ticketsOf(pair.source.sim)
+      .filter((t) => t.workspace_id === 2)
+      .map((t) => t.id);
     firstRun = await pair.sync();
     expect(firstRun.status).toBe('success');
     expect(firstRun.counts).toEqual({ created: sourceIds.length, updated: 0, closed: 0, failed: 0 });
@@ -40,7 +39,8 @@ describe('first sync', () => {
   });
 
   it('spends no call on what it already knows: conversations come with the ticket read, new copies are not searched', () => {
-    const conversationReads = (sim: SyncPair['source']['sim']) => sim.requests.filter((r) => r.method === 'GET' && /\/tickets\/\d+\/conversations$/.test(r.path));
+    const conversationReads = (sim: SyncPair['source']['sim']) =>
+      sim.requests.filter((r) => r.method === 'GET' && /\/tickets\/\d+\/conversations$/.test(r.path));
     // Every demo ticket has fewer than 10 conversations: the view embedding them is enough.
     expect(conversationReads(pair.source.sim)).toEqual([]);
     // Comment copies are written to tickets created in this very run: nothing to look for there first.
@@ -162,7 +162,13 @@ describe('later syncs', () => {
 
   it('tickets created on the target stay there unless reverse sync is on; then they arrive once', async () => {
     const requesterId = [...pair.target.sim.state.users.values()].find((u) => u.agent === null && u.email)?.id ?? pair.target.sim.agents[0]!.id;
-    const created = await humanCall(pair.target.sim, 'POST', '/tickets', { subject: 'Provider maintenance window', description: 'Saturday 02:00', email: 'noc@globex.test', status: 2, priority: 2 });
+    const created = await humanCall(pair.target.sim, 'POST', '/tickets', {
+      subject: 'Provider maintenance window',
+      description: 'Saturday 02:00',
+      email: 'noc@globex.test',
+      status: 2,
+      priority: 2,
+    });
     void requesterId;
     const before = ticketsOf(pair.source.sim).length;
     await pair.sync(new Date(Date.now() - 60_000).toISOString());

@@ -22,17 +22,32 @@ describe('sync under trouble', () => {
     const visible = primaryTickets(pair).filter((t) => t.group_id === networkTeam);
     expect(visible.length).toBeGreaterThan(0);
     expect(run.counts.created).toBe(visible.length);
-    expect(copies(pair).map((t) => t.subject).sort()).toEqual(visible.map((t) => t.subject).sort());
+    expect(
+      copies(pair)
+        .map((t) => t.subject)
+        .sort(),
+    ).toEqual(visible.map((t) => t.subject).sort());
   });
 
   it('one ticket that fails makes the run Partial with a Failed row; the rest sync, and a later run retries it', async () => {
     pair = await startSyncPair();
     const victim = primaryTickets(pair).find((t) => t.subject === 'Laptop battery swelling')!;
-    pair.source.sim.faults.set({ rules: [{ method: 'GET', pathPattern: `^/api/v2/tickets/${victim.id}$`, status: 403, body: { code: 'access_denied', message: 'You are not authorized to perform this action.' } }] });
+    pair.source.sim.faults.set({
+      rules: [
+        {
+          method: 'GET',
+          pathPattern: `^/api/v2/tickets/${victim.id}$`,
+          status: 403,
+          body: { code: 'access_denied', message: 'You are not authorized to perform this action.' },
+        },
+      ],
+    });
     const run = await pair.sync();
     expect(run.status).toBe('partial');
     const failed = run.details.filter((d: any) => d.outcome === 'failed');
-    expect(failed).toEqual([expect.objectContaining({ sourceTicketId: String(victim.id), targetTicketId: null, error: expect.stringMatching(/403|access|permission/i) })]);
+    expect(failed).toEqual([
+      expect.objectContaining({ sourceTicketId: String(victim.id), targetTicketId: null, error: expect.stringMatching(/403|access|permission/i) }),
+    ]);
     expect(run.counts).toMatchObject({ created: primaryTickets(pair).length - 1, failed: 1 });
     expect(copies(pair).some((t) => t.subject === victim.subject)).toBe(false);
 
@@ -49,12 +64,20 @@ describe('sync under trouble', () => {
     const mappings = r.json().mappings;
     const priority = mappings.types.Incident.fields.find((f: any) => f.sourceField === 'priority');
     priority.values = priority.values.filter((v: any) => v.source !== 4);
-    const put = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/mappings`, headers: pair.source.auth, payload: { mappings } });
+    const put = await pair.stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${pair.connectionId}/mappings`,
+      headers: pair.source.auth,
+      payload: { mappings },
+    });
     expect(put.statusCode).toBe(200);
     const run = await pair.sync();
     expect(run.status).toBe('partial');
     const outlook = primaryTickets(pair).find((t) => t.priority === 4)!;
-    expect(run.details.find((d: any) => d.outcome === 'failed')).toMatchObject({ sourceTicketId: String(outlook.id), error: expect.stringMatching(/priority value 4 has no value mapping.*Field mappings/) });
+    expect(run.details.find((d: any) => d.outcome === 'failed')).toMatchObject({
+      sourceTicketId: String(outlook.id),
+      error: expect.stringMatching(/priority value 4 has no value mapping.*Field mappings/),
+    });
   });
 
   it('429 bursts and 5xx faults end in the same result, only later', async () => {
@@ -82,7 +105,17 @@ describe('sync under trouble', () => {
     const death = new Promise<void>((r) => (died = r));
     // The "process" freezes forever right after its first remote create: from the database's point of
     // view that is exactly a kill -9 there.
-    void runSync({ store, connectorFor, afterRemoteCreate: () => { died(); return new Promise<never>(() => {}); } }, { runId: first.id, connectionId: pair.connectionId, trigger: 'manual', since });
+    void runSync(
+      {
+        store,
+        connectorFor,
+        afterRemoteCreate: () => {
+          died();
+          return new Promise<never>(() => {});
+        },
+      },
+      { runId: first.id, connectionId: pair.connectionId, trigger: 'manual', since },
+    );
     await death;
     expect(copies(pair)).toHaveLength(1);
 
@@ -91,8 +124,14 @@ describe('sync under trouble', () => {
     const second = await startRun(db, { connectionId: pair.connectionId, trigger: 'manual', since, requestedBy: null });
     const outcome = await runSync({ store, connectorFor }, { runId: second.id, connectionId: pair.connectionId, trigger: 'manual', since });
     expect(outcome.status).toBe('success');
-    const subjects = copies(pair).map((t) => t.subject).sort();
-    expect(subjects).toEqual(primaryTickets(pair).map((t) => t.subject).sort());
+    const subjects = copies(pair)
+      .map((t) => t.subject)
+      .sort();
+    expect(subjects).toEqual(
+      primaryTickets(pair)
+        .map((t) => t.subject)
+        .sort(),
+    );
     expect(new Set(subjects).size).toBe(subjects.length);
   });
 });
@@ -101,7 +140,13 @@ describe('manual sync requests', () => {
   it('two concurrent manual syncs of one connection: one runs, the other is refused', async () => {
     pair = await startSyncPair();
     pair.source.sim.faults.set({ latencyMs: 200 });
-    const post = () => pair!.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair!.connectionId}/sync-runs`, headers: pair!.source.auth, payload: { since: '2026-01-01' } });
+    const post = () =>
+      pair!.stack.app.inject({
+        method: 'POST',
+        url: `/api/v1/connections/${pair!.connectionId}/sync-runs`,
+        headers: pair!.source.auth,
+        payload: { since: '2026-01-01' },
+      });
     const [a, b] = await Promise.all([post(), post()]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([202, 409]);
     expect([a, b].find((r) => r.statusCode === 409)!.json().error.code).toBe('sync_in_progress');
@@ -132,7 +177,12 @@ describe('manual sync requests', () => {
     const stranger = await signUpAndLogIn(pair.stack.app, 'stranger');
     expect((await pair.stack.app.inject({ url: `/api/v1/sync-runs/${run.id}`, headers: stranger.auth })).statusCode).toBe(404);
     expect((await pair.stack.app.inject({ url: '/api/v1/sync-runs', headers: stranger.auth })).json().runs).toEqual([]);
-    const post = await pair.stack.app.inject({ method: 'POST', url: `/api/v1/connections/${pair.connectionId}/sync-runs`, headers: stranger.auth, payload: { since: '2026-01-01' } });
+    const post = await pair.stack.app.inject({
+      method: 'POST',
+      url: `/api/v1/connections/${pair.connectionId}/sync-runs`,
+      headers: stranger.auth,
+      payload: { since: '2026-01-01' },
+    });
     expect(post.statusCode).toBe(404);
   });
 

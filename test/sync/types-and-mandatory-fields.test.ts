@@ -15,7 +15,13 @@ const since = () => new Date(Date.now() - 60_000).toISOString();
 /** A service request raised on the source (through its catalogue, so straight into the simulator's state). */
 function serviceRequest(p: SyncPair, subject: string) {
   const requester = [...p.source.sim.state.users.values()].find((u) => u.agent === null && u.email)!;
-  return p.source.sim.state.createTicket({ subject, description: 'Please order a laptop for Carla.', requester_id: requester.id, type: 'Service Request', tags: ['sr-test'] });
+  return p.source.sim.state.createTicket({
+    subject,
+    description: 'Please order a laptop for Carla.',
+    requester_id: requester.id,
+    type: 'Service Request',
+    tags: ['sr-test'],
+  });
 }
 
 describe('ticket types the target cannot create', { timeout: 300_000 }, () => {
@@ -33,9 +39,14 @@ describe('ticket types the target cannot create', { timeout: 300_000 }, () => {
     // One create, and it was accepted: the platform never saw a Service Request.
     expect(pair.target.sim.requests.filter((r) => r.method === 'POST' && r.path === '/api/v2/tickets').map((r) => r.status)).toEqual([201]);
     // The ticket's timeline says why the copy is an Incident.
-    const timeline = await pair.stack.app.inject({ url: `/api/v1/connections/${pair.connectionId}/tickets/source/${sr.id}/timeline`, headers: pair.source.auth });
+    const timeline = await pair.stack.app.inject({
+      url: `/api/v1/connections/${pair.connectionId}/tickets/source/${sr.id}/timeline`,
+      headers: pair.source.auth,
+    });
     const mapped = timeline.json().events.find((e: { kind: string }) => e.kind === 'mapped');
-    expect(mapped.summary).toMatch(/^Mapped for .* as Incident \(its platform cannot create Service Request; the description starts with "Type: Service Request"\): /);
+    expect(mapped.summary).toMatch(
+      /^Mapped for .* as Incident \(its platform cannot create Service Request; the description starts with "Type: Service Request"\): /,
+    );
 
     await nextSecond();
     await humanCall(pair.source.sim, 'PUT', `/tickets/${sr.id}`, { description: 'Please order a laptop and a dock for Carla.' });
@@ -98,7 +109,9 @@ describe('fields the target makes mandatory', { timeout: 300_000 }, () => {
     pair.target.sim.clearRequests();
     const run = await pair.sync(since());
     expect(run.status).toBe('partial');
-    expect(run.details).toEqual([expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/requires "Resolution code" before a ticket is closed/) })]);
+    expect(run.details).toEqual([
+      expect.objectContaining({ outcome: 'failed', error: expect.stringMatching(/requires "Resolution code" before a ticket is closed/) }),
+    ]);
     const [copy] = copies(pair);
     expect([copy!.subject, copy!.status]).toEqual(['Salesforce access granted', 2]);
     // The platform was never asked to close (no refused PUT).

@@ -10,7 +10,12 @@ let pair: SyncPair;
 beforeAll(async () => {
   pair = await startSyncPair({ stack: { jobs: 'boss', env: { SF_SYNC_INTERVAL_MINUTES: '5' } } });
   await pair.sync();
-  const on = await pair.stack.app.inject({ method: 'PUT', url: `/api/v1/connections/${pair.connectionId}/automatic-sync`, headers: pair.source.auth, payload: { enabled: true } });
+  const on = await pair.stack.app.inject({
+    method: 'PUT',
+    url: `/api/v1/connections/${pair.connectionId}/automatic-sync`,
+    headers: pair.source.auth,
+    payload: { enabled: true },
+  });
   expect(on.statusCode).toBe(200);
 });
 afterAll(async () => pair?.close());

@@ -33,10 +33,22 @@ describe('audit log in words', () => {
 
   it.each([
     ['connection.sync_started', { who: 'Alice', target: 'Contract 7', before: null, after: { runId: 'r' } }, 'Alice started a sync of “Contract 7”'],
-    ['connection.automatic_sync_changed', { who: 'Bob', target: 'Contract 7', before: { enabled: true }, after: { enabled: false } }, 'Bob switched automatic sync off for “Contract 7”'],
-    ['member.role_changed', { who: 'Alice', target: 'bob@acme.example', before: { role: 'viewer' }, after: { role: 'member' } }, 'Alice changed the role of bob@acme.example from Viewer to Member'],
+    [
+      'connection.automatic_sync_changed',
+      { who: 'Bob', target: 'Contract 7', before: { enabled: true }, after: { enabled: false } },
+      'Bob switched automatic sync off for “Contract 7”',
+    ],
+    [
+      'member.role_changed',
+      { who: 'Alice', target: 'bob@acme.example', before: { role: 'viewer' }, after: { role: 'member' } },
+      'Alice changed the role of bob@acme.example from Viewer to Member',
+    ],
     ['invitation.created', { who: 'Alice', target: null, before: null, after: { role: 'admin' } }, 'Alice invited a new colleague as Admin'],
-    ['platform.tested', { who: 'Alice', target: 'https://acme.freshservice.com', before: null, after: { ok: false } }, 'Alice tested the platform connection: it failed'],
+    [
+      'platform.tested',
+      { who: 'Alice', target: 'https://acme.freshservice.com', before: null, after: { ok: false } },
+      'Alice tested the platform connection: it failed',
+    ],
     ['something.new_here', { who: 'Alice', target: 'X', before: null, after: null }, 'Alice: something new here (X)'],
   ])('%s', (action, input, expected) => {
     expect(auditSentence(action, input)).toBe(expected);

@@ -35,7 +35,13 @@ function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnautho
   switch (route.name) {
     case 'dashboard':
       return (
-        <Suspense fallback={<p className="loading" role="status">Loading the dashboard…</p>}>
+        <Suspense
+          fallback={
+            <p className="loading" role="status">
+              Loading the dashboard…
+            </p>
+          }
+        >
           <DashboardPage key={orgId} />
         </Suspense>
       );
@@ -50,7 +56,9 @@ function Page({ route, onUnauthorized, orgId, email }: { route: Route; onUnautho
     case 'syncRun':
       return <SyncDetailsPage key={`${orgId}/${route.runId}`} runId={route.runId} />;
     case 'ticket':
-      return <TicketTimelinePage key={`${orgId}/${route.id}/${route.side}/${route.ticketId}`} connectionId={route.id} side={route.side} ticketId={route.ticketId} />;
+      return (
+        <TicketTimelinePage key={`${orgId}/${route.id}/${route.side}/${route.ticketId}`} connectionId={route.id} side={route.side} ticketId={route.ticketId} />
+      );
     case 'members':
       return <MembersPage key={orgId} />;
     case 'apiTokens':
@@ -109,10 +117,13 @@ export function App() {
     if (me && path === '/signup') navigate('/settings', { replace: true });
   }, [me, path]);
 
-  const onSignedIn = useCallback(async (to = '/settings') => {
-    const m = await loadMe();
-    if (m) navigate(to);
-  }, [loadMe]);
+  const onSignedIn = useCallback(
+    async (to = '/settings') => {
+      const m = await loadMe();
+      if (m) navigate(to);
+    },
+    [loadMe],
+  );
 
   const onLoggedIn = useCallback(() => onSignedIn(returnPathOf(window.location.search) ?? '/dashboard'), [onSignedIn]);
 
@@ -134,7 +145,9 @@ export function App() {
   if (sessionError && me === undefined) {
     return (
       <main className="auth">
-        <p className="notice notice--error" role="alert">{sessionError}</p>
+        <p className="notice notice--error" role="alert">
+          {sessionError}
+        </p>
       </main>
     );
   }
@@ -145,7 +158,11 @@ export function App() {
   if (invite !== null) return <InvitePage key={invite} token={invite} onSignedIn={onSignedIn} />;
   if (!me) {
     if (me === null && !isProtected(path)) return <NotFoundPage signedIn={false} />;
-    return <p className="loading" role="status">Loading…</p>;
+    return (
+      <p className="loading" role="status">
+        Loading…
+      </p>
+    );
   }
   return (
     <UnauthorizedContext.Provider value={onUnauthorized}>

@@ -28,9 +28,7 @@ function toApiError(status: number, body: unknown): ApiError {
   const err = (body as ErrorEnvelope | null)?.error;
   const code = typeof err?.code === 'string' ? err.code : `http_${status}`;
   const message =
-    typeof err?.message === 'string' && err.message
-      ? err.message
-      : `The server answered with an unexpected error (HTTP ${status}). Please try again.`;
+    typeof err?.message === 'string' && err.message ? err.message : `The server answered with an unexpected error (HTTP ${status}). Please try again.`;
   const field = typeof err?.field === 'string' ? err.field : undefined;
   const hints = Array.isArray(err?.hints) ? err.hints.filter((h): h is string => typeof h === 'string') : [];
   return new ApiError(status, code, message, field, hints);
@@ -369,7 +367,12 @@ export interface SyncRun {
   waitingUntil?: string | null;
   waitingReason?: string | null;
   /** Live progress the engine writes while it runs (pushed by GET /sync-runs/:id/events). */
-  progress?: { phase: 'listing changes' | 'screening tickets' | 'syncing tickets' | 'saving cursors' | null; ticketsSeen: number; ticketsDone: number; steps?: RunSteps };
+  progress?: {
+    phase: 'listing changes' | 'screening tickets' | 'syncing tickets' | 'saving cursors' | null;
+    ticketsSeen: number;
+    ticketsDone: number;
+    steps?: RunSteps;
+  };
 }
 
 export interface SyncRunDetail {

@@ -41,8 +41,10 @@ export const AUDIT_SENTENCES: Record<string, Sentence> = {
   'member.role_changed': ({ who, target, before, after }) =>
     `${who} changed the role of ${target ?? 'a member'}${field(before, 'role') ? ` from ${role(field(before, 'role'))}` : ''}${field(after, 'role') ? ` to ${role(field(after, 'role'))}` : ''}`,
   'member.removed': ({ who, target }) => `${who} removed ${target ?? 'a member'} from the organisation`,
-  'member.name_changed': ({ who, after }) => (field(after, 'name') ? `${who} changed their name to ${String(field(after, 'name'))}` : `${who} removed their name`),
-  'invitation.created': ({ who, target, after }) => `${who} invited ${target ?? 'a new colleague'}${field(after, 'role') ? ` as ${role(field(after, 'role'))}` : ''}`,
+  'member.name_changed': ({ who, after }) =>
+    field(after, 'name') ? `${who} changed their name to ${String(field(after, 'name'))}` : `${who} removed their name`,
+  'invitation.created': ({ who, target, after }) =>
+    `${who} invited ${target ?? 'a new colleague'}${field(after, 'role') ? ` as ${role(field(after, 'role'))}` : ''}`,
   'invitation.revoked': ({ who, target }) => `${who} revoked the invitation${target ? ` for ${target}` : ''}`,
   'invitation.accepted': ({ who }) => `${who} joined the organisation through an invitation`,
   'signup_link.created': ({ who, target }) => `${who} created a sign-up link${target ? ` (${target})` : ''}`,

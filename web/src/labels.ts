@@ -31,5 +31,13 @@ export const DIRECTION_LABEL: Record<Direction, string> = {
   bidirectional: 'Bidirectional',
 };
 
-const TRIGGERS: Record<string, string> = { manual: 'Manual', automatic: 'Automatic', schedule: 'Scheduled', scheduled: 'Scheduled', webhook: 'Platform event', event: 'Platform event', ticket: 'Retry / resync' };
+const TRIGGERS: Record<string, string> = {
+  manual: 'Manual',
+  automatic: 'Automatic',
+  schedule: 'Scheduled',
+  scheduled: 'Scheduled',
+  webhook: 'Platform event',
+  event: 'Platform event',
+  ticket: 'Retry / resync',
+};
 export const triggerLabel = (t: string) => TRIGGERS[t] ?? t.charAt(0).toUpperCase() + t.slice(1).replace(/_/g, ' ');

@@ -39,7 +39,7 @@ describe('normaliseApiUrl', () => {
     ['ftp://acme.freshservice.com', /must start with https/],
     ['https://acme .freshservice.com', /spaces/],
     ['https://acme.freshservice.com\u200b', /invisible/],
-        ['https://', /not a valid URL/],
+    ['https://', /not a valid URL/],
   ])('refuses %j', (input, message) => {
     const r = normaliseApiUrl(input, strict);
     expect(r.ok).toBe(false);

@@ -66,7 +66,8 @@ function explainForeignHost(host: string, allowPrivate: boolean): string {
   if (host.endsWith('.myfreshworks.com') || host.endsWith('.freshworks.com')) {
     return `${host} is the Freshworks sign-in address, not the API; enter https://yourcompany.freshservice.com.`;
   }
-  if (host.endsWith('.freshservice.com')) return `${host} is not a Freshservice account address; it must be https://yourcompany.freshservice.com with one name before .freshservice.com.`;
+  if (host.endsWith('.freshservice.com'))
+    return `${host} is not a Freshservice account address; it must be https://yourcompany.freshservice.com with one name before .freshservice.com.`;
   if (isPrivateHost(host) && !allowPrivate) return `${host} is a private or loopback address. ${PRIVATE_HINT}`;
   return `${host} is not a Freshservice address. Freshservice's API v2 works only on https://yourcompany.freshservice.com, not on custom domains; use the address of your Freshservice login page.`;
 }

@@ -74,7 +74,11 @@ export class FreshserviceApi {
         platform: 'freshservice',
         ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
       });
-    this.retrier = createRetrier({ platform: 'Freshservice', ...(opts.sleep ? { sleep: opts.sleep } : {}), ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}) });
+    this.retrier = createRetrier({
+      platform: 'Freshservice',
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+      ...(opts.retryPolicy ? { policy: opts.retryPolicy } : {}),
+    });
     this.host = this.baseUrl.host;
     this.account = opts.budgetAccount ?? this.host;
     this.signal = opts.signal;
@@ -90,27 +94,30 @@ export class FreshserviceApi {
     const gate = this.rateGate && (!/^https?:\/\//i.test(path) || new URL(path).host === this.host) ? this.rateGate : undefined;
     const credits = requestCredits(path, call.query);
     const limitClass = /^https?:\/\//i.test(path) ? undefined : rateLimitClassOf(method, path);
-    const res = await this.retrier.run(async () => {
-      // Every attempt is a request the platform counts, so each one waits for its credits.
-      if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal });
-      this.signal?.throwIfAborted();
-      const answer = await this.http.request(method, path, {
-        ...(call.query ? { query: call.query } : {}),
-        ...(call.body !== undefined ? { body: call.body } : {}),
-        ...(call.form ? { form: call.form } : {}),
-        ...(call.responseType ? { responseType: call.responseType } : {}),
-        ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
-        ...(this.signal ? { signal: this.signal } : {}),
-      });
-      const { total } = answer.rateLimit;
-      // A 429 means the account is used up, whatever else it says: every worker pauses, not only this one.
-      const remaining = answer.status === 429 ? 0 : answer.rateLimit.remaining;
-      // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
-      // A 429 says when the account refills (Retry-After): every worker waits that long, not a whole window.
-      const retryAfterMs = answer.status === 429 && answer.rateLimit.retryAfterSeconds !== null ? answer.rateLimit.retryAfterSeconds * 1000 : null;
-      if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining, retryAfterMs }).catch(() => {});
-      return answer;
-    }, { what: call.what, idempotent });
+    const res = await this.retrier.run(
+      async () => {
+        // Every attempt is a request the platform counts, so each one waits for its credits.
+        if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal });
+        this.signal?.throwIfAborted();
+        const answer = await this.http.request(method, path, {
+          ...(call.query ? { query: call.query } : {}),
+          ...(call.body !== undefined ? { body: call.body } : {}),
+          ...(call.form ? { form: call.form } : {}),
+          ...(call.responseType ? { responseType: call.responseType } : {}),
+          ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
+          ...(this.signal ? { signal: this.signal } : {}),
+        });
+        const { total } = answer.rateLimit;
+        // A 429 means the account is used up, whatever else it says: every worker pauses, not only this one.
+        const remaining = answer.status === 429 ? 0 : answer.rateLimit.remaining;
+        // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
+        // A 429 says when the account refills (Retry-After): every worker waits that long, not a whole window.
+        const retryAfterMs = answer.status === 429 && answer.rateLimit.retryAfterSeconds !== null ? answer.rateLimit.retryAfterSeconds * 1000 : null;
+        if (gate && (total !== null || remaining !== null)) await gate.observe(this.account, { total, remaining, retryAfterMs }).catch(() => {});
+        return answer;
+      },
+      { what: call.what, idempotent },
+    );
     if (res.status === 404 && call.allow404) return null;
     if (res.status >= 200 && res.status < 300) return res;
     if (res.status >= 300 && res.status < 400 && call.responseType === 'bytes') return res; // the caller vets redirects
@@ -155,14 +162,20 @@ export class FreshserviceApi {
       const res = (await this.raw('GET', path, { what, query: { ...query, per_page: 100, page } }))!;
       bytes += res.text.length;
       if (bounds.maxBytes !== undefined && bytes > bounds.maxBytes) {
-        throw new PlatformError('unexpected_response', `Freshservice's listing brought more than ${Math.round(bounds.maxBytes / 1048576)} MB by page ${page} while trying to ${what}; it was stopped there (a listing this large is not held in memory).`);
+        throw new PlatformError(
+          'unexpected_response',
+          `Freshservice's listing brought more than ${Math.round(bounds.maxBytes / 1048576)} MB by page ${page} while trying to ${what}; it was stopped there (a listing this large is not held in memory).`,
+        );
       }
       const list = items(this.parse(res, schema, { method: 'GET', path, what }));
       const next = nextPage(res.headers.get('link'));
       // Only the page number is taken from the link: the link's host is never called.
       const more = next !== null && next > page;
       if (more && list.length > 0 && list.every((t) => seen.has(t.id))) {
-        throw new PlatformError('unexpected_response', `Freshservice's listing repeated itself: page ${page} had nothing that earlier pages had not listed, and it announced page ${next}, while trying to ${what}. The listing was stopped there.`);
+        throw new PlatformError(
+          'unexpected_response',
+          `Freshservice's listing repeated itself: page ${page} had nothing that earlier pages had not listed, and it announced page ${next}, while trying to ${what}. The listing was stopped there.`,
+        );
       }
       for (const t of list) seen.add(t.id);
       visit(list);
@@ -176,7 +189,14 @@ export class FreshserviceApi {
   }
 
   /** Every item of a list (see eachPage), held together: for listings the caller needs whole. */
-  async allPages<S extends z.ZodTypeAny, T extends { id: number }>(path: string, query: Record<string, string | number>, schema: S, items: (env: z.infer<S>) => T[], what: string, bounds: ListingBounds = {}): Promise<T[]> {
+  async allPages<S extends z.ZodTypeAny, T extends { id: number }>(
+    path: string,
+    query: Record<string, string | number>,
+    schema: S,
+    items: (env: z.infer<S>) => T[],
+    what: string,
+    bounds: ListingBounds = {},
+  ): Promise<T[]> {
     const out: T[] = [];
     await this.eachPage(path, query, schema, items, what, (page) => out.push(...page), bounds);
     return out;

@@ -60,19 +60,30 @@ export interface DownloadOptions {
  * The file is held in memory (it is uploaded whole), so it is read only up to `maxBytes`: a platform that
  * declares a small size and streams far more (or declares none) has its download stopped at the bound.
  */
-export async function downloadAttachment(api: FreshserviceApi, att: RemoteAttachment, trustedHosts: ReadonlySet<string>, opts: DownloadOptions = {}): Promise<FileContent> {
+export async function downloadAttachment(
+  api: FreshserviceApi,
+  att: RemoteAttachment,
+  trustedHosts: ReadonlySet<string>,
+  opts: DownloadOptions = {},
+): Promise<FileContent> {
   if (!/^\d+$/.test(att.id)) throw new PlatformError('not_found', `"${att.id}" is not a Freshservice attachment id.`);
   const what = `download attachment ${att.id} (${att.name})`;
   const max = Math.min(opts.maxBytes ?? MAX_TICKET_ATTACHMENT_BYTES, MAX_TICKET_ATTACHMENT_BYTES);
   const limit = `${Math.round((max / 1048576) * 10) / 10} MB`;
   if (att.size > max) {
-    throw new PlatformError('validation', `Attachment ${att.name} is ${att.size} bytes, more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB, at most Freshservice's 40 MB per ticket); it is not copied.`);
+    throw new PlatformError(
+      'validation',
+      `Attachment ${att.name} is ${att.size} bytes, more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB, at most Freshservice's 40 MB per ticket); it is not copied.`,
+    );
   }
   const bound = { responseType: 'bytes' as const, maxBodyBytes: max };
   const path = `/attachments/${att.id}`;
   const tooLarge = (err: unknown) => {
     if (err instanceof PlatformError && err.kind === 'unexpected_response' && /too large/.test(err.message)) {
-      return new PlatformError('validation', `Attachment ${att.name} sent more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB) although it declared ${att.size} bytes; the download was stopped there and the file is not copied.`);
+      return new PlatformError(
+        'validation',
+        `Attachment ${att.name} sent more than the ${limit} copied per file (SF_MAX_ATTACHMENT_MB) although it declared ${att.size} bytes; the download was stopped there and the file is not copied.`,
+      );
     }
     return err;
   };
@@ -80,13 +91,24 @@ export async function downloadAttachment(api: FreshserviceApi, att: RemoteAttach
     let res = (await api.raw('GET', path, { what, ...bound }))!;
     if (res.status >= 300 && res.status < 400) {
       const location = res.headers.get('location');
-      if (!location) throw new PlatformError('unexpected_response', `Freshservice redirected GET /api/v2${path} without a Location while trying to ${what}.`, { status: res.status });
+      if (!location)
+        throw new PlatformError('unexpected_response', `Freshservice redirected GET /api/v2${path} without a Location while trying to ${what}.`, {
+          status: res.status,
+        });
       const requestUrl = new URL(`${api.baseUrl.toString().replace(/\/$/, '')}${path}`);
       const target = new URL(location, requestUrl);
       const problem = await redirectProblem(target, api.baseUrl, trustedHosts, opts.resolve);
-      if (problem) throw new PlatformError('unexpected_response', `Freshservice redirected the download of attachment ${att.id} to ${target.origin}, which is not followed: ${problem}.`, { status: res.status });
+      if (problem)
+        throw new PlatformError(
+          'unexpected_response',
+          `Freshservice redirected the download of attachment ${att.id} to ${target.origin}, which is not followed: ${problem}.`,
+          { status: res.status },
+        );
       res = (await api.raw('GET', target.toString(), { what, ...bound }))!;
-      if (res.status >= 300 && res.status < 400) throw new PlatformError('unexpected_response', `The download of attachment ${att.id} was redirected twice; only one redirect is followed.`, { status: res.status });
+      if (res.status >= 300 && res.status < 400)
+        throw new PlatformError('unexpected_response', `The download of attachment ${att.id} was redirected twice; only one redirect is followed.`, {
+          status: res.status,
+        });
     }
     const data = res.bytes ?? new Uint8Array();
     const contentType = res.headers.get('content-type')?.split(';')[0]?.trim() || att.contentType;

@@ -30,7 +30,10 @@ export function classifyFailure(failure: HttpResponse | NetworkError, what: stri
   if (status >= 500) return { code: 'platform_error', message: `Freshservice answered ${status} (server error) while ${what}.` };
   if (status >= 300 && status < 400) {
     const to = failure.headers.get('location');
-    return { code: 'invalid_api_url', message: `The address redirects${to ? ` to ${to}` : ''} instead of answering the API: it is not a Freshservice API URL.` };
+    return {
+      code: 'invalid_api_url',
+      message: `The address redirects${to ? ` to ${to}` : ''} instead of answering the API: it is not a Freshservice API URL.`,
+    };
   }
   if (status === 404) return { code: 'invalid_api_url', message: `No Freshservice API at this address (404 while ${what}).` };
   return { code: 'invalid_api_url', message: `The address did not answer like the Freshservice API (status ${status} while ${what}).` };
@@ -38,7 +41,10 @@ export function classifyFailure(failure: HttpResponse | NetworkError, what: stri
 
 /** A 200 whose body is not what Freshservice sends means the URL points at something else. */
 export function notTheApi(what: string): Classified {
-  return { code: 'invalid_api_url', message: `The address answered, but not with the Freshservice API's JSON while ${what}: check that it is your Freshservice URL.` };
+  return {
+    code: 'invalid_api_url',
+    message: `The address answered, but not with the Freshservice API's JSON while ${what}: check that it is your Freshservice URL.`,
+  };
 }
 
 function classifyNetwork(err: NetworkError): Classified {

@@ -92,7 +92,8 @@ function numericId(id: string, what: string): number {
 
 function formWith(fields: Record<string, string>, files: FileContent[]): FormData {
   const total = files.reduce((n, f) => n + f.data.byteLength, 0);
-  if (total > MAX_TICKET_ATTACHMENT_BYTES) throw new PlatformError('validation', `The files add up to ${total} bytes, more than Freshservice's 40 MB per ticket.`);
+  if (total > MAX_TICKET_ATTACHMENT_BYTES)
+    throw new PlatformError('validation', `The files add up to ${total} bytes, more than Freshservice's 40 MB per ticket.`);
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   for (const f of files) form.append('attachments[]', new Blob([new Uint8Array(f.data)], { type: f.contentType || 'application/octet-stream' }), f.name);
@@ -105,7 +106,8 @@ function formWith(fields: Record<string, string>, files: FileContent[]): FormDat
  */
 const NO_LAST_NAME = '-';
 
-const fullName = (first: string | null | undefined, last: string | null | undefined) => [first, last === NO_LAST_NAME ? null : last].filter(Boolean).join(' ') || null;
+const fullName = (first: string | null | undefined, last: string | null | undefined) =>
+  [first, last === NO_LAST_NAME ? null : last].filter(Boolean).join(' ') || null;
 
 export function createFreshserviceConnector(creds: FreshserviceCredentials, opts: FreshserviceConnectorOptions): TicketConnector {
   const api = new FreshserviceApi(creds.apiUrl, creds.apiKey, opts);
@@ -139,7 +141,11 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     if (!/^\d+$/.test(id)) return null;
     // The view embeds up to 10 conversations: for most tickets that is all of them, and the separate
     // conversation list (one more call against the rate limit) is not needed.
-    const env = await api.json('GET', `/tickets/${id}`, TicketViewEnvelope, { what: `read ticket ${id}`, query: { include: 'tags,requester,conversations' }, allow404: true });
+    const env = await api.json('GET', `/tickets/${id}`, TicketViewEnvelope, {
+      what: `read ticket ${id}`,
+      query: { include: 'tags,requester,conversations' },
+      allow404: true,
+    });
     if (env === null) return null;
     // Tickets of workspaces this side did not choose never travel (a webhook hint may name one).
     if (!inScope(scope, env.ticket.workspace_id)) return null;
@@ -152,7 +158,11 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
   async function listComments(ticketId: string): Promise<RemoteComment[]> {
     const id = numericId(ticketId, 'ticket');
     const what = `list the conversations of ticket ${id}`;
-    return commentsOf(await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, what, { maxBytes: MAX_CONVERSATION_LISTING_BYTES }));
+    return commentsOf(
+      await api.allPages(`/tickets/${id}/conversations`, {}, ConversationListEnvelope, (e) => e.conversations, what, {
+        maxBytes: MAX_CONVERSATION_LISTING_BYTES,
+      }),
+    );
   }
 
   async function findRequesterByEmail(email: string): Promise<RemoteRequester | null> {
@@ -181,13 +191,20 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       const byId = new Map<number, TicketChange>();
       for (const query of perWorkspace({ updated_since: fsTime(from), order_type: 'asc' })) {
         const what = query.workspace_id === undefined ? 'list changed tickets' : `list changed tickets of workspace ${query.workspace_id}`;
-        await api.eachPage('/tickets', query, TicketListEnvelope, (e) => e.tickets, what, (page) => {
-          for (const t of page) {
-            const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
-            const prev = byId.get(t.id);
-            if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
-          }
-        });
+        await api.eachPage(
+          '/tickets',
+          query,
+          TicketListEnvelope,
+          (e) => e.tickets,
+          what,
+          (page) => {
+            for (const t of page) {
+              const change = { id: String(t.id), updatedAt: iso(t.updated_at) };
+              const prev = byId.get(t.id);
+              if (Date.parse(change.updatedAt) >= from && (!prev || prev.updatedAt < change.updatedAt)) byId.set(t.id, change);
+            }
+          },
+        );
       }
       // The API orders by creation; the engine wants change order.
       return [...byId.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || Number(a.id) - Number(b.id));
@@ -200,9 +217,20 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       checkMarker(input.marker);
       const requesterId = numericId(input.requesterId, 'requester');
       const attrs = toTicketAttributes({ ...(input.fields ? { fields: input.fields } : {}), tags: [...(input.tags ?? []), input.marker] });
-      const body = { status: 2, priority: 1, ...attrs, subject: input.subject, description: input.description, type: input.type, requester_id: requesterId, ...(scope.createIn !== null ? { workspace_id: scope.createIn } : {}) };
+      const body = {
+        status: 2,
+        priority: 1,
+        ...attrs,
+        subject: input.subject,
+        description: input.description,
+        type: input.type,
+        requester_id: requesterId,
+        ...(scope.createIn !== null ? { workspace_id: scope.createIn } : {}),
+      };
       // Not retried on 5xx/timeout (see retry.ts): the engine looks for the marker before creating again.
-      return ticketOf(await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body: withTextFilled(body), idempotent: false }));
+      return ticketOf(
+        await api.json('POST', '/tickets', TicketEnvelope, { what: `create a ticket ("${input.subject}")`, body: withTextFilled(body), idempotent: false }),
+      );
     },
 
     async updateTicket(id, patch) {
@@ -224,7 +252,10 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       };
       let ids: number[] = [];
       try {
-        const env = await api.json('GET', '/tickets/filter', TicketListEnvelope, { what: `search tickets tagged ${marker}`, query: { query: `"tag:'${marker}'"`, ...markerScope } });
+        const env = await api.json('GET', '/tickets/filter', TicketListEnvelope, {
+          what: `search tickets tagged ${marker}`,
+          query: { query: `"tag:'${marker}'"`, ...markerScope },
+        });
         ids = env.tickets.map((t) => t.id).sort((a, b) => a - b);
       } catch (err) {
         if (!(err instanceof PlatformError && err.kind === 'validation')) throw err;
@@ -236,9 +267,16 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       // The filter reads a search index that may lag: list what changed since the create and compare subjects.
       const from = hint.createdAfter.getTime() - FALLBACK_SKEW_MS;
       const candidates: number[] = [];
-      await api.eachPage('/tickets', { updated_since: fsTime(from), order_type: 'asc', ...markerScope }, TicketListEnvelope, (e) => e.tickets, `look for the ticket marked ${marker}`, (page) => {
-        for (const t of page) if ((t.subject ?? '') === hint.subject && !ids.includes(t.id) && !candidates.includes(t.id)) candidates.push(t.id);
-      });
+      await api.eachPage(
+        '/tickets',
+        { updated_since: fsTime(from), order_type: 'asc', ...markerScope },
+        TicketListEnvelope,
+        (e) => e.tickets,
+        `look for the ticket marked ${marker}`,
+        (page) => {
+          for (const t of page) if ((t.subject ?? '') === hint.subject && !ids.includes(t.id) && !candidates.includes(t.id)) candidates.push(t.id);
+        },
+      );
       for (const id of candidates) {
         const t = await check(id);
         if (t) return t;
@@ -277,7 +315,9 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       const known = new Set((before.ticket.attachments ?? []).map((a) => a.id));
       const form = formWith({}, files);
       // Adding files is not idempotent: only a 429 (nothing done) is retried.
-      const after = ticketOf(await api.json('PUT', `/tickets/${id}`, TicketEnvelope, { what: `attach ${files.length} file(s) to ticket ${id}`, form, idempotent: false }));
+      const after = ticketOf(
+        await api.json('PUT', `/tickets/${id}`, TicketEnvelope, { what: `attach ${files.length} file(s) to ticket ${id}`, form, idempotent: false }),
+      );
       return after.attachments.filter((a) => !known.has(Number(a.id)));
     },
 

@@ -25,7 +25,11 @@ export function freshserviceError(res: HttpResponse, call: CallDescription): Pla
 
   if (status === 401) {
     const why = body.code === 'unsupported_authentication_type' ? ' (it was sent as a user name and password, not as an API key)' : '';
-    return new PlatformError('authentication', `Freshservice rejected the API key${why} while trying to ${call.what} (401). Check the key and that its agent is active.`, details);
+    return new PlatformError(
+      'authentication',
+      `Freshservice rejected the API key${why} while trying to ${call.what} (401). Check the key and that its agent is active.`,
+      details,
+    );
   }
   if (status === 403) {
     const reason =
@@ -37,25 +41,45 @@ export function freshserviceError(res: HttpResponse, call: CallDescription): Pla
     return new PlatformError('permission', `Freshservice refused to ${call.what} (403 on ${endpoint}): ${reason}.`, details);
   }
   if (status === 404) {
-    return new PlatformError('not_found', `Freshservice found nothing to ${call.what} (404 on ${endpoint}): it was deleted or never existed for this agent.`, details);
+    return new PlatformError(
+      'not_found',
+      `Freshservice found nothing to ${call.what} (404 on ${endpoint}): it was deleted or never existed for this agent.`,
+      details,
+    );
   }
   if (status === 429) {
     const wait = res.rateLimit.retryAfterSeconds;
-    return new PlatformError('rate_limited', `Freshservice's API rate limit is used up while trying to ${call.what}.`, wait !== null ? { status, retryAfterMs: wait * 1000 } : details);
+    return new PlatformError(
+      'rate_limited',
+      `Freshservice's API rate limit is used up while trying to ${call.what}.`,
+      wait !== null ? { status, retryAfterMs: wait * 1000 } : details,
+    );
   }
   if (status >= 500) return new PlatformError('server', `Freshservice answered ${status} (server error) while trying to ${call.what}.`, details);
   if (status === 400 || status === 409 || status === 422) {
-    const fieldErrors = (body.errors ?? []).map((e) => ({ field: e.field !== undefined ? formFieldOf(e.field) : '', message: e.message, ...(e.code !== undefined ? { code: e.code } : {}) }));
+    const fieldErrors = (body.errors ?? []).map((e) => ({
+      field: e.field !== undefined ? formFieldOf(e.field) : '',
+      message: e.message,
+      ...(e.code !== undefined ? { code: e.code } : {}),
+    }));
     const list = fieldErrors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; ');
     const text = list || body.message || body.description || `status ${status}`;
     return new PlatformError('validation', `Freshservice refused to ${call.what}: ${text}`, { status, fieldErrors });
   }
   if (status >= 300 && status < 400) {
     const to = res.headers.get('location');
-    return new PlatformError('unexpected_response', `Freshservice redirected ${endpoint}${to ? ` to ${to}` : ''} instead of answering while trying to ${call.what}.`, details);
+    return new PlatformError(
+      'unexpected_response',
+      `Freshservice redirected ${endpoint}${to ? ` to ${to}` : ''} instead of answering while trying to ${call.what}.`,
+      details,
+    );
   }
   const text = body.message ?? body.description;
-  return new PlatformError('unexpected_response', `Freshservice answered ${status} on ${endpoint} while trying to ${call.what}${text ? `: ${text}` : '.'}`, details);
+  return new PlatformError(
+    'unexpected_response',
+    `Freshservice answered ${status} on ${endpoint} while trying to ${call.what}${text ? `: ${text}` : '.'}`,
+    details,
+  );
 }
 
 /** Absolute URLs (signed download links) are shown without their query, which may hold a token. */
@@ -67,5 +91,9 @@ function shownPath(path: string): string {
 
 /** A 2xx whose body is not the documented JSON. */
 export function unexpectedShape(call: CallDescription, status: number): PlatformError {
-  return new PlatformError('unexpected_response', `Freshservice's answer to ${call.method} ${shownPath(call.path)} was not the expected JSON while trying to ${call.what}.`, { status });
+  return new PlatformError(
+    'unexpected_response',
+    `Freshservice's answer to ${call.method} ${shownPath(call.path)} was not the expected JSON while trying to ${call.what}.`,
+    { status },
+  );
 }

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { toFieldDefinitions } from './form-fields.ts';
 import { FormFieldsEnvelope } from './payloads.ts';
 
-const docs = FormFieldsEnvelope.parse(JSON.parse(readFileSync(new URL('../../../test/fixtures/freshservice/ticket_form_fields.docs.json', import.meta.url), 'utf8')));
+const docs = FormFieldsEnvelope.parse(
+  JSON.parse(readFileSync(new URL('../../../test/fixtures/freshservice/ticket_form_fields.docs.json', import.meta.url), 'utf8')),
+);
 
 describe('mandatory fields from ticket_form_fields', () => {
   const byName = new Map(toFieldDefinitions(docs.ticket_fields).map((f) => [f.name, f]));
@@ -25,7 +27,9 @@ describe('mandatory fields from ticket_form_fields', () => {
   });
 
   it('a custom field an admin made mandatory is one the engine must fill', () => {
-    const [f] = toFieldDefinitions([{ name: 'cost_centre', label: 'Cost centre', field_type: 'custom_text', required_for_agents: true, required_for_closure: true }]);
+    const [f] = toFieldDefinitions([
+      { name: 'cost_centre', label: 'Cost centre', field_type: 'custom_text', required_for_agents: true, required_for_closure: true },
+    ]);
     expect(f).toMatchObject({ name: 'cost_centre', label: 'Cost centre', requiredForAgents: true, requiredForClosure: true, alwaysFilled: false });
   });
 

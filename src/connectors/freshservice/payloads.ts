@@ -86,7 +86,10 @@ export const FsFormField = z.object({
   required_for_closure: z.boolean().nullable().optional(),
   required_for_agents: z.boolean().nullable().optional(),
   choices: z.array(FsChoice).nullable().optional(),
-  nested_fields: z.array(z.object({ name: z.string(), label: optText, level: optNum })).nullable().optional(),
+  nested_fields: z
+    .array(z.object({ name: z.string(), label: optText, level: optNum }))
+    .nullable()
+    .optional(),
 });
 export type FsFormField = z.infer<typeof FsFormField>;
 

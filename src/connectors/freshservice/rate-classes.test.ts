@@ -3,12 +3,19 @@ import { rateLimitClassOf, subLimitFor } from './rate-classes.ts';
 
 describe('Freshservice sub-limits', () => {
   it.each([
-    [100, 'list', 40], [100, 'single', 50],
-    [200, 'list', 70], [200, 'single', 80],
-    [400, 'list', 120], [400, 'single', 140],
-    [500, 'list', 140], [500, 'single', 160],
+    [100, 'list', 40],
+    [100, 'single', 50],
+    [200, 'list', 70],
+    [200, 'single', 80],
+    [400, 'list', 120],
+    [400, 'single', 140],
+    [500, 'list', 140],
+    [500, 'single', 160],
     // Not a plan's figure: the share of the closest plan below.
-    [300, 'single', 120], [1000, 'list', 280], [50, 'single', 25], [1, 'list', 1],
+    [300, 'single', 120],
+    [1000, 'list', 280],
+    [50, 'single', 25],
+    [1, 'list', 1],
   ] as const)('overall %i, %s requests: %i', (overall, kind, expected) => {
     expect(subLimitFor(overall, kind)).toBe(expected);
   });

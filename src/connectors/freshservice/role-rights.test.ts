@@ -34,7 +34,10 @@ describe('assessRoles: judged by rights, not names', () => {
     ['Workspace Admin is not Account Admin by name (warned)', [itSupervisor, workspaceAdmin], [], 1],
     ['nothing', [], ['IT Agent', 'IT Supervisor', 'Account Admin'], 0],
   ])('%s', (_name, held, missing, warnings) => {
-    const r = assessRoles(held.map((x) => x.id), all.concat(held.filter((h) => !all.includes(h))));
+    const r = assessRoles(
+      held.map((x) => x.id),
+      all.concat(held.filter((h) => !all.includes(h))),
+    );
     expect(r.missing).toEqual(missing);
     expect(r.warnings).toHaveLength(warnings);
     expect(r.held).toEqual(held.map((h) => h.name));

@@ -1,9 +1,5 @@
 import type { z } from 'zod';
-import {
-  TROUBLESHOOTING_HINTS,
-  type ConnectionCheck,
-  type ConnectionTestResult,
-} from '../../core/connection-test.ts';
+import { TROUBLESHOOTING_HINTS, type ConnectionCheck, type ConnectionTestResult } from '../../core/connection-test.ts';
 import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
 import { BudgetUnavailableError, type RateGate } from '../../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
@@ -78,7 +74,10 @@ export async function testFreshserviceConnection(
       await opts.rateGate?.acquire(account, 1, undefined, rateLimitClassOf('GET', path), { maxWaitMs: opts.maxBudgetWaitMs ?? 10_000 });
     } catch (err) {
       if (err instanceof BudgetUnavailableError) {
-        throw new StepFailed({ code: 'rate_limited', message: `Support Fusion has used this account's API budget for the moment (${err.message}); nothing was wrong with the connection so far.` });
+        throw new StepFailed({
+          code: 'rate_limited',
+          message: `Support Fusion has used this account's API budget for the moment (${err.message}); nothing was wrong with the connection so far.`,
+        });
       }
       throw err;
     }
@@ -90,7 +89,9 @@ export async function testFreshserviceConnection(
     }
     if (opts.rateGate && (res.rateLimit.total !== null || res.rateLimit.remaining !== null || res.status === 429)) {
       const retryAfterMs = res.status === 429 && res.rateLimit.retryAfterSeconds !== null ? res.rateLimit.retryAfterSeconds * 1000 : null;
-      await opts.rateGate.observe(account, { total: res.rateLimit.total, remaining: res.status === 429 ? 0 : res.rateLimit.remaining, retryAfterMs }).catch(() => {});
+      await opts.rateGate
+        .observe(account, { total: res.rateLimit.total, remaining: res.status === 429 ? 0 : res.rateLimit.remaining, retryAfterMs })
+        .catch(() => {});
     }
     if (res.status !== 200) throw new StepFailed(classifyFailure(res, what));
     const parsed = schema.safeParse(res.json);
@@ -121,7 +122,14 @@ export async function testFreshserviceConnection(
     current = 'roles';
     const roles = await call('/roles', { per_page: 100 }, RolesEnvelope, "reading the agent's roles (/roles, needs Account Admin)");
     // Judged by the rights the roles give, not by their names: older and custom names pass (with a warning).
-    const { held, missing, warnings: roleWarnings } = assessRoles((agent.roles ?? []).map((r) => r.role_id), roles.roles);
+    const {
+      held,
+      missing,
+      warnings: roleWarnings,
+    } = assessRoles(
+      (agent.roles ?? []).map((r) => r.role_id),
+      roles.roles,
+    );
     if (missing.length > 0) {
       throw new StepFailed({
         code: 'permission_denied',
@@ -155,7 +163,9 @@ export async function testFreshserviceConnection(
 
     const warnings = [
       ...roleWarnings,
-      ...(access.scope === 'selected' ? [`Member of Selected Groups: sync is limited to tickets in ${accessGroups.map((g) => g.name).join(', ')}${assigned}.`] : []),
+      ...(access.scope === 'selected'
+        ? [`Member of Selected Groups: sync is limited to tickets in ${accessGroups.map((g) => g.name).join(', ')}${assigned}.`]
+        : []),
     ];
     return {
       ok: true,

@@ -70,7 +70,11 @@ describe('vendor ticket → RemoteTicket', () => {
   });
 
   it.each([
-    { name: 'unassigned: null group/agent/department', over: { group_id: null, responder_id: null, department_id: null }, expect: { group: null, agent: null, department: null } },
+    {
+      name: 'unassigned: null group/agent/department',
+      over: { group_id: null, responder_id: null, department_id: null },
+      expect: { group: null, agent: null, department: null },
+    },
     { name: 'list item: urgency/impact absent → null', over: { urgency: undefined, impact: undefined }, expect: { urgency: null, impact: null } },
     { name: 'a custom field named like a default loses', over: { custom_fields: { status: 'x' } }, expect: { status: 2 } },
   ])('$name', ({ over, expect: fields }) => {
@@ -97,13 +101,33 @@ describe('vendor ticket → RemoteTicket', () => {
 
 describe('TicketWrite → API attributes', () => {
   it.each<{ name: string; write: TicketWrite; body: Record<string, unknown> }>([
-    { name: 'numbers stay numbers, numeric strings become numbers', write: { fields: { status: 3, priority: '4', urgency: 1 } }, body: { status: 3, priority: 4, urgency: 1 } },
-    { name: 'group/agent/department string ids → numeric *_id', write: { fields: { group: String(GROUP), agent: String(AGENT), department: String(DEPT) } }, body: { group_id: GROUP, responder_id: AGENT, department_id: DEPT } },
+    {
+      name: 'numbers stay numbers, numeric strings become numbers',
+      write: { fields: { status: 3, priority: '4', urgency: 1 } },
+      body: { status: 3, priority: 4, urgency: 1 },
+    },
+    {
+      name: 'group/agent/department string ids → numeric *_id',
+      write: { fields: { group: String(GROUP), agent: String(AGENT), department: String(DEPT) } },
+      body: { group_id: GROUP, responder_id: AGENT, department_id: DEPT },
+    },
     { name: 'null and "" unassign', write: { fields: { group: null, agent: '' } }, body: { group_id: null, responder_id: null } },
     { name: 'ticket_type → type', write: { fields: { ticket_type: 'Incident' } }, body: { type: 'Incident' } },
-    { name: 'category levels as labels', write: { fields: { category: 'Hardware', sub_category: 'Computer', item_category: null } }, body: { category: 'Hardware', sub_category: 'Computer', item_category: null } },
-    { name: 'custom fields → custom_fields[name], values as given', write: { fields: { it_field: 'Second Choice', approved: false, hours: 2, external_reference: null } }, body: { custom_fields: { it_field: 'Second Choice', approved: false, hours: 2, external_reference: null } } },
-    { name: 'subject, description, tags top-level; tags deduplicated', write: { subject: 'S', description: '<p>D</p>', tags: ['a', 'b', 'a'] }, body: { subject: 'S', description: '<p>D</p>', tags: ['a', 'b'] } },
+    {
+      name: 'category levels as labels',
+      write: { fields: { category: 'Hardware', sub_category: 'Computer', item_category: null } },
+      body: { category: 'Hardware', sub_category: 'Computer', item_category: null },
+    },
+    {
+      name: 'custom fields → custom_fields[name], values as given',
+      write: { fields: { it_field: 'Second Choice', approved: false, hours: 2, external_reference: null } },
+      body: { custom_fields: { it_field: 'Second Choice', approved: false, hours: 2, external_reference: null } },
+    },
+    {
+      name: 'subject, description, tags top-level; tags deduplicated',
+      write: { subject: 'S', description: '<p>D</p>', tags: ['a', 'b', 'a'] },
+      body: { subject: 'S', description: '<p>D</p>', tags: ['a', 'b'] },
+    },
     { name: 'empty write → empty body (only given attributes)', write: {}, body: {} },
     { name: 'empty tags clear the set', write: { tags: [] }, body: { tags: [] } },
   ])('$name', ({ write, body }) => {
@@ -113,7 +137,16 @@ describe('TicketWrite → API attributes', () => {
   it('round trip: read fields written back give the same attributes', () => {
     const t = toRemoteTicket(vendor());
     const body = toTicketAttributes({ fields: t.fields });
-    expect(body).toMatchObject({ status: 2, priority: 3, group_id: GROUP, responder_id: AGENT, department_id: DEPT, type: 'Incident', category: 'Network', sub_category: 'Access' });
+    expect(body).toMatchObject({
+      status: 2,
+      priority: 3,
+      group_id: GROUP,
+      responder_id: AGENT,
+      department_id: DEPT,
+      type: 'Incident',
+      category: 'Network',
+      sub_category: 'Access',
+    });
     expect(body.custom_fields).toMatchObject({ it_field: 'First Choice', approved: true, hours: 3 });
   });
 });
@@ -141,11 +174,23 @@ describe('error field names and conversations', () => {
 
 describe('withTextFilled: Freshservice refuses a blank subject or description', () => {
   it.each([
-    [{ subject: '', description: '<p>x</p>' }, { subject: NO_SUBJECT, description: '<p>x</p>' }],
-    [{ subject: 'Printer', description: '  ' }, { subject: 'Printer', description: NO_DESCRIPTION }],
-    [{ subject: ' \n', description: '' }, { subject: NO_SUBJECT, description: NO_DESCRIPTION }],
+    [
+      { subject: '', description: '<p>x</p>' },
+      { subject: NO_SUBJECT, description: '<p>x</p>' },
+    ],
+    [
+      { subject: 'Printer', description: '  ' },
+      { subject: 'Printer', description: NO_DESCRIPTION },
+    ],
+    [
+      { subject: ' \n', description: '' },
+      { subject: NO_SUBJECT, description: NO_DESCRIPTION },
+    ],
     [{ priority: 3 }, { priority: 3 }],
-    [{ subject: 'Kept', description: '<p></p>' }, { subject: 'Kept', description: '<p></p>' }],
+    [
+      { subject: 'Kept', description: '<p></p>' },
+      { subject: 'Kept', description: '<p></p>' },
+    ],
   ])('%j → %j', (body, expected) => {
     expect(withTextFilled(body)).toEqual(expected);
   });

@@ -10,7 +10,11 @@ export interface UserWithOrganisation {
 }
 
 export async function emailTaken(db: Db, email: string): Promise<boolean> {
-  const row = await db.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -22,7 +26,10 @@ export async function createOrganisationWithAdmin(
   return db.transaction().execute((trx) => insertOrganisationWithAdmin(trx, input));
 }
 
-async function insertOrganisationWithAdmin(trx: Db, input: { organisation: string; email: string; passwordHash: string; name?: string | null }): Promise<UserWithOrganisation> {
+async function insertOrganisationWithAdmin(
+  trx: Db,
+  input: { organisation: string; email: string; passwordHash: string; name?: string | null },
+): Promise<UserWithOrganisation> {
   const org = await trx.insertInto('organisations').values({ name: input.organisation }).returning(['id', 'name']).executeTakeFirstOrThrow();
   const user = await trx
     .insertInto('users')
@@ -36,7 +43,14 @@ export async function findUserForLogin(db: Db, email: string): Promise<(UserWith
   const row = await db
     .selectFrom('users')
     .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
-    .select(['users.id as userId', 'users.email', 'users.role', 'users.password_hash as passwordHash', 'organisations.id as organisationId', 'organisations.name as organisationName'])
+    .select([
+      'users.id as userId',
+      'users.email',
+      'users.role',
+      'users.password_hash as passwordHash',
+      'organisations.id as organisationId',
+      'organisations.name as organisationName',
+    ])
     .where(sql`lower(users.email)`, '=', email.toLowerCase())
     .executeTakeFirst();
   return row;
@@ -97,7 +111,10 @@ export interface SignupLinkRecord {
   expiresAt: Date;
 }
 
-export async function createSignupLink(db: Db, input: { organisationId: string; tokenHash: string; createdBy: string; expiresAt: Date }): Promise<SignupLinkRecord> {
+export async function createSignupLink(
+  db: Db,
+  input: { organisationId: string; tokenHash: string; createdBy: string; expiresAt: Date },
+): Promise<SignupLinkRecord> {
   const r = await db
     .insertInto('signup_links')
     .values({ organisation_id: input.organisationId, token_hash: input.tokenHash, created_by: input.createdBy, expires_at: input.expiresAt })
@@ -143,7 +160,13 @@ export async function signUpWithLink(
         .returning(['id', 'organisation_id', 'created_by', 'created_at', 'expires_at'])
         .executeTakeFirst();
       if (!link) {
-        const pending = await trx.selectFrom('signup_links').select('id').where('token_hash', '=', input.tokenHash).where('used_at', 'is', null).where('expires_at', '>', input.now).executeTakeFirst();
+        const pending = await trx
+          .selectFrom('signup_links')
+          .select('id')
+          .where('token_hash', '=', input.tokenHash)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', input.now)
+          .executeTakeFirst();
         return { outcome: pending ? 'withdrawn' : 'unusable' };
       }
       const user = await insertOrganisationWithAdmin(trx, input);

@@ -69,7 +69,15 @@ export async function createApiToken(
 ): Promise<ApiTokenRecord> {
   const inserted = await db
     .insertInto('api_tokens')
-    .values({ organisation_id: input.organisationId, user_id: input.userId, name: input.name, role: input.role, token_hash: input.tokenHash, hint: input.hint, expires_at: input.expiresAt })
+    .values({
+      organisation_id: input.organisationId,
+      user_id: input.userId,
+      name: input.name,
+      role: input.role,
+      token_hash: input.tokenHash,
+      hint: input.hint,
+      expires_at: input.expiresAt,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return (await findApiToken(db, input.organisationId, inserted.id))!;

@@ -103,7 +103,10 @@ export async function listAuditEvents(db: Db, organisationId: string, f: AuditFi
   if (f.from) q = q.where('created_at', '>=', f.from);
   if (f.to) q = q.where('created_at', '<=', f.to);
   if (f.before) q = q.where('id', '<', f.before);
-  const rows = await q.orderBy('id', 'desc').limit(f.limit + 1).execute();
+  const rows = await q
+    .orderBy('id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
   return {
     more: rows.length > f.limit,
     events: rows.slice(0, f.limit).map((r) => ({

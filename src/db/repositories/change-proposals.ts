@@ -44,14 +44,27 @@ export async function appliedDocument(db: Db, connectionId: string, kind: Propos
     const row = await db.selectFrom('connections').select('mappings').where('id', '=', connectionId).executeTakeFirstOrThrow();
     return Mappings.parse(row.mappings);
   }
-  const row = await db.selectFrom('connection_sides').select('configuration').where('connection_id', '=', connectionId).where('side', '=', 'target').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('connection_sides')
+    .select('configuration')
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', 'target')
+    .executeTakeFirstOrThrow();
   return SideConfiguration.parse(row.configuration).reverseSync;
 }
 
 /** Key-order independent JSON, to tell whether two documents are the same. */
 export function sameDocument(a: unknown, b: unknown): boolean {
   const canon = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canon) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => (x < y ? -1 : 1)).map(([k, x]) => [k, canon(x)])) : v;
+    Array.isArray(v)
+      ? v.map(canon)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => (x < y ? -1 : 1))
+              .map(([k, x]) => [k, canon(x)]),
+          )
+        : v;
   return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
 
@@ -62,13 +75,31 @@ export function sameDocument(a: unknown, b: unknown): boolean {
  */
 export async function proposeChange(
   db: Db,
-  input: { connectionId: string; kind: ProposalKind; proposer: ChangeProposal['proposer']; approverSide: Side; base: unknown; proposed: unknown; writes: Record<Side, string[]> },
+  input: {
+    connectionId: string;
+    kind: ProposalKind;
+    proposer: ChangeProposal['proposer'];
+    approverSide: Side;
+    base: unknown;
+    proposed: unknown;
+    writes: Record<Side, string[]>;
+  },
 ): Promise<{ proposal: ChangeProposal; replaced: ChangeProposal | null; unchanged: boolean }> {
   const pending = await pendingProposal(db, input.connectionId, input.kind);
-  if (pending && sameDocument(pending.proposed, input.proposed) && sameDocument(pending.base, input.base) && pending.proposer.organisationId === input.proposer.organisationId) {
+  if (
+    pending &&
+    sameDocument(pending.proposed, input.proposed) &&
+    sameDocument(pending.base, input.base) &&
+    pending.proposer.organisationId === input.proposer.organisationId
+  ) {
     return { proposal: pending, replaced: null, unchanged: true };
   }
-  if (pending) await db.updateTable('change_proposals').set({ status: 'superseded', decided_at: new Date(), decided_by_user_id: input.proposer.userId, decided_by_email: input.proposer.email }).where('id', '=', pending.id).execute();
+  if (pending)
+    await db
+      .updateTable('change_proposals')
+      .set({ status: 'superseded', decided_at: new Date(), decided_by_user_id: input.proposer.userId, decided_by_email: input.proposer.email })
+      .where('id', '=', pending.id)
+      .execute();
   const row = await db
     .insertInto('change_proposals')
     .values({
@@ -90,7 +121,13 @@ export async function proposeChange(
 }
 
 export async function pendingProposal(db: Db, connectionId: string, kind: ProposalKind): Promise<ChangeProposal | null> {
-  const row = await db.selectFrom('change_proposals').selectAll().where('connection_id', '=', connectionId).where('kind', '=', kind).where('status', '=', 'pending').executeTakeFirst();
+  const row = await db
+    .selectFrom('change_proposals')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('kind', '=', kind)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
   return row ? toProposal(row) : null;
 }
 
@@ -98,17 +135,40 @@ export async function pendingProposal(db: Db, connectionId: string, kind: Propos
  * A change of `kind` applied directly (it needed nobody's consent) makes a pending proposal of that kind
  * stale: it was made against the document just replaced. It is superseded; returns it when there was one.
  */
-export async function supersedePending(db: Db, connectionId: string, kind: ProposalKind, by: { userId: string | null; email: string }): Promise<ChangeProposal | null> {
+export async function supersedePending(
+  db: Db,
+  connectionId: string,
+  kind: ProposalKind,
+  by: { userId: string | null; email: string },
+): Promise<ChangeProposal | null> {
   const pending = await pendingProposal(db, connectionId, kind);
   if (!pending) return null;
-  await db.updateTable('change_proposals').set({ status: 'superseded', decided_at: new Date(), decided_by_user_id: by.userId, decided_by_email: by.email }).where('id', '=', pending.id).execute();
+  await db
+    .updateTable('change_proposals')
+    .set({ status: 'superseded', decided_at: new Date(), decided_by_user_id: by.userId, decided_by_email: by.email })
+    .where('id', '=', pending.id)
+    .execute();
   return { ...pending, status: 'superseded' };
 }
 
 /** Pending proposals and the `recent` latest decided ones, newest first. */
 export async function listProposals(db: Db, connectionId: string, recent = 10): Promise<ChangeProposal[]> {
-  const pending = await db.selectFrom('change_proposals').selectAll().where('connection_id', '=', connectionId).where('status', '=', 'pending').orderBy('created_at', 'desc').execute();
-  const decided = await db.selectFrom('change_proposals').selectAll().where('connection_id', '=', connectionId).where('status', '<>', 'pending').orderBy('decided_at', 'desc').orderBy('id').limit(recent).execute();
+  const pending = await db
+    .selectFrom('change_proposals')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'pending')
+    .orderBy('created_at', 'desc')
+    .execute();
+  const decided = await db
+    .selectFrom('change_proposals')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('status', '<>', 'pending')
+    .orderBy('decided_at', 'desc')
+    .orderBy('id')
+    .limit(recent)
+    .execute();
   return [...pending, ...decided].map(toProposal);
 }
 
@@ -118,14 +178,21 @@ export async function getProposal(db: Db, connectionId: string, proposalId: stri
 }
 
 export type Decision = 'approved' | 'rejected' | 'withdrawn';
-export type DecideResult = { outcome: 'done'; proposal: ChangeProposal } | { outcome: 'not_pending'; proposal: ChangeProposal } | { outcome: 'outdated'; proposal: ChangeProposal } | { outcome: 'missing' };
+export type DecideResult =
+  | { outcome: 'done'; proposal: ChangeProposal }
+  | { outcome: 'not_pending'; proposal: ChangeProposal }
+  | { outcome: 'outdated'; proposal: ChangeProposal }
+  | { outcome: 'missing' };
 
 /**
  * Settles a pending proposal; an approval applies it in the same transaction. An approval of a
  * proposal whose base is no longer the applied document is refused (it would silently undo the change
  * made since); direct saves supersede pending proposals, so this only guards against a lost race.
  */
-export async function decideProposal(db: Db, input: { connectionId: string; proposalId: string; decision: Decision; by: { userId: string | null; email: string } }): Promise<DecideResult> {
+export async function decideProposal(
+  db: Db,
+  input: { connectionId: string; proposalId: string; decision: Decision; by: { userId: string | null; email: string } },
+): Promise<DecideResult> {
   return db.transaction().execute(async (trx): Promise<DecideResult> => {
     await lockConnection(trx, input.connectionId);
     const p = await getProposal(trx, input.connectionId, input.proposalId);
@@ -134,15 +201,33 @@ export async function decideProposal(db: Db, input: { connectionId: string; prop
     if (input.decision === 'approved') {
       if (!sameDocument(await appliedDocument(trx, input.connectionId, p.kind), p.base)) return { outcome: 'outdated', proposal: p };
       if (p.kind === 'mappings') {
-        await trx.updateTable('connections').set({ mappings: JSON.stringify(Mappings.parse(p.proposed)) }).where('id', '=', input.connectionId).executeTakeFirstOrThrow();
+        await trx
+          .updateTable('connections')
+          .set({ mappings: JSON.stringify(Mappings.parse(p.proposed)) })
+          .where('id', '=', input.connectionId)
+          .executeTakeFirstOrThrow();
       } else {
-        const row = await trx.selectFrom('connection_sides').select('configuration').where('connection_id', '=', input.connectionId).where('side', '=', 'target').executeTakeFirstOrThrow();
+        const row = await trx
+          .selectFrom('connection_sides')
+          .select('configuration')
+          .where('connection_id', '=', input.connectionId)
+          .where('side', '=', 'target')
+          .executeTakeFirstOrThrow();
         const configuration = SideConfiguration.parse({ ...SideConfiguration.parse(row.configuration), reverseSync: p.proposed });
-        await trx.updateTable('connection_sides').set({ configuration: JSON.stringify(configuration), updated_at: new Date() }).where('connection_id', '=', input.connectionId).where('side', '=', 'target').executeTakeFirstOrThrow();
+        await trx
+          .updateTable('connection_sides')
+          .set({ configuration: JSON.stringify(configuration), updated_at: new Date() })
+          .where('connection_id', '=', input.connectionId)
+          .where('side', '=', 'target')
+          .executeTakeFirstOrThrow();
       }
     }
     const decidedAt = new Date();
-    await trx.updateTable('change_proposals').set({ status: input.decision, decided_at: decidedAt, decided_by_user_id: input.by.userId, decided_by_email: input.by.email }).where('id', '=', p.id).execute();
+    await trx
+      .updateTable('change_proposals')
+      .set({ status: input.decision, decided_at: decidedAt, decided_by_user_id: input.by.userId, decided_by_email: input.by.email })
+      .where('id', '=', p.id)
+      .execute();
     return { outcome: 'done', proposal: { ...p, status: input.decision, decidedAt, decidedBy: input.by } };
   });
 }

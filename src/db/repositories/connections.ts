@@ -73,7 +73,15 @@ export function viewFor(c: ConnectionRecord, organisationId: string): Connection
 
 export async function createConnection(
   db: Db,
-  input: { creatorOrganisationId: string; role: Side; contractName: string; codeHash: string; expiresAt: Date; mappings: Mappings; configuration: SideConfiguration },
+  input: {
+    creatorOrganisationId: string;
+    role: Side;
+    contractName: string;
+    codeHash: string;
+    expiresAt: Date;
+    mappings: Mappings;
+    configuration: SideConfiguration;
+  },
 ): Promise<ConnectionRecord> {
   return db.transaction().execute(async (trx) => {
     const { id } = await trx
@@ -222,7 +230,11 @@ export async function getMappings(db: Db, connectionId: string): Promise<Mapping
 }
 
 export async function saveMappings(db: Db, connectionId: string, mappings: Mappings): Promise<void> {
-  await db.updateTable('connections').set({ mappings: JSON.stringify(mappings) }).where('id', '=', connectionId).executeTakeFirstOrThrow();
+  await db
+    .updateTable('connections')
+    .set({ mappings: JSON.stringify(mappings) })
+    .where('id', '=', connectionId)
+    .executeTakeFirstOrThrow();
 }
 
 type ConnectionsAlias = Database & { c: Database['connections'] };
@@ -230,7 +242,10 @@ type ConnectionsAlias = Database & { c: Database['connections'] };
 function visibleTo(organisationId: string) {
   return (eb: ExpressionBuilder<ConnectionsAlias, 'c'>) =>
     eb.or([
-      eb.and([eb('c.status', '=', 'active'), eb.or([eb('c.source_organisation_id', '=', organisationId), eb('c.target_organisation_id', '=', organisationId)])]),
+      eb.and([
+        eb('c.status', '=', 'active'),
+        eb.or([eb('c.source_organisation_id', '=', organisationId), eb('c.target_organisation_id', '=', organisationId)]),
+      ]),
       eb.and([eb('c.status', '=', 'pending'), eb('c.creator_organisation_id', '=', organisationId)]),
     ]);
 }

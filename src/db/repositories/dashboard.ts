@@ -117,12 +117,31 @@ export async function connectionFigures(
       .where('trigger', 'in', ['manual', 'automatic'])
       .groupBy('connection_id')
       .execute(),
-    db.selectFrom('sync_retries').select(['connection_id', sql<Date>`min(created_at)`.as('at')]).where('connection_id', 'in', ids).groupBy('connection_id').execute(),
-    db.selectFrom('sync_hints').select(['connection_id', sql<Date>`min(created_at)`.as('at')]).where('connection_id', 'in', ids).groupBy('connection_id').execute(),
-    db.selectFrom('create_intents').select(['connection_id', sql<Date>`min(created_at)`.as('at')]).where('connection_id', 'in', ids).groupBy('connection_id').execute(),
+    db
+      .selectFrom('sync_retries')
+      .select(['connection_id', sql<Date>`min(created_at)`.as('at')])
+      .where('connection_id', 'in', ids)
+      .groupBy('connection_id')
+      .execute(),
+    db
+      .selectFrom('sync_hints')
+      .select(['connection_id', sql<Date>`min(created_at)`.as('at')])
+      .where('connection_id', 'in', ids)
+      .groupBy('connection_id')
+      .execute(),
+    db
+      .selectFrom('create_intents')
+      .select(['connection_id', sql<Date>`min(created_at)`.as('at')])
+      .where('connection_id', 'in', ids)
+      .groupBy('connection_id')
+      .execute(),
     db
       .selectFrom('sync_runs')
-      .select(['connection_id', sql<number>`count(*)::integer`.as('finished'), sql<number>`count(*) FILTER (WHERE status IN ('success', 'no_tickets'))::integer`.as('ok')])
+      .select([
+        'connection_id',
+        sql<number>`count(*)::integer`.as('finished'),
+        sql<number>`count(*) FILTER (WHERE status IN ('success', 'no_tickets'))::integer`.as('ok'),
+      ])
       .where('connection_id', 'in', ids)
       .where('status', '!=', 'running')
       .where('started_at', '>=', weekAgo)
@@ -143,8 +162,12 @@ export async function connectionFigures(
 
   for (const c of connections) {
     const daily = new Map(days.map((date) => [date, { date, runs: zeroRuns(), tickets: zeroTickets() }]));
-    for (const r of runRows) if (r.connection_id === c.id && daily.has(r.day) && r.status in daily.get(r.day)!.runs) daily.get(r.day)!.runs[r.status as keyof RunCounts] += Number(r.n);
-    for (const t of ticketRows) if (t.connection_id === c.id && daily.has(t.day) && t.outcome in daily.get(t.day)!.tickets) daily.get(t.day)!.tickets[t.outcome as keyof TicketCounts] += Number(t.n);
+    for (const r of runRows)
+      if (r.connection_id === c.id && daily.has(r.day) && r.status in daily.get(r.day)!.runs)
+        daily.get(r.day)!.runs[r.status as keyof RunCounts] += Number(r.n);
+    for (const t of ticketRows)
+      if (t.connection_id === c.id && daily.has(t.day) && t.outcome in daily.get(t.day)!.tickets)
+        daily.get(t.day)!.tickets[t.outcome as keyof TicketCounts] += Number(t.n);
     const series = [...daily.values()];
     const sum = (list: DayFigures[]) => {
       const runs = zeroRuns();
@@ -156,7 +179,12 @@ export async function connectionFigures(
       return { runs, tickets };
     };
 
-    const state = stateOf({ syncState: c.syncState, automaticSync: c.automaticSync, lastFinishedStatus: last.get(c.id)?.status ?? null, hadAutomaticRun: auto.has(c.id) });
+    const state = stateOf({
+      syncState: c.syncState,
+      automaticSync: c.automaticSync,
+      lastFinishedStatus: last.get(c.id)?.status ?? null,
+      hadAutomaticRun: auto.has(c.id),
+    });
 
     // Lag: the oldest change known not to be synced. Before the first finished run there is no baseline.
     let lagSince: Date | null = null;
@@ -253,7 +281,11 @@ export async function rateBudgetFigures(
   if (accounts.size === 0) return [];
 
   const budget = createRateBudget(db, { headroom });
-  const rows = await db.selectFrom('rate_accounts').select(['account', 'observed_remaining', 'observed_at']).where('account', 'in', [...accounts.keys()]).execute();
+  const rows = await db
+    .selectFrom('rate_accounts')
+    .select(['account', 'observed_remaining', 'observed_at'])
+    .where('account', 'in', [...accounts.keys()])
+    .execute();
   const observed = new Map(rows.map((r) => [r.account, r]));
   const out: RateBudgetFigures[] = [];
   for (const [account, usedFor] of accounts) {

@@ -85,7 +85,14 @@ export async function createInvitation(
 ): Promise<InvitationRecord> {
   const r = await db
     .insertInto('invitations')
-    .values({ organisation_id: input.organisationId, role: input.role, email: input.email, token_hash: input.tokenHash, created_by: input.createdBy, expires_at: input.expiresAt })
+    .values({
+      organisation_id: input.organisationId,
+      role: input.role,
+      email: input.email,
+      token_hash: input.tokenHash,
+      created_by: input.createdBy,
+      expires_at: input.expiresAt,
+    })
     .returning(['id', 'organisation_id', 'role', 'email', 'created_by', 'created_at', 'expires_at'])
     .executeTakeFirstOrThrow();
   return invitation(r);
@@ -120,7 +127,11 @@ export async function revokeInvitation(db: Db, organisationId: string, id: strin
  * An unexpired, unused invitation by its token's hash, with the organisation's name (for the public
  * preview) and whether its creator is still an admin there (if not, it no longer works).
  */
-export async function findPendingInvitation(db: Db, tokenHash: string, now: Date): Promise<(InvitationRecord & { organisationName: string; creatorIsAdmin: boolean }) | undefined> {
+export async function findPendingInvitation(
+  db: Db,
+  tokenHash: string,
+  now: Date,
+): Promise<(InvitationRecord & { organisationName: string; creatorIsAdmin: boolean }) | undefined> {
   const r = await db
     .selectFrom('invitations')
     .innerJoin('organisations', 'organisations.id', 'invitations.organisation_id')
@@ -178,7 +189,11 @@ export async function acceptInvitation(
         return { outcome: pendingOne ? 'withdrawn' : 'unusable' };
       }
       if (inv.email && inv.email.toLowerCase() !== input.email.toLowerCase()) throw new Rollback({ outcome: 'email_mismatch', invitedEmail: inv.email });
-      const taken = await trx.selectFrom('users').select('id').where(sql`lower(email)`, '=', input.email.toLowerCase()).executeTakeFirst();
+      const taken = await trx
+        .selectFrom('users')
+        .select('id')
+        .where(sql`lower(email)`, '=', input.email.toLowerCase())
+        .executeTakeFirst();
       if (taken) throw new Rollback({ outcome: 'email_taken' });
       const user = await trx
         .insertInto('users')
@@ -223,6 +238,22 @@ function pending(db: Db, now: Date) {
   return db.selectFrom('invitations').where('accepted_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', now);
 }
 
-function invitation(r: { id: string; organisation_id: string; role: string; email: string | null; created_by: string | null; created_at: Date; expires_at: Date }): InvitationRecord {
-  return { id: r.id, organisationId: r.organisation_id, role: r.role as MemberRole, email: r.email, createdBy: r.created_by, createdAt: r.created_at, expiresAt: r.expires_at };
+function invitation(r: {
+  id: string;
+  organisation_id: string;
+  role: string;
+  email: string | null;
+  created_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+}): InvitationRecord {
+  return {
+    id: r.id,
+    organisationId: r.organisation_id,
+    role: r.role as MemberRole,
+    email: r.email,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+  };
 }

@@ -205,7 +205,10 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         const overallFits = used + credits <= allowed;
         const classFits = classAllowed === null || classUsed + credits <= classAllowed;
         if (overallFits && classFits) {
-          await trx.insertInto('rate_reservations').values({ account, at: new Date(now), credits, op: cls?.name ?? null }).execute();
+          await trx
+            .insertInto('rate_reservations')
+            .values({ account, at: new Date(now), credits, op: cls?.name ?? null })
+            .execute();
           return { granted: true, now, until: now, reason: '' };
         }
         const until = Math.max(
@@ -240,7 +243,8 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         opts?.signal?.throwIfAborted();
         const d = await tryReserve(account, wanted, limitClass);
         if (d.granted) break;
-        if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs) throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
+        if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs)
+          throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
         waits += 1;
         const info = { account, until: new Date(d.until), reason: d.reason, ...(d.usedPercent !== undefined ? { usedPercent: d.usedPercent } : {}) };
         for (const listener of [onWait, options.onWait]) {
@@ -300,7 +304,12 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       const row = await accountRow(db, account);
       const limit = limitOf(account, row?.limit_total);
       const blocked = blockedUntil(row, limit, now);
-      return { limit, allowed: allowedOf(limit), used: await usedSince(db, account, now - windowMs - marginMs), blockedUntil: blocked === null ? null : new Date(blocked) };
+      return {
+        limit,
+        allowed: allowedOf(limit),
+        used: await usedSince(db, account, now - windowMs - marginMs),
+        blockedUntil: blocked === null ? null : new Date(blocked),
+      };
     },
 
     prune,

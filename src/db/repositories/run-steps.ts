@@ -59,7 +59,9 @@ export function stepsView(raw: unknown, viewerSide?: Side): RunStepsView | null 
   if (!s) return null;
   const partner: Side | null = viewerSide ? (viewerSide === 'source' ? 'target' : 'source') : null;
   return {
-    ...(viewerSide ? { yours: { listed: s.listed[viewerSide], screened: s.screened[viewerSide], keptBack: s.keptBack[viewerSide], travelling: s.travelling[viewerSide] } } : {}),
+    ...(viewerSide
+      ? { yours: { listed: s.listed[viewerSide], screened: s.screened[viewerSide], keptBack: s.keptBack[viewerSide], travelling: s.travelling[viewerSide] } }
+      : {}),
     tickets: { ...s.tickets, fromPartner: partner ? s.travelling[partner] : null },
     comments: s.comments,
     attachments: s.attachments,
@@ -74,5 +76,13 @@ export function parseSteps(raw: unknown): RunSteps | null {
   const r = raw as Record<string, Record<string, unknown> | undefined>;
   const sides = (k: string) => ({ source: n(r[k]?.source), target: n(r[k]?.target) });
   const count = (k: string) => ({ planned: n(r[k]?.planned), done: n(r[k]?.done), failed: n(r[k]?.failed) });
-  return { listed: sides('listed'), screened: sides('screened'), keptBack: sides('keptBack'), travelling: sides('travelling'), tickets: count('tickets'), comments: count('comments'), attachments: count('attachments') };
+  return {
+    listed: sides('listed'),
+    screened: sides('screened'),
+    keptBack: sides('keptBack'),
+    travelling: sides('travelling'),
+    tickets: count('tickets'),
+    comments: count('comments'),
+    attachments: count('attachments'),
+  };
 }

@@ -65,28 +65,31 @@ export function toView(r: RunRow): SyncRunView {
 }
 
 /** A run row as `viewerSide`'s organisation sees it. */
-export function runView(r: {
-  id: string;
-  connection_id: string;
-  trigger: string;
-  status: string;
-  since: Date | null;
-  started_at: Date;
-  finished_at: Date | null;
-  created_count: number;
-  updated_count: number;
-  closed_count: number;
-  failed_count: number;
-  error: string | null;
-  waiting_until: Date | null;
-  waiting_reason: string | null;
-  phase: string | null;
-  tickets_seen: number;
-  tickets_done: number;
-  failure_side?: string | null;
-  failure_kind?: string | null;
-  progress_steps?: unknown;
-}, viewerSide?: string): SyncRunView {
+export function runView(
+  r: {
+    id: string;
+    connection_id: string;
+    trigger: string;
+    status: string;
+    since: Date | null;
+    started_at: Date;
+    finished_at: Date | null;
+    created_count: number;
+    updated_count: number;
+    closed_count: number;
+    failed_count: number;
+    error: string | null;
+    waiting_until: Date | null;
+    waiting_reason: string | null;
+    phase: string | null;
+    tickets_seen: number;
+    tickets_done: number;
+    failure_side?: string | null;
+    failure_kind?: string | null;
+    progress_steps?: unknown;
+  },
+  viewerSide?: string,
+): SyncRunView {
   // A wait that is over is not shown: the run is working again.
   const waiting = r.status === 'running' && r.waiting_until !== null && r.waiting_until.getTime() > Date.now();
   return {
@@ -133,10 +136,7 @@ function stepsOf(raw: unknown, viewerSide: string | undefined): { steps?: RunSte
   return steps ? { steps } : {};
 }
 
-export async function listRuns(
-  db: Db,
-  filter: { connectionIds: string[]; status?: string; from: Date; to: Date; limit: number },
-): Promise<SyncRunView[]> {
+export async function listRuns(db: Db, filter: { connectionIds: string[]; status?: string; from: Date; to: Date; limit: number }): Promise<SyncRunView[]> {
   if (filter.connectionIds.length === 0) return [];
   let q = db
     .selectFrom('sync_runs')
@@ -186,7 +186,11 @@ export async function membership(db: Db, connectionId: string, organisationId: s
 export async function failInterruptedRuns(db: Db): Promise<number> {
   const r = await db
     .updateTable('sync_runs')
-    .set({ status: 'failed', finished_at: new Date(), error: 'Interrupted: Support Fusion stopped during this run. Nothing is lost; the next run picks up where it stopped.' })
+    .set({
+      status: 'failed',
+      finished_at: new Date(),
+      error: 'Interrupted: Support Fusion stopped during this run. Nothing is lost; the next run picks up where it stopped.',
+    })
     .where('status', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows);

@@ -156,18 +156,36 @@ export function createSyncStore(db: Db) {
       const sides = await db
         .selectFrom('connection_sides')
         .innerJoin('organisations', 'organisations.id', 'connection_sides.organisation_id')
-        .select(['connection_sides.side', 'connection_sides.organisation_id', 'connection_sides.configuration', 'connection_sides.cursor_at', 'organisations.name'])
+        .select([
+          'connection_sides.side',
+          'connection_sides.organisation_id',
+          'connection_sides.configuration',
+          'connection_sides.cursor_at',
+          'organisations.name',
+        ])
         .where('connection_sides.connection_id', '=', connectionId)
         .execute();
       const bySide = (side: Side): SideState | null => {
         const s = sides.find((x) => x.side === side);
         if (!s) return null;
-        return { organisationId: s.organisation_id, organisationName: s.name, configuration: SideConfiguration.parse(s.configuration ?? {}), cursorAt: s.cursor_at };
+        return {
+          organisationId: s.organisation_id,
+          organisationName: s.name,
+          configuration: SideConfiguration.parse(s.configuration ?? {}),
+          cursorAt: s.cursor_at,
+        };
       };
       const source = bySide('source');
       const target = bySide('target');
       if (!source || !target) return null;
-      return { id: c.id, contractName: c.contract_name, status: c.status, syncState: c.sync_state, mappings: Mappings.parse(c.mappings), sides: { source, target } };
+      return {
+        id: c.id,
+        contractName: c.contract_name,
+        status: c.status,
+        syncState: c.sync_state,
+        mappings: Mappings.parse(c.mappings),
+        sides: { source, target },
+      };
     },
 
     async findLink(connectionId: string, side: Side, ticketId: string): Promise<TicketLink | null> {
@@ -175,7 +193,10 @@ export function createSyncStore(db: Db) {
       return r ? toLink(r) : null;
     },
 
-    async saveLinkState(linkId: string, patch: { snapshots?: Partial<Record<Side, Snapshot>>; writtenAt?: Partial<Record<Side, string>>; closureBlocked?: string | null }): Promise<void> {
+    async saveLinkState(
+      linkId: string,
+      patch: { snapshots?: Partial<Record<Side, Snapshot>>; writtenAt?: Partial<Record<Side, string>>; closureBlocked?: string | null },
+    ): Promise<void> {
       const set: Record<string, unknown> = { updated_at: new Date() };
       if (patch.snapshots?.source) set.source_snapshot = JSON.stringify(patch.snapshots.source);
       if (patch.snapshots?.target) set.target_snapshot = JSON.stringify(patch.snapshots.target);
@@ -207,7 +228,14 @@ export function createSyncStore(db: Db) {
 
     async pendingIntents(connectionId: string): Promise<CreateIntent[]> {
       const rows = await db.selectFrom('create_intents').selectAll().where('connection_id', '=', connectionId).execute();
-      return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originTicketId: r.origin_ticket_id, marker: r.marker, createdAt: r.created_at, resumed: true }));
+      return rows.map((r) => ({
+        id: r.id,
+        originSide: r.origin_side as Side,
+        originTicketId: r.origin_ticket_id,
+        marker: r.marker,
+        createdAt: r.created_at,
+        resumed: true,
+      }));
     },
 
     /** An intent whose ticket no longer qualifies and whose copy was never made. */
@@ -247,7 +275,13 @@ export function createSyncStore(db: Db) {
 
     async commentLedger(linkId: string): Promise<CommentLedgerEntry[]> {
       const rows = await db.selectFrom('comment_ledger').selectAll().where('link_id', '=', linkId).execute();
-      return rows.map((r) => ({ id: r.id, originSide: r.origin_side as Side, originCommentId: r.origin_comment_id, copyCommentId: r.copy_comment_id, marker: r.marker }));
+      return rows.map((r) => ({
+        id: r.id,
+        originSide: r.origin_side as Side,
+        originCommentId: r.origin_comment_id,
+        copyCommentId: r.copy_comment_id,
+        marker: r.marker,
+      }));
     },
 
     /** The ledger entry for a comment copy about to be written; `resumed` when an earlier attempt had opened it. */
@@ -260,7 +294,13 @@ export function createSyncStore(db: Db) {
         .returning(['id'])
         .executeTakeFirst();
       if (r) return { id: r.id, originSide, originCommentId, copyCommentId: null, marker, resumed: false };
-      const e = await db.selectFrom('comment_ledger').selectAll().where('link_id', '=', linkId).where('origin_side', '=', originSide).where('origin_comment_id', '=', originCommentId).executeTakeFirstOrThrow();
+      const e = await db
+        .selectFrom('comment_ledger')
+        .selectAll()
+        .where('link_id', '=', linkId)
+        .where('origin_side', '=', originSide)
+        .where('origin_comment_id', '=', originCommentId)
+        .executeTakeFirstOrThrow();
       return { id: e.id, originSide, originCommentId, copyCommentId: e.copy_comment_id, marker: e.marker, resumed: true };
     },
 
@@ -278,7 +318,9 @@ export function createSyncStore(db: Db) {
       await db
         .insertInto('attachment_ledger')
         .values(pairs.map((p) => ({ link_id: linkId, origin_side: originSide, origin_attachment_id: p.originId, copy_attachment_id: p.copyId })))
-        .onConflict((oc) => oc.columns(['link_id', 'origin_side', 'origin_attachment_id']).doUpdateSet({ copy_attachment_id: sql`excluded.copy_attachment_id` }))
+        .onConflict((oc) =>
+          oc.columns(['link_id', 'origin_side', 'origin_attachment_id']).doUpdateSet({ copy_attachment_id: sql`excluded.copy_attachment_id` }),
+        )
         .execute();
     },
 
@@ -291,7 +333,11 @@ export function createSyncStore(db: Db) {
       await db
         .insertInto('sync_retries')
         .values({ connection_id: connectionId, side, ticket_id: ticketId, last_error: error })
-        .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ attempts: sql`sync_retries.attempts + 1`, last_error: error, updated_at: new Date() }))
+        .onConflict((oc) =>
+          oc
+            .columns(['connection_id', 'side', 'ticket_id'])
+            .doUpdateSet({ attempts: sql`sync_retries.attempts + 1`, last_error: error, updated_at: new Date() }),
+        )
         .execute();
     },
 
@@ -341,7 +387,12 @@ export function createSyncStore(db: Db) {
 
     /** Tickets named by webhooks since they were last processed. */
     async hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date }>> {
-      const rows = await db.selectFrom('sync_hints').select(['side', 'ticket_id', 'created_at']).where('connection_id', '=', connectionId).orderBy('created_at').execute();
+      const rows = await db
+        .selectFrom('sync_hints')
+        .select(['side', 'ticket_id', 'created_at'])
+        .where('connection_id', '=', connectionId)
+        .orderBy('created_at')
+        .execute();
       return rows.map((r) => ({ side: r.side as Side, ticketId: r.ticket_id, createdAt: r.created_at }));
     },
 
@@ -405,7 +456,11 @@ export function createSyncStore(db: Db) {
         .where((eb) =>
           eb.not(
             eb.exists(
-              eb.selectFrom('sync_runs').select('sync_runs.id').whereRef('sync_runs.connection_id', '=', 'connections.id').where('sync_runs.started_at', '>', startedBefore),
+              eb
+                .selectFrom('sync_runs')
+                .select('sync_runs.id')
+                .whereRef('sync_runs.connection_id', '=', 'connections.id')
+                .where('sync_runs.started_at', '>', startedBefore),
             ),
           ),
         )
@@ -424,10 +479,23 @@ export function createSyncStore(db: Db) {
     },
 
     /** `fault`: a failed run's side at fault and how, so each organisation is told its own part. */
-    async finishRun(runId: string, status: Exclude<RunStatus, 'running'>, error: string | null, fault: { side: Side; kind: string } | null = null): Promise<void> {
+    async finishRun(
+      runId: string,
+      status: Exclude<RunStatus, 'running'>,
+      error: string | null,
+      fault: { side: Side; kind: string } | null = null,
+    ): Promise<void> {
       await db
         .updateTable('sync_runs')
-        .set({ status, error, finished_at: new Date(), waiting_until: null, waiting_reason: null, failure_side: fault?.side ?? null, failure_kind: fault?.kind ?? null })
+        .set({
+          status,
+          error,
+          finished_at: new Date(),
+          waiting_until: null,
+          waiting_reason: null,
+          failure_side: fault?.side ?? null,
+          failure_kind: fault?.kind ?? null,
+        })
         .where('id', '=', runId)
         .execute();
     },

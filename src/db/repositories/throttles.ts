@@ -64,7 +64,10 @@ export async function peekWait(db: Db, counters: Counter[]): Promise<number> {
   let wait = 0;
   for (const r of rows) {
     const c = counters.find((x) => counterKey(x) === r.key)!;
-    wait = Math.max(wait, waitMs(c.rule, { attempts: r.attempts, windowStart: r.window_start.getTime(), lastAt: r.last_at.getTime() }, new Date(r.now).getTime()));
+    wait = Math.max(
+      wait,
+      waitMs(c.rule, { attempts: r.attempts, windowStart: r.window_start.getTime(), lastAt: r.last_at.getTime() }, new Date(r.now).getTime()),
+    );
   }
   return wait;
 }
@@ -82,7 +85,11 @@ export async function settleAttempt(db: Db, s: { clear?: Counter[]; refund?: Cou
     await trx.selectFrom('auth_throttles').select('key').where('key', 'in', keys).orderBy('key').forUpdate().execute();
     if (s.clear?.length) await trx.deleteFrom('auth_throttles').where('key', 'in', s.clear.map(counterKey)).execute();
     if (s.refund?.length) {
-      await trx.updateTable('auth_throttles').set({ attempts: sql`greatest(attempts - 1, 0)` }).where('key', 'in', s.refund.map(counterKey)).execute();
+      await trx
+        .updateTable('auth_throttles')
+        .set({ attempts: sql`greatest(attempts - 1, 0)` })
+        .where('key', 'in', s.refund.map(counterKey))
+        .execute();
     }
     if (s.release) await trx.updateTable('auth_throttles').set({ in_flight_until: null }).where('key', '=', counterKey(s.release)).execute();
   });
@@ -95,7 +102,11 @@ async function withCounters<T>(db: Db, counters: Counter[], fn: (trx: Db, rows: 
   const keys = [...new Set(counters.map(counterKey))].sort();
   return db.transaction().execute(async (trx) => {
     // Now and then, forget counters nobody has touched for a day (a sprayer of e-mails leaves many).
-    if (Math.random() < 0.01) await trx.deleteFrom('auth_throttles').where('last_at', '<', sql<Date>`clock_timestamp() - ${STALE_AFTER}::interval`).execute();
+    if (Math.random() < 0.01)
+      await trx
+        .deleteFrom('auth_throttles')
+        .where('last_at', '<', sql<Date>`clock_timestamp() - ${STALE_AFTER}::interval`)
+        .execute();
     await trx
       .insertInto('auth_throttles')
       .values(keys.map((key) => ({ key, attempts: 0 })))
@@ -109,7 +120,10 @@ async function withCounters<T>(db: Db, counters: Counter[], fn: (trx: Db, rows: 
       .forUpdate()
       .execute();
     const rows = new Map<string, Row>(
-      found.map((r) => [r.key, { attempts: r.attempts, windowStart: r.window_start.getTime(), lastAt: r.last_at.getTime(), inFlightUntil: r.in_flight_until?.getTime() ?? null }]),
+      found.map((r) => [
+        r.key,
+        { attempts: r.attempts, windowStart: r.window_start.getTime(), lastAt: r.last_at.getTime(), inFlightUntil: r.in_flight_until?.getTime() ?? null },
+      ]),
     );
     const now = new Date(found[0]!.now).getTime();
     return fn(trx, rows, now);

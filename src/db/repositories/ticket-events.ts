@@ -41,7 +41,12 @@ const other = (s: Side): Side => (s === 'source' ? 'target' : 'source');
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
 
 export async function findTicketLink(db: Db, connectionId: string, side: Side, ticketId: string) {
-  return db.selectFrom('ticket_links').select(['id', 'origin_side', 'source_ticket_id', 'target_ticket_id']).where('connection_id', '=', connectionId).where(col(side), '=', ticketId).executeTakeFirst();
+  return db
+    .selectFrom('ticket_links')
+    .select(['id', 'origin_side', 'source_ticket_id', 'target_ticket_id'])
+    .where('connection_id', '=', connectionId)
+    .where(col(side), '=', ticketId)
+    .executeTakeFirst();
 }
 
 /**
@@ -95,10 +100,22 @@ export async function ticketTimeline(db: Db, connectionId: string, side: Side, t
 }
 
 /** A step a person took (Retry, Resync), shown on the timeline with who asked. */
-export async function recordRequestEvent(db: Db, e: { connectionId: string; runId: string; side: Side; ticketId: string; linkedTicketId: string | null; summary: string }): Promise<void> {
+export async function recordRequestEvent(
+  db: Db,
+  e: { connectionId: string; runId: string; side: Side; ticketId: string; linkedTicketId: string | null; summary: string },
+): Promise<void> {
   await db
     .insertInto('ticket_events')
-    .values({ connection_id: e.connectionId, run_id: e.runId, side: e.side, ticket_id: e.ticketId, linked_ticket_id: e.linkedTicketId, kind: 'requested', summary: e.summary, requests: '[]' })
+    .values({
+      connection_id: e.connectionId,
+      run_id: e.runId,
+      side: e.side,
+      ticket_id: e.ticketId,
+      linked_ticket_id: e.linkedTicketId,
+      kind: 'requested',
+      summary: e.summary,
+      requests: '[]',
+    })
     .execute();
 }
 
@@ -132,6 +149,11 @@ export async function contractNameOf(db: Db, connectionId: string): Promise<stri
 
 /** Whether a timeline's connection has a run going (Retry/Resync start one; the API says 409 then). */
 export async function hasRunningRun(db: Db, connectionId: string): Promise<boolean> {
-  const r = await db.selectFrom('sync_runs').select(sql<number>`1`.as('one')).where('connection_id', '=', connectionId).where('status', '=', 'running').executeTakeFirst();
+  const r = await db
+    .selectFrom('sync_runs')
+    .select(sql<number>`1`.as('one'))
+    .where('connection_id', '=', connectionId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
   return !!r;
 }

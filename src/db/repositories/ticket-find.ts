@@ -54,7 +54,17 @@ export async function findTickets(db: Db, organisationId: string, ticketId: stri
     for (const side of ['source', 'target'] as const) {
       if ((side === 'source' ? l.source_ticket_id : l.target_ticket_id) !== ticketId) continue;
       seen.add(`${l.connection_id}:${side}`);
-      out.push({ connectionId: l.connection_id, contractName: m.contractName, partnerName: m.partnerName, yourSide: m.side as Side, side, ticketId, sourceTicketId: l.source_ticket_id, targetTicketId: l.target_ticket_id, linked: true });
+      out.push({
+        connectionId: l.connection_id,
+        contractName: m.contractName,
+        partnerName: m.partnerName,
+        yourSide: m.side as Side,
+        side,
+        ticketId,
+        sourceTicketId: l.source_ticket_id,
+        targetTicketId: l.target_ticket_id,
+        linked: true,
+      });
     }
   }
 
@@ -72,7 +82,16 @@ export async function findTickets(db: Db, organisationId: string, ticketId: stri
     for (const e of events) {
       const m = byConnection.get(e.connection_id)!;
       const side = m.side as Side;
-      out.push({ connectionId: e.connection_id, contractName: m.contractName, partnerName: m.partnerName, yourSide: side, side, ticketId, ...(side === 'source' ? { sourceTicketId: ticketId, targetTicketId: null } : { sourceTicketId: null, targetTicketId: ticketId }), linked: false });
+      out.push({
+        connectionId: e.connection_id,
+        contractName: m.contractName,
+        partnerName: m.partnerName,
+        yourSide: side,
+        side,
+        ticketId,
+        ...(side === 'source' ? { sourceTicketId: ticketId, targetTicketId: null } : { sourceTicketId: null, targetTicketId: ticketId }),
+        linked: false,
+      });
     }
   }
   // Yours first, then by contract name.

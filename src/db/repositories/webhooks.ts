@@ -64,7 +64,13 @@ export async function rotateWebhookToken(db: Db, masterKey: Buffer, connectionId
   await db
     .updateTable('connection_sides')
     // The last event was the old URL's: "No event yet" then tells whether the new one was pasted in.
-    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id), webhook_last_event_at: null, webhook_last_event_accepted: null, webhook_last_event_reason: null })
+    .set({
+      webhook_token_hash: hash,
+      webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id),
+      webhook_last_event_at: null,
+      webhook_last_event_accepted: null,
+      webhook_last_event_reason: null,
+    })
     .where('connection_id', '=', connectionId)
     .where('side', '=', side)
     .executeTakeFirstOrThrow();
@@ -82,10 +88,19 @@ export interface WebhookLastEvent {
  * Notes a call of the side's webhook URL. Only calls with a known token count (an unknown one has no
  * side); the reason is the answer the caller got, which Freshservice shows only in its workflow log.
  */
-export async function recordWebhookEvent(db: Db, connectionId: string, side: Side, event: { accepted: boolean; reason?: string | null; at?: Date }): Promise<void> {
+export async function recordWebhookEvent(
+  db: Db,
+  connectionId: string,
+  side: Side,
+  event: { accepted: boolean; reason?: string | null; at?: Date },
+): Promise<void> {
   await db
     .updateTable('connection_sides')
-    .set({ webhook_last_event_at: event.at ?? new Date(), webhook_last_event_accepted: event.accepted, webhook_last_event_reason: event.accepted ? null : (event.reason ?? '').slice(0, 500) || null })
+    .set({
+      webhook_last_event_at: event.at ?? new Date(),
+      webhook_last_event_accepted: event.accepted,
+      webhook_last_event_reason: event.accepted ? null : (event.reason ?? '').slice(0, 500) || null,
+    })
     .where('connection_id', '=', connectionId)
     .where('side', '=', side)
     .execute();
@@ -131,9 +146,7 @@ export async function addSyncHint(db: Db, connectionId: string, side: Side, tick
  */
 export async function takeSyncHints(db: Db, connectionId: string): Promise<SyncHint[]> {
   const rows = await db.deleteFrom('sync_hints').where('connection_id', '=', connectionId).returning(['side', 'ticket_id', 'created_at']).execute();
-  return rows
-    .sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime())
-    .map((r) => ({ side: r.side as Side, ticketId: r.ticket_id }));
+  return rows.sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime()).map((r) => ({ side: r.side as Side, ticketId: r.ticket_id }));
 }
 
 async function sideRow(db: Db, connectionId: string, side: Side) {

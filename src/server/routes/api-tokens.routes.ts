@@ -33,12 +33,27 @@ export async function apiTokenRoutes(app: FastifyInstance, ctx: AppContext): Pro
     }
     const expiresAt = body.expiresAt ? new Date(body.expiresAt) : null;
     if (expiresAt && !(expiresAt.getTime() > Date.now())) {
-      throw new ApiError(400, 'invalid_expiry', 'The expiry date must be in the future (or leave it empty for a token that does not expire).', { field: 'expiresAt' });
+      throw new ApiError(400, 'invalid_expiry', 'The expiry date must be in the future (or leave it empty for a token that does not expire).', {
+        field: 'expiresAt',
+      });
     }
     const secret = newApiToken();
-    const t = await createApiToken(ctx.db, { organisationId: a.organisationId, userId: a.userId, name, role: body.role, tokenHash: secret.hash, hint: secret.hint, expiresAt });
+    const t = await createApiToken(ctx.db, {
+      organisationId: a.organisationId,
+      userId: a.userId,
+      name,
+      role: body.role,
+      tokenHash: secret.hash,
+      hint: secret.hint,
+      expiresAt,
+    });
     // The secret and its hash stay out of the audit log; the hint is what the list shows anyway.
-    await audit(ctx.db, req, { action: 'api_token.created', target: { type: 'api_token', id: t.id, label: name }, before: null, after: { name, role: t.role, hint: t.hint, expiresAt: t.expiresAt?.toISOString() ?? null } });
+    await audit(ctx.db, req, {
+      action: 'api_token.created',
+      target: { type: 'api_token', id: t.id, label: name },
+      before: null,
+      after: { name, role: t.role, hint: t.hint, expiresAt: t.expiresAt?.toISOString() ?? null },
+    });
     req.log.info({ apiTokenId: t.id, role: t.role }, 'API token created');
     return reply.status(201).send({ ...view(t, req), token: secret.token });
   });
@@ -47,8 +62,18 @@ export async function apiTokenRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const a = req.auth!;
     const { id } = req.params as { id: string };
     const t = UUID.test(id) ? await revokeApiToken(ctx.db, a.organisationId, id, new Date(), a.role === 'admin' ? undefined : a.userId) : undefined;
-    if (!t) throw new ApiError(404, 'not_found', 'There is no such API token of yours (an admin can revoke any token of the organisation); it may already have been revoked.');
-    await audit(ctx.db, req, { action: 'api_token.revoked', target: { type: 'api_token', id, label: t.name }, before: { name: t.name, role: t.role, hint: t.hint, owner: t.owner.email }, after: null });
+    if (!t)
+      throw new ApiError(
+        404,
+        'not_found',
+        'There is no such API token of yours (an admin can revoke any token of the organisation); it may already have been revoked.',
+      );
+    await audit(ctx.db, req, {
+      action: 'api_token.revoked',
+      target: { type: 'api_token', id, label: t.name },
+      before: { name: t.name, role: t.role, hint: t.hint, owner: t.owner.email },
+      after: null,
+    });
     req.log.info({ apiTokenId: id }, 'API token revoked');
     return { id, revoked: true };
   });

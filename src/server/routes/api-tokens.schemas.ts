@@ -43,7 +43,11 @@ export const apiTokenSchemas = {
       },
     },
     response: {
-      201: { ...token, required: [...token.required, 'token'], properties: { ...token.properties, token: { type: 'string', description: 'The secret: shown once.' } } },
+      201: {
+        ...token,
+        required: [...token.required, 'token'],
+        properties: { ...token.properties, token: { type: 'string', description: 'The secret: shown once.' } },
+      },
       400: errorBodySchema,
       401: errorBodySchema,
       403: errorBodySchema,

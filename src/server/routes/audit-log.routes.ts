@@ -23,7 +23,7 @@ const schema = {
   summary: 'The audit log (admins): who changed what and when, newest first; read-only',
   description:
     'Filters: action (one of the listed actions), actor (a user id or part of an e-mail), from/to (ISO dates or date-times), ' +
-    'limit (1–200, default 50). Pages: pass the answer\'s nextBefore as before. There is no way to change or delete an event.',
+    "limit (1–200, default 50). Pages: pass the answer's nextBefore as before. There is no way to change or delete an event.",
   querystring: {
     type: 'object',
     additionalProperties: false,
@@ -37,7 +37,11 @@ const schema = {
     },
   },
   response: {
-    200: { type: 'object', required: ['events', 'nextBefore'], properties: { events: { type: 'array', items: event }, nextBefore: { type: ['string', 'null'] } } },
+    200: {
+      type: 'object',
+      required: ['events', 'nextBefore'],
+      properties: { events: { type: 'array', items: event }, nextBefore: { type: ['string', 'null'] } },
+    },
     400: errorBodySchema,
     401: errorBodySchema,
     403: errorBodySchema,
@@ -48,7 +52,8 @@ function parseDate(value: string | undefined, field: string, endOfDay: boolean):
   if (value === undefined || value === '') return undefined;
   // A bare date means the whole day in UTC; the UI sends full date-times in the user's time zone.
   const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}Z` : value);
-  if (Number.isNaN(d.getTime())) throw new ApiError(400, 'validation_failed', `${field} must be a date such as 2025-01-31 or a date-time such as 2025-01-31T09:00:00Z.`, { field });
+  if (Number.isNaN(d.getTime()))
+    throw new ApiError(400, 'validation_failed', `${field} must be a date such as 2025-01-31 or a date-time such as 2025-01-31T09:00:00Z.`, { field });
   return d;
 }
 
@@ -61,7 +66,8 @@ export async function auditLogRoutes(app: FastifyInstance, ctx: AppContext): Pro
     let limit = 50;
     if (q.limit !== undefined && q.limit !== '') {
       limit = Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new ApiError(400, 'validation_failed', 'limit must be a whole number from 1 to 200.', { field: 'limit' });
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+        throw new ApiError(400, 'validation_failed', 'limit must be a whole number from 1 to 200.', { field: 'limit' });
     }
     if (q.before !== undefined && q.before !== '' && !/^\d{1,18}$/.test(q.before)) {
       throw new ApiError(400, 'validation_failed', "before must be an event id: pass the previous answer's nextBefore.", { field: 'before' });

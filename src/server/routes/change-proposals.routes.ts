@@ -45,23 +45,46 @@ export async function changeProposalRoutes(app: FastifyInstance, ctx: AppContext
     const partnerName = c[p.approverSide]?.name ?? `the ${p.approverSide}`;
     if (decision === 'withdrawn') {
       if (side !== p.proposer.side || (a.userId !== p.proposer.userId && a.role !== 'admin')) {
-        throw new ApiError(403, 'not_your_proposal', `Only ${p.proposer.email}, who proposed this change, or an admin of their organisation can withdraw it. An admin of ${partnerName} can reject it.`);
+        throw new ApiError(
+          403,
+          'not_your_proposal',
+          `Only ${p.proposer.email}, who proposed this change, or an admin of their organisation can withdraw it. An admin of ${partnerName} can reject it.`,
+        );
       }
     } else if (side !== p.approverSide) {
-      throw new ApiError(403, 'not_your_decision', `This change writes into ${partnerName}'s platform, so only an admin of ${partnerName} can approve or reject it. You can withdraw it if you proposed it.`);
+      throw new ApiError(
+        403,
+        'not_your_decision',
+        `This change writes into ${partnerName}'s platform, so only an admin of ${partnerName} can approve or reject it. You can withdraw it if you proposed it.`,
+      );
     }
     const r = await decideProposal(ctx.db, { connectionId: c.id, proposalId: p.id, decision, by: { userId: a.userId, email: a.email } });
     if (r.outcome === 'missing') throw new ApiError(404, 'not_found', 'There is no such proposed change on this connection.');
-    if (r.outcome === 'not_pending') throw new ApiError(409, 'not_pending', `This change is no longer pending: it was ${r.proposal.status}${r.proposal.decidedBy ? ` by ${r.proposal.decidedBy.email}` : ''}. Reload the page to see the current state.`);
+    if (r.outcome === 'not_pending')
+      throw new ApiError(
+        409,
+        'not_pending',
+        `This change is no longer pending: it was ${r.proposal.status}${r.proposal.decidedBy ? ` by ${r.proposal.decidedBy.email}` : ''}. Reload the page to see the current state.`,
+      );
     if (r.outcome === 'outdated') {
-      throw new ApiError(409, 'proposal_outdated', `The ${p.kind === 'mappings' ? 'mappings were' : 'reverse sync setting was'} changed since this was proposed, so approving it would undo that change. Reject it, and ask ${p.proposer.email} to propose it again.`);
+      throw new ApiError(
+        409,
+        'proposal_outdated',
+        `The ${p.kind === 'mappings' ? 'mappings were' : 'reverse sync setting was'} changed since this was proposed, so approving it would undo that change. Reject it, and ask ${p.proposer.email} to propose it again.`,
+      );
     }
     const target = { type: 'connection', id: c.id, label: c.contractName };
-    const action = decision === 'approved' ? 'connection.change_approved' : decision === 'rejected' ? 'connection.change_rejected' : 'connection.change_withdrawn';
+    const action =
+      decision === 'approved' ? 'connection.change_approved' : decision === 'rejected' ? 'connection.change_rejected' : 'connection.change_withdrawn';
     await auditBothSides(ctx.db, req, c, { action, target, before: { status: 'pending' }, after: { status: decision, ...brief(r.proposal) } });
     if (decision === 'approved') {
       const key = p.kind === 'mappings' ? 'mappings' : 'reverseSync';
-      await auditBothSides(ctx.db, req, c, { action: 'connection.change_applied', target, before: { [key]: p.base }, after: { [key]: p.proposed, proposalId: p.id } });
+      await auditBothSides(ctx.db, req, c, {
+        action: 'connection.change_applied',
+        target,
+        before: { [key]: p.base },
+        after: { [key]: p.proposed, proposalId: p.id },
+      });
     }
     req.log.info({ connectionId: c.id, proposalId: p.id, decision }, 'proposed change decided');
     return proposalView(r.proposal, c, a);

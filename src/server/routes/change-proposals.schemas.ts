@@ -9,14 +9,41 @@ const lines = { type: 'array', items: { type: 'string' } } as const;
 
 export const proposalSchema = {
   type: 'object',
-  required: ['id', 'kind', 'status', 'proposedBy', 'proposedAt', 'awaiting', 'writes', 'proposed', 'replaces', 'decidedAt', 'decidedBy', 'canApprove', 'canWithdraw'],
+  required: [
+    'id',
+    'kind',
+    'status',
+    'proposedBy',
+    'proposedAt',
+    'awaiting',
+    'writes',
+    'proposed',
+    'replaces',
+    'decidedAt',
+    'decidedBy',
+    'canApprove',
+    'canWithdraw',
+  ],
   properties: {
     id: { type: 'string' },
-    kind: { type: 'string', enum: ['mappings', 'reverse_sync'], description: 'mappings: the whole proposed mappings document; reverse_sync: the target’s proposed reverse sync setting.' },
-    status: { type: 'string', enum: ['pending', 'approved', 'rejected', 'withdrawn', 'superseded'], description: 'superseded: replaced by a newer proposal, or by a change applied directly.' },
+    kind: {
+      type: 'string',
+      enum: ['mappings', 'reverse_sync'],
+      description: 'mappings: the whole proposed mappings document; reverse_sync: the target’s proposed reverse sync setting.',
+    },
+    status: {
+      type: 'string',
+      enum: ['pending', 'approved', 'rejected', 'withdrawn', 'superseded'],
+      description: 'superseded: replaced by a newer proposal, or by a change applied directly.',
+    },
     proposedBy: { type: 'object', required: ['side', 'organisation', 'email'], properties: { side, organisation: org, email: { type: 'string' } } },
     proposedAt: { type: 'string', format: 'date-time' },
-    awaiting: { type: 'object', required: ['side', 'organisation'], description: 'The side whose admin decides: the side it would write into.', properties: { side, organisation: org } },
+    awaiting: {
+      type: 'object',
+      required: ['side', 'organisation'],
+      description: 'The side whose admin decides: the side it would write into.',
+      properties: { side, organisation: org },
+    },
     writes: {
       type: 'object',
       required: ['source', 'target'],
@@ -49,7 +76,8 @@ export const changeProposalSchemas = {
   approve: {
     tags,
     summary: 'Approve a pending change that writes into your platform (an admin of that side); it applies at once',
-    description: '403 not_your_decision when your side is not the one it writes into; 409 not_pending when it was decided already; 409 proposal_outdated when the setting changed since it was proposed.',
+    description:
+      '403 not_your_decision when your side is not the one it writes into; 409 not_pending when it was decided already; 409 proposal_outdated when the setting changed since it was proposed.',
     params,
     response: decided,
   },

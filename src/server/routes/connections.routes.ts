@@ -47,7 +47,11 @@ const documentedOnly = { validatorCompiler: () => (data: unknown) => ({ value: d
 const ConfigurationBody = z
   .object({
     configuration: SideConfiguration,
-    apiOverride: z.object({ apiUrl: z.string().max(4096), apiKey: z.string().max(16384).optional() }).strict().nullable().optional(),
+    apiOverride: z
+      .object({ apiUrl: z.string().max(4096), apiKey: z.string().max(16384).optional() })
+      .strict()
+      .nullable()
+      .optional(),
   })
   .strict();
 const MappingsBody = z.object({ mappings: Mappings }).strict();
@@ -68,11 +72,17 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const contractName = body.contractName.trim();
     if (contractName === '') throw new ApiError(400, 'invalid_contract_name', 'Enter a contract name, e.g. "Acme support 2025".', { field: 'contractName' });
     if (contractName.length > CONTRACT_NAME_MAX) {
-      throw new ApiError(400, 'invalid_contract_name', `The contract name is ${contractName.length} characters long; use at most ${CONTRACT_NAME_MAX}.`, { field: 'contractName' });
+      throw new ApiError(400, 'invalid_contract_name', `The contract name is ${contractName.length} characters long; use at most ${CONTRACT_NAME_MAX}.`, {
+        field: 'contractName',
+      });
     }
     // A connection syncs through the organisation's own platform: without it, the partner would wait on nothing.
     if (!(await getPlatformConfig(ctx.db, req.auth!.organisationId))) {
-      throw new ApiError(409, 'platform_not_configured', 'Save your platform settings first (Settings → Platform connection: API URL and API key, then Save Configuration); then create the connection.');
+      throw new ApiError(
+        409,
+        'platform_not_configured',
+        'Save your platform settings first (Settings → Platform connection: API URL and API key, then Save Configuration); then create the connection.',
+      );
     }
     const code = generateVerificationCode();
     const expiresAt = new Date(Date.now() + CODE_VALIDITY_MS);
@@ -86,8 +96,15 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       configuration: defaultSideConfiguration(),
     });
     req.log.info({ connectionId: c.id, role: body.role }, 'connection created');
-    await audit(ctx.db, req, { action: 'connection.created', target: { type: 'connection', id: c.id, label: c.contractName }, before: null, after: { contractName: c.contractName, role: body.role, status: 'pending', expiresAt: c.codeExpiresAt.toISOString() } });
-    return reply.status(201).send({ id: c.id, role: body.role, contractName: c.contractName, status: 'pending', verificationCode: code, expiresAt: c.codeExpiresAt.toISOString() });
+    await audit(ctx.db, req, {
+      action: 'connection.created',
+      target: { type: 'connection', id: c.id, label: c.contractName },
+      before: null,
+      after: { contractName: c.contractName, role: body.role, status: 'pending', expiresAt: c.codeExpiresAt.toISOString() },
+    });
+    return reply
+      .status(201)
+      .send({ id: c.id, role: body.role, contractName: c.contractName, status: 'pending', verificationCode: code, expiresAt: c.codeExpiresAt.toISOString() });
   });
 
   app.post('/connections/accept', { onRequest: requireAdmin, schema: s.accept }, async (req) => {
@@ -97,36 +114,59 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const throttle = { rule: VERIFICATION_CODES_PER_ORGANISATION, subject: orgId };
     const reserved = await reserveAttempt(ctx.db, [throttle]);
     if (reserved.outcome !== 'allowed') {
-      throw tooManyAttempts(reserved.outcome === 'wait' ? reserved.retryAfterMs : 1000, (wait) => `Too many wrong verification codes. Try again in ${wait}, and check the code with your partner.`);
+      throw tooManyAttempts(
+        reserved.outcome === 'wait' ? reserved.retryAfterMs : 1000,
+        (wait) => `Too many wrong verification codes. Try again in ${wait}, and check the code with your partner.`,
+      );
     }
     const refuse = (code: string, message: string) => {
       req.log.info({ code }, 'connection accept refused');
       return new ApiError(400, code, message, { field: 'verificationCode' });
     };
     const canonical = normaliseVerificationCode((req.body as { verificationCode: string }).verificationCode);
-    const invalid = 'This verification code is not valid: it may be mistyped, already used or revoked. Check it for typos. Ask your partner for a new code if it still fails.';
+    const invalid =
+      'This verification code is not valid: it may be mistyped, already used or revoked. Check it for typos. Ask your partner for a new code if it still fails.';
     if (!canonical) throw refuse('invalid_verification_code', `${invalid} A code has 20 letters and digits, e.g. ABCD-EFGH-JKMN-PQRS-TVWX.`);
 
-    const result = await acceptConnection(ctx.db, { codeHash: hashVerificationCode(canonical), organisationId: orgId, now: new Date(), configuration: defaultSideConfiguration() });
+    const result = await acceptConnection(ctx.db, {
+      codeHash: hashVerificationCode(canonical),
+      organisationId: orgId,
+      now: new Date(),
+      configuration: defaultSideConfiguration(),
+    });
     switch (result.outcome) {
       case 'unknown':
         throw refuse('invalid_verification_code', invalid);
       case 'expired':
         throw refuse('verification_code_expired', 'This verification code has expired (codes are valid for 7 days). Ask your partner for a new code.');
       case 'own':
-        throw refuse('own_verification_code', 'This code was created by your own organisation. Give it to your partner: they enter it in their Support Fusion.');
+        throw refuse(
+          'own_verification_code',
+          'This code was created by your own organisation. Give it to your partner: they enter it in their Support Fusion.',
+        );
     }
     await settleAttempt(ctx.db, { refund: [throttle] });
     const v = viewFor(result.connection, orgId);
     req.log.info({ connectionId: v.id, role: v.role }, 'connection accepted');
-    await audit(ctx.db, req, { action: 'connection.accepted', target: { type: 'connection', id: v.id, label: v.contractName }, before: { status: 'pending' }, after: { status: 'active', role: v.role, partner: v.partner?.name ?? null } });
+    await audit(ctx.db, req, {
+      action: 'connection.accepted',
+      target: { type: 'connection', id: v.id, label: v.contractName },
+      before: { status: 'pending' },
+      after: { status: 'active', role: v.role, partner: v.partner?.name ?? null },
+    });
     return { id: v.id, status: 'active', role: v.role, contractName: v.contractName, partner: v.partner, syncState: v.syncState };
   });
 
   app.get('/connections', { onRequest: requireUser, schema: s.list }, async (req) => {
     const orgId = req.auth!.organisationId;
     const list = await listConnectionsForOrganisation(ctx.db, orgId);
-    return { connections: await withSchedule(ctx.db, list.map((c) => item(c, orgId)), ctx.config.syncIntervalMinutes) };
+    return {
+      connections: await withSchedule(
+        ctx.db,
+        list.map((c) => item(c, orgId)),
+        ctx.config.syncIntervalMinutes,
+      ),
+    };
   });
 
   app.get('/connections/:id', { onRequest: requireUser, schema: s.get }, async (req) => {
@@ -137,14 +177,20 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
   app.put('/connections/:id/automatic-sync', { onRequest: requireMember, schema: s.automaticSync }, async (req) => {
     const c = await visible(req);
     const { enabled } = req.body as { enabled: boolean };
-    if (c.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first.');
+    if (c.status !== 'active')
+      throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first.');
     if (enabled && c.syncState !== 'ready_for_automatic_sync') {
       throw new ApiError(409, 'initial_sync_required', 'Run a manual sync with a start date first: automatic sync continues from that baseline.');
     }
     await setAutomaticSync(ctx.db, c.id, enabled);
     req.log.info({ connectionId: c.id, enabled }, 'automatic sync switched');
     if (c.automaticSync !== enabled) {
-      await audit(ctx.db, req, { action: 'connection.automatic_sync_changed', target: { type: 'connection', id: c.id, label: c.contractName }, before: { enabled: c.automaticSync }, after: { enabled } });
+      await audit(ctx.db, req, {
+        action: 'connection.automatic_sync_changed',
+        target: { type: 'connection', id: c.id, label: c.contractName },
+        before: { enabled: c.automaticSync },
+        after: { enabled },
+      });
     }
     const [one] = await withSchedule(ctx.db, [{ ...item(c, req.auth!.organisationId), automaticSync: enabled }], ctx.config.syncIntervalMinutes);
     return one;
@@ -156,7 +202,12 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       throw new ApiError(404, 'not_found', 'There is no such connection for your organisation; it may have been revoked.');
     }
     req.log.info({ connectionId: c.id }, 'connection revoked');
-    await audit(ctx.db, req, { action: 'connection.revoked', target: { type: 'connection', id: c.id, label: c.contractName }, before: { status: c.status }, after: { status: 'revoked' } });
+    await audit(ctx.db, req, {
+      action: 'connection.revoked',
+      target: { type: 'connection', id: c.id, label: c.contractName },
+      before: { status: c.status },
+      after: { status: 'revoked' },
+    });
     return { id: c.id, status: 'revoked' };
   });
 
@@ -172,9 +223,14 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const side = sideOf(c, orgId);
     const body = parseOrThrow(ConfigurationBody, req.body);
     if (side === 'source' && body.configuration.reverseSync.enabled) {
-      throw new ApiError(400, 'validation_failed', 'Reverse sync is set on the target side: tickets created there flow back to you. Switch it off here and ask your partner to enable it.', {
-        field: 'configuration.reverseSync.enabled',
-      });
+      throw new ApiError(
+        400,
+        'validation_failed',
+        'Reverse sync is set on the target side: tickets created there flow back to you. Switch it off here and ask your partner to enable it.',
+        {
+          field: 'configuration.reverseSync.enabled',
+        },
+      );
     }
     const current = await ownSide(c, side);
     let apiOverride: SideRecord['apiOverride'] = current.apiOverride;
@@ -191,7 +247,11 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       }
     }
     await checkWorkspacesOnSave(ctx, { current, choice: body.configuration.workspaces, apiOverride, orgName: c[side]?.name ?? 'Your organisation' });
-    await checkFieldDefaultsOnSave({ before: current.configuration.defaults.fields, after: body.configuration.defaults.fields, load: () => loadFields(c, side) });
+    await checkFieldDefaultsOnSave({
+      before: current.configuration.defaults.fields,
+      after: body.configuration.defaults.fields,
+      load: () => loadFields(c, side),
+    });
     // Reverse sync writes into the source's platform: switching it on or widening it waits for the source's
     // admin (a proposal); the rest of the target's own configuration is saved at once, as before.
     const { configuration, consent } = await ctx.db.transaction().execute(async (trx) => {
@@ -210,7 +270,10 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       await saveConnectionSide(trx, c.id, side, { configuration: saved, apiOverride });
       return { configuration: saved, consent };
     });
-    req.log.info({ connectionId: c.id, side, apiOverride: apiOverride !== null, proposed: consent ? !consent.applied : false }, 'connection configuration saved');
+    req.log.info(
+      { connectionId: c.id, side, apiOverride: apiOverride !== null, proposed: consent ? !consent.applied : false },
+      'connection configuration saved',
+    );
     await audit(ctx.db, req, {
       action: 'connection.configuration_saved',
       target: { type: 'connection', id: c.id, label: c.contractName },
@@ -220,7 +283,9 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     if (consent) await auditConsentOutcome(ctx.db, req, c, consent);
     const view = configurationView(c, { ...current, configuration, apiOverride });
     if (!consent || consent.applied) return view;
-    return reply.status(202).send({ ...view, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
+    return reply
+      .status(202)
+      .send({ ...view, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
   });
 
   app.get('/connections/:id/mappings', { onRequest: requireUser, schema: s.getMappings }, async (req) => {
@@ -236,10 +301,17 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const { mappings } = parseOrThrow(MappingsBody, req.body);
     const [source, target] = await Promise.all([loadFields(c, 'source'), loadFields(c, 'target')]);
     const own = sideOf(c, req.auth!.organisationId);
-    for (const [side, r] of [['source', source], ['target', target]] as const) {
+    for (const [side, r] of [
+      ['source', source],
+      ['target', target],
+    ] as const) {
       if (r.error) {
         const whose = side === own ? 'your' : "your partner's";
-        throw new ApiError(409, 'fields_unavailable', `The mappings cannot be checked because the ${side} side's fields (${whose} platform) could not be loaded: ${r.error.message} Nothing was saved.`);
+        throw new ApiError(
+          409,
+          'fields_unavailable',
+          `The mappings cannot be checked because the ${side} side's fields (${whose} platform) could not be loaded: ${r.error.message} Nothing was saved.`,
+        );
       }
     }
     const problems = validateMappings(mappings, { source: source.fields, target: target.fields });
@@ -265,11 +337,18 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     if (!consent.applied) {
       req.log.info({ connectionId: c.id, proposalId: consent.proposal.id }, 'connection mappings proposed');
       await auditConsentOutcome(ctx.db, req, c, consent);
-      return reply.status(202).send({ mappings: before, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
+      return reply
+        .status(202)
+        .send({ mappings: before, proposal: proposalView(consent.proposal, c, req.auth!), message: waitingMessage(c, consent.proposal, consent.replaced) });
     }
     req.log.info({ connectionId: c.id }, 'connection mappings saved');
     // The mappings are shared: both organisations' logs show a change to them.
-    await auditBothSides(ctx.db, req, c, { action: 'connection.mappings_saved', target: { type: 'connection', id: c.id, label: c.contractName }, before: { mappings: before }, after: { mappings } });
+    await auditBothSides(ctx.db, req, c, {
+      action: 'connection.mappings_saved',
+      target: { type: 'connection', id: c.id, label: c.contractName },
+      before: { mappings: before },
+      after: { mappings },
+    });
     await auditConsentOutcome(ctx.db, req, c, consent);
     return { mappings };
   });
@@ -288,7 +367,6 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
 
   /** One side's form fields (cached, through the API budget: see side-fields.ts); an error says why they are not available instead of failing the request. */
   const loadFields = sideFieldsLoader(ctx);
-
 }
 
 function item(c: ConnectionRecord, organisationId: string) {
@@ -327,9 +405,17 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
     case 'too_small':
-      return issue.origin === 'string' ? (Number(issue.minimum) <= 1 ? 'must not be empty.' : `must be at least ${issue.minimum} characters long.`) : `${issue.message}.`;
+      return issue.origin === 'string'
+        ? Number(issue.minimum) <= 1
+          ? 'must not be empty.'
+          : `must be at least ${issue.minimum} characters long.`
+        : `${issue.message}.`;
     case 'too_big':
-      return issue.origin === 'string' ? `must be at most ${issue.maximum} characters long.` : issue.origin === 'array' ? `has more than ${issue.maximum} entries.` : `${issue.message}.`;
+      return issue.origin === 'string'
+        ? `must be at most ${issue.maximum} characters long.`
+        : issue.origin === 'array'
+          ? `has more than ${issue.maximum} entries.`
+          : `${issue.message}.`;
     case 'invalid_format':
       return issue.format === 'email' ? 'must be an e-mail address.' : `is not a valid ${issue.format}.`;
     case 'invalid_union':

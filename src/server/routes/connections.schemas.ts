@@ -18,7 +18,7 @@ const tags = ['connections'];
 const role = { type: 'string', enum: ['source', 'target'] } as const;
 const syncState = { type: 'string', enum: ['initial_sync_required', 'ready_for_automatic_sync'] } as const;
 const partner = { type: 'object', required: ['id', 'name'], properties: { id: { type: 'string' }, name: { type: 'string' } } } as const;
-const nullablePartner = { anyOf: [{ type: 'null' }, partner], description: "The partner organisation (only its name is shown); null while pending." } as const;
+const nullablePartner = { anyOf: [{ type: 'null' }, partner], description: 'The partner organisation (only its name is shown); null while pending.' } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'Connection id (uuid)' } } } as const;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } as const;
 
@@ -36,11 +36,16 @@ const connection = {
     createdAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: ['string', 'null'], format: 'date-time', description: 'When the verification code expires (pending connections); null once active.' },
     intervalMinutes: { type: 'integer', description: 'Automatic sync interval of this instance (SF_SYNC_INTERVAL_MINUTES)' },
-    nextRunAt: { type: ['string', 'null'], format: 'date-time', description: 'When the schedule starts the next run; null while automatic sync is off or not ready' },
+    nextRunAt: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'When the schedule starts the next run; null while automatic sync is off or not ready',
+    },
     state: {
       type: ['string', 'null'],
       enum: [...CONNECTION_STATES, null],
-      description: 'The state the Dashboard, the Connections list and the connection page show (Initial sync required, Ready, Automatic, Paused, Failing); null while pending',
+      description:
+        'The state the Dashboard, the Connections list and the connection page show (Initial sync required, Ready, Automatic, Paused, Failing); null while pending',
     },
     lastRun: {
       anyOf: [
@@ -53,7 +58,10 @@ const connection = {
             status: { type: 'string' },
             startedAt: { type: 'string', format: 'date-time' },
             finishedAt: { type: ['string', 'null'], format: 'date-time' },
-            counts: { type: 'object', properties: { created: { type: 'integer' }, updated: { type: 'integer' }, closed: { type: 'integer' }, failed: { type: 'integer' } } },
+            counts: {
+              type: 'object',
+              properties: { created: { type: 'integer' }, updated: { type: 'integer' }, closed: { type: 'integer' }, failed: { type: 'integer' } },
+            },
             error: { type: ['string', 'null'] },
           },
         },
@@ -75,7 +83,10 @@ const configurationView = {
     side: { ...role, description: 'The side this configuration belongs to: always the caller’s own.' },
     configuration: sideConfigurationOut,
     apiOverride: {
-      anyOf: [{ type: 'null' }, { type: 'object', required: ['apiUrl', 'apiKeyHint'], properties: { apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' } } }],
+      anyOf: [
+        { type: 'null' },
+        { type: 'object', required: ['apiUrl', 'apiKeyHint'], properties: { apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' } } },
+      ],
       description: "Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned.",
     },
     partner: nullablePartner,
@@ -91,7 +102,11 @@ const fieldDefinition = {
     kind: { type: 'string', enum: ['picklist', 'text', 'number', 'boolean', 'date', 'reference', 'other'] },
     choices: {
       type: 'array',
-      items: { type: 'object', required: ['value', 'label'], properties: { value: { anyOf: [{ type: 'string' }, { type: 'number' }] }, label: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['value', 'label'],
+        properties: { value: { anyOf: [{ type: 'string' }, { type: 'number' }] }, label: { type: 'string' } },
+      },
     },
     requiredForClosure: { type: 'boolean' },
     requiredForAgents: { type: 'boolean', description: 'The platform refuses a new ticket without a value for it: a default or a mapping must give one' },
@@ -110,7 +125,8 @@ const fieldsSide = {
     },
     error: {
       anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
-      description: 'Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...).',
+      description:
+        'Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...).',
     },
   },
 } as const;
@@ -197,7 +213,10 @@ export const connectionSchemas = {
     tags,
     summary: 'Revoke a connection (either side); a pending connection’s code stops working',
     params: idParams,
-    response: { 200: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['revoked'] } } }, ...errors },
+    response: {
+      200: { type: 'object', required: ['id', 'status'], properties: { id: { type: 'string' }, status: { type: 'string', enum: ['revoked'] } } },
+      ...errors,
+    },
   },
   getConfiguration: {
     tags,
@@ -234,7 +253,8 @@ export const connectionSchemas = {
       200: configurationView,
       202: {
         ...configurationView,
-        description: 'Saved, except reverse sync: switching it on or widening it writes into the source’s platform, so it waits for the source’s admin. configuration is what applies now.',
+        description:
+          'Saved, except reverse sync: switching it on or widening it writes into the source’s platform, so it waits for the source’s admin. configuration is what applies now.',
         required: [...configurationView.required, 'proposal', 'message'],
         properties: { ...configurationView.properties, proposal: proposalSchema, message: { type: 'string' } },
       },
@@ -262,7 +282,8 @@ export const connectionSchemas = {
       200: { type: 'object', required: ['mappings'], properties: { mappings: mappingsOut } },
       202: {
         type: 'object',
-        description: 'Not applied: the change writes something new into the partner’s platform, so it waits for the partner’s admin (a newer proposal replaces an older pending one). mappings is what applies now.',
+        description:
+          'Not applied: the change writes something new into the partner’s platform, so it waits for the partner’s admin (a newer proposal replaces an older pending one). mappings is what applies now.',
         required: ['mappings', 'proposal', 'message'],
         properties: { mappings: mappingsOut, proposal: proposalSchema, message: { type: 'string' } },
       },

@@ -16,7 +16,8 @@ const nullableString = { type: ['string', 'null'] } as const;
 
 const dashboardSchema = {
   tags: ['dashboard'],
-  summary: "The organisation's sync at a glance: per connection state, last and next run, lag, success rate and daily figures; rate budget per platform account",
+  summary:
+    "The organisation's sync at a glance: per connection state, last and next run, lag, success rate and daily figures; rate budget per platform account",
   description:
     'Days are calendar days in `tz` (an IANA time zone, default UTC). lagSeconds: age of the oldest change known not to be synced — ' +
     'the oldest of: a failed ticket waiting for retry (since its first failure), a webhook hint not yet processed, an interrupted create, ' +
@@ -102,7 +103,8 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
   app.get('/dashboard', { preHandler: requireUser, schema: dashboardSchema }, async (req) => {
     const orgId = req.auth!.organisationId;
     const tz = (req.query as { tz?: string }).tz ?? 'UTC';
-    if (!isTimeZone(tz)) throw new ApiError(400, 'validation_failed', `tz must be an IANA time zone such as Europe/Paris or UTC; got "${tz.slice(0, 64)}"`, { field: 'tz' });
+    if (!isTimeZone(tz))
+      throw new ApiError(400, 'validation_failed', `tz must be an IANA time zone such as Europe/Paris or UTC; got "${tz.slice(0, 64)}"`, { field: 'tz' });
     const now = new Date();
     const all = await listConnectionsForOrganisation(ctx.db, orgId);
     const active = all.filter((c) => c.status === 'active');
@@ -117,7 +119,8 @@ export async function dashboardRoutes(app: FastifyInstance, ctx: AppContext): Pr
       figures = await connectionFigures(ctx.db, scheduled, { timeZone: tz, now });
     } catch (err) {
       // The database may not know a zone this process knows (different tz data): say so instead of a 500.
-      if ((err as { code?: string }).code === '22023') throw new ApiError(400, 'validation_failed', `The database does not know the time zone "${tz}"; use UTC or another name`, { field: 'tz' });
+      if ((err as { code?: string }).code === '22023')
+        throw new ApiError(400, 'validation_failed', `The database does not know the time zone "${tz}"; use UTC or another name`, { field: 'tz' });
       throw err;
     }
     return {

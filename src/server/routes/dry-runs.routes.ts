@@ -31,9 +31,11 @@ export async function dryRunRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const { since } = req.body as { since: string };
     const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;
     if (!member) throw new ApiError(404, 'not_found', 'No such connection for your organisation');
-    if (member.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first');
+    if (member.status !== 'active')
+      throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first');
     const sinceAt = parseIsoInstant(since, 'since');
-    if (sinceAt.getTime() > Date.now()) throw new ApiError(400, 'validation_failed', 'since is in the future; choose a start date today or earlier', { field: 'since' });
+    if (sinceAt.getTime() > Date.now())
+      throw new ApiError(400, 'validation_failed', 'since is in the future; choose a start date today or earlier', { field: 'since' });
     if (inFlight.has(id)) throw new ApiError(409, 'dry_run_in_progress', 'A dry run of this connection is already being prepared; wait for its result');
     inFlight.add(id);
     try {
@@ -41,7 +43,11 @@ export async function dryRunRoutes(app: FastifyInstance, ctx: AppContext): Promi
       const deps = dryRunDeps(ctx, ctx.config.dryRunBudgetShare ?? DRY_RUN_BUDGET_SHARE, readsOf(createSyncStore(ctx.db)), log);
       const result = await dryRun(deps, { connectionId: id, since: sinceAt, viewerSide: member.side as 'source' | 'target' });
       // Audited whatever its outcome: it read both platforms on the caller's behalf.
-      await audit(ctx.db, req, { action: 'connection.dry_run', target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) }, after: { since: sinceAt.toISOString(), ok: !('error' in result) } });
+      await audit(ctx.db, req, {
+        action: 'connection.dry_run',
+        target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) },
+        after: { since: sinceAt.toISOString(), ok: !('error' in result) },
+      });
       if ('error' in result) throw new ApiError(409, 'dry_run_failed', `The dry run could not read what a sync would: ${result.error}`);
       return result;
     } finally {

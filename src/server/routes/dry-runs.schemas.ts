@@ -14,7 +14,8 @@ const plannedTicket = {
     action: {
       type: 'string',
       enum: ['create', 'update', 'skip', 'fail'],
-      description: 'create: a copy would be created; update: the linked copy would be written; skip: read, nothing to write; fail: the sync would fail this ticket (see error)',
+      description:
+        'create: a copy would be created; update: the linked copy would be written; skip: read, nothing to write; fail: the sync would fail this ticket (see error)',
     },
     target: {
       type: 'object',
@@ -27,7 +28,14 @@ const plannedTicket = {
     description: { type: 'string', description: 'The composed, sanitised HTML description that would be written' },
     comments: {
       type: 'array',
-      items: { type: 'object', properties: { private: { type: 'boolean' }, bodyPreview: { type: 'string', description: 'Text of the copy (first 1000 characters)' }, attachments: { type: 'array', items: file } } },
+      items: {
+        type: 'object',
+        properties: {
+          private: { type: 'boolean' },
+          bodyPreview: { type: 'string', description: 'Text of the copy (first 1000 characters)' },
+          attachments: { type: 'array', items: file },
+        },
+      },
     },
     attachments: { type: 'array', items: file, description: 'Ticket attachments that would be copied (not downloaded for the preview)' },
     requester: {
@@ -38,7 +46,8 @@ const plannedTicket = {
     error: { type: 'string' },
     excluded: {
       type: 'string',
-      description: "Only on the asking organisation's own tickets: why its filters (or reverse sync) keep this one back. The partner's kept-back tickets are not listed at all",
+      description:
+        "Only on the asking organisation's own tickets: why its filters (or reverse sync) keep this one back. The partner's kept-back tickets are not listed at all",
     },
   },
 } as const;
@@ -75,17 +84,30 @@ export const dryRunSchemas = {
               {
                 type: 'object',
                 properties: {
-                  reason: { type: 'string', enum: ['budget', 'tickets', 'time'], description: "budget: its share of a side's API budget (SF_DRY_RUN_BUDGET_SHARE); tickets: 500; time: 40 s" },
-                  message: { type: 'string', description: 'Where it stopped and why, e.g. "Stopped after 200 of 1,340 tickets …, to stay within 20% of Contoso\'s API budget …"' },
+                  reason: {
+                    type: 'string',
+                    enum: ['budget', 'tickets', 'time'],
+                    description: "budget: its share of a side's API budget (SF_DRY_RUN_BUDGET_SHARE); tickets: 500; time: 40 s",
+                  },
+                  message: {
+                    type: 'string',
+                    description: 'Where it stopped and why, e.g. "Stopped after 200 of 1,340 tickets …, to stay within 20% of Contoso\'s API budget …"',
+                  },
                   side: { type: ['string', 'null'], enum: ['source', 'target', null] },
                   during: { type: 'string', enum: ['listing', 'screening', 'working'] },
-                  listPage: { type: ['integer', 'null'], description: "The page of that side's changed-ticket list it was reading, when it stopped while listing" },
+                  listPage: {
+                    type: ['integer', 'null'],
+                    description: "The page of that side's changed-ticket list it was reading, when it stopped while listing",
+                  },
                 },
               },
             ],
             description: 'Null when everything in scope was previewed',
           },
-          budgetShare: { type: ['number', 'null'], description: "The share of each side's per-minute API budget a dry run may spend (SF_DRY_RUN_BUDGET_SHARE)" },
+          budgetShare: {
+            type: ['number', 'null'],
+            description: "The share of each side's per-minute API budget a dry run may spend (SF_DRY_RUN_BUDGET_SHARE)",
+          },
           ticketsInScope: { type: 'integer', description: 'Tickets a sync from this date would look at (both sides, with retries and hints)' },
           ticketsPreviewed: { type: 'integer', description: 'Of those, worked by the dry run' },
         },

@@ -37,9 +37,17 @@ const notFound = () => new ApiError(404, 'not_found', 'There is no such member i
 const lastAdmin = (what: string) =>
   new ApiError(409, 'last_admin', `${what} would leave your organisation without an administrator. Make another member an admin first.`);
 const unusableInvitation = () =>
-  new ApiError(404, 'invitation_not_found', 'This invitation link is not valid: it was already used, revoked or has expired (links work once, for 7 days). Ask your administrator for a new link.');
+  new ApiError(
+    404,
+    'invitation_not_found',
+    'This invitation link is not valid: it was already used, revoked or has expired (links work once, for 7 days). Ask your administrator for a new link.',
+  );
 const withdrawnInvitation = () =>
-  new ApiError(410, 'invitation_withdrawn', 'This invitation link no longer works: the administrator who created it is no longer an administrator of the organisation. Ask a current administrator for a new link.');
+  new ApiError(
+    410,
+    'invitation_withdrawn',
+    'This invitation link no longer works: the administrator who created it is no longer an administrator of the organisation. Ask a current administrator for a new link.',
+  );
 
 /**
  * Members (admin, member, viewer) and one-time invitation links. Who may do what is in auth.ts; every
@@ -62,7 +70,12 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (r.outcome === 'not_found') throw notFound();
     if (r.outcome === 'last_admin') throw lastAdmin('Changing the role of your only administrator');
     if (r.before.role !== role) {
-      await audit(ctx.db, req, { action: 'member.role_changed', target: { type: 'member', id, label: r.before.email }, before: { role: r.before.role }, after: { role } });
+      await audit(ctx.db, req, {
+        action: 'member.role_changed',
+        target: { type: 'member', id, label: r.before.email },
+        before: { role: r.before.role },
+        after: { role },
+      });
     }
     req.log.info({ memberId: id, role }, 'member role changed');
     return memberView(r.after, req.auth!.userId);
@@ -74,7 +87,12 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const r = await removeMember(ctx.db, req.auth!.organisationId, id);
     if (r.outcome === 'not_found') throw notFound();
     if (r.outcome === 'last_admin') throw lastAdmin('Removing your only administrator');
-    await audit(ctx.db, req, { action: 'member.removed', target: { type: 'member', id, label: r.before.email }, before: { email: r.before.email, name: r.before.name, role: r.before.role }, after: null });
+    await audit(ctx.db, req, {
+      action: 'member.removed',
+      target: { type: 'member', id, label: r.before.email },
+      before: { email: r.before.email, name: r.before.name, role: r.before.role },
+      after: null,
+    });
     req.log.info({ memberId: id }, 'member removed');
     return { id, removed: true };
   });
@@ -93,7 +111,12 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
     const sessionsEnded = await setPassword(ctx.db, m.id, await hashPassword(temporaryPassword));
     // A reset is what an admin does when an account may be in someone else's hands: its API tokens go too.
     const apiTokensRevoked = await revokeAllApiTokensOf(ctx.db, req.auth!.organisationId, m.id, new Date());
-    await audit(ctx.db, req, { action: 'user.password_reset', target: { type: 'member', id: m.id, label: m.email }, before: null, after: { password: '•••• (temporary, shown once to the admin)', sessionsEnded, apiTokensRevoked } });
+    await audit(ctx.db, req, {
+      action: 'user.password_reset',
+      target: { type: 'member', id: m.id, label: m.email },
+      before: null,
+      after: { password: '•••• (temporary, shown once to the admin)', sessionsEnded, apiTokensRevoked },
+    });
     req.log.info({ memberId: m.id, sessionsEnded }, 'member password reset');
     return { id: m.id, email: m.email, temporaryPassword, sessionsEnded };
   });
@@ -101,7 +124,10 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.post('/invitations', { onRequest: [requireAdmin, requireSession], schema: s.invite }, async (req, reply) => {
     const body = req.body as { role: MemberRole; email?: string };
     const email = body.email?.trim() || null;
-    if (email !== null && !EMAIL.test(email)) throw new ApiError(400, 'invalid_email', 'Enter a valid e-mail address, e.g. name@company.com, or leave it empty so anyone with the link can join.', { field: 'email' });
+    if (email !== null && !EMAIL.test(email))
+      throw new ApiError(400, 'invalid_email', 'Enter a valid e-mail address, e.g. name@company.com, or leave it empty so anyone with the link can join.', {
+        field: 'email',
+      });
     const token = randomBytes(32).toString('base64url');
     const inv = await createInvitation(ctx.db, {
       organisationId: req.auth!.organisationId,
@@ -111,7 +137,12 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
       createdBy: req.auth!.userId,
       expiresAt: new Date(Date.now() + INVITATION_VALIDITY_MS),
     });
-    await audit(ctx.db, req, { action: 'invitation.created', target: { type: 'invitation', id: inv.id, label: email }, before: null, after: { role: inv.role, email, expiresAt: inv.expiresAt.toISOString() } });
+    await audit(ctx.db, req, {
+      action: 'invitation.created',
+      target: { type: 'invitation', id: inv.id, label: email },
+      before: null,
+      after: { role: inv.role, email, expiresAt: inv.expiresAt.toISOString() },
+    });
     req.log.info({ invitationId: inv.id, role: inv.role }, 'invitation created');
     const base = ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
     return reply.status(201).send({ id: inv.id, url: `${base}${INVITE_PATH}${token}`, role: inv.role, email, expiresAt: inv.expiresAt.toISOString() });
@@ -125,8 +156,18 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
   app.delete('/invitations/:id', { onRequest: requireAdmin, schema: s.revoke }, async (req) => {
     const { id } = req.params as { id: string };
     const inv = UUID.test(id) ? await revokeInvitation(ctx.db, req.auth!.organisationId, id, new Date()) : undefined;
-    if (!inv) throw new ApiError(404, 'not_found', 'There is no such pending invitation for your organisation; it may already have been used, revoked or have expired.');
-    await audit(ctx.db, req, { action: 'invitation.revoked', target: { type: 'invitation', id, label: inv.email }, before: { role: inv.role, email: inv.email }, after: null });
+    if (!inv)
+      throw new ApiError(
+        404,
+        'not_found',
+        'There is no such pending invitation for your organisation; it may already have been used, revoked or have expired.',
+      );
+    await audit(ctx.db, req, {
+      action: 'invitation.revoked',
+      target: { type: 'invitation', id, label: inv.email },
+      before: { role: inv.role, email: inv.email },
+      after: null,
+    });
     return { id, revoked: true };
   });
 
@@ -169,18 +210,35 @@ export async function memberRoutes(app: FastifyInstance, ctx: AppContext): Promi
       case 'withdrawn':
         throw withdrawnInvitation();
       case 'email_mismatch':
-        throw new ApiError(400, 'email_mismatch', `This invitation is for ${r.invitedEmail}; enter that address, or ask your administrator for a link for yours.`, { field: 'email' });
+        throw new ApiError(
+          400,
+          'email_mismatch',
+          `This invitation is for ${r.invitedEmail}; enter that address, or ask your administrator for a link for yours.`,
+          { field: 'email' },
+        );
       case 'email_taken':
-        throw new ApiError(409, 'email_taken', 'An account with this e-mail already exists (an e-mail belongs to one organisation); use another address or log in.', { field: 'email' });
+        throw new ApiError(
+          409,
+          'email_taken',
+          'An account with this e-mail already exists (an e-mail belongs to one organisation); use another address or log in.',
+          { field: 'email' },
+        );
     }
     const u = r.user;
     req.auth = u; // the new member is the actor of their own acceptance
-    await audit(ctx.db, req, { action: 'invitation.accepted', target: { type: 'member', id: u.userId, label: u.email }, before: null, after: { email: u.email, name, role: u.role, invitationId: r.invitation.id } });
+    await audit(ctx.db, req, {
+      action: 'invitation.accepted',
+      target: { type: 'member', id: u.userId, label: u.email },
+      before: null,
+      after: { email: u.email, name, role: u.role, invitationId: r.invitation.id },
+    });
     const session = newSessionToken();
     const expires = new Date(Date.now() + SESSION_DAYS * 86_400_000);
     await createSession(ctx.db, u.userId, session.hash, expires);
     reply.setCookie(SESSION_COOKIE, session.token, { httpOnly: true, sameSite: 'lax', path: '/', expires, secure: req.protocol === 'https' });
-    return reply.status(201).send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email, role: u.role }, token: session.token });
+    return reply
+      .status(201)
+      .send({ organisation: { id: u.organisationId, name: u.organisationName }, user: { id: u.userId, email: u.email, role: u.role }, token: session.token });
   });
 }
 

@@ -3,7 +3,11 @@ import { errorBodySchema } from '../errors.ts';
 /** JSON schemas of the members and invitations API (shown in /api/docs). */
 const role = { type: 'string', enum: ['admin', 'member', 'viewer'] } as const;
 const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'uuid' } } } as const;
-const tokenParams = { type: 'object', required: ['token'], properties: { token: { type: 'string', description: 'The secret token of the invitation link' } } } as const;
+const tokenParams = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', description: 'The secret token of the invitation link' } },
+} as const;
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } as const;
 
 const member = {
@@ -88,14 +92,28 @@ export const memberSchemas = {
       properties: { role, email: { type: 'string', maxLength: 254 } },
     },
     response: {
-      201: { type: 'object', required: ['id', 'url', 'expiresAt'], properties: { id: { type: 'string' }, url: { type: 'string' }, role, email: { type: ['string', 'null'] }, expiresAt: { type: 'string', format: 'date-time' } } },
+      201: {
+        type: 'object',
+        required: ['id', 'url', 'expiresAt'],
+        properties: {
+          id: { type: 'string' },
+          url: { type: 'string' },
+          role,
+          email: { type: ['string', 'null'] },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
       ...errors,
     },
   },
   invitations: {
     tags: ['members'],
     summary: 'Pending invitations (admins): not yet accepted, revoked or expired',
-    response: { 200: { type: 'object', required: ['invitations'], properties: { invitations: { type: 'array', items: invitation } } }, 401: errorBodySchema, 403: errorBodySchema },
+    response: {
+      200: { type: 'object', required: ['invitations'], properties: { invitations: { type: 'array', items: invitation } } },
+      401: errorBodySchema,
+      403: errorBodySchema,
+    },
   },
   revoke: {
     tags: ['members'],
@@ -109,7 +127,15 @@ export const memberSchemas = {
     security: [],
     params: tokenParams,
     response: {
-      200: { type: 'object', properties: { organisation: { type: 'object', properties: { name: { type: 'string' } } }, role, email: { type: ['string', 'null'] }, expiresAt: { type: 'string', format: 'date-time' } } },
+      200: {
+        type: 'object',
+        properties: {
+          organisation: { type: 'object', properties: { name: { type: 'string' } } },
+          role,
+          email: { type: ['string', 'null'] },
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+      },
       404: errorBodySchema,
       410: errorBodySchema,
       429: errorBodySchema,
@@ -118,7 +144,8 @@ export const memberSchemas = {
   accept: {
     tags: ['members'],
     summary: 'Accept an invitation (no session): creates the user in the organisation and logs them in',
-    description: 'The token works once. Errors: 404 invitation_not_found (used, revoked, expired or unknown), 410 invitation_withdrawn (its creator is no longer an admin), 409 email_taken, 400 for a bad e-mail or password.',
+    description:
+      'The token works once. Errors: 404 invitation_not_found (used, revoked, expired or unknown), 410 invitation_withdrawn (its creator is no longer an admin), 409 email_taken, 400 for a bad e-mail or password.',
     security: [],
     params: tokenParams,
     body: {

@@ -32,7 +32,15 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const orgId = req.auth!.organisationId;
     const known = platforms.find((p) => p.id === body.platform);
     if (!known) {
-      throw new ApiError(400, 'unsupported_platform', `Unknown platform "${body.platform}". Choose one of: ${platforms.filter((p) => p.available).map((p) => p.id).join(', ')}.`, { field: 'platform' });
+      throw new ApiError(
+        400,
+        'unsupported_platform',
+        `Unknown platform "${body.platform}". Choose one of: ${platforms
+          .filter((p) => p.available)
+          .map((p) => p.id)
+          .join(', ')}.`,
+        { field: 'platform' },
+      );
     }
     if (!known.available) throw new ApiError(400, 'unsupported_platform', `${known.name} is not available yet; choose Freshservice.`, { field: 'platform' });
 
@@ -81,15 +89,45 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const fingerprint = credentialFingerprint(cfg.apiUrl, apiKey);
     const result: ConnectionTestResult = await testFreshserviceConnection(
       { apiUrl: cfg.apiUrl, apiKey },
-      { timeoutMs: ctx.config.platformTimeoutMs, addressPolicy: addressPolicyOf(ctx), rateGate: rateBudgetOf(ctx), budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: cfg.apiUrl, apiKey }) },
+      {
+        timeoutMs: ctx.config.platformTimeoutMs,
+        addressPolicy: addressPolicyOf(ctx),
+        rateGate: rateBudgetOf(ctx),
+        budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: cfg.apiUrl, apiKey }),
+      },
     );
     await recordPlatformTest(ctx.db, orgId, result, new Date());
     // A rate-limited test proved nothing either way: the key keeps what it had.
     if (result.ok || result.error.code !== 'rate_limited') await recordCredentialTest(ctx.db, orgId, fingerprint, result.ok);
     req.log.info({ ok: result.ok, code: result.ok ? undefined : result.error.code }, 'platform connection tested');
-    await audit(ctx.db, req, { action: 'platform.tested', target: { type: 'platform', id: cfg.platform, label: cfg.apiUrl }, after: { ok: result.ok, ...(result.ok ? {} : { error: result.error.code }) } });
+    await audit(ctx.db, req, {
+      action: 'platform.tested',
+      target: { type: 'platform', id: cfg.platform, label: cfg.apiUrl },
+      after: { ok: result.ok, ...(result.ok ? {} : { error: result.error.code }) },
+    });
     return result;
   });
 
-  app.get('/platforms', { schema: { tags: ['platform'], summary: 'Platforms the Settings dropdown offers', response: { 200: { type: 'object', properties: { platforms: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, available: { type: 'boolean' } } } } } }, 400: errorBodySchema } } }, async () => ({ platforms }));
+  app.get(
+    '/platforms',
+    {
+      schema: {
+        tags: ['platform'],
+        summary: 'Platforms the Settings dropdown offers',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              platforms: {
+                type: 'array',
+                items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, available: { type: 'boolean' } } },
+              },
+            },
+          },
+          400: errorBodySchema,
+        },
+      },
+    },
+    async () => ({ platforms }),
+  );
 }

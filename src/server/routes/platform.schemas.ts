@@ -3,7 +3,12 @@ import { errorBodySchema } from '../errors.ts';
 
 const check = {
   type: 'object',
-  properties: { id: { type: 'string' }, label: { type: 'string' }, status: { type: 'string', enum: ['passed', 'failed', 'skipped'] }, detail: { type: 'string' } },
+  properties: {
+    id: { type: 'string' },
+    label: { type: 'string' },
+    status: { type: 'string', enum: ['passed', 'failed', 'skipped'] },
+    detail: { type: 'string' },
+  },
 } as const;
 
 // One object schema with every property of both outcomes: fast-json-stringify drops unknown keys.
@@ -23,7 +28,11 @@ const testResult = {
     warnings: { type: 'array', items: { type: 'string' } },
     error: {
       type: 'object',
-      properties: { code: { type: 'string', enum: [...connectionTestErrorCodes] }, message: { type: 'string' }, hints: { type: 'array', items: { type: 'string' } } },
+      properties: {
+        code: { type: 'string', enum: [...connectionTestErrorCodes] },
+        message: { type: 'string' },
+        hints: { type: 'array', items: { type: 'string' } },
+      },
     },
     checks: { type: 'array', items: check },
   },

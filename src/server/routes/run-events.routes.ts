@@ -67,7 +67,9 @@ export async function runEventRoutes(app: FastifyInstance, ctx: AppContext, opts
       // Read again as the caller's side: the progress steps include the caller's own tickets (not the partner's).
       const first = (await getRun(ctx.db, id, member.side)) ?? found;
       if ((open.get(orgId) ?? 0) >= maxPerOrg) {
-        throw new ApiError(429, 'too_many_streams', `Your organisation already follows ${maxPerOrg} sync runs live; close some pages and try again.`, { headers: { 'retry-after': '10' } });
+        throw new ApiError(429, 'too_many_streams', `Your organisation already follows ${maxPerOrg} sync runs live; close some pages and try again.`, {
+          headers: { 'retry-after': '10' },
+        });
       }
 
       reply.hijack();

@@ -22,7 +22,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?
 export function pageLimit(value: string | undefined, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new ApiError(400, 'validation_failed', `limit must be a whole number from 1 to ${max}; got "${value}"`, { field: 'limit' });
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ApiError(400, 'validation_failed', `limit must be a whole number from 1 to ${max}; got "${value}"`, { field: 'limit' });
   return n;
 }
 
@@ -31,7 +32,12 @@ export function parseIsoInstant(value: string, field: string): Date {
   const v = value.trim();
   const d = DATE_ONLY.test(v) ? new Date(`${v}T00:00:00Z`) : DATE_TIME.test(v) ? new Date(v) : null;
   if (!d || Number.isNaN(d.getTime())) {
-    throw new ApiError(400, 'validation_failed', `${field} must be an ISO 8601 date (2026-11-01) or date-time with a time zone (2026-11-01T09:00:00Z); got "${value}"`, { field });
+    throw new ApiError(
+      400,
+      'validation_failed',
+      `${field} must be an ISO 8601 date (2026-11-01) or date-time with a time zone (2026-11-01T09:00:00Z); got "${value}"`,
+      { field },
+    );
   }
   return d;
 }
@@ -54,19 +60,26 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const { since } = req.body as { since: string };
     const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;
     if (!member) throw new ApiError(404, 'not_found', 'No such connection for your organisation');
-    if (member.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first');
+    if (member.status !== 'active')
+      throw new ApiError(409, 'connection_not_active', 'The connection is not active yet: your partner has to accept it with the verification code first');
     const sinceAt = parseIsoInstant(since, 'since');
-    if (sinceAt.getTime() > Date.now()) throw new ApiError(400, 'validation_failed', 'since is in the future; choose a start date today or earlier', { field: 'since' });
+    if (sinceAt.getTime() > Date.now())
+      throw new ApiError(400, 'validation_failed', 'since is in the future; choose a start date today or earlier', { field: 'since' });
     if (!ctx.jobs) throw new ApiError(503, 'jobs_unavailable', 'The job engine is not running; restart Support Fusion');
     let run;
     try {
       run = await startRun(ctx.db, { connectionId: id, trigger: 'manual', since: sinceAt, requestedBy: req.auth!.userId });
     } catch (err) {
-      if (err instanceof RunInProgressError) throw new ApiError(409, 'sync_in_progress', 'A sync of this connection is already running; wait for it to finish, then start another');
+      if (err instanceof RunInProgressError)
+        throw new ApiError(409, 'sync_in_progress', 'A sync of this connection is already running; wait for it to finish, then start another');
       throw err;
     }
     await ctx.jobs.enqueue({ runId: run.id, connectionId: id, trigger: 'manual', since: sinceAt });
-    await audit(ctx.db, req, { action: 'connection.sync_started', target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) }, after: { runId: run.id, since: sinceAt.toISOString() } });
+    await audit(ctx.db, req, {
+      action: 'connection.sync_started',
+      target: { type: 'connection', id, label: await contractNameOf(ctx.db, id) },
+      after: { runId: run.id, since: sinceAt.toISOString() },
+    });
     return reply.code(202).send({ id: run.id, status: run.status });
   });
 
@@ -82,9 +95,22 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (q.connection) ids = ids.filter((i) => i === q.connection);
     try {
       // With a cursor, send the same filters as for the first page: the cursor only says where to go on.
-      return await listRunsPage(ctx.db, { connectionIds: ids, status: q.status, from, to, limit: pageLimit(q.limit, RUNS_PAGE_MAX, RUNS_PAGE_MAX), cursor: q.cursor });
+      return await listRunsPage(ctx.db, {
+        connectionIds: ids,
+        status: q.status,
+        from,
+        to,
+        limit: pageLimit(q.limit, RUNS_PAGE_MAX, RUNS_PAGE_MAX),
+        cursor: q.cursor,
+      });
     } catch (err) {
-      if (err instanceof BadCursorError) throw new ApiError(400, 'validation_failed', `${err.message}: send the nextCursor of the previous page unchanged, or leave cursor out to start from the newest run`, { field: 'cursor' });
+      if (err instanceof BadCursorError)
+        throw new ApiError(
+          400,
+          'validation_failed',
+          `${err.message}: send the nextCursor of the previous page unchanged, or leave cursor out to start from the newest run`,
+          { field: 'cursor' },
+        );
       throw err;
     }
   });
@@ -96,6 +122,11 @@ export async function syncRunRoutes(app: FastifyInstance, ctx: AppContext): Prom
     if (!run || !member) throw new ApiError(404, 'not_found', 'No such sync run for your organisation');
     // As the caller's side sees it: the progress steps include the caller's own tickets (run-steps.ts).
     const progress = (await getRun(ctx.db, id, member.side))?.progress ?? run.progress;
-    return { ...run, progress, failure: await runFailureFor(ctx.db, run, member.side), details: await detailsWithLinks(ctx, run.connectionId, id, member.side as Side) };
+    return {
+      ...run,
+      progress,
+      failure: await runFailureFor(ctx.db, run, member.side),
+      details: await detailsWithLinks(ctx, run.connectionId, id, member.side as Side),
+    };
   });
 }

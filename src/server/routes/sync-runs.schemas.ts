@@ -22,7 +22,8 @@ export const syncRunSchema = {
     waitingUntil: {
       type: ['string', 'null'],
       format: 'date-time',
-      description: "Set while a running run waits for API budget (the platform account's shared rate budget is used up): when it expects to go on. Waiting is not an error",
+      description:
+        "Set while a running run waits for API budget (the platform account's shared rate budget is used up): when it expects to go on. Waiting is not an error",
     },
     waitingReason: { type: ['string', 'null'], description: 'Why the run is waiting, while it is' },
     progress: {
@@ -38,15 +39,22 @@ export const syncRunSchema = {
         steps: {
           type: 'object',
           description:
-            'Planned and done by step; they add up: your listed tickets = your kept back + your travelling once screened; tickets.planned = both sides\' travelling tickets; ' +
+            "Planned and done by step; they add up: your listed tickets = your kept back + your travelling once screened; tickets.planned = both sides' travelling tickets; " +
             'planned = done + failed when a step is over. Absent for runs of older versions',
           properties: {
             yours: {
               type: 'object',
-              description: "Your organisation's own tickets (only on the run's event stream): listed, screened against your filters, kept back by them (or failed before they applied), travelling",
+              description:
+                "Your organisation's own tickets (only on the run's event stream): listed, screened against your filters, kept back by them (or failed before they applied), travelling",
               properties: { listed: { type: 'integer' }, screened: { type: 'integer' }, keptBack: { type: 'integer' }, travelling: { type: 'integer' } },
             },
-            tickets: { ...stepCount, properties: { ...stepCount.properties, fromPartner: { type: ['integer', 'null'], description: "How many of the tickets worked are your partner's" } } },
+            tickets: {
+              ...stepCount,
+              properties: {
+                ...stepCount.properties,
+                fromPartner: { type: ['integer', 'null'], description: "How many of the tickets worked are your partner's" },
+              },
+            },
             comments: { ...stepCount, description: 'Comments found to copy (both directions), copied, failed' },
             attachments: { ...stepCount, description: 'Ticket attachments found to copy, copied, failed' },
           },
@@ -71,8 +79,14 @@ const detail = {
     },
     id: { type: 'string', description: 'The row, for POST /sync-runs/:id/details/:detailId/retry' },
     subject: { type: ['string', 'null'], description: "The worked ticket's subject (plain text, at most 200 characters); null when it was not read" },
-    sourceTicketUrl: { type: ['string', 'null'], description: "Opens the source ticket in its platform: your own side's, or the partner's while it shares ticket links" },
-    targetTicketUrl: { type: ['string', 'null'], description: "Opens the target ticket in its platform: your own side's, or the partner's while it shares ticket links" },
+    sourceTicketUrl: {
+      type: ['string', 'null'],
+      description: "Opens the source ticket in its platform: your own side's, or the partner's while it shares ticket links",
+    },
+    targetTicketUrl: {
+      type: ['string', 'null'],
+      description: "Opens the target ticket in its platform: your own side's, or the partner's while it shares ticket links",
+    },
     retryable: {
       type: 'boolean',
       description: "A failure you may retry (POST /sync-runs/:id/details/:detailId/retry): your own ticket's, or your partner's that your platform refused",

@@ -38,7 +38,10 @@ const findSchema = {
               sourceTicketId: { type: ['string', 'null'] },
               targetTicketId: { type: ['string', 'null'], description: 'Null for a ticket of yours that has no copy' },
               linked: { type: 'boolean' },
-              timelinePath: { type: 'string', description: "The ticket timeline page in the web app; its API is GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline" },
+              timelinePath: {
+                type: 'string',
+                description: 'The ticket timeline page in the web app; its API is GET /api/v1/connections/{id}/tickets/{side}/{ticketId}/timeline',
+              },
             },
           },
         },
@@ -63,7 +66,10 @@ export async function ticketFindRoutes(app: FastifyInstance, ctx: AppContext): P
     const found = await findTickets(ctx.db, req.auth!.organisationId, id);
     return {
       number: id,
-      matches: found.map((f) => ({ ...f, timelinePath: `/connections/${encodeURIComponent(f.connectionId)}/tickets/${f.side}/${encodeURIComponent(f.ticketId)}` })),
+      matches: found.map((f) => ({
+        ...f,
+        timelinePath: `/connections/${encodeURIComponent(f.connectionId)}/tickets/${f.side}/${encodeURIComponent(f.ticketId)}`,
+      })),
     };
   });
 }

@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RunInProgressError, membership, startRun } from '../../db/repositories/sync-runs.ts';
 import type { Side } from '../../db/repositories/sync-store.ts';
-import { contractNameOf, findTicketLink, forgetHandledVersion, hasRunningRun, queueRetry, recordRequestEvent, ticketTimeline } from '../../db/repositories/ticket-events.ts';
+import {
+  contractNameOf,
+  findTicketLink,
+  forgetHandledVersion,
+  hasRunningRun,
+  queueRetry,
+  recordRequestEvent,
+  ticketTimeline,
+} from '../../db/repositories/ticket-events.ts';
 import { partnerVisibleRuns } from '../../db/repositories/run-history.ts';
 import { addSyncHint } from '../../db/repositories/webhooks.ts';
 import { audit } from '../audit.ts';
@@ -27,7 +35,8 @@ async function resolve(ctx: AppContext, req: FastifyRequest) {
   const member = UUID.test(id) ? await membership(ctx.db, id, req.auth!.organisationId) : null;
   if (!member) throw new ApiError(404, 'not_found', 'No such connection for your organisation');
   if (side !== 'source' && side !== 'target') throw new ApiError(400, 'validation_failed', 'side must be source or target', { field: 'side' });
-  if (!TICKET_ID.test(ticketId)) throw new ApiError(400, 'validation_failed', 'ticketId must be a ticket id as the platform shows it (letters, digits, - _ .)', { field: 'ticketId' });
+  if (!TICKET_ID.test(ticketId))
+    throw new ApiError(400, 'validation_failed', 'ticketId must be a ticket id as the platform shows it (letters, digits, - _ .)', { field: 'ticketId' });
   const link = await findTicketLink(ctx.db, id, side, ticketId);
   // The partner's ticket without a copy: seen (and retried) by this side only when the filters had admitted it
   // and the write into this side's platform is what failed — this side is the one that can fix it.
@@ -40,7 +49,13 @@ async function resolve(ctx: AppContext, req: FastifyRequest) {
  * A run for the tickets a person asked for: what it should work is stored, then the run row (409 while
  * another runs), then `record` (the timeline step, so it comes before the run's own), then the queue.
  */
-export async function startTicketRun(ctx: AppContext, req: FastifyRequest, connectionId: string, prepare: () => Promise<void>, record: (runId: string) => Promise<void>) {
+export async function startTicketRun(
+  ctx: AppContext,
+  req: FastifyRequest,
+  connectionId: string,
+  prepare: () => Promise<void>,
+  record: (runId: string) => Promise<void>,
+) {
   if (!ctx.jobs) throw new ApiError(503, 'jobs_unavailable', 'The job engine is not running; restart Support Fusion');
   // Checked before anything is changed, so a 409 leaves everything as it was.
   if (await hasRunningRun(ctx.db, connectionId)) throw inProgress();
@@ -74,7 +89,9 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
     const timeline = await ticketTimeline(ctx.db, t.connectionId, t.side, t.ticketId, t.onlyRuns);
     if (!timeline) throw notFound();
     // The ticket that failed is retried: the one asked about, or its counterpart when that is the one in the retry set.
-    const target = timeline.ticket.retry ? { side: timeline.ticket.retry.side, ticketId: timeline.ticket.retry.ticketId } : { side: t.side, ticketId: t.ticketId };
+    const target = timeline.ticket.retry
+      ? { side: timeline.ticket.retry.side, ticketId: timeline.ticket.retry.ticketId }
+      : { side: t.side, ticketId: t.ticketId };
     const linked = timeline.ticket.linked;
     const linkedOfTarget = target.side === t.side ? (linked?.id ?? null) : t.ticketId;
     const run = await startTicketRun(
@@ -82,7 +99,15 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
       req,
       t.connectionId,
       () => queueRetry(ctx.db, t.connectionId, target.side, target.ticketId),
-      (runId) => recordRequestEvent(ctx.db, { connectionId: t.connectionId, runId, side: target.side, ticketId: target.ticketId, linkedTicketId: linkedOfTarget, summary: `Retry requested by ${req.auth!.email}` }),
+      (runId) =>
+        recordRequestEvent(ctx.db, {
+          connectionId: t.connectionId,
+          runId,
+          side: target.side,
+          ticketId: target.ticketId,
+          linkedTicketId: linkedOfTarget,
+          summary: `Retry requested by ${req.auth!.email}`,
+        }),
     );
     const contract = await contractNameOf(ctx.db, t.connectionId);
     await audit(ctx.db, req, {
@@ -96,7 +121,8 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
   app.post('/connections/:id/tickets/:side/:ticketId/resync', { preHandler: requireMember, schema: ticketTimelineSchemas.resync }, async (req, reply) => {
     const t = await resolve(ctx, req);
     if (t.member.status !== 'active') throw new ApiError(409, 'connection_not_active', 'The connection is not active: it was revoked or not yet accepted');
-    if (!t.link) throw new ApiError(409, 'not_linked', 'This ticket has no linked copy yet, so there is nothing to resync; use Retry, or Sync now, to create its copy');
+    if (!t.link)
+      throw new ApiError(409, 'not_linked', 'This ticket has no linked copy yet, so there is nothing to resync; use Retry, or Sync now, to create its copy');
     // The original is read again and its mapped fields written to the copy, whichever of the two was asked about.
     const origin = t.link.origin_side as Side;
     const originId = origin === 'source' ? t.link.source_ticket_id : t.link.target_ticket_id;
@@ -110,11 +136,22 @@ export async function ticketTimelineRoutes(app: FastifyInstance, ctx: AppContext
         await addSyncHint(ctx.db, t.connectionId, origin, originId);
       },
       (runId) =>
-        recordRequestEvent(ctx.db, { connectionId: t.connectionId, runId, side: origin, ticketId: originId, linkedTicketId: copyId, summary: `Resync requested by ${req.auth!.email}: #${originId} is read again and its mapped fields written to #${copyId}` }),
+        recordRequestEvent(ctx.db, {
+          connectionId: t.connectionId,
+          runId,
+          side: origin,
+          ticketId: originId,
+          linkedTicketId: copyId,
+          summary: `Resync requested by ${req.auth!.email}: #${originId} is read again and its mapped fields written to #${copyId}`,
+        }),
     );
     await audit(ctx.db, req, {
       action: 'ticket.resync_requested',
-      target: { type: 'ticket', id: `${origin}:${originId}`, label: `${(await contractNameOf(ctx.db, t.connectionId)) ?? 'Connection'}: ${origin} ticket #${originId} → ${other(origin)} #${copyId}` },
+      target: {
+        type: 'ticket',
+        id: `${origin}:${originId}`,
+        label: `${(await contractNameOf(ctx.db, t.connectionId)) ?? 'Connection'}: ${origin} ticket #${originId} → ${other(origin)} #${copyId}`,
+      },
       after: { connectionId: t.connectionId, runId: run.id },
     });
     return reply.code(202).send({ id: run.id, status: run.status });

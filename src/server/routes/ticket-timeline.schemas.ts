@@ -44,7 +44,10 @@ const event = {
   },
 } as const;
 
-const url = { type: ['string', 'null'], description: "Opens the ticket in its platform: your own side's, or the partner's while it shares ticket links" } as const;
+const url = {
+  type: ['string', 'null'],
+  description: "Opens the ticket in its platform: your own side's, or the partner's while it shares ticket links",
+} as const;
 const ref = { type: 'object', properties: { side, id: { type: 'string' }, url } } as const;
 
 const started = {
@@ -74,7 +77,10 @@ export const ticketTimelineSchemas = {
               lastOutcome: { type: ['string', 'null'] },
               retry: {
                 anyOf: [
-                  { type: 'object', properties: { side, ticketId: { type: 'string' }, attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] } } },
+                  {
+                    type: 'object',
+                    properties: { side, ticketId: { type: 'string' }, attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] } },
+                  },
                   { type: 'null' },
                 ],
               },

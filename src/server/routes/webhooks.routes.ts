@@ -76,7 +76,11 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     } catch (err) {
       if (err instanceof WebhookTokenUnreadableError) {
         req.log.warn({ connectionId: c.id, side, err: err.message }, 'webhook token unreadable');
-        throw new ApiError(409, 'webhook_unreadable', 'The saved webhook URL cannot be read (the server secret key changed). Rotate it to get a new URL, then paste that into Freshservice.');
+        throw new ApiError(
+          409,
+          'webhook_unreadable',
+          'The saved webhook URL cannot be read (the server secret key changed). Rotate it to get a new URL, then paste that into Freshservice.',
+        );
       }
       throw err;
     }
@@ -87,7 +91,12 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     const token = await rotateWebhookToken(ctx.db, ctx.masterKey, c.id, side);
     req.log.info({ connectionId: c.id, side }, 'webhook token rotated');
     // The URL is a secret: the log only says it was replaced.
-    await audit(ctx.db, req, { action: 'connection.webhook_rotated', target: { type: 'connection', id: c.id, label: c.contractName }, before: { webhookUrl: '•••• (replaced)' }, after: { webhookUrl: '•••• (new)' } });
+    await audit(ctx.db, req, {
+      action: 'connection.webhook_rotated',
+      target: { type: 'connection', id: c.id, label: c.contractName },
+      before: { webhookUrl: '•••• (replaced)' },
+      after: { webhookUrl: '•••• (new)' },
+    });
     return webhookView(req, c, side, token);
   });
 
@@ -120,8 +129,15 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
           // Per URL, whoever calls: a burst of made-up ticket ids cannot fill the connection's runs.
           const rate = await reserveAttempt(ctx.db, [{ rule: WEBHOOK_CALLS_PER_TOKEN, subject: `${target.connectionId}:${target.side}` }]);
           if (rate.outcome !== 'allowed') {
-            await noteEvent(req, target, { accepted: false, reason: `more than ${HOOK_CALLS_PER_MINUTE} calls in a minute (429); the next scheduled sync picks the changes up` });
-            throw tooManyAttempts(rate.outcome === 'wait' ? rate.retryAfterMs : 1000, (w) => `Too many calls to this webhook URL (at most ${HOOK_CALLS_PER_MINUTE} a minute); try again in ${w}. Changes meanwhile are picked up by the next scheduled sync.`);
+            await noteEvent(req, target, {
+              accepted: false,
+              reason: `more than ${HOOK_CALLS_PER_MINUTE} calls in a minute (429); the next scheduled sync picks the changes up`,
+            });
+            throw tooManyAttempts(
+              rate.outcome === 'wait' ? rate.retryAfterMs : 1000,
+              (w) =>
+                `Too many calls to this webhook URL (at most ${HOOK_CALLS_PER_MINUTE} a minute); try again in ${w}. Changes meanwhile are picked up by the next scheduled sync.`,
+            );
           }
           targets.set(req, target);
         },
@@ -168,10 +184,15 @@ export function ticketIdFrom(body: unknown): string {
     try {
       value = JSON.parse(text);
     } catch {
-      throw new ApiError(400, 'invalid_json', `The request body is not valid JSON. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY} (with the quotes: {{ticket.id}} without them is not JSON).`);
+      throw new ApiError(
+        400,
+        'invalid_json',
+        `The request body is not valid JSON. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY} (with the quotes: {{ticket.id}} without them is not JSON).`,
+      );
     }
   }
-  if (value === undefined || value === null) throw badBody(`The request body is empty. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY}.`);
+  if (value === undefined || value === null)
+    throw badBody(`The request body is empty. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY}.`);
   if (typeof value !== 'object' || Array.isArray(value)) throw badBody(`The request body must be a JSON object: ${WEBHOOK_BODY}.`);
   const raw = (value as Record<string, unknown>).ticket_id;
   if (raw === undefined || raw === null || raw === '') throw bad(`ticket_id is required: send ${WEBHOOK_BODY} from the Freshservice workflow.`);

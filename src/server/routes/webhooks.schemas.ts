@@ -12,11 +12,10 @@ const webhookUrl = {
     },
     unreachable: {
       type: ['string', 'null'],
-      description:
-        'Why Freshservice cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may.',
+      description: 'Why Freshservice cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may.',
     },
     lastEvent: {
-      description: "The last call of this URL (null: none yet, or none since it was rotated). reason says why it was refused, as the caller was told.",
+      description: 'The last call of this URL (null: none yet, or none since it was rotated). reason says why it was refused, as the caller was told.',
       anyOf: [
         { type: 'null' },
         {

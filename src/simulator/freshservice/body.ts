@@ -3,7 +3,23 @@ import { ApiError, unsupportedMediaType, validationFailed } from './errors.ts';
 import type { BodyKind, UploadedFile } from './router.ts';
 
 // Multipart sends every field as text; these names are converted back to the JSON types the API expects.
-const numericFields = new Set(['status', 'priority', 'urgency', 'impact', 'source', 'requester_id', 'requested_for_id', 'responder_id', 'group_id', 'department_id', 'email_config_id', 'workspace_id', 'user_id', 'agent_id', 'task_id']);
+const numericFields = new Set([
+  'status',
+  'priority',
+  'urgency',
+  'impact',
+  'source',
+  'requester_id',
+  'requested_for_id',
+  'responder_id',
+  'group_id',
+  'department_id',
+  'email_config_id',
+  'workspace_id',
+  'user_id',
+  'agent_id',
+  'task_id',
+]);
 const booleanFields = new Set(['private', 'incoming', 'billable', 'timer_running']);
 
 export interface ParsedBody {

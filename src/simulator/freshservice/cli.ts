@@ -28,7 +28,17 @@ interface CliOptions {
 const UNLIMITED = 1_000_000_000;
 
 export function parseSimulatorArgs(args: string[]): CliOptions {
-  const opts: CliOptions = { port: 4010, seed: 'demo', name: null, plan: 'pro', accounts: 1, rateLimit: 'on', latencyMs: 0, quiet: false, mandatoryFields: false };
+  const opts: CliOptions = {
+    port: 4010,
+    seed: 'demo',
+    name: null,
+    plan: 'pro',
+    accounts: 1,
+    rateLimit: 'on',
+    latencyMs: 0,
+    quiet: false,
+    mandatoryFields: false,
+  };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const [key, inline] = flag.includes('=') ? [flag.slice(0, flag.indexOf('=')), flag.slice(flag.indexOf('=') + 1)] : [flag, undefined];
@@ -91,7 +101,9 @@ export function parseSimulatorArgs(args: string[]): CliOptions {
         break;
       }
       default:
-        throw new Error(`Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet --mandatory-fields`);
+        throw new Error(
+          `Unknown flag ${key}. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet --mandatory-fields`,
+        );
     }
   }
   return opts;
@@ -102,11 +114,28 @@ export async function runSimulatorCli(args: string[]): Promise<void> {
   const opts = parseSimulatorArgs(args);
   const all = Array.from({ length: opts.accounts + 1 }, (_, i) => accountName(i));
   const names = opts.name ? [opts.name, ...all.filter((n) => n !== opts.name)] : all;
-  const rateLimit = opts.rateLimit === 'off' ? { overall: UNLIMITED, subLimits: Object.fromEntries(Object.keys(planLimits[opts.plan]).filter((k) => k !== 'overall').map((k) => [k, UNLIMITED])) } : undefined;
+  const rateLimit =
+    opts.rateLimit === 'off'
+      ? {
+          overall: UNLIMITED,
+          subLimits: Object.fromEntries(
+            Object.keys(planLimits[opts.plan])
+              .filter((k) => k !== 'overall')
+              .map((k) => [k, UNLIMITED]),
+          ),
+        }
+      : undefined;
   const sims: FreshserviceSimulator[] = [];
   try {
     for (let i = 0; i < opts.accounts; i++) {
-      const sim = await startFreshserviceSimulator({ port: opts.port === 0 ? 0 : opts.port + i, name: names[i]!, seed: opts.seed, plan: opts.plan, ...(rateLimit ? { rateLimit } : {}), ...(opts.mandatoryFields ? { mandatoryFields: true } : {}) });
+      const sim = await startFreshserviceSimulator({
+        port: opts.port === 0 ? 0 : opts.port + i,
+        name: names[i]!,
+        seed: opts.seed,
+        plan: opts.plan,
+        ...(rateLimit ? { rateLimit } : {}),
+        ...(opts.mandatoryFields ? { mandatoryFields: true } : {}),
+      });
       if (opts.latencyMs > 0) sim.faults.set({ latencyMs: opts.latencyMs });
       sims.push(sim);
     }
@@ -120,10 +149,16 @@ export async function runSimulatorCli(args: string[]): Promise<void> {
       continue;
     }
     const limits = opts.rateLimit === 'off' ? 'no rate limit' : `${opts.plan} plan`;
-    const lines = [`Freshservice simulator "${sim.name}" (${opts.seed} seed, ${limits}${opts.latencyMs > 0 ? `, ${opts.latencyMs} ms latency` : ''})`, `  API URL: ${sim.url}   (resources under ${sim.url}/api/v2/...)`, '  API keys:'];
+    const lines = [
+      `Freshservice simulator "${sim.name}" (${opts.seed} seed, ${limits}${opts.latencyMs > 0 ? `, ${opts.latencyMs} ms latency` : ''})`,
+      `  API URL: ${sim.url}   (resources under ${sim.url}/api/v2/...)`,
+      '  API keys:',
+    ];
     const width = Math.max(...sim.agents.map((a) => a.profile.length));
     for (const a of sim.agents) lines.push(`    ${a.profile.padEnd(width)}  ${a.apiKey}  ${a.description}`);
-    lines.push(`  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/request-summary, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents, ${sim.url}/_sim/seed-bulk, ${sim.url}/_sim/mandatory-fields`);
+    lines.push(
+      `  Controls: ${sim.url}/_sim/requests, ${sim.url}/_sim/request-summary, ${sim.url}/_sim/faults, ${sim.url}/_sim/agents, ${sim.url}/_sim/seed-bulk, ${sim.url}/_sim/mandatory-fields`,
+    );
     console.log(lines.join('\n') + '\n');
   }
   console.log('Press Ctrl+C to stop.');

@@ -1,6 +1,7 @@
 // Error bodies. 401/403 bodies are Seen (403) or Freshdesk-family (401); 405/406/415 bodies are Inferred.
 
-export type ValidationCode = 'missing_field' | 'invalid_value' | 'invalid_field' | 'datatype_mismatch' | 'invalid_json' | 'duplicate_value' | 'readonly_field' | 'incompatible_field';
+export type ValidationCode =
+  'missing_field' | 'invalid_value' | 'invalid_field' | 'datatype_mismatch' | 'invalid_json' | 'duplicate_value' | 'readonly_field' | 'incompatible_field';
 
 export interface FieldError {
   field?: string;
@@ -61,7 +62,11 @@ export function notFound(json: boolean): ApiError {
 }
 
 export function methodNotAllowed(method: string, allowed: string[]): ApiError {
-  return new ApiError(405, { message: `${method} method is not allowed. It should be one of these method(s): ${allowed.join(', ')}` }, { allow: allowed.join(', ') });
+  return new ApiError(
+    405,
+    { message: `${method} method is not allowed. It should be one of these method(s): ${allowed.join(', ')}` },
+    { allow: allowed.join(', ') },
+  );
 }
 
 export const notAcceptable = () => new ApiError(406, { code: 'not_acceptable', message: 'Only application/json is supported in the Accept header.' });

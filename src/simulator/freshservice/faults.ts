@@ -49,7 +49,9 @@ export const FaultPatch = z
     hang: z.boolean(),
     reset: z.boolean(),
     status5xx: z.union([z.number().int().min(500).max(599), z.object({ status: z.number().int().min(500).max(599), body: z.unknown().optional() })]).nullable(),
-    burst429: z.union([z.number().int().min(0), z.object({ count: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).optional() })]).nullable(),
+    burst429: z
+      .union([z.number().int().min(0), z.object({ count: z.number().int().min(0), retryAfterSeconds: z.number().int().min(0).optional() })])
+      .nullable(),
     rules: z.array(FaultRule),
     random: RandomFaults.nullable(),
     /** Search-index lag of /tickets/filter (search-index.ts); null switches it off. */
@@ -100,10 +102,20 @@ export class FaultController {
     }
     if (p.reset !== undefined) s.reset = p.reset;
     if (p.status5xx !== undefined) {
-      s.status5xx = p.status5xx === null ? null : typeof p.status5xx === 'number' ? { status: p.status5xx, body: defaultBody(p.status5xx) } : { status: p.status5xx.status, body: p.status5xx.body ?? defaultBody(p.status5xx.status) };
+      s.status5xx =
+        p.status5xx === null
+          ? null
+          : typeof p.status5xx === 'number'
+            ? { status: p.status5xx, body: defaultBody(p.status5xx) }
+            : { status: p.status5xx.status, body: p.status5xx.body ?? defaultBody(p.status5xx.status) };
     }
     if (p.burst429 !== undefined) {
-      s.burst429 = p.burst429 === null ? null : typeof p.burst429 === 'number' ? { remaining: p.burst429, retryAfterSeconds: 1 } : { remaining: p.burst429.count, retryAfterSeconds: p.burst429.retryAfterSeconds ?? 1 };
+      s.burst429 =
+        p.burst429 === null
+          ? null
+          : typeof p.burst429 === 'number'
+            ? { remaining: p.burst429, retryAfterSeconds: 1 }
+            : { remaining: p.burst429.count, retryAfterSeconds: p.burst429.retryAfterSeconds ?? 1 };
     }
     if (p.rules !== undefined) s.rules = p.rules.map((r) => ({ ...r, remaining: r.times ?? null }));
     if (p.searchLag !== undefined) this.search?.set(p.searchLag ?? { mode: 'off' });
@@ -171,7 +183,8 @@ export class FaultController {
       if (rule.remaining !== null) rule.remaining -= 1;
       return { kind: 'respond', status: rule.status, body: rule.body ?? defaultBody(rule.status), headers: rule.headers ?? {} };
     }
-    if (s.random && this.nextRandom && (s.random.pathPattern === undefined || new RegExp(s.random.pathPattern).test(path))) return this.decideRandom(s.random, this.nextRandom);
+    if (s.random && this.nextRandom && (s.random.pathPattern === undefined || new RegExp(s.random.pathPattern).test(path)))
+      return this.decideRandom(s.random, this.nextRandom);
     return { kind: 'none' };
   }
 
@@ -187,13 +200,18 @@ export class FaultController {
     }
     if (x < (edge += r.p429)) {
       r.injected.status429 += 1;
-      return { kind: 'respond', status: 429, body: { message: 'You have exceeded the limit of requests per minute' }, headers: { 'retry-after': String(r.retryAfterSeconds) } };
+      return {
+        kind: 'respond',
+        status: 429,
+        body: { message: 'You have exceeded the limit of requests per minute' },
+        headers: { 'retry-after': String(r.retryAfterSeconds) },
+      };
     }
     if (x < (edge += r.pHang)) {
       r.injected.hang += 1;
       return { kind: 'hang', ms: r.hangMs };
     }
-    if (x < (edge += r.pReset)) {
+    if (x < edge + r.pReset) {
       r.injected.reset += 1;
       return { kind: 'reset' };
     }
@@ -218,7 +236,8 @@ function mulberry32(seed: number): () => number {
 }
 
 function defaultBody(status: number): unknown {
-  if (status === 400) return { description: 'Validation failed', errors: [{ field: 'simulated', message: 'Simulated validation failure', code: 'invalid_value' }] };
+  if (status === 400)
+    return { description: 'Validation failed', errors: [{ field: 'simulated', message: 'Simulated validation failure', code: 'invalid_value' }] };
   if (status >= 500) return { code: 'internal_error', message: 'Simulated server error' };
   return { code: 'simulated_fault', message: `Simulated ${status}` };
 }

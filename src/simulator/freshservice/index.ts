@@ -78,7 +78,14 @@ export async function startFreshserviceSimulator(opts: SimulatorOptions = {}): P
     agentProfiles.map((p) => {
       const a = state.agentByProfile(p.profile);
       if (!a) throw new Error(`profile ${p.profile} missing`);
-      return { profile: p.profile, id: a.id, name: `${a.first_name} ${a.last_name ?? ''}`.trim(), email: a.email ?? '', apiKey: a.agent.api_key, description: a.agent.description };
+      return {
+        profile: p.profile,
+        id: a.id,
+        name: `${a.first_name} ${a.last_name ?? ''}`.trim(),
+        email: a.email ?? '',
+        apiKey: a.agent.api_key,
+        description: a.agent.description,
+      };
     });
 
   const app: FastifyInstance = await buildApp({ state, faults, limiter, requests, baseUrl: () => url, agentsInfo: agents, closing });

@@ -21,13 +21,17 @@ export interface MandatoryFields {
 export const STANDARD_MANDATORY: MandatoryFields = { requiredForAgents: ['it_field'], requiredForClosure: ['resolution_code'] };
 
 export const MandatoryFieldsBody = z
-  .object({ requiredForAgents: z.array(z.string().min(1).max(100)).max(50).default([]), requiredForClosure: z.array(z.string().min(1).max(100)).max(50).default([]) })
+  .object({
+    requiredForAgents: z.array(z.string().min(1).max(100)).max(50).default([]),
+    requiredForClosure: z.array(z.string().min(1).max(100)).max(50).default([]),
+  })
   .strict();
 
 /** Replaces every custom field's two flags: the named ones on, the rest off. */
 export function setMandatoryFields(state: SimulatorState, spec: MandatoryFields): void {
   for (const name of [...spec.requiredForAgents, ...spec.requiredForClosure]) {
-    if (!state.customFields.some((f) => f.name === name)) throw new Error(`Unknown custom field "${name}"; the account has: ${state.customFields.map((f) => f.name).join(', ')}`);
+    if (!state.customFields.some((f) => f.name === name))
+      throw new Error(`Unknown custom field "${name}"; the account has: ${state.customFields.map((f) => f.name).join(', ')}`);
   }
   for (const f of state.customFields) {
     f.required_for_agents = spec.requiredForAgents.includes(f.name);
@@ -50,7 +54,8 @@ export function checkRequiredForAgents(state: SimulatorState, t: { workspace_id:
   for (const f of state.customFields) {
     if (!f.required_for_agents || (f.workspace_id !== null && f.workspace_id !== t.workspace_id)) continue;
     const v = t.custom_fields[f.name];
-    if (v === null || v === undefined || v === '') errors.push({ field: `custom_fields.${f.name}`, message: `It should be a/an ${TYPE_WORD[f.field_type] ?? 'String'}`, code: 'missing_field' });
+    if (v === null || v === undefined || v === '')
+      errors.push({ field: `custom_fields.${f.name}`, message: `It should be a/an ${TYPE_WORD[f.field_type] ?? 'String'}`, code: 'missing_field' });
   }
   if (errors.length > 0) throw validationFailed(errors);
 }
@@ -64,14 +69,24 @@ export function registerMandatoryFieldsControl(app: FastifyInstance, state: Simu
     try {
       parsed = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '{}');
     } catch {
-      return reply.code(400).type('application/json').send(json({ message: 'Body must be JSON' }));
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(json({ message: 'Body must be JSON' }));
     }
     const r = MandatoryFieldsBody.safeParse(parsed);
-    if (!r.success) return reply.code(400).type('application/json').send(json({ message: z.prettifyError(r.error) }));
+    if (!r.success)
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(json({ message: z.prettifyError(r.error) }));
     try {
       setMandatoryFields(state, r.data);
     } catch (err) {
-      return reply.code(400).type('application/json').send(json({ message: (err as Error).message }));
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(json({ message: (err as Error).message }));
     }
     return reply.type('application/json').send(json(mandatoryFieldsOf(state)));
   });

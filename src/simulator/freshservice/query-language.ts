@@ -81,7 +81,7 @@ function tokenize(s: string): Token[] {
       out.push({ t: 'value', v: { type: 'string', v: s.slice(i + 1, end) } });
       i = end + 1;
     } else {
-      const m = /^[A-Za-z0-9_.\-]+/.exec(s.slice(i));
+      const m = /^[A-Za-z0-9_.-]+/.exec(s.slice(i));
       if (!m) throw invalid(`Unexpected character ${c} in query`);
       const word = m[0];
       i += word.length;
@@ -106,7 +106,10 @@ export interface FieldAccess<T> {
 }
 
 export function evaluate<T>(node: QueryNode, item: T, fields: Record<string, FieldAccess<T>>): boolean {
-  if (node.kind !== 'cond') return node.kind === 'and' ? evaluate(node.left, item, fields) && evaluate(node.right, item, fields) : evaluate(node.left, item, fields) || evaluate(node.right, item, fields);
+  if (node.kind !== 'cond')
+    return node.kind === 'and'
+      ? evaluate(node.left, item, fields) && evaluate(node.right, item, fields)
+      : evaluate(node.left, item, fields) || evaluate(node.right, item, fields);
   const f = fields[node.field]!;
   const actual = f.get(item);
   const { op, value } = node;

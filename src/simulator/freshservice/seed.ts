@@ -19,12 +19,66 @@ const ticketRoles: RoleName[] = ['IT Agent', 'IT Supervisor', 'Account Admin'];
 
 /** One agent per permission situation the sync service must recognise in "Test Connection". */
 export const agentProfiles: AgentProfile[] = [
-  { profile: 'admin', first_name: 'Support', last_name: 'Fusion', description: 'Integration agent, correctly configured: IT Agent + IT Supervisor + Account Admin, all groups', roles: ticketRoles, scope: 'all', active: true, api_key_enabled: true },
-  { profile: 'selected', first_name: 'Nadia', last_name: 'Okafor', description: 'All three roles but Member of Selected Groups (Network Team only)', roles: ticketRoles, scope: 'selected', active: true, api_key_enabled: true },
-  { profile: 'agent_only', first_name: 'Tom', last_name: 'Becker', description: 'IT Agent only: no IT Supervisor, no Account Admin (403 on /roles, /agents, /requesters)', roles: ['IT Agent'], scope: 'all', active: true, api_key_enabled: true },
-  { profile: 'supervisor_only', first_name: 'Grace', last_name: 'Liu', description: 'IT Supervisor only: tickets yes, admin APIs no', roles: ['IT Supervisor'], scope: 'all', active: true, api_key_enabled: true },
-  { profile: 'no_api_key', first_name: 'Omar', last_name: 'Haddad', description: 'All three roles but api_key_enabled false: every call 401', roles: ticketRoles, scope: 'all', active: true, api_key_enabled: false },
-  { profile: 'inactive', first_name: 'Lena', last_name: 'Fischer', description: 'All three roles but deactivated: every call 401', roles: ticketRoles, scope: 'all', active: false, api_key_enabled: true },
+  {
+    profile: 'admin',
+    first_name: 'Support',
+    last_name: 'Fusion',
+    description: 'Integration agent, correctly configured: IT Agent + IT Supervisor + Account Admin, all groups',
+    roles: ticketRoles,
+    scope: 'all',
+    active: true,
+    api_key_enabled: true,
+  },
+  {
+    profile: 'selected',
+    first_name: 'Nadia',
+    last_name: 'Okafor',
+    description: 'All three roles but Member of Selected Groups (Network Team only)',
+    roles: ticketRoles,
+    scope: 'selected',
+    active: true,
+    api_key_enabled: true,
+  },
+  {
+    profile: 'agent_only',
+    first_name: 'Tom',
+    last_name: 'Becker',
+    description: 'IT Agent only: no IT Supervisor, no Account Admin (403 on /roles, /agents, /requesters)',
+    roles: ['IT Agent'],
+    scope: 'all',
+    active: true,
+    api_key_enabled: true,
+  },
+  {
+    profile: 'supervisor_only',
+    first_name: 'Grace',
+    last_name: 'Liu',
+    description: 'IT Supervisor only: tickets yes, admin APIs no',
+    roles: ['IT Supervisor'],
+    scope: 'all',
+    active: true,
+    api_key_enabled: true,
+  },
+  {
+    profile: 'no_api_key',
+    first_name: 'Omar',
+    last_name: 'Haddad',
+    description: 'All three roles but api_key_enabled false: every call 401',
+    roles: ticketRoles,
+    scope: 'all',
+    active: true,
+    api_key_enabled: false,
+  },
+  {
+    profile: 'inactive',
+    first_name: 'Lena',
+    last_name: 'Fischer',
+    description: 'All three roles but deactivated: every call 401',
+    roles: ticketRoles,
+    scope: 'all',
+    active: false,
+    api_key_enabled: true,
+  },
 ];
 
 const roleDescriptions: Record<RoleName, [string, 1 | 2]> = {
@@ -44,8 +98,30 @@ export function seedState(state: SimulatorState, seed: SeedName): void {
 function seedAccount(state: SimulatorState): void {
   const t0 = state.nowMs() - 400 * DAY_MS; // account "created" a while ago
   const domain = `${state.name}.example.com`;
-  state.workspaces.set(2, { id: 2, name: 'IT', description: null, type: 'workspace', primary: true, restricted: false, state: 'active', template_name: 'it', created_at: t0, updated_at: t0 });
-  state.workspaces.set(3, { id: 3, name: 'HR', description: '', type: 'workspace', primary: false, restricted: false, state: 'active', template_name: 'hr', created_at: t0, updated_at: t0 });
+  state.workspaces.set(2, {
+    id: 2,
+    name: 'IT',
+    description: null,
+    type: 'workspace',
+    primary: true,
+    restricted: false,
+    state: 'active',
+    template_name: 'it',
+    created_at: t0,
+    updated_at: t0,
+  });
+  state.workspaces.set(3, {
+    id: 3,
+    name: 'HR',
+    description: '',
+    type: 'workspace',
+    primary: false,
+    restricted: false,
+    state: 'active',
+    template_name: 'hr',
+    created_at: t0,
+    updated_at: t0,
+  });
 
   for (const [name, description] of [
     ['IT', 'Information technology'],
@@ -53,7 +129,18 @@ function seedAccount(state: SimulatorState): void {
     ['Sales', 'Field and inside sales'],
   ] as const) {
     const id = state.nextId('department');
-    state.departments.set(id, { id, name, description, head_user_id: null, prime_user_id: null, domains: [domain], custom_fields: {}, workspace_id: 1, created_at: t0, updated_at: t0 });
+    state.departments.set(id, {
+      id,
+      name,
+      description,
+      head_user_id: null,
+      prime_user_id: null,
+      domains: [domain],
+      custom_fields: {},
+      workspace_id: 1,
+      created_at: t0,
+      updated_at: t0,
+    });
   }
 
   for (const name of Object.keys(roleDescriptions) as RoleName[]) {
@@ -71,7 +158,23 @@ function seedAccount(state: SimulatorState): void {
   ] as const) {
     const id = state.nextId('group');
     groupIds[name] = id;
-    state.groups.set(id, { id, name, description, workspace_id: ws, escalate_to: null, unassigned_for: '30m', business_hours_id: null, members: [], observers: [], leaders: [], restricted: false, approval_required: false, auto_ticket_assign: false, created_at: t0, updated_at: t0 });
+    state.groups.set(id, {
+      id,
+      name,
+      description,
+      workspace_id: ws,
+      escalate_to: null,
+      unassigned_for: '30m',
+      business_hours_id: null,
+      members: [],
+      observers: [],
+      leaders: [],
+      restricted: false,
+      approval_required: false,
+      auto_ticket_assign: false,
+      created_at: t0,
+      updated_at: t0,
+    });
   }
   const itDept = [...state.departments.values()][0]!.id;
   const network = groupIds['Network Team']!;
@@ -123,7 +226,14 @@ function seedAccount(state: SimulatorState): void {
     ['Dev', 'Patel', 'Engineer'],
     ['Emma', 'Wilson', 'Office Manager'],
   ] as const) {
-    state.createUser({ first_name: first, last_name: last, email: `${first}.${last}@${domain}`.toLowerCase(), job_title: title, created_at: t0, updated_at: t0 });
+    state.createUser({
+      first_name: first,
+      last_name: last,
+      email: `${first}.${last}@${domain}`.toLowerCase(),
+      job_title: title,
+      created_at: t0,
+      updated_at: t0,
+    });
   }
 
   for (const [name, label, field_type, choices, ws] of [
@@ -131,7 +241,16 @@ function seedAccount(state: SimulatorState): void {
     ['external_reference', 'External reference', 'custom_text', [], null],
     ['resolution_code', 'Resolution code', 'custom_dropdown', ['Fixed', 'Workaround', 'Not reproducible'], 2],
   ] as const) {
-    state.customFields.push({ id: state.nextId('field'), name, label, field_type, choices: [...choices], required_for_closure: false, required_for_agents: false, workspace_id: ws });
+    state.customFields.push({
+      id: state.nextId('field'),
+      name,
+      label,
+      field_type,
+      choices: [...choices],
+      required_for_closure: false,
+      required_for_agents: false,
+      workspace_id: ws,
+    });
   }
 }
 
@@ -148,27 +267,149 @@ function seedDemoTickets(state: SimulatorState): void {
   const agent = (profile: string) => state.agentByProfile(profile)!.id;
   const admin = agent('admin');
 
-  const vpn = state.createTicket({ subject: 'VPN drops every few minutes', description: 'Since Monday my VPN disconnects every 5-10 minutes when working from home.', requester_id: requester(state, 'Alice').id, group_id: group('Network Team'), responder_id: agent('selected'), priority: 3, urgency: 2, impact: 2, source: 1, created_at: now - 3 * DAY_MS, to_emails: [state.supportEmail] });
-  state.addConversation(vpn.id, { kind: 'reply', body: 'Hi Alice, could you tell us which Wi-Fi network you are on when it drops?', user_id: agent('selected'), source: 0, private: false, to_emails: [requester(state, 'Alice').email!], from_email: `IT Help <${state.supportEmail}>`, cc_emails: [], bcc_emails: [], support_email: state.supportEmail, created_at: now - 3 * DAY_MS + 2 * h });
-  state.addConversation(vpn.id, { kind: 'note', body: 'Possibly the MTU issue seen last month on the home-broadband profile.', user_id: agent('selected'), created_at: now - 3 * DAY_MS + 3 * h });
+  const vpn = state.createTicket({
+    subject: 'VPN drops every few minutes',
+    description: 'Since Monday my VPN disconnects every 5-10 minutes when working from home.',
+    requester_id: requester(state, 'Alice').id,
+    group_id: group('Network Team'),
+    responder_id: agent('selected'),
+    priority: 3,
+    urgency: 2,
+    impact: 2,
+    source: 1,
+    created_at: now - 3 * DAY_MS,
+    to_emails: [state.supportEmail],
+  });
+  state.addConversation(vpn.id, {
+    kind: 'reply',
+    body: 'Hi Alice, could you tell us which Wi-Fi network you are on when it drops?',
+    user_id: agent('selected'),
+    source: 0,
+    private: false,
+    to_emails: [requester(state, 'Alice').email!],
+    from_email: `IT Help <${state.supportEmail}>`,
+    cc_emails: [],
+    bcc_emails: [],
+    support_email: state.supportEmail,
+    created_at: now - 3 * DAY_MS + 2 * h,
+  });
+  state.addConversation(vpn.id, {
+    kind: 'note',
+    body: 'Possibly the MTU issue seen last month on the home-broadband profile.',
+    user_id: agent('selected'),
+    created_at: now - 3 * DAY_MS + 3 * h,
+  });
 
-  const battery = state.createTicket({ subject: 'Laptop battery swelling', description: 'The trackpad is lifting and the laptop wobbles on the desk.', requester_id: requester(state, 'Bob').id, group_id: group('Hardware Support'), responder_id: agent('agent_only'), status: 3, priority: 2, created_at: now - 5 * DAY_MS });
-  state.addAttachment({ ticketId: battery.id }, { name: 'battery.png', content_type: 'image/png', data: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex') });
-  state.addConversation(battery.id, { kind: 'reply', body: 'Please stop using the laptop and bring it to the Hardware desk; we will swap it today.', user_id: agent('agent_only'), source: 0, private: false, to_emails: [requester(state, 'Bob').email!], from_email: state.supportEmail, cc_emails: [], bcc_emails: [], support_email: state.supportEmail, created_at: now - 5 * DAY_MS + h });
+  const battery = state.createTicket({
+    subject: 'Laptop battery swelling',
+    description: 'The trackpad is lifting and the laptop wobbles on the desk.',
+    requester_id: requester(state, 'Bob').id,
+    group_id: group('Hardware Support'),
+    responder_id: agent('agent_only'),
+    status: 3,
+    priority: 2,
+    created_at: now - 5 * DAY_MS,
+  });
+  state.addAttachment(
+    { ticketId: battery.id },
+    { name: 'battery.png', content_type: 'image/png', data: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex') },
+  );
+  state.addConversation(battery.id, {
+    kind: 'reply',
+    body: 'Please stop using the laptop and bring it to the Hardware desk; we will swap it today.',
+    user_id: agent('agent_only'),
+    source: 0,
+    private: false,
+    to_emails: [requester(state, 'Bob').email!],
+    from_email: state.supportEmail,
+    cc_emails: [],
+    bcc_emails: [],
+    support_email: state.supportEmail,
+    created_at: now - 5 * DAY_MS + h,
+  });
 
-  state.createTicket({ subject: 'New starter needs Salesforce access', description: 'Carla joins Sales on the 1st and needs a Salesforce licence.', requester_id: requester(state, 'Carla').id, group_id: group('Service Desk'), priority: 2, tags: ['access', 'onboarding'], created_at: now - DAY_MS, custom_fields: { external_reference: null } });
+  state.createTicket({
+    subject: 'New starter needs Salesforce access',
+    description: 'Carla joins Sales on the 1st and needs a Salesforce licence.',
+    requester_id: requester(state, 'Carla').id,
+    group_id: group('Service Desk'),
+    priority: 2,
+    tags: ['access', 'onboarding'],
+    created_at: now - DAY_MS,
+    custom_fields: { external_reference: null },
+  });
 
-  const printer = state.createTicket({ subject: 'Printer on floor 3 jams', description: 'Paper jam on every second page.', requester_id: requester(state, 'Dev').id, group_id: group('Hardware Support'), responder_id: agent('agent_only'), status: 4, priority: 1, created_at: now - 10 * DAY_MS, custom_fields: { resolution_code: 'Fixed' } });
+  const printer = state.createTicket({
+    subject: 'Printer on floor 3 jams',
+    description: 'Paper jam on every second page.',
+    requester_id: requester(state, 'Dev').id,
+    group_id: group('Hardware Support'),
+    responder_id: agent('agent_only'),
+    status: 4,
+    priority: 1,
+    created_at: now - 10 * DAY_MS,
+    custom_fields: { resolution_code: 'Fixed' },
+  });
   state.addConversation(printer.id, { kind: 'note', body: 'Replaced the pickup roller.', user_id: agent('agent_only'), created_at: now - 9 * DAY_MS });
-  state.addConversation(printer.id, { kind: 'reply', body: 'The printer is fixed, please let us know if it jams again.', user_id: agent('agent_only'), source: 0, private: false, to_emails: [requester(state, 'Dev').email!], from_email: state.supportEmail, cc_emails: [], bcc_emails: [], support_email: state.supportEmail, created_at: now - 9 * DAY_MS + h });
+  state.addConversation(printer.id, {
+    kind: 'reply',
+    body: 'The printer is fixed, please let us know if it jams again.',
+    user_id: agent('agent_only'),
+    source: 0,
+    private: false,
+    to_emails: [requester(state, 'Dev').email!],
+    from_email: state.supportEmail,
+    cc_emails: [],
+    bcc_emails: [],
+    support_email: state.supportEmail,
+    created_at: now - 9 * DAY_MS + h,
+  });
   printer.stats.resolved_at = now - 9 * DAY_MS + h;
 
   // Older than the list endpoint's 30-day default window: only visible with updated_since.
-  const old = state.createTicket({ subject: 'Email not syncing on phone', description: 'My work e-mail stopped syncing on my phone.', requester_id: requester(state, 'Emma').id, group_id: group('Service Desk'), responder_id: admin, status: 5, priority: 2, created_at: now - 45 * DAY_MS });
-  state.addConversation(old.id, { kind: 'reply', body: 'Re-adding the account fixed it.', user_id: admin, source: 0, private: false, to_emails: [requester(state, 'Emma').email!], from_email: state.supportEmail, cc_emails: [], bcc_emails: [], support_email: state.supportEmail, created_at: now - 40 * DAY_MS });
+  const old = state.createTicket({
+    subject: 'Email not syncing on phone',
+    description: 'My work e-mail stopped syncing on my phone.',
+    requester_id: requester(state, 'Emma').id,
+    group_id: group('Service Desk'),
+    responder_id: admin,
+    status: 5,
+    priority: 2,
+    created_at: now - 45 * DAY_MS,
+  });
+  state.addConversation(old.id, {
+    kind: 'reply',
+    body: 'Re-adding the account fixed it.',
+    user_id: admin,
+    source: 0,
+    private: false,
+    to_emails: [requester(state, 'Emma').email!],
+    from_email: state.supportEmail,
+    cc_emails: [],
+    bcc_emails: [],
+    support_email: state.supportEmail,
+    created_at: now - 40 * DAY_MS,
+  });
   Object.assign(old.stats, { resolved_at: now - 40 * DAY_MS, closed_at: now - 40 * DAY_MS });
 
-  state.createTicket({ subject: 'Outlook crashes on start', description: 'Outlook closes right after the splash screen.', requester_id: requester(state, 'Alice').id, priority: 4, urgency: 3, impact: 2, created_at: now - 2 * h, custom_fields: { it_field: 'First Choice' } });
+  state.createTicket({
+    subject: 'Outlook crashes on start',
+    description: 'Outlook closes right after the splash screen.',
+    requester_id: requester(state, 'Alice').id,
+    priority: 4,
+    urgency: 3,
+    impact: 2,
+    created_at: now - 2 * h,
+    custom_fields: { it_field: 'First Choice' },
+  });
 
-  state.createTicket({ subject: 'Payslip shows wrong tax code', description: 'My March payslip uses last year\'s tax code.', requester_id: requester(state, 'Emma').id, group_id: group('HR Operations'), workspace_id: 3, priority: 2, created_at: now - 4 * DAY_MS });
+  state.createTicket({
+    subject: 'Payslip shows wrong tax code',
+    description: "My March payslip uses last year's tax code.",
+    requester_id: requester(state, 'Emma').id,
+    group_id: group('HR Operations'),
+    workspace_id: 3,
+    priority: 2,
+    created_at: now - 4 * DAY_MS,
+  });
 }

@@ -50,7 +50,16 @@ const API_PREFIX = '/api/v2';
 
 export function buildRouter(): Router {
   const router = new Router();
-  router.add(...ticketFilterRoutes, ...ticketRoutes, ...conversationRoutes, ...attachmentRoutes, ...timeEntryRoutes, ...peopleRoutes, ...orgRoutes, ...ticketSourceRoutes);
+  router.add(
+    ...ticketFilterRoutes,
+    ...ticketRoutes,
+    ...conversationRoutes,
+    ...attachmentRoutes,
+    ...timeEntryRoutes,
+    ...peopleRoutes,
+    ...orgRoutes,
+    ...ticketSourceRoutes,
+  );
   return router;
 }
 
@@ -74,7 +83,10 @@ export async function buildApp(deps: ServerDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify({ code: 'internal_error', message: err.message }));
+    reply
+      .code(status)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify({ code: 'internal_error', message: err.message }));
   });
   return app;
 }
@@ -86,7 +98,18 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
   const query: Record<string, string> = {};
   url.searchParams.forEach((v, k) => (query[k] = v));
   const now = Date.now();
-  const entry: RequestLogEntry = { at: iso(now), method: req.method, path, query, status: 0, credits: 0, agentId: null, startedMs: now, finishedMs: null, userAgent: req.headers['user-agent'] ?? null };
+  const entry: RequestLogEntry = {
+    at: iso(now),
+    method: req.method,
+    path,
+    query,
+    status: 0,
+    credits: 0,
+    agentId: null,
+    startedMs: now,
+    finishedMs: null,
+    userAgent: req.headers['user-agent'] ?? null,
+  };
   deps.requests.push(entry);
   reply.raw.on('finish', () => {
     entry.status = reply.statusCode;

@@ -123,7 +123,16 @@ export class SimulatorState {
    */
   addRole(input: { name: string; role_type: 1 | 2; acts_as: RoleName[]; description?: string }): Role {
     const now = this.nowMs();
-    const role: Role = { id: this.nextId('role'), name: input.name, description: input.description ?? `${input.name} (custom role)`, default: false, role_type: input.role_type, acts_as: [...input.acts_as], created_at: now, updated_at: now };
+    const role: Role = {
+      id: this.nextId('role'),
+      name: input.name,
+      description: input.description ?? `${input.name} (custom role)`,
+      default: false,
+      role_type: input.role_type,
+      acts_as: [...input.acts_as],
+      created_at: now,
+      updated_at: now,
+    };
     this.roles.set(role.id, role);
     return role;
   }
@@ -131,7 +140,15 @@ export class SimulatorState {
   /** Adds a custom ticket source: choice ids go on from 1001, after the built-in ones [Docs 5.2]. */
   addTicketSource(value: string): TicketSource {
     const now = this.nowMs();
-    const source: TicketSource = { id: this.nextId('field'), choice_id: 1001 + this.ticketSources.length, value, position: builtInSourceCount + this.ticketSources.length + 1, visible: true, created_at: now, updated_at: now };
+    const source: TicketSource = {
+      id: this.nextId('field'),
+      choice_id: 1001 + this.ticketSources.length,
+      value,
+      position: builtInSourceCount + this.ticketSources.length + 1,
+      visible: true,
+      created_at: now,
+      updated_at: now,
+    };
     this.ticketSources.push(source);
     return source;
   }
@@ -236,7 +253,8 @@ export class SimulatorState {
   /** Unset custom fields are returned as null, never omitted. */
   blankCustomFields(workspaceId: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const f of this.customFields) if (f.workspace_id === null || f.workspace_id === workspaceId) out[f.name] = f.field_type === 'custom_checkbox' ? false : null;
+    for (const f of this.customFields)
+      if (f.workspace_id === null || f.workspace_id === workspaceId) out[f.name] = f.field_type === 'custom_checkbox' ? false : null;
     return out;
   }
 

@@ -96,7 +96,11 @@ export function ticketFormFields(state: SimulatorState, workspaceId: number) {
     })),
   }));
   const fields = [
-    field(54281, 'workspace_id', 'Workspace', 'default_workspace', 0, { workspace_id: null, required_for_agents: true, choices: [...state.workspaces.values()].map((w) => ({ id: w.id, value: w.name })) }),
+    field(54281, 'workspace_id', 'Workspace', 'default_workspace', 0, {
+      workspace_id: null,
+      required_for_agents: true,
+      choices: [...state.workspaces.values()].map((w) => ({ id: w.id, value: w.name })),
+    }),
     field(54268, 'requester', 'Requester', 'default_requester', 1, { required_for_agents: true, portal_cc: false, portalcc_to: 'company' }),
     field(54269, 'subject', 'Subject', 'default_subject', 2, { required_for_agents: true }),
     field(54270, 'source', 'Source', 'default_source', 3, { choices: sourceChoicesOf(state) }),
@@ -105,15 +109,45 @@ export function ticketFormFields(state: SimulatorState, workspaceId: number) {
     field(54272, 'urgency', 'Urgency', 'default_urgency', 6, { choices: levelChoices }),
     field(54273, 'impact', 'Impact', 'default_impact', 7, { choices: levelChoices }),
     field(54274, 'priority', 'Priority', 'default_priority', 8, { required_for_agents: true, choices: priorityChoices }),
-    field(54275, 'group', 'Group', 'default_group', 9, { choices: [...state.groups.values()].filter((g) => g.workspace_id === workspaceId).map((g) => ({ id: g.id, value: g.name })) }),
-    field(54276, 'agent', 'Assigned to', 'default_agent', 10, { displayed_to_customers: true, choices: state.agents().map((a) => ({ id: a.id, value: a.active ? fullName(a) : `${fullName(a)} (Deactivated)` })) }),
+    field(54275, 'group', 'Group', 'default_group', 9, {
+      choices: [...state.groups.values()].filter((g) => g.workspace_id === workspaceId).map((g) => ({ id: g.id, value: g.name })),
+    }),
+    field(54276, 'agent', 'Assigned to', 'default_agent', 10, {
+      displayed_to_customers: true,
+      choices: state.agents().map((a) => ({ id: a.id, value: a.active ? fullName(a) : `${fullName(a)} (Deactivated)` })),
+    }),
     field(54277, 'department', 'Department', 'default_department', 11, { choices: [...state.departments.values()].map((d) => ({ id: d.id, value: d.name })) }),
-    field(54278, 'description', 'Description', 'default_description', 12, { required_for_agents: true, customers_can_edit: true, required_for_customers: true, displayed_to_customers: true }),
+    field(54278, 'description', 'Description', 'default_description', 12, {
+      required_for_agents: true,
+      customers_can_edit: true,
+      required_for_customers: true,
+      displayed_to_customers: true,
+    }),
     field(54279, 'category', 'Category', 'default_category', 13, {
       choices: cat,
       nested_fields: [
-        { name: 'sub_category', id: 9522, label: 'Sub-Category', label_in_portal: 'Sub-Category', level: 2, description: 'Ticket Sub Category', created_at: stamp, updated_at: stamp, field_id: 54279 },
-        { name: 'item_category', id: 9523, label: 'Item', label_in_portal: 'Item', level: 3, description: 'Ticket Item', created_at: stamp, updated_at: stamp, field_id: 54279 },
+        {
+          name: 'sub_category',
+          id: 9522,
+          label: 'Sub-Category',
+          label_in_portal: 'Sub-Category',
+          level: 2,
+          description: 'Ticket Sub Category',
+          created_at: stamp,
+          updated_at: stamp,
+          field_id: 54279,
+        },
+        {
+          name: 'item_category',
+          id: 9523,
+          label: 'Item',
+          label_in_portal: 'Item',
+          level: 3,
+          description: 'Ticket Item',
+          created_at: stamp,
+          updated_at: stamp,
+          field_id: 54279,
+        },
       ],
     }),
   ];

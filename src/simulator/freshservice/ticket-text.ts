@@ -13,9 +13,14 @@ export function checkTicketText(input: { subject?: string | undefined; descripti
   if (input.subject !== undefined) {
     if (input.subject.trim() === '') errors.push({ field: 'subject', message: 'It should not be blank', code: 'invalid_value' });
     else if ([...input.subject].length > MAX_SUBJECT_LENGTH) {
-      errors.push({ field: 'subject', message: `Has ${[...input.subject].length} characters, it can have maximum of ${MAX_SUBJECT_LENGTH} characters`, code: 'invalid_value' });
+      errors.push({
+        field: 'subject',
+        message: `Has ${[...input.subject].length} characters, it can have maximum of ${MAX_SUBJECT_LENGTH} characters`,
+        code: 'invalid_value',
+      });
     }
   }
-  if (input.description !== undefined && input.description.trim() === '') errors.push({ field: 'description', message: 'It should not be blank', code: 'invalid_value' });
+  if (input.description !== undefined && input.description.trim() === '')
+    errors.push({ field: 'description', message: 'It should not be blank', code: 'invalid_value' });
   if (errors.length > 0) throw validationFailed(errors);
 }

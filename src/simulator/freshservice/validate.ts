@@ -18,7 +18,11 @@ export function parseBody<T extends z.ZodTypeAny>(schema: T, raw: Record<string,
     }
     if (issue.code === 'invalid_type') {
       const present = lookup(raw, issue.path) !== undefined;
-      errors.push(present ? { field: base, message: `It should be a/an ${typeName(issue.expected)}`, code: 'datatype_mismatch' } : { field: base, message: `It should be a/an ${typeName(issue.expected)}`, code: 'missing_field' });
+      errors.push(
+        present
+          ? { field: base, message: `It should be a/an ${typeName(issue.expected)}`, code: 'datatype_mismatch' }
+          : { field: base, message: `It should be a/an ${typeName(issue.expected)}`, code: 'missing_field' },
+      );
       continue;
     }
     errors.push({ field: base, message: issue.message, code: 'invalid_value' });
@@ -54,7 +58,8 @@ function typeName(expected: unknown): string {
 /** Page/per_page for plain lists: per_page 1..100 (default 30), page ≥ 1 [Docs 4]. */
 export function pageParams(query: Record<string, string>, defaultPerPage = 30): { page: number; perPage: number } {
   const perPage = query.per_page === undefined ? defaultPerPage : Number(query.per_page);
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100) throw fieldError('per_page', 'invalid_value', 'It should be a Positive Integer less than or equal to 100');
+  if (!Number.isInteger(perPage) || perPage < 1 || perPage > 100)
+    throw fieldError('per_page', 'invalid_value', 'It should be a Positive Integer less than or equal to 100');
   const page = query.page === undefined ? 1 : Number(query.page);
   if (!Number.isInteger(page) || page < 1) throw fieldError('page', 'invalid_value', 'It should be a Positive Integer');
   return { page, perPage };
@@ -64,7 +69,13 @@ export function pageParams(query: Record<string, string>, defaultPerPage = 30): 
  * Slices one page and builds the `link` header when a next page exists. The docs' own example writes
  * `<url>;rel="next"` without a space; that spelling is kept so clients parse the real thing.
  */
-export function paginate<T>(items: T[], query: Record<string, string>, baseUrl: string, path: string, defaultPerPage = 30): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(
+  items: T[],
+  query: Record<string, string>,
+  baseUrl: string,
+  path: string,
+  defaultPerPage = 30,
+): { items: T[]; headers: Record<string, string> } {
   const { page, perPage } = pageParams(query, defaultPerPage);
   const slice = items.slice((page - 1) * perPage, page * perPage);
   const headers: Record<string, string> = {};

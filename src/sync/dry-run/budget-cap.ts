@@ -36,7 +36,14 @@ export interface CapState {
   spent: Record<Side, number>;
 }
 
-export const newCapState = (): CapState => ({ stopped: false, budgetStop: null, listing: null, listPages: { source: 0, target: 0 }, lastTicket: { source: null, target: null }, spent: { source: 0, target: 0 } });
+export const newCapState = (): CapState => ({
+  stopped: false,
+  budgetStop: null,
+  listing: null,
+  listPages: { source: 0, target: 0 },
+  lastTicket: { source: null, target: null },
+  spent: { source: 0, target: 0 },
+});
 
 /**
  * The rate gate of one side in a dry run: every request still waits for the shared budget (`inner`), and
@@ -60,7 +67,13 @@ export function cappedGate(inner: RateGate, opts: { side: Side; share: number; l
       if (state.spent[side] + wanted > cap.allowed) cap = await capFor(account);
       if (state.spent[side] + wanted > cap.allowed) {
         state.stopped = true;
-        state.budgetStop = { side, cap: cap.allowed, limit: cap.limit, listPage: state.listing === side ? state.listPages[side] + 1 : null, ticketId: state.listing === side ? null : state.lastTicket[side] };
+        state.budgetStop = {
+          side,
+          cap: cap.allowed,
+          limit: cap.limit,
+          listPage: state.listing === side ? state.listPages[side] + 1 : null,
+          ticketId: state.listing === side ? null : state.lastTicket[side],
+        };
         throw new DryRunBudgetStop(state.budgetStop);
       }
       state.spent[side] += wanted;
@@ -69,7 +82,8 @@ export function cappedGate(inner: RateGate, opts: { side: Side; share: number; l
     },
     observe(account, info) {
       // The limit the platform reports now is the one the share is of (it may differ from the stored one).
-      if (info.total !== null && Number.isFinite(info.total) && info.total > 0) cap = { limit: Math.floor(info.total), allowed: Math.max(1, Math.floor(info.total * share + 1e-9)) };
+      if (info.total !== null && Number.isFinite(info.total) && info.total > 0)
+        cap = { limit: Math.floor(info.total), allowed: Math.max(1, Math.floor(info.total * share + 1e-9)) };
       return inner.observe(account, info);
     },
   };

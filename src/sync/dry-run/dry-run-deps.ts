@@ -16,7 +16,11 @@ export function dryRunDeps(ctx: SideConnectorContext, share: number, reads: DryR
     budget: { share, gate: budget, limitOf: async (account) => (await budget.usage(account)).limit },
     async connectorFor(connectionId, side, hooks) {
       try {
-        const c = await connectorForSide(ctx, connectionId, side, { rateGate: hooks?.rateGate ?? budget, onBudgetWait: hooks?.onBudgetWait, signal: hooks?.signal });
+        const c = await connectorForSide(ctx, connectionId, side, {
+          rateGate: hooks?.rateGate ?? budget,
+          onBudgetWait: hooks?.onBudgetWait,
+          signal: hooks?.signal,
+        });
         return c ?? { error: 'no platform is configured; save the API URL and key in Settings' };
       } catch (err) {
         return { error: `its credentials cannot be used (${(err as Error).message}); save the API key again in Settings` };

@@ -97,7 +97,13 @@ describe('dryRun', () => {
     const s6 = ticket('6', { updatedAt: '2026-02-01T00:00:06Z' });
     const t6 = ticket('60', { updatedAt: '2026-02-01T00:00:08Z' });
     const comment: RemoteComment = {
-      id: 'c1', body: '<p>Any news?</p><p>Tom &amp; Jerry</p>', bodyText: 'Any news?', private: false, kind: 'reply', authorId: null, createdAt: OLD,
+      id: 'c1',
+      body: '<p>Any news?</p><p>Tom &amp; Jerry</p>',
+      bodyText: 'Any news?',
+      private: false,
+      kind: 'reply',
+      authorId: null,
+      createdAt: OLD,
       attachments: [{ id: 'a2', name: 'screen.png', contentType: 'image/png', size: 999 }],
     };
     const source = platform([s1, s2, s3, s4, s5, s6], { comments: { '5': [comment] } });
@@ -114,24 +120,40 @@ describe('dryRun', () => {
     expect(target.calls.filter((c) => !c.startsWith('find'))).toEqual([]);
     // Markers this dry run made up are never looked up on the platform.
     expect([...source.calls, ...target.calls]).toEqual([]);
-    expect(Object.keys(store).filter((k) => typeof (store as any)[k] === 'function').sort()).toEqual(
-      ['attachmentLedger', 'commentLedger', 'findLink', 'hints', 'loadConnection', 'pendingIntents', 'retries'],
-    );
+    expect(
+      Object.keys(store)
+        .filter((k) => typeof (store as any)[k] === 'function')
+        .sort(),
+    ).toEqual(['attachmentLedger', 'commentLedger', 'findLink', 'hints', 'loadConnection', 'pendingIntents', 'retries']);
 
     const byId = Object.fromEntries(plan.tickets.map((t) => [t.ticketId, t]));
     expect(plan.tickets.map((t) => t.ticketId)).toEqual(['1', '2', '3', '4', '5', '50', '60']); // oldest change first; 6 already handled
     expect(byId['1']).toMatchObject({
-      action: 'create', displayId: 'INC-1', originSubject: 'Subject 1', type: 'Incident', subject: 'Subject 1',
+      action: 'create',
+      displayId: 'INC-1',
+      originSubject: 'Subject 1',
+      type: 'Incident',
+      subject: 'Subject 1',
       // New connections name the partner's ticket first (the test connector shares no link).
       description: '<div><strong>Partner ticket:</strong> INC-1</div><div>---</div><p>Description 1</p>',
-      fields: { status: 2, priority: 2 }, target: { side: 'target', ticketId: null },
-      requester: { email: 'Alice@example.com', action: 'match' }, attachments: [{ name: 'log.txt', size: 1234 }], comments: [],
+      fields: { status: 2, priority: 2 },
+      target: { side: 'target', ticketId: null },
+      requester: { email: 'Alice@example.com', action: 'match' },
+      attachments: [{ name: 'log.txt', size: 1234 }],
+      comments: [],
     });
     expect(byId['2']!.requester).toEqual({ email: 'bob@example.com', action: 'create' });
     expect(byId['3']!.requester).toEqual({ email: 'bob@example.com', action: 'create' });
-    expect(byId['4']).toMatchObject({ action: 'fail', error: expect.stringMatching(/priority value 9 has no value mapping/), target: { ticketId: null }, fields: {} });
+    expect(byId['4']).toMatchObject({
+      action: 'fail',
+      error: expect.stringMatching(/priority value 9 has no value mapping/),
+      target: { ticketId: null },
+      fields: {},
+    });
     expect(byId['5']).toMatchObject({
-      action: 'update', target: { side: 'target', ticketId: '50' }, fields: { status: 3 },
+      action: 'update',
+      target: { side: 'target', ticketId: '50' },
+      fields: { status: 3 },
       comments: [{ private: true, bodyPreview: 'Acme:\nAny news?\nTom & Jerry', attachments: [{ name: 'screen.png', size: 999 }] }],
     });
     expect(byId['5']!.subject).toBeUndefined();
@@ -145,7 +167,10 @@ describe('dryRun', () => {
     const source = platform([ticket('1', { requester: { id: 'x', email: 'nobody@example.com', name: null } })]);
     const target = platform([], { people: [{ id: 'desk', email: 'desk@example.com', name: 'Desk' }] });
     const plan = await dryRun(
-      { reads: reads([], { defaults: { requester: { mode: 'match_or_default', defaultRequesterEmail: 'desk@example.com' } } } as never), connectorFor: async (_c, side) => (side === 'source' ? source.connector : target.connector) },
+      {
+        reads: reads([], { defaults: { requester: { mode: 'match_or_default', defaultRequesterEmail: 'desk@example.com' } } } as never),
+        connectorFor: async (_c, side) => (side === 'source' ? source.connector : target.connector),
+      },
       { connectionId: 'c1', since: new Date(OLD) },
     );
     if ('error' in plan) throw new Error(plan.error);
@@ -156,19 +181,30 @@ describe('dryRun', () => {
     const tickets = ['1', '2', '3'].map((id, i) => ticket(id, { updatedAt: `2026-02-01T00:00:0${i}Z` }));
     const source = platform(tickets);
     const target = platform([]);
-    const plan = await dryRun({ reads: reads([]), connectorFor: async (_c, side) => (side === 'source' ? source.connector : target.connector) }, { connectionId: 'c1', since: new Date(OLD), maxTickets: 2 });
+    const plan = await dryRun(
+      { reads: reads([]), connectorFor: async (_c, side) => (side === 'source' ? source.connector : target.connector) },
+      { connectionId: 'c1', since: new Date(OLD), maxTickets: 2 },
+    );
     if ('error' in plan) throw new Error(plan.error);
     expect(plan.truncated).toBe(true);
-    expect(plan.tickets.map((t) => [t.ticketId, t.action])).toEqual([['1', 'create'], ['2', 'create']]);
+    expect(plan.tickets.map((t) => [t.ticketId, t.action])).toEqual([
+      ['1', 'create'],
+      ['2', 'create'],
+    ]);
   });
 
   it('reports why it could not run, as a real run would', async () => {
-    const plan = await dryRun({ reads: reads([]), connectorFor: async () => ({ error: 'no platform is configured' }) }, { connectionId: 'c1', since: new Date(OLD) });
+    const plan = await dryRun(
+      { reads: reads([]), connectorFor: async () => ({ error: 'no platform is configured' }) },
+      { connectionId: 'c1', since: new Date(OLD) },
+    );
     expect(plan).toEqual({ error: expect.stringMatching(/Acme \(source\): no platform is configured/) });
   });
 
   it('previews a comment as text', () => {
-    expect(bodyPreview('<p><strong>Acme</strong> (internal note):</p><div>a &lt;b&gt; &quot;c&quot;<br>d</div><script>x</script>')).toBe('Acme (internal note):\na <b> "c"\nd');
+    expect(bodyPreview('<p><strong>Acme</strong> (internal note):</p><div>a &lt;b&gt; &quot;c&quot;<br>d</div><script>x</script>')).toBe(
+      'Acme (internal note):\na <b> "c"\nd',
+    );
     expect(Array.from(bodyPreview(`<p>${'x'.repeat(5000)}</p>`))).toHaveLength(1000);
   });
 });

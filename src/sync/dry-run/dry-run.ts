@@ -66,7 +66,11 @@ export interface DryRunStop {
 export interface DryRunDeps {
   reads: SyncStoreReads;
   /** `hooks.rateGate`: the gate the side's connector must use (the budget cap); connectors that ignore it are not capped. */
-  connectorFor(connectionId: string, side: Side, hooks?: Parameters<EngineDeps['connectorFor']>[2] & { rateGate?: RateGate }): ReturnType<EngineDeps['connectorFor']>;
+  connectorFor(
+    connectionId: string,
+    side: Side,
+    hooks?: Parameters<EngineDeps['connectorFor']>[2] & { rateGate?: RateGate },
+  ): ReturnType<EngineDeps['connectorFor']>;
   log?: EngineDeps['log'];
   /** Spend at most `share` of each side's per-minute API limit (`limitOf`), through `gate` (the shared budget). */
   budget?: { share: number; gate: RateGate; limitOf(account: string): Promise<number> };
@@ -133,7 +137,18 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
     const k = `${side}:${id}`;
     let e = entries.get(k);
     if (!e) {
-      e = { side, ticketId: id, displayId: null, originSubject: null, action: 'skip', target: { side: otherSide(side), ticketId: null }, fields: {}, comments: [], attachments: [], writes: [] };
+      e = {
+        side,
+        ticketId: id,
+        displayId: null,
+        originSubject: null,
+        action: 'skip',
+        target: { side: otherSide(side), ticketId: null },
+        fields: {},
+        comments: [],
+        attachments: [],
+        writes: [],
+      };
       entries.set(k, e);
       order.push(k);
     }
@@ -205,7 +220,9 @@ export async function dryRun(deps: DryRunDeps, req: DryRunRequest): Promise<DryR
         maxTickets,
         timeBudgetMs: req.timeBudgetMs ?? DRY_RUN_TIME_BUDGET_MS,
         share: deps.budget?.share ?? null,
-        names: conn ? { source: conn.sides.source.organisationName, target: conn.sides.target.organisationName } : { source: 'the source', target: 'the target' },
+        names: conn
+          ? { source: conn.sides.source.organisationName, target: conn.sides.target.organisationName }
+          : { source: 'the source', target: 'the target' },
       })
     : null;
 
@@ -288,7 +305,8 @@ function describeStop(x: {
 }): DryRunStop {
   const steps = x.progress?.steps;
   const phase = x.progress?.phase;
-  const during: DryRunStop['during'] = !steps || phase === 'listing changes' || (x.budget?.listPage ?? null) !== null ? 'listing' : phase === 'screening tickets' ? 'screening' : 'working';
+  const during: DryRunStop['during'] =
+    !steps || phase === 'listing changes' || (x.budget?.listPage ?? null) !== null ? 'listing' : phase === 'screening tickets' ? 'screening' : 'working';
   const done = x.progress?.ticketsDone ?? 0;
   const screened = steps ? steps.screened.source + steps.screened.target : 0;
   const why =
@@ -300,12 +318,20 @@ function describeStop(x: {
   let where: string;
   if (during === 'listing') {
     const side = x.budget?.side;
-    where = side ? `Stopped while listing ${x.names[side]}'s changed tickets, at page ${fmt(x.budget!.listPage ?? 1)} of the list; nothing was previewed` : 'Stopped while listing the changed tickets; nothing was previewed';
+    where = side
+      ? `Stopped while listing ${x.names[side]}'s changed tickets, at page ${fmt(x.budget!.listPage ?? 1)} of the list; nothing was previewed`
+      : 'Stopped while listing the changed tickets; nothing was previewed';
   } else if (during === 'screening') {
     where = `Stopped after checking ${fmt(screened)} of ${fmt(x.ticketsInScope)} tickets against the sync filters; none was previewed yet`;
   } else {
     const next = x.budget?.ticketId ? ` (the next was ${x.names[x.budget.side]}'s ticket #${x.budget.ticketId})` : '';
     where = `Stopped after ${fmt(done)} of ${fmt(x.ticketsInScope)} tickets${next}`;
   }
-  return { reason: x.reason, message: `${where}, ${why}. A real sync would go on; a later start date previews fewer tickets.`, side: x.budget?.side ?? null, during, listPage: x.budget?.listPage ?? null };
+  return {
+    reason: x.reason,
+    message: `${where}, ${why}. A real sync would go on; a later start date previews fewer tickets.`,
+    side: x.budget?.side ?? null,
+    during,
+    listPage: x.budget?.listPage ?? null,
+  };
 }

@@ -18,8 +18,14 @@ function fakeReads() {
   const reads: SyncStoreReads = {
     loadConnection: async () => (calls.push('loadConnection'), null),
     findLink: async (_c, side, id) => (calls.push(`findLink ${side}:${id}`), realLink.ticketIds[side] === id ? structuredClone(realLink) : null),
-    pendingIntents: async () => (calls.push('pendingIntents'), [{ id: 'i1', originSide: 'target', originTicketId: '77', marker: 'sf-0123456789abcdef', createdAt: new Date(0), resumed: true }]),
-    commentLedger: async (linkId) => (calls.push(`commentLedger ${linkId}`), [{ id: 'e1', originSide: 'source', originCommentId: 'c1', copyCommentId: 'c10', marker: 'sf-c0123456789abcdef' }]),
+    pendingIntents: async () => (
+      calls.push('pendingIntents'),
+      [{ id: 'i1', originSide: 'target', originTicketId: '77', marker: 'sf-0123456789abcdef', createdAt: new Date(0), resumed: true }]
+    ),
+    commentLedger: async (linkId) => (
+      calls.push(`commentLedger ${linkId}`),
+      [{ id: 'e1', originSide: 'source', originCommentId: 'c1', copyCommentId: 'c10', marker: 'sf-c0123456789abcdef' }]
+    ),
     attachmentLedger: async (linkId) => (calls.push(`attachmentLedger ${linkId}`), []),
     retries: async (_c, side) => (calls.push(`retries ${side}`), side === 'source' ? ['5'] : []),
     hints: async () => (calls.push('hints'), [{ side: 'source', ticketId: '9', createdAt: new Date(0) }]),
@@ -67,7 +73,12 @@ describe('memory sync store', () => {
     await store.advanceCursor('c', 'source', new Date(1000));
     await store.markReadyForAutomaticSync('c');
     await store.finishRun('dry-run', 'success', null);
-    expect(recorded).toMatchObject({ retries: [{ side: 'source', ticketId: '6', error: 'boom' }], cursors: [{ side: 'source' }], readyForAutomaticSync: true, finished: { status: 'success' } });
+    expect(recorded).toMatchObject({
+      retries: [{ side: 'source', ticketId: '6', error: 'boom' }],
+      cursors: [{ side: 'source' }],
+      readyForAutomaticSync: true,
+      finished: { status: 'success' },
+    });
     await expect(store.adoptOrStartRun('c', 'manual', 'w', true)).rejects.toThrow(/dry run/);
 
     expect(calls).toEqual(['findLink source:1', 'findLink source:2', 'pendingIntents', `commentLedger ${realLink.id}`, 'retries source', 'hints']);
@@ -78,7 +89,15 @@ describe('memory sync store', () => {
       throw new Error('not expected');
     };
     const fake = new Proxy({}, { get: () => fn }) as unknown as SyncStore;
-    expect(Object.keys(readsOf(fake)).sort()).toEqual(['attachmentLedger', 'commentLedger', 'findLink', 'hints', 'loadConnection', 'pendingIntents', 'retries']);
+    expect(Object.keys(readsOf(fake)).sort()).toEqual([
+      'attachmentLedger',
+      'commentLedger',
+      'findLink',
+      'hints',
+      'loadConnection',
+      'pendingIntents',
+      'retries',
+    ]);
   });
 });
 
@@ -89,7 +108,22 @@ describe('recording connector', () => {
         prop === 'platform'
           ? t.platform
           : prop === 'getTicket'
-            ? async (id: string) => (log.push(`getTicket ${id}`), { id, displayId: `INC-${id}`, type: 'Incident', subject: 's', description: 'd', fields: { status: 2 }, tags: [], requester: null, createdAt: '', updatedAt: '', attachments: [] })
+            ? async (id: string) => (
+                log.push(`getTicket ${id}`),
+                {
+                  id,
+                  displayId: `INC-${id}`,
+                  type: 'Incident',
+                  subject: 's',
+                  description: 'd',
+                  fields: { status: 2 },
+                  tags: [],
+                  requester: null,
+                  createdAt: '',
+                  updatedAt: '',
+                  attachments: [],
+                }
+              )
             : async () => {
                 log.push(String(prop));
                 return null;
@@ -101,7 +135,15 @@ describe('recording connector', () => {
     const rec = new DryRunRecorder({ maxTickets: 10, deadline: Date.now() + 60_000 });
     const c = recordingConnector(inner(log), 'target', rec);
     const requester = await c.createRequester({ email: 'a@example.com', name: 'A' });
-    const t = await c.createTicket({ type: 'Incident', subject: 'S', description: '<p>D</p>', requesterId: requester.id, marker: 'sf-0123456789abcdef', tags: ['sf-0123456789abcdef'], fields: { priority: 3 } });
+    const t = await c.createTicket({
+      type: 'Incident',
+      subject: 'S',
+      description: '<p>D</p>',
+      requesterId: requester.id,
+      marker: 'sf-0123456789abcdef',
+      tags: ['sf-0123456789abcdef'],
+      fields: { priority: 3 },
+    });
     expect(t).toMatchObject({ id: expect.stringMatching(/^dry-/), subject: 'S', fields: { priority: 3 }, requester: { email: 'a@example.com' } });
     expect(await c.getTicket(t.id)).toEqual(t);
     const file = await c.downloadAttachment({ id: 'a1', name: 'x.pdf', contentType: 'application/pdf', size: 4096 });

@@ -269,7 +269,10 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
 
     async clearHint(connectionId, side, ticketId, seenAt) {
       const h = await hintsOf(connectionId);
-      hintLists.set(connectionId, h.filter((x) => !(x.side === side && x.ticketId === ticketId && x.createdAt <= seenAt)));
+      hintLists.set(
+        connectionId,
+        h.filter((x) => !(x.side === side && x.ticketId === ticketId && x.createdAt <= seenAt)),
+      );
       recorded.clearedHints.push({ side, ticketId });
     },
 

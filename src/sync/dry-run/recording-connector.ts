@@ -131,7 +131,8 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
     if (r) rec.requesters.set(key(side, r.id), { email: r.email, created });
     return r;
   };
-  const planned = (files: FileContent[] | undefined): PlannedFile[] => (files ?? []).map((f) => ({ name: f.name, size: rec.fileSizes.get(f) ?? f.data.byteLength }));
+  const planned = (files: FileContent[] | undefined): PlannedFile[] =>
+    (files ?? []).map((f) => ({ name: f.name, size: rec.fileSizes.get(f) ?? f.data.byteLength }));
   const fakeAttachments = (files: PlannedFile[], contentTypes: string[]): RemoteAttachment[] =>
     files.map((f, i) => ({ id: rec.nextId('attachment'), name: f.name, size: f.size, contentType: contentTypes[i] ?? 'application/octet-stream' }));
 
@@ -246,7 +247,10 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
         kind: 'note',
         authorId: null,
         createdAt: nowIso(),
-        attachments: fakeAttachments(files, (input.attachments ?? []).map((f) => f.contentType)),
+        attachments: fakeAttachments(
+          files,
+          (input.attachments ?? []).map((f) => f.contentType),
+        ),
       };
     },
 
@@ -260,7 +264,10 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
     async addAttachments(ticketId, files) {
       const list = planned(files);
       rec.record({ kind: 'addAttachments', side, ticketId, files: list });
-      return fakeAttachments(list, files.map((f) => f.contentType));
+      return fakeAttachments(
+        list,
+        files.map((f) => f.contentType),
+      );
     },
   };
 }

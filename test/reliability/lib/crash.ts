@@ -126,7 +126,9 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
           runs.push({ died: 'SIGKILL' });
         } else await product.stop();
       }
-      log(`  kill ${k + 1}: at request ${atRequest}${delayMs ? ` +${delayMs} ms` : ''} (${kill.during || 'not reached'}) ${kill.happened ? 'killed' : 'finished first'}`);
+      log(
+        `  kill ${k + 1}: at request ${atRequest}${delayMs ? ` +${delayMs} ms` : ''} (${kill.during || 'not reached'}) ${kill.happened ? 'killed' : 'finished first'}`,
+      );
     }
 
     // Restart the product and press "Sync now" until a run finishes with nothing left.
@@ -169,7 +171,8 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
     const marks = { source: world.source.requests.length, target: world.target.requests.length };
     const last = await ow.sync('automatic');
     const echoWrites = writeRequests(world.source, marks.source).length + writeRequests(world.target, marks.target).length;
-    if (last.outcome.status === 'failed' || last.pending > 0) problems.push(`final run: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
+    if (last.outcome.status === 'failed' || last.pending > 0)
+      problems.push(`final run: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
     await ow.close();
 
     const report = checkInvariants({ source: world.source, target: world.target });

@@ -93,7 +93,10 @@ export function seedTickets(sim: FreshserviceSimulator, r: Rng, opts: DatasetOpt
       stats.comments++;
       if (priv) stats.privateNotes++;
       if (r.chance(pCommentFile)) {
-        sim.state.addAttachment({ ticketId: t.id, conversationId: conv.id }, { name: `${key}-${c}${mark}.txt`, content_type: 'text/plain', data: Buffer.from(`file of ${key}-${c}`) });
+        sim.state.addAttachment(
+          { ticketId: t.id, conversationId: conv.id },
+          { name: `${key}-${c}${mark}.txt`, content_type: 'text/plain', data: Buffer.from(`file of ${key}-${c}`) },
+        );
         stats.files++;
       }
     }

@@ -85,7 +85,8 @@ export async function runFaultTrial(opts: FaultTrialOptions): Promise<FaultTrial
     const marks = { source: world.source.requests.length, target: world.target.requests.length };
     const last = await ow.sync(ready ? 'automatic' : 'manual', since, deps);
     const echoWrites = writeRequests(world.source, marks.source).length + writeRequests(world.target, marks.target).length;
-    if (last.outcome.status === 'failed' || last.outcome.status === 'partial' || last.pending > 0) problems.push(`final run without faults: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
+    if (last.outcome.status === 'failed' || last.outcome.status === 'partial' || last.pending > 0)
+      problems.push(`final run without faults: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
     await ow.close();
     const report = checkInvariants({ source: world.source, target: world.target });
     return { seed: opts.seed, dataset, runs, injected, echoWrites, report, problems, ms: Date.now() - started };

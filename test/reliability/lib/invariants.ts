@@ -41,7 +41,12 @@ export interface CheckReport {
 
 const COMMENT_MARKER = /\bsf-c[0-9a-f]{16}\b/;
 const norm = (v: unknown) => (v === null || v === undefined ? '' : String(v));
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/\s+/g, ' ').trim();
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** A form-field value of a simulated ticket, by the name the engine uses. */
 export function simField(t: Ticket, name: string): unknown {
@@ -79,7 +84,10 @@ export const fileSideOf = (name: string): Side | null => (/@S\./.test(name) ? 's
 export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: Expectations = {}): CheckReport {
   const violations: Violation[] = [];
   const add = (kind: ViolationKind, detail: string) => violations.push({ kind, detail });
-  const config: Record<Side, SideConfiguration> = { source: exp.config?.source ?? defaultSideConfiguration(), target: exp.config?.target ?? defaultSideConfiguration() };
+  const config: Record<Side, SideConfiguration> = {
+    source: exp.config?.source ?? defaultSideConfiguration(),
+    target: exp.config?.target ?? defaultSideConfiguration(),
+  };
   const mappings = exp.mappings ?? defaultMappings();
   const qualifies = exp.qualifies ?? ((side: Side) => side === 'source');
   const checked = { pairs: 0, comments: 0, files: 0, fields: 0 };
@@ -111,7 +119,8 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
     for (const [key, orig] of originals[side]) {
       const found = copies[there].get(key) ?? [];
       const q = qualifies(side, orig);
-      if (found.length > 1) add('duplicate', `${side} ticket ${key} (#${orig.id}) has ${found.length} copies on ${there}: ${found.map((t) => `#${t.id}`).join(', ')}`);
+      if (found.length > 1)
+        add('duplicate', `${side} ticket ${key} (#${orig.id}) has ${found.length} copies on ${there}: ${found.map((t) => `#${t.id}`).join(', ')}`);
       if (found.length === 0) {
         if (q === true) add('lost', `${side} ticket ${key} (#${orig.id}, "${orig.subject}") has no copy on ${there}`);
         continue;
@@ -158,13 +167,19 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
       const want = rule.kind === 'value' && sent !== null ? (rule.pairs.find((p) => p.from === String(sent))?.to ?? `<unmapped ${String(sent)}>`) : sent;
       checked.fields++;
       if (norm(want) !== norm(got)) {
-        add('lost', `${pair.key}: ${sending} ${rule.from}=${JSON.stringify(sent)} but ${receiving} ${rule.to}=${JSON.stringify(got)} (source #${pair.source.id} / target #${pair.target.id})`);
+        add(
+          'lost',
+          `${pair.key}: ${sending} ${rule.from}=${JSON.stringify(sent)} but ${receiving} ${rule.to}=${JSON.stringify(got)} (source #${pair.source.id} / target #${pair.target.id})`,
+        );
         continue;
       }
       const expected = exp.expectField?.(pair, sourceField);
       const value = norm(simField(pair.source, sourceField));
       if (expected && !expected.accept.includes(value)) {
-        add('lost', `${pair.key}: ${sourceField} is ${JSON.stringify(value)} on both sides, but the last change made it one of ${JSON.stringify(expected.accept)}`);
+        add(
+          'lost',
+          `${pair.key}: ${sourceField} is ${JSON.stringify(value)} on both sides, but the last change made it one of ${JSON.stringify(expected.accept)}`,
+        );
       }
     }
   }
@@ -186,18 +201,28 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
       const arrived = count(toConvs, k);
       if (count(fromConvs, k).length > 1) add('echo', `${from} comment ${k} came back to ${from} (${count(fromConvs, k).length} times on #${fromTicket.id})`);
       if (!sendable) {
-        if (arrived.length > 0) add('leak', `${from} ${c.private ? 'private note' : 'comment'} ${k} is on ${to} #${toTicket.id} although ${from} does not send it`);
+        if (arrived.length > 0)
+          add('leak', `${from} ${c.private ? 'private note' : 'comment'} ${k} is on ${to} #${toTicket.id} although ${from} does not send it`);
         continue;
       }
       if (arrived.length === 0) add('lost', `${from} comment ${k} (#${fromTicket.id}) did not arrive on ${to} #${toTicket.id}`);
       if (arrived.length > 1) add('duplicate', `${from} comment ${k} arrived ${arrived.length} times on ${to} #${toTicket.id}`);
       if (arrived.length === 1 && c.attachment_ids.length > 0) {
-        const want = sims[from].state.attachmentsOf(c.attachment_ids).map((a) => a.name).sort();
-        const got = sims[to].state.attachmentsOf(arrived[0]!.attachment_ids).map((a) => a.name).sort();
+        const want = sims[from].state
+          .attachmentsOf(c.attachment_ids)
+          .map((a) => a.name)
+          .sort();
+        const got = sims[to].state
+          .attachmentsOf(arrived[0]!.attachment_ids)
+          .map((a) => a.name)
+          .sort();
         checked.files += want.length;
         const expected = config[from].attachments.enabled ? want : [];
         if (JSON.stringify(expected) !== JSON.stringify(got)) {
-          add(got.length > expected.length ? (config[from].attachments.enabled ? 'duplicate' : 'leak') : 'lost', `${from} comment ${k}: files ${JSON.stringify(expected)} expected on ${to}, found ${JSON.stringify(got)}`);
+          add(
+            got.length > expected.length ? (config[from].attachments.enabled ? 'duplicate' : 'leak') : 'lost',
+            `${from} comment ${k}: files ${JSON.stringify(expected)} expected on ${to}, found ${JSON.stringify(got)}`,
+          );
         }
       }
     }
@@ -211,7 +236,8 @@ export function checkInvariants(sims: Record<Side, FreshserviceSimulator>, exp: 
     for (const name of new Set(here.filter((n) => fileSideOf(n) === from))) {
       checked.files++;
       const n = there.filter((x) => x === name).length;
-      if (here.filter((x) => x === name).length > 1) add('echo', `${from} file ${name} is ${here.filter((x) => x === name).length} times on ${from} #${pair[from].id}`);
+      if (here.filter((x) => x === name).length > 1)
+        add('echo', `${from} file ${name} is ${here.filter((x) => x === name).length} times on ${from} #${pair[from].id}`);
       if (!config[from].attachments.enabled) {
         if (n > 0) add('leak', `${from} file ${name} is on ${to} although ${from} does not send files`);
         continue;

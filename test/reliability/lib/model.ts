@@ -54,31 +54,83 @@ const side = fc.constantFrom<Side>('source', 'target');
 const idx = fc.nat({ max: 1000 });
 
 export const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('create' as const), side: fc.constantFrom<Side>('source', 'source', 'target'), inScope: fc.boolean(), status: fc.constantFrom(2, 2, 3, 4), priority: fc.integer({ min: 1, max: 4 }), withFile: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('create' as const),
+      side: fc.constantFrom<Side>('source', 'source', 'target'),
+      inScope: fc.boolean(),
+      status: fc.constantFrom(2, 2, 3, 4),
+      priority: fc.integer({ min: 1, max: 4 }),
+      withFile: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('subject' as const), t: idx }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('status' as const), side, t: idx, status: fc.constantFrom<2 | 3 | 4 | 5>(2, 3, 4, 5) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('priority' as const), t: idx, priority: fc.integer({ min: 1, max: 4 }) }) },
   {
     weight: 2,
     arbitrary: fc.oneof(
-      fc.record({ op: fc.constant('custom' as const), side, t: idx, field: fc.constant('external_reference' as const), value: fc.constantFrom('EXT-1', 'EXT-2', 'EXT-3') }),
-      fc.record({ op: fc.constant('custom' as const), side: fc.constant<Side>('target'), t: idx, field: fc.constant('resolution_code' as const), value: fc.constantFrom('Fixed', 'Workaround', 'Not reproducible') }),
+      fc.record({
+        op: fc.constant('custom' as const),
+        side,
+        t: idx,
+        field: fc.constant('external_reference' as const),
+        value: fc.constantFrom('EXT-1', 'EXT-2', 'EXT-3'),
+      }),
+      fc.record({
+        op: fc.constant('custom' as const),
+        side: fc.constant<Side>('target'),
+        t: idx,
+        field: fc.constant('resolution_code' as const),
+        value: fc.constantFrom('Fixed', 'Workaround', 'Not reproducible'),
+      }),
     ),
   },
-  { weight: 5, arbitrary: fc.record({ op: fc.constant('comment' as const), side, t: idx, private: fc.boolean(), kind: fc.constantFrom<'reply' | 'note'>('reply', 'note'), withFile: fc.boolean() }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      op: fc.constant('comment' as const),
+      side,
+      t: idx,
+      private: fc.boolean(),
+      kind: fc.constantFrom<'reply' | 'note'>('reply', 'note'),
+      withFile: fc.boolean(),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('file' as const), side, t: idx }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('scope' as const), t: idx, inScope: fc.boolean() }) },
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('sync' as const), trigger: fc.constantFrom<'manual' | 'automatic'>('manual', 'automatic', 'automatic') }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ op: fc.constant('sync' as const), trigger: fc.constantFrom<'manual' | 'automatic'>('manual', 'automatic', 'automatic') }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('hint' as const), side, t: idx }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('crash' as const), trigger: fc.constantFrom<'manual' | 'automatic'>('manual', 'automatic'), step: fc.integer({ min: 1, max: 60 }), afterCall: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('crash' as const),
+      trigger: fc.constantFrom<'manual' | 'automatic'>('manual', 'automatic'),
+      step: fc.integer({ min: 1, max: 60 }),
+      afterCall: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('tick' as const) }) },
 );
 
-const createArb: fc.Arbitrary<Op> = fc.record({ op: fc.constant('create' as const), side: fc.constantFrom<Side>('source', 'source', 'target'), inScope: fc.boolean(), status: fc.constantFrom(2, 2, 3, 4), priority: fc.integer({ min: 1, max: 4 }), withFile: fc.boolean() });
+const createArb: fc.Arbitrary<Op> = fc.record({
+  op: fc.constant('create' as const),
+  side: fc.constantFrom<Side>('source', 'source', 'target'),
+  inScope: fc.boolean(),
+  status: fc.constantFrom(2, 2, 3, 4),
+  priority: fc.integer({ min: 1, max: 4 }),
+  withFile: fc.boolean(),
+});
 
 /** A scenario: a few tickets first, then anything. */
 export const scenarioArb = (maxOps: number): fc.Arbitrary<Op[]> =>
-  fc.tuple(fc.array(createArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { minLength: 3, maxLength: maxOps, size: 'medium' })).map(([a, b]) => [...a, ...b]);
+  fc
+    .tuple(fc.array(createArb, { minLength: 1, maxLength: 5 }), fc.array(opArb, { minLength: 3, maxLength: maxOps, size: 'medium' }))
+    .map(([a, b]) => [...a, ...b]);
 
 export const configArb: fc.Arbitrary<ModelConfig> = fc.record({
   sendPrivate: fc.record({ source: fc.boolean(), target: fc.boolean() }),
@@ -195,7 +247,10 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
       if (!key) return;
       let byField = history.get(key);
       if (!byField) history.set(key, (byField = new Map()));
-      byField.set(field, [...(byField.get(field) ?? []), { side: s, value: value === null || value === undefined ? '' : String(value), second: at, seq: seq++ }]);
+      byField.set(field, [
+        ...(byField.get(field) ?? []),
+        { side: s, value: value === null || value === undefined ? '' : String(value), second: at, seq: seq++ },
+      ]);
     };
     const ticketsOn = (s: Side) => [...sims[s].state.tickets.values()].filter((t) => !t.deleted).sort((a, b) => a.id - b.id);
     const pickTicket = (s: Side, i: number): Ticket | null => {
@@ -211,7 +266,8 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
     // The source sends tickets of its first two groups; the target (with reverse sync) sends all it makes.
     const inScope = (s: Side, t: Ticket) => (s === 'source' ? inGroups.includes(String(t.group_id)) : cfg.target.reverseSync.enabled);
     const markSeen = () => {
-      for (const s of ['source', 'target'] as const) for (const t of ticketsOn(s)) if (!t.tags.some(isTicketMarker) && inScope(s, t)) mayBeLinked.add(`${s}:${keyOf(t)}`);
+      for (const s of ['source', 'target'] as const)
+        for (const t of ticketsOn(s)) if (!t.tags.some(isTicketMarker) && inScope(s, t)) mayBeLinked.add(`${s}:${keyOf(t)}`);
     };
     const run = async (trigger: 'manual' | 'automatic' | 'webhook', deps: EngineDeps = ow.deps) => {
       markSeen();
@@ -236,7 +292,11 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
           });
           stats.tickets++;
           for (const f of ['status', 'external_reference']) note(key, f, s, simField(t, f), t.created_at);
-          if (o.withFile) sims[s].state.addAttachment({ ticketId: t.id }, { name: `${key}-f${n++}@${s === 'source' ? 'S' : 'T'}.txt`, content_type: 'text/plain', data: Buffer.from(key) });
+          if (o.withFile)
+            sims[s].state.addAttachment(
+              { ticketId: t.id },
+              { name: `${key}-f${n++}@${s === 'source' ? 'S' : 'T'}.txt`, content_type: 'text/plain', data: Buffer.from(key) },
+            );
           log(`create ${s} ${key} #${t.id}${s === 'source' ? (o.inScope ? ' in scope' : ' out of scope') : ''}`);
           break;
         }
@@ -290,7 +350,11 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
             user_id: agent(o.side),
           });
           stats.comments++;
-          if (o.withFile) sims[o.side].state.addAttachment({ ticketId: t.id, conversationId: conv.id }, { name: `${ck}@${o.side === 'source' ? 'S' : 'T'}.txt`, content_type: 'text/plain', data: Buffer.from(ck) });
+          if (o.withFile)
+            sims[o.side].state.addAttachment(
+              { ticketId: t.id, conversationId: conv.id },
+              { name: `${ck}@${o.side === 'source' ? 'S' : 'T'}.txt`, content_type: 'text/plain', data: Buffer.from(ck) },
+            );
           log(`comment ${o.side} #${t.id} ${ck} ${conv.private ? 'private' : 'public'} ${o.kind}${o.withFile ? ' +file' : ''}`);
           break;
         }
@@ -338,12 +402,20 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
             log(`crash ${o.trigger}: nothing to run`);
             break;
           }
-          const p = runSync(c.deps, { runId: row.runId, connectionId: world.connectionId, trigger: row.trigger as 'manual' | 'automatic', since: row.since }).then((outcome) => ({ kind: 'ran' as const, outcome }));
+          const p = runSync(c.deps, {
+            runId: row.runId,
+            connectionId: world.connectionId,
+            trigger: row.trigger as 'manual' | 'automatic',
+            since: row.since,
+          }).then((outcome) => ({ kind: 'ran' as const, outcome }));
           // Either the run finishes before its n-th call, or it freezes there for ever.
-          const outcome = await Promise.race([p.then((r) => ({ r })), (async () => {
-            while (!c.crashed()) await new Promise((res) => setTimeout(res, 5));
-            return null;
-          })()]);
+          const outcome = await Promise.race([
+            p.then((r) => ({ r })),
+            (async () => {
+              while (!c.crashed()) await new Promise((res) => setTimeout(res, 5));
+              return null;
+            })(),
+          ]);
           if (outcome === null) {
             stats.crashes++;
             // The restarted product: runs left running are interrupted, locks are new.
@@ -382,7 +454,10 @@ export async function runModel(template: WorldTemplate, config: ModelConfig, ops
     const marks = { source: world.source.requests.length, target: world.target.requests.length };
     const last = await run('automatic');
     const echoWrites = writeRequests(world.source, marks.source).length + writeRequests(world.target, marks.target).length;
-    if (echoWrites > 0) log(`final run wrote: ${[...writeRequests(world.source, marks.source), ...writeRequests(world.target, marks.target)].map((r) => `${r.method} ${r.path}`).join(', ')}`);
+    if (echoWrites > 0)
+      log(
+        `final run wrote: ${[...writeRequests(world.source, marks.source), ...writeRequests(world.target, marks.target)].map((r) => `${r.method} ${r.path}`).join(', ')}`,
+      );
     if (last.kind !== 'ran' || last.outcome.status === 'failed') problems.push(`final run: ${JSON.stringify(last)}`);
 
     const report = checkInvariants(sims, {

@@ -84,14 +84,26 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
     const created: number[] = [];
     const versions = new Map<number, string[]>();
     for (let i = 0; i < steps; i++) {
-      const t = source.state.createTicket({ subject: `Outage ticket ${i}`, description: `Made during the outage. [key B${i}]`, requester_id: people[0]!.requester_id, group_id: people[0]!.group_id, priority: r.int(1, 4) });
+      const t = source.state.createTicket({
+        subject: `Outage ticket ${i}`,
+        description: `Made during the outage. [key B${i}]`,
+        requester_id: people[0]!.requester_id,
+        group_id: people[0]!.group_id,
+        priority: r.int(1, 4),
+      });
       created.push(t.id);
       const edited = r.pick(people);
       const subject = `${edited.subject.replace(/ v\d+$/, '')} v${i}`;
       edited.subject = subject;
       source.state.touchTicket(edited);
       versions.set(edited.id, [...(versions.get(edited.id) ?? []), subject]);
-      source.state.addConversation(edited.id, { kind: 'reply', source: 0, private: false, body: `Reply ${i} during the outage [c OUT-S${i}]`, user_id: agentOf(source) });
+      source.state.addConversation(edited.id, {
+        kind: 'reply',
+        source: 0,
+        private: false,
+        body: `Reply ${i} during the outage [c OUT-S${i}]`,
+        user_id: agentOf(source),
+      });
       const outcome = await tick();
       log(`  +${(ticks * interval) / 3_600_000} h, target down: ${outcome.join(', ') || 'not due'}`);
     }
@@ -105,7 +117,13 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
       const c = r.pick(copies);
       c.status = r.pick([2, 3, 4]);
       target.state.touchTicket(c);
-      target.state.addConversation(c.id, { kind: 'note', source: 2, private: false, body: `Provider note ${i} during the outage [c OUT-T${i}]`, user_id: agentOf(target) });
+      target.state.addConversation(c.id, {
+        kind: 'note',
+        source: 2,
+        private: false,
+        body: `Provider note ${i} during the outage [c OUT-T${i}]`,
+        user_id: agentOf(target),
+      });
       const outcome = await tick();
       log(`  +${(ticks * interval) / 3_600_000} h, source down: ${outcome.join(', ') || 'not due'}`);
     }
@@ -153,7 +171,18 @@ export async function runOutage(opts: OutageOptions): Promise<OutageResult> {
     const echoWrites = writeRequests(source, marks.source).length + writeRequests(target, marks.target).length;
     await ow.close();
     const report = checkInvariants({ source, target });
-    return { seed: opts.seed, ticks, failedRuns, faultedRequests: phase1Faults + phase2Faults, catchUpRuns, orderErrors, echoWrites, report, problems, ms: Date.now() - started };
+    return {
+      seed: opts.seed,
+      ticks,
+      failedRuns,
+      faultedRequests: phase1Faults + phase2Faults,
+      catchUpRuns,
+      orderErrors,
+      echoWrites,
+      report,
+      problems,
+      ms: Date.now() - started,
+    };
   } finally {
     await world.close();
   }

@@ -58,19 +58,26 @@ export async function startProduct(world: World, adminEmail: string): Promise<Pr
   let out = '';
   child.stdout!.on('data', (d) => (out += String(d)));
   child.stderr!.on('data', (d) => (out += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const base = `http://127.0.0.1:${port}/api/v1`;
   const ready = (async () => {
     for (;;) {
       if (/Support Fusion is running/.test(out)) return;
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the product exited (${child.exitCode ?? child.signalCode}) before it ran:\n${out.slice(-3000)}`);
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`the product exited (${child.exitCode ?? child.signalCode}) before it ran:\n${out.slice(-3000)}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   })();
   let token: string | null = null;
   const call = async (method: string, path: string, body?: unknown) => {
     if (!token) {
-      const login = await fetch(`${base}/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: adminEmail, password: PASSWORD }) });
+      const login = await fetch(`${base}/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: adminEmail, password: PASSWORD }),
+      });
       if (login.status !== 200) throw new Error(`log-in as ${adminEmail}: ${login.status} ${await login.text()}`);
       token = ((await login.json()) as { token: string }).token;
     }

@@ -57,7 +57,9 @@ export function summaryTable(lines: ResultLine[]): string {
   const total: ResultLine = { suite: 'TOTAL', trials: 0, faultsInjected: 0, duplicates: 0, lost: 0, leaks: 0, echoWrites: 0, problems: 0, ms: 0 };
   for (const r of rows) for (const k of ['trials', 'faultsInjected', 'duplicates', 'lost', 'leaks', 'echoWrites', 'problems', 'ms'] as const) total[k] += r[k];
   const header = ['suite', 'trials', 'faults injected', 'duplicates', 'lost changes', 'leaks', 'echo writes', 'other problems', 'time'];
-  const cells = [...rows, total].map((r) => [r.suite, r.trials, r.faultsInjected, r.duplicates, r.lost, r.leaks, r.echoWrites, r.problems, `${(r.ms / 1000).toFixed(0)} s`].map(String));
+  const cells = [...rows, total].map((r) =>
+    [r.suite, r.trials, r.faultsInjected, r.duplicates, r.lost, r.leaks, r.echoWrites, r.problems, `${(r.ms / 1000).toFixed(0)} s`].map(String),
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const fmt = (c: string[]) => `| ${c.map((x, i) => (i === 0 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;

@@ -94,7 +94,14 @@ export interface World {
  */
 export const unlimited = {
   overall: 10_000_000,
-  subLimits: { list_tickets: 10_000_000, view_ticket: 10_000_000, create_ticket: 10_000_000, update_ticket: 10_000_000, list_agents: 10_000_000, list_requesters: 10_000_000 },
+  subLimits: {
+    list_tickets: 10_000_000,
+    view_ticket: 10_000_000,
+    create_ticket: 10_000_000,
+    update_ticket: 10_000_000,
+    list_agents: 10_000_000,
+    list_requesters: 10_000_000,
+  },
 };
 
 export const postgresAvailable = !!testDatabaseUrl;
@@ -105,7 +112,10 @@ export const postgresAvailable = !!testDatabaseUrl;
  * allowance of an untested key.
  */
 async function markKeysTested(db: DatabaseHandle['db'], sims: { source: FreshserviceSimulator; target: FreshserviceSimulator }): Promise<void> {
-  for (const [name, sim] of [['acme', sims.source], ['globex', sims.target]] as const) {
+  for (const [name, sim] of [
+    ['acme', sims.source],
+    ['globex', sims.target],
+  ] as const) {
     const orgs = await db.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`).execute();
     for (const o of orgs) await recordCredentialTest(db, o.id, credentialFingerprint(sim.url, sim.keyFor('admin')), true);
   }
@@ -146,24 +156,57 @@ async function setUpThroughApi(
     };
     const a = await signUpAndLogIn(app, `acme${Math.random().toString(36).slice(2, 7)}`);
     const b = await signUpAndLogIn(app, `globex${Math.random().toString(36).slice(2, 7)}`);
-    for (const [auth, sim] of [[a.auth, sims.source], [b.auth, sims.target]] as const) {
-      await must(app.inject({ method: 'PUT', url: '/api/v1/platform', headers: auth, payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') } }), 200);
+    for (const [auth, sim] of [
+      [a.auth, sims.source],
+      [b.auth, sims.target],
+    ] as const) {
+      await must(
+        app.inject({
+          method: 'PUT',
+          url: '/api/v1/platform',
+          headers: auth,
+          payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') },
+        }),
+        200,
+      );
     }
-    const created = await must(app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Reliability' } }), 201);
-    await must(app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }), 200);
+    const created = await must(
+      app.inject({ method: 'POST', url: '/api/v1/connections', headers: a.auth, payload: { role: 'source', contractName: 'Reliability' } }),
+      201,
+    );
+    await must(
+      app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: b.auth, payload: { verificationCode: created.verificationCode } }),
+      200,
+    );
     const connectionId = created.id as string;
-    for (const [side, auth] of [['source', a.auth], ['target', b.auth]] as const) {
+    for (const [side, auth] of [
+      ['source', a.auth],
+      ['target', b.auth],
+    ] as const) {
       const configuration = opts.configuration?.[side];
       if (!configuration) continue;
       const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } });
       // Reverse sync writes into the source's platform: the world's source admin approves it (write consent).
-      if (put.statusCode === 202) await must(app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: a.auth }), 200);
+      if (put.statusCode === 202)
+        await must(
+          app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: a.auth }),
+          200,
+        );
       else if (put.statusCode !== 200) throw new Error(`configuration not saved: ${put.statusCode} ${put.body}`);
     }
     if (opts.mappings) {
-      const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/mappings`, headers: a.auth, payload: { mappings: opts.mappings } });
+      const put = await app.inject({
+        method: 'PUT',
+        url: `/api/v1/connections/${connectionId}/mappings`,
+        headers: a.auth,
+        payload: { mappings: opts.mappings },
+      });
       // Writes into the target's platform wait for its admin (write consent): the world's target agrees.
-      if (put.statusCode === 202) await must(app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: b.auth }), 200);
+      if (put.statusCode === 202)
+        await must(
+          app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/change-proposals/${put.json().proposal.id}/approve`, headers: b.auth }),
+          200,
+        );
       else if (put.statusCode !== 200) throw new Error(`mappings not saved: ${put.statusCode} ${put.body}`);
     }
     return connectionId;
@@ -221,10 +264,16 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
     connectionId = opts.template.connectionId;
     const database = await openDb();
     // The same account names (and so the same API keys); only the simulators' ports are new.
-    for (const [name, sim] of [['acme', sims.source], ['globex', sims.target]] as const) {
-      await database.db.updateTable('platform_configs').set({ api_url: sim.url }).where('api_url', 'like', `http://127.0.0.1:%`).where('organisation_id', 'in', (eb) =>
-        eb.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`),
-      ).execute();
+    for (const [name, sim] of [
+      ['acme', sims.source],
+      ['globex', sims.target],
+    ] as const) {
+      await database.db
+        .updateTable('platform_configs')
+        .set({ api_url: sim.url })
+        .where('api_url', 'like', `http://127.0.0.1:%`)
+        .where('organisation_id', 'in', (eb) => eb.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`))
+        .execute();
     }
     await markKeysTested(database.db, sims);
     await database.close();
@@ -258,7 +307,11 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
           async connectorFor(id, side, hooks) {
             const creds = await sideCredentials(handle.db, masterKey, id, side);
             if (!creds) return { error: 'no platform is configured' };
-            return createConnector(creds.platform, { apiUrl: creds.apiUrl, apiKey: creds.apiKey }, { timeoutMs: config.platformTimeoutMs, rateGate, sleep, ...(hooks?.onBudgetWait ? { onBudgetWait: hooks.onBudgetWait } : {}) });
+            return createConnector(
+              creds.platform,
+              { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
+              { timeoutMs: config.platformTimeoutMs, rateGate, sleep, ...(hooks?.onBudgetWait ? { onBudgetWait: hooks.onBudgetWait } : {}) },
+            );
           },
         };
       },

@@ -29,7 +29,9 @@ export function AppShell({ me, path, onLogout, children }: Props) {
       <header className="topbar">
         <div className="topbar__inner">
           <Link href="/dashboard" className="brand">
-            <span className="brand__mark" aria-hidden="true">SF</span>
+            <span className="brand__mark" aria-hidden="true">
+              SF
+            </span>
             Support Fusion
           </Link>
           <nav aria-label="Main" className="topnav">
@@ -46,8 +48,12 @@ export function AppShell({ me, path, onLogout, children }: Props) {
               {me.organisation.name}
               {me.user.role !== 'admin' ? <span className="muted"> · {ROLE_NAMES[me.user.role] ?? me.user.role}</span> : null}
             </span>
-            <Link href="/guide" className="btn btn--ghost btn--small" aria-current={path === '/guide' ? 'page' : undefined}>Help</Link>
-            <Link href="/account" className="btn btn--ghost btn--small" aria-current={path === '/account' ? 'page' : undefined}>Account</Link>
+            <Link href="/guide" className="btn btn--ghost btn--small" aria-current={path === '/guide' ? 'page' : undefined}>
+              Help
+            </Link>
+            <Link href="/account" className="btn btn--ghost btn--small" aria-current={path === '/account' ? 'page' : undefined}>
+              Account
+            </Link>
             <button type="button" className="btn btn--ghost btn--small" onClick={onLogout}>
               Log out
             </button>

@@ -5,7 +5,9 @@ export function AuthLayout({ title, subtitle, children }: { title: string; subti
   return (
     <main className="auth">
       <div className="auth__brand">
-        <span className="brand__mark" aria-hidden="true">SF</span>
+        <span className="brand__mark" aria-hidden="true">
+          SF
+        </span>
         Support Fusion
       </div>
       <section className="card auth__card" aria-labelledby="auth-title">

@@ -29,7 +29,11 @@ export function CheckboxGroup({ legend, options, value, onChange, help, error }:
           </label>
         ))}
       </div>
-      {error ? <p className="field__error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="field__error" role="alert">
+          {error}
+        </p>
+      ) : null}
     </fieldset>
   );
 }

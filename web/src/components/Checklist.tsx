@@ -16,7 +16,9 @@ export function Checklist({ checks }: { checks: Check[] }) {
           const icon = ICON[c.status] ?? ICON.skipped;
           return (
             <li key={c.id} className={`check check--${c.status}`}>
-              <span className="check__icon" aria-hidden="true">{icon.glyph}</span>
+              <span className="check__icon" aria-hidden="true">
+                {icon.glyph}
+              </span>
               <span className="check__body">
                 <span className="check__label">
                   {c.label}

@@ -22,7 +22,10 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, busyLa
   return (
     <span className="confirm" role="group" aria-label={question}>
       <span className="confirm__question">{question}</span>
-      <button type="button" className="btn btn--small btn--danger" disabled={busy}
+      <button
+        type="button"
+        className="btn btn--small btn--danger"
+        disabled={busy}
         onClick={async () => {
           setBusy(true);
           try {
@@ -31,10 +34,13 @@ export function ConfirmButton({ label, question, confirmLabel, onConfirm, busyLa
             setBusy(false);
             setAsking(false);
           }
-        }}>
+        }}
+      >
         {busy ? (busyLabel ?? 'Working…') : confirmLabel}
       </button>
-      <button type="button" className="btn btn--small" disabled={busy} onClick={() => setAsking(false)}>Cancel</button>
+      <button type="button" className="btn btn--small" disabled={busy} onClick={() => setAsking(false)}>
+        Cancel
+      </button>
     </span>
   );
 }

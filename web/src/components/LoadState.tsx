@@ -7,10 +7,17 @@ export function LoadState({ loading, error, what, onRetry }: { loading: boolean;
       <div className="notice notice--error" role="alert">
         <p>{error.status === 404 ? `This ${what} does not exist or is no longer available to your organisation.` : error.message}</p>
         {onRetry && error.status !== 404 ? (
-          <button type="button" className="btn btn--small notice__action" onClick={onRetry}>Try again</button>
+          <button type="button" className="btn btn--small notice__action" onClick={onRetry}>
+            Try again
+          </button>
         ) : null}
       </div>
     );
-  if (loading) return <p className="muted" role="status">Loading {what}…</p>;
+  if (loading)
+    return (
+      <p className="muted" role="status">
+        Loading {what}…
+      </p>
+    );
   return null;
 }

@@ -35,7 +35,11 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
       i++;
       while (i < lines.length && !lines[i]!.trimStart().startsWith('```')) code.push(lines[i++]!.slice(indent));
       i++;
-      out.push(<pre key={key} className="guide__code"><code>{code.join('\n')}</code></pre>);
+      out.push(
+        <pre key={key} className="guide__code">
+          <code>{code.join('\n')}</code>
+        </pre>,
+      );
       continue;
     }
     const heading = /^(#{1,4})\s+(.*)$/.exec(line);
@@ -43,7 +47,11 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
       const level = heading[1]!.length;
       const text = heading[2]!;
       const Tag = (level === 1 ? 'h1' : level === 2 ? 'h2' : level === 3 ? 'h3' : 'h4') as 'h1';
-      out.push(<Tag key={key} id={headingSlug(text)}>{inline(text, linkFor)}</Tag>);
+      out.push(
+        <Tag key={key} id={headingSlug(text)}>
+          {inline(text, linkFor)}
+        </Tag>,
+      );
       i++;
       continue;
     }
@@ -60,13 +68,23 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
         items.push(item);
       }
       const children = items.map((t, n) => <li key={n}>{inline(t, linkFor)}</li>);
-      out.push(ordered ? <ol key={key} start={start}>{children}</ol> : <ul key={key}>{children}</ul>);
+      out.push(
+        ordered ? (
+          <ol key={key} start={start}>
+            {children}
+          </ol>
+        ) : (
+          <ul key={key}>{children}</ul>
+        ),
+      );
       continue;
     }
     if (line.startsWith('|')) {
       const rows: string[][] = [];
       while (i < lines.length && lines[i]!.startsWith('|')) {
-        const cells = lines[i]!.replace(/^\||\|$/g, '').split('|').map((c) => c.trim());
+        const cells = lines[i]!.replace(/^\||\|$/g, '')
+          .split('|')
+          .map((c) => c.trim());
         if (!cells.every((c) => /^:?-+:?$/.test(c))) rows.push(cells);
         i++;
       }
@@ -74,8 +92,24 @@ function blocks(lines: string[], linkFor: LinkFor): ReactNode[] {
       out.push(
         <div key={key} className="table-wrap">
           <table className="table">
-            <thead><tr>{(head ?? []).map((c, n) => <th key={n} scope="col">{inline(c, linkFor)}</th>)}</tr></thead>
-            <tbody>{body.map((r, n) => <tr key={n}>{r.map((c, m) => <td key={m}>{inline(c, linkFor)}</td>)}</tr>)}</tbody>
+            <thead>
+              <tr>
+                {(head ?? []).map((c, n) => (
+                  <th key={n} scope="col">
+                    {inline(c, linkFor)}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {body.map((r, n) => (
+                <tr key={n}>
+                  {r.map((c, m) => (
+                    <td key={m}>{inline(c, linkFor)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
           </table>
         </div>,
       );
@@ -102,9 +136,24 @@ function inline(text: string, linkFor: LinkFor): ReactNode[] {
     else {
       const href = linkFor(m[4]!);
       if (href === null) out.push(...inline(m[3]!, linkFor));
-      else if (href.startsWith('/')) out.push(<Link key={key} href={href}>{inline(m[3]!, linkFor)}</Link>);
-      else if (href.startsWith('#')) out.push(<a key={key} href={href}>{inline(m[3]!, linkFor)}</a>);
-      else out.push(<a key={key} href={href} rel="noopener noreferrer" target="_blank">{inline(m[3]!, linkFor)}</a>);
+      else if (href.startsWith('/'))
+        out.push(
+          <Link key={key} href={href}>
+            {inline(m[3]!, linkFor)}
+          </Link>,
+        );
+      else if (href.startsWith('#'))
+        out.push(
+          <a key={key} href={href}>
+            {inline(m[3]!, linkFor)}
+          </a>,
+        );
+      else
+        out.push(
+          <a key={key} href={href} rel="noopener noreferrer" target="_blank">
+            {inline(m[3]!, linkFor)}
+          </a>,
+        );
     }
     last = m.index + m[0].length;
   }

@@ -39,11 +39,26 @@ export function NameCard() {
       </div>
       {me.data ? (
         <form onSubmit={submit} noValidate className="stack">
-          <Field label="Name" name="displayName" type="text" autoComplete="name" value={name} maxLength={100}
-            onChange={(e) => { setName(e.target.value); setDone(false); }} error={error ?? undefined} />
-          <p role="status" className="actions__status">{done ? <span className="saved">✓ {name.trim() ? 'Your name was saved.' : 'Your name was removed.'}</span> : null}</p>
+          <Field
+            label="Name"
+            name="displayName"
+            type="text"
+            autoComplete="name"
+            value={name}
+            maxLength={100}
+            onChange={(e) => {
+              setName(e.target.value);
+              setDone(false);
+            }}
+            error={error ?? undefined}
+          />
+          <p role="status" className="actions__status">
+            {done ? <span className="saved">✓ {name.trim() ? 'Your name was saved.' : 'Your name was removed.'}</span> : null}
+          </p>
           <div className="actions">
-            <button type="submit" className="btn btn--primary" disabled={busy || name.trim() === saved}>{busy ? 'Saving…' : 'Save name'}</button>
+            <button type="submit" className="btn btn--primary" disabled={busy || name.trim() === saved}>
+              {busy ? 'Saving…' : 'Save name'}
+            </button>
           </div>
         </form>
       ) : (

@@ -22,14 +22,30 @@ interface Props {
 export function PicklistField({ label, field, mode, value, onChange, emptyLabel = '— Not set —', help, error, placeholder }: Props) {
   const options = optionsOf(field, mode);
   if (options)
-    return <SelectField label={label} value={toOption(value)} options={options} emptyLabel={emptyLabel}
-      onChange={(v) => onChange(fromOption(field, mode, v))} help={help} error={error} />;
+    return (
+      <SelectField
+        label={label}
+        value={toOption(value)}
+        options={options}
+        emptyLabel={emptyLabel}
+        onChange={(v) => onChange(fromOption(field, mode, v))}
+        help={help}
+        error={error}
+      />
+    );
   return (
-    <Field label={label} value={toOption(value)} placeholder={placeholder ?? 'Not set'} help={help} error={error} autoComplete="off"
+    <Field
+      label={label}
+      value={toOption(value)}
+      placeholder={placeholder ?? 'Not set'}
+      help={help}
+      error={error}
+      autoComplete="off"
       onChange={(e) => {
         const t = e.target.value;
         // Picklist values are usually numeric ids; keep numbers as numbers.
         onChange(t.trim() === '' ? null : mode === 'value' && /^-?\d+$/.test(t.trim()) ? Number(t.trim()) : t);
-      }} />
+      }}
+    />
   );
 }

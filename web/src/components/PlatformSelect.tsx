@@ -1,15 +1,6 @@
 import { useId } from 'react';
 
-const COMING_SOON = [
-  'ServiceNow',
-  'Jira Service Management',
-  'Zendesk',
-  'HaloPSA',
-  'Autotask',
-  'ConnectWise',
-  'ServiceDesk Plus',
-  'Freshdesk',
-];
+const COMING_SOON = ['ServiceNow', 'Jira Service Management', 'Zendesk', 'HaloPSA', 'Autotask', 'ConnectWise', 'ServiceDesk Plus', 'Freshdesk'];
 
 interface Props {
   value: string;

@@ -9,10 +9,14 @@ export function ReplacementRefused({ error }: { error: ApiError }) {
       <p>{error.message}</p>
       {error.hints.length ? (
         <ul className="hints">
-          {error.hints.map((h) => <li key={h}>{h}</li>)}
+          {error.hints.map((h) => (
+            <li key={h}>{h}</li>
+          ))}
         </ul>
       ) : null}
-      <p><Link href={guidePath('Troubleshooting')}>Troubleshooting in the setup guide</Link></p>
+      <p>
+        <Link href={guidePath('Troubleshooting')}>Troubleshooting in the setup guide</Link>
+      </p>
     </div>
   );
 }

@@ -26,8 +26,14 @@ export function SelectField({ label, value, options, onChange, emptyLabel, help,
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
       <label htmlFor={id}>{label}</label>
-      <select id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy} {...select}>
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy}
+        {...select}
+      >
         {emptyLabel !== undefined ? <option value="">{emptyLabel}</option> : null}
         {!known ? <option value={value}>{value} (not offered by the platform)</option> : null}
         {options.map((o) => (
@@ -36,8 +42,16 @@ export function SelectField({ label, value, options, onChange, emptyLabel, help,
           </option>
         ))}
       </select>
-      {help ? <p className="field__help" id={`${id}-help`}>{help}</p> : null}
-      {error ? <p className="field__error" id={`${id}-error`} role="alert">{error}</p> : null}
+      {help ? (
+        <p className="field__help" id={`${id}-help`}>
+          {help}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field__error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
     </div>
   );
 }

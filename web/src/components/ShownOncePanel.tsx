@@ -24,13 +24,19 @@ export function ShownOncePanel({ title, titleId, label, value, facts, hideLabel,
   }, []);
   return (
     <section className="card code-panel" aria-labelledby={titleId}>
-      <h2 id={titleId} ref={heading} tabIndex={-1}>{title}</h2>
+      <h2 id={titleId} ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
       <CopyField label={label} value={value} />
       <ul className="code-panel__facts">
-        {facts.map((fact, i) => <li key={i}>{fact}</li>)}
+        {facts.map((fact, i) => (
+          <li key={i}>{fact}</li>
+        ))}
       </ul>
       <div className="actions">
-        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>{hideLabel}</button>
+        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>
+          {hideLabel}
+        </button>
       </div>
     </section>
   );

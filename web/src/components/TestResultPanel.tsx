@@ -30,7 +30,9 @@ function Success({ result }: { result: TestSuccess }) {
             const ok = held.has(role.name.toLowerCase());
             return (
               <li key={role.name} className={ok ? 'role role--held' : 'role role--missing'}>
-                <span className="role__icon" aria-hidden="true">{ok ? '✓' : '✗'}</span>
+                <span className="role__icon" aria-hidden="true">
+                  {ok ? '✓' : '✗'}
+                </span>
                 <span className="role__name">{role.name}</span>
                 <span className="role__state">{ok ? 'Held' : 'Missing'}</span>
               </li>
@@ -97,13 +99,11 @@ function Failure({ result }: { result: TestFailure }) {
 export function TestResultPanel({ result, fromLastVisit }: { result: TestResult; fromLastVisit: boolean }) {
   const when = formatTime(result.testedAt);
   return (
-    <section
-      className={`result ${result.ok ? 'result--ok' : 'result--failed'}`}
-      role={result.ok ? 'status' : 'alert'}
-      aria-labelledby="test-result-title"
-    >
+    <section className={`result ${result.ok ? 'result--ok' : 'result--failed'}`} role={result.ok ? 'status' : 'alert'} aria-labelledby="test-result-title">
       <header className="result__header">
-        <span className="result__badge" aria-hidden="true">{result.ok ? '✓' : '✗'}</span>
+        <span className="result__badge" aria-hidden="true">
+          {result.ok ? '✓' : '✗'}
+        </span>
         <h3 id="test-result-title">{result.ok ? 'Connection tested' : 'Test failed'}</h3>
         {when ? (
           <span className="result__time">

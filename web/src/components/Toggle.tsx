@@ -16,12 +16,29 @@ export function Toggle({ label, checked, onChange, help, error, disabled }: Prop
   const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`toggle${error ? ' field--invalid' : ''}`}>
-      <input id={id} type="checkbox" role="switch" className="toggle__input" checked={checked} disabled={disabled}
-        onChange={(e) => onChange(e.target.checked)} aria-describedby={describedBy} aria-invalid={error ? true : undefined} />
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        className="toggle__input"
+        checked={checked}
+        disabled={disabled}
+        onChange={(e) => onChange(e.target.checked)}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
       <div className="toggle__text">
         <label htmlFor={id}>{label}</label>
-        {help ? <p className="field__help" id={`${id}-help`}>{help}</p> : null}
-        {error ? <p className="field__error" id={`${id}-error`} role="alert">{error}</p> : null}
+        {help ? (
+          <p className="field__help" id={`${id}-help`}>
+            {help}
+          </p>
+        ) : null}
+        {error ? (
+          <p className="field__error" id={`${id}-error`} role="alert">
+            {error}
+          </p>
+        ) : null}
       </div>
     </div>
   );

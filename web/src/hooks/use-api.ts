@@ -14,7 +14,7 @@ export function asApiError(err: unknown): ApiError {
 export function useApiCall() {
   const onUnauthorized = useOnUnauthorized();
   return useCallback(
-    async <T,>(call: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; error: ApiError | null }> => {
+    async <T>(call: () => Promise<T>): Promise<{ ok: true; data: T } | { ok: false; error: ApiError | null }> => {
       try {
         return { ok: true, data: await call() };
       } catch (err) {

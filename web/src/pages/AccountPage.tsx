@@ -47,7 +47,9 @@ export function AccountPage({ email }: { email: string }) {
     <div className="page">
       <header className="page__header">
         <h1>Account</h1>
-        <p className="muted">You are logged in as <strong>{email}</strong>.</p>
+        <p className="muted">
+          You are logged in as <strong>{email}</strong>.
+        </p>
       </header>
       <NameCard />
       <section className="card" aria-labelledby="password-title">
@@ -56,16 +58,46 @@ export function AccountPage({ email }: { email: string }) {
           <p className="muted">Your other sessions (other browsers and devices) are logged out; this one stays.</p>
         </div>
         <form onSubmit={submit} noValidate className="stack">
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" value={currentPassword}
-            onChange={(e) => setCurrent(e.target.value)} error={errors.currentPassword} />
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" value={newPassword}
-            onChange={(e) => setNew(e.target.value)} error={errors.newPassword} help={`Minimum ${MIN_PASSWORD} characters.`} />
-          <Field label="New password again" name="confirm" type="password" autoComplete="new-password" value={confirm}
-            onChange={(e) => setConfirm(e.target.value)} error={errors.confirm} />
-          {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
-          <p role="status" className="actions__status">{done ? <span className="saved">✓ {done}</span> : null}</p>
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            value={currentPassword}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={errors.currentPassword}
+          />
+          <Field
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            value={newPassword}
+            onChange={(e) => setNew(e.target.value)}
+            error={errors.newPassword}
+            help={`Minimum ${MIN_PASSWORD} characters.`}
+          />
+          <Field
+            label="New password again"
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            error={errors.confirm}
+          />
+          {formError ? (
+            <p className="notice notice--error" role="alert">
+              {formError}
+            </p>
+          ) : null}
+          <p role="status" className="actions__status">
+            {done ? <span className="saved">✓ {done}</span> : null}
+          </p>
           <div className="actions">
-            <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Changing…' : 'Change password'}</button>
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {busy ? 'Changing…' : 'Change password'}
+            </button>
           </div>
         </form>
       </section>
@@ -74,7 +106,9 @@ export function AccountPage({ email }: { email: string }) {
           <h2 id="tokens-title">API tokens</h2>
           <p className="muted">Scripts and automation use the API with a token of their own, which you can revoke at any time.</p>
         </div>
-        <p><Link href="/api-tokens">Manage your API tokens</Link></p>
+        <p>
+          <Link href="/api-tokens">Manage your API tokens</Link>
+        </p>
       </section>
     </div>
   );

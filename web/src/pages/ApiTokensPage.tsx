@@ -32,11 +32,16 @@ export function ApiTokensPage() {
       <header className="page__header">
         <h1>API tokens</h1>
         <p className="muted">
-          Tokens let scripts use the Support Fusion API as you: send one as <code>Authorization: Bearer sfp_…</code>. A token does at most
-          what its role allows, and never more than you may do now. The API is described at <a href="/api/docs">/api/docs</a>.
+          Tokens let scripts use the Support Fusion API as you: send one as <code>Authorization: Bearer sfp_…</code>. A token does at most what its role allows,
+          and never more than you may do now. The API is described at <a href="/api/docs">/api/docs</a>.
         </p>
       </header>
-      <CreateTokenCard onCreated={(t) => { setCreated(t); void tokens.reload({ quiet: true }); }} />
+      <CreateTokenCard
+        onCreated={(t) => {
+          setCreated(t);
+          void tokens.reload({ quiet: true });
+        }}
+      />
       {created ? <SecretPanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
       <section className="card" aria-labelledby="tokens-title">
         <div className="card__header">
@@ -88,16 +93,42 @@ function CreateTokenCard({ onCreated }: { onCreated: (t: CreatedApiToken) => voi
       </div>
       <form onSubmit={submit} noValidate className="stack">
         <div className="form-grid">
-          <Field label="Name" name="tokenName" autoComplete="off" maxLength={100} value={name} onChange={(e) => setName(e.target.value)}
-            help="Where the token is used, so you know which one to revoke." error={error?.field === 'name' ? error.message : undefined} />
-          <SelectField label="Role" value={role} options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))} onChange={(v) => setRole(v as MemberRole)}
-            help={ROLE_HELP[role]} error={error?.field === 'role' ? error.message : undefined} />
-          <SelectField label="Expires after" value={expiry} options={EXPIRY_OPTIONS} onChange={setExpiry}
-            help="A token that expires limits the damage if it leaks." error={error?.field === 'expiresAt' ? error.message : undefined} />
+          <Field
+            label="Name"
+            name="tokenName"
+            autoComplete="off"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            help="Where the token is used, so you know which one to revoke."
+            error={error?.field === 'name' ? error.message : undefined}
+          />
+          <SelectField
+            label="Role"
+            value={role}
+            options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
+            onChange={(v) => setRole(v as MemberRole)}
+            help={ROLE_HELP[role]}
+            error={error?.field === 'role' ? error.message : undefined}
+          />
+          <SelectField
+            label="Expires after"
+            value={expiry}
+            options={EXPIRY_OPTIONS}
+            onChange={setExpiry}
+            help="A token that expires limits the damage if it leaks."
+            error={error?.field === 'expiresAt' ? error.message : undefined}
+          />
         </div>
-        {error && !['name', 'role', 'expiresAt'].includes(error.field ?? '') ? <p className="notice notice--error" role="alert">{error.message}</p> : null}
+        {error && !['name', 'role', 'expiresAt'].includes(error.field ?? '') ? (
+          <p className="notice notice--error" role="alert">
+            {error.message}
+          </p>
+        ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create token'}</button>
+          <button type="submit" className="btn btn--primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create token'}
+          </button>
         </div>
       </form>
     </section>
@@ -107,11 +138,28 @@ function CreateTokenCard({ onCreated }: { onCreated: (t: CreatedApiToken) => voi
 /** The secret, shown once (only a hash is kept), with a Copy button. */
 function SecretPanel({ created, onDone }: { created: CreatedApiToken; onDone: () => void }) {
   return (
-    <ShownOncePanel titleId="secret-title" title={<>Token “{created.name}” ({ROLE_NAMES[created.role].toLowerCase()})</>} label="API token" value={created.token} hideLabel="Hide token" onDone={onDone}
+    <ShownOncePanel
+      titleId="secret-title"
+      title={
+        <>
+          Token “{created.name}” ({ROLE_NAMES[created.role].toLowerCase()})
+        </>
+      }
+      label="API token"
+      value={created.token}
+      hideLabel="Hide token"
+      onDone={onDone}
       facts={[
         'This is the only time the token is shown: copy it now into your script’s secret store. If it is lost, revoke it and create another.',
-        created.expiresAt ? <>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.</> : 'It does not expire: revoke it when it is no longer needed.',
-      ]} />
+        created.expiresAt ? (
+          <>
+            Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.
+          </>
+        ) : (
+          'It does not expire: revoke it when it is no longer needed.'
+        ),
+      ]}
+    />
   );
 }
 
@@ -119,11 +167,22 @@ function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showO
   const call = useApiCall();
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  if (items.length === 0) return <p className="empty">No API tokens yet. Use <strong>Create a token</strong> above when a script needs the API.</p>;
+  if (items.length === 0)
+    return (
+      <p className="empty">
+        No API tokens yet. Use <strong>Create a token</strong> above when a script needs the API.
+      </p>
+    );
   return (
     <>
-      {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
-      <p role="status" className="actions__status">{status ? <span className="saved">✓ {status}</span> : null}</p>
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p role="status" className="actions__status">
+        {status ? <span className="saved">✓ {status}</span> : null}
+      </p>
       <table className="table table--stack">
         <thead>
           <tr>
@@ -133,7 +192,9 @@ function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showO
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
             <th scope="col">Last used</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -142,14 +203,22 @@ function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showO
               <th scope="row" data-label="Name">
                 {t.name} <span className="muted input--mono">{t.hint}…</span>
               </th>
-              {showOwner ? <td data-label="Owner">{t.owner.email}{t.you ? <span className="muted"> (you)</span> : null}</td> : null}
+              {showOwner ? (
+                <td data-label="Owner">
+                  {t.owner.email}
+                  {t.you ? <span className="muted"> (you)</span> : null}
+                </td>
+              ) : null}
               <td data-label="Role">{ROLE_NAMES[t.role]}</td>
               <td data-label="Created">{formatDateTime(t.createdAt)}</td>
               <td data-label="Expires">{t.expired ? <strong>Expired</strong> : t.expiresAt ? formatDateTime(t.expiresAt) : 'Never'}</td>
               <td data-label="Last used">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : 'Never'}</td>
               <td className="table__actions">
-                <ConfirmButton label="Revoke" question={`Revoke the token “${t.name}”${t.you ? '' : ` of ${t.owner.email}`}? Scripts using it stop working.`}
-                  confirmLabel="Yes, revoke" busyLabel="Revoking…"
+                <ConfirmButton
+                  label="Revoke"
+                  question={`Revoke the token “${t.name}”${t.you ? '' : ` of ${t.owner.email}`}? Scripts using it stop working.`}
+                  confirmLabel="Yes, revoke"
+                  busyLabel="Revoking…"
                   onConfirm={async () => {
                     setError(null);
                     setStatus(null);
@@ -157,7 +226,8 @@ function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showO
                     if (r.ok) setStatus(`The token “${t.name}” was revoked.`);
                     else if (r.error && r.error.status !== 404) setError(r.error.message);
                     onRevoked();
-                  }} />
+                  }}
+                />
               </td>
             </tr>
           ))}

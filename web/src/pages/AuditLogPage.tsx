@@ -83,7 +83,9 @@ export function AuditLogPage() {
   if (!isAdmin) {
     return (
       <div className="page">
-        <header className="page__header"><h1>Audit log</h1></header>
+        <header className="page__header">
+          <h1>Audit log</h1>
+        </header>
         <p className="notice notice--info">{readOnlyMessage('admin').replace('change this', 'read the audit log')}</p>
       </div>
     );
@@ -114,7 +116,10 @@ export function AuditLogPage() {
     <div className="page">
       <header className="page__header">
         <h1>Audit log</h1>
-        <p className="muted">Who changed credentials, connections, configuration, mappings, automatic sync and members, and when. Secrets are never shown. Nobody can edit or delete these entries.</p>
+        <p className="muted">
+          Who changed credentials, connections, configuration, mappings, automatic sync and members, and when. Secrets are never shown. Nobody can edit or
+          delete these entries.
+        </p>
       </header>
       <section className="card" aria-labelledby="audit-title">
         <div className="card__header">
@@ -122,23 +127,61 @@ export function AuditLogPage() {
         </div>
         <form onSubmit={apply} noValidate className="stack" role="search" aria-label="Filter the audit log">
           <div className="filters">
-            <SelectField label="Action" value={draft.action} emptyLabel="All actions"
+            <SelectField
+              label="Action"
+              value={draft.action}
+              emptyLabel="All actions"
               options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))}
-              onChange={(action) => setDraft({ ...draft, action })} />
-            <Field label="Who (e-mail)" name="actor" type="search" list="audit-actors" autoComplete="off" value={draft.actor}
-              placeholder="Any member" onChange={(e) => setDraft({ ...draft, actor: e.target.value })} />
-            <Field label="From" name="from" type="date" value={draft.from} max={draft.to || undefined}
-              onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
-            <Field label="To" name="to" type="date" value={draft.to} min={draft.from || undefined}
-              onChange={(e) => setDraft({ ...draft, to: e.target.value })} />
+              onChange={(action) => setDraft({ ...draft, action })}
+            />
+            <Field
+              label="Who (e-mail)"
+              name="actor"
+              type="search"
+              list="audit-actors"
+              autoComplete="off"
+              value={draft.actor}
+              placeholder="Any member"
+              onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
+            />
+            <Field
+              label="From"
+              name="from"
+              type="date"
+              value={draft.from}
+              max={draft.to || undefined}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
+            <Field
+              label="To"
+              name="to"
+              type="date"
+              value={draft.to}
+              min={draft.from || undefined}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
           </div>
           <datalist id="audit-actors">
-            {(members.data?.members ?? []).map((m) => <option key={m.id} value={m.email} />)}
+            {(members.data?.members ?? []).map((m) => (
+              <option key={m.id} value={m.email} />
+            ))}
           </datalist>
           <div className="actions">
-            <button type="submit" className="btn btn--primary">Apply filters</button>
+            <button type="submit" className="btn btn--primary">
+              Apply filters
+            </button>
             {filtered || JSON.stringify(draft) !== JSON.stringify(EMPTY) ? (
-              <button type="button" className="btn btn--ghost" onClick={() => { setDraft(EMPTY); setOlder(null); setApplied(EMPTY); }}>Clear filters</button>
+              <button
+                type="button"
+                className="btn btn--ghost"
+                onClick={() => {
+                  setDraft(EMPTY);
+                  setOlder(null);
+                  setApplied(EMPTY);
+                }}
+              >
+                Clear filters
+              </button>
             ) : null}
             <span className="muted actions__status">Times are in your time zone ({Intl.DateTimeFormat().resolvedOptions().timeZone}).</span>
           </div>
@@ -147,17 +190,27 @@ export function AuditLogPage() {
           events.length ? (
             <>
               <AuditTable events={events} names={new Map((members.data?.members ?? []).filter((m) => m.name).map((m) => [m.id, m.name!]))} />
-              {olderError ? <p className="notice notice--error" role="alert">{olderError}</p> : null}
+              {olderError ? (
+                <p className="notice notice--error" role="alert">
+                  {olderError}
+                </p>
+              ) : null}
               {nextBefore ? (
                 <div className="actions">
-                  <button type="button" className="btn" onClick={() => void loadOlder()} disabled={loadingOlder}>{loadingOlder ? 'Loading…' : 'Load older changes'}</button>
+                  <button type="button" className="btn" onClick={() => void loadOlder()} disabled={loadingOlder}>
+                    {loadingOlder ? 'Loading…' : 'Load older changes'}
+                  </button>
                 </div>
               ) : null}
             </>
           ) : filtered ? (
-            <p className="empty">No changes match these filters. Widen the dates or choose <strong>All actions</strong>, then apply again.</p>
+            <p className="empty">
+              No changes match these filters. Widen the dates or choose <strong>All actions</strong>, then apply again.
+            </p>
           ) : (
-            <p className="empty">No changes recorded yet. Changes to Settings, connections, configuration, mappings, automatic sync and members appear here as they happen.</p>
+            <p className="empty">
+              No changes recorded yet. Changes to Settings, connections, configuration, mappings, automatic sync and members appear here as they happen.
+            </p>
           )
         ) : (
           <LoadState loading={first.loading} error={first.error} what="audit log" onRetry={() => void first.reload()} />
@@ -182,20 +235,42 @@ function AuditTable({ events, names }: { events: AuditEvent[]; names: Map<string
       <tbody>
         {events.map((e) => (
           <tr key={e.id}>
-            <td data-label="When"><time dateTime={e.at}>{formatDateTime(e.at)}</time></td>
+            <td data-label="When">
+              <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+            </td>
             <td data-label="Who">
               <span className="member-cell">
-                {e.actor.id && names.get(e.actor.id) ? <>{names.get(e.actor.id)}<br /><span className="muted">{e.actor.email}</span></> : e.actor.email}
+                {e.actor.id && names.get(e.actor.id) ? (
+                  <>
+                    {names.get(e.actor.id)}
+                    <br />
+                    <span className="muted">{e.actor.email}</span>
+                  </>
+                ) : (
+                  e.actor.email
+                )}
               </span>
             </td>
             <th scope="row" data-label="What">
               <span className="member-cell">
-                {auditSentence(e.action, { who: (e.actor.id && names.get(e.actor.id)) || e.actor.email, target: e.target.label, before: e.before, after: e.after })}
+                {auditSentence(e.action, {
+                  who: (e.actor.id && names.get(e.actor.id)) || e.actor.email,
+                  target: e.target.label,
+                  before: e.before,
+                  after: e.after,
+                })}
                 {/* The kind of change in the Action filter's words, to find its like. */}
-                {AUDIT_ACTION_LABELS[e.action] ? <><br /><span className="muted">{AUDIT_ACTION_LABELS[e.action]}</span></> : null}
+                {AUDIT_ACTION_LABELS[e.action] ? (
+                  <>
+                    <br />
+                    <span className="muted">{AUDIT_ACTION_LABELS[e.action]}</span>
+                  </>
+                ) : null}
               </span>
             </th>
-            <td data-label="Changes"><Changes before={e.before} after={e.after} /></td>
+            <td data-label="Changes">
+              <Changes before={e.before} after={e.after} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -237,7 +312,8 @@ function Changes({ before, after }: { before: unknown; after: unknown }) {
       <ul className="audit__diff">
         {rows.slice(0, SHOWN).map((r) => (
           <li key={r.path}>
-            <code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span><span className="visually-hidden"> changed to </span> <ins>{r.after}</ins>
+            <code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span>
+            <span className="visually-hidden"> changed to </span> <ins>{r.after}</ins>
           </li>
         ))}
       </ul>
@@ -246,7 +322,10 @@ function Changes({ before, after }: { before: unknown; after: unknown }) {
           <summary>{rows.length - SHOWN} more changes</summary>
           <ul className="audit__diff">
             {rows.slice(SHOWN).map((r) => (
-              <li key={r.path}><code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span><span className="visually-hidden"> changed to </span> <ins>{r.after}</ins></li>
+              <li key={r.path}>
+                <code>{r.path}</code>: <del>{r.before}</del> <span aria-hidden="true">→</span>
+                <span className="visually-hidden"> changed to </span> <ins>{r.after}</ins>
+              </li>
             ))}
           </ul>
         </details>

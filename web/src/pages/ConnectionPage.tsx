@@ -25,7 +25,9 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
   const pendingReverseSync = proposals.data?.proposals.find((p) => p.status === 'pending' && p.kind === 'reverse_sync') ?? null;
   return (
     <div className="page">
-      <p className="breadcrumb"><Link href="/connections">← Connections</Link></p>
+      <p className="breadcrumb">
+        <Link href="/connections">← Connections</Link>
+      </p>
       {!c ? (
         <section className="card">
           <LoadState loading={res.loading} error={res.error} what="connection" onRetry={() => void res.reload()} />
@@ -36,7 +38,13 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
             <div className="page__title">
               <h1>{c.contractName}</h1>
               <p className="muted">
-                {c.partner ? <>With <strong className="text">{c.partner.name}</strong> · </> : 'Waiting for your partner · '}
+                {c.partner ? (
+                  <>
+                    With <strong className="text">{c.partner.name}</strong> ·{' '}
+                  </>
+                ) : (
+                  'Waiting for your partner · '
+                )}
                 My organisation is the <strong className="text">{ROLE_LABEL[c.role]}</strong>
               </p>
             </div>
@@ -45,13 +53,31 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
           {c.status !== 'active' ? (
             <p className="notice notice--warn">This connection is pending: your partner has not entered the verification code yet.</p>
           ) : null}
-          {proposals.data ? <PendingChangesCard connection={c} proposals={proposals.data.proposals} onChanged={() => { reloadProposals(); setReloadKey((k) => k + 1); }} /> : null}
-          <Tabs label="Connection sections"
-            items={(Object.keys(TAB_LABELS) as ConnectionTab[]).map((t) => ({ href: connectionPath(id, t), label: TAB_LABELS[t], current: t === tab }))} />
-          {tab === 'configuration' ? <ConfigurationTab key={reloadKey} connectionId={id} pendingReverseSync={pendingReverseSync} onProposed={reloadProposals} /> : null}
+          {proposals.data ? (
+            <PendingChangesCard
+              connection={c}
+              proposals={proposals.data.proposals}
+              onChanged={() => {
+                reloadProposals();
+                setReloadKey((k) => k + 1);
+              }}
+            />
+          ) : null}
+          <Tabs
+            label="Connection sections"
+            items={(Object.keys(TAB_LABELS) as ConnectionTab[]).map((t) => ({ href: connectionPath(id, t), label: TAB_LABELS[t], current: t === tab }))}
+          />
+          {tab === 'configuration' ? (
+            <ConfigurationTab key={reloadKey} connectionId={id} pendingReverseSync={pendingReverseSync} onProposed={reloadProposals} />
+          ) : null}
           {tab === 'mappings' ? <MappingsTab key={reloadKey} connectionId={id} onProposed={reloadProposals} /> : null}
-          {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })}
-            onConnectionChanged={(changed) => (changed ? res.setData(changed) : void res.reload({ quiet: true }))} /> : null}
+          {tab === 'sync' ? (
+            <SyncTab
+              connection={c}
+              onSyncStarted={() => void res.reload({ quiet: true })}
+              onConnectionChanged={(changed) => (changed ? res.setData(changed) : void res.reload({ quiet: true }))}
+            />
+          ) : null}
         </>
       )}
     </div>

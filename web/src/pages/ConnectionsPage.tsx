@@ -36,7 +36,12 @@ export function ConnectionsPage() {
       </header>
       {isAdmin ? (
         <div className="grid-2">
-          <CreateConnectionCard onCreated={(c) => { setCreated(c); refresh(); }} />
+          <CreateConnectionCard
+            onCreated={(c) => {
+              setCreated(c);
+              refresh();
+            }}
+          />
           <AcceptConnectionCard onAccepted={refresh} />
         </div>
       ) : (
@@ -44,7 +49,11 @@ export function ConnectionsPage() {
       )}
       <FindTicketCard />
       {created ? <VerificationCodePanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
-      {revokeError ? <p className="notice notice--error" role="alert">{revokeError}</p> : null}
+      {revokeError ? (
+        <p className="notice notice--error" role="alert">
+          {revokeError}
+        </p>
+      ) : null}
       {list.data === undefined ? (
         <section className="card">
           <LoadState loading={list.loading} error={list.error} what="connections" onRetry={() => void list.reload()} />

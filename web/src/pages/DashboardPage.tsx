@@ -62,17 +62,22 @@ export function DashboardPage() {
                   : 'Pair with a partner organisation so tickets flow between your helpdesks; each connection’s sync figures then appear here.'}
               </p>
               <p>
-                <Link href="/connections" className="btn btn--primary">Create a connection…</Link>
+                <Link href="/connections" className="btn btn--primary">
+                  Create a connection…
+                </Link>
               </p>
             </section>
           ) : (
             <>
               {d.pendingConnections > 0 ? (
                 <p className="notice notice--info">
-                  {d.pendingConnections === 1 ? 'One more connection is' : `${d.pendingConnections} more connections are`} waiting for your partner: see <Link href="/connections">Connections</Link>.
+                  {d.pendingConnections === 1 ? 'One more connection is' : `${d.pendingConnections} more connections are`} waiting for your partner: see{' '}
+                  <Link href="/connections">Connections</Link>.
                 </p>
               ) : null}
-              {d.connections.map((c) => <ConnectionSummary key={c.id} c={c} period={period} />)}
+              {d.connections.map((c) => (
+                <ConnectionSummary key={c.id} c={c} period={period} />
+              ))}
             </>
           )}
           <section className="card" aria-labelledby="budget-title">
@@ -84,7 +89,9 @@ export function DashboardPage() {
             </div>
             {d.rateBudgets.length ? (
               <div className="gauges">
-                {d.rateBudgets.map((b) => <BudgetGauge key={b.account} budget={b} />)}
+                {d.rateBudgets.map((b) => (
+                  <BudgetGauge key={b.account} budget={b} />
+                ))}
               </div>
             ) : (
               <p className="empty">

@@ -60,14 +60,18 @@ export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: (
   if (loadError) {
     return (
       <AuthLayout title="Join your team">
-        <p className="notice notice--error" role="alert">{loadError}</p>
+        <p className="notice notice--error" role="alert">
+          {loadError}
+        </p>
       </AuthLayout>
     );
   }
   if (preview === undefined) {
     return (
       <AuthLayout title="Join your team">
-        <p className="muted" role="status">Loading the invitation…</p>
+        <p className="muted" role="status">
+          Loading the invitation…
+        </p>
       </AuthLayout>
     );
   }
@@ -77,26 +81,53 @@ export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: (
         <p className="notice notice--warn">
           It was already used, revoked, or has expired (links work once, for 7 days). Ask the administrator who sent it for a new link.
         </p>
-        <p className="auth__switch">Already have an account? <Link href="/login">Log in</Link></p>
+        <p className="auth__switch">
+          Already have an account? <Link href="/login">Log in</Link>
+        </p>
       </AuthLayout>
     );
   }
   return (
-    <AuthLayout title={`Join ${preview.organisation.name}`} subtitle={`You are invited as ${ROLE_NAMES[preview.role].toLowerCase()}: ${ROLE_HELP[preview.role]}`}>
+    <AuthLayout
+      title={`Join ${preview.organisation.name}`}
+      subtitle={`You are invited as ${ROLE_NAMES[preview.role].toLowerCase()}: ${ROLE_HELP[preview.role]}`}
+    >
       <form onSubmit={submit} noValidate className="stack">
-        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email} readOnly={preview.email !== null}
-          onChange={(e) => setEmail(e.target.value)} error={errors.email}
-          help={preview.email ? 'This invitation is for this address.' : undefined} />
+        <Field
+          label="E-mail"
+          name="email"
+          type="email"
+          autoComplete="email"
+          value={email}
+          readOnly={preview.email !== null}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+          help={preview.email ? 'This invitation is for this address.' : undefined}
+        />
         <Field label="Your name (optional)" name="name" type="text" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" value={password}
-          onChange={(e) => setPassword(e.target.value)} error={errors.password} help="At least 10 characters." />
-        {errors.form ? <p className="notice notice--error" role="alert">{errors.form}</p> : null}
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          help="At least 10 characters."
+        />
+        {errors.form ? (
+          <p className="notice notice--error" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {busy ? 'Joining…' : `Join ${preview.organisation.name}`}
         </button>
         <p className="muted">The link expires on {formatDateTime(preview.expiresAt)} and works once.</p>
       </form>
-      <p className="auth__switch">Already have an account? <Link href="/login">Log in</Link></p>
+      <p className="auth__switch">
+        Already have an account? <Link href="/login">Log in</Link>
+      </p>
     </AuthLayout>
   );
 }

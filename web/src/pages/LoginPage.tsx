@@ -34,11 +34,20 @@ export function LoginPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
   return (
     <AuthLayout title="Log in" subtitle="Welcome back to Support Fusion.">
       <form onSubmit={submit} noValidate className="stack">
-        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email}
-          onChange={(e) => setEmail(e.target.value)} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" value={password}
-          onChange={(e) => setPassword(e.target.value)} />
-        {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
+        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        {error ? (
+          <p className="notice notice--error" role="alert">
+            {error}
+          </p>
+        ) : null}
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {busy ? 'Logging in…' : 'Log in'}
         </button>

@@ -41,7 +41,12 @@ export function MembersPage() {
       </section>
       {isAdmin ? (
         <>
-          <InviteCard onCreated={(inv) => { setCreated(inv); void invitations.reload({ quiet: true }); }} />
+          <InviteCard
+            onCreated={(inv) => {
+              setCreated(inv);
+              void invitations.reload({ quiet: true });
+            }}
+          />
           <SignupLinkCard />
           {created ? <InvitationLinkPanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
           <section className="card" aria-labelledby="invitations-title">
@@ -100,7 +105,9 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
     setError(null);
     setStatus(null);
     setTemporary(null);
-    const r = await call(() => api.post<{ email: string; temporaryPassword: string; sessionsEnded: number }>(`/members/${encodeURIComponent(m.id)}/password-reset`));
+    const r = await call(() =>
+      api.post<{ email: string; temporaryPassword: string; sessionsEnded: number }>(`/members/${encodeURIComponent(m.id)}/password-reset`),
+    );
     if (r.ok) setTemporary({ email: r.data.email, password: r.data.temporaryPassword, sessionsEnded: r.data.sessionsEnded });
     else if (r.error) setError(r.error.message);
   }
@@ -116,8 +123,14 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
 
   return (
     <>
-      {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
-      <p role="status" className="actions__status">{status ? <span className="saved">✓ {status}</span> : null}</p>
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <p role="status" className="actions__status">
+        {status ? <span className="saved">✓ {status}</span> : null}
+      </p>
       {temporary ? <TemporaryPasswordPanel {...temporary} onDone={() => setTemporary(null)} /> : null}
       <table className="table table--stack">
         <thead>
@@ -125,7 +138,11 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
             <th scope="col">Member</th>
             <th scope="col">Role</th>
             <th scope="col">Joined</th>
-            {editable ? <th scope="col"><span className="visually-hidden">Actions</span></th> : null}
+            {editable ? (
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            ) : null}
           </tr>
         </thead>
         <tbody>
@@ -133,7 +150,15 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
             <tr key={m.id}>
               <th scope="row" data-label="Member">
                 <span className="member-cell">
-                  {m.name ? <>{m.name}<br /><span className="muted">{m.email}</span></> : m.email}
+                  {m.name ? (
+                    <>
+                      {m.name}
+                      <br />
+                      <span className="muted">{m.email}</span>
+                    </>
+                  ) : (
+                    m.email
+                  )}
                   {m.you ? <span className="muted"> (you)</span> : null}
                 </span>
               </th>
@@ -152,12 +177,22 @@ function MembersTable({ members, editable, onChanged }: { members: Member[]; edi
                 <td className="table__actions">
                   {/* Your own password: the Account page, which asks for the current one. */}
                   {!m.you ? (
-                    <ConfirmButton label="Reset password" question={`Reset the password of ${m.email}? They are logged out everywhere.`}
-                      confirmLabel="Yes, reset" busyLabel="Resetting…" onConfirm={() => resetPassword(m)} />
+                    <ConfirmButton
+                      label="Reset password"
+                      question={`Reset the password of ${m.email}? They are logged out everywhere.`}
+                      confirmLabel="Yes, reset"
+                      busyLabel="Resetting…"
+                      onConfirm={() => resetPassword(m)}
+                    />
                   ) : null}
                   {!(soleAdmin && m.role === 'admin') ? (
-                    <ConfirmButton label="Remove" question={`Remove ${m.email}${m.you ? ' (you)' : ''}?`} confirmLabel="Yes, remove"
-                      busyLabel="Removing…" onConfirm={() => remove(m)} />
+                    <ConfirmButton
+                      label="Remove"
+                      question={`Remove ${m.email}${m.you ? ' (you)' : ''}?`}
+                      confirmLabel="Yes, remove"
+                      busyLabel="Removing…"
+                      onConfirm={() => remove(m)}
+                    />
                   ) : null}
                 </td>
               ) : null}
@@ -177,12 +212,21 @@ function RoleChanger({ member, onChange }: { member: Member; onChange: (role: Me
   const id = `role-${member.id}`;
   return (
     <span className="role-changer">
-      <label htmlFor={id} className="visually-hidden">Role of {member.email}</label>
+      <label htmlFor={id} className="visually-hidden">
+        Role of {member.email}
+      </label>
       <select id={id} className="select--small" value={role} onChange={(e) => setRole(e.target.value as MemberRole)} disabled={busy}>
-        {ROLE_OPTIONS.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {ROLE_OPTIONS.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
       {role !== member.role ? (
-        <button type="button" className="btn btn--small btn--primary" disabled={busy}
+        <button
+          type="button"
+          className="btn btn--small btn--primary"
+          disabled={busy}
           onClick={async () => {
             setBusy(true);
             try {
@@ -190,7 +234,8 @@ function RoleChanger({ member, onChange }: { member: Member; onChange: (role: Me
             } finally {
               setBusy(false);
             }
-          }}>
+          }}
+        >
           {busy ? 'Saving…' : `Make ${ROLE_NAMES[role].toLowerCase()}`}
         </button>
       ) : null}
@@ -225,15 +270,34 @@ function InviteCard({ onCreated }: { onCreated: (inv: CreatedInvitation) => void
       </div>
       <form onSubmit={submit} noValidate className="stack">
         <div className="form-grid">
-          <SelectField label="Role" value={role} options={ROLE_OPTIONS} onChange={(v) => setRole(v as MemberRole)} help={ROLE_HELP[role]}
-            error={error?.field === 'role' ? error.message : undefined} />
-          <Field label="E-mail (optional)" name="inviteEmail" type="email" autoComplete="off" value={email}
-            onChange={(e) => setEmail(e.target.value)} help="With an e-mail, only that address can use the link."
-            error={error?.field === 'email' ? error.message : undefined} />
+          <SelectField
+            label="Role"
+            value={role}
+            options={ROLE_OPTIONS}
+            onChange={(v) => setRole(v as MemberRole)}
+            help={ROLE_HELP[role]}
+            error={error?.field === 'role' ? error.message : undefined}
+          />
+          <Field
+            label="E-mail (optional)"
+            name="inviteEmail"
+            type="email"
+            autoComplete="off"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            help="With an e-mail, only that address can use the link."
+            error={error?.field === 'email' ? error.message : undefined}
+          />
         </div>
-        {error && error.field !== 'role' && error.field !== 'email' ? <p className="notice notice--error" role="alert">{error.message}</p> : null}
+        {error && error.field !== 'role' && error.field !== 'email' ? (
+          <p className="notice notice--error" role="alert">
+            {error.message}
+          </p>
+        ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create invitation link'}</button>
+          <button type="submit" className="btn btn--primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create invitation link'}
+          </button>
         </div>
       </form>
     </section>
@@ -252,7 +316,9 @@ function TemporaryPasswordPanel({ email, password, sessionsEnded, onDone }: { em
         <li>This is the only time it is shown. If it is lost, reset the password again.</li>
       </ul>
       <div className="actions">
-        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide password</button>
+        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>
+          Hide password
+        </button>
       </div>
     </section>
   );
@@ -283,21 +349,32 @@ function SignupLinkCard() {
     <section className="card" aria-labelledby="signup-link-title">
       <div className="card__header">
         <h2 id="signup-link-title">Sign-up link for a partner</h2>
-        <p className="muted">On this installation new organisations sign up only with a link from an administrator. Create one for a partner who will set up their own organisation and connect with yours.</p>
+        <p className="muted">
+          On this installation new organisations sign up only with a link from an administrator. Create one for a partner who will set up their own organisation
+          and connect with yours.
+        </p>
       </div>
-      {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
       {link ? (
         <div className="code-panel">
           <CopyField label="Sign-up link" value={link.url} />
           <ul className="code-panel__facts">
-            <li>Expires on <strong>{formatDateTime(link.expiresAt)}</strong>; it creates one organisation, once.</li>
+            <li>
+              Expires on <strong>{formatDateTime(link.expiresAt)}</strong>; it creates one organisation, once.
+            </li>
             <li>It stops working if you stop being an administrator.</li>
             <li>This is the only time the link is shown.</li>
           </ul>
         </div>
       ) : null}
       <div className="actions">
-        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void create()}>{busy ? 'Creating…' : 'Create sign-up link'}</button>
+        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void create()}>
+          {busy ? 'Creating…' : 'Create sign-up link'}
+        </button>
       </div>
     </section>
   );
@@ -306,22 +383,46 @@ function SignupLinkCard() {
 /** The link, shown once (only a hash is kept), with a Copy button. */
 function InvitationLinkPanel({ created, onDone }: { created: CreatedInvitation; onDone: () => void }) {
   return (
-    <ShownOncePanel titleId="link-title" title={`Invitation link for a new ${ROLE_NAMES[created.role].toLowerCase()}`} label="Invitation link" value={created.url} hideLabel="Hide link" onDone={onDone}
+    <ShownOncePanel
+      titleId="link-title"
+      title={`Invitation link for a new ${ROLE_NAMES[created.role].toLowerCase()}`}
+      label="Invitation link"
+      value={created.url}
+      hideLabel="Hide link"
+      onDone={onDone}
       facts={[
-        <>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>; it works once.</>,
-        created.email ? <>Only <strong>{created.email}</strong> can use it.</> : 'Anyone with the link can join your organisation: send it privately.',
+        <>
+          Expires on <strong>{formatDateTime(created.expiresAt)}</strong>; it works once.
+        </>,
+        created.email ? (
+          <>
+            Only <strong>{created.email}</strong> can use it.
+          </>
+        ) : (
+          'Anyone with the link can join your organisation: send it privately.'
+        ),
         'This is the only time the link is shown. If it is lost, revoke it below and create another.',
-      ]} />
+      ]}
+    />
   );
 }
 
 function PendingInvitations({ items, onRevoked }: { items: Invitation[]; onRevoked: () => void }) {
   const call = useApiCall();
   const [error, setError] = useState<string | null>(null);
-  if (items.length === 0) return <p className="empty">No pending invitations. Use <strong>Invite someone</strong> above to create a link for a colleague.</p>;
+  if (items.length === 0)
+    return (
+      <p className="empty">
+        No pending invitations. Use <strong>Invite someone</strong> above to create a link for a colleague.
+      </p>
+    );
   return (
     <>
-      {error ? <p className="notice notice--error" role="alert">{error}</p> : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <table className="table table--stack">
         <thead>
           <tr>
@@ -329,25 +430,33 @@ function PendingInvitations({ items, onRevoked }: { items: Invitation[]; onRevok
             <th scope="col">Role</th>
             <th scope="col">Created</th>
             <th scope="col">Expires</th>
-            <th scope="col"><span className="visually-hidden">Actions</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
           </tr>
         </thead>
         <tbody>
           {items.map((i) => (
             <tr key={i.id}>
-              <th scope="row" data-label="For">{i.email ?? 'Anyone with the link'}</th>
+              <th scope="row" data-label="For">
+                {i.email ?? 'Anyone with the link'}
+              </th>
               <td data-label="Role">{ROLE_NAMES[i.role]}</td>
               <td data-label="Created">{formatDateTime(i.createdAt)}</td>
               <td data-label="Expires">{formatDateTime(i.expiresAt)}</td>
               <td className="table__actions">
-                <ConfirmButton label="Revoke" question={`Revoke the invitation ${i.email ? `for ${i.email}` : `(${ROLE_NAMES[i.role].toLowerCase()})`}?`}
-                  confirmLabel="Yes, revoke" busyLabel="Revoking…"
+                <ConfirmButton
+                  label="Revoke"
+                  question={`Revoke the invitation ${i.email ? `for ${i.email}` : `(${ROLE_NAMES[i.role].toLowerCase()})`}?`}
+                  confirmLabel="Yes, revoke"
+                  busyLabel="Revoking…"
                   onConfirm={async () => {
                     setError(null);
                     const r = await call(() => api.del(`/invitations/${encodeURIComponent(i.id)}`));
                     if (!r.ok && r.error && r.error.status !== 404) setError(r.error.message);
                     onRevoked();
-                  }} />
+                  }}
+                />
               </td>
             </tr>
           ))}

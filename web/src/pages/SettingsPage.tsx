@@ -143,48 +143,87 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
           <p className="muted">Support Fusion uses this account to read and update tickets in your helpdesk.</p>
         </div>
         {loading ? (
-          <p className="muted" role="status">Loading configuration…</p>
+          <p className="muted" role="status">
+            Loading configuration…
+          </p>
         ) : loadError ? (
-          <p className="notice notice--error" role="alert">{loadError}</p>
+          <p className="notice notice--error" role="alert">
+            {loadError}
+          </p>
         ) : (
           <EditableBy least="admin">
-          <form onSubmit={save} noValidate className="stack">
-            <PlatformSelect value={platform} onChange={setPlatform} error={errors.platform} />
-            <Field label="API URL" name="apiUrl" type="text" inputMode="url" autoComplete="off" spellCheck={false}
-              placeholder="https://yourcompany.freshservice.com" value={apiUrl}
-              onChange={(e) => setApiUrl(e.target.value)} help={URL_HELP} error={errors.apiUrl} />
-            <Field label="API Key" name="apiKey" type="password" autoComplete="off" spellCheck={false} value={apiKey}
-              onChange={(e) => setApiKey(e.target.value)} error={errors.apiKey}
-              placeholder={keyHint ? 'Leave blank to keep the saved key' : 'Paste the agent’s API key'}
-              help={keyHint ? `Saved key ${maskedHint(keyHint)}. Leave blank to keep it.` : 'Found in Freshservice under Profile Settings > Your API Key.'} />
-            {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
-            {kept ? <ReplacementRefused error={kept} /> : null}
-            <div className="actions">
-              <button type="submit" className="btn btn--primary" disabled={saving}>
-                {saving ? 'Saving…' : 'Save Configuration'}
-              </button>
-              <button type="button" className="btn" onClick={test} disabled={!configured || testing || saving}
-                title={configured ? undefined : 'Save a configuration first'}>
-                {testing ? 'Testing…' : 'Test Connection'}
-              </button>
-              <span className="actions__status" role="status">
-                {savedMsg ? <span className="saved">✓ Configuration saved</span> : null}
-                {!savedMsg && dirty ? <span className="muted">Unsaved changes — the test uses the saved configuration.</span> : null}
-                {!configured ? <span className="muted">Save a configuration to test it.</span> : null}
-              </span>
-            </div>
-          </form>
+            <form onSubmit={save} noValidate className="stack">
+              <PlatformSelect value={platform} onChange={setPlatform} error={errors.platform} />
+              <Field
+                label="API URL"
+                name="apiUrl"
+                type="text"
+                inputMode="url"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="https://yourcompany.freshservice.com"
+                value={apiUrl}
+                onChange={(e) => setApiUrl(e.target.value)}
+                help={URL_HELP}
+                error={errors.apiUrl}
+              />
+              <Field
+                label="API Key"
+                name="apiKey"
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                value={apiKey}
+                onChange={(e) => setApiKey(e.target.value)}
+                error={errors.apiKey}
+                placeholder={keyHint ? 'Leave blank to keep the saved key' : 'Paste the agent’s API key'}
+                help={keyHint ? `Saved key ${maskedHint(keyHint)}. Leave blank to keep it.` : 'Found in Freshservice under Profile Settings > Your API Key.'}
+              />
+              {formError ? (
+                <p className="notice notice--error" role="alert">
+                  {formError}
+                </p>
+              ) : null}
+              {kept ? <ReplacementRefused error={kept} /> : null}
+              <div className="actions">
+                <button type="submit" className="btn btn--primary" disabled={saving}>
+                  {saving ? 'Saving…' : 'Save Configuration'}
+                </button>
+                <button
+                  type="button"
+                  className="btn"
+                  onClick={test}
+                  disabled={!configured || testing || saving}
+                  title={configured ? undefined : 'Save a configuration first'}
+                >
+                  {testing ? 'Testing…' : 'Test Connection'}
+                </button>
+                <span className="actions__status" role="status">
+                  {savedMsg ? <span className="saved">✓ Configuration saved</span> : null}
+                  {!savedMsg && dirty ? <span className="muted">Unsaved changes — the test uses the saved configuration.</span> : null}
+                  {!configured ? <span className="muted">Save a configuration to test it.</span> : null}
+                </span>
+              </div>
+            </form>
           </EditableBy>
         )}
         {rejected && !testing ? (
           <p className="notice notice--error" role="alert">
             Your key was rejected by {platformLabel(platform)} during a sync at {formatDateTime(rejected.at)}
-            {rejected.contractName ? <> (<Link href={syncRunPath(rejected.runId)}>{rejected.contractName}</Link>)</> : null}: test it again.
+            {rejected.contractName ? (
+              <>
+                {' '}
+                (<Link href={syncRunPath(rejected.runId)}>{rejected.contractName}</Link>)
+              </>
+            ) : null}
+            : test it again.
             {result && fromLastVisit ? ' The last test result below is stale.' : null}
           </p>
         ) : null}
         {testing ? (
-          <p className="result result--pending" role="status">Testing the connection…</p>
+          <p className="result result--pending" role="status">
+            Testing the connection…
+          </p>
         ) : result ? (
           <TestResultPanel result={result} fromLastVisit={fromLastVisit} />
         ) : null}
@@ -194,7 +233,9 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
           <h2 id="notifications-title">Notifications</h2>
           <p className="muted">Hear by e-mail, Slack, Microsoft Teams or a webhook when a connection starts failing and when it recovers.</p>
         </div>
-        <p><Link href="/notifications">Manage failure notifications</Link></p>
+        <p>
+          <Link href="/notifications">Manage failure notifications</Link>
+        </p>
       </section>
     </div>
   );

@@ -20,7 +20,10 @@ export function useSignupMode(): Mode | null {
   useEffect(() => {
     let live = true;
     // If the question fails, show the form: the sign-up itself then says what is wrong.
-    api.get<{ mode: Mode }>('/signup').then((r) => live && setMode(r.mode), () => live && setMode('open'));
+    api.get<{ mode: Mode }>('/signup').then(
+      (r) => live && setMode(r.mode),
+      () => live && setMode('open'),
+    );
     return () => {
       live = false;
     };
@@ -56,7 +59,13 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      await api.post('/signup', { organisation: organisation.trim(), email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}), ...(mode === 'invite' && token ? { signupToken: token } : {}) });
+      await api.post('/signup', {
+        organisation: organisation.trim(),
+        email: email.trim(),
+        password,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(mode === 'invite' && token ? { signupToken: token } : {}),
+      });
       await api.post('/session', { email: email.trim(), password });
       await onSignedIn();
     } catch (err) {
@@ -69,7 +78,14 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
     }
   }
 
-  if (mode === null) return <AuthLayout title="Create your organisation"><p className="loading" role="status">Loading…</p></AuthLayout>;
+  if (mode === null)
+    return (
+      <AuthLayout title="Create your organisation">
+        <p className="loading" role="status">
+          Loading…
+        </p>
+      </AuthLayout>
+    );
   if (mode === 'closed' || (mode === 'invite' && !token)) {
     return (
       <AuthLayout title="Create your organisation">
@@ -86,18 +102,49 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
   }
 
   return (
-    <AuthLayout title="Create your organisation" subtitle={mode === 'invite' ? 'You were sent a sign-up link: create your organisation, then connect with your partner.' : 'Connect your helpdesk and start syncing tickets with your partners.'}>
+    <AuthLayout
+      title="Create your organisation"
+      subtitle={
+        mode === 'invite'
+          ? 'You were sent a sign-up link: create your organisation, then connect with your partner.'
+          : 'Connect your helpdesk and start syncing tickets with your partners.'
+      }
+    >
       <form onSubmit={submit} noValidate className="stack">
-        <Field label="Organisation name" name="organisation" autoComplete="organization" value={organisation}
-          onChange={(e) => setOrganisation(e.target.value)} error={errors.organisation} />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email}
-          onChange={(e) => setEmail(e.target.value)} error={errors.email} />
-        <Field label="Your name (optional)" name="name" type="text" autoComplete="name" value={name} maxLength={100}
-          onChange={(e) => setName(e.target.value)} help="Colleagues see it on Members and in the Audit log." />
-        <Field label="Password" name="password" type="password" autoComplete="new-password" value={password}
-          onChange={(e) => setPassword(e.target.value)} error={errors.password}
-          help={`Minimum ${MIN_PASSWORD} characters.`} />
-        {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
+        <Field
+          label="Organisation name"
+          name="organisation"
+          autoComplete="organization"
+          value={organisation}
+          onChange={(e) => setOrganisation(e.target.value)}
+          error={errors.organisation}
+        />
+        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field
+          label="Your name (optional)"
+          name="name"
+          type="text"
+          autoComplete="name"
+          value={name}
+          maxLength={100}
+          onChange={(e) => setName(e.target.value)}
+          help="Colleagues see it on Members and in the Audit log."
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          help={`Minimum ${MIN_PASSWORD} characters.`}
+        />
+        {formError ? (
+          <p className="notice notice--error" role="alert">
+            {formError}
+          </p>
+        ) : null}
         <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
           {busy ? 'Signing up…' : 'Sign up'}
         </button>

@@ -43,7 +43,9 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
   const shown = run ? filterDetails(run.details, query) : [];
   return (
     <div className="page">
-      <p className="breadcrumb"><Link href="/sync">← Sync history</Link></p>
+      <p className="breadcrumb">
+        <Link href="/sync">← Sync history</Link>
+      </p>
       {!run ? (
         <section className="card">
           <LoadState loading={res.loading} error={res.error} what="sync run" onRetry={() => void res.reload()} />
@@ -54,19 +56,35 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
             <div className="page__title">
               <h1>Sync details</h1>
               <p className="muted">
-                {conn.data ? <Link href={connectionPath(conn.data.id, 'sync')}>{conn.data.contractName}</Link> : 'Connection'} ·{' '}
-                {triggerLabel(run.trigger)} sync started {formatDateTime(run.startedAt)}
+                {conn.data ? <Link href={connectionPath(conn.data.id, 'sync')}>{conn.data.contractName}</Link> : 'Connection'} · {triggerLabel(run.trigger)}{' '}
+                sync started {formatDateTime(run.startedAt)}
               </p>
             </div>
             <RunStatusBadge status={live!.status} waitingUntil={live!.waitingUntil} />
           </header>
           <section className="card" aria-labelledby="summary-title">
-            <h2 id="summary-title" className="visually-hidden">Summary</h2>
+            <h2 id="summary-title" className="visually-hidden">
+              Summary
+            </h2>
             <dl className="summary">
-              <div><dt>Started</dt><dd>{formatDateTime(run.startedAt)}</dd></div>
-              <div><dt>Finished</dt><dd>{run.finishedAt ? formatDateTime(run.finishedAt) : 'Still running'}</dd></div>
-              <div><dt>Duration</dt><dd>{formatDuration(run.startedAt, run.finishedAt)}</dd></div>
-              <div><dt>Tickets</dt><dd><RunCounts counts={live!.counts} /></dd></div>
+              <div>
+                <dt>Started</dt>
+                <dd>{formatDateTime(run.startedAt)}</dd>
+              </div>
+              <div>
+                <dt>Finished</dt>
+                <dd>{run.finishedAt ? formatDateTime(run.finishedAt) : 'Still running'}</dd>
+              </div>
+              <div>
+                <dt>Duration</dt>
+                <dd>{formatDuration(run.startedAt, run.finishedAt)}</dd>
+              </div>
+              <div>
+                <dt>Tickets</dt>
+                <dd>
+                  <RunCounts counts={live!.counts} />
+                </dd>
+              </div>
             </dl>
             {running ? <RunProgress run={live!} live={events.live || !events.failed} /> : null}
             <RunHint run={live!} />
@@ -83,8 +101,13 @@ export function SyncDetailsPage({ runId }: { runId: string }) {
                   <RunDetailsTable details={shown} connectionId={run.connectionId} onRetry={(d) => void retry.retryRow(d)} retrying={retry.busy} />
                 ) : (
                   <div className="empty">
-                    <p>No ticket of this run matches {query.text.trim() ? <>“{query.text.trim()}”</> : 'this outcome'}{query.text.trim() && query.outcome ? ' with this outcome' : ''}.</p>
-                    <button type="button" className="btn btn--small" onClick={() => setQuery({ text: '', outcome: '' })}>Show all {run.details.length} tickets</button>
+                    <p>
+                      No ticket of this run matches {query.text.trim() ? <>“{query.text.trim()}”</> : 'this outcome'}
+                      {query.text.trim() && query.outcome ? ' with this outcome' : ''}.
+                    </p>
+                    <button type="button" className="btn btn--small" onClick={() => setQuery({ text: '', outcome: '' })}>
+                      Show all {run.details.length} tickets
+                    </button>
                   </div>
                 )}
               </>

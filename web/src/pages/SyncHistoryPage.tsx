@@ -96,7 +96,11 @@ export function SyncHistoryPage() {
       <section className="card" aria-labelledby="history-title">
         <div className="card__header card__header--row">
           <h2 id="history-title">Sync runs</h2>
-          {running ? <span className="muted live" role="status">Refreshing while a sync runs…</span> : null}
+          {running ? (
+            <span className="muted live" role="status">
+              Refreshing while a sync runs…
+            </span>
+          ) : null}
         </div>
         <RunFilters value={filters} onChange={change} connections={(connections.data?.connections ?? []).filter((c) => c.status === 'active')} />
         {runs.data ? (
@@ -104,23 +108,36 @@ export function SyncHistoryPage() {
             <>
               <RunsTable runs={shown} connectionNames={names} />
               <div className="load-more">
-                <p className="muted" role="status">{older.cursor ? `Showing the newest ${shown.length} runs` : `All ${shown.length} ${shown.length === 1 ? 'run' : 'runs'} shown`}</p>
+                <p className="muted" role="status">
+                  {older.cursor ? `Showing the newest ${shown.length} runs` : `All ${shown.length} ${shown.length === 1 ? 'run' : 'runs'} shown`}
+                </p>
                 {older.cursor ? (
                   <button type="button" className="btn btn--small" disabled={older.loading} onClick={() => void older.loadMore()}>
                     {older.loading ? 'Loading…' : 'Load more runs'}
                   </button>
                 ) : null}
-                {older.error ? <p className="notice notice--error" role="alert">{older.error.message}</p> : null}
+                {older.error ? (
+                  <p className="notice notice--error" role="alert">
+                    {older.error.message}
+                  </p>
+                ) : null}
               </div>
             </>
           ) : (
             <div className="empty">
               {connections.data && connections.data.connections.filter((c) => c.status === 'active').length === 0 ? (
-                <p>No sync runs yet: <Link href="/connections">create a connection</Link> with your partner, then press Sync now in its Sync tab.</p>
+                <p>
+                  No sync runs yet: <Link href="/connections">create a connection</Link> with your partner, then press Sync now in its Sync tab.
+                </p>
               ) : filters.connection || filters.status || filters.period !== '30d' ? (
                 <>
-                  <p>No sync runs match these filters {filters.period === 'all' ? 'among the runs kept' : `in the ${PERIODS[filters.period].label.toLowerCase()}`}.</p>
-                  <button type="button" className="btn btn--small" onClick={() => change({ connection: '', status: '', period: '30d' })}>Show all runs of the last 30 days</button>
+                  <p>
+                    No sync runs match these filters{' '}
+                    {filters.period === 'all' ? 'among the runs kept' : `in the ${PERIODS[filters.period].label.toLowerCase()}`}.
+                  </p>
+                  <button type="button" className="btn btn--small" onClick={() => change({ connection: '', status: '', period: '30d' })}>
+                    Show all runs of the last 30 days
+                  </button>
                 </>
               ) : (
                 <p>No sync runs in the last 30 days. Start one with Sync now in a connection’s Sync tab, or switch on automatic sync.</p>

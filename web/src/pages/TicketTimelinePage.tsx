@@ -115,7 +115,9 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
   const t = res.data;
   const failed = !!t && (t.ticket.lastOutcome === 'failed' || t.ticket.retry !== null);
   // The newest subject recorded for this ticket (its own steps first, else its counterpart's).
-  const subject = t ? (t.events.find((e) => e.side === side && e.ticketId === ticketId && e.subject)?.subject ?? t.events.find((e) => e.subject)?.subject ?? null) : null;
+  const subject = t
+    ? (t.events.find((e) => e.side === side && e.ticketId === ticketId && e.subject)?.subject ?? t.events.find((e) => e.subject)?.subject ?? null)
+    : null;
   const last = t?.ticket.lastOutcome ? (LAST[t.ticket.lastOutcome] ?? { label: t.ticket.lastOutcome, tone: 'neutral' as Tone }) : null;
 
   return (
@@ -131,12 +133,17 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
             {ROLE_LABEL[side]} side
             {t?.ticket.linked ? (
               <>
-                {' '}· linked to <Link href={ticketPath(connectionId, t.ticket.linked.side, t.ticket.linked.id)}>#{t.ticket.linked.id}</Link> on the {t.ticket.linked.side} side
+                {' '}
+                · linked to <Link href={ticketPath(connectionId, t.ticket.linked.side, t.ticket.linked.id)}>#{t.ticket.linked.id}</Link> on the{' '}
+                {t.ticket.linked.side} side
               </>
-            ) : t ? ' · not linked to a copy' : null}
+            ) : t ? (
+              ' · not linked to a copy'
+            ) : null}
             {t?.ticket.url ? (
               <>
-                {' '}·{' '}
+                {' '}
+                ·{' '}
                 <a href={t.ticket.url} target="_blank" rel="noopener noreferrer">
                   Open in its helpdesk<span className="visually-hidden"> (new tab)</span>
                 </a>
@@ -144,7 +151,8 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
             ) : null}
             {t?.ticket.linked?.url ? (
               <>
-                {' '}·{' '}
+                {' '}
+                ·{' '}
                 <a href={t.ticket.linked.url} target="_blank" rel="noopener noreferrer">
                   Open #{t.ticket.linked.id} in its helpdesk<span className="visually-hidden"> (new tab)</span>
                 </a>
@@ -158,7 +166,12 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
       {!t ? (
         <section className="card">
           <LoadState loading={res.loading} error={res.error} what="ticket" onRetry={() => void res.reload()} />
-          {res.error?.status === 404 ? <p className="muted">The sync keeps a ticket's timeline for its retention period (90 days unless your administrator changed it); a ticket that never travelled is shown only to its own organisation, unless your platform is the one that refused it.</p> : null}
+          {res.error?.status === 404 ? (
+            <p className="muted">
+              The sync keeps a ticket's timeline for its retention period (90 days unless your administrator changed it); a ticket that never travelled is shown
+              only to its own organisation, unless your platform is the one that refused it.
+            </p>
+          ) : null}
         </section>
       ) : (
         <>
@@ -169,7 +182,8 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
             {t.ticket.retry ? (
               <div className="notice notice--error">
                 <p>
-                  Waiting to be retried ({t.ticket.retry.attempts} {t.ticket.retry.attempts === 1 ? 'attempt' : 'attempts'}): {t.ticket.retry.lastError ?? 'failed'}
+                  Waiting to be retried ({t.ticket.retry.attempts} {t.ticket.retry.attempts === 1 ? 'attempt' : 'attempts'}):{' '}
+                  {t.ticket.retry.lastError ?? 'failed'}
                 </p>
               </div>
             ) : null}
@@ -188,7 +202,9 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
               </div>
               <p className="muted field__hint">
                 {failed ? 'Retry works the ticket again now (fix the cause first: the error says what to check). ' : ''}
-                {t.ticket.linked ? "Resync reads the original again and writes all its mapped fields to the copy, also those someone changed by hand on the copy." : ''}
+                {t.ticket.linked
+                  ? 'Resync reads the original again and writes all its mapped fields to the copy, also those someone changed by hand on the copy.'
+                  : ''}
                 {!failed && !t.ticket.linked ? 'Nothing to do: this ticket has no copy and did not fail.' : ''}
               </p>
             </EditableBy>
@@ -198,9 +214,13 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
               </div>
             ) : null}
             {started ? (
-              <div className={`notice ${started.status === 'running' ? 'notice--info' : started.status === 'success' ? 'notice--ok' : 'notice--warn'}`} role="status">
+              <div
+                className={`notice ${started.status === 'running' ? 'notice--info' : started.status === 'success' ? 'notice--ok' : 'notice--warn'}`}
+                role="status"
+              >
                 <p>
-                  {started.action === 'retry' ? 'Retry' : 'Resync'} {started.status === 'running' ? 'started' : `finished (${started.status.replace('_', ' ')})`}:{' '}
+                  {started.action === 'retry' ? 'Retry' : 'Resync'}{' '}
+                  {started.status === 'running' ? 'started' : `finished (${started.status.replace('_', ' ')})`}:{' '}
                   <Link href={syncRunPath(started.runId)}>see the run</Link>.
                 </p>
               </div>
@@ -223,7 +243,11 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
                       <div className="timeline__head">
                         <Badge tone={k.tone}>{k.label}</Badge>
                         <time dateTime={e.at}>{formatMoment(e.at)}</time>
-                        {e.side !== side || e.ticketId !== ticketId ? <span className="muted">{ROLE_LABEL[e.side]} #{e.ticketId}</span> : null}
+                        {e.side !== side || e.ticketId !== ticketId ? (
+                          <span className="muted">
+                            {ROLE_LABEL[e.side]} #{e.ticketId}
+                          </span>
+                        ) : null}
                         {e.runId ? (
                           <Link href={syncRunPath(e.runId)} className="timeline__run">
                             Run<span className="visually-hidden"> of the step at {formatMoment(e.at)}</span>

@@ -39,14 +39,26 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
 
   app.get('/_sim/counts', async (_req, reply) => {
     const s = deps.state;
-    return reply.type('application/json').send(json({ tickets: s.tickets.size, conversations: s.conversations.size, attachments: s.attachments.size, users: s.users.size, requests: deps.requests.length }));
+    return reply.type('application/json').send(
+      json({
+        tickets: s.tickets.size,
+        conversations: s.conversations.size,
+        attachments: s.attachments.size,
+        users: s.users.size,
+        requests: deps.requests.length,
+      }),
+    );
   });
 
   app.post<{ Params: { id: string } }>('/_sim/tickets/:id/edit', async (req, reply) => {
     const r = TicketEdit.safeParse(body(req));
     if (!r.success) return bad(reply, z.prettifyError(r.error));
     const t = deps.state.tickets.get(Number(req.params.id));
-    if (!t) return reply.code(404).type('application/json').send(json({ message: 'no such ticket' }));
+    if (!t)
+      return reply
+        .code(404)
+        .type('application/json')
+        .send(json({ message: 'no such ticket' }));
     if (r.data.subject !== undefined) t.subject = r.data.subject;
     if (r.data.priority !== undefined) t.priority = r.data.priority;
     deps.state.touchTicket(t);
@@ -55,7 +67,10 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
 
   /** Which of these subjects exist now (ticket id by subject): how a benchmark sees a change arrive. */
   app.post('/_sim/find-subjects', async (req, reply) => {
-    const r = z.object({ subjects: z.array(z.string()).max(100_000) }).strict().safeParse(body(req));
+    const r = z
+      .object({ subjects: z.array(z.string()).max(100_000) })
+      .strict()
+      .safeParse(body(req));
     if (!r.success) return bad(reply, z.prettifyError(r.error));
     const wanted = new Set(r.data.subjects);
     const found: Record<string, number> = {};
@@ -69,10 +84,17 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
     try {
       parsed = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '{}');
     } catch {
-      return reply.code(400).type('application/json').send(json({ message: 'Body must be JSON' }));
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(json({ message: 'Body must be JSON' }));
     }
     const r = FaultPatch.safeParse(parsed);
-    if (!r.success) return reply.code(400).type('application/json').send(json({ message: z.prettifyError(r.error) }));
+    if (!r.success)
+      return reply
+        .code(400)
+        .type('application/json')
+        .send(json({ message: z.prettifyError(r.error) }));
     deps.faults.set(r.data);
     return reply.type('application/json').send(json(deps.faults.get()));
   });
@@ -115,7 +137,12 @@ const SeedBulk = z
     notes: z.number().int().min(0).max(100).default(0),
     /** One ticket attachment on every n-th ticket (0: none). */
     attachmentEvery: z.number().int().min(0).default(0),
-    attachmentBytes: z.number().int().min(0).max(10 * 1024 * 1024).default(1024),
+    attachmentBytes: z
+      .number()
+      .int()
+      .min(0)
+      .max(10 * 1024 * 1024)
+      .default(1024),
     /** Distinct requesters (e-mail addresses) the tickets cycle through. */
     requesters: z.number().int().min(1).max(100_000).default(50),
     /** Tickets are created this many seconds apart, ending in the past, so changes are spread as in real life. */
@@ -132,7 +159,18 @@ const TicketEdit = z.object({ subject: z.string().min(1).max(255).optional(), pr
  * calls, no rate limit). Times: ticket i is created `spacingSeconds` after ticket i-1, its conversations
  * a second apart after it, the last one a little before now.
  */
-function seedBulk(state: SimulatorState, o: SeedBulk): { tickets: number; firstId: number | null; lastId: number | null; conversations: number; attachments: number; requesters: number; newestUpdatedAt: string | null } {
+function seedBulk(
+  state: SimulatorState,
+  o: SeedBulk,
+): {
+  tickets: number;
+  firstId: number | null;
+  lastId: number | null;
+  conversations: number;
+  attachments: number;
+  requesters: number;
+  newestUpdatedAt: string | null;
+} {
   const agent = state.agentByProfile('admin');
   if (!agent) throw new Error('seed-bulk: the account has no admin agent');
   const perTicket = o.replies + o.notes;
@@ -149,13 +187,25 @@ function seedBulk(state: SimulatorState, o: SeedBulk): { tickets: number; firstI
   let newest = 0;
   for (let i = 0; i < o.tickets; i++) {
     const created = start + i * o.spacingSeconds * 1000;
-    const t = state.createTicket({ subject: `${o.subjectPrefix} ${i + 1}`, description: `<p>Body of ${o.subjectPrefix.toLowerCase()} ${i + 1}</p>`, requester_id: requesters[i % requesters.length]!.id, priority: 1 + (i % 4), created_at: created, updated_at: created });
+    const t = state.createTicket({
+      subject: `${o.subjectPrefix} ${i + 1}`,
+      description: `<p>Body of ${o.subjectPrefix.toLowerCase()} ${i + 1}</p>`,
+      requester_id: requesters[i % requesters.length]!.id,
+      priority: 1 + (i % 4),
+      created_at: created,
+      updated_at: created,
+    });
     first ??= t.id;
     last = t.id;
     for (let k = 0; k < perTicket; k++) {
       const isReply = k < o.replies;
       const at = created + (k + 1) * 1000;
-      state.addConversation(t.id, isReply ? { kind: 'reply', body: `Reply ${k + 1} on ticket ${i + 1}`, user_id: agent.id, private: false, source: 0, created_at: at, updated_at: at } : { kind: 'note', body: `Private note ${k + 1 - o.replies} on ticket ${i + 1}`, user_id: agent.id, private: true, created_at: at, updated_at: at });
+      state.addConversation(
+        t.id,
+        isReply
+          ? { kind: 'reply', body: `Reply ${k + 1} on ticket ${i + 1}`, user_id: agent.id, private: false, source: 0, created_at: at, updated_at: at }
+          : { kind: 'note', body: `Private note ${k + 1 - o.replies} on ticket ${i + 1}`, user_id: agent.id, private: true, created_at: at, updated_at: at },
+      );
       conversations++;
     }
     if (o.attachmentEvery > 0 && (i + 1) % o.attachmentEvery === 0) {
@@ -164,7 +214,15 @@ function seedBulk(state: SimulatorState, o: SeedBulk): { tickets: number; firstI
     }
     newest = Math.max(newest, t.updated_at);
   }
-  return { tickets: o.tickets, firstId: first, lastId: last, conversations, attachments, requesters: requesters.length, newestUpdatedAt: newest ? new Date(newest).toISOString() : null };
+  return {
+    tickets: o.tickets,
+    firstId: first,
+    lastId: last,
+    conversations,
+    attachments,
+    requesters: requesters.length,
+    newestUpdatedAt: newest ? new Date(newest).toISOString() : null,
+  };
 }
 
 /** `GET /tickets/123/conversations` → `GET /tickets/:id/conversations`. */

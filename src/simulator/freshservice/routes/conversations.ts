@@ -10,8 +10,20 @@ import { addFiles } from './attachments.ts';
 import { attachmentsTooLarge, getTicket, MAX_TICKET_ATTACHMENT_BYTES } from './tickets.ts';
 
 const emails = z.array(z.string()).optional();
-const Reply = z.strictObject({ body: z.string().min(1), from_email: z.string().optional(), user_id: z.number().int().optional(), cc_emails: emails, bcc_emails: emails });
-const Note = z.strictObject({ body: z.string().min(1), private: z.boolean().optional(), incoming: z.boolean().optional(), notify_emails: emails, user_id: z.number().int().optional() });
+const Reply = z.strictObject({
+  body: z.string().min(1),
+  from_email: z.string().optional(),
+  user_id: z.number().int().optional(),
+  cc_emails: emails,
+  bcc_emails: emails,
+});
+const Note = z.strictObject({
+  body: z.string().min(1),
+  private: z.boolean().optional(),
+  incoming: z.boolean().optional(),
+  notify_emails: emails,
+  user_id: z.number().int().optional(),
+});
 const ConversationUpdate = z.strictObject({ body: z.string().min(1).optional(), private: z.boolean().optional() });
 
 function uploads(ctx: Ctx, ticketId: number) {
@@ -57,7 +69,11 @@ function reply(ctx: Ctx): ApiResult {
     support_email: ctx.state.supportEmail,
   });
   addFiles(ctx, files, { ticketId: t.id, conversationId: conv.id });
-  return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/conversations/${conv.id}` }, body: { conversation: replyResponse(conv, ctx.state, ctx.baseUrl) } };
+  return {
+    status: 201,
+    headers: { location: `${ctx.baseUrl}/api/v2/conversations/${conv.id}` },
+    body: { conversation: replyResponse(conv, ctx.state, ctx.baseUrl) },
+  };
 }
 
 // https://api.freshservice.com/#add_note_to_a_ticket — private by default [Docs].
@@ -77,7 +93,11 @@ function note(ctx: Ctx): ApiResult {
     to_emails: input.notify_emails ?? [],
   });
   addFiles(ctx, files, { ticketId: t.id, conversationId: conv.id });
-  return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/conversations/${conv.id}` }, body: { conversation: noteResponse(conv, ctx.state, ctx.baseUrl) } };
+  return {
+    status: 201,
+    headers: { location: `${ctx.baseUrl}/api/v2/conversations/${conv.id}` },
+    body: { conversation: noteResponse(conv, ctx.state, ctx.baseUrl) },
+  };
 }
 
 function findConversation(ctx: Ctx) {

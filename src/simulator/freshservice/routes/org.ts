@@ -68,10 +68,27 @@ function createGroup(ctx: Ctx): ApiResult {
   checkMembers(ctx, input.members, 'members');
   const ws = input.workspace_id ?? PRIMARY_WORKSPACE_ID;
   if (!ctx.state.workspaces.has(ws)) throw fieldError('workspace_id', 'invalid_value', 'There is no workspace matching the given workspace_id');
-  if ([...ctx.state.groups.values()].some((g) => g.name.toLowerCase() === input.name.toLowerCase() && g.workspace_id === ws)) throw fieldError('name', 'duplicate_value', 'It should be a unique value');
+  if ([...ctx.state.groups.values()].some((g) => g.name.toLowerCase() === input.name.toLowerCase() && g.workspace_id === ws))
+    throw fieldError('name', 'duplicate_value', 'It should be a unique value');
   const now = ctx.state.nowMs();
   const id = ctx.state.nextId('group');
-  const group = { id, description: null, escalate_to: null, unassigned_for: null, business_hours_id: null, members: [], observers: [], leaders: [], restricted: false, approval_required: false, auto_ticket_assign: false, ...input, workspace_id: ws, created_at: now, updated_at: now };
+  const group = {
+    id,
+    description: null,
+    escalate_to: null,
+    unassigned_for: null,
+    business_hours_id: null,
+    members: [],
+    observers: [],
+    leaders: [],
+    restricted: false,
+    approval_required: false,
+    auto_ticket_assign: false,
+    ...input,
+    workspace_id: ws,
+    created_at: now,
+    updated_at: now,
+  };
   ctx.state.groups.set(id, group);
   syncMembership(ctx, id, group.members);
   return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/groups/${id}` }, body: { group: groupJson(group) } };
@@ -96,7 +113,12 @@ function deleteGroup(ctx: Ctx): ApiResult {
 }
 
 export const orgRoutes: RouteDef[] = [
-  { method: 'GET', path: '/roles', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/roles', 'roles', [...ctx.state.roles.values()].map(roleJson))) },
+  {
+    method: 'GET',
+    path: '/roles',
+    query: PAGING,
+    handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/roles', 'roles', [...ctx.state.roles.values()].map(roleJson))),
+  },
   { method: 'GET', path: '/roles/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'role', ctx.state.roles.get(Number(ctx.params.id)), roleJson)) },
   {
     method: 'GET',
@@ -112,11 +134,34 @@ export const orgRoutes: RouteDef[] = [
   { method: 'GET', path: '/groups/:id', handler: (ctx) => (canReadGroups(ctx), { status: 200, body: { group: groupJson(findGroup(ctx)) } }) },
   { method: 'PUT', path: '/groups/:id', body: 'json', handler: updateGroup },
   { method: 'DELETE', path: '/groups/:id', handler: deleteGroup },
-  { method: 'GET', path: '/departments', query: PAGING, handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/departments', 'departments', [...ctx.state.departments.values()].map(departmentJson))) },
-  { method: 'GET', path: '/departments/:id', handler: (ctx) => (isAdmin(ctx), one(ctx, 'department', ctx.state.departments.get(Number(ctx.params.id)), departmentJson)) },
-  { method: 'GET', path: '/workspaces', query: PAGING, handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))) },
-  { method: 'GET', path: '/workspaces/:id', handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), one(ctx, 'workspace', ctx.state.workspaces.get(Number(ctx.params.id)), workspaceJson)) },
-  { method: 'GET', path: '/ticket_form_fields', query: ['workspace_id'], handler: (ctx) => (isAdmin(ctx), { status: 200, body: { ticket_fields: ticketFormFields(ctx.state, workspaceParam(ctx)) } }) },
+  {
+    method: 'GET',
+    path: '/departments',
+    query: PAGING,
+    handler: (ctx) => (isAdmin(ctx), listOf(ctx, '/api/v2/departments', 'departments', [...ctx.state.departments.values()].map(departmentJson))),
+  },
+  {
+    method: 'GET',
+    path: '/departments/:id',
+    handler: (ctx) => (isAdmin(ctx), one(ctx, 'department', ctx.state.departments.get(Number(ctx.params.id)), departmentJson)),
+  },
+  {
+    method: 'GET',
+    path: '/workspaces',
+    query: PAGING,
+    handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), listOf(ctx, '/api/v2/workspaces', 'workspaces', [...ctx.state.workspaces.values()].map(workspaceJson))),
+  },
+  {
+    method: 'GET',
+    path: '/workspaces/:id',
+    handler: (ctx) => (isAdmin(ctx), noWorkspaces(ctx), one(ctx, 'workspace', ctx.state.workspaces.get(Number(ctx.params.id)), workspaceJson)),
+  },
+  {
+    method: 'GET',
+    path: '/ticket_form_fields',
+    query: ['workspace_id'],
+    handler: (ctx) => (isAdmin(ctx), { status: 200, body: { ticket_fields: ticketFormFields(ctx.state, workspaceParam(ctx)) } }),
+  },
 ];
 
 function listOf(ctx: Ctx, path: string, key: string, items: unknown[]): ApiResult {

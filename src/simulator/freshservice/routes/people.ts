@@ -41,7 +41,8 @@ const userQueryFields: Record<string, FieldAccess<User>> = {
 function filterUsers(ctx: Ctx, users: User[]): User[] {
   const q = ctx.query;
   let out = users;
-  if (q.email !== undefined) out = out.filter((u) => u.email?.toLowerCase() === q.email!.toLowerCase() || u.secondary_emails.some((s) => s.toLowerCase() === q.email!.toLowerCase()));
+  if (q.email !== undefined)
+    out = out.filter((u) => u.email?.toLowerCase() === q.email!.toLowerCase() || u.secondary_emails.some((s) => s.toLowerCase() === q.email!.toLowerCase()));
   if (q.mobile_phone_number !== undefined) out = out.filter((u) => u.mobile_phone_number === q.mobile_phone_number);
   if (q.work_phone_number !== undefined) out = out.filter((u) => u.work_phone_number === q.work_phone_number);
   if (q.active !== undefined) {
@@ -104,14 +105,19 @@ function createRequester(ctx: Ctx): ApiResult {
   isAdmin(ctx);
   const input = parseBody(RequesterCreate, ctx.body);
   if (!input.primary_email && !input.work_phone_number && !input.mobile_phone_number) {
-    throw validationFailed([{ field: 'primary_email', message: 'Please fill at least 1 of primary_email, work_phone_number, mobile_phone_number fields', code: 'missing_field' }]);
+    throw validationFailed([
+      { field: 'primary_email', message: 'Please fill at least 1 of primary_email, work_phone_number, mobile_phone_number fields', code: 'missing_field' },
+    ]);
   }
-  if (input.primary_email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.primary_email)) throw fieldError('primary_email', 'invalid_value', 'It is not a valid email');
+  if (input.primary_email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.primary_email))
+    throw fieldError('primary_email', 'invalid_value', 'It is not a valid email');
   // The docs' table marks last_name mandatory; blank counts as missing.
   if (ctx.state.options.requesterLastNameRequired && !input.last_name?.trim()) throw fieldError('last_name', 'missing_field', 'It should be a/an String');
   // Duplicate e-mail: 409 with the validation body, as Freshdesk does [Inferred].
-  if (input.primary_email && ctx.state.userByEmail(input.primary_email)) throw validationFailed([{ field: 'primary_email', message: `It should be a unique value (${input.primary_email})`, code: 'duplicate_value' }], 409);
-  for (const d of input.department_ids ?? []) if (!ctx.state.departments.has(d)) throw fieldError('department_ids', 'invalid_value', 'There is no department matching the given department_ids');
+  if (input.primary_email && ctx.state.userByEmail(input.primary_email))
+    throw validationFailed([{ field: 'primary_email', message: `It should be a unique value (${input.primary_email})`, code: 'duplicate_value' }], 409);
+  for (const d of input.department_ids ?? [])
+    if (!ctx.state.departments.has(d)) throw fieldError('department_ids', 'invalid_value', 'There is no department matching the given department_ids');
   const { primary_email, ...rest } = input;
   const user = ctx.state.createUser({ ...rest, email: primary_email?.toLowerCase() ?? null });
   return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/requesters/${user.id}` }, body: { requester: requesterJson(user) } };
@@ -120,9 +126,21 @@ function createRequester(ctx: Ctx): ApiResult {
 export const peopleRoutes: RouteDef[] = [
   // /agents/me needs no agent-management permission [Seen, community thread].
   { method: 'GET', path: '/agents/me', handler: (ctx) => ({ status: 200, body: { agent: agentJson(ctx.agent, ctx.state) } }) },
-  { method: 'GET', path: '/agents', op: 'list_agents', query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'state', 'query', ...PAGING], handler: listAgents },
+  {
+    method: 'GET',
+    path: '/agents',
+    op: 'list_agents',
+    query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'state', 'query', ...PAGING],
+    handler: listAgents,
+  },
   { method: 'GET', path: '/agents/:id', handler: (ctx) => (isAdmin(ctx), { status: 200, body: { agent: agentJson(findUser(ctx, true), ctx.state) } }) },
-  { method: 'GET', path: '/requesters', op: 'list_requesters', query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'query', 'include_agents', ...PAGING], handler: listRequesters },
+  {
+    method: 'GET',
+    path: '/requesters',
+    op: 'list_requesters',
+    query: ['email', 'mobile_phone_number', 'work_phone_number', 'active', 'query', 'include_agents', ...PAGING],
+    handler: listRequesters,
+  },
   { method: 'POST', path: '/requesters', body: 'json', handler: createRequester },
   { method: 'GET', path: '/requesters/:id', handler: (ctx) => (isAdmin(ctx), { status: 200, body: { requester: requesterJson(findUser(ctx, false)) } }) },
 ];

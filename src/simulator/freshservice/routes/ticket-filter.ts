@@ -35,7 +35,8 @@ function ticketFields(state: SimulatorState): Record<string, FieldAccess<Ticket>
     if (f.field_type === 'custom_dropdown') fields[f.name] = { kind: 'string', get };
     else if (f.field_type === 'custom_checkbox') fields[f.name] = { kind: 'bool', get };
     else if (f.field_type === 'custom_number') fields[f.name] = { kind: 'number', get };
-    else if (f.field_type === 'custom_date') fields[f.name] = { kind: 'date', get: (t) => (typeof get(t) === 'string' ? Date.parse(`${String(get(t))}T00:00:00Z`) : null) };
+    else if (f.field_type === 'custom_date')
+      fields[f.name] = { kind: 'date', get: (t) => (typeof get(t) === 'string' ? Date.parse(`${String(get(t))}T00:00:00Z`) : null) };
   }
   return fields;
 }

@@ -13,10 +13,25 @@ import { PAGING } from '../query-params.ts';
 import { addFiles } from './attachments.ts';
 
 const listIncludes = ['stats', 'requester', 'requested_for', 'onboarding_context', 'offboarding_context'];
-const viewIncludes = ['conversations', 'requester', 'requested_for', 'stats', 'problem', 'assets', 'changes', 'related_tickets', 'tags', 'onboarding_context', 'offboarding_context'];
+const viewIncludes = [
+  'conversations',
+  'requester',
+  'requested_for',
+  'stats',
+  'problem',
+  'assets',
+  'changes',
+  'related_tickets',
+  'tags',
+  'onboarding_context',
+  'offboarding_context',
+];
 
 export function parseIncludes(query: Record<string, string>, allowed: string[]): string[] {
-  const list = (query.include ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (query.include ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const inc of list) if (!allowed.includes(inc)) throw fieldError('include', 'invalid_value', `It should be one of these values: '${allowed.join(',')}'`);
   return list;
 }
@@ -49,7 +64,11 @@ function embed(ctx: Ctx, t: Ticket, includes: string[], base: Record<string, unk
     else if (inc === 'requester') out.requester = userEmbed(ctx.state.users.get(t.requester_id));
     else if (inc === 'requested_for') out.requested_for = userEmbed(ctx.state.users.get(t.requested_for_id));
     else if (inc === 'tags') out.tags = [...t.tags];
-    else if (inc === 'conversations') out.conversations = ctx.state.conversationsOf(t.id).slice(0, 10).map((c) => conversationJson(c, ctx.state, ctx.baseUrl));
+    else if (inc === 'conversations')
+      out.conversations = ctx.state
+        .conversationsOf(t.id)
+        .slice(0, 10)
+        .map((c) => conversationJson(c, ctx.state, ctx.baseUrl));
     else if (inc === 'assets' || inc === 'changes') out[inc] = [];
     else out[inc] = null;
   }
@@ -62,7 +81,8 @@ function listTickets(ctx: Ctx): ApiResult {
   const q = ctx.query;
   const includes = parseIncludes(q, listIncludes);
   const filter = q.filter;
-  if (filter !== undefined && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter)) throw fieldError('filter', 'invalid_value', "It should be one of these values: 'new_and_my_open,watching,spam,deleted'");
+  if (filter !== undefined && !['new_and_my_open', 'watching', 'spam', 'deleted'].includes(filter))
+    throw fieldError('filter', 'invalid_value', "It should be one of these values: 'new_and_my_open,watching,spam,deleted'");
   const orderType = q.order_type ?? 'desc';
   if (orderType !== 'asc' && orderType !== 'desc') throw fieldError('order_type', 'invalid_value', "It should be one of these values: 'asc,desc'");
   let since: number | null = null;
@@ -106,7 +126,10 @@ function viewTicket(ctx: Ctx): ApiResult {
   return { status: 200, body: { ticket: embed(ctx, t, includes, ticketView(t, ctx.state, ctx.baseUrl)) } };
 }
 
-function resolveRequester(ctx: Ctx, input: { requester_id?: number | undefined; email?: string | undefined; phone?: string | undefined; name?: string | undefined }): number | undefined {
+function resolveRequester(
+  ctx: Ctx,
+  input: { requester_id?: number | undefined; email?: string | undefined; phone?: string | undefined; name?: string | undefined },
+): number | undefined {
   if (input.requester_id !== undefined) return input.requester_id;
   if (input.email !== undefined) {
     const found = ctx.state.userByEmail(input.email);
@@ -170,7 +193,11 @@ async function createTicket(ctx: Ctx): Promise<ApiResult> {
   }
   applyStatusStats(draft, draft.status, now);
   addFiles(ctx, incoming, { ticketId: draft.id });
-  return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/tickets/${draft.id}` }, body: { ticket: ticketWriteResponse(draft, ctx.state, ctx.baseUrl) } };
+  return {
+    status: 201,
+    headers: { location: `${ctx.baseUrl}/api/v2/tickets/${draft.id}` },
+    body: { ticket: ticketWriteResponse(draft, ctx.state, ctx.baseUrl) },
+  };
 }
 
 export const MAX_TICKET_ATTACHMENT_BYTES = 40 * 1024 * 1024;
@@ -241,7 +268,14 @@ function restoreTicket(ctx: Ctx): ApiResult {
 
 export const ticketRoutes: RouteDef[] = [
   // order_by is not documented, but a long-used public client sends it [spec 5.3]: accepted and ignored.
-  { method: 'GET', path: '/tickets', op: 'list_tickets', embeds: 'list', query: ['filter', 'requester_id', 'email', 'updated_since', 'type', 'workspace_id', 'order_type', 'order_by', 'include', ...PAGING], handler: listTickets },
+  {
+    method: 'GET',
+    path: '/tickets',
+    op: 'list_tickets',
+    embeds: 'list',
+    query: ['filter', 'requester_id', 'email', 'updated_since', 'type', 'workspace_id', 'order_type', 'order_by', 'include', ...PAGING],
+    handler: listTickets,
+  },
   { method: 'POST', path: '/tickets', op: 'create_ticket', body: 'multipart', handler: createTicket },
   { method: 'GET', path: '/tickets/:id', op: 'view_ticket', embeds: 'single', query: ['include'], handler: viewTicket },
   { method: 'PUT', path: '/tickets/:id', op: 'update_ticket', body: 'multipart', query: ['bypass_mandatory'], handler: updateTicket },

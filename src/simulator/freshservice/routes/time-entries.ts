@@ -74,7 +74,11 @@ export const timeEntryRoutes: RouteDef[] = [
       checkAgent(ctx, input.agent_id);
       const { executed_at: _x, start_time: _s, ...rest } = input;
       const entry = ctx.state.addTimeEntry(t.id, { ...rest, ...dates(input) });
-      return { status: 201, headers: { location: `${ctx.baseUrl}/api/v2/tickets/${t.id}/time_entries/${entry.id}` }, body: { time_entry: timeEntryJson(entry) } };
+      return {
+        status: 201,
+        headers: { location: `${ctx.baseUrl}/api/v2/tickets/${t.id}/time_entries/${entry.id}` },
+        body: { time_entry: timeEntryJson(entry) },
+      };
     },
   },
   {

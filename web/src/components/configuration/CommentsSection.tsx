@@ -15,20 +15,37 @@ export function CommentsSection({ value, onChange, errorAt }: { value: Comments;
         <p className="muted">What your agents write on a synced ticket, and how your partner’s comments arrive here.</p>
       </div>
       <div className="stack">
-        <Toggle label="Send public comments" checked={value.sendPublic} onChange={(v) => set('sendPublic', v)}
-          help="Replies visible to the requester are copied to your partner’s ticket." error={errorAt(`${P}.sendPublic`)} />
-        <Toggle label="Send private notes" checked={value.sendPrivate} onChange={(v) => set('sendPrivate', v)}
-          help="Off by default: internal notes stay inside your organisation." error={errorAt(`${P}.sendPrivate`)} />
+        <Toggle
+          label="Send public comments"
+          checked={value.sendPublic}
+          onChange={(v) => set('sendPublic', v)}
+          help="Replies visible to the requester are copied to your partner’s ticket."
+          error={errorAt(`${P}.sendPublic`)}
+        />
+        <Toggle
+          label="Send private notes"
+          checked={value.sendPrivate}
+          onChange={(v) => set('sendPrivate', v)}
+          help="Off by default: internal notes stay inside your organisation."
+          error={errorAt(`${P}.sendPrivate`)}
+        />
         {value.sendPrivate ? (
           <p className="notice notice--warn" role="note">
-            <strong>Private notes will leave your organisation.</strong> Every internal note on a synced ticket is copied to
-            your partner, who can read it. Switch this on only if your partner may see your internal discussion.
+            <strong>Private notes will leave your organisation.</strong> Every internal note on a synced ticket is copied to your partner, who can read it.
+            Switch this on only if your partner may see your internal discussion.
           </p>
         ) : null}
-        <SelectField label="Write incoming comments as" value={value.incomingAs}
-          options={[{ value: 'private', label: 'Private notes' }, { value: 'public', label: 'Public comments' }]}
-          onChange={(v) => set('incomingAs', v as Comments['incomingAs'])} error={errorAt(`${P}.incomingAs`)}
-          help="Public comments are visible to the requester on your platform." />
+        <SelectField
+          label="Write incoming comments as"
+          value={value.incomingAs}
+          options={[
+            { value: 'private', label: 'Private notes' },
+            { value: 'public', label: 'Public comments' },
+          ]}
+          onChange={(v) => set('incomingAs', v as Comments['incomingAs'])}
+          error={errorAt(`${P}.incomingAs`)}
+          help="Public comments are visible to the requester on your platform."
+        />
       </div>
     </section>
   );

@@ -20,8 +20,14 @@ import { EditableBy } from '../EditableBy.tsx';
 import { sameValue, useUnsavedChanges } from '../../unsaved-changes.ts';
 
 /** My organisation's side of the connection (product.md §4). */
-export function ConfigurationTab({ connectionId, pendingReverseSync = null, onProposed }: {
-  connectionId: string; pendingReverseSync?: ChangeProposal | null; onProposed?: () => void;
+export function ConfigurationTab({
+  connectionId,
+  pendingReverseSync = null,
+  onProposed,
+}: {
+  connectionId: string;
+  pendingReverseSync?: ChangeProposal | null;
+  onProposed?: () => void;
 }) {
   const base = `/connections/${encodeURIComponent(connectionId)}`;
   const cfg = useResource<ConfigurationResponse>(`${base}/configuration`);
@@ -33,9 +39,22 @@ export function ConfigurationTab({ connectionId, pendingReverseSync = null, onPr
         <LoadState loading={cfg.loading} error={cfg.error} what="configuration" onRetry={() => void cfg.reload()} />
       </section>
     );
-  return <ConfigurationForm key={cfg.data.connectionId} path={`${base}/configuration`} initial={cfg.data} fields={fields.data}
-    fieldsError={fields.error} workspaces={workspaces.data?.workspaces ?? []}
-    onSaved={(r) => { cfg.setData(r); void fields.reload({ quiet: true }); }} pendingReverseSync={pendingReverseSync} onProposed={onProposed} />;
+  return (
+    <ConfigurationForm
+      key={cfg.data.connectionId}
+      path={`${base}/configuration`}
+      initial={cfg.data}
+      fields={fields.data}
+      fieldsError={fields.error}
+      workspaces={workspaces.data?.workspaces ?? []}
+      onSaved={(r) => {
+        cfg.setData(r);
+        void fields.reload({ quiet: true });
+      }}
+      pendingReverseSync={pendingReverseSync}
+      onProposed={onProposed}
+    />
+  );
 }
 
 function overrideDraft(o: ConfigurationResponse['apiOverride']): OverrideDraft {
@@ -81,9 +100,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
     setError(null);
     setSaved(false);
     setWaiting(null);
-    const apiOverride = override.enabled
-      ? { apiUrl: override.apiUrl.trim(), ...(override.apiKey.trim() ? { apiKey: override.apiKey.trim() } : {}) }
-      : null;
+    const apiOverride = override.enabled ? { apiUrl: override.apiUrl.trim(), ...(override.apiKey.trim() ? { apiKey: override.apiKey.trim() } : {}) } : null;
     const r = await call(() => api.put<ConfigurationResponse & Proposed>(path, { configuration: draft, apiOverride }));
     setBusy(false);
     if (r.ok) {
@@ -104,38 +121,76 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
 
   return (
     <EditableBy least="admin">
-    <form onSubmit={save} noValidate className="page" aria-label="Configuration">
-      <FieldsNotice fields={fields} fieldsError={fieldsError} sides={[side]} />
-      {workspaces.length > 1 || draft.workspaces ? (
-        <WorkspacesSection value={draft.workspaces} workspaces={workspaces} errorAt={at}
-          onChange={(w) => { setDraft((d) => withWorkspaces(d, w)); setSaved(false); }} />
-      ) : null}
-      <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
-      <MandatoryFieldsSection side={side} value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields}
-        mappingsPath={path.replace(/\/configuration$/, '/mappings')} errorAt={at} />
-      <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
-      {side === 'target' ? (
-        <ReverseSyncSection value={draft.reverseSync} onChange={(reverseSync) => update({ reverseSync })} fields={myFields?.fields} errorAt={at}
-          applied={initial.configuration.reverseSync.enabled} pending={pendingReverseSync} />
-      ) : null}
-      <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
-      <TransferSection attachments={draft.attachments.enabled} closures={draft.closures.enabled} shareLinks={draft.ticketLinks?.share ?? true} onChange={update} errorAt={at} />
-      <ApiOverrideSection value={override} onChange={(o) => { setOverride(o); setSaved(false); }} errorAt={at} />
-      <div className="savebar">
-        {error ? (
-          <p className="notice notice--error" role="alert">
-            {error.field ? `Check the highlighted field: ${error.message}` : `Could not save: ${error.message}`}
-          </p>
+      <form onSubmit={save} noValidate className="page" aria-label="Configuration">
+        <FieldsNotice fields={fields} fieldsError={fieldsError} sides={[side]} />
+        {workspaces.length > 1 || draft.workspaces ? (
+          <WorkspacesSection
+            value={draft.workspaces}
+            workspaces={workspaces}
+            errorAt={at}
+            onChange={(w) => {
+              setDraft((d) => withWorkspaces(d, w));
+              setSaved(false);
+            }}
+          />
         ) : null}
-        <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save'}</button>
-          <span className="actions__status" role="status">
-            {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Configuration saved</span> : null}
-          </span>
+        <DefaultsSection value={draft.defaults} onChange={(defaults) => update({ defaults })} fields={myFields?.fields} errorAt={at} />
+        <MandatoryFieldsSection
+          side={side}
+          value={draft.defaults}
+          onChange={(defaults) => update({ defaults })}
+          fields={myFields?.fields}
+          mappingsPath={path.replace(/\/configuration$/, '/mappings')}
+          errorAt={at}
+        />
+        <FiltersSection side={side} value={draft.filters} onChange={(filters) => update({ filters })} fields={myFields?.fields} errorAt={at} />
+        {side === 'target' ? (
+          <ReverseSyncSection
+            value={draft.reverseSync}
+            onChange={(reverseSync) => update({ reverseSync })}
+            fields={myFields?.fields}
+            errorAt={at}
+            applied={initial.configuration.reverseSync.enabled}
+            pending={pendingReverseSync}
+          />
+        ) : null}
+        <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
+        <TransferSection
+          attachments={draft.attachments.enabled}
+          closures={draft.closures.enabled}
+          shareLinks={draft.ticketLinks?.share ?? true}
+          onChange={update}
+          errorAt={at}
+        />
+        <ApiOverrideSection
+          value={override}
+          onChange={(o) => {
+            setOverride(o);
+            setSaved(false);
+          }}
+          errorAt={at}
+        />
+        <div className="savebar">
+          {error ? (
+            <p className="notice notice--error" role="alert">
+              {error.field ? `Check the highlighted field: ${error.message}` : `Could not save: ${error.message}`}
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save'}
+            </button>
+            <span className="actions__status" role="status">
+              {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Configuration saved</span> : null}
+            </span>
+          </div>
+          {waiting ? (
+            <p className="notice notice--info" role="status">
+              Reverse sync is not changed yet: {waiting}
+            </p>
+          ) : null}
         </div>
-        {waiting ? <p className="notice notice--info" role="status">Reverse sync is not changed yet: {waiting}</p> : null}
-      </div>
-    </form>
+      </form>
     </EditableBy>
   );
 }

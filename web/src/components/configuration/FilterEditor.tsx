@@ -16,14 +16,28 @@ interface Props {
 
 /** Several picklist values: checkboxes of the live choices, or a typed list without them. */
 function MultiPicklist(props: {
-  label: string; field: FieldDefinition | undefined; mode: ValueMode; value: Array<string | number>;
-  onChange: (v: Array<string | number>) => void; error: string | undefined; help: string;
+  label: string;
+  field: FieldDefinition | undefined;
+  mode: ValueMode;
+  value: Array<string | number>;
+  onChange: (v: Array<string | number>) => void;
+  error: string | undefined;
+  help: string;
 }) {
   const options = optionsOf(props.field, props.mode);
-  if (!options) return <ListField label={props.label} value={props.value} onChange={props.onChange} error={props.error} help={`${props.help} Separate values with commas.`} />;
+  if (!options)
+    return (
+      <ListField label={props.label} value={props.value} onChange={props.onChange} error={props.error} help={`${props.help} Separate values with commas.`} />
+    );
   return (
-    <CheckboxGroup legend={props.label} options={options} value={props.value.map(toOption)} help={props.help} error={props.error}
-      onChange={(vs) => props.onChange(vs.map((v) => fromOption(props.field, props.mode, v) ?? v))} />
+    <CheckboxGroup
+      legend={props.label}
+      options={options}
+      value={props.value.map(toOption)}
+      help={props.help}
+      error={props.error}
+      onChange={(vs) => props.onChange(vs.map((v) => fromOption(props.field, props.mode, v) ?? v))}
+    />
   );
 }
 
@@ -32,14 +46,41 @@ export function FilterEditor({ value, onChange, fields, path, errorAt }: Props) 
   const set = <K extends keyof SyncFilter>(k: K, v: SyncFilter[K]) => onChange({ ...value, [k]: v });
   return (
     <div className="form-grid form-grid--wide">
-      <MultiPicklist label="Groups" field={findField(fields, FIELD_NAMES.group)} mode="id" value={value.groups}
-        onChange={(v) => set('groups', v.map(String))} error={errorAt(`${path}.groups`)} help="None ticked: every group." />
-      <MultiPicklist label="Ticket types" field={findField(fields, FIELD_NAMES.ticketType)} mode="name" value={value.ticketTypes}
-        onChange={(v) => set('ticketTypes', v.map(String))} error={errorAt(`${path}.ticketTypes`)} help="None ticked: every type." />
-      <MultiPicklist label="Statuses" field={findField(fields, FIELD_NAMES.status)} mode="value" value={value.statuses}
-        onChange={(v) => set('statuses', v)} error={errorAt(`${path}.statuses`)} help="None ticked: every status." />
-      <ListField label="Tags" value={value.tags} onChange={(v) => set('tags', v)} error={errorAt(`${path}.tags`)}
-        placeholder="e.g. partner, escalated" help="A ticket takes part when it has at least one of these tags. Empty: no tag condition." />
+      <MultiPicklist
+        label="Groups"
+        field={findField(fields, FIELD_NAMES.group)}
+        mode="id"
+        value={value.groups}
+        onChange={(v) => set('groups', v.map(String))}
+        error={errorAt(`${path}.groups`)}
+        help="None ticked: every group."
+      />
+      <MultiPicklist
+        label="Ticket types"
+        field={findField(fields, FIELD_NAMES.ticketType)}
+        mode="name"
+        value={value.ticketTypes}
+        onChange={(v) => set('ticketTypes', v.map(String))}
+        error={errorAt(`${path}.ticketTypes`)}
+        help="None ticked: every type."
+      />
+      <MultiPicklist
+        label="Statuses"
+        field={findField(fields, FIELD_NAMES.status)}
+        mode="value"
+        value={value.statuses}
+        onChange={(v) => set('statuses', v)}
+        error={errorAt(`${path}.statuses`)}
+        help="None ticked: every status."
+      />
+      <ListField
+        label="Tags"
+        value={value.tags}
+        onChange={(v) => set('tags', v)}
+        error={errorAt(`${path}.tags`)}
+        placeholder="e.g. partner, escalated"
+        help="A ticket takes part when it has at least one of these tags. Empty: no tag condition."
+      />
     </div>
   );
 }

@@ -43,16 +43,15 @@ export function MandatoryFieldsSection({ side, value, onChange, fields, mappings
       <div className="card__header">
         <h2 id="mandatory-title">Mandatory fields on your platform</h2>
         <p className="muted">
-          Your platform refuses tickets without these fields. Tickets Support Fusion creates here take their value from a field
-          mapping or, when the mapping gives none, from the default you set. A copy with neither fails with “set a default for …”
-          before anything is written.
+          Your platform refuses tickets without these fields. Tickets Support Fusion creates here take their value from a field mapping or, when the mapping
+          gives none, from the default you set. A copy with neither fails with “set a default for …” before anything is written.
         </p>
       </div>
       {unfilled.length > 0 ? (
         <p className="notice notice--warn" role="status">
           {unfilled.length === 1 ? '1 mandatory field has' : `${unfilled.length} mandatory fields have`} no default and no mapping:{' '}
-          {unfilled.map((r) => r.field.label).join(', ')}. Tickets from your partner cannot be created here until you set a default below
-          (or map a field to {unfilled.length === 1 ? 'it' : 'them'} in Field mappings).
+          {unfilled.map((r) => r.field.label).join(', ')}. Tickets from your partner cannot be created here until you set a default below (or map a field to{' '}
+          {unfilled.length === 1 ? 'it' : 'them'} in Field mappings).
         </p>
       ) : null}
       {rows.length === 0 ? (
@@ -70,15 +69,23 @@ export function MandatoryFieldsSection({ side, value, onChange, fields, mappings
           <tbody>
             {rows.map((r) => (
               <tr key={r.field.name}>
-                <th scope="row" data-label="Field">{r.field.label}</th>
+                <th scope="row" data-label="Field">
+                  {r.field.label}
+                </th>
                 <td data-label="Required">{[r.onCreate ? 'On new tickets' : null, r.onClose ? 'Before closing' : null].filter(Boolean).join(', ')}</td>
-                <td data-label="Filled by"><FilledBy row={r} /></td>
+                <td data-label="Filled by">
+                  <FilledBy row={r} />
+                </td>
                 <td data-label="Default">
                   {r.defaultKey ? (
                     <span className="muted">Set under Defaults for created tickets</span>
                   ) : (
-                    <DefaultInput field={r.field} value={value.fields?.[r.field.name] ?? null} onChange={(v) => setDefault(r.field.name, v)}
-                      error={errorAt(`configuration.defaults.fields.${r.field.name}`)} />
+                    <DefaultInput
+                      field={r.field}
+                      value={value.fields?.[r.field.name] ?? null}
+                      onChange={(v) => setDefault(r.field.name, v)}
+                      error={errorAt(`configuration.defaults.fields.${r.field.name}`)}
+                    />
                   )}
                 </td>
               </tr>
@@ -92,26 +99,73 @@ export function MandatoryFieldsSection({ side, value, onChange, fields, mappings
 
 function FilledBy({ row }: { row: MandatoryField }) {
   const parts = [];
-  if (row.defaultValue !== null) parts.push(<span key="d" className="badge badge--ok">Default</span>);
-  if (row.mappedIn.length > 0) parts.push(<span key="m" className="badge badge--info">Mapping ({row.mappedIn.join(', ')})</span>);
-  if (row.unfilled) parts.push(<span key="w" className="badge badge--warn">Nothing: copies fail</span>);
-  else if (parts.length === 0) parts.push(<span key="c" className="badge badge--neutral">Nothing yet: closing a copy fails</span>);
+  if (row.defaultValue !== null)
+    parts.push(
+      <span key="d" className="badge badge--ok">
+        Default
+      </span>,
+    );
+  if (row.mappedIn.length > 0)
+    parts.push(
+      <span key="m" className="badge badge--info">
+        Mapping ({row.mappedIn.join(', ')})
+      </span>,
+    );
+  if (row.unfilled)
+    parts.push(
+      <span key="w" className="badge badge--warn">
+        Nothing: copies fail
+      </span>,
+    );
+  else if (parts.length === 0)
+    parts.push(
+      <span key="c" className="badge badge--neutral">
+        Nothing yet: closing a copy fails
+      </span>,
+    );
   return <>{parts}</>;
 }
 
-function DefaultInput({ field, value, onChange, error }: { field: FieldDefinition; value: Value | null; onChange: (v: Value | null) => void; error: string | undefined }) {
+function DefaultInput({
+  field,
+  value,
+  onChange,
+  error,
+}: {
+  field: FieldDefinition;
+  value: Value | null;
+  onChange: (v: Value | null) => void;
+  error: string | undefined;
+}) {
   const label = `Default for ${field.label}`;
   if (field.kind === 'boolean')
-    return <SelectField label={label} value={value === null ? '' : String(value)} options={BOOLEAN_OPTIONS} emptyLabel="— Not set —"
-      onChange={(v) => onChange(v === '' ? null : v === 'true')} error={error} />;
+    return (
+      <SelectField
+        label={label}
+        value={value === null ? '' : String(value)}
+        options={BOOLEAN_OPTIONS}
+        emptyLabel="— Not set —"
+        onChange={(v) => onChange(v === '' ? null : v === 'true')}
+        error={error}
+      />
+    );
   if (field.choices.length > 0)
-    return <PicklistField label={label} field={field} mode="value" value={typeof value === 'boolean' ? String(value) : value} onChange={onChange} error={error} />;
+    return (
+      <PicklistField label={label} field={field} mode="value" value={typeof value === 'boolean' ? String(value) : value} onChange={onChange} error={error} />
+    );
   return (
-    <Field label={label} value={value === null ? '' : String(value)} autoComplete="off" placeholder="Not set" error={error}
-      type={field.kind === 'date' ? 'date' : 'text'} inputMode={field.kind === 'number' ? 'numeric' : undefined}
+    <Field
+      label={label}
+      value={value === null ? '' : String(value)}
+      autoComplete="off"
+      placeholder="Not set"
+      error={error}
+      type={field.kind === 'date' ? 'date' : 'text'}
+      inputMode={field.kind === 'number' ? 'numeric' : undefined}
       onChange={(e) => {
         const t = e.target.value;
         onChange(t.trim() === '' ? null : field.kind === 'number' && /^-?\d+(\.\d+)?$/.test(t.trim()) ? Number(t.trim()) : t);
-      }} />
+      }}
+    />
   );
 }

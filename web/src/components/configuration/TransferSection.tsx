@@ -18,13 +18,27 @@ export function TransferSection({ attachments, closures, shareLinks = true, onCh
         <h2 id="transfer-title">Attachments and closures</h2>
       </div>
       <div className="stack">
-        <Toggle label="Sync attachments" checked={attachments} onChange={(enabled) => onChange({ attachments: { enabled } })}
-          help="Files on tickets and comments are copied across." error={errorAt('configuration.attachments')} />
-        <Toggle label="Sync closures" checked={closures} onChange={(enabled) => onChange({ closures: { enabled } })}
-          help="Closing a ticket closes the linked ticket on the other side." error={errorAt('configuration.closures')} />
-        <Toggle label="Share links to my tickets" checked={shareLinks} onChange={(share) => onChange({ ticketLinks: { share } })}
+        <Toggle
+          label="Sync attachments"
+          checked={attachments}
+          onChange={(enabled) => onChange({ attachments: { enabled } })}
+          help="Files on tickets and comments are copied across."
+          error={errorAt('configuration.attachments')}
+        />
+        <Toggle
+          label="Sync closures"
+          checked={closures}
+          onChange={(enabled) => onChange({ closures: { enabled } })}
+          help="Closing a ticket closes the linked ticket on the other side."
+          error={errorAt('configuration.closures')}
+        />
+        <Toggle
+          label="Share links to my tickets"
+          checked={shareLinks}
+          onChange={(share) => onChange({ ticketLinks: { share } })}
           help="Copies at your partner name your ticket's number and, with this on, link to it. The link contains your helpdesk's address (e.g. your Freshservice domain); switch it off to send the number only."
-          error={errorAt('configuration.ticketLinks')} />
+          error={errorAt('configuration.ticketLinks')}
+        />
       </div>
     </section>
   );

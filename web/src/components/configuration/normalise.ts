@@ -8,7 +8,14 @@ export function normaliseConfiguration(c: Partial<SideConfiguration> | undefined
   const d = c?.defaults;
   return {
     defaults: {
-      groupId: null, ticketType: null, status: null, priority: null, source: null, category: null, departmentId: null, ...d,
+      groupId: null,
+      ticketType: null,
+      status: null,
+      priority: null,
+      source: null,
+      category: null,
+      departmentId: null,
+      ...d,
       requester: { mode: 'match_or_create', defaultRequesterEmail: null, ...d?.requester },
       fields: { ...d?.fields },
     },

@@ -43,17 +43,31 @@ export function AcceptConnectionCard({ onAccepted }: { onAccepted: () => void })
         <p className="muted">Your partner created a connection and gave you a verification code.</p>
       </div>
       <form onSubmit={submit} noValidate className="stack">
-        <Field label="Verification code" name="verificationCode" autoComplete="off" spellCheck={false} value={code}
-          className="input--code" onChange={(e) => setCode(e.target.value)} error={error ?? undefined} />
-        {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
+        <Field
+          label="Verification code"
+          name="verificationCode"
+          autoComplete="off"
+          spellCheck={false}
+          value={code}
+          className="input--code"
+          onChange={(e) => setCode(e.target.value)}
+          error={error ?? undefined}
+        />
+        {formError ? (
+          <p className="notice notice--error" role="alert">
+            {formError}
+          </p>
+        ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Accepting…' : 'Accept'}</button>
+          <button type="submit" className="btn btn--primary" disabled={busy}>
+            {busy ? 'Accepting…' : 'Accept'}
+          </button>
         </div>
       </form>
       {accepted ? (
         <p className="notice notice--ok" role="status">
-          Connected with <strong>{accepted.partner.name}</strong> on “{accepted.contractName}”. Your organisation is the{' '}
-          {ROLE_LABEL[accepted.role]}. <Link href={connectionPath(accepted.id)}>Open the connection</Link>
+          Connected with <strong>{accepted.partner.name}</strong> on “{accepted.contractName}”. Your organisation is the {ROLE_LABEL[accepted.role]}.{' '}
+          <Link href={connectionPath(accepted.id)}>Open the connection</Link>
         </p>
       ) : null}
     </section>

@@ -22,7 +22,9 @@ export function ActiveConnections({ items, onRevoke }: { items: Connection[]; on
               <th scope="col">Partner</th>
               <th scope="col">My role</th>
               <th scope="col">State</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -33,11 +35,20 @@ export function ActiveConnections({ items, onRevoke }: { items: Connection[]; on
                 </th>
                 <td data-label="Partner">{c.partner?.name ?? '—'}</td>
                 <td data-label="My role">{ROLE_LABEL[c.role]}</td>
-                <td data-label="State"><SyncStateBadge state={stateOfConnection(c)} /></td>
+                <td data-label="State">
+                  <SyncStateBadge state={stateOfConnection(c)} />
+                </td>
                 <td className="table__actions">
-                  <Link href={connectionPath(c.id)} className="btn btn--small" aria-label={`Open ${c.contractName}`}>Open</Link>
-                  <ConfirmButton label="Revoke" question={`Revoke “${c.contractName}”? Syncing stops for both sides.`}
-                    confirmLabel="Yes, revoke" busyLabel="Revoking…" onConfirm={() => onRevoke(c)} />
+                  <Link href={connectionPath(c.id)} className="btn btn--small" aria-label={`Open ${c.contractName}`}>
+                    Open
+                  </Link>
+                  <ConfirmButton
+                    label="Revoke"
+                    question={`Revoke “${c.contractName}”? Syncing stops for both sides.`}
+                    confirmLabel="Yes, revoke"
+                    busyLabel="Revoking…"
+                    onConfirm={() => onRevoke(c)}
+                  />
                 </td>
               </tr>
             ))}

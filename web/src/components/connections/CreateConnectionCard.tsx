@@ -44,20 +44,33 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
       </div>
       {unsaved ? (
         <p className="notice notice--info" data-testid="platform-first">
-          Save your platform settings first: a connection syncs through your own helpdesk.{' '}
-          <Link href="/settings">Go to Settings</Link> to enter the API URL and API key and click Save Configuration.
+          Save your platform settings first: a connection syncs through your own helpdesk. <Link href="/settings">Go to Settings</Link> to enter the API URL and
+          API key and click Save Configuration.
         </p>
       ) : (
-      <form onSubmit={submit} noValidate className="stack">
-        <RoleChoice value={role} onChange={setRole} />
-        <Field label="Contract name" name="contractName" autoComplete="off" value={contractName} maxLength={200}
-          onChange={(e) => setContractName(e.target.value)} error={error ?? undefined}
-          help="Both organisations see this name, e.g. the support contract it belongs to." />
-        {formError ? <p className="notice notice--error" role="alert">{formError}</p> : null}
-        <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Creating…' : 'Create connection'}</button>
-        </div>
-      </form>
+        <form onSubmit={submit} noValidate className="stack">
+          <RoleChoice value={role} onChange={setRole} />
+          <Field
+            label="Contract name"
+            name="contractName"
+            autoComplete="off"
+            value={contractName}
+            maxLength={200}
+            onChange={(e) => setContractName(e.target.value)}
+            error={error ?? undefined}
+            help="Both organisations see this name, e.g. the support contract it belongs to."
+          />
+          {formError ? (
+            <p className="notice notice--error" role="alert">
+              {formError}
+            </p>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {busy ? 'Creating…' : 'Create connection'}
+            </button>
+          </div>
+        </form>
       )}
     </section>
   );

@@ -42,13 +42,24 @@ export function FindTicketCard() {
     <section className="card" aria-labelledby="find-ticket-title">
       <h2 id="find-ticket-title">Find a ticket</h2>
       <form className="stack" onSubmit={(e) => void submit(e)} role="search" aria-label="Find a ticket by its number">
-        <Field label="Ticket number" value={number} maxLength={64} onChange={(e) => setNumber(e.target.value)} placeholder="#123 or INC-123"
-          help="Yours or your partner's: opens its timeline in the connection it was synced in." error={error ?? undefined} />
-        <button type="submit" className="btn" disabled={busy}>{busy ? 'Finding…' : 'Find'}</button>
+        <Field
+          label="Ticket number"
+          value={number}
+          maxLength={64}
+          onChange={(e) => setNumber(e.target.value)}
+          placeholder="#123 or INC-123"
+          help="Yours or your partner's: opens its timeline in the connection it was synced in."
+          error={error ?? undefined}
+        />
+        <button type="submit" className="btn" disabled={busy}>
+          {busy ? 'Finding…' : 'Find'}
+        </button>
       </form>
       {found ? (
         found.matches.length === 0 ? (
-          <p className="empty" role="status">No ticket #{found.number} in the sync records of your connections.</p>
+          <p className="empty" role="status">
+            No ticket #{found.number} in the sync records of your connections.
+          </p>
         ) : (
           <ul className="stack" aria-label={`Tickets numbered ${found.number}`}>
             {found.matches.map((m) => (

@@ -6,7 +6,11 @@ import { useApiCall } from '../../hooks/use-api.ts';
 
 const KIND_LABEL: Record<ChangeProposal['kind'], string> = { mappings: 'Field mappings', reverse_sync: 'Reverse sync' };
 const STATUS_LABEL: Record<ChangeProposal['status'], string> = {
-  pending: 'Pending', approved: 'Approved and applied', rejected: 'Rejected', withdrawn: 'Withdrawn', superseded: 'Replaced by a later change',
+  pending: 'Pending',
+  approved: 'Approved and applied',
+  rejected: 'Rejected',
+  withdrawn: 'Withdrawn',
+  superseded: 'Replaced by a later change',
 };
 
 /**
@@ -14,9 +18,7 @@ const STATUS_LABEL: Record<ChangeProposal['status'], string> = {
  * and wait for that organisation's admin (issue 11 item 3). Both sides see them; the affected side's
  * admin approves or rejects, the proposer withdraws.
  */
-export function PendingChangesCard({ connection, proposals, onChanged }: {
-  connection: Connection; proposals: ChangeProposal[]; onChanged: () => void;
-}) {
+export function PendingChangesCard({ connection, proposals, onChanged }: { connection: Connection; proposals: ChangeProposal[]; onChanged: () => void }) {
   const pending = proposals.filter((p) => p.status === 'pending');
   const decided = proposals.filter((p) => p.status !== 'pending').slice(0, 3);
   if (pending.length === 0 && decided.length === 0) return null;
@@ -25,13 +27,17 @@ export function PendingChangesCard({ connection, proposals, onChanged }: {
       <div className="card__header">
         <h2 id="pending-changes-title">Pending changes</h2>
         <p className="muted">
-          A change that lets the sync write something new into an organisation’s platform takes effect only when an admin of
-          that organisation approves it. A newer proposal replaces an older pending one.
+          A change that lets the sync write something new into an organisation’s platform takes effect only when an admin of that organisation approves it. A
+          newer proposal replaces an older pending one.
         </p>
       </div>
-      {pending.length === 0 ? <p className="empty">No changes are waiting for approval.</p> : (
+      {pending.length === 0 ? (
+        <p className="empty">No changes are waiting for approval.</p>
+      ) : (
         <ul className="proposals" aria-label="Changes waiting for approval">
-          {pending.map((p) => <ProposalItem key={p.id} p={p} connection={connection} onChanged={onChanged} />)}
+          {pending.map((p) => (
+            <ProposalItem key={p.id} p={p} connection={connection} onChanged={onChanged} />
+          ))}
         </ul>
       )}
       {decided.length > 0 ? (
@@ -40,8 +46,8 @@ export function PendingChangesCard({ connection, proposals, onChanged }: {
           <ul className="proposals" aria-label="Recently decided changes">
             {decided.map((p) => (
               <li key={p.id} className="proposal">
-                <strong>{KIND_LABEL[p.kind]}</strong> proposed by {p.proposedBy.email} ({p.proposedBy.organisation.name}):{' '}
-                {STATUS_LABEL[p.status]}{p.decidedBy ? ` by ${p.decidedBy.email}` : ''}, {formatDateTime(p.decidedAt)}
+                <strong>{KIND_LABEL[p.kind]}</strong> proposed by {p.proposedBy.email} ({p.proposedBy.organisation.name}): {STATUS_LABEL[p.status]}
+                {p.decidedBy ? ` by ${p.decidedBy.email}` : ''}, {formatDateTime(p.decidedAt)}
               </li>
             ))}
           </ul>
@@ -66,7 +72,9 @@ function ProposalItem({ p, connection, onChanged }: { p: ChangeProposal; connect
   async function act(action: 'approve' | 'reject' | 'withdraw') {
     setBusy(true);
     setError(null);
-    const r = await call(() => api.post<ChangeProposal>(`/connections/${encodeURIComponent(connection.id)}/change-proposals/${encodeURIComponent(p.id)}/${action}`));
+    const r = await call(() =>
+      api.post<ChangeProposal>(`/connections/${encodeURIComponent(connection.id)}/change-proposals/${encodeURIComponent(p.id)}/${action}`),
+    );
     setBusy(false);
     if (r.ok) onChanged();
     else if (r.error) setError(r.error);
@@ -78,27 +86,41 @@ function ProposalItem({ p, connection, onChanged }: { p: ChangeProposal; connect
         <strong>{KIND_LABEL[p.kind]}</strong> · proposed by {p.proposedBy.email} ({mine ? 'your organisation' : p.proposedBy.organisation.name}) on{' '}
         <time dateTime={p.proposedAt}>{formatDateTime(p.proposedAt)}</time>
       </p>
-      <p className="muted">
-        Waiting for an admin of {p.awaiting.side === connection.role ? 'your organisation' : p.awaiting.organisation.name}.
-      </p>
-      {(['source', 'target'] as const).filter((s) => p.writes[s].length > 0).map((s) => (
-        <div key={s}>
-          <p>Would newly write into {sideName(connection, s)}:</p>
-          <ul className="hints" aria-label={`New writes into ${sideName(connection, s)}`}>
-            {p.writes[s].map((line) => <li key={line}>{line}</li>)}
-          </ul>
-        </div>
-      ))}
+      <p className="muted">Waiting for an admin of {p.awaiting.side === connection.role ? 'your organisation' : p.awaiting.organisation.name}.</p>
+      {(['source', 'target'] as const)
+        .filter((s) => p.writes[s].length > 0)
+        .map((s) => (
+          <div key={s}>
+            <p>Would newly write into {sideName(connection, s)}:</p>
+            <ul className="hints" aria-label={`New writes into ${sideName(connection, s)}`}>
+              {p.writes[s].map((line) => (
+                <li key={line}>{line}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
       <div className="actions">
         {p.canApprove ? (
           <>
-            <button type="button" className="btn btn--primary btn--small" disabled={busy} onClick={() => void act('approve')}>Approve</button>
-            <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('reject')}>Reject</button>
+            <button type="button" className="btn btn--primary btn--small" disabled={busy} onClick={() => void act('approve')}>
+              Approve
+            </button>
+            <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('reject')}>
+              Reject
+            </button>
           </>
         ) : null}
-        {p.canWithdraw ? <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('withdraw')}>Withdraw</button> : null}
+        {p.canWithdraw ? (
+          <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('withdraw')}>
+            Withdraw
+          </button>
+        ) : null}
       </div>
-      {error ? <p className="notice notice--error" role="alert">{error.message}</p> : null}
+      {error ? (
+        <p className="notice notice--error" role="alert">
+          {error.message}
+        </p>
+      ) : null}
     </li>
   );
 }

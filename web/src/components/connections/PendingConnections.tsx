@@ -20,7 +20,9 @@ export function PendingConnections({ items, onRevoke }: { items: Connection[]; o
               <th scope="col">Contract name</th>
               <th scope="col">My role</th>
               <th scope="col">Code expires</th>
-              <th scope="col"><span className="visually-hidden">Actions</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -28,15 +30,22 @@ export function PendingConnections({ items, onRevoke }: { items: Connection[]; o
               const expired = c.expiresAt !== null && new Date(c.expiresAt).getTime() < Date.now();
               return (
                 <tr key={c.id}>
-                  <th scope="row" data-label="Contract name">{c.contractName}</th>
+                  <th scope="row" data-label="Contract name">
+                    {c.contractName}
+                  </th>
                   <td data-label="My role">{ROLE_LABEL[c.role]}</td>
                   <td data-label="Code expires">
                     {formatDateTime(c.expiresAt)}
                     {expired ? <span className="muted"> (expired)</span> : null}
                   </td>
                   <td className="table__actions">
-                    <ConfirmButton label="Revoke" question={`Revoke “${c.contractName}”?`} confirmLabel="Yes, revoke"
-                      busyLabel="Revoking…" onConfirm={() => onRevoke(c)} />
+                    <ConfirmButton
+                      label="Revoke"
+                      question={`Revoke “${c.contractName}”?`}
+                      confirmLabel="Yes, revoke"
+                      busyLabel="Revoking…"
+                      onConfirm={() => onRevoke(c)}
+                    />
                   </td>
                 </tr>
               );

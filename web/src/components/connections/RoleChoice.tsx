@@ -13,11 +13,19 @@ export function RoleChoice({ value, onChange }: { value: Role; onChange: (role: 
       <div className="radio-cards__list">
         {CHOICES.map((c) => (
           <label key={c.value} className={`radio-card${value === c.value ? ' radio-card--checked' : ''}`}>
-            <input type="radio" name="role" value={c.value} checked={value === c.value} onChange={() => onChange(c.value)}
-              aria-describedby={`role-${c.value}-text`} />
+            <input
+              type="radio"
+              name="role"
+              value={c.value}
+              checked={value === c.value}
+              onChange={() => onChange(c.value)}
+              aria-describedby={`role-${c.value}-text`}
+            />
             <span className="radio-card__body">
               <span className="radio-card__title">{c.title}</span>
-              <span className="radio-card__text" id={`role-${c.value}-text`}>{c.text}</span>
+              <span className="radio-card__text" id={`role-${c.value}-text`}>
+                {c.text}
+              </span>
             </span>
           </label>
         ))}

@@ -23,7 +23,9 @@ export function VerificationCodePanel({ created, onDone }: { created: CreatedCon
   }, []);
   return (
     <section className="card code-panel" aria-labelledby="code-title">
-      <h2 id="code-title" ref={heading} tabIndex={-1}>Verification code for “{created.contractName}”</h2>
+      <h2 id="code-title" ref={heading} tabIndex={-1}>
+        Verification code for “{created.contractName}”
+      </h2>
       <div className="code-panel__row">
         <output className="code-panel__code" aria-label="Your verification code" data-testid="verification-code">
           {created.verificationCode}
@@ -36,12 +38,20 @@ export function VerificationCodePanel({ created, onDone }: { created: CreatedCon
         {copied === false ? 'Could not copy automatically: select the code and copy it.' : null}
       </p>
       <ul className="code-panel__facts">
-        <li>Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.</li>
-        <li>Hand it to your partner: they enter it under <strong>Accept a connection</strong> in their Support Fusion.</li>
-        <li>It works once. Your organisation is the <strong>{ROLE_LABEL[created.role]}</strong> of this connection.</li>
+        <li>
+          Expires on <strong>{formatDateTime(created.expiresAt)}</strong>.
+        </li>
+        <li>
+          Hand it to your partner: they enter it under <strong>Accept a connection</strong> in their Support Fusion.
+        </li>
+        <li>
+          It works once. Your organisation is the <strong>{ROLE_LABEL[created.role]}</strong> of this connection.
+        </li>
       </ul>
       <div className="actions">
-        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>Hide code</button>
+        <button type="button" className="btn btn--small btn--ghost" onClick={onDone}>
+          Hide code
+        </button>
       </div>
     </section>
   );

@@ -14,17 +14,33 @@ export function BudgetGauge({ budget }: { budget: RateBudget }) {
   const per = budget.windowSeconds === 60 ? 'minute' : `${budget.windowSeconds} s`;
   return (
     <article className="gauge" aria-labelledby={`gauge-${budget.account}`}>
-      <h3 id={`gauge-${budget.account}`} className="gauge__title">{budget.account}</h3>
+      <h3 id={`gauge-${budget.account}`} className="gauge__title">
+        {budget.account}
+      </h3>
       <p className="muted gauge__used-for">{budget.usedFor.join(' · ')}</p>
       <div className="gauge__dial">
         <div aria-hidden="true">
-          <RadialBarChart width={150} height={150} cx={75} cy={75} innerRadius={52} outerRadius={70} barSize={14} startAngle={210} endAngle={-30}
-            data={[{ name: 'used', value: pct, fill: color }]} accessibilityLayer={false}>
+          <RadialBarChart
+            width={150}
+            height={150}
+            cx={75}
+            cy={75}
+            innerRadius={52}
+            outerRadius={70}
+            barSize={14}
+            startAngle={210}
+            endAngle={-30}
+            data={[{ name: 'used', value: pct, fill: color }]}
+            accessibilityLayer={false}
+          >
             <PolarAngleAxis type="number" domain={[0, 100]} tick={false} axisLine={false} />
             <RadialBar dataKey="value" background={{ fill: '#e3e6eb' }} cornerRadius={7} isAnimationActive={false} />
           </RadialBarChart>
         </div>
-        <p className="gauge__value"><strong>{pct}%</strong><span className="muted">used</span></p>
+        <p className="gauge__value">
+          <strong>{pct}%</strong>
+          <span className="muted">used</span>
+        </p>
       </div>
       <p className="gauge__text">
         <strong>{budget.used}</strong> of {budget.allowed} API credits used this {per}; <strong>{budget.remaining}</strong> left.
@@ -34,10 +50,13 @@ export function BudgetGauge({ budget }: { budget: RateBudget }) {
       </p>
       {budget.blockedUntil ? (
         <p className="notice notice--warn">
-          Freshservice reported only {budget.observedRemaining ?? 'a few'} credits left: someone else is using this account heavily. Syncs wait until {formatDateTime(budget.blockedUntil)}; nothing to do.
+          Freshservice reported only {budget.observedRemaining ?? 'a few'} credits left: someone else is using this account heavily. Syncs wait until{' '}
+          {formatDateTime(budget.blockedUntil)}; nothing to do.
         </p>
       ) : budget.observedRemaining !== null && budget.observedAt ? (
-        <p className="muted gauge__text">Last low reading from the platform: {budget.observedRemaining} left at {formatDateTime(budget.observedAt)}.</p>
+        <p className="muted gauge__text">
+          Last low reading from the platform: {budget.observedRemaining} left at {formatDateTime(budget.observedAt)}.
+        </p>
       ) : null}
     </article>
   );

@@ -53,8 +53,12 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
     <section className="card dash-conn" aria-labelledby={titleId}>
       <div className="card__header card__header--row">
         <div>
-          <h2 id={titleId}><Link href={connectionPath(c.id, 'sync')}>{c.name}</Link></h2>
-          <p className="muted">{c.partner ? `With ${c.partner.name}` : 'Waiting for your partner'} · you are the {c.role === 'source' ? 'Source' : 'Target'}</p>
+          <h2 id={titleId}>
+            <Link href={connectionPath(c.id, 'sync')}>{c.name}</Link>
+          </h2>
+          <p className="muted">
+            {c.partner ? `With ${c.partner.name}` : 'Waiting for your partner'} · you are the {c.role === 'source' ? 'Source' : 'Target'}
+          </p>
         </div>
         <SyncStateBadge state={c.state} />
       </div>
@@ -70,13 +74,21 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
                 {c.lastRun.trigger ? <span className="muted">{triggerLabel(c.lastRun.trigger)}</span> : null}
               </span>
             ) : (
-              <span className="muted">Never — run Sync now in the <Link href={connectionPath(c.id, 'sync')}>Sync tab</Link></span>
+              <span className="muted">
+                Never — run Sync now in the <Link href={connectionPath(c.id, 'sync')}>Sync tab</Link>
+              </span>
             )}
           </dd>
         </div>
         <div>
           <dt>Next run</dt>
-          <dd>{c.nextRunAt ? formatDateTime(c.nextRunAt) : <span className="muted">{c.state === 'automatic' ? 'Due now' : 'Not scheduled (automatic sync is off)'}</span>}</dd>
+          <dd>
+            {c.nextRunAt ? (
+              formatDateTime(c.nextRunAt)
+            ) : (
+              <span className="muted">{c.state === 'automatic' ? 'Due now' : 'Not scheduled (automatic sync is off)'}</span>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Sync lag</dt>
@@ -86,7 +98,12 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
             ) : (
               <>
                 <strong>{formatLag(c.lagSeconds)}</strong>
-                {c.lagSource ? <span className="muted dash-facts__note">Oldest unsynced: {LAG_SOURCE[c.lagSource]}{c.lagSince ? ` (${formatDateTime(c.lagSince)})` : ''}</span> : null}
+                {c.lagSource ? (
+                  <span className="muted dash-facts__note">
+                    Oldest unsynced: {LAG_SOURCE[c.lagSource]}
+                    {c.lagSince ? ` (${formatDateTime(c.lagSince)})` : ''}
+                  </span>
+                ) : null}
               </>
             )}
           </dd>
@@ -99,7 +116,9 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
             ) : (
               <>
                 <strong>{Math.round(c.successRate * 100)}%</strong>
-                <span className="muted dash-facts__note">of {c.finishedRuns7d} finished {c.finishedRuns7d === 1 ? 'run' : 'runs'}</span>
+                <span className="muted dash-facts__note">
+                  of {c.finishedRuns7d} finished {c.finishedRuns7d === 1 ? 'run' : 'runs'}
+                </span>
               </>
             )}
           </dd>
@@ -107,17 +126,35 @@ export function ConnectionSummary({ c, period }: { c: ConnectionFigures; period:
       </dl>
       <p className="dash-totals">
         <span className="visually-hidden">Tickets in the {periodWords}: </span>
-        <span><strong>{t.tickets.created}</strong> created</span>
-        <span><strong>{t.tickets.updated}</strong> updated</span>
-        <span><strong>{t.tickets.closed}</strong> closed</span>
-        <span className={t.tickets.failed ? 'dash-totals__bad' : undefined}><strong>{t.tickets.failed}</strong> failed</span>
+        <span>
+          <strong>{t.tickets.created}</strong> created
+        </span>
+        <span>
+          <strong>{t.tickets.updated}</strong> updated
+        </span>
+        <span>
+          <strong>{t.tickets.closed}</strong> closed
+        </span>
+        <span className={t.tickets.failed ? 'dash-totals__bad' : undefined}>
+          <strong>{t.tickets.failed}</strong> failed
+        </span>
         <span className="muted">in the {periodWords}</span>
       </p>
       <div className="dash-charts">
-        <DailyChart title={`Runs by status, ${periodWords}`} days={days} series={[...RUN_SERIES]} pick={(d) => ({ ...d.runs })}
-          empty={`No sync runs in the ${periodWords}.`} />
-        <DailyChart title={`Tickets per day, ${periodWords}`} days={days} series={[...TICKET_SERIES]} pick={(d) => ({ ...d.tickets })}
-          empty={`No tickets created, updated, closed or failed in the ${periodWords}.`} />
+        <DailyChart
+          title={`Runs by status, ${periodWords}`}
+          days={days}
+          series={[...RUN_SERIES]}
+          pick={(d) => ({ ...d.runs })}
+          empty={`No sync runs in the ${periodWords}.`}
+        />
+        <DailyChart
+          title={`Tickets per day, ${periodWords}`}
+          days={days}
+          series={[...TICKET_SERIES]}
+          pick={(d) => ({ ...d.tickets })}
+          empty={`No tickets created, updated, closed or failed in the ${periodWords}.`}
+        />
       </div>
     </section>
   );

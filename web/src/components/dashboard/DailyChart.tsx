@@ -11,14 +11,22 @@ export interface Series {
 export function dayLabel(date: string, style: 'short' | 'long' = 'short'): string {
   const [y, m, d] = date.split('-').map(Number);
   const local = new Date(y!, m! - 1, d!, 12);
-  return style === 'long' ? local.toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' }) : local.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  return style === 'long'
+    ? local.toLocaleDateString(undefined, { weekday: 'short', month: 'short', day: 'numeric' })
+    : local.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
 /**
  * A stacked bar per day (recharts), with the same figures as a table behind "Show the figures" for
  * screen readers and keyboard users (the chart itself is hidden from assistive technology).
  */
-export function DailyChart({ title, days, series, pick, empty }: {
+export function DailyChart({
+  title,
+  days,
+  series,
+  pick,
+  empty,
+}: {
   title: string;
   days: DayFigures[];
   series: Series[];
@@ -30,7 +38,9 @@ export function DailyChart({ title, days, series, pick, empty }: {
   const total = data.reduce((n, d) => n + series.reduce((m, s) => m + ((d as Record<string, number | string>)[s.key] as number), 0), 0);
   return (
     <figure className="chart" aria-labelledby={`${id}-title`}>
-      <figcaption id={`${id}-title`} className="chart__title">{title}</figcaption>
+      <figcaption id={`${id}-title`} className="chart__title">
+        {title}
+      </figcaption>
       {total === 0 ? (
         <p className="chart__empty muted">{empty}</p>
       ) : (
@@ -50,24 +60,32 @@ export function DailyChart({ title, days, series, pick, empty }: {
         </div>
       )}
       <details className="chart__table">
-        <summary>Show the figures<span className="visually-hidden"> of {title.toLowerCase()}</span></summary>
-      <table className="table">
-        <caption className="visually-hidden">{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            {series.map((s) => <th key={s.key} scope="col">{s.label}</th>)}
-          </tr>
-        </thead>
-        <tbody>
-          {data.map((d) => (
-            <tr key={d.date}>
-              <th scope="row">{dayLabel(d.date, 'long')}</th>
-              {series.map((s) => <td key={s.key}>{(d as Record<string, number | string>)[s.key]}</td>)}
+        <summary>
+          Show the figures<span className="visually-hidden"> of {title.toLowerCase()}</span>
+        </summary>
+        <table className="table">
+          <caption className="visually-hidden">{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              {series.map((s) => (
+                <th key={s.key} scope="col">
+                  {s.label}
+                </th>
+              ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {data.map((d) => (
+              <tr key={d.date}>
+                <th scope="row">{dayLabel(d.date, 'long')}</th>
+                {series.map((s) => (
+                  <td key={s.key}>{(d as Record<string, number | string>)[s.key]}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </details>
     </figure>
   );

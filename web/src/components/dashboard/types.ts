@@ -59,7 +59,11 @@ export const STATE: Record<DashboardState, { label: string; tone: Tone; help: st
   ready: { label: 'Ready for automatic sync', tone: 'info', help: 'Switch automatic sync on in the Sync tab, or sync manually.' },
   automatic: { label: 'Automatic', tone: 'ok', help: 'Syncs on a schedule and on webhook events.' },
   paused: { label: 'Paused', tone: 'neutral', help: 'Automatic sync was switched off: tickets sync only when someone clicks Sync now.' },
-  failing: { label: 'Failing', tone: 'err', help: 'The last run failed: open it to see whose side failed and what to do (a rejected key is tested again in Settings).' },
+  failing: {
+    label: 'Failing',
+    tone: 'err',
+    help: 'The last run failed: open it to see whose side failed and what to do (a rejected key is tested again in Settings).',
+  },
 };
 
 /** Series colours: the text colours of the badges (readable on white, AA). */

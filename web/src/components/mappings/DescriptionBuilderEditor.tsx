@@ -21,7 +21,8 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
   const chosen = value.fields;
   const available = fieldOptions(sourceFields).filter((o) => !chosen.includes(o.value) && o.value !== 'description');
   const preview = useMemo(
-    () => previewDescription(value, { ...sampleSource(sourceFields), partnerRef: { displayId: 'INC-34', url: 'https://partner.freshservice.com/a/tickets/34' } }),
+    () =>
+      previewDescription(value, { ...sampleSource(sourceFields), partnerRef: { displayId: 'INC-34', url: 'https://partner.freshservice.com/a/tickets/34' } }),
     [value, sourceFields],
   );
   const move = (i: number, by: number) => {
@@ -40,7 +41,10 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
   return (
     <section className="builder" aria-labelledby={`${addId}-title`}>
       <h3 id={`${addId}-title`}>Description builder</h3>
-      <p className="muted">The target description starts with these source fields, one “Field: value” line each, then the separator and the original description. Changes apply to descriptions written from now on.</p>
+      <p className="muted">
+        The target description starts with these source fields, one “Field: value” line each, then the separator and the original description. Changes apply to
+        descriptions written from now on.
+      </p>
       <div className="builder__grid">
         <div className="stack builder__edit">
           <ol className="builder__list" aria-label="Fields in the description">
@@ -49,42 +53,87 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
               <li key={name} className="builder__item">
                 <span className="builder__name">{fieldLabel(sourceFields, name)}</span>
                 <span className="builder__buttons">
-                  <button type="button" className="btn btn--small btn--ghost" aria-label={`Move ${fieldLabel(sourceFields, name)} up`} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
-                  <button type="button" className="btn btn--small btn--ghost" aria-label={`Move ${fieldLabel(sourceFields, name)} down`} disabled={i === chosen.length - 1} onClick={() => move(i, 1)}>↓</button>
-                  <button type="button" className="btn btn--small btn--ghost" aria-label={`Remove ${fieldLabel(sourceFields, name)} from the description`}
-                    onClick={() => onChange({ ...value, fields: chosen.filter((f) => f !== name) })}>✕</button>
+                  <button
+                    type="button"
+                    className="btn btn--small btn--ghost"
+                    aria-label={`Move ${fieldLabel(sourceFields, name)} up`}
+                    disabled={i === 0}
+                    onClick={() => move(i, -1)}
+                  >
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn--small btn--ghost"
+                    aria-label={`Move ${fieldLabel(sourceFields, name)} down`}
+                    disabled={i === chosen.length - 1}
+                    onClick={() => move(i, 1)}
+                  >
+                    ↓
+                  </button>
+                  <button
+                    type="button"
+                    className="btn btn--small btn--ghost"
+                    aria-label={`Remove ${fieldLabel(sourceFields, name)} from the description`}
+                    onClick={() => onChange({ ...value, fields: chosen.filter((f) => f !== name) })}
+                  >
+                    ✕
+                  </button>
                 </span>
               </li>
             ))}
           </ol>
-          {fieldsError ? <p className="field__error" role="alert">{fieldsError}</p> : null}
+          {fieldsError ? (
+            <p className="field__error" role="alert">
+              {fieldsError}
+            </p>
+          ) : null}
           <div className="builder__add">
             <div className="field">
               <label htmlFor={addId}>Add a source field</label>
               {sourceFields.length ? (
                 <select id={addId} value={adding} onChange={(e) => setAdding(e.target.value)}>
                   <option value="">{available.length ? 'Choose a field…' : 'All fields are in the description'}</option>
-                  {available.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+                  {available.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
                 </select>
               ) : (
                 <input id={addId} value={adding} onChange={(e) => setAdding(e.target.value)} placeholder="field name" />
               )}
             </div>
-            <button type="button" className="btn" onClick={add} disabled={!adding && !(sourceFields.length && available.length)}>Add field</button>
+            <button type="button" className="btn" onClick={add} disabled={!adding && !(sourceFields.length && available.length)}>
+              Add field
+            </button>
           </div>
           <div className="field field--check">
             <label>
               <input type="checkbox" checked={value.partnerReference === true} onChange={(e) => onChange({ ...value, partnerReference: e.target.checked })} />{' '}
               Start with the partner's ticket number and link
             </label>
-            <p className="field__help">A first line “Partner ticket: INC-34 (link)” naming the ticket the copy was made from. The link is included only when that side shares links to its tickets (its Configuration).</p>
+            <p className="field__help">
+              A first line “Partner ticket: INC-34 (link)” naming the ticket the copy was made from. The link is included only when that side shares links to
+              its tickets (its Configuration).
+            </p>
           </div>
-          <Field label="Separator" value={value.separator} maxLength={200} onChange={(e) => onChange({ ...value, separator: e.target.value })}
-            help="A line between the fields and the original description, e.g. ---. Leave empty for none." error={errorAt(`${path}.separator`)} />
+          <Field
+            label="Separator"
+            value={value.separator}
+            maxLength={200}
+            onChange={(e) => onChange({ ...value, separator: e.target.value })}
+            help="A line between the fields and the original description, e.g. ---. Leave empty for none."
+            error={errorAt(`${path}.separator`)}
+          />
         </div>
         <figure className="preview">
-          <figcaption>Live preview <span className="muted">(example ticket)</span></figcaption>
-          <pre className="preview__text" aria-label="Description preview" aria-live="polite">{preview}</pre>
+          <figcaption>
+            Live preview <span className="muted">(example ticket)</span>
+          </figcaption>
+          <pre className="preview__text" aria-label="Description preview" aria-live="polite">
+            {preview}
+          </pre>
         </figure>
       </div>
     </section>

@@ -16,12 +16,29 @@ interface Props {
   errorAt: ErrorAt;
 }
 
-function FieldPicker({ label, fields, value, onChange, invalid }: { label: string; fields: FieldDefinition[]; value: string; onChange: (v: string) => void; invalid: boolean }) {
-  if (!fields.length) return <input aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} placeholder="field name" />;
+function FieldPicker({
+  label,
+  fields,
+  value,
+  onChange,
+  invalid,
+}: {
+  label: string;
+  fields: FieldDefinition[];
+  value: string;
+  onChange: (v: string) => void;
+  invalid: boolean;
+}) {
+  if (!fields.length)
+    return <input aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined} placeholder="field name" />;
   return (
     <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={invalid || undefined}>
       {value === '' ? <option value="">Choose a field…</option> : null}
-      {fieldOptions(fields, value).map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      {fieldOptions(fields, value).map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
     </select>
   );
 }
@@ -39,33 +56,56 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
   return (
     // The group is inside the list item: a list may only hold list items (axe "list"), and each row is one.
     <li>
-    <div className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
-      <div className="mapping__cells">
-        <FieldPicker label="Source field" fields={sourceFields} value={value.sourceField} invalid={!!errorAt(`${path}.sourceField`)}
-          onChange={(sourceField) => set({ sourceField })} />
-        <span className="mapping__arrow" aria-hidden="true">→</span>
-        <FieldPicker label="Target field" fields={targetFields} value={value.targetField} invalid={!!errorAt(`${path}.targetField`)}
-          onChange={(targetField) => set({ targetField })} />
-        <select aria-label="Direction" value={value.direction} onChange={(e) => set({ direction: e.target.value as Direction })}>
-          {(Object.keys(DIRECTION_LABEL) as Direction[]).map((d) => <option key={d} value={d}>{DIRECTION_LABEL[d]}</option>)}
-        </select>
-        <select aria-label="Kind" value={value.kind}
-          onChange={(e) => {
-            const kind = e.target.value as FieldMapping['kind'];
-            set({ kind, values: kind === 'value' && value.values.length === 0 ? suggestPairs(src, tgt) : value.values });
-          }}>
-          <option value="direct">Direct</option>
-          <option value="value">Value mapping</option>
-        </select>
-        <button type="button" className="btn btn--small btn--ghost mapping__remove" aria-label={`Remove mapping ${index + 1}: ${name}`} onClick={onRemove}>
-          ✕
-        </button>
+      <div className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
+        <div className="mapping__cells">
+          <FieldPicker
+            label="Source field"
+            fields={sourceFields}
+            value={value.sourceField}
+            invalid={!!errorAt(`${path}.sourceField`)}
+            onChange={(sourceField) => set({ sourceField })}
+          />
+          <span className="mapping__arrow" aria-hidden="true">
+            →
+          </span>
+          <FieldPicker
+            label="Target field"
+            fields={targetFields}
+            value={value.targetField}
+            invalid={!!errorAt(`${path}.targetField`)}
+            onChange={(targetField) => set({ targetField })}
+          />
+          <select aria-label="Direction" value={value.direction} onChange={(e) => set({ direction: e.target.value as Direction })}>
+            {(Object.keys(DIRECTION_LABEL) as Direction[]).map((d) => (
+              <option key={d} value={d}>
+                {DIRECTION_LABEL[d]}
+              </option>
+            ))}
+          </select>
+          <select
+            aria-label="Kind"
+            value={value.kind}
+            onChange={(e) => {
+              const kind = e.target.value as FieldMapping['kind'];
+              set({ kind, values: kind === 'value' && value.values.length === 0 ? suggestPairs(src, tgt) : value.values });
+            }}
+          >
+            <option value="direct">Direct</option>
+            <option value="value">Value mapping</option>
+          </select>
+          <button type="button" className="btn btn--small btn--ghost mapping__remove" aria-label={`Remove mapping ${index + 1}: ${name}`} onClick={onRemove}>
+            ✕
+          </button>
+        </div>
+        {rowError && !shownByPair ? (
+          <p className="field__error mapping__error" role="alert">
+            {rowError}
+          </p>
+        ) : null}
+        {value.kind === 'value' ? (
+          <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
+        ) : null}
       </div>
-      {rowError && !shownByPair ? <p className="field__error mapping__error" role="alert">{rowError}</p> : null}
-      {value.kind === 'value' ? (
-        <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
-      ) : null}
-    </div>
     </li>
   );
 }

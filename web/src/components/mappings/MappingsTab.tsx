@@ -25,8 +25,16 @@ export function MappingsTab({ connectionId, onProposed }: { connectionId: string
         <LoadState loading={res.loading} error={res.error} what="field mappings" onRetry={() => void res.reload()} />
       </section>
     );
-  return <MappingsForm path={`${base}/mappings`} initial={res.data.mappings} fields={fields.data} fieldsError={fields.error} fieldsLoading={fields.loading}
-    onProposed={onProposed} />;
+  return (
+    <MappingsForm
+      path={`${base}/mappings`}
+      initial={res.data.mappings}
+      fields={fields.data}
+      fieldsError={fields.error}
+      fieldsLoading={fields.loading}
+      onProposed={onProposed}
+    />
+  );
 }
 
 /** The API may name a path with or without the "mappings." prefix. */
@@ -105,8 +113,8 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
         <div className="card__header">
           <h2 id="mappings-title">Field mappings</h2>
           <p className="muted">
-            Per ticket type, which source field is written to which target field. A direct mapping copies the value; a value
-            mapping pairs picklist values loaded live from both platforms.
+            Per ticket type, which source field is written to which target field. A direct mapping copies the value; a value mapping pairs picklist values
+            loaded live from both platforms.
             {fieldsLoading ? ' Loading the platforms’ fields…' : ''}
           </p>
         </div>
@@ -114,9 +122,16 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
         {current ? (
           <div role="tabpanel" aria-label={selected}>
             <EditableBy least="member">
-              <TypeMappingEditor key={selected} typeName={selected} value={current} onChange={(v) => setType(selected, v)}
-                sourceFields={withPartnerReference(fields?.source.fields ?? [])} targetFields={withPartnerReference(fields?.target.fields ?? [])} errorAt={at}
-                creatable={{ source: fields?.source.creatableTypes, target: fields?.target.creatableTypes }} />
+              <TypeMappingEditor
+                key={selected}
+                typeName={selected}
+                value={current}
+                onChange={(v) => setType(selected, v)}
+                sourceFields={withPartnerReference(fields?.source.fields ?? [])}
+                targetFields={withPartnerReference(fields?.target.fields ?? [])}
+                errorAt={at}
+                creatable={{ source: fields?.source.creatableTypes, target: fields?.target.creatableTypes }}
+              />
             </EditableBy>
           </div>
         ) : (
@@ -124,30 +139,42 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
         )}
       </section>
       <EditableBy least="member" quiet>
-      <div className="savebar">
-        {error ? (
-          <div className="notice notice--error" role="alert">
-            <p>
-              {error.code === 'fields_unavailable'
-                ? `Could not check the mappings against the platforms: ${error.message}`
-                : error.field ? `Check the highlighted mapping: ${error.message}` : `Could not save: ${error.message}`}
-            </p>
-            {error.hints.length > 1 ? (
-              <>
-                <p>All problems found:</p>
-                <ul className="hints">{error.hints.map((h) => <li key={h}>{h}</li>)}</ul>
-              </>
-            ) : null}
+        <div className="savebar">
+          {error ? (
+            <div className="notice notice--error" role="alert">
+              <p>
+                {error.code === 'fields_unavailable'
+                  ? `Could not check the mappings against the platforms: ${error.message}`
+                  : error.field
+                    ? `Check the highlighted mapping: ${error.message}`
+                    : `Could not save: ${error.message}`}
+              </p>
+              {error.hints.length > 1 ? (
+                <>
+                  <p>All problems found:</p>
+                  <ul className="hints">
+                    {error.hints.map((h) => (
+                      <li key={h}>{h}</li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
+            </div>
+          ) : null}
+          <div className="actions">
+            <button type="submit" className="btn btn--primary" disabled={busy}>
+              {busy ? 'Saving…' : 'Save mappings'}
+            </button>
+            <span className="actions__status" role="status">
+              {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Mappings saved</span> : null}
+            </span>
           </div>
-        ) : null}
-        <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>{busy ? 'Saving…' : 'Save mappings'}</button>
-          <span className="actions__status" role="status">
-            {dirty ? <span className="unsaved">Unsaved changes</span> : saved ? <span className="saved">✓ Mappings saved</span> : null}
-          </span>
+          {waiting ? (
+            <p className="notice notice--info" role="status">
+              Not applied yet: {waiting}
+            </p>
+          ) : null}
         </div>
-        {waiting ? <p className="notice notice--info" role="status">Not applied yet: {waiting}</p> : null}
-      </div>
       </EditableBy>
     </form>
   );

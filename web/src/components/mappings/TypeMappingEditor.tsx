@@ -27,38 +27,68 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
   return (
     <div className="type-mapping">
       <div className="type-mapping__target">
-        <PicklistField label={`Target ticket type for ${typeName}`} field={findField(targetFields, FIELD_NAMES.ticketType)} mode="name"
-          value={value.targetType} onChange={(v) => onChange({ ...value, targetType: v === null ? null : String(v) })}
-          emptyLabel={`Same as source (${typeName})`} error={errorAt(`${path}.targetType`)} placeholder={`Same as source (${typeName})`} />
+        <PicklistField
+          label={`Target ticket type for ${typeName}`}
+          field={findField(targetFields, FIELD_NAMES.ticketType)}
+          mode="name"
+          value={value.targetType}
+          onChange={(v) => onChange({ ...value, targetType: v === null ? null : String(v) })}
+          emptyLabel={`Same as source (${typeName})`}
+          error={errorAt(`${path}.targetType`)}
+          placeholder={`Same as source (${typeName})`}
+        />
         <SubstitutedTypeNote sourceType={typeName} targetType={value.targetType ?? typeName} creatable={creatable} />
       </div>
       <section aria-labelledby="fields-title" className="mappings">
         <h3 id="fields-title">Fields</h3>
         <div className="mapping__head" aria-hidden="true">
-          <span>Source field</span><span></span><span>Target field</span><span>Direction</span><span>Kind</span><span></span>
+          <span>Source field</span>
+          <span></span>
+          <span>Target field</span>
+          <span>Direction</span>
+          <span>Kind</span>
+          <span></span>
         </div>
         <ol className="mapping__list">
           {value.fields.map((m, i) => (
-            <FieldMappingRow key={i} index={i} value={m} onChange={(x) => setField(i, x)}
+            <FieldMappingRow
+              key={i}
+              index={i}
+              value={m}
+              onChange={(x) => setField(i, x)}
               onRemove={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}
-              sourceFields={sourceFields} targetFields={targetFields} path={`${path}.fields.${i}`} errorAt={errorAt} />
+              sourceFields={sourceFields}
+              targetFields={targetFields}
+              path={`${path}.fields.${i}`}
+              errorAt={errorAt}
+            />
           ))}
         </ol>
         {value.fields.length === 0 ? <p className="empty">No field mappings for {typeName}.</p> : null}
-        {fieldsError && !rowErrorShown ? <p className="field__error" role="alert">{fieldsError}</p> : null}
+        {fieldsError && !rowErrorShown ? (
+          <p className="field__error" role="alert">
+            {fieldsError}
+          </p>
+        ) : null}
         <div className="actions">
           <button type="button" className="btn btn--small" onClick={() => onChange({ ...value, fields: [...value.fields, { ...NEW_MAPPING }] })}>
             Add mapping
           </button>
         </div>
       </section>
-      <DescriptionBuilderEditor value={value.descriptionBuilder} onChange={(descriptionBuilder) => onChange({ ...value, descriptionBuilder })}
-        sourceFields={sourceFields} path={`${path}.descriptionBuilder`} errorAt={errorAt} />
+      <DescriptionBuilderEditor
+        value={value.descriptionBuilder}
+        onChange={(descriptionBuilder) => onChange({ ...value, descriptionBuilder })}
+        sourceFields={sourceFields}
+        path={`${path}.descriptionBuilder`}
+        errorAt={errorAt}
+      />
     </div>
   );
 }
 
-const fallbackFor = (type: string, creatable: string[] | null | undefined) => (creatable && creatable.length > 0 && !creatable.includes(type) ? creatable[0]! : null);
+const fallbackFor = (type: string, creatable: string[] | null | undefined) =>
+  creatable && creatable.length > 0 && !creatable.includes(type) ? creatable[0]! : null;
 
 /** Says in plain words when a platform cannot create a type through its API, and what is created instead. */
 function SubstitutedTypeNote({ sourceType, targetType, creatable }: { sourceType: string; targetType: string; creatable: Props['creatable'] }) {
@@ -69,14 +99,14 @@ function SubstitutedTypeNote({ sourceType, targetType, creatable }: { sourceType
     <div className="notice notice--info" role="note">
       {onTarget ? (
         <p>
-          The target platform cannot create {targetType} tickets through its API. Copies of {sourceType} tickets are created there
-          as {onTarget}, and their description starts with the line “Type: {targetType}”.
+          The target platform cannot create {targetType} tickets through its API. Copies of {sourceType} tickets are created there as {onTarget}, and their
+          description starts with the line “Type: {targetType}”.
         </p>
       ) : null}
       {onSource ? (
         <p>
-          The source platform cannot create {sourceType} tickets through its API. {targetType} tickets that flow back (reverse sync)
-          are created there as {onSource}, with “Type: {sourceType}” as the first line of their description.
+          The source platform cannot create {sourceType} tickets through its API. {targetType} tickets that flow back (reverse sync) are created there as{' '}
+          {onSource}, with “Type: {sourceType}” as the first line of their description.
         </p>
       ) : null}
     </div>

@@ -13,8 +13,16 @@ export function TypeTabs({ types, selected, onSelect }: { types: string[]; selec
   return (
     <div role="tablist" aria-label="Ticket type" className="segmented">
       {types.map((t, i) => (
-        <button key={t} type="button" role="tab" aria-selected={t === selected} tabIndex={t === selected ? 0 : -1}
-          className="segmented__item" onClick={() => onSelect(t)} onKeyDown={(e) => onKey(e, i)}>
+        <button
+          key={t}
+          type="button"
+          role="tab"
+          aria-selected={t === selected}
+          tabIndex={t === selected ? 0 : -1}
+          className="segmented__item"
+          onClick={() => onSelect(t)}
+          onKeyDown={(e) => onKey(e, i)}
+        >
           {t}
         </button>
       ))}

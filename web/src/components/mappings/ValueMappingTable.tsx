@@ -32,7 +32,9 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
             <th scope="col">Source value</th>
             <th scope="col" aria-hidden="true"></th>
             <th scope="col">Target value</th>
-            <th scope="col"><span className="visually-hidden">Remove</span></th>
+            <th scope="col">
+              <span className="visually-hidden">Remove</span>
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -42,17 +44,45 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
             return (
               <Fragment key={i}>
                 <tr className={err ? 'values__row--invalid' : undefined}>
-                  <td><ValueSelect label={`Source value ${i + 1}`} field={sourceField} value={p.source} onChange={(source) => set(i, { source })} invalid={!!err} /></td>
-                  <td className="values__arrow" aria-hidden="true">→</td>
-                  <td><ValueSelect label={`Target value for ${label}`} field={targetField} value={p.target} onChange={(target) => set(i, { target })} invalid={!!err} /></td>
+                  <td>
+                    <ValueSelect
+                      label={`Source value ${i + 1}`}
+                      field={sourceField}
+                      value={p.source}
+                      onChange={(source) => set(i, { source })}
+                      invalid={!!err}
+                    />
+                  </td>
+                  <td className="values__arrow" aria-hidden="true">
+                    →
+                  </td>
+                  <td>
+                    <ValueSelect
+                      label={`Target value for ${label}`}
+                      field={targetField}
+                      value={p.target}
+                      onChange={(target) => set(i, { target })}
+                      invalid={!!err}
+                    />
+                  </td>
                   <td className="values__remove">
-                    <button type="button" className="btn btn--small btn--ghost" aria-label={`Remove value pair ${label}`}
-                      onClick={() => onChange(values.filter((_, j) => j !== i))}>✕</button>
+                    <button
+                      type="button"
+                      className="btn btn--small btn--ghost"
+                      aria-label={`Remove value pair ${label}`}
+                      onClick={() => onChange(values.filter((_, j) => j !== i))}
+                    >
+                      ✕
+                    </button>
                   </td>
                 </tr>
                 {err ? (
                   <tr>
-                    <td colSpan={4}><p className="field__error" role="alert">{err}</p></td>
+                    <td colSpan={4}>
+                      <p className="field__error" role="alert">
+                        {err}
+                      </p>
+                    </td>
                   </tr>
                 ) : null}
               </Fragment>
@@ -62,13 +92,15 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
       </table>
       {values.length === 0 ? <p className="muted values__empty">No value pairs yet: tickets with a value in this field will fail to sync.</p> : null}
       <div className="actions">
-        <button type="button" className="btn btn--small" onClick={add}>Add value pair</button>
+        <button type="button" className="btn btn--small" onClick={add}>
+          Add value pair
+        </button>
         {suggestions.length && values.length === 0 ? (
-          <button type="button" className="btn btn--small btn--ghost" onClick={() => onChange(suggestions)}>Pair values with the same name</button>
+          <button type="button" className="btn btn--small btn--ghost" onClick={() => onChange(suggestions)}>
+            Pair values with the same name
+          </button>
         ) : null}
-        {unpaired.length && values.length ? (
-          <span className="muted values__hint">Not paired: {unpaired.map((c) => c.label).join(', ')}</span>
-        ) : null}
+        {unpaired.length && values.length ? <span className="muted values__hint">Not paired: {unpaired.map((c) => c.label).join(', ')}</span> : null}
       </div>
     </div>
   );

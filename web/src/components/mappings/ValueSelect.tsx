@@ -14,17 +14,25 @@ export function ValueSelect({ label, field, value, onChange, invalid }: Props) {
   const options = optionsOf(field, 'value');
   if (!options)
     return (
-      <input aria-label={label} value={toOption(value)} aria-invalid={invalid || undefined} autoComplete="off"
-        onChange={(e) => onChange(/^-?\d+$/.test(e.target.value.trim()) ? Number(e.target.value.trim()) : e.target.value)} />
+      <input
+        aria-label={label}
+        value={toOption(value)}
+        aria-invalid={invalid || undefined}
+        autoComplete="off"
+        onChange={(e) => onChange(/^-?\d+$/.test(e.target.value.trim()) ? Number(e.target.value.trim()) : e.target.value)}
+      />
     );
   const current = toOption(value);
   const known = current === '' || options.some((o) => o.value === current);
   return (
-    <select aria-label={label} value={current} aria-invalid={invalid || undefined}
-      onChange={(e) => onChange(fromOption(field, 'value', e.target.value) ?? '')}>
+    <select aria-label={label} value={current} aria-invalid={invalid || undefined} onChange={(e) => onChange(fromOption(field, 'value', e.target.value) ?? '')}>
       {current === '' ? <option value="">Choose…</option> : null}
       {!known ? <option value={current}>{current} (not on the platform)</option> : null}
-      {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+      {options.map((o) => (
+        <option key={o.value} value={o.value}>
+          {o.label}
+        </option>
+      ))}
     </select>
   );
 }

@@ -26,7 +26,13 @@ export function suggestPairs(source: FieldDefinition | undefined, target: FieldD
  * The partner ticket reference (the sending ticket's number and link) as read-only source fields: a
  * mapping copies them into a text field of the other side; the description builder can list them.
  */
-export const PARTNER_REFERENCE_FIELDS: FieldDefinition[] = Object.entries(PARTNER_FIELDS).map(([name, label]) => ({ name, label, kind: 'text', choices: [], requiredForClosure: false }));
+export const PARTNER_REFERENCE_FIELDS: FieldDefinition[] = Object.entries(PARTNER_FIELDS).map(([name, label]) => ({
+  name,
+  label,
+  kind: 'text',
+  choices: [],
+  requiredForClosure: false,
+}));
 
 /** The platform's fields, with the partner reference fields after them (when there are fields at all). */
 export const withPartnerReference = (fields: FieldDefinition[]): FieldDefinition[] => (fields.length ? [...fields, ...PARTNER_REFERENCE_FIELDS] : fields);

@@ -83,12 +83,19 @@ export function AutomaticSyncCard({ connection, onChanged }: { connection: Conne
       </EditableBy>
       {problem?.kind === 'initial' ? (
         <p className="notice notice--warn" role="alert">
-          Run a manual sync first: automatic sync starts from the baseline the first successful manual sync sets. Use <strong>Sync now</strong> above, then switch it on.
+          Run a manual sync first: automatic sync starts from the baseline the first successful manual sync sets. Use <strong>Sync now</strong> above, then
+          switch it on.
         </p>
       ) : null}
-      {problem?.kind === 'error' ? <p className="notice notice--error" role="alert">Automatic sync was not changed: {problem.message}</p> : null}
+      {problem?.kind === 'error' ? (
+        <p className="notice notice--error" role="alert">
+          Automatic sync was not changed: {problem.message}
+        </p>
+      ) : null}
       {saved !== null && !problem ? (
-        <p className="saved" role="status">{saved ? 'Automatic sync is on.' : 'Automatic sync is off.'}</p>
+        <p className="saved" role="status">
+          {saved ? 'Automatic sync is on.' : 'Automatic sync is off.'}
+        </p>
       ) : null}
       {next || last ? (
         <dl className="summary auto-sync__facts">

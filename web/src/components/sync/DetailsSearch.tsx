@@ -26,12 +26,22 @@ export function DetailsSearch({ value, onChange, total, shown }: { value: Detail
     <div className="filters" role="search" aria-label="Search the tickets of this run">
       <div className="field">
         <label htmlFor="details-search">Search tickets</label>
-        <input id="details-search" type="search" value={value.text} placeholder="Ticket number, subject or error text" aria-describedby="details-search-count"
-          onChange={(e) => onChange({ ...value, text: e.target.value })} />
+        <input
+          id="details-search"
+          type="search"
+          value={value.text}
+          placeholder="Ticket number, subject or error text"
+          aria-describedby="details-search-count"
+          onChange={(e) => onChange({ ...value, text: e.target.value })}
+        />
       </div>
-      <SelectField label="Outcome" value={value.outcome} emptyLabel="Any outcome"
+      <SelectField
+        label="Outcome"
+        value={value.outcome}
+        emptyLabel="Any outcome"
         options={(Object.keys(OUTCOME) as Outcome[]).map((o) => ({ value: o, label: OUTCOME[o].label }))}
-        onChange={(outcome) => onChange({ ...value, outcome: outcome as Outcome | '' })} />
+        onChange={(outcome) => onChange({ ...value, outcome: outcome as Outcome | '' })}
+      />
       <p id="details-search-count" className="muted details-search__count" role="status">
         {shown === total ? `${total} ${total === 1 ? 'ticket' : 'tickets'}` : `Showing ${shown} of ${total} tickets`}
       </p>

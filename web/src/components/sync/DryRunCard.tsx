@@ -113,22 +113,36 @@ export function DryRunCard({ connection }: { connection: Connection }) {
       <div className="card__header">
         <h2 id="dry-run-title">Preview (dry run)</h2>
         <p className="muted">
-          See what a sync from a start date would do — which tickets would be created or updated, with the exact values and description —
-          without writing anything to either helpdesk.
+          See what a sync from a start date would do — which tickets would be created or updated, with the exact values and description — without writing
+          anything to either helpdesk.
         </p>
       </div>
       <EditableBy least="member">
-      <form onSubmit={preview} noValidate className="sync-now">
-        <Field label="Start date" type="date" value={since} max={todayLocalDate()} onChange={(e) => setSince(e.target.value)}
-          error={problem?.field ? problem.message : undefined}
-          help="Tickets created or changed on or after this date." />
-        <button type="submit" className="btn" disabled={busy || !active} title={active ? undefined : 'The connection is not active yet'}>
-          {busy ? 'Previewing…' : 'Preview'}
-        </button>
-      </form>
+        <form onSubmit={preview} noValidate className="sync-now">
+          <Field
+            label="Start date"
+            type="date"
+            value={since}
+            max={todayLocalDate()}
+            onChange={(e) => setSince(e.target.value)}
+            error={problem?.field ? problem.message : undefined}
+            help="Tickets created or changed on or after this date."
+          />
+          <button type="submit" className="btn" disabled={busy || !active} title={active ? undefined : 'The connection is not active yet'}>
+            {busy ? 'Previewing…' : 'Preview'}
+          </button>
+        </form>
       </EditableBy>
-      {busy ? <p className="muted" role="status">Reading both helpdesks; nothing is written. This can take up to a minute.</p> : null}
-      {problem && !problem.field ? <p className="notice notice--error" role="alert">{problem.message}</p> : null}
+      {busy ? (
+        <p className="muted" role="status">
+          Reading both helpdesks; nothing is written. This can take up to a minute.
+        </p>
+      ) : null}
+      {problem && !problem.field ? (
+        <p className="notice notice--error" role="alert">
+          {problem.message}
+        </p>
+      ) : null}
       {result ? <DryRunResultView result={result} connection={connection} fields={fields} /> : null}
     </section>
   );
@@ -154,9 +168,13 @@ function DryRunResultView({ result, connection, fields }: { result: DryRunResult
         {rows.length > 0 ? [`${create} to create`, `${update} to update`, ...(fail ? [`${fail} would fail`] : [])].join(', ') + '.' : null}
         <span className="muted">
           {rows.length > 0
-            ? skip > 0 ? ` ${plural(skip, 'other ticket')} read: nothing to write.` : ''
-            : skip > 0 ? ` ${plural(skip, 'ticket')} read, none with anything to write.` : ' no changed tickets found.'}
-          {' '}Nothing was written.
+            ? skip > 0
+              ? ` ${plural(skip, 'other ticket')} read: nothing to write.`
+              : ''
+            : skip > 0
+              ? ` ${plural(skip, 'ticket')} read, none with anything to write.`
+              : ' no changed tickets found.'}{' '}
+          Nothing was written.
         </span>
       </p>
       {result.truncated ? (
@@ -168,7 +186,9 @@ function DryRunResultView({ result, connection, fields }: { result: DryRunResult
         <p className="muted">All {plural(result.ticketsInScope, 'ticket')} in scope previewed.</p>
       ) : null}
       {result.budgetShare ? (
-        <p className="muted">A dry run uses at most {Math.round(result.budgetShare * 100)}% of each side's API budget, so the helpdesks' own agents and apps are not held up.</p>
+        <p className="muted">
+          A dry run uses at most {Math.round(result.budgetShare * 100)}% of each side's API budget, so the helpdesks' own agents and apps are not held up.
+        </p>
       ) : null}
       {rows.length === 0 ? (
         <p className="empty">Nothing would change</p>
@@ -180,7 +200,9 @@ function DryRunResultView({ result, connection, fields }: { result: DryRunResult
               <th scope="col">Action</th>
               <th scope="col">Writes to</th>
               <th scope="col">Changes</th>
-              <th scope="col"><span className="visually-hidden">Details</span></th>
+              <th scope="col">
+                <span className="visually-hidden">Details</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -198,17 +220,28 @@ function DryRunResultView({ result, connection, fields }: { result: DryRunResult
                         {name}
                         {t.originSubject ? <span className="muted"> · {t.originSubject}</span> : null}
                         <br />
-                        <span className="muted" style={{ fontWeight: 400, fontSize: '0.85rem' }}>in {sideName(t.side)}</span>
+                        <span className="muted" style={{ fontWeight: 400, fontSize: '0.85rem' }}>
+                          in {sideName(t.side)}
+                        </span>
                       </span>
                     </th>
-                    <td data-label="Action"><Badge tone={a.tone}>{a.label}</Badge></td>
-                    <td data-label="Writes to">
-                      {t.target.ticketId ? `#${t.target.ticketId} in ${sideName(t.target.side)}` : t.action === 'create' ? `New ticket in ${sideName(t.target.side)}` : '—'}
+                    <td data-label="Action">
+                      <Badge tone={a.tone}>{a.label}</Badge>
                     </td>
-                    <td data-label="Changes" className={t.action === 'fail' ? 'cell--error' : undefined}>{t.action === 'fail' ? t.error : summary(t)}</td>
+                    <td data-label="Writes to">
+                      {t.target.ticketId
+                        ? `#${t.target.ticketId} in ${sideName(t.target.side)}`
+                        : t.action === 'create'
+                          ? `New ticket in ${sideName(t.target.side)}`
+                          : '—'}
+                    </td>
+                    <td data-label="Changes" className={t.action === 'fail' ? 'cell--error' : undefined}>
+                      {t.action === 'fail' ? t.error : summary(t)}
+                    </td>
                     <td style={{ textAlign: 'right', whiteSpace: 'nowrap', justifyContent: 'flex-end' }}>
                       <button type="button" className="btn btn--small btn--ghost" aria-expanded={isOpen} aria-controls={detailsId} onClick={() => toggle(key)}>
-                        {isOpen ? 'Hide details' : 'Show details'}<span className="visually-hidden"> of {name}</span>
+                        {isOpen ? 'Hide details' : 'Show details'}
+                        <span className="visually-hidden"> of {name}</span>
                       </button>
                     </td>
                   </tr>
@@ -265,14 +298,21 @@ function PlannedDetails({ t, defs }: { t: PlannedTicket; defs: FieldDefinition[]
       {rows.length ? (
         <div>
           <h4>Values written</h4>
-          <dl aria-label={`Values written for ${t.displayId ?? t.ticketId}`}
-            style={{ display: 'grid', gridTemplateColumns: 'minmax(90px, max-content) minmax(0, 1fr)', gap: '4px 16px', margin: 0, fontSize: '0.9rem' }}>
+          <dl
+            aria-label={`Values written for ${t.displayId ?? t.ticketId}`}
+            style={{ display: 'grid', gridTemplateColumns: 'minmax(90px, max-content) minmax(0, 1fr)', gap: '4px 16px', margin: 0, fontSize: '0.9rem' }}
+          >
             {rows.map(([name, value, raw]) => (
               <Fragment key={name}>
                 <dt style={{ fontWeight: 600 }}>{name}</dt>
                 <dd style={{ margin: 0, overflowWrap: 'anywhere' }}>
                   {value}
-                  {raw ? <span className="muted" style={{ fontSize: '0.82rem' }}> ({raw})</span> : null}
+                  {raw ? (
+                    <span className="muted" style={{ fontSize: '0.82rem' }}>
+                      {' '}
+                      ({raw})
+                    </span>
+                  ) : null}
                 </dd>
               </Fragment>
             ))}
@@ -287,7 +327,11 @@ function PlannedDetails({ t, defs }: { t: PlannedTicket; defs: FieldDefinition[]
       {t.description !== undefined ? (
         <div>
           <h4>Description (HTML as written)</h4>
-          <pre className="preview__text" style={{ minHeight: 0, fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '0.82rem' }} aria-label="Description as written">
+          <pre
+            className="preview__text"
+            style={{ minHeight: 0, fontFamily: 'ui-monospace, Menlo, Consolas, monospace', fontSize: '0.82rem' }}
+            aria-label="Description as written"
+          >
             {t.description}
           </pre>
         </div>
@@ -299,7 +343,9 @@ function PlannedDetails({ t, defs }: { t: PlannedTicket; defs: FieldDefinition[]
             {t.comments.map((c, i) => (
               <li key={i}>
                 <Badge tone={c.private ? 'neutral' : 'info'}>{c.private ? 'Private note' : 'Public note'}</Badge>
-                <pre className="preview__text" style={{ minHeight: 0, marginTop: 6 }}>{c.bodyPreview}</pre>
+                <pre className="preview__text" style={{ minHeight: 0, marginTop: 6 }}>
+                  {c.bodyPreview}
+                </pre>
                 {c.attachments.length ? <p className="muted">Files: {c.attachments.map((f) => `${f.name} (${size(f.size)})`).join(', ')}</p> : null}
               </li>
             ))}
@@ -312,7 +358,9 @@ function PlannedDetails({ t, defs }: { t: PlannedTicket; defs: FieldDefinition[]
           <p>{t.attachments.map((f) => `${f.name} (${size(f.size)})`).join(', ')}</p>
         </div>
       ) : null}
-      {!rows.length && t.description === undefined && !t.comments.length && !t.attachments.length && !t.error ? <p className="muted">Nothing else to write.</p> : null}
+      {!rows.length && t.description === undefined && !t.comments.length && !t.attachments.length && !t.error ? (
+        <p className="muted">Nothing else to write.</p>
+      ) : null}
     </div>
   );
 }

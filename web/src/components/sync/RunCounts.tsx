@@ -2,7 +2,12 @@ import type { SyncRun } from '../../api.ts';
 
 /** "3 created · 1 updated · 0 closed · 1 failed", zero counts dimmed. */
 export function RunCounts({ counts }: { counts: SyncRun['counts'] }) {
-  const items: Array<[keyof SyncRun['counts'], string]> = [['created', 'created'], ['updated', 'updated'], ['closed', 'closed'], ['failed', 'failed']];
+  const items: Array<[keyof SyncRun['counts'], string]> = [
+    ['created', 'created'],
+    ['updated', 'updated'],
+    ['closed', 'closed'],
+    ['failed', 'failed'],
+  ];
   return (
     <span className="counts">
       {items.map(([k, label]) => (

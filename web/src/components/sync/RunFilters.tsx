@@ -20,15 +20,26 @@ export interface RunFilterValue {
 export function RunFilters({ value, onChange, connections }: { value: RunFilterValue; onChange: (v: RunFilterValue) => void; connections: Connection[] }) {
   return (
     <div className="filters" role="search" aria-label="Filter sync runs">
-      <SelectField label="Connection" value={value.connection} emptyLabel="All connections"
+      <SelectField
+        label="Connection"
+        value={value.connection}
+        emptyLabel="All connections"
         options={connections.map((c) => ({ value: c.id, label: c.partner ? `${c.contractName} (${c.partner.name})` : c.contractName }))}
-        onChange={(connection) => onChange({ ...value, connection })} />
-      <SelectField label="Status" value={value.status} emptyLabel="Any status"
+        onChange={(connection) => onChange({ ...value, connection })}
+      />
+      <SelectField
+        label="Status"
+        value={value.status}
+        emptyLabel="Any status"
         options={(Object.keys(RUN_STATUS) as RunStatus[]).map((s) => ({ value: s, label: RUN_STATUS[s].label }))}
-        onChange={(status) => onChange({ ...value, status: status as RunStatus | '' })} />
-      <SelectField label="Period" value={value.period}
+        onChange={(status) => onChange({ ...value, status: status as RunStatus | '' })}
+      />
+      <SelectField
+        label="Period"
+        value={value.period}
         options={(Object.keys(PERIODS) as Period[]).map((p) => ({ value: p, label: PERIODS[p].label }))}
-        onChange={(period) => onChange({ ...value, period: period as Period })} />
+        onChange={(period) => onChange({ ...value, period: period as Period })}
+      />
     </div>
   );
 }

@@ -31,7 +31,9 @@ export function RunProgress({ run, live }: { run: SyncRun; live: boolean }) {
   return (
     <div className="run-progress">
       <div className="run-progress__head">
-        <span id={`${id}-label`} className="run-progress__phase">{phase}</span>
+        <span id={`${id}-label`} className="run-progress__phase">
+          {phase}
+        </span>
         <span className="muted run-progress__live">{live ? 'Live' : 'Reconnecting…'}</span>
       </div>
       {pct === null ? (
@@ -42,7 +44,9 @@ export function RunProgress({ run, live }: { run: SyncRun; live: boolean }) {
       <p id={`${id}-text`} className="run-progress__text">
         {counting ? (
           seen > 0 ? (
-            <><strong>{done}</strong> of {plural(seen, 'ticket')} processed{pct !== null ? ` (${pct}%)` : ''}</>
+            <>
+              <strong>{done}</strong> of {plural(seen, 'ticket')} processed{pct !== null ? ` (${pct}%)` : ''}
+            </>
           ) : (
             'No changed tickets found'
           )
@@ -53,7 +57,9 @@ export function RunProgress({ run, live }: { run: SyncRun; live: boolean }) {
       {p?.steps ? <RunSteps steps={p.steps} /> : null}
       {run.waitingUntil ? <WaitingNotice until={run.waitingUntil} reason={run.waitingReason ?? null} /> : null}
       {/* Screen readers hear phase changes, not every tick of the count. */}
-      <p className="visually-hidden" role="status" aria-live="polite">{phase}</p>
+      <p className="visually-hidden" role="status" aria-live="polite">
+        {phase}
+      </p>
     </div>
   );
 }
@@ -98,7 +104,8 @@ function WaitingNotice({ until, reason }: { until: string; reason: string | null
   const seconds = Math.max(1, Math.ceil((at.getTime() - now) / 1000));
   return (
     <p className="notice notice--info">
-      Waiting {seconds} s for {reason ?? "the platform's API budget"}; goes on at {at.toLocaleTimeString()}. Support Fusion leaves room for the helpdesk's own agents and apps; nothing to do.
+      Waiting {seconds} s for {reason ?? "the platform's API budget"}; goes on at {at.toLocaleTimeString()}. Support Fusion leaves room for the helpdesk's own
+      agents and apps; nothing to do.
     </p>
   );
 }

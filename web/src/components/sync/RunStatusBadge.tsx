@@ -6,7 +6,12 @@ export function RunStatusBadge({ status, waitingUntil }: { status: RunStatus; wa
   const s = RUN_STATUS[status] ?? { label: status, tone: 'neutral' as const };
   // Waiting for the platform's API budget is part of running, not a failure: say so plainly.
   const label = status === 'running' && waitingUntil ? 'Waiting for API budget' : s.label;
-  return <Badge tone={s.tone}>{status === 'running' ? <span className="spinner" aria-hidden="true" /> : null}{label}</Badge>;
+  return (
+    <Badge tone={s.tone}>
+      {status === 'running' ? <span className="spinner" aria-hidden="true" /> : null}
+      {label}
+    </Badge>
+  );
 }
 
 export function OutcomeBadge({ outcome }: { outcome: Outcome }) {

@@ -29,18 +29,27 @@ export function RunsTable({ runs, connectionNames }: Props) {
       </thead>
       <tbody>
         {runs.map((r) => (
-          <tr key={r.id} onClick={(e) => {
-            if ((e.target as HTMLElement).closest('a')) return; // the link navigates itself
-            navigate(syncRunPath(r.id));
-          }}>
+          <tr
+            key={r.id}
+            onClick={(e) => {
+              if ((e.target as HTMLElement).closest('a')) return; // the link navigates itself
+              navigate(syncRunPath(r.id));
+            }}
+          >
             <th scope="row" data-label="Started" className="nowrap">
-              <Link href={syncRunPath(r.id)} aria-label={`Sync run started ${formatDateTime(r.startedAt)}`}>{formatDateTime(r.startedAt)}</Link>
+              <Link href={syncRunPath(r.id)} aria-label={`Sync run started ${formatDateTime(r.startedAt)}`}>
+                {formatDateTime(r.startedAt)}
+              </Link>
             </th>
             {connectionNames ? <td data-label="Connection">{connectionNames[r.connectionId] ?? 'Revoked connection'}</td> : null}
             <td data-label="Trigger">{triggerLabel(r.trigger)}</td>
-            <td data-label="Status"><RunStatusBadge status={r.status} waitingUntil={r.waitingUntil} /></td>
+            <td data-label="Status">
+              <RunStatusBadge status={r.status} waitingUntil={r.waitingUntil} />
+            </td>
             <td data-label="Duration">{formatDuration(r.startedAt, r.finishedAt)}</td>
-            <td data-label="Tickets"><RunCounts counts={r.counts} /></td>
+            <td data-label="Tickets">
+              <RunCounts counts={r.counts} />
+            </td>
           </tr>
         ))}
       </tbody>

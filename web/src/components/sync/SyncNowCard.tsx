@@ -50,13 +50,20 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
         </p>
       </div>
       <EditableBy least="member">
-      <form onSubmit={start} noValidate className="sync-now">
-        <Field label="Start date" type="date" value={since} max={todayLocalDate()} onChange={(e) => setSince(e.target.value)}
-          error={outcome?.kind === 'error' && outcome.field ? outcome.message : undefined}
-          help="Tickets created or changed on or after this date." />
-        <button type="submit" className="btn btn--primary" disabled={busy || !active}
-          title={active ? undefined : 'The connection is not active yet'}>{busy ? 'Starting…' : 'Sync now'}</button>
-      </form>
+        <form onSubmit={start} noValidate className="sync-now">
+          <Field
+            label="Start date"
+            type="date"
+            value={since}
+            max={todayLocalDate()}
+            onChange={(e) => setSince(e.target.value)}
+            error={outcome?.kind === 'error' && outcome.field ? outcome.message : undefined}
+            help="Tickets created or changed on or after this date."
+          />
+          <button type="submit" className="btn btn--primary" disabled={busy || !active} title={active ? undefined : 'The connection is not active yet'}>
+            {busy ? 'Starting…' : 'Sync now'}
+          </button>
+        </form>
       </EditableBy>
       {outcome?.kind === 'started' ? (
         <p className="notice notice--ok" role="status">
@@ -69,7 +76,11 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
           <Link href={`/sync?connection=${encodeURIComponent(connection.id)}`}>See the running sync</Link>
         </p>
       ) : null}
-      {outcome?.kind === 'error' && !outcome.field ? <p className="notice notice--error" role="alert">{outcome.message}</p> : null}
+      {outcome?.kind === 'error' && !outcome.field ? (
+        <p className="notice notice--error" role="alert">
+          {outcome.message}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -11,7 +11,11 @@ import { SyncNowCard } from './SyncNowCard.tsx';
 import { WebhookCard } from './WebhookCard.tsx';
 
 /** Sync now, automatic sync, the webhook for real-time updates, and this connection's recent runs. */
-export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
+export function SyncTab({
+  connection,
+  onSyncStarted,
+  onConnectionChanged,
+}: {
   connection: Connection;
   onSyncStarted: () => void;
   /** The connection as the API returned it after a change; without one, load it again. */
@@ -21,28 +25,55 @@ export function SyncTab({ connection, onSyncStarted, onConnectionChanged }: {
   const runs = useResource<{ runs: SyncRun[] }>(`/sync-runs?connection=${encodeURIComponent(connection.id)}`);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
   const runningRun = runs.data?.runs.find((r) => r.status === 'running');
-  useInterval(() => {
-    void runs.reload({ quiet: true });
-    onSyncStarted(); // the connection's state changes when the first run ends
-  }, 2000, running);
+  useInterval(
+    () => {
+      void runs.reload({ quiet: true });
+      onSyncStarted(); // the connection's state changes when the first run ends
+    },
+    2000,
+    running,
+  );
   // Runs also start on their own (schedule, webhooks): keep the list and the next-run time fresh.
-  useInterval(() => {
-    void runs.reload({ quiet: true });
-    onSyncStarted();
-  }, 15_000, connection.automaticSync && !running);
+  useInterval(
+    () => {
+      void runs.reload({ quiet: true });
+      onSyncStarted();
+    },
+    15_000,
+    connection.automaticSync && !running,
+  );
   return (
     <>
-      <SyncNowCard connection={connection} onStarted={() => { onSyncStarted(); void runs.reload({ quiet: true }); }} />
+      <SyncNowCard
+        connection={connection}
+        onStarted={() => {
+          onSyncStarted();
+          void runs.reload({ quiet: true });
+        }}
+      />
       <DryRunCard connection={connection} />
       <AutomaticSyncCard connection={connection} onChanged={onConnectionChanged ?? (() => onSyncStarted())} />
-      {runningRun ? <LiveRunCard key={runningRun.id} run={runningRun} onDone={() => { void runs.reload({ quiet: true }); onSyncStarted(); }} /> : null}
+      {runningRun ? (
+        <LiveRunCard
+          key={runningRun.id}
+          run={runningRun}
+          onDone={() => {
+            void runs.reload({ quiet: true });
+            onSyncStarted();
+          }}
+        />
+      ) : null}
       <section className="card" aria-labelledby="recent-title">
         <div className="card__header card__header--row">
           <h2 id="recent-title">Recent syncs</h2>
           <Link href={`/sync?connection=${encodeURIComponent(connection.id)}`}>Sync history</Link>
         </div>
         {runs.data ? (
-          runs.data.runs.length ? <RunsTable runs={runs.data.runs.slice(0, 10)} /> : <p className="empty">No syncs in the last 7 days.</p>
+          runs.data.runs.length ? (
+            <RunsTable runs={runs.data.runs.slice(0, 10)} />
+          ) : (
+            <p className="empty">No syncs in the last 7 days.</p>
+          )
         ) : (
           <LoadState loading={runs.loading} error={runs.error} what="sync runs" onRetry={() => void runs.reload()} />
         )}
