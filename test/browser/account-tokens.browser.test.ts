@@ -8,17 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe } from './browser-helpers.ts';
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(
-      document,
-    );
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-  });
-}
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, seriousAxeViolations } from './browser-helpers.ts';
 
 describe.skipIf(!hasChromium)('API tokens and Account pages in a browser', () => {
   let stack: TestStack;

@@ -39,3 +39,22 @@ export async function injectAxe(page: Page): Promise<void> {
   if (await page.evaluate(() => 'axe' in window)) return;
   await page.evaluate(readFileSync(AXE_SOURCE, 'utf8'));
 }
+
+type AxeResult = { violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> };
+
+/**
+ * The serious and critical accessibility violations axe-core finds on the page (or within the element
+ * `within` selects), one line each with the elements and what is wrong, so a failing test says where.
+ */
+export async function seriousAxeViolations(page: Page, within?: string): Promise<string[]> {
+  await injectAxe(page);
+  return page.evaluate(async (sel) => {
+    const ctx = sel ? document.querySelector(sel)! : document;
+    const r = await (window as unknown as { axe: { run: (ctx: Element | Document, o: object) => Promise<AxeResult> } }).axe.run(ctx, {
+      resultTypes: ['violations'],
+    });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ''}`.trim()).join(', ')}`);
+  }, within ?? null);
+}

@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectTwoOrganisations, signUpAndLogIn, startStack } from '../helpers/stack.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
@@ -20,28 +20,6 @@ type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
 const TZ = 'Pacific/Kiritimati'; // UTC+14: its calendar day is rarely the server's
 
 /** axe-core in the page: serious and critical violations, as "rule: target" lines. */
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: {
-          run: (
-            ctx: Document,
-            o: object,
-          ) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }>;
-        };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.map((n) => `${JSON.stringify(n.target)} ${(n as { failureSummary?: string }).failureSummary ?? ''}`),
-    }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
-
 describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
   let stack: Stack;
   let simA: Simulator;
@@ -97,7 +75,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     expect(await nav.first().innerText()).toBe('Dashboard');
     expect(await nav.first().getAttribute('aria-current')).toBe('page');
     expect(await page.locator('main').innerText()).toContain('save your Freshservice API URL and key in Settings');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'dashboard-empty');
     const create = page.getByRole('link', { name: 'Create a connection…' });
     await create.focus();
@@ -130,7 +108,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
         if (v !== null && Number(v) !== values.at(-1)) values.push(Number(v));
         if (values.length === 2 && !checked) {
           checked = true;
-          expect(await axeViolations(page)).toEqual([]);
+          expect(await seriousAxeViolations(page)).toEqual([]);
           await card.scrollIntoViewIfNeeded({ timeout: 2000 }).catch(() => {});
           await shoot(page, 'sync-tab-live-progress', { fullPage: false });
         }
@@ -191,7 +169,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await budget.getByRole('heading', { name: new URL(simA.url).host }).waitFor();
     expect(await budget.locator('.recharts-radial-bar-sector, .recharts-radial-bar-background-sector').count()).toBeGreaterThan(0);
     expect(await budget.innerText()).toMatch(/\d+ of \d+ API credits used this minute/);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'dashboard');
   });
 
@@ -219,7 +197,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     ).toBe(1);
     await search.fill('no such thing anywhere');
     await page.getByText('No ticket of this run matches').waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: `Show all ${run.details.length} tickets` }).click();
     await expect.poll(() => rows.count()).toBe(run.details.length);
     await page.getByLabel('Outcome').selectOption('failed');
@@ -253,7 +231,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
         .getByText(/Listing changed tickets|Syncing tickets|Starting/)
         .first()
         .waitFor();
-      expect(await axeViolations(page)).toEqual([]);
+      expect(await seriousAxeViolations(page)).toEqual([]);
       // The run ends: the badge says so and the updated ticket's row is there, all without a reload.
       await page.locator('header .badge', { hasText: 'Success' }).waitFor({ timeout: 40_000 });
       await page
@@ -272,13 +250,13 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await page.getByRole('heading', { name: 'Sync history' }).waitFor();
     await page.getByText('No sync runs match these filters in the last 7 days.').waitFor();
     expect(await page.getByLabel('Status').inputValue()).toBe('failed');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Show all runs of the last 30 days' }).click();
     await page.locator('table tbody tr').first().waitFor();
     expect(await page.getByLabel('Status').inputValue()).toBe('');
     expect(await page.getByLabel('Period').inputValue()).toBe('30d');
     expect(new URL(page.url()).search).toBe('?period=30d');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 
   it('sync history of an organisation without connections says to create one first', async () => {
@@ -286,6 +264,6 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     await page.goto(`${stack.url}/sync`);
     await page.getByText('No sync runs yet:').waitFor();
     expect(await page.getByRole('link', { name: 'create a connection' }).getAttribute('href')).toBe('/connections');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
   });
 });

@@ -12,24 +12,11 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { connectTwoOrganisations, signUpAndLogIn, startStack } from '../helpers/stack.ts';
 import { closedPortUrl } from '../helpers/raw-servers.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
 type Org = Awaited<ReturnType<typeof signUpAndLogIn>>;
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, platform first, the guide', () => {
   let stack: Stack;
@@ -85,7 +72,7 @@ describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, plat
     await page.waitForURL('**/login?next=*');
     expect(path()).toBe(`/login?next=${encodeURIComponent(sync)}`);
     await page.getByRole('heading', { name: 'Log in' }).waitFor();
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await logIn(a);
     await page.waitForURL(`**${sync}`);
     await page.getByRole('heading', { name: 'Real-time updates (webhook)' }).waitFor();
@@ -135,7 +122,7 @@ describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, plat
     await card.getByRole('button', { name: 'Check for events' }).click();
     await lastEvent.filter({ hasText: 'accepted' }).waitFor();
     expect(await lastEvent.innerText()).toBe('Last event: just now, accepted');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'webhook-card-last-event', { scrollTo: card });
   });
 
@@ -149,7 +136,7 @@ describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, plat
     await notice.waitFor();
     expect(await notice.innerText()).toContain('Save your platform settings first');
     expect(await button('Create connection').count()).toBe(0);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await notice.getByRole('link', { name: 'Go to Settings' }).click();
     await page.waitForURL('**/settings');
 
@@ -168,7 +155,7 @@ describe.skipIf(!hasChromium)('first run: log-in return path, webhook card, plat
     await page.getByRole('heading', { name: 'Connection Refused', level: 3 }).waitFor();
     await page.getByRole('heading', { name: 'Real-time updates (webhook)', level: 2 }).waitFor();
     expect(await page.locator('.guide pre').first().innerText()).toContain('{"ticket_id": "{{ticket.id_numeric}}"}');
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'setup-guide-webhook', { fullPage: false, scrollTo: page.getByRole('heading', { name: 'Real-time updates (webhook)', level: 2 }) });
   });
 });

@@ -12,24 +12,10 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import { connectTwoOrganisations, signUpAndLogIn, startStack } from '../helpers/stack.ts';
 import { startFreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 type Stack = Awaited<ReturnType<typeof startStack>>;
 type Simulator = Awaited<ReturnType<typeof startFreshserviceSimulator>>;
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: string[] }> }> }> };
-      }
-    ).axe.run(document);
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 describe.skipIf(!hasChromium)('issue 12: one state, unsaved changes, one-line navigation, names and sentences', () => {
   let stack: Stack;

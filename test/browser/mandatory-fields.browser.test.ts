@@ -10,20 +10,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import { connectTwoOrganisations, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 /** Serious axe findings in the page, or in the part `within` selects. */
-async function seriousAxeViolations(page: Page, within?: string): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async (sel) => {
-    const ctx = sel ? document.querySelector(sel)! : document;
-    const r = await (
-      window as unknown as { axe: { run: (ctx: Element | Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }
-    ).axe.run(ctx);
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-  }, within ?? null);
-}
-
 describe.skipIf(!hasChromium)('Mandatory fields and ticket types Freshservice cannot create', { timeout: 300_000 }, () => {
   let stack: TestStack;
   let simA: FreshserviceSimulator;

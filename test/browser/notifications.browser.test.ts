@@ -12,17 +12,7 @@ import { verifySignature } from '../../src/notifications/signature.ts';
 import { inviteMember } from '../helpers/members.ts';
 import { startHttpReceiver, startSmtpReceiver } from '../helpers/notification-receivers.ts';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe } from './browser-helpers.ts';
-
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  return page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(
-      document,
-    );
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact})`);
-  });
-}
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, seriousAxeViolations } from './browser-helpers.ts';
 
 describe.skipIf(!hasChromium)('Notifications page in a browser', () => {
   let stack: TestStack;

@@ -10,20 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 describe.skipIf(!hasChromium)('Sync history pages and run details with subjects', () => {
   let pair: SyncPair;
@@ -89,7 +76,7 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     const rows = acme.getByRole('region', { name: 'Sync runs' }).locator('tbody tr');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(100);
     await expect.poll(() => acme.getByRole('status').filter({ hasText: 'Showing the newest 100 runs' }).count()).toBe(1);
-    expect(await axeViolations(acme)).toEqual([]);
+    expect(await seriousAxeViolations(acme)).toEqual([]);
     const more = acme.getByRole('button', { name: 'Load more runs' });
     await more.click();
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(200);
@@ -100,7 +87,7 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     // The newest is the real run, the oldest the first inserted; none twice.
     const first = await rows.first().innerText();
     expect(first).toMatch(/Partial/);
-    expect(await axeViolations(acme)).toEqual([]);
+    expect(await seriousAxeViolations(acme)).toEqual([]);
   }, 180_000);
 
   it('a run shows subjects beside the ticket numbers, searchable; tickets link to their helpdesk', async () => {
@@ -116,7 +103,7 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     expect(await open.getAttribute('target')).toBe('_blank');
     await acme.getByLabel('Search tickets').fill('battery');
     await expect.poll(() => tickets.locator('tbody tr').count()).toBe(1);
-    expect(await axeViolations(acme)).toEqual([]);
+    expect(await seriousAxeViolations(acme)).toEqual([]);
     // The provider sees the same failure and subject; Acme shares its ticket links (the default), so Globex may open it.
     await globex.goto(`${pair.stack.url}/sync/${runId}`);
     const theirs = globex.getByRole('region', { name: 'Tickets' }).locator('tbody tr').filter({ hasText: subject });
@@ -137,7 +124,7 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
     await globex.getByRole('button', { name: `Retry all failed (${failed})` }).click();
     const started = globex.getByRole('status').filter({ hasText: `Retry started for ${failed} tickets` });
     await started.waitFor({ timeout: 30_000 });
-    expect(await axeViolations(globex)).toEqual([]);
+    expect(await seriousAxeViolations(globex)).toEqual([]);
     await started.getByRole('link', { name: 'follow the run' }).click();
     await globex.getByRole('heading', { name: 'Sync details' }).waitFor();
     const created = globex.getByRole('region', { name: 'Tickets' }).locator('tbody tr').filter({ hasText: 'Created' });
@@ -149,6 +136,6 @@ describe.skipIf(!hasChromium)('Sync history pages and run details with subjects'
         .getByRole('link', { name: /^Open target ticket #\d+ in its helpdesk/ })
         .count(),
     ).toBe(1);
-    expect(await axeViolations(globex)).toEqual([]);
+    expect(await seriousAxeViolations(globex)).toEqual([]);
   }, 120_000);
 });

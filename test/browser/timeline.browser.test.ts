@@ -12,22 +12,9 @@ import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { inviteMember } from '../helpers/members.ts';
 import { startSyncPair, ticketsOf, type SyncPair } from '../helpers/sync-pair.ts';
-import { CHROMIUM, CHROMIUM_ARGS, hasChromium, injectAxe, shoot } from './browser-helpers.ts';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, shoot, seriousAxeViolations } from './browser-helpers.ts';
 
 const TZ = 'America/St_Johns'; // UTC-3:30 (or -2:30): a half-hour offset shows whether times are converted
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await injectAxe(page);
-  const violations = await page.evaluate(async () => {
-    const r = await (
-      window as unknown as {
-        axe: { run: (ctx: Document, o: object) => Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }> }> };
-      }
-    ).axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
-  });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
-}
 
 describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
   let pair: SyncPair;
@@ -91,7 +78,7 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
       .filter({ hasText: `#${victimId}` });
     await row.waitFor();
     // The ticket numbers are links now: the details page stays clean for axe, and the cell's text is the number.
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect((await row.locator('th').innerText()).trim()).toBe(`#${victimId}`);
     await row.getByRole('link', { name: `Timeline of source ticket #${victimId}` }).click();
     await page.waitForURL(`**/connections/${pair.connectionId}/tickets/source/${victimId}`);
@@ -116,7 +103,7 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
     await page.getByRole('button', { name: 'Retry', exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Resync', exact: true }).count()).toBe(0);
     expect(await timeline(page).count()).toBe(1);
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'timeline-failed');
   });
 
@@ -126,7 +113,7 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
     await retry.waitFor();
     expect(await retry.isDisabled()).toBe(true);
     expect(await viewerPage.locator('main').innerText()).toMatch(/Read only: your role is viewer/);
-    expect(await axeViolations(viewerPage)).toEqual([]);
+    expect(await seriousAxeViolations(viewerPage)).toEqual([]);
   });
 
   it('Retry, once the cause is gone, creates the copy; the page follows the run, then offers Resync', async () => {
@@ -153,7 +140,7 @@ describe.skipIf(!hasChromium)('Ticket timeline, Retry and Resync', () => {
       .first()
       .waitFor();
     await page.getByRole('button', { name: 'Resync', exact: true }).waitFor({ timeout: 10_000 });
-    expect(await axeViolations(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'timeline-retried');
   });
 });
