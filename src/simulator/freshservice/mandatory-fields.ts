@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { controlBody } from './control-body.ts';
 import { validationFailed, type FieldError } from './errors.ts';
 import type { CustomFieldDef } from './model.ts';
 import type { SimulatorState } from './state.ts';
@@ -65,23 +66,10 @@ export function registerMandatoryFieldsControl(app: FastifyInstance, state: Simu
   const json = (body: unknown) => JSON.stringify(body);
   app.get('/_sim/mandatory-fields', async (_req, reply) => reply.type('application/json').send(json(mandatoryFieldsOf(state))));
   app.put('/_sim/mandatory-fields', async (req, reply) => {
-    let parsed: unknown;
+    const wanted = controlBody(req, reply, MandatoryFieldsBody);
+    if (!wanted) return reply;
     try {
-      parsed = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '{}');
-    } catch {
-      return reply
-        .code(400)
-        .type('application/json')
-        .send(json({ message: 'Body must be JSON' }));
-    }
-    const r = MandatoryFieldsBody.safeParse(parsed);
-    if (!r.success)
-      return reply
-        .code(400)
-        .type('application/json')
-        .send(json({ message: z.prettifyError(r.error) }));
-    try {
-      setMandatoryFields(state, r.data);
+      setMandatoryFields(state, wanted);
     } catch (err) {
       return reply
         .code(400)

@@ -4,6 +4,7 @@ import { FaultPatch } from '../faults.ts';
 import { SearchLagSchema } from '../search-index.ts';
 import type { RequestLogEntry, ServerDeps } from '../server.ts';
 import type { SimulatorState } from '../state.ts';
+import { controlBody } from '../control-body.ts';
 import { registerMandatoryFieldsControl } from '../mandatory-fields.ts';
 
 /** Test/demo controls under /_sim: no auth, no rate limit, never part of the Freshservice API. */
@@ -80,22 +81,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
 
   app.get('/_sim/faults', async (_req, reply) => reply.type('application/json').send(json(deps.faults.get())));
   app.put('/_sim/faults', async (req, reply) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '{}');
-    } catch {
-      return reply
-        .code(400)
-        .type('application/json')
-        .send(json({ message: 'Body must be JSON' }));
-    }
-    const r = FaultPatch.safeParse(parsed);
-    if (!r.success)
-      return reply
-        .code(400)
-        .type('application/json')
-        .send(json({ message: z.prettifyError(r.error) }));
-    deps.faults.set(r.data);
+    const patch = controlBody(req, reply, FaultPatch);
+    if (!patch) return reply;
+    deps.faults.set(patch);
     return reply.type('application/json').send(json(deps.faults.get()));
   });
   app.delete('/_sim/faults', async (_req, reply) => {
