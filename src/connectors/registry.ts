@@ -1,41 +1,65 @@
+/**
+ * The platforms this build knows: the only file outside a connector's folder that names them. Server,
+ * web (through GET /api/v1/platforms) and engine reach a platform only through this list and the contract.
+ */
 import type { TicketConnector } from '../core/connector.ts';
-import type { WorkspaceChoice } from '../core/sync-config.ts';
-import type { PlatformLimits } from '../connector-kit/limits.ts';
-import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
-import type { AddressPolicy } from '../connector-kit/ssrf.ts';
-import { createFreshserviceConnector } from './freshservice/connector.ts';
+import type { PlatformManifest } from '../core/platform-manifest.ts';
+import { freshservice } from './freshservice/definition.ts';
+import type { ConnectorOptions, PlatformCredentials, PlatformDefinition } from './platform-definition.ts';
 
-export interface ConnectorCredentials {
-  apiUrl: string;
-  apiKey: string;
+export type { ConnectorOptions, PlatformCredentials, PlatformDefinition } from './platform-definition.ts';
+
+const definitions: PlatformDefinition[] = [freshservice];
+
+/** Platforms users ask for that have no connector yet: listed (unavailable) so Settings can say so. */
+const planned: Array<{ id: string; name: string }> = [
+  { id: 'servicenow', name: 'ServiceNow' },
+  { id: 'jira_service_management', name: 'Jira Service Management' },
+  { id: 'zendesk', name: 'Zendesk' },
+  { id: 'halopsa', name: 'HaloPSA' },
+  { id: 'autotask', name: 'Autotask' },
+  { id: 'connectwise', name: 'ConnectWise' },
+  { id: 'servicedesk_plus', name: 'ServiceDesk Plus' },
+  { id: 'freshdesk', name: 'Freshdesk' },
+];
+
+export interface PlatformListing {
+  id: string;
+  name: string;
+  available: boolean;
+  manifest: PlatformManifest | null;
 }
 
-export interface ConnectorOptions {
-  timeoutMs: number;
-  sleep?: (ms: number) => Promise<void>;
-  /** The shared API budget every request waits for; without one, requests are not gated. */
-  rateGate?: RateGate;
-  /** Told when a request waits for budget (the run shows "waiting"). */
-  onBudgetWait?: BudgetWaitListener;
-  /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
-  addressPolicy?: AddressPolicy;
-  /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
-  limits?: Partial<PlatformLimits>;
-  /** The budget account the requests spend (connector-kit/budget-account.ts); the platform host when unset. */
-  budgetAccount?: string;
-  /** Aborts every request and wait of this connector (a run past its time limit). */
-  signal?: AbortSignal;
-  /** The side's workspace choice (platforms with workspaces); absent = the primary workspace. */
-  workspaces?: WorkspaceChoice | undefined;
+/** Every platform id this build answers to, available first (in the order Settings lists them). */
+export function listPlatforms(): PlatformListing[] {
+  const available = definitions.map((d) => ({ id: d.manifest.id, name: d.manifest.name, available: true, manifest: d.manifest }));
+  const ids = new Set(available.map((p) => p.id));
+  return [...available, ...planned.filter((p) => !ids.has(p.id)).map((p) => ({ ...p, available: false, manifest: null }))];
 }
 
-const factories: Record<string, (creds: ConnectorCredentials, opts: ConnectorOptions) => TicketConnector> = {
-  freshservice: createFreshserviceConnector,
-};
+/** The definition of an available platform, or undefined. */
+export function platformDefinition(id: string): PlatformDefinition | undefined {
+  return definitions.find((d) => d.manifest.id === id);
+}
+
+/** The definition of an available platform; throws (naming the known ones) for any other id. */
+export function requirePlatform(id: string): PlatformDefinition {
+  const def = platformDefinition(id);
+  if (!def) throw new Error(`No connector for platform "${id}". Known platforms: ${definitions.map((d) => d.manifest.id).join(', ')}.`);
+  return def;
+}
+
+/** The platform's display name (its id when unknown, so a message never loses it). */
+export function platformName(id: string): string {
+  return listPlatforms().find((p) => p.id === id)?.name ?? id;
+}
 
 /** The connector for a platform id (as stored on a connection); throws for a platform without one. */
-export function createConnector(platform: string, creds: ConnectorCredentials, opts: ConnectorOptions): TicketConnector {
-  const factory = Object.hasOwn(factories, platform) ? factories[platform] : undefined;
-  if (!factory) throw new Error(`No connector for platform "${platform}". Known platforms: ${Object.keys(factories).join(', ')}.`);
-  return factory(creds, opts);
+export function createConnector(platform: string, creds: PlatformCredentials, opts: ConnectorOptions): TicketConnector {
+  return requirePlatform(platform).createConnector(creds, opts);
+}
+
+/** Every available platform's definition (the conformance suite and the docs iterate them). */
+export function availablePlatforms(): readonly PlatformDefinition[] {
+  return definitions;
 }

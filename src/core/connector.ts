@@ -6,6 +6,8 @@
  * Field names are the platform's own form-field names (Freshservice `ticket_form_fields[].name`:
  * `status`, `priority`, `urgency`, `impact`, `group`, `ticket_type`, `category`, custom names ...).
  */
+import type { FieldRole, PlatformManifest, StatusCategory } from './platform-manifest.ts';
+
 export type FieldValue = string | number | boolean | null;
 
 export interface RemoteRequester {
@@ -27,8 +29,26 @@ export interface TicketChange {
   updatedAt: string; // ISO 8601
 }
 
+/**
+ * One page of a change feed. `cursor` is opaque (a time with a tie-break, or the platform's own cursor):
+ * handed back to `changes`, the feed goes on after this page. The engine saves it only once the page's
+ * work is durable, so a crash between pages reads the unfinished page again rather than skipping it.
+ */
+export interface ChangePage {
+  changes: TicketChange[];
+  /** Tickets the platform reports deleted (where it does: `capabilities.changeFeed.reportsDeletes`). */
+  deleted: string[];
+  cursor: string;
+}
+
 export interface RemoteTicket {
+  /**
+   * Opaque, issued by the connector: a platform whose tickets live in several tables (ServiceNow) puts the
+   * table into it, and `kind` says which.
+   */
   id: string;
+  /** The ticket's kind where the platform stores kinds apart (a ServiceNow table); absent where one store holds all. */
+  kind?: string;
   /** Human-readable reference, e.g. "INC-34". */
   displayId: string;
   /** Ticket type, e.g. "Incident" or "Service Request". */
@@ -57,6 +77,8 @@ export interface RemoteComment {
   bodyText: string;
   /** Private (internal) note: never leaves its organisation unless that side allows it. */
   private: boolean;
+  /** The platform's channel (`capabilities.comments.channels[].id`); its visibility is `private`. */
+  channel?: string;
   /** Replies and notes are conversation; status/meta/feedback entries are not carried. */
   kind: 'reply' | 'note' | 'other';
   authorId: string | null;
@@ -90,6 +112,8 @@ export interface TicketCreate extends TicketWrite {
 export interface CommentCreate {
   body: string;
   private: boolean;
+  /** The channel to write into; absent: the platform's first channel of the matching visibility. */
+  channel?: string;
   /** Included in the body so an interrupted copy can be found again; see findCommentByMarker. */
   marker: string;
   attachments?: FileContent[];
@@ -98,6 +122,10 @@ export interface CommentCreate {
 export interface FieldChoice {
   value: string | number;
   label: string;
+  /** Status choices only: where the status stands, so closure and default mappings work on every platform. */
+  category?: StatusCategory;
+  /** Dependent picklists: the parent field's value this choice belongs to (a status of one board). */
+  parent?: string | number;
 }
 
 export interface FieldDefinition {
@@ -113,6 +141,10 @@ export interface FieldDefinition {
    * value the connector or the platform fills in on create): it needs no default to satisfy `requiredForAgents`.
    */
   alwaysFilled?: boolean;
+  /** What the field means whatever it is called here (status, priority...): found by role, never by name. */
+  role?: FieldRole;
+  /** Dependent picklists: the field whose value decides this one's choices (`FieldChoice.parent`). */
+  dependsOn?: string;
 }
 
 /** A part of one platform account that holds its own tickets, groups and fields (Freshservice workspaces). */
@@ -124,7 +156,10 @@ export interface PlatformWorkspace {
 }
 
 export interface TicketConnector {
+  /** The platform id (the manifest's); kept beside it because stored rows and metrics carry it. */
   readonly platform: string;
+  /** What the platform is and can do: the engine reads capabilities here, never a platform's name. */
+  readonly manifest: PlatformManifest;
 
   /**
    * Ticket types this platform's API can create, the first being the one used instead of any other
@@ -139,6 +174,16 @@ export interface TicketConnector {
    * platform's default time window.
    */
   listChangedTickets(since: Date): Promise<TicketChange[]>;
+
+  /**
+   * The change feed, page by page, oldest change first: from `cursor` (a page's cursor handed back), else
+   * from `since` (inclusive), else from the beginning. Never relies on a platform's default time window;
+   * a change in the same unit of the feed's granularity as the cursor is read again rather than lost.
+   */
+  changes(cursor: string | null, opts: { since?: Date }): AsyncIterable<ChangePage>;
+
+  /** The values a per-side setting (`manifest.sideSettings`) can take on this account, e.g. its Jira projects. */
+  sideSettingChoices?(name: string): Promise<Array<{ value: string; label: string }>>;
 
   /** The full ticket, or null when it does not exist (deleted) for this agent. */
   getTicket(id: string): Promise<RemoteTicket | null>;

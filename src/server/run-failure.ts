@@ -1,4 +1,4 @@
-import { platforms } from '../core/platforms.ts';
+import { listPlatforms } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
 import { failingSide, type FailingSide } from '../db/repositories/run-failure.ts';
 
@@ -13,7 +13,7 @@ export interface RunFailureView {
   message: string;
 }
 
-const platformName = (id: string | null) => platforms.find((p) => p.id === id)?.name ?? 'platform';
+const platformName = (id: string | null) => listPlatforms().find((p) => p.id === id)?.name ?? 'platform';
 
 /** The words, by whose side failed and how (pure: table-tested in run-failure.test.ts). */
 export function failureMessage(kind: string, yours: boolean, s: Pick<FailingSide, 'organisationName' | 'platform' | 'usesOverride'>): string {

@@ -3,10 +3,10 @@ import { budgetWaitSentence, budgetWaitText } from './budget-wait.ts';
 
 describe('budget waits in plain words', () => {
   it.each([
-    [{ platform: 'freshservice', organisationName: 'Contoso', usedPercent: 80 }, "Freshservice's rate limit of Contoso (API budget 80% used)"],
-    [{ platform: 'freshservice', organisationName: 'Contoso', usedPercent: 99.6 }, "Freshservice's rate limit of Contoso (API budget 100% used)"],
-    [{ platform: 'freshservice', organisationName: 'Contoso' }, "Freshservice's rate limit of Contoso"],
-    [{ platform: null, organisationName: 'Globex', usedPercent: 50 }, "the platform's rate limit of Globex (API budget 50% used)"],
+    [{ platformName: 'Freshservice', organisationName: 'Contoso', usedPercent: 80 }, "Freshservice's rate limit of Contoso (API budget 80% used)"],
+    [{ platformName: 'Freshservice', organisationName: 'Contoso', usedPercent: 99.6 }, "Freshservice's rate limit of Contoso (API budget 100% used)"],
+    [{ platformName: 'Freshservice', organisationName: 'Contoso' }, "Freshservice's rate limit of Contoso"],
+    [{ platformName: null, organisationName: 'Globex', usedPercent: 50 }, "the platform's rate limit of Globex (API budget 50% used)"],
   ])('%j', (input, expected) => {
     expect(budgetWaitText(input)).toBe(expected);
   });

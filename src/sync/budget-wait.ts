@@ -1,13 +1,11 @@
-import { platforms } from '../core/platforms.ts';
-
 /**
  * Why a run waits for API budget, in words a person reads on the run (`waitingReason`; the page adds how
  * long and when it goes on, from `waitingUntil`): "Freshservice's rate limit of Contoso (API budget 80%
  * used)". The side is named by its organisation, whose platform account it is; hosts and credit counts
  * stay in the logs.
  */
-export function budgetWaitText(w: { platform: string | null; organisationName: string; usedPercent?: number | undefined }): string {
-  const name = platforms.find((p) => p.id === w.platform)?.name ?? 'the platform';
+export function budgetWaitText(w: { platformName: string | null; organisationName: string; usedPercent?: number | undefined }): string {
+  const name = w.platformName ?? 'the platform';
   const possessive = name === 'the platform' ? `the platform's rate limit of ${w.organisationName}` : `${name}'s rate limit of ${w.organisationName}`;
   return w.usedPercent === undefined ? possessive : `${possessive} (API budget ${Math.round(w.usedPercent)}% used)`;
 }

@@ -1,3 +1,5 @@
+import { freshserviceManifest } from '../connectors/freshservice/manifest.ts';
+import { timeFeed } from '../connector-kit/time-feed.ts';
 import { describe, expect, it } from 'vitest';
 import { PlatformError, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import { defaultMappings, SideConfiguration } from '../core/sync-config.ts';
@@ -31,6 +33,10 @@ function platform(tickets: RemoteTicket[], failRead = new Set<string>()) {
   let seq = 100;
   const connector: TicketConnector = {
     platform: 'freshservice',
+    manifest: freshserviceManifest,
+    changes(cursor, opts) {
+      return timeFeed(() => this.listChangedTickets(new Date(0)), cursor, opts);
+    },
     whoAmI: async () => ({ id: '1', name: 'Agent', email: 'agent@example.com' }),
     listChangedTickets: async () => tickets.map((t) => ({ id: t.id, updatedAt: t.updatedAt })),
     getTicket: async (id) => {

@@ -138,7 +138,11 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     for (const side of ['source', 'target'] as const) {
       const onBudgetWait: BudgetWaitListener = (w) => {
         // In words, by the organisation whose account it is (hosts and credit counts are for operators).
-        const reason = budgetWaitText({ platform: sides[side]?.connector.platform ?? null, organisationName: names[side], usedPercent: w.usedPercent });
+        const reason = budgetWaitText({
+          platformName: sides[side]?.connector.manifest.name ?? null,
+          organisationName: names[side],
+          usedPercent: w.usedPercent,
+        });
         void store.markWaiting(req.runId, w.until, reason).catch(() => {});
       };
       const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) });

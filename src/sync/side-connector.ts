@@ -110,7 +110,7 @@ export async function connectorFor(
 ): Promise<TicketConnector> {
   return createConnector(
     creds.platform,
-    { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
+    { apiUrl: creds.apiUrl, fields: { apiKey: creds.apiKey } },
     {
       timeoutMs: ctx.config.platformTimeoutMs,
       addressPolicy: addressPolicyOf(ctx),

@@ -44,9 +44,9 @@ describe('Freshservice connector against the simulator', () => {
   it('whoAmI reads /agents/me; the registry builds the connector and rejects unknown platforms', async () => {
     const admin = sim.agents.find((a) => a.profile === 'admin')!;
     expect(await fs.whoAmI()).toEqual({ id: String(admin.id), name: admin.name, email: admin.email });
-    const viaRegistry = createConnector('freshservice', { apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 2000 });
+    const viaRegistry = createConnector('freshservice', { apiUrl: sim.url, fields: { apiKey: sim.keyFor('admin') } }, { timeoutMs: 2000 });
     expect(viaRegistry.platform).toBe('freshservice');
-    expect(() => createConnector('zendesk', { apiUrl: sim.url, apiKey: 'k' }, { timeoutMs: 2000 })).toThrow(/No connector for platform "zendesk"/);
+    expect(() => createConnector('zendesk', { apiUrl: sim.url, fields: { apiKey: 'k' } }, { timeoutMs: 2000 })).toThrow(/No connector for platform "zendesk"/);
   });
 
   it('listChangedTickets: every page, tickets created > 30 days ago but updated since, ordered by change', async () => {

@@ -97,7 +97,7 @@ describe('sync under trouble', () => {
     const store = createSyncStore(db);
     const connectorFor = async (_: string, side: 'source' | 'target') => {
       const sim = side === 'source' ? pair!.source.sim : pair!.target.sim;
-      return createConnector('freshservice', { apiUrl: sim.url, apiKey: sim.keyFor('admin') }, { timeoutMs: 5000 });
+      return createConnector('freshservice', { apiUrl: sim.url, fields: { apiKey: sim.keyFor('admin') } }, { timeoutMs: 5000 });
     };
     const since = new Date(Date.now() - 60 * 86_400_000);
     const first = await startRun(db, { connectionId: pair.connectionId, trigger: 'manual', since, requestedBy: null });

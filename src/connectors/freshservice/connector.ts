@@ -11,6 +11,7 @@ import {
 } from '../../core/connector.ts';
 import type { WorkspaceChoice } from '../../core/sync-config.ts';
 import type { HttpClient } from '../../connector-kit/http.ts';
+import { timeFeed } from '../../connector-kit/time-feed.ts';
 import { MAX_CONVERSATION_LISTING_BYTES, type PlatformLimits } from '../../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../../connector-kit/rate-gate.ts';
 import type { RetryPolicy } from '../../connector-kit/retry.ts';
@@ -34,6 +35,7 @@ import {
 } from './payloads.ts';
 import type { FreshserviceCredentials } from './test-connection.ts';
 import { iso, toRemoteComment, toRemoteTicket, toTicketAttributes, withTextFilled } from './ticket-mapping.ts';
+import { freshserviceManifest } from './manifest.ts';
 import { inScope, listWorkspaces, mergeFieldLists, workspaceScope } from './workspaces.ts';
 
 /** How many conversations a ticket view embeds at most [spec 5.4]: fewer means that is all of them. */
@@ -176,6 +178,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
   return {
     platform: 'freshservice',
+    manifest: freshserviceManifest,
     // POST /tickets creates Incidents only; service requests are raised through the service catalogue [spec 5.1].
     creatableTypes: ['Incident'],
 
@@ -208,6 +211,10 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       }
       // The API orders by creation; the engine wants change order.
       return [...byId.values()].sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || Number(a.id) - Number(b.id));
+    },
+
+    changes(cursor, opts) {
+      return timeFeed((since) => this.listChangedTickets(since), cursor, opts);
     },
 
     getTicket,

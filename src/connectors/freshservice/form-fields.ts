@@ -1,4 +1,5 @@
 import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
+import type { FieldRole, StatusCategory } from '../../core/platform-manifest.ts';
 import type { FsChoice, FsFormField } from './payloads.ts';
 
 type Kind = FieldDefinition['kind'];
@@ -24,6 +25,24 @@ const KIND_BY_TYPE: Record<string, Kind> = {
   custom_date: 'date',
   custom_date_time: 'date',
 };
+
+const ROLE_BY_TYPE: Record<string, FieldRole> = {
+  default_status: 'status',
+  default_priority: 'priority',
+  default_urgency: 'urgency',
+  default_impact: 'impact',
+  default_ticket_type: 'type',
+  default_group: 'group',
+};
+
+/**
+ * Where each status stands [spec 5.2]: Open 2, Pending 3, Resolved 4, Closed 5. A custom status (an
+ * account's own, id 6 and up) stops or runs the SLA like Pending or Open; the API does not say which,
+ * so it counts as open: only the two built-in closing statuses close.
+ */
+function statusCategory(id: string | number): StatusCategory {
+  return ({ 2: 'open', 3: 'pending', 4: 'resolved', 5: 'closed' } as Record<string, StatusCategory>)[String(id)] ?? 'open';
+}
 
 function choiceValue(fieldType: string, c: FsChoice): string | number {
   if (NUMERIC_PICKLISTS.has(fieldType)) return typeof c.id === 'number' ? c.id : Number(c.id);
@@ -60,7 +79,13 @@ export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
   for (const f of fields) {
     const type = f.field_type;
     const picklist = NUMERIC_PICKLISTS.has(type) || REFERENCE_PICKLISTS.has(type) || LABEL_PICKLISTS.has(type);
-    const choices = picklist ? uniqueByValue((f.choices ?? []).map((c) => ({ value: choiceValue(type, c), label: c.value }))) : [];
+    const status = type === 'default_status';
+    const choices = picklist
+      ? uniqueByValue(
+          (f.choices ?? []).map((c) => ({ value: choiceValue(type, c), label: c.value, ...(status ? { category: statusCategory(c.id ?? c.value) } : {}) })),
+        )
+      : [];
+    const role = ROLE_BY_TYPE[type];
     out.push({
       name: f.name,
       label: f.label ?? f.name,
@@ -69,6 +94,7 @@ export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
       requiredForClosure: f.required_for_closure ?? false,
       requiredForAgents: f.required_for_agents ?? false,
       alwaysFilled: ALWAYS_FILLED.has(f.name),
+      ...(role ? { role } : {}),
     });
     for (const [i, nested] of (f.nested_fields ?? []).entries()) {
       out.push({
@@ -80,6 +106,7 @@ export function toFieldDefinitions(fields: FsFormField[]): FieldDefinition[] {
         // A required category needs its nested levels only as far as the chosen category has them: not enforced here.
         requiredForAgents: false,
         alwaysFilled: false,
+        dependsOn: i === 0 ? f.name : (f.nested_fields?.[i - 1]?.name ?? f.name),
       });
     }
   }

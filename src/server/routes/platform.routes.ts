@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { TROUBLESHOOTING_HINTS, type ConnectionTestResult } from '../../core/connection-test.ts';
-import { platforms } from '../../core/platforms.ts';
+import { listPlatforms } from '../../connectors/registry.ts';
 import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/api-url.ts';
 import { testFreshserviceConnection } from '../../connectors/freshservice/test-connection.ts';
 import { getPlatformConfig, recordPlatformTest, savePlatformConfig, splitLastTest } from '../../db/repositories/platform-configs.ts';
@@ -30,6 +30,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.put('/platform', { preHandler: requireAdmin, schema: platformSchemas.put }, async (req) => {
     const body = req.body as { platform: string; apiUrl: string; apiKey?: string };
     const orgId = req.auth!.organisationId;
+    const platforms = listPlatforms();
     const known = platforms.find((p) => p.id === body.platform);
     if (!known) {
       throw new ApiError(
@@ -128,6 +129,6 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
         },
       },
     },
-    async () => ({ platforms }),
+    async () => ({ platforms: listPlatforms().map(({ id, name, available }) => ({ id, name, available })) }),
   );
 }

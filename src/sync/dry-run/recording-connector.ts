@@ -1,4 +1,5 @@
 import {
+  type ChangePage,
   PlatformError,
   type CommentCreate,
   type FieldValue,
@@ -138,6 +139,7 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
 
   return {
     platform: inner.platform,
+    manifest: inner.manifest,
     ...(inner.creatableTypes ? { creatableTypes: inner.creatableTypes } : {}),
     // Past the limit the platform "does not answer" at all, so the engine ends the run (see runSync).
     whoAmI: () => (rec.truncated ? Promise.reject(new PlatformError('network', LIMIT_MESSAGE)) : inner.whoAmI()),
@@ -150,6 +152,22 @@ export function recordingConnector(inner: TicketConnector, side: Side, rec: DryR
         rec.cap.listing = null;
       }
     },
+    async *changes(cursor, opts) {
+      // Only the requests made while a page is read are listing (not the work done between pages).
+      const pages = inner.changes(cursor, opts)[Symbol.asyncIterator]();
+      for (;;) {
+        rec.cap.listing = side;
+        let next: IteratorResult<ChangePage>;
+        try {
+          next = await pages.next();
+        } finally {
+          rec.cap.listing = null;
+        }
+        if (next.done) return;
+        yield next.value;
+      }
+    },
+    ...(inner.sideSettingChoices ? { sideSettingChoices: (name: string) => inner.sideSettingChoices!(name) } : {}),
     fieldDefinitions: (ticketType) => inner.fieldDefinitions(ticketType),
     // Reads that shape what is written (the partner reference link, comment authors): as a real sync's.
     ...(inner.ticketUrl ? { ticketUrl: (t: { id: string; displayId: string }) => (isDryId(t.id) ? null : inner.ticketUrl!(t)) } : {}),

@@ -309,7 +309,7 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
             if (!creds) return { error: 'no platform is configured' };
             return createConnector(
               creds.platform,
-              { apiUrl: creds.apiUrl, apiKey: creds.apiKey },
+              { apiUrl: creds.apiUrl, fields: { apiKey: creds.apiKey } },
               { timeoutMs: config.platformTimeoutMs, rateGate, sleep, ...(hooks?.onBudgetWait ? { onBudgetWait: hooks.onBudgetWait } : {}) },
             );
           },

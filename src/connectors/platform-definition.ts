@@ -1,0 +1,96 @@
+/**
+ * What a connector folder hands the registry: its manifest and the few entry points that need no
+ * account (URL rules, credential checks, Test Connection, the webhook receiver) besides the connector.
+ */
+import type { ConnectionTestResult } from '../core/connection-test.ts';
+import type { TicketConnector } from '../core/connector.ts';
+import type { PlatformManifest } from '../core/platform-manifest.ts';
+import type { WorkspaceChoice } from '../core/sync-config.ts';
+import type { PlatformLimits } from '../connector-kit/limits.ts';
+import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
+import type { AddressPolicy } from '../connector-kit/ssrf.ts';
+
+/** An account's credentials: its normalised API URL and the manifest's credential fields by name (secrets decrypted). */
+export interface PlatformCredentials {
+  apiUrl: string;
+  fields: Record<string, string>;
+}
+
+/**
+ * Where a connector keeps credentials it was given anew (a rotated OAuth refresh token): the data layer
+ * implements it, so a connector stores tokens without knowing the database.
+ */
+export interface CredentialStore {
+  /** Replaces these fields (others kept), encrypted like the rest. */
+  update(fields: Record<string, string>): Promise<void>;
+}
+
+export interface ConnectorOptions {
+  timeoutMs: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** The shared API budget every request waits for; without one, requests are not gated. */
+  rateGate?: RateGate;
+  /** Told when a request waits for budget (the run shows "waiting"). */
+  onBudgetWait?: BudgetWaitListener;
+  /** Where requests may go (SSRF guard, see connector-kit/ssrf.ts); unchecked without one. */
+  addressPolicy?: AddressPolicy;
+  /** Pages per listing and bytes per attachment (connector-kit/limits.ts); the defaults without. */
+  limits?: Partial<PlatformLimits>;
+  /** The budget account the requests spend (connector-kit/budget-account.ts); the platform host when unset. */
+  budgetAccount?: string;
+  /** Aborts every request and wait of this connector (a run past its time limit). */
+  signal?: AbortSignal;
+  /** The side's workspace choice (platforms with workspaces); absent = the primary workspace. */
+  workspaces?: WorkspaceChoice | undefined;
+  /** The side's per-side settings (`manifest.sideSettings`): a Jira project, a ConnectWise board... */
+  sideSettings?: Record<string, string>;
+  /** Where rotated credentials (OAuth tokens) are kept; without one they live only as long as the connector. */
+  credentialStore?: CredentialStore;
+}
+
+export interface TestConnectionOptions {
+  timeoutMs: number;
+  addressPolicy?: AddressPolicy;
+  rateGate?: RateGate;
+  budgetAccount?: string;
+  /** A person is waiting: a budget wait longer than this fails the step as rate_limited. */
+  maxBudgetWaitMs?: number;
+  credentialStore?: CredentialStore;
+}
+
+/** An inbound webhook call as the server received it. */
+export interface InboundHook {
+  /** Header names in lower case. */
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  /** The body parsed as JSON, or undefined when it is not JSON. */
+  json: unknown;
+}
+
+export type HookReading = { ok: true; ticketIds: string[] } | { ok: false; message: string };
+
+export interface WebhookReceiver {
+  /**
+   * Whether the call proves it comes from the platform: a signature over the raw body with the side's
+   * secret (null when the platform does not sign, and the URL's token is the proof).
+   */
+  verify(hook: InboundHook, secret: string | null): boolean;
+  /** The tickets the call names, or why it names none (the answer says how to fix the platform's set-up). */
+  read(hook: InboundHook): HookReading;
+}
+
+export type ApiUrlResult = { ok: true; url: string } | { ok: false; message: string };
+export type CredentialsResult = { ok: true; fields: Record<string, string> } | { ok: false; field: string; message: string };
+
+export interface PlatformDefinition {
+  manifest: PlatformManifest;
+  /** Turns what a user pasted into the API base URL, or says what is wrong (also the SSRF rule). */
+  normaliseApiUrl(input: string, opts: { allowPrivate: boolean }): ApiUrlResult;
+  /** Checks (and trims) the credential fields typed in Settings, naming the first wrong one. */
+  validateCredentials(fields: Record<string, unknown>): CredentialsResult;
+  createConnector(creds: PlatformCredentials, opts: ConnectorOptions): TicketConnector;
+  testConnection(creds: PlatformCredentials, opts: TestConnectionOptions): Promise<ConnectionTestResult>;
+  /** Where people of the account open a ticket in the platform's own web UI (`origin`: the API URL's), or null. */
+  ticketWebUrl(origin: string, ticket: { id: string; displayId: string }): string | null;
+  webhook: WebhookReceiver | null;
+}
