@@ -45,7 +45,7 @@ export const EnvSchema = z.object({
   SF_DRY_RUN_BUDGET_SHARE: z.coerce.number({ error: DRY_RUN_SHARE_RULE }).gt(0, DRY_RUN_SHARE_RULE).max(1, DRY_RUN_SHARE_RULE).default(0.2),
   /** Pages one platform listing may have in a run (connector-kit/limits.ts): an endless listing ends the run, not the process. */
   SF_MAX_LIST_PAGES: z.coerce.number().int().min(1).max(100_000).default(1000),
-  /** Megabytes one attachment may have, counted as it downloads (Freshservice allows 40 MB per ticket). */
+  /** Megabytes one attachment may have, counted as it downloads (platforms allow up to 40 MB per ticket). */
   SF_MAX_ATTACHMENT_MB: z.coerce.number().int().min(1).max(40).default(25),
   SF_PUBLIC_URL: z
     .string()

@@ -258,7 +258,7 @@ function parseJson(text: string, headers: Headers): unknown {
   }
 }
 
-// Header names are case-insensitive; Freshservice's docs spell them both X-RateLimit-* and X-Ratelimit-*.
+// Header names are case-insensitive; platforms' docs spell them both X-RateLimit-* and X-Ratelimit-*.
 export function readRateLimit(h: Headers): RateLimitInfo {
   const num = (name: string) => {
     const v = h.get(name);

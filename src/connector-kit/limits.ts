@@ -12,8 +12,8 @@ export interface PlatformLimits {
 
 /**
  * 1,000 pages of 100 are 100,000 changed tickets in one run, beyond what one run can work within the
- * run timeout at Freshservice's rate limits; only ids and dates are kept of them (a few MB).
- * 25 MB per file: Freshservice allows 40 MB per ticket, and a file is held whole before it is uploaded.
+ * run timeout at a helpdesk's usual rate limits; only ids and dates are kept of them (a few MB).
+ * 25 MB per file: helpdesks allow tens of MB per ticket, and a file is held whole before it is uploaded.
  */
 export const DEFAULT_PLATFORM_LIMITS: PlatformLimits = { maxListPages: 1000, maxAttachmentBytes: 25 * 1024 * 1024 };
 
@@ -25,6 +25,6 @@ export const MAX_CONVERSATION_LISTING_BYTES = 64 * 1024 * 1024;
 
 /**
  * Bytes of files one write carries (a note with its files, or a ticket's new attachments), and so the
- * most one ticket's copy holds in memory at a time: Freshservice's 40 MB of attachments per ticket.
+ * most one ticket's copy holds in memory at a time: the largest per-ticket attachment allowance of the platforms (40 MB).
  */
 export const MAX_FILES_PER_WRITE_BYTES = 40 * 1024 * 1024;

@@ -16,8 +16,8 @@ export interface RateGate {
 }
 
 /**
- * A kind of request with its own, lower limit inside the account's overall one (Freshservice: list
- * tickets, view / create / update ticket...). The platform reports only the overall limit, so the
+ * A kind of request with its own, lower limit inside the account's overall one (a platform's
+ * sub-limits for listing, viewing, creating or updating tickets...). The platform reports only the overall limit, so the
  * class says what its own limit is for a given overall limit (the plan).
  */
 export interface RateLimitClass {

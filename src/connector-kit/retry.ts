@@ -46,7 +46,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 export interface RetrierOptions {
-  /** Platform name for messages, e.g. "Freshservice". */
+  /** Platform name for messages (the manifest's name). */
   platform: string;
   policy?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
