@@ -444,6 +444,20 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE sync_runs ADD COLUMN progress_steps jsonb;
     `,
   },
+  {
+    id: '0021_platform_credentials',
+    sql: `
+      -- Issue 13: credentials are a per-platform set of fields, not one API key. The sealed column keeps
+      -- its name and its place in key rotation: it now holds the AES-GCM of a JSON object of the
+      -- manifest's secret fields (organisation id as associated data) when credential_values is set, and
+      -- the bare API key of a row saved before this migration when it is null (read as the field apiKey).
+      -- credential_values: {"values": {non-secret fields}, "hints": {secret field: "••••a1b2"}}.
+      ALTER TABLE platform_configs ADD COLUMN credential_values jsonb;
+      ALTER TABLE connection_sides ADD COLUMN api_override_credential_values jsonb;
+      -- A per-side secret for platforms that sign their webhook calls, generated with the token.
+      ALTER TABLE connection_sides ADD COLUMN webhook_secret_ciphertext text;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -60,6 +60,8 @@ export interface PlatformConfigsTable {
   api_url: string;
   api_key_ciphertext: string;
   api_key_hint: string;
+  /** Migration 0021: null = api_key_ciphertext holds a bare API key (a row from before). */
+  credential_values: ColumnType<unknown, string | null, string | null> | null;
   last_test: ColumnType<unknown, string | null, string | null> | null;
   last_tested_at: Timestamp | null;
   updated_at: Timestamp;
@@ -93,10 +95,12 @@ export interface ConnectionSidesTable {
   api_override_url: string | null;
   api_override_key_ciphertext: string | null;
   api_override_key_hint: string | null;
+  api_override_credential_values: ColumnType<unknown, string | null, string | null> | null;
   cursor_at: Timestamp | null;
   updated_at: Timestamp;
   webhook_token_hash: string | null;
   webhook_token_ciphertext: string | null;
+  webhook_secret_ciphertext: string | null;
   webhook_last_event_at: Timestamp | null;
   webhook_last_event_accepted: boolean | null;
   webhook_last_event_reason: string | null;
