@@ -1,0 +1,107 @@
+/**
+ * What a platform hands the conformance suite: a way to start its simulator and the few hooks only the
+ * simulator has (edits made by a person, faults, search lag, a real webhook call). Adding a platform to
+ * the suite is one file under platforms/ whose default export implements `PlatformHarness`
+ * (platforms/index.ts finds it; the file is named for the platform id).
+ *
+ * Everything the suite does through the connector goes through the registry's PlatformDefinition; the
+ * handle is only for what no connector can do. Optional members are capabilities of the simulator: a
+ * test that needs one it lacks is skipped with the reason, never passed silently.
+ */
+import type { InboundHook, PlatformCredentials } from '../../src/connectors/platform-definition.ts';
+
+/**
+ * - admin: the integration account as the setup guide configures it (everything passes);
+ * - no_permission: an account that authenticates but lacks a right Test Connection checks (→ permission_denied);
+ * - bad: credentials the platform refuses (→ authentication_failed).
+ */
+export type CredentialProfile = 'admin' | 'no_permission' | 'bad';
+
+/** A failure the simulator answers instead of the next matching API requests. */
+export interface FaultSpec {
+  /** HTTP status to answer (429, 500, 503...); ignored with `hang`. */
+  status?: number;
+  /** How many matching requests get it; all of them (until `clearFaults`) when omitted. */
+  times?: number;
+  /** 429 only: the Retry-After header's seconds. */
+  retryAfterSeconds?: number;
+  /** Hold every API request without an answer until `clearFaults` (or close). */
+  hang?: boolean;
+  /** Only requests of this method (GET, POST...); any when omitted. */
+  method?: string;
+}
+
+/** A change made in the platform's own UI by a person, not through the connector. */
+export interface PersonEdit {
+  subject?: string;
+  /** When the platform should record the change (where the simulator can backdate it); now when omitted. */
+  at?: Date;
+}
+
+/** A ticket put straight into the simulator's store (no API call, no rate limit), with its times. */
+export interface SeedTicket {
+  subject: string;
+  createdAt?: Date;
+  /** The last change; `createdAt` (else now) when omitted. */
+  updatedAt?: Date;
+}
+
+/** A webhook call exactly as the platform would send it for `ticketId`, with the secret the receiver checks. */
+export interface WebhookCall {
+  hook: InboundHook;
+  /** The side's secret for `WebhookReceiver.verify` (null where the platform does not sign). */
+  secret: string | null;
+}
+
+/** A request the simulator received (its API only; control routes are not logged). */
+export interface LoggedRequest {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: Record<string, string>;
+  /** 0 while pending, or when a fault dropped or held it. */
+  status: number;
+}
+
+export interface SimHandle {
+  /** The API URL a connector is given (already normalised; a loopback address, so private addresses must be allowed). */
+  apiUrl: string;
+  credentials(profile: CredentialProfile): PlatformCredentials;
+  /** The per-side settings (`manifest.sideSettings`) the connector needs on this account, e.g. a Jira project key. */
+  sideSettings: Record<string, string>;
+  /** An e-mail address of a requester that exists on the account (a ticket's requester in create tests). */
+  requesterEmail: string;
+  /** A ticket type the connector can create here (`capabilities.creatableTypes[0]` where set). */
+  ticketType: string;
+
+  /** Creates tickets in the store directly; answers their ids as the connector names them, in order. */
+  seedTickets(tickets: SeedTicket[]): Promise<string[]>;
+  editTicketAsPerson(id: string, change: PersonEdit): Promise<void>;
+  /** Removes a ticket as a person would (where the platform can delete tickets). */
+  deleteTicket?(id: string): Promise<void>;
+
+  injectFault(fault: FaultSpec): Promise<void>;
+  /** Clears every fault and search lag, and releases held requests. */
+  clearFaults(): Promise<void>;
+  /** Makes searches (the marker look-up) miss changes newer than `ms` ago; 0 turns it off. Absent: the platform's search never lags. */
+  setSearchLag?(ms: number): Promise<void>;
+
+  requestLog(): Promise<LoggedRequest[]>;
+  clearRequestLog(): Promise<void>;
+
+  /** A real webhook call for this ticket (platforms the connector receives webhooks for). */
+  webhookCall?(ticketId: string): Promise<WebhookCall>;
+
+  close(): Promise<void>;
+}
+
+export interface HarnessStartOptions {
+  /** The simulator's rate limiting: off by default so the suite's own requests never meet it unasked. */
+  rateLimit?: boolean;
+}
+
+export interface PlatformHarness {
+  /** The registry's platform id (`requirePlatform(platform)`). */
+  platform: string;
+  start(opts?: HarnessStartOptions): Promise<SimHandle>;
+}
