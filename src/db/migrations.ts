@@ -458,6 +458,15 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE connection_sides ADD COLUMN webhook_secret_ciphertext text;
     `,
   },
+  {
+    id: '0024_opaque_cursors',
+    sql: `
+      -- Issue 13: change feeds hand back an opaque cursor (a time with a tie-break, or the platform's own
+      -- cursor), saved once a page's tickets are durable. cursor_at stays as the newest change handled
+      -- (shown to people); a side with only cursor_at resumes from it as a time cursor.
+      ALTER TABLE connection_sides ADD COLUMN cursor text;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.
