@@ -97,6 +97,8 @@ export interface ConnectionSidesTable {
   api_override_key_hint: string | null;
   api_override_credential_values: ColumnType<unknown, string | null, string | null> | null;
   cursor_at: Timestamp | null;
+  /** The change feed's opaque cursor (0024); null: none saved yet, `cursor_at` stands in as a time cursor. */
+  cursor: string | null;
   updated_at: Timestamp;
   webhook_token_hash: string | null;
   webhook_token_ciphertext: string | null;
