@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import { findApiTokenByHash, touchApiToken } from '../db/repositories/api-tokens.ts';
 import type { MemberRole } from '../db/repositories/members.ts';
 import { ApiError } from './errors.ts';
+import type { ErrorCode } from './error-codes.ts';
 
 /**
  * API tokens for automation (docs/architecture.md, "API tokens"). A token is `sfp_` + 32 random bytes in
@@ -55,7 +56,7 @@ export function lowerRole(a: MemberRole, b: MemberRole): MemberRole {
   return ROLE_RANK[a] <= ROLE_RANK[b] ? a : b;
 }
 
-const refused = (code: string, message: string) => new ApiError(401, code, message);
+const refused = (code: ErrorCode, message: string) => new ApiError(401, code, message);
 
 /**
  * Authenticates the request by an API token: `req.auth` gets the owner with the lower of the token's role

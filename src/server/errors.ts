@@ -1,10 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { errorCodeList, type ErrorCode } from './error-codes.ts';
 
 /** Every API error has the body `{ error: { code, message, field?, hints? } }` (the HTTP contract). */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly extra: { field?: string; hints?: string[]; headers?: Record<string, string> } = {},
   ) {
@@ -19,7 +20,7 @@ export const errorBodySchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string' },
+        code: { type: 'string', enum: errorCodeList(), description: 'What went wrong, from the error-code registry (src/server/error-codes.ts)' },
         message: { type: 'string' },
         field: { type: 'string' },
         hints: { type: 'array', items: { type: 'string' } },
@@ -61,7 +62,7 @@ function pick(extra: ApiError['extra']) {
   return out;
 }
 
-function mapFastifyError(err: FastifyError): { status: number; error: { code: string; message: string; field?: string } } | undefined {
+function mapFastifyError(err: FastifyError): { status: number; error: { code: ErrorCode; message: string; field?: string } } | undefined {
   if (err.validation && err.validation.length > 0) {
     const v = err.validation[0]!;
     const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;

@@ -27,6 +27,7 @@ import { applyOrPropose, auditConsentOutcome, proposalView, waitingMessage } fro
 import { requireAdmin, requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
+import type { ErrorCode } from '../error-codes.ts';
 import { reserveAttempt, settleAttempt } from '../../db/repositories/throttles.ts';
 import { tooManyAttempts, VERIFICATION_CODES_PER_ORGANISATION } from '../throttles.ts';
 import { sideFieldsLoader } from '../side-fields.ts';
@@ -119,7 +120,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
         (wait) => `Too many wrong verification codes. Try again in ${wait}, and check the code with your partner.`,
       );
     }
-    const refuse = (code: string, message: string) => {
+    const refuse = (code: ErrorCode, message: string) => {
       req.log.info({ code }, 'connection accept refused');
       return new ApiError(400, code, message, { field: 'verificationCode' });
     };
