@@ -467,6 +467,40 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE connection_sides ADD COLUMN cursor text;
     `,
   },
+  {
+    id: '0022_oauth_states',
+    sql: `
+      -- Issue 13: one row per OAuth authorization in progress (Settings' "Connect to X"). Only a hash of
+      -- the state is kept; a row is used once (deleted when the browser comes back) and dies after 10 minutes.
+      CREATE TABLE oauth_states (
+        state_hash text PRIMARY KEY,
+        organisation_id uuid NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
+        user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        platform text NOT NULL,
+        code_verifier text,
+        redirect_uri text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX oauth_states_expires ON oauth_states (expires_at);
+    `,
+  },
+  {
+    id: '0023_field_cache',
+    sql: `
+      -- Issue 13: the fields a connection side's platform reports, kept a few minutes so opening the
+      -- Configuration or Mappings tab does not call both platforms each time. source says which account
+      -- (platform and URL, override or not) they were read from: a different one makes the row stale.
+      CREATE TABLE field_cache (
+        connection_id uuid NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+        side text NOT NULL,
+        source text NOT NULL,
+        fields jsonb NOT NULL,
+        fetched_at timestamptz NOT NULL,
+        PRIMARY KEY (connection_id, side)
+      );
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -338,6 +338,25 @@ export interface ConnectionAlertStatesTable {
   changed_at: Timestamp;
 }
 
+export interface OAuthStatesTable {
+  state_hash: string;
+  organisation_id: string;
+  user_id: string;
+  platform: string;
+  code_verifier: string | null;
+  redirect_uri: string;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface FieldCacheTable {
+  connection_id: string;
+  side: string;
+  source: string;
+  fields: ColumnType<unknown, string, string>;
+  fetched_at: Timestamp;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   connection_sides: ConnectionSidesTable;
@@ -365,4 +384,6 @@ export interface Database {
   change_proposals: ChangeProposalsTable;
   notification_channels: NotificationChannelsTable;
   connection_alert_states: ConnectionAlertStatesTable;
+  oauth_states: OAuthStatesTable;
+  field_cache: FieldCacheTable;
 }
