@@ -266,7 +266,7 @@ describe('Freshservice connector against the simulator', () => {
       ],
     });
     expect(byName('ticket_type').choices).toContainEqual({ value: 'Incident', label: 'Incident' });
-    expect(byName('sub_category').choices).toContainEqual({ value: 'Computer', label: 'Computer' });
+    expect(byName('sub_category').choices).toContainEqual({ value: 'Computer', label: 'Computer', parent: 'Hardware' });
     expect(byName('external_reference').kind).toBe('text');
   });
 

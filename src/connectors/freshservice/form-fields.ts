@@ -50,15 +50,22 @@ function choiceValue(fieldType: string, c: FsChoice): string | number {
   return c.value;
 }
 
+/** The same value under two parents (an "Other" of two categories) stays twice: one choice per parent. */
 function uniqueByValue(choices: FieldChoice[]): FieldChoice[] {
-  const seen = new Set<string | number>();
-  return choices.filter((c) => (seen.has(c.value) ? false : (seen.add(c.value), true)));
+  const seen = new Set<string>();
+  return choices.filter((c) => {
+    const key = JSON.stringify([c.parent ?? null, c.value]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
-/** Labels of one nesting level of the category tree (1 = category, 2 = sub_category, 3 = item_category). */
-function nestedLevel(choices: FsChoice[], level: number): FieldChoice[] {
-  if (level === 1) return choices.map((c) => ({ value: c.value, label: c.value }));
-  return choices.flatMap((c) => nestedLevel(c.nested_options ?? [], level - 1));
+/**
+ * Labels of one nesting level of the category tree (1 = category, 2 = sub_category, 3 = item_category),
+ * each naming its parent's label (`FieldChoice.parent`): which sub-categories a category offers.
+ */
+function nestedLevel(choices: FsChoice[], level: number, parent?: string): FieldChoice[] {
+  if (level === 1) return choices.map((c) => ({ value: c.value, label: c.value, ...(parent === undefined ? {} : { parent }) }));
+  return choices.flatMap((c) => nestedLevel(c.nested_options ?? [], level - 1, level === 2 ? c.value : undefined));
 }
 
 /**

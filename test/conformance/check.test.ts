@@ -1,0 +1,46 @@
+/** Checklist 1: Test Connection's categories, and the private-address rule. */
+import { expect, it } from 'vitest';
+import { forEachPlatform, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './suite.ts';
+
+forEachPlatform('check (Test Connection)', (p) => {
+  it('good credentials pass', async () => {
+    const r = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS });
+    expect(r.ok ? 'passed' : r.error).toBe('passed');
+    expect(r.checks.length).toBeGreaterThan(0);
+    expect(r.checks.every((c) => c.status === 'passed' || c.status === 'skipped')).toBe(true);
+  });
+
+  it('bad credentials → authentication_failed, with the platform’s hints', async () => {
+    const r = await p.def.testConnection(p.sim.credentials('bad'), { timeoutMs: TIMEOUT_MS });
+    expect(r.ok ? 'passed' : r.error.code).toBe('authentication_failed');
+    if (!r.ok) expect(r.error.hints.length).toBeGreaterThan(0);
+  });
+
+  it('a missing permission → permission_denied', async () => {
+    const r = await p.def.testConnection(p.sim.credentials('no_permission'), { timeoutMs: TIMEOUT_MS });
+    expect(r.ok ? 'passed' : r.error.code).toBe('permission_denied');
+  });
+
+  it('a platform that hangs → connection_timeout (within the time given)', async () => {
+    await p.sim.injectFault({ hang: true });
+    const r = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: SHORT_TIMEOUT_MS });
+    expect(r.ok ? 'passed' : r.error.code).toBe('connection_timeout');
+  });
+
+  it('a private address is refused unless the instance allows private platform URLs', async () => {
+    // The simulator listens on loopback: a private address.
+    const refused = p.def.normaliseApiUrl(p.sim.apiUrl, { allowPrivate: false });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message.length).toBeGreaterThan(10);
+    const allowed = p.def.normaliseApiUrl(p.sim.apiUrl, { allowPrivate: true });
+    expect(allowed).toEqual({ ok: true, url: p.sim.apiUrl });
+    // Where the name resolves is checked at connect time too (a public-looking name can point inside).
+    await p.sim.clearRequestLog();
+    const guarded = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS, addressPolicy: { allowPrivate: false } });
+    expect(guarded.ok).toBe(false);
+    const log = await p.sim.requestLog();
+    expect(log).toEqual([]);
+    const open = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS, addressPolicy: { allowPrivate: true } });
+    expect(open.ok ? 'passed' : open.error).toBe('passed');
+  });
+});
