@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   PlatformError,
+  type CommentCreate,
   type FileContent,
   type RemoteAttachment,
   type RemoteComment,
@@ -102,6 +103,29 @@ function formWith(fields: Record<string, string>, files: FileContent[]): FormDat
   return form;
 }
 
+/** A conversation's channel (the manifest's ids): replies, and notes by their privacy; other entries have none. */
+function withChannel(c: RemoteComment): RemoteComment {
+  const channel = c.kind === 'reply' ? 'reply' : c.kind === 'note' ? (c.private ? 'private_note' : 'public_note') : undefined;
+  return channel ? { ...c, channel } : c;
+}
+
+/** The channel a comment is written into: the one named (its visibility must match), else the note of its visibility. */
+function commentChannel(input: CommentCreate): string {
+  if (input.channel === undefined) return input.private ? 'private_note' : 'public_note';
+  const channel = freshserviceManifest.capabilities.comments.channels.find((c) => c.id === input.channel);
+  if (!channel)
+    throw new PlatformError(
+      'validation',
+      `Freshservice has no comment channel "${input.channel}"; its channels are ${freshserviceManifest.capabilities.comments.channels.map((c) => c.id).join(', ')}.`,
+    );
+  if ((channel.visibility === 'internal') !== input.private)
+    throw new PlatformError(
+      'validation',
+      `A ${input.private ? 'private' : 'public'} comment cannot go into the ${channel.visibility} channel "${channel.id}".`,
+    );
+  return channel.id;
+}
+
 /**
  * Freshservice's docs mark a requester's last_name mandatory [spec 7.4]; a requester whose name is one
  * word (or unknown) gets this placeholder, which is left out wherever the connector reads a name back.
@@ -136,7 +160,7 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
 
   const commentsOf = (all: FsConversation[]): RemoteComment[] => {
     for (const c of all) remember(c.attachments);
-    return all.map((c) => toRemoteComment(c)).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
+    return all.map((c) => withChannel(toRemoteComment(c))).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || Number(a.id) - Number(b.id));
   };
 
   async function getTicket(id: string): Promise<RemoteTicket | null> {
@@ -294,14 +318,22 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
     async addComment(ticketId, input) {
       checkMarker(input.marker);
       const id = numericId(ticketId, 'ticket');
+      const channel = commentChannel(input);
       const body = `${input.body}${markerFooter(input.marker)}`;
-      // A reply would e-mail the requester; every copied comment is a note, public or private.
-      const what = `add a ${input.private ? 'private' : 'public'} note to ticket ${id}`;
       const files = input.attachments ?? [];
+      if (channel === 'reply') {
+        // Only when asked for by name: a reply e-mails the requester, so copies default to notes.
+        const payload = files.length > 0 ? { form: formWith({ body }, files) } : { body: { body } };
+        const what = `reply on ticket ${id}`;
+        const env = await api.json('POST', `/tickets/${id}/reply`, ConversationEnvelope, { what, ...payload, idempotent: false });
+        remember(env.conversation.attachments);
+        return withChannel(toRemoteComment(env.conversation, 'reply'));
+      }
+      const what = `add a ${input.private ? 'private' : 'public'} note to ticket ${id}`;
       const payload = files.length > 0 ? { form: formWith({ body, private: String(input.private) }, files) } : { body: { body, private: input.private } };
       const env = await api.json('POST', `/tickets/${id}/notes`, ConversationEnvelope, { what, ...payload, idempotent: false });
       remember(env.conversation.attachments);
-      return toRemoteComment(env.conversation, 'note');
+      return withChannel(toRemoteComment(env.conversation, 'note'));
     },
 
     async findCommentByMarker(ticketId, marker) {
