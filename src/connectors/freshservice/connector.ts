@@ -172,7 +172,8 @@ export function createFreshserviceConnector(creds: FreshserviceCredentials, opts
       query: { include: 'tags,requester,conversations' },
       allow404: true,
     });
-    if (env === null) return null;
+    // A ticket in the trash is deleted for the sync, as for the list (which leaves it out), though the view still shows it.
+    if (env === null || env.ticket.deleted === true) return null;
     // Tickets of workspaces this side did not choose never travel (a webhook hint may name one).
     if (!inScope(scope, env.ticket.workspace_id)) return null;
     const ticket = ticketOf(env);

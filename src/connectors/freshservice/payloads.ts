@@ -63,8 +63,8 @@ export const FsConversation = z.object({
 });
 export type FsConversation = z.infer<typeof FsConversation>;
 
-/** A ticket view with `include=conversations`: the first 10 conversations, oldest first [spec 5.4]. */
-export const FsTicketView = FsTicket.extend({ conversations: z.array(FsConversation).nullable().optional() });
+/** A ticket view with `include=conversations`: the first 10 conversations, oldest first [spec 5.4]; `deleted`: in the trash. */
+export const FsTicketView = FsTicket.extend({ conversations: z.array(FsConversation).nullable().optional(), deleted: z.boolean().nullable().optional() });
 export const TicketViewEnvelope = z.object({ ticket: FsTicketView });
 
 export const FsRequester = z.object({ id, first_name: optText, last_name: optText, primary_email: optText });

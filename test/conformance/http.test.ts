@@ -1,0 +1,97 @@
+/** Checklist 9 (and 4's second half): 429 waited out, 5xx retried only where safe, a timed-out create never sent twice, unknown ids. */
+import { expect, it } from 'vitest';
+import { forEachPlatform, platformError, SHORT_TIMEOUT_MS } from './suite.ts';
+
+forEachPlatform('HTTP behaviour', (p) => {
+  let existing = '';
+  const ticketId = async () => (existing ||= (await p.createTicket('Conformance: HTTP')).ticket.id);
+  const posts = async () => (await p.sim.requestLog()).filter((r) => r.method === 'POST');
+
+  it('a 429 with Retry-After is waited out (the wait asked for is the header’s), then the read succeeds', async () => {
+    const id = await ticketId();
+    await p.sim.injectFault({ status: 429, times: 2, retryAfterSeconds: 7, method: 'GET' });
+    const t = await p.connector().getTicket(id);
+    expect(t?.id).toBe(id);
+    expect(p.sleeps.filter((ms) => ms >= 7000)).toHaveLength(2);
+    expect(
+      p.sleeps.every((ms) => ms <= 8000),
+      `waits ${p.sleeps.join(', ')}`,
+    ).toBe(true);
+  });
+
+  it('a 429 on a create is waited out too (the platform did not act): one ticket', async () => {
+    await p.sim.injectFault({ status: 429, times: 1, retryAfterSeconds: 3, method: 'POST' });
+    const subject = 'Conformance: created after a 429';
+    const { ticket, marker, createdAfter } = await p.createTicket(subject);
+    expect(p.sleeps.filter((ms) => ms >= 3000)).toHaveLength(1);
+    expect((await p.connector().findTicketByMarker(marker, { subject, createdAfter }))?.id).toBe(ticket.id);
+  });
+
+  it('5xx on reads is retried with backoff until it passes', async () => {
+    const id = await ticketId();
+    await p.sim.injectFault({ status: 503, times: 2, method: 'GET' });
+    await p.sim.clearRequestLog();
+    expect((await p.connector().getTicket(id))?.id).toBe(id);
+    const gets = (await p.sim.requestLog()).filter((r) => r.method === 'GET');
+    expect(gets.filter((r) => r.status === 503)).toHaveLength(2);
+    expect(p.sleeps.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('5xx that does not pass ends in a server error after bounded attempts', async () => {
+    const id = await ticketId();
+    await p.sim.injectFault({ status: 500, method: 'GET' });
+    const err = await platformError(p.connector().getTicket(id));
+    expect(err.kind).toBe('server');
+    expect(p.sleeps.length).toBeGreaterThan(0);
+    expect(p.sleeps.length).toBeLessThan(10);
+  });
+
+  it('a create answered 5xx is not sent again (the platform may have acted)', async () => {
+    await p.sim.injectFault({ status: 500, times: 1, method: 'POST' });
+    await p.sim.clearRequestLog();
+    const err = await platformError(p.createTicket('Conformance: 5xx on create'));
+    expect(err.kind).toBe('server');
+    expect(await posts()).toHaveLength(1);
+  });
+
+  it('a create that timed out is not sent again, and is found by its marker once the platform acted', async () => {
+    const subject = 'Conformance: create that timed out';
+    const marker = p.marker();
+    const createdAfter = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
+    const requesterId = await p.requesterId();
+    await p.sim.clearRequestLog();
+    await p.sim.injectFault({ hang: true });
+    const c = p.connector('admin', { timeoutMs: SHORT_TIMEOUT_MS });
+    const err = await platformError(c.createTicket({ type: p.sim.ticketType, subject, description: '<p>x</p>', requesterId, marker }));
+    expect(['timeout', 'network']).toContain(err.kind);
+    expect(await posts()).toHaveLength(1);
+    // The held request goes on once released: the platform acts after the client gave up.
+    await p.sim.clearFaults();
+    let found = null;
+    for (let i = 0; i < 50 && !found; i++) found = await p.connector().findTicketByMarker(marker, { subject, createdAfter });
+    expect(found?.subject).toBe(subject);
+    expect(await posts()).toHaveLength(1);
+  });
+
+  it('unknown ids: getTicket answers null, an update fails as not found', async () => {
+    expect(await p.connector().getTicket('987654321')).toBeNull();
+    expect(await p.connector().getTicket('no-such-ticket')).toBeNull();
+    const err = await platformError(p.connector().updateTicket('987654321', { subject: 'Nobody' }));
+    expect(err.kind).toBe('not_found');
+  });
+
+  it('a deleted ticket reads as null', async (ctx) => {
+    ctx.skip(!p.sim.deleteTicket, `the ${p.manifest.name} simulator cannot delete tickets`);
+    const { ticket } = await p.createTicket('Conformance: deleted');
+    await p.sim.deleteTicket!(ticket.id);
+    expect(await p.connector().getTicket(ticket.id)).toBeNull();
+  });
+
+  it('bad credentials on a connector call are an authentication error, not retried', async () => {
+    await p.sim.clearRequestLog();
+    const err = await platformError(p.connector('bad').getTicket(await ticketId()));
+    expect(err.kind).toBe('authentication');
+    expect(err.isAccountWide).toBe(true);
+    expect(p.sleeps).toEqual([]);
+  });
+});
