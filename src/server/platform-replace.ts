@@ -1,10 +1,8 @@
 import type { ConnectionTestResult } from '../core/connection-test.ts';
-import { credentialFingerprint } from '../connector-kit/budget-account.ts';
-import { testFreshserviceConnection } from '../connectors/freshservice/test-connection.ts';
-import type { PlatformConfigRow } from '../db/repositories/platform-configs.ts';
+import { requirePlatform } from '../connectors/registry.ts';
+import { openCredentials, type PlatformConfigRow } from '../db/repositories/platform-configs.ts';
 import { recordCredentialTest } from '../db/repositories/tested-credentials.ts';
-import { decryptSecret } from '../security/crypto.ts';
-import { addressPolicyOf, budgetAccountFor, rateBudgetOf } from '../sync/side-connector.ts';
+import { addressPolicyOf, budgetAccountFor, budgetSecret, credentialFingerprintOf, rateBudgetOf, secretFieldsOf } from '../sync/side-connector.ts';
 import type { AppContext } from './context.ts';
 import { ApiError } from './errors.ts';
 
@@ -37,29 +35,35 @@ export async function testBeforeReplacing(
   ctx: AppContext,
   organisationId: string,
   existing: PlatformConfigRow | undefined,
-  candidate: { platform: string; apiUrl: string; apiKey: string | undefined },
+  candidate: { platform: string; apiUrl: string; fields: Record<string, string> },
 ): Promise<ConnectionTestResult | 'unchanged' | null> {
   if (!existing || !isWorking(existing)) return null;
-  const savedKey = decryptSecret(ctx.masterKey, existing.apiKeyCiphertext, organisationId);
-  const apiKey = candidate.apiKey ?? savedKey;
-  const keyChanged = apiKey !== savedKey;
+  const saved = openCredentials(ctx.masterKey, existing.credentials, organisationId);
+  const changedFields = [...new Set([...Object.keys(saved), ...Object.keys(candidate.fields)])].filter((k) => saved[k] !== candidate.fields[k]);
+  const keyChanged = changedFields.length > 0;
   const urlChanged = candidate.apiUrl !== existing.apiUrl || candidate.platform !== existing.platform;
   if (!keyChanged && !urlChanged) return 'unchanged';
 
-  const creds = { apiUrl: candidate.apiUrl, apiKey };
-  const result = await testFreshserviceConnection(creds, {
-    timeoutMs: ctx.config.platformTimeoutMs,
-    addressPolicy: addressPolicyOf(ctx),
-    rateGate: rateBudgetOf(ctx),
-    budgetAccount: await budgetAccountFor(ctx.db, creds),
-  });
+  const definition = requirePlatform(candidate.platform);
+  const secret = budgetSecret(secretFieldsOf(candidate.platform, candidate.fields));
+  const result = await definition.testConnection(
+    { apiUrl: candidate.apiUrl, fields: candidate.fields },
+    {
+      timeoutMs: ctx.config.platformTimeoutMs,
+      addressPolicy: addressPolicyOf(ctx),
+      rateGate: rateBudgetOf(ctx),
+      budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: candidate.apiUrl, apiKey: secret }),
+    },
+  );
   // A rate-limited test proved nothing either way: the key keeps what it had.
   if (result.ok || result.error.code !== 'rate_limited')
-    await recordCredentialTest(ctx.db, organisationId, credentialFingerprint(creds.apiUrl, apiKey), result.ok);
+    await recordCredentialTest(ctx.db, organisationId, credentialFingerprintOf(candidate.apiUrl, secret), result.ok);
   if (result.ok) return result;
 
-  const what = keyChanged && urlChanged ? 'API URL and API key' : keyChanged ? 'API key' : 'API URL';
-  const field = keyChanged && !urlChanged ? 'apiKey' : 'apiUrl';
+  const labels = definition.manifest.credentials.filter((f) => changedFields.includes(f.name)).map((f) => f.label);
+  const credentialWords = labels.length > 0 ? labels.join(' and ') : 'credentials';
+  const what = keyChanged && urlChanged ? `API URL and ${credentialWords}` : keyChanged ? credentialWords : 'API URL';
+  const field = keyChanged && !urlChanged ? (changedFields[0] ?? 'apiUrl') : 'apiUrl';
   throw new ApiError(
     409,
     'replacement_failed_test',

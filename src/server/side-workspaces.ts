@@ -1,12 +1,20 @@
 import { PlatformError, type PlatformWorkspace } from '../core/connector.ts';
 import type { WorkspaceChoice } from '../core/sync-config.ts';
 import { checkWorkspaceChoice, sameWorkspaceChoice } from '../core/workspaces.ts';
-import { credentialFingerprint } from '../connector-kit/budget-account.ts';
+import { platformName } from '../connectors/registry.ts';
 import { BudgetUnavailableError, withMaxWait } from '../connector-kit/rate-gate.ts';
 import type { ConnectionRecord, Side, SideRecord } from '../db/repositories/connections.ts';
-import { getPlatformConfig } from '../db/repositories/platform-configs.ts';
-import { decryptSecret } from '../security/crypto.ts';
-import { connectorFor, rateBudgetOf, sideCredentials, type SideConnectorContext, type SideCredentials } from '../sync/side-connector.ts';
+import { getOverrideCredentials, getPlatformConfig, openCredentials } from '../db/repositories/platform-configs.ts';
+import {
+  connectorFor,
+  credentialFingerprintOf,
+  credentialsFor,
+  defaultPlatformId,
+  rateBudgetOf,
+  sideCredentials,
+  type SideConnectorContext,
+  type SideCredentials,
+} from '../sync/side-connector.ts';
 import { ApiError } from './errors.ts';
 
 export type WorkspacesResult = { workspaces: PlatformWorkspace[]; error: null | { code: string; message: string } };
@@ -17,8 +25,6 @@ const FAILED_MS = 30_000;
 /** A person waits for the page: a longer budget wait answers rate_limited instead. */
 const MAX_BUDGET_WAIT_MS = 10_000;
 const MAX_ENTRIES = 1_000;
-
-const PLATFORM_NAMES: Record<string, string> = { freshservice: 'Freshservice' };
 
 async function readWorkspaces(ctx: SideConnectorContext, creds: SideCredentials, orgName: string): Promise<WorkspacesResult> {
   try {
@@ -52,11 +58,11 @@ export function sideWorkspacesLoader(ctx: SideConnectorContext, opts: { now?: ()
     } catch (err) {
       return failed(
         'credentials_unreadable',
-        `${org.name}'s saved API key cannot be read (${(err as Error).message}); its admin should save the platform settings again.`,
+        `${org.name}'s saved credentials cannot be read (${(err as Error).message}); its admin should save the platform settings again.`,
       );
     }
     if (!creds) return failed('not_configured', `${org.name} has not set up its helpdesk platform yet (Settings > Platform), so its workspaces are not known.`);
-    const key = [creds.organisationId, creds.platform, credentialFingerprint(creds.apiUrl, creds.apiKey), creds.settingsSavedAt?.getTime() ?? 0].join('|');
+    const key = [creds.organisationId, creds.platform, credentialFingerprintOf(creds.apiUrl, creds.secret), creds.settingsSavedAt?.getTime() ?? 0].join('|');
     const t = now();
     const hit = cache.get(key);
     if (hit && hit.expires > t) return hit.value;
@@ -79,7 +85,14 @@ const chooses = (c: WorkspaceChoice | undefined) => c !== undefined && (c.ids.le
  */
 export async function checkWorkspacesOnSave(
   ctx: SideConnectorContext,
-  input: { current: SideRecord; choice: WorkspaceChoice | undefined; apiOverride: SideRecord['apiOverride']; orgName: string },
+  input: {
+    current: SideRecord;
+    choice: WorkspaceChoice | undefined;
+    apiOverride: SideRecord['apiOverride'];
+    /** The override's credential fields as they will be saved (read from the stored override when absent). */
+    overrideFields?: Record<string, string> | undefined;
+    orgName: string;
+  },
 ): Promise<void> {
   const { current, choice, apiOverride } = input;
   if (!chooses(choice)) return;
@@ -88,27 +101,31 @@ export async function checkWorkspacesOnSave(
   const platform = await getPlatformConfig(ctx.db, current.organisationId);
   const unavailable = (why: string) =>
     new ApiError(409, 'workspaces_unavailable', `Your workspace choice cannot be checked: ${why} Nothing was saved.`, { field: 'configuration.workspaces' });
-  const key = (ciphertext: string) => {
+  const open = (read: () => Record<string, string>) => {
     try {
-      return decryptSecret(ctx.masterKey, ciphertext, current.organisationId);
+      return read();
     } catch (err) {
-      throw unavailable(`the saved API key cannot be read (${(err as Error).message}); save the platform settings again.`);
+      throw unavailable(`the saved credentials cannot be read (${(err as Error).message}); save the platform settings again.`);
     }
   };
   let creds: SideCredentials;
   if (apiOverride) {
+    const platformId = platform?.platform ?? defaultPlatformId();
+    const stored = input.overrideFields ? null : await getOverrideCredentials(ctx.db, current.connectionId, current.side);
+    const fields = input.overrideFields ?? (stored ? open(() => openCredentials(ctx.masterKey, stored.credentials, current.organisationId)) : {});
     creds = {
-      platform: platform?.platform ?? 'freshservice',
+      platform: platformId,
       apiUrl: apiOverride.apiUrl,
-      apiKey: key(apiOverride.apiKeyCiphertext),
+      ...credentialsFor(platformId, fields),
       organisationId: current.organisationId,
       settingsSavedAt: null,
     };
   } else if (platform) {
+    const fields = open(() => openCredentials(ctx.masterKey, platform.credentials, current.organisationId));
     creds = {
       platform: platform.platform,
       apiUrl: platform.apiUrl,
-      apiKey: key(platform.apiKeyCiphertext),
+      ...credentialsFor(platform.platform, fields),
       organisationId: current.organisationId,
       settingsSavedAt: platform.updatedAt,
     };
@@ -117,6 +134,6 @@ export async function checkWorkspacesOnSave(
   }
   const read = await readWorkspaces(ctx, creds, input.orgName);
   if (read.error) throw unavailable(read.error.message);
-  const problem = checkWorkspaceChoice(choice!, read.workspaces, PLATFORM_NAMES[creds.platform] ?? creds.platform);
+  const problem = checkWorkspaceChoice(choice!, read.workspaces, platformName(creds.platform));
   if (problem) throw new ApiError(400, 'invalid_workspace', problem.message, { field: problem.field });
 }

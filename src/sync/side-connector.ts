@@ -4,10 +4,10 @@ import { abortableSleep } from '../connector-kit/abortable-sleep.ts';
 import { budgetAccountOf, credentialFingerprint } from '../connector-kit/budget-account.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
 import type { AddressPolicy, Resolver } from '../connector-kit/ssrf.ts';
-import { createConnector } from '../connectors/registry.ts';
+import { availablePlatforms, platformDefinition, requirePlatform } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
 import { getConnectionSide, type Side } from '../db/repositories/connections.ts';
-import { getPlatformConfig } from '../db/repositories/platform-configs.ts';
+import { credentialStoreFor, getOverrideCredentials, getPlatformConfig, openCredentials, type CredentialOwner } from '../db/repositories/platform-configs.ts';
 import { sharedRateBudget } from '../db/repositories/rate-budget.ts';
 import { isCredentialTested } from '../db/repositories/tested-credentials.ts';
 import { decryptSecret } from '../security/crypto.ts';
@@ -15,6 +15,11 @@ import { decryptSecret } from '../security/crypto.ts';
 export interface SideCredentials {
   platform: string;
   apiUrl: string;
+  /** The manifest's credential fields by name, secrets decrypted. */
+  fields: Record<string, string>;
+  /** The secret fields as one string (a one-key platform's key): what the budget fingerprint covers. */
+  secret: string;
+  /** fields.apiKey, for callers of one-key platforms ('' when the platform has no such field). */
   apiKey: string;
   /** The organisation whose credentials these are. */
   organisationId: string;
@@ -22,6 +27,52 @@ export interface SideCredentials {
   settingsSavedAt: Date | null;
   /** The side's workspace choice (its configuration): which workspaces the connector works in. */
   workspaces?: WorkspaceChoice | undefined;
+  /** The side's per-side settings (`manifest.sideSettings`), as its configuration holds them. */
+  sideSettings?: Record<string, string> | undefined;
+  /** Where these credentials are stored (a connector's rotated tokens go back there). */
+  owner?: CredentialOwner | undefined;
+}
+
+/** The secret fields of a set, by the platform's manifest (all of them for a platform this build lacks). */
+export function secretFieldsOf(platform: string, fields: Record<string, string>): Record<string, string> {
+  const manifest = platformDefinition(platform)?.manifest;
+  const secret = (name: string) => manifest?.credentials.find((f) => f.name === name)?.secret ?? true;
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => secret(name)));
+}
+
+/**
+ * What the budget fingerprint covers: the secret fields, or a sealed set's plaintext (their JSON). A set of
+ * one secret is that value alone, so the fingerprint of a key tested before credential sets still matches.
+ */
+export function budgetSecret(secrets: Record<string, string> | string): string {
+  if (typeof secrets === 'string') {
+    if (!secrets.startsWith('{')) return secrets;
+    try {
+      const parsed: unknown = JSON.parse(secrets);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string'))
+        return budgetSecret(parsed as Record<string, string>);
+    } catch {
+      // a key that merely starts with a brace
+    }
+    return secrets;
+  }
+  const entries = Object.entries(secrets).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 1 ? entries[0]![1] : JSON.stringify(Object.fromEntries(entries));
+}
+
+/** The fingerprint of a credential set at an API URL (tested-credentials, budget accounts). */
+export function credentialFingerprintOf(apiUrl: string, secret: string): string {
+  return credentialFingerprint(apiUrl, budgetSecret(secret));
+}
+
+/** The first platform this build offers: the platform of an override whose organisation has none saved. */
+export function defaultPlatformId(): string {
+  return availablePlatforms()[0]!.manifest.id;
+}
+
+/** The credential members of a SideCredentials for these fields. */
+export function credentialsFor(platform: string, fields: Record<string, string>): Pick<SideCredentials, 'fields' | 'secret' | 'apiKey'> {
+  return { fields, secret: budgetSecret(secretFieldsOf(platform, fields)), apiKey: fields.apiKey ?? '' };
 }
 
 /** What is needed to reach a side's platform; AppContext satisfies it. */
@@ -43,31 +94,38 @@ export function addressPolicyOf(ctx: Pick<SideConnectorContext, 'config' | 'reso
  * The credentials one side of a connection uses: its API override when set, else its organisation's
  * platform settings. Keys are decrypted with the owning organisation's id as associated data. Null
  * when the side does not exist yet (partner has not accepted) or its organisation has no platform.
- * An override has no platform of its own: it is the organisation's platform (Freshservice if unset).
+ * An override has no platform of its own: it is the organisation's platform (the first one offered if unset).
  * Throws when a stored key cannot be decrypted (e.g. a different master key).
  */
 export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: string, side: Side): Promise<SideCredentials | null> {
   const row = await getConnectionSide(db, connectionId, side);
   if (!row) return null;
   const platform = await getPlatformConfig(db, row.organisationId);
+  const sideSettings = (row.configuration as { sideSettings?: Record<string, string> }).sideSettings;
+  const common = { organisationId: row.organisationId, workspaces: row.configuration.workspaces, ...(sideSettings ? { sideSettings } : {}) };
   if (row.apiOverride) {
+    const override = await getOverrideCredentials(db, connectionId, side);
+    const platformId = platform?.platform ?? defaultPlatformId();
+    const fields = override
+      ? openCredentials(masterKey, override.credentials, row.organisationId)
+      : { apiKey: decryptSecret(masterKey, row.apiOverride.apiKeyCiphertext, row.organisationId) };
     return {
-      platform: platform?.platform ?? 'freshservice',
+      platform: platformId,
       apiUrl: row.apiOverride.apiUrl,
-      apiKey: decryptSecret(masterKey, row.apiOverride.apiKeyCiphertext, row.organisationId),
-      organisationId: row.organisationId,
+      ...credentialsFor(platformId, fields),
+      ...common,
       settingsSavedAt: platform?.updatedAt ?? null,
-      workspaces: row.configuration.workspaces,
+      owner: { kind: 'override', organisationId: row.organisationId, connectionId, side },
     };
   }
   if (!platform) return null;
   return {
     platform: platform.platform,
     apiUrl: platform.apiUrl,
-    apiKey: decryptSecret(masterKey, platform.apiKeyCiphertext, row.organisationId),
-    organisationId: row.organisationId,
+    ...credentialsFor(platform.platform, openCredentials(masterKey, platform.credentials, row.organisationId)),
+    ...common,
     settingsSavedAt: platform.updatedAt,
-    workspaces: row.configuration.workspaces,
+    owner: { kind: 'platform', organisationId: row.organisationId },
   };
 }
 
@@ -76,7 +134,7 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
  * exactly this host and key, else the key's own budget (see connector-kit/budget-account.ts for why).
  */
 export async function budgetAccountFor(db: Db, creds: { apiUrl: string; apiKey: string }): Promise<string> {
-  const fingerprint = credentialFingerprint(creds.apiUrl, creds.apiKey);
+  const fingerprint = credentialFingerprintOf(creds.apiUrl, creds.apiKey);
   return budgetAccountOf(creds.apiUrl, { fingerprint, tested: await isCredentialTested(db, fingerprint) });
 }
 
@@ -108,15 +166,18 @@ export async function connectorFor(
   creds: SideCredentials,
   opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined; signal?: AbortSignal | undefined } = {},
 ): Promise<TicketConnector> {
-  return createConnector(
-    creds.platform,
-    { apiUrl: creds.apiUrl, fields: { apiKey: creds.apiKey } },
+  const definition = requirePlatform(creds.platform);
+  const secretNames = definition.manifest.credentials.filter((f) => f.secret).map((f) => f.name);
+  return definition.createConnector(
+    { apiUrl: creds.apiUrl, fields: creds.fields },
     {
       timeoutMs: ctx.config.platformTimeoutMs,
       addressPolicy: addressPolicyOf(ctx),
       limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
       rateGate: opts.rateGate ?? rateBudgetOf(ctx),
-      budgetAccount: await budgetAccountFor(ctx.db, creds),
+      budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: creds.apiUrl, apiKey: creds.secret }),
+      ...(creds.sideSettings ? { sideSettings: creds.sideSettings } : {}),
+      ...(creds.owner ? { credentialStore: credentialStoreFor(ctx.db, ctx.masterKey, creds.owner, secretNames) } : {}),
       ...(creds.workspaces ? { workspaces: creds.workspaces } : {}),
       ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
       ...(opts.signal ? { signal: opts.signal, sleep: abortableSleep(opts.signal) } : {}),

@@ -17,15 +17,24 @@ const KEY = 'Yq8nL2pWx0aB7cD3eF9g';
 
 describe('platform settings', () => {
   it('starts empty', async () => {
-    expect((await get()).json()).toEqual({ platform: null, apiUrl: null, apiKeyHint: null, lastTest: null, keyRejected: null });
+    expect((await get()).json()).toEqual({ platform: null, apiUrl: null, apiKeyHint: null, credentials: null, lastTest: null, keyRejected: null });
   });
 
   it('saves a normalised URL and returns only a key hint', async () => {
     const r = await put({ platform: 'freshservice', apiUrl: ' https://acmecorp.freshservice.com/api/v2/ ', apiKey: KEY });
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g' });
+    // apiKeyHint as before credential sets, and the set's view beside it (the same hint).
+    const credentials = { apiKeyHint: '••••eF9g' };
+    expect(r.json()).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g', credentials, lastTest: null });
     const view = (await get()).json();
-    expect(view).toEqual({ platform: 'freshservice', apiUrl: 'https://acmecorp.freshservice.com', apiKeyHint: '••••eF9g', lastTest: null, keyRejected: null });
+    expect(view).toEqual({
+      platform: 'freshservice',
+      apiUrl: 'https://acmecorp.freshservice.com',
+      apiKeyHint: '••••eF9g',
+      credentials,
+      lastTest: null,
+      keyRejected: null,
+    });
     expect(JSON.stringify(view)).not.toContain(KEY);
   });
 
