@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { TROUBLESHOOTING_HINTS } from '../../core/connection-test.ts';
 import { validateMappings } from '../../core/mapping-validation.ts';
 import { defaultMappings, defaultSideConfiguration, Mappings, SideConfiguration } from '../../core/sync-config.ts';
 import { generateVerificationCode, hashVerificationCode, normaliseVerificationCode } from '../../core/verification-code.ts';
-import { normaliseApiUrl, validateApiKey } from '../../connectors/freshservice/api-url.ts';
+import { platformDefinition } from '../../connectors/registry.ts';
 import {
   acceptConnection,
   createConnection,
@@ -21,7 +20,6 @@ import {
   type Side,
   type SideRecord,
 } from '../../db/repositories/connections.ts';
-import { encryptSecret, keyHint } from '../../security/crypto.ts';
 import { audit, auditBothSides, maskedOverride } from '../audit.ts';
 import { applyOrPropose, auditConsentOutcome, proposalView, waitingMessage } from '../change-proposals.ts';
 import { requireAdmin, requireMember, requireUser } from '../auth.ts';
@@ -35,7 +33,18 @@ import { checkWorkspacesOnSave } from '../side-workspaces.ts';
 import { checkFieldDefaultsOnSave } from '../field-defaults-check.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
-import { getPlatformConfig } from '../../db/repositories/platform-configs.ts';
+import {
+  credentialsView,
+  getOverrideCredentials,
+  getPlatformConfig,
+  openCredentials,
+  saveOverrideCredentialValues,
+  sealCredentials,
+  secretHint,
+  type CredentialValues,
+} from '../../db/repositories/platform-configs.ts';
+import { defaultPlatformId } from '../../sync/side-connector.ts';
+import { checkCredentialFields, sameFields, secretNamesOf } from './platform.credentials.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
 
 export const CODE_VALIDITY_MS = 7 * 24 * 60 * 60_000;
@@ -49,7 +58,11 @@ const ConfigurationBody = z
   .object({
     configuration: SideConfiguration,
     apiOverride: z
-      .object({ apiUrl: z.string().max(4096), apiKey: z.string().max(16384).optional() })
+      .object({
+        apiUrl: z.string().max(4096),
+        apiKey: z.string().max(16384).optional(),
+        credentials: z.record(z.string().max(64), z.string().max(16384)).optional(),
+      })
       .strict()
       .nullable()
       .optional(),
@@ -215,7 +228,8 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
   app.get('/connections/:id/configuration', { onRequest: requireUser, schema: s.getConfiguration }, async (req) => {
     const c = await visible(req);
     const side = sideOf(c, req.auth!.organisationId);
-    return configurationView(c, await ownSide(c, side));
+    const own = await ownSide(c, side);
+    return configurationView(c, own, (await getOverrideCredentials(ctx.db, c.id, side))?.credentials.values ?? null);
   });
 
   app.put('/connections/:id/configuration', { onRequest: requireAdmin, schema: s.putConfiguration, ...documentedOnly }, async (req, reply) => {
@@ -234,20 +248,15 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       );
     }
     const current = await ownSide(c, side);
-    let apiOverride: SideRecord['apiOverride'] = current.apiOverride;
-    if (body.apiOverride === null) apiOverride = null;
-    else if (body.apiOverride !== undefined) {
-      const url = normaliseApiUrl(body.apiOverride.apiUrl, { allowPrivate: ctx.config.allowPrivatePlatformUrls });
-      if (!url.ok) throw new ApiError(400, 'invalid_api_url', url.message, { field: 'apiOverride.apiUrl', hints: TROUBLESHOOTING_HINTS.invalid_api_url });
-      if (body.apiOverride.apiKey === undefined && current.apiOverride) {
-        apiOverride = { ...current.apiOverride, apiUrl: url.url }; // the saved key is kept: the UI never has it
-      } else {
-        const key = validateApiKey(body.apiOverride.apiKey);
-        if (!key.ok) throw new ApiError(400, 'invalid_api_key', key.message, { field: 'apiOverride.apiKey' });
-        apiOverride = { apiUrl: url.url, apiKeyCiphertext: encryptSecret(ctx.masterKey, key.key, orgId), apiKeyHint: keyHint(key.key) };
-      }
-    }
-    await checkWorkspacesOnSave(ctx, { current, choice: body.configuration.workspaces, apiOverride, orgName: c[side]?.name ?? 'Your organisation' });
+    const override = await overrideFromBody(current, body.apiOverride, orgId);
+    const apiOverride = override.apiOverride;
+    await checkWorkspacesOnSave(ctx, {
+      current,
+      choice: body.configuration.workspaces,
+      apiOverride,
+      overrideFields: override.fields,
+      orgName: c[side]?.name ?? 'Your organisation',
+    });
     await checkFieldDefaultsOnSave({
       before: current.configuration.defaults.fields,
       after: body.configuration.defaults.fields,
@@ -258,6 +267,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const { configuration, consent } = await ctx.db.transaction().execute(async (trx) => {
       if (side !== 'target') {
         await saveConnectionSide(trx, c.id, side, { configuration: body.configuration, apiOverride });
+        await saveOverrideCredentialValues(trx, c.id, side, override.values);
         return { configuration: body.configuration, consent: null };
       }
       let saved = body.configuration;
@@ -269,6 +279,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       });
       if (!consent.applied) saved = { ...body.configuration, reverseSync: consent.base };
       await saveConnectionSide(trx, c.id, side, { configuration: saved, apiOverride });
+      await saveOverrideCredentialValues(trx, c.id, side, override.values);
       return { configuration: saved, consent };
     });
     req.log.info(
@@ -282,7 +293,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       after: { side, configuration, apiOverride: maskedOverride(apiOverride, current.apiOverride) },
     });
     if (consent) await auditConsentOutcome(ctx.db, req, c, consent);
-    const view = configurationView(c, { ...current, configuration, apiOverride });
+    const view = configurationView(c, { ...current, configuration, apiOverride }, override.values);
     if (!consent || consent.applied) return view;
     return reply
       .status(202)
@@ -367,6 +378,37 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
   }
 
   /** One side's form fields (cached, through the API budget: see side-fields.ts); an error says why they are not available instead of failing the request. */
+
+  /**
+   * The API override a configuration save asks for, checked through the organisation's platform definition:
+   * left out keeps the saved one, null removes it; a secret left out keeps its saved value (the UI never has it).
+   * 400 naming the field (apiOverride.apiUrl, apiOverride.apiKey, apiOverride.credentials.<name>) otherwise.
+   */
+  async function overrideFromBody(
+    current: SideRecord,
+    asked: z.output<typeof ConfigurationBody>['apiOverride'],
+    orgId: string,
+  ): Promise<{ apiOverride: SideRecord['apiOverride']; values: CredentialValues | null; fields: Record<string, string> | undefined }> {
+    const stored = current.apiOverride ? await getOverrideCredentials(ctx.db, current.connectionId, current.side) : null;
+    if (asked === null) return { apiOverride: null, values: null, fields: undefined };
+    if (asked === undefined) return { apiOverride: current.apiOverride, values: stored?.credentials.values ?? null, fields: undefined };
+    const platformId = (await getPlatformConfig(ctx.db, orgId))?.platform ?? defaultPlatformId();
+    const definition = platformDefinition(platformId);
+    if (!definition)
+      throw new ApiError(400, 'unsupported_platform', `This build has no connector for "${platformId}"; choose another platform in Settings.`, {
+        field: 'apiOverride',
+      });
+    const url = definition.normaliseApiUrl(asked.apiUrl, { allowPrivate: ctx.config.allowPrivatePlatformUrls });
+    if (!url.ok)
+      throw new ApiError(400, 'invalid_api_url', url.message, { field: 'apiOverride.apiUrl', hints: definition.manifest.troubleshooting.invalid_api_url });
+    const saved = stored ? openCredentials(ctx.masterKey, stored.credentials, orgId) : null;
+    const fields = checkCredentialFields(definition, asked, (name) => saved?.[name], 'apiOverride.');
+    // Unchanged credentials keep their sealed value (the audit log then says the key is unchanged).
+    const sealed =
+      saved && stored && sameFields(saved, fields) ? stored.credentials : sealCredentials(ctx.masterKey, orgId, fields, secretNamesOf(definition.manifest));
+    const hint = secretHint(sealed, stored?.legacyHint ?? null, 'apiKey') ?? Object.values(sealed.values?.hints ?? {})[0] ?? '';
+    return { apiOverride: { apiUrl: url.url, apiKeyCiphertext: sealed.ciphertext, apiKeyHint: hint }, values: sealed.values, fields };
+  }
   const loadFields = sideFieldsLoader(ctx);
 }
 
@@ -375,12 +417,15 @@ function item(c: ConnectionRecord, organisationId: string) {
   return { ...v, createdAt: v.createdAt.toISOString(), expiresAt: v.status === 'pending' ? v.expiresAt.toISOString() : null };
 }
 
-function configurationView(c: ConnectionRecord, side: SideRecord) {
+function configurationView(c: ConnectionRecord, side: SideRecord, overrideValues: CredentialValues | null) {
+  const o = side.apiOverride;
   return {
     connectionId: c.id,
     side: side.side,
     configuration: side.configuration,
-    apiOverride: side.apiOverride ? { apiUrl: side.apiOverride.apiUrl, apiKeyHint: side.apiOverride.apiKeyHint } : null,
+    apiOverride: o
+      ? { apiUrl: o.apiUrl, apiKeyHint: o.apiKeyHint, credentials: credentialsView({ ciphertext: o.apiKeyCiphertext, values: overrideValues }, o.apiKeyHint) }
+      : null,
     partner: c[side.side === 'source' ? 'target' : 'source'],
   };
 }

@@ -85,7 +85,19 @@ const configurationView = {
     apiOverride: {
       anyOf: [
         { type: 'null' },
-        { type: 'object', required: ['apiUrl', 'apiKeyHint'], properties: { apiUrl: { type: 'string' }, apiKeyHint: { type: 'string' } } },
+        {
+          type: 'object',
+          required: ['apiUrl', 'apiKeyHint'],
+          properties: {
+            apiUrl: { type: 'string' },
+            apiKeyHint: { type: 'string', description: "The API key's hint ('' for a platform without an apiKey field)" },
+            credentials: {
+              type: 'object',
+              additionalProperties: { type: 'string' },
+              description: 'The override credential set: non-secret fields as saved, <secret field>Hint for each secret one',
+            },
+          },
+        },
       ],
       description: "Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned.",
     },
@@ -230,7 +242,8 @@ export const connectionSchemas = {
     description:
       'Errors: 400 validation_failed with field = the dotted path (e.g. configuration.comments.sendPrivate); reverse sync only on the target side; ' +
       'apiOverride: invalid_api_url / invalid_api_key on apiOverride.apiUrl / apiOverride.apiKey. apiOverride left out keeps the saved override, ' +
-      'null removes it, apiKey left out keeps the saved key. ' +
+      "null removes it, apiKey (or any secret of credentials) left out keeps the saved one; credentials: the platform's fields, " +
+      'invalid_credential on apiOverride.credentials.<name>. ' +
       'configuration.workspaces (optional; absent = the primary workspace): a new choice is checked against the account’s live workspaces (GET …/workspaces): ' +
       '400 invalid_workspace (field = e.g. configuration.workspaces.ids.0; unknown, repeated, or new tickets outside the synced workspaces), ' +
       '409 workspaces_unavailable (the platform could not be asked). Nothing is changed on error.',
@@ -244,7 +257,16 @@ export const connectionSchemas = {
         apiOverride: {
           anyOf: [
             { type: 'null' },
-            { type: 'object', required: ['apiUrl'], additionalProperties: false, properties: { apiUrl: { type: 'string' }, apiKey: { type: 'string' } } },
+            {
+              type: 'object',
+              required: ['apiUrl'],
+              additionalProperties: false,
+              properties: {
+                apiUrl: { type: 'string' },
+                apiKey: { type: 'string' },
+                credentials: { type: 'object', additionalProperties: { type: 'string' }, description: 'The credential fields GET /api/v1/platforms lists' },
+              },
+            },
           ],
         },
       },
