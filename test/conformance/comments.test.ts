@@ -1,7 +1,7 @@
 /** Checklist 6: comments per channel with their visibility kept, found again by marker, and rich text that reaches a fixed point. */
 import { expect, it } from 'vitest';
 import type { RemoteComment } from '../../src/core/connector.ts';
-import { forEachPlatform } from './suite.ts';
+import { forEachPlatform, platformError, SHORT_TIMEOUT_MS } from './suite.ts';
 
 /** Rich text every platform's canonical form can hold: paragraphs, emphasis, a list, a link, an entity. */
 const RICH = '<p>Hello <strong>bold</strong> &amp; <em>italic</em></p><ul><li>one</li><li>two</li></ul><p><a href="https://example.com/x">a link</a></p>';
@@ -42,6 +42,23 @@ forEachPlatform('comments', (p) => {
       const found = await p.connector().findCommentByMarker(id, marker);
       expect({ private: found?.private, channel: found?.channel }).toEqual({ private: visibility === 'internal', channel: expected.id });
     }
+  });
+
+  it('a comment write that timed out is not sent again, and is found by its marker once the platform acted', async () => {
+    const id = await ticket();
+    const marker = p.marker();
+    await p.sim.clearRequestLog();
+    await p.sim.injectFault({ hang: true });
+    const c = p.connector('admin', { timeoutMs: SHORT_TIMEOUT_MS });
+    const err = await platformError(c.addComment(id, { body: '<p>Interrupted comment</p>', private: true, marker }));
+    expect(['timeout', 'network']).toContain(err.kind);
+    // The held request goes on once released: the platform acts after the client gave up.
+    await p.sim.clearFaults();
+    let found = null;
+    for (let i = 0; i < 50 && !found; i++) found = await p.connector().findCommentByMarker(id, marker);
+    expect(found?.bodyText).toContain('Interrupted comment');
+    expect(found?.private).toBe(true);
+    expect((await p.sim.requestLog()).filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
   it('an unknown marker finds no comment', async () => {
