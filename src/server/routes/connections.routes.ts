@@ -417,15 +417,20 @@ function item(c: ConnectionRecord, organisationId: string) {
   return { ...v, createdAt: v.createdAt.toISOString(), expiresAt: v.status === 'pending' ? v.expiresAt.toISOString() : null };
 }
 
+/** An override as answered: its URL and API key hint, and the set's view when it holds more than an API key. */
+function overrideView(o: NonNullable<SideRecord['apiOverride']>, values: CredentialValues | null) {
+  const credentials = credentialsView({ ciphertext: o.apiKeyCiphertext, values }, o.apiKeyHint);
+  const onlyKey = Object.keys(credentials).every((k) => k === 'apiKeyHint');
+  return { apiUrl: o.apiUrl, apiKeyHint: o.apiKeyHint, ...(onlyKey ? {} : { credentials }) };
+}
+
 function configurationView(c: ConnectionRecord, side: SideRecord, overrideValues: CredentialValues | null) {
   const o = side.apiOverride;
   return {
     connectionId: c.id,
     side: side.side,
     configuration: side.configuration,
-    apiOverride: o
-      ? { apiUrl: o.apiUrl, apiKeyHint: o.apiKeyHint, credentials: credentialsView({ ciphertext: o.apiKeyCiphertext, values: overrideValues }, o.apiKeyHint) }
-      : null,
+    apiOverride: o ? overrideView(o, overrideValues) : null,
     partner: c[side.side === 'source' ? 'target' : 'source'],
   };
 }

@@ -94,7 +94,8 @@ const configurationView = {
             credentials: {
               type: 'object',
               additionalProperties: { type: 'string' },
-              description: 'The override credential set: non-secret fields as saved, <secret field>Hint for each secret one',
+              description:
+                'The override credential set (only when it holds more than an API key): non-secret fields as saved, <secret field>Hint for each secret one',
             },
           },
         },
