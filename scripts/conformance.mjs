@@ -23,7 +23,9 @@ for (let i = 0; i < args.length; i++) {
 
 // vitest's bin (its package exports do not name the file).
 const vitest = fileURLToPath(new URL('node_modules/vitest/vitest.mjs', new URL('../', import.meta.url)));
-const child = spawn(process.execPath, [vitest, 'run', 'test/conformance', ...rest], {
+// The verbose reporter names every test and why a skipped one was skipped (a platform without the capability).
+const reporter = rest.some((a) => a.startsWith('--reporter')) ? [] : ['--reporter', 'verbose'];
+const child = spawn(process.execPath, [vitest, 'run', 'test/conformance', ...reporter, ...rest], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, SF_CONFORMANCE_PLATFORM: platform },

@@ -49,4 +49,8 @@ forEachPlatform('attachments', (p) => {
     const writes = (await p.sim.requestLog()).filter((r) => r.method !== 'GET');
     expect(writes, 'requests sent with the over-limit file').toEqual([]);
   });
+
+  // Checklist 7 items the harness has no hook for yet.
+  it.todo('a download redirect is followed only to the platform’s own hosts');
+  it.todo('byte budgets (Autotask: 10 MB per 5 minutes) wait instead of failing');
 });
