@@ -3,6 +3,15 @@ import { expect, it } from 'vitest';
 import { forEachPlatform, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './suite.ts';
 
 forEachPlatform('check (Test Connection)', (p) => {
+  it('the connector carries its platform id and manifest, and knows whom it acts as', async () => {
+    const c = p.connector();
+    expect(c.platform).toBe(p.harness.platform);
+    expect(c.manifest.id).toBe(p.harness.platform);
+    expect(c.manifest).toEqual(p.manifest);
+    const me = await c.whoAmI();
+    expect(me.id).toBeTruthy();
+  });
+
   it('good credentials pass', async () => {
     const r = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS });
     expect(r.ok ? 'passed' : r.error).toBe('passed');
