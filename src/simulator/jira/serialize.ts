@@ -166,7 +166,8 @@ export function allFields(v: View, i: Issue): Record<string, unknown> {
  * `*all`, `*navigable`, names, and `-name` exclusions. Answers null for "all".
  */
 export function fieldSelection(raw: string | string[] | undefined, dflt: '*all' | 'id'): Set<string> | null {
-  const list = (Array.isArray(raw) ? raw.join(',') : (raw ?? dflt))
+  const given = Array.isArray(raw) ? (raw.length ? raw.join(',') : undefined) : raw;
+  const list = (given ?? dflt)
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -106,7 +106,7 @@ export class WebhookDispatcher {
       'x-atlassian-webhook-trace': randomUUID(),
     };
     if (hook.secret) headers['x-hub-signature'] = signBody(hook.secret, body);
-    let status = 0;
+    let status: number;
     try {
       // Never follow redirects: a receiver answering 3xx has not accepted the delivery.
       const res = await fetch(hook.url, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000) });

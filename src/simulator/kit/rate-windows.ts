@@ -44,7 +44,8 @@ export class RateWindows {
   }
 
   private bucket(c: RateCharge, t: number): Bucket {
-    const id = `${c.window.name}\u0000${c.key}`;
+    // Two windows may share a name (Jira's per-issue 2 s and 30 s caps): the length and limit tell them apart.
+    const id = `${c.window.name}\u0000${c.window.windowMs}\u0000${c.window.limit}\u0000${c.key}`;
     let b = this.buckets.get(id);
     if (!b || t >= b.start + c.window.windowMs) {
       // Windows are aligned to multiples of their length (a per-hour quota resets at the top of the hour).
