@@ -67,7 +67,16 @@ export interface InboundHook {
   json: unknown;
 }
 
-export type HookReading = { ok: true; ticketIds: string[] } | { ok: false; message: string };
+export type HookReading =
+  | { ok: true; ticketIds: string[] }
+  | {
+      ok: false;
+      message: string;
+      /** The answer's error code: invalid_body (the default), invalid_json, or invalid_ticket_id. */
+      code?: 'invalid_body' | 'invalid_json' | 'invalid_ticket_id';
+      /** The body field at fault, when one is. */
+      field?: string;
+    };
 
 export interface WebhookReceiver {
   /**

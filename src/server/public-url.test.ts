@@ -13,9 +13,10 @@ describe('webhookBaseProblem', () => {
     ['http://sync.localhost', /only this machine/],
     ['https://sf.corp', /only this machine/],
     ['http://intranet-box:3000', /without a domain/],
-  ])('%s cannot be reached from Freshservice', (base, why) => {
-    const problem = webhookBaseProblem(base, { fromPublicUrl: false });
+  ])('%s cannot be reached from the platform', (base, why) => {
+    const problem = webhookBaseProblem(base, { fromPublicUrl: false, platformName: 'Freshservice' });
     expect(problem).toMatch(/^Freshservice cannot reach this URL: /);
+    expect(webhookBaseProblem(base, { fromPublicUrl: false })).toMatch(/^The platform cannot reach this URL: /);
     expect(problem).toMatch(why);
     expect(problem).toMatch(/set SF_PUBLIC_URL/);
   });

@@ -340,7 +340,8 @@ it('documents the three routes in /api/docs; the hook needs no session', async (
   const doc = (await stack.app.inject({ url: '/api/docs' })).json();
   expect(doc.paths['/api/v1/connections/{id}/webhook'].get).toBeDefined();
   expect(doc.paths['/api/v1/connections/{id}/webhook/rotate'].post).toBeDefined();
-  const hookDoc = doc.paths['/api/v1/hooks/freshservice/{token}'].post;
+  // One route for every platform: /api/v1/hooks/freshservice/<token> is it with platform = freshservice.
+  const hookDoc = doc.paths['/api/v1/hooks/{platform}/{token}'].post;
   expect(hookDoc.security).toEqual([]);
   expect(Object.keys(hookDoc.responses)).toEqual(expect.arrayContaining(['202', '400', '404']));
 });

@@ -3,6 +3,7 @@ import { normaliseApiUrl, validateApiKey } from './api-url.ts';
 import { createFreshserviceConnector } from './connector.ts';
 import { freshserviceManifest } from './manifest.ts';
 import { testFreshserviceConnection } from './test-connection.ts';
+import { freshserviceWebhook } from './webhook.ts';
 
 const apiKeyOf = (fields: Record<string, string>) => fields.apiKey ?? '';
 
@@ -17,5 +18,5 @@ export const freshservice: PlatformDefinition = {
   testConnection: (creds, opts) => testFreshserviceConnection({ apiUrl: creds.apiUrl, apiKey: apiKeyOf(creds.fields) }, opts),
   // The agent portal shows a ticket at /a/tickets/<id> on the account's own host (API v2 allows no vanity domain).
   ticketWebUrl: (origin, ticket) => `${origin}/a/tickets/${encodeURIComponent(ticket.id)}`,
-  webhook: null,
+  webhook: freshserviceWebhook,
 };

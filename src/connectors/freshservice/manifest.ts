@@ -1,5 +1,6 @@
-import type { PlatformManifest } from '../../core/platform-manifest.ts';
+import type { PlatformManifest, WebhookSetup } from '../../core/platform-manifest.ts';
 import { REQUIRED_ROLES } from './role-rights.ts';
+import { WEBHOOK_BODY } from './webhook.ts';
 
 /** The setup guide's Troubleshooting section, word for word: users compare the screen with the guide. */
 export const FRESHSERVICE_TROUBLESHOOTING: PlatformManifest['troubleshooting'] = {
@@ -35,6 +36,25 @@ export const FRESHSERVICE_TROUBLESHOOTING: PlatformManifest['troubleshooting'] =
   ],
   platform_error: ['The platform answered with a server error; try again in a few minutes', "If it persists, check the platform's status page"],
 };
+
+/**
+ * How to point a Freshservice workflow at a webhook URL (the steps the webhook card shows). Freshservice
+ * does not sign the calls: the token in the URL is the proof.
+ */
+function webhookSetup(url: string): WebhookSetup {
+  return {
+    steps: [
+      'In Freshservice, go to Admin → Workflow Automator and create a new Ticket workflow.',
+      'Set its events to Ticket is raised, Ticket is updated, Reply is sent and Note is added (if only one event can be chosen, make one workflow per event).',
+      'In the event, set Performed by to is not your integration agent: Support Fusion’s own writes then do not call the webhook again.',
+      `Add a Trigger Webhook action: Request type POST, Callback URL ${url}, Encoding JSON, Content Advanced (JSON).`,
+      'As the content, enter exactly the body below (with the quotes: {{ticket.id}} renders as #INC-123, which is not valid JSON).',
+      'Save and activate the workflow. Test it by adding a note to a synced ticket: it appears on your partner’s side within seconds, and Last event says accepted.',
+    ],
+    body: WEBHOOK_BODY,
+    verification: 'url-token',
+  };
+}
 
 /** Freshservice API v2 [freshservice-api.md]. */
 export const freshserviceManifest: PlatformManifest = {
@@ -80,5 +100,5 @@ export const freshserviceManifest: PlatformManifest = {
   setupGuide: { summary: 'A dedicated agent with the IT Agent, IT Supervisor and Account Admin roles, and its API key.', path: '/guide' },
   troubleshooting: FRESHSERVICE_TROUBLESHOOTING,
   roles: [...REQUIRED_ROLES],
-  webhook: null,
+  webhook: webhookSetup,
 };

@@ -5,7 +5,7 @@ import type { Side } from './connections.ts';
 
 /**
  * Webhook tokens (one per connection side: the secret in the URL an organisation pastes into its
- * helpdesk) and sync hints (ticket ids a webhook named, waiting for the next run of the connection).
+ * helpdesk), signing secrets (for platforms that sign their calls) and sync hints (ticket ids a webhook named, waiting for the next run of the connection).
  *
  * A token is 32 random bytes (base64url). Incoming calls are matched by its sha256 (unique column); the
  * token itself is also kept encrypted, bound to the side's organisation, so the URL can be shown again.
@@ -45,7 +45,11 @@ export async function ensureWebhookToken(db: Db, masterKey: Buffer, connectionId
   const { token, hash } = newToken();
   const stored = await db
     .updateTable('connection_sides')
-    .set({ webhook_token_hash: hash, webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id) })
+    .set({
+      webhook_token_hash: hash,
+      webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id),
+      webhook_secret_ciphertext: encryptSecret(masterKey, newSigningSecret(), row.organisation_id),
+    })
     .where('connection_id', '=', connectionId)
     .where('side', '=', side)
     .where('webhook_token_hash', 'is', null)
@@ -57,7 +61,33 @@ export async function ensureWebhookToken(db: Db, masterKey: Buffer, connectionId
   return open(masterKey, again.webhook_token_ciphertext, again.organisation_id);
 }
 
-/** Replaces the side's token; the previous one stops matching at once (its hash is overwritten). */
+function newSigningSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/**
+ * The side's webhook signing secret (platforms that sign their calls with it), created with the token or,
+ * for a side whose token predates it, on first use; two first calls agree on one, like the token.
+ */
+export async function ensureWebhookSecret(db: Db, masterKey: Buffer, connectionId: string, side: Side): Promise<string> {
+  const row = await sideRow(db, connectionId, side);
+  if (row.webhook_secret_ciphertext) return open(masterKey, row.webhook_secret_ciphertext, row.organisation_id);
+  const secret = newSigningSecret();
+  const stored = await db
+    .updateTable('connection_sides')
+    .set({ webhook_secret_ciphertext: encryptSecret(masterKey, secret, row.organisation_id) })
+    .where('connection_id', '=', connectionId)
+    .where('side', '=', side)
+    .where('webhook_secret_ciphertext', 'is', null)
+    .returning('connection_id')
+    .executeTakeFirst();
+  if (stored) return secret;
+  const again = await sideRow(db, connectionId, side);
+  if (!again.webhook_secret_ciphertext) throw new Error(`connection ${connectionId} ${side}: webhook secret vanished while being created`);
+  return open(masterKey, again.webhook_secret_ciphertext, again.organisation_id);
+}
+
+/** Replaces the side's token (and its signing secret); the previous ones stop matching at once (the hash is overwritten). */
 export async function rotateWebhookToken(db: Db, masterKey: Buffer, connectionId: string, side: Side): Promise<string> {
   const row = await sideRow(db, connectionId, side);
   const { token, hash } = newToken();
@@ -67,6 +97,7 @@ export async function rotateWebhookToken(db: Db, masterKey: Buffer, connectionId
     .set({
       webhook_token_hash: hash,
       webhook_token_ciphertext: encryptSecret(masterKey, token, row.organisation_id),
+      webhook_secret_ciphertext: encryptSecret(masterKey, newSigningSecret(), row.organisation_id),
       webhook_last_event_at: null,
       webhook_last_event_accepted: null,
       webhook_last_event_reason: null,
@@ -131,10 +162,12 @@ export async function findWebhookTarget(db: Db, token: string): Promise<WebhookT
 }
 
 /** Notes that a ticket of `side` changed; the same ticket named twice before a run is one hint. */
-export async function addSyncHint(db: Db, connectionId: string, side: Side, ticketId: string | number): Promise<void> {
+export async function addSyncHint(db: Db, connectionId: string, side: Side, ticketId: string | number | readonly string[]): Promise<void> {
+  const ids = typeof ticketId === 'object' ? [...new Set(ticketId)] : [String(ticketId)];
+  if (ids.length === 0) return;
   await db
     .insertInto('sync_hints')
-    .values({ connection_id: connectionId, side, ticket_id: String(ticketId) })
+    .values(ids.map((id) => ({ connection_id: connectionId, side, ticket_id: id })))
     // A repeat refreshes the time: a hint that arrives while a run works the ticket outlives that run.
     .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ created_at: new Date() }))
     .execute();
@@ -152,7 +185,7 @@ export async function takeSyncHints(db: Db, connectionId: string): Promise<SyncH
 async function sideRow(db: Db, connectionId: string, side: Side) {
   const row = await db
     .selectFrom('connection_sides')
-    .select(['organisation_id', 'webhook_token_ciphertext'])
+    .select(['organisation_id', 'webhook_token_ciphertext', 'webhook_secret_ciphertext'])
     .where('connection_id', '=', connectionId)
     .where('side', '=', side)
     .executeTakeFirst();

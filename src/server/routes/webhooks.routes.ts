@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findConnectionForOrganisation, sideOf, type ConnectionRecord } from '../../db/repositories/connections.ts';
 import {
   addSyncHint,
+  ensureWebhookSecret,
   ensureWebhookToken,
   findWebhookTarget,
   recordWebhookEvent,
@@ -11,6 +12,10 @@ import {
   type WebhookTarget,
 } from '../../db/repositories/webhooks.ts';
 import { webhookBaseProblem } from '../public-url.ts';
+import type { InboundHook } from '../../connectors/platform-definition.ts';
+import { platformDefinition, platformName } from '../../connectors/registry.ts';
+import { getPlatformConfig } from '../../db/repositories/platform-configs.ts';
+import { defaultPlatformId } from '../../sync/side-connector.ts';
 import { audit } from '../audit.ts';
 import { requireAdmin } from '../auth.ts';
 import type { AppContext } from '../context.ts';
@@ -20,13 +25,13 @@ import { HOOK_CALLS_PER_MINUTE, HOOK_FAILURES_PER_MINUTE, tooManyAttempts, WEBHO
 import { webhookSchemas as s } from './webhooks.schemas.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const HOOK_PATH = '/api/v1/hooks/freshservice/';
+/** Hook URLs are this prefix, the side's platform id, and its token. */
+export const HOOK_PREFIX = '/api/v1/hooks/';
 const HOOK_BODY_LIMIT = 64 * 1024;
-/** Freshservice ticket ids are well below this; a longer run of digits is a mistake, not a ticket. */
-const MAX_TICKET_ID_DIGITS = 15;
-const DISPLAY_ID = /^#?(?:[A-Za-z]{2,10}-)?(\d+)$/;
-/** What the workflow's Advanced (JSON) content should be: {{ticket.id}} renders as "#INC-123", which is not a JSON number. */
-export const WEBHOOK_BODY = '{"ticket_id": "{{ticket.id_numeric}}"}';
+const PLATFORM_ID = /^[a-z0-9_]{1,64}$/;
+/** Ticket ids are opaque to the server (each platform's receiver reads them); bounded all the same. */
+const MAX_TICKET_ID_LENGTH = 255;
+const MAX_TICKETS_PER_CALL = 100;
 /**
  * Unknown webhook tokens per calling address: after this many in a minute, every hook call from that
  * address is refused (429) until the minute has passed, whatever its token. Tokens carry 256 bits, so
@@ -36,10 +41,11 @@ export const WEBHOOK_BODY = '{"ticket_id": "{{ticket.id_numeric}}"}';
 export { HOOK_FAILURES_PER_MINUTE };
 
 /**
- * Near-real-time sync (product: "Real-time updates"): each organisation pastes its own webhook URL into a
- * Freshservice Workflow Automator "Trigger Webhook" action. A call names a ticket; it is stored as a sync
- * hint and a run of the connection is queued. The payload is never trusted beyond the id: the run reads
- * the ticket again through the API.
+ * Near-real-time sync (product: "Real-time updates"): each organisation pastes its own webhook URL into
+ * its platform's automation (the manifest's webhook setup says where). A call names tickets; they are
+ * stored as sync hints and a run of the connection is queued. The platform's receiver (its definition's
+ * `webhook`) proves the call (a signature, or the URL's token alone) and reads the ticket ids; the payload
+ * is never trusted beyond them: the run reads the tickets again through the API.
  */
 export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   /** The caller's side of an active connection it belongs to; 404 for anything else (never reveals others'). */
@@ -58,14 +64,28 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     return ctx.config.publicUrl ?? `${req.protocol}://${req.host}`;
   }
 
-  /** The URL and what the card says about it: whether Freshservice can reach it, and its last call. */
+  /** The platform a side's hook belongs to: its organisation's (an API override has no platform of its own). */
+  async function platformOfOrganisation(organisationId: string): Promise<string> {
+    return (await getPlatformConfig(ctx.db, organisationId))?.platform ?? defaultPlatformId();
+  }
+
+  /**
+   * The URL and what the card says about it: whether the platform can reach it, its last call, how to set
+   * it up on the platform and, for platforms that sign their calls, the secret to sign them with.
+   */
   async function webhookView(req: FastifyRequest, c: ConnectionRecord, side: 'source' | 'target', token: string) {
     const base = baseOf(req);
+    const platform = await platformOfOrganisation(req.auth!.organisationId);
+    const url = `${base}${HOOK_PREFIX}${platform}/${token}`;
+    const setup = platformDefinition(platform)?.manifest.webhook?.(url) ?? null;
+    const signed = setup !== null && setup.verification !== 'url-token';
     const last = await webhookLastEvent(ctx.db, c.id, side);
     return {
-      url: `${base}${HOOK_PATH}${token}`,
-      unreachable: webhookBaseProblem(base, { fromPublicUrl: ctx.config.publicUrl !== undefined }),
+      url,
+      unreachable: webhookBaseProblem(base, { fromPublicUrl: ctx.config.publicUrl !== undefined, platformName: platformName(platform) }),
       lastEvent: last ? { receivedAt: last.receivedAt.toISOString(), accepted: last.accepted, reason: last.reason } : null,
+      setup,
+      ...(signed ? { signingSecret: await ensureWebhookSecret(ctx.db, ctx.masterKey, c.id, side) } : {}),
     };
   }
 
@@ -76,10 +96,11 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
     } catch (err) {
       if (err instanceof WebhookTokenUnreadableError) {
         req.log.warn({ connectionId: c.id, side, err: err.message }, 'webhook token unreadable');
+        const name = platformName(await platformOfOrganisation(req.auth!.organisationId));
         throw new ApiError(
           409,
           'webhook_unreadable',
-          'The saved webhook URL cannot be read (the server secret key changed). Rotate it to get a new URL, then paste that into Freshservice.',
+          `The saved webhook URL cannot be read (the server secret key changed). Rotate it to get a new URL, then paste that into ${name}.`,
         );
       }
       throw err;
@@ -103,13 +124,13 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
   // Its own scope: the lenient body parser below applies to this route only.
   await app.register(async (hooks) => {
     const targets = new WeakMap<FastifyRequest, WebhookTarget>();
-    // Freshservice sends application/json; anything else is read as text and must still be JSON. JSON too is
-    // parsed by ticketIdFrom, so a body that is not JSON gets (and the card shows) a message saying how to fix it.
-    hooks.removeContentTypeParser(['application/json']);
-    hooks.addContentTypeParser('*', { parseAs: 'string', bodyLimit: HOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    // Any content type is taken as raw bytes: a signature covers them exactly, and the platform's receiver
+    // reads the body itself, so one that is not JSON gets (and the card shows) a message saying how to fix it.
+    hooks.removeAllContentTypeParsers();
+    hooks.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: HOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
 
     hooks.post(
-      '/hooks/freshservice/:token',
+      '/hooks/:platform/:token',
       {
         schema: s.hook,
         bodyLimit: HOOK_BODY_LIMIT,
@@ -117,11 +138,13 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         logLevel: 'warn',
         // The token is checked before the body is read: for an unknown one the answer is 404 whatever was sent.
         onRequest: async (req) => {
-          const { token } = req.params as { token: string };
+          const { platform, token } = req.params as { platform: string; token: string };
           const address = [{ rule: WEBHOOK_UNKNOWN_PER_ADDRESS, subject: req.ip }];
           const wait = await peekWait(ctx.db, address);
           if (wait > 0) throw tooManyAttempts(wait, (w) => `Too many calls with unknown webhook URLs from this address; try again in ${w}.`);
-          const target = await findWebhookTarget(ctx.db, token);
+          let target = PLATFORM_ID.test(platform) ? await findWebhookTarget(ctx.db, token) : undefined;
+          // A token under another platform's path is as unknown as any other (the answer tells neither apart).
+          if (target && (await platformOfOrganisation(target.organisationId)) !== platform) target = undefined;
           if (!target) {
             await recordAttempt(ctx.db, address);
             throw new ApiError(404, 'not_found', 'Unknown webhook URL. Copy it again from the connection’s Sync tab in Support Fusion.');
@@ -149,8 +172,29 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
       },
       async (req, reply) => {
         const target = targets.get(req)!;
-        const ticketId = ticketIdFrom(req.body);
-        await addSyncHint(ctx.db, target.connectionId, target.side, ticketId);
+        const { platform } = req.params as { platform: string };
+        const receiver = platformDefinition(platform)?.webhook;
+        const setup = platformDefinition(platform)?.manifest.webhook?.('');
+        if (!receiver || !setup)
+          throw new ApiError(
+            404,
+            'not_found',
+            `${platformName(platform)} has no webhooks in this version of Support Fusion; the scheduled sync picks changes up.`,
+          );
+        const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const hook: InboundHook = { headers: headersOf(req), rawBody, json: parseJson(rawBody) };
+        const secret = setup.verification === 'url-token' ? null : await ensureWebhookSecret(ctx.db, ctx.masterKey, target.connectionId, target.side);
+        if (!receiver.verify(hook, secret)) {
+          throw new ApiError(
+            401,
+            'invalid_signature',
+            `The call is not signed with this webhook URL's signing secret. Copy the secret again from the connection’s Sync tab into ${platformName(platform)}.`,
+          );
+        }
+        const reading = receiver.read(hook);
+        if (!reading.ok) throw new ApiError(400, reading.code ?? 'invalid_body', reading.message, reading.field ? { field: reading.field } : {});
+        const ticketIds = checkTicketIds(reading.ticketIds);
+        await addSyncHint(ctx.db, target.connectionId, target.side, ticketIds);
         await noteEvent(req, target, { accepted: true });
         try {
           await ctx.jobs?.enqueueConnection(target.connectionId, 'webhook');
@@ -159,7 +203,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
           req.log.error({ err, connectionId: target.connectionId }, 'webhook: queueing a sync failed');
         }
         // This route logs at warn and above (see logLevel); the accepted call is worth an info line, without the token.
-        app.log.info({ connectionId: target.connectionId, side: target.side, ticketId }, 'webhook accepted');
+        app.log.info({ connectionId: target.connectionId, side: target.side, ticketIds }, 'webhook accepted');
         return reply.status(202).send({ status: 'accepted' });
       },
     );
@@ -175,51 +219,29 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
   }
 }
 
-/** ticket_id from a webhook body: a positive whole number, or its digits as text. */
-export function ticketIdFrom(body: unknown): string {
-  let value = body;
-  if (typeof value === 'string' || Buffer.isBuffer(value)) {
-    const text = String(value).trim();
-    if (text === '') throw badBody(`The request body is empty. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY}.`);
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new ApiError(
-        400,
-        'invalid_json',
-        `The request body is not valid JSON. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY} (with the quotes: {{ticket.id}} without them is not JSON).`,
-      );
+function headersOf(req: FastifyRequest): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(req.headers)) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  return out;
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return body.length === 0 ? undefined : (JSON.parse(body.toString('utf8')) as unknown);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a receiver read, bounded: ids are opaque, but a call names a few short ones, never none. */
+function checkTicketIds(ids: readonly string[]): string[] {
+  const bad = (message: string) => new ApiError(400, 'invalid_ticket_id', message, { field: 'ticket_id' });
+  if (ids.length === 0) throw bad('The call names no ticket; check the body the platform sends (the webhook card shows it).');
+  if (ids.length > MAX_TICKETS_PER_CALL) throw bad(`The call names ${ids.length} tickets; at most ${MAX_TICKETS_PER_CALL} are taken in one call.`);
+  for (const id of ids) {
+    if (typeof id !== 'string' || id === '' || id.length > MAX_TICKET_ID_LENGTH || /[\u0000-\u001f]/.test(id)) {
+      throw bad(`A ticket id must be 1 to ${MAX_TICKET_ID_LENGTH} printable characters.`);
     }
   }
-  if (value === undefined || value === null)
-    throw badBody(`The request body is empty. In the Freshservice workflow choose Advanced (JSON) content: ${WEBHOOK_BODY}.`);
-  if (typeof value !== 'object' || Array.isArray(value)) throw badBody(`The request body must be a JSON object: ${WEBHOOK_BODY}.`);
-  const raw = (value as Record<string, unknown>).ticket_id;
-  if (raw === undefined || raw === null || raw === '') throw bad(`ticket_id is required: send ${WEBHOOK_BODY} from the Freshservice workflow.`);
-  if (typeof raw === 'number') {
-    if (Number.isSafeInteger(raw) && raw > 0) return String(raw);
-  } else if (typeof raw === 'string') {
-    // "123", and the display form "#INC-123" / "SR-123" a placeholder may render (same id in the API).
-    const digits = DISPLAY_ID.exec(raw.trim())?.[1];
-    if (digits && digits.length <= MAX_TICKET_ID_DIGITS && Number(digits) > 0) return String(Number(digits));
-  }
-  if (typeof raw === 'string' && raw.includes('{{')) {
-    throw bad(`ticket_id is ${describe(raw)}: Freshservice did not replace the placeholder. Check its spelling: ${WEBHOOK_BODY}.`);
-  }
-  throw bad(`ticket_id must be a positive whole number (the Freshservice ticket id), not ${describe(raw)}.`);
-}
-
-function badBody(message: string): ApiError {
-  return new ApiError(400, 'invalid_body', message);
-}
-
-function bad(message: string): ApiError {
-  return new ApiError(400, 'invalid_ticket_id', message, { field: 'ticket_id' });
-}
-
-function describe(v: unknown): string {
-  if (typeof v === 'string') return `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'an object';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  return [...new Set(ids)];
 }
