@@ -29,6 +29,7 @@ import { openApiOptions } from './openapi.ts';
 import { registerApiDocs } from './api-docs.ts';
 import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
+import { oauthRoutes } from './routes/oauth.routes.ts';
 import { VERSION } from '../version.ts';
 
 export interface BuildAppOptions {
@@ -113,6 +114,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await apiTokenRoutes(api, ctx);
       await changeProposalRoutes(api, ctx);
       await notificationRoutes(api, ctx);
+      await oauthRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );
