@@ -86,6 +86,9 @@ export interface SimHandle {
   /** Makes searches (the marker look-up) miss changes newer than `ms` ago; 0 turns it off. Absent: the platform's search never lags. */
   setSearchLag?(ms: number): Promise<void>;
 
+  /** Starts a fresh rate window, as if the platform's window had passed (the rate-header test's clock). */
+  resetRateLimit?(): Promise<void>;
+
   requestLog(): Promise<LoggedRequest[]>;
   clearRequestLog(): Promise<void>;
 
@@ -98,6 +101,8 @@ export interface SimHandle {
 export interface HarnessStartOptions {
   /** The simulator's rate limiting: off by default so the suite's own requests never meet it unasked. */
   rateLimit?: boolean;
+  /** Rate limiting on, with this many requests (or points) per window in the headers it answers. */
+  rateLimitPerMinute?: number;
 }
 
 export interface PlatformHarness {

@@ -12,7 +12,11 @@ const webhookBody = (ticketId: string) => `{"ticket_id": "${ticketId}"}`;
 const freshserviceHarness: PlatformHarness = {
   platform: 'freshservice',
   async start(opts = {}): Promise<SimHandle> {
-    const sim = await startFreshserviceSimulator({ seed: 'demo', ...(opts.rateLimit ? {} : { rateLimit: false }) });
+    const limited = opts.rateLimit === true || opts.rateLimitPerMinute !== undefined;
+    const sim = await startFreshserviceSimulator({
+      seed: 'demo',
+      rateLimit: limited ? (opts.rateLimitPerMinute === undefined ? {} : { overall: opts.rateLimitPerMinute }) : false,
+    });
     const requester = [...sim.state.users.values()].find((u) => u.agent === null && u.active && u.email);
     if (!requester?.email) throw new Error('The Freshservice demo seed has no requester with an e-mail address');
     const ticket = (id: string) => {
@@ -73,6 +77,10 @@ const freshserviceHarness: PlatformHarness = {
       },
       async setSearchLag(ms) {
         sim.state.search.set(ms > 0 ? { mode: 'delay', ms } : { mode: 'off' });
+      },
+
+      async resetRateLimit() {
+        sim.limiter.reset();
       },
 
       async requestLog() {
