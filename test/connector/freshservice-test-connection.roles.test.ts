@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TROUBLESHOOTING_HINTS } from '../../src/core/connection-test.ts';
+// The guide's Troubleshooting section lives in the platform's manifest.
+import { FRESHSERVICE_TROUBLESHOOTING as TROUBLESHOOTING_HINTS } from '../../src/connectors/freshservice/manifest.ts';
 import { testFreshserviceConnection } from '../../src/connectors/freshservice/test-connection.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import type { AgentRole } from '../../src/simulator/freshservice/model.ts';

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { TROUBLESHOOTING_HINTS, type ConnectionCheck, type ConnectionTestResult } from '../../core/connection-test.ts';
+import type { ConnectionCheck, ConnectionTestResult } from '../../core/connection-test.ts';
+import { FRESHSERVICE_TROUBLESHOOTING } from './manifest.ts';
 import { createHttpClient, NetworkError, type HttpClient, type HttpResponse } from '../../connector-kit/http.ts';
 import { BudgetUnavailableError, type RateGate } from '../../connector-kit/rate-gate.ts';
 import type { AddressPolicy } from '../../connector-kit/ssrf.ts';
@@ -180,7 +181,7 @@ export async function testFreshserviceConnection(
     const c = checks.find((x) => x.id === current)!;
     c.status = 'failed';
     c.detail = err.classified.message;
-    return { ok: false, error: { ...err.classified, hints: TROUBLESHOOTING_HINTS[err.classified.code] }, checks };
+    return { ok: false, error: { ...err.classified, hints: FRESHSERVICE_TROUBLESHOOTING[err.classified.code] }, checks };
   }
 }
 
