@@ -59,6 +59,12 @@ export interface RemoteTicket {
   /** Form-field values by field name, including status, priority, urgency, impact, group and custom fields. */
   fields: Record<string, FieldValue>;
   tags: string[];
+  /**
+   * The create marker this ticket carries (`TicketCreate.marker`), read back by the connector wherever its
+   * platform keeps it (a tag, an external id, a property, a footer): a copy made by Support Fusion. The
+   * engine never looks for markers in tags or text itself. Absent or null: none.
+   */
+  marker?: string | null;
   requester: RemoteRequester | null;
   createdAt: string;
   updatedAt: string;
@@ -79,6 +85,8 @@ export interface RemoteComment {
   private: boolean;
   /** The platform's channel (`capabilities.comments.channels[].id`); its visibility is `private`. */
   channel?: string;
+  /** The marker a comment copy carries (`CommentCreate.marker`), read back by the connector (footer, property). Absent or null: none. */
+  marker?: string | null;
   /** Replies and notes are conversation; status/meta/feedback entries are not carried. */
   kind: 'reply' | 'note' | 'other';
   authorId: string | null;

@@ -1,4 +1,5 @@
 import type { FieldChoice, FieldDefinition } from './connector.ts';
+import { withRoleFields } from './field-roles.ts';
 import { isPartnerField, PARTNER_FIELDS } from './partner-reference.ts';
 import type { Direction, Mappings } from './sync-config.ts';
 
@@ -63,7 +64,11 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
     const writesTarget = new Map<string, number>();
     const writesSource = new Map<string, number>();
 
-    typeMapping.fields.forEach((m, i) => {
+    typeMapping.fields.forEach((original, i) => {
+      // Roles (`@status`) are checked as the fields they stand for; a role a side lacks is skipped at sync time.
+      const resolved = withRoleFields(original, fields);
+      if (resolved === null) return;
+      const { mapping: m, byMeaning } = resolved;
       const path = `${base}.fields.${i}`;
       const name = `mapping ${i + 1} (${labelOf('source', m.sourceField)} → ${labelOf('target', m.targetField)})`;
       const sourceOk = exists('source', m.sourceField);
@@ -132,6 +137,8 @@ export function validateMappings(mappings: Mappings, fields: MappingFieldSets): 
         });
         return;
       }
+      // A role's values are mapped by meaning (status category, rank): see field-roles.ts.
+      if (byMeaning) return;
       if (m.values.length === 0) {
         errors.push({ path: `${path}.values`, message: `${cap(name)} has no value pairs: add at least one pair of values, or make it a direct mapping.` });
         return;

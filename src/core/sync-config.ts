@@ -88,6 +88,12 @@ export const SideConfiguration = z
         sendPrivate: z.boolean().default(false),
         /** How comments from the partner are written here. */
         incomingAs: z.enum(['public', 'private']).default('private'),
+        /**
+         * The receiving platform's comment channel for copies (`capabilities.comments.channels[].id`), when the
+         * organisation chose one; absent: the first channel of the `incomingAs` visibility that does not
+         * notify the requester. Optional so older documents round-trip unchanged.
+         */
+        incomingChannel: z.string().trim().min(1).max(100).optional(),
       })
       .strict()
       .default({ sendPublic: true, sendPrivate: false, incomingAs: 'private' }),
@@ -113,6 +119,15 @@ export const SideConfiguration = z
     ticketLinks: z
       .object({ share: z.boolean().default(true) })
       .strict()
+      .optional(),
+    /**
+     * Values of the platform's per-side settings (`manifest.sideSettings`: a project, a board...) by
+     * setting name. Optional so older documents round-trip unchanged; a required setting left out is taken
+     * from the account when it offers exactly one value, else the run fails naming it.
+     */
+    sideSettings: z
+      .record(z.string().trim().min(1).max(100), z.string().trim().min(1).max(255))
+      .refine((r) => Object.keys(r).length <= 50, 'At most 50 side settings')
       .optional(),
   })
   .strict();
@@ -168,7 +183,14 @@ export type Mappings = z.infer<typeof Mappings>;
 
 const identity = (values: number[]) => values.map((v) => ({ source: v, target: v }));
 
-/** Works on two standard Freshservice accounts with no configuration at all. */
+/**
+ * Works with no configuration. The document names fields by their roles' names (status, priority, urgency,
+ * impact) with the values of two accounts of one platform; it is kept as it always was, so stored documents
+ * and the mapping screens read the same. Between two different platforms a run resolves it (field-roles.ts
+ * `resolveRoles`): a name a side does not have stands for that side's field of the role, and its values are
+ * then mapped by meaning (status by category, priority, urgency and impact by rank). A mapping may also name
+ * a role outright (`@status`).
+ */
 export function defaultTypeMapping(): TypeMapping {
   return {
     targetType: null,

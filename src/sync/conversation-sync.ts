@@ -1,7 +1,8 @@
 import type { FileContent, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import type { CommentChannel } from '../core/platform-manifest.ts';
 import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
-import type { SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
+import type { EngineStore, TicketLink } from './ports.ts';
 import type { Side } from './field-mapping.ts';
 import { fetchFiles } from './attachment-download.ts';
 import type { TicketEventLog } from './ticket-events.ts';
@@ -14,7 +15,7 @@ export interface CarryResult {
 }
 
 export interface CarryContext {
-  store: SyncStore;
+  store: EngineStore;
   link: TicketLink;
   from: { side: Side; connector: TicketConnector; config: SideConfiguration; organisationName: string; people?: Map<string, Promise<string | null>> };
   to: { side: Side; connector: TicketConnector; config: SideConfiguration };
@@ -26,8 +27,18 @@ export interface CarryContext {
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** Ours: a copy this engine wrote (its marker is in the body), even if the ledger write was lost. */
-const MARKER_RE = /\bsf-c[0-9a-f]{16}\b/;
+/**
+ * The receiving platform's channel for copies coming in with this visibility (the side's `incomingAs`): the
+ * configured channel when it names one of the platform's, else the first of that visibility that does not
+ * notify the requester (a copy must not mail the requester unless the organisation chose so). Null: the
+ * platform has none such; the connector picks by `private` alone.
+ */
+export function incomingChannel(channels: readonly CommentChannel[], comments: SideConfiguration['comments']): CommentChannel | null {
+  const configured = comments.incomingChannel ? channels.find((c) => c.id === comments.incomingChannel) : undefined;
+  if (configured) return configured;
+  const visibility = comments.incomingAs === 'private' ? 'internal' : 'public';
+  return channels.find((c) => c.visibility === visibility && !c.notifiesRequester) ?? null;
+}
 
 /** Names come from the partner's platform: one line of plain text, bounded (escaped where it is used). */
 const MAX_NAME = 100;
@@ -82,7 +93,8 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
   const comments = fromTicket.comments ?? (await from.connector.listComments(link.ticketIds[from.side]));
   for (const c of comments) {
     if (copiesHere.has(c.id) || doneFromHere.has(c.id)) continue;
-    const foreignMarker = MARKER_RE.exec(c.body)?.[0];
+    // Ours: a copy this engine wrote (its connector read the marker back), even if the ledger write was lost.
+    const foreignMarker = c.marker;
     if (foreignMarker) {
       // A copy written here by an interrupted run: settle its ledger entry, never send it back.
       const entry = pendingFromOther.find((e) => e.marker === foreignMarker);
@@ -112,10 +124,12 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       const author = c.authorId ? await authorName(from, c.authorId) : null;
       const who = author ? `${author} (${from.organisationName})` : from.organisationName;
       const header = `<p><strong>${escapeHtml(who)}</strong>${author ? ' wrote' : ''}${c.private ? ' (internal note)' : ''}:</p>`;
+      const channel = incomingChannel(to.connector.manifest.capabilities.comments.channels, to.config.comments);
       const copy = await to.connector.addComment(toTicketId, {
-        // The other organisation's HTML is sanitised; the connector appends the marker footer after it.
+        // The other organisation's HTML is sanitised; the connector keeps the marker where its platform can find it again.
         body: `${header}${sanitizeTicketHtml(c.body)}`,
-        private: to.config.comments.incomingAs === 'private',
+        private: channel ? channel.visibility === 'internal' : to.config.comments.incomingAs === 'private',
+        ...(channel ? { channel: channel.id } : {}),
         marker: entry.marker,
         attachments: files,
       });
@@ -124,7 +138,7 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
       res.written++;
       ctx.events?.add(
         'comment_copied',
-        `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`,
+        `${c.private ? 'Private note' : c.kind === 'note' ? 'Note' : 'Reply'} #${c.id} copied to #${toTicketId} as ${channel ? `${channel.visibility} ${channel.label.toLowerCase()}` : to.config.comments.incomingAs === 'private' ? 'a private note' : 'a public reply'} #${copy.id}${files.length ? ` with ${files.length} file${files.length === 1 ? '' : 's'}` : ''}`,
       );
     } catch (err) {
       ctx.onProgress?.('comments', { failed: 1 });
@@ -194,7 +208,7 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
 async function settlePendingAttachments(
   ctx: CarryContext,
   fromTicket: RemoteTicket,
-  ledger: Awaited<ReturnType<SyncStore['attachmentLedger']>>,
+  ledger: Awaited<ReturnType<EngineStore['attachmentLedger']>>,
 ): Promise<void> {
   const { store, link, from, to } = ctx;
   const toTicket = await to.connector.getTicket(link.ticketIds[to.side]);

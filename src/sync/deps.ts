@@ -22,15 +22,13 @@ export function engineDeps(
 ): EngineDeps {
   const rateGate = opts.rateGate ?? rateBudgetOf(ctx);
   const store = createSyncStore(ctx.db);
-  // Each detail row is one ticket processed: counted by outcome for /metrics.
-  const addDetail = store.addDetail.bind(store);
-  store.addDetail = async (runId, detail) => {
-    await addDetail(runId, detail);
-    ticketsSynced.inc({ outcome: detail.outcome });
-  };
   return {
     store,
     log,
+    // Each ticket processed (one detail row) is counted by outcome for /metrics.
+    onEvent(e) {
+      if (e.kind === 'ticket') ticketsSynced.inc({ outcome: e.outcome });
+    },
     lostCreateSettleMs: 2 * ctx.config.platformTimeoutMs,
     async onCredentialsRejected({ connectionId, side, runId, at }) {
       // Only the organisation's Settings key has a Test Connection to mark stale; an override's key is the connection's own.
@@ -39,7 +37,14 @@ export function engineDeps(
     },
     async connectorFor(connectionId, side, hooks) {
       try {
-        const c = await connectorForSide(ctx, connectionId, side, { rateGate, onBudgetWait: hooks?.onBudgetWait, signal: hooks?.signal });
+        // The settings the engine resolved replace the configured ones (side-connector.ts reads the configured ones itself).
+        const opts: Parameters<typeof connectorForSide>[3] & { sideSettings?: Record<string, string> } = {
+          rateGate,
+          onBudgetWait: hooks?.onBudgetWait,
+          signal: hooks?.signal,
+          ...(hooks?.sideSettings ? { sideSettings: hooks.sideSettings } : {}),
+        };
+        const c = await connectorForSide(ctx, connectionId, side, opts);
         return c ?? { error: 'no platform is configured; save the API URL and key in Settings' };
       } catch (err) {
         return { error: `its credentials cannot be used (${(err as Error).message}); save the API key again in Settings` };

@@ -1,19 +1,27 @@
 import { PlatformError, type PlatformErrorKind, type RemoteTicket, type TicketConnector } from '../core/connector.ts';
 import type { BudgetWaitListener } from '../connector-kit/rate-gate.ts';
-import type { RunStatus, SyncStore } from '../db/repositories/sync-store.ts';
+import type { EngineEvent, RunDetail, RunStatus, SyncStore } from './ports.ts';
 import type { Side } from './field-mapping.ts';
 import { screenTicket, syncTicket, type Screening, type SideRuntime, type TicketSyncContext } from './ticket-sync.ts';
 import { budgetWaitText } from './budget-wait.ts';
+import { fieldDefsOf } from './mandatory-check.ts';
+import { resolveSideSettings, SideSettingError } from './side-settings.ts';
 import { runProgress } from './progress.ts';
 import { recordedSubject, TicketEventLog, tracedConnector, type EventSink } from './ticket-events.ts';
 
 export interface EngineDeps {
+  /** The engine's ports (ports.ts) with the job queue's view of runs (coordinator.ts, jobs.ts). */
   store: SyncStore;
   /** The connector for one side of a connection, or a reason why there is none. `onBudgetWait`: its requests wait for API budget. */
   connectorFor(
     connectionId: string,
     side: Side,
-    hooks?: { onBudgetWait?: BudgetWaitListener; signal?: AbortSignal },
+    hooks?: {
+      onBudgetWait?: BudgetWaitListener;
+      signal?: AbortSignal;
+      /** The side's per-side settings as the engine resolved them (configured ones plus single choices), instead of the configured ones. */
+      sideSettings?: Record<string, string>;
+    },
   ): Promise<TicketConnector | { error: string }>;
   log?: (msg: string, data?: Record<string, unknown>) => void;
   afterRemoteCreate?: TicketSyncContext['afterRemoteCreate'];
@@ -32,6 +40,8 @@ export interface EngineDeps {
    * stale (engineDeps marks it so its Settings page says to test again). Failures here never fail the run twice.
    */
   onCredentialsRejected?: (r: { connectionId: string; side: Side; runId: string; at: Date }) => Promise<void>;
+  /** Told what the run does (each ticket's outcome, deletions, the run's end): metrics and logs listen here. A listener that throws is ignored. */
+  onEvent?: (e: EngineEvent) => void;
 }
 
 export interface RunRequest {
@@ -69,18 +79,41 @@ interface WorkItem {
   side: Side;
   id: string;
   updatedAt: string;
+  /** The change-feed page that listed it: the page's cursor is saved once all of its tickets are done. */
+  page?: PageMark;
+}
+
+/** One page of a side's change feed, and how many of its tickets are not done yet. */
+interface PageMark {
+  cursor: string;
+  remaining: number;
+  /** The page's newest change (or the manual run's start when the page is empty): the time shown as synced up to. */
+  changedUpTo: Date | null;
 }
 
 const describe = (side: Side, names: Record<Side, string>) => `${names[side]} (${side})`;
 
-async function fieldLabels(connector: TicketConnector): Promise<NonNullable<SideRuntime['describe']>> {
+async function fieldLabels(rt: SideRuntime): Promise<NonNullable<SideRuntime['describe']>> {
   const labels: Record<string, string> = { subject: 'Subject', ticket_type: 'Type' };
   const choiceLabels: Record<string, Record<string, string>> = {};
-  for (const f of await connector.fieldDefinitions()) {
+  for (const f of await fieldDefsOf(rt)) {
     labels[f.name] = f.label;
     if (f.choices.length > 0) choiceLabels[f.name] = Object.fromEntries(f.choices.map((c) => [String(c.value), c.label]));
   }
   return { labels, choiceLabels };
+}
+
+/**
+ * The side's per-side settings when the engine must add to the configured ones (a required setting left out
+ * whose account offers exactly one value); null when the connector as built already has what it needs.
+ */
+async function settingsFor(c: TicketConnector, configured: Record<string, string> | undefined, organisationName: string) {
+  const settings = c.manifest.sideSettings;
+  if (!settings.some((s) => s.required)) return null;
+  return resolveSideSettings(settings, configured, c.sideSettingChoices ? (name) => c.sideSettingChoices!(name) : undefined, {
+    organisationName,
+    platformName: c.manifest.name,
+  });
 }
 
 /** Tickets read while screening that are kept for their pass (each at most a few hundred kB). */
@@ -120,6 +153,22 @@ function screeningAbort(where: string, err: PlatformError, side: Side): RunAbort
  */
 export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOutcome> {
   const { store } = deps;
+  const emit = (e: EngineEvent) => {
+    try {
+      deps.onEvent?.(e);
+    } catch (err) {
+      deps.log?.('an engine event listener failed', { error: (err as Error).message });
+    }
+  };
+  // Every detail row is one ticket's outcome: listeners (metrics) hear of it from the engine, not from the store.
+  const addDetail = async (detail: RunDetail) => {
+    await store.addDetail(req.runId, detail);
+    emit({ kind: 'ticket', runId: req.runId, connectionId: req.connectionId, outcome: detail.outcome, ownerOnly: detail.ownerOnly === true });
+  };
+  const finish = async (status: Exclude<RunStatus, 'running'>, error: string | null, fault: RunFault | null) => {
+    await store.finishRun(req.runId, status, error, fault);
+    emit({ kind: 'run_finished', runId: req.runId, connectionId: req.connectionId, status });
+  };
   const progress = runProgress(store, req.runId, deps.progressIntervalMs !== undefined ? { minIntervalMs: deps.progressIntervalMs } : {});
   let details = 0;
   let failed = 0;
@@ -145,14 +194,24 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         });
         void store.markWaiting(req.runId, w.until, reason).catch(() => {});
       };
-      const c = await deps.connectorFor(req.connectionId, side, { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) });
+      const hooks = { onBudgetWait, ...(req.signal ? { signal: req.signal } : {}) };
+      let c = await deps.connectorFor(req.connectionId, side, hooks);
       if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`, { side, kind: 'not_configured' });
+      // Per-side settings its platform needs (a project, a board): one the account offers alone is used without asking.
+      const sideSettings = await settingsFor(c, conn.sides[side].configuration.sideSettings, names[side]).catch((err: unknown) => {
+        if (err instanceof SideSettingError) throw new RunAbort(`${describe(side, names)}: ${err.message}`, { side, kind: 'not_configured' });
+        throw new RunAbort(`Reading the settings choices of ${describe(side, names)} failed: ${(err as Error).message}`, faultOf(side, err));
+      });
+      if (sideSettings) {
+        c = await deps.connectorFor(req.connectionId, side, { ...hooks, sideSettings });
+        if ('error' in c) throw new RunAbort(`${describe(side, names)}: ${c.error}`, { side, kind: 'not_configured' });
+      }
       sides[side] = { side, connector: tracedConnector(c, side, sink), config: conn.sides[side].configuration, organisationName: names[side] };
     }
 
     if (Object.values(conn.mappings.types).some((m) => m.descriptionBuilder.fields.length > 0)) {
       try {
-        sides.source.describe = await fieldLabels(sides.source.connector);
+        sides.source.describe = await fieldLabels(sides.source);
       } catch (err) {
         throw new RunAbort(`Loading the ticket fields of ${describe('source', names)} failed: ${(err as Error).message}`, faultOf('source', err));
       }
@@ -160,23 +219,28 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
 
     await progress.phase('listing changes');
     const work: WorkItem[] = [];
-    const maxSeen: Partial<Record<Side, string>> = {};
+    const pages: Record<Side, PageMark[]> = { source: [], target: [] };
+    const deleted: Array<{ side: Side; id: string }> = [];
     // A webhook run looks only at the tickets it was told about; the schedule is the safety net.
     const readChanges = req.trigger !== 'webhook' && req.trigger !== 'ticket';
     const retrying = new Set<string>();
     for (const side of ['source', 'target'] as const) {
       if (readChanges) {
-        const since = req.since ?? conn.sides[side].cursorAt;
-        if (!since) throw new RunAbort('This connection has not had its first manual sync yet; run a manual sync with a start date');
-        let changes;
+        // A manual run's start date wins; else the saved cursor; else (saved before cursors were opaque) the
+        // time cursor, read from that time on, which is what a time feed's cursor means.
+        const { cursor, cursorAt } = conn.sides[side];
+        const from = req.since ? { cursor: null, since: req.since } : cursor ? { cursor, since: null } : cursorAt ? { cursor: null, since: cursorAt } : null;
+        if (!from) throw new RunAbort('This connection has not had its first manual sync yet; run a manual sync with a start date');
         try {
-          changes = await sides[side].connector.listChangedTickets(since);
+          for await (const page of sides[side].connector.changes(from.cursor, from.since ? { since: from.since } : {})) {
+            const newest = page.changes.reduce<string | null>((m, ch) => (m === null || ch.updatedAt > m ? ch.updatedAt : m), null);
+            const mark: PageMark = { cursor: page.cursor, remaining: page.changes.length, changedUpTo: newest ? new Date(newest) : req.since };
+            pages[side].push(mark);
+            for (const ch of page.changes) work.push({ side, id: ch.id, updatedAt: ch.updatedAt, page: mark });
+            for (const id of page.deleted) deleted.push({ side, id });
+          }
         } catch (err) {
           throw new RunAbort(`Reading changes from ${describe(side, names)} failed: ${(err as Error).message}`, faultOf(side, err));
-        }
-        for (const ch of changes) {
-          work.push({ side, id: ch.id, updatedAt: ch.updatedAt });
-          if (!maxSeen[side] || ch.updatedAt > maxSeen[side]!) maxSeen[side] = ch.updatedAt;
         }
       }
       const listed = new Set(work.filter((w) => w.side === side).map((w) => w.id));
@@ -199,6 +263,32 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     for (const side of ['source', 'target'] as const) await progress.listed(side, work.filter((w) => w.side === side).length);
     const truncated = req.maxTickets !== undefined && work.length > req.maxTickets;
     if (truncated) work.length = req.maxTickets!;
+    // Tickets the platform reports deleted: noted on their own timeline; the partner's copy is never deleted.
+    for (const d of deleted) {
+      const events = new TicketEventLog(d.side, d.id);
+      const link = await store.findLink(req.connectionId, d.side, d.id);
+      if (link) events.linkedTicketId = link.ticketIds[d.side === 'source' ? 'target' : 'source'];
+      events.add(
+        'skipped_missing',
+        `Ticket #${d.id} was deleted on ${names[d.side]} (its change feed says so)${link ? `: its copy #${events.linkedTicketId} is kept` : ''}`,
+      );
+      await recordEvents(events, 'unchanged');
+      emit({ kind: 'deleted', runId: req.runId, connectionId: req.connectionId, side: d.side, ticketId: d.id });
+    }
+    // A page's cursor is saved once every ticket it listed is done (written, or failed into the retry set),
+    // in page order: a run that stops between pages reads the unfinished page again, never past it.
+    const saveDonePages = async (side: Side) => {
+      while (pages[side][0]?.remaining === 0) {
+        const mark = pages[side].shift()!;
+        await store.saveCursor(req.connectionId, side, mark.cursor, mark.changedUpTo);
+      }
+    };
+    const itemDone = async (item: WorkItem) => {
+      if (!item.page) return;
+      item.page.remaining--;
+      await saveDonePages(item.side);
+    };
+    for (const side of ['source', 'target'] as const) await saveDonePages(side);
     await progress.phase('screening tickets');
 
     const tctx: TicketSyncContext = {
@@ -250,7 +340,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         // Not known to be admitted: a failure only its own organisation sees, counted nowhere.
         deps.log?.('ticket failed before its filters were checked', { side: item.side, ticket: item.id, error: message });
         await store.markRetry(req.connectionId, item.side, item.id, message);
-        await store.addDetail(req.runId, {
+        await addDetail({
           originSide: item.side,
           sourceTicketId: item.side === 'source' ? item.id : null,
           targetTicketId: item.side === 'target' ? item.id : null,
@@ -264,6 +354,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         await recordEvents(events, 'failed');
         deps.onScreened?.(item.side, item.id, { travels: false, reason: message });
         await progress.screened(item.side, false);
+        await itemDone(item);
         continue;
       }
       sink.current = null;
@@ -277,12 +368,13 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
       }
       await store.clearRetry(req.connectionId, item.side, item.id);
       await recordEvents(events, 'unchanged');
+      await itemDone(item);
     }
 
     // The timeline names values written into a side by that side's labels (Status: Pending, not status = 3):
     // its form fields are read once per run, only for sides that may receive a write; without them, raw values.
     for (const to of new Set(travelling.map((w) => (w.side === 'source' ? 'target' : 'source') as Side))) {
-      if (!sides[to].describe) sides[to].describe = await fieldLabels(sides[to].connector).catch(() => undefined);
+      if (!sides[to].describe) sides[to].describe = await fieldLabels(sides[to]).catch(() => undefined);
     }
     await progress.phase('syncing tickets', travelling.length);
     for (const item of travelling) {
@@ -302,7 +394,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
           passOutcome = outcome.outcome;
           if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) events.add('failed', outcome.error ?? 'failed');
           details++;
-          await store.addDetail(req.runId, { originSide: item.side, ...outcome, subject: events.subject });
+          await addDetail({ originSide: item.side, ...outcome, subject: events.subject });
           if (outcome.outcome === 'failed' || outcome.failedComments + outcome.failedAttachments > 0) {
             failed++;
             if (outcome.failedComments + outcome.failedAttachments > 0) await store.markRetry(req.connectionId, item.side, item.id, outcome.error ?? 'failed');
@@ -332,7 +424,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         await store.markRetry(req.connectionId, item.side, item.id, message);
         const link = await store.findLink(req.connectionId, item.side, item.id);
         if (link && !events.linkedTicketId) events.linkedTicketId = link.ticketIds[item.side === 'source' ? 'target' : 'source'];
-        await store.addDetail(req.runId, {
+        await addDetail({
           originSide: item.side,
           sourceTicketId: item.side === 'source' ? item.id : (link?.ticketIds.source ?? null),
           targetTicketId: item.side === 'target' ? item.id : (link?.ticketIds.target ?? null),
@@ -348,19 +440,16 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         await recordEvents(events, passOutcome);
       }
       await progress.ticketDone(passOutcome === 'failed');
+      await itemDone(item);
     }
 
     req.signal?.throwIfAborted();
     await progress.phase('saving cursors');
     for (const h of hints) await store.clearHint(req.connectionId, h.side, h.ticketId, h.createdAt);
-    for (const side of ['source', 'target'] as const) {
-      if (!readChanges) break;
-      const at = maxSeen[side] ? new Date(maxSeen[side]!) : (req.since ?? null);
-      if (at) await store.advanceCursor(req.connectionId, side, at);
-    }
+    for (const side of ['source', 'target'] as const) await saveDonePages(side);
     const status: RunOutcome['status'] = details === 0 ? 'no_tickets' : failed > 0 ? 'partial' : 'success';
     if (req.trigger === 'manual') await store.markReadyForAutomaticSync(req.connectionId);
-    await store.finishRun(req.runId, status, null);
+    await finish(status, null, null);
     return { status, error: null, ...(truncated ? { truncated } : {}) };
   } catch (err) {
     // Whatever a stopped run was doing when it stopped, the reason is that it was stopped.
@@ -380,7 +469,7 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
         .onCredentialsRejected({ connectionId: req.connectionId, side: fault.side, runId: req.runId, at: new Date() })
         .catch((e: unknown) => deps.log?.('could not mark the rejected key in Settings', { error: (e as Error).message }));
     }
-    await store.finishRun(req.runId, 'failed', message, fault ?? null);
+    await finish('failed', message, fault ?? null);
     return { status: 'failed', error: message, ...(fault ? { fault } : {}) };
   }
 }

@@ -1,24 +1,71 @@
 import { PlatformError, type FieldDefinition, type FieldValue, type RemoteTicket } from '../core/connector.ts';
+import { fieldWithRole, isClosingStatus, needsRoleResolution, resolveRoles } from '../core/field-roles.ts';
 import type { Mappings, TypeMapping } from '../core/sync-config.ts';
-import type { TicketLink } from '../db/repositories/sync-store.ts';
+import type { TicketLink } from './ports.ts';
 import { MandatoryFieldsError, missingForClosure, missingMandatory, missingOnCloseMessage, missingOnCreateMessage } from './copy-rules.ts';
 import { snapshotOf, typeMappingFor, type Side } from './field-mapping.ts';
 import type { SideRuntime } from './ticket-sync.ts';
 
 /**
- * The receiving side's form fields, read once per run and only when a copy is made or closed there.
- * A read that fails for one reason or another (not the whole account) leaves the check to the
- * platform's own validation rather than failing tickets it would accept.
+ * A side's form fields, read at most once per run (labels for the timeline, roles, status categories and
+ * mandatory fields all come from this one read). A failure about the whole account is not kept, so a
+ * later ticket asks again; any other failure is, so a broken field list costs one call per run.
+ */
+export function fieldDefsOf(rt: SideRuntime): Promise<FieldDefinition[]> {
+  rt.fieldDefs ??= rt.connector.fieldDefinitions().catch((err: unknown) => {
+    if (err instanceof PlatformError && err.isAccountWide) rt.fieldDefs = undefined;
+    throw err;
+  });
+  return rt.fieldDefs;
+}
+
+/**
+ * The receiving side's form fields for checks. A read that fails for one reason or another (not the
+ * whole account) leaves the check to the platform's own validation rather than failing tickets it would accept.
  */
 async function fieldsOf(rt: SideRuntime): Promise<FieldDefinition[]> {
-  rt.fieldDefs ??= rt.connector.fieldDefinitions().catch((err: unknown) => {
-    if (err instanceof PlatformError && err.isAccountWide) {
-      rt.fieldDefs = undefined;
-      throw err;
-    }
-    return null;
+  return fieldDefsOf(rt).catch((err: unknown) => {
+    if (err instanceof PlatformError && err.isAccountWide) throw err;
+    return [];
   });
-  return (await rt.fieldDefs) ?? [];
+}
+
+/**
+ * The side's status field (by role, never by name) and whether `values` closes the ticket there: its
+ * status choice's category is a closing one. Without readable fields nothing counts as a closure.
+ */
+export async function closureOf(rt: SideRuntime, values: Record<string, FieldValue>): Promise<{ statusField: string | null; closing: boolean }> {
+  const defs = await fieldsOf(rt);
+  const statusField = fieldWithRole(defs, 'status')?.name ?? null;
+  return { statusField, closing: statusField !== null && statusField in values && isClosingStatus(defs, values[statusField]) };
+}
+
+/**
+ * A type mapping with its roles (`@status`...) resolved against both sides' fields, for this run. A role
+ * mapping cannot be applied without them: the ticket fails with the reason and is retried.
+ */
+export async function resolvedMapping(sides: Record<Side, SideRuntime>, mapping: TypeMapping): Promise<TypeMapping> {
+  if (!needsRoleResolution(mapping, sides.source.connector.platform === sides.target.connector.platform)) return mapping;
+  const cache = (sides.source.resolved ??= new WeakMap());
+  let hit = cache.get(mapping);
+  if (!hit) {
+    const read = async (side: Side) => {
+      try {
+        return await fieldDefsOf(sides[side]);
+      } catch (err) {
+        if (err instanceof PlatformError && err.isAccountWide) throw err;
+        throw new Error(
+          `The ticket fields of ${sides[side].organisationName} could not be read to apply the default mappings (status by category, priority by rank): ${(err as Error).message}`,
+          { cause: err },
+        );
+      }
+    };
+    hit = Promise.all([read('source'), read('target')]).then(([source, target]) => resolveRoles(mapping, { source, target }));
+    // A failed resolution is not kept: the next ticket tries again.
+    hit.catch(() => cache.delete(mapping));
+    cache.set(mapping, hit);
+  }
+  return hit;
 }
 
 /** Throws when the copy (`values`: mapped values with defaults) lacks a field its platform requires; no call is made for it. */

@@ -1,4 +1,4 @@
-import type { RunPhase, RunProgress, SyncStore } from '../db/repositories/sync-store.ts';
+import type { EngineStore, RunPhase, RunProgress } from './ports.ts';
 import { emptySteps, type RunSteps, type Side } from '../db/repositories/run-steps.ts';
 
 export interface ProgressOptions {
@@ -32,7 +32,7 @@ export interface ProgressReporter {
  * write per 500 ms, and always the last ticket), so a fast run of thousands of tickets costs a handful of
  * writes; a failing write never fails the run.
  */
-export function runProgress(store: Pick<SyncStore, 'reportProgress'>, runId: string, opts: ProgressOptions = {}): ProgressReporter {
+export function runProgress(store: Pick<EngineStore, 'reportProgress'>, runId: string, opts: ProgressOptions = {}): ProgressReporter {
   const minIntervalMs = opts.minIntervalMs ?? 500;
   const now = opts.now ?? Date.now;
   const steps: RunSteps = emptySteps();

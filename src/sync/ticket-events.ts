@@ -1,6 +1,6 @@
 import type { RemoteAttachment, RemoteComment, RemoteRequester, RemoteTicket, TicketConnector } from '../core/connector.ts';
 import { plainSubject } from '../core/sanitize-html.ts';
-import type { RequestSummary, TicketEvent, TicketEventBatch } from '../db/repositories/sync-store.ts';
+import type { RequestSummary, TicketEvent, TicketEventBatch } from './ports.ts';
 import type { Side } from './field-mapping.ts';
 
 export type { RequestSummary, TicketEventBatch };
@@ -8,7 +8,7 @@ export type { RequestSummary, TicketEventBatch };
 /**
  * The ticket timeline: what the engine did with one ticket in one run, step by step, with a summary of
  * each platform call it made for it. Collected in memory while the ticket is worked and stored in one
- * statement at its end (SyncStore.recordTicketEvents), so the cost per ticket is one insert.
+ * statement at its end (TimelinePort.recordTicketEvents), so the cost per ticket is one insert.
  */
 export type TicketEventKind =
   | 'read'

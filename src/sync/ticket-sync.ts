@@ -2,8 +2,8 @@ import { PlatformError, type FieldDefinition, type FieldValue, type RemoteReques
 import { buildDescription } from '../core/description-builder.ts';
 import { safeTicketUrl, withPartnerReference, type PartnerReference } from '../core/partner-reference.ts';
 import { plainSubject, sanitizeTicketHtml, sanitizeTicketWrite } from '../core/sanitize-html.ts';
-import type { Mappings, SideConfiguration } from '../core/sync-config.ts';
-import type { RunDetail, SyncStore, TicketLink } from '../db/repositories/sync-store.ts';
+import type { Mappings, SideConfiguration, TypeMapping } from '../core/sync-config.ts';
+import type { EngineStore, RunDetail, TicketLink } from './ports.ts';
 import { carryConversation, type CarryContext } from './conversation-sync.ts';
 import { creatableType, defaultValues, withDefaults, withTypeLine } from './copy-rules.ts';
 import {
@@ -19,12 +19,9 @@ import {
   typeMappingFor,
   type Side,
 } from './field-mapping.ts';
-import { closureBlockedBy, linkedTypeMapping, requireMandatoryOnCreate } from './mandatory-check.ts';
+import { closureBlockedBy, closureOf, linkedTypeMapping, requireMandatoryOnCreate, resolvedMapping } from './mandatory-check.ts';
 import { resolveRequester } from './requester.ts';
 import { describeValues, type TicketEventLog } from './ticket-events.ts';
-
-/** Status values that close a ticket, per platform: closures follow the platform's closure rules. */
-const CLOSING_STATUSES: Record<string, string[]> = { freshservice: ['4', '5'] };
 
 export interface SideRuntime {
   side: Side;
@@ -37,13 +34,18 @@ export interface SideRuntime {
   people?: Map<string, Promise<string | null>>;
   /** Field labels and picklist display values: the description builder's (source), and the timeline's words for values written into this side. */
   describe?: { labels: Record<string, string>; choiceLabels: Record<string, Record<string, string>> };
-  /** This side's form fields, read once per run when a copy is made or closed here (mandatory fields); null: unreadable. */
-  fieldDefs?: Promise<FieldDefinition[] | null> | undefined;
+  /**
+   * This side's form fields, read at most once per run (mandatory-check.ts fieldDefsOf): labels, roles, status
+   * categories and mandatory fields; rejects when unreadable.
+   */
+  fieldDefs?: Promise<FieldDefinition[]> | undefined;
+  /** Type mappings with their roles resolved for this run (kept on the source side's runtime). */
+  resolved?: WeakMap<TypeMapping, Promise<TypeMapping>>;
 }
 
 export interface TicketSyncContext {
   connectionId: string;
-  store: SyncStore;
+  store: EngineStore;
   mappings: Mappings;
   sides: Record<Side, SideRuntime>;
   /** Test hook: runs between the remote create and the link write (a crash there must not duplicate). */
@@ -96,7 +98,8 @@ const openIntentOf = async (ctx: TicketSyncContext, side: Side, ticketId: string
 /** Whether a listed ticket can travel in this run, decided before the run counts or records it. */
 export type Screening = { travels: true; read?: RemoteTicket } | { travels: false; reason: string };
 
-const isEchoMarked = (t: RemoteTicket) => t.tags.some((tag) => /^sf-[0-9a-f]{16}$/.test(tag));
+/** A copy made by Support Fusion (this connection or another): its connector read a create marker back from it. */
+const isEchoMarked = (t: RemoteTicket) => typeof t.marker === 'string' && t.marker !== '';
 
 /**
  * Decides, before the run counts, lists or records a ticket anywhere the partner can see, whether it
@@ -123,7 +126,7 @@ export async function screenTicket(ctx: TicketSyncContext, side: Side, change: {
   ev?.add('read', `Read #${ticket.id} from ${org} (${ticket.type || 'no type'})`);
   const there = otherSide(side);
   // The copy of a ticket from the other side whose link write was interrupted: it is settled when worked.
-  if ((await ctx.store.pendingIntents(ctx.connectionId)).some((i) => i.originSide === there && ticket.tags.includes(i.marker))) return { travels: true };
+  if ((await ctx.store.pendingIntents(ctx.connectionId)).some((i) => i.originSide === there && ticket.marker === i.marker)) return { travels: true };
   if (isEchoMarked(ticket)) {
     ev?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
     return { travels: false, reason: 'a copy made by Support Fusion' };
@@ -168,7 +171,7 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
 
 async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket): Promise<TicketOutcome> {
   const there = otherSide(side);
-  const pending = (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === there && ticket.tags.includes(i.marker));
+  const pending = (await ctx.store.pendingIntents(ctx.connectionId)).find((i) => i.originSide === there && isEchoMarked(ticket) && ticket.marker === i.marker);
   if (pending) {
     // The copy of a ticket from the other side whose link write was interrupted: settle it, send nothing
     // back. The original may have changed since the copy was made: it is gone through again (next run).
@@ -215,12 +218,14 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     return null;
   }
   if (!copy) {
-    const { mapping, otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
+    const found = typeMappingFor(ctx.mappings, side, ticket.type);
+    const otherType = found.otherType;
+    const mapping = await resolvedMapping(ctx.sides, found.mapping);
     const sent = changedValues(directedRules(mapping, side), ticket, null);
     // The receiving side's defaults fill what the mapping leaves empty.
     const values = withDefaults({ ...mirroredValues(mapping, side, ticket, sent), ...sent }, defaultValues(to.config.defaults));
     try {
-      await requireMandatoryOnCreate(to, values, (CLOSING_STATUSES[to.connector.platform] ?? []).includes(String(values.status)));
+      await requireMandatoryOnCreate(to, values, (await closureOf(to, values)).closing);
     } catch (err) {
       if (!intent.resumed) await ctx.store.dropCreateIntent(intent.id); // nothing was sent: no copy to look for later
       throw err;
@@ -232,7 +237,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
         ? mapping.descriptionBuilder
         : { fields: [], separator: mapping.descriptionBuilder.separator, partnerReference: mapping.descriptionBuilder.partnerReference };
     // A type the receiving platform cannot create: the copy is of a type it can, and its description names the original's.
-    const made = creatableType(otherType, to.connector.creatableTypes);
+    const made = creatableType(otherType, creatableTypesOf(to.connector));
     const description = withTypeLine(
       buildDescription(fromLabels, describeSource(ctx.sides[side], ticket, ticket.description)),
       made.substituted ? otherType : null,
@@ -250,8 +255,8 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
         subject: write.subject ?? plainSubject(ticket.subject),
         description: sanitizeTicketHtml(description),
         requesterId: requester.id,
+        // Where the marker is kept (a tag, an external id...) is the connector's business.
         marker: intent.marker,
-        tags: [intent.marker],
       });
     } catch (err) {
       // A create the platform refused outright (invalid, not permitted) made no copy, and an earlier attempt's
@@ -286,23 +291,25 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): Promise<TicketOutcome> {
   const there = otherSide(side);
   const to = ctx.sides[there];
-  const mapping = linkedTypeMapping(ctx.mappings, side, ticket, link);
+  const mapping = await resolvedMapping(ctx.sides, linkedTypeMapping(ctx.mappings, side, ticket, link));
   const values = changedValues(directedRules(mapping, side), ticket, link.snapshots[side]);
-  const closing = CLOSING_STATUSES[to.connector.platform] ?? [];
+  // Closure is the receiving side's status category, whatever the platform calls its values.
+  const { statusField, closing } = await closureOf(to, values);
+  const status = statusField ?? '';
   let closureError: string | null = null;
   let closed = false;
-  if ('status' in values && closing.includes(String(values.status)) && !ctx.sides[side].config.closures.enabled) delete values.status;
+  if (closing && !ctx.sides[side].config.closures.enabled) delete values[status];
   if ('description' in values && side === 'source') {
     values.description = buildDescription(mapping.descriptionBuilder, describeSource(ctx.sides[side], ticket, String(values.description ?? '')));
   }
   if ('description' in values) {
     const { otherType } = typeMappingFor(ctx.mappings, side, ticket.type);
-    if (creatableType(otherType, to.connector.creatableTypes).substituted) values.description = withTypeLine(String(values.description ?? ''), otherType);
+    if (creatableType(otherType, creatableTypesOf(to.connector)).substituted) values.description = withTypeLine(String(values.description ?? ''), otherType);
   }
   // Fields the platform requires before a close: the close is not attempted without them (reported once, as a refusal).
-  if ('status' in values && closing.includes(String(values.status))) {
+  if (closing && status in values) {
     closureError = await closureBlockedBy(to, link, there, values);
-    if (closureError) delete values.status;
+    if (closureError) delete values[status];
   }
   // A field mapped both ways and changed on both sides since the last sync: the later change wins. When
   // the other side's is later, it is not overwritten here; it travels back when that side is processed.
@@ -325,17 +332,17 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     try {
       result = await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)));
     } catch (err) {
-      const isClosure = 'status' in values && closing.includes(String(values.status));
+      const isClosure = closing && status in values;
       if (!(err instanceof PlatformError) || err.kind !== 'validation' || !isClosure) throw err;
       // The platform's closure rules refused: report it once, keep the other changes, do not loop.
       closureError = `${to.organisationName} did not accept closing ticket ${link.ticketIds[there]}: ${err.message}`;
-      delete values.status;
+      delete values[status];
       result =
         Object.keys(values).length > 0
           ? await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)))
           : ((await to.connector.getTicket(link.ticketIds[there])) ?? ticket);
     }
-    closed = 'status' in values && closing.includes(String(values.status));
+    closed = closing && status in values;
     written = true;
     const wrote = Object.keys(values);
     if (wrote.length > 0)
@@ -366,6 +373,12 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (!written && carried.failedComments + carried.failedAttachments === 0) return null;
   const outcome = carried.failedComments + carried.failedAttachments > 0 && !written ? 'failed' : closed ? 'closed' : 'updated';
   return { ...ids, outcome, ...failures(carried) };
+}
+
+/** Types the receiving platform can create: its manifest's, else what the connector says (tests' fakes). */
+function creatableTypesOf(c: TicketConnector): readonly string[] | undefined {
+  const fromManifest = c.manifest?.capabilities.creatableTypes;
+  return fromManifest && fromManifest.length > 0 ? fromManifest : c.creatableTypes;
 }
 
 function describeSource(rt: SideRuntime, t: RemoteTicket, description: string) {

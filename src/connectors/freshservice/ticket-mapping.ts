@@ -48,7 +48,12 @@ export function toRemoteAttachment(a: FsAttachment): RemoteAttachment {
   return { id: String(a.id), name: a.name, contentType: a.content_type ?? 'application/octet-stream', size: a.size ?? 0 };
 }
 
+/** Create markers are tags (`sf-` and 16 hex digits); comment markers sit in the copy's footer (`sf-c…`). */
+const TICKET_MARKER = /^sf-[0-9a-f]{16}$/;
+const COMMENT_MARKER = /\bsf-c[0-9a-f]{16}\b/;
+
 export function toRemoteTicket(t: FsTicket): RemoteTicket {
+  const marker = (t.tags ?? []).find((tag) => TICKET_MARKER.test(tag));
   const requester = t.requester
     ? { id: String(t.requester.id), email: t.requester.email ?? null, name: t.requester.name ?? null }
     : t.requester_id !== null && t.requester_id !== undefined
@@ -62,6 +67,7 @@ export function toRemoteTicket(t: FsTicket): RemoteTicket {
     description: t.description ?? '',
     fields: ticketFields(t),
     tags: [...(t.tags ?? [])],
+    ...(marker ? { marker } : {}),
     requester,
     createdAt: iso(t.created_at),
     updatedAt: iso(t.updated_at),
@@ -72,12 +78,14 @@ export function toRemoteTicket(t: FsTicket): RemoteTicket {
 /** Conversation source codes [spec 6.1]: 0 reply (e-mail), 2 note; status/meta/feedback/forward are "other". */
 export function toRemoteComment(c: FsConversation, kindWhenNoSource: RemoteComment['kind'] = 'other'): RemoteComment {
   const kind = c.source === undefined || c.source === null ? kindWhenNoSource : c.source === 0 ? 'reply' : c.source === 2 ? 'note' : 'other';
+  const marker = COMMENT_MARKER.exec(c.body ?? '')?.[0];
   return {
     id: String(c.id),
     body: c.body ?? '',
     bodyText: c.body_text ?? '',
     private: c.private ?? false,
     kind,
+    ...(marker ? { marker } : {}),
     authorId: idString(c.user_id),
     createdAt: iso(c.created_at),
     attachments: (c.attachments ?? []).map(toRemoteAttachment),

@@ -1,124 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import type { RunSteps } from './run-steps.ts';
 import { sql } from 'kysely';
 import type { Db } from '../database.ts';
 import { Mappings, SideConfiguration } from '../../core/sync-config.ts';
-import type { FieldValue } from '../../core/connector.ts';
 
-/**
- * Everything the sync engine stores: links between tickets, create intents, comment and attachment
- * ledgers, retry set, cursors, runs and their details. The engine never writes SQL; it goes through
- * this store.
- */
-export type Side = 'source' | 'target';
-export type Snapshot = Record<string, FieldValue>;
+import type {
+  AttachmentLedgerEntry,
+  CommentLedgerEntry,
+  ConnectionForSync,
+  CreateIntent,
+  RunDetail,
+  RunProgress,
+  RunStatus,
+  Side,
+  SideState,
+  Snapshot,
+  SyncStore,
+  TicketEventBatch,
+  TicketLink,
+} from '../../sync/ports.ts';
 
-export interface SideState {
-  organisationId: string;
-  organisationName: string;
-  configuration: SideConfiguration;
-  cursorAt: Date | null;
-}
-
-export interface ConnectionForSync {
-  id: string;
-  contractName: string;
-  status: string;
-  syncState: string;
-  mappings: Mappings;
-  sides: Record<Side, SideState>;
-}
-
-export interface TicketLink {
-  id: string;
-  originSide: Side;
-  ticketIds: Record<Side, string>;
-  snapshots: Record<Side, Snapshot>;
-  writtenAt: Record<Side, string | null>;
-  closureBlocked: string | null;
-}
-
-export interface CreateIntent {
-  id: string;
-  originSide: Side;
-  originTicketId: string;
-  marker: string;
-  createdAt: Date;
-  /** True when the intent was already there: a previous attempt may have created the ticket. */
-  resumed: boolean;
-}
-
-export interface CommentLedgerEntry {
-  id: string;
-  originSide: Side;
-  originCommentId: string;
-  copyCommentId: string | null;
-  marker: string;
-}
-
-export interface RunDetail {
-  originSide: Side;
-  sourceTicketId: string | null;
-  targetTicketId: string | null;
-  outcome: 'created' | 'updated' | 'closed' | 'failed';
-  error: string | null;
-  failedComments: number;
-  failedAttachments: number;
-  /**
-   * The ticket failed before its side's filters had admitted it, so it may be one they keep back: the
-   * row is shown only to the organisation whose ticket it is and counts in none of the run's totals.
-   */
-  ownerOnly?: boolean;
-  /** The worked ticket's subject (plain, clipped), when it was read. */
-  subject?: string | null;
-}
-
-export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'no_tickets';
-
-/** What a running run is doing: its phase and how many tickets it has to work and has worked. */
-export type RunPhase = 'listing changes' | 'screening tickets' | 'syncing tickets' | 'saving cursors';
-export interface RunProgress {
-  phase: RunPhase;
-  ticketsSeen: number;
-  ticketsDone: number;
-  /** Planned and done by step (run-steps.ts); stored in sync_runs.progress_steps (0020). */
-  steps?: RunSteps;
-}
-
-/** One platform call the engine made for a ticket: `Acme getTicket #42 → found (120 ms)`. */
-export interface RequestSummary {
-  side: Side;
-  call: string;
-  /** The ticket (or comment, file) the call was about, if any. */
-  ref: string | null;
-  ok: boolean;
-  /** What came back, in a few words; for a failure the error. */
-  result: string;
-  ms: number;
-}
-
-/** One step of the ticket timeline (src/sync/ticket-events.ts lists the kinds). */
-export interface TicketEvent {
-  kind: string;
-  summary: string;
-  /** The calls made since the previous step: the ones this step needed. */
-  requests: RequestSummary[];
-  at: Date;
-}
-
-/** One ticket's pass in a run: its events, the ticket they concern and its counterpart on the other side. */
-export interface TicketEventBatch {
-  connectionId: string;
-  runId: string | null;
-  side: Side;
-  ticketId: string;
-  linkedTicketId: string | null;
-  events: TicketEvent[];
-  /** The pass's outcome (the run detail's, or `unchanged` when nothing was written). */
-  outcome: string | null;
-  /** The worked ticket's subject (plain, clipped), when it was read. */
-  subject?: string | null;
-}
+/** The engine's ports (src/sync/ports.ts) over the database: the engine never writes SQL. */
+export type {
+  CommentLedgerEntry,
+  ConnectionForSync,
+  CreateIntent,
+  RequestSummary,
+  RunDetail,
+  RunPhase,
+  RunProgress,
+  RunStatus,
+  Side,
+  SideState,
+  Snapshot,
+  SyncStore,
+  TicketEvent,
+  TicketEventBatch,
+  TicketLink,
+} from '../../sync/ports.ts';
 
 const col = (side: Side) => (side === 'source' ? 'source_ticket_id' : 'target_ticket_id') as 'source_ticket_id' | 'target_ticket_id';
 
@@ -148,7 +66,7 @@ function toLink(r: {
   };
 }
 
-export function createSyncStore(db: Db) {
+export function createSyncStore(db: Db): SyncStore {
   return {
     async loadConnection(connectionId: string): Promise<ConnectionForSync | null> {
       const c = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
@@ -161,6 +79,7 @@ export function createSyncStore(db: Db) {
           'connection_sides.organisation_id',
           'connection_sides.configuration',
           'connection_sides.cursor_at',
+          'connection_sides.cursor',
           'organisations.name',
         ])
         .where('connection_sides.connection_id', '=', connectionId)
@@ -173,6 +92,7 @@ export function createSyncStore(db: Db) {
           organisationName: s.name,
           configuration: SideConfiguration.parse(s.configuration ?? {}),
           cursorAt: s.cursor_at,
+          cursor: s.cursor,
         };
       };
       const source = bySide('source');
@@ -308,7 +228,7 @@ export function createSyncStore(db: Db) {
       await db.updateTable('comment_ledger').set({ copy_comment_id: copyCommentId }).where('id', '=', entryId).execute();
     },
 
-    async attachmentLedger(linkId: string): Promise<Array<{ originSide: Side; originAttachmentId: string; copyAttachmentId: string | null }>> {
+    async attachmentLedger(linkId: string): Promise<AttachmentLedgerEntry[]> {
       const rows = await db.selectFrom('attachment_ledger').selectAll().where('link_id', '=', linkId).execute();
       return rows.map((r) => ({ originSide: r.origin_side as Side, originAttachmentId: r.origin_attachment_id, copyAttachmentId: r.copy_attachment_id }));
     },
@@ -354,6 +274,12 @@ export function createSyncStore(db: Db) {
         .where('side', '=', side)
         .where((eb) => eb.or([eb('cursor_at', 'is', null), eb('cursor_at', '<', at)]))
         .execute();
+    },
+
+    /** The opaque cursor as given (a manual run from an earlier date may move it back: re-reading is safe, a gap is not). */
+    async saveCursor(connectionId: string, side: Side, cursor: string, changedUpTo: Date | null): Promise<void> {
+      await db.updateTable('connection_sides').set({ cursor }).where('connection_id', '=', connectionId).where('side', '=', side).execute();
+      if (changedUpTo) await this.advanceCursor(connectionId, side, changedUpTo);
     },
 
     async markReadyForAutomaticSync(connectionId: string): Promise<void> {
@@ -548,5 +474,3 @@ export function createSyncStore(db: Db) {
     },
   };
 }
-
-export type SyncStore = ReturnType<typeof createSyncStore>;

@@ -1,11 +1,11 @@
 import sanitizeHtml from 'sanitize-html';
 import type { FieldValue } from '../../core/connector.ts';
-import type { ConnectionForSync, RunDetail } from '../../db/repositories/sync-store.ts';
+import type { ConnectionForSync, RunDetail } from '../ports.ts';
 import { runSync, type EngineDeps } from '../engine.ts';
 import { otherSide, type Side } from '../field-mapping.ts';
 import { createMemorySyncStore, type SyncStoreReads } from './memory-store.ts';
 import type { RateGate } from '../../connector-kit/rate-gate.ts';
-import type { RunProgress } from '../../db/repositories/sync-store.ts';
+import type { RunProgress } from '../ports.ts';
 import { cappedGate, type BudgetStop } from './budget-cap.ts';
 import { DryRunRecorder, isDryId, recordingConnector, type PlannedFile, type PlannedWrite } from './recording-connector.ts';
 

@@ -1,16 +1,16 @@
-import {
-  newMarker,
-  type CommentLedgerEntry,
-  type ConnectionForSync,
-  type CreateIntent,
-  type RunDetail,
-  type Side,
-  type Snapshot,
-  type SyncStore,
-  type TicketEventBatch,
-  type TicketLink,
-  type RunProgress,
-} from '../../db/repositories/sync-store.ts';
+import { newMarker } from '../../db/repositories/sync-store.ts';
+import type {
+  CommentLedgerEntry,
+  ConnectionForSync,
+  CreateIntent,
+  RunDetail,
+  RunProgress,
+  Side,
+  Snapshot,
+  SyncStore,
+  TicketEventBatch,
+  TicketLink,
+} from '../ports.ts';
 
 /** The read-only part of the real store: all a dry run may ask the database. */
 export type SyncStoreReads = Pick<SyncStore, 'loadConnection' | 'findLink' | 'pendingIntents' | 'commentLedger' | 'attachmentLedger' | 'retries' | 'hints'>;
@@ -68,7 +68,7 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
   const recorded = {
     details: [] as RunDetail[],
     retries: [] as Array<{ side: Side; ticketId: string; error: string }>,
-    cursors: [] as Array<{ side: Side; at: Date }>,
+    cursors: [] as Array<{ side: Side; at: Date | null; cursor?: string }>,
     clearedHints: [] as Array<{ side: Side; ticketId: string }>,
     readyForAutomaticSync: false,
     finished: null as { status: string; error: string | null } | null,
@@ -252,6 +252,10 @@ export function createMemorySyncStore(reads: SyncStoreReads, events: MemoryStore
 
     async advanceCursor(_connectionId, side, at) {
       recorded.cursors.push({ side, at });
+    },
+
+    async saveCursor(_connectionId, side, cursor, changedUpTo) {
+      recorded.cursors.push({ side, at: changedUpTo, cursor });
     },
 
     async markReadyForAutomaticSync() {
