@@ -28,7 +28,8 @@ export interface ConnectionTestFailure {
 export type ConnectionTestResult =
   | {
       ok: true;
-      agent: { id: number; name: string; email: string };
+      // Jira account ids are strings (`712020:7bf4…`); Freshservice's are numbers.
+      agent: { id: number | string; name: string; email: string };
       roles: string[];
       groupAccess: { scope: 'all' | 'selected'; groups: Array<{ id: number; name: string }> };
       warnings: string[];
