@@ -3,13 +3,14 @@ import { getConnectionSide } from '../db/repositories/connections.ts';
 import { getPlatformConfig } from '../db/repositories/platform-configs.ts';
 import type { Side } from '../db/repositories/sync-store.ts';
 import { ticketWebUrl } from '../connectors/ticket-links.ts';
+import { defaultPlatformId } from '../sync/side-connector.ts';
 
 /** A side's ticket address maker: its platform and the account its API override or platform settings name. */
 async function sideLinks(db: Db, connectionId: string, side: Side): Promise<{ shares: boolean; url: (ticketId: string) => string | null }> {
   const row = await getConnectionSide(db, connectionId, side);
   const platform = row ? await getPlatformConfig(db, row.organisationId) : undefined;
   const apiUrl = row?.apiOverride?.apiUrl ?? platform?.apiUrl ?? null;
-  const platformId = platform?.platform ?? 'freshservice';
+  const platformId = platform?.platform ?? defaultPlatformId();
   return {
     // The same switch that puts "Partner ticket: INC-34 (link)" into copies (on unless the side turned it off).
     shares: row?.configuration.ticketLinks?.share ?? true,

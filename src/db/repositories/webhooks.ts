@@ -117,7 +117,7 @@ export interface WebhookLastEvent {
 
 /**
  * Notes a call of the side's webhook URL. Only calls with a known token count (an unknown one has no
- * side); the reason is the answer the caller got, which Freshservice shows only in its workflow log.
+ * side); the reason is the answer the caller got, which the platform shows only in its own log, if at all.
  */
 export async function recordWebhookEvent(
   db: Db,

@@ -71,8 +71,8 @@ export const webhookSchemas = {
     summary: 'The platform calls this when a ticket changes: queues a sync of the tickets it names (no session; the token is the credential)',
     description:
       "platform: the side's platform id (as in the URL GET …/webhook answers; another platform's id answers like an unknown token). " +
-      "The body is the platform's own (GET …/webhook setup.body says what to send where it is typed by hand; Freshservice: " +
-      'Advanced (JSON) content {"ticket_id": "{{ticket.id_numeric}}"}); platforms that sign their calls are checked against the ' +
+      "The body is the platform's own (GET …/webhook setup.body says what to send where it is typed by hand); " +
+      'platforms that sign their calls are checked against the ' +
       "URL's signing secret (401 invalid_signature). Ticket ids are opaque (1 to 255 characters, at most 100 a call). The payload is " +
       'only a hint: the tickets are read again through the API before they are synced. 202 {"status":"accepted"} for a valid token; ' +
       '404 not_found for any token that does not belong to an active connection of that platform; 400 for a body that names no usable ticket; ' +
