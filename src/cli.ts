@@ -54,9 +54,12 @@ Exit codes: 0 stopped by a signal, 1 failed to start, 2 bad configuration (e.g. 
   },
   {
     name: 'simulate',
-    summary: 'run the Freshservice API simulator',
-    usage: 'support-fusion simulate freshservice [--port 4010] [--seed demo|empty] [...]',
-    help: 'Runs a Freshservice API v2 simulator. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet',
+    summary: 'run a platform API simulator (freshservice, jira_service_management)',
+    usage: 'support-fusion simulate <freshservice|jira_service_management> [--port N] [--seed demo|empty] [...]',
+    help:
+      'Runs a platform API simulator.\n' +
+      '  freshservice: Freshservice API v2. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet\n' +
+      '  jira_service_management: Jira Cloud REST v3 + JSM. Flags: --port N --seed demo|empty|two-projects --site acme --time-zone Europe/Warsaw --rate-limit on|off --latency MS --quiet',
     positionals: [1, 1],
     async run() {
       return -2; // handled below: its flags are its own
@@ -127,10 +130,12 @@ async function main(): Promise<number> {
       return args.length === 0 ? EXIT.usage : EXIT.ok;
     }
     const [platform, ...simArgs] = args;
-    if (platform !== 'freshservice')
-      throw new UsageError(`unknown platform "${platform ?? ''}" for simulate. Use: support-fusion simulate freshservice --port 4010 --seed demo`);
-    const { runSimulatorCli } = await import('./simulator/freshservice/cli.ts');
-    await runSimulatorCli(simArgs);
+    const simulators = await import('./simulator/index.ts');
+    if (!platform || !simulators.isSimulatedPlatform(platform))
+      throw new UsageError(
+        `unknown platform "${platform ?? ''}" for simulate. Use one of: ${simulators.simulatedPlatforms.join(', ')} (e.g. support-fusion simulate freshservice --port 4010 --seed demo)`,
+      );
+    await simulators.runSimulatorCli(platform, simArgs);
     return -1;
   }
   try {

@@ -40,7 +40,8 @@ describe('jira.js against the simulator', () => {
       jql: 'project = SUP AND labels = hardware ORDER BY updated ASC, key ASC',
       fields: ['summary', 'status', 'updated'],
     });
-    expect(found.isLast).toBe(true);
+    // jira.js's result type has no isLast although the API sends it [spec 4.1].
+    expect((found as { isLast?: boolean }).isLast).toBe(true);
     expect(found.issues?.map((i) => [i.key, i.fields.summary])).toEqual([['SUP-1', 'Printer on fire']]);
     const posted = await v3.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql: 'project = SUP', fields: ['summary'], maxResults: 10 });
     expect(posted.issues?.map((i) => i.key)).toEqual(['SUP-1']);
@@ -61,9 +62,9 @@ describe('jira.js against the simulator', () => {
     });
     expect(attached).toHaveLength(1);
     const bytes = await v3.issueAttachments.getAttachmentContent({ id: attached[0]!.id! });
-    expect(Buffer.from(bytes as ArrayBuffer).toString('utf8')).toBe('paper jam at 10:02');
+    expect(Buffer.from(bytes as unknown as ArrayBuffer).toString('utf8')).toBe('paper jam at 10:02');
     const redirected = await v3.issueAttachments.getAttachmentContent({ id: attached[0]!.id!, redirect: true });
-    expect(Buffer.from(redirected as ArrayBuffer).toString('utf8')).toBe('paper jam at 10:02');
+    expect(Buffer.from(redirected as unknown as ArrayBuffer).toString('utf8')).toBe('paper jam at 10:02');
 
     const issue = await v3.issues.getIssue({ issueIdOrKey: created.key });
     expect(issue.fields.status.statusCategory?.key).toBe('done');
