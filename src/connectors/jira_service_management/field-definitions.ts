@@ -1,0 +1,45 @@
+import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
+import type { JiraContext } from './context.ts';
+import { statusCategoryOf } from './mapping.ts';
+import { AllStatuses, PriorityPage, ProjectStatuses, type JiraStatus } from './payloads.ts';
+
+const statusChoice = (s: JiraStatus): FieldChoice => ({ value: s.id, label: s.name, category: statusCategoryOf(s.statusCategory?.key, s.name) });
+
+/** The project's statuses (of one issue type when given), each with its category. */
+async function statuses(ctx: JiraContext, ticketType: string | undefined): Promise<FieldChoice[]> {
+  const key = ctx.configuredProject ?? (await ctx.project());
+  const perType = await ctx.api.json('GET', `/rest/api/3/project/${encodeURIComponent(key)}/statuses`, ProjectStatuses, {
+    what: `list the statuses of project ${key}`,
+    allow404: true,
+  });
+  const list = perType
+    ? (ticketType && perType.some((t) => t.name === ticketType) ? perType.filter((t) => t.name === ticketType) : perType).flatMap((t) => t.statuses)
+    : await ctx.api.json('GET', '/rest/api/3/status', AllStatuses, { what: 'list the statuses' });
+  const byId = new Map<string, JiraStatus>();
+  for (const s of list) if (!byId.has(s.id)) byId.set(s.id, s);
+  return [...byId.values()].map(statusChoice);
+}
+
+/** Priorities in Jira's order, highest first: the order is the rank. */
+async function priorities(ctx: JiraContext): Promise<FieldChoice[]> {
+  const out: FieldChoice[] = [];
+  const what = 'list the priorities';
+  for (let startAt = 0, n = 0; n < ctx.api.limits.maxListPages; n++) {
+    const page = await ctx.api.json('GET', '/rest/api/3/priority/search', PriorityPage, { what, query: { startAt, maxResults: 100 } });
+    out.push(...page.values.map((p) => ({ value: p.id, label: p.name })));
+    if (page.isLast !== false || page.values.length === 0) return out;
+    startAt += page.values.length;
+  }
+  throw ctx.api.tooManyPages(what);
+}
+
+/** Status (transitions), priority and issue type with their roles; loaded live for the side's project. */
+export async function fieldDefinitions(ctx: JiraContext, ticketType?: string): Promise<FieldDefinition[]> {
+  const [statusChoices, priorityChoices, project] = await Promise.all([statuses(ctx, ticketType), priorities(ctx), ctx.projectDetail()]);
+  const types = (project.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ value: t.name, label: t.name }));
+  return [
+    { name: 'status', label: 'Status', kind: 'picklist', role: 'status', choices: statusChoices, requiredForClosure: false, alwaysFilled: true },
+    { name: 'priority', label: 'Priority', kind: 'picklist', role: 'priority', choices: priorityChoices, requiredForClosure: false, alwaysFilled: true },
+    { name: 'issuetype', label: 'Issue type', kind: 'picklist', role: 'type', choices: types, requiredForClosure: false, alwaysFilled: true },
+  ];
+}
