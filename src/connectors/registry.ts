@@ -5,16 +5,16 @@
 import type { TicketConnector } from '../core/connector.ts';
 import type { PlatformManifest } from '../core/platform-manifest.ts';
 import { freshservice } from './freshservice/definition.ts';
+import { jiraServiceManagement } from './jira_service_management/definition.ts';
 import type { ConnectorOptions, PlatformCredentials, PlatformDefinition } from './platform-definition.ts';
 
 export type { ConnectorOptions, PlatformCredentials, PlatformDefinition } from './platform-definition.ts';
 
-const definitions: PlatformDefinition[] = [freshservice];
+const definitions: PlatformDefinition[] = [freshservice, jiraServiceManagement];
 
 /** Platforms users ask for that have no connector yet: listed (unavailable) so Settings can say so. */
 const planned: Array<{ id: string; name: string }> = [
   { id: 'servicenow', name: 'ServiceNow' },
-  { id: 'jira_service_management', name: 'Jira Service Management' },
   { id: 'zendesk', name: 'Zendesk' },
   { id: 'halopsa', name: 'HaloPSA' },
   { id: 'autotask', name: 'Autotask' },
