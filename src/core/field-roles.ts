@@ -116,8 +116,10 @@ function endOf(name: string, defs: readonly FieldDefinition[]): { def: FieldDefi
   const named = defs.find((d) => d.name === name);
   if (named || defs.length === 0) return { def: named, name, byRole: null };
   // A name this side does not have that is a role's name (a default document between two platforms).
-  const asRole = (fieldRoles as readonly string[]).includes(name) ? fieldWithRole(defs, name as FieldRole) : undefined;
-  return asRole ? { def: asRole, name: asRole.name, byRole: name as FieldRole } : { def: undefined, name, byRole: null };
+  // With no field of that role either, the mapping is dropped (undefined name) rather than written to a field that is not there.
+  if (!(fieldRoles as readonly string[]).includes(name)) return { def: undefined, name, byRole: null };
+  const asRole = fieldWithRole(defs, name as FieldRole);
+  return { def: asRole, name: asRole?.name, byRole: name as FieldRole };
 }
 
 /**
@@ -174,7 +176,11 @@ export function withRoleFields(m: FieldMapping, defs: SideFieldDefs): { mapping:
   const src = endOf(m.sourceField, defs.source);
   const tgt = endOf(m.targetField, defs.target);
   if (!src.byRole && !tgt.byRole) return { mapping: m, byMeaning: false };
-  if (!src.name || !tgt.name) return null;
+  if (!src.name || !tgt.name) {
+    // A role reference a side lacks is skipped; a field name it lacks is reported (the user may have mistyped it).
+    const named = (!src.name && roleOfRef(m.sourceField) === null) || (!tgt.name && roleOfRef(m.targetField) === null);
+    return named ? { mapping: m, byMeaning: false } : null;
+  }
   const ownPairs = m.values.length > 0 && roleOfRef(m.sourceField) !== null && roleOfRef(m.targetField) !== null;
   return { mapping: { ...m, sourceField: src.name, targetField: tgt.name }, byMeaning: m.kind === 'value' && !ownPairs };
 }
