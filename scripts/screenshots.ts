@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../src/config/env.ts';
-import { DEMO_ORGS, injectCaller, setUpDemoOrganisations } from '../src/demo.ts';
+import { DEMO_ORGS, injectCaller, setUpDemoOrganisations } from '../src/simulator/demo.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { buildApp } from '../src/server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../src/simulator/freshservice/index.ts';

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Command-line entry (`support-fusion`, bin/support-fusion.mjs): `serve`/`start` runs the product,
-// `worker` a sync worker, and the one-shot admin commands below; `simulate freshservice ...` runs the
-// Freshservice simulator used by tests, the demo and benchmarks. Exit codes: 0 ok, 1 failure, 2 usage.
+// `worker` a sync worker, and the one-shot admin commands below; `simulate <platform> ...` runs a
+// platform simulator (src/simulator/index.ts) used by tests, the demo and benchmarks. Exit codes: 0 ok, 1 failure, 2 usage.
 import { CommandFailed, EXIT, parseCommandArgs, UsageError, type CommandSpec } from './cli/common.ts';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -43,23 +43,21 @@ Exit codes: 0 stopped by a signal, 1 failed to start, 2 bad configuration (e.g. 
   },
   {
     name: 'demo',
-    summary: 'two simulated Freshservice accounts, two organisations, already connected',
+    summary: 'two simulated platform accounts, two organisations, already connected',
     usage: 'support-fusion demo',
-    help: 'Starts two Freshservice simulators and Support Fusion with two organisations already connected (see README).',
+    help: 'Starts two platform simulators and Support Fusion with two organisations already connected (see README).',
     async run() {
-      const { runDemo } = await import('./demo.ts');
+      const { runDemo } = await import('./simulator/demo.ts');
       await runDemo();
       return -1;
     },
   },
   {
     name: 'simulate',
-    summary: 'run a platform API simulator (freshservice, jira_service_management)',
-    usage: 'support-fusion simulate <freshservice|jira_service_management> [--port N] [--seed demo|empty] [...]',
-    help:
-      'Runs a platform API simulator.\n' +
-      '  freshservice: Freshservice API v2. Flags: --port N --seed demo|empty --name acme --plan pro --accounts N --rate-limit on|off --latency MS --quiet\n' +
-      '  jira_service_management: Jira Cloud REST v3 + JSM. Flags: --port N --seed demo|empty|two-projects --site acme --time-zone Europe/Warsaw --rate-limit on|off --latency MS --quiet',
+    summary: 'run a platform API simulator',
+    usage: 'support-fusion simulate <platform> [--port N] [--seed demo|empty] [...]',
+    // The platforms and their flags come from the simulator registry when help is printed.
+    help: 'Runs a platform API simulator. Platforms and their flags:',
     positionals: [1, 1],
     async run() {
       return -2; // handled below: its flags are its own
@@ -124,16 +122,17 @@ async function main(): Promise<number> {
     );
   }
   if (spec.name === 'simulate') {
+    const simulators = await import('./simulator/index.ts');
     if (args[0] === '--help' || args[0] === '-h' || args.length === 0) {
+      const usages = simulators.simulatedPlatforms.map((p) => `  ${simulators.simulatorUsage(p)}`).join('\n');
       if (args.length === 0) console.error(`Usage: ${spec.usage}`);
-      else console.log(`Usage: ${spec.usage}\n\n${spec.help}`);
+      else console.log(`Usage: ${spec.usage}\n\n${spec.help}\n${usages}`);
       return args.length === 0 ? EXIT.usage : EXIT.ok;
     }
     const [platform, ...simArgs] = args;
-    const simulators = await import('./simulator/index.ts');
     if (!platform || !simulators.isSimulatedPlatform(platform))
       throw new UsageError(
-        `unknown platform "${platform ?? ''}" for simulate. Use one of: ${simulators.simulatedPlatforms.join(', ')} (e.g. support-fusion simulate freshservice --port 4010 --seed demo)`,
+        `unknown platform "${platform ?? ''}" for simulate. Use one of: ${simulators.simulatedPlatforms.join(', ')} (e.g. support-fusion simulate ${simulators.simulatedPlatforms[0]} --port 4010 --seed demo)`,
       );
     await simulators.runSimulatorCli(platform, simArgs);
     return -1;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_ORGS } from '../../src/demo.ts';
+import { DEMO_ORGS } from '../../src/simulator/demo.ts';
 import { freePort } from './ports.ts';
 import { startProduct, type ProductProcess } from './product-process.ts';
 

@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from './config/env.ts';
-import { onFreePort } from './free-port.ts';
-import { startRuntime } from './runtime.ts';
-import { buildApp } from './server/app.ts';
-import { startFreshserviceSimulator, type FreshserviceSimulator } from './simulator/freshservice/index.ts';
+import { loadConfig } from '../config/env.ts';
+import { onFreePort } from '../free-port.ts';
+import { startRuntime } from '../runtime.ts';
+import { buildApp } from '../server/app.ts';
+import { startFreshserviceSimulator, type FreshserviceSimulator } from './freshservice/index.ts';
 
 export const DEMO_PASSWORD = 'demo-password-1';
 const PASSWORD = DEMO_PASSWORD;
