@@ -7,7 +7,7 @@ import type { ConnectionTestErrorCode } from './connection-test.ts';
 
 /**
  * Where a status stands, the same words on every platform: closure is detected and written through
- * categories (a Jira "Done" transition, ServiceNow state 7, Freshservice 5), never through platform values.
+ * categories (a "Done" transition, a closed state number, a closed status id), never through platform values.
  */
 export const statusCategories = ['new', 'open', 'pending', 'resolved', 'closed'] as const;
 export type StatusCategory = (typeof statusCategories)[number];
@@ -62,13 +62,13 @@ export interface RateWindow {
 
 export interface RateLimitModel {
   windows: RateWindow[];
-  /** Requests the platform tolerates in flight at once per account (Autotask: 3 per endpoint); null = no cap known. */
+  /** Requests the platform tolerates in flight at once per account (some allow 3 per endpoint); null = no cap known. */
   maxConcurrent: number | null;
-  /** Whether answers carry remaining/limit/reset headers (ServiceNow and Autotask often do not). */
+  /** Whether answers carry remaining/limit/reset headers (some platforms often do not). */
   reportsHeaders: boolean;
 }
 
-/** A comment channel: Freshservice note/reply, ServiceNow comments/work_notes, Jira public/internal... */
+/** A comment channel: a note or a reply, customer-visible comments or work notes, public or internal... */
 export interface CommentChannel {
   id: string;
   label: string;
@@ -89,9 +89,9 @@ export interface Capabilities {
   };
   status: {
     model: 'field' | 'transitions';
-    /** Fields a close needs besides the status (ServiceNow close_code and close_notes). */
+    /** Fields a close needs besides the status (a close code and close notes). */
     closeRequires: string[];
-    /** A closed ticket refuses every write (Zendesk closed): reported once, never retried. */
+    /** A closed ticket refuses every write (a platform's final closed status): reported once, never retried. */
     closedIsImmutable: boolean;
   };
   description: { format: 'html' | 'plain' | 'adf'; writable: 'always' | 'createOnly' };
@@ -111,8 +111,8 @@ export interface Capabilities {
 }
 
 /**
- * A per-side setting a platform needs to create tickets (a Jira project, a ConnectWise board and
- * company). Where the account offers exactly one value it is used without asking; otherwise the first
+ * A per-side setting a platform needs to create tickets (a project, a board and
+ * a company). Where the account offers exactly one value it is used without asking; otherwise the first
  * sync fails with an error naming the setting.
  */
 export interface SideSetting {

@@ -373,7 +373,7 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
     id: '0016_webhook_last_event',
     sql: `
       -- The last call of each side's webhook URL and what came of it, for the Sync tab: a workflow whose
-      -- body Freshservice renders wrongly fails only in Freshservice's own log otherwise.
+      -- body the platform renders wrongly fails only in the platform's own log otherwise.
       ALTER TABLE connection_sides ADD COLUMN webhook_last_event_at timestamptz;
       ALTER TABLE connection_sides ADD COLUMN webhook_last_event_accepted boolean;
       ALTER TABLE connection_sides ADD COLUMN webhook_last_event_reason text;

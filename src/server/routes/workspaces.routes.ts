@@ -12,7 +12,7 @@ const workspacesSchema = {
   tags: ['connections'],
   summary: "Your own platform account's workspaces, for the configuration's workspace choice (never the partner's)",
   description:
-    'Freshservice accounts with several workspaces list only the primary one unless told otherwise; the configuration chooses which this side syncs. ' +
+    'Accounts with several workspaces list only the primary one unless told otherwise; the configuration chooses which this side syncs. ' +
     'An empty list means the account has no workspaces (older accounts). error says why they could not be loaded (not_configured, credentials_unreadable, ' +
     'rate_limited or a platform error kind) instead of failing the request.',
   params: { type: 'object', required: ['id'], properties: { id: { type: 'string', description: 'Connection id (uuid)' } } },
