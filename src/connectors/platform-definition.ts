@@ -42,7 +42,7 @@ export interface ConnectorOptions {
   signal?: AbortSignal;
   /** The side's workspace choice (platforms with workspaces); absent = the primary workspace. */
   workspaces?: WorkspaceChoice | undefined;
-  /** The side's per-side settings (`manifest.sideSettings`): a Jira project, a ConnectWise board... */
+  /** The side's per-side settings (`manifest.sideSettings`): a project, a board... */
   sideSettings?: Record<string, string>;
   /** Where rotated credentials (OAuth tokens) are kept; without one they live only as long as the connector. */
   credentialStore?: CredentialStore;
