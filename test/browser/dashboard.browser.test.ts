@@ -74,7 +74,7 @@ describe.skipIf(!hasChromium)('Dashboard and live progress', () => {
     const nav = page.getByRole('navigation', { name: 'Main' }).getByRole('link');
     expect(await nav.first().innerText()).toBe('Dashboard');
     expect(await nav.first().getAttribute('aria-current')).toBe('page');
-    expect(await page.locator('main').innerText()).toContain('save your Freshservice API URL and key in Settings');
+    expect(await page.locator('main').innerText()).toContain("save your helpdesk's API URL and credentials in Settings");
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shoot(page, 'dashboard-empty');
     const create = page.getByRole('link', { name: 'Create a connection…' });

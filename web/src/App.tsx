@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, ApiError } from './api.ts';
 import type { Me } from './api.ts';
 import { AppShell } from './components/AppShell.tsx';
@@ -85,22 +86,34 @@ export function App() {
   const path = useRoute();
   const [me, setMe] = useState<Session>(undefined);
   const [sessionError, setSessionError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
+  // Cached answers belong to one person of one organisation in one role: another one starts empty.
+  const identity = useRef<string | null>(null);
+  const forget = useCallback(
+    (next: string | null) => {
+      if (identity.current !== next) queryClient.clear();
+      identity.current = next;
+    },
+    [queryClient],
+  );
 
   const loadMe = useCallback(async (): Promise<Session> => {
     try {
       const m = await api.get<Me>('/me');
+      forget(`${m.organisation.id}/${m.user.id}/${m.user.role}`);
       setMe(m);
       setSessionError(null);
       return m;
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) {
+        forget(null);
         setMe(null);
         return null;
       }
       setSessionError(err instanceof Error ? err.message : 'Could not load your session.');
       return undefined;
     }
-  }, []);
+  }, [forget]);
 
   useEffect(() => {
     void loadMe();
@@ -128,9 +141,10 @@ export function App() {
   const onLoggedIn = useCallback(() => onSignedIn(returnPathOf(window.location.search) ?? '/dashboard'), [onSignedIn]);
 
   const onUnauthorized = useCallback(() => {
+    forget(null);
     setMe(null);
     navigate(loginPathFrom(currentLocation()), { replace: true });
-  }, []);
+  }, [forget]);
 
   const onLogout = useCallback(async () => {
     try {
@@ -138,9 +152,10 @@ export function App() {
     } catch {
       // The session is gone either way from the user's point of view.
     }
+    forget(null);
     setMe(null);
     navigate('/login');
-  }, []);
+  }, [forget]);
 
   if (sessionError && me === undefined) {
     return (

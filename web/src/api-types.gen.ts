@@ -208,7 +208,7 @@ export interface paths {
     get: operations['getConnectionsByIdConfiguration'];
     /**
      * Save your side's configuration; left-out settings get their defaults
-     * @description Errors: 400 validation_failed with field = the dotted path (e.g. configuration.comments.sendPrivate); reverse sync only on the target side; apiOverride: invalid_api_url / invalid_api_key on apiOverride.apiUrl / apiOverride.apiKey. apiOverride left out keeps the saved override, null removes it, apiKey left out keeps the saved key. configuration.workspaces (optional; absent = the primary workspace): a new choice is checked against the account’s live workspaces (GET …/workspaces): 400 invalid_workspace (field = e.g. configuration.workspaces.ids.0; unknown, repeated, or new tickets outside the synced workspaces), 409 workspaces_unavailable (the platform could not be asked). Nothing is changed on error.
+     * @description Errors: 400 validation_failed with field = the dotted path (e.g. configuration.comments.sendPrivate); reverse sync only on the target side; apiOverride: invalid_api_url / invalid_api_key on apiOverride.apiUrl / apiOverride.apiKey. apiOverride left out keeps the saved override, null removes it, apiKey (or any secret of credentials) left out keeps the saved one; credentials: the platform's fields, invalid_credential on apiOverride.credentials.<name>. configuration.workspaces (optional; absent = the primary workspace): a new choice is checked against the account’s live workspaces (GET …/workspaces): 400 invalid_workspace (field = e.g. configuration.workspaces.ids.0; unknown, repeated, or new tickets outside the synced workspaces), 409 workspaces_unavailable (the platform could not be asked). Nothing is changed on error.
      */
     put: operations['putConnectionsByIdConfiguration'];
     post?: never;
@@ -245,7 +245,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Both sides' ticket form fields with picklist choices, loaded live with each side's credentials */
+    /**
+     * A side's (or both sides') ticket form fields with picklist choices, roles and status categories, from the field cache
+     * @description Fields are read with each side’s credentials and kept a few minutes (shared by every process); refresh=1 reads them from the platform now. With side, only that side is answered. Either organisation of the connection may read both sides.
+     */
     get: operations['getConnectionsByIdFields'];
     put?: never;
     post?: never;
@@ -390,7 +393,7 @@ export interface paths {
     };
     /**
      * Your own platform account's workspaces, for the configuration's workspace choice (never the partner's)
-     * @description Freshservice accounts with several workspaces list only the primary one unless told otherwise; the configuration chooses which this side syncs. An empty list means the account has no workspaces (older accounts). error says why they could not be loaded (not_configured, credentials_unreadable, rate_limited or a platform error kind) instead of failing the request.
+     * @description Accounts with several workspaces list only the primary one unless told otherwise; the configuration chooses which this side syncs. An empty list means the account has no workspaces (older accounts). error says why they could not be loaded (not_configured, credentials_unreadable, rate_limited or a platform error kind) instead of failing the request.
      */
     get: operations['getConnectionsByIdWorkspaces'];
     put?: never;
@@ -475,7 +478,7 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/hooks/freshservice/{token}': {
+  '/api/v1/hooks/{platform}/{token}': {
     parameters: {
       query?: never;
       header?: never;
@@ -485,10 +488,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Freshservice calls this when a ticket changes: queues a sync of that ticket (no session; the token is the credential)
-     * @description Body: a JSON object with ticket_id (a positive whole number, its digits as a string, or the display form "INC-123" / "#SR-45"); Freshservice: Advanced (JSON) content {"ticket_id": "{{ticket.id_numeric}}"}. Other fields are ignored. The payload is only a hint: the ticket is read again through the API before it is synced. 202 {"status":"accepted"} for a valid token; 404 not_found for any token that does not belong to an active connection; 400 for a body without a usable ticket_id; 429 too_many_attempts with Retry-After above 60 calls a minute per URL, or after 60 unknown tokens a minute from one address.
+     * The platform calls this when a ticket changes: queues a sync of the tickets it names (no session; the token is the credential)
+     * @description platform: the side's platform id (as in the URL GET …/webhook answers; another platform's id answers like an unknown token). The body is the platform's own (GET …/webhook setup.body says what to send where it is typed by hand); platforms that sign their calls are checked against the URL's signing secret (401 invalid_signature). Ticket ids are opaque (1 to 255 characters, at most 100 a call). The payload is only a hint: the tickets are read again through the API before they are synced. 202 {"status":"accepted"} for a valid token; 404 not_found for any token that does not belong to an active connection of that platform; 400 for a body that names no usable ticket; 429 too_many_attempts with Retry-After above 60 calls a minute per URL, or after 60 unknown tokens a minute from one address.
      */
-    post: operations['postHooksFreshserviceByToken'];
+    post: operations['postHooksByPlatformByToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -768,11 +771,51 @@ export interface paths {
     /** The organisation's platform connection (never the key) */
     get: operations['getPlatform'];
     /**
-     * Save the platform connection; the key is stored encrypted and only a hint is returned
-     * @description apiKey may be left out when a key is already saved: the saved key is kept. When the saved configuration passed its last Test Connection, a new API URL or key is tested first: it replaces the working one only when the test passes (the result is returned as test and kept as the last test); otherwise 409 replacement_failed_test with the reason and hints, and nothing is saved.
+     * Save the platform connection; secrets are stored encrypted and only hints are returned
+     * @description credentials holds the fields GET /api/v1/platforms lists for the platform; a platform with an apiKey field also takes the apiKey beside them (the body from before credential sets). A secret field may be left out when one is already saved: the saved one is kept. Unknown platform, or a missing, unknown or malformed credential field: 400 naming the field, nothing saved. When the saved configuration passed its last Test Connection, a new API URL or key is tested first: it replaces the working one only when the test passes (the result is returned as test and kept as the last test); otherwise 409 replacement_failed_test with the reason and hints, and nothing is saved.
      */
     put: operations['putPlatform'];
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/platform/oauth/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the platform sends the browser back: finishes connecting and redirects to Settings
+     * @description Redirects to /settings?oauth=connected, or /settings?oauth=error&reason=<code> (denied, invalid_state, expired_state, not_logged_in, wrong_user, platform_changed, token_exchange_failed, missing_code).
+     */
+    get: operations['getPlatformOauthCallback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/platform/oauth/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start connecting the saved OAuth platform: the URL to send the browser to (admin)
+     * @description The saved platform must sign in with OAuth and have its client id (and secret, where it has one) saved. The URL carries a random, single-use state valid for 10 minutes, bound to you and your organisation.
+     */
+    post: operations['postPlatformOauthStart'];
     delete?: never;
     options?: never;
     head?: never;
@@ -803,7 +846,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Platforms the Settings dropdown offers */
+    /**
+     * Platforms the Settings dropdown offers
+     * @description Every platform id this build answers to; available ones carry what Settings, Test Connection, the configuration and the webhook card need from the platform manifest (credential fields, API URL label, setup guide, comment channels, roles, troubleshooting hints, per-side settings, webhook verification).
+     */
     get: operations['getPlatforms'];
     put?: never;
     post?: never;
@@ -1051,6 +1097,7 @@ export interface components {
           | 'invalid_channel'
           | 'invalid_characters'
           | 'invalid_contract_name'
+          | 'invalid_credential'
           | 'invalid_credentials'
           | 'invalid_email'
           | 'invalid_expiry'
@@ -1059,6 +1106,7 @@ export interface components {
           | 'invalid_name'
           | 'invalid_organisation'
           | 'invalid_password'
+          | 'invalid_signature'
           | 'invalid_ticket_id'
           | 'invalid_verification_code'
           | 'invalid_workspace'
@@ -2575,8 +2623,13 @@ export interface operations {
           'application/json': {
             /** @description Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned. */
             apiOverride: {
+              /** @description The API key's hint ('' for a platform without an apiKey field) */
               apiKeyHint: string;
               apiUrl: string;
+              /** @description The override credential set (only when it holds more than an API key): non-secret fields as saved, <secret field>Hint for each secret one */
+              credentials?: {
+                [key: string]: string;
+              };
             } | null;
             configuration: {
               /**
@@ -2610,6 +2663,7 @@ export interface operations {
                  * @enum {string}
                  */
                 incomingAs: 'public' | 'private';
+                incomingChannel?: string;
                 /** @default false */
                 sendPrivate: boolean;
                 /** @default true */
@@ -2824,6 +2878,10 @@ export interface operations {
           apiOverride?: {
             apiKey?: string;
             apiUrl: string;
+            /** @description The credential fields GET /api/v1/platforms lists */
+            credentials?: {
+              [key: string]: string;
+            };
           } | null;
           configuration: {
             /**
@@ -2857,6 +2915,7 @@ export interface operations {
                * @enum {string}
                */
               incomingAs?: 'public' | 'private';
+              incomingChannel?: string;
               /** @default false */
               sendPrivate?: boolean;
               /** @default true */
@@ -3007,8 +3066,13 @@ export interface operations {
           'application/json': {
             /** @description Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned. */
             apiOverride: {
+              /** @description The API key's hint ('' for a platform without an apiKey field) */
               apiKeyHint: string;
               apiUrl: string;
+              /** @description The override credential set (only when it holds more than an API key): non-secret fields as saved, <secret field>Hint for each secret one */
+              credentials?: {
+                [key: string]: string;
+              };
             } | null;
             configuration: {
               /**
@@ -3042,6 +3106,7 @@ export interface operations {
                  * @enum {string}
                  */
                 incomingAs: 'public' | 'private';
+                incomingChannel?: string;
                 /** @default false */
                 sendPrivate: boolean;
                 /** @default true */
@@ -3202,8 +3267,13 @@ export interface operations {
           'application/json': {
             /** @description Credentials this connection uses instead of the organisation's platform settings; the key itself is never returned. */
             apiOverride: {
+              /** @description The API key's hint ('' for a platform without an apiKey field) */
               apiKeyHint: string;
               apiUrl: string;
+              /** @description The override credential set (only when it holds more than an API key): non-secret fields as saved, <secret field>Hint for each secret one */
+              credentials?: {
+                [key: string]: string;
+              };
             } | null;
             configuration: {
               /**
@@ -3237,6 +3307,7 @@ export interface operations {
                  * @enum {string}
                  */
                 incomingAs: 'public' | 'private';
+                incomingChannel?: string;
                 /** @default false */
                 sendPrivate: boolean;
                 /** @default true */
@@ -3706,7 +3777,12 @@ export interface operations {
   };
   getConnectionsByIdFields: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description 1: read from the platform now instead of the cache */
+        refresh?: '0' | '1';
+        /** @description Only this side (default: both) */
+        side?: 'source' | 'target';
+      };
       header?: never;
       path: {
         /** @description Connection id (uuid) */
@@ -3723,7 +3799,7 @@ export interface operations {
         };
         content: {
           'application/json': {
-            source: {
+            source?: {
               /** @description Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known */
               creatableTypes?: string[] | null;
               /** @description Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...). */
@@ -3731,13 +3807,24 @@ export interface operations {
                 code: string;
                 message: string;
               } | null;
+              /**
+               * Format: date-time
+               * @description When these fields were read from the platform (they are kept a few minutes)
+               */
+              fetchedAt?: string;
               fields: {
                 /** @description Every created ticket has a value for it anyway (subject, requester, status, ...): needs no default */
                 alwaysFilled?: boolean;
                 choices: {
+                  /** @description Status choices: new, open, pending, resolved or closed (where the status stands on any platform) */
+                  category?: string;
                   label: string;
+                  /** @description Dependent picklists: the parent field value this choice belongs to */
+                  parent?: string | number;
                   value: string | number;
                 }[];
+                /** @description Dependent picklists: the field whose value decides this one's choices */
+                dependsOn?: string;
                 /** @enum {string} */
                 kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
                 label: string;
@@ -3745,9 +3832,11 @@ export interface operations {
                 /** @description The platform refuses a new ticket without a value for it: a default or a mapping must give one */
                 requiredForAgents?: boolean;
                 requiredForClosure: boolean;
+                /** @description What the field means whatever it is called (status, priority, type, group, ...) */
+                role?: string;
               }[];
             };
-            target: {
+            target?: {
               /** @description Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known */
               creatableTypes?: string[] | null;
               /** @description Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...). */
@@ -3755,13 +3844,24 @@ export interface operations {
                 code: string;
                 message: string;
               } | null;
+              /**
+               * Format: date-time
+               * @description When these fields were read from the platform (they are kept a few minutes)
+               */
+              fetchedAt?: string;
               fields: {
                 /** @description Every created ticket has a value for it anyway (subject, requester, status, ...): needs no default */
                 alwaysFilled?: boolean;
                 choices: {
+                  /** @description Status choices: new, open, pending, resolved or closed (where the status stands on any platform) */
+                  category?: string;
                   label: string;
+                  /** @description Dependent picklists: the parent field value this choice belongs to */
+                  parent?: string | number;
                   value: string | number;
                 }[];
+                /** @description Dependent picklists: the field whose value decides this one's choices */
+                dependsOn?: string;
                 /** @enum {string} */
                 kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
                 label: string;
@@ -3769,6 +3869,8 @@ export interface operations {
                 /** @description The platform refuses a new ticket without a value for it: a default or a mapping must give one */
                 requiredForAgents?: boolean;
                 requiredForClosure: boolean;
+                /** @description What the field means whatever it is called (status, priority, type, group, ...) */
+                role?: string;
               }[];
             };
           };
@@ -4605,9 +4707,19 @@ export interface operations {
               /** Format: date-time */
               receivedAt: string;
             } | null;
-            /** @description Why Freshservice cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may. */
+            /** @description How to set the hook up on the caller's platform (from its manifest), with the URL in place; null when the platform has no webhooks. */
+            setup?: {
+              /** @description The request body the platform must send, when it is typed in by hand */
+              body: string | null;
+              steps: string[];
+              /** @enum {string} */
+              verification: 'url-token' | 'hmac-sha256' | 'hmac-sha1' | 'basic';
+            } | null;
+            /** @description For platforms that sign their calls (setup.verification other than url-token): the secret to enter on the platform. Rotating the URL replaces it. */
+            signingSecret?: string;
+            /** @description Why the platform cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may. */
             unreachable?: string | null;
-            /** @description Absolute URL with a secret token, to paste into a Freshservice "Trigger Webhook" action. Treat it like a password. */
+            /** @description Absolute URL with a secret token, to paste into the platform's automation (setup says where); its path names the side's platform. Treat it like a password. */
             url: string;
           };
         };
@@ -4694,9 +4806,19 @@ export interface operations {
               /** Format: date-time */
               receivedAt: string;
             } | null;
-            /** @description Why Freshservice cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may. */
+            /** @description How to set the hook up on the caller's platform (from its manifest), with the URL in place; null when the platform has no webhooks. */
+            setup?: {
+              /** @description The request body the platform must send, when it is typed in by hand */
+              body: string | null;
+              steps: string[];
+              /** @enum {string} */
+              verification: 'url-token' | 'hmac-sha256' | 'hmac-sha1' | 'basic';
+            } | null;
+            /** @description For platforms that sign their calls (setup.verification other than url-token): the secret to enter on the platform. Rotating the URL replaces it. */
+            signingSecret?: string;
+            /** @description Why the platform cannot call this URL (its host is loopback, private or a local-only name: set SF_PUBLIC_URL), or null when it may. */
             unreachable?: string | null;
-            /** @description Absolute URL with a secret token, to paste into a Freshservice "Trigger Webhook" action. Treat it like a password. */
+            /** @description Absolute URL with a secret token, to paste into the platform's automation (setup says where); its path names the side's platform. Treat it like a password. */
             url: string;
           };
         };
@@ -5181,11 +5303,12 @@ export interface operations {
       };
     };
   };
-  postHooksFreshserviceByToken: {
+  postHooksByPlatformByToken: {
     parameters: {
       query?: never;
       header?: never;
       path: {
+        platform: string;
         token: string;
       };
       cookie?: never;
@@ -5206,6 +5329,15 @@ export interface operations {
       };
       /** @description Bad input: `validation_failed` (with `field`) or another code saying what to fix. Nothing changed. */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not logged in: no session or API token, or it is unknown, expired or revoked (`unauthenticated`, `api_token_invalid`, `api_token_expired`, `api_token_revoked`). */
+      401: {
         headers: {
           [name: string]: unknown;
         };
@@ -6779,8 +6911,13 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description The API key hint of a platform whose credentials have an apiKey field */
             apiKeyHint?: string | null;
             apiUrl?: string | null;
+            /** @description The credential fields of the platform manifest: non-secret ones as saved, secret ones only as <name>Hint ("••••a1b2") */
+            credentials?: {
+              [key: string]: string;
+            } | null;
             /** @description Set when a sync run found the saved key rejected by the platform after the last test; cleared by the next Test Connection or a new key */
             keyRejected?: {
               /** Format: date-time */
@@ -6792,7 +6929,7 @@ export interface operations {
             lastTest?: {
               agent?: {
                 email?: string;
-                id?: number;
+                id?: number | string;
                 name?: string;
               };
               checks?: {
@@ -6817,7 +6954,7 @@ export interface operations {
               };
               groupAccess?: {
                 groups?: {
-                  id?: number;
+                  id?: number | string;
                   name?: string;
                 }[];
                 /** @enum {string} */
@@ -6866,6 +7003,9 @@ export interface operations {
         'application/json': {
           apiKey?: string;
           apiUrl: string;
+          credentials?: {
+            [key: string]: string;
+          };
           platform: string;
         };
       };
@@ -6880,11 +7020,14 @@ export interface operations {
           'application/json': {
             apiKeyHint?: string;
             apiUrl?: string;
-            platform?: string;
-            test?: {
+            /** @description The credential fields of the platform manifest: non-secret ones as saved, secret ones only as <name>Hint ("••••a1b2") */
+            credentials?: {
+              [key: string]: string;
+            };
+            lastTest?: {
               agent?: {
                 email?: string;
-                id?: number;
+                id?: number | string;
                 name?: string;
               };
               checks?: {
@@ -6909,7 +7052,49 @@ export interface operations {
               };
               groupAccess?: {
                 groups?: {
-                  id?: number;
+                  id?: number | string;
+                  name?: string;
+                }[];
+                /** @enum {string} */
+                scope?: 'all' | 'selected';
+              };
+              ok?: boolean;
+              roles?: string[];
+              /** @description A sync found the key rejected after this test: test again */
+              stale?: boolean;
+              testedAt?: string;
+              warnings?: string[];
+            } | null;
+            platform?: string;
+            test?: {
+              agent?: {
+                email?: string;
+                id?: number | string;
+                name?: string;
+              };
+              checks?: {
+                detail?: string;
+                id?: string;
+                label?: string;
+                /** @enum {string} */
+                status?: 'passed' | 'failed' | 'skipped';
+              }[];
+              error?: {
+                /** @enum {string} */
+                code?:
+                  | 'authentication_failed'
+                  | 'permission_denied'
+                  | 'invalid_api_url'
+                  | 'connection_timeout'
+                  | 'connection_refused'
+                  | 'rate_limited'
+                  | 'platform_error';
+                hints?: string[];
+                message?: string;
+              };
+              groupAccess?: {
+                groups?: {
+                  id?: number | string;
                   name?: string;
                 }[];
                 /** @enum {string} */
@@ -6987,6 +7172,116 @@ export interface operations {
       };
     };
   };
+  getPlatformOauthCallback: {
+    parameters: {
+      query?: {
+        code?: string;
+        error?: string;
+        error_description?: string;
+        iss?: string;
+        state?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To Settings with the result */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad input: `validation_failed` (with `field`) or another code saying what to fix. Nothing changed. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Any other error (for example 429 when throttled, 500): the error shape. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  postPlatformOauthStart: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OK */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** Format: uri */
+            authorizeUrl: string;
+          };
+        };
+      };
+      /** @description Bad input: `validation_failed` (with `field`) or another code saying what to fix. Nothing changed. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not logged in: no session or API token, or it is unknown, expired or revoked (`unauthenticated`, `api_token_invalid`, `api_token_expired`, `api_token_revoked`). */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Not allowed: your role (for an API token, the lower of its role and yours) does not allow this (`forbidden`), or the request came from another site. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Conflicts with the current state; the code says which. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Any other error (for example 429 when throttled, 500): the error shape. */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   postPlatformTest: {
     parameters: {
       query?: never;
@@ -7005,7 +7300,7 @@ export interface operations {
           'application/json': {
             agent?: {
               email?: string;
-              id?: number;
+              id?: number | string;
               name?: string;
             };
             checks?: {
@@ -7030,7 +7325,7 @@ export interface operations {
             };
             groupAccess?: {
               groups?: {
-                id?: number;
+                id?: number | string;
                 name?: string;
               }[];
               /** @enum {string} */
@@ -7097,9 +7392,63 @@ export interface operations {
         content: {
           'application/json': {
             platforms?: {
-              available?: boolean;
-              id?: string;
-              name?: string;
+              apiUrl?: {
+                example?: string;
+                help?: string;
+                label?: string;
+              };
+              /** @enum {string} */
+              auth?: 'basic' | 'api_key' | 'oauth' | 'headers';
+              available: boolean;
+              commentChannels?: {
+                id?: string;
+                label?: string;
+                notifiesRequester?: boolean;
+                /** @enum {string} */
+                visibility?: 'public' | 'internal';
+              }[];
+              credentials?: {
+                example?: string;
+                help: string;
+                label: string;
+                maxLength?: number;
+                name: string;
+                pattern?: {
+                  message?: string;
+                  source?: string;
+                };
+                required: boolean;
+                secret: boolean;
+              }[];
+              id: string;
+              name: string;
+              roles?: string[];
+              setupGuide?: {
+                path?: string | null;
+                summary?: string;
+              };
+              sideSettings?: {
+                help?: string;
+                label?: string;
+                name?: string;
+                required?: boolean;
+              }[];
+              troubleshooting?: {
+                authentication_failed?: string[];
+                connection_refused?: string[];
+                connection_timeout?: string[];
+                invalid_api_url?: string[];
+                permission_denied?: string[];
+                platform_error?: string[];
+                rate_limited?: string[];
+              };
+              /** @description How calls of the webhook URL are proved to come from the platform; null: the platform has no webhooks */
+              webhook?: {
+                /** @enum {string} */
+                verification?: 'url-token' | 'hmac-sha256' | 'hmac-sha1' | 'basic';
+              } | null;
+              /** @description Whether an account holds several workspaces */
+              workspaces?: boolean;
             }[];
           };
         };

@@ -1,6 +1,14 @@
 /** Tiny JSON client for the Support Fusion HTTP API (same origin, cookie session). */
 import type { FieldDefinition } from '../../src/core/connector.ts';
 import type { Mappings, SideConfiguration } from '../../src/core/sync-config.ts';
+import type { operations } from './api-types.gen.ts';
+
+/** The JSON answer of an operation (its id in the OpenAPI document), from the generated types. */
+export type ApiAnswer<Op extends keyof operations, Status extends number = 200> =
+  operations[Op]['responses'] extends Record<Status, { content: { 'application/json': infer A } }> ? A : never;
+
+/** The JSON body an operation takes. */
+export type ApiBody<Op extends keyof operations> = NonNullable<operations[Op]['requestBody']> extends { content: { 'application/json': infer B } } ? B : never;
 
 export class ApiError extends Error {
   readonly status: number;
@@ -153,7 +161,8 @@ export interface TestSuccess {
   ok: true;
   agent: { id: string | number; name: string; email: string };
   roles: string[];
-  groupAccess: { scope: 'all' | 'selected'; groups: { id: string | number; name: string }[] };
+  /** Where the platform has an access scope (groups); absent otherwise. */
+  groupAccess?: { scope: 'all' | 'selected'; groups: { id: string | number; name: string }[] };
   warnings: string[];
   checks: Check[];
 }
@@ -167,18 +176,23 @@ export interface TestFailure {
 export type TestResult = (TestSuccess | TestFailure) & { testedAt?: string };
 
 export interface PlatformConfig {
-  platform: 'freshservice' | null;
+  /** A platform id of GET /platforms; null before the first save. */
+  platform: string | null;
   apiUrl: string | null;
-  apiKeyHint: string | null;
+  /** Contract v1: the one key's hint (still answered for platforms whose secret is `apiKey`). */
+  apiKeyHint?: string | null;
+  /** Contract v2: non-secret values by field name, and `<secret>Hint` for each saved secret. */
+  credentials?: Record<string, string | null> | null;
   lastTest: (TestResult & { testedAt: string; stale?: boolean }) | null;
   /** A sync found the saved key rejected after the last test (cleared by the next test or a new key). */
   keyRejected?: { at: string; runId: string; connectionId: string; contractName: string | null } | null;
 }
 
 export interface SavedPlatform {
-  platform: 'freshservice';
+  platform: string;
   apiUrl: string;
-  apiKeyHint: string | null;
+  apiKeyHint?: string | null;
+  credentials?: Record<string, string | null> | null;
   /** Present when the save replaced a working configuration: the new credentials' passing test. */
   test?: TestResult;
 }
@@ -240,7 +254,11 @@ export interface LastRun {
 /** Your side's webhook URL (a secret of your organisation). */
 export interface WebhookInfo {
   url: string;
-  /** Why Freshservice cannot call the URL (set SF_PUBLIC_URL); null when it may. Older servers leave it out. */
+  /** How to set the hook up on the caller's platform (contract v2); older servers leave it out. */
+  setup?: { steps: string[]; body: string | null; verification: string } | null;
+  /** For platforms that sign their calls: the secret to enter there (rotating the URL replaces it). */
+  signingSecret?: string;
+  /** Why the platform cannot call the URL (set SF_PUBLIC_URL); null when it may. Older servers leave it out. */
   unreachable?: string | null;
   /** The URL's last call; null when none yet (or none since it was rotated). */
   lastEvent?: { receivedAt: string; accepted: boolean; reason: string | null } | null;
@@ -268,7 +286,8 @@ export interface ConfigurationResponse {
   connectionId: string;
   side: Role;
   configuration: SideConfiguration;
-  apiOverride: { apiUrl: string; apiKeyHint: string | null } | null;
+  /** v1: `apiKeyHint`; v2: `credentials` (non-secret values and `<secret>Hint`). */
+  apiOverride: { apiUrl: string; apiKeyHint?: string | null; credentials?: Record<string, string | null> | null } | null;
   partner: Partner | null;
 }
 

@@ -42,7 +42,8 @@ export function matchRoute(path: string): Route {
   if (first === 'account' && !second) return { name: 'account' };
   if (first === 'audit-log' && !second) return { name: 'audit' };
   if (first === 'notifications' && !second) return { name: 'notifications' };
-  if (first === 'guide' && !second) return { name: 'guide' };
+  // A platform's setup guide: its manifest names the path (/guide, /guide/<platform>).
+  if (first === 'guide' && !third) return { name: 'guide' };
   if (first === 'sync') {
     if (!second) return { name: 'sync' };
     if (!third) return { name: 'syncRun', runId: second };

@@ -1,8 +1,10 @@
 import { useId } from 'react';
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode, Ref } from 'react';
 
 interface Props extends Omit<InputHTMLAttributes<HTMLInputElement>, 'id'> {
   label: string;
+  /** The input's (react-hook-form registers through it). */
+  ref?: Ref<HTMLInputElement>;
   help?: ReactNode;
   error?: string | undefined;
 }

@@ -1,30 +1,27 @@
 import { useId } from 'react';
-
-const COMING_SOON = ['ServiceNow', 'Jira Service Management', 'Zendesk', 'HaloPSA', 'Autotask', 'ConnectWise', 'ServiceDesk Plus', 'Freshdesk'];
+import type { ChangeEventHandler, FocusEventHandler, Ref } from 'react';
+import type { PlatformInfo } from '../platforms.ts';
 
 interface Props {
-  value: string;
-  onChange: (value: string) => void;
+  platforms: PlatformInfo[];
+  name: string;
+  value?: string;
+  onChange: ChangeEventHandler<HTMLSelectElement>;
+  onBlur?: FocusEventHandler<HTMLSelectElement>;
+  ref?: Ref<HTMLSelectElement>;
   error?: string | undefined;
 }
 
-export function PlatformSelect({ value, onChange, error }: Props) {
+/** The platforms this server lists (GET /platforms): the available ones to choose, the others as coming soon. */
+export function PlatformSelect({ platforms, error, ...select }: Props) {
   const id = useId();
   return (
     <div className={`field${error ? ' field--invalid' : ''}`}>
       <label htmlFor={id}>Platform</label>
-      <select
-        id={id}
-        name="platform"
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      >
-        <option value="freshservice">Freshservice</option>
-        {COMING_SOON.map((name) => (
-          <option key={name} value={name.toLowerCase().replace(/\s+/g, '_')} disabled>
-            {name} (coming soon)
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...select}>
+        {platforms.map((p) => (
+          <option key={p.id} value={p.id} disabled={!p.available}>
+            {p.available ? p.name : `${p.name} (coming soon)`}
           </option>
         ))}
       </select>

@@ -3,7 +3,8 @@ import { guidePath } from '../guide-path.ts';
 import { Link } from './Link.tsx';
 
 /** Save Configuration refused new credentials that failed their test: the working ones stay in use. */
-export function ReplacementRefused({ error }: { error: ApiError }) {
+export function ReplacementRefused({ error, guide }: { error: ApiError; guide: string | null | undefined }) {
+  const troubleshooting = guidePath(guide, 'Troubleshooting');
   return (
     <div className="notice notice--error" role="alert" data-testid="replacement-refused">
       <p>{error.message}</p>
@@ -14,9 +15,11 @@ export function ReplacementRefused({ error }: { error: ApiError }) {
           ))}
         </ul>
       ) : null}
-      <p>
-        <Link href={guidePath('Troubleshooting')}>Troubleshooting in the setup guide</Link>
-      </p>
+      {troubleshooting ? (
+        <p>
+          <Link href={troubleshooting}>Troubleshooting in the setup guide</Link>
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import type { TestFailure, TestResult, TestSuccess } from '../api.ts';
 import { guidePath } from '../guide-path.ts';
-import { categoryTitle, GUIDE_HINTS, guideSectionFor, REQUIRED_ROLES } from '../troubleshooting.ts';
+import type { PlatformInfo } from '../platforms.ts';
+import { categoryTitle, guideSectionFor, hintsFor } from '../troubleshooting.ts';
 import { Checklist } from './Checklist.tsx';
 import { Link } from './Link.tsx';
 
@@ -11,9 +12,36 @@ function formatTime(iso: string | undefined): string | null {
   return d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-function Success({ result }: { result: TestSuccess }) {
+/** The account's access scope, where the platform has one (groups): all of them, or the ones listed. */
+function GroupAccess({ access }: { access: NonNullable<TestSuccess['groupAccess']> }) {
+  const { groups } = access;
+  return (
+    <div className="result__section">
+      <h4>Group access</h4>
+      {access.scope === 'all' ? (
+        <div className="scope scope--all">
+          <strong>Member of All Groups</strong>
+          <span>Full sync scope: tickets from every group can be synced.</span>
+        </div>
+      ) : (
+        <div className="scope scope--selected">
+          <strong>Member of Selected Groups</strong>
+          <span>Sync is limited to these groups:</span>
+          <ul className="groups">
+            {groups.map((g) => (
+              <li key={String(g.id)}>{g.name}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Success({ result, platform }: { result: TestSuccess; platform: PlatformInfo | undefined }) {
   const held = new Set(result.roles.map((r) => r.trim().toLowerCase()));
-  const { scope, groups } = result.groupAccess;
+  // The roles the manifest asks for, each held or missing; without a list, the roles the account has.
+  const required = platform?.roles?.length ? platform.roles : result.roles;
   return (
     <>
       <div className="result__section">
@@ -26,39 +54,21 @@ function Success({ result }: { result: TestSuccess }) {
       <div className="result__section">
         <h4>Required roles</h4>
         <ul className="roles">
-          {REQUIRED_ROLES.map((role) => {
-            const ok = held.has(role.name.toLowerCase());
+          {required.map((role) => {
+            const ok = held.has(role.trim().toLowerCase());
             return (
-              <li key={role.name} className={ok ? 'role role--held' : 'role role--missing'}>
+              <li key={role} className={ok ? 'role role--held' : 'role role--missing'}>
                 <span className="role__icon" aria-hidden="true">
                   {ok ? '✓' : '✗'}
                 </span>
-                <span className="role__name">{role.name}</span>
+                <span className="role__name">{role}</span>
                 <span className="role__state">{ok ? 'Held' : 'Missing'}</span>
               </li>
             );
           })}
         </ul>
       </div>
-      <div className="result__section">
-        <h4>Group access</h4>
-        {scope === 'all' ? (
-          <div className="scope scope--all">
-            <strong>Member of All Groups</strong>
-            <span>Full sync scope: tickets from every group can be synced.</span>
-          </div>
-        ) : (
-          <div className="scope scope--selected">
-            <strong>Member of Selected Groups</strong>
-            <span>Sync is limited to these groups:</span>
-            <ul className="groups">
-              {groups.map((g) => (
-                <li key={String(g.id)}>{g.name}</li>
-              ))}
-            </ul>
-          </div>
-        )}
-      </div>
+      {result.groupAccess ? <GroupAccess access={result.groupAccess} /> : null}
       {result.warnings.length ? (
         <div className="result__section">
           <h4>Warnings</h4>
@@ -73,8 +83,9 @@ function Success({ result }: { result: TestSuccess }) {
   );
 }
 
-function Failure({ result }: { result: TestFailure }) {
-  const hints = result.error.hints?.length ? result.error.hints : (GUIDE_HINTS[result.error.code] ?? []);
+function Failure({ result, platform }: { result: TestFailure; platform: PlatformInfo | undefined }) {
+  const hints = hintsFor(result.error.code, result.error.hints, platform?.troubleshooting);
+  const guide = guidePath(platform?.setupGuide?.path, guideSectionFor(result.error.code));
   return (
     <div className="result__section">
       <h4 className="result__category">{categoryTitle(result.error.code)}</h4>
@@ -89,14 +100,16 @@ function Failure({ result }: { result: TestFailure }) {
           </ul>
         </>
       ) : null}
-      <p className="result__guide">
-        <Link href={guidePath(guideSectionFor(result.error.code))}>{categoryTitle(result.error.code)} in the setup guide</Link>
-      </p>
+      {guide ? (
+        <p className="result__guide">
+          <Link href={guide}>{categoryTitle(result.error.code)} in the setup guide</Link>
+        </p>
+      ) : null}
     </div>
   );
 }
 
-export function TestResultPanel({ result, fromLastVisit }: { result: TestResult; fromLastVisit: boolean }) {
+export function TestResultPanel({ result, fromLastVisit, platform }: { result: TestResult; fromLastVisit: boolean; platform: PlatformInfo | undefined }) {
   const when = formatTime(result.testedAt);
   return (
     <section className={`result ${result.ok ? 'result--ok' : 'result--failed'}`} role={result.ok ? 'status' : 'alert'} aria-labelledby="test-result-title">
@@ -111,7 +124,7 @@ export function TestResultPanel({ result, fromLastVisit }: { result: TestResult;
           </span>
         ) : null}
       </header>
-      {result.ok ? <Success result={result} /> : <Failure result={result} />}
+      {result.ok ? <Success result={result} platform={platform} /> : <Failure result={result} platform={platform} />}
       <Checklist checks={result.checks ?? []} />
     </section>
   );

@@ -1,4 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { apiKey } from '../query-client.ts';
 import { api, ApiError } from '../api.ts';
 import { useOnUnauthorized } from '../session.ts';
 
@@ -39,35 +41,46 @@ export interface Resource<T> {
   setData: (data: T) => void;
 }
 
-/** GET `path` on mount and whenever it changes; null waits. */
+/**
+ * GET `path` on mount and whenever it changes; null waits. A TanStack Query underneath (key `['api', path]`),
+ * so components showing the same resource share one request and one cache entry, and a mutation elsewhere
+ * can invalidate it. Kept as fresh as before: nothing is served from a cache once no component shows it
+ * (gcTime 0), and while a new path loads the previous data stays on screen, marked as loading.
+ */
 export function useResource<T>(path: string | null): Resource<T> {
-  const call = useApiCall();
-  const [data, setData] = useState<T | undefined>(undefined);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [loading, setLoading] = useState(path !== null);
-  const current = useRef(path);
-  current.current = path;
+  const onUnauthorized = useOnUnauthorized();
+  const queryClient = useQueryClient();
+  const [reloading, setReloading] = useState(false);
+  const query = useQuery({
+    queryKey: apiKey(path ?? ''),
+    queryFn: () => api.get<T>(path!),
+    enabled: path !== null,
+    gcTime: 0,
+    placeholderData: keepPreviousData,
+  });
+  const unauthorized = query.error instanceof ApiError && query.error.status === 401;
+  useEffect(() => {
+    if (unauthorized) onUnauthorized();
+  }, [unauthorized, onUnauthorized]);
 
+  const { refetch } = query;
   const reload = useCallback(
     async (opts: { quiet?: boolean } = {}) => {
       if (path === null) return;
-      if (!opts.quiet) setLoading(true);
-      const r = await call(() => api.get<T>(path));
-      if (current.current !== path) return; // a newer path is loading
-      if (r.ok) {
-        setData(r.data);
-        setError(null);
-      } else if (r.error) setError(r.error);
-      setLoading(false);
+      if (!opts.quiet) setReloading(true);
+      try {
+        await refetch();
+      } finally {
+        setReloading(false);
+      }
     },
-    [call, path],
+    [refetch, path],
   );
+  const setData = useCallback((data: T) => queryClient.setQueryData(apiKey(path ?? ''), data), [queryClient, path]);
 
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-
-  return { data, error, loading, reload, setData };
+  const loading = path !== null && (query.isPending || (query.isPlaceholderData && query.isFetching) || reloading);
+  const error = query.error && !unauthorized ? asApiError(query.error) : null;
+  return { data: query.data, error, loading, reload, setData };
 }
 
 /** Calls `fn` every `ms` while `active`. */

@@ -84,7 +84,7 @@ export function DashboardPage() {
             <div className="card__header">
               <h2 id="budget-title">API budget</h2>
               <p className="muted">
-                Each Freshservice account allows so many API calls a minute. All sync workers share it and leave part of it for your own agents and apps.
+                Each helpdesk account allows so many API calls a minute. All sync workers share it and leave part of it for your own agents and apps.
               </p>
             </div>
             {d.rateBudgets.length ? (
@@ -95,7 +95,7 @@ export function DashboardPage() {
               </div>
             ) : (
               <p className="empty">
-                No platform account yet: save your Freshservice API URL and key in <Link href="/settings">Settings</Link>, and its budget shows here.
+                No platform account yet: save your helpdesk's API URL and credentials in <Link href="/settings">Settings</Link>, and its budget shows here.
               </p>
             )}
           </section>

@@ -1,14 +1,28 @@
 import { useEffect } from 'react';
-import guide from '../../../docs/freshservice-setup.md?raw';
 import { Markdown } from '../components/Markdown.tsx';
+import { usePlatforms } from '../platforms.ts';
+import { useRoute } from '../use-route.ts';
+
+/** Every platform's bundled setup guide, docs/<platform id>-setup.md: no request leaves for it. */
+const GUIDES = import.meta.glob('../../../docs/*-setup.md', { query: '?raw', import: 'default', eager: true });
+
+/** The guide bundled for a platform id, if any. */
+export function bundledGuide(platformId: string): string | undefined {
+  return GUIDES[`../../../docs/${platformId}-setup.md`];
+}
 
 /**
- * The Freshservice setup guide (docs/freshservice-setup.md, bundled into the UI), so troubleshooting
- * hints and the webhook card can point at the exact section without anything fetched from elsewhere.
+ * The setup guide of the platform whose manifest names this page's path (`setupGuide.path`), so
+ * troubleshooting hints and the webhook card can point at the exact section.
  */
 export function GuidePage() {
-  // The section named in the address (#connection-timeout); the page has only just been drawn.
+  const path = useRoute();
+  const platforms = usePlatforms();
+  const platform = platforms.data?.find((p) => p.setupGuide?.path === path);
+  const guide = platform ? bundledGuide(platform.id) : undefined;
+  // The section named in the address (#connection-timeout), once the guide is drawn.
   useEffect(() => {
+    if (!guide) return;
     const scroll = () => {
       const id = decodeURIComponent(window.location.hash.slice(1));
       const target = id ? document.getElementById(id) : null;
@@ -21,12 +35,25 @@ export function GuidePage() {
     scroll();
     window.addEventListener('hashchange', scroll);
     return () => window.removeEventListener('hashchange', scroll);
-  }, []);
+  }, [guide]);
+  if (platforms.isPending) {
+    return (
+      <p className="loading" role="status">
+        Loading the guide…
+      </p>
+    );
+  }
   return (
     <div className="page">
-      <article className="card guide" aria-label="Freshservice setup guide">
-        <Markdown source={guide} />
-      </article>
+      {platform && guide ? (
+        <article className="card guide" aria-label={`${platform.name} setup guide`}>
+          <Markdown source={guide} />
+        </article>
+      ) : (
+        <p className="notice notice--error" role="alert">
+          {platforms.error ? platforms.error.message : 'There is no setup guide at this address.'}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,5 +1,8 @@
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import type { Resolver } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { api, ApiError } from '../api.ts';
 import type { PlatformConfig, SavedPlatform, TestResult } from '../api.ts';
 import { Link } from '../components/Link.tsx';
@@ -10,127 +13,41 @@ import { PlatformSelect } from '../components/PlatformSelect.tsx';
 import { TestResultPanel } from '../components/TestResultPanel.tsx';
 import { EditableBy } from '../components/EditableBy.tsx';
 import { ReplacementRefused } from '../components/ReplacementRefused.tsx';
+import { apiKey } from '../query-client.ts';
+import {
+  apiUrlFieldOf,
+  credentialFieldsOf,
+  credentialsFormSchema,
+  formFieldOf,
+  platformName,
+  saveBody,
+  savedValue,
+  savedSecretHelp,
+  secretHint,
+  usePlatforms,
+} from '../platforms.ts';
+import type { CredentialsForm, PlatformInfo } from '../platforms.ts';
+import { oauthOutcomeOf, withoutOauthOutcome } from '../oauth-outcome.ts';
+import type { OauthOutcome } from '../oauth-outcome.ts';
 
-type FieldName = 'platform' | 'apiUrl' | 'apiKey';
-type FieldErrors = Partial<Record<FieldName, string>>;
-
-function maskedHint(hint: string): string {
-  return /^[•*]/.test(hint) ? hint : `••••${hint}`;
+function asError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError(0, 'unknown', 'Something went wrong. Please try again.');
 }
 
-const URL_HELP = 'Your complete Freshservice URL. Do not add /api — it is added automatically.';
-const platformLabel = (id: string) => (id === 'freshservice' ? 'Freshservice' : id);
-
 export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void }) {
-  const [loading, setLoading] = useState(true);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [platform, setPlatform] = useState('freshservice');
-  const [apiUrl, setApiUrl] = useState('');
-  const [apiKey, setApiKey] = useState('');
-  const [keyHint, setKeyHint] = useState<string | null>(null);
-  const [savedUrl, setSavedUrl] = useState<string | null>(null);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  // A replacement of a working configuration that failed its test: why, and what to check (nothing was saved).
-  const [kept, setKept] = useState<ApiError | null>(null);
-  const [savedMsg, setSavedMsg] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [testing, setTesting] = useState(false);
-  const [result, setResult] = useState<TestResult | null>(null);
-  const [fromLastVisit, setFromLastVisit] = useState(false);
-  const [rejected, setRejected] = useState<PlatformConfig['keyRejected']>(null);
-
-  function handleError(err: unknown): ApiError | null {
-    if (err instanceof ApiError && err.status === 401) {
-      onUnauthorized();
-      return null;
-    }
-    return err instanceof ApiError ? err : new ApiError(0, 'unknown', 'Something went wrong. Please try again.');
-  }
-
+  const platforms = usePlatforms();
+  const config = useQuery({ queryKey: apiKey('/platform'), queryFn: () => api.get<PlatformConfig>('/platform') });
+  const unauthorized = [config.error, platforms.error].some((e) => e instanceof ApiError && e.status === 401);
   useEffect(() => {
-    let live = true;
-    api
-      .get<PlatformConfig>('/platform')
-      .then((cfg) => {
-        if (!live) return;
-        setApiUrl(cfg.apiUrl ?? '');
-        setSavedUrl(cfg.platform ? cfg.apiUrl : null);
-        setKeyHint(cfg.apiKeyHint);
-        setRejected(cfg.keyRejected ?? null);
-        if (cfg.lastTest) {
-          setResult(cfg.lastTest);
-          setFromLastVisit(true);
-        }
-      })
-      .catch((err: unknown) => {
-        const e = live ? handleError(err) : null;
-        if (e) setLoadError(e.message);
-      })
-      .finally(() => live && setLoading(false));
-    return () => {
-      live = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    if (unauthorized) onUnauthorized();
+  }, [unauthorized, onUnauthorized]);
+  // The answer of an OAuth round trip (?oauth=connected|error&reason=), read once: the address is cleaned.
+  const [oauth] = useState<OauthOutcome | null>(() => oauthOutcomeOf(window.location.search));
+  useEffect(() => {
+    if (oauth) window.history.replaceState(window.history.state, '', withoutOauthOutcome(window.location.href));
+  }, [oauth]);
 
-  const configured = savedUrl !== null;
-  const dirty = configured && (apiUrl.trim() !== savedUrl || apiKey !== '');
-
-  async function save(ev: FormEvent) {
-    ev.preventDefault();
-    setErrors({});
-    setFormError(null);
-    setKept(null);
-    setSavedMsg(false);
-    const local: FieldErrors = {};
-    if (!apiUrl.trim()) local.apiUrl = 'Enter your Freshservice URL, for example https://yourcompany.freshservice.com.';
-    if (!apiKey.trim() && !keyHint) local.apiKey = 'Enter the API key of the integration agent (Profile Settings > Your API Key).';
-    if (Object.keys(local).length) return setErrors(local);
-    setSaving(true);
-    try {
-      const body: Record<string, string> = { platform, apiUrl };
-      if (apiKey.trim()) body.apiKey = apiKey.trim();
-      const saved = await api.put<SavedPlatform>('/platform', body);
-      setApiUrl(saved.apiUrl);
-      setSavedUrl(saved.apiUrl);
-      setKeyHint(saved.apiKeyHint);
-      // A new key is not the one a sync found rejected.
-      if (apiKey.trim()) setRejected(null);
-      setApiKey('');
-      setSavedMsg(true);
-      if (saved.test) {
-        setResult(saved.test);
-        setFromLastVisit(false);
-      }
-    } catch (err) {
-      const e = handleError(err);
-      if (!e) return;
-      if (e.code === 'replacement_failed_test') setKept(e);
-      else if (e.field === 'apiUrl' || e.field === 'apiKey' || e.field === 'platform') setErrors({ [e.field]: e.message });
-      else setFormError(e.message);
-    } finally {
-      setSaving(false);
-    }
-  }
-
-  async function test() {
-    setTesting(true);
-    setSavedMsg(false);
-    setResult(null);
-    try {
-      const r = await api.post<TestResult>('/platform/test');
-      setResult({ ...r, testedAt: r.testedAt ?? new Date().toISOString() });
-    } catch (err) {
-      const e = handleError(err);
-      if (e) setResult({ ok: false, error: { code: e.code, message: e.message, hints: e.hints }, checks: [], testedAt: new Date().toISOString() });
-    } finally {
-      setFromLastVisit(false);
-      setRejected(null);
-      setTesting(false);
-    }
-  }
-
+  const loadError = config.error ?? platforms.error;
   return (
     <div className="page">
       <header className="page__header">
@@ -142,91 +59,17 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
           <h2 id="platform-title">Platform connection</h2>
           <p className="muted">Support Fusion uses this account to read and update tickets in your helpdesk.</p>
         </div>
-        {loading ? (
+        {loadError && !unauthorized ? (
+          <p className="notice notice--error" role="alert">
+            {asError(loadError).message}
+          </p>
+        ) : config.data && platforms.data ? (
+          <PlatformForm config={config.data} platforms={platforms.data} oauth={oauth} onUnauthorized={onUnauthorized} />
+        ) : (
           <p className="muted" role="status">
             Loading configuration…
           </p>
-        ) : loadError ? (
-          <p className="notice notice--error" role="alert">
-            {loadError}
-          </p>
-        ) : (
-          <EditableBy least="admin">
-            <form onSubmit={save} noValidate className="stack">
-              <PlatformSelect value={platform} onChange={setPlatform} error={errors.platform} />
-              <Field
-                label="API URL"
-                name="apiUrl"
-                type="text"
-                inputMode="url"
-                autoComplete="off"
-                spellCheck={false}
-                placeholder="https://yourcompany.freshservice.com"
-                value={apiUrl}
-                onChange={(e) => setApiUrl(e.target.value)}
-                help={URL_HELP}
-                error={errors.apiUrl}
-              />
-              <Field
-                label="API Key"
-                name="apiKey"
-                type="password"
-                autoComplete="off"
-                spellCheck={false}
-                value={apiKey}
-                onChange={(e) => setApiKey(e.target.value)}
-                error={errors.apiKey}
-                placeholder={keyHint ? 'Leave blank to keep the saved key' : 'Paste the agent’s API key'}
-                help={keyHint ? `Saved key ${maskedHint(keyHint)}. Leave blank to keep it.` : 'Found in Freshservice under Profile Settings > Your API Key.'}
-              />
-              {formError ? (
-                <p className="notice notice--error" role="alert">
-                  {formError}
-                </p>
-              ) : null}
-              {kept ? <ReplacementRefused error={kept} /> : null}
-              <div className="actions">
-                <button type="submit" className="btn btn--primary" disabled={saving}>
-                  {saving ? 'Saving…' : 'Save Configuration'}
-                </button>
-                <button
-                  type="button"
-                  className="btn"
-                  onClick={test}
-                  disabled={!configured || testing || saving}
-                  title={configured ? undefined : 'Save a configuration first'}
-                >
-                  {testing ? 'Testing…' : 'Test Connection'}
-                </button>
-                <span className="actions__status" role="status">
-                  {savedMsg ? <span className="saved">✓ Configuration saved</span> : null}
-                  {!savedMsg && dirty ? <span className="muted">Unsaved changes — the test uses the saved configuration.</span> : null}
-                  {!configured ? <span className="muted">Save a configuration to test it.</span> : null}
-                </span>
-              </div>
-            </form>
-          </EditableBy>
         )}
-        {rejected && !testing ? (
-          <p className="notice notice--error" role="alert">
-            Your key was rejected by {platformLabel(platform)} during a sync at {formatDateTime(rejected.at)}
-            {rejected.contractName ? (
-              <>
-                {' '}
-                (<Link href={syncRunPath(rejected.runId)}>{rejected.contractName}</Link>)
-              </>
-            ) : null}
-            : test it again.
-            {result && fromLastVisit ? ' The last test result below is stale.' : null}
-          </p>
-        ) : null}
-        {testing ? (
-          <p className="result result--pending" role="status">
-            Testing the connection…
-          </p>
-        ) : result ? (
-          <TestResultPanel result={result} fromLastVisit={fromLastVisit} />
-        ) : null}
       </section>
       <section className="card" aria-labelledby="notifications-title">
         <div className="card__header">
@@ -238,5 +81,233 @@ export function SettingsPage({ onUnauthorized }: { onUnauthorized: () => void })
         </p>
       </section>
     </div>
+  );
+}
+
+function formValues(platformId: string, cfg: Pick<PlatformConfig, 'apiUrl' | 'credentials'>, p: PlatformInfo | undefined): CredentialsForm {
+  const credentials = Object.fromEntries(credentialFieldsOf(p).map((f) => [f.name, f.secret ? '' : savedValue(cfg, f.name)]));
+  return { platform: platformId, apiUrl: cfg.apiUrl ?? '', credentials };
+}
+
+function PlatformForm({
+  config,
+  platforms,
+  oauth,
+  onUnauthorized,
+}: {
+  config: PlatformConfig;
+  platforms: PlatformInfo[];
+  oauth: OauthOutcome | null;
+  onUnauthorized: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const initialPlatform = config.platform ?? platforms.find((p) => p.available)?.id ?? '';
+  const find = (id: string) => platforms.find((p) => p.id === id);
+  // What is saved: the platform, its URL and its secrets' hints (the secrets themselves never come back).
+  const [saved, setSaved] = useState(() => ({
+    platform: config.platform,
+    apiUrl: config.platform ? config.apiUrl : null,
+    hints: Object.fromEntries(credentialFieldsOf(find(initialPlatform)).map((f) => [f.name, f.secret ? secretHint(config, f.name) : null])),
+  }));
+  const [formError, setFormError] = useState<string | null>(null);
+  // A replacement of a working configuration that failed its test: why, and what to check (nothing was saved).
+  const [kept, setKept] = useState<ApiError | null>(null);
+  const [savedMsg, setSavedMsg] = useState(false);
+  const [result, setResult] = useState<TestResult | null>(config.lastTest ?? null);
+  const [fromLastVisit, setFromLastVisit] = useState(!!config.lastTest);
+  const [rejected, setRejected] = useState<PlatformConfig['keyRejected']>(config.keyRejected ?? null);
+
+  const form = useForm<CredentialsForm>({
+    defaultValues: formValues(initialPlatform, config, find(initialPlatform)),
+    // The rules follow the chosen platform's manifest, and a saved secret may be left blank.
+    resolver: ((values, ctx, opts) => {
+      const p = find(values.platform);
+      const hints = values.platform === saved.platform ? saved.hints : {};
+      // The schema is built per platform, so its inferred type is looser than the form's (the same shape).
+      return zodResolver(credentialsFormSchema(p, hints))(values, ctx, opts as never);
+    }) as Resolver<CredentialsForm>,
+  });
+  const { register, handleSubmit, watch, formState, setError, reset } = form;
+  const platformId = watch('platform');
+  const platform = find(platformId);
+  const hints = platformId === saved.platform ? saved.hints : {};
+  const url = apiUrlFieldOf(platform);
+  const fields = useMemo(() => credentialFieldsOf(platform), [platform]);
+  const name = platformName(platform, platformId);
+
+  const configured = saved.apiUrl !== null;
+  const typedUrl = watch('apiUrl');
+  const typed = watch('credentials');
+  const dirty = configured && (typedUrl.trim() !== saved.apiUrl || platformId !== saved.platform || fields.some((f) => (typed?.[f.name] ?? '') !== ''));
+
+  function failed(err: unknown): ApiError | null {
+    const e = asError(err);
+    if (e.status === 401) {
+      onUnauthorized();
+      return null;
+    }
+    return e;
+  }
+
+  const save = useMutation({
+    mutationFn: (values: CredentialsForm) => api.put<SavedPlatform>('/platform', saveBody(find(values.platform), values)),
+    onMutate: () => {
+      setFormError(null);
+      setKept(null);
+      setSavedMsg(false);
+    },
+    onSuccess: (answer, values) => {
+      const p = find(answer.platform);
+      const newHints = Object.fromEntries(credentialFieldsOf(p).map((f) => [f.name, f.secret ? secretHint(answer, f.name) : null]));
+      setSaved({ platform: answer.platform, apiUrl: answer.apiUrl, hints: newHints });
+      // New credentials are not the ones a sync found rejected.
+      if (credentialFieldsOf(p).some((f) => f.secret && (values.credentials[f.name] ?? '').trim())) setRejected(null);
+      reset(formValues(answer.platform, { apiUrl: answer.apiUrl, credentials: { ...values.credentials, ...answer.credentials } }, p));
+      setSavedMsg(true);
+      if (answer.test) {
+        setResult(answer.test);
+        setFromLastVisit(false);
+      }
+      void queryClient.invalidateQueries({ queryKey: apiKey('/platform') });
+    },
+    onError: (err, values) => {
+      const e = failed(err);
+      if (!e) return;
+      const at = formFieldOf(e.field, find(values.platform));
+      if (e.code === 'replacement_failed_test') setKept(e);
+      else if (at) setError(at, { type: 'server', message: e.message }, { shouldFocus: true });
+      else setFormError(e.message);
+    },
+  });
+
+  const test = useMutation({
+    mutationFn: () => api.post<TestResult>('/platform/test'),
+    onMutate: () => {
+      setSavedMsg(false);
+      setResult(null);
+    },
+    onSuccess: (r) => setResult({ ...r, testedAt: r.testedAt ?? new Date().toISOString() }),
+    onError: (err) => {
+      const e = failed(err);
+      if (e) setResult({ ok: false, error: { code: e.code, message: e.message, hints: e.hints }, checks: [], testedAt: new Date().toISOString() });
+    },
+    onSettled: () => {
+      setFromLastVisit(false);
+      setRejected(null);
+      void queryClient.invalidateQueries({ queryKey: apiKey('/platform') });
+    },
+  });
+
+  // OAuth platforms: the saved client is sent to the platform's consent page, which returns to Settings.
+  const connect = useMutation({
+    mutationFn: () => api.post<{ authorizeUrl: string }>('/platform/oauth/start'),
+    onSuccess: ({ authorizeUrl }) => window.location.assign(authorizeUrl),
+    onError: (err) => {
+      const e = failed(err);
+      if (e) setFormError(e.message);
+    },
+  });
+  const oauthReady = platform?.auth === 'oauth' && configured && saved.platform === platformId;
+
+  const errors = formState.errors;
+  return (
+    <>
+      {oauth ? (
+        <p className={`notice ${oauth.ok ? 'notice--ok' : 'notice--error'}`} role={oauth.ok ? 'status' : 'alert'} data-testid="oauth-outcome">
+          {oauth.ok
+            ? `Connected to ${platformName(find(saved.platform ?? ''), saved.platform)}: Support Fusion may now use the account. Test Connection to check it.`
+            : `Not connected to ${platformName(find(saved.platform ?? ''), saved.platform)}${oauth.reason ? `: ${oauth.reason}` : '.'} Connect again.`}
+        </p>
+      ) : null}
+      <EditableBy least="admin">
+        <form onSubmit={handleSubmit((values) => save.mutate(values))} noValidate className="stack">
+          <PlatformSelect platforms={platforms} {...register('platform')} error={errors.platform?.message} />
+          {platform?.setupGuide?.summary ? <p className="muted">{platform.setupGuide.summary}</p> : null}
+          <Field
+            label={url.label}
+            type="text"
+            inputMode="url"
+            autoComplete="off"
+            spellCheck={false}
+            placeholder={url.example || undefined}
+            {...register('apiUrl')}
+            help={url.help || undefined}
+            error={errors.apiUrl?.message}
+          />
+          {fields.map((f) => {
+            const hint = f.secret ? hints[f.name] : null;
+            return (
+              <Field
+                key={`${platformId}/${f.name}`}
+                label={f.label}
+                type={f.secret ? 'password' : 'text'}
+                autoComplete="off"
+                spellCheck={false}
+                {...register(`credentials.${f.name}`)}
+                error={errors.credentials?.[f.name]?.message}
+                placeholder={hint ? 'Leave blank to keep the saved key' : f.example}
+                help={hint ? savedSecretHelp(f, hint) : f.help || undefined}
+              />
+            );
+          })}
+          {formError ? (
+            <p className="notice notice--error" role="alert">
+              {formError}
+            </p>
+          ) : null}
+          {kept ? <ReplacementRefused error={kept} guide={platform?.setupGuide?.path} /> : null}
+          <div className="actions">
+            <button type="submit" className="btn btn--primary" disabled={save.isPending}>
+              {save.isPending ? 'Saving…' : 'Save Configuration'}
+            </button>
+            {platform?.auth === 'oauth' ? (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => connect.mutate()}
+                disabled={!oauthReady || connect.isPending || dirty}
+                title={oauthReady && !dirty ? undefined : 'Save the configuration first'}
+              >
+                {connect.isPending ? 'Connecting…' : `Connect to ${name}`}
+              </button>
+            ) : null}
+            <button
+              type="button"
+              className="btn"
+              onClick={() => test.mutate()}
+              disabled={!configured || test.isPending || save.isPending}
+              title={configured ? undefined : 'Save a configuration first'}
+            >
+              {test.isPending ? 'Testing…' : 'Test Connection'}
+            </button>
+            <span className="actions__status" role="status">
+              {savedMsg ? <span className="saved">✓ Configuration saved</span> : null}
+              {!savedMsg && dirty ? <span className="muted">Unsaved changes — the test uses the saved configuration.</span> : null}
+              {!configured ? <span className="muted">Save a configuration to test it.</span> : null}
+            </span>
+          </div>
+        </form>
+      </EditableBy>
+      {rejected && !test.isPending ? (
+        <p className="notice notice--error" role="alert">
+          Your key was rejected by {platformName(find(saved.platform ?? ''), saved.platform)} during a sync at {formatDateTime(rejected.at)}
+          {rejected.contractName ? (
+            <>
+              {' '}
+              (<Link href={syncRunPath(rejected.runId)}>{rejected.contractName}</Link>)
+            </>
+          ) : null}
+          : test it again.
+          {result && fromLastVisit ? ' The last test result below is stale.' : null}
+        </p>
+      ) : null}
+      {test.isPending ? (
+        <p className="result result--pending" role="status">
+          Testing the connection…
+        </p>
+      ) : result ? (
+        <TestResultPanel result={result} fromLastVisit={fromLastVisit} platform={find(saved.platform ?? '') ?? platform} />
+      ) : null}
+    </>
   );
 }

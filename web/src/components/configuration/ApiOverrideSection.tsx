@@ -1,23 +1,62 @@
 import type { ErrorAt } from '../../field-errors.ts';
+import { apiUrlFieldOf, credentialFieldsOf, platformName, savedSecretHelp, speaksCredentials } from '../../platforms.ts';
+import type { PlatformInfo } from '../../platforms.ts';
 import { Field } from '../Field.tsx';
 import { Toggle } from '../Toggle.tsx';
 
 export interface OverrideDraft {
   enabled: boolean;
   apiUrl: string;
-  /** Typed key; empty keeps the saved one. */
-  apiKey: string;
-  /** Hint of the saved key, e.g. "••••a1b2". */
-  apiKeyHint: string | null;
+  /** Typed values by credential field; an empty secret keeps the saved one. */
+  credentials: Record<string, string>;
+  /** Hints of the saved secrets by field, e.g. { apiKey: "••••a1b2" }. */
+  hints: Record<string, string>;
 }
 
-function masked(hint: string) {
-  return /^[•*]/.test(hint) ? hint : `••••${hint}`;
+type SavedOverride = { apiUrl: string; apiKeyHint?: string | null; credentials?: Record<string, string | null> | null } | null;
+
+/** The draft of a saved override: v2 `credentials` (values and `<secret>Hint`), or v1 `apiKeyHint`. */
+export function overrideDraft(o: SavedOverride): OverrideDraft {
+  const hints: Record<string, string> = {};
+  const credentials: Record<string, string> = {};
+  if (o?.apiKeyHint) hints.apiKey = o.apiKeyHint;
+  for (const [k, v] of Object.entries(o?.credentials ?? {})) {
+    if (typeof v !== 'string') continue;
+    if (k.endsWith('Hint')) hints[k.slice(0, -'Hint'.length)] = v;
+    else credentials[k] = v;
+  }
+  return { enabled: o !== null, apiUrl: o?.apiUrl ?? '', credentials, hints };
 }
 
-/** A connection may use credentials other than the organisation's (Settings). */
-export function ApiOverrideSection({ value, onChange, errorAt }: { value: OverrideDraft; onChange: (v: OverrideDraft) => void; errorAt: ErrorAt }) {
+/** PUT .../configuration's `apiOverride`: null when off; typed values only (blank secrets keep the saved ones). */
+export function overrideBody(value: OverrideDraft, platform: PlatformInfo | undefined) {
+  if (!value.enabled) return null;
+  const typed = Object.fromEntries(
+    credentialFieldsOf(platform)
+      .map((f) => [f.name, (value.credentials[f.name] ?? '').trim()] as const)
+      .filter(([, v]) => v !== ''),
+  );
+  if (speaksCredentials(platform)) return { apiUrl: value.apiUrl.trim(), credentials: typed };
+  return { apiUrl: value.apiUrl.trim(), ...(typed.apiKey ? { apiKey: typed.apiKey } : {}) };
+}
+
+/** A connection may use another account of the organisation's platform (Settings); its fields are the platform's. */
+export function ApiOverrideSection({
+  value,
+  onChange,
+  errorAt,
+  platform,
+}: {
+  value: OverrideDraft;
+  onChange: (v: OverrideDraft) => void;
+  errorAt: ErrorAt;
+  platform: PlatformInfo | undefined;
+}) {
   const set = (patch: Partial<OverrideDraft>) => onChange({ ...value, ...patch });
+  const url = apiUrlFieldOf(platform);
+  const fields = credentialFieldsOf(platform);
+  const fieldError = (name: string) => errorAt(`apiOverride.credentials.${name}`) ?? errorAt(`apiOverride.${name}`);
+  const anyFieldError = !!errorAt('apiOverride.apiUrl') || fields.some((f) => fieldError(f.name));
   return (
     <section className="card" aria-labelledby="override-title">
       <div className="card__header">
@@ -28,33 +67,39 @@ export function ApiOverrideSection({ value, onChange, errorAt }: { value: Overri
         label="Use a different API account for this connection"
         checked={value.enabled}
         onChange={(enabled) => set({ enabled })}
-        error={errorAt('apiOverride') && !errorAt('apiOverride.apiUrl') && !errorAt('apiOverride.apiKey') ? errorAt('apiOverride') : undefined}
+        error={errorAt('apiOverride') && !anyFieldError ? errorAt('apiOverride') : undefined}
       />
       {value.enabled ? (
         <div className="stack">
           <Field
-            label="Override API URL"
+            label={`Override ${url.label}`}
             type="text"
             inputMode="url"
             autoComplete="off"
             spellCheck={false}
             value={value.apiUrl}
-            placeholder="https://yourcompany.freshservice.com"
+            placeholder={url.example || undefined}
             onChange={(e) => set({ apiUrl: e.target.value })}
-            help="Your complete Freshservice URL. Do not add /api."
+            help={url.help || `The ${platformName(platform)} address of the other account.`}
             error={errorAt('apiOverride.apiUrl')}
           />
-          <Field
-            label="Override API Key"
-            type="password"
-            autoComplete="off"
-            spellCheck={false}
-            value={value.apiKey}
-            placeholder={value.apiKeyHint ? 'Leave blank to keep the saved key' : 'Paste the agent’s API key'}
-            onChange={(e) => set({ apiKey: e.target.value })}
-            error={errorAt('apiOverride.apiKey')}
-            help={value.apiKeyHint ? `Saved key ${masked(value.apiKeyHint)}. Leave blank to keep it.` : 'The key is stored encrypted and never shown again.'}
-          />
+          {fields.map((f) => {
+            const hint = f.secret ? value.hints[f.name] : undefined;
+            return (
+              <Field
+                key={f.name}
+                label={`Override ${f.label}`}
+                type={f.secret ? 'password' : 'text'}
+                autoComplete="off"
+                spellCheck={false}
+                value={value.credentials[f.name] ?? ''}
+                placeholder={hint ? 'Leave blank to keep the saved key' : f.example}
+                onChange={(e) => set({ credentials: { ...value.credentials, [f.name]: e.target.value } })}
+                error={fieldError(f.name)}
+                help={hint ? savedSecretHelp(f, hint) : f.secret ? 'Stored encrypted and never shown again.' : f.help || undefined}
+              />
+            );
+          })}
         </div>
       ) : null}
     </section>

@@ -5,7 +5,8 @@ import type { ApiError, ChangeProposal, ConfigurationResponse, FieldsResponse, P
 import { errorAt } from '../../field-errors.ts';
 import { useApiCall, useResource } from '../../hooks/use-api.ts';
 import { LoadState } from '../LoadState.tsx';
-import { ApiOverrideSection } from './ApiOverrideSection.tsx';
+import { ApiOverrideSection, overrideBody, overrideDraft } from './ApiOverrideSection.tsx';
+import { useOwnPlatform } from '../../platforms.ts';
 import type { OverrideDraft } from './ApiOverrideSection.tsx';
 import { CommentsSection } from './CommentsSection.tsx';
 import { DefaultsSection } from './DefaultsSection.tsx';
@@ -57,10 +58,6 @@ export function ConfigurationTab({
   );
 }
 
-function overrideDraft(o: ConfigurationResponse['apiOverride']): OverrideDraft {
-  return { enabled: o !== null, apiUrl: o?.apiUrl ?? '', apiKey: '', apiKeyHint: o?.apiKeyHint ?? null };
-}
-
 interface FormProps {
   path: string;
   initial: ConfigurationResponse;
@@ -75,6 +72,7 @@ interface FormProps {
 
 function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onSaved, pendingReverseSync, onProposed }: FormProps) {
   const call = useApiCall();
+  const platform = useOwnPlatform();
   const side = initial.side;
   const [draft, setDraft] = useState<SideConfiguration>(() => normaliseConfiguration(initial.configuration));
   const [override, setOverride] = useState<OverrideDraft>(() => overrideDraft(initial.apiOverride));
@@ -100,7 +98,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
     setError(null);
     setSaved(false);
     setWaiting(null);
-    const apiOverride = override.enabled ? { apiUrl: override.apiUrl.trim(), ...(override.apiKey.trim() ? { apiKey: override.apiKey.trim() } : {}) } : null;
+    const apiOverride = overrideBody(override, platform);
     const r = await call(() => api.put<ConfigurationResponse & Proposed>(path, { configuration: draft, apiOverride }));
     setBusy(false);
     if (r.ok) {
@@ -169,6 +167,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
             setSaved(false);
           }}
           errorAt={at}
+          platform={platform}
         />
         <div className="savebar">
           {error ? (

@@ -36,7 +36,7 @@ export function TransferSection({ attachments, closures, shareLinks = true, onCh
           label="Share links to my tickets"
           checked={shareLinks}
           onChange={(share) => onChange({ ticketLinks: { share } })}
-          help="Copies at your partner name your ticket's number and, with this on, link to it. The link contains your helpdesk's address (e.g. your Freshservice domain); switch it off to send the number only."
+          help="Copies at your partner name your ticket's number and, with this on, link to it. The link contains your helpdesk's address (your platform's domain); switch it off to send the number only."
           error={errorAt('configuration.ticketLinks')}
         />
       </div>

@@ -31,7 +31,7 @@ export function WorkspacesSection({ value, onChange, workspaces, errorAt }: Prop
     <section className="card" aria-labelledby="workspaces-title">
       <div className="card__header">
         <h2 id="workspaces-title">Workspaces</h2>
-        <p className="muted">Your Freshservice account has several workspaces. Tickets, groups and fields come from the workspaces chosen here.</p>
+        <p className="muted">Your helpdesk account has several workspaces. Tickets, groups and fields come from the workspaces chosen here.</p>
       </div>
       <div className="stack">
         <CheckboxGroup

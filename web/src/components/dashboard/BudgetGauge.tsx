@@ -50,7 +50,7 @@ export function BudgetGauge({ budget }: { budget: RateBudget }) {
       </p>
       {budget.blockedUntil ? (
         <p className="notice notice--warn">
-          Freshservice reported only {budget.observedRemaining ?? 'a few'} credits left: someone else is using this account heavily. Syncs wait until{' '}
+          The platform reported only {budget.observedRemaining ?? 'a few'} credits left: someone else is using this account heavily. Syncs wait until{' '}
           {formatDateTime(budget.blockedUntil)}; nothing to do.
         </p>
       ) : budget.observedRemaining !== null && budget.observedAt ? (

@@ -93,7 +93,7 @@ function RunSteps({ steps }: { steps: Steps }) {
   );
 }
 
-/** "Waiting 40 s for Freshservice's rate limit of Contoso (API budget 80% used); goes on at 14:32:10." */
+/** "Waiting 40 s for the platform's rate limit of Contoso (API budget 80% used); goes on at 14:32:10." */
 function WaitingNotice({ until, reason }: { until: string; reason: string | null }) {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

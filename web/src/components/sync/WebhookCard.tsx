@@ -6,12 +6,7 @@ import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { guidePath } from '../../guide-path.ts';
-
-/**
- * Advanced (JSON) content of the Trigger Webhook action. {{ticket.id}} renders as a label ("#INC-123"),
- * which is not a JSON number: Freshservice's call then fails with 400, visible only in its workflow log.
- */
-export const WEBHOOK_CONTENT = '{"ticket_id": "{{ticket.id_numeric}}"}';
+import { platformName, usePlatform } from '../../platforms.ts';
 
 /** "just now", "2 minutes ago", "3 hours ago", "4 days ago". */
 export function timeAgo(iso: string, now = Date.now()): string {
@@ -23,12 +18,12 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return unit(Math.round(s / 86_400), 'day');
 }
 
-/** Whether Freshservice's calls arrive: the card's answer to "did my workflow work?". */
-function LastEvent({ event }: { event: WebhookInfo['lastEvent'] }) {
+/** Whether the platform's calls arrive: the card's answer to "did my set-up work?". */
+function LastEvent({ event, platform }: { event: WebhookInfo['lastEvent']; platform: string }) {
   if (!event) {
     return (
       <p className="webhook__last muted" data-testid="webhook-last-event">
-        Last event: No event yet. Save the workflow in Freshservice and change a ticket to see one here.
+        Last event: No event yet. Finish the set-up in {platform} and change a ticket to see one here.
       </p>
     );
   }
@@ -103,7 +98,7 @@ export function CopyField({ label, value, help, mono = true }: { label: string; 
 }
 
 /**
- * Near-real-time updates: the URL this organisation pastes into a Freshservice workflow, so a change
+ * Near-real-time updates: the URL this organisation sets up on its platform (steps from the API), so a change
  * reaches the partner within seconds instead of at the next scheduled run. The URL holds a secret
  * token of this organisation; the partner has its own.
  */
@@ -113,6 +108,9 @@ export function WebhookCard({ connection }: { connection: Connection }) {
   const res = useResource<WebhookInfo>(active ? path : null);
   // Its agent is the one whose own changes must not call the webhook (the workflow's condition).
   const platform = useResource<PlatformConfig>(active ? '/platform' : null);
+  const info = usePlatform(platform.data?.platform);
+  const name = platformName(info, platform.data?.platform);
+  const guide = guidePath(info?.setupGuide?.path, 'webhook');
   const lastTest = platform.data?.lastTest;
   const agent = lastTest && lastTest.ok ? lastTest.agent : null;
   const call = useApiCall();
@@ -135,8 +133,8 @@ export function WebhookCard({ connection }: { connection: Connection }) {
       <div className="card__header">
         <h2 id="webhook-title">Real-time updates (webhook)</h2>
         <p className="muted">
-          Let Freshservice tell Support Fusion when a ticket changes: the change reaches {connection.partner?.name ?? 'your partner'} within seconds. Scheduled
-          syncs keep running as a safety net.
+          Let {name} tell Support Fusion when a ticket changes: the change reaches {connection.partner?.name ?? 'your partner'} within seconds. Scheduled syncs
+          keep running as a safety net.
         </p>
       </div>
       {!active ? (
@@ -148,12 +146,19 @@ export function WebhookCard({ connection }: { connection: Connection }) {
             value={res.data.url}
             help="Only your organisation sees this URL; your partner sets up its own. Treat it like a password: anyone who has it can ask for syncs of your tickets."
           />
+          {res.data.signingSecret ? (
+            <CopyField
+              label="Signing secret"
+              value={res.data.signingSecret}
+              help="Enter it where the platform asks for the webhook's secret: calls it signs with another are refused."
+            />
+          ) : null}
           {res.data.unreachable ? (
             <p className="notice notice--error" role="alert" data-testid="webhook-unreachable">
               {res.data.unreachable}
             </p>
           ) : null}
-          <LastEvent event={res.data.lastEvent ?? null} />
+          <LastEvent event={res.data.lastEvent ?? null} platform={name} />
           <div className="actions">
             <button type="button" className="btn" onClick={() => void res.reload({ quiet: true })}>
               Check for events
@@ -171,7 +176,7 @@ export function WebhookCard({ connection }: { connection: Connection }) {
           </div>
           {rotated ? (
             <p className="notice notice--ok" role="status">
-              New URL created. Paste it as the Callback URL in your Freshservice workflow: the previous URL no longer works.
+              New URL created. Put it in place of the old one in {name}: the previous URL no longer works.
             </p>
           ) : null}
           {rotateError ? (
@@ -180,42 +185,8 @@ export function WebhookCard({ connection }: { connection: Connection }) {
             </p>
           ) : null}
           <div className="subsection">
-            <h3>Set it up in Freshservice</h3>
-            <ol className="steps">
-              <li>
-                In Freshservice, go to <strong>Admin → Workflow Automator</strong> and create a new <strong>Ticket</strong> workflow.
-              </li>
-              <li>
-                Set its events to <strong>Ticket is raised</strong>, <strong>Ticket is updated</strong>, <strong>Reply is sent</strong> and{' '}
-                <strong>Note is added</strong> (if only one event can be chosen, make one workflow per event).
-              </li>
-              <li>
-                In the event, set <strong>Performed by</strong> to <strong>is not</strong>{' '}
-                {agent ? (
-                  <>
-                    <strong>{agent.name}</strong> ({agent.email})
-                  </>
-                ) : (
-                  <strong>your integration agent</strong>
-                )}
-                : Support Fusion’s own writes then do not call the webhook again.
-              </li>
-              <li>
-                Add a <strong>Trigger Webhook</strong> action: <strong>Request type</strong> POST, <strong>Callback URL</strong> the URL above,{' '}
-                <strong>Encoding</strong> JSON, <strong>Content</strong> Advanced (JSON).
-              </li>
-              <li>
-                As the content, enter exactly (with the quotes: <code>{'{{ticket.id}}'}</code> renders as <code>#INC-123</code>, which is not valid JSON):
-                <CopyField label="Content" value={WEBHOOK_CONTENT} />
-              </li>
-              <li>
-                Save and activate the workflow. Test it by adding a note to a synced ticket: it appears on your partner’s side within seconds, and{' '}
-                <strong>Last event</strong> above says accepted.
-              </li>
-            </ol>
-            <p className="muted">
-              More in the <Link href={guidePath('webhook')}>setup guide</Link>.
-            </p>
+            <h3>Set it up in {name}</h3>
+            <WebhookSteps setup={res.data.setup ?? null} agent={agent} guide={guide} />
           </div>
         </>
       ) : unreadable ? (
@@ -242,5 +213,42 @@ export function WebhookCard({ connection }: { connection: Connection }) {
         <LoadState loading={res.loading} error={res.error} what="webhook URL" onRetry={() => void res.reload()} />
       )}
     </section>
+  );
+}
+
+/** The platform's own steps (GET .../webhook `setup`), the body to type in, and the guide's section. */
+function WebhookSteps({ setup, agent, guide }: { setup: WebhookInfo['setup'] | null; agent: { name: string; email: string } | null; guide: string | null }) {
+  const more = guide ? (
+    <p className="muted">
+      More in the <Link href={guide}>setup guide</Link>.
+    </p>
+  ) : null;
+  if (!setup?.steps.length) {
+    return (
+      <>
+        <p>Have your platform send a POST to the URL above whenever a ticket changes.</p>
+        {more}
+      </>
+    );
+  }
+  return (
+    <>
+      <ol className="steps">
+        {setup.steps.map((step, i) => (
+          <li key={i}>{step}</li>
+        ))}
+      </ol>
+      {setup.body ? <CopyField label="Content" value={setup.body} help="The request body, exactly as here." /> : null}
+      {agent ? (
+        <p className="muted" data-testid="webhook-agent">
+          Support Fusion writes as{' '}
+          <strong>
+            {agent.name} ({agent.email})
+          </strong>
+          : changes made by this account need not call the webhook.
+        </p>
+      ) : null}
+      {more}
+    </>
   );
 }
