@@ -5,7 +5,7 @@ import { downloadAttachment, uploadAttachments } from './attachments.ts';
 import { addComment, findCommentByMarker, listComments } from './comments.ts';
 import { jiraContext, type JiraContext } from './context.ts';
 import { jiraChanges, listChanged } from './feed.ts';
-import { fieldDefinitions } from './field-definitions.ts';
+import { fieldDefinitions, statusTarget } from './field-definitions.ts';
 import { ISSUE_MARKER_PROPERTY, jiraManifest } from './manifest.ts';
 import { editFields, toRemoteTicket } from './mapping.ts';
 import { checkMarker, findTicketByMarker } from './markers.ts';
@@ -134,7 +134,7 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
       const status = wantedStatus(input);
       const ticket = await mustGet(created.id);
       if (status === null || ticket.fields.status === status) return ticket;
-      await transitionTo(api, created.id, (ticket.fields.status as string | null) ?? null, status);
+      await transitionTo(api, created.id, (ticket.fields.status as string | null) ?? null, status, await statusTarget(ctx, status));
       return mustGet(created.id);
     },
 
@@ -145,7 +145,9 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
         await api.raw('PUT', `/rest/api/3/issue/${id}`, { what: `update issue ${before.displayId}`, body: { fields } });
       }
       const status = wantedStatus(patch);
-      if (status !== null) await transitionTo(api, id, (before.fields.status as string | null) ?? null, status);
+      if (status !== null && status !== before.fields.status) {
+        await transitionTo(api, id, (before.fields.status as string | null) ?? null, status, await statusTarget(ctx, status));
+      }
       return Object.keys(fields).length === 0 && status === null ? before : mustGet(id);
     },
 

@@ -1,12 +1,13 @@
 import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
 import type { JiraContext } from './context.ts';
 import { statusCategoryOf } from './mapping.ts';
+import type { StatusTarget } from './transitions.ts';
 import { AllStatuses, PriorityPage, ProjectStatuses, type JiraStatus } from './payloads.ts';
 
 const statusChoice = (s: JiraStatus): FieldChoice => ({ value: s.id, label: s.name, category: statusCategoryOf(s.statusCategory?.key, s.name) });
 
-/** The project's statuses (of one issue type when given), each with its category. */
-async function statuses(ctx: JiraContext, ticketType: string | undefined): Promise<FieldChoice[]> {
+/** The project's statuses (of one issue type when given). */
+async function projectStatuses(ctx: JiraContext, ticketType: string | undefined): Promise<JiraStatus[]> {
   const key = ctx.configuredProject ?? (await ctx.project());
   const perType = await ctx.api.json('GET', `/rest/api/3/project/${encodeURIComponent(key)}/statuses`, ProjectStatuses, {
     what: `list the statuses of project ${key}`,
@@ -17,7 +18,16 @@ async function statuses(ctx: JiraContext, ticketType: string | undefined): Promi
     : await ctx.api.json('GET', '/rest/api/3/status', AllStatuses, { what: 'list the statuses' });
   const byId = new Map<string, JiraStatus>();
   for (const s of list) if (!byId.has(s.id)) byId.set(s.id, s);
-  return [...byId.values()].map(statusChoice);
+  return [...byId.values()];
+}
+
+const statuses = async (ctx: JiraContext, ticketType: string | undefined) => (await projectStatuses(ctx, ticketType)).map(statusChoice);
+
+/** The project status a written value names (its id, else its name), for choosing transitions; null when none. */
+export async function statusTarget(ctx: JiraContext, wanted: string): Promise<StatusTarget | null> {
+  const all = await projectStatuses(ctx, undefined);
+  const s = all.find((x) => x.id === wanted) ?? all.find((x) => x.name.toLowerCase() === wanted.trim().toLowerCase());
+  return s ? { id: s.id, name: s.name, categoryKey: (s.statusCategory?.key ?? '').toLowerCase() } : null;
 }
 
 /** Priorities in Jira's order, highest first: the order is the rank. */
