@@ -110,9 +110,10 @@ export async function getPlatformConfig(db: Db, organisationId: string): Promise
 export async function savePlatformConfig(
   db: Db,
   organisationId: string,
-  input: { platform: string; apiUrl: string; credentials: SealedCredentials },
+  /** legacyHint: a set from before migration 0021 saved again as it is keeps its key's hint. */
+  input: { platform: string; apiUrl: string; credentials: SealedCredentials; legacyHint?: string },
 ): Promise<void> {
-  const hints = input.credentials.values?.hints ?? {};
+  const hints = input.credentials.values?.hints ?? { apiKey: input.legacyHint ?? '' };
   const values = {
     platform: input.platform,
     api_url: input.apiUrl,

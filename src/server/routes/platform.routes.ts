@@ -81,7 +81,9 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     // New credentials replace a working configuration only once they pass Test Connection (409 otherwise, nothing saved).
     const outcome = await testBeforeReplacing(ctx, orgId, existing, { platform: body.platform, apiUrl: url.url, fields });
     const test = outcome === 'unchanged' ? null : outcome;
-    await savePlatformConfig(ctx.db, orgId, { platform: body.platform, apiUrl: url.url, credentials });
+    // A set from before credential sets, saved again unchanged, stays as it is (with its key's hint).
+    const legacyHint = unchanged ? existing!.apiKeyHint : '';
+    await savePlatformConfig(ctx.db, orgId, { platform: body.platform, apiUrl: url.url, credentials, legacyHint });
     if (test) await recordPlatformTest(ctx.db, orgId, test, new Date());
     // The same working credentials saved again: their last test still says what is true of them.
     else if (outcome === 'unchanged' && existing?.lastTestedAt) await recordPlatformTest(ctx.db, orgId, existing.lastTest, existing.lastTestedAt);
@@ -97,7 +99,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
       after: { platform: body.platform, apiUrl: url.url, ...auditView(fields, !unchanged) },
     });
     const view = await lastTestView(orgId);
-    const answer = credentialAnswer({ credentials, apiKeyHint: '' });
+    const answer = credentialAnswer({ credentials, apiKeyHint: legacyHint });
     return {
       platform: body.platform,
       apiUrl: url.url,
