@@ -179,7 +179,8 @@ function setField(
         issue.assigneeId = null;
         return null;
       }
-      const u = state.users.get(String(ref(value)?.accountId ?? ''));
+      // `{accountId}` or, as the docs' create example writes it, `{id}`.
+      const u = state.users.get(String(ref(value)?.accountId ?? ref(value)?.id ?? ''));
       const ok = u && u.active && (id === 'reporter' || (u.accountType === 'atlassian' && u.canWrite));
       if (!ok) return `Specify a valid value for ${id}`;
       change(id, id === 'assignee' ? issue.assigneeId : issue.reporterId, u.accountId);

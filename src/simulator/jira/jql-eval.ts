@@ -17,6 +17,8 @@ const DATE_FIELDS = new Set(['updated', 'created', 'resolutiondate', 'resolved',
 const ALIASES: Record<string, string> = { issuekey: 'key', type: 'issuetype', resolved: 'resolutiondate' };
 
 function canonical(field: string): string {
+  // Property keys keep their case; only the clause name is case-insensitive.
+  if (/^issue\.property\[/i.test(field)) return `issue.property[${field.slice('issue.property['.length)}`;
   const f = field.toLowerCase();
   const cf = /^cf\[(\d+)\]$/.exec(f);
   if (cf) return `customfield_${cf[1]}`;
@@ -78,7 +80,8 @@ function fieldValues(ctx: JqlContext, issue: Issue, field: string): Scalar[] {
   }
   const prop = /^issue\.property\[([^\]]+)\](?:\.(.+))?$/.exec(field);
   if (prop) {
-    let v: unknown = issue.properties[prop[1]!];
+    // The key may be quoted: issue.property["support-fusion.marker"].marker.
+    let v: unknown = issue.properties[prop[1]!.replace(/^(["'])(.*)\1$/, '$2')];
     for (const part of prop[2]?.split('.') ?? []) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[part] : undefined;
     return v === undefined || v === null ? [null] : [typeof v === 'object' ? JSON.stringify(v) : String(v as string | number | boolean)];
   }

@@ -1,0 +1,131 @@
+/**
+ * The conformance harness for Jira Service Management: its simulator (src/simulator/jira) in this process,
+ * driven through the simulator's own state, fault controller and webhook payloads (the hooks its /_sim
+ * routes use).
+ */
+import { randomUUID } from 'node:crypto';
+import { startJiraSimulator, signBody } from '../../../src/simulator/jira/index.ts';
+import type { PlatformHarness, SimHandle } from '../harness.ts';
+
+const WEBHOOK_SECRET = 'conformance-webhook-secret';
+
+const jiraHarness: PlatformHarness = {
+  platform: 'jira_service_management',
+  async start(opts = {}): Promise<SimHandle> {
+    const limited = opts.rateLimit === true || opts.rateLimitPerMinute !== undefined;
+    // The per-minute budget the suite asks for becomes the points quota: the window whose X-RateLimit-* headers Jira sends.
+    const sim = await startJiraSimulator({
+      seed: 'demo',
+      rateLimit: limited ? (opts.rateLimitPerMinute === undefined ? {} : { hourlyPoints: opts.rateLimitPerMinute }) : false,
+    });
+    const customer = [...sim.state.users.values()].find((u) => u.accountType === 'customer');
+    if (!customer) throw new Error('The Jira demo seed has no JSM customer');
+    const issue = (id: string) => {
+      const i = sim.state.issue(id);
+      if (!i) throw new Error(`The Jira simulator has no issue ${id}`);
+      return i;
+    };
+    const creds = (email: string, apiToken: string) => ({ apiUrl: sim.url, fields: { email, apiToken } });
+    return {
+      apiUrl: sim.url,
+      credentials: (profile) =>
+        profile === 'admin'
+          ? creds(sim.emailFor('admin'), sim.tokenFor('admin'))
+          : profile === 'no_permission'
+            ? // Browse only: /mypermissions says no to Create/Edit/Transition issues.
+              creds(sim.emailFor('readonly'), sim.tokenFor('readonly'))
+            : creds(sim.emailFor('admin'), 'ATATT3x-not-the-token-of-this-account'),
+      sideSettings: { project: 'SUP' },
+      requesterEmail: customer.email,
+      ticketType: 'Service Request',
+
+      async seedTickets(tickets) {
+        const { ids } = sim.seedIssues(tickets.map((t) => ({ summary: t.subject, created: t.createdAt ?? t.updatedAt, updated: t.updatedAt })));
+        return ids;
+      },
+      async editTicketAsPerson(id, change) {
+        sim.editAsPerson(issue(id).id, { summary: change.subject, at: change.at });
+      },
+      async deleteTicket(id) {
+        sim.state.deleteIssue(issue(id), sim.state.userByProfile('admin')!.accountId);
+      },
+
+      async injectFault(f) {
+        if (f.hang) return sim.faults.set({ hang: true });
+        if (f.status === undefined) throw new Error('injectFault needs a status or hang');
+        const retry = String(f.retryAfterSeconds ?? 1);
+        sim.faults.addRule({
+          pathPattern: '/rest/',
+          status: f.status,
+          ...(f.method ? { method: f.method } : {}),
+          ...(f.times === undefined ? {} : { times: f.times }),
+          ...(f.status === 429
+            ? {
+                headers: { 'retry-after': retry, 'x-ratelimit-remaining': '0', 'ratelimit-reason': 'jira-burst-based' },
+                body: { errorMessages: ['Rate limit exceeded.'], errors: {} },
+              }
+            : {}),
+        });
+      },
+      async clearFaults() {
+        sim.faults.clear();
+        sim.setIndexLag({ mode: 'off' });
+      },
+      async setSearchLag(ms) {
+        sim.setIndexLag(ms > 0 ? { mode: 'delay', ms } : { mode: 'off' });
+      },
+      async resetRateLimit() {
+        sim.limiter.windows.reset();
+      },
+
+      async requestLog() {
+        return sim.requests.map((r) => ({ method: r.method, path: r.path, query: { ...r.query }, status: r.status }));
+      },
+      async clearRequestLog() {
+        sim.clearRequests();
+      },
+
+      async webhookCall(ticketId) {
+        // The payload an admin webhook with a secret sends for an issue update, signed as Jira signs it.
+        const i = issue(ticketId);
+        const hook = {
+          id: '0',
+          name: 'conformance',
+          url: 'http://receiver.invalid/',
+          events: ['jira:issue_updated'],
+          jql: null,
+          secret: WEBHOOK_SECRET,
+          enabled: true,
+          excludeBody: false,
+        };
+        const payload = sim.webhooks.payload(hook, {
+          event: 'jira:issue_updated',
+          issue: i,
+          userId: sim.state.userByProfile('agent')!.accountId,
+          items: [],
+          typeName: 'issue_generic',
+        });
+        const raw = Buffer.from(JSON.stringify(payload), 'utf8');
+        return {
+          hook: {
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              'user-agent': 'Atlassian Webhook HTTP Client',
+              'x-atlassian-webhook-identifier': randomUUID(),
+              'x-atlassian-webhook-retry': '0',
+              'x-atlassian-webhook-flow': 'Primary',
+              'x-hub-signature': signBody(WEBHOOK_SECRET, raw.toString('utf8')),
+            },
+            rawBody: raw,
+            json: JSON.parse(raw.toString('utf8')) as unknown,
+          },
+          secret: WEBHOOK_SECRET,
+        };
+      },
+
+      close: () => sim.close(),
+    };
+  },
+};
+
+export default jiraHarness;
