@@ -1,6 +1,9 @@
 /** Checklist 9 (and 4's second half): 429 waited out, 5xx retried only where safe, a timed-out create never sent twice, unknown ids. */
 import { expect, it } from 'vitest';
-import { forEachPlatform, platformError, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './suite.ts';
+import { forEachPlatform, platformError, readFeed, TIMEOUT_MS } from './suite.ts';
+
+/** Long enough for a warm-up create on a busy machine, short enough to wait out once. */
+const HANG_TIMEOUT_MS = 1500;
 
 forEachPlatform('HTTP behaviour', (p) => {
   let existing = '';
@@ -54,23 +57,29 @@ forEachPlatform('HTTP behaviour', (p) => {
     expect(await posts()).toHaveLength(1);
   });
 
-  it('a create that timed out is not sent again, and is found by its marker once the platform acted', async () => {
+  it('a create that timed out is not sent again, and is found by its marker once the platform acted', async (ctx) => {
     const subject = 'Conformance: create that timed out';
     const marker = p.marker();
-    const createdAfter = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
     const requesterId = await p.requesterId();
+    // One connector throughout, warmed up by a create: what it reads once (types, fields) is read before the hang.
+    const c = p.connector('admin', { timeoutMs: HANG_TIMEOUT_MS });
+    await c.createTicket({ type: p.sim.ticketType, subject: 'Conformance: warm-up', description: '<p>x</p>', requesterId, marker: p.marker() });
+    const createdAfter = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
     await p.sim.clearRequestLog();
     await p.sim.injectFault({ hang: true });
-    const c = p.connector('admin', { timeoutMs: SHORT_TIMEOUT_MS });
     const err = await platformError(c.createTicket({ type: p.sim.ticketType, subject, description: '<p>x</p>', requesterId, marker }));
     expect(['timeout', 'network']).toContain(err.kind);
-    expect(await posts()).toHaveLength(1);
-    // The held request goes on once released: the platform acts after the client gave up.
+    const creates = await posts();
+    const sent = creates.length;
+    expect(sent, 'creates sent').toBeLessThanOrEqual(1);
     await p.sim.clearFaults();
+    ctx.skip(sent === 0, `the ${p.manifest.name} connector timed out on a read before its create reached the platform`);
+    // The held request goes on once released: the platform acts after the client gave up.
     let found = null;
     for (let i = 0; i < 50 && !found; i++) found = await p.connector().findTicketByMarker(marker, { subject, createdAfter });
     expect(found?.subject).toBe(subject);
-    expect(await posts()).toHaveLength(1);
+    // Searches may be POSTs too (Jira's JQL search): only the create's own path counts.
+    expect((await posts()).filter((r) => r.path === creates[0]!.path)).toHaveLength(1);
   });
 
   it('rate-limit headers are observed: with the budget nearly spent, the next call waits first instead of meeting a 429', async (ctx) => {
@@ -111,11 +120,14 @@ forEachPlatform('HTTP behaviour', (p) => {
     expect(await p.connector().getTicket(ticket.id)).toBeNull();
   });
 
-  it('bad credentials on a connector call are an authentication error, not retried', async () => {
-    await p.sim.clearRequestLog();
-    const err = await platformError(p.connector('bad').getTicket(await ticketId()));
-    expect(err.kind).toBe('authentication');
-    expect(err.isAccountWide).toBe(true);
+  it('bad credentials fail the change feed and whoAmI as authentication (account-wide), without retries: never an empty feed', async () => {
+    // Some platforms answer a failed login as anonymous on ticket URLs (Jira: 404); the feed and whoAmI must still tell.
+    const c = p.connector('bad');
+    const me = await platformError(c.whoAmI());
+    expect(me.kind).toBe('authentication');
+    const feed = await platformError(readFeed(c, null, { since: new Date(Date.now() - 86_400_000) }));
+    expect(feed.kind).toBe('authentication');
+    expect(feed.isAccountWide).toBe(true);
     expect(p.sleeps).toEqual([]);
   });
 
