@@ -30,6 +30,7 @@ import { registerApiDocs } from './api-docs.ts';
 import { changeProposalRoutes } from './routes/change-proposals.routes.ts';
 import { notificationRoutes } from './routes/notifications.routes.ts';
 import { oauthRoutes } from './routes/oauth.routes.ts';
+import { fieldsRoutes } from './routes/fields.routes.ts';
 import { VERSION } from '../version.ts';
 
 export interface BuildAppOptions {
@@ -115,6 +116,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       await changeProposalRoutes(api, ctx);
       await notificationRoutes(api, ctx);
       await oauthRoutes(api, ctx);
+      await fieldsRoutes(api, ctx);
     },
     { prefix: '/api/v1' },
   );

@@ -365,11 +365,7 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     return { mappings };
   });
 
-  app.get('/connections/:id/fields', { onRequest: requireUser, schema: s.fields }, async (req) => {
-    const c = await visible(req);
-    const [source, target] = await Promise.all([loadFields(c, 'source'), loadFields(c, 'target')]);
-    return { source, target };
-  });
+  // GET /connections/:id/fields is in fields.routes.ts (through the field cache).
 
   async function ownSide(c: ConnectionRecord, side: Side): Promise<SideRecord> {
     const row = await getConnectionSide(ctx.db, c.id, side);
