@@ -86,6 +86,10 @@ forEachPlatform('change feed', (p) => {
     expect(ids(await readFeed(p.connector(), cursor, {}))).toContain(ticket.id);
   });
 
+  it('a cursor the feed did not issue is refused, not read as "from the beginning"', async () => {
+    await expect(readFeed(p.connector(), 'not-a-cursor-of-this-feed', {})).rejects.toThrow();
+  });
+
   it('deletes are reported where the platform says it reports them', async (ctx) => {
     ctx.skip(!p.caps.changeFeed.reportsDeletes, `${p.manifest.name} does not report deletes (capabilities.changeFeed.reportsDeletes false)`);
     ctx.skip(!p.sim.deleteTicket, `the ${p.manifest.name} simulator cannot delete tickets`);
