@@ -2,9 +2,9 @@
  * What the sync engine needs from a helpdesk platform. The engine knows platforms only through this
  * interface; a connector knows nothing of the database or the queue.
  *
- * Ids are strings so that platforms with non-numeric ids (ServiceNow sys_id, ...) fit the same shape.
- * Field names are the platform's own form-field names (Freshservice `ticket_form_fields[].name`:
- * `status`, `priority`, `urgency`, `impact`, `group`, `ticket_type`, `category`, custom names ...).
+ * Ids are strings so that platforms with non-numeric ids (32-hex sys_ids, ...) fit the same shape.
+ * Field names are the platform's own form-field names (`status`, `priority`, `group`, custom names ...);
+ * the engine finds the ones it must understand by `FieldDefinition.role`.
  */
 import type { FieldRole, PlatformManifest, StatusCategory } from './platform-manifest.ts';
 
@@ -43,11 +43,11 @@ export interface ChangePage {
 
 export interface RemoteTicket {
   /**
-   * Opaque, issued by the connector: a platform whose tickets live in several tables (ServiceNow) puts the
+   * Opaque, issued by the connector: a platform whose tickets live in several tables puts the
    * table into it, and `kind` says which.
    */
   id: string;
-  /** The ticket's kind where the platform stores kinds apart (a ServiceNow table); absent where one store holds all. */
+  /** The ticket's kind where the platform stores kinds apart (a table); absent where one store holds all. */
   kind?: string;
   /** Human-readable reference, e.g. "INC-34". */
   displayId: string;
@@ -142,7 +142,7 @@ export interface FieldDefinition {
   kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
   choices: FieldChoice[];
   requiredForClosure: boolean;
-  /** The platform refuses to create (or update) a ticket without a value for it (Freshservice `required_for_agents`). */
+  /** The platform refuses to create (or update) a ticket without a value for it (`required_for_agents` and the like). */
   requiredForAgents?: boolean;
   /**
    * Every ticket has a value for it without the engine giving one (subject, description, requester, or a
@@ -155,7 +155,7 @@ export interface FieldDefinition {
   dependsOn?: string;
 }
 
-/** A part of one platform account that holds its own tickets, groups and fields (Freshservice workspaces). */
+/** A part of one platform account that holds its own tickets, groups and fields (workspaces). */
 export interface PlatformWorkspace {
   id: string;
   name: string;
@@ -171,7 +171,7 @@ export interface TicketConnector {
 
   /**
    * Ticket types this platform's API can create, the first being the one used instead of any other
-   * (Freshservice creates only Incidents: service requests come from its catalogue). Absent: any type.
+   * (a platform may create only incidents: service requests come from its catalogue). Absent: any type.
    */
   readonly creatableTypes?: readonly string[];
 
@@ -190,7 +190,7 @@ export interface TicketConnector {
    */
   changes(cursor: string | null, opts: { since?: Date }): AsyncIterable<ChangePage>;
 
-  /** The values a per-side setting (`manifest.sideSettings`) can take on this account, e.g. its Jira projects. */
+  /** The values a per-side setting (`manifest.sideSettings`) can take on this account, e.g. its projects. */
   sideSettingChoices?(name: string): Promise<Array<{ value: string; label: string }>>;
 
   /** The full ticket, or null when it does not exist (deleted) for this agent. */

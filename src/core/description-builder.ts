@@ -41,7 +41,7 @@ function display(name: string, value: FieldValue | undefined, choiceLabels: Desc
 
 /**
  * The target description (product.md §5): one "Field name: value" line per chosen field, in order,
- * then the separator, then the original description. HTML, because Freshservice descriptions are HTML;
+ * then the separator, then the original description. HTML, because descriptions are HTML in the canonical form;
  * field values are escaped, the original description is kept as it is. With `partnerReference`, a
  * "Partner ticket: INC-34 (link)" line comes first.
  */

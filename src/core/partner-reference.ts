@@ -6,7 +6,7 @@ import type { FieldValue, RemoteTicket } from './connector.ts';
  * sending ticket, so a field mapping can write them into a text field and the description builder can
  * list them; they are never written into a platform under their own names.
  *
- * The link contains the sending side's platform address (e.g. its Freshservice domain): it leaves that
+ * The link contains the sending side's platform address (e.g. its helpdesk domain): it leaves that
  * side only when the side's configuration shares ticket links (`ticketLinks.share`, on by default).
  */
 export const PARTNER_TICKET_ID = 'partner.ticketId';

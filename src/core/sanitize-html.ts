@@ -180,7 +180,7 @@ export function sanitizeTicketHtml(html: string): string {
 
 /** Default cap for plain-text values (custom text fields, names): far above any real value. */
 export const PLAIN_TEXT_MAX = 10_000;
-/** Ticket subjects: Freshservice (like most helpdesks) keeps subjects to 255 characters. */
+/** Ticket subjects: most helpdesks keep subjects to 255 characters. */
 export const SUBJECT_MAX = 255;
 
 // C0 controls except tab/newline/carriage return, DEL, C1 controls, and the bidirectional

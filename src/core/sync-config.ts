@@ -106,14 +106,14 @@ export const SideConfiguration = z
       .strict()
       .default({ enabled: true }),
     /**
-     * Accounts with several workspaces (Freshservice): where this side's tickets, groups and fields come
+     * Accounts with several workspaces (`capabilities.workspaces`): where this side's tickets, groups and fields come
      * from. Optional and without a default, so documents saved before it round-trip unchanged; absent =
      * the account's primary workspace, exactly as before.
      */
     workspaces: WorkspaceChoice.optional(),
     /**
      * Whether copies at the partner carry a link to this side's tickets (the link contains this side's
-     * platform address, e.g. its Freshservice domain). Optional so older documents round-trip unchanged;
+     * platform address, e.g. its helpdesk domain). Optional so older documents round-trip unchanged;
      * absent = shared, as the partner's ticket number always is.
      */
     ticketLinks: z

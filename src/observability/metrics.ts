@@ -96,7 +96,7 @@ export function recordHttpRequest(method: string, route: string | undefined, sta
 /**
  * The `account` label of the rate-budget gauges: an account is a platform host (a tenant's helpdesk
  * address), which /metrics must not list. The label is the first 12 hex digits of SHA-256 over the
- * account, stable across processes and restarts; `printf %s acme.freshservice.com | sha256sum | cut -c1-12`
+ * account, stable across processes and restarts; `printf %s acme.example.com | sha256sum | cut -c1-12`
  * tells which host a value is.
  */
 export function accountLabel(account: string): string {

@@ -2,8 +2,8 @@ import { MAX_FILES_PER_WRITE_BYTES } from '../connector-kit/limits.ts';
 import type { FileContent, RemoteAttachment, TicketConnector } from '../core/connector.ts';
 
 /**
- * Files one write carries, and so the most one ticket's copy holds at a time (Freshservice: 40 MB per
- * ticket). Each file is also bounded by its connector (SF_MAX_ATTACHMENT_MB), by the bytes that arrive.
+ * Files one write carries, and so the most one ticket's copy holds at a time (a platform's limit per
+ * ticket, e.g. 40 MB). Each file is also bounded by its connector (SF_MAX_ATTACHMENT_MB), by the bytes that arrive.
  */
 export const MAX_ATTACHMENT_BYTES = MAX_FILES_PER_WRITE_BYTES;
 

@@ -217,7 +217,7 @@ export async function connectionFigures(
 }
 
 export interface RateBudgetFigures {
-  /** The platform account (its host), e.g. acme.freshservice.com. */
+  /** The platform account (its host), e.g. acme.example.com. */
   account: string;
   /** Where this organisation uses it: its platform settings, or a connection's API override. */
   usedFor: string[];

@@ -9,7 +9,7 @@ import type { Database } from '../schema.ts';
 /**
  * The API budget of each platform account, shared by every worker process on this database.
  *
- * An account is a platform host (`acme.freshservice.com`, `127.0.0.1:4010`). Every request reserves its
+ * An account is a platform host (`acme.example.com`, `127.0.0.1:4010`). Every request reserves its
  * credits first: in one transaction, under a per-account advisory lock, the credits reserved in the last
  * window (60 s) are summed and a reservation is added only when the sum stays within
  * `allowed = floor(limit × (1 − headroom))`. Any window-long stretch of time then holds at most `allowed`
@@ -23,7 +23,7 @@ import type { Database } from '../schema.ts';
  * using the account heavily: every worker then waits until the platform's window must have refreshed
  * (one window after the first such answer; the platform does not say when its window started).
  *
- * A request of a rate-limit class (a platform sub-limit such as Freshservice's "view ticket") also has to
+ * A request of a rate-limit class (a platform sub-limit such as "view ticket") also has to
  * fit the class's own allowance, `floor(classLimit × (1 − headroom))` within the window, counted the same
  * way; otherwise the platform would answer 429 while the overall budget still looked fine.
  *
@@ -40,11 +40,11 @@ import type { Database } from '../schema.ts';
 export interface RateBudgetOptions {
   /** Share of the limit left unused (0–0.9). */
   headroom: number;
-  /** The limit assumed before the platform has reported one (Freshservice's smallest plan: 100 a minute). */
+  /** The limit assumed before the platform has reported one (e.g. a smallest plan's 100 a minute). */
   defaultLimit?: number;
   /** The most an untested credential's own account may assume as its limit (default: no cap, as reported). */
   untestedLimit?: number;
-  /** The platform's window; Freshservice counts per minute. */
+  /** The platform's window (e.g. per minute). */
   windowMs?: number;
   /** How much longer than the window a reservation counts (request latency). */
   marginMs?: number;
