@@ -258,20 +258,44 @@ function parseJson(text: string, headers: Headers): unknown {
   }
 }
 
-// Header names are case-insensitive; platforms' docs spell them both X-RateLimit-* and X-Ratelimit-*.
-export function readRateLimit(h: Headers): RateLimitInfo {
+// Header names are case-insensitive, and platforms spell them differently: X-RateLimit-Total or -Limit,
+// X-Rate-Limit (-Remaining), the draft standard RateLimit-Limit / -Remaining / -Reset. The first spelling
+// present wins, in that order, so a platform sending several is read the same way every time.
+const TOTAL = ['x-ratelimit-total', 'x-ratelimit-limit', 'x-rate-limit', 'ratelimit-limit'];
+const REMAINING = ['x-ratelimit-remaining', 'x-rate-limit-remaining', 'ratelimit-remaining'];
+
+export function readRateLimit(h: Headers, now = Date.now()): RateLimitInfo {
   const num = (name: string) => {
     const v = h.get(name);
     if (v === null || v.trim() === '') return null;
     const n = Number(v);
     return Number.isFinite(n) ? n : null;
   };
+  const first = (names: string[]) => names.map(num).find((n) => n !== null) ?? null;
   return {
-    total: num('x-ratelimit-total'),
-    remaining: num('x-ratelimit-remaining'),
+    total: first(TOTAL),
+    remaining: first(REMAINING),
     usedByRequest: num('x-ratelimit-used-currentrequest'),
-    retryAfterSeconds: num('retry-after'),
+    retryAfterSeconds: retryAfterOf(h, now),
   };
+}
+
+/**
+ * Seconds to wait: Retry-After in seconds or as an HTTP date; else a reset given as a time (an ISO 8601
+ * X-RateLimit-Reset) or as seconds from now (RateLimit-Reset). Null when the answer says nothing.
+ */
+function retryAfterOf(h: Headers, now: number): number | null {
+  const untilDate = (v: string) => {
+    const at = Date.parse(v);
+    return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : null;
+  };
+  const retryAfter = h.get('retry-after')?.trim();
+  if (retryAfter) return /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) : untilDate(retryAfter);
+  const reset = h.get('x-ratelimit-reset')?.trim();
+  if (reset && !/^\d+$/.test(reset)) return untilDate(reset);
+  const relative = h.get('ratelimit-reset')?.trim();
+  if (relative && /^\d+$/.test(relative)) return Number(relative);
+  return null;
 }
 
 const CODE_KINDS: Record<string, NetworkErrorKind> = {
