@@ -2,9 +2,10 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { FaultPatch } from '../faults.ts';
 import { SearchLagSchema } from '../search-index.ts';
-import type { RequestLogEntry, ServerDeps } from '../server.ts';
+import { summariseLog } from '../../kit/request-log.ts';
+import type { ServerDeps } from '../server.ts';
 import type { SimulatorState } from '../state.ts';
-import { controlBody } from '../control-body.ts';
+import { controlBody } from '../../kit/control-body.ts';
 import { registerMandatoryFieldsControl } from '../mandatory-fields.ts';
 
 /** Test/demo controls under /_sim: no auth, no rate limit, never part of the Freshservice API. */
@@ -35,7 +36,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ServerDeps): v
 
   app.get<{ Querystring: { from?: string; entries?: string } }>('/_sim/request-summary', async (req, reply) => {
     const from = Math.max(0, Number(req.query.from ?? 0) || 0);
-    return reply.type('application/json').send(json(summarise(deps.requests, from, req.query.entries === '1')));
+    return reply.type('application/json').send(json(summariseLog(deps.requests, from, req.query.entries === '1', endpointOf)));
   });
 
   app.get('/_sim/counts', async (_req, reply) => {
@@ -216,36 +217,4 @@ function seedBulk(
 /** `GET /tickets/123/conversations` → `GET /tickets/:id/conversations`. */
 export function endpointOf(method: string, path: string): string {
   return `${method} ${path.replace(/^\/api\/v2/, '').replace(/\/\d+(?=\/|$)/g, '/:id') || '/'}`;
-}
-
-interface EndpointCount {
-  calls: number;
-  credits: number;
-  byStatus: Record<string, number>;
-}
-
-/** Counts of the log from index `from` on, by endpoint and status; `entries`: also each request, compactly. */
-function summarise(log: RequestLogEntry[], from: number, withEntries: boolean) {
-  const endpoints: Record<string, EndpointCount> = {};
-  let calls = 0;
-  let credits = 0;
-  let rateLimited = 0;
-  let firstMs: number | null = null;
-  let lastMs: number | null = null;
-  const entries: Array<[number, number | null, number, number, string]> = [];
-  for (let i = from; i < log.length; i++) {
-    const r = log[i]!;
-    const key = endpointOf(r.method, r.path);
-    const e = (endpoints[key] ??= { calls: 0, credits: 0, byStatus: {} });
-    e.calls++;
-    e.credits += r.credits;
-    e.byStatus[String(r.status)] = (e.byStatus[String(r.status)] ?? 0) + 1;
-    calls++;
-    credits += r.credits;
-    if (r.status === 429) rateLimited++;
-    firstMs = firstMs === null ? r.startedMs : Math.min(firstMs, r.startedMs);
-    lastMs = Math.max(lastMs ?? 0, r.finishedMs ?? r.startedMs);
-    if (withEntries) entries.push([r.startedMs, r.finishedMs, r.status, r.credits, key]);
-  }
-  return { from, next: log.length, calls, credits, rateLimited, firstMs, lastMs, endpoints, ...(withEntries ? { entries } : {}) };
 }
