@@ -143,6 +143,7 @@ describe('answers and the OpenAPI document follow the registry', () => {
     ['no session', { url: '/api/v1/connections', withAuth: false }, 'unauthenticated'],
     ['an unknown route', { url: '/api/v1/no-such-route', withAuth: true }, 'not_found'],
     ['a bad body', { url: '/api/v1/platform', method: 'PUT' as const, payload: { platform: 'freshservice' }, withAuth: true }, 'validation_failed'],
+    ['OAuth without a saved platform', { url: '/api/v1/platform/oauth/start', method: 'POST' as const, withAuth: true }, 'platform_not_configured'],
     ['broken JSON', { url: '/api/v1/platform', method: 'PUT' as const, body: '{', withAuth: true }, 'invalid_json'],
   ])('%s: %s with the registered status', async (_what, req, code) => {
     const headers: Record<string, string> = { ...(req.withAuth ? auth : {}), ...('body' in req ? { 'content-type': 'application/json' } : {}) };
