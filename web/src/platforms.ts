@@ -24,22 +24,16 @@ export interface CredentialFieldInfo {
 type Listed = NonNullable<ApiAnswer<'getPlatforms'>['platforms']>[number];
 
 /**
- * A platform of the list. id, name and available are in every server's answer (generated types); the rest
- * is the manifest part of the v2 contract, optional so an older server's answer still renders.
+ * A platform of the list (the generated type of GET /platforms). Unavailable platforms carry only id, name
+ * and available; the manifest parts are optional so an older server's answer still renders. The parts the
+ * UI reads by key are narrowed (the schema cannot say that a pattern has both its parts).
  */
-export interface PlatformInfo extends Omit<Listed, 'id' | 'name' | 'available'> {
-  id: string;
-  name: string;
-  available: boolean;
-  apiUrl?: { label: string; example: string; help?: string };
+export type PlatformInfo = Omit<Listed, 'credentials' | 'troubleshooting' | 'setupGuide'> & {
   credentials?: CredentialFieldInfo[];
-  auth?: string;
-  setupGuide?: { summary?: string; path: string | null } | null;
-  sideSettings?: Array<{ name: string; label: string; help: string; required: boolean }>;
-  troubleshooting?: Record<string, string[]>;
-  /** The roles the integration account needs, as the platform spells them (Test Connection checks them off). */
-  roles?: string[];
-}
+  setupGuide?: { summary?: string; path?: string | null } | null;
+  /** Test Connection's hints per failure category, written for this platform. */
+  troubleshooting?: Partial<Record<string, string[]>>;
+};
 
 /** The list, once per page load: it changes only with a new build of the server. */
 export function usePlatforms() {

@@ -27,6 +27,6 @@ export function guideSectionFor(code: string): string {
 }
 
 /** The hints to show: the server's, else the platform's troubleshooting lines for the category. */
-export function hintsFor(code: string, fromServer: string[] | undefined, troubleshooting: Record<string, string[]> | undefined): string[] {
+export function hintsFor(code: string, fromServer: string[] | undefined, troubleshooting: Partial<Record<string, string[]>> | undefined): string[] {
   return fromServer?.length ? fromServer : (troubleshooting?.[code] ?? []);
 }
