@@ -42,7 +42,8 @@ function tokenize(src: string): Tok[] {
         i += op[1]!.length;
         continue;
       }
-      const w = /^[^\s(),=!<>~"']+(\[[^\]]*\][^\s(),=!<>~"']*)*/.exec(src.slice(i));
+      // `issue.property["a.b"].c` and `cf[10050]`: a bracket may hold quotes and dots.
+      const w = /^[^\s(),=!<>~"'[]+(\[[^\]]*\][^\s(),=!<>~"'[]*)*/.exec(src.slice(i));
       if (!w) throw badRequest(`Error in the JQL Query: The character '${c}' is a reserved JQL character.`);
       out.push({ t: 'word', v: w[0] });
       i += w[0].length;
