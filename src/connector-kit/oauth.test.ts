@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OAuthSettings } from '../core/platform-manifest.ts';
+import type { OAuthSettings, PlatformManifest } from '../core/platform-manifest.ts';
 import { startOAuthServer, type OAuthServer } from '../simulator/kit/oauth-server.ts';
 import {
   finishAuthorization,
   OAUTH_TOKEN_FIELDS,
   OAuthError,
   OAuthTokenSource,
+  oauthTokenSourceFor,
   refreshTokens,
   startAuthorization,
   tokenFields,
@@ -132,6 +133,22 @@ describe('refresh with rotation', () => {
     expect(store.fields[OAUTH_TOKEN_FIELDS.refreshToken]).toBe(ta.refreshToken);
     // The rotated token survives: the next refresh works.
     await expect(a.refresh()).resolves.toMatchObject({ accessToken: expect.any(String) });
+  });
+
+  it('a connector builds its token source from its credentials and keeps rotations through its CredentialStore', async () => {
+    const tokens = await connect();
+    const fields = { clientId: 'cid', clientSecret: 'csecret', ...tokenFields({ ...tokens, expiresAt: new Date(Date.now() - 1000).toISOString() }) };
+    const store = memoryStore(fields);
+    const manifest = { name: 'Test', auth: 'oauth', oauth: client.settings, credentials: [] } as unknown as PlatformManifest;
+    const source = oauthTokenSourceFor(manifest, { apiUrl: server.url, fields }, { credentialStore: store, allowHttp: true });
+    const access = await source.accessToken();
+    expect(server.validAccessTokens.has(access)).toBe(true);
+    expect(store.updates).toBe(1);
+    expect(store.fields[OAUTH_TOKEN_FIELDS.refreshToken]).not.toBe(tokens.refreshToken);
+    expect(() => oauthTokenSourceFor({ ...manifest, auth: 'basic' } as PlatformManifest, { apiUrl: server.url, fields })).toThrow(
+      /does not sign in with OAuth/,
+    );
+    expect(() => oauthTokenSourceFor(manifest, { apiUrl: server.url, fields: { clientId: 'cid' } })).toThrow(/clientSecret/);
   });
 
   it('says to connect again when there is no token', async () => {

@@ -269,3 +269,18 @@ export class OAuthTokenSource {
     return this.tokens;
   }
 }
+
+/**
+ * What a connector of an OAuth platform builds from its credentials and options: the token source that
+ * keeps rotated tokens through the connector's CredentialStore. Refreshes need no redirect URI. The key
+ * (API URL and client id) serialises refreshes of every connector holding this set in this process.
+ */
+export function oauthTokenSourceFor(
+  manifest: PlatformManifest,
+  creds: PlatformCredentials,
+  opts: { credentialStore?: CredentialStore | undefined } & Pick<OAuthClientConfig, 'guard' | 'allowHttp' | 'timeoutMs' | 'fetch'> = {},
+): OAuthTokenSource {
+  const { credentialStore, ...clientOpts } = opts;
+  const client = oauthClientFor(manifest, creds, '', clientOpts);
+  return new OAuthTokenSource(client, creds.fields, `${creds.apiUrl}|${client.clientId}`, credentialStore);
+}
