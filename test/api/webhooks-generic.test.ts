@@ -17,7 +17,7 @@ let fresh: Org; // target, on Freshservice
 let connectionId = '';
 const enqueued: string[] = [];
 
-const api = (method: 'GET' | 'POST', url: string, who: Org, payload?: unknown) =>
+const api = (method: 'GET' | 'POST' | 'PUT', url: string, who: Org, payload?: unknown) =>
   stack.app.inject({ method, url: `/api/v1${url}`, headers: who.auth, ...(payload === undefined ? {} : { payload: payload as object }) });
 const view = async (who: Org) => {
   const r = await api('GET', `/connections/${connectionId}/webhook`, who);

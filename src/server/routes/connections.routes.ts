@@ -44,7 +44,7 @@ import {
   type CredentialValues,
 } from '../../db/repositories/platform-configs.ts';
 import { defaultPlatformId } from '../../sync/side-connector.ts';
-import { checkCredentialFields, sameFields, secretNamesOf } from './platform.credentials.ts';
+import { checkCredentialFields, keepsSavedSet, secretNamesOf } from './platform.credentials.ts';
 import { connectionSchemas as s } from './connections.schemas.ts';
 
 export const CODE_VALIDITY_MS = 7 * 24 * 60 * 60_000;
@@ -401,7 +401,9 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     const fields = checkCredentialFields(definition, asked, (name) => saved?.[name], 'apiOverride.');
     // Unchanged credentials keep their sealed value (the audit log then says the key is unchanged).
     const sealed =
-      saved && stored && sameFields(saved, fields) ? stored.credentials : sealCredentials(ctx.masterKey, orgId, fields, secretNamesOf(definition.manifest));
+      stored && keepsSavedSet(definition.manifest, asked, saved, fields)
+        ? stored.credentials
+        : sealCredentials(ctx.masterKey, orgId, fields, secretNamesOf(definition.manifest));
     const hint = secretHint(sealed, stored?.legacyHint ?? null, 'apiKey') ?? Object.values(sealed.values?.hints ?? {})[0] ?? '';
     return { apiOverride: { apiUrl: url.url, apiKeyCiphertext: sealed.ciphertext, apiKeyHint: hint }, values: sealed.values, fields };
   }

@@ -7,6 +7,22 @@ export function secretNamesOf(manifest: PlatformManifest): string[] {
   return manifest.credentials.filter((f) => f.secret).map((f) => f.name);
 }
 
+/**
+ * Whether a save keeps the saved set as it is: no secret typed (a secret typed again counts as a new one,
+ * as a key always did) and every other field the same.
+ */
+export function keepsSavedSet(
+  manifest: PlatformManifest,
+  body: { apiKey?: string | undefined; credentials?: Record<string, unknown> | undefined },
+  saved: Record<string, string> | null,
+  fields: Record<string, string>,
+): boolean {
+  const typedSecret = manifest.credentials.some(
+    (f) => f.secret && (body.credentials?.[f.name] !== undefined || (f.name === 'apiKey' && body.apiKey !== undefined)),
+  );
+  return saved !== null && !typedSecret && sameFields(saved, fields);
+}
+
 export function sameFields(a: Record<string, string>, b: Record<string, string>): boolean {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...keys].every((k) => a[k] === b[k]);

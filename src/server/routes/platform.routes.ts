@@ -21,7 +21,7 @@ import { addressPolicyOf, budgetAccountFor, budgetSecret, credentialFingerprintO
 import { recordCredentialTest } from '../../db/repositories/tested-credentials.ts';
 import { ApiError, errorBodySchema } from '../errors.ts';
 import { platformListingView, platformListSchema, platformSchemas } from './platform.schemas.ts';
-import { checkCredentialFields, sameFields, secretNamesOf } from './platform.credentials.ts';
+import { checkCredentialFields, keepsSavedSet, secretNamesOf } from './platform.credentials.ts';
 import { testBeforeReplacing } from '../platform-replace.ts';
 
 /** How the answers show a saved configuration's credentials: the set's view, plus apiKeyHint where the platform has an apiKey. */
@@ -75,7 +75,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const saved = samePlatform ? openCredentials(ctx.masterKey, existing.credentials, orgId) : null;
     const fields = checkCredentialFields(definition, body, (name) => saved?.[name], '');
     // The same credentials saved again keep their sealed value (and the audit log says "unchanged").
-    const unchanged = saved !== null && sameFields(saved, fields);
+    const unchanged = keepsSavedSet(manifest, body, saved, fields);
     const credentials = unchanged ? existing!.credentials : sealCredentials(ctx.masterKey, orgId, fields, secretNamesOf(manifest));
 
     // New credentials replace a working configuration only once they pass Test Connection (409 otherwise, nothing saved).
