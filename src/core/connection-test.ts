@@ -37,37 +37,23 @@ export type ConnectionTestResult =
     }
   | { ok: false; error: ConnectionTestFailure; checks: ConnectionCheck[] };
 
-/** The setup guide's Troubleshooting section, word for word: users compare the screen with the guide. */
+/**
+ * Hints for no platform in particular, one list per category (the categories every manifest's
+ * `troubleshooting` covers). Test Connection answers the platform's own hints, from its manifest; these are
+ * for a caller without one.
+ */
 export const TROUBLESHOOTING_HINTS: Record<ConnectionTestErrorCode, string[]> = {
   authentication_failed: [
-    'Verify the API key was copied completely without extra characters',
-    'Check that the API key checkbox is ticked in the agent settings',
-    'Ensure the agent account is active and not disabled',
+    'Verify the credentials were copied completely without extra characters',
+    'Ensure the integration account is active and not disabled',
   ],
-  permission_denied: [
-    'Review the agent roles match those listed in Step 1.2',
-    'Verify the agent has access to the required groups (Step 1.3)',
-    'Ensure the API key checkbox is enabled (Step 1.4)',
-  ],
-  invalid_api_url: [
-    'Use the complete URL including https:// (e.g., https://yourcompany.freshservice.com)',
-    'Do not add /api or any other path - this is added automatically once you save',
-    'Ensure there are no extra spaces or characters',
-    'Verify the URL matches your actual Freshservice login page',
-  ],
+  permission_denied: ["Review the integration account's roles against those listed in the setup guide"],
+  invalid_api_url: ['Use the complete URL including https://', 'Ensure there are no extra spaces or characters'],
   connection_timeout: [
-    'Verify your Freshservice instance is accessible from the internet',
-    'Check that there are no IP restrictions or firewall rules blocking Support Fusion',
-    'Confirm your Freshservice subscription is active',
-  ],
-  connection_refused: [
-    'Nothing accepted the connection at this address: check the API URL for typing errors (host name and any port)',
-    'Verify your Freshservice instance is accessible from the internet',
+    'Verify the platform is accessible from the internet',
     'Check that there are no IP restrictions or firewall rules blocking Support Fusion',
   ],
-  rate_limited: [
-    "The platform's API rate limit is used up for this minute; wait and test again",
-    'Other integrations or Marketplace apps on the same account share this limit',
-  ],
+  connection_refused: ['Nothing accepted the connection at this address: check the API URL for typing errors (host name and any port)'],
+  rate_limited: ["The platform's API rate limit is used up for now; wait and test again"],
   platform_error: ['The platform answered with a server error; try again in a few minutes', "If it persists, check the platform's status page"],
 };
