@@ -111,6 +111,18 @@ describe('Jira connector against the simulator', () => {
     expect(done.fields.resolution).not.toBeNull();
   });
 
+  it('defines custom fields from the create screen and writes them by schema (select as {value}, textarea as ADF)', async () => {
+    const defs = await jira.fieldDefinitions('Incident');
+    const impact = defs.find((d) => d.name === 'customfield_10050')!;
+    expect(impact).toMatchObject({ label: 'Impact', kind: 'picklist' });
+    expect(impact.choices.map((c) => c.value)).toEqual(['High', 'Medium', 'Low']);
+    expect(defs.find((d) => d.name === 'customfield_10010')).toBeUndefined();
+    const t = await create(marker(), { fields: { customfield_10050: 'Low', customfield_10060: 'EXT-1', customfield_10070: 'Toner\nempty' } });
+    expect(t.fields).toMatchObject({ customfield_10050: 'Low', customfield_10060: 'EXT-1', customfield_10070: 'Toner\nempty' });
+    const u = await jira.updateTicket(t.id, { fields: { customfield_10050: 'High', customfield_10070: 'Fixed' } });
+    expect(u.fields).toMatchObject({ customfield_10050: 'High', customfield_10070: 'Fixed' });
+  });
+
   it('writes public and internal comments and finds one by its marker', async () => {
     const t = await create(marker());
     const pub = await jira.addComment(t.id, { body: '<p>Public reply</p>', private: false, marker: 'sf-cpub1' });

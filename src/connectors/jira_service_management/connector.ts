@@ -39,8 +39,10 @@ async function readIssue(ctx: JiraContext, idOrKey: string): Promise<RemoteTicke
 }
 
 /** The `fields` of a create or edit body for a TicketWrite (status excluded: transitions only). */
-function writeFields(patch: TicketWrite): Record<string, unknown> {
-  const fields: Record<string, unknown> = editFields(patch.fields ?? {});
+async function writeFields(ctx: JiraContext, patch: TicketWrite): Promise<Record<string, unknown>> {
+  const values = patch.fields ?? {};
+  const custom = Object.keys(values).some((k) => k.startsWith('customfield_'));
+  const fields: Record<string, unknown> = editFields(values, custom ? await ctx.customKinds() : new Map());
   if (patch.subject !== undefined) fields.summary = patch.subject.replace(/[\r\n]+/g, ' ').slice(0, SUMMARY_MAX) || '(no summary)';
   if (patch.description !== undefined) fields.description = patch.description.trim() === '' ? null : htmlToAdf(patch.description);
   if (patch.tags !== undefined) fields.labels = [...new Set(patch.tags.map(asLabel).filter(Boolean))];
@@ -109,7 +111,7 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
       const project = await ctx.project();
       const type = await issueTypeFor(input.type);
       const fields: Record<string, unknown> = {
-        ...writeFields({ ...input, tags: [...(input.tags ?? []), input.marker] }),
+        ...(await writeFields(ctx, { ...input, tags: [...(input.tags ?? []), input.marker] })),
         project: { key: project },
         issuetype: { id: type.id },
       };
@@ -140,7 +142,7 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
 
     async updateTicket(id, patch) {
       const before = await mustGet(id);
-      const fields = writeFields(patch);
+      const fields = await writeFields(ctx, patch);
       if (Object.keys(fields).length > 0) {
         await api.raw('PUT', `/rest/api/3/issue/${id}`, { what: `update issue ${before.displayId}`, body: { fields } });
       }

@@ -1,8 +1,9 @@
 import { PlatformError } from '../../core/connector.ts';
 import type { JiraApi } from './api.ts';
 import { ISSUE_MARKER_PROPERTY } from './manifest.ts';
-import { Myself, ProjectDetail, ProjectPage, ServiceDeskPage } from './payloads.ts';
+import { FieldList, Myself, ProjectDetail, ProjectPage, ServiceDeskPage } from './payloads.ts';
 import type { z } from 'zod';
+import type { CustomKind } from './mapping.ts';
 
 /** What the connector's parts share: the API, the side's settings, and a few answers read once per connector. */
 export interface JiraContext {
@@ -17,6 +18,8 @@ export interface JiraContext {
   projectDetail(): Promise<z.infer<typeof ProjectDetail>>;
   /** The JSM service desk id of the project, or null when it is not a service project. */
   serviceDeskId(): Promise<string | null>;
+  /** How custom fields are written: select lists as `{value}`, multi-line text as ADF [§5.3, §6]. */
+  customKinds(): Promise<ReadonlyMap<string, CustomKind>>;
   /** Fields read with every issue. */
   issueQuery: Record<string, string>;
 }
@@ -82,6 +85,16 @@ export function jiraContext(api: JiraApi, settings: Record<string, string> | und
         start += page.values.length;
       }
       throw api.tooManyPages(what);
+    }),
+    customKinds: once(async () => {
+      const fields = await api.json('GET', '/rest/api/3/field', FieldList, { what: 'list the fields' });
+      const kinds = new Map<string, CustomKind>();
+      for (const f of fields) {
+        if (!f.id.startsWith('customfield_')) continue;
+        if (f.schema?.type === 'option') kinds.set(f.id, 'option');
+        else if (f.schema?.custom?.endsWith(':textarea')) kinds.set(f.id, 'adf');
+      }
+      return kinds;
     }),
     issueQuery: { fields: '*navigable,description,comment,attachment', properties: ISSUE_MARKER_PROPERTY },
   };

@@ -1,6 +1,7 @@
 import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
 import type { JiraContext } from './context.ts';
 import { statusCategoryOf } from './mapping.ts';
+import { customFieldDefinitions } from './custom-fields.ts';
 import type { StatusTarget } from './transitions.ts';
 import { AllStatuses, PriorityPage, ProjectStatuses, type JiraStatus } from './payloads.ts';
 
@@ -46,10 +47,15 @@ async function priorities(ctx: JiraContext): Promise<FieldChoice[]> {
 /** Status (transitions), priority and issue type with their roles; loaded live for the side's project. */
 export async function fieldDefinitions(ctx: JiraContext, ticketType?: string): Promise<FieldDefinition[]> {
   const [statusChoices, priorityChoices, project] = await Promise.all([statuses(ctx, ticketType), priorities(ctx), ctx.projectDetail()]);
-  const types = (project.issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ value: t.name, label: t.name }));
+  const creatable = (project.issueTypes ?? []).filter((t) => !t.subtask);
+  const types = creatable.map((t) => ({ value: t.name, label: t.name }));
+  const byName = (name: string | undefined) => (name ? creatable.find((t) => t.name.toLowerCase() === name.trim().toLowerCase()) : undefined);
+  const chosen = byName(ticketType) ?? byName(ctx.issueType) ?? creatable[0];
+  const custom = chosen ? await customFieldDefinitions(ctx, chosen.id) : [];
   return [
     { name: 'status', label: 'Status', kind: 'picklist', role: 'status', choices: statusChoices, requiredForClosure: false, alwaysFilled: true },
     { name: 'priority', label: 'Priority', kind: 'picklist', role: 'priority', choices: priorityChoices, requiredForClosure: false, alwaysFilled: true },
     { name: 'issuetype', label: 'Issue type', kind: 'picklist', role: 'type', choices: types, requiredForClosure: false, alwaysFilled: true },
+    ...custom,
   ];
 }

@@ -74,16 +74,28 @@ describe('customValue / editFields', () => {
     [{ value: 'Hardware', id: '10001' }, 'Hardware'],
     [{ accountId: 'abc' }, 'abc'],
     [['a', 'b'], '["a","b"]'],
+    [{ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'root' }] }] }, 'root'],
   ])('%j → %j', (v, out) => expect(customValue(v)).toEqual(out));
 
-  it('writes priority by id and option fields as {value}; never status', () => {
-    expect(
-      editFields({ priority: '3', status: '10001', customfield_1: 'Hardware', customfield_2: 'text', customfield_3: null }, new Set(['customfield_1'])),
-    ).toEqual({
+  it('writes priority by id, option fields as {value}, multi-line text as ADF; never status', () => {
+    const kinds = new Map([
+      ['customfield_1', 'option' as const],
+      ['customfield_4', 'adf' as const],
+    ]);
+    const values = { priority: '3', status: '10001', customfield_1: 'Hardware', customfield_2: 'text', customfield_3: null, customfield_4: 'a\nb' };
+    expect(editFields(values, kinds)).toEqual({
       priority: { id: '3' },
       customfield_1: { value: 'Hardware' },
       customfield_2: 'text',
       customfield_3: null,
+      customfield_4: {
+        type: 'doc',
+        version: 1,
+        content: [
+          { type: 'paragraph', content: [{ type: 'text', text: 'a' }] },
+          { type: 'paragraph', content: [{ type: 'text', text: 'b' }] },
+        ],
+      },
     });
   });
 });

@@ -60,7 +60,8 @@ export function customValue(v: unknown): FieldValue {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
   if (typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
-    if (o.type === 'doc') return adfToHtml(o);
+    // A multi-line text field: its text (field values are plain text; rich text lives in the description).
+    if (o.type === 'doc') return adfToText(o);
     if (typeof o.value === 'string') return o.value;
     if (typeof o.accountId === 'string') return o.accountId;
     if (typeof o.name === 'string') return o.name;
@@ -113,13 +114,26 @@ export const SYSTEM_FIELDS = new Set(['status', 'priority', 'issuetype', 'resolu
  * (an option field takes `{value}`, the rest the plain value). Status is not here: it changes only
  * through a transition [§5.3].
  */
-export function editFields(values: Record<string, FieldValue>, optionFields: ReadonlySet<string> = new Set()): Record<string, unknown> {
+export type CustomKind = 'option' | 'adf';
+
+/** Plain text as an ADF document, one paragraph per line. */
+export function textToAdf(text: string): { type: 'doc'; version: 1; content: unknown[] } {
+  const lines = text.split(/\r?\n/).filter((l, i, all) => l.trim() !== '' || (i > 0 && i < all.length - 1));
+  return {
+    type: 'doc',
+    version: 1,
+    content: lines.map((l) => (l.trim() === '' ? { type: 'paragraph' } : { type: 'paragraph', content: [{ type: 'text', text: l }] })),
+  };
+}
+
+export function editFields(values: Record<string, FieldValue>, kinds: ReadonlyMap<string, CustomKind> = new Map()): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
     if (name === 'priority') {
       if (value !== null && value !== '') out.priority = { id: String(value) };
     } else if (name.startsWith('customfield_')) {
-      out[name] = value === null || value === '' ? null : optionFields.has(name) ? { value: String(value) } : value;
+      const kind = kinds.get(name);
+      out[name] = value === null || value === '' ? null : kind === 'option' ? { value: String(value) } : kind === 'adf' ? textToAdf(String(value)) : value;
     }
   }
   return out;

@@ -148,3 +148,24 @@ export const JiraErrorBody = z.object({
   errorMessage: z.string().optional(),
   message: z.string().optional(),
 });
+
+const FieldSchema = z.object({ type: z.string(), items: z.string().optional(), custom: z.string().optional() }).optional();
+
+/** `/rest/api/3/field` [§12]. */
+export const FieldList = z.array(z.object({ id: z.string(), name: z.string(), custom: z.boolean().optional(), schema: FieldSchema }));
+
+/** `/issue/createmeta/{project}/issuetypes/{id}` [§12]. */
+export const CreateMetaPage = z.object({
+  fields: z.array(
+    z.object({
+      fieldId: z.string(),
+      name: z.string(),
+      required: z.boolean().optional(),
+      hasDefaultValue: z.boolean().optional(),
+      schema: FieldSchema,
+      allowedValues: z.array(z.object({ id: idString.optional(), value: z.string().optional(), name: z.string().optional() })).optional(),
+    }),
+  ),
+  startAt: z.number().optional(),
+  total: z.number().optional(),
+});
