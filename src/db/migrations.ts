@@ -459,15 +459,6 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
     `,
   },
   {
-    id: '0024_opaque_cursors',
-    sql: `
-      -- Issue 13: change feeds hand back an opaque cursor (a time with a tie-break, or the platform's own
-      -- cursor), saved once a page's tickets are durable. cursor_at stays as the newest change handled
-      -- (shown to people); a side with only cursor_at resumes from it as a time cursor.
-      ALTER TABLE connection_sides ADD COLUMN cursor text;
-    `,
-  },
-  {
     id: '0022_oauth_states',
     sql: `
       -- Issue 13: one row per OAuth authorization in progress (Settings' "Connect to X"). Only a hash of
@@ -499,6 +490,15 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
         fetched_at timestamptz NOT NULL,
         PRIMARY KEY (connection_id, side)
       );
+    `,
+  },
+  {
+    id: '0024_opaque_cursors',
+    sql: `
+      -- Issue 13: change feeds hand back an opaque cursor (a time with a tie-break, or the platform's own
+      -- cursor), saved once a page's tickets are durable. cursor_at stays as the newest change handled
+      -- (shown to people); a side with only cursor_at resumes from it as a time cursor.
+      ALTER TABLE connection_sides ADD COLUMN cursor text;
     `,
   },
 ];
