@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { credentialStoreFor, getPlatformConfig, openCredentials } from '../../src/db/repositories/platform-configs.ts';
 import { decryptSecret } from '../../src/security/crypto.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
@@ -146,5 +147,19 @@ describe('PUT /api/v1/platform with a credential set', () => {
     expect(missing.json().error).toMatchObject({ code: 'invalid_credential', field: 'credentials.token' });
     const empty = await put(await signUpAndLogIn(stack.app), { platform: 'freshservice', apiUrl: 'acmecorp', credentials: { apiKey: '' } });
     expect(empty.json().error).toMatchObject({ code: 'invalid_api_key', field: 'credentials.apiKey' });
+  });
+});
+
+describe('the credential store a connector is given (rotated tokens)', () => {
+  it('re-seals updated fields with the rest of the set', async () => {
+    const org = await signUpAndLogIn(stack.app, 'store');
+    expect((await put(org, { platform: FAKE_ID, apiUrl: SITE, credentials: { email: 'a@acme.test', token: 'before-rotation-1111' } })).statusCode).toBe(200);
+    const key = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
+    const owner = { kind: 'platform', organisationId: org.organisation.id } as const;
+    const store = credentialStoreFor(stack.database.db, key, owner, ['token']);
+    await store.update({ token: 'after-rotation-2222' });
+    const saved = (await getPlatformConfig(stack.database.db, org.organisation.id))!;
+    expect(openCredentials(key, saved.credentials, org.organisation.id)).toEqual({ email: 'a@acme.test', token: 'after-rotation-2222' });
+    expect((await get(org)).credentials).toEqual({ email: 'a@acme.test', tokenHint: '••••2222' });
   });
 });
