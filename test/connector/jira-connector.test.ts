@@ -134,8 +134,15 @@ describe('Jira connector against the simulator', () => {
       [pub.id, false, 'public'],
       [internal.id, true, 'internal'],
     ]);
+    // The issue read embeds the same conversation, visibility included.
+    expect((await jira.getTicket(t.id))?.comments?.map((c) => [c.id, c.private])).toEqual([
+      [pub.id, false],
+      [internal.id, true],
+    ]);
     expect((await jira.findCommentByMarker(t.id, 'sf-cint1'))?.id).toBe(internal.id);
     expect(await jira.findCommentByMarker(t.id, 'sf-cnone')).toBeNull();
+    const guarded = await jira.addComment(t.id, { body: '<p>x</p>', private: true, channel: 'public', marker: 'sf-cint2' });
+    expect((await jira.listComments(t.id)).find((c) => c.id === guarded.id)?.private).toBe(true);
   });
 
   it('finds a created issue by its marker while the search index still lags', async () => {

@@ -46,7 +46,8 @@ export async function listComments(api: JiraApi, issueId: string): Promise<Remot
  * property (a JSON boolean, not the string "true"), which is how JSM hides it from the customer.
  */
 export async function addComment(api: JiraApi, issueId: string, input: CommentCreate): Promise<RemoteComment> {
-  const internal = input.channel ? input.channel === 'internal' : input.private;
+  // A private comment is never written public, whatever channel is named.
+  const internal = input.private || input.channel === 'internal';
   const body = htmlToAdf(`${input.body}${markerFooter(input.marker)}`);
   const created = await api.json('POST', `/rest/api/3/issue/${encodeURIComponent(issueId)}/comment`, JiraComment, {
     what: `add ${internal ? 'an internal' : 'a public'} comment to issue ${issueId}`,
