@@ -35,6 +35,7 @@ async function fieldsOf(rt: SideRuntime): Promise<FieldDefinition[]> {
  * status choice's category is a closing one. Without readable fields nothing counts as a closure.
  */
 export async function closureOf(rt: SideRuntime, values: Record<string, FieldValue>): Promise<{ statusField: string | null; closing: boolean }> {
+  if (Object.keys(values).length === 0) return { statusField: null, closing: false }; // nothing written: no read needed
   const defs = await fieldsOf(rt);
   const statusField = fieldWithRole(defs, 'status')?.name ?? null;
   return { statusField, closing: statusField !== null && statusField in values && isClosingStatus(defs, values[statusField]) };
