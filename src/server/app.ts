@@ -46,7 +46,18 @@ export interface BuildAppOptions {
 /** A request must arrive whole within this: a slowly trickled body must not hold a connection for minutes. */
 export const REQUEST_TIMEOUT_MS = 30_000;
 
-const REDACT = ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.apiKey', '*.password', 'apiKey', 'password'];
+// credentials: a platform's credential set (its secrets by the manifest's names), wherever it is logged.
+const REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.apiKey',
+  '*.password',
+  '*.credentials',
+  'apiKey',
+  'password',
+  'credentials',
+];
 
 /** Builds the app without listening, so tests drive it with inject(). */
 export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
