@@ -4,6 +4,7 @@ import { assertAllowedDestination } from '../../connector-kit/ssrf.ts';
 import {
   finishAuthorization,
   OAUTH_STATE_TTL_MS,
+  OAUTH_TOKEN_FIELDS,
   OAuthError,
   oauthClientFor,
   secretFieldNames,
@@ -128,6 +129,10 @@ export async function oauthRoutes(app: FastifyInstance, ctx: AppContext, opts: O
         secretFieldNames(definition.manifest),
       );
       await store.update(tokenFields(tokens));
+      // The store writes only over the set it read: settings saved meanwhile win, and this flow did not connect them.
+      const after = await getPlatformConfig(ctx.db, state.organisationId);
+      const kept = after && openCredentials(ctx.masterKey, after.credentials, state.organisationId)[OAUTH_TOKEN_FIELDS.accessToken] === tokens.accessToken;
+      if (!kept) return fail('platform_changed');
     } catch (err) {
       if (!(err instanceof OAuthError)) throw err;
       req.log.warn({ kind: err.kind, reason: err.message }, 'OAuth token exchange failed');
