@@ -232,6 +232,35 @@ describe('Jira simulator: attachments [spec 10]', () => {
   });
 });
 
+describe('Jira simulator: JSM attachments with an internal comment [spec 10]', () => {
+  it('uploads a temporary file (XSRF + experimental headers) and attaches it to a request with an internal comment', async () => {
+    const s = await start();
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('secret log')], { type: 'text/plain' }), 'log.txt');
+    const noOptIn = await jira(s, 'POST', '/rest/servicedeskapi/servicedesk/1/attachTemporaryFile', { form, headers: { 'x-atlassian-token': 'no-check' } });
+    expect(noOptIn.status).toBe(412);
+    const headers = { 'x-atlassian-token': 'no-check', 'x-experimentalapi': 'opt-in' };
+    const temp = await jira(s, 'POST', '/rest/servicedeskapi/servicedesk/1/attachTemporaryFile', { form, headers });
+    expect(temp.status).toBe(201);
+    const [{ temporaryAttachmentId }] = temp.json.temporaryAttachments as [{ temporaryAttachmentId: string }];
+    const att = await jira(s, 'POST', '/rest/servicedeskapi/request/SUP-1/attachment', {
+      body: { temporaryAttachmentIds: [temporaryAttachmentId], public: false, additionalComment: { body: 'Logs for the team' } },
+      headers: { 'x-experimentalapi': 'opt-in' },
+    });
+    expect(att.status, att.text).toBe(201);
+    expect(att.json.comment.public).toBe(false);
+    expect(att.json.attachments.values.map((a: { filename: string }) => a.filename)).toEqual(['log.txt']);
+    const issue = await jira(s, 'GET', '/rest/api/3/issue/SUP-1?fields=attachment,comment');
+    expect(issue.json.fields.attachment.map((a: { filename: string }) => a.filename)).toEqual(['log.txt']);
+    expect(issue.json.fields.comment.comments.at(-1).jsdPublic).toBe(false);
+    const reused = await jira(s, 'POST', '/rest/servicedeskapi/request/SUP-1/attachment', {
+      body: { temporaryAttachmentIds: [temporaryAttachmentId] },
+      headers: { 'x-experimentalapi': 'opt-in' },
+    });
+    expect(reused.status).toBe(400);
+  });
+});
+
 describe('Jira simulator: rate limits and faults [spec 3]', () => {
   it('answers 429 with Retry-After, X-RateLimit-* and RateLimit-Reason when a burst bucket is full', async () => {
     const clock = manualClock(Date.parse('2026-12-07T10:00:00.100Z'));

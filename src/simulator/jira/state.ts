@@ -36,6 +36,8 @@ export class JiraState {
   readonly comments = new Map<string, Comment>();
   readonly attachments = new Map<string, Attachment>();
   readonly webhooks = new Map<string, AdminWebhook>();
+  /** JSM temporary attachments (attachTemporaryFile), waiting to be attached to a request. */
+  readonly temporaryFiles = new Map<string, { deskId: string; filename: string; mimeType: string; data: Buffer }>();
   readonly customFields: CustomField[] = [];
   readonly options: JiraOptions = { badAuthOnIssue: 404, locale: 'en' };
   readonly events = new EventEmitter();

@@ -2,6 +2,7 @@ import type { JRoute } from '../route.ts';
 import { attachmentRoutes } from './attachments.ts';
 import { commentRoutes } from './comments.ts';
 import { issueRoutes } from './issues.ts';
+import { jsmAttachmentRoutes } from './jsm-attachments.ts';
 import { jsmRoutes } from './jsm.ts';
 import { metaRoutes } from './meta.ts';
 import { propertyRoutes } from './properties.ts';
@@ -19,5 +20,6 @@ export const jiraRoutes: JRoute[] = [
   ...propertyRoutes,
   ...attachmentRoutes,
   ...jsmRoutes,
+  ...jsmAttachmentRoutes,
   ...webhookRoutes,
 ];

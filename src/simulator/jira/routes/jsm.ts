@@ -10,7 +10,7 @@ import { jsmDate } from '../time.ts';
 
 const SD = '/rest/servicedeskapi';
 
-function page<T>(ctx: JCtx, all: T[], path: string) {
+export function page<T>(ctx: JCtx, all: T[], path: string) {
   const start = Math.max(0, Number(ctx.query.start ?? 0) || 0);
   const limit = Math.min(100, Math.max(1, Number(ctx.query.limit ?? 50) || 50));
   const values = all.slice(start, start + limit);
@@ -32,26 +32,26 @@ function page<T>(ctx: JCtx, all: T[], path: string) {
   };
 }
 
-function agent(ctx: JCtx): JiraUser {
+export function agent(ctx: JCtx): JiraUser {
   if (!ctx.user || ctx.user.accountType !== 'atlassian') throw jsmError(404, 'The request does not exist or you do not have permission to see it.');
   return ctx.user;
 }
 
-function desk(ctx: JCtx): Project {
+export function desk(ctx: JCtx): Project {
   agent(ctx);
   const p = [...ctx.state.projects.values()].find((x) => x.serviceDeskId === ctx.params.desk);
   if (!p) throw jsmError(404, `Service desk with id '${ctx.params.desk ?? ''}' does not exist.`);
   return p;
 }
 
-function request(ctx: JCtx): Issue {
+export function request(ctx: JCtx): Issue {
   agent(ctx);
   const i = ctx.state.issue(ctx.params.issue ?? '');
   if (!i || !ctx.state.projectOf(i).serviceDeskId) throw jsmError(404, 'The request does not exist or you do not have permission to see it.');
   return i;
 }
 
-function jsmUser(ctx: JCtx, u: JiraUser | undefined) {
+export function jsmUser(ctx: JCtx, u: JiraUser | undefined) {
   if (!u) return null;
   return {
     accountId: u.accountId,
@@ -63,7 +63,7 @@ function jsmUser(ctx: JCtx, u: JiraUser | undefined) {
   };
 }
 
-function jsmComment(ctx: JCtx, c: Comment) {
+export function jsmComment(ctx: JCtx, c: Comment) {
   return {
     id: c.id,
     body: adfText(c.body),
