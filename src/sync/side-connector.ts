@@ -101,7 +101,7 @@ export async function sideCredentials(db: Db, masterKey: Buffer, connectionId: s
   const row = await getConnectionSide(db, connectionId, side);
   if (!row) return null;
   const platform = await getPlatformConfig(db, row.organisationId);
-  const sideSettings = (row.configuration as { sideSettings?: Record<string, string> }).sideSettings;
+  const sideSettings = row.configuration.sideSettings;
   const common = { organisationId: row.organisationId, workspaces: row.configuration.workspaces, ...(sideSettings ? { sideSettings } : {}) };
   if (row.apiOverride) {
     const override = await getOverrideCredentials(db, connectionId, side);
