@@ -68,6 +68,8 @@ class FakePlatform {
   /** Side settings each connector was built with. */
   builtWith: Array<Record<string, string> | undefined> = [];
   projects = ['SUP'];
+  /** Where each change-feed read started. */
+  feedReads: Array<{ cursor: string | null; since: string | null }> = [];
   /** Called before each ticket read (a test stops the run there). */
   beforeRead: (id: string) => void = () => {};
   readonly manifest: PlatformManifest;
@@ -139,6 +141,7 @@ class FakePlatform {
     const feed = async function* (this: FakePlatform, cursor: string | null, opts: { since?: Date }): AsyncIterable<ChangePage> {
       const after = cursor ? Number(/^seq:(\d+)$/.exec(cursor)?.[1] ?? Number.NaN) : -1;
       if (Number.isNaN(after)) throw new Error(`not a cursor of this platform: ${cursor}`);
+      this.feedReads.push({ cursor, since: opts.since?.toISOString() ?? null });
       const all = [...this.tickets.values()]
         .filter((t) => t.seq > after && (!opts.since || t.updatedAt >= opts.since.toISOString()))
         .sort((a, b) => a.seq - b.seq);
@@ -379,5 +382,18 @@ describe('the engine between two different platforms, with no configuration', ()
     // The copy carries its marker where the connector keeps it; it is not carried back.
     expect(s.source.comments.get('1')).toHaveLength(2);
     expect(byOrigin(s.target, s.target.tickets.get(copy.id)!.marker)).toBeDefined();
+  });
+
+  it('resumes a side saved before cursors were opaque from its time, and a manual run from its own date', async () => {
+    const s = setup();
+    s.conn.sides.source.cursorAt = new Date('2026-01-01T00:00:05Z');
+    s.conn.sides.target.cursor = 'seq:0';
+    await s.run();
+    expect([s.source.feedReads.at(-1), s.target.feedReads.at(-1)]).toEqual([
+      { cursor: null, since: '2026-01-01T00:00:05.000Z' },
+      { cursor: 'seq:0', since: null },
+    ]);
+    await s.run({ trigger: 'manual', since: new Date('2025-12-01T00:00:00Z') });
+    expect(s.target.feedReads.at(-1)).toEqual({ cursor: null, since: '2025-12-01T00:00:00.000Z' });
   });
 });
