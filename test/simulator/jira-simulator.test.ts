@@ -261,6 +261,38 @@ describe('Jira simulator: JSM attachments with an internal comment [spec 10]', (
   });
 });
 
+describe('Jira simulator: kit control routes', () => {
+  const control = async (s: JiraSimulator, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${s.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const text = await res.text();
+    return { status: res.status, json: text ? JSON.parse(text) : undefined };
+  };
+
+  it('seeds issues, edits one as a person (bumping updated), logs requests and resets to the seed', async () => {
+    const s = await start({ seed: 'empty' });
+    const seeded = await control(s, 'POST', '/_sim/seed', { issues: [{ summary: 'seeded', updated: '2026-12-01T08:00:00Z' }] });
+    expect(seeded.json.keys).toEqual(['SUP-1']);
+    const edit = await control(s, 'POST', '/_sim/records/issue/SUP-1/edit', {
+      summary: 'edited by a person',
+      status: 'In Progress',
+      comment: { text: 'internal', internal: true },
+      at: '2026-12-02T09:00:00Z',
+    });
+    expect(edit.status).toBe(200);
+    const got = await jira(s, 'GET', '/rest/api/3/issue/SUP-1?fields=summary,status,updated,comment');
+    expect(got.json.fields).toMatchObject({ summary: 'edited by a person', status: { name: 'In Progress' }, updated: '2026-12-02T10:00:00.000+0100' });
+    expect(got.json.fields.comment.comments[0].jsdPublic).toBe(false);
+    expect((await control(s, 'POST', '/_sim/records/issue/SUP-99/edit', { summary: 'x' })).status).toBe(404);
+    expect((await control(s, 'POST', '/_sim/records/issue/SUP-1/edit', { bogus: 1 })).status).toBe(400);
+    const log = await control(s, 'GET', '/_sim/request-summary');
+    expect(log.json.endpoints).toHaveProperty(['GET /rest/api/3/issue/:id']);
+    expect((await control(s, 'PUT', '/_sim/latency', { ms: 0 })).json).toEqual({ latencyMs: 0 });
+    expect((await control(s, 'POST', '/_sim/reset')).status).toBe(204);
+    expect((await jira(s, 'GET', '/rest/api/3/issue/SUP-1')).status).toBe(404);
+    expect((await control(s, 'GET', '/_sim/requests')).json.requests).toHaveLength(1);
+  });
+});
+
 describe('Jira simulator: rate limits and faults [spec 3]', () => {
   it('answers 429 with Retry-After, X-RateLimit-* and RateLimit-Reason when a burst bucket is full', async () => {
     const clock = manualClock(Date.parse('2026-12-07T10:00:00.100Z'));

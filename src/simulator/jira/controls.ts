@@ -43,7 +43,8 @@ export function seedIssues(state: JiraState, body: z.infer<typeof SeedIssues>): 
   const admin = state.userByProfile('admin')!;
   const out = body.issues.map((s) => {
     const p = state.project(s.project ?? '') ?? [...state.projects.values()][0]!;
-    const created = s.created ? Date.parse(s.created) : state.now();
+    // Only `updated` given: the issue was created then too (never after its last change).
+    const created = s.created ? Date.parse(s.created) : s.updated ? Date.parse(s.updated) : state.now();
     const type = p.issueTypes[0]!;
     return state.createIssue(
       {

@@ -31,7 +31,7 @@ export function buildRouter(routes: JRoute[] = jiraRoutes): KitRouter<JRouteMeta
 
 /** `GET /rest/api/3/issue/SUP-12/comment` → `GET /rest/api/3/issue/:id/comment` (for request summaries). */
 export function jiraEndpointOf(method: string, path: string): string {
-  return `${method} ${path.replace(/^\/ex\/jira\/[^/]+/, '').replace(/\/([A-Z][A-Z0-9_]*-\d+|\d+)(?=\/|$)/g, '/:id')}`;
+  return `${method} ${path.replace(/^\/ex\/jira\/[^/]+/, '').replace(/(?<!\/api)\/([A-Z][A-Z0-9_]*-\d+|\d+)(?=\/|$)/g, '/:id')}`;
 }
 
 export async function buildJiraApp(deps: JiraServerDeps): Promise<FastifyInstance> {
