@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ConnectionTestResult } from '../../src/core/connection-test.ts';
 import type { PlatformManifest } from '../../src/core/platform-manifest.ts';
 import { freshserviceManifest } from '../../src/connectors/freshservice/manifest.ts';
-import type { PlatformCredentials, PlatformDefinition } from '../../src/connectors/platform-definition.ts';
+import type { ConnectorOptions, PlatformCredentials, PlatformDefinition } from '../../src/connectors/platform-definition.ts';
 import type * as Registry from '../../src/connectors/registry.ts';
 
 /**
@@ -15,6 +15,8 @@ export const GOOD_TOKEN = 'good-token-1234abcd';
 export const SIGNATURE_HEADER = 'x-fakedesk-signature';
 
 export const fakeTests: PlatformCredentials[] = [];
+/** What createConnector was given (it then throws: no test here needs a working connector). */
+export const fakeConnectors: Array<{ creds: PlatformCredentials; opts: ConnectorOptions }> = [];
 
 const manifest: PlatformManifest = {
   ...freshserviceManifest,
@@ -53,7 +55,8 @@ export const fakeDesk: PlatformDefinition = {
   },
   // The manifest's rules (required, length, pattern) are checked by the server; nothing special here.
   validateCredentials: (fields) => ({ ok: true, fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v).trim()])) }),
-  createConnector: () => {
+  createConnector: (creds, opts) => {
+    fakeConnectors.push({ creds, opts });
     throw new Error('FakeDesk has no connector in these tests');
   },
   testConnection: async (creds): Promise<ConnectionTestResult> => {

@@ -3,7 +3,9 @@ import { takeSyncHints, webhookLastEvent } from '../../src/db/repositories/webho
 import { decryptSecret } from '../../src/security/crypto.ts';
 import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-import { FAKE_ID, fakeSignature, SIGNATURE_HEADER } from './platform-fake.ts';
+import { FAKE_ID, fakeConnectors, fakeSignature, SIGNATURE_HEADER } from './platform-fake.ts';
+import { credentialFingerprint } from '../../src/connector-kit/budget-account.ts';
+import { connectorForSide } from '../../src/sync/side-connector.ts';
 
 vi.mock('../../src/connectors/registry.ts', async (importOriginal) => {
   const { registryWithFake } = await import('./platform-fake.ts');
@@ -159,5 +161,23 @@ describe('POST /api/v1/hooks/:platform/:token', () => {
     const body = JSON.stringify({ issues: [{ key: 'PROJ-9' }] });
     expect((await signed(rotated.url, body, before.signingSecret!)).statusCode).toBe(401);
     expect((await signed(rotated.url, body, rotated.signingSecret)).statusCode).toBe(202);
+  });
+});
+
+describe('a side connector of a platform with a credential set', () => {
+  it('gets every field, the side settings and a credential store; the budget fingerprint covers the secrets only', async () => {
+    const current = (await api('GET', `/connections/${connectionId}/configuration`, fake)).json().configuration;
+    const saved = await api('PUT', `/connections/${connectionId}/configuration`, fake, { configuration: { ...current, sideSettings: { project: 'PROJ' } } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const key = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
+    const ctx = { db: stack.database.db, masterKey: key, config: { platformTimeoutMs: 1000 } };
+    fakeConnectors.length = 0;
+    await expect(connectorForSide(ctx, connectionId, 'source')).rejects.toThrow(/no connector in these tests/);
+    expect(fakeConnectors).toHaveLength(1);
+    const { creds, opts } = fakeConnectors[0]!;
+    expect(creds).toEqual({ apiUrl: 'https://acme.fakedesk.test', fields: { email: 'a@acme.test', token: 't0ken-0000-abcd' } });
+    expect(opts.sideSettings).toEqual({ project: 'PROJ' });
+    expect(opts.credentialStore).toBeDefined();
+    expect(opts.budgetAccount).toBe(`acme.fakedesk.test~untested-${credentialFingerprint('https://acme.fakedesk.test', 't0ken-0000-abcd').slice(0, 16)}`);
   });
 });
