@@ -53,6 +53,12 @@ export function retryAfterSeconds(headers: Headers, now = Date.now()): number | 
   return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - now) / 1000));
 }
 
+function headerNumber(headers: Headers, name: string): number | null {
+  const v = headers.get(name);
+  const n = v === null || v.trim() === '' ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
 /** Jira Cloud REST access: retries, error mapping, schema checks. Paths are under the site (`/rest/api/3/...`). */
 export class JiraApi {
   readonly http: HttpClient;
@@ -104,7 +110,10 @@ export class JiraApi {
           ...(this.signal ? { signal: this.signal } : {}),
         });
         const wait = answer.status === 429 || answer.status === 503 ? retryAfterSeconds(answer.headers) : answer.rateLimit.retryAfterSeconds;
-        const patched: HttpResponse = { ...answer, rateLimit: { total: null, remaining: null, usedByRequest: null, retryAfterSeconds: wait } };
+        // The retrier slows down before the window is spent (X-RateLimit-Limit/-Remaining [§3]); the shared
+        // gate is not told them, as they count Jira's own short window, not the account's budget.
+        const rateLimit = { total: headerNumber(answer.headers, 'x-ratelimit-limit'), remaining: headerNumber(answer.headers, 'x-ratelimit-remaining') };
+        const patched: HttpResponse = { ...answer, rateLimit: { ...rateLimit, usedByRequest: null, retryAfterSeconds: wait } };
         if (gate && answer.status === 429)
           await gate.observe(this.account, { total: null, remaining: 0, retryAfterMs: wait !== null ? wait * 1000 : null }).catch(() => {});
         return patched;

@@ -3,6 +3,7 @@ import { PlatformError, type FileContent, type RemoteAttachment } from '../../co
 import { MAX_FILES_PER_WRITE_BYTES } from '../../connector-kit/limits.ts';
 import type { JiraApi } from './api.ts';
 import { isPrivateHost } from './api-url.ts';
+import { jiraManifest } from './manifest.ts';
 import { toRemoteAttachment } from './mapping.ts';
 import { AttachmentList } from './payloads.ts';
 
@@ -77,6 +78,13 @@ export async function uploadAttachments(api: JiraApi, issueId: string, files: Fi
   const total = files.reduce((n, f) => n + f.data.byteLength, 0);
   if (total > MAX_FILES_PER_WRITE_BYTES)
     throw new PlatformError('validation', `The files add up to ${total} bytes, more than the 40 MB sent to Jira in one write.`);
+  const max = jiraManifest.capabilities.attachments.maxBytes;
+  const huge = files.find((f) => f.data.byteLength > max);
+  if (huge)
+    throw new PlatformError(
+      'validation',
+      `${huge.name} is ${huge.data.byteLength} bytes, more than the ${Math.round(max / 1048576)} MB per file sent to Jira; it is not attached.`,
+    );
   if (files.length > 60) throw new PlatformError('validation', `${files.length} files at once: Jira takes at most 60 per upload.`);
   const form = new FormData();
   for (const f of files) form.append('file', new Blob([new Uint8Array(f.data)], { type: f.contentType || 'application/octet-stream' }), f.name);

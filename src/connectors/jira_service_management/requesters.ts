@@ -44,12 +44,21 @@ export async function createRequester(ctx: JiraContext, input: { email: string; 
       `Jira project ${key} is not a service project, so it has no customers to create; ${input.email} has no Jira account here.`,
     );
   }
-  const customer = await ctx.api.json('POST', '/rest/servicedeskapi/customer', JsmCustomer, {
-    what: `create the customer ${input.email}`,
-    body: { email: input.email, displayName: input.name || input.email },
-    headers: EXPERIMENTAL,
-    idempotent: false,
-  });
+  let customer;
+  try {
+    customer = await ctx.api.json('POST', '/rest/servicedeskapi/customer', JsmCustomer, {
+      what: `create the customer ${input.email}`,
+      body: { email: input.email, displayName: input.name || input.email },
+      headers: EXPERIMENTAL,
+      idempotent: false,
+    });
+  } catch (err) {
+    // "An account already exists for this email" (a 400, worded in the account's language): the existing one.
+    if (!(err instanceof PlatformError && err.kind === 'validation')) throw err;
+    const existing = await findRequesterByEmail(ctx, input.email);
+    if (existing) return existing;
+    throw err;
+  }
   await ctx.api.raw('POST', `/rest/servicedeskapi/servicedesk/${encodeURIComponent(desk)}/customer`, {
     what: `add the customer ${input.email} to the service desk`,
     body: { accountIds: [customer.accountId] },
