@@ -472,16 +472,18 @@ describe('mappings and fields', () => {
           name: 'status',
           label: 'Status',
           kind: 'picklist',
+          // Each status says where it stands (its category), and the field its role: what the engine reads.
           choices: [
-            { value: 2, label: 'Open' },
-            { value: 3, label: 'Pending' },
-            { value: 4, label: 'Resolved' },
-            { value: 5, label: 'Closed' },
+            { value: 2, label: 'Open', category: 'open' },
+            { value: 3, label: 'Pending', category: 'pending' },
+            { value: 4, label: 'Resolved', category: 'resolved' },
+            { value: 5, label: 'Closed', category: 'closed' },
           ],
           requiredForClosure: false,
           // Freshservice requires a status, and every copy has one (Open unless mapped or defaulted).
           requiredForAgents: true,
           alwaysFilled: true,
+          role: 'status',
         });
         expect(body[side].creatableTypes).toEqual(['Incident']);
       }
@@ -725,6 +727,7 @@ describe('API docs', () => {
       'defaults',
       'filters',
       'reverseSync',
+      'sideSettings',
       'ticketLinks',
       'workspaces',
     ]);

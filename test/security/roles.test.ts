@@ -62,10 +62,12 @@ const ROUTES: Record<string, Case> = {
   'POST /api/v1/signup': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/signup', payload: {} }) },
   'POST /api/v1/session': { role: 'public', request: () => ({ method: 'POST', url: '/api/v1/session', payload: {} }) },
   'DELETE /api/v1/session': { role: 'public', request: () => ({ method: 'DELETE', url: '/api/v1/session' }) },
-  'POST /api/v1/hooks/freshservice/{token}': {
+  'POST /api/v1/hooks/{platform}/{token}': {
     role: 'public',
     request: (ids) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${ids.webhookToken}`, payload: { ticket_id: 1 } }),
   },
+  'POST /api/v1/platform/oauth/start': { role: 'admin', request: () => ({ method: 'POST', url: '/api/v1/platform/oauth/start' }) },
+  'GET /api/v1/platform/oauth/callback': { role: 'public', request: get('/api/v1/platform/oauth/callback?state=x&code=y') },
   'GET /api/v1/invitations/{token}/preview': {
     role: 'public',
     request: (ids) => ({ method: 'GET', url: `/api/v1/invitations/${ids.invitationToken}/preview` }),

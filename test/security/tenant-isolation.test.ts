@@ -22,7 +22,9 @@ type Kind =
   /** Not organisation data at all (health, the platform list). */
   | 'public'
   /** Authenticated by a secret in the URL, not by the session (brute-force.test.ts covers the secret). */
-  | 'url-secret';
+  | 'url-secret'
+  /** A browser's return from another site (OAuth): a wrong secret sends it to Settings with the error, nothing else. */
+  | 'redirect-secret';
 
 interface Ids {
   connection: string;
@@ -277,12 +279,18 @@ const ROUTES: Record<string, Case> = {
     kind: 'foreign-id',
     requests: (ids) => [ids.notificationChannel].map((id) => ({ method: 'POST', url: `/api/v1/notifications/channels/${id}/signing-secret` })),
   },
-  // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
-  'POST /api/v1/hooks/freshservice/{token}': {
+  'POST /api/v1/platform/oauth/start': { kind: 'own', ok: [400], requests: () => [{ method: 'POST', url: '/api/v1/platform/oauth/start' }] },
+  // The state in the URL is the credential: another organisation's ids in its place are refused (a redirect saying so).
+  'GET /api/v1/platform/oauth/callback': {
+    kind: 'redirect-secret',
+    requests: (ids) => [ids.connection, ids.run, 'A'.repeat(43)].map((t) => ({ method: 'GET', url: `/api/v1/platform/oauth/callback?state=${t}&code=x` })),
+  },
+  'POST /api/v1/hooks/{platform}/{token}': {
     kind: 'url-secret',
     requests: (ids) =>
       [ids.connection, ids.run, 'A'.repeat(43)].map((t) => ({ method: 'POST', url: `/api/v1/hooks/freshservice/${t}`, payload: { ticket_id: 1 } })),
   },
+  // The token in the URL is the credential. With B's session and A's ids in its place, nothing is found.
 };
 
 let pair: SyncPair;
@@ -449,6 +457,8 @@ describe('tenant isolation', () => {
           if (r.statusCode !== 404 && r.statusCode !== 403) failures.push(`${what}: expected 404 or 403`);
           else if (!(typeof r.json().error?.code === 'string' && typeof r.json().error?.message === 'string')) failures.push(`${what}: not the error shape`);
         }
+        if (c.kind === 'redirect-secret' && (r.statusCode !== 302 || !/^\/settings\?oauth=error&reason=[a-z_]+$/.test(String(r.headers.location))))
+          failures.push(`${what}: expected a redirect to Settings with the error`);
         if (c.kind === 'own' && !c.ok!.includes(r.statusCode)) failures.push(`${what}: expected ${c.ok!.join('/')}`);
         if (c.kind === 'public' && r.statusCode !== 200) failures.push(`${what}: expected 200`);
       }
