@@ -21,7 +21,8 @@ export function DescriptionBuilderEditor({ value, onChange, sourceFields, path, 
   const chosen = value.fields;
   const available = fieldOptions(sourceFields).filter((o) => !chosen.includes(o.value) && o.value !== 'description');
   const preview = useMemo(
-    () => previewDescription(value, { ...sampleSource(sourceFields), partnerRef: { displayId: 'INC-34', url: 'https://helpdesk.partner.example/a/tickets/34' } }),
+    () =>
+      previewDescription(value, { ...sampleSource(sourceFields), partnerRef: { displayId: 'INC-34', url: 'https://helpdesk.partner.example/a/tickets/34' } }),
     [value, sourceFields],
   );
   const move = (i: number, by: number) => {
