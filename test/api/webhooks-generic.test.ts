@@ -5,7 +5,7 @@ import { loadMasterKey } from '../../src/security/secret-key.ts';
 import { savePlatform, signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 import { FAKE_ID, fakeConnectors, fakeSignature, SIGNATURE_HEADER } from './platform-fake.ts';
 import { credentialFingerprint } from '../../src/connector-kit/budget-account.ts';
-import { connectorForSide } from '../../src/sync/side-connector.ts';
+import { connectorForSide, sideCredentials } from '../../src/sync/side-connector.ts';
 
 vi.mock('../../src/connectors/registry.ts', async (importOriginal) => {
   const { registryWithFake } = await import('./platform-fake.ts');
@@ -179,5 +179,33 @@ describe('a side connector of a platform with a credential set', () => {
     expect(opts.sideSettings).toEqual({ project: 'PROJ' });
     expect(opts.credentialStore).toBeDefined();
     expect(opts.budgetAccount).toBe(`acme.fakedesk.test~untested-${credentialFingerprint('https://acme.fakedesk.test', 't0ken-0000-abcd').slice(0, 16)}`);
+  });
+});
+
+describe('an API override of a platform with a credential set', () => {
+  it('takes the platform’s fields, names a wrong one, keeps a secret left out, and answers the set’s view', async () => {
+    const configuration = (await api('GET', `/connections/${connectionId}/configuration`, fake)).json().configuration;
+    const save = (apiOverride: unknown) => api('PUT', `/connections/${connectionId}/configuration`, fake, { configuration, apiOverride });
+    const missing = await save({ apiUrl: 'https://other.fakedesk.test', credentials: { email: 'b@other.test' } });
+    expect(missing.statusCode).toBe(400);
+    expect(missing.json().error).toMatchObject({ code: 'invalid_credential', field: 'apiOverride.credentials.token' });
+    expect((await save({ apiUrl: 'not a url', credentials: { email: 'b@other.test', token: 'x' } })).json().error).toMatchObject({
+      code: 'invalid_api_url',
+      field: 'apiOverride.apiUrl',
+    });
+    expect((await api('GET', `/connections/${connectionId}/configuration`, fake)).json().apiOverride).toBeNull();
+
+    const saved = await save({ apiUrl: 'https://other.fakedesk.test/x', credentials: { email: 'b@other.test', token: 'override-token-9876' } });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().apiOverride).toEqual({
+      apiUrl: 'https://other.fakedesk.test',
+      apiKeyHint: '••••9876',
+      credentials: { email: 'b@other.test', tokenHint: '••••9876' },
+    });
+    const kept = await save({ apiUrl: 'https://other.fakedesk.test', credentials: { email: 'c@other.test' } });
+    expect(kept.json().apiOverride.credentials).toEqual({ email: 'c@other.test', tokenHint: '••••9876' });
+    const key = await loadMasterKey(stack.config.secretKey, stack.config.dataDir);
+    const creds = await sideCredentials(stack.database.db, key, connectionId, 'source');
+    expect(creds).toMatchObject({ platform: FAKE_ID, apiUrl: 'https://other.fakedesk.test', fields: { email: 'c@other.test', token: 'override-token-9876' } });
   });
 });
