@@ -119,6 +119,23 @@ describe('resolveRoles: a mapping document between two platforms', () => {
     ]);
   });
 
+  it('both platforms call the field by its role name: pairs of the other platform map by meaning, pairs that fit both are kept', () => {
+    const sameName = [def('status', 'status', named), def('priority', 'priority', fiveRanks)];
+    const r = resolveRoles(defaultTypeMapping(), { source: numberedSide, target: sameName });
+    expect(r.fields.find((f) => f.targetField === 'status' && f.direction === 'source_to_target')?.values.map((v) => `${v.source}>${v.target}`)).toEqual([
+      '2>doing',
+      '3>waiting',
+      '4>done',
+      '5>done',
+      '6>waiting',
+    ]);
+    const fitting: TypeMapping = {
+      ...defaultTypeMapping(),
+      fields: [{ sourceField: 'status', targetField: 'status', direction: 'source_to_target', kind: 'value', values: [{ source: 2, target: 'todo' }] }],
+    };
+    expect(resolveRoles(fitting, { source: numberedSide, target: sameName })).toBe(fitting);
+  });
+
   it('@role references resolve too, and explicit pairs given with them are kept', () => {
     const m: TypeMapping = {
       ...defaultTypeMapping(),

@@ -123,6 +123,19 @@ function endOf(name: string, defs: readonly FieldDefinition[]): { def: FieldDefi
 }
 
 /**
+ * Two platforms may both call a field by its role's name (`status`) with different values: the default
+ * document's pairs (one platform's values on both ends) then fit neither side. A value mapping between two
+ * fields of one role whose pairs name a value a side does not offer stands for the role, mapped by meaning;
+ * pairs that fit both sides (two accounts of one platform, or the organisation's own) are kept.
+ */
+function foreignPairsRole(m: FieldMapping, src: FieldDefinition | undefined, tgt: FieldDefinition | undefined): FieldRole | null {
+  if (m.kind !== 'value' || !src?.role || src.role !== tgt?.role || !src.choices.length || !tgt.choices.length) return null;
+  const offers = (d: FieldDefinition, v: unknown) => d.choices.some((c) => String(c.value) === String(v));
+  const fits = m.values.every((p) => offers(src, p.source) && offers(tgt, p.target));
+  return fits ? null : src.role;
+}
+
+/**
  * A type mapping with every role turned into the sides' fields, for one run (`defs`: both sides' field
  * definitions). A mapping names a role outright (`@status`), or names a field a side does not have whose
  * name is a role's (the default document between two different platforms): either stands for that side's
@@ -136,7 +149,7 @@ export function resolveRoles(mapping: TypeMapping, defs: SideFieldDefs): TypeMap
   for (const m of mapping.fields) {
     const src = endOf(m.sourceField, defs.source);
     const tgt = endOf(m.targetField, defs.target);
-    const role = src.byRole ?? tgt.byRole;
+    const role = src.byRole ?? tgt.byRole ?? foreignPairsRole(m, src.def, tgt.def);
     if (!role) {
       fields.push(m);
       continue;

@@ -3,7 +3,7 @@ import { fieldWithRole, isClosingStatus, needsRoleResolution, resolveRoles } fro
 import type { Mappings, TypeMapping } from '../core/sync-config.ts';
 import type { TicketLink } from './ports.ts';
 import { MandatoryFieldsError, missingForClosure, missingMandatory, missingOnCloseMessage, missingOnCreateMessage } from './copy-rules.ts';
-import { snapshotOf, typeMappingFor, type Side } from './field-mapping.ts';
+import { readField, snapshotOf, typeMappingFor, type Side } from './field-mapping.ts';
 import type { SideRuntime } from './ticket-sync.ts';
 
 /**
@@ -41,12 +41,29 @@ export async function closureOf(rt: SideRuntime, values: Record<string, FieldVal
   return { statusField, closing: statusField !== null && statusField in values && isClosingStatus(defs, values[statusField]) };
 }
 
+/** Whether every value mapping from `side` has a pair for the ticket's value (an empty value needs none). */
+function pairsCover(mapping: TypeMapping, side: Side, ticket: RemoteTicket): boolean {
+  return mapping.fields.every((m) => {
+    const sends = m.direction === 'bidirectional' || m.direction === (side === 'source' ? 'source_to_target' : 'target_to_source');
+    if (m.kind !== 'value' || !sends || m.values.length === 0) return true;
+    const value = readField(ticket, side === 'source' ? m.sourceField : m.targetField);
+    return value === null || value === '' || m.values.some((p) => String(side === 'source' ? p.source : p.target) === String(value));
+  });
+}
+
 /**
  * A type mapping with its roles (`@status`...) resolved against both sides' fields, for this run. A role
  * mapping cannot be applied without them: the ticket fails with the reason and is retried.
  */
-export async function resolvedMapping(sides: Record<Side, SideRuntime>, mapping: TypeMapping): Promise<TypeMapping> {
-  if (!needsRoleResolution(mapping, sides.source.connector.platform === sides.target.connector.platform)) return mapping;
+export async function resolvedMapping(
+  sides: Record<Side, SideRuntime>,
+  mapping: TypeMapping,
+  sending?: { side: Side; ticket: RemoteTicket },
+): Promise<TypeMapping> {
+  // Two accounts of one platform use the document as stored while its pairs cover the ticket's values (no
+  // field reads); a value they do not cover (the default pairs were written for another platform) is mapped by meaning.
+  const samePlatform = sides.source.connector.platform === sides.target.connector.platform;
+  if (!needsRoleResolution(mapping, samePlatform && (!sending || pairsCover(mapping, sending.side, sending.ticket)))) return mapping;
   const cache = (sides.source.resolved ??= new WeakMap());
   let hit = cache.get(mapping);
   if (!hit) {

@@ -220,7 +220,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (!copy) {
     const found = typeMappingFor(ctx.mappings, side, ticket.type);
     const otherType = found.otherType;
-    const mapping = await resolvedMapping(ctx.sides, found.mapping);
+    const mapping = await resolvedMapping(ctx.sides, found.mapping, { side, ticket });
     const sent = changedValues(directedRules(mapping, side), ticket, null);
     // The receiving side's defaults fill what the mapping leaves empty.
     const values = withDefaults({ ...mirroredValues(mapping, side, ticket, sent), ...sent }, defaultValues(to.config.defaults));
@@ -291,7 +291,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
 async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): Promise<TicketOutcome> {
   const there = otherSide(side);
   const to = ctx.sides[there];
-  const mapping = await resolvedMapping(ctx.sides, linkedTypeMapping(ctx.mappings, side, ticket, link));
+  const mapping = await resolvedMapping(ctx.sides, linkedTypeMapping(ctx.mappings, side, ticket, link), { side, ticket });
   const values = changedValues(directedRules(mapping, side), ticket, link.snapshots[side]);
   // Closure is the receiving side's status category, whatever the platform calls its values.
   const { statusField, closing } = await closureOf(to, values);
