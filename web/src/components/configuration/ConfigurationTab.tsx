@@ -16,6 +16,7 @@ import { FiltersSection } from './FiltersSection.tsx';
 import { normaliseConfiguration } from './normalise.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
 import { TransferSection } from './TransferSection.tsx';
+import { SideSettingsSection } from './SideSettingsSection.tsx';
 import { withWorkspaces, WorkspacesSection } from './WorkspacesSection.tsx';
 import { EditableBy } from '../EditableBy.tsx';
 import { sameValue, useUnsavedChanges } from '../../unsaved-changes.ts';
@@ -160,6 +161,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
           onChange={update}
           errorAt={at}
         />
+        <SideSettingsSection platform={platform} value={draft.sideSettings} onChange={(sideSettings) => update({ sideSettings })} errorAt={at} />
         <ApiOverrideSection
           value={override}
           onChange={(o) => {
