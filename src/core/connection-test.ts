@@ -28,7 +28,7 @@ export interface ConnectionTestFailure {
 export type ConnectionTestResult =
   | {
       ok: true;
-      // Jira account ids are strings (`712020:7bf4…`); Freshservice's are numbers.
+      // Some platforms' account ids are strings (`712020:7bf4…`), others' numbers.
       agent: { id: number | string; name: string; email: string };
       roles: string[];
       groupAccess: { scope: 'all' | 'selected'; groups: Array<{ id: number; name: string }> };

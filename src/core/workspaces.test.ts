@@ -63,7 +63,7 @@ describe('checkWorkspaceChoice', () => {
       { field: 'configuration.workspaces.createIn', message: 'Workspace 3 is not one you sync; new tickets can be created in IT (2).' },
     ],
   ])('%s', (_name, choice, available, expected) => {
-    expect(checkWorkspaceChoice(choice, available)).toEqual(expected);
+    expect(checkWorkspaceChoice(choice, available, 'Freshservice')).toEqual(expected);
   });
 });
 

@@ -16,7 +16,7 @@ const list = (ws: PlatformWorkspace[]) => ws.map(named).join(', ');
  * null when it can be saved. An account without workspaces takes no choice; every id must exist once;
  * new tickets go to a workspace the side syncs (else their changes would never be read back).
  */
-export function checkWorkspaceChoice(choice: WorkspaceChoice, available: PlatformWorkspace[], platform = 'Freshservice'): WorkspaceProblem | null {
+export function checkWorkspaceChoice(choice: WorkspaceChoice, available: PlatformWorkspace[], platform: string): WorkspaceProblem | null {
   if (available.length === 0) {
     if (choice.ids.length === 0 && choice.createIn === null) return null;
     const field = choice.ids.length > 0 ? `${P}.ids` : `${P}.createIn`;
