@@ -12,6 +12,7 @@ const SEALED = [
   { table: 'platform_configs', column: 'api_key_ciphertext', key: ['organisation_id'] },
   { table: 'connection_sides', column: 'api_override_key_ciphertext', key: ['connection_id', 'side'] },
   { table: 'connection_sides', column: 'webhook_token_ciphertext', key: ['connection_id', 'side'] },
+  { table: 'connection_sides', column: 'webhook_secret_ciphertext', key: ['connection_id', 'side'] },
   { table: 'notification_channels', column: 'secret_ciphertext', key: ['id'] },
 ] as const;
 

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PlatformError, type FieldDefinition } from '../core/connector.ts';
-import { credentialFingerprint } from '../connector-kit/budget-account.ts';
 import { BudgetUnavailableError, withMaxWait } from '../connector-kit/rate-gate.ts';
 import type { ConnectionRecord, Side } from '../db/repositories/connections.ts';
 import { getCachedFields, putCachedFields } from '../db/repositories/field-cache.ts';
-import { connectorFor, rateBudgetOf, sideCredentials, type SideConnectorContext } from '../sync/side-connector.ts';
+import { connectorFor, credentialFingerprintOf, rateBudgetOf, sideCredentials, type SideConnectorContext } from '../sync/side-connector.ts';
 
 export type FieldsResult = {
   fields: FieldDefinition[];
@@ -65,7 +64,7 @@ export function sideFieldsLoader(ctx: SideConnectorContext, opts: { now?: () => 
     const key = [
       creds.organisationId,
       creds.platform,
-      credentialFingerprint(creds.apiUrl, creds.apiKey),
+      credentialFingerprintOf(creds.apiUrl, creds.secret),
       creds.settingsSavedAt?.getTime() ?? 0,
       JSON.stringify(creds.workspaces ?? null),
     ].join('|');

@@ -38,7 +38,7 @@ export function engineDeps(
     async connectorFor(connectionId, side, hooks) {
       try {
         // The settings the engine resolved replace the configured ones (side-connector.ts reads the configured ones itself).
-        const opts: Parameters<typeof connectorForSide>[3] & { sideSettings?: Record<string, string> } = {
+        const opts: Parameters<typeof connectorForSide>[3] = {
           rateGate,
           onBudgetWait: hooks?.onBudgetWait,
           signal: hooks?.signal,

@@ -143,6 +143,15 @@ export function rateBudgetOf(ctx: SideConnectorContext) {
   return sharedRateBudget(ctx.db, ctx.config.rateHeadroom ?? 0.2);
 }
 
+/** What a caller adds to a side's connector: the budget, its waits, an end signal, and side settings the engine resolved. */
+export interface ConnectorHooks {
+  rateGate?: RateGate | undefined;
+  onBudgetWait?: BudgetWaitListener | undefined;
+  signal?: AbortSignal | undefined;
+  /** Replace the configured side settings (a required one the engine filled in because the account offers only one value). */
+  sideSettings?: Record<string, string> | undefined;
+}
+
 /**
  * A connector for one side of a connection, or null when that side has no credentials (see sideCredentials).
  * Every request waits for the shared API budget (`rateGate`, the process's budget by default) of the
@@ -153,7 +162,7 @@ export async function connectorForSide(
   ctx: SideConnectorContext,
   connectionId: string,
   side: Side,
-  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined; signal?: AbortSignal | undefined } = {},
+  opts: ConnectorHooks = {},
 ): Promise<TicketConnector | null> {
   const creds = await sideCredentials(ctx.db, ctx.masterKey, connectionId, side);
   if (!creds) return null;
@@ -161,11 +170,7 @@ export async function connectorForSide(
 }
 
 /** A connector for credentials already read (see connectorForSide). */
-export async function connectorFor(
-  ctx: SideConnectorContext,
-  creds: SideCredentials,
-  opts: { rateGate?: RateGate | undefined; onBudgetWait?: BudgetWaitListener | undefined; signal?: AbortSignal | undefined } = {},
-): Promise<TicketConnector> {
+export async function connectorFor(ctx: SideConnectorContext, creds: SideCredentials, opts: ConnectorHooks = {}): Promise<TicketConnector> {
   const definition = requirePlatform(creds.platform);
   const secretNames = definition.manifest.credentials.filter((f) => f.secret).map((f) => f.name);
   return definition.createConnector(
@@ -176,7 +181,7 @@ export async function connectorFor(
       limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
       rateGate: opts.rateGate ?? rateBudgetOf(ctx),
       budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: creds.apiUrl, apiKey: creds.secret }),
-      ...(creds.sideSettings ? { sideSettings: creds.sideSettings } : {}),
+      ...((opts.sideSettings ?? creds.sideSettings) ? { sideSettings: opts.sideSettings ?? creds.sideSettings } : {}),
       ...(creds.owner ? { credentialStore: credentialStoreFor(ctx.db, ctx.masterKey, creds.owner, secretNames) } : {}),
       ...(creds.workspaces ? { workspaces: creds.workspaces } : {}),
       ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
