@@ -1,6 +1,6 @@
 import type { PlatformManifest } from '../../core/platform-manifest.ts';
 
-/** Test Connection's hints, written for Jira Cloud; the setup guide (docs/connectors/jira.md) repeats them word for word. */
+/** Test Connection's hints, written for Jira Cloud; the setup guide (docs/jira_service_management-setup.md) repeats them word for word. */
 export const JIRA_TROUBLESHOOTING: PlatformManifest['troubleshooting'] = {
   authentication_failed: [
     'Verify the API token was copied completely, without spaces or line breaks',
@@ -117,8 +117,8 @@ export const jiraManifest: PlatformManifest = {
   ],
   setupGuide: {
     summary: 'A dedicated Atlassian account with agent access to the project (Service Desk Team role), its e-mail and an API token.',
-    // The web app has no Jira guide page yet (docs/connectors/jira.md is the lead's); null hides the link.
-    path: null,
+    // docs/jira_service_management-setup.md, bundled into the web app.
+    path: '/guide/jira_service_management',
   },
   troubleshooting: JIRA_TROUBLESHOOTING,
   roles: ['Service Desk Team', ...REQUIRED_PERMISSIONS.map((p) => p.name)],
@@ -126,7 +126,7 @@ export const jiraManifest: PlatformManifest = {
     steps: [
       'In Jira, open Settings (gear) > System > WebHooks (needs Jira administrator rights) and choose Create a WebHook.',
       `URL: ${url}`,
-      'Secret: generate one and paste the same secret into Support Fusion (Jira signs each call with it, HMAC-SHA256).',
+      'Secret: paste the signing secret shown on this card (Jira signs each call with it, HMAC-SHA256; calls with another signature are refused).',
       'Events: Issue created, updated and deleted; Comment created, updated and deleted. Optionally a JQL filter such as project = SUP.',
       'Leave "Exclude body" unticked, and save.',
     ],

@@ -1,0 +1,28 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { availablePlatforms } from '../../src/connectors/registry.ts';
+
+const docs = join(import.meta.dirname, '..', '..', 'docs');
+// The categories the guides have a section for; rate limits and server errors need no set-up.
+const GUIDED = ['authentication_failed', 'permission_denied', 'invalid_api_url', 'connection_timeout', 'connection_refused'] as const;
+
+describe.each(availablePlatforms().map((d) => ({ id: d.manifest.id, manifest: d.manifest })))('setup guide of $id', ({ id, manifest }) => {
+  const file = join(docs, `${id}-setup.md`);
+
+  it('is bundled where the manifest says the app shows it', () => {
+    expect(manifest.setupGuide.path, 'a platform users set up needs its guide').toMatch(/^\/guide(\/[a-z_]+)?$/);
+    expect(existsSync(file), `docs/${id}-setup.md`).toBe(true);
+  });
+
+  it("repeats Test Connection's hints word for word, so the screen and the guide agree", () => {
+    const guide = readFileSync(file, 'utf8');
+    const missing = GUIDED.flatMap((code) => manifest.troubleshooting[code].filter((hint) => !guide.includes(hint)).map((hint) => `${code}: ${hint}`));
+    expect(missing).toEqual([]);
+  });
+
+  it('has the webhook section the webhook card links to, when the platform takes webhooks', () => {
+    if (!manifest.webhook) return;
+    expect(readFileSync(file, 'utf8')).toMatch(/^## Real-time updates \(webhook\)$/m);
+  });
+});
