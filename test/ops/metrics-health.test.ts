@@ -189,7 +189,7 @@ describe('metrics and health', () => {
     const count = (labels: Record<string, string>) => metric(text, 'sf_http_request_duration_seconds_count', labels) ?? 0;
     expect(count({ method: 'GET', route: '/api/v1/connections/:id', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
     expect(count({ method: 'GET', route: '/api/v1/connections/:id', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
-    expect(count({ method: 'POST', route: '/api/v1/hooks/freshservice/:token', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
+    expect(count({ method: 'POST', route: '/api/v1/hooks/:platform/:token', status_class: '4xx' })).toBeGreaterThanOrEqual(1);
     expect(
       count({ method: 'GET', route: 'unmatched', status_class: '5xx' }) + count({ method: 'GET', route: 'unmatched', status_class: '2xx' }),
     ).toBeGreaterThanOrEqual(1);
