@@ -107,7 +107,7 @@ export function DefaultsSection({ value, onChange, fields, errorAt }: Props) {
           type="email"
           autoComplete="off"
           value={value.requester.defaultRequesterEmail ?? ''}
-          placeholder="servicedesk@yourcompany.com"
+          placeholder="helpdesk@yourcompany.com"
           onChange={(e) => set('requester', { ...value.requester, defaultRequesterEmail: e.target.value.trim() === '' ? null : e.target.value })}
           help={needsEmail ? 'Required with this requester handling.' : 'Only used when a default requester is chosen.'}
           error={errorAt(`${P}.requester.defaultRequesterEmail`)}
