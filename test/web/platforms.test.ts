@@ -91,7 +91,7 @@ describe('hints and errors', () => {
   ])('server field %s goes to %s', (field, at) => expect(formFieldOf(field, v2)).toBe(at));
 
   it('names a secret by its own noun', () => {
-    expect(savedSecretHelp(v2.credentials![1]!, 'abcd')).toBe('Saved api token ••••abcd. Leave blank to keep it.');
+    expect(savedSecretHelp(v2.credentials![1]!, 'abcd')).toBe('Saved API token ••••abcd. Leave blank to keep it.');
     expect(savedSecretHelp({ name: 'apiKey', label: 'API Key', secret: true, required: true, help: '' }, '••••a1b2')).toBe(
       'Saved key ••••a1b2. Leave blank to keep it.',
     );

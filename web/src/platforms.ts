@@ -97,7 +97,8 @@ export function maskedHint(hint: string): string {
 
 /** "Saved key ••••a1b2. Leave blank to keep it." (a secret's own noun: key, token, client secret). */
 export function savedSecretHelp(field: CredentialFieldInfo, hint: string): string {
-  const noun = /key$/i.test(field.label) ? 'key' : field.label.toLowerCase();
+  // Lower-cased unless it starts with an abbreviation ("API token" stays as it is).
+  const noun = /key$/i.test(field.label) ? 'key' : /^[A-Z]{2}/.test(field.label) ? field.label : field.label.toLowerCase();
   return `Saved ${noun} ${maskedHint(hint)}. Leave blank to keep it.`;
 }
 

@@ -121,7 +121,8 @@ export const jiraManifest: PlatformManifest = {
     path: '/guide/jira_service_management',
   },
   troubleshooting: JIRA_TROUBLESHOOTING,
-  roles: ['Service Desk Team', ...REQUIRED_PERMISSIONS.map((p) => p.name)],
+  // What Test Connection checks and answers as held (project permissions; the Service Desk Team role is how the guide grants them).
+  roles: REQUIRED_PERMISSIONS.map((p) => p.name),
   webhook: (url) => ({
     steps: [
       'In Jira, open Settings (gear) > System > WebHooks (needs Jira administrator rights) and choose Create a WebHook.',

@@ -108,6 +108,8 @@ function PlatformForm({
     platform: config.platform,
     apiUrl: config.platform ? config.apiUrl : null,
     hints: Object.fromEntries(credentialFieldsOf(find(initialPlatform)).map((f) => [f.name, f.secret ? secretHint(config, f.name) : null])),
+    // Non-secret fields (an e-mail, a client id) come back as saved: typing them again is a change only if it differs.
+    values: Object.fromEntries(credentialFieldsOf(find(initialPlatform)).map((f) => [f.name, f.secret ? '' : savedValue(config, f.name)])),
   }));
   const [formError, setFormError] = useState<string | null>(null);
   // A replacement of a working configuration that failed its test: why, and what to check (nothing was saved).
@@ -138,7 +140,11 @@ function PlatformForm({
   const configured = saved.apiUrl !== null;
   const typedUrl = watch('apiUrl');
   const typed = watch('credentials');
-  const dirty = configured && (typedUrl.trim() !== saved.apiUrl || platformId !== saved.platform || fields.some((f) => (typed?.[f.name] ?? '') !== ''));
+  const dirty =
+    configured &&
+    (typedUrl.trim() !== saved.apiUrl ||
+      platformId !== saved.platform ||
+      fields.some((f) => (typed?.[f.name] ?? '') !== (f.secret ? '' : (saved.values[f.name] ?? ''))));
 
   function failed(err: unknown): ApiError | null {
     const e = asError(err);
@@ -159,7 +165,8 @@ function PlatformForm({
     onSuccess: (answer, values) => {
       const p = find(answer.platform);
       const newHints = Object.fromEntries(credentialFieldsOf(p).map((f) => [f.name, f.secret ? secretHint(answer, f.name) : null]));
-      setSaved({ platform: answer.platform, apiUrl: answer.apiUrl, hints: newHints });
+      const newValues = Object.fromEntries(credentialFieldsOf(p).map((f) => [f.name, f.secret ? '' : savedValue(answer, f.name)]));
+      setSaved({ platform: answer.platform, apiUrl: answer.apiUrl, hints: newHints, values: newValues });
       // New credentials are not the ones a sync found rejected.
       if (credentialFieldsOf(p).some((f) => f.secret && (values.credentials[f.name] ?? '').trim())) setRejected(null);
       reset(formValues(answer.platform, { apiUrl: answer.apiUrl, credentials: { ...values.credentials, ...answer.credentials } }, p));
