@@ -25,6 +25,8 @@ export interface FaultSpec {
   times?: number;
   /** 429 only: the Retry-After header's seconds. */
   retryAfterSeconds?: number;
+  /** Headers of the answer besides (or instead of) the platform's usual ones; an empty value leaves that header out. */
+  headers?: Record<string, string>;
   /** Hold every API request without an answer until `clearFaults` (or close). */
   hang?: boolean;
   /** Only requests of this method (GET, POST...); any when omitted. */
@@ -109,4 +111,10 @@ export interface PlatformHarness {
   /** The registry's platform id (`requirePlatform(platform)`). */
   platform: string;
   start(opts?: HarnessStartOptions): Promise<SimHandle>;
+}
+
+/** A fault's headers: the platform's usual ones with the spec's on top (an empty value removes one). */
+export function withHeaders(usual: Record<string, string>, extra: Record<string, string> | undefined): Record<string, string> {
+  const all = { ...usual, ...extra };
+  return Object.fromEntries(Object.entries(all).filter(([, v]) => v !== ''));
 }

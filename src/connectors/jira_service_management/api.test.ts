@@ -11,6 +11,7 @@ describe('retryAfterSeconds', () => {
     ['minute-precision reset', { 'x-ratelimit-reset': '2026-01-01T01:02Z' }, 60],
     ['a reset in the past waits a second', { 'x-ratelimit-reset': '2026-01-01T01:00:00Z' }, 1],
     ['Retry-After wins', { 'retry-after': '1', 'x-ratelimit-reset': '2026-01-01T01:01:30Z' }, 1],
+    ['Retry-After as an HTTP date', { 'retry-after': 'Thu, 01 Jan 2026 01:01:30 GMT' }, 30],
     ['neither', {}, null],
     ['garbage', { 'retry-after': 'soon', 'x-ratelimit-reset': 'later' }, null],
   ])('%s', (_n, headers, seconds) => {

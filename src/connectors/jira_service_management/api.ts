@@ -48,6 +48,9 @@ export interface JiraCall {
 export function retryAfterSeconds(headers: Headers, now = Date.now()): number | null {
   const ra = headers.get('retry-after') ?? headers.get('beta-retry-after');
   if (ra !== null && ra.trim() !== '' && Number.isFinite(Number(ra))) return Math.max(0, Number(ra));
+  // Retry-After may also be an HTTP date (RFC 9110); a gateway in front of the site may send that form.
+  const raAt = ra ? Date.parse(ra) : NaN;
+  if (!Number.isNaN(raAt)) return Math.max(0, Math.ceil((raAt - now) / 1000));
   const reset = headers.get('x-ratelimit-reset');
   const at = reset ? Date.parse(reset) : NaN;
   return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - now) / 1000));

@@ -4,7 +4,7 @@
  */
 import { startFreshserviceSimulator } from '../../../src/simulator/freshservice/index.ts';
 import type { FaultRule } from '../../../src/simulator/freshservice/faults.ts';
-import type { PlatformHarness, SimHandle } from '../harness.ts';
+import { withHeaders, type PlatformHarness, type SimHandle } from '../harness.ts';
 
 /** The Workflow Automator's webhook action sends the body typed in its form, placeholders filled in, unsigned. */
 const webhookBody = (ticketId: string) => `{"ticket_id": "${ticketId}"}`;
@@ -67,7 +67,10 @@ const freshserviceHarness: PlatformHarness = {
           ...(f.method ? { method: f.method } : {}),
           ...(f.times === undefined ? {} : { times: f.times }),
           ...(f.status === 429
-            ? { headers: { 'retry-after': String(f.retryAfterSeconds ?? 1) }, body: { message: 'You have exceeded the limit of requests per minute' } }
+            ? {
+                headers: withHeaders({ 'retry-after': String(f.retryAfterSeconds ?? 1) }, f.headers),
+                body: { message: 'You have exceeded the limit of requests per minute' },
+              }
             : {}),
         };
         sim.faults.addRule(rule);

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { startJiraSimulator, signBody } from '../../../src/simulator/jira/index.ts';
-import type { PlatformHarness, SimHandle } from '../harness.ts';
+import { withHeaders, type PlatformHarness, type SimHandle } from '../harness.ts';
 
 const WEBHOOK_SECRET = 'conformance-webhook-secret';
 
@@ -54,6 +54,7 @@ const jiraHarness: PlatformHarness = {
         if (f.hang) return sim.faults.set({ hang: true });
         if (f.status === undefined) throw new Error('injectFault needs a status or hang');
         const retry = String(f.retryAfterSeconds ?? 1);
+        const usual = { 'retry-after': retry, 'x-ratelimit-remaining': '0', 'ratelimit-reason': 'jira-burst-based' };
         sim.faults.addRule({
           pathPattern: '/rest/',
           status: f.status,
@@ -61,7 +62,7 @@ const jiraHarness: PlatformHarness = {
           ...(f.times === undefined ? {} : { times: f.times }),
           ...(f.status === 429
             ? {
-                headers: { 'retry-after': retry, 'x-ratelimit-remaining': '0', 'ratelimit-reason': 'jira-burst-based' },
+                headers: withHeaders(usual, f.headers),
                 body: { errorMessages: ['Rate limit exceeded.'], errors: {} },
               }
             : {}),
