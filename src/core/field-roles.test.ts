@@ -165,8 +165,9 @@ describe('resolveRoles: a mapping document between two platforms', () => {
   it('withRoleFields (validation): names as the run uses them; null where a side lacks the role', () => {
     const [, , status, , urgency] = defaultTypeMapping().fields;
     expect(withRoleFields(status!, { source: numberedSide, target: namedSide })).toMatchObject({ mapping: { targetField: 'state' }, byMeaning: true });
-    // A field name the side lacks is left for validation to report; a role reference it lacks is skipped.
-    expect(withRoleFields(urgency!, { source: numberedSide, target: namedSide })).toEqual({ mapping: urgency, byMeaning: false });
+    // A role the side lacks is skipped, named outright or by the role's name; another field name is left for validation to report.
+    expect(withRoleFields(urgency!, { source: numberedSide, target: namedSide })).toBeNull();
+    expect(withRoleFields({ ...urgency!, targetField: 'cf_nowhere' }, { source: numberedSide, target: namedSide })).toMatchObject({ byMeaning: false });
     expect(withRoleFields({ ...urgency!, targetField: '@urgency' }, { source: numberedSide, target: namedSide })).toBeNull();
     expect(withRoleFields(status!, { source: numberedSide, target: numberedSide })).toEqual({ mapping: status, byMeaning: false });
   });

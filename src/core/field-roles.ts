@@ -129,10 +129,12 @@ function endOf(name: string, defs: readonly FieldDefinition[]): { def: FieldDefi
  * pairs that fit both sides (two accounts of one platform, or the organisation's own) are kept.
  */
 function foreignPairsRole(m: FieldMapping, src: FieldDefinition | undefined, tgt: FieldDefinition | undefined): FieldRole | null {
-  if (m.kind !== 'value' || !src?.role || src.role !== tgt?.role || !src.choices.length || !tgt.choices.length) return null;
+  if (m.kind !== 'value' || m.values.length === 0 || !src?.role || src.role !== tgt?.role || !src.choices.length || !tgt.choices.length) return null;
   const offers = (d: FieldDefinition, v: unknown) => d.choices.some((c) => String(c.value) === String(v));
-  const fits = m.values.every((p) => offers(src, p.source) && offers(tgt, p.target));
-  return fits ? null : src.role;
+  // Not one pair fits both sides: a document written for another platform. Some fitting: the organisation's own
+  // pairs with a mistake, which validation reports.
+  const foreign = m.values.every((p) => !offers(src, p.source) || !offers(tgt, p.target));
+  return foreign ? src.role : null;
 }
 
 /**
@@ -188,10 +190,13 @@ export function resolveRoles(mapping: TypeMapping, defs: SideFieldDefs): TypeMap
 export function withRoleFields(m: FieldMapping, defs: SideFieldDefs): { mapping: FieldMapping; byMeaning: boolean } | null {
   const src = endOf(m.sourceField, defs.source);
   const tgt = endOf(m.targetField, defs.target);
-  if (!src.byRole && !tgt.byRole) return { mapping: m, byMeaning: false };
+  // Pairs written for another platform's values (both sides call the field by its role's name): by meaning, as a run does.
+  if (!src.byRole && !tgt.byRole) return { mapping: m, byMeaning: foreignPairsRole(m, src.def, tgt.def) !== null };
   if (!src.name || !tgt.name) {
-    // A role reference a side lacks is skipped; a field name it lacks is reported (the user may have mistyped it).
-    const named = (!src.name && roleOfRef(m.sourceField) === null) || (!tgt.name && roleOfRef(m.targetField) === null);
+    // A role a side lacks is skipped, as a run skips it, whether named outright (`@urgency`) or by the role's
+    // name; another field name a side lacks is reported (the user may have mistyped it).
+    const isRole = (n: string) => roleOfRef(n) !== null || (fieldRoles as readonly string[]).includes(n);
+    const named = (!src.name && !isRole(m.sourceField)) || (!tgt.name && !isRole(m.targetField));
     return named ? { mapping: m, byMeaning: false } : null;
   }
   const ownPairs = m.values.length > 0 && roleOfRef(m.sourceField) !== null && roleOfRef(m.targetField) !== null;

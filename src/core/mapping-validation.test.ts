@@ -91,9 +91,11 @@ describe('validateMappings', () => {
     ],
     [
       'unknown target field',
-      withFields(m({ targetField: 'impact', kind: 'direct', values: [] })),
-      [{ path: 'types.Incident.fields.0.targetField', message: /^The target platform has no field "impact"\./ }],
+      withFields(m({ targetField: 'cf_nowhere', kind: 'direct', values: [] })),
+      [{ path: 'types.Incident.fields.0.targetField', message: /^The target platform has no field "cf_nowhere"\./ }],
     ],
+    // A role's name (impact) a side has no field of is skipped, as a run skips it: the default document between platforms.
+    ['a role the target lacks', withFields(m({ targetField: 'impact', kind: 'direct', values: [] })), []],
     [
       'target value not a choice (compared as strings)',
       withFields(

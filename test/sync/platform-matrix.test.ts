@@ -122,6 +122,17 @@ describe.each(pairsToRun(harnesses).map(([a, b]) => ({ name: `${a.platform} → 
     expect((await targetConnector.getTicket(copyId))?.subject).toBe('Printer still on fire');
   });
 
+  it('the mapping document as the Mappings page shows it saves again unchanged (its defaults fit both platforms)', async () => {
+    const shown = await json(stack.app.inject({ url: `/api/v1/connections/${connectionId}/mappings`, headers: auth.source }), 200);
+    const saved = await stack.app.inject({
+      method: 'PUT',
+      url: `/api/v1/connections/${connectionId}/mappings`,
+      headers: auth.source,
+      payload: { mappings: shown.mappings },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  });
+
   it('closes the copy when the ticket is closed, by status category', async () => {
     const sourceFields = await sourceConnector.fieldDefinitions();
     const status = statusField(sourceFields);
