@@ -167,6 +167,18 @@ describe.skipIf(!hasChromium)('Two organisations: connect, map, sync', () => {
     expect(await a.getByText('Private notes will leave your organisation.').count()).toBe(0);
     // Source side: no reverse sync section.
     expect(await a.getByRole('heading', { name: 'Reverse sync' }).count()).toBe(0);
+    // The platform's comment channels of the chosen visibility, when it has several (public: a note or a reply that mails the requester).
+    const incoming = a.getByLabel('Write incoming comments as');
+    const channel = a.getByLabel('Freshservice channel for incoming comments');
+    expect(await channel.count()).toBe(0);
+    await incoming.selectOption('public');
+    expect(await channel.locator('option').allInnerTexts()).toEqual([
+      'Automatic (one that does not e-mail the requester)',
+      'Public note',
+      'Reply (e-mails the requester)',
+    ]);
+    await incoming.selectOption('private');
+    expect(await channel.count()).toBe(0);
 
     // Picklists come live from Acme's Freshservice.
     const group = a.getByLabel('Group', { exact: true });

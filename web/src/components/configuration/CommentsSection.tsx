@@ -1,13 +1,34 @@
 import type { SideConfiguration } from '../../api.ts';
 import type { ErrorAt } from '../../field-errors.ts';
+import type { PlatformInfo } from '../../platforms.ts';
 import { SelectField } from '../SelectField.tsx';
 import { Toggle } from '../Toggle.tsx';
 
 type Comments = SideConfiguration['comments'];
 const P = 'configuration.comments';
 
-export function CommentsSection({ value, onChange, errorAt }: { value: Comments; onChange: (v: Comments) => void; errorAt: ErrorAt }) {
+export function CommentsSection({
+  value,
+  onChange,
+  errorAt,
+  platform,
+}: {
+  value: Comments;
+  onChange: (v: Comments) => void;
+  errorAt: ErrorAt;
+  /** Your own platform: its comment channels of the chosen visibility, when it has more than one. */
+  platform?: PlatformInfo | undefined;
+}) {
   const set = <K extends keyof Comments>(k: K, v: Comments[K]) => onChange({ ...value, [k]: v });
+  const visibility = value.incomingAs === 'private' ? 'internal' : 'public';
+  const channels = (platform?.commentChannels ?? []).flatMap((c) =>
+    c.visibility === visibility && c.id && c.label ? [{ id: c.id, label: c.label, notifiesRequester: c.notifiesRequester === true }] : [],
+  );
+  // A channel chosen for the other visibility no longer applies once the visibility changes.
+  const setVisibility = (v: Comments['incomingAs']) => {
+    const { incomingChannel: _dropped, ...rest } = value;
+    onChange({ ...rest, incomingAs: v });
+  };
   return (
     <section className="card" aria-labelledby="comments-title">
       <div className="card__header">
@@ -42,10 +63,26 @@ export function CommentsSection({ value, onChange, errorAt }: { value: Comments;
             { value: 'private', label: 'Private notes' },
             { value: 'public', label: 'Public comments' },
           ]}
-          onChange={(v) => set('incomingAs', v as Comments['incomingAs'])}
+          onChange={(v) => setVisibility(v as Comments['incomingAs'])}
           error={errorAt(`${P}.incomingAs`)}
           help="Public comments are visible to the requester on your platform."
         />
+        {channels.length > 1 ? (
+          <SelectField
+            label={`${platform?.name ?? 'Platform'} channel for incoming comments`}
+            value={value.incomingChannel ?? ''}
+            options={[
+              { value: '', label: 'Automatic (one that does not e-mail the requester)' },
+              ...channels.map((c) => ({ value: c.id, label: c.notifiesRequester ? `${c.label} (e-mails the requester)` : c.label })),
+            ]}
+            onChange={(v) => {
+              const { incomingChannel: _old, ...rest } = value;
+              onChange(v ? { ...rest, incomingChannel: v } : rest);
+            }}
+            error={errorAt(`${P}.incomingChannel`)}
+            help="Where your partner's comments are written on your platform."
+          />
+        ) : null}
       </div>
     </section>
   );

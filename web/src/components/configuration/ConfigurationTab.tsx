@@ -153,7 +153,7 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, onS
             pending={pendingReverseSync}
           />
         ) : null}
-        <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} />
+        <CommentsSection value={draft.comments} onChange={(comments) => update({ comments })} errorAt={at} platform={platform} />
         <TransferSection
           attachments={draft.attachments.enabled}
           closures={draft.closures.enabled}
