@@ -1,6 +1,6 @@
 /**
  * The conformance suite's frame: each test file describes one area of the checklist
- * (docs: /work/shared/spec/platform-contract.md §3) once, and `forEachPlatform` runs it against every
+ * (the platform contract's checklist, docs/architecture.md "Adding a platform") once, and `forEachPlatform` runs it against every
  * harness in platforms/ (or the one SF_CONFORMANCE_PLATFORM names), each against its own simulator.
  *
  * Connectors are built through the registry's PlatformDefinition only, with a `sleep` that records the

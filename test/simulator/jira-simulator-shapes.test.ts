@@ -1,4 +1,4 @@
-// Jira simulator answers against the public fixtures' shapes (../shared/fixtures/jira).
+// Jira simulator answers against the public fixtures' shapes (test/fixtures/jira, copied from the platform references).
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkShape } from '../../src/simulator/kit/shape.ts';
@@ -13,7 +13,7 @@ afterEach(async () => {
 const start = async (opts: JiraSimulatorOptions = {}) => (sim = await startJiraSimulator({ rateLimit: false, ...opts }));
 
 describe('Jira simulator: fixture shapes', () => {
-  const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/fixtures/jira/${name}`, import.meta.url), 'utf8'));
+  const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/jira/${name}`, import.meta.url), 'utf8'));
   const jiraTimeFormat = {
     key: /^(created|updated|statuscategorychangedate|resolutiondate)$/,
     example: /T/,

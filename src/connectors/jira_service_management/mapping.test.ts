@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { customValue, editFields, isInternal, statusCategoryOf, toRemoteTicket } from './mapping.ts';
 import { JiraComment, JiraIssue, jiraIso } from './payloads.ts';
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../../shared/fixtures/jira/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../test/fixtures/jira/${name}`, import.meta.url), 'utf8'));
 
 describe('statusCategoryOf', () => {
   it.each([

@@ -4,7 +4,7 @@ import { TransitionList, type Transition } from './payloads.ts';
 import { chooseTransition, resolutionFor } from './transitions.ts';
 
 const real = TransitionList.parse(
-  JSON.parse(readFileSync(new URL('../../../../shared/fixtures/jira/transitions.list.real-nango.json', import.meta.url), 'utf8')).body,
+  JSON.parse(readFileSync(new URL('../../../test/fixtures/jira/transitions.list.real-nango.json', import.meta.url), 'utf8')).body,
 ).transitions;
 
 const tr = (id: string, toId: string, name: string, key: string, extra: Partial<Transition> = {}): Transition => ({
