@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { RemoteTicket } from '../core/connector.ts';
+import type { FieldDefinition, RemoteTicket } from '../core/connector.ts';
+import type { FieldRole } from '../core/platform-manifest.ts';
 import { defaultTypeMapping, type Mappings, type SyncFilter } from '../core/sync-config.ts';
-import { changedValues, directedRules, matchesFilter, mirroredValues, snapshotOf, toWrite, typeMappingFor, UnmappedValueError } from './field-mapping.ts';
+import {
+  changedValues,
+  directedRules,
+  filterFieldName,
+  filterNeedsFields,
+  matchesFilter,
+  mirroredValues,
+  snapshotOf,
+  toWrite,
+  typeMappingFor,
+  UnmappedValueError,
+} from './field-mapping.ts';
 
 const ticket = (over: Partial<RemoteTicket> = {}): RemoteTicket => ({
   id: '7',
@@ -114,6 +126,89 @@ describe('matchesFilter', () => {
     [{ field: { name: 'category', equals: 'Hardware' } }, false],
   ] as Array<[Partial<SyncFilter>, boolean]>)('%j → %s', (f, expected) => {
     expect(matchesFilter({ ...none, ...f }, ticket())).toBe(expected);
+  });
+});
+
+describe('matchesFilter by role', () => {
+  const none: SyncFilter = { groups: [], ticketTypes: [], tags: [], statuses: [], field: null };
+  const def = (name: string, role?: FieldRole): FieldDefinition => ({
+    name,
+    label: name,
+    kind: 'picklist',
+    choices: [],
+    requiredForClosure: false,
+    ...(role ? { role } : {}),
+  });
+  // Freshservice calls its role fields by the roles' names; ticket_type is its type field (RemoteTicket.type).
+  const freshservice = [def('status', 'status'), def('priority', 'priority'), def('group', 'group'), def('ticket_type', 'type'), def('category')];
+  // Jira: status and priority by id, the type is issuetype, and there is no group field.
+  const jira = [def('status', 'status'), def('priority', 'priority'), def('issuetype', 'type'), def('customfield_10050')];
+  const jiraTicket = ticket({
+    id: '10042',
+    displayId: 'SUP-42',
+    type: '[System] Incident',
+    fields: { status: '10001', priority: '3', issuetype: '[System] Incident', resolution: null, customfield_10050: 'EMEA' },
+    tags: ['partner'],
+  });
+  // A platform whose status and group fields have other names (ServiceNow-like): found by role only.
+  const elsewhere = [def('state', 'status'), def('assignment_group', 'group'), def('urgency', 'urgency')];
+  const elsewhereTicket = ticket({ fields: { state: '2', assignment_group: 'a1b2', urgency: '1', status: 'ignored' } });
+
+  it.each<[string, readonly FieldDefinition[], RemoteTicket, Partial<SyncFilter>, boolean]>([
+    // Filters saved before roles keep their meaning on Freshservice, with or without its fields known.
+    ['freshservice status', freshservice, ticket(), { statuses: [2, 3] }, true],
+    ['freshservice status (fields unknown)', [], ticket(), { statuses: [2, 3] }, true],
+    ['freshservice other status', freshservice, ticket(), { statuses: [4] }, false],
+    ['freshservice group', freshservice, ticket(), { groups: ['900000000001'] }, true],
+    ['freshservice other group', freshservice, ticket(), { groups: ['42'] }, false],
+    ['freshservice field by name', freshservice, ticket(), { field: { name: 'category', equals: 'Network' } }, true],
+    ['freshservice field by role', freshservice, ticket(), { field: { name: '@priority', equals: 3 } }, true],
+    ['freshservice type by role name', freshservice, ticket(), { field: { name: 'type', equals: 'Incident' } }, true],
+    // Jira: status ids as its discovered status field offers them.
+    ['jira status', jira, jiraTicket, { statuses: ['10001', '10002'] }, true],
+    ['jira other status', jira, jiraTicket, { statuses: ['10003'] }, false],
+    ['jira type', jira, jiraTicket, { ticketTypes: ['[System] Incident'] }, true],
+    ['jira other type', jira, jiraTicket, { ticketTypes: ['[System] Service request'] }, false],
+    ['jira priority by role', jira, jiraTicket, { field: { name: '@priority', equals: '3' } }, true],
+    ['jira type by role', jira, jiraTicket, { field: { name: '@type', equals: '[System] Incident' } }, true],
+    ['jira custom field', jira, jiraTicket, { field: { name: 'customfield_10050', equals: 'EMEA' } }, true],
+    ['jira tag and status', jira, jiraTicket, { tags: ['partner'], statuses: ['10001'] }, true],
+    ['jira tag but other status', jira, jiraTicket, { tags: ['partner'], statuses: ['10003'] }, false],
+    // A group condition on a side with no group field admits nothing (it never lets more through).
+    ['jira group (no group field)', jira, jiraTicket, { groups: ['EMEA'] }, false],
+    // Different field names: read by role, not by the role's name.
+    ['elsewhere status', elsewhere, elsewhereTicket, { statuses: ['2'] }, true],
+    ['elsewhere status by name is not read', elsewhere, elsewhereTicket, { statuses: ['ignored'] }, false],
+    ['elsewhere group', elsewhere, elsewhereTicket, { groups: ['a1b2'] }, true],
+    ['elsewhere field named by the role', elsewhere, elsewhereTicket, { field: { name: 'group', equals: 'a1b2' } }, true],
+  ])('%s', (_name, defs, t, f, expected) => {
+    expect(matchesFilter({ ...none, ...f }, t, defs)).toBe(expected);
+  });
+
+  it.each<[Partial<SyncFilter>, boolean]>([
+    [{}, false],
+    [{ tags: ['x'], ticketTypes: ['Incident'] }, false],
+    [{ field: { name: 'category', equals: 'x' } }, false],
+    [{ statuses: [2] }, true],
+    [{ groups: ['1'] }, true],
+    [{ field: { name: '@priority', equals: 1 } }, true],
+    [{ field: { name: 'priority', equals: 1 } }, true],
+  ])("filter %j needs the side's fields: %s", (f, expected) => {
+    expect(filterNeedsFields({ ...none, ...f })).toBe(expected);
+  });
+
+  it.each<[readonly FieldDefinition[], string, string]>([
+    [freshservice, 'status', 'status'],
+    [freshservice, 'type', 'ticket_type'],
+    [jira, '@type', 'issuetype'],
+    [jira, 'group', 'group'],
+    [elsewhere, 'status', 'state'],
+    [elsewhere, '@group', 'assignment_group'],
+    [elsewhere, 'urgency', 'urgency'],
+    [[], '@status', 'status'],
+    [[], 'category', 'category'],
+  ])('with %#, %s is read from %s', (defs, name, field) => {
+    expect(filterFieldName(defs, name)).toBe(field);
   });
 });
 

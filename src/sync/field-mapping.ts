@@ -1,4 +1,6 @@
-import type { FieldValue, RemoteTicket, TicketWrite } from '../core/connector.ts';
+import type { FieldDefinition, FieldValue, RemoteTicket, TicketWrite } from '../core/connector.ts';
+import { fieldWithRole, roleOfRef } from '../core/field-roles.ts';
+import { fieldRoles, type FieldRole } from '../core/platform-manifest.ts';
 import { isPartnerField } from '../core/partner-reference.ts';
 import { defaultTypeMapping, type FieldMapping, type Mappings, type SyncFilter, type TypeMapping } from '../core/sync-config.ts';
 
@@ -129,11 +131,39 @@ export function admitsEverything(filter: SyncFilter): boolean {
   return filter.groups.length === 0 && filter.ticketTypes.length === 0 && filter.tags.length === 0 && filter.statuses.length === 0 && filter.field === null;
 }
 
-export function matchesFilter(filter: SyncFilter, t: RemoteTicket): boolean {
-  if (filter.groups.length > 0 && !filter.groups.includes(String(t.fields.group ?? ''))) return false;
+/**
+ * The field of this side a filter condition reads: a role (`@status`, or the role's own name where the side
+ * has no field of that name) is the side's field of that role, as its connector reports it; any other name
+ * is read as it is. Without the side's field definitions a role is read under its own name (what filters
+ * saved before roles meant, and what Freshservice calls them).
+ */
+export function filterFieldName(defs: readonly FieldDefinition[], name: string): string {
+  const ref = roleOfRef(name);
+  if (ref) return fieldWithRole(defs, ref)?.name ?? ref;
+  if (defs.length === 0 || defs.some((d) => d.name === name) || !(fieldRoles as readonly string[]).includes(name)) return name;
+  return fieldWithRole(defs, name as FieldRole)?.name ?? name;
+}
+
+/**
+ * Whether applying the filter needs the side's field definitions: its status and group conditions (and a
+ * field condition naming a role) are read through the side's role fields. Tags and ticket types do not.
+ */
+export function filterNeedsFields(filter: SyncFilter): boolean {
+  const roleNamed = (n: string) => roleOfRef(n) !== null || (fieldRoles as readonly string[]).includes(n);
+  return filter.groups.length > 0 || filter.statuses.length > 0 || (filter.field !== null && roleNamed(filter.field.name));
+}
+
+/**
+ * Whether the filter admits the ticket. Status and group are read from the side's fields of those roles
+ * (`defs`, the side's discovered fields: the ones the filter editor offered), so one filter means the same on
+ * every platform; the ticket type is the connector's `type`. Every condition given must hold.
+ */
+export function matchesFilter(filter: SyncFilter, t: RemoteTicket, defs: readonly FieldDefinition[] = []): boolean {
+  const byRole = (role: FieldRole) => String(readField(t, filterFieldName(defs, role)) ?? '');
+  if (filter.groups.length > 0 && !filter.groups.includes(byRole('group'))) return false;
   if (filter.ticketTypes.length > 0 && !filter.ticketTypes.includes(t.type)) return false;
   if (filter.tags.length > 0 && !t.tags.some((tag) => filter.tags.includes(tag))) return false;
-  if (filter.statuses.length > 0 && !filter.statuses.map(String).includes(String(t.fields.status ?? ''))) return false;
-  if (filter.field && String(readField(t, filter.field.name) ?? '') !== String(filter.field.equals)) return false;
+  if (filter.statuses.length > 0 && !filter.statuses.map(String).includes(byRole('status'))) return false;
+  if (filter.field && String(readField(t, filterFieldName(defs, filter.field.name)) ?? '') !== String(filter.field.equals)) return false;
   return true;
 }

@@ -10,6 +10,7 @@ import {
   admitsEverything,
   changedValues,
   directedRules,
+  filterNeedsFields,
   matchesFilter,
   mirroredValues,
   otherSide,
@@ -19,7 +20,7 @@ import {
   typeMappingFor,
   type Side,
 } from './field-mapping.ts';
-import { closureBlockedBy, closureOf, linkedTypeMapping, requireMandatoryOnCreate, resolvedMapping } from './mandatory-check.ts';
+import { closureBlockedBy, closureOf, fieldDefsOf, linkedTypeMapping, requireMandatoryOnCreate, resolvedMapping } from './mandatory-check.ts';
 import { resolveRequester } from './requester.ts';
 import { describeValues, type TicketEventLog } from './ticket-events.ts';
 
@@ -67,10 +68,24 @@ export type TicketOutcome = Omit<RunDetail, 'originSide'> | null;
 const idsFor = (side: Side, here: string, there: string | null) =>
   side === 'source' ? { sourceTicketId: here, targetTicketId: there } : { sourceTicketId: there, targetTicketId: here };
 
-function eligible(ctx: TicketSyncContext, side: Side, t: RemoteTicket): boolean {
-  const cfg = ctx.sides[side].config;
-  if (side === 'source') return matchesFilter(cfg.filters, t);
-  return cfg.reverseSync.enabled && matchesFilter(cfg.reverseSync.filters, t);
+/**
+ * Whether the side's filter (source) or reverse sync and its filter (target) admit the ticket. Status and
+ * group conditions are read through the side's role fields, so its field definitions are read (once per run)
+ * only when the filter has such a condition; fields that cannot be read leave the roles' own names, which
+ * is what filters meant before roles (a condition on a field the ticket lacks admits nothing).
+ */
+async function eligible(ctx: TicketSyncContext, side: Side, t: RemoteTicket): Promise<boolean> {
+  const rt = ctx.sides[side];
+  const cfg = rt.config;
+  if (side === 'target' && !cfg.reverseSync.enabled) return false;
+  const filter = side === 'source' ? cfg.filters : cfg.reverseSync.filters;
+  const defs = filterNeedsFields(filter)
+    ? await fieldDefsOf(rt).catch((err: unknown) => {
+        if (err instanceof PlatformError && err.isAccountWide) throw err;
+        return [];
+      })
+    : [];
+  return matchesFilter(filter, t, defs);
 }
 
 /**
@@ -131,7 +146,7 @@ export async function screenTicket(ctx: TicketSyncContext, side: Side, change: {
     ev?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
     return { travels: false, reason: 'a copy made by Support Fusion' };
   }
-  if (!eligible(ctx, side, ticket)) {
+  if (!(await eligible(ctx, side, ticket))) {
     const reason =
       side === 'source'
         ? `Not admitted by the sync filter of ${org}: not copied`
@@ -187,7 +202,7 @@ async function createCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     ctx.events?.add('skipped_echo', 'A copy made by Support Fusion (it carries a create marker tag): not sent back');
     return null; // a copy made by another connection's engine run
   }
-  const admitted = eligible(ctx, side, ticket);
+  const admitted = await eligible(ctx, side, ticket);
   // A ticket that left the filter after a create of it was interrupted: its copy may exist, and is then
   // linked like any other; if it does not, the intent is dropped.
   const stale = admitted ? null : await openIntentOf(ctx, side, ticket.id);
