@@ -1,3 +1,4 @@
+import { Controller, useFormContext } from 'react-hook-form';
 import type { ErrorAt } from '../../field-errors.ts';
 import { apiUrlFieldOf, credentialFieldsOf, platformName, savedSecretHelp, speaksCredentials } from '../../platforms.ts';
 import type { PlatformInfo } from '../../platforms.ts';
@@ -28,6 +29,14 @@ export function overrideDraft(o: SavedOverride): OverrideDraft {
   return { enabled: o !== null, apiUrl: o?.apiUrl ?? '', credentials, hints };
 }
 
+/**
+ * The draft as it is saved: a credential typed and erased again is no change (an empty input registers as '',
+ * a field never shown has no value at all).
+ */
+export function overrideAsSaved(value: OverrideDraft): OverrideDraft {
+  return { ...value, credentials: Object.fromEntries(Object.entries(value.credentials).filter(([, v]) => v !== '')) };
+}
+
 /** PUT .../configuration's `apiOverride`: null when off; typed values only (blank secrets keep the saved ones). */
 export function overrideBody(value: OverrideDraft, platform: PlatformInfo | undefined) {
   if (!value.enabled) return null;
@@ -40,19 +49,19 @@ export function overrideBody(value: OverrideDraft, platform: PlatformInfo | unde
   return { apiUrl: value.apiUrl.trim(), ...(typed.apiKey ? { apiKey: typed.apiKey } : {}) };
 }
 
-/** A connection may use another account of the organisation's platform (Settings); its fields are the platform's. */
-export function ApiOverrideSection({
-  value,
-  onChange,
-  errorAt,
-  platform,
-}: {
-  value: OverrideDraft;
-  onChange: (v: OverrideDraft) => void;
-  errorAt: ErrorAt;
-  platform: PlatformInfo | undefined;
-}) {
-  const set = (patch: Partial<OverrideDraft>) => onChange({ ...value, ...patch });
+/** The part of a form this section edits (the configuration form holds it beside the configuration). */
+export interface WithOverride {
+  apiOverride: OverrideDraft;
+}
+
+/**
+ * A connection may use another account of the organisation's platform (Settings); its fields are the platform's.
+ * Edits the `apiOverride` values of the surrounding react-hook-form (FormProvider).
+ */
+export function ApiOverrideSection({ errorAt, platform }: { errorAt: ErrorAt; platform: PlatformInfo | undefined }) {
+  const { register, control, watch } = useFormContext<WithOverride>();
+  const enabled = watch('apiOverride.enabled');
+  const hints = watch('apiOverride.hints');
   const url = apiUrlFieldOf(platform);
   const fields = credentialFieldsOf(platform);
   const fieldError = (name: string) => errorAt(`apiOverride.credentials.${name}`) ?? errorAt(`apiOverride.${name}`);
@@ -63,13 +72,19 @@ export function ApiOverrideSection({
         <h2 id="override-title">API override</h2>
         <p className="muted">By default this connection uses the platform account from Settings.</p>
       </div>
-      <Toggle
-        label="Use a different API account for this connection"
-        checked={value.enabled}
-        onChange={(enabled) => set({ enabled })}
-        error={errorAt('apiOverride') && !anyFieldError ? errorAt('apiOverride') : undefined}
+      <Controller
+        control={control}
+        name="apiOverride.enabled"
+        render={({ field }) => (
+          <Toggle
+            label="Use a different API account for this connection"
+            checked={field.value}
+            onChange={field.onChange}
+            error={errorAt('apiOverride') && !anyFieldError ? errorAt('apiOverride') : undefined}
+          />
+        )}
       />
-      {value.enabled ? (
+      {enabled ? (
         <div className="stack">
           <Field
             label={`Override ${url.label}`}
@@ -77,14 +92,13 @@ export function ApiOverrideSection({
             inputMode="url"
             autoComplete="off"
             spellCheck={false}
-            value={value.apiUrl}
             placeholder={url.example || undefined}
-            onChange={(e) => set({ apiUrl: e.target.value })}
+            {...register('apiOverride.apiUrl')}
             help={url.help || `The ${platformName(platform)} address of the other account.`}
             error={errorAt('apiOverride.apiUrl')}
           />
           {fields.map((f) => {
-            const hint = f.secret ? value.hints[f.name] : undefined;
+            const hint = f.secret ? hints[f.name] : undefined;
             return (
               <Field
                 key={f.name}
@@ -92,9 +106,8 @@ export function ApiOverrideSection({
                 type={f.secret ? 'password' : 'text'}
                 autoComplete="off"
                 spellCheck={false}
-                value={value.credentials[f.name] ?? ''}
                 placeholder={hint ? 'Leave blank to keep the saved key' : f.example}
-                onChange={(e) => set({ credentials: { ...value.credentials, [f.name]: e.target.value } })}
+                {...register(`apiOverride.credentials.${f.name}`)}
                 error={fieldError(f.name)}
                 help={hint ? savedSecretHelp(f, hint) : f.secret ? 'Stored encrypted and never shown again.' : f.help || undefined}
               />
