@@ -141,8 +141,11 @@ export interface PlatformManifest {
   rateLimit: RateLimitModel;
   capabilities: Capabilities;
   sideSettings: SideSetting[];
-  /** Where the setup guide lives (a path of the web app) and one line of what it takes. */
-  setupGuide: { summary: string; path: string | null };
+  /**
+   * Where the setup guide lives (a path of the web app) and one line of what it takes. `file` is the
+   * Markdown the app bundles for it, from the repository root; left out: docs/<id>-setup.md.
+   */
+  setupGuide: { summary: string; path: string | null; file?: string };
   /** Test Connection's hints per failure category, written for this platform. */
   troubleshooting: Record<ConnectionTestErrorCode, string[]>;
   /** Names of the roles the integration account needs, as the platform's admin screens spell them. */

@@ -3835,6 +3835,8 @@ export interface operations {
                 /** @description What the field means whatever it is called (status, priority, type, group, ...) */
                 role?: string;
               }[];
+              /** @description The side’s platform id (GET /platforms) when its fields were read; values are mapped by meaning only between two different platforms */
+              platform?: string;
             };
             target?: {
               /** @description Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known */
@@ -3872,6 +3874,8 @@ export interface operations {
                 /** @description What the field means whatever it is called (status, priority, type, group, ...) */
                 role?: string;
               }[];
+              /** @description The side’s platform id (GET /platforms) when its fields were read; values are mapped by meaning only between two different platforms */
+              platform?: string;
             };
           };
         };

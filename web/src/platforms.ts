@@ -30,7 +30,7 @@ type Listed = NonNullable<ApiAnswer<'getPlatforms'>['platforms']>[number];
  */
 export type PlatformInfo = Omit<Listed, 'credentials' | 'troubleshooting' | 'setupGuide'> & {
   credentials?: CredentialFieldInfo[];
-  setupGuide?: { summary?: string; path?: string | null } | null;
+  setupGuide?: { summary?: string; path?: string | null; file?: string } | null;
   /** Test Connection's hints per failure category, written for this platform. */
   troubleshooting?: Partial<Record<string, string[]>>;
 };

@@ -1,6 +1,6 @@
 import type { PlatformManifest } from '../../core/platform-manifest.ts';
 
-/** Test Connection's hints, written for Jira Cloud; the setup guide (docs/jira_service_management-setup.md) repeats them word for word. */
+/** Test Connection's hints, written for Jira Cloud; the setup guide (docs/connectors/jira.md) repeats them word for word. */
 export const JIRA_TROUBLESHOOTING: PlatformManifest['troubleshooting'] = {
   authentication_failed: [
     'Verify the API token was copied completely, without spaces or line breaks',
@@ -117,8 +117,9 @@ export const jiraManifest: PlatformManifest = {
   ],
   setupGuide: {
     summary: 'A dedicated Atlassian account with agent access to the project (Service Desk Team role), its e-mail and an API token.',
-    // docs/jira_service_management-setup.md, bundled into the web app.
     path: '/guide/jira_service_management',
+    // Bundled into the web app, which shows it at `path`.
+    file: 'docs/connectors/jira.md',
   },
   troubleshooting: JIRA_TROUBLESHOOTING,
   // What Test Connection checks and answers as held (project permissions; the Service Desk Team role is how the guide grants them).

@@ -168,7 +168,14 @@ export const platformListSchema = {
           apiUrl: { type: 'object', properties: { label: { type: 'string' }, example: { type: 'string' }, help: { type: 'string' } } },
           credentials: { type: 'array', items: credentialFieldView },
           auth: { type: 'string', enum: ['basic', 'api_key', 'oauth', 'headers'] },
-          setupGuide: { type: 'object', properties: { summary: { type: 'string' }, path: { type: ['string', 'null'] } } },
+          setupGuide: {
+            type: 'object',
+            properties: {
+              summary: { type: 'string' },
+              path: { type: ['string', 'null'] },
+              file: { type: 'string', description: 'The bundled Markdown of the guide, from the repository root (absent: docs/<id>-setup.md)' },
+            },
+          },
           sideSettings: {
             type: 'array',
             items: {

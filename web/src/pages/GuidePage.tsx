@@ -3,12 +3,18 @@ import { Markdown } from '../components/Markdown.tsx';
 import { usePlatforms } from '../platforms.ts';
 import { useRoute } from '../use-route.ts';
 
-/** Every platform's bundled setup guide, docs/<platform id>-setup.md: no request leaves for it. */
-const GUIDES = import.meta.glob('../../../docs/*-setup.md', { query: '?raw', import: 'default', eager: true });
+/**
+ * Every platform's bundled setup guide: the file its manifest names (`setupGuide.file`, under docs/connectors/),
+ * else docs/<platform id>-setup.md. No request leaves for it.
+ */
+const GUIDES: Record<string, string> = {
+  ...import.meta.glob('../../../docs/*-setup.md', { query: '?raw', import: 'default', eager: true }),
+  ...import.meta.glob('../../../docs/connectors/*.md', { query: '?raw', import: 'default', eager: true }),
+};
 
-/** The guide bundled for a platform id, if any. */
-export function bundledGuide(platformId: string): string | undefined {
-  return GUIDES[`../../../docs/${platformId}-setup.md`];
+/** The guide bundled for a platform, if any. */
+export function bundledGuide(platformId: string, file?: string): string | undefined {
+  return GUIDES[`../../../${file ?? `docs/${platformId}-setup.md`}`];
 }
 
 /**
@@ -19,7 +25,7 @@ export function GuidePage() {
   const path = useRoute();
   const platforms = usePlatforms();
   const platform = platforms.data?.find((p) => p.setupGuide?.path === path);
-  const guide = platform ? bundledGuide(platform.id) : undefined;
+  const guide = platform ? bundledGuide(platform.id, platform.setupGuide?.file) : undefined;
   // The section named in the address (#connection-timeout), once the guide is drawn.
   useEffect(() => {
     if (!guide) return;
