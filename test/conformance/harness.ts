@@ -8,6 +8,7 @@
  * handle is only for what no connector can do. Optional members are capabilities of the simulator: a
  * test that needs one it lacks is skipped with the reason, never passed silently.
  */
+import type { RemoteAttachment } from '../../src/core/connector.ts';
 import type { InboundHook, PlatformCredentials } from '../../src/connectors/platform-definition.ts';
 
 /**
@@ -87,6 +88,24 @@ export interface SimHandle {
   clearFaults(): Promise<void>;
   /** Makes searches (the marker look-up) miss changes newer than `ms` ago; 0 turns it off. Absent: the platform's search never lags. */
   setSearchLag?(ms: number): Promise<void>;
+
+  /**
+   * Makes the paged listings the change feed reads endless (until `clearFaults`): from the second page on,
+   * the same page again, announcing itself as the next (the same link, page number or token).
+   */
+  repeatPages?(): Promise<void>;
+  /**
+   * Makes the next download of `att` answer a redirect: to `location`, or with 'platform' to where the
+   * platform itself keeps the file (its own file or media host).
+   */
+  redirectDownload?(att: RemoteAttachment, location: string | 'platform'): Promise<void>;
+  /**
+   * Gives uploads a budget of `bytes` per window (until `clearFaults`): an upload past it is answered as
+   * the platform answers a rate limit (429, Retry-After `retryAfterSeconds`) until `refillUploadBytes`.
+   */
+  limitUploadBytes?(bytes: number, retryAfterSeconds: number): Promise<void>;
+  /** A fresh upload byte window, as if the time the 429 asked to wait had passed. */
+  refillUploadBytes?(): Promise<void>;
 
   /** Starts a fresh rate window, as if the platform's window had passed (the rate-header test's clock). */
   resetRateLimit?(): Promise<void>;

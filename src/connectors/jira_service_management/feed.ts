@@ -1,4 +1,4 @@
-import type { ChangePage, TicketChange } from '../../core/connector.ts';
+import { PlatformError, type ChangePage, type TicketChange } from '../../core/connector.ts';
 import { jiraManifest } from './manifest.ts';
 import type { JiraContext } from './context.ts';
 import { changesJql, feedCursor, pageCursorTime, timeOfFeedCursor } from './jql.ts';
@@ -40,7 +40,11 @@ export async function* jiraChanges(ctx: JiraContext, cursor: string | null, opts
     const next = page.isLast === false && page.nextPageToken ? page.nextPageToken : null;
     yield { changes, deleted: [], cursor: feedCursor(pageCursorTime(from, lastChange, settleBefore)) };
     if (next === null) return;
-    if (seenTokens.has(next)) throw ctx.api.tooManyPages(`${what} (Jira repeated a page token)`);
+    if (seenTokens.has(next))
+      throw new PlatformError(
+        'unexpected_response',
+        `Jira's search repeated itself: after ${n + 1} pages it announced a page token it had already given, while trying to ${what}. The listing was stopped there; the next run resumes from the last page read.`,
+      );
     seenTokens.add(next);
     token = next;
   }

@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { Socket } from 'node:net';
 import { authenticate } from './auth.ts';
 import { readBody } from './body.ts';
+import { uploadOf } from '../kit/fault-gate.ts';
+import { LOOPED_NEXT_PAGE, loopedPageNumber } from '../kit/page-loop.ts';
 import { ApiError, methodNotAllowed, notAcceptable, notFound } from './errors.ts';
 import type { FaultController } from './faults.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -117,7 +119,7 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
   });
 
   if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
-  const action = faults.decide(req.method, path);
+  const action = faults.decide(req.method, path, uploadOf(req.headers));
   if (action.kind === 'reset') {
     reply.hijack();
     req.raw.socket.destroy();
@@ -151,7 +153,15 @@ async function handleApi(deps: ServerDeps, router: Router, req: FastifyRequest, 
     entry.agentId = agent.id;
     rejectUnknownQuery(match.route.query, query);
     const { body, files } = await readBody(req, match.route.body ?? 'none');
-    const result = await match.route.handler({ state, agent, params: match.params, query, body, files, baseUrl: deps.baseUrl(), method: req.method });
+    // The pageLoop fault: from the second page on, the same page again, announcing itself as the next.
+    const looped = req.method === 'GET' && faults.loopsPages(path);
+    const asked = Number(query.page ?? 1) || 1;
+    const q = looped ? { ...query, page: String(loopedPageNumber(asked)) } : query;
+    const result = await match.route.handler({ state, agent, params: match.params, query: q, body, files, baseUrl: deps.baseUrl(), method: req.method });
+    if (looped && (result.headers?.link !== undefined || asked >= LOOPED_NEXT_PAGE)) {
+      const next = new URLSearchParams({ ...query, page: String(LOOPED_NEXT_PAGE) });
+      result.headers = { ...result.headers, link: `<${deps.baseUrl()}${path}?${next.toString()}>;rel="next"` };
+    }
     return send(reply, result);
   } catch (err) {
     if (err instanceof ApiError) return send(reply, { status: err.status, body: err.body, headers: err.headers });

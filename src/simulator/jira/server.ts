@@ -2,6 +2,7 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { applyFaults } from '../kit/fault-gate.ts';
 import type { FaultController } from '../kit/faults.ts';
+import { loopedToken } from '../kit/page-loop.ts';
 import { logRequest, splitUrl, type RequestLogEntry } from '../kit/request-log.ts';
 import { KitRouter } from '../kit/router.ts';
 import { authenticate } from './auth.ts';
@@ -103,7 +104,9 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
       origin,
       view: { state, base, site: origin, tz: user?.timeZone ?? state.defaultTimeZone },
     };
-    return send(reply, await meta.handler(ctx), state);
+    const result = await meta.handler(ctx);
+    if (deps.faults.loopsPages(path)) loopTokenPage(ctx, result);
+    return send(reply, result, state);
   } catch (err) {
     if (err instanceof JiraError) {
       if (err.text !== undefined) return void reply.code(err.status).headers(err.headers).type('text/plain;charset=UTF-8').send(err.text);
@@ -111,6 +114,17 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
     }
     throw err;
   }
+}
+
+/** The pageLoop fault on a token-paged listing: a page asked for with a token announces that token again. */
+function loopTokenPage(ctx: JCtx, result: JResult): void {
+  const body = result.body as Record<string, unknown> | undefined;
+  if (result.status !== 200 || !body || typeof body !== 'object' || !('isLast' in body)) return;
+  const sent = ctx.method === 'GET' ? (ctx.search.get('nextPageToken') ?? undefined) : (ctx.body as { nextPageToken?: unknown } | undefined)?.nextPageToken;
+  const token = loopedToken(typeof sent === 'string' ? sent : undefined, typeof body.nextPageToken === 'string' ? body.nextPageToken : undefined);
+  if (token === undefined) return;
+  body.nextPageToken = token;
+  body.isLast = false;
 }
 
 async function readBody(req: FastifyRequest, kind: 'none' | 'json' | 'multipart'): Promise<{ body: unknown; files: UploadedFile[] }> {

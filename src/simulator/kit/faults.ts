@@ -60,6 +60,21 @@ export const FaultPatchShape = z
       .nullable(),
     rules: z.array(FaultRule),
     random: RandomFaults.nullable(),
+    /**
+     * A listing that never ends: every page past the second is the second page again, and it announces
+     * the same next page (link, token) as the one just asked for, as a buggy or hostile platform may.
+     * Each simulator applies it to its paged listings (page-loop.ts); `pathPattern` narrows it.
+     */
+    pageLoop: z.object({ pathPattern: z.string().optional() }).strict().nullable(),
+    /**
+     * A byte budget on uploads (multipart writes): once a window's uploads reach `limit` bytes, the next
+     * upload is answered the platform's 429 with Retry-After until the window is refilled
+     * (`refillUploadBytes`, as if the wait had passed). An upload into an empty window always passes.
+     */
+    uploadBytes: z
+      .object({ limit: z.number().int().positive(), retryAfterSeconds: z.number().int().min(0).default(1) })
+      .strict()
+      .nullable(),
   })
   .partial();
 export const FaultPatch = FaultPatchShape.strict();
@@ -73,6 +88,13 @@ export interface FaultSnapshot {
   burst429: { remaining: number; retryAfterSeconds: number } | null;
   rules: Array<FaultRule & { remaining: number | null }>;
   random: (z.output<typeof RandomFaults> & { injected: RandomFaultCounts }) | null;
+  pageLoop: { pathPattern?: string | undefined } | null;
+  uploadBytes: { limit: number; retryAfterSeconds: number; used: number; refused: number } | null;
+}
+
+/** A request's upload, for the byte budget: the bytes of a multipart body. */
+export interface UploadInfo {
+  bytes: number;
 }
 
 export type FaultAction =
@@ -125,6 +147,19 @@ export class FaultController {
       s.random = p.random === null ? null : { ...p.random, injected: { requests: 0, status5xx: 0, status429: 0, hang: 0, reset: 0 } };
       this.nextRandom = p.random === null ? null : mulberry32(p.random.seed);
     }
+    if (p.pageLoop !== undefined) s.pageLoop = p.pageLoop;
+    if (p.uploadBytes !== undefined) s.uploadBytes = p.uploadBytes === null ? null : { ...p.uploadBytes, used: 0, refused: 0 };
+  }
+
+  /** Whether the listing at `path` is to repeat its pages (the pageLoop fault). */
+  loopsPages(path: string): boolean {
+    const loop = this.snapshot.pageLoop;
+    return loop !== null && (loop.pathPattern === undefined || new RegExp(loop.pathPattern).test(path));
+  }
+
+  /** A fresh upload byte window, as when the time a 429 asked to wait has passed. */
+  refillUploadBytes(): void {
+    if (this.snapshot.uploadBytes) this.snapshot.uploadBytes.used = 0;
   }
 
   /** What the random faults have done so far (zeros when they are off). */
@@ -165,8 +200,11 @@ export class FaultController {
     return this.snapshot.latencyMs;
   }
 
-  /** Decides (and counts down) the fault for one request. Latency is applied separately by the server. */
-  decide(method: string, path: string): FaultAction {
+  /**
+   * Decides (and counts down) the fault for one request. Latency is applied separately by the server.
+   * `upload`: the request's multipart body, which spends the upload byte budget when one is set.
+   */
+  decide(method: string, path: string, upload?: UploadInfo): FaultAction {
     const s = this.snapshot;
     if (s.reset) return { kind: 'reset' };
     if (s.hang) return { kind: 'hang' };
@@ -177,6 +215,15 @@ export class FaultController {
       return { kind: 'respond', status: 429, body: tooMany.body, headers: tooMany.headers };
     }
     if (s.status5xx) return { kind: 'respond', status: s.status5xx.status, body: s.status5xx.body, headers: {} };
+    if (s.uploadBytes && upload) {
+      const budget = s.uploadBytes;
+      if (budget.used > 0 && budget.used + upload.bytes > budget.limit) {
+        budget.refused += 1;
+        const tooMany = this.wording.tooMany(budget.retryAfterSeconds);
+        return { kind: 'respond', status: 429, body: tooMany.body, headers: tooMany.headers };
+      }
+      budget.used += upload.bytes;
+    }
     for (const rule of s.rules) {
       if (rule.remaining === 0) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
@@ -217,7 +264,7 @@ export class FaultController {
 }
 
 function emptySnapshot(): FaultSnapshot {
-  return { latencyMs: 0, hang: false, reset: false, status5xx: null, burst429: null, rules: [], random: null };
+  return { latencyMs: 0, hang: false, reset: false, status5xx: null, burst429: null, rules: [], random: null, pageLoop: null, uploadBytes: null };
 }
 
 /** Small seeded PRNG (mulberry32): 0 ≤ x < 1. */

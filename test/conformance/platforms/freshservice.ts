@@ -78,6 +78,22 @@ const freshserviceHarness: PlatformHarness = {
       async clearFaults() {
         sim.faults.clear();
       },
+      async repeatPages() {
+        sim.faults.set({ pageLoop: { pathPattern: '^/api/v2/tickets$' } });
+      },
+      async redirectDownload(att, location) {
+        const a = sim.state.attachments.get(Number(att.id));
+        if (!a) throw new Error(`The Freshservice simulator has no attachment ${att.id}`);
+        // The real API answers 302 to the file's signed storage URL, the attachment_url it lists.
+        const to = location === 'platform' ? `${sim.url}/_sim/files/${a.id}/${encodeURIComponent(a.name)}?token=${a.token}` : location;
+        sim.faults.addRule({ pathPattern: `^/api/v2/attachments/${a.id}$`, method: 'GET', status: 302, times: 1, headers: { location: to }, body: {} });
+      },
+      async limitUploadBytes(bytes, retryAfterSeconds) {
+        sim.faults.set({ uploadBytes: { limit: bytes, retryAfterSeconds } });
+      },
+      async refillUploadBytes() {
+        sim.faults.refillUploadBytes();
+      },
       async setSearchLag(ms) {
         sim.state.search.set(ms > 0 ? { mode: 'delay', ms } : { mode: 'off' });
       },

@@ -72,6 +72,29 @@ const jiraHarness: PlatformHarness = {
         sim.faults.clear();
         sim.setIndexLag({ mode: 'off' });
       },
+      async repeatPages() {
+        sim.faults.set({ pageLoop: { pathPattern: '/rest/api/3/search/jql$' } });
+      },
+      async redirectDownload(att, location) {
+        const a = sim.state.attachments.get(att.id);
+        if (!a) throw new Error(`The Jira simulator has no attachment ${att.id}`);
+        // Jira answers 303 to its media service; the simulator's media route is on its own host.
+        const to = location === 'platform' ? `${sim.url}/_media/file/${a.id}/${a.mediaToken}/${encodeURIComponent(a.filename)}` : location;
+        sim.faults.addRule({
+          pathPattern: `/rest/api/3/attachment/content/${a.id}$`,
+          method: 'GET',
+          status: 303,
+          times: 1,
+          headers: { location: to },
+          body: {},
+        });
+      },
+      async limitUploadBytes(bytes, retryAfterSeconds) {
+        sim.faults.set({ uploadBytes: { limit: bytes, retryAfterSeconds } });
+      },
+      async refillUploadBytes() {
+        sim.faults.refillUploadBytes();
+      },
       async setSearchLag(ms) {
         sim.setIndexLag(ms > 0 ? { mode: 'delay', ms } : { mode: 'off' });
       },
