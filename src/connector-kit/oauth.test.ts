@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CredentialStore, LockedCredentials } from '../connectors/platform-definition.ts';
 import type { OAuthSettings, PlatformManifest } from '../core/platform-manifest.ts';
 import { startOAuthServer, type OAuthServer } from '../simulator/kit/oauth-server.ts';
 import {
@@ -8,8 +9,10 @@ import {
   OAuthTokenSource,
   oauthTokenSourceFor,
   refreshTokens,
+  refreshUnderLock,
   startAuthorization,
   tokenFields,
+  tokensFromFields,
   type OAuthClientConfig,
   type OAuthTokens,
 } from './oauth.ts';
@@ -153,5 +156,87 @@ describe('refresh with rotation', () => {
 
   it('says to connect again when there is no token', async () => {
     await expect(new OAuthTokenSource(client, {}, 'none').accessToken()).rejects.toMatchObject({ kind: 'not_configured' });
+  });
+});
+
+/** A set as the database keeps it, shared by stores of several "processes"; the lock is a queue like a row lock. */
+function lockedRow(initial: Record<string, string>) {
+  const row = { fields: { ...initial }, locks: 0 };
+  let tail: Promise<unknown> = Promise.resolve();
+  const store = (onLockRequested?: () => void): CredentialStore => {
+    return {
+      async update(f) {
+        Object.assign(row.fields, f);
+      },
+      withRefreshLock<T>(fn: (locked: LockedCredentials) => Promise<T>): Promise<T> {
+        onLockRequested?.();
+        const run = tail.then(() => {
+          row.locks += 1;
+          return fn({ fields: { ...row.fields }, update: async (f) => void Object.assign(row.fields, f) });
+        });
+        tail = run.catch(() => undefined);
+        return run;
+      },
+    };
+  };
+  return { row, store };
+}
+
+describe('refresh across processes (the store refresh lock)', () => {
+  const at = (n: number): OAuthTokens => ({ accessToken: `at${n}`, refreshToken: `rt${n}`, expiresAt: null });
+  it.each([
+    { name: 'the stored set is the one held: refreshed and stored', stored: at(1), held: at(1), calls: 1, result: at(2) },
+    { name: 'another process rotated: its tokens, no call', stored: at(5), held: at(1), calls: 0, result: at(5) },
+    {
+      name: 'another process refreshed the access token (no rotation): its token, no call',
+      stored: { ...at(1), accessToken: 'at9' },
+      held: at(1),
+      calls: 0,
+      result: { ...at(1), accessToken: 'at9' },
+    },
+    { name: 'nothing stored any more: refreshed', stored: null, held: at(1), calls: 1, result: at(2) },
+  ])('$name', async ({ stored, held, calls, result }) => {
+    const { row, store } = lockedRow(stored ? tokenFields(stored) : {});
+    const refreshed: string[] = [];
+    const tokens = await refreshUnderLock(
+      held,
+      async (t) => {
+        refreshed.push(t);
+        return at(2);
+      },
+      store(),
+    );
+    expect(tokens).toEqual(result);
+    expect(refreshed).toHaveLength(calls);
+    expect(row.locks).toBe(1);
+    if (calls > 0) expect(tokensFromFields(row.fields)).toEqual(at(2));
+  });
+
+  it('stores the refresh through update() when the store has no lock', async () => {
+    const store = memoryStore(tokenFields(at(1)));
+    await expect(refreshUnderLock(at(1), async () => at(2), store)).resolves.toEqual(at(2));
+    expect(store.fields[OAUTH_TOKEN_FIELDS.refreshToken]).toBe('rt2');
+  });
+
+  it('two processes refreshing one set at once: one token call, both end with the live tokens', async () => {
+    const tokens = await connect();
+    const { row, store } = lockedRow(tokenFields(tokens));
+    let bAsked!: () => void;
+    const bAskedForLock = new Promise<void>((r) => (bAsked = r));
+    // Separate keys: the in-process queue of one process does not see the other's refresh.
+    const a = new OAuthTokenSource(client, { ...row.fields }, 'process-a', store());
+    const b = new OAuthTokenSource(client, { ...row.fields }, 'process-b', store(bAsked));
+    const before = server.calls.filter((c) => c.grantType === 'refresh_token').length;
+    const held = server.hold();
+    const refreshA = a.refresh();
+    await held.waiting(1); // A holds the lock and its call is at the token endpoint.
+    const refreshB = b.refresh();
+    await bAskedForLock;
+    held.release();
+    const [ta, tb] = await Promise.all([refreshA, refreshB]);
+    expect(tb).toEqual(ta);
+    expect(server.calls.filter((c) => c.grantType === 'refresh_token').length - before).toBe(1);
+    expect(tokensFromFields(row.fields)).toEqual(ta);
+    await expect(refreshTokens(client, ta.refreshToken!)).resolves.toMatchObject({ accessToken: expect.any(String) });
   });
 });

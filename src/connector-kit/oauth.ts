@@ -2,7 +2,8 @@
  * OAuth 2.0 for connectors whose manifest says `auth: 'oauth'`: authorization code (with PKCE S256 where the
  * manifest says `pkce`), the code exchange, and refresh with rotation. The protocol checks are oauth4webapi's;
  * this module adds what a connector needs around them: tokens as credential fields, and refreshes serialised
- * per credential set so a rotated refresh token is never lost to a concurrent refresh.
+ * per credential set (in the process, and across processes through the store's refresh lock) so a rotated
+ * refresh token is never lost to a concurrent refresh.
  */
 import * as oauth from 'oauth4webapi';
 import type { CredentialStore, PlatformCredentials } from '../connectors/platform-definition.ts';
@@ -208,15 +209,18 @@ export function tokensFromFields(fields: Record<string, string>): OAuthTokens | 
  * Refreshes in flight and the last rotation, per credential set (`key`). Refreshes of one set run one at a
  * time; one that waited and finds its refresh token already rotated by the one before takes that result
  * instead of spending a dead token (with rotation the platform would refuse it, and the set would be lost).
+ * Across processes the store's refresh lock does the same (refreshUnderLock).
  */
 const rotations = new Map<string, { tail: Promise<unknown>; done: number; last: { from: string; tokens: OAuthTokens; seq: number } | null }>();
 
 export function refreshSerialised(
   key: string,
-  refreshToken: string,
+  held: string | OAuthTokens,
   refresh: (token: string) => Promise<OAuthTokens>,
   store?: CredentialStore,
 ): Promise<OAuthTokens> {
+  const current: OAuthTokens = typeof held === 'string' ? { accessToken: '', refreshToken: held, expiresAt: null } : held;
+  const refreshToken = current.refreshToken ?? '';
   let entry = rotations.get(key);
   if (!entry) rotations.set(key, (entry = { tail: Promise.resolve(), done: 0, last: null }));
   const e = entry;
@@ -225,15 +229,39 @@ export function refreshSerialised(
     const last = e.last;
     // Reused when that token was rotated away (it is dead) or refreshed while this call waited (fresh enough).
     if (last && last.from === refreshToken && (last.tokens.refreshToken !== refreshToken || last.seq > queuedAfter)) return last.tokens;
-    const tokens = await refresh(refreshToken);
-    // Kept before the next refresh may start: a rotated token only in memory dies with the process.
-    await store?.update(tokenFields(tokens));
+    const tokens = await refreshUnderLock(current, refresh, store);
     e.done += 1;
     e.last = { from: refreshToken, tokens, seq: e.done };
     return tokens;
   });
   e.tail = run.catch(() => undefined);
   return run;
+}
+
+/**
+ * One refresh of the tokens `current` holds, under the store's refresh lock when it has one: the stored
+ * tokens are read again once the lock is held, and when another process stored others meanwhile (it
+ * rotated the refresh token, or refreshed the access token this holder was refused) those are taken and the
+ * platform is not called. The new tokens are stored before the lock is let go: a rotated token only in
+ * memory dies with the process.
+ */
+export async function refreshUnderLock(current: OAuthTokens, refresh: (token: string) => Promise<OAuthTokens>, store?: CredentialStore): Promise<OAuthTokens> {
+  const refreshToken = current.refreshToken;
+  if (!refreshToken) throw new OAuthError('invalid_grant', 'The access token expired and the platform gave no refresh token: connect again in Settings.');
+  if (!store?.withRefreshLock) {
+    const tokens = await refresh(refreshToken);
+    await store?.update(tokenFields(tokens));
+    return tokens;
+  }
+  return store.withRefreshLock(async (locked) => {
+    const stored = tokensFromFields(locked.fields);
+    if (stored?.refreshToken && (stored.refreshToken !== refreshToken || (current.accessToken !== '' && stored.accessToken !== current.accessToken))) {
+      return stored;
+    }
+    const tokens = await refresh(refreshToken);
+    await locked.update(tokenFields(tokens));
+    return tokens;
+  });
 }
 
 /**
@@ -263,9 +291,10 @@ export class OAuthTokenSource {
 
   /** A new access token (after a 401, or at expiry). */
   async refresh(): Promise<OAuthTokens> {
-    const refreshToken = this.tokens?.refreshToken;
-    if (!refreshToken) throw new OAuthError('invalid_grant', 'The access token expired and the platform gave no refresh token: connect again in Settings.');
-    this.tokens = await refreshSerialised(this.key, refreshToken, (t) => refreshTokens(this.client, t), this.store);
+    const held = this.tokens;
+    if (!held?.refreshToken)
+      throw new OAuthError('invalid_grant', 'The access token expired and the platform gave no refresh token: connect again in Settings.');
+    this.tokens = await refreshSerialised(this.key, held, (t) => refreshTokens(this.client, t), this.store);
     return this.tokens;
   }
 }

@@ -23,6 +23,20 @@ export interface PlatformCredentials {
 export interface CredentialStore {
   /** Replaces these fields (others kept), encrypted like the rest. */
   update(fields: Record<string, string>): Promise<void>;
+  /**
+   * Runs `fn` while no other holder of this set, in this process or another, runs its own (an OAuth refresh
+   * with rotation: two would spend one refresh token and the platform would kill the set). `fn` gets the
+   * fields as stored now, and an update that writes before the lock is let go. Without it, a store is
+   * serialised only within the process.
+   */
+  withRefreshLock?<T>(fn: (locked: LockedCredentials) => Promise<T>): Promise<T>;
+}
+
+/** A credential set while its refresh lock is held (see CredentialStore.withRefreshLock). */
+export interface LockedCredentials {
+  /** Every field as stored when the lock was taken (secrets decrypted). */
+  fields: Record<string, string>;
+  update(fields: Record<string, string>): Promise<void>;
 }
 
 export interface ConnectorOptions {

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { decryptSecret, encryptSecret, keyHint } from '../../security/crypto.ts';
+import type { CredentialStore } from '../../connectors/platform-definition.ts';
 import type { Db } from '../database.ts';
 import type { Side } from './connections.ts';
 
@@ -170,37 +171,82 @@ export type CredentialOwner = { kind: 'platform'; organisationId: string } | { k
 
 /**
  * The CredentialStore port (connectors/platform-definition.ts) for one stored set. Updated fields replace
- * their old values (others kept) and are sealed like the rest; `secretNames` are the manifest's secret fields.
+ * their old values (others kept) and are sealed like the rest; `secretNames` are the manifest's secret fields
+ * (a field already sealed as a secret stays one, so tokens never fall out of the ciphertext).
  */
-export function credentialStoreFor(db: Db, masterKey: Buffer, owner: CredentialOwner, secretNames: readonly string[]) {
+export function credentialStoreFor(db: Db, masterKey: Buffer, owner: CredentialOwner, secretNames: readonly string[]): CredentialStore {
+  const write = async (conn: Db, current: SealedCredentials, fields: Record<string, string>): Promise<void> => {
+    const secrets = [...new Set([...secretNames, ...Object.keys(current.values?.hints ?? {}), ...(current.values?.single ? [current.values.single] : [])])];
+    const sealed = sealCredentials(masterKey, owner.organisationId, { ...openCredentials(masterKey, current, owner.organisationId), ...fields }, secrets);
+    const values = sealed.values ? JSON.stringify(sealed.values) : null;
+    // Only over the set read: a save meanwhile (new credentials typed in Settings) wins.
+    if (owner.kind === 'platform') {
+      await conn
+        .updateTable('platform_configs')
+        .set({ api_key_ciphertext: sealed.ciphertext, credential_values: values })
+        .where('organisation_id', '=', owner.organisationId)
+        .where('api_key_ciphertext', '=', current.ciphertext)
+        .execute();
+    } else {
+      await conn
+        .updateTable('connection_sides')
+        .set({ api_override_key_ciphertext: sealed.ciphertext, api_override_credential_values: values })
+        .where('connection_id', '=', owner.connectionId)
+        .where('side', '=', owner.side)
+        .where('api_override_key_ciphertext', '=', current.ciphertext)
+        .execute();
+    }
+  };
   return {
-    async update(fields: Record<string, string>): Promise<void> {
+    async update(fields) {
       const current =
         owner.kind === 'platform'
           ? (await getPlatformConfig(db, owner.organisationId))?.credentials
           : (await getOverrideCredentials(db, owner.connectionId, owner.side))?.credentials;
-      if (!current) return;
-      const sealed = sealCredentials(masterKey, owner.organisationId, { ...openCredentials(masterKey, current, owner.organisationId), ...fields }, secretNames);
-      const values = sealed.values ? JSON.stringify(sealed.values) : null;
-      // Only over the set read: a save meanwhile (new credentials typed in Settings) wins.
-      if (owner.kind === 'platform') {
-        await db
-          .updateTable('platform_configs')
-          .set({ api_key_ciphertext: sealed.ciphertext, credential_values: values })
-          .where('organisation_id', '=', owner.organisationId)
-          .where('api_key_ciphertext', '=', current.ciphertext)
-          .execute();
-      } else {
-        await db
-          .updateTable('connection_sides')
-          .set({ api_override_key_ciphertext: sealed.ciphertext, api_override_credential_values: values })
-          .where('connection_id', '=', owner.connectionId)
-          .where('side', '=', owner.side)
-          .where('api_override_key_ciphertext', '=', current.ciphertext)
-          .execute();
-      }
+      if (current) await write(db, current, fields);
+    },
+    /**
+     * A row lock on the set's row for the length of a transaction: a holder in another process (a worker, the
+     * web process) waits until this one committed, then reads what it stored. On PGlite the transaction holds
+     * the one connection, which serialises the same way (and PGlite is one process).
+     */
+    withRefreshLock(fn) {
+      return db.transaction().execute(async (trx) => {
+        let current = await lockedSet(trx, owner);
+        const fields = current ? openCredentials(masterKey, current, owner.organisationId) : {};
+        return fn({
+          fields,
+          async update(updated) {
+            if (!current) return;
+            await write(trx, current, updated);
+            current = await lockedSet(trx, owner);
+          },
+        });
+      });
     },
   };
+}
+
+async function lockedSet(trx: Db, owner: CredentialOwner): Promise<SealedCredentials | null> {
+  if (owner.kind === 'platform') {
+    const row = await trx
+      .selectFrom('platform_configs')
+      .select(['api_key_ciphertext', 'credential_values'])
+      .where('organisation_id', '=', owner.organisationId)
+      .forUpdate()
+      .executeTakeFirst();
+    return row ? { ciphertext: row.api_key_ciphertext, values: parseCredentialValues(row.credential_values) } : null;
+  }
+  const row = await trx
+    .selectFrom('connection_sides')
+    .select(['api_override_key_ciphertext', 'api_override_credential_values'])
+    .where('connection_id', '=', owner.connectionId)
+    .where('side', '=', owner.side)
+    .forUpdate()
+    .executeTakeFirst();
+  return row?.api_override_key_ciphertext
+    ? { ciphertext: row.api_override_key_ciphertext, values: parseCredentialValues(row.api_override_credential_values) }
+    : null;
 }
 
 export async function recordPlatformTest(db: Db, organisationId: string, result: unknown, at: Date): Promise<void> {
