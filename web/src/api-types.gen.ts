@@ -7428,6 +7428,8 @@ export interface operations {
               name: string;
               roles?: string[];
               setupGuide?: {
+                /** @description The bundled Markdown of the guide, from the repository root (absent: docs/<id>-setup.md) */
+                file?: string;
                 path?: string | null;
                 summary?: string;
               };
