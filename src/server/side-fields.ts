@@ -7,6 +7,8 @@ import { connectorFor, credentialFingerprintOf, rateBudgetOf, sideCredentials, t
 
 export type FieldsResult = {
   fields: FieldDefinition[];
+  /** The side's platform id: the Mappings page maps by meaning only between two different platforms, as a run does. */
+  platform?: string;
   creatableTypes?: string[] | null;
   error: null | { code: string; message: string };
   /** When the fields were read from the platform (ISO); absent for an error. */
@@ -38,7 +40,13 @@ export function sideFieldsLoader(ctx: SideConnectorContext, opts: { now?: () => 
     try {
       const connector = await connectorFor(ctx, creds, { rateGate: withMaxWait(rateBudgetOf(ctx), MAX_BUDGET_WAIT_MS) });
       const fields = await connector.fieldDefinitions();
-      return { fields, creatableTypes: connector.creatableTypes ? [...connector.creatableTypes] : null, error: null, fetchedAt: new Date(now()).toISOString() };
+      return {
+        fields,
+        platform: creds.platform,
+        creatableTypes: connector.creatableTypes ? [...connector.creatableTypes] : null,
+        error: null,
+        fetchedAt: new Date(now()).toISOString(),
+      };
     } catch (err) {
       if (err instanceof BudgetUnavailableError) return fieldsError('rate_limited', `${orgName}'s fields cannot be loaded right now: ${err.message}.`);
       if (err instanceof PlatformError) return fieldsError(err.kind, `${orgName}'s platform could not be reached for its fields: ${err.message}`);
@@ -81,7 +89,7 @@ export function sideFieldsLoader(ctx: SideConnectorContext, opts: { now?: () => 
         if (!opts.refresh) {
           const stored = await getCachedFields(ctx.db, c.id, side);
           const fresh = stored && stored.source === source && t - stored.fetchedAt.getTime() < FIELDS_FRESH_MS ? parseStored(stored.fields) : null;
-          if (fresh && stored) return { ...fresh, fetchedAt: stored.fetchedAt.toISOString() };
+          if (fresh && stored) return { ...fresh, platform: creds.platform, fetchedAt: stored.fetchedAt.toISOString() };
         }
         const r = await read(creds, org.name);
         // A failed write (the connection was just deleted) costs only the next read.

@@ -293,6 +293,8 @@ export interface ConfigurationResponse {
 
 export interface FieldsSide {
   fields: FieldDefinition[];
+  /** The side's platform id when its fields were read; older servers leave it out. */
+  platform?: string;
   /** Ticket types the platform can create; null or absent: any. */
   creatableTypes?: string[] | null;
   error: { code: string; message: string } | null;

@@ -32,6 +32,10 @@ const fieldsSide = {
   required: ['fields', 'error'],
   properties: {
     fields: { type: 'array', items: fieldDefinition },
+    platform: {
+      type: 'string',
+      description: 'The side’s platform id (GET /platforms) when its fields were read; values are mapped by meaning only between two different platforms',
+    },
     creatableTypes: {
       anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }],
       description: 'Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known',
