@@ -5,7 +5,8 @@
  * Globex empty), Support Fusion on embedded storage in a throw-away directory, two organisations
  * connected — on free ports, runs a first sync (one ticket made to fail, then retried, so the run
  * details and the ticket timeline have something to show), and drives /usr/bin/chromium through
- * playwright-core over every page. Leaves nothing behind but the images.
+ * playwright-core over every page. A third organisation on a simulated Jira Service Management site shows
+ * Settings with Jira after a passed Test Connection. Leaves nothing behind but the images.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -14,10 +15,11 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../src/config/env.ts';
-import { DEMO_ORGS, injectCaller, setUpDemoOrganisations } from '../src/simulator/demo.ts';
+import { DEMO_ORGS, DEMO_PASSWORD, injectCaller, setUpDemoOrganisations } from '../src/simulator/demo.ts';
 import { startRuntime } from '../src/runtime.ts';
 import { buildApp } from '../src/server/app.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../src/simulator/freshservice/index.ts';
+import { startJiraSimulator } from '../src/simulator/jira/index.ts';
 
 const OUT = 'docs/screenshots';
 const CHROMIUM = process.env.SF_CHROMIUM ?? '/usr/bin/chromium';
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const config = loadConfig({ ...env, SF_DATA_DIR: dataDir, SF_ALLOW_PRIVATE_PLATFORM_URLS: '1', SF_LOG_LEVEL: 'warn' });
   const sims: FreshserviceSimulator[] = [];
   for (const o of ORGS) sims.push(await startFreshserviceSimulator({ name: o.sim, seed: o.seed }));
+  const jira = await startJiraSimulator({ site: 'initech', seed: 'demo' });
   const runtime = await startRuntime({ ...config, role: 'all' });
   const app = await buildApp(runtime.ctx, { logger: false });
   const browser = await chromium.launch({
@@ -79,6 +82,17 @@ async function main(): Promise<void> {
     // People for the Members page, and an invitation link for the invite page.
     const invitation = await call('POST', '/api/v1/invitations', { role: 'member', email: 'casey@acme.example' }, acme);
     await call('POST', '/api/v1/invitations', { role: 'viewer', email: 'robin@acme.example' }, acme);
+    // An organisation on Jira Service Management, its integration account tested.
+    await call('POST', '/api/v1/signup', { organisation: 'Initech Service Desk', email: 'admin@initech.example', password: DEMO_PASSWORD });
+    const { token: initech } = await call('POST', '/api/v1/session', { email: 'admin@initech.example', password: DEMO_PASSWORD });
+    await call(
+      'PUT',
+      '/api/v1/platform',
+      { platform: 'jira_service_management', apiUrl: jira.url, credentials: { email: jira.emailFor('admin'), apiToken: jira.tokenFor('admin') } },
+      initech,
+    );
+    const jiraTest = await call('POST', '/api/v1/platform/test', {}, initech);
+    if (!jiraTest.ok) throw new Error(`Test Connection with the Jira simulator failed: ${JSON.stringify(jiraTest.error)}`);
 
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
@@ -96,7 +110,12 @@ async function main(): Promise<void> {
       await page.waitForLoadState('networkidle').catch(() => {});
       await sleep(400); // charts settle after their data arrives
       const file = `${OUT}/${name}.png`;
-      await page.screenshot({ path: file, fullPage: true, animations: 'disabled', style: '.topbar, .savebar { position: static !important; }' });
+      // Sticky bars would be drawn where the viewport ends, in the middle of a full-page image. The app's
+      // Content-Security-Policy refuses an injected style sheet, so they are unstuck through the CSSOM.
+      await page.evaluate(() => {
+        for (const el of document.querySelectorAll<HTMLElement>('.topbar, .savebar')) el.style.setProperty('position', 'static', 'important');
+      });
+      await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
       shots.push(file);
       console.log(`  ${file}`);
     };
@@ -158,12 +177,18 @@ async function main(): Promise<void> {
       await h1(/audit/i)(p);
       await p.getByRole('table').first().waitFor({ timeout: 20_000 });
     });
+    const jiraPage = await (await newContext(initech)).newPage();
+    await shoot(jiraPage, '15-settings-jira', '/settings', async (p) => {
+      await h1('Settings')(p);
+      await p.getByText('Connection tested').first().waitFor({ timeout: 20_000 });
+    });
     console.log(`${shots.length} screenshots in ${OUT}/`);
   } finally {
     await browser.close();
     await app.close();
     await runtime.close();
     for (const s of sims) await s.close();
+    await jira.close();
     await rm(dataDir, { recursive: true, force: true });
   }
 }
