@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readRateLimit } from './http.ts';
+import { readRateLimit as readStandardHeaders } from './http.ts';
+import { readRateLimit } from './rate-headers.ts';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');
-const read = (headers: Record<string, string>) => readRateLimit(new Headers(headers), NOW);
+const read = (headers: Record<string, string>) => readStandardHeaders(new Headers(headers), NOW);
 
 describe('rate-limit headers, every spelling', () => {
   it.each([
@@ -49,5 +50,32 @@ describe('rate-limit headers, every spelling', () => {
     [{}, null],
   ])('wait from %j is %s s', (headers, seconds) => {
     expect(read(headers).retryAfterSeconds).toBe(seconds);
+  });
+});
+
+describe('rate-limit headers with the beta and clock-skew readings (rate-headers.ts)', () => {
+  const at = Date.parse('2026-01-01T01:01:00Z');
+  it.each([
+    ['Retry-After', { 'retry-after': '3' }, 3],
+    ['Beta-Retry-After alone', { 'beta-retry-after': '2' }, 2],
+    ['Beta-Retry-After as an HTTP date', { 'beta-retry-after': 'Thu, 01 Jan 2026 01:01:20 GMT' }, 20],
+    ['Retry-After wins over Beta-Retry-After', { 'retry-after': '4', 'beta-retry-after': '9' }, 4],
+    ['Beta-Retry-After wins over a reset time', { 'beta-retry-after': '2', 'x-ratelimit-reset': '2026-01-01T01:01:30Z' }, 2],
+    ['ISO X-RateLimit-Reset', { 'x-ratelimit-reset': '2026-01-01T01:01:05Z' }, 5],
+    ['minute-precision reset', { 'x-ratelimit-reset': '2026-01-01T01:02Z' }, 60],
+    ['a reset in the past waits a second', { 'x-ratelimit-reset': '2026-01-01T01:00:00Z' }, 1],
+    ['Retry-After 0 is no wait', { 'retry-after': '0', 'x-ratelimit-reset': '2026-01-01T01:00:00Z' }, 0],
+    ['Retry-After wins over a reset time', { 'retry-after': '1', 'x-ratelimit-reset': '2026-01-01T01:01:30Z' }, 1],
+    ['Retry-After as an HTTP date', { 'retry-after': 'Thu, 01 Jan 2026 01:01:30 GMT' }, 30],
+    ['neither', {}, null],
+    ['garbage', { 'retry-after': 'soon', 'x-ratelimit-reset': 'later' }, null],
+    ['garbage beta', { 'beta-retry-after': 'soon' }, null],
+  ])('%s', (_n, headers, seconds) => {
+    expect(readRateLimit(new Headers(headers), at).retryAfterSeconds).toBe(seconds);
+  });
+
+  it('reads the limit and what remains as the standard reading does', () => {
+    const headers = { 'X-RateLimit-Limit': '350', 'X-RateLimit-Remaining': '0', 'Beta-Retry-After': '1' };
+    expect(readRateLimit(new Headers(headers), at)).toEqual({ total: 350, remaining: 0, usedByRequest: null, retryAfterSeconds: 1 });
   });
 });

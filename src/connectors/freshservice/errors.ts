@@ -1,15 +1,8 @@
 import { PlatformError } from '../../core/connector.ts';
 import type { HttpResponse } from '../../connector-kit/http.ts';
+import type { CallDescription } from '../../connector-kit/platform-api.ts';
 import { FsErrorBody } from './payloads.ts';
 import { formFieldOf } from './ticket-mapping.ts';
-
-export interface CallDescription {
-  method: string;
-  /** Path under /api/v2, e.g. "/tickets/42". */
-  path: string;
-  /** Infinitive, e.g. "update ticket 42". */
-  what: string;
-}
 
 /**
  * A Freshservice answer that is not a success (and not a transient failure the retrier handles) →

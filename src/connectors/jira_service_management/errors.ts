@@ -1,14 +1,7 @@
 import { PlatformError } from '../../core/connector.ts';
 import type { HttpResponse } from '../../connector-kit/http.ts';
+import type { CallDescription } from '../../connector-kit/platform-api.ts';
 import { JiraErrorBody } from './payloads.ts';
-
-export interface CallDescription {
-  method: string;
-  /** Path under the site, e.g. "/rest/api/3/issue/10001". */
-  path: string;
-  /** Infinitive, e.g. "update issue SUP-1". */
-  what: string;
-}
 
 /**
  * A Jira answer that is not a success (nor a transient failure the retrier waits out) → PlatformError.
