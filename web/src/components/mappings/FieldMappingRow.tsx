@@ -1,7 +1,10 @@
 import type { Direction, FieldDefinition, FieldMapping } from '../../api.ts';
+import type { MappingEffect } from '../../../../src/core/mapping-effects.ts';
 import type { ErrorAt } from '../../field-errors.ts';
 import { DIRECTION_LABEL } from '../../labels.ts';
 import { fieldLabel, fieldOptions, suggestPairs } from './field-options.ts';
+import { ByMeaningPairs } from './ByMeaningPairs.tsx';
+import { ROLE_LABEL, rolesText } from './role-words.ts';
 import { ValueMappingTable } from './ValueMappingTable.tsx';
 
 interface Props {
@@ -14,6 +17,10 @@ interface Props {
   /** Dotted path of this mapping, e.g. mappings.types.Incident.fields.2. */
   path: string;
   errorAt: ErrorAt;
+  /** What a run does with this mapping between the two platforms (absent: as stored). */
+  effect?: MappingEffect | undefined;
+  /** Stores these mappings in place of this one (a mapping shown by meaning whose pairs the user edits). */
+  onReplace?: (mappings: FieldMapping[]) => void;
 }
 
 function FieldPicker({
@@ -44,7 +51,7 @@ function FieldPicker({
 }
 
 /** One source field → target field mapping, with its value pairs when it is a value mapping. */
-export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields, targetFields, path, errorAt }: Props) {
+export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields, targetFields, path, errorAt, effect, onReplace }: Props) {
   const set = (patch: Partial<FieldMapping>) => onChange({ ...value, ...patch });
   const src = sourceFields.find((f) => f.name === value.sourceField);
   const tgt = targetFields.find((f) => f.name === value.targetField);
@@ -53,6 +60,8 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
   const valuesError = (i: number) => errorAt(`${path}.values.${i}`);
   // A value pair shows its own error beside it; anything else about the mapping goes under the row.
   const shownByPair = value.kind === 'value' && value.values.some((_, i) => valuesError(i));
+  const roles = effect ? rolesText(effect.roles) : null;
+  const byMeaning = value.kind === 'value' && effect?.kind === 'by_meaning' ? effect : null;
   return (
     // The group is inside the list item: a list may only hold list items (axe "list"), and each row is one.
     <li>
@@ -97,12 +106,20 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
             ✕
           </button>
         </div>
+        {roles ? <p className="muted mapping__role">{roles}</p> : null}
+        {effect?.kind === 'skipped' ? (
+          <p className="muted" role="note">
+            Not synced between these platforms: the {effect.missingOn.join(' and ')} platform has no {ROLE_LABEL[effect.role]} field.
+          </p>
+        ) : null}
         {rowError && !shownByPair ? (
           <p className="field__error mapping__error" role="alert">
             {rowError}
           </p>
         ) : null}
-        {value.kind === 'value' ? (
+        {byMeaning ? (
+          <ByMeaningPairs effect={byMeaning} sourceFields={sourceFields} targetFields={targetFields} onOverride={(ms) => onReplace?.(ms)} />
+        ) : value.kind === 'value' && effect?.kind !== 'skipped' ? (
           <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
         ) : null}
       </div>

@@ -131,6 +131,7 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
                 targetFields={withPartnerReference(fields?.target.fields ?? [])}
                 errorAt={at}
                 creatable={{ source: fields?.source.creatableTypes, target: fields?.target.creatableTypes }}
+                samePlatform={!!fields?.source.platform && fields.source.platform === fields.target.platform}
               />
             </EditableBy>
           </div>

@@ -1,5 +1,6 @@
 import type { FieldDefinition, FieldMapping, TypeMapping } from '../../api.ts';
 import type { ErrorAt } from '../../field-errors.ts';
+import { mappingEffects } from '../../../../src/core/mapping-effects.ts';
 import { FIELD_NAMES, findField } from '../../picklists.ts';
 import { PicklistField } from '../PicklistField.tsx';
 import { DescriptionBuilderEditor } from './DescriptionBuilderEditor.tsx';
@@ -14,14 +15,19 @@ interface Props {
   errorAt: ErrorAt;
   /** Ticket types each platform can create (null or absent: any). */
   creatable?: { source?: string[] | null | undefined; target?: string[] | null | undefined };
+  /** Both sides on one platform: stored pairs are used as they are (between two platforms they may be mapped by meaning). */
+  samePlatform: boolean;
 }
 
 const NEW_MAPPING: FieldMapping = { sourceField: '', targetField: '', direction: 'source_to_target', kind: 'direct', values: [] };
 
 /** Everything mapped for one source ticket type. */
-export function TypeMappingEditor({ typeName, value, onChange, sourceFields, targetFields, errorAt, creatable }: Props) {
+export function TypeMappingEditor({ typeName, value, onChange, sourceFields, targetFields, errorAt, creatable, samePlatform }: Props) {
   const path = `mappings.types.${typeName}`;
   const setField = (i: number, m: FieldMapping) => onChange({ ...value, fields: value.fields.map((x, j) => (j === i ? m : x)) });
+  const replaceField = (i: number, ms: FieldMapping[]) => onChange({ ...value, fields: [...value.fields.slice(0, i), ...ms, ...value.fields.slice(i + 1)] });
+  // What a run does with each mapping, by the engine's own rule (pairs stored for another platform's values map by meaning).
+  const effects = mappingEffects(value, { source: sourceFields, target: targetFields }, samePlatform);
   const fieldsError = errorAt(`${path}.fields`);
   const rowErrorShown = value.fields.some((_, i) => errorAt(`${path}.fields.${i}`));
   return (
@@ -56,6 +62,8 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
               index={i}
               value={m}
               onChange={(x) => setField(i, x)}
+              onReplace={(ms) => replaceField(i, ms)}
+              effect={effects[i]}
               onRemove={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}
               sourceFields={sourceFields}
               targetFields={targetFields}

@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, useId } from 'react';
 import type { FieldDefinition, FieldMapping } from '../../api.ts';
 import { choiceLabel } from '../../picklists.ts';
 import { suggestPairs } from './field-options.ts';
@@ -13,10 +13,27 @@ interface Props {
   onChange: (values: Pair[]) => void;
   /** Error of a pair, by index. */
   errorOf: (index: number) => string | undefined;
+  /** Names the table (a mapping shown as one table per direction). */
+  caption?: string;
+  /** Which end names a pair in labels: the target for a mapping run from the target, whose target values are each paired once. */
+  keyedBy?: 'source' | 'target';
+}
+
+/** Where a status stands (new, open, pending, resolved, closed), from the field's choices. */
+const categoryOf = (field: FieldDefinition | undefined, v: string | number) => field?.choices.find((c) => String(c.value) === String(v))?.category;
+
+function Category({ id, field, value }: { id: string; field: FieldDefinition | undefined; value: string | number }) {
+  const category = categoryOf(field, value);
+  return category ? (
+    <span id={id} className="muted values__category">
+      · {category}
+    </span>
+  ) : null;
 }
 
 /** Source picklist values paired with target values; a value without a pair makes that ticket fail. */
-export function ValueMappingTable({ sourceField, targetField, values, onChange, errorOf }: Props) {
+export function ValueMappingTable({ sourceField, targetField, values, onChange, errorOf, caption, keyedBy = 'source' }: Props) {
+  const ids = useId();
   const set = (i: number, patch: Partial<Pair>) => onChange(values.map((p, j) => (j === i ? { ...p, ...patch } : p)));
   const unpaired = sourceField?.choices.filter((c) => !values.some((p) => String(p.source) === String(c.value))) ?? [];
   const add = () => {
@@ -27,6 +44,7 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
   return (
     <div className="values">
       <table className="values__table">
+        {caption ? <caption className="muted">{caption}</caption> : null}
         <thead>
           <tr>
             <th scope="col">Source value</th>
@@ -39,31 +57,37 @@ export function ValueMappingTable({ sourceField, targetField, values, onChange, 
         </thead>
         <tbody>
           {values.map((p, i) => {
-            const label = choiceLabel(sourceField, p.source) || `value ${i + 1}`;
+            const label = (keyedBy === 'target' ? choiceLabel(targetField, p.target) : choiceLabel(sourceField, p.source)) || `value ${i + 1}`;
             const err = errorOf(i);
+            const sourceCategory = categoryOf(sourceField, p.source) ? `${ids}-s${i}` : undefined;
+            const targetCategory = categoryOf(targetField, p.target) ? `${ids}-t${i}` : undefined;
             return (
               <Fragment key={i}>
                 <tr className={err ? 'values__row--invalid' : undefined}>
                   <td>
                     <ValueSelect
-                      label={`Source value ${i + 1}`}
+                      label={keyedBy === 'target' ? `Source value for ${label}` : `Source value ${i + 1}`}
                       field={sourceField}
                       value={p.source}
                       onChange={(source) => set(i, { source })}
                       invalid={!!err}
+                      describedBy={sourceCategory}
                     />
+                    <Category id={`${ids}-s${i}`} field={sourceField} value={p.source} />
                   </td>
                   <td className="values__arrow" aria-hidden="true">
-                    →
+                    {keyedBy === 'target' ? '←' : '→'}
                   </td>
                   <td>
                     <ValueSelect
-                      label={`Target value for ${label}`}
+                      label={keyedBy === 'target' ? `Target value ${i + 1}` : `Target value for ${label}`}
                       field={targetField}
                       value={p.target}
                       onChange={(target) => set(i, { target })}
                       invalid={!!err}
+                      describedBy={targetCategory}
                     />
+                    <Category id={`${ids}-t${i}`} field={targetField} value={p.target} />
                   </td>
                   <td className="values__remove">
                     <button
