@@ -27,8 +27,13 @@ export async function redirectProblem(target: URL, base: URL, trustedHosts: Read
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return `it uses ${target.protocol}`;
   if (target.username || target.password) return 'it carries credentials';
   const host = target.hostname.toLowerCase();
-  const ownHost = host === base.hostname.toLowerCase();
-  if (!ownHost && !trustedHosts.has(host)) return `${host} is neither the Freshservice host nor an attachment host Freshservice named`;
+  // Another port is another server, whatever the host name: a host counts only on the port it was named with
+  // (the API's own, or the standard one of an attachment host; attachment_url hosts are kept without ports).
+  const ownHost = target.host.toLowerCase() === base.host.toLowerCase();
+  if (!ownHost && !trustedHosts.has(host))
+    return host === base.hostname.toLowerCase()
+      ? `${target.host} is another port of the Freshservice host, not the API itself`
+      : `${host} is neither the Freshservice host nor an attachment host Freshservice named`;
   const privateBase = isPrivateAddress(base.hostname);
   if (privateBase && ownHost) return null;
   const refused = privateBase ? isHostLocalAddress : isPrivateAddress;
@@ -44,6 +49,7 @@ export async function redirectProblem(target: URL, base: URL, trustedHosts: Read
     }
     if (addresses.some(refused)) return `${host} resolves to ${kind}`;
   }
+  if (!ownHost && target.port !== '') return `${target.host} is not the standard port of the attachment host Freshservice named`;
   return null;
 }
 

@@ -19,7 +19,9 @@ export function redirectProblem(target: URL, site: URL): string | null {
   if (target.protocol !== 'https:' && target.protocol !== 'http:') return `it uses ${target.protocol}`;
   if (target.username || target.password) return 'it carries credentials';
   const host = target.hostname.toLowerCase();
-  if (host === site.hostname.toLowerCase()) return null;
+  // Another port is another server, whatever the host name: the site counts only on its own port.
+  if (target.host.toLowerCase() === site.host.toLowerCase()) return null;
+  if (host === site.hostname.toLowerCase()) return `${target.host} is another port of the Jira site, not the site itself`;
   if (!MEDIA_HOST.test(host)) return `${host} is neither the Jira site nor Atlassian's media service`;
   if (target.protocol !== 'https:') return 'the media service is reached over HTTPS only';
   if (isIP(host.replace(/^\[|\]$/g, '')) !== 0 || isPrivateHost(host)) return `${host} is a private address`;
