@@ -82,7 +82,15 @@ export interface InboundHook {
 }
 
 export type HookReading =
-  | { ok: true; ticketIds: string[] }
+  | {
+      ok: true;
+      ticketIds: string[];
+      /**
+       * Those of `ticketIds` the call reports deleted (an issue-deleted event), where the platform's
+       * webhooks say so; absent when none. They are still hints: the engine's read of each finds it gone.
+       */
+      deleted?: string[];
+    }
   | {
       ok: false;
       message: string;

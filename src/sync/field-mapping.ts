@@ -135,7 +135,7 @@ export function admitsEverything(filter: SyncFilter): boolean {
  * The field of this side a filter condition reads: a role (`@status`, or the role's own name where the side
  * has no field of that name) is the side's field of that role, as its connector reports it; any other name
  * is read as it is. Without the side's field definitions a role is read under its own name (what filters
- * saved before roles meant, and what Freshservice calls them).
+ * saved before roles meant, and what the first platform called them).
  */
 export function filterFieldName(defs: readonly FieldDefinition[], name: string): string {
   const ref = roleOfRef(name);

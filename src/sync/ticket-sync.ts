@@ -176,7 +176,11 @@ export async function syncTicket(ctx: TicketSyncContext, side: Side, change: { i
   // Its number and (when this side shares them) link, readable by mappings as partner.ticketId / partner.ticketUrl.
   const ticket = got ? withPartnerReference(got, partnerReferenceOf(ctx.sides[side], got)) : null;
   if (!ticket) {
-    ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it`);
+    // Deleted there (a webhook that reports deletions hints it), or out of the agent's sight: the copy stays as it is.
+    const kept = link
+      ? `: its copy #${link.ticketIds[otherSide(side)]} on ${ctx.sides[otherSide(side)].organisationName} is kept, nothing is deleted there`
+      : '';
+    ev?.add('skipped_missing', `Ticket #${change.id} no longer exists, or the integration agent of ${ctx.sides[side].organisationName} cannot see it${kept}`);
     return null;
   }
   ev?.add('read', `Read #${ticket.id} from ${ctx.sides[side].organisationName} (${ticket.type || 'no type'})`);
@@ -331,7 +335,8 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   const both = new Set(directedRules(mapping, there).map((r) => r.from));
   if (Object.keys(values).some((k) => both.has(k))) {
     const current = await to.connector.getTicket(link.ticketIds[there]);
-    if (current && Date.parse(current.updatedAt) > Date.parse(ticket.updatedAt)) {
+    if (!current) return copyGone(ctx, side, ticket, link);
+    if (Date.parse(current.updatedAt) > Date.parse(ticket.updatedAt)) {
       const before = link.snapshots[there];
       for (const k of Object.keys(values)) {
         if (both.has(k) && k in before && String(before[k] ?? '') !== String(readField(current, k) ?? '')) delete values[k];
@@ -347,6 +352,7 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
     try {
       result = await to.connector.updateTicket(link.ticketIds[there], sanitizeTicketWrite(toWrite(values)));
     } catch (err) {
+      if (err instanceof PlatformError && err.kind === 'not_found' && (await isGone(to, link.ticketIds[there]))) return copyGone(ctx, side, ticket, link);
       const isClosure = closing && status in values;
       if (!(err instanceof PlatformError) || err.kind !== 'validation' || !isClosure) throw err;
       // The platform's closure rules refused: report it once, keep the other changes, do not loop.
@@ -375,6 +381,9 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   }
   await ctx.store.saveLinkState(link.id, { snapshots, ...(closureError ? { closureBlocked: closureError } : {}) });
   const carried = await carryConversation(carryCtx(ctx, side, link), ticket);
+  // Comments or files that could not be written because the copy is gone: said so, not retried run after run.
+  if (carried.failedComments + carried.failedAttachments > 0 && carried.written === 0 && (await isGone(to, link.ticketIds[there])))
+    return copyGone(ctx, side, ticket, link);
   await rememberHandled(ctx, link, side, ticket, carried);
   if (carried.written > 0) written = true;
   if (changedFields.length === 0 && carried.written === 0 && carried.failedComments + carried.failedAttachments === 0) {
@@ -388,6 +397,27 @@ async function updateCopy(ctx: TicketSyncContext, side: Side, ticket: RemoteTick
   if (!written && carried.failedComments + carried.failedAttachments === 0) return null;
   const outcome = carried.failedComments + carried.failedAttachments > 0 && !written ? 'failed' : closed ? 'closed' : 'updated';
   return { ...ids, outcome, ...failures(carried) };
+}
+
+/** Whether a ticket reads as not there (deleted, or out of the agent's sight); a read that fails says nothing. */
+async function isGone(rt: SideRuntime, id: string): Promise<boolean> {
+  return (await rt.connector.getTicket(id).catch(() => undefined)) === null;
+}
+
+/**
+ * The copy of a linked ticket no longer exists on the other side (deleted there, or its agent cannot see it).
+ * Nothing is deleted or re-created anywhere: the link stays, the ticket's row says that its changes are not
+ * carried, and it is not put in the retry set (retrying cannot bring the copy back). Nothing is remembered as
+ * synced either: a copy restored later (from a trash) still gets the changes made meanwhile, so each pass that
+ * works a change of the original reports it again.
+ */
+function copyGone(ctx: TicketSyncContext, side: Side, ticket: RemoteTicket, link: TicketLink): TicketOutcome {
+  const there = otherSide(side);
+  const message =
+    `The copy #${link.ticketIds[there]} on ${ctx.sides[there].organisationName} no longer exists (deleted there, or its integration agent ` +
+    `cannot see it): changes to #${ticket.displayId || ticket.id} are not carried to it, and nothing was deleted on ${ctx.sides[side].organisationName}`;
+  // The run adds the message to the ticket's timeline as this pass's failure.
+  return { ...idsFor(side, ticket.id, link.ticketIds[there]), outcome: 'failed', failedComments: 0, failedAttachments: 0, error: message };
 }
 
 /** Types the receiving platform can create: its manifest's, else what the connector says (tests' fakes). */

@@ -35,10 +35,28 @@ describe('readJiraHook', () => {
       { webhookEvent: 'comment_created', comment: { id: '1' }, issue: { id: 10007, key: 'SUP-6' } },
       { ok: true, ticketIds: ['10007'] },
     ],
+    [
+      'issue deleted: a hint that also reports the deletion',
+      { webhookEvent: 'jira:issue_deleted', issue_event_type_name: 'issue_deleted', issue: { id: '10008', key: 'SUP-7', fields: { summary: 'gone' } } },
+      { ok: true, ticketIds: ['10008'], deleted: ['10008'] },
+    ],
+    [
+      'issue deleted with "Exclude body" style trimmed issue',
+      { webhookEvent: 'jira:issue_deleted', issue: { id: 10009, key: 'SUP-8' } },
+      { ok: true, ticketIds: ['10009'], deleted: ['10009'] },
+    ],
+    [
+      'comment deleted after its issue: about the comment, not a deletion of the issue',
+      { webhookEvent: 'comment_deleted', comment: { id: '2' }, issue: { id: '10008', key: 'SUP-7' } },
+      { ok: true, ticketIds: ['10008'] },
+    ],
     ['no issue', { webhookEvent: 'jira:version_released' }, { ok: false }],
     ['hostile id', { webhookEvent: 'jira:issue_updated', issue: { id: '1; DROP' } }, { ok: false }],
     ['not JSON', undefined, { ok: false }],
   ])('%s', (_n, json, expected) => {
-    expect(readJiraHook({ headers: {}, rawBody: Buffer.from(''), json })).toMatchObject(expected);
+    const reading = readJiraHook({ headers: {}, rawBody: Buffer.from(''), json });
+    expect(reading).toMatchObject(expected);
+    // Only a deletion event reports a deletion.
+    if (reading.ok && !('deleted' in expected)) expect(reading.deleted).toBeUndefined();
   });
 });

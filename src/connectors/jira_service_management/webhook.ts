@@ -18,7 +18,13 @@ export function verifyJiraSignature(hook: InboundHook, secret: string | null): b
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
-/** Issue and comment events carry `issue: {id, key, ...}`; a webhook is only a hint, the issue is read again. */
+/** The one event that says an issue is gone [§13]: JQL cannot see deleted issues, so this is the only report of one. */
+const ISSUE_DELETED = 'jira:issue_deleted';
+
+/**
+ * Issue and comment events carry `issue: {id, key, ...}`; a webhook is only a hint, the issue is read again.
+ * `jira:issue_deleted` also reports the issue deleted (a comment_deleted that follows it is about a comment only).
+ */
 export function readJiraHook(hook: InboundHook): HookReading {
   const body = hook.json;
   if (!body || typeof body !== 'object' || Array.isArray(body))
@@ -27,7 +33,8 @@ export function readJiraHook(hook: InboundHook): HookReading {
   const issue = b.issue as Record<string, unknown> | undefined;
   const id = issue?.id;
   const idString = typeof id === 'string' || typeof id === 'number' ? String(id) : null;
-  if (idString && /^\d{1,18}$/.test(idString)) return { ok: true, ticketIds: [idString] };
+  if (idString && /^\d{1,18}$/.test(idString))
+    return b.webhookEvent === ISSUE_DELETED ? { ok: true, ticketIds: [idString], deleted: [idString] } : { ok: true, ticketIds: [idString] };
   const event = typeof b.webhookEvent === 'string' ? b.webhookEvent.slice(0, 60) : 'unknown';
   return {
     ok: false,
