@@ -63,7 +63,8 @@ describe('Mappings between Freshservice and Jira Service Management', () => {
     );
     connectionId = created.id;
     jira = requirePlatform(platforms.target).createConnector(sims.target.credentials('admin'), { timeoutMs: 5000, sideSettings: sims.target.sideSettings });
-  });
+    // Two simulators and the app start together: on a loaded machine that takes longer than the default hook time.
+  }, 120_000);
 
   afterAll(async () => {
     await stack?.close();
