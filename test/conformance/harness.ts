@@ -115,6 +115,11 @@ export interface SimHandle {
 
   /** A real webhook call for this ticket (platforms the connector receives webhooks for). */
   webhookCall?(ticketId: string): Promise<WebhookCall>;
+  /**
+   * Deletes the ticket as a person would and answers the webhook call the platform sends for that (platforms
+   * whose webhooks report deletions; the ticket is gone afterwards).
+   */
+  deletionWebhookCall?(ticketId: string): Promise<WebhookCall>;
 
   close(): Promise<void>;
 }

@@ -9,6 +9,38 @@ import { withHeaders, type PlatformHarness, type SimHandle } from '../harness.ts
 
 const WEBHOOK_SECRET = 'conformance-webhook-secret';
 
+/** The admin webhook the calls below come from (a secret set, the body not excluded). */
+const conformanceHook = {
+  id: '0',
+  name: 'conformance',
+  url: 'http://receiver.invalid/',
+  events: ['jira:issue_updated'],
+  jql: null,
+  secret: WEBHOOK_SECRET,
+  enabled: true,
+  excludeBody: false,
+};
+
+/** A payload as Jira sends it: the raw body signed with the hook's secret, with Jira's delivery headers. */
+function signedCall(payload: Record<string, unknown>) {
+  const raw = Buffer.from(JSON.stringify(payload), 'utf8');
+  return {
+    hook: {
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'user-agent': 'Atlassian Webhook HTTP Client',
+        'x-atlassian-webhook-identifier': randomUUID(),
+        'x-atlassian-webhook-retry': '0',
+        'x-atlassian-webhook-flow': 'Primary',
+        'x-hub-signature': signBody(WEBHOOK_SECRET, raw.toString('utf8')),
+      },
+      rawBody: raw,
+      json: JSON.parse(raw.toString('utf8')) as unknown,
+    },
+    secret: WEBHOOK_SECRET,
+  };
+}
+
 const jiraHarness: PlatformHarness = {
   platform: 'jira_service_management',
   async start(opts = {}): Promise<SimHandle> {
@@ -145,6 +177,15 @@ const jiraHarness: PlatformHarness = {
           },
           secret: WEBHOOK_SECRET,
         };
+      },
+
+      async deletionWebhookCall(ticketId) {
+        // Deleted by a person; the admin webhook's `jira:issue_deleted` call as the simulator delivers it, signed.
+        const i = issue(ticketId);
+        const hook = { ...conformanceHook, events: ['jira:issue_deleted'] };
+        const userId = sim.state.userByProfile('admin')!.accountId;
+        sim.state.deleteIssue(i, userId);
+        return signedCall(sim.webhooks.payload(hook, { event: 'jira:issue_deleted', issue: i, userId }));
       },
 
       close: () => sim.close(),
