@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../api.ts';
 import type { Connection, CreatedConnection } from '../api.ts';
 import { AcceptConnectionCard } from '../components/connections/AcceptConnectionCard.tsx';
@@ -10,22 +11,25 @@ import { VerificationCodePanel } from '../components/connections/VerificationCod
 import { LoadState } from '../components/LoadState.tsx';
 import { EditableBy } from '../components/EditableBy.tsx';
 import { readOnlyMessage, useCan } from '../permissions.ts';
-import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { useResource } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { apiKey } from '../query-client.ts';
 
 export function ConnectionsPage() {
   const isAdmin = useCan('admin');
   const list = useResource<{ connections: Connection[] }>('/connections');
-  const call = useApiCall();
-  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const queryClient = useQueryClient();
   const [created, setCreated] = useState<CreatedConnection | null>(null);
   const connections = list.data?.connections ?? [];
-  const refresh = () => void list.reload({ quiet: true });
 
-  async function revoke(c: Connection) {
-    setRevokeError(null);
-    const r = await call(() => api.del(`/connections/${encodeURIComponent(c.id)}`));
-    if (!r.ok && r.error && r.error.status !== 404) setRevokeError(`Could not revoke “${c.contractName}”: ${r.error.message}`);
-    await list.reload({ quiet: true });
+  const revoke = useApiMutation({ mutationFn: (c: Connection) => api.del(`/connections/${encodeURIComponent(c.id)}`) });
+  // Already gone (404) is what was asked for.
+  const revokeError =
+    revoke.error && revoke.error.status !== 404 && revoke.variables ? `Could not revoke “${revoke.variables.contractName}”: ${revoke.error.message}` : null;
+  async function onRevoke(c: Connection) {
+    // Failed or not, the list is loaded again: the connection may have been revoked by the partner meanwhile.
+    await revoke.mutateAsync(c).catch(() => undefined);
+    await queryClient.invalidateQueries({ queryKey: apiKey('/connections') });
   }
 
   return (
@@ -36,13 +40,8 @@ export function ConnectionsPage() {
       </header>
       {isAdmin ? (
         <div className="grid-2">
-          <CreateConnectionCard
-            onCreated={(c) => {
-              setCreated(c);
-              refresh();
-            }}
-          />
-          <AcceptConnectionCard onAccepted={refresh} />
+          <CreateConnectionCard onCreated={setCreated} />
+          <AcceptConnectionCard />
         </div>
       ) : (
         <p className="notice notice--info read-only">{readOnlyMessage('admin')}</p>
@@ -61,8 +60,8 @@ export function ConnectionsPage() {
       ) : (
         <>
           <EditableBy least="admin" quiet>
-            <ActiveConnections items={connections.filter((c) => c.status === 'active')} onRevoke={revoke} />
-            <PendingConnections items={connections.filter((c) => c.status === 'pending')} onRevoke={revoke} />
+            <ActiveConnections items={connections.filter((c) => c.status === 'active')} onRevoke={onRevoke} />
+            <PendingConnections items={connections.filter((c) => c.status === 'pending')} onRevoke={onRevoke} />
           </EditableBy>
         </>
       )}

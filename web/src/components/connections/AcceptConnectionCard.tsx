@@ -1,40 +1,35 @@
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../../api.ts';
 import type { AcceptedConnection } from '../../api.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../../hooks/form-options.ts';
 import { ROLE_LABEL } from '../../labels.ts';
 import { connectionPath } from '../../routes.ts';
 import { Field } from '../Field.tsx';
 import { Link } from '../Link.tsx';
 
-export function AcceptConnectionCard({ onAccepted }: { onAccepted: () => void }) {
-  const call = useApiCall();
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [accepted, setAccepted] = useState<AcceptedConnection | null>(null);
+const acceptSchema = z.object({ verificationCode: z.string().trim().min(1, 'Enter the verification code your partner gave you.') });
+type AcceptForm = z.infer<typeof acceptSchema>;
 
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setError(null);
-    setFormError(null);
-    setAccepted(null);
-    if (!code.trim()) return setError('Enter the verification code your partner gave you.');
-    setBusy(true);
-    const r = await call(() => api.post<AcceptedConnection>('/connections/accept', { verificationCode: code.trim() }));
-    setBusy(false);
-    if (r.ok) {
-      setAccepted(r.data);
-      setCode('');
-      onAccepted();
-    } else if (r.error) {
-      // invalid / expired / own code come with field "verificationCode"; too_many_attempts without one.
-      if (r.error.field === 'verificationCode') setError(r.error.message);
-      else setFormError(r.error.message);
-    }
-  }
+export function AcceptConnectionCard() {
+  const { register, handleSubmit, setError, setValue, formState } = useForm<AcceptForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { verificationCode: '' },
+    resolver: zodResolver(acceptSchema),
+  });
+  const accept = useApiMutation({
+    mutationFn: (values: AcceptForm) => api.post<AcceptedConnection>('/connections/accept', { verificationCode: values.verificationCode.trim() }),
+    onSuccess: () => setValue('verificationCode', ''),
+    // invalid / expired / own code come with field "verificationCode"; too_many_attempts without one.
+    onError: (e) => {
+      if (e.field === 'verificationCode') setError('verificationCode', { type: 'server', message: e.message });
+    },
+    invalidates: ['/connections'],
+  });
+  const formError = accept.error && accept.error.field !== 'verificationCode' ? accept.error.message : null;
+  const accepted = accept.data;
 
   return (
     <section className="card" aria-labelledby="accept-title">
@@ -42,16 +37,21 @@ export function AcceptConnectionCard({ onAccepted }: { onAccepted: () => void })
         <h2 id="accept-title">Accept a connection</h2>
         <p className="muted">Your partner created a connection and gave you a verification code.</p>
       </div>
-      <form onSubmit={submit} noValidate className="stack">
+      <form
+        onSubmit={(ev) => {
+          accept.reset();
+          void handleSubmit((values) => accept.mutate(values))(ev);
+        }}
+        noValidate
+        className="stack"
+      >
         <Field
           label="Verification code"
-          name="verificationCode"
           autoComplete="off"
           spellCheck={false}
-          value={code}
           className="input--code"
-          onChange={(e) => setCode(e.target.value)}
-          error={error ?? undefined}
+          {...register('verificationCode')}
+          error={formState.errors.verificationCode?.message}
         />
         {formError ? (
           <p className="notice notice--error" role="alert">
@@ -59,8 +59,8 @@ export function AcceptConnectionCard({ onAccepted }: { onAccepted: () => void })
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Accepting…' : 'Accept'}
+          <button type="submit" className="btn btn--primary" disabled={accept.isPending}>
+            {accept.isPending ? 'Accepting…' : 'Accept'}
           </button>
         </div>
       </form>

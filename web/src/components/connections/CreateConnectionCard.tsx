@@ -1,40 +1,44 @@
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { Controller, useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../../api.ts';
 import type { CreatedConnection, PlatformConfig, Role } from '../../api.ts';
-import { useApiCall, useResource } from '../../hooks/use-api.ts';
+import { useResource } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../../hooks/form-options.ts';
 import { Field } from '../Field.tsx';
 import { Link } from '../Link.tsx';
 import { RoleChoice } from './RoleChoice.tsx';
 
+const createSchema = z.object({
+  role: z.enum(['source', 'target']),
+  contractName: z.string().trim().min(1, 'Give the connection a contract name, for example “Acme IT support 2026”.'),
+});
+type CreateForm = z.infer<typeof createSchema>;
+
 /** The code of a new connection is shown by the page, full width (see VerificationCodePanel). */
 export function CreateConnectionCard({ onCreated }: { onCreated: (created: CreatedConnection) => void }) {
-  const call = useApiCall();
-  const [role, setRole] = useState<Role>('source');
-  const [contractName, setContractName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { register, control, handleSubmit, setError, setValue, formState } = useForm<CreateForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { role: 'source' as Role, contractName: '' },
+    resolver: zodResolver(createSchema),
+  });
   // The server refuses a connection before the platform is saved (409 platform_not_configured): say so first.
   const platform = useResource<PlatformConfig>('/platform');
   const unsaved = platform.data?.platform === null;
 
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setError(null);
-    setFormError(null);
-    if (!contractName.trim()) return setError('Give the connection a contract name, for example “Acme IT support 2026”.');
-    setBusy(true);
-    const r = await call(() => api.post<CreatedConnection>('/connections', { role, contractName: contractName.trim() }));
-    setBusy(false);
-    if (r.ok) {
-      setContractName('');
-      onCreated(r.data);
-    } else if (r.error) {
-      if (r.error.field === 'contractName') setError(r.error.message);
-      else setFormError(r.error.message);
-    }
-  }
+  const create = useApiMutation({
+    mutationFn: (values: CreateForm) => api.post<CreatedConnection>('/connections', { role: values.role, contractName: values.contractName.trim() }),
+    onSuccess: (created) => {
+      setValue('contractName', '');
+      onCreated(created);
+    },
+    onError: (e) => {
+      if (e.field === 'contractName') setError('contractName', { type: 'server', message: e.message });
+    },
+    invalidates: ['/connections'],
+  });
+  const formError = create.error && create.error.field !== 'contractName' ? create.error.message : null;
 
   return (
     <section className="card" aria-labelledby="create-title">
@@ -48,16 +52,21 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
           API key and click Save Configuration.
         </p>
       ) : (
-        <form onSubmit={submit} noValidate className="stack">
-          <RoleChoice value={role} onChange={setRole} />
+        <form
+          onSubmit={(ev) => {
+            create.reset();
+            void handleSubmit((values) => create.mutate(values))(ev);
+          }}
+          noValidate
+          className="stack"
+        >
+          <Controller control={control} name="role" render={({ field }) => <RoleChoice value={field.value} onChange={field.onChange} />} />
           <Field
             label="Contract name"
-            name="contractName"
             autoComplete="off"
-            value={contractName}
             maxLength={200}
-            onChange={(e) => setContractName(e.target.value)}
-            error={error ?? undefined}
+            {...register('contractName')}
+            error={formState.errors.contractName?.message}
             help="Both organisations see this name, e.g. the support contract it belongs to."
           />
           {formError ? (
@@ -66,8 +75,8 @@ export function CreateConnectionCard({ onCreated }: { onCreated: (created: Creat
             </p>
           ) : null}
           <div className="actions">
-            <button type="submit" className="btn btn--primary" disabled={busy}>
-              {busy ? 'Creating…' : 'Create connection'}
+            <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+              {create.isPending ? 'Creating…' : 'Create connection'}
             </button>
           </div>
         </form>

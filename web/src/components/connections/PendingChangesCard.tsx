@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { api } from '../../api.ts';
-import type { ApiError, ChangeProposal, Connection, Role } from '../../api.ts';
+import type { ChangeProposal, Connection, Role } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
 
 const KIND_LABEL: Record<ChangeProposal['kind'], string> = { mappings: 'Field mappings', reverse_sync: 'Reverse sync' };
 const STATUS_LABEL: Record<ChangeProposal['status'], string> = {
@@ -63,22 +62,17 @@ function sideName(connection: Connection, side: Role): string {
 }
 
 function ProposalItem({ p, connection, onChanged }: { p: ChangeProposal; connection: Connection; onChanged: () => void }) {
-  const call = useApiCall();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
   const mine = p.proposedBy.side === connection.role;
   const label = `${KIND_LABEL[p.kind]} change proposed by ${p.proposedBy.email}`;
-
-  async function act(action: 'approve' | 'reject' | 'withdraw') {
-    setBusy(true);
-    setError(null);
-    const r = await call(() =>
-      api.post<ChangeProposal>(`/connections/${encodeURIComponent(connection.id)}/change-proposals/${encodeURIComponent(p.id)}/${action}`),
-    );
-    setBusy(false);
-    if (r.ok) onChanged();
-    else if (r.error) setError(r.error);
-  }
+  const proposals = `/connections/${encodeURIComponent(connection.id)}/change-proposals`;
+  const decide = useApiMutation({
+    mutationFn: (action: 'approve' | 'reject' | 'withdraw') => api.post<ChangeProposal>(`${proposals}/${encodeURIComponent(p.id)}/${action}`),
+    onSuccess: () => onChanged(),
+    invalidates: [proposals],
+  });
+  const busy = decide.isPending;
+  const error = decide.error;
+  const act = (action: 'approve' | 'reject' | 'withdraw') => decide.mutate(action);
 
   return (
     <li className="proposal" aria-label={label}>
@@ -102,16 +96,16 @@ function ProposalItem({ p, connection, onChanged }: { p: ChangeProposal; connect
       <div className="actions">
         {p.canApprove ? (
           <>
-            <button type="button" className="btn btn--primary btn--small" disabled={busy} onClick={() => void act('approve')}>
+            <button type="button" className="btn btn--primary btn--small" disabled={busy} onClick={() => act('approve')}>
               Approve
             </button>
-            <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('reject')}>
+            <button type="button" className="btn btn--small" disabled={busy} onClick={() => act('reject')}>
               Reject
             </button>
           </>
         ) : null}
         {p.canWithdraw ? (
-          <button type="button" className="btn btn--small" disabled={busy} onClick={() => void act('withdraw')}>
+          <button type="button" className="btn btn--small" disabled={busy} onClick={() => act('withdraw')}>
             Withdraw
           </button>
         ) : null}
