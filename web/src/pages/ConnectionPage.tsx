@@ -57,10 +57,8 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
             <PendingChangesCard
               connection={c}
               proposals={proposals.data.proposals}
-              onChanged={() => {
-                reloadProposals();
-                setReloadKey((k) => k + 1);
-              }}
+              // The card invalidated the proposals; the tabs' forms start again from what is now applied.
+              onChanged={() => setReloadKey((k) => k + 1)}
             />
           ) : null}
           <Tabs
@@ -71,13 +69,7 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
             <ConfigurationTab key={reloadKey} connectionId={id} pendingReverseSync={pendingReverseSync} onProposed={reloadProposals} />
           ) : null}
           {tab === 'mappings' ? <MappingsTab key={reloadKey} connectionId={id} onProposed={reloadProposals} /> : null}
-          {tab === 'sync' ? (
-            <SyncTab
-              connection={c}
-              onSyncStarted={() => void res.reload({ quiet: true })}
-              onConnectionChanged={(changed) => (changed ? res.setData(changed) : void res.reload({ quiet: true }))}
-            />
-          ) : null}
+          {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })} /> : null}
         </>
       )}
     </div>

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../api.ts';
 import type { Connection } from '../../api.ts';
 import { formatDateTime } from '../../format.ts';
 import { triggerLabel } from '../../labels.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { apiKey } from '../../query-client.ts';
 import { syncRunPath } from '../../routes.ts';
 import { Link } from '../Link.tsx';
 import { Toggle } from '../Toggle.tsx';
 import { EditableBy } from '../EditableBy.tsx';
 import { RunStatusBadge } from './RunStatusBadge.tsx';
-
-type Problem = { kind: 'initial' } | { kind: 'error'; message: string } | null;
 
 /** "in 3 min", "in less than a minute", "overdue": the next scheduled run relative to now. */
 function relative(iso: string, now: number): string | null {
@@ -27,40 +27,37 @@ function relative(iso: string, now: number): string | null {
  * Automatic sync (product.md §6): the schedule that keeps the connection in step after the first manual
  * sync. Only available once that baseline exists; the API answers 409 initial_sync_required before.
  */
-export function AutomaticSyncCard({ connection, onChanged }: { connection: Connection; onChanged: (c?: Connection) => void }) {
-  const call = useApiCall();
-  const [pending, setPending] = useState<boolean | null>(null);
-  const [problem, setProblem] = useState<Problem>(null);
-  const [saved, setSaved] = useState<null | boolean>(null);
+export function AutomaticSyncCard({ connection }: { connection: Connection }) {
+  const queryClient = useQueryClient();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const t = window.setInterval(() => setNow(Date.now()), 30_000);
     return () => window.clearInterval(t);
   }, []);
 
-  const busy = pending !== null;
-  const checked = pending ?? connection.automaticSync;
+  const path = `/connections/${encodeURIComponent(connection.id)}`;
+  const change = useApiMutation({
+    mutationFn: (enabled: boolean) => api.put<Connection>(`${path}/automatic-sync`, { enabled }),
+    // The page shows the connection as the API answered it.
+    onSuccess: (changed) => queryClient.setQueryData(apiKey(path), changed),
+    onError: (e) => {
+      // Our view of the connection was out of date.
+      if (e.status === 409 && e.code === 'initial_sync_required') void queryClient.invalidateQueries({ queryKey: apiKey(path) });
+    },
+  });
+  const busy = change.isPending;
+  // The switch moves at once; it goes back if the change is refused.
+  const checked = change.isPending ? change.variables : connection.automaticSync;
+  const problem = change.error
+    ? change.error.status === 409 && change.error.code === 'initial_sync_required'
+      ? { kind: 'initial' as const }
+      : { kind: 'error' as const, message: change.error.message }
+    : null;
+  const saved = change.isSuccess ? change.data.automaticSync : null;
   const active = connection.status === 'active';
   const needsBaseline = connection.syncState === 'initial_sync_required';
   const minutes = connection.intervalMinutes;
   const label = minutes ? `Sync automatically every ${minutes} minute${minutes === 1 ? '' : 's'}` : 'Sync automatically every few minutes';
-
-  async function change(enabled: boolean) {
-    setProblem(null);
-    setSaved(null);
-    setPending(enabled); // the switch moves at once; it goes back if the change is refused
-    const r = await call(() => api.put<Connection>(`/connections/${encodeURIComponent(connection.id)}/automatic-sync`, { enabled }));
-    if (r.ok) {
-      onChanged(r.data);
-      setSaved(r.data.automaticSync);
-    } else if (r.error?.status === 409 && r.error.code === 'initial_sync_required') {
-      setProblem({ kind: 'initial' });
-      onChanged(); // our view of the connection was out of date
-    } else if (r.error) {
-      setProblem({ kind: 'error', message: r.error.message });
-    }
-    setPending(null);
-  }
 
   let help: string;
   if (!active) help = 'Available once your partner has accepted the connection and the first manual sync has run.';
@@ -79,7 +76,7 @@ export function AutomaticSyncCard({ connection, onChanged }: { connection: Conne
         {active && !needsBaseline ? <span className={`badge ${checked ? 'badge--ok' : 'badge--neutral'}`}>{checked ? 'On' : 'Off'}</span> : null}
       </div>
       <EditableBy least="member">
-        <Toggle label={label} checked={checked} disabled={busy || !active || needsBaseline} onChange={(v) => void change(v)} help={help} />
+        <Toggle label={label} checked={checked} disabled={busy || !active || needsBaseline} onChange={(v) => change.mutate(v)} help={help} />
       </EditableBy>
       {problem?.kind === 'initial' ? (
         <p className="notice notice--warn" role="alert">

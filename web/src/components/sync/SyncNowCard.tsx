@@ -1,43 +1,50 @@
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../../api.ts';
 import type { Connection } from '../../api.ts';
 import { localDateDaysAgo, todayLocalDate } from '../../format.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../../hooks/form-options.ts';
 import { syncRunPath } from '../../routes.ts';
 import { Field } from '../Field.tsx';
 import { Link } from '../Link.tsx';
 import { EditableBy } from '../EditableBy.tsx';
 
-type Outcome = { kind: 'started'; runId: string } | { kind: 'busy' } | { kind: 'error'; message: string; field: boolean } | null;
+// Today is read when the form is checked, so a page left open over midnight allows the new day.
+const syncNowSchema = z.object({
+  since: z
+    .string()
+    .min(1, 'Choose the date from which tickets are synced.')
+    .refine((since) => since <= todayLocalDate(), 'The start date cannot be in the future.'),
+});
+type SyncNowForm = z.infer<typeof syncNowSchema>;
+
+/** The user's calendar day as its local midnight, not midnight UTC. */
+function localMidnight(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(y!, m! - 1, d!).toISOString();
+}
 
 /** Manual sync: once, now, from a chosen start date (product.md §6). */
-export function SyncNowCard({ connection, onStarted }: { connection: Connection; onStarted: () => void }) {
-  const call = useApiCall();
-  const [since, setSince] = useState(() => localDateDaysAgo(7));
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+export function SyncNowCard({ connection }: { connection: Connection }) {
+  const { register, handleSubmit, setError, formState } = useForm<SyncNowForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { since: localDateDaysAgo(7) },
+    resolver: zodResolver(syncNowSchema),
+  });
   const active = connection.status === 'active';
-
-  async function start(ev: FormEvent) {
-    ev.preventDefault();
-    setOutcome(null);
-    if (!since) return setOutcome({ kind: 'error', message: 'Choose the date from which tickets are synced.', field: true });
-    if (since > todayLocalDate()) return setOutcome({ kind: 'error', message: 'The start date cannot be in the future.', field: true });
-    setBusy(true);
-    // The date is the user's calendar day: send its local midnight, not midnight UTC.
-    const [y, m, d] = since.split('-').map(Number);
-    const sinceAt = new Date(y!, m! - 1, d!).toISOString();
-    const r = await call(() => api.post<{ id: string; status: string }>(`/connections/${encodeURIComponent(connection.id)}/sync-runs`, { since: sinceAt }));
-    setBusy(false);
-    if (r.ok) {
-      setOutcome({ kind: 'started', runId: r.data.id });
-      onStarted();
-    } else if (r.error) {
-      if (r.error.status === 409 && r.error.code === 'sync_in_progress') setOutcome({ kind: 'busy' });
-      else setOutcome({ kind: 'error', message: r.error.message, field: r.error.field === 'since' });
-    }
-  }
+  const start = useApiMutation({
+    mutationFn: (values: SyncNowForm) =>
+      api.post<{ id: string; status: string }>(`/connections/${encodeURIComponent(connection.id)}/sync-runs`, { since: localMidnight(values.since) }),
+    onError: (e) => {
+      if (e.field === 'since') setError('since', { type: 'server', message: e.message });
+    },
+    // The connection's state and its runs list change with the new run.
+    invalidates: [`/connections/${encodeURIComponent(connection.id)}`, `/sync-runs?connection=${encodeURIComponent(connection.id)}`],
+  });
+  const busy = start.error?.status === 409 && start.error.code === 'sync_in_progress';
+  const formError = start.error && !busy && start.error.field !== 'since' ? start.error.message : null;
 
   return (
     <section className="card" aria-labelledby="sync-now-title">
@@ -50,35 +57,46 @@ export function SyncNowCard({ connection, onStarted }: { connection: Connection;
         </p>
       </div>
       <EditableBy least="member">
-        <form onSubmit={start} noValidate className="sync-now">
+        <form
+          onSubmit={(ev) => {
+            start.reset();
+            void handleSubmit((values) => start.mutate(values))(ev);
+          }}
+          noValidate
+          className="sync-now"
+        >
           <Field
             label="Start date"
             type="date"
-            value={since}
             max={todayLocalDate()}
-            onChange={(e) => setSince(e.target.value)}
-            error={outcome?.kind === 'error' && outcome.field ? outcome.message : undefined}
+            {...register('since')}
+            error={formState.errors.since?.message}
             help="Tickets created or changed on or after this date."
           />
-          <button type="submit" className="btn btn--primary" disabled={busy || !active} title={active ? undefined : 'The connection is not active yet'}>
-            {busy ? 'Starting…' : 'Sync now'}
+          <button
+            type="submit"
+            className="btn btn--primary"
+            disabled={start.isPending || !active}
+            title={active ? undefined : 'The connection is not active yet'}
+          >
+            {start.isPending ? 'Starting…' : 'Sync now'}
           </button>
         </form>
       </EditableBy>
-      {outcome?.kind === 'started' ? (
+      {start.data ? (
         <p className="notice notice--ok" role="status">
-          Sync started. <Link href={syncRunPath(outcome.runId)}>Follow it in Sync history</Link>
+          Sync started. <Link href={syncRunPath(start.data.id)}>Follow it in Sync history</Link>
         </p>
       ) : null}
-      {outcome?.kind === 'busy' ? (
+      {busy ? (
         <p className="notice notice--warn" role="alert">
           A sync of this connection is already running. Wait for it to finish, then start another.{' '}
           <Link href={`/sync?connection=${encodeURIComponent(connection.id)}`}>See the running sync</Link>
         </p>
       ) : null}
-      {outcome?.kind === 'error' && !outcome.field ? (
+      {formError ? (
         <p className="notice notice--error" role="alert">
-          {outcome.message}
+          {formError}
         </p>
       ) : null}
     </section>

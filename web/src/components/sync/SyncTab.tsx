@@ -11,16 +11,7 @@ import { SyncNowCard } from './SyncNowCard.tsx';
 import { WebhookCard } from './WebhookCard.tsx';
 
 /** Sync now, automatic sync, the webhook for real-time updates, and this connection's recent runs. */
-export function SyncTab({
-  connection,
-  onSyncStarted,
-  onConnectionChanged,
-}: {
-  connection: Connection;
-  onSyncStarted: () => void;
-  /** The connection as the API returned it after a change; without one, load it again. */
-  onConnectionChanged?: (c?: Connection) => void;
-}) {
+export function SyncTab({ connection, onSyncStarted }: { connection: Connection; onSyncStarted: () => void }) {
   const isAdmin = useCan('admin');
   const runs = useResource<{ runs: SyncRun[] }>(`/sync-runs?connection=${encodeURIComponent(connection.id)}`);
   const running = runs.data?.runs.some((r) => r.status === 'running') ?? false;
@@ -44,15 +35,9 @@ export function SyncTab({
   );
   return (
     <>
-      <SyncNowCard
-        connection={connection}
-        onStarted={() => {
-          onSyncStarted();
-          void runs.reload({ quiet: true });
-        }}
-      />
+      <SyncNowCard connection={connection} />
       <DryRunCard connection={connection} />
-      <AutomaticSyncCard connection={connection} onChanged={onConnectionChanged ?? (() => onSyncStarted())} />
+      <AutomaticSyncCard connection={connection} />
       {runningRun ? (
         <LiveRunCard
           key={runningRun.id}
