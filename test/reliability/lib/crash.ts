@@ -1,15 +1,18 @@
-import type { FreshserviceSimulator } from '../../../src/simulator/freshservice/index.ts';
+import { checkAccountInvariants } from './account-invariants.ts';
+import type { Account, PlatformPair } from './accounts.ts';
 import { startProduct } from './product.ts';
-import { seedTickets, type DatasetStats } from './dataset.ts';
+import { seedAccount, type DatasetStats } from './dataset.ts';
 import { checkInvariants, type CheckReport } from './invariants.ts';
 import { rng } from './rng.ts';
-import { createWorld, writeRequests, type Storage, type WorldTemplate } from './world.ts';
+import { createWorld, type Storage, type World, type WorldTemplate } from './world.ts';
 
 export interface CrashTrialOptions {
   seed: number;
   tickets: number;
   template?: WorldTemplate;
   storage?: Storage;
+  /** Platforms of a world set up from nothing (a template brings its own). */
+  platforms?: PlatformPair;
   /** Kills per trial (each during a different child process). */
   kills?: number;
   log?: (line: string) => void;
@@ -30,17 +33,23 @@ export interface CrashTrialResult {
 }
 
 /** Roughly how many API requests a first sync of the dataset makes (kill points are drawn below it). */
-function estimateRequests(sim: FreshserviceSimulator): number {
+function estimateRequests(account: Account): number {
   let n = 20;
-  for (const t of sim.state.tickets.values()) {
+  for (const t of account.tickets()) {
     // A view (with up to 10 conversations embedded) and a create; a longer conversation is listed too.
-    const conversations = sim.state.conversationsOf(t.id);
-    n += 2 + (conversations.length >= 10 ? Math.ceil(conversations.length / 30) : 0);
+    n += 2 + (t.comments.length >= 10 ? Math.ceil(t.comments.length / 30) : 0);
     // Files: download, a read of the copy, the upload.
-    if (t.attachment_ids.length > 0) n += 3;
-    for (const c of conversations) n += c.private ? 0 : 1 + c.attachment_ids.length;
+    if (t.files.length > 0) n += 3;
+    for (const c of t.comments) n += c.private ? 0 : 1 + c.files.length;
   }
   return n;
+}
+
+/** The end state: the field-by-field check of two Freshservice accounts, else the platform-neutral one. */
+export function endState(world: World): CheckReport {
+  const { source, target } = world.accounts;
+  if (source.freshservice && target.freshservice) return checkInvariants({ source: source.freshservice, target: target.freshservice });
+  return checkAccountInvariants(world.accounts);
 }
 
 /**
@@ -55,25 +64,26 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
   const started = Date.now();
   const r = rng(opts.seed);
   const log = opts.log ?? (() => {});
-  const world = await createWorld(opts.template ? { template: opts.template } : { storage: opts.storage ?? 'disk' });
+  const world = await createWorld(
+    opts.template ? { template: opts.template } : { storage: opts.storage ?? 'disk', ...(opts.platforms ? { platforms: opts.platforms } : {}) },
+  );
+  const { source, target } = world.accounts;
   const problems: string[] = [];
   const runs: CrashTrialResult['runs'] = [];
   const kills: CrashTrialResult['kills'] = [];
   try {
-    const dataset = seedTickets(world.source, r.fork(), { tickets: opts.tickets });
+    const dataset = seedAccount(source, r.fork(), { tickets: opts.tickets });
     const since = new Date(Date.now() - 30 * 86_400_000);
-    const estimate = estimateRequests(world.source);
+    const estimate = estimateRequests(source);
 
     // Every API request either simulator answers passes here; the n-th one pulls the trigger.
     let seen = 0;
     let trigger: { at: number; fire: (during: string) => void } | null = null;
-    for (const sim of [world.source, world.target]) {
-      const decide = sim.faults.decide.bind(sim.faults);
-      sim.faults.decide = (method, path) => {
+    for (const account of [source, target]) {
+      account.onRequest((method, path) => {
         seen += 1;
-        if (trigger && seen === trigger.at) trigger.fire(`${sim.name} ${method} ${path}`);
-        return decide(method, path);
-      };
+        if (trigger && seen === trigger.at) trigger.fire(`${account.name} ${method} ${path}`);
+      });
     }
 
     // The source's administrator presses "Sync now" in the product's UI; find who that is.
@@ -168,14 +178,14 @@ export async function runCrashTrial(opts: CrashTrialOptions): Promise<CrashTrial
 
     // One more run, in this process: nothing may be written.
     const ow = await world.open();
-    const marks = { source: world.source.requests.length, target: world.target.requests.length };
+    const marks = { source: source.requestCount(), target: target.requestCount() };
     const last = await ow.sync('automatic');
-    const echoWrites = writeRequests(world.source, marks.source).length + writeRequests(world.target, marks.target).length;
+    const echoWrites = source.writesSince(marks.source).length + target.writesSince(marks.target).length;
     if (last.outcome.status === 'failed' || last.pending > 0)
       problems.push(`final run: ${last.outcome.status} ${last.outcome.error ?? ''}, pending ${last.pending}`);
     await ow.close();
 
-    const report = checkInvariants({ source: world.source, target: world.target });
+    const report = endState(world);
     return { seed: opts.seed, dataset, kills, restarts, runs, echoWrites, report, ms: Date.now() - started, problems };
   } finally {
     await world.close();

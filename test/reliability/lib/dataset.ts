@@ -1,5 +1,6 @@
 import type { FreshserviceSimulator } from '../../../src/simulator/freshservice/index.ts';
 import type { Ticket } from '../../../src/simulator/freshservice/model.ts';
+import { freshserviceAccount, type Account } from './accounts.ts';
 import type { Rng } from './rng.ts';
 
 /**
@@ -42,61 +43,45 @@ export function groupIds(sim: FreshserviceSimulator): number[] {
   return [...sim.state.groups.values()].filter((g) => g.workspace_id === 2).map((g) => g.id);
 }
 
-/** Fills a simulated account with `tickets` tickets of the last days, with replies, private notes and files. */
+/** Fills a simulated Freshservice account (see seedAccount). */
 export function seedTickets(sim: FreshserviceSimulator, r: Rng, opts: DatasetOptions): DatasetStats {
+  return seedAccount(freshserviceAccount(sim), r, opts);
+}
+
+/**
+ * Fills an account of any platform with `tickets` tickets of the last days, with replies, private notes and
+ * files (a comment's file goes onto its ticket where the platform keeps files only there).
+ */
+export function seedAccount(account: Account, r: Rng, opts: DatasetOptions): DatasetStats {
   const prefix = opts.prefix ?? (opts.side === 'target' ? 'T' : 'S');
   const mark = opts.side === 'target' ? '@T' : '@S';
   const maxComments = opts.maxComments ?? 3;
   const pTicketFile = opts.pTicketFile ?? 0.2;
   const pCommentFile = opts.pCommentFile ?? 0.1;
   const pPrivate = opts.pPrivate ?? 0.3;
-  const people = requesterIds(sim);
-  const groups = groupIds(sim);
-  const agent = sim.state.agentByProfile('supervisor_only')!.id;
   const stats: DatasetStats = { tickets: 0, comments: 0, privateNotes: 0, files: 0 };
-  const now = sim.state.nowMs();
-  const start = now - (opts.tickets + 10) * 60_000;
+  const start = account.nowMs() - (opts.tickets + 10) * 60_000;
   for (let i = 0; i < opts.tickets; i++) {
     const key = `${prefix}${String(i).padStart(5, '0')}`;
     const created = start + i * 60_000;
-    const status = r.pick([2, 2, 2, 3, 4, 5]);
-    const t = sim.state.createTicket({
-      subject: `${r.pick(words)} problem ${key}`,
-      description: `Something is wrong with the ${r.pick(words)}. [key ${key}]`,
-      requester_id: r.pick(people),
-      group_id: r.pick(groups),
-      status,
-      priority: r.int(1, 4),
-      urgency: r.int(1, 3),
-      impact: r.int(1, 3),
-      created_at: created,
-      updated_at: created,
-    });
+    const subject = `${r.pick(words)} problem ${key}`;
+    const description = `Something is wrong with the ${r.pick(words)}. [key ${key}]`;
+    const id = account.createTicket({ key, subject, description, createdMs: created }, r);
     stats.tickets++;
     if (r.chance(pTicketFile)) {
-      sim.state.addAttachment({ ticketId: t.id }, { name: `${key}-ticket${mark}.txt`, content_type: 'text/plain', data: Buffer.from(`file of ${key}`) });
+      account.addFile(id, `${key}-ticket${mark}.txt`);
       stats.files++;
     }
     const n = r.int(0, maxComments);
     for (let c = 0; c < n; c++) {
       const priv = r.chance(pPrivate);
-      const at = created + (c + 1) * 5_000;
       const kind = priv ? 'note' : r.pick(['reply', 'note'] as const);
-      const conv = sim.state.addConversation(t.id, {
-        kind,
-        source: kind === 'reply' ? 0 : 2,
-        private: priv,
-        body: `${priv ? 'Internal' : 'Public'} comment ${c} on ${key} [c ${key}-${c}]`,
-        user_id: agent,
-        created_at: at,
-      });
+      const body = `${priv ? 'Internal' : 'Public'} comment ${c} on ${key} [c ${key}-${c}]`;
+      const commentId = account.addComment(id, { body, private: priv, kind, atMs: created + (c + 1) * 5_000 });
       stats.comments++;
       if (priv) stats.privateNotes++;
       if (r.chance(pCommentFile)) {
-        sim.state.addAttachment(
-          { ticketId: t.id, conversationId: conv.id },
-          { name: `${key}-${c}${mark}.txt`, content_type: 'text/plain', data: Buffer.from(`file of ${key}-${c}`) },
-        );
+        account.addFile(id, `${key}-${c}${mark}.txt`, commentId);
         stats.files++;
       }
     }

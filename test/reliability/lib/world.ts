@@ -15,7 +15,9 @@ import { getRun, startRun } from '../../../src/db/repositories/sync-runs.ts';
 import { sideCredentials } from '../../../src/sync/side-connector.ts';
 import { loadMasterKey } from '../../../src/security/secret-key.ts';
 import { buildApp } from '../../../src/server/app.ts';
-import { startFreshserviceSimulator, type FreshserviceSimulator, type SimulatorOptions } from '../../../src/simulator/freshservice/index.ts';
+import type { FreshserviceSimulator, SimulatorOptions } from '../../../src/simulator/freshservice/index.ts';
+import type { Side } from '../../../src/sync/field-mapping.ts';
+import { startAccount, type Account, type PlatformPair } from './accounts.ts';
 import { workConnectionJob } from '../../../src/sync/coordinator.ts';
 import { engineDeps } from '../../../src/sync/deps.ts';
 import type { EngineDeps, RunOutcome } from '../../../src/sync/engine.ts';
@@ -25,7 +27,8 @@ import { signUpAndLogIn } from '../../helpers/stack.ts';
 import { pendingWork } from './pending.ts';
 
 /**
- * One test world: two simulated Freshservice accounts (Acme = source, Globex = target) in this process,
+ * One test world: two simulated accounts (Acme = source, Globex = target; Freshservice unless
+ * `platforms` says otherwise, see lib/accounts.ts) in this process,
  * and one Support Fusion store holding two organisations paired by an active connection, set up through
  * the product's own API. The store is PGlite on disk — which a child process may open while this process
  * does not — or a throw-away PostgreSQL database (SF_TEST_DATABASE_URL, `storage: 'postgres'`).
@@ -43,6 +46,8 @@ export interface WorldOptions {
   target?: SimulatorOptions;
   configuration?: { source?: Record<string, unknown>; target?: Record<string, unknown> };
   mappings?: Mappings;
+  /** The platforms of the two accounts (default: Freshservice on both sides). */
+  platforms?: PlatformPair;
 }
 
 export interface SyncResult {
@@ -75,8 +80,12 @@ export interface OpenWorld {
 }
 
 export interface World {
+  /** The simulators of a Freshservice side (the suites written for Freshservice pairs); other platforms: `accounts`. */
   source: FreshserviceSimulator;
   target: FreshserviceSimulator;
+  /** Both sides through the platform-neutral adapter. */
+  accounts: Record<Side, Account>;
+  platforms: PlatformPair;
   connectionId: string;
   dataDir: string;
   storage: Storage;
@@ -88,21 +97,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-/**
- * A plan so large it never limits, but with rate-limit headers: the product learns the account's limit
- * from X-RateLimit-Total (without them it assumes the smallest plan, 100 a minute, and paces itself).
- */
-export const unlimited = {
-  overall: 10_000_000,
-  subLimits: {
-    list_tickets: 10_000_000,
-    view_ticket: 10_000_000,
-    create_ticket: 10_000_000,
-    update_ticket: 10_000_000,
-    list_agents: 10_000_000,
-    list_requesters: 10_000_000,
-  },
-};
+export { unlimited } from './accounts.ts';
 
 export const postgresAvailable = !!testDatabaseUrl;
 
@@ -111,13 +106,13 @@ export const postgresAvailable = !!testDatabaseUrl;
  * their runs spend their accounts' budgets, whose limits the product learns, rather than the small
  * allowance of an untested key.
  */
-async function markKeysTested(db: DatabaseHandle['db'], sims: { source: FreshserviceSimulator; target: FreshserviceSimulator }): Promise<void> {
+async function markKeysTested(db: DatabaseHandle['db'], sims: Record<Side, Account>): Promise<void> {
   for (const [name, sim] of [
     ['acme', sims.source],
     ['globex', sims.target],
   ] as const) {
     const orgs = await db.selectFrom('organisations').select('id').where('name', 'like', `Org ${name}%`).execute();
-    for (const o of orgs) await recordCredentialTest(db, o.id, credentialFingerprint(sim.url, sim.keyFor('admin')), true);
+    for (const o of orgs) await recordCredentialTest(db, o.id, credentialFingerprint(sim.url, sim.budgetSecret()), true);
   }
 }
 
@@ -126,6 +121,7 @@ export interface WorldTemplate {
   dir: string;
   connectionId: string;
   timeoutMs: number;
+  platforms: PlatformPair;
   close(): Promise<void>;
 }
 
@@ -142,7 +138,7 @@ async function setUpThroughApi(
   config: AppConfig,
   masterKey: Buffer,
   database: DatabaseHandle,
-  sims: { source: FreshserviceSimulator; target: FreshserviceSimulator },
+  sims: Record<Side, Account>,
   opts: WorldOptions,
 ): Promise<string> {
   const ctx = { config, db: database.db, masterKey };
@@ -165,7 +161,7 @@ async function setUpThroughApi(
           method: 'PUT',
           url: '/api/v1/platform',
           headers: auth,
-          payload: { platform: 'freshservice', apiUrl: sim.url, apiKey: sim.keyFor('admin') },
+          payload: sim.platformSettings(),
         }),
         200,
       );
@@ -183,7 +179,8 @@ async function setUpThroughApi(
       ['source', a.auth],
       ['target', b.auth],
     ] as const) {
-      const configuration = opts.configuration?.[side];
+      const own = sims[side].sideConfiguration();
+      const configuration = opts.configuration?.[side] || Object.keys(own).length > 0 ? { ...opts.configuration?.[side], ...own } : null;
       if (!configuration) continue;
       const put = await app.inject({ method: 'PUT', url: `/api/v1/connections/${connectionId}/configuration`, headers: auth, payload: { configuration } });
       // Reverse sync writes into the source's platform: the world's source admin approves it (write consent).
@@ -215,10 +212,21 @@ async function setUpThroughApi(
   }
 }
 
-const startSims = async (opts: WorldOptions) => ({
-  source: await startFreshserviceSimulator({ name: 'acme', seed: 'empty', rateLimit: unlimited, ...opts.source }),
-  target: await startFreshserviceSimulator({ name: 'globex', seed: 'empty', rateLimit: unlimited, ...opts.target }),
-});
+const defaultPlatforms: PlatformPair = { source: 'freshservice', target: 'freshservice' };
+
+const startSims = async (opts: WorldOptions): Promise<Record<Side, Account>> => {
+  const p = opts.platforms ?? defaultPlatforms;
+  return {
+    source: await startAccount(p.source, 'acme', opts.source ? { freshservice: opts.source } : {}),
+    target: await startAccount(p.target, 'globex', opts.target ? { freshservice: opts.target } : {}),
+  };
+};
+
+/** The Freshservice simulator of a side, for the suites written against it; other platforms have none. */
+function freshserviceOf(a: Account, side: Side): FreshserviceSimulator {
+  if (!a.freshservice) throw new Error(`the ${side} of this world is ${a.platform}: use world.accounts.${side}`);
+  return a.freshservice;
+}
 
 /** Sets up one PGlite store through the API; worlds made from it differ only in their simulators. */
 export async function createTemplate(opts: WorldOptions = {}): Promise<WorldTemplate> {
@@ -232,7 +240,7 @@ export async function createTemplate(opts: WorldOptions = {}): Promise<WorldTemp
     const database = await openDatabase({ dataDir: config.dataDir });
     const connectionId = await setUpThroughApi(config, masterKey, database, sims, opts);
     await database.close();
-    return { dir, connectionId, timeoutMs, close: () => rm(dir, { recursive: true, force: true }) };
+    return { dir, connectionId, timeoutMs, platforms: opts.platforms ?? defaultPlatforms, close: () => rm(dir, { recursive: true, force: true }) };
   } finally {
     await sims.source.close();
     await sims.target.close();
@@ -247,7 +255,8 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
   const storage = opts.storage ?? 'disk';
   if (storage === 'postgres' && opts.template) throw new Error('templates are PGlite directories; PostgreSQL worlds are set up from nothing');
   const timeoutMs = opts.template?.timeoutMs ?? opts.timeoutMs ?? 1_500;
-  const sims = await startSims(opts);
+  const platforms = opts.template?.platforms ?? opts.platforms ?? defaultPlatforms;
+  const sims = await startSims({ ...opts, platforms });
   const dataDir = await mkdtemp(join(tmpdir(), 'sf-reliability-'));
   let tempDb: Awaited<ReturnType<typeof createTempDatabase>> | null = null;
   if (storage === 'postgres') {
@@ -309,7 +318,7 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
             if (!creds) return { error: 'no platform is configured' };
             return createConnector(
               creds.platform,
-              { apiUrl: creds.apiUrl, fields: { apiKey: creds.apiKey } },
+              { apiUrl: creds.apiUrl, fields: creds.fields },
               { timeoutMs: config.platformTimeoutMs, rateGate, sleep, ...(hooks?.onBudgetWait ? { onBudgetWait: hooks.onBudgetWait } : {}) },
             );
           },
@@ -332,8 +341,14 @@ export async function createWorld(opts: WorldOptions & { template?: WorldTemplat
   };
 
   return {
-    source: sims.source,
-    target: sims.target,
+    get source() {
+      return freshserviceOf(sims.source, 'source');
+    },
+    get target() {
+      return freshserviceOf(sims.target, 'target');
+    },
+    accounts: sims,
+    platforms,
     connectionId,
     dataDir,
     storage,
