@@ -11,6 +11,7 @@ import { editFields, toRemoteTicket } from './mapping.ts';
 import { checkMarker, findTicketByMarker } from './markers.ts';
 import { CreatedIssue, JiraIssue, Myself, ProjectPage } from './payloads.ts';
 import { createRequester, findPersonById, findRequesterByEmail } from './requesters.ts';
+import { createAsRequest, REQUEST_TYPE_SETTING, requestTypeChoices, requestTypeFor } from './servicedesk.ts';
 import { transitionTo } from './transitions.ts';
 
 export interface JiraConnectorOptions extends JiraApiOptions {
@@ -90,6 +91,7 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
     changes: (cursor, o) => jiraChanges(ctx, cursor, o),
 
     async sideSettingChoices(name) {
+      if (name === REQUEST_TYPE_SETTING) return requestTypeChoices(ctx);
       if (name === 'issueType') return ((await ctx.projectDetail()).issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ value: t.name, label: t.name }));
       if (name !== 'project') return [];
       const out: Array<{ value: string; label: string }> = [];
@@ -118,14 +120,18 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
       if (fields.description === null) delete fields.description;
       const what = `create an issue in ${project} ("${input.subject.slice(0, 80)}")`;
       const post = (body: Record<string, unknown>) => api.json('POST', '/rest/api/3/issue', CreatedIssue, { what, body: { fields: body }, idempotent: false });
+      // A service project's issues are customer requests of a request type when one is set or the only one fits.
+      const requestType = await requestTypeFor(ctx, type.id, opts.sideSettings?.[REQUEST_TYPE_SETTING]);
       let created;
-      try {
-        created = await post(input.requesterId ? { ...fields, reporter: { id: input.requesterId } } : fields);
-      } catch (err) {
-        // Setting the reporter needs Modify Reporter; a 400 created nothing, so sending again is safe.
-        if (!(err instanceof PlatformError && err.kind === 'validation' && err.details.fieldErrors?.some((e) => e.field === 'reporter'))) throw err;
-        created = await post(fields);
-      }
+      if (requestType) created = await createAsRequest(ctx, requestType, fields, input, what);
+      else
+        try {
+          created = await post(input.requesterId ? { ...fields, reporter: { id: input.requesterId } } : fields);
+        } catch (err) {
+          // Setting the reporter needs Modify Reporter; a 400 created nothing, so sending again is safe.
+          if (!(err instanceof PlatformError && err.kind === 'validation' && err.details.fieldErrors?.some((e) => e.field === 'reporter'))) throw err;
+          created = await post(fields);
+        }
       // The label already carries the marker; the property is a second, invisible copy (best effort).
       await api
         .raw('PUT', `/rest/api/3/issue/${created.id}/properties/${ISSUE_MARKER_PROPERTY}`, {

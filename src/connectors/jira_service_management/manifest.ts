@@ -114,6 +114,12 @@ export const jiraManifest: PlatformManifest = {
       help: "The issue type of created issues (e.g. [System] Service request); the partner's ticket type is used when the project has it.",
       required: false,
     },
+    {
+      name: 'requestType',
+      label: 'Request type',
+      help: 'Service projects: the request type of created issues, by name (e.g. Get IT help); they are raised on behalf of the requester. Left blank: the only request type of the issue type, else a plain issue.',
+      required: false,
+    },
   ],
   setupGuide: {
     summary: 'A dedicated Atlassian account with agent access to the project (Service Desk Team role), its e-mail and an API token.',

@@ -47,6 +47,17 @@ export interface RequestType {
   name: string;
   issueTypeId: string;
   description: string;
+  /** The request form [spec 12]; absent: summary (required) and description. Hidden fields take their preset. */
+  fields?: RequestTypeField[];
+}
+
+export interface RequestTypeField {
+  fieldId: string;
+  name: string;
+  required: boolean;
+  visible: boolean;
+  /** What a hidden field is set to on every request. */
+  preset?: unknown;
 }
 
 export interface CustomField {

@@ -75,9 +75,31 @@ function supProject(): Project {
     ],
     initialStatus: '10001',
     serviceDeskId: '1',
+    // Forms as an admin sets them up: one shows Labels (optional), one a priority and a hidden field with a preset.
     requestTypes: [
-      { id: '1', name: 'Get IT help', issueTypeId: '10100', description: 'Ask the IT team for help.' },
-      { id: '2', name: 'Report a system problem', issueTypeId: '10101', description: 'Tell us what is broken.' },
+      {
+        id: '1',
+        name: 'Get IT help',
+        issueTypeId: '10100',
+        description: 'Ask the IT team for help.',
+        fields: [
+          { fieldId: 'summary', name: 'What do you need?', required: true, visible: true },
+          { fieldId: 'description', name: 'Why do you need this?', required: false, visible: true },
+          { fieldId: 'labels', name: 'Labels', required: false, visible: true },
+        ],
+      },
+      {
+        id: '2',
+        name: 'Report a system problem',
+        issueTypeId: '10101',
+        description: 'Tell us what is broken.',
+        fields: [
+          { fieldId: 'summary', name: 'Summary', required: true, visible: true },
+          { fieldId: 'description', name: 'What happened?', required: false, visible: true },
+          { fieldId: 'priority', name: 'How urgent is it?', required: false, visible: true },
+          { fieldId: 'customfield_10060', name: 'External reference', required: true, visible: false, preset: 'portal' },
+        ],
+      },
     ],
     nextNumber: 1,
   };

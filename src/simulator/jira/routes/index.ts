@@ -4,6 +4,7 @@ import { commentRoutes } from './comments.ts';
 import { issueRoutes } from './issues.ts';
 import { jsmAttachmentRoutes } from './jsm-attachments.ts';
 import { jsmRoutes } from './jsm.ts';
+import { jsmRequestRoutes } from './jsm-requests.ts';
 import { metaRoutes } from './meta.ts';
 import { propertyRoutes } from './properties.ts';
 import { searchRoutes } from './search.ts';
@@ -20,6 +21,7 @@ export const jiraRoutes: JRoute[] = [
   ...propertyRoutes,
   ...attachmentRoutes,
   ...jsmRoutes,
+  ...jsmRequestRoutes,
   ...jsmAttachmentRoutes,
   ...webhookRoutes,
 ];

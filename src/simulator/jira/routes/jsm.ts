@@ -74,7 +74,7 @@ export function jsmComment(ctx: JCtx, c: Comment) {
   };
 }
 
-function requestJson(ctx: JCtx, i: Issue) {
+export function requestJson(ctx: JCtx, i: Issue) {
   const p = ctx.state.projectOf(i);
   const st = p.statuses.find((s) => s.id === i.statusId)!;
   return {
@@ -138,23 +138,6 @@ export const jsmRoutes: JRoute[] = [
   },
   {
     method: 'GET',
-    path: `${SD}/servicedesk/:desk/requesttype/:rt/field`,
-    handler: (ctx) => {
-      const p = desk(ctx);
-      if (!p.requestTypes.some((r) => r.id === ctx.params.rt)) throw jsmError(404, `Request type '${ctx.params.rt ?? ''}' does not exist.`);
-      const schema = (type: string, system: string) => ({ type, system });
-      return ok({
-        requestTypeFields: [
-          { fieldId: 'summary', name: 'Summary', required: true, visible: true, validValues: [], jiraSchema: schema('string', 'summary') },
-          { fieldId: 'description', name: 'Description', required: false, visible: true, validValues: [], jiraSchema: schema('string', 'description') },
-        ],
-        canRaiseOnBehalfOf: true,
-        canAddRequestParticipants: true,
-      });
-    },
-  },
-  {
-    method: 'GET',
     path: `${SD}/servicedesk/:desk/customer`,
     burstPerSecond: 5,
     handler: (ctx) => {
@@ -187,56 +170,6 @@ export const jsmRoutes: JRoute[] = [
     },
   },
   { method: 'GET', path: `${SD}/request/:issue`, handler: (ctx) => ok(requestJson(ctx, request(ctx))) },
-  {
-    method: 'POST',
-    path: `${SD}/request`,
-    body: 'json',
-    handler: (ctx) => {
-      const user = agent(ctx);
-      if (!user.canWrite) throw jsmError(403, 'You do not have permission to create requests in this service desk.');
-      const b = (ctx.body ?? {}) as {
-        serviceDeskId?: unknown;
-        requestTypeId?: unknown;
-        requestFieldValues?: Record<string, unknown>;
-        raiseOnBehalfOf?: unknown;
-      };
-      const p = [...ctx.state.projects.values()].find((x) => x.serviceDeskId && x.serviceDeskId === String(b.serviceDeskId as string));
-      if (!p) throw jsmError(400, 'The service desk does not exist.');
-      const rt = p.requestTypes.find((r) => r.id === String(b.requestTypeId as string));
-      if (!rt) throw jsmError(400, 'The request type does not exist.');
-      const v = b.requestFieldValues ?? {};
-      if (typeof v.summary !== 'string' || !v.summary.trim()) throw jsmError(400, 'Summary is required.');
-      let reporter = user;
-      if (b.raiseOnBehalfOf !== undefined) {
-        const on = String(b.raiseOnBehalfOf as string);
-        const r = ctx.state.users.get(on) ?? ctx.state.userByEmail(on);
-        if (!r) throw jsmError(400, `The user '${on}' does not exist.`);
-        reporter = r;
-      }
-      const issue = ctx.state.createIssue(
-        {
-          projectId: p.id,
-          issueTypeId: rt.issueTypeId,
-          summary: v.summary,
-          description: typeof v.description === 'string' ? paragraphDoc(v.description) : null,
-          statusId: p.initialStatus,
-          priorityId: '3',
-          assigneeId: null,
-          reporterId: reporter.accountId,
-          creatorId: user.accountId,
-          labels: [],
-          resolutionId: null,
-          resolutionMs: null,
-          custom: {},
-          properties: {},
-          requestTypeId: rt.id,
-          participants: [],
-        },
-        user.accountId,
-      );
-      return ok(requestJson(ctx, issue), 201);
-    },
-  },
   {
     method: 'GET',
     path: `${SD}/request/:issue/comment`,

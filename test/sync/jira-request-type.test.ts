@@ -1,0 +1,138 @@
+/**
+ * The engine end to end, Freshservice → Jira Service Management with the side's "Request type" set: the copy
+ * is created as a customer request of that request type (POST /rest/servicedeskapi/request), raised on behalf
+ * of the requester, who becomes a JSM customer and the issue's reporter; the marker makes a second run write
+ * nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketConnector } from '../../src/core/connector.ts';
+import { requirePlatform } from '../../src/connectors/registry.ts';
+import type { PlatformHarness, SimHandle } from '../conformance/harness.ts';
+import { loadHarnesses } from '../conformance/platforms/index.ts';
+import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+
+const harnesses = await loadHarnesses();
+const harness = (id: string): PlatformHarness => {
+  const h = harnesses.find((x) => x.platform === id);
+  if (!h) throw new Error(`no conformance harness for ${id}`);
+  return h;
+};
+
+const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
+  const res = await r;
+  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
+  return res.json();
+};
+
+describe('Freshservice → Jira Service Management with a request type', () => {
+  let stack: TestStack;
+  const sims = {} as Record<'source' | 'target', SimHandle>;
+  const auth = {} as Record<'source' | 'target', Record<string, string>>;
+  const platforms = { source: 'freshservice', target: 'jira_service_management' } as const;
+  let connectionId = '';
+  let jira: TicketConnector;
+  let since = '';
+
+  const sync = async () => {
+    const started = await json(
+      stack.app.inject({ method: 'POST', url: `/api/v1/connections/${connectionId}/sync-runs`, headers: auth.source, payload: { since } }),
+      202,
+    );
+    await (stack.jobs as typeof stack.jobs & { idle?: () => Promise<void> }).idle?.();
+    const run = await json(stack.app.inject({ url: `/api/v1/sync-runs/${started.id}`, headers: auth.source }), 200);
+    const details = await json(stack.app.inject({ url: `/api/v1/sync-runs/${started.id}/details`, headers: auth.source }), 200);
+    return { run, details: (details.details ?? details.items ?? []) as Array<Record<string, any>> };
+  };
+
+  /** The JSM view of an issue, as an agent reads it. */
+  const customerRequest = async (key: string) => {
+    const creds = sims.target.credentials('admin');
+    const res = await fetch(`${creds.apiUrl}/rest/servicedeskapi/request/${encodeURIComponent(key)}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${creds.fields.email}:${creds.fields.apiToken}`).toString('base64')}` },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { requestTypeId: string; reporter: { accountId: string; emailAddress: string } };
+  };
+
+  beforeAll(async () => {
+    [sims.source, sims.target, stack] = await Promise.all([
+      harness(platforms.source).start(),
+      harness(platforms.target).start(),
+      startStack({ listen: false }),
+    ]);
+    for (const side of ['source', 'target'] as const) {
+      auth[side] = (await signUpAndLogIn(stack.app)).auth;
+      const creds = sims[side].credentials('admin');
+      await json(
+        stack.app.inject({
+          method: 'PUT',
+          url: '/api/v1/platform',
+          headers: auth[side],
+          payload: { platform: platforms[side], apiUrl: creds.apiUrl, credentials: creds.fields },
+        }),
+        200,
+      );
+    }
+    const created = await json(
+      stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth.source, payload: { role: 'source', contractName: 'Request types' } }),
+      201,
+    );
+    await json(
+      stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: auth.target, payload: { verificationCode: created.verificationCode } }),
+      200,
+    );
+    connectionId = created.id;
+    // "Get IT help" is the Service Request request type: a partner's Incident still becomes one, as set.
+    const view = await json(stack.app.inject({ url: `/api/v1/connections/${connectionId}/configuration`, headers: auth.target }), 200);
+    await json(
+      stack.app.inject({
+        method: 'PUT',
+        url: `/api/v1/connections/${connectionId}/configuration`,
+        headers: auth.target,
+        payload: { configuration: { ...view.configuration, sideSettings: { project: 'SUP', requestType: 'get it HELP' } } },
+      }),
+      200,
+    );
+    jira = requirePlatform(platforms.target).createConnector(sims.target.credentials('admin'), { timeoutMs: 5000, sideSettings: sims.target.sideSettings });
+    since = new Date(Date.now() - 1000).toISOString();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    await sims.source?.close();
+    await sims.target?.close();
+  });
+
+  it('creates the copy as a customer request of the request type, raised on behalf of the requester', async () => {
+    const [ticket] = (await sims.source.seedTickets([{ subject: 'Laptop will not boot (request type)' }])) as [string];
+    await sims.target.clearRequestLog();
+    const { run, details } = await sync();
+    expect(run.status, JSON.stringify(details)).toBe('success');
+    const mine = details.find((d) => d.sourceTicketId === ticket);
+    expect(mine?.outcome, JSON.stringify(details)).toBe('created');
+
+    const copy = await jira.getTicket(mine!.targetTicketId);
+    expect(copy?.subject).toBe('Laptop will not boot (request type)');
+    expect(copy?.type).toBe('Service Request');
+    const request = await customerRequest(copy!.displayId);
+    expect(request.requestTypeId).toBe('1');
+    // The requester is a JSM customer (portal-only account) and the request's reporter.
+    expect(request.reporter.emailAddress.toLowerCase()).toBe(sims.source.requesterEmail.toLowerCase());
+    expect(request.reporter.accountId).toMatch(/^qm:/);
+    expect(copy?.requester?.id).toBe(request.reporter.accountId);
+    // The marker travelled in the create (the form shows Labels) and as the issue property.
+    expect(copy?.tags.some((t) => t.startsWith('sf-'))).toBe(true);
+
+    const log = await sims.target.requestLog();
+    const creates = log.filter((r) => r.method === 'POST' && (r.path.endsWith('/rest/servicedeskapi/request') || r.path.endsWith('/rest/api/3/issue')));
+    expect(creates.map((r) => `${r.path.replace(/^.*(\/rest\/)/, '$1')} ${r.status}`)).toEqual(['/rest/servicedeskapi/request 201']);
+  });
+
+  it('a second run writes nothing', async () => {
+    await sims.target.clearRequestLog();
+    const { run } = await sync();
+    expect(['success', 'no_tickets']).toContain(run.status);
+    const writes = (await sims.target.requestLog()).filter((r) => r.method !== 'GET' && !r.path.endsWith('/search/jql'));
+    expect(writes).toEqual([]);
+  });
+});
