@@ -189,4 +189,21 @@ describe('deletions', () => {
     // Not in the retry set: retrying cannot bring the copy back, so runs with nothing new leave it alone.
     expect(await createSyncStore(stack.database.db).retries(connectionId, 'source')).not.toContain(issueId);
   });
+
+  it('a reply alone to an issue whose copy is gone: said the same way, the comment not put in the retry set', async () => {
+    const { ids } = jira.seedIssues([{ summary: 'Copy gone, then a reply' }]);
+    const issueId = ids[0]!;
+    jira.editAsPerson(issueId, { status: 'In Progress' });
+    const first = await sync();
+    const copyId = String(first.details.find((d) => d.sourceTicketId === issueId)?.targetTicketId);
+    expect(fresh.state.tickets.delete(Number(copyId))).toBe(true);
+
+    jira.editAsPerson(issueId, { comment: { text: 'Any news?' } });
+    const second = await sync();
+    const row = second.details.find((d) => d.sourceTicketId === issueId);
+    expect(row?.outcome, JSON.stringify(second.details)).toBe('failed');
+    expect(row?.error).toContain(`The copy #${copyId}`);
+    expect(row?.failedComments).toBe(0);
+    expect(await createSyncStore(stack.database.db).retries(connectionId, 'source')).not.toContain(issueId);
+  });
 });
