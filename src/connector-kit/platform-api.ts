@@ -63,7 +63,7 @@ export interface CallDescription {
 export type RateWindow = 'account' | 'burst';
 
 export interface PlatformSpec {
-  /** The platform's name in messages, e.g. "Freshservice". */
+  /** The platform's name in messages, as its manifest gives it. */
   name: string;
   /** The platform id, naming its calls in metrics. */
   platform: string;

@@ -25,6 +25,19 @@ export interface ConnectionTestFailure {
   hints: string[];
 }
 
+/**
+ * What the account can reach, for a platform whose scope is not groups (the projects it may browse):
+ * shown in place of the group access, which such a platform answers only for the contract's sake.
+ */
+export interface AccessScope {
+  /** The heading, e.g. "Project access". */
+  title: string;
+  /** One line, e.g. "Browse access: 2 projects". */
+  summary: string;
+  /** What it reaches, each named as shown, e.g. "SUP (Support)". */
+  items: Array<{ id: number | string; name: string }>;
+}
+
 export type ConnectionTestResult =
   | {
       ok: true;
@@ -32,6 +45,7 @@ export type ConnectionTestResult =
       agent: { id: number | string; name: string; email: string };
       roles: string[];
       groupAccess: { scope: 'all' | 'selected'; groups: Array<{ id: number; name: string }> };
+      accessScope?: AccessScope;
       warnings: string[];
       checks: ConnectionCheck[];
     }
