@@ -90,8 +90,8 @@ export interface SimHandle {
   setSearchLag?(ms: number): Promise<void>;
 
   /**
-   * Makes the paged listings the change feed reads endless (until `clearFaults`): from the second page on,
-   * the same page again, announcing itself as the next (the same link, page number or token).
+   * Makes every paged listing endless (until `clearFaults`): from the second page on, the same page again,
+   * announcing itself as the next (the same link, page number, offset or token).
    */
   repeatPages?(): Promise<void>;
   /**

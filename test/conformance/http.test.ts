@@ -202,4 +202,30 @@ forEachPlatform('HTTP behaviour', (p) => {
       'tickets neither read before the stop nor after resuming from its cursor',
     ).toEqual([]);
   });
+
+  it('a comment listing that repeats its pages stops: bounded, and no comment twice', async (ctx) => {
+    ctx.skip(!p.sim.repeatPages, `the ${p.manifest.name} simulator cannot repeat a listing's pages`);
+    const { ticket } = await p.createTicket('Conformance: a long conversation');
+    const c = p.connector();
+    // More than two pages of 100 (the largest page the platforms serve comments in): the third page asked for is the second again.
+    for (let i = 0; i < 210; i++) await c.addComment(ticket.id, { body: `<p>Comment ${i}</p>`, private: true, marker: p.marker() });
+    await p.sim.repeatPages!();
+    await p.sim.clearRequestLog();
+    const outcome = await c.listComments(ticket.id).then(
+      (list) => ({ list }),
+      (error: unknown) => ({ error }),
+    );
+    expect((await p.sim.requestLog()).length, 'requests made while the listing repeated itself').toBeLessThanOrEqual(10);
+    if ('error' in outcome) {
+      expect(outcome.error).toBeInstanceOf(PlatformError);
+      expect((outcome.error as Error).message, 'the stop says why').toMatch(/repeat/i);
+    } else {
+      const ids = outcome.list.map((cm) => cm.id);
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        'comments listed twice',
+      ).toEqual([]);
+      expect(ids.length, 'comments of the pages read').toBeGreaterThanOrEqual(100);
+    }
+  });
 });

@@ -2,10 +2,10 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { applyFaults } from '../kit/fault-gate.ts';
 import type { FaultController } from '../kit/faults.ts';
-import { loopedToken } from '../kit/page-loop.ts';
+import { loopedOffset, loopedToken } from '../kit/page-loop.ts';
 import { logRequest, splitUrl, type RequestLogEntry } from '../kit/request-log.ts';
 import { KitRouter } from '../kit/router.ts';
-import { authenticate } from './auth.ts';
+import { accessibleResources, authenticate, type JiraOAuth } from './auth.ts';
 import { JiraError, jiraError, localise } from './errors.ts';
 import type { JiraRateLimiter } from './rate.ts';
 import type { JCtx, JResult, JRoute, JRouteMeta, UploadedFile } from './route.ts';
@@ -20,6 +20,8 @@ export interface JiraServerDeps {
   closing: { value: boolean };
   cloudId: string;
   origin: () => string;
+  /** The site's 3LO app: Bearer tokens through the gateway, and accessible-resources (absent: Basic only). */
+  oauth?: JiraOAuth;
 }
 
 const NOT_AUTHENTICATED = 'Client must be authenticated to access this resource.';
@@ -44,6 +46,14 @@ export async function buildJiraApp(deps: JiraServerDeps): Promise<FastifyInstanc
   const router = buildRouter();
   const handler = (req: FastifyRequest, reply: FastifyReply) => handleApi(deps, router, req, reply);
   for (const url of ['/rest/*', '/ex/jira/:cloudId/rest/*']) app.route({ method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD'], url, handler });
+  const oauth = deps.oauth;
+  if (oauth) {
+    // api.atlassian.com's list of the sites a 3LO grant covers; the simulator serves the gateway on its own host.
+    app.get('/oauth/token/accessible-resources', async (req, reply) => {
+      const r = accessibleResources(oauth, req.headers.authorization, { cloudId: deps.cloudId, name: deps.state.siteName, url: deps.origin() });
+      return reply.code(r.status).type('application/json').send(JSON.stringify(r.body));
+    });
+  }
   return app;
 }
 
@@ -79,7 +89,7 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
     if (match.kind === 'none') throw jiraError(404, ['null for uri: ' + `${base}${path}`]);
     if (match.kind === 'method') throw new JiraError(405, undefined, { allow: match.allowed.join(', ') }, '');
     const meta = match.route.handler;
-    const user = authenticate(state, req.headers.authorization);
+    const user = authenticate(state, req.headers.authorization, gateway ? deps.oauth : null);
     entry.agentId = user?.accountId ?? null;
     if (!user) {
       const mode = meta.auth ?? 'user';
@@ -91,11 +101,12 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
     }
     if (user) reply.header('x-aaccountid', encodeURIComponent(user.accountId));
     const { body, files } = await readBody(req, meta.body ?? 'none');
+    const looped = deps.faults.loopsPages(path);
     const ctx: JCtx = {
       state,
       user,
       params: match.params,
-      query,
+      query: looped ? loopOffsetQuery(query) : query,
       search,
       body,
       files,
@@ -105,7 +116,7 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
       view: { state, base, site: origin, tz: user?.timeZone ?? state.defaultTimeZone },
     };
     const result = await meta.handler(ctx);
-    if (deps.faults.loopsPages(path)) loopTokenPage(ctx, result);
+    if (looped) loopPageAnswer(ctx, result);
     return send(reply, result, state);
   } catch (err) {
     if (err instanceof JiraError) {
@@ -116,10 +127,24 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
   }
 }
 
-/** The pageLoop fault on a token-paged listing: a page asked for with a token announces that token again. */
-function loopTokenPage(ctx: JCtx, result: JResult): void {
+/** The pageLoop fault on an offset-paged listing: any offset past the second page's is the second page's. */
+function loopOffsetQuery(query: Record<string, string>): Record<string, string> {
+  const startAt = Number(query.startAt);
+  if (!Number.isInteger(startAt) || startAt <= 0) return query;
+  return { ...query, startAt: String(loopedOffset(startAt, Number(query.maxResults) || 50)) };
+}
+
+/**
+ * The pageLoop fault on a listing's answer: an offset page is never the last; a page asked for with a
+ * token announces that token again.
+ */
+function loopPageAnswer(ctx: JCtx, result: JResult): void {
   const body = result.body as Record<string, unknown> | undefined;
   if (result.status !== 200 || !body || typeof body !== 'object' || !('isLast' in body)) return;
+  if ('startAt' in body) {
+    body.isLast = false;
+    return;
+  }
   const sent = ctx.method === 'GET' ? (ctx.search.get('nextPageToken') ?? undefined) : (ctx.body as { nextPageToken?: unknown } | undefined)?.nextPageToken;
   const token = loopedToken(typeof sent === 'string' ? sent : undefined, typeof body.nextPageToken === 'string' ? body.nextPageToken : undefined);
   if (token === undefined) return;

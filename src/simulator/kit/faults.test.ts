@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { uploadOf } from './fault-gate.ts';
 import { FaultController, type FaultWording } from './faults.ts';
-import { LOOPED_NEXT_PAGE, loopedPageNumber, loopedToken } from './page-loop.ts';
+import { LOOPED_NEXT_PAGE, loopedOffset, loopedPageNumber, loopedToken } from './page-loop.ts';
 
 const wording: FaultWording = {
   bodyFor: (status) => ({ status }),
@@ -29,6 +29,15 @@ describe('pageLoop fault', () => {
   ])('page %i asked for serves page %i, and announces the second', (asked, served) => {
     expect(loopedPageNumber(asked)).toBe(served);
     expect(LOOPED_NEXT_PAGE).toBe(2);
+  });
+
+  it.each([
+    [0, 0],
+    [100, 100],
+    [200, 100],
+    [50, 50],
+  ])('offset %i asked for (pages of 100) serves offset %i', (asked, served) => {
+    expect(loopedOffset(asked, 100)).toBe(served);
   });
 
   it.each([

@@ -19,3 +19,8 @@ export const LOOPED_NEXT_PAGE = 2;
 export function loopedToken(requested: string | undefined, answered: string | undefined): string | undefined {
   return requested ?? answered;
 }
+
+/** Offset paging (`startAt`): the offset served for the one asked for (the second page's, for any later one). */
+export function loopedOffset(requested: number, pageSize: number): number {
+  return Math.min(requested, pageSize);
+}

@@ -79,7 +79,7 @@ const freshserviceHarness: PlatformHarness = {
         sim.faults.clear();
       },
       async repeatPages() {
-        sim.faults.set({ pageLoop: { pathPattern: '^/api/v2/tickets$' } });
+        sim.faults.set({ pageLoop: {} });
       },
       async redirectDownload(att, location) {
         const a = sim.state.attachments.get(Number(att.id));

@@ -105,7 +105,7 @@ const jiraHarness: PlatformHarness = {
         sim.setIndexLag({ mode: 'off' });
       },
       async repeatPages() {
-        sim.faults.set({ pageLoop: { pathPattern: '/rest/api/3/search/jql$' } });
+        sim.faults.set({ pageLoop: {} });
       },
       async redirectDownload(att, location) {
         const a = sim.state.attachments.get(att.id);
