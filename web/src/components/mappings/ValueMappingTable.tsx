@@ -35,10 +35,13 @@ function Category({ id, field, value }: { id: string; field: FieldDefinition | u
 export function ValueMappingTable({ sourceField, targetField, values, onChange, errorOf, caption, keyedBy = 'source' }: Props) {
   const ids = useId();
   const set = (i: number, patch: Partial<Pair>) => onChange(values.map((p, j) => (j === i ? { ...p, ...patch } : p)));
-  const unpaired = sourceField?.choices.filter((c) => !values.some((p) => String(p.source) === String(c.value))) ?? [];
+  // The end a run reads from: each of its values needs a pair.
+  const [readField, readEnd] = keyedBy === 'target' ? ([targetField, 'target'] as const) : ([sourceField, 'source'] as const);
+  const unpaired = readField?.choices.filter((c) => !values.some((p) => String(p[readEnd]) === String(c.value))) ?? [];
   const add = () => {
-    const next = unpaired[0];
-    onChange([...values, { source: next?.value ?? '', target: targetField?.choices[0]?.value ?? '' }]);
+    const next = unpaired[0]?.value ?? '';
+    const other = (keyedBy === 'target' ? sourceField : targetField)?.choices[0]?.value ?? '';
+    onChange([...values, keyedBy === 'target' ? { source: other, target: next } : { source: next, target: other }]);
   };
   const suggestions = suggestPairs(sourceField, targetField);
   return (
