@@ -1,13 +1,18 @@
-import { Fragment, useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { Fragment, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
 import { api } from '../../api.ts';
 import type { Connection, FieldDefinition, FieldsResponse, Role } from '../../api.ts';
 import { formatDate, localDateDaysAgo, plural, todayLocalDate } from '../../format.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import { useResource } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../../hooks/form-options.ts';
 import type { Tone } from '../../labels.ts';
 import { Badge } from '../Badge.tsx';
 import { Field } from '../Field.tsx';
 import { EditableBy } from '../EditableBy.tsx';
+import { localMidnight, startDateSchema } from './start-date.ts';
+import type { StartDateForm } from './start-date.ts';
 
 // ---- Contract of POST /connections/:id/dry-runs ---------------------------------------------------
 
@@ -62,7 +67,7 @@ const REQUESTER: Record<NonNullable<PlannedTicket['requester']>['action'], strin
   default: 'the default requester',
 };
 
-type Problem = { message: string; field: boolean } | null;
+const dryRunSchema = startDateSchema('Choose the date from which tickets would be synced.');
 
 const column = (gap: number) => ({ display: 'flex', flexDirection: 'column', gap }) as const;
 
@@ -71,42 +76,26 @@ const column = (gap: number) => ({ display: 'flex', flexDirection: 'column', gap
  * the composed description and the comments — with nothing written to either helpdesk.
  */
 export function DryRunCard({ connection }: { connection: Connection }) {
-  const call = useApiCall();
-  const [since, setSince] = useState(() => localDateDaysAgo(7));
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<Problem>(null);
-  const [result, setResult] = useState<DryRunResult | null>(null);
-  const [fields, setFields] = useState<FieldsResponse | null>(null);
+  const { register, handleSubmit, setError, formState } = useForm<StartDateForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { since: localDateDaysAgo(7) },
+    resolver: zodResolver(dryRunSchema),
+  });
   const active = connection.status === 'active';
+  const preview = useApiMutation({
+    mutationFn: (values: StartDateForm) =>
+      api.post<DryRunResult>(`/connections/${encodeURIComponent(connection.id)}/dry-runs`, { since: localMidnight(values.since) }),
+    onError: (e) => {
+      if (e.field === 'since') setError('since', { type: 'server', message: e.message });
+    },
+  });
+  const result = preview.data ?? null;
+  const busy = preview.isPending;
+  const formError = preview.error && preview.error.field !== 'since' ? preview.error.message : null;
 
   // Picklist labels ("High" for priority 3), loaded once there is something to show them on.
   const needFields = !!result && result.tickets.some((t) => t.action !== 'skip');
-  useEffect(() => {
-    if (!needFields || fields) return;
-    let gone = false;
-    void call(() => api.get<FieldsResponse>(`/connections/${encodeURIComponent(connection.id)}/fields`)).then((r) => {
-      if (!gone && r.ok) setFields(r.data);
-    });
-    return () => {
-      gone = true;
-    };
-  }, [needFields, fields, call, connection.id]);
-
-  async function preview(ev: FormEvent) {
-    ev.preventDefault();
-    setProblem(null);
-    if (!since) return setProblem({ message: 'Choose the date from which tickets would be synced.', field: true });
-    if (since > todayLocalDate()) return setProblem({ message: 'The start date cannot be in the future.', field: true });
-    setBusy(true);
-    setResult(null);
-    // The user's calendar day: its local midnight, as Sync now sends it.
-    const [y, m, d] = since.split('-').map(Number);
-    const sinceAt = new Date(y!, m! - 1, d!).toISOString();
-    const r = await call(() => api.post<DryRunResult>(`/connections/${encodeURIComponent(connection.id)}/dry-runs`, { since: sinceAt }));
-    setBusy(false);
-    if (r.ok) setResult(r.data);
-    else if (r.error) setProblem({ message: r.error.message, field: r.error.field === 'since' });
-  }
+  const fields = useResource<FieldsResponse>(needFields ? `/connections/${encodeURIComponent(connection.id)}/fields` : null);
 
   return (
     <section className="card" aria-labelledby="dry-run-title">
@@ -118,14 +107,23 @@ export function DryRunCard({ connection }: { connection: Connection }) {
         </p>
       </div>
       <EditableBy least="member">
-        <form onSubmit={preview} noValidate className="sync-now">
+        <form
+          // A refused date takes back the previous error, not the previous preview.
+          onSubmit={handleSubmit(
+            (values) => preview.mutate(values),
+            () => {
+              if (preview.isError) preview.reset();
+            },
+          )}
+          noValidate
+          className="sync-now"
+        >
           <Field
             label="Start date"
             type="date"
-            value={since}
             max={todayLocalDate()}
-            onChange={(e) => setSince(e.target.value)}
-            error={problem?.field ? problem.message : undefined}
+            {...register('since')}
+            error={formState.errors.since?.message}
             help="Tickets created or changed on or after this date."
           />
           <button type="submit" className="btn" disabled={busy || !active} title={active ? undefined : 'The connection is not active yet'}>
@@ -138,12 +136,12 @@ export function DryRunCard({ connection }: { connection: Connection }) {
           Reading both helpdesks; nothing is written. This can take up to a minute.
         </p>
       ) : null}
-      {problem && !problem.field ? (
+      {formError ? (
         <p className="notice notice--error" role="alert">
-          {problem.message}
+          {formError}
         </p>
       ) : null}
-      {result ? <DryRunResultView result={result} connection={connection} fields={fields} /> : null}
+      {result ? <DryRunResultView result={result} connection={connection} fields={fields.data ?? null} /> : null}
     </section>
   );
 }

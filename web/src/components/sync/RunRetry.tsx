@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
-import type { ApiError, SyncRunDetail } from '../../api.ts';
-import { useApiCall } from '../../hooks/use-api.ts';
+import type { SyncRunDetail } from '../../api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
 import { syncRunPath } from '../../routes.ts';
 import { EditableBy } from '../EditableBy.tsx';
 import { Link } from '../Link.tsx';
@@ -16,22 +16,22 @@ interface Started {
  * partner's whose write into the reader's platform failed). Either starts one run for them.
  */
 export function useRunRetry(runId: string) {
-  const call = useApiCall();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  // What came of the last retry stays shown while another starts (and if that one is refused).
   const [started, setStarted] = useState<Started | null>(null);
-  async function start(key: string, path: string) {
-    setBusy(key);
-    setError(null);
-    const r = await call(() => api.post<{ id: string; status: string; tickets: number }>(path));
-    setBusy(null);
-    if (r.ok) setStarted({ runId: r.data.id, tickets: r.data.tickets });
-    else if (r.error) setError(r.error);
-  }
+  const retry = useApiMutation({
+    mutationFn: ({ path }: { key: string; path: string }) => api.post<{ id: string; status: string; tickets: number }>(path),
+    onSuccess: (r) => setStarted({ runId: r.id, tickets: r.tickets }),
+  });
+  const busy = retry.isPending ? retry.variables.key : null;
+  const start = (key: string, path: string) =>
+    retry.mutateAsync({ key, path }).then(
+      () => undefined,
+      () => undefined,
+    );
   const base = `/sync-runs/${encodeURIComponent(runId)}`;
   return {
     busy,
-    error,
+    error: retry.error,
     started,
     retryAll: () => start('all', `${base}/retry-failed`),
     retryRow: (d: SyncRunDetail) => (d.id ? start(d.id, `${base}/details/${encodeURIComponent(d.id)}/retry`) : Promise.resolve()),

@@ -1,6 +1,5 @@
 import { useForm } from 'react-hook-form';
 import { zodResolver } from '@hookform/resolvers/zod';
-import { z } from 'zod';
 import { api } from '../../api.ts';
 import type { Connection } from '../../api.ts';
 import { localDateDaysAgo, todayLocalDate } from '../../format.ts';
@@ -10,32 +9,21 @@ import { syncRunPath } from '../../routes.ts';
 import { Field } from '../Field.tsx';
 import { Link } from '../Link.tsx';
 import { EditableBy } from '../EditableBy.tsx';
+import { localMidnight, startDateSchema } from './start-date.ts';
+import type { StartDateForm } from './start-date.ts';
 
-// Today is read when the form is checked, so a page left open over midnight allows the new day.
-const syncNowSchema = z.object({
-  since: z
-    .string()
-    .min(1, 'Choose the date from which tickets are synced.')
-    .refine((since) => since <= todayLocalDate(), 'The start date cannot be in the future.'),
-});
-type SyncNowForm = z.infer<typeof syncNowSchema>;
-
-/** The user's calendar day as its local midnight, not midnight UTC. */
-function localMidnight(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(y!, m! - 1, d!).toISOString();
-}
+const syncNowSchema = startDateSchema('Choose the date from which tickets are synced.');
 
 /** Manual sync: once, now, from a chosen start date (product.md §6). */
 export function SyncNowCard({ connection }: { connection: Connection }) {
-  const { register, handleSubmit, setError, formState } = useForm<SyncNowForm>({
+  const { register, handleSubmit, setError, formState } = useForm<StartDateForm>({
     ...FORM_BEHAVIOUR,
     defaultValues: { since: localDateDaysAgo(7) },
     resolver: zodResolver(syncNowSchema),
   });
   const active = connection.status === 'active';
   const start = useApiMutation({
-    mutationFn: (values: SyncNowForm) =>
+    mutationFn: (values: StartDateForm) =>
       api.post<{ id: string; status: string }>(`/connections/${encodeURIComponent(connection.id)}/sync-runs`, { since: localMidnight(values.since) }),
     onError: (e) => {
       if (e.field === 'since') setError('since', { type: 'server', message: e.message });

@@ -1,7 +1,8 @@
 import { useId, useRef, useState } from 'react';
 import { api } from '../../api.ts';
 import type { Connection, PlatformConfig, WebhookInfo } from '../../api.ts';
-import { useApiCall, useResource } from '../../hooks/use-api.ts';
+import { useResource } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
 import { ConfirmButton } from '../ConfirmButton.tsx';
 import { Link } from '../Link.tsx';
 import { LoadState } from '../LoadState.tsx';
@@ -113,19 +114,18 @@ export function WebhookCard({ connection }: { connection: Connection }) {
   const guide = guidePath(info?.setupGuide?.path, 'webhook');
   const lastTest = platform.data?.lastTest;
   const agent = lastTest && lastTest.ok ? lastTest.agent : null;
-  const call = useApiCall();
-  const [rotated, setRotated] = useState(false);
-  const [rotateError, setRotateError] = useState<string | null>(null);
-
-  async function rotate() {
-    setRotated(false);
-    setRotateError(null);
-    const r = await call(() => api.post<WebhookInfo>(`${path}/rotate`));
-    if (r.ok) {
-      res.setData(r.data);
-      setRotated(true);
-    } else if (r.error) setRotateError(r.error.message);
-  }
+  const rotation = useApiMutation({
+    mutationFn: () => api.post<WebhookInfo>(`${path}/rotate`),
+    // The answer is the new URL (and secret): shown at once, without loading it again.
+    onSuccess: (info) => res.setData(info),
+  });
+  const rotated = rotation.isSuccess;
+  const rotateError = rotation.error?.message ?? null;
+  const rotate = () =>
+    rotation.mutateAsync().then(
+      () => undefined,
+      () => undefined,
+    );
 
   const unreadable = res.error?.code === 'webhook_unreadable';
   return (
