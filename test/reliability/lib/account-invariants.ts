@@ -111,7 +111,12 @@ export function checkAccountInvariants(accounts: Record<Side, Account>, exp: Acc
     const mustNot = new Set(kept.filter((n) => mine(n) && !want.has(n)));
     for (const name of new Set(here.filter(mine))) {
       const hereCount = here.filter((x) => x === name).length;
-      if (hereCount > 1) add('echo', `${from} file ${name} is ${hereCount} times on ${from} #${pair[from].id}`);
+      const onTicketHere = pair[from].files.filter((x) => x === name).length;
+      if (hereCount > 1)
+        add(
+          'echo',
+          `${from} file ${name} of ${key} is ${hereCount} times on ${from} #${pair[from].id} (${onTicketHere} on the ticket, ${hereCount - onTicketHere} on comments)`,
+        );
     }
     for (const name of want) {
       checked.files++;

@@ -63,6 +63,8 @@ export interface Account {
   createTicket(t: NewTicket, r: Rng): string;
   addComment(ticketId: string, c: { body: string; private: boolean; kind: 'reply' | 'note'; atMs?: number }): string;
   addFile(ticketId: string, name: string, commentId?: string): void;
+  /** A person renames the ticket (its last-change time moves). */
+  editSubject(ticketId: string, subject: string): void;
   tickets(): AccountTicket[];
   /** How many API requests it has answered (the kill point counts these). */
   requestCount(): number;
@@ -185,6 +187,11 @@ export function freshserviceAccount(sim: FreshserviceSimulator): Account {
         { name, content_type: 'text/plain', data: Buffer.from(`file ${name}`) },
       );
     },
+    editSubject(ticketId, subject) {
+      const t = sim.state.tickets.get(Number(ticketId))!;
+      t.subject = subject;
+      sim.state.touchTicket(t, sim.state.nowMs());
+    },
     tickets: () =>
       [...sim.state.tickets.values()]
         .filter((t) => !t.deleted)
@@ -286,6 +293,9 @@ export function jiraAccount(sim: JiraSimulator): Account {
         mimeType: 'text/plain',
         data: Buffer.from(`file ${name}`),
       });
+    },
+    editSubject(ticketId, subject) {
+      sim.editAsPerson(ticketId, { summary: subject });
     },
     tickets: () =>
       [...sim.state.issues.values()].map((i) => ({

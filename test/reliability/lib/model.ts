@@ -169,7 +169,7 @@ interface Edit {
 }
 
 /** Freezes every call after the n-th one: a process killed at that point, as far as anyone can tell. */
-function crashingDeps(base: EngineDeps, step: number, afterCall: boolean): { deps: EngineDeps; crashed: () => boolean } {
+export function crashingDeps(base: EngineDeps, step: number, afterCall: boolean): { deps: EngineDeps; crashed: () => boolean } {
   let calls = 0;
   let dead = false;
   const never = new Promise<never>(() => {});
