@@ -170,6 +170,11 @@ describe.skipIf(!hasChromium)('Settings with Jira Service Management', () => {
     expect(text).toContain('Connection tested');
     expect(text).toContain('Sync Admin');
     expect(text).toContain('SUP (Support)');
+    // Jira's access scope is its projects; Freshservice's group notion is not shown for it.
+    // Headings are shown in capitals (CSS), so they are matched whatever their case.
+    expect(text).toMatch(/Project access/i);
+    expect(text).toMatch(/Browse access: \d+ projects?/);
+    expect(text).not.toMatch(/Group access|Member of All Groups/i);
     for (const p of ['Browse Projects', 'Create Issues', 'Edit Issues', 'Transition Issues', 'Add Comments', 'Create Attachments']) expect(text).toContain(p);
     expect(text).toContain('Jira does not report when an API token expires');
     expect(text).not.toContain('Test failed');

@@ -25,6 +25,9 @@ describe('Jira Test Connection', () => {
     expect(r.roles).toContain('Transition Issues');
     expect(r.checks.map((c) => c.status)).toEqual(['passed', 'passed', 'passed', 'passed']);
     expect(r.checks.find((c) => c.id === 'projects')?.detail).toMatch(/SUP/);
+    // Jira's scope is the projects the account may browse, not Freshservice's groups.
+    expect(r.accessScope?.title).toBe('Project access');
+    expect(r.accessScope?.items).toContainEqual({ id: 'SUP', name: 'SUP (Support)' });
   });
 
   it.each([

@@ -6931,6 +6931,15 @@ export interface operations {
               runId?: string;
             } | null;
             lastTest?: {
+              /** @description What the account can reach where the platform's scope is not groups (the projects it may browse); shown instead of groupAccess */
+              accessScope?: {
+                items?: {
+                  id?: number | string;
+                  name?: string;
+                }[];
+                summary?: string;
+                title?: string;
+              };
               agent?: {
                 email?: string;
                 id?: number | string;
@@ -7029,6 +7038,15 @@ export interface operations {
               [key: string]: string;
             };
             lastTest?: {
+              /** @description What the account can reach where the platform's scope is not groups (the projects it may browse); shown instead of groupAccess */
+              accessScope?: {
+                items?: {
+                  id?: number | string;
+                  name?: string;
+                }[];
+                summary?: string;
+                title?: string;
+              };
               agent?: {
                 email?: string;
                 id?: number | string;
@@ -7071,6 +7089,15 @@ export interface operations {
             } | null;
             platform?: string;
             test?: {
+              /** @description What the account can reach where the platform's scope is not groups (the projects it may browse); shown instead of groupAccess */
+              accessScope?: {
+                items?: {
+                  id?: number | string;
+                  name?: string;
+                }[];
+                summary?: string;
+                title?: string;
+              };
               agent?: {
                 email?: string;
                 id?: number | string;
@@ -7302,6 +7329,15 @@ export interface operations {
         };
         content: {
           'application/json': {
+            /** @description What the account can reach where the platform's scope is not groups (the projects it may browse); shown instead of groupAccess */
+            accessScope?: {
+              items?: {
+                id?: number | string;
+                name?: string;
+              }[];
+              summary?: string;
+              title?: string;
+            };
             agent?: {
               email?: string;
               id?: number | string;

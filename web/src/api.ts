@@ -163,6 +163,8 @@ export interface TestSuccess {
   roles: string[];
   /** Where the platform has an access scope (groups); absent otherwise. */
   groupAccess?: { scope: 'all' | 'selected'; groups: { id: string | number; name: string }[] };
+  /** Where the platform's scope is not groups (projects it may browse): shown instead of groupAccess. */
+  accessScope?: { title: string; summary: string; items: { id: string | number; name: string }[] };
   warnings: string[];
   checks: Check[];
 }

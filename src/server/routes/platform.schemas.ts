@@ -26,6 +26,15 @@ const testResult = {
         groups: { type: 'array', items: { type: 'object', properties: { id: { type: ['number', 'string'] }, name: { type: 'string' } } } },
       },
     },
+    accessScope: {
+      type: 'object',
+      description: "What the account can reach where the platform's scope is not groups (the projects it may browse); shown instead of groupAccess",
+      properties: {
+        title: { type: 'string' },
+        summary: { type: 'string' },
+        items: { type: 'array', items: { type: 'object', properties: { id: { type: ['number', 'string'] }, name: { type: 'string' } } } },
+      },
+    },
     warnings: { type: 'array', items: { type: 'string' } },
     error: {
       type: 'object',

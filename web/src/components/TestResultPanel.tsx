@@ -38,6 +38,23 @@ function GroupAccess({ access }: { access: NonNullable<TestSuccess['groupAccess'
   );
 }
 
+/** The account's access scope where it is not groups (the projects it may browse), in the platform's words. */
+function AccessScope({ scope }: { scope: NonNullable<TestSuccess['accessScope']> }) {
+  return (
+    <div className="result__section">
+      <h4>{scope.title}</h4>
+      <div className="scope scope--selected">
+        <strong>{scope.summary}</strong>
+        <ul className="groups">
+          {scope.items.map((item) => (
+            <li key={String(item.id)}>{item.name}</li>
+          ))}
+        </ul>
+      </div>
+    </div>
+  );
+}
+
 function Success({ result, platform }: { result: TestSuccess; platform: PlatformInfo | undefined }) {
   const held = new Set(result.roles.map((r) => r.trim().toLowerCase()));
   // The roles the manifest asks for, each held or missing; without a list, the roles the account has.
@@ -68,7 +85,7 @@ function Success({ result, platform }: { result: TestSuccess; platform: Platform
           })}
         </ul>
       </div>
-      {result.groupAccess ? <GroupAccess access={result.groupAccess} /> : null}
+      {result.accessScope ? <AccessScope scope={result.accessScope} /> : result.groupAccess ? <GroupAccess access={result.groupAccess} /> : null}
       {result.warnings.length ? (
         <div className="result__section">
           <h4>Warnings</h4>
