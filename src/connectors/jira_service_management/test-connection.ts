@@ -1,5 +1,6 @@
 import type { ConnectionTestResult } from '../../core/connection-test.ts';
 import { connectionProbe, ConnectionSteps, StepFailed, type ConnectionTestOptions } from '../../connector-kit/connection-steps.ts';
+import { emailMismatchWarning, wordingNamingEmail } from './account-email.ts';
 import type { JiraCredentials } from './api.ts';
 import { JIRA_FAILURES } from './classify.ts';
 import { JIRA_TROUBLESHOOTING, REQUIRED_PERMISSIONS } from './manifest.ts';
@@ -23,7 +24,7 @@ export type JiraTestOptions = ConnectionTestOptions;
 export async function testJiraConnection(creds: JiraCredentials, opts: JiraTestOptions): Promise<ConnectionTestResult> {
   const call = connectionProbe(
     {
-      wording: JIRA_FAILURES,
+      wording: wordingNamingEmail(JIRA_FAILURES, creds.email),
       platform: 'jira_service_management',
       baseUrl: creds.apiUrl,
       auth: { kind: 'basic', username: creds.email, password: creds.apiToken },
@@ -40,8 +41,8 @@ export async function testJiraConnection(creds: JiraCredentials, opts: JiraTestO
     const name = me.displayName || me.emailAddress || me.accountId;
     if (me.active === false) throw new StepFailed({ code: 'authentication_failed', message: `The Atlassian account ${name} is deactivated.` });
     const warnings: string[] = [];
-    if (me.emailAddress && me.emailAddress.toLowerCase() !== creds.email.toLowerCase())
-      warnings.push(`The token belongs to ${me.emailAddress}, not to ${creds.email}; sync works as ${me.emailAddress}.`);
+    const mismatch = emailMismatchWarning(creds.email, me.emailAddress);
+    if (mismatch) warnings.push(mismatch);
     if (me.accountType && me.accountType !== 'atlassian') warnings.push(`The account is of type "${me.accountType}", not a licensed Atlassian user.`);
     steps.pass('authenticate', `${name} <${me.emailAddress ?? creds.email}>${me.timeZone ? `, time zone ${me.timeZone}` : ''}`);
 

@@ -24,6 +24,7 @@ import { audit, auditBothSides, maskedOverride } from '../audit.ts';
 import { applyOrPropose, auditConsentOutcome, proposalView, waitingMessage } from '../change-proposals.ts';
 import { requireAdmin, requireMember, requireUser } from '../auth.ts';
 import type { AppContext } from '../context.ts';
+import { checkSideSettingsOnSave } from '../side-settings-check.ts';
 import { ApiError } from '../errors.ts';
 import type { ErrorCode } from '../error-codes.ts';
 import { reserveAttempt, settleAttempt } from '../../db/repositories/throttles.ts';
@@ -257,6 +258,8 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
       overrideFields: override.fields,
       orgName: c[side]?.name ?? 'Your organisation',
     });
+    const overrideChanges = JSON.stringify(current.apiOverride) !== JSON.stringify(apiOverride);
+    await checkSideSettingsOnSave(ctx, { current, settings: body.configuration.sideSettings, overrideChanges });
     await checkFieldDefaultsOnSave({
       before: current.configuration.defaults.fields,
       after: body.configuration.defaults.fields,
