@@ -27,6 +27,8 @@ const MAX_OPS = envInt('RELIABILITY_MODEL_OPS', 40);
 const SEED = envInt('RELIABILITY_MODEL_SEED', envInt('RELIABILITY_SEED', 20_261_129) + 2);
 const PATH = process.env.RELIABILITY_MODEL_PATH;
 const SHRINK = process.env.RELIABILITY_SHRINK === '1';
+/** `1`: every scenario runs even after one failed (no shrinking), so the summary counts them all. */
+const ALL = process.env.RELIABILITY_MODEL_ALL === '1';
 
 const PAIRS = parsePlatformPairs();
 const isDefault = (p: PlatformPair) => p.source === 'freshservice' && p.target === 'freshservice';
@@ -50,6 +52,7 @@ describe('randomized model test', () => {
       const started = Date.now();
       const totals = { runs: 0, crashes: 0, duplicates: 0, lost: 0, leaks: 0, echo: 0, problems: 0, ops: 0, syncs: 0, hints: 0 };
       let lastFailure = '';
+      const failedPaths: string[] = [];
       const property = fc.asyncProperty(configArb, scenarios, async (config: ModelConfig, ops: Op[] | AccountOp[]) => {
         const lines: string[] = [];
         const t0 = Date.now();
@@ -76,8 +79,13 @@ describe('randomized model test', () => {
             ...r.report.violations.map((v) => `${v.kind}: ${v.detail}`),
             ...(r.echoWrites ? [`echo: the final run wrote ${r.echoWrites} time(s)`] : []),
           ].join('\n');
+          // fast-check numbers the generated scenarios from 0: that index is the replay path.
+          if (ALL) {
+            failedPaths.push(String(totals.runs - 1));
+            console.log(`[model ${name}] scenario ${totals.runs} (path ${totals.runs - 1}):\n${lastFailure}`);
+          }
         }
-        return bad === 0;
+        return ALL || bad === 0;
       });
       const details = await fc.check(property, {
         numRuns: RUNS,
@@ -101,6 +109,10 @@ describe('randomized model test', () => {
         ms: Date.now() - started,
         notes: `seed ${SEED}, ${totals.ops} steps, ${totals.syncs} sync runs, ${totals.hints} webhook hints`,
       });
+      if (ALL && failedPaths.length > 0)
+        expect.fail(
+          `model test: ${failedPaths.length} of ${totals.runs} scenarios failed (paths ${failedPaths.join(', ')}); replay one: RELIABILITY_PLATFORMS=${name} RELIABILITY_MODEL_SEED=${SEED} RELIABILITY_MODEL_PATH=<path> npm run test:reliability -- model`,
+        );
       if (details.failed) {
         const replay = `RELIABILITY_PLATFORMS=${name} RELIABILITY_MODEL_SEED=${details.seed} RELIABILITY_MODEL_PATH=${details.counterexamplePath} npm run test:reliability -- model`;
         const message =
