@@ -106,44 +106,6 @@ const configurationView = {
   },
 } as const;
 
-const fieldDefinition = {
-  type: 'object',
-  required: ['name', 'label', 'kind', 'choices', 'requiredForClosure'],
-  properties: {
-    name: { type: 'string' },
-    label: { type: 'string' },
-    kind: { type: 'string', enum: ['picklist', 'text', 'number', 'boolean', 'date', 'reference', 'other'] },
-    choices: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['value', 'label'],
-        properties: { value: { anyOf: [{ type: 'string' }, { type: 'number' }] }, label: { type: 'string' } },
-      },
-    },
-    requiredForClosure: { type: 'boolean' },
-    requiredForAgents: { type: 'boolean', description: 'The platform refuses a new ticket without a value for it: a default or a mapping must give one' },
-    alwaysFilled: { type: 'boolean', description: 'Every created ticket has a value for it anyway (subject, requester, status, ...): needs no default' },
-  },
-} as const;
-
-const fieldsSide = {
-  type: 'object',
-  required: ['fields', 'error'],
-  properties: {
-    fields: { type: 'array', items: fieldDefinition },
-    creatableTypes: {
-      anyOf: [{ type: 'null' }, { type: 'array', items: { type: 'string' } }],
-      description: 'Ticket types this platform can create through its API (the first is used instead of any other); null: any type, or not known',
-    },
-    error: {
-      anyOf: [{ type: 'null' }, { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } }],
-      description:
-        'Why this side’s fields could not be loaded: partner_not_connected, not_configured, credentials_unreadable, or a platform error kind (authentication, permission, network, timeout, rate_limited, ...).',
-    },
-  },
-} as const;
-
 export const connectionSchemas = {
   create: {
     tags,
@@ -313,11 +275,5 @@ export const connectionSchemas = {
       ...errors,
       409: errorBodySchema,
     },
-  },
-  fields: {
-    tags,
-    summary: "Both sides' ticket form fields with picklist choices, loaded live with each side's credentials",
-    params: idParams,
-    response: { 200: { type: 'object', required: ['source', 'target'], properties: { source: fieldsSide, target: fieldsSide } }, ...errors },
   },
 } as const;
