@@ -1,47 +1,44 @@
-import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../api.ts';
 import { Field } from '../components/Field.tsx';
 import { Link } from '../components/Link.tsx';
-import { useApiCall } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
 import { NameCard } from '../components/NameCard.tsx';
 
-type Fields = 'currentPassword' | 'newPassword' | 'confirm';
 const MIN_PASSWORD = 10;
+
+// One refinement for all three, so every problem is shown at once (zod skips object refinements after a field's issue).
+const passwordSchema = z.object({ currentPassword: z.string(), newPassword: z.string(), confirm: z.string() }).superRefine((v, ctx) => {
+  if (!v.currentPassword) ctx.addIssue({ code: 'custom', path: ['currentPassword'], message: 'Enter your current password.' });
+  if (v.newPassword.length < MIN_PASSWORD) ctx.addIssue({ code: 'custom', path: ['newPassword'], message: `Use at least ${MIN_PASSWORD} characters.` });
+  else if (v.confirm !== v.newPassword) ctx.addIssue({ code: 'custom', path: ['confirm'], message: 'The two new passwords differ; type the same one twice.' });
+});
+type PasswordForm = z.infer<typeof passwordSchema>;
 
 /** The signed-in user's own account: changing their password (the current one is asked for). */
 export function AccountPage({ email }: { email: string }) {
-  const [currentPassword, setCurrent] = useState('');
-  const [newPassword, setNew] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const call = useApiCall();
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setFormError(null);
-    setDone(null);
-    const local: Partial<Record<Fields, string>> = {};
-    if (!currentPassword) local.currentPassword = 'Enter your current password.';
-    if (newPassword.length < MIN_PASSWORD) local.newPassword = `Use at least ${MIN_PASSWORD} characters.`;
-    else if (confirm !== newPassword) local.confirm = 'The two new passwords differ; type the same one twice.';
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    const r = await call(() => api.put<{ changed: boolean; otherSessionsEnded: number }>('/me/password', { currentPassword, newPassword }));
-    setBusy(false);
-    if (r.ok) {
-      setCurrent('');
-      setNew('');
-      setConfirm('');
-      const n = r.data.otherSessionsEnded;
-      setDone(`Your password was changed.${n > 0 ? ` ${n === 1 ? 'One other session was' : `${n} other sessions were`} logged out.` : ''}`);
-    } else if (r.error?.field === 'currentPassword' || r.error?.field === 'newPassword') setErrors({ [r.error.field]: r.error.message });
-    else if (r.error) setFormError(r.error.message);
-  }
+  const { register, handleSubmit, setError, reset, formState } = useForm<PasswordForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { currentPassword: '', newPassword: '', confirm: '' },
+    resolver: zodResolver(passwordSchema),
+  });
+  const errors = formState.errors;
+  const change = useApiMutation({
+    mutationFn: ({ currentPassword, newPassword }: PasswordForm) =>
+      api.put<{ changed: boolean; otherSessionsEnded: number }>('/me/password', { currentPassword, newPassword }),
+    onSuccess: () => reset(),
+    onError: (e) => {
+      if (e.field === 'currentPassword' || e.field === 'newPassword') setError(e.field, { type: 'server', message: e.message });
+    },
+  });
+  const formError = change.error && change.error.field !== 'currentPassword' && change.error.field !== 'newPassword' ? change.error.message : null;
+  const n = change.data?.otherSessionsEnded ?? 0;
+  const done = change.data
+    ? `Your password was changed.${n > 0 ? ` ${n === 1 ? 'One other session was' : `${n} other sessions were`} logged out.` : ''}`
+    : null;
 
   return (
     <div className="page">
@@ -57,35 +54,30 @@ export function AccountPage({ email }: { email: string }) {
           <h2 id="password-title">Change password</h2>
           <p className="muted">Your other sessions (other browsers and devices) are logged out; this one stays.</p>
         </div>
-        <form onSubmit={submit} noValidate className="stack">
+        <form
+          onSubmit={(ev) => {
+            change.reset();
+            void handleSubmit((values) => change.mutate(values))(ev);
+          }}
+          noValidate
+          className="stack"
+        >
           <Field
             label="Current password"
-            name="currentPassword"
             type="password"
             autoComplete="current-password"
-            value={currentPassword}
-            onChange={(e) => setCurrent(e.target.value)}
-            error={errors.currentPassword}
+            {...register('currentPassword')}
+            error={errors.currentPassword?.message}
           />
           <Field
             label="New password"
-            name="newPassword"
             type="password"
             autoComplete="new-password"
-            value={newPassword}
-            onChange={(e) => setNew(e.target.value)}
-            error={errors.newPassword}
+            {...register('newPassword')}
+            error={errors.newPassword?.message}
             help={`Minimum ${MIN_PASSWORD} characters.`}
           />
-          <Field
-            label="New password again"
-            name="confirm"
-            type="password"
-            autoComplete="new-password"
-            value={confirm}
-            onChange={(e) => setConfirm(e.target.value)}
-            error={errors.confirm}
-          />
+          <Field label="New password again" type="password" autoComplete="new-password" {...register('confirm')} error={errors.confirm?.message} />
           {formError ? (
             <p className="notice notice--error" role="alert">
               {formError}
@@ -95,8 +87,8 @@ export function AccountPage({ email }: { email: string }) {
             {done ? <span className="saved">✓ {done}</span> : null}
           </p>
           <div className="actions">
-            <button type="submit" className="btn btn--primary" disabled={busy}>
-              {busy ? 'Changing…' : 'Change password'}
+            <button type="submit" className="btn btn--primary" disabled={change.isPending}>
+              {change.isPending ? 'Changing…' : 'Change password'}
             </button>
           </div>
         </form>
