@@ -3,6 +3,7 @@
  * a request (only the form's visible fields, the required ones present, hidden ones preset), raised on behalf
  * of an existing account by an agent, errors in the JSM API's shape ({errorMessage, i18nErrorMessage}).
  */
+import { ServiceDeskClient } from 'jira.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/index.ts';
 import { jira } from './jira-helpers.ts';
@@ -119,5 +120,18 @@ describe('creating a request', () => {
     const res = await create({ requestTypeId: '1', requestFieldValues: { summary: 'Labelled', labels: ['sf-x1'], description }, isAdfRequest: true });
     expect(res.status, res.text).toBe(201);
     expect(sim.state.issue(res.json.issueId)).toMatchObject({ labels: ['sf-x1'], description, reporterId: sim.state.userByProfile('admin')!.accountId });
+  });
+});
+
+describe('jira.js (a client nobody here wrote) on the same endpoints', () => {
+  it('reads a request type form and sees a refused request as an error carrying JSM’s body', async () => {
+    const sd = new ServiceDeskClient({ host: sim.url, authentication: { basic: { email: sim.emailFor('admin'), apiToken: sim.tokenFor('admin') } } });
+    const form = await sd.serviceDesk.getRequestTypeFields({ serviceDeskId: '1', requestTypeId: '1' });
+    expect(form.canRaiseOnBehalfOf).toBe(true);
+    expect(form.requestTypeFields?.map((f) => f.fieldId)).toEqual(['summary', 'description', 'labels']);
+    const refused = await sd.request
+      .createCustomerRequest({ serviceDeskId: '1', requestTypeId: '1', requestFieldValues: { description: 'no summary' } })
+      .catch((e: unknown) => e);
+    expect(JSON.stringify(refused)).toContain('sd.request.create.error.field.required');
   });
 });
