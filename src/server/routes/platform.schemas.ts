@@ -12,6 +12,9 @@ const check = {
   },
 } as const;
 
+/** Groups or projects the account reaches, each by id and name. */
+const namedList = { type: 'array', items: { type: 'object', properties: { id: { type: ['number', 'string'] }, name: { type: 'string' } } } } as const;
+
 // One object schema with every property of both outcomes: fast-json-stringify drops unknown keys.
 const testResult = {
   type: 'object',
@@ -23,7 +26,7 @@ const testResult = {
       type: 'object',
       properties: {
         scope: { type: 'string', enum: ['all', 'selected'] },
-        groups: { type: 'array', items: { type: 'object', properties: { id: { type: ['number', 'string'] }, name: { type: 'string' } } } },
+        groups: namedList,
       },
     },
     accessScope: {
@@ -32,7 +35,7 @@ const testResult = {
       properties: {
         title: { type: 'string' },
         summary: { type: 'string' },
-        items: { type: 'array', items: { type: 'object', properties: { id: { type: ['number', 'string'] }, name: { type: 'string' } } } },
+        items: namedList,
       },
     },
     warnings: { type: 'array', items: { type: 'string' } },
