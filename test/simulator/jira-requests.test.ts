@@ -126,7 +126,7 @@ describe('creating a request', () => {
 describe('jira.js (a client nobody here wrote) on the same endpoints', () => {
   it('reads a request type form and sees a refused request as an error carrying JSM’s body', async () => {
     const sd = new ServiceDeskClient({ host: sim.url, authentication: { basic: { email: sim.emailFor('admin'), apiToken: sim.tokenFor('admin') } } });
-    const form = await sd.serviceDesk.getRequestTypeFields({ serviceDeskId: '1', requestTypeId: '1' });
+    const form = await sd.serviceDesk.getRequestTypeFields({ serviceDeskId: '1', requestTypeId: 1 });
     expect(form.canRaiseOnBehalfOf).toBe(true);
     expect(form.requestTypeFields?.map((f) => f.fieldId)).toEqual(['summary', 'description', 'labels']);
     const refused = await sd.request
