@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldChoice, FieldDefinition } from './connector.ts';
 import { resolveRoles, type SideFieldDefs } from './field-roles.ts';
-import { mappingEffects, overrideByMeaning, type MappingEffect } from './mapping-effects.ts';
+import { backToMeaning, mappingEffects, overrideByMeaning, type MappingEffect } from './mapping-effects.ts';
 import { validateMappings } from './mapping-validation.ts';
 import { defaultTypeMapping, type FieldMapping, type TypeMapping } from './sync-config.ts';
 
@@ -165,5 +165,34 @@ describe('overrideByMeaning: an edited row is stored, and a run then applies it 
     const before = structuredClone(shown.mappings);
     overrideByMeaning(shown.mappings, 0, [])[1]!.values.push({ source: 9, target: '9' });
     expect(shown.mappings).toEqual(before);
+  });
+});
+
+describe('backToMeaning: a role mapping with pairs of its own goes back to the meaning', () => {
+  const defs = { source: numbered, target: named };
+  const own: FieldMapping = {
+    sourceField: 'status',
+    targetField: 'status',
+    direction: 'source_to_target',
+    kind: 'value',
+    values: [{ source: 2, target: '10003' }],
+  };
+  const cases: Array<[string, FieldMapping, { source: FieldDefinition[]; target: FieldDefinition[] }, boolean, boolean]> = [
+    ['own status pairs between two platforms', own, defs, false, true],
+    ['one platform on both sides: its pairs are the way', own, { source: numbered, target: numbered }, true, false],
+    ['a direct mapping', { ...own, kind: 'direct', values: [] }, defs, false, false],
+    ['no pairs of its own', { ...own, values: [] }, defs, false, false],
+    ['a field without a role', { ...own, sourceField: 'subject', targetField: 'subject' }, defs, false, false],
+    ['fields of two roles', { ...own, targetField: 'priority' }, defs, false, false],
+  ];
+  it.each(cases)('%s', (_what, m, sides, same, applies) => {
+    const doc: TypeMapping = { ...defaultTypeMapping(), fields: [m] };
+    const again = backToMeaning(m, mappingEffects(doc, sides, same)[0], same);
+    expect(again !== null).toBe(applies);
+    if (!again) return;
+    // The run maps it by meaning again, and it saves.
+    const back: TypeMapping = { ...doc, fields: [again] };
+    expect(mappingEffects(back, sides, same)[0]).toMatchObject({ kind: 'by_meaning', role: 'status' });
+    expect(validateMappings({ types: { Incident: back } }, sides)).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldDefinition } from './connector.ts';
-import { fieldWithRole, needsRoleResolution, resolveRoles, roleOfRef, withRoleFields, type SideFieldDefs } from './field-roles.ts';
+import { fieldWithRole, needsRoleResolution, resolveRoles, roleOfRef, roleRef, withRoleFields, type SideFieldDefs } from './field-roles.ts';
 import { fieldRoles, type FieldRole } from './platform-manifest.ts';
 import type { FieldMapping, TypeMapping } from './sync-config.ts';
 
@@ -73,4 +73,15 @@ function effectOf(m: FieldMapping, defs: SideFieldDefs): MappingEffect {
  */
 export function overrideByMeaning(mappings: readonly FieldMapping[], index: number, values: FieldMapping['values']): FieldMapping[] {
   return mappings.map((m, i) => ({ ...m, values: i === index ? values : m.values.map((p) => ({ ...p })) }));
+}
+
+/**
+ * A stored value mapping between two fields of one role, put back to the meaning: the role named outright on
+ * both ends with no pairs, which a run maps by meaning (resolveRoles). Null where that does not apply: one
+ * platform on both sides, fields of no (or of different) roles, a direct mapping, or no pairs of its own.
+ */
+export function backToMeaning(m: FieldMapping, effect: MappingEffect | undefined, samePlatform: boolean): FieldMapping | null {
+  const role = effect?.kind === 'as_saved' && effect.roles.source === effect.roles.target ? effect.roles.source : null;
+  if (samePlatform || !role || m.kind !== 'value' || m.values.length === 0) return null;
+  return { ...m, sourceField: roleRef(role), targetField: roleRef(role), values: [] };
 }

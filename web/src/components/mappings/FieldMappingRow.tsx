@@ -21,6 +21,8 @@ interface Props {
   effect?: MappingEffect | undefined;
   /** Stores these mappings in place of this one (a mapping shown by meaning whose pairs the user edits). */
   onReplace?: (mappings: FieldMapping[]) => void;
+  /** Set where the stored pairs of a role could be mapped by meaning instead (two different platforms). */
+  onRemap?: (() => void) | undefined;
 }
 
 function FieldPicker({
@@ -51,7 +53,7 @@ function FieldPicker({
 }
 
 /** One source field → target field mapping, with its value pairs when it is a value mapping. */
-export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields, targetFields, path, errorAt, effect, onReplace }: Props) {
+export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields, targetFields, path, errorAt, effect, onReplace, onRemap }: Props) {
   const set = (patch: Partial<FieldMapping>) => onChange({ ...value, ...patch });
   const src = sourceFields.find((f) => f.name === value.sourceField);
   const tgt = targetFields.find((f) => f.name === value.targetField);
@@ -107,6 +109,13 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
           </button>
         </div>
         {roles ? <p className="muted mapping__role">{roles}</p> : null}
+        {onRemap ? (
+          <div className="actions">
+            <button type="button" className="btn btn--small btn--ghost" onClick={onRemap} aria-label={`Map by meaning again: mapping ${index + 1}, ${name}`}>
+              Map by meaning again
+            </button>
+          </div>
+        ) : null}
         {effect?.kind === 'skipped' ? (
           <p className="muted" role="note">
             Not synced between these platforms: the {effect.missingOn.join(' and ')} platform has no {ROLE_LABEL[effect.role]} field.

@@ -1,6 +1,6 @@
 import type { FieldDefinition, FieldMapping, TypeMapping } from '../../api.ts';
 import type { ErrorAt } from '../../field-errors.ts';
-import { mappingEffects } from '../../../../src/core/mapping-effects.ts';
+import { backToMeaning, mappingEffects } from '../../../../src/core/mapping-effects.ts';
 import { FIELD_NAMES, findField } from '../../picklists.ts';
 import { PicklistField } from '../PicklistField.tsx';
 import { DescriptionBuilderEditor } from './DescriptionBuilderEditor.tsx';
@@ -28,6 +28,7 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
   const replaceField = (i: number, ms: FieldMapping[]) => onChange({ ...value, fields: [...value.fields.slice(0, i), ...ms, ...value.fields.slice(i + 1)] });
   // What a run does with each mapping, by the engine's own rule (pairs stored for another platform's values map by meaning).
   const effects = mappingEffects(value, { source: sourceFields, target: targetFields }, samePlatform);
+  const remaps = value.fields.map((m, i) => backToMeaning(m, effects[i], samePlatform));
   const fieldsError = errorAt(`${path}.fields`);
   const rowErrorShown = value.fields.some((_, i) => errorAt(`${path}.fields.${i}`));
   return (
@@ -64,6 +65,7 @@ export function TypeMappingEditor({ typeName, value, onChange, sourceFields, tar
               onChange={(x) => setField(i, x)}
               onReplace={(ms) => replaceField(i, ms)}
               effect={effects[i]}
+              onRemap={remaps[i] ? () => setField(i, remaps[i]!) : undefined}
               onRemove={() => onChange({ ...value, fields: value.fields.filter((_, j) => j !== i) })}
               sourceFields={sourceFields}
               targetFields={targetFields}

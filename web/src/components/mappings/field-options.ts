@@ -1,15 +1,24 @@
 import type { FieldDefinition } from '../../api.ts';
 import { PARTNER_FIELDS } from '../../../../src/core/partner-reference.ts';
+import { fieldWithRole, roleOfRef } from '../../../../src/core/field-roles.ts';
 import type { Option } from '../SelectField.tsx';
 
-/** Fields as select options; a saved name the platform does not list stays selectable. */
+/** The platform's field a role reference (`@status`) stands for. */
+const byRole = (fields: FieldDefinition[], name: string) => {
+  const role = roleOfRef(name);
+  return role ? fieldWithRole(fields, role) : undefined;
+};
+
+/** Fields as select options; a saved name the platform does not list stays selectable (a role reference as the field it stands for). */
 export function fieldOptions(fields: FieldDefinition[], current?: string): Option[] {
   const opts = fields.map((f) => ({ value: f.name, label: f.label && f.label !== f.name ? f.label : f.name }));
-  if (current && !fields.some((f) => f.name === current)) opts.unshift({ value: current, label: `${current} (not on the platform)` });
+  const stands = current ? byRole(fields, current) : undefined;
+  if (current && stands) opts.unshift({ value: current, label: `${stands.label || stands.name} (by meaning)` });
+  else if (current && !fields.some((f) => f.name === current)) opts.unshift({ value: current, label: `${current} (not on the platform)` });
   return opts;
 }
 
-export const fieldLabel = (fields: FieldDefinition[], name: string) => fields.find((f) => f.name === name)?.label || name || '…';
+export const fieldLabel = (fields: FieldDefinition[], name: string) => (fields.find((f) => f.name === name) ?? byRole(fields, name))?.label || name || '…';
 
 /** Pairs the choices whose labels match (Open ↔ Open), as a starting point for a new value mapping. */
 export function suggestPairs(source: FieldDefinition | undefined, target: FieldDefinition | undefined) {
