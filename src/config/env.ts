@@ -68,6 +68,25 @@ export const EnvSchema = z.object({
     .optional(),
   /** Who may create an organisation: anyone (open), partners with a sign-up link from an admin (invite), or the CLI only (closed). */
   SF_SIGNUP: z.enum(['open', 'invite', 'closed']).default('open'),
+  /** The instance's Atlassian OAuth 2.0 (3LO) app (developer.atlassian.com): organisations may then connect with "Connect" instead of an API token. */
+  SF_JIRA_OAUTH_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,200}$/, "must be the app's Client ID from developer.atlassian.com > your app > Settings (no spaces)")
+    .optional(),
+  SF_JIRA_OAUTH_CLIENT_SECRET: z
+    .string()
+    .regex(/^[\x21-\x7e]{8,500}$/, "must be the app's Secret from developer.atlassian.com > your app > Settings (no spaces)")
+    .optional(),
+  /** Where Atlassian's authorize and token endpoints are (default https://auth.atlassian.com; another only for a simulator). */
+  SF_JIRA_OAUTH_AUTH_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+$/i, 'must be an origin such as https://auth.atlassian.com (no path, no trailing slash)')
+    .optional(),
+  /** Where Atlassian's API gateway is, for OAuth calls (default https://api.atlassian.com; another only for a simulator). */
+  SF_JIRA_API_GATEWAY_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/?#\s]+$/i, 'must be an origin such as https://api.atlassian.com (no path, no trailing slash)')
+    .optional(),
   /** Days sync runs, their details and ticket timelines are kept; older ones are pruned by the periodic maintenance. */
   SF_RETENTION_DAYS: z.coerce.number({ error: RETENTION_RULE }).int(RETENTION_RULE).min(7, RETENTION_RULE).max(3650, RETENTION_RULE).default(90),
 });
@@ -107,7 +126,19 @@ function canParseKey(v: string): boolean {
 }
 
 /** Secrets may come from a file instead (Docker/Kubernetes secrets): `<NAME>_FILE=/run/secrets/...`. */
-export const FILE_VARIABLES = ['SF_SECRET_KEY', 'SF_SECRET_KEY_PREVIOUS', 'DATABASE_URL', 'SF_METRICS_TOKEN'] as const;
+export const FILE_VARIABLES = ['SF_SECRET_KEY', 'SF_SECRET_KEY_PREVIOUS', 'DATABASE_URL', 'SF_METRICS_TOKEN', 'SF_JIRA_OAUTH_CLIENT_SECRET'] as const;
+
+/**
+ * Settings platforms read themselves (manifest `oauth.instanceClient`, a connector's endpoints), handed to
+ * them by name as `platformSettings`; the variables that come as a pair must both be set.
+ */
+export const PLATFORM_SETTING_VARIABLES = [
+  'SF_JIRA_OAUTH_CLIENT_ID',
+  'SF_JIRA_OAUTH_CLIENT_SECRET',
+  'SF_JIRA_OAUTH_AUTH_URL',
+  'SF_JIRA_API_GATEWAY_URL',
+] as const;
+const PAIRED_VARIABLES: ReadonlyArray<readonly [string, string]> = [['SF_JIRA_OAUTH_CLIENT_ID', 'SF_JIRA_OAUTH_CLIENT_SECRET']];
 const SECRET_VARIABLES = new Set<string>(FILE_VARIABLES);
 
 export interface AppConfig {
@@ -153,6 +184,8 @@ export interface AppConfig {
   signup: 'open' | 'invite' | 'closed';
   /** SF_RETENTION_DAYS: runs, run details and timeline events older than this are pruned. */
   retentionDays: number;
+  /** The PLATFORM_SETTING_VARIABLES that are set, by name (platforms read theirs: an instance OAuth app, endpoints). */
+  platformSettings: Record<string, string>;
 }
 
 export class ConfigError extends Error {}
@@ -189,6 +222,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`  ${name}: ${i.message} (got ${got})`);
     }
   }
+  for (const [a, b] of PAIRED_VARIABLES) {
+    if ((picked[a] === undefined) !== (picked[b] === undefined))
+      problems.push(`  ${picked[a] === undefined ? a : b}: must be set too when ${picked[a] === undefined ? b : a} is (they come as a pair)`);
+  }
   if (problems.length > 0 || !parsed.success) {
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}\nEvery setting is described in docs/configuration.md.`);
   }
@@ -222,5 +259,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     trustProxy: e.SF_TRUST_PROXY === undefined ? false : parseTrustProxy(e.SF_TRUST_PROXY)!,
     signup: e.SF_SIGNUP,
     retentionDays: e.SF_RETENTION_DAYS,
+    platformSettings: Object.fromEntries(PLATFORM_SETTING_VARIABLES.flatMap((k) => (e[k] === undefined ? [] : [[k, e[k]]]))),
   };
 }

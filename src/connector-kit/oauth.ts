@@ -7,7 +7,7 @@
  */
 import * as oauth from 'oauth4webapi';
 import type { CredentialStore, PlatformCredentials } from '../connectors/platform-definition.ts';
-import type { OAuthSettings, PlatformManifest } from '../core/platform-manifest.ts';
+import type { InstanceSettings, OAuthSettings, PlatformManifest } from '../core/platform-manifest.ts';
 
 /** The credential fields the tokens are kept in (secret, beside the manifest's own fields). */
 export const OAUTH_TOKEN_FIELDS = { accessToken: 'oauthAccessToken', refreshToken: 'oauthRefreshToken', expiresAt: 'oauthExpiresAt' } as const;
@@ -24,7 +24,18 @@ const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 /** The secret fields of a manifest's credential set, with the token fields when the platform uses OAuth. */
 export function secretFieldNames(manifest: PlatformManifest): string[] {
   const own = manifest.credentials.filter((f) => f.secret).map((f) => f.name);
-  return manifest.auth === 'oauth' ? [...own, ...Object.values(OAUTH_TOKEN_FIELDS)] : own;
+  return manifest.auth === 'oauth' || manifest.oauth?.instanceClient ? [...own, ...Object.values(OAUTH_TOKEN_FIELDS)] : own;
+}
+
+/**
+ * Whether an organisation can connect this platform with OAuth here: its way in is OAuth, or it offers an
+ * instance-wide OAuth app as a second way in and this instance registered one (both settings set).
+ */
+export function oauthOffered(manifest: PlatformManifest, instance: InstanceSettings = {}): boolean {
+  const settings = manifest.oauth;
+  if (!settings) return false;
+  if (settings.instanceClient) return Boolean(instance[settings.instanceClient.idSetting] && instance[settings.instanceClient.secretSetting]);
+  return manifest.auth === 'oauth';
 }
 
 export interface OAuthClientConfig {
@@ -41,6 +52,8 @@ export interface OAuthClientConfig {
   timeoutMs?: number;
   /** Test hook: the fetch used for the token endpoint. */
   fetch?: typeof fetch;
+  /** The instance's platform settings: an instance-wide OAuth app, overridden endpoints (see InstanceSettings). */
+  instance?: InstanceSettings;
 }
 
 export interface OAuthTokens {
@@ -67,9 +80,20 @@ export function oauthClientFor(
   manifest: PlatformManifest,
   creds: PlatformCredentials,
   redirectUri: string,
-  opts: Pick<OAuthClientConfig, 'guard' | 'allowHttp' | 'timeoutMs' | 'fetch'> = {},
+  opts: Pick<OAuthClientConfig, 'guard' | 'allowHttp' | 'timeoutMs' | 'fetch' | 'instance'> = {},
 ): OAuthClientConfig {
   const settings = manifest.oauth;
+  const app = settings?.instanceClient;
+  if (settings && app) {
+    const clientId = opts.instance?.[app.idSetting];
+    const clientSecret = opts.instance?.[app.secretSetting];
+    if (!clientId || !clientSecret)
+      throw new OAuthError(
+        'not_configured',
+        `This Support Fusion has no OAuth app for ${manifest.name}: its administrator sets ${app.idSetting} and ${app.secretSetting} (see docs/configuration.md). Until then, use the other credentials in Settings.`,
+      );
+    return { settings, apiUrl: creds.apiUrl, clientId, clientSecret, redirectUri, ...opts };
+  }
   if (manifest.auth !== 'oauth' || !settings) throw new OAuthError('not_configured', `${manifest.name} does not sign in with OAuth.`);
   const clientId = creds.fields[settings.clientIdField]?.trim();
   if (!clientId) throw new OAuthError('not_configured', `Save the OAuth client id (${settings.clientIdField}) in Settings first.`);
@@ -82,8 +106,8 @@ export function oauthClientFor(
 }
 
 function server(c: OAuthClientConfig): oauth.AuthorizationServer {
-  const authorize = new URL(c.settings.authorizeUrl(c.apiUrl));
-  return { issuer: authorize.origin, authorization_endpoint: authorize.href, token_endpoint: c.settings.tokenUrl(c.apiUrl) };
+  const authorize = new URL(c.settings.authorizeUrl(c.apiUrl, c.instance));
+  return { issuer: authorize.origin, authorization_endpoint: authorize.href, token_endpoint: c.settings.tokenUrl(c.apiUrl, c.instance) };
 }
 
 const clientAuth = (c: OAuthClientConfig) => (c.clientSecret ? oauth.ClientSecretPost(c.clientSecret) : oauth.None());
@@ -112,6 +136,7 @@ export async function startAuthorization(c: OAuthClientConfig): Promise<{ author
   url.searchParams.set('redirect_uri', c.redirectUri);
   url.searchParams.set('state', state);
   if (c.settings.scopes.length > 0) url.searchParams.set('scope', c.settings.scopes.join(' '));
+  for (const [name, value] of Object.entries(c.settings.authorizeParams ?? {})) url.searchParams.set(name, value);
   let codeVerifier: string | null = null;
   if (c.settings.pkce) {
     codeVerifier = oauth.generateRandomCodeVerifier();
@@ -307,7 +332,7 @@ export class OAuthTokenSource {
 export function oauthTokenSourceFor(
   manifest: PlatformManifest,
   creds: PlatformCredentials,
-  opts: { credentialStore?: CredentialStore | undefined } & Pick<OAuthClientConfig, 'guard' | 'allowHttp' | 'timeoutMs' | 'fetch'> = {},
+  opts: { credentialStore?: CredentialStore | undefined } & Pick<OAuthClientConfig, 'guard' | 'allowHttp' | 'timeoutMs' | 'fetch' | 'instance'> = {},
 ): OAuthTokenSource {
   const { credentialStore, ...clientOpts } = opts;
   const client = oauthClientFor(manifest, creds, '', clientOpts);

@@ -4,7 +4,7 @@
  */
 import type { ConnectionTestResult } from '../core/connection-test.ts';
 import type { TicketConnector } from '../core/connector.ts';
-import type { PlatformManifest } from '../core/platform-manifest.ts';
+import type { InstanceSettings, PlatformManifest } from '../core/platform-manifest.ts';
 import type { WorkspaceChoice } from '../core/sync-config.ts';
 import type { PlatformLimits } from '../connector-kit/limits.ts';
 import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
@@ -60,6 +60,8 @@ export interface ConnectorOptions {
   sideSettings?: Record<string, string>;
   /** Where rotated credentials (OAuth tokens) are kept; without one they live only as long as the connector. */
   credentialStore?: CredentialStore;
+  /** The instance's platform settings (an OAuth app, endpoints: config `platformSettings`); none without. */
+  platformSettings?: InstanceSettings;
 }
 
 export interface TestConnectionOptions {
@@ -70,6 +72,7 @@ export interface TestConnectionOptions {
   /** A person is waiting: a budget wait longer than this fails the step as rate_limited. */
   maxBudgetWaitMs?: number;
   credentialStore?: CredentialStore;
+  platformSettings?: InstanceSettings;
 }
 
 /** An inbound webhook call as the server received it. */

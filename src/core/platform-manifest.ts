@@ -42,8 +42,8 @@ export type AuthKind = 'basic' | 'api_key' | 'oauth' | 'headers';
 /** Authorization code (with PKCE where the platform supports it) and refresh; see connector-kit/oauth.ts. */
 export interface OAuthSettings {
   /** The platform's authorize and token endpoints for an account at `apiUrl` (normalised). */
-  authorizeUrl(apiUrl: string): string;
-  tokenUrl(apiUrl: string): string;
+  authorizeUrl(apiUrl: string, instance?: InstanceSettings): string;
+  tokenUrl(apiUrl: string, instance?: InstanceSettings): string;
   scopes: string[];
   pkce: boolean;
   /** Whether a refresh answers a new refresh token that replaces the old (which then stops working). */
@@ -51,7 +51,18 @@ export interface OAuthSettings {
   /** Which credential fields hold the OAuth client's id and secret. */
   clientIdField: string;
   clientSecretField: string | null;
+  /** Parameters the platform's authorize endpoint wants besides the standard ones (an audience, a consent prompt). */
+  authorizeParams?: Record<string, string>;
+  /**
+   * The OAuth app is registered once for the whole instance (not per organisation): its id and secret are
+   * these instance settings (environment variables), and OAuth is a second way in beside `auth`, offered
+   * where both are set. The credential fields named above are then not used.
+   */
+  instanceClient?: { idSetting: string; secretSetting: string };
 }
+
+/** Instance settings a platform reads (environment variables by name; only those set), e.g. its OAuth app. */
+export type InstanceSettings = Readonly<Record<string, string>>;
 
 /** One limit the platform counts against (several may apply at once: per minute and per hour...). */
 export interface RateWindow {

@@ -80,7 +80,15 @@ export interface SideConnectorContext {
   db: Db;
   masterKey: Buffer;
   /** allowPrivatePlatformUrls (SF_ALLOW_PRIVATE_PLATFORM_URLS): connectors may reach private addresses; refused when unset. */
-  config: { platformTimeoutMs: number; allowPrivatePlatformUrls?: boolean; rateHeadroom?: number; maxListPages?: number; maxAttachmentBytes?: number };
+  config: {
+    platformTimeoutMs: number;
+    allowPrivatePlatformUrls?: boolean;
+    rateHeadroom?: number;
+    maxListPages?: number;
+    maxAttachmentBytes?: number;
+    /** The instance's platform settings (an OAuth app, endpoints). */
+    platformSettings?: Record<string, string>;
+  };
   /** DNS resolver for the SSRF guard (tests); the system resolver by default. */
   resolve?: Resolver;
 }
@@ -183,6 +191,7 @@ export async function connectorFor(ctx: SideConnectorContext, creds: SideCredent
       budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: creds.apiUrl, apiKey: creds.secret }),
       ...((opts.sideSettings ?? creds.sideSettings) ? { sideSettings: opts.sideSettings ?? creds.sideSettings } : {}),
       ...(creds.owner ? { credentialStore: credentialStoreFor(ctx.db, ctx.masterKey, creds.owner, secretNames) } : {}),
+      ...(ctx.config.platformSettings ? { platformSettings: ctx.config.platformSettings } : {}),
       ...(creds.workspaces ? { workspaces: creds.workspaces } : {}),
       ...(opts.onBudgetWait ? { onBudgetWait: opts.onBudgetWait } : {}),
       ...(opts.signal ? { signal: opts.signal, sleep: abortableSleep(opts.signal) } : {}),

@@ -7462,6 +7462,8 @@ export interface operations {
               }[];
               id: string;
               name: string;
+              /** @description Whether Settings offers 'Connect to <platform>' (OAuth): the platform's way in, or a second way in through this instance's registered app */
+              oauthConnect?: boolean;
               roles?: string[];
               setupGuide?: {
                 /** @description The bundled Markdown of the guide, from the repository root (absent: docs/<id>-setup.md) */

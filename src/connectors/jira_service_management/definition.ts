@@ -1,19 +1,32 @@
 import type { PlatformDefinition } from '../platform-definition.ts';
 import { normaliseApiUrl, validateJiraCredentials } from './api-url.ts';
 import type { JiraCredentials } from './api.ts';
+import { jiraOAuthHttp, oauthTestResult, usesOAuth } from './auth.ts';
 import { createJiraConnector } from './connector.ts';
 import { jiraManifest } from './manifest.ts';
 import { testJiraConnection } from './test-connection.ts';
 import { jiraWebhook } from './webhook.ts';
+
+const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 
 const credsOf = (apiUrl: string, fields: Record<string, string>): JiraCredentials => ({ apiUrl, email: fields.email ?? '', apiToken: fields.apiToken ?? '' });
 
 export const jiraServiceManagement: PlatformDefinition = {
   manifest: jiraManifest,
   normaliseApiUrl,
-  validateCredentials: validateJiraCredentials,
-  createConnector: (creds, opts) => createJiraConnector(credsOf(creds.apiUrl, creds.fields), { ...opts, limits: opts.limits }),
-  testConnection: (creds, opts) => testJiraConnection(credsOf(creds.apiUrl, creds.fields), opts),
+  // Both e-mail and API token, or neither (the OAuth way, connected from Settings).
+  validateCredentials: (fields) => (isBlank(fields.email) && isBlank(fields.apiToken) ? { ok: true, fields: {} } : validateJiraCredentials(fields)),
+  createConnector: (creds, opts) =>
+    createJiraConnector(credsOf(creds.apiUrl, creds.fields), {
+      ...opts,
+      limits: opts.limits,
+      ...(usesOAuth(creds.fields) ? { http: jiraOAuthHttp(jiraManifest, creds, opts) } : {}),
+    }),
+  testConnection: async (creds, opts) => {
+    if (!usesOAuth(creds.fields)) return testJiraConnection(credsOf(creds.apiUrl, creds.fields), opts);
+    const http = jiraOAuthHttp(jiraManifest, creds, opts);
+    return oauthTestResult(await testJiraConnection(credsOf(creds.apiUrl, creds.fields), { ...opts, http }), http);
+  },
   ticketWebUrl: (origin, ticket) => `${origin}/browse/${encodeURIComponent(ticket.displayId)}`,
   webhook: jiraWebhook,
 };

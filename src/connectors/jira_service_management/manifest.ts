@@ -1,4 +1,5 @@
 import type { PlatformManifest } from '../../core/platform-manifest.ts';
+import { jiraOAuthSettings } from './oauth-settings.ts';
 
 /** Test Connection's hints, written for Jira Cloud; the setup guide (docs/connectors/jira.md) repeats them word for word. */
 export const JIRA_TROUBLESHOOTING: PlatformManifest['troubleshooting'] = {
@@ -61,8 +62,9 @@ export const jiraManifest: PlatformManifest = {
       name: 'email',
       label: 'E-mail',
       secret: false,
-      required: true,
-      help: "The integration account's Atlassian e-mail address (the account that created the API token).",
+      // Both or neither: left empty, the site is connected with OAuth (where this instance has an Atlassian app).
+      required: false,
+      help: "The integration account's Atlassian e-mail address (the account that created the API token). Leave it and the API token empty to use Connect (OAuth) instead, where offered.",
       maxLength: 254,
       pattern: { source: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$', message: 'Enter an e-mail address, e.g. support-sync@yourcompany.com.' },
       example: 'support-sync@yourcompany.com',
@@ -71,12 +73,14 @@ export const jiraManifest: PlatformManifest = {
       name: 'apiToken',
       label: 'API token',
       secret: true,
-      required: true,
+      required: false,
       help: 'Created at id.atlassian.com > Security > Create and manage API tokens (a classic token, not a scoped one). Tokens expire; note the date.',
       maxLength: 512,
     },
   ],
   auth: 'basic',
+  // The second way in: the instance's Atlassian app (3LO), through the API gateway (auth.ts).
+  oauth: jiraOAuthSettings,
   rateLimit: {
     // API-token traffic is exempt from the hourly points quota; the burst limit (GET 100/s, PUT 50/s,
     // per endpoint) and the per-issue write window (20 per 2 s) still apply [jira-api.md §3].

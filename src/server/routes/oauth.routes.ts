@@ -45,7 +45,9 @@ export async function oauthRoutes(app: FastifyInstance, ctx: AppContext, opts: O
   /** The OAuth client of a saved configuration; refusals as the start route answers them. */
   function clientOf(cfg: PlatformConfigRow, organisationId: string): { definition: PlatformDefinition; client: OAuthClientConfig } {
     const definition = lookup(cfg.platform);
-    if (!definition || definition.manifest.auth !== 'oauth' || !definition.manifest.oauth) {
+    const oauth = definition?.manifest.oauth;
+    // OAuth is the platform's way in, or its second one through an app the instance registered.
+    if (!definition || !oauth || (definition.manifest.auth !== 'oauth' && !oauth.instanceClient)) {
       const name = definition?.manifest.name ?? cfg.platform;
       throw new ApiError(
         400,
@@ -68,6 +70,7 @@ export async function oauthRoutes(app: FastifyInstance, ctx: AppContext, opts: O
         allowHttp: policy.allowPrivate,
         guard: (url) => assertAllowedDestination(url, policy),
         timeoutMs: ctx.config.platformTimeoutMs,
+        instance: ctx.config.platformSettings ?? {},
       });
       return { definition, client };
     } catch (err) {

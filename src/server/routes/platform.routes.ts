@@ -132,6 +132,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
         rateGate: rateBudgetOf(ctx),
         budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: cfg.apiUrl, apiKey: secret }),
         credentialStore: credentialStoreFor(ctx.db, ctx.masterKey, { kind: 'platform', organisationId: orgId }, secretNamesOf(definition.manifest)),
+        platformSettings: ctx.config.platformSettings ?? {},
       },
     );
     await recordPlatformTest(ctx.db, orgId, result, new Date());
@@ -159,6 +160,6 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
         response: { 200: platformListSchema, 400: errorBodySchema },
       },
     },
-    async () => ({ platforms: listPlatforms().map(platformListingView) }),
+    async () => ({ platforms: listPlatforms().map((p) => platformListingView(p, ctx.config.platformSettings ?? {})) }),
   );
 }

@@ -1,4 +1,6 @@
+import { oauthOffered } from '../../connector-kit/oauth.ts';
 import { connectionTestErrorCodes } from '../../core/connection-test.ts';
+import type { InstanceSettings } from '../../core/platform-manifest.ts';
 import type { PlatformListing } from '../../connectors/registry.ts';
 import { errorBodySchema } from '../errors.ts';
 
@@ -180,6 +182,11 @@ export const platformListSchema = {
           apiUrl: { type: 'object', properties: { label: { type: 'string' }, example: { type: 'string' }, help: { type: 'string' } } },
           credentials: { type: 'array', items: credentialFieldView },
           auth: { type: 'string', enum: ['basic', 'api_key', 'oauth', 'headers'] },
+          oauthConnect: {
+            type: 'boolean',
+            description:
+              "Whether Settings offers 'Connect to <platform>' (OAuth): the platform's way in, or a second way in through this instance's registered app",
+          },
           setupGuide: {
             type: 'object',
             properties: {
@@ -224,7 +231,7 @@ export const platformListSchema = {
 } as const;
 
 /** One platform of GET /api/v1/platforms: what the web app needs of its manifest (id, name and available only for the unavailable ones). */
-export function platformListingView(p: PlatformListing) {
+export function platformListingView(p: PlatformListing, instance: InstanceSettings = {}) {
   const m = p.manifest;
   if (!m) return { id: p.id, name: p.name, available: p.available };
   return {
@@ -243,6 +250,7 @@ export function platformListingView(p: PlatformListing) {
       ...(pattern ? { pattern } : {}),
     })),
     auth: m.auth,
+    oauthConnect: oauthOffered(m, instance),
     setupGuide: m.setupGuide,
     sideSettings: m.sideSettings,
     commentChannels: m.capabilities.comments.channels,

@@ -3,6 +3,7 @@ import { registerKitControls } from '../kit/control-routes.ts';
 import { FaultController, type FaultWording } from '../kit/faults.ts';
 import { listen } from '../kit/http.ts';
 import type { RequestLogEntry } from '../kit/request-log.ts';
+import { startJiraOAuth, type JiraOAuth } from './auth.ts';
 import { editAsPerson, PersonEdit, registerJiraControls, SeedIssues, seedIssues } from './controls.ts';
 import { registerWebhook } from './routes/webhooks.ts';
 import { JiraRateLimiter, type JiraRateOptions } from './rate.ts';
@@ -47,6 +48,11 @@ export interface JiraSimulator {
   cloudId: string;
   /** The gateway-style base (`/ex/jira/{cloudId}`) on the same server. */
   gatewayUrl: string;
+  /**
+   * The site's OAuth 2.0 (3LO) app: `authUrl` stands in for https://auth.atlassian.com (the kit OAuth server),
+   * `apiGatewayUrl` for https://api.atlassian.com (this server: accessible-resources and /ex/jira/{cloudId}).
+   */
+  oauth: JiraOAuth & { authUrl: string; apiGatewayUrl: string };
   accounts: JiraAccountInfo[];
   emailFor(profile: string): string;
   tokenFor(profile: string): string;
@@ -107,7 +113,8 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
       const u = state.userByProfile(p.profile)!;
       return { profile: p.profile, accountId: u.accountId, email: u.email, token: u.token ?? '', displayName: u.displayName };
     });
-  const app = await buildJiraApp({ state, faults, limiter, requests, closing, cloudId, origin: () => url });
+  const oauth = await startJiraOAuth(state);
+  const app = await buildJiraApp({ state, faults, limiter, requests, closing, cloudId, origin: () => url, oauth });
   registerKitControls(app, {
     faults,
     requests,
@@ -143,6 +150,7 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
     site,
     cloudId,
     gatewayUrl: `${url}/ex/jira/${cloudId}`,
+    oauth: Object.assign(oauth, { authUrl: oauth.server.url, apiGatewayUrl: url }),
     get accounts() {
       return accounts();
     },
@@ -181,7 +189,7 @@ export async function startJiraSimulator(opts: JiraSimulatorOptions = {}): Promi
       ).id,
     close: async () => {
       hooks.stop();
-      await server.close();
+      await Promise.all([server.close(), oauth.server.close()]);
     },
   };
 }

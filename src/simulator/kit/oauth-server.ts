@@ -17,6 +17,12 @@ export interface OAuthServerOptions {
   rotate?: boolean;
   /** Whether the authorize endpoint refuses requests without an S256 challenge. */
   requirePkce?: boolean;
+  /** The authorize endpoint's path (default /oauth/authorize; Atlassian's is /authorize). */
+  authorizePath?: string;
+  /** Authorize parameters that must be sent with these values (Atlassian: audience, prompt=consent). */
+  requireAuthorizeParams?: Record<string, string>;
+  /** A scope without which no refresh token is issued (Atlassian: offline_access); unset: always issued. */
+  refreshScope?: string;
 }
 
 export interface OAuthServerCall {
@@ -43,6 +49,7 @@ interface Grant {
   clientId: string;
   redirectUri: string;
   challenge: string | null;
+  scopes: string[];
 }
 
 const token = (prefix: string) => `${prefix}_${randomBytes(18).toString('base64url')}`;
@@ -62,12 +69,18 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   };
   const refuse = (res: ServerResponse, status: number, error: string, description: string) => json(res, status, { error, error_description: description });
 
-  const issue = (res: ServerResponse) => {
+  const refreshScopes = new Map<string, string[]>();
+  const issue = (res: ServerResponse, scopes: string[]) => {
     const access = token('at');
-    const refresh = token('rt');
     validAccessTokens.add(access);
-    refreshTokens.add(refresh);
-    json(res, 200, { access_token: access, token_type: 'Bearer', expires_in: opts.expiresIn ?? 3600, refresh_token: refresh });
+    const body: Record<string, unknown> = { access_token: access, token_type: 'Bearer', expires_in: opts.expiresIn ?? 3600, scope: scopes.join(' ') };
+    if (!opts.refreshScope || scopes.includes(opts.refreshScope)) {
+      const refresh = token('rt');
+      refreshTokens.add(refresh);
+      refreshScopes.set(refresh, scopes);
+      body.refresh_token = refresh;
+    }
+    json(res, 200, body);
   };
 
   const clientOk = (req: IncomingMessage, form: URLSearchParams): boolean => {
@@ -94,12 +107,16 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
       decline = false;
       back.searchParams.set('error', 'access_denied');
       back.searchParams.set('error_description', 'The user declined');
+    } else if (Object.entries(opts.requireAuthorizeParams ?? {}).some(([k, v]) => q.get(k) !== v)) {
+      const [k, v] = Object.entries(opts.requireAuthorizeParams ?? {}).find(([name, value]) => q.get(name) !== value)!;
+      back.searchParams.set('error', 'invalid_request');
+      back.searchParams.set('error_description', `${k}=${v} is required`);
     } else if ((opts.requirePkce && !challenge) || (challenge && q.get('code_challenge_method') !== 'S256')) {
       back.searchParams.set('error', 'invalid_request');
       back.searchParams.set('error_description', 'PKCE with S256 is required');
     } else {
       const code = token('code');
-      codes.set(code, { clientId: opts.clientId, redirectUri, challenge });
+      codes.set(code, { clientId: opts.clientId, redirectUri, challenge, scopes: (q.get('scope') ?? '').split(' ').filter(Boolean) });
       back.searchParams.set('code', code);
     }
     res.writeHead(302, { location: back.href });
@@ -125,14 +142,14 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
       if (!grant) return refuse(res, 400, 'invalid_grant', 'unknown or used code');
       if (form.get('redirect_uri') !== grant.redirectUri) return refuse(res, 400, 'invalid_grant', 'redirect_uri differs');
       if (grant.challenge && s256(form.get('code_verifier') ?? '') !== grant.challenge) return refuse(res, 400, 'invalid_grant', 'PKCE verification failed');
-      return issue(res);
+      return issue(res, grant.scopes);
     }
     if (grantType === 'refresh_token') {
       const refresh = form.get('refresh_token') ?? '';
       if (!refreshTokens.has(refresh)) return refuse(res, 400, 'invalid_grant', 'unknown or revoked refresh token');
       if (opts.rotate ?? true) {
         refreshTokens.delete(refresh);
-        return issue(res);
+        return issue(res, refreshScopes.get(refresh) ?? []);
       }
       const access = token('at');
       validAccessTokens.add(access);
@@ -143,7 +160,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'GET' && url.pathname === '/oauth/authorize') return authorize(url, res);
+    if (req.method === 'GET' && url.pathname === (opts.authorizePath ?? '/oauth/authorize')) return authorize(url, res);
     if (req.method === 'POST' && url.pathname === '/oauth/token') {
       tokenEndpoint(req, res).catch(() => refuse(res, 500, 'server_error', 'simulator failure'));
       return;
@@ -154,7 +171,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: base,
-    authorizeUrl: `${base}/oauth/authorize`,
+    authorizeUrl: `${base}${opts.authorizePath ?? '/oauth/authorize'}`,
     tokenUrl: `${base}/oauth/token`,
     calls,
     validAccessTokens,

@@ -214,7 +214,9 @@ function PlatformForm({
       if (e) setFormError(e.message);
     },
   });
-  const oauthReady = platform?.auth === 'oauth' && configured && saved.platform === platformId;
+  // OAuth is the platform's way in, or a second one through the instance's app (oauthConnect).
+  const offersOAuth = platform?.auth === 'oauth' || platform?.oauthConnect === true;
+  const oauthReady = offersOAuth && configured && saved.platform === platformId;
 
   const errors = formState.errors;
   return (
@@ -267,7 +269,7 @@ function PlatformForm({
             <button type="submit" className="btn btn--primary" disabled={save.isPending}>
               {save.isPending ? 'Saving…' : 'Save Configuration'}
             </button>
-            {platform?.auth === 'oauth' ? (
+            {offersOAuth ? (
               <button
                 type="button"
                 className="btn"
