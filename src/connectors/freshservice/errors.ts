@@ -1,6 +1,7 @@
 import { PlatformError } from '../../core/connector.ts';
 import type { HttpResponse } from '../../connector-kit/http.ts';
 import type { CallDescription } from '../../connector-kit/platform-api.ts';
+import { rateLimitedError, serverError, unexpectedShapeError } from '../../connector-kit/platform-errors.ts';
 import { FsErrorBody } from './payloads.ts';
 import { formFieldOf } from './ticket-mapping.ts';
 
@@ -40,15 +41,8 @@ export function freshserviceError(res: HttpResponse, call: CallDescription): Pla
       details,
     );
   }
-  if (status === 429) {
-    const wait = res.rateLimit.retryAfterSeconds;
-    return new PlatformError(
-      'rate_limited',
-      `Freshservice's API rate limit is used up while trying to ${call.what}.`,
-      wait !== null ? { status, retryAfterMs: wait * 1000 } : details,
-    );
-  }
-  if (status >= 500) return new PlatformError('server', `Freshservice answered ${status} (server error) while trying to ${call.what}.`, details);
+  if (status === 429) return rateLimitedError('Freshservice', res, call.what);
+  if (status >= 500) return serverError('Freshservice', status, call.what);
   if (status === 400 || status === 409 || status === 422) {
     const fieldErrors = (body.errors ?? []).map((e) => ({
       field: e.field !== undefined ? formFieldOf(e.field) : '',
@@ -84,9 +78,5 @@ function shownPath(path: string): string {
 
 /** A 2xx whose body is not the documented JSON. */
 export function unexpectedShape(call: CallDescription, status: number): PlatformError {
-  return new PlatformError(
-    'unexpected_response',
-    `Freshservice's answer to ${call.method} ${shownPath(call.path)} was not the expected JSON while trying to ${call.what}.`,
-    { status },
-  );
+  return unexpectedShapeError('Freshservice', `${call.method} ${shownPath(call.path)}`, call.what, status);
 }

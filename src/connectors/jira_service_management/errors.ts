@@ -1,6 +1,7 @@
 import { PlatformError } from '../../core/connector.ts';
 import type { HttpResponse } from '../../connector-kit/http.ts';
 import type { CallDescription } from '../../connector-kit/platform-api.ts';
+import { rateLimitedError, serverError, unexpectedShapeError } from '../../connector-kit/platform-errors.ts';
 import { JiraErrorBody } from './payloads.ts';
 
 /**
@@ -34,15 +35,8 @@ export function jiraError(res: HttpResponse, call: CallDescription): PlatformErr
     );
   if (status === 410)
     return new PlatformError('unexpected_response', `Jira has removed the API behind ${endpoint} (410) while trying to ${call.what}.${quoted}`, details);
-  if (status === 429) {
-    const wait = res.rateLimit.retryAfterSeconds;
-    return new PlatformError(
-      'rate_limited',
-      `Jira's API rate limit is used up while trying to ${call.what}.`,
-      wait !== null ? { status, retryAfterMs: wait * 1000 } : details,
-    );
-  }
-  if (status >= 500) return new PlatformError('server', `Jira answered ${status} (server error) while trying to ${call.what}.`, details);
+  if (status === 429) return rateLimitedError('Jira', res, call.what);
+  if (status >= 500) return serverError('Jira', status, call.what);
   if (status === 400 || status === 409 || status === 413 || status === 422) {
     const fieldErrors = Object.entries(body.errors ?? {}).map(([field, message]) => ({ field, message }));
     const list = fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; ');
@@ -71,11 +65,5 @@ export function shownPath(path: string): string {
 
 /** A 2xx whose body is not the documented JSON. */
 export function unexpectedShape(call: CallDescription, status: number): PlatformError {
-  return new PlatformError(
-    'unexpected_response',
-    `Jira's answer to ${call.method} ${shownPath(call.path)} was not the expected JSON while trying to ${call.what}.`,
-    {
-      status,
-    },
-  );
+  return unexpectedShapeError('Jira', `${call.method} ${shownPath(call.path)}`, call.what, status);
 }
