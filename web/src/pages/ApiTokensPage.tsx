@@ -1,5 +1,8 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Controller, useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../api.ts';
 import type { ApiToken, CreatedApiToken, MemberRole } from '../api.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
@@ -8,7 +11,10 @@ import { LoadState } from '../components/LoadState.tsx';
 import { SelectField } from '../components/SelectField.tsx';
 import { ShownOncePanel } from '../components/ShownOncePanel.tsx';
 import { formatDateTime } from '../format.ts';
-import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { useResource } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { apiKey } from '../query-client.ts';
 import { ROLE_HELP, ROLE_NAMES, useCan, useRole } from '../permissions.ts';
 
 const ROLES: MemberRole[] = ['viewer', 'member', 'admin'];
@@ -36,12 +42,7 @@ export function ApiTokensPage() {
           and never more than you may do now. The API is described at <a href="/api/docs">/api/docs</a>.
         </p>
       </header>
-      <CreateTokenCard
-        onCreated={(t) => {
-          setCreated(t);
-          void tokens.reload({ quiet: true });
-        }}
-      />
+      <CreateTokenCard onCreated={setCreated} />
       {created ? <SecretPanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
       <section className="card" aria-labelledby="tokens-title">
         <div className="card__header">
@@ -49,7 +50,7 @@ export function ApiTokensPage() {
           <p className="muted">Revoke a token as soon as it is no longer needed or may have leaked: it stops working at once.</p>
         </div>
         {tokens.data ? (
-          <TokensTable items={tokens.data.tokens} showOwner={isAdmin} onRevoked={() => void tokens.reload({ quiet: true })} />
+          <TokensTable items={tokens.data.tokens} showOwner={isAdmin} />
         ) : (
           <LoadState loading={tokens.loading} error={tokens.error} what="API tokens" onRetry={() => void tokens.reload()} />
         )}
@@ -58,76 +59,103 @@ export function ApiTokensPage() {
   );
 }
 
+const tokenSchema = z.object({
+  name: z.string().trim().min(1, 'Give the token a name that says where it is used, e.g. "nightly export".'),
+  role: z.enum(['viewer', 'member', 'admin']),
+  expiry: z.string(),
+});
+type TokenForm = z.infer<typeof tokenSchema>;
+/** The API's field names of a refused create, as the form's. */
+const FORM_FIELD = { name: 'name', role: 'role', expiresAt: 'expiry' } as const;
+const formFieldOf = (field: string | undefined) => (field && field in FORM_FIELD ? FORM_FIELD[field as keyof typeof FORM_FIELD] : null);
+
 function CreateTokenCard({ onCreated }: { onCreated: (t: CreatedApiToken) => void }) {
   const myRole = useRole();
   // A token's role is yours or lower (the API refuses more).
   const roles = ROLES.slice(0, ROLES.indexOf(myRole) + 1);
-  const [name, setName] = useState('');
-  const [role, setRole] = useState<MemberRole>('viewer');
-  const [expiry, setExpiry] = useState('90');
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const call = useApiCall();
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setError(null);
-    if (!name.trim()) {
-      setError({ field: 'name', message: 'Give the token a name that says where it is used, e.g. "nightly export".' });
-      return;
-    }
-    setBusy(true);
-    const expiresAt = expiry === 'never' ? null : new Date(Date.now() + Number(expiry) * DAY_MS).toISOString();
-    const r = await call(() => api.post<CreatedApiToken>('/api-tokens', { name: name.trim(), role, expiresAt }));
-    setBusy(false);
-    if (r.ok) {
-      setName('');
-      onCreated(r.data);
-    } else if (r.error) setError({ ...(r.error.field ? { field: r.error.field } : {}), message: r.error.message });
-  }
+  const { register, control, handleSubmit, setError, setValue, watch, formState } = useForm<TokenForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { name: '', role: 'viewer', expiry: '90' },
+    resolver: zodResolver(tokenSchema),
+  });
+  const errors = formState.errors;
+  const role = watch('role');
+  const create = useApiMutation({
+    mutationFn: ({ name, role, expiry }: TokenForm) => {
+      const expiresAt = expiry === 'never' ? null : new Date(Date.now() + Number(expiry) * DAY_MS).toISOString();
+      return api.post<CreatedApiToken>('/api-tokens', { name: name.trim(), role, expiresAt });
+    },
+    onSuccess: (t) => {
+      setValue('name', '');
+      onCreated(t);
+    },
+    onError: (e) => {
+      const at = formFieldOf(e.field);
+      if (at) setError(at, { type: 'server', message: e.message });
+    },
+    invalidates: ['/api-tokens'],
+  });
+  const formError = create.error && !formFieldOf(create.error.field) ? create.error.message : null;
 
   return (
     <section className="card" aria-labelledby="create-token-title">
       <div className="card__header">
         <h2 id="create-token-title">Create a token</h2>
       </div>
-      <form onSubmit={submit} noValidate className="stack">
+      <form
+        onSubmit={(ev) => {
+          create.reset();
+          void handleSubmit((values) => create.mutate(values))(ev);
+        }}
+        noValidate
+        className="stack"
+      >
         <div className="form-grid">
           <Field
             label="Name"
-            name="tokenName"
             autoComplete="off"
             maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
+            {...register('name')}
             help="Where the token is used, so you know which one to revoke."
-            error={error?.field === 'name' ? error.message : undefined}
+            error={errors.name?.message}
           />
-          <SelectField
-            label="Role"
-            value={role}
-            options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
-            onChange={(v) => setRole(v as MemberRole)}
-            help={ROLE_HELP[role]}
-            error={error?.field === 'role' ? error.message : undefined}
+          <Controller
+            control={control}
+            name="role"
+            render={({ field }) => (
+              <SelectField
+                label="Role"
+                value={field.value}
+                options={roles.map((r) => ({ value: r, label: ROLE_NAMES[r] }))}
+                onChange={(v) => field.onChange(v as MemberRole)}
+                help={ROLE_HELP[role]}
+                error={errors.role?.message}
+              />
+            )}
           />
-          <SelectField
-            label="Expires after"
-            value={expiry}
-            options={EXPIRY_OPTIONS}
-            onChange={setExpiry}
-            help="A token that expires limits the damage if it leaks."
-            error={error?.field === 'expiresAt' ? error.message : undefined}
+          <Controller
+            control={control}
+            name="expiry"
+            render={({ field }) => (
+              <SelectField
+                label="Expires after"
+                value={field.value}
+                options={EXPIRY_OPTIONS}
+                onChange={field.onChange}
+                help="A token that expires limits the damage if it leaks."
+                error={errors.expiry?.message}
+              />
+            )}
           />
         </div>
-        {error && !['name', 'role', 'expiresAt'].includes(error.field ?? '') ? (
+        {formError ? (
           <p className="notice notice--error" role="alert">
-            {error.message}
+            {formError}
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create token'}
+          <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create token'}
           </button>
         </div>
       </form>
@@ -163,10 +191,12 @@ function SecretPanel({ created, onDone }: { created: CreatedApiToken; onDone: ()
   );
 }
 
-function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showOwner: boolean; onRevoked: () => void }) {
-  const call = useApiCall();
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState<string | null>(null);
+function TokensTable({ items, showOwner }: { items: ApiToken[]; showOwner: boolean }) {
+  const queryClient = useQueryClient();
+  const revoke = useApiMutation({ mutationFn: (t: ApiToken) => api.del(`/api-tokens/${encodeURIComponent(t.id)}`) });
+  // Already gone (404) is what was asked for.
+  const error = revoke.error && revoke.error.status !== 404 ? revoke.error.message : null;
+  const status = revoke.isSuccess ? `The token “${revoke.variables.name}” was revoked.` : null;
   if (items.length === 0)
     return (
       <p className="empty">
@@ -220,12 +250,9 @@ function TokensTable({ items, showOwner, onRevoked }: { items: ApiToken[]; showO
                   confirmLabel="Yes, revoke"
                   busyLabel="Revoking…"
                   onConfirm={async () => {
-                    setError(null);
-                    setStatus(null);
-                    const r = await call(() => api.del(`/api-tokens/${encodeURIComponent(t.id)}`));
-                    if (r.ok) setStatus(`The token “${t.name}” was revoked.`);
-                    else if (r.error && r.error.status !== 404) setError(r.error.message);
-                    onRevoked();
+                    await revoke.mutateAsync(t).catch(() => undefined);
+                    // Failed or not, the list is loaded again: the token may be gone already.
+                    void queryClient.invalidateQueries({ queryKey: apiKey('/api-tokens') });
                   }}
                 />
               </td>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Controller, useForm } from 'react-hook-form';
 import { api } from '../api.ts';
 import type { CreatedInvitation, Invitation, Member, MemberRole } from '../api.ts';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
@@ -9,7 +10,10 @@ import { SelectField } from '../components/SelectField.tsx';
 import { ShownOncePanel } from '../components/ShownOncePanel.tsx';
 import { CopyField } from '../components/sync/WebhookCard.tsx';
 import { formatDate, formatDateTime } from '../format.ts';
-import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { useResource } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { apiKey } from '../query-client.ts';
 import { readOnlyMessage, ROLE_HELP, ROLE_NAMES, useCan } from '../permissions.ts';
 
 const ROLES: MemberRole[] = ['admin', 'member', 'viewer'];
@@ -34,19 +38,14 @@ export function MembersPage() {
           {!isAdmin ? <p className="muted">{readOnlyMessage('admin')}</p> : null}
         </div>
         {members.data ? (
-          <MembersTable members={members.data.members} editable={isAdmin} onChanged={() => void members.reload({ quiet: true })} />
+          <MembersTable members={members.data.members} editable={isAdmin} />
         ) : (
           <LoadState loading={members.loading} error={members.error} what="members" onRetry={() => void members.reload()} />
         )}
       </section>
       {isAdmin ? (
         <>
-          <InviteCard
-            onCreated={(inv) => {
-              setCreated(inv);
-              void invitations.reload({ quiet: true });
-            }}
-          />
+          <InviteCard onCreated={setCreated} />
           <SignupLinkCard />
           {created ? <InvitationLinkPanel key={created.id} created={created} onDone={() => setCreated(null)} /> : null}
           <section className="card" aria-labelledby="invitations-title">
@@ -55,7 +54,7 @@ export function MembersPage() {
               <p className="muted">Links not used yet. Each works once and expires after 7 days.</p>
             </div>
             {invitations.data ? (
-              <PendingInvitations items={invitations.data.invitations} onRevoked={() => void invitations.reload({ quiet: true })} />
+              <PendingInvitations items={invitations.data.invitations} />
             ) : (
               <LoadState loading={invitations.loading} error={invitations.error} what="invitations" onRetry={() => void invitations.reload()} />
             )}
@@ -84,43 +83,52 @@ function RolesExplained() {
   );
 }
 
-function MembersTable({ members, editable, onChanged }: { members: Member[]; editable: boolean; onChanged: () => void }) {
+function MembersTable({ members, editable }: { members: Member[]; editable: boolean }) {
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState<string | null>(null);
   const [temporary, setTemporary] = useState<{ email: string; password: string; sessionsEnded: number } | null>(null);
-  const call = useApiCall();
+  const queryClient = useQueryClient();
   // The only admin can be neither demoted nor removed (the API refuses it too): say so instead of offering it.
   const soleAdmin = members.filter((m) => m.role === 'admin').length === 1;
-
-  async function changeRole(m: Member, role: MemberRole) {
+  // One message line for the three actions: the last one's outcome. Failed or not, the list is loaded again.
+  const started = () => {
     setError(null);
     setStatus(null);
-    const r = await call(() => api.patch<Member>(`/members/${encodeURIComponent(m.id)}`, { role }));
-    if (r.ok) setStatus(`${m.email} is now ${ROLE_NAMES[role].toLowerCase()}.`);
-    else if (r.error) setError(r.error.message);
-    onChanged();
-  }
-
-  async function resetPassword(m: Member) {
-    setError(null);
-    setStatus(null);
-    setTemporary(null);
-    const r = await call(() =>
+  };
+  const failed = (e: { message: string }) => setError(e.message);
+  const reloadMembers = () => void queryClient.invalidateQueries({ queryKey: apiKey('/members') });
+  const roleChange = useApiMutation({
+    mutationFn: ({ m, role }: { m: Member; role: MemberRole }) => api.patch<Member>(`/members/${encodeURIComponent(m.id)}`, { role }),
+    onMutate: started,
+    onSuccess: (_r, { m, role }) => setStatus(`${m.email} is now ${ROLE_NAMES[role].toLowerCase()}.`),
+    onError: failed,
+    onSettled: reloadMembers,
+  });
+  const passwordReset = useApiMutation({
+    mutationFn: (m: Member) =>
       api.post<{ email: string; temporaryPassword: string; sessionsEnded: number }>(`/members/${encodeURIComponent(m.id)}/password-reset`),
+    onMutate: () => {
+      started();
+      setTemporary(null);
+    },
+    onSuccess: (r) => setTemporary({ email: r.email, password: r.temporaryPassword, sessionsEnded: r.sessionsEnded }),
+    onError: failed,
+  });
+  const removal = useApiMutation({
+    mutationFn: (m: Member) => api.del(`/members/${encodeURIComponent(m.id)}`),
+    onMutate: started,
+    onSuccess: (_r, m) => setStatus(`${m.email} was removed.`),
+    onError: failed,
+    onSettled: reloadMembers,
+  });
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      () => undefined,
     );
-    if (r.ok) setTemporary({ email: r.data.email, password: r.data.temporaryPassword, sessionsEnded: r.data.sessionsEnded });
-    else if (r.error) setError(r.error.message);
-  }
-
-  async function remove(m: Member) {
-    setError(null);
-    setStatus(null);
-    const r = await call(() => api.del(`/members/${encodeURIComponent(m.id)}`));
-    if (r.ok) setStatus(`${m.email} was removed.`);
-    else if (r.error) setError(r.error.message);
-    onChanged();
-  }
-
+  const changeRole = (m: Member, role: MemberRole) => settle(roleChange.mutateAsync({ m, role }));
+  const resetPassword = (m: Member) => settle(passwordReset.mutateAsync(m));
+  const remove = (m: Member) => settle(removal.mutateAsync(m));
   return (
     <>
       {error ? (
@@ -243,60 +251,75 @@ function RoleChanger({ member, onChange }: { member: Member; onChange: (role: Me
   );
 }
 
+interface InviteForm {
+  role: MemberRole;
+  inviteEmail: string;
+}
+/** The API's field names of a refused invitation, as the form's. */
+const INVITE_FIELD = { role: 'role', email: 'inviteEmail' } as const;
+const inviteFieldOf = (field: string | undefined) => (field === 'role' || field === 'email' ? INVITE_FIELD[field] : null);
+
 function InviteCard({ onCreated }: { onCreated: (inv: CreatedInvitation) => void }) {
-  const [role, setRole] = useState<MemberRole>('member');
-  const [email, setEmail] = useState('');
-  const [error, setError] = useState<{ field?: string; message: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const call = useApiCall();
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setError(null);
-    setBusy(true);
-    const r = await call(() => api.post<CreatedInvitation>('/invitations', { role, ...(email.trim() ? { email: email.trim() } : {}) }));
-    setBusy(false);
-    if (r.ok) {
-      setEmail('');
-      onCreated(r.data);
-    } else if (r.error) setError({ ...(r.error.field ? { field: r.error.field } : {}), message: r.error.message });
-  }
-
+  // The server checks the e-mail (optional): the form only sends it.
+  const { register, control, handleSubmit, setError, setValue, watch, formState } = useForm<InviteForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { role: 'member', inviteEmail: '' },
+  });
+  const errors = formState.errors;
+  const role = watch('role');
+  const create = useApiMutation({
+    mutationFn: ({ role, inviteEmail }: InviteForm) =>
+      api.post<CreatedInvitation>('/invitations', { role, ...(inviteEmail.trim() ? { email: inviteEmail.trim() } : {}) }),
+    onSuccess: (inv) => {
+      setValue('inviteEmail', '');
+      onCreated(inv);
+    },
+    onError: (e) => {
+      const at = inviteFieldOf(e.field);
+      if (at) setError(at, { type: 'server', message: e.message });
+    },
+    invalidates: ['/invitations'],
+  });
+  const formError = create.error && !inviteFieldOf(create.error.field) ? create.error.message : null;
   return (
     <section className="card" aria-labelledby="invite-title">
       <div className="card__header">
         <h2 id="invite-title">Invite someone</h2>
         <p className="muted">Create a one-time link and send it to your colleague; they choose their password when they open it.</p>
       </div>
-      <form onSubmit={submit} noValidate className="stack">
+      <form onSubmit={handleSubmit((values) => create.mutate(values))} noValidate className="stack">
         <div className="form-grid">
-          <SelectField
-            label="Role"
-            value={role}
-            options={ROLE_OPTIONS}
-            onChange={(v) => setRole(v as MemberRole)}
-            help={ROLE_HELP[role]}
-            error={error?.field === 'role' ? error.message : undefined}
+          <Controller
+            control={control}
+            name="role"
+            render={({ field }) => (
+              <SelectField
+                label="Role"
+                value={field.value}
+                options={ROLE_OPTIONS}
+                onChange={(v) => field.onChange(v as MemberRole)}
+                help={ROLE_HELP[role]}
+                error={errors.role?.message}
+              />
+            )}
           />
           <Field
             label="E-mail (optional)"
-            name="inviteEmail"
             type="email"
             autoComplete="off"
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            {...register('inviteEmail')}
             help="With an e-mail, only that address can use the link."
-            error={error?.field === 'email' ? error.message : undefined}
+            error={errors.inviteEmail?.message}
           />
         </div>
-        {error && error.field !== 'role' && error.field !== 'email' ? (
+        {formError ? (
           <p className="notice notice--error" role="alert">
-            {error.message}
+            {formError}
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create invitation link'}
+          <button type="submit" className="btn btn--primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create invitation link'}
           </button>
         </div>
       </form>
@@ -330,20 +353,12 @@ function TemporaryPasswordPanel({ email, password, sessionsEnded, onDone }: { em
  */
 function SignupLinkCard() {
   const mode = useResource<{ mode: 'open' | 'invite' | 'closed' }>('/signup');
+  // The last link created stays shown while another is created (and if that one is refused).
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const call = useApiCall();
+  const creation = useApiMutation({ mutationFn: () => api.post<{ url: string; expiresAt: string }>('/signup-links'), onSuccess: setLink });
+  const error = creation.error?.message ?? null;
+  const busy = creation.isPending;
   if (mode.data?.mode !== 'invite') return null;
-
-  async function create() {
-    setError(null);
-    setBusy(true);
-    const r = await call(() => api.post<{ url: string; expiresAt: string }>('/signup-links'));
-    setBusy(false);
-    if (r.ok) setLink(r.data);
-    else if (r.error) setError(r.error.message);
-  }
 
   return (
     <section className="card" aria-labelledby="signup-link-title">
@@ -372,7 +387,7 @@ function SignupLinkCard() {
         </div>
       ) : null}
       <div className="actions">
-        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => void create()}>
+        <button type="button" className="btn btn--primary" disabled={busy} onClick={() => creation.mutate()}>
           {busy ? 'Creating…' : 'Create sign-up link'}
         </button>
       </div>
@@ -407,9 +422,11 @@ function InvitationLinkPanel({ created, onDone }: { created: CreatedInvitation; 
   );
 }
 
-function PendingInvitations({ items, onRevoked }: { items: Invitation[]; onRevoked: () => void }) {
-  const call = useApiCall();
-  const [error, setError] = useState<string | null>(null);
+function PendingInvitations({ items }: { items: Invitation[] }) {
+  const queryClient = useQueryClient();
+  const revoke = useApiMutation({ mutationFn: (i: Invitation) => api.del(`/invitations/${encodeURIComponent(i.id)}`) });
+  // Already gone (404: used or expired meanwhile) is what was asked for.
+  const error = revoke.error && revoke.error.status !== 404 ? revoke.error.message : null;
   if (items.length === 0)
     return (
       <p className="empty">
@@ -451,10 +468,9 @@ function PendingInvitations({ items, onRevoked }: { items: Invitation[]; onRevok
                   confirmLabel="Yes, revoke"
                   busyLabel="Revoking…"
                   onConfirm={async () => {
-                    setError(null);
-                    const r = await call(() => api.del(`/invitations/${encodeURIComponent(i.id)}`));
-                    if (!r.ok && r.error && r.error.status !== 404) setError(r.error.message);
-                    onRevoked();
+                    await revoke.mutateAsync(i).catch(() => undefined);
+                    // Failed or not, the list is loaded again.
+                    void queryClient.invalidateQueries({ queryKey: apiKey('/invitations') });
                   }}
                 />
               </td>
