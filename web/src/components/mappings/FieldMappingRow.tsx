@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { Direction, FieldDefinition, FieldMapping } from '../../api.ts';
 import type { MappingEffect } from '../../../../src/core/mapping-effects.ts';
 import type { ErrorAt } from '../../field-errors.ts';
@@ -64,9 +65,27 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
   const shownByPair = value.kind === 'value' && value.values.some((_, i) => valuesError(i));
   const roles = effect ? rolesText(effect.roles) : null;
   const byMeaning = value.kind === 'value' && effect?.kind === 'by_meaning' ? effect : null;
+  const item = useRef<HTMLLIElement>(null);
+  /** The label of the value the user was changing when the pairs shown by meaning were stored, to keep it focused. */
+  const refocus = useRef<string | null>(null);
+  useEffect(() => {
+    const label = refocus.current;
+    refocus.current = null;
+    if (!label) return;
+    // Stored, the mapping's directions are this row and (for the other direction) the next one: the same value is in one of them.
+    for (const el of [item.current, item.current?.nextElementSibling]) {
+      const again = [...(el?.querySelectorAll<HTMLElement>('[aria-label]') ?? [])].find((x) => x.getAttribute('aria-label') === label);
+      if (again) return again.focus();
+    }
+  });
+  const override = (ms: FieldMapping[]) => {
+    const active = document.activeElement;
+    refocus.current = active && item.current?.contains(active) ? active.getAttribute('aria-label') : null;
+    onReplace?.(ms);
+  };
   return (
     // The group is inside the list item: a list may only hold list items (axe "list"), and each row is one.
-    <li>
+    <li ref={item}>
       <div className={`mapping${rowError ? ' mapping--invalid' : ''}`} role="group" aria-label={`Mapping ${index + 1}: ${name}`}>
         <div className="mapping__cells">
           <FieldPicker
@@ -127,7 +146,7 @@ export function FieldMappingRow({ index, value, onChange, onRemove, sourceFields
           </p>
         ) : null}
         {byMeaning ? (
-          <ByMeaningPairs effect={byMeaning} sourceFields={sourceFields} targetFields={targetFields} onOverride={(ms) => onReplace?.(ms)} />
+          <ByMeaningPairs effect={byMeaning} sourceFields={sourceFields} targetFields={targetFields} onOverride={override} />
         ) : value.kind === 'value' && effect?.kind !== 'skipped' ? (
           <ValueMappingTable sourceField={src} targetField={tgt} values={value.values} onChange={(values) => set({ values })} errorOf={valuesError} />
         ) : null}
