@@ -190,8 +190,12 @@ export interface TicketConnector {
    */
   changes(cursor: string | null, opts: { since?: Date }): AsyncIterable<ChangePage>;
 
-  /** The values a per-side setting (`manifest.sideSettings`) can take on this account, e.g. its projects. */
-  sideSettingChoices?(name: string): Promise<Array<{ value: string; label: string }>>;
+  /**
+   * The values a per-side setting (`manifest.sideSettings`) can take on this account, e.g. its projects.
+   * `unusable`: a value the account sees but a create would refuse (read for the value the connector's settings
+   * name), saying why and how to fix it; saving it is refused with these words.
+   */
+  sideSettingChoices?(name: string): Promise<Array<{ value: string; label: string; unusable?: string }>>;
 
   /** The full ticket, or null when it does not exist (deleted) for this agent. */
   getTicket(id: string): Promise<RemoteTicket | null>;

@@ -14,7 +14,8 @@ const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLow
  * Before a side's configuration is saved: each per-side setting whose value changes (a project, an issue or
  * request type) must be one the side's account offers (`sideSettingChoices`, read with the settings as they
  * will be saved, so a type is looked up in the new project). A value it does not offer is a 400 naming the
- * setting, the value and what the account offers, and nothing is saved. When the choices cannot be read (the
+ * setting, the value and what the account offers, and one it offers but marks unusable (a create would refuse
+ * it) is a 400 with the connector's reason; nothing is saved. When the choices cannot be read (the
  * platform is unreachable, the budget is spent, new override credentials come with the save) the save goes
  * on as before: the first run resolves the settings again and names what is wrong.
  */
@@ -51,7 +52,17 @@ export async function checkSideSettingsOnSave(
     } catch {
       return;
     }
-    if (choices.some((c) => same(c.value, value) || same(c.label, value))) continue;
+    const match = choices.find((c) => same(c.value, value) || same(c.label, value));
+    if (match?.unusable)
+      throw new ApiError(
+        400,
+        'validation_failed',
+        `${setting.label} "${value.trim()}" cannot be used (setting ${setting.label}): ${match.unusable} Nothing was saved.`,
+        {
+          field: `configuration.sideSettings.${name}`,
+        },
+      );
+    if (match) continue;
     const offered = choices.length
       ? `It can choose ${choices
           .slice(0, 10)

@@ -1,7 +1,8 @@
 /**
  * Jira Service Management, bad input (issue 14): a malformed site URL, a token pasted with spaces, an e-mail
- * that is not the token's owner, a project (or request type) the account cannot see. Each is a clear error
- * naming what to fix, and nothing is stored half-way: what was saved before is still what the API answers.
+ * that is not the token's owner, a project (or request type) the account cannot see, a request type whose form
+ * cannot carry the marker (no Labels field). Each is a clear error naming what to fix, and nothing is stored
+ * half-way: what was saved before is still what the API answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/index.ts';
@@ -150,6 +151,20 @@ describe("a connection side's settings", () => {
     const software = await saveSettings({ project: 'KAN', requestType: 'Get IT help' });
     expect(software.statusCode, software.body).toBe(400);
     expect(software.json().error.message).toMatch(/no request type to choose from/);
+  });
+
+  it('a request type whose form has no Labels field is a 400 naming the setting, the request type and the fix in Jira; nothing is saved', async () => {
+    const before = (await configuration()).configuration;
+    const res = await saveSettings({ project: 'SUP', requestType: 'report a system PROBLEM' });
+    expect(res.statusCode, res.body).toBe(400);
+    const error = res.json().error;
+    expect(error).toMatchObject({ code: 'validation_failed', field: 'configuration.sideSettings.requestType' });
+    expect(error.message).toContain('Request type "report a system PROBLEM" cannot be used (setting Request type)');
+    expect(error.message).toContain('The request type "Report a system problem" (setting "Request type") has no Labels field on its request form');
+    expect(error.message).toContain('add the Labels field to the request form (Project settings > Request types > Report a system problem');
+    expect(error.message).toContain('or choose another request type');
+    expect(error.message).toMatch(/Nothing was saved\.$/);
+    expect((await configuration()).configuration).toEqual(before);
   });
 
   it('values the account offers are saved (keys and names in any case)', async () => {

@@ -91,7 +91,7 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
     changes: (cursor, o) => jiraChanges(ctx, cursor, o),
 
     async sideSettingChoices(name) {
-      if (name === REQUEST_TYPE_SETTING) return requestTypeChoices(ctx);
+      if (name === REQUEST_TYPE_SETTING) return requestTypeChoices(ctx, opts.sideSettings?.[REQUEST_TYPE_SETTING]);
       if (name === 'issueType') return ((await ctx.projectDetail()).issueTypes ?? []).filter((t) => !t.subtask).map((t) => ({ value: t.name, label: t.name }));
       if (name !== 'project') return [];
       const out: Array<{ value: string; label: string }> = [];

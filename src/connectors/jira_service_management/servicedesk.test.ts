@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../../core/connector.ts';
-import { pickRequestType, planRequest, type RequestForm, type RequestType } from './servicedesk.ts';
+import { formCarriesMarker, pickRequestType, planRequest, usableRequestType, type RequestForm, type RequestType } from './servicedesk.ts';
 
 const types: RequestType[] = [
   { id: '1', name: 'Get IT help', issueTypeId: '10100' },
@@ -66,48 +66,76 @@ describe('planRequest', () => {
       ]),
       values: { summary: 'Printer', description: 'It is on fire', labels: ['sf-abc', 'vip'] },
       rest: { description: doc, priority: { id: '2' }, customfield_10050: { value: 'High' } },
-      labelsInCreate: true,
-    },
-    {
-      why: 'a form without labels or description: only the summary is in the create',
-      form: form([
-        ['summary', true],
-        ['customfield_10060', true, false],
-      ]),
-      values: { summary: 'Printer' },
-      rest: { description: doc, labels: ['sf-abc', 'vip'], priority: { id: '2' }, customfield_10050: { value: 'High' } },
-      labelsInCreate: false,
     },
     {
       why: 'a visible priority goes in the create as Jira takes it',
       form: form([
         ['summary', true],
+        ['labels', false],
         ['priority', false],
       ]),
-      values: { summary: 'Printer', priority: { id: '2' } },
-      rest: { description: doc, labels: ['sf-abc', 'vip'], customfield_10050: { value: 'High' } },
-      labelsInCreate: false,
+      values: { summary: 'Printer', labels: ['sf-abc', 'vip'], priority: { id: '2' } },
+      rest: { description: doc, customfield_10050: { value: 'High' } },
     },
-  ])('$why', ({ form: f, values, rest, labelsInCreate }) => {
+  ])('$why', ({ form: f, values, rest }) => {
     const plan = planRequest('7', types[0]!, f, fields, 'qm:1:2');
     expect(plan.body).toEqual({ serviceDeskId: '7', requestTypeId: '1', requestFieldValues: values, raiseOnBehalfOf: 'qm:1:2' });
     expect(plan.rest).toEqual(rest);
-    expect(plan.labelsInCreate).toBe(labelsInCreate);
   });
 
   it('raises on behalf of nobody without a requester, or when the account may not', () => {
-    const f = form([['summary', true]], false);
-    expect(planRequest('7', types[0]!, f, { summary: 'x' }, 'qm:1:2').body.raiseOnBehalfOf).toBeUndefined();
-    expect(planRequest('7', types[0]!, form([['summary', true]]), { summary: 'x' }, null).body.raiseOnBehalfOf).toBeUndefined();
+    const marked = { summary: 'x', labels: ['sf-abc'] };
+    const f = form(
+      [
+        ['summary', true],
+        ['labels', false],
+      ],
+      false,
+    );
+    expect(planRequest('7', types[0]!, f, marked, 'qm:1:2').body.raiseOnBehalfOf).toBeUndefined();
+    expect(
+      planRequest(
+        '7',
+        types[0]!,
+        form([
+          ['summary', true],
+          ['labels', false],
+        ]),
+        marked,
+        null,
+      ).body.raiseOnBehalfOf,
+    ).toBeUndefined();
+  });
+
+  it.each([
+    {
+      why: 'a form without labels',
+      f: form([
+        ['summary', true],
+        ['description', false],
+      ]),
+    },
+    {
+      why: 'a form whose labels are hidden (a preset cannot hold the marker)',
+      f: form([
+        ['summary', true],
+        ['labels', false, false],
+      ]),
+    },
+  ])('refuses $why before anything is written: the marker would follow in a second write', ({ f }) => {
+    expect(() => planRequest('7', types[1]!, f, fields, null)).toThrow(
+      /request type "Report a system problem" \(setting "Request type"\) has no Labels field on its request form.*add the Labels field.*or choose another request type\. Nothing was created\./,
+    );
   });
 
   it('refuses, before anything is written, a form whose required field it cannot fill; hidden ones have presets', () => {
     const f = form([
       ['summary', true],
+      ['labels', false],
       ['customfield_10099', true],
       ['customfield_10060', true, false],
     ]);
-    expect(() => planRequest('7', types[1]!, f, { summary: 'x' }, null)).toThrow(
+    expect(() => planRequest('7', types[1]!, f, { summary: 'x', labels: ['sf-abc'] }, null)).toThrow(
       /request type "Report a system problem" requires "Label of customfield_10099".*setting "Request type"/,
     );
   });
@@ -119,11 +147,55 @@ describe('planRequest', () => {
       form([
         ['summary', true],
         ['description', false],
+        ['labels', false],
       ]),
-      { summary: 'x', description: null },
+      { summary: 'x', description: null, labels: ['sf-abc'] },
       null,
     );
-    expect(plan.body.requestFieldValues).toEqual({ summary: 'x' });
+    expect(plan.body.requestFieldValues).toEqual({ summary: 'x', labels: ['sf-abc'] });
     expect(plan.rest).toEqual({ description: null });
+  });
+});
+
+describe('usableRequestType', () => {
+  const withLabels = form([
+    ['summary', true],
+    ['labels', false],
+  ]);
+  const requiredLabels = form([
+    ['summary', true],
+    ['labels', true],
+  ]);
+  const hiddenLabels = form([
+    ['summary', true],
+    ['labels', false, false],
+  ]);
+  const noLabels = form([
+    ['summary', true],
+    ['priority', false],
+  ]);
+
+  it.each([
+    { why: 'chosen, the form shows Labels: used', f: withLabels, chosen: true, want: 'used' },
+    { why: 'picked without asking, the form shows Labels: used', f: withLabels, chosen: false, want: 'used' },
+    { why: 'chosen, Labels required on the form: used', f: requiredLabels, chosen: true, want: 'used' },
+    { why: 'picked without asking, no Labels: a plain issue instead', f: noLabels, chosen: false, want: 'plain' },
+    { why: 'picked without asking, Labels hidden: a plain issue instead', f: hiddenLabels, chosen: false, want: 'plain' },
+    { why: 'chosen, no Labels: refused', f: noLabels, chosen: true, want: 'refused' },
+    { why: 'chosen, Labels hidden: refused', f: hiddenLabels, chosen: true, want: 'refused' },
+  ])('$why', ({ f, chosen, want }) => {
+    expect(formCarriesMarker(f)).toBe(want === 'used');
+    let got: string;
+    try {
+      got = usableRequestType(types[1]!, f, chosen) === types[1] ? 'used' : 'plain';
+    } catch (err) {
+      expect(err).toBeInstanceOf(PlatformError);
+      expect((err as PlatformError).kind).toBe('validation');
+      expect((err as PlatformError).message).toMatch(
+        /^The request type "Report a system problem" \(setting "Request type"\) has no Labels field on its request form.*Project settings > Request types > Report a system problem.*choose another request type\. Nothing was created\.$/,
+      );
+      got = 'refused';
+    }
+    expect(got).toBe(want);
   });
 });

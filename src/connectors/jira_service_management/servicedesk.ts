@@ -65,6 +65,12 @@ export async function requestForm(api: JiraApi, deskId: string, type: RequestTyp
   };
 }
 
+/** The request type the setting names, by id or by name in any case; undefined when the project has none such. */
+export const findRequestType = (types: readonly RequestType[], configured: string): RequestType | undefined => {
+  const want = configured.trim();
+  return types.find((t) => t.id === want) ?? types.find((t) => t.name.trim().toLowerCase() === want.toLowerCase());
+};
+
 /**
  * The request type created issues get: the configured one (by name or id; one the project lacks is an error
  * naming the setting), else the only one using the issue type chosen for the create, else none (plain issue).
@@ -72,7 +78,7 @@ export async function requestForm(api: JiraApi, deskId: string, type: RequestTyp
 export function pickRequestType(types: readonly RequestType[], configured: string | undefined, issueTypeId: string, project: string): RequestType | null {
   const want = configured?.trim();
   if (want) {
-    const found = types.find((t) => t.id === want) ?? types.find((t) => t.name.trim().toLowerCase() === want.toLowerCase());
+    const found = findRequestType(types, want);
     if (found) return found;
     const names = types.map((t) => `"${t.name}"`).join(', ');
     throw new PlatformError(
@@ -86,6 +92,29 @@ export function pickRequestType(types: readonly RequestType[], configured: strin
   return fitting.length === 1 ? fitting[0]! : null;
 }
 
+/**
+ * Whether a copy created with this form carries its marker from its first write: the form shows Labels. Without
+ * it the marker could only follow in a second write, and a crash in between would leave a copy no retry can
+ * find, so it would be created twice.
+ */
+export const formCarriesMarker = (form: RequestForm): boolean => form.fields.some((f) => f.fieldId === 'labels' && f.visible);
+
+/** Why a request type whose form has no Labels field is not used (a save, a create); says how to fix it in Jira. */
+export function unmarkedFormMessage(type: RequestType): string {
+  return `The request type "${type.name}" (setting "Request type") has no Labels field on its request form, so its copies could not carry the Support Fusion marker from the moment they are created (the marker keeps a retry after an interruption from creating a copy twice). In Jira, add the Labels field to the request form (Project settings > Request types > ${type.name}; it may stay optional), or choose another request type.`;
+}
+
+/**
+ * The request type a create uses, given its form: one whose form carries the marker; else a chosen one is
+ * refused (nothing is written), and one picked without asking is passed over for a plain issue, whose create
+ * carries its labels.
+ */
+export function usableRequestType(type: RequestType, form: RequestForm, chosen: boolean): RequestType | null {
+  if (formCarriesMarker(form)) return type;
+  if (!chosen) return null;
+  throw new PlatformError('validation', `${unmarkedFormMessage(type)} Nothing was created.`);
+}
+
 /** Fields the request form takes as Jira's create does; the description goes as text (the JSM API's format [§6]). */
 const AS_TEXT = new Set(['description']);
 const PLACEMENT = new Set(['project', 'issuetype']);
@@ -95,14 +124,12 @@ export interface RequestPlan {
   body: { serviceDeskId: string; requestTypeId: string; requestFieldValues: Record<string, unknown>; raiseOnBehalfOf?: string };
   /** Fields the form does not take (or takes only as text), written by an edit right after. */
   rest: Record<string, unknown>;
-  /** Whether the labels (and so the marker) travel in the create itself. */
-  labelsInCreate: boolean;
 }
 
 /**
  * Splits a create's `fields` (as for POST /rest/api/3/issue) into what the request type's form takes and
- * what is edited afterwards. A required field of the form with no value is refused before anything is
- * written, naming the field and the request type.
+ * what is edited afterwards. The labels, which hold the marker, must be among what the form takes; a form
+ * without them, or a required field of the form with no value, is refused before anything is written.
  */
 export function planRequest(
   deskId: string,
@@ -138,6 +165,7 @@ export function planRequest(
         missing.length === 1 ? 'it' : 'them'
       } optional or hidden with a preset value in Jira (Project settings > Request types), or choose another request type (setting "Request type").`,
     );
+  if (values.labels === undefined) throw new PlatformError('validation', `${unmarkedFormMessage(type)} Nothing was created.`);
   return {
     body: {
       serviceDeskId: deskId,
@@ -146,7 +174,6 @@ export function planRequest(
       ...(requesterId && form.canRaiseOnBehalfOf ? { raiseOnBehalfOf: requesterId } : {}),
     },
     rest,
-    labelsInCreate: values.labels !== undefined,
   };
 }
 
@@ -198,7 +225,10 @@ function formFor(ctx: JiraContext, desk: string, type: RequestType): Promise<Req
   return p;
 }
 
-/** The request type an issue of `issueTypeId` is created with in this side's project, or null (a plain issue). */
+/**
+ * The request type an issue of `issueTypeId` is created with in this side's project, or null (a plain issue):
+ * see pickRequestType and usableRequestType.
+ */
 export async function requestTypeFor(ctx: JiraContext, issueTypeId: string, configured: string | undefined): Promise<RequestType | null> {
   const desk = await ctx.serviceDeskId();
   if (!desk) {
@@ -208,42 +238,61 @@ export async function requestTypeFor(ctx: JiraContext, issueTypeId: string, conf
       `The Jira project ${await ctx.project()} is not a service project, so it has no request types; clear the setting "Request type" (it is "${configured.trim()}").`,
     );
   }
-  return pickRequestType(await projectRequestTypes(ctx), configured, issueTypeId, await ctx.project());
+  const type = pickRequestType(await projectRequestTypes(ctx), configured, issueTypeId, await ctx.project());
+  return type && usableRequestType(type, await formFor(ctx, desk, type), Boolean(configured?.trim()));
 }
 
 /**
- * An issue created as a customer request of `type`, raised on behalf of the requester, then marked: the
- * marker label first (when the form has no Labels field) so an interrupted create is found again, then the
- * fields the form did not take, through the usual edit.
+ * An issue created as a customer request of `type`, raised on behalf of the requester, with the marker label
+ * in the create itself; then the fields the form did not take, through the usual edit. The issue exists once
+ * the create answered, so a later failure is not reported as a refused create (which would let the engine
+ * forget the attempt and create again): the next run finds the copy by its marker and sets the fields then.
  */
 export async function createAsRequest(
   ctx: JiraContext,
   type: RequestType,
   fields: Record<string, unknown>,
-  input: { marker: string; requesterId?: string | null | undefined },
+  input: { requesterId?: string | null | undefined },
   what: string,
 ): Promise<{ id: string; key: string }> {
   const desk = (await ctx.serviceDeskId())!;
   const form = await formFor(ctx, desk, type);
   const plan = planRequest(desk, type, form, fields, input.requesterId);
   const created = await createCustomerRequest(ctx.api, plan, what);
-  const path = `/rest/api/3/issue/${encodeURIComponent(created.id)}`;
-  if (!plan.labelsInCreate) {
-    await ctx.api.raw('PUT', path, { what: `label issue ${created.key} with its marker`, body: { update: { labels: [{ add: input.marker }] } } });
-  }
-  if (Object.keys(plan.rest).length > 0) {
-    await ctx.api.raw('PUT', path, { what: `set the fields of ${created.key} its request form does not show`, body: { fields: plan.rest } });
+  if (Object.keys(plan.rest).length === 0) return created;
+  try {
+    await ctx.api.raw('PUT', `/rest/api/3/issue/${encodeURIComponent(created.id)}`, {
+      what: `set the fields of ${created.key} its request form does not show`,
+      body: { fields: plan.rest },
+    });
+  } catch (err) {
+    if (!(err instanceof PlatformError) || (err.kind !== 'validation' && err.kind !== 'permission' && err.kind !== 'not_found')) throw err;
+    throw new PlatformError(
+      'unexpected_response',
+      `Issue ${created.key} was created as a customer request, but Jira refused the fields its request form does not show: ${err.message} The next run sets them again.`,
+      err.details,
+    );
   }
   return created;
 }
 
-/** The request types offered for the setting, by name (what people type), with the issue type each creates. */
-export async function requestTypeChoices(ctx: JiraContext): Promise<Array<{ value: string; label: string }>> {
+/**
+ * The request types offered for the setting, by name (what people type), with the issue type each creates.
+ * The one the setting names (as it is about to be saved) has its form read: one without Labels is marked
+ * unusable, saying why and how to fix it in Jira.
+ */
+export async function requestTypeChoices(
+  ctx: JiraContext,
+  configured: string | undefined,
+): Promise<Array<{ value: string; label: string; unusable?: string }>> {
   const types = await projectRequestTypes(ctx);
   if (types.length === 0) return [];
   const issueTypes = new Map(((await ctx.projectDetail()).issueTypes ?? []).map((t) => [t.id, t.name]));
+  const want = configured?.trim() ? findRequestType(types, configured) : undefined;
+  const desk = want && (await ctx.serviceDeskId());
+  const unusable = want && desk && !formCarriesMarker(await formFor(ctx, desk, want)) ? unmarkedFormMessage(want) : undefined;
   return types.map((t) => {
     const issueType = t.issueTypeId ? issueTypes.get(t.issueTypeId) : undefined;
-    return { value: t.name, label: issueType ? `${t.name} (${issueType})` : t.name };
+    return { value: t.name, label: issueType ? `${t.name} (${issueType})` : t.name, ...(t === want && unusable ? { unusable } : {}) };
   });
 }
