@@ -3,15 +3,6 @@ import { expect, it } from 'vitest';
 import { PlatformError } from '../../src/core/connector.ts';
 import { forEachPlatform, onGrid, platformError, readFeed, TIMEOUT_MS } from './suite.ts';
 
-/**
- * Connectors known to fail the repeated-page check, with what is wrong: skipped saying so (a test run
- * lists them) until the fix lands, then removed from here.
- */
-const OPEN_GAPS: Record<string, string> = {
-  freshservice:
-    'open: FreshserviceApi.eachPage (api.ts) ends a listing silently when the link repeats the page just read, and the feed then hands out a cursor past the unread pages (tickets lost); it must fail saying the listing repeated itself',
-};
-
 /** Long enough for a warm-up create on a busy machine, short enough to wait out once. */
 const HANG_TIMEOUT_MS = 1500;
 
@@ -160,7 +151,6 @@ forEachPlatform('HTTP behaviour', (p) => {
 
   it('pagination stops on a repeated next link: bounded, no ticket twice, and nothing lost past the last cursor', async (ctx) => {
     ctx.skip(!p.sim.repeatPages, `the ${p.manifest.name} simulator cannot repeat a listing's pages`);
-    ctx.skip(p.harness.platform in OPEN_GAPS, OPEN_GAPS[p.harness.platform]!);
     // More than two pages of 100, created oldest first and changed newest first: a listing in creation
     // order holds the earliest changes on its last pages, so a stop that hands out a later cursor loses them.
     const base = onGrid(Date.now() - 7_200_000, p.caps).getTime();

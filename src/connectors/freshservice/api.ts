@@ -69,8 +69,15 @@ export class FreshserviceApi extends PlatformApi<FsCall> {
       }
       const list = items(this.parse(res, schema, { method: 'GET', path, what }));
       const next = nextPage(res.headers.get('link'));
-      // Only the page number is taken from the link: the link's host is never called.
-      const more = next !== null && next > page;
+      // Only the page number is taken from the link: the link's host is never called. A link back to a page
+      // already read would make the feed hand out a cursor past pages it never read: that loses tickets.
+      if (next !== null && next <= page) {
+        throw new PlatformError(
+          'unexpected_response',
+          `Freshservice's listing repeated itself: page ${page} announced page ${next} as the next one while trying to ${what}. The listing was stopped there.`,
+        );
+      }
+      const more = next !== null;
       if (more && list.length > 0 && list.every((t) => seen.has(t.id))) {
         throw new PlatformError(
           'unexpected_response',
