@@ -9,6 +9,7 @@ import { createHttpClient, type HttpClient, type HttpResponse, type RequestOptio
 import { OAuthError, oauthTokenSourceFor, type OAuthTokenSource } from '../../connector-kit/oauth.ts';
 import { assertAllowedDestination, type AddressPolicy } from '../../connector-kit/ssrf.ts';
 import type { ConnectionTestResult } from '../../core/connection-test.ts';
+import { PlatformError } from '../../core/connector.ts';
 import type { InstanceSettings, PlatformManifest } from '../../core/platform-manifest.ts';
 import type { CredentialStore } from '../platform-definition.ts';
 import { gatewayOrigin } from './oauth-settings.ts';
@@ -66,11 +67,15 @@ function localAnswer(status: 401 | 403, message: string): HttpResponse {
  * go to `/ex/jira/{cloudId}/...` with the bearer token; other hosts (a download's storage) get no token.
  * A 401 refreshes the tokens once (the source stores rotations through the connector's CredentialStore).
  */
-export function jiraGatewayClient(gateway: HttpClient, opts: { siteUrl: string; gatewayUrl: string; tokens: OAuthTokenSource }): JiraGatewayClient {
+export function jiraGatewayClient(
+  gateway: HttpClient,
+  opts: { siteUrl: string; gatewayUrl: string; tokens: OAuthTokenSource; refuse?: Refusal },
+): JiraGatewayClient {
   const site = new URL(opts.siteUrl).origin;
   let refused: string | null = null;
   const local = (status: 401 | 403, message: string) => {
     refused = message;
+    if (opts.refuse === 'throw') throw new PlatformError(status === 401 ? 'authentication' : 'permission', message, { status });
     return localAnswer(status, message);
   };
   const gatewayAt = new URL(opts.gatewayUrl).origin;
@@ -112,7 +117,9 @@ export function jiraGatewayClient(gateway: HttpClient, opts: { siteUrl: string; 
     async request(method, path, o = {}) {
       const absolute = /^https?:\/\//i.test(path);
       const target = absolute ? new URL(path) : null;
-      if (target && target.origin !== site && target.origin !== gatewayAt) return gateway.request(method, path, o);
+      // Only the API takes the token: a download's storage (a pre-signed redirect target) gets none.
+      if (target && ((target.origin !== site && target.origin !== gatewayAt) || !/^\/(rest|ex\/jira)\//.test(target.pathname)))
+        return gateway.request(method, path, o);
       // Resolved once per client; a failure (a network error, a refusal) is asked again next time.
       cloudBase ??= resolveCloud().then(
         (r) => {
@@ -137,14 +144,26 @@ export function jiraGatewayClient(gateway: HttpClient, opts: { siteUrl: string; 
 /** Whether a saved set signs in with OAuth: no e-mail and API token (they take precedence when saved). */
 export const usesOAuth = (fields: Record<string, string>) => !fields.email && !fields.apiToken;
 
+/**
+ * What the OAuth way does when it cannot ask Jira (no tokens, no app, a site not granted): answer the 401/403
+ * Jira would (Test Connection classifies it, oauthTestResult words it), or throw the PlatformError a sync reports.
+ */
+export type Refusal = 'answer' | 'throw';
+
 /** The OAuth way's client; `refusal()` is why it last answered without asking Jira (no tokens, a site not granted), if it did. */
 export interface JiraGatewayClient extends HttpClient {
   refusal(): string | null;
 }
 
 /** A client that answers every request with `message` as a 401 (the OAuth way cannot start: no app on this instance). */
-function refusing(message: string): JiraGatewayClient {
-  return { refusal: () => message, request: async () => localAnswer(401, message) };
+function refusing(message: string, refuse: Refusal): JiraGatewayClient {
+  return {
+    refusal: () => message,
+    request: async () => {
+      if (refuse === 'throw') throw new PlatformError('authentication', message, { status: 401 });
+      return localAnswer(401, message);
+    },
+  };
 }
 
 /**
@@ -175,6 +194,7 @@ export function jiraOAuthHttp(
     credentialStore?: CredentialStore | undefined;
     platformSettings?: InstanceSettings | undefined;
   },
+  refuse: Refusal = 'answer',
 ): JiraGatewayClient {
   const instance = opts.platformSettings ?? {};
   const gatewayUrl = gatewayOrigin(instance);
@@ -189,7 +209,7 @@ export function jiraOAuthHttp(
       ...(opts.addressPolicy ? { guard: (url: URL) => assertAllowedDestination(url, opts.addressPolicy!) } : {}),
     });
   } catch (err) {
-    if (err instanceof OAuthError) return refusing(`${err.message} Or enter the e-mail and API token of the integration account.`);
+    if (err instanceof OAuthError) return refusing(`${err.message} Or enter the e-mail and API token of the integration account.`, refuse);
     throw err;
   }
   const gateway = createHttpClient({
@@ -199,5 +219,5 @@ export function jiraOAuthHttp(
     platform: manifest.id,
     ...(opts.addressPolicy ? { addressPolicy: opts.addressPolicy } : {}),
   });
-  return jiraGatewayClient(gateway, { siteUrl: creds.apiUrl, gatewayUrl, tokens });
+  return jiraGatewayClient(gateway, { siteUrl: creds.apiUrl, gatewayUrl, tokens, refuse });
 }

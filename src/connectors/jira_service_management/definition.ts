@@ -20,7 +20,7 @@ export const jiraServiceManagement: PlatformDefinition = {
     createJiraConnector(credsOf(creds.apiUrl, creds.fields), {
       ...opts,
       limits: opts.limits,
-      ...(usesOAuth(creds.fields) ? { http: jiraOAuthHttp(jiraManifest, creds, opts) } : {}),
+      ...(usesOAuth(creds.fields) ? { http: jiraOAuthHttp(jiraManifest, creds, opts, 'throw') } : {}),
     }),
   testConnection: async (creds, opts) => {
     if (!usesOAuth(creds.fields)) return testJiraConnection(credsOf(creds.apiUrl, creds.fields), opts);
