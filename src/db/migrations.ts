@@ -501,6 +501,14 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE connection_sides ADD COLUMN cursor text;
     `,
   },
+  {
+    id: '0026_sync_hint_deletions',
+    sql: `
+      -- A webhook that reports a ticket deleted (Jira's issue_deleted) says so in its hint; hints stored
+      -- before this are changes. The engine confirms a deletion with its own read before reporting it.
+      ALTER TABLE sync_hints ADD COLUMN deleted boolean NOT NULL DEFAULT false;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -142,6 +142,8 @@ export interface SyncHintsTable {
   side: string;
   ticket_id: string;
   created_at: Timestamp;
+  /** The webhook reported the ticket deleted (0026); still confirmed by the engine's read. */
+  deleted: Generated<boolean>;
 }
 
 export interface RateAccountsTable {

@@ -220,7 +220,8 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     await progress.phase('listing changes');
     const work: WorkItem[] = [];
     const pages: Record<Side, PageMark[]> = { source: [], target: [] };
-    const deleted: Array<{ side: Side; id: string }> = [];
+    // `events`: a deletion a webhook reported, with the read that confirmed it (a change feed's is taken as is).
+    const deleted: Array<{ side: Side; id: string; events?: TicketEventLog }> = [];
     // A webhook run looks only at the tickets it was told about; the schedule is the safety net.
     const readChanges = req.trigger !== 'webhook' && req.trigger !== 'ticket';
     const retrying = new Set<string>();
@@ -251,6 +252,27 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     }
     const hints = await store.hints(req.connectionId);
     for (const h of hints) {
+      if (h.deleted) {
+        if (deleted.some((d) => d.side === h.side && d.id === h.ticketId)) continue;
+        // A webhook's word is not the platform's state (a forged call with a valid signature, or a stale one):
+        // one read confirms the deletion. Only gone is reported deleted; a ticket still there is worked as a
+        // change, and a read that fails leaves the ticket to its pass, which reads it again.
+        const events = new TicketEventLog(h.side, h.ticketId);
+        sink.current = events;
+        const read = await sides[h.side].connector.getTicket(h.ticketId).then(
+          (t) => (t ? 'readable' : 'gone'),
+          () => 'failed',
+        );
+        sink.current = null;
+        if (read === 'gone') {
+          deleted.push({ side: h.side, id: h.ticketId, events });
+          continue;
+        }
+        if (read === 'readable') {
+          events.add('read', `A webhook reported ticket #${h.ticketId} deleted on ${names[h.side]}, but it can still be read: not deleted, synced as a change`);
+          await recordEvents(events, 'unchanged');
+        }
+      }
       if (!work.some((w) => w.side === h.side && w.id === h.ticketId)) work.push({ side: h.side, id: h.ticketId, updatedAt: '' });
     }
     // Interrupted creates are finished first, whatever the cursor says.
@@ -265,13 +287,11 @@ export async function runSync(deps: EngineDeps, req: RunRequest): Promise<RunOut
     if (truncated) work.length = req.maxTickets!;
     // Tickets the platform reports deleted: noted on their own timeline; the partner's copy is never deleted.
     for (const d of deleted) {
-      const events = new TicketEventLog(d.side, d.id);
+      const events = d.events ?? new TicketEventLog(d.side, d.id);
       const link = await store.findLink(req.connectionId, d.side, d.id);
       if (link) events.linkedTicketId = link.ticketIds[d.side === 'source' ? 'target' : 'source'];
-      events.add(
-        'skipped_missing',
-        `Ticket #${d.id} was deleted on ${names[d.side]} (its change feed says so)${link ? `: its copy #${events.linkedTicketId} is kept` : ''}`,
-      );
+      const why = d.events ? 'its webhook says so, and it can no longer be read' : 'its change feed says so';
+      events.add('skipped_missing', `Ticket #${d.id} was deleted on ${names[d.side]} (${why})${link ? `: its copy #${events.linkedTicketId} is kept` : ''}`);
       await recordEvents(events, 'unchanged');
       emit({ kind: 'deleted', runId: req.runId, connectionId: req.connectionId, side: d.side, ticketId: d.id });
     }

@@ -185,7 +185,8 @@ export interface CursorPort {
 
 /** Tickets named by webhooks since they were last processed. */
 export interface HintPort {
-  hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date }>>;
+  /** `deleted`: the webhook reported the ticket deleted, a claim the engine confirms by reading it (absent: a change). */
+  hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date; deleted?: boolean }>>;
   clearHint(connectionId: string, side: Side, ticketId: string, seenAt: Date): Promise<void>;
 }
 

@@ -312,14 +312,14 @@ export function createSyncStore(db: Db): SyncStore {
     },
 
     /** Tickets named by webhooks since they were last processed. */
-    async hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date }>> {
+    async hints(connectionId: string): Promise<Array<{ side: Side; ticketId: string; createdAt: Date; deleted: boolean }>> {
       const rows = await db
         .selectFrom('sync_hints')
-        .select(['side', 'ticket_id', 'created_at'])
+        .select(['side', 'ticket_id', 'created_at', 'deleted'])
         .where('connection_id', '=', connectionId)
         .orderBy('created_at')
         .execute();
-      return rows.map((r) => ({ side: r.side as Side, ticketId: r.ticket_id, createdAt: r.created_at }));
+      return rows.map((r) => ({ side: r.side as Side, ticketId: r.ticket_id, createdAt: r.created_at, deleted: r.deleted }));
     },
 
     /** Drops a processed hint, unless a newer one for the same ticket arrived during the run. */

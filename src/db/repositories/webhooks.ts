@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { decryptSecret, encryptSecret } from '../../security/crypto.ts';
 import type { Db } from '../database.ts';
 import type { Side } from './connections.ts';
@@ -19,6 +20,8 @@ export interface WebhookTarget {
 export interface SyncHint {
   side: Side;
   ticketId: string;
+  /** The webhook reported the ticket deleted (absent: a change). */
+  deleted?: true;
 }
 
 export function hashWebhookToken(token: string): string {
@@ -161,15 +164,29 @@ export async function findWebhookTarget(db: Db, token: string): Promise<WebhookT
   return row ? { connectionId: row.connection_id, side: row.side as Side, organisationId: row.organisation_id } : undefined;
 }
 
-/** Notes that a ticket of `side` changed; the same ticket named twice before a run is one hint. */
-export async function addSyncHint(db: Db, connectionId: string, side: Side, ticketId: string | number | readonly string[]): Promise<void> {
+/**
+ * Notes that a ticket of `side` changed; the same ticket named twice before a run is one hint. `deleted`:
+ * those of the tickets the webhook reported deleted (others it names are ignored).
+ */
+export async function addSyncHint(
+  db: Db,
+  connectionId: string,
+  side: Side,
+  ticketId: string | number | readonly string[],
+  options: { deleted?: readonly string[] } = {},
+): Promise<void> {
   const ids = typeof ticketId === 'object' ? [...new Set(ticketId)] : [String(ticketId)];
   if (ids.length === 0) return;
+  const deleted = new Set(options.deleted ?? []);
   await db
     .insertInto('sync_hints')
-    .values(ids.map((id) => ({ connection_id: connectionId, side, ticket_id: id })))
+    .values(ids.map((id) => ({ connection_id: connectionId, side, ticket_id: id, deleted: deleted.has(id) })))
     // A repeat refreshes the time: a hint that arrives while a run works the ticket outlives that run.
-    .onConflict((oc) => oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ created_at: new Date() }))
+    // A reported deletion is kept when a change of the same ticket follows (calls may arrive out of order);
+    // the engine's read decides either way.
+    .onConflict((oc) =>
+      oc.columns(['connection_id', 'side', 'ticket_id']).doUpdateSet({ created_at: new Date(), deleted: sql<boolean>`sync_hints.deleted OR excluded.deleted` }),
+    )
     .execute();
 }
 
@@ -178,8 +195,10 @@ export async function addSyncHint(db: Db, connectionId: string, side: Side, tick
  * same hint. Whoever takes them owns them (the sync engine, at the start of a run).
  */
 export async function takeSyncHints(db: Db, connectionId: string): Promise<SyncHint[]> {
-  const rows = await db.deleteFrom('sync_hints').where('connection_id', '=', connectionId).returning(['side', 'ticket_id', 'created_at']).execute();
-  return rows.sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime()).map((r) => ({ side: r.side as Side, ticketId: r.ticket_id }));
+  const rows = await db.deleteFrom('sync_hints').where('connection_id', '=', connectionId).returning(['side', 'ticket_id', 'created_at', 'deleted']).execute();
+  return rows
+    .sort((x, y) => new Date(x.created_at).getTime() - new Date(y.created_at).getTime())
+    .map((r) => ({ side: r.side as Side, ticketId: r.ticket_id, ...(r.deleted ? { deleted: true as const } : {}) }));
 }
 
 async function sideRow(db: Db, connectionId: string, side: Side) {

@@ -194,7 +194,8 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
         const reading = receiver.read(hook);
         if (!reading.ok) throw new ApiError(400, reading.code ?? 'invalid_body', reading.message, reading.field ? { field: reading.field } : {});
         const ticketIds = checkTicketIds(reading.ticketIds);
-        await addSyncHint(ctx.db, target.connectionId, target.side, ticketIds);
+        // A reported deletion is only a claim (the signature proves the sender, not the fact): the run confirms it by reading the ticket.
+        await addSyncHint(ctx.db, target.connectionId, target.side, ticketIds, { deleted: reading.deleted ?? [] });
         await noteEvent(req, target, { accepted: true });
         try {
           await ctx.jobs?.enqueueConnection(target.connectionId, 'webhook');
@@ -203,7 +204,7 @@ export async function webhookRoutes(app: FastifyInstance, ctx: AppContext): Prom
           req.log.error({ err, connectionId: target.connectionId }, 'webhook: queueing a sync failed');
         }
         // This route logs at warn and above (see logLevel); the accepted call is worth an info line, without the token.
-        app.log.info({ connectionId: target.connectionId, side: target.side, ticketIds }, 'webhook accepted');
+        app.log.info({ connectionId: target.connectionId, side: target.side, ticketIds, deleted: reading.deleted ?? [] }, 'webhook accepted');
         return reply.status(202).send({ status: 'accepted' });
       },
     );
