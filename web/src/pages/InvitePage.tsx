@@ -1,61 +1,34 @@
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api, ApiError } from '../api.ts';
 import type { InvitationPreview } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Field } from '../components/Field.tsx';
 import { Link } from '../components/Link.tsx';
 import { formatDateTime } from '../format.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { apiKey } from '../query-client.ts';
 import { ROLE_HELP, ROLE_NAMES } from '../permissions.ts';
+
+const joinSchema = z.object({
+  email: z.string().trim().min(1, 'Enter your e-mail address.'),
+  name: z.string(),
+  password: z.string().min(10, 'Choose a password of at least 10 characters.'),
+});
+type JoinForm = z.infer<typeof joinSchema>;
 
 /** /invite/:token — join an organisation with a one-time link (no session needed). */
 export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: () => Promise<void> }) {
-  const [preview, setPreview] = useState<InvitationPreview | null | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [email, setEmail] = useState('');
-  const [name, setName] = useState('');
-  const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<{ email?: string; password?: string; form?: string }>({});
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    api.get<InvitationPreview>(`/invitations/${encodeURIComponent(token)}/preview`).then(
-      (p) => {
-        if (!live) return;
-        setPreview(p);
-        if (p.email) setEmail(p.email);
-      },
-      (err: unknown) => {
-        if (!live) return;
-        if (err instanceof ApiError && err.status === 404) setPreview(null);
-        else setLoadError(err instanceof Error ? err.message : 'Could not load the invitation.');
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [token]);
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    const problems: typeof errors = {};
-    if (!email.trim()) problems.email = 'Enter your e-mail address.';
-    if (password.length < 10) problems.password = 'Choose a password of at least 10 characters.';
-    setErrors(problems);
-    if (Object.keys(problems).length) return;
-    setBusy(true);
-    try {
-      await api.post(`/invitations/${encodeURIComponent(token)}/accept`, { email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}) });
-      await onSignedIn();
-    } catch (err) {
-      if (err instanceof ApiError && (err.field === 'email' || err.field === 'password')) setErrors({ [err.field]: err.message });
-      else if (err instanceof ApiError && err.status === 404) setPreview(null);
-      else setErrors({ form: err instanceof Error ? err.message : 'Joining failed. Please try again.' });
-    } finally {
-      setBusy(false);
-    }
-  }
+  const queryClient = useQueryClient();
+  const key = apiKey(`/invitations/${encodeURIComponent(token)}/preview`);
+  // Plain TanStack Query: there is no session here, so a 401 means nothing to end.
+  const query = useQuery({ queryKey: key, queryFn: () => api.get<InvitationPreview | null>(`/invitations/${encodeURIComponent(token)}/preview`) });
+  const gone = query.error instanceof ApiError && query.error.status === 404;
+  // Null: used, revoked or expired (also when joining finds it so).
+  const preview = gone ? null : query.data;
+  const loadError = query.error && !gone ? (query.error instanceof Error ? query.error.message : 'Could not load the invitation.') : null;
 
   if (loadError) {
     return (
@@ -87,41 +60,71 @@ export function InvitePage({ token, onSignedIn }: { token: string; onSignedIn: (
       </AuthLayout>
     );
   }
+  return <JoinForm token={token} preview={preview} onSignedIn={onSignedIn} onGone={() => queryClient.setQueryData(key, null)} />;
+}
+
+function JoinForm({ token, preview, onSignedIn, onGone }: { token: string; preview: InvitationPreview; onSignedIn: () => Promise<void>; onGone: () => void }) {
+  const { register, handleSubmit, setError, formState } = useForm<JoinForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { email: preview.email ?? '', name: '', password: '' },
+    resolver: zodResolver(joinSchema),
+  });
+  const errors = formState.errors;
+  const join = useMutation({
+    mutationFn: async ({ email, name, password }: JoinForm) => {
+      await api.post(`/invitations/${encodeURIComponent(token)}/accept`, { email: email.trim(), password, ...(name.trim() ? { name: name.trim() } : {}) });
+      await onSignedIn();
+    },
+    onError: (err) => {
+      if (err instanceof ApiError && (err.field === 'email' || err.field === 'password')) setError(err.field, { type: 'server', message: err.message });
+      else if (err instanceof ApiError && err.status === 404) onGone();
+    },
+  });
+  const e = join.error;
+  const formError =
+    e && !(e instanceof ApiError && (e.field === 'email' || e.field === 'password' || e.status === 404))
+      ? e instanceof Error
+        ? e.message
+        : 'Joining failed. Please try again.'
+      : null;
   return (
     <AuthLayout
       title={`Join ${preview.organisation.name}`}
       subtitle={`You are invited as ${ROLE_NAMES[preview.role].toLowerCase()}: ${ROLE_HELP[preview.role]}`}
     >
-      <form onSubmit={submit} noValidate className="stack">
+      <form
+        onSubmit={(ev) => {
+          join.reset();
+          void handleSubmit((values) => join.mutate(values))(ev);
+        }}
+        noValidate
+        className="stack"
+      >
         <Field
           label="E-mail"
-          name="email"
           type="email"
           autoComplete="email"
-          value={email}
           readOnly={preview.email !== null}
-          onChange={(e) => setEmail(e.target.value)}
-          error={errors.email}
+          {...register('email')}
+          error={errors.email?.message}
           help={preview.email ? 'This invitation is for this address.' : undefined}
         />
-        <Field label="Your name (optional)" name="name" type="text" autoComplete="name" value={name} onChange={(e) => setName(e.target.value)} />
+        <Field label="Your name (optional)" type="text" autoComplete="name" {...register('name')} />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
+          {...register('password')}
+          error={errors.password?.message}
           help="At least 10 characters."
         />
-        {errors.form ? (
+        {formError ? (
           <p className="notice notice--error" role="alert">
-            {errors.form}
+            {formError}
           </p>
         ) : null}
-        <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
-          {busy ? 'Joining…' : `Join ${preview.organisation.name}`}
+        <button type="submit" className="btn btn--primary btn--block" disabled={join.isPending}>
+          {join.isPending ? 'Joining…' : `Join ${preview.organisation.name}`}
         </button>
         <p className="muted">The link expires on {formatDateTime(preview.expiresAt)} and works once.</p>
       </form>

@@ -1,9 +1,14 @@
-import { useEffect, useState } from 'react';
-import type { FormEvent } from 'react';
+import { useState } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api, ApiError } from '../api.ts';
 import { AuthLayout } from '../components/AuthLayout.tsx';
 import { Field } from '../components/Field.tsx';
 import { Link } from '../components/Link.tsx';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { apiKey } from '../query-client.ts';
 
 type Fields = 'organisation' | 'email' | 'password';
 const MIN_PASSWORD = 10;
@@ -16,49 +21,39 @@ function linkToken(): string | null {
 
 /** How this installation lets organisations sign up (SF_SIGNUP); null while asking. */
 export function useSignupMode(): Mode | null {
-  const [mode, setMode] = useState<Mode | null>(null);
-  useEffect(() => {
-    let live = true;
-    // If the question fails, show the form: the sign-up itself then says what is wrong.
-    api.get<{ mode: Mode }>('/signup').then(
-      (r) => live && setMode(r.mode),
-      () => live && setMode('open'),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
-  return mode;
+  const query = useQuery({ queryKey: apiKey('/signup'), queryFn: () => api.get<{ mode: Mode }>('/signup') });
+  // If the question fails, show the form: the sign-up itself then says what is wrong.
+  return query.data?.mode ?? (query.isError ? 'open' : null);
 }
 
+const signupSchema = z.object({
+  organisation: z.string().trim().min(1, 'Enter the name of your organisation.'),
+  // The first failing rule is shown: empty, then the shape.
+  email: z
+    .string()
+    .trim()
+    .min(1, 'Enter your e-mail address.')
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'Enter a valid e-mail address, like name@company.com.'),
+  name: z.string(),
+  password: z.string().min(MIN_PASSWORD, `Use at least ${MIN_PASSWORD} characters.`),
+});
+type SignupForm = z.infer<typeof signupSchema>;
+const FIELDS: readonly string[] = ['organisation', 'email', 'password'] satisfies Fields[];
+const fieldOf = (err: unknown): Fields | null =>
+  err instanceof ApiError ? (err.code === 'email_taken' ? 'email' : err.field && FIELDS.includes(err.field) ? (err.field as Fields) : null) : null;
+
 export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) {
-  const [organisation, setOrganisation] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [name, setName] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { register, handleSubmit, setError, formState } = useForm<SignupForm>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: { organisation: '', email: '', name: '', password: '' },
+    resolver: zodResolver(signupSchema),
+  });
+  const errors = formState.errors;
   const mode = useSignupMode();
   const [token] = useState(linkToken);
-
-  function validate(): Partial<Record<Fields, string>> {
-    const e: Partial<Record<Fields, string>> = {};
-    if (!organisation.trim()) e.organisation = 'Enter the name of your organisation.';
-    if (!email.trim()) e.email = 'Enter your e-mail address.';
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim())) e.email = 'Enter a valid e-mail address, like name@company.com.';
-    if (password.length < MIN_PASSWORD) e.password = `Use at least ${MIN_PASSWORD} characters.`;
-    return e;
-  }
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setFormError(null);
-    const local = validate();
-    setErrors(local);
-    if (Object.keys(local).length) return;
-    setBusy(true);
-    try {
+  // Plain useMutation: there is no session yet to end on a 401.
+  const signup = useMutation({
+    mutationFn: async ({ organisation, email, name, password }: SignupForm) => {
       await api.post('/signup', {
         organisation: organisation.trim(),
         email: email.trim(),
@@ -68,15 +63,14 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
       });
       await api.post('/session', { email: email.trim(), password });
       await onSignedIn();
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'email_taken') setErrors({ email: err.message });
-      else if (err instanceof ApiError && err.field && ['organisation', 'email', 'password'].includes(err.field))
-        setErrors({ [err.field as Fields]: err.message });
-      else setFormError(err instanceof Error ? err.message : 'Sign up failed. Please try again.');
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    onError: (err) => {
+      const at = fieldOf(err);
+      if (at) setError(at, { type: 'server', message: (err as ApiError).message });
+    },
+  });
+  const formError =
+    signup.error && !fieldOf(signup.error) ? (signup.error instanceof Error ? signup.error.message : 'Sign up failed. Please try again.') : null;
 
   if (mode === null)
     return (
@@ -110,34 +104,30 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
           : 'Connect your helpdesk and start syncing tickets with your partners.'
       }
     >
-      <form onSubmit={submit} noValidate className="stack">
-        <Field
-          label="Organisation name"
-          name="organisation"
-          autoComplete="organization"
-          value={organisation}
-          onChange={(e) => setOrganisation(e.target.value)}
-          error={errors.organisation}
-        />
-        <Field label="E-mail" name="email" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+      <form
+        onSubmit={(ev) => {
+          signup.reset();
+          void handleSubmit((values) => signup.mutate(values))(ev);
+        }}
+        noValidate
+        className="stack"
+      >
+        <Field label="Organisation name" autoComplete="organization" {...register('organisation')} error={errors.organisation?.message} />
+        <Field label="E-mail" type="email" autoComplete="email" {...register('email')} error={errors.email?.message} />
         <Field
           label="Your name (optional)"
-          name="name"
           type="text"
           autoComplete="name"
-          value={name}
           maxLength={100}
-          onChange={(e) => setName(e.target.value)}
+          {...register('name')}
           help="Colleagues see it on Members and in the Audit log."
         />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
+          {...register('password')}
+          error={errors.password?.message}
           help={`Minimum ${MIN_PASSWORD} characters.`}
         />
         {formError ? (
@@ -145,8 +135,8 @@ export function SignupPage({ onSignedIn }: { onSignedIn: () => Promise<void> }) 
             {formError}
           </p>
         ) : null}
-        <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
-          {busy ? 'Signing up…' : 'Sign up'}
+        <button type="submit" className="btn btn--primary btn--block" disabled={signup.isPending}>
+          {signup.isPending ? 'Signing up…' : 'Sign up'}
         </button>
       </form>
       <p className="auth__switch">
