@@ -7,6 +7,7 @@
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Agent, fetch as undiciFetch, FormData as UndiciFormData, type Dispatcher } from 'undici';
+import { readRateLimit, type RateLimitInfo } from './rate-headers.ts';
 import { BlockedDestinationError, destinationGuard, type AddressPolicy } from './ssrf.ts';
 
 /**
@@ -59,12 +60,9 @@ function notify(e: HttpCallEvent): void {
   }
 }
 
-export interface RateLimitInfo {
-  total: number | null;
-  remaining: number | null;
-  usedByRequest: number | null;
-  retryAfterSeconds: number | null;
-}
+// The rate-limit reading lives in rate-headers.ts, one for every platform; it is re-exported here, where
+// connectors and tests have always found it.
+export { readRateLimit, type RateLimitInfo } from './rate-headers.ts';
 
 export interface HttpResponse {
   status: number;
@@ -256,46 +254,6 @@ function parseJson(text: string, headers: Headers): unknown {
   } catch {
     return undefined;
   }
-}
-
-// Header names are case-insensitive, and platforms spell them differently: X-RateLimit-Total or -Limit,
-// X-Rate-Limit (-Remaining), the draft standard RateLimit-Limit / -Remaining / -Reset. The first spelling
-// present wins, in that order, so a platform sending several is read the same way every time.
-const TOTAL = ['x-ratelimit-total', 'x-ratelimit-limit', 'x-rate-limit', 'ratelimit-limit'];
-const REMAINING = ['x-ratelimit-remaining', 'x-rate-limit-remaining', 'ratelimit-remaining'];
-
-export function readRateLimit(h: Headers, now = Date.now()): RateLimitInfo {
-  const num = (name: string) => {
-    const v = h.get(name);
-    if (v === null || v.trim() === '') return null;
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  };
-  const first = (names: string[]) => names.map(num).find((n) => n !== null) ?? null;
-  return {
-    total: first(TOTAL),
-    remaining: first(REMAINING),
-    usedByRequest: num('x-ratelimit-used-currentrequest'),
-    retryAfterSeconds: retryAfterOf(h, now),
-  };
-}
-
-/**
- * Seconds to wait: Retry-After in seconds or as an HTTP date; else a reset given as a time (an ISO 8601
- * X-RateLimit-Reset) or as seconds from now (RateLimit-Reset). Null when the answer says nothing.
- */
-function retryAfterOf(h: Headers, now: number): number | null {
-  const untilDate = (v: string) => {
-    const at = Date.parse(v);
-    return Number.isFinite(at) ? Math.max(0, Math.ceil((at - now) / 1000)) : null;
-  };
-  const retryAfter = h.get('retry-after')?.trim();
-  if (retryAfter) return /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) : untilDate(retryAfter);
-  const reset = h.get('x-ratelimit-reset')?.trim();
-  if (reset && !/^\d+$/.test(reset)) return untilDate(reset);
-  const relative = h.get('ratelimit-reset')?.trim();
-  if (relative && /^\d+$/.test(relative)) return Number(relative);
-  return null;
 }
 
 const CODE_KINDS: Record<string, NetworkErrorKind> = {

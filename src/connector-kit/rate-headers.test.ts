@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { readRateLimit as readStandardHeaders } from './http.ts';
+import { readRateLimit as readThroughHttp } from './http.ts';
 import { readRateLimit } from './rate-headers.ts';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');
-const read = (headers: Record<string, string>) => readStandardHeaders(new Headers(headers), NOW);
+const read = (headers: Record<string, string>) => readRateLimit(new Headers(headers), NOW);
 
 describe('rate-limit headers, every spelling', () => {
   it.each([
@@ -53,7 +53,7 @@ describe('rate-limit headers, every spelling', () => {
   });
 });
 
-describe('rate-limit headers with the beta and clock-skew readings (rate-headers.ts)', () => {
+describe('rate-limit headers with the beta and clock-skew readings', () => {
   const at = Date.parse('2026-01-01T01:01:00Z');
   it.each([
     ['Retry-After', { 'retry-after': '3' }, 3],
@@ -70,6 +70,12 @@ describe('rate-limit headers with the beta and clock-skew readings (rate-headers
     ['neither', {}, null],
     ['garbage', { 'retry-after': 'soon', 'x-ratelimit-reset': 'later' }, null],
     ['garbage beta', { 'beta-retry-after': 'soon' }, null],
+    ['X-RateLimit-Reset in epoch seconds', { 'x-ratelimit-reset': String(at / 1000 + 7) }, 7],
+    ['X-RateLimit-Reset in epoch milliseconds', { 'x-ratelimit-reset': String(at + 7_000) }, 7],
+    ['an epoch reset in the past waits a second', { 'x-ratelimit-reset': String(at / 1000 - 60) }, 1],
+    ['a small number in X-RateLimit-Reset is not guessed at', { 'x-ratelimit-reset': '30' }, null],
+    ['RateLimit-Reset, seconds from now', { 'ratelimit-reset': '12' }, 12],
+    ['Beta-Retry-After wins over RateLimit-Reset', { 'beta-retry-after': '3', 'ratelimit-reset': '12' }, 3],
   ])('%s', (_n, headers, seconds) => {
     expect(readRateLimit(new Headers(headers), at).retryAfterSeconds).toBe(seconds);
   });
@@ -77,5 +83,20 @@ describe('rate-limit headers with the beta and clock-skew readings (rate-headers
   it('reads the limit and what remains as the standard reading does', () => {
     const headers = { 'X-RateLimit-Limit': '350', 'X-RateLimit-Remaining': '0', 'Beta-Retry-After': '1' };
     expect(readRateLimit(new Headers(headers), at)).toEqual({ total: 350, remaining: 0, usedByRequest: null, retryAfterSeconds: 1 });
+  });
+
+  it.each([
+    ['jira-burst-based', { 'RateLimit-Reason': 'jira-burst-based' }, 'jira-burst-based'],
+    ['spacing trimmed', { 'ratelimit-reason': ' jira-quota-tenant-based ' }, 'jira-quota-tenant-based'],
+    ['none', { 'Retry-After': '1' }, undefined],
+    ['empty', { 'RateLimit-Reason': '' }, undefined],
+  ])('RateLimit-Reason: %s', (_n, headers, reason) => {
+    expect(readRateLimit(new Headers(headers), at).reason).toBe(reason);
+  });
+
+  it('the HTTP client reads with the same reader, so every platform honours Beta-Retry-After', () => {
+    const headers = new Headers({ 'Beta-Retry-After': '2', 'X-RateLimit-Total': '100', 'RateLimit-Reason': 'jira-burst-based' });
+    expect(readThroughHttp(headers, at)).toEqual(readRateLimit(headers, at));
+    expect(readThroughHttp(headers, at)).toMatchObject({ retryAfterSeconds: 2, total: 100, reason: 'jira-burst-based' });
   });
 });

@@ -1,7 +1,5 @@
 import { PlatformError } from '../../core/connector.ts';
-import type { HttpResponse, RateLimitInfo } from '../../connector-kit/http.ts';
 import { PlatformApi, type PlatformApiOptions, type PlatformCall } from '../../connector-kit/platform-api.ts';
-import { readRateLimit } from '../../connector-kit/rate-headers.ts';
 import { jiraError, unexpectedShape } from './errors.ts';
 
 export interface JiraCredentials {
@@ -38,11 +36,6 @@ export class JiraApi extends PlatformApi<JiraCall> {
   /** Writes must carry the XSRF opt-out, multipart uploads above all, or Jira's XSRF check blocks them [§1.1]. */
   protected override headersFor(method: string, call: JiraCall): Record<string, string> {
     return { ...(method === 'GET' ? {} : { 'x-atlassian-token': 'no-check' }), ...call.headers };
-  }
-
-  /** Jira may name the wait Beta-Retry-After, and gives its reset as an ISO time [§3]. */
-  protected override rateLimitOf(res: HttpResponse): RateLimitInfo {
-    return readRateLimit(res.headers);
   }
 
   /** A listing stopped because it went on past the page bound (a platform must not keep a run busy without end). */
