@@ -2,17 +2,21 @@
  * The engine end to end with Jira Service Management as the source and Freshservice as the target, on one
  * Support Fusion that listens for webhooks: a status filter on the Jira side (its status ids, as the side's
  * discovered fields offer them) admits only matching issues; an issue deleted in Jira (reported by its
- * `jira:issue_deleted` webhook, really delivered by the simulator) is recorded on its timeline and its copy is
- * kept; a copy deleted on the partner's side is reported when a change of its original is worked, never deleted or
+ * `jira:issue_deleted` webhook, really delivered by the simulator, and confirmed by a read) is recorded on its
+ * timeline and its copy is kept; a validly signed deletion call for an issue still there is synced as a change;
+ * a copy deleted on the partner's side is reported when a change of its original is worked, never deleted or
  * re-created, and not retried.
  */
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createSyncStore } from '../../src/db/repositories/sync-store.ts';
 import { startFreshserviceSimulator, type FreshserviceSimulator } from '../../src/simulator/freshservice/index.ts';
 import { startJiraSimulator, type JiraSimulator } from '../../src/simulator/jira/index.ts';
 import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
 
-vi.setConfig({ testTimeout: 60_000, hookTimeout: 60_000 });
+// Freshservice's budget (100 credits a minute, a ticket read costs 4) is shared by this file's many runs:
+// a late run may wait most of a minute for it, as it would in production.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 60_000 });
 
 type Auth = Record<string, string>;
 const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
@@ -158,12 +162,49 @@ describe('deletions', () => {
     >;
     const hookRun = runs.find((r) => r.trigger === 'webhook');
     expect(hookRun?.status, JSON.stringify(runs)).not.toBe('failed');
+    // A confirmed deletion: the webhook says so and the issue can no longer be read (not "or cannot be seen").
     const events = JSON.stringify(await timeline('source', issueId));
-    expect(events).toContain(`Ticket #${issueId} no longer exists`);
-    expect(events).toContain(`its copy #${copyId}`);
+    expect(events).toContain(`Ticket #${issueId} was deleted on`);
+    expect(events).toContain(`(its webhook says so, and it can no longer be read): its copy #${copyId} is kept`);
+    expect(events).not.toContain('no longer exists, or');
+    // Its hint is spent: the next webhook run does not report it again.
+    expect(await createSyncStore(stack.database.db).hints(connectionId)).toEqual([]);
     // Nothing is deleted on the partner's side.
     expect(fresh.state.tickets.get(Number(copyId))?.deleted ?? false).toBe(false);
     expect(copiesOf('Delete me in Jira')).toHaveLength(1);
+  });
+
+  it('a forged issue_deleted call (validly signed) for an issue still in Jira: nothing is reported deleted, the issue is synced as a change', async () => {
+    const { ids } = jira.seedIssues([{ summary: 'Still here in Jira' }]);
+    const issueId = ids[0]!;
+    jira.editAsPerson(issueId, { status: 'In Progress' });
+    const first = await sync();
+    const copyId = first.details.find((d) => d.sourceTicketId === issueId)?.targetTicketId;
+    expect(copyId, JSON.stringify(first.details)).toBeTruthy();
+    jira.editAsPerson(issueId, { summary: 'Still here in Jira (edited)' });
+
+    // Whoever holds the signing secret can claim a deletion: the claim alone must not be believed.
+    const hook = await json(stack.app.inject({ url: `/api/v1/connections/${connectionId}/webhook`, headers: auth.source }), 200);
+    const body = JSON.stringify({ webhookEvent: 'jira:issue_deleted', timestamp: Date.now(), issue: { id: issueId, key: jira.state.issue(issueId)!.key } });
+    const signature = `sha256=${createHmac('sha256', hook.signingSecret).update(body).digest('hex')}`;
+    const call = await stack.app.inject({
+      method: 'POST',
+      url: new URL(hook.url).pathname,
+      headers: { 'content-type': 'application/json', 'x-hub-signature': signature },
+      payload: body,
+    });
+    expect(call.statusCode, call.body).toBe(202);
+    await jobsIdle();
+
+    const events = JSON.stringify(await timeline('source', issueId));
+    expect(events).toContain(`A webhook reported ticket #${issueId} deleted on`);
+    expect(events).toContain('but it can still be read: not deleted, synced as a change');
+    expect(events).not.toContain('was deleted on');
+    expect(events).not.toContain('no longer exists');
+    // The edit travelled to the copy, which is still there; the issue too.
+    expect(copiesOf('Still here in Jira (edited)').map((t) => String(t.id))).toEqual([String(copyId)]);
+    expect(jira.state.issue(issueId)).toBeDefined();
+    expect(await createSyncStore(stack.database.db).hints(connectionId)).toEqual([]);
   });
 
   it('a copy deleted on the partner’s side: the change is reported as not carried, nothing is re-created or deleted, and it is not retried', async () => {
