@@ -140,6 +140,7 @@ export interface FieldDefinition {
   name: string;
   label: string;
   kind: 'picklist' | 'text' | 'number' | 'boolean' | 'date' | 'reference' | 'other';
+  /** A rank role's choices (priority, urgency, impact) are listed least urgent first, whatever the platform's own order. */
   choices: FieldChoice[];
   requiredForClosure: boolean;
   /** The platform refuses to create (or update) a ticket without a value for it (`required_for_agents` and the like). */

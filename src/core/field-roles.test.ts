@@ -18,6 +18,7 @@ const named: FieldChoice[] = [
   { value: 'done', label: 'Done', category: 'closed' },
 ];
 const fourRanks: FieldChoice[] = [1, 2, 3, 4].map((v) => ({ value: v, label: `P${v}` }));
+const namedFour: FieldChoice[] = ['Low', 'Medium', 'High', 'Urgent'].map((l, i) => ({ value: i + 1, label: l }));
 const fiveRanks: FieldChoice[] = ['lowest', 'low', 'medium', 'high', 'highest'].map((v) => ({ value: v, label: v }));
 const threeRanks: FieldChoice[] = [1, 2, 3].map((v) => ({ value: v, label: `R${v}` }));
 
@@ -56,6 +57,8 @@ describe('mapByRank: priority by relative rank (choices low → high)', () => {
     ['middle of 5 → middle of 3', fiveRanks, threeRanks, 'medium', 2],
     ['highest of 5 → highest of 3', fiveRanks, threeRanks, 'highest', 3],
     ['unknown value', fourRanks, fiveRanks, 9, null],
+    ['the same name wins over the position (Medium is Medium)', namedFour, fiveRanks, 2, 'medium'],
+    ['no such name there: by position (Urgent → highest)', namedFour, fiveRanks, 4, 'highest'],
   ];
   it.each(cases)('%s', (_what, from, to, value, expected) => {
     expect(mapByRank(from, to, value)).toBe(expected);
@@ -134,6 +137,28 @@ describe('resolveRoles: a mapping document between two platforms', () => {
       fields: [{ sourceField: 'status', targetField: 'status', direction: 'source_to_target', kind: 'value', values: [{ source: 2, target: 'todo' }] }],
     };
     expect(resolveRoles(fitting, { source: numberedSide, target: sameName })).toBe(fitting);
+  });
+
+  it("the default document's pairs that fit another platform by coincidence still map by meaning; the same pairs between equal choices are kept", () => {
+    // Jira's priority ids are 1..5 (Highest first in Jira; the contract lists them least urgent first): 1..4 exist there too.
+    const jiraLike: FieldChoice[] = [
+      { value: '5', label: 'Lowest' },
+      { value: '4', label: 'Low' },
+      { value: '3', label: 'Medium' },
+      { value: '2', label: 'High' },
+      { value: '1', label: 'Highest' },
+    ];
+    const jiraSide = [def('status', 'status', named), def('priority', 'priority', jiraLike)];
+    const freshLike = [def('status', 'status', numbered), def('priority', 'priority', namedFour)];
+    const r = resolveRoles(defaultTypeMapping(), { source: freshLike, target: jiraSide });
+    const priority = r.fields.find((f) => f.targetField === 'priority');
+    expect(priority?.values.map((v) => `${v.source}>${v.target}`)).toEqual(['1>4', '2>3', '3>2', '4>1']);
+    // The organisation's own pairs (edited from the default) are theirs, even when they fit by the same coincidence.
+    const own: TypeMapping = {
+      ...defaultTypeMapping(),
+      fields: [{ sourceField: 'priority', targetField: 'priority', direction: 'source_to_target', kind: 'value', values: [{ source: 1, target: '1' }] }],
+    };
+    expect(resolveRoles(own, { source: freshLike, target: jiraSide })).toBe(own);
   });
 
   it('@role references resolve too, and explicit pairs given with them are kept', () => {

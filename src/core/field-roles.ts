@@ -1,6 +1,6 @@
 import type { FieldChoice, FieldDefinition } from './connector.ts';
 import { closingCategories, fieldRoles, type FieldRole, type StatusCategory } from './platform-manifest.ts';
-import type { FieldMapping, TypeMapping } from './sync-config.ts';
+import { defaultTypeMapping, type FieldMapping, type TypeMapping } from './sync-config.ts';
 
 /**
  * Field roles in mappings: a mapping may name a role (`@status`) instead of a field, so one document works
@@ -62,10 +62,17 @@ export function mapByCategory(from: readonly FieldChoice[], to: readonly FieldCh
   return null;
 }
 
-/** Priority, urgency, impact: choices are ordered low → high on every side; a value keeps its relative rank. */
+const normLabel = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/**
+ * Priority, urgency, impact: the choice of the same name where the other side has one (High is High), else the
+ * same relative rank (choices are listed least urgent first on every side).
+ */
 export function mapByRank(from: readonly FieldChoice[], to: readonly FieldChoice[], value: Value): Value | null {
   const i = from.findIndex((c) => String(c.value) === String(value));
   if (i < 0 || to.length === 0) return null;
+  const sameName = to.find((c) => normLabel(c.label) === normLabel(from[i]!.label));
+  if (sameName) return sameName.value;
   if (from.length === to.length) return to[i]!.value;
   const at = from.length === 1 ? Math.floor((to.length - 1) / 2) : Math.round((i * (to.length - 1)) / (from.length - 1));
   return to[at]!.value;
@@ -74,9 +81,8 @@ export function mapByRank(from: readonly FieldChoice[], to: readonly FieldChoice
 /** Type, group: the choice with the same label (case and spacing aside), else the same value. */
 export function mapByName(from: readonly FieldChoice[], to: readonly FieldChoice[], value: Value): Value | null {
   const choice = from.find((c) => String(c.value) === String(value));
-  const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
   if (choice) {
-    const hit = to.find((c) => norm(c.label) === norm(choice.label));
+    const hit = to.find((c) => normLabel(c.label) === normLabel(choice.label));
     if (hit) return hit.value;
   }
   return to.find((c) => String(c.value) === String(value))?.value ?? null;
@@ -122,6 +128,20 @@ function endOf(name: string, defs: readonly FieldDefinition[]): { def: FieldDefi
   return { def: asRole, name: asRole?.name, byRole: name as FieldRole };
 }
 
+/** The mapping is the default document's entry for its field, untouched (same direction and pairs). */
+function isDefaultEntry(m: FieldMapping): boolean {
+  const d = defaultTypeMapping().fields.find((f) => f.sourceField === m.sourceField && f.targetField === m.targetField);
+  const key = (ps: FieldMapping['values']) =>
+    ps
+      .map((p) => `${String(p.source)}>${String(p.target)}`)
+      .sort()
+      .join(',');
+  return !!d && d.kind === m.kind && d.direction === m.direction && key(d.values) === key(m.values);
+}
+
+const sameChoices = (a: FieldDefinition, b: FieldDefinition) =>
+  a.choices.length === b.choices.length && a.choices.every((c, i) => String(c.value) === String(b.choices[i]!.value) && c.label === b.choices[i]!.label);
+
 /**
  * Two platforms may both call a field by its role's name (`status`) with different values: the default
  * document's pairs (one platform's values on both ends) then fit neither side. A value mapping between two
@@ -134,7 +154,9 @@ function foreignPairsRole(m: FieldMapping, src: FieldDefinition | undefined, tgt
   // Not one pair fits both sides: a document written for another platform. Some fitting: the organisation's own
   // pairs with a mistake, which validation reports.
   const foreign = m.values.every((p) => !offers(src, p.source) || !offers(tgt, p.target));
-  return foreign ? src.role : null;
+  // The default document's pairs may fit another platform by coincidence (ids 1-4 are Jira priorities too,
+  // Highest first): between sides whose choices differ they were never anyone's choice, so they go by meaning.
+  return foreign || (isDefaultEntry(m) && !sameChoices(src, tgt)) ? src.role : null;
 }
 
 /**

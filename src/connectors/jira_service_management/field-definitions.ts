@@ -2,6 +2,7 @@ import type { FieldChoice, FieldDefinition } from '../../core/connector.ts';
 import type { JiraContext } from './context.ts';
 import { statusCategoryOf } from './mapping.ts';
 import { customFieldDefinitions } from './custom-fields.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 import type { StatusTarget } from './transitions.ts';
 import { AllStatuses, PriorityPage, ProjectStatuses, type JiraStatus } from './payloads.ts';
 
@@ -35,9 +36,11 @@ export async function statusTarget(ctx: JiraContext, wanted: string): Promise<St
 async function priorities(ctx: JiraContext): Promise<FieldChoice[]> {
   const out: FieldChoice[] = [];
   const what = 'list the priorities';
+  const repeats = new ListingRepeats(what);
   for (let startAt = 0, n = 0; n < ctx.api.limits.maxListPages; n++) {
     const page = await ctx.api.json('GET', '/rest/api/3/priority/search', PriorityPage, { what, query: { startAt, maxResults: 100 } });
-    out.push(...page.values.map((p) => ({ value: p.id, label: p.name })));
+    const fresh = new Set(repeats.page(page.startAt ?? startAt, page.values.map((p) => p.id)));
+    out.push(...page.values.filter((p) => fresh.delete(p.id)).map((p) => ({ value: p.id, label: p.name })));
     if (page.isLast !== false || page.values.length === 0) return out;
     startAt += page.values.length;
   }
@@ -54,7 +57,16 @@ export async function fieldDefinitions(ctx: JiraContext, ticketType?: string): P
   const custom = chosen ? await customFieldDefinitions(ctx, chosen.id) : [];
   return [
     { name: 'status', label: 'Status', kind: 'picklist', role: 'status', choices: statusChoices, requiredForClosure: false, alwaysFilled: true },
-    { name: 'priority', label: 'Priority', kind: 'picklist', role: 'priority', choices: priorityChoices, requiredForClosure: false, alwaysFilled: true },
+    // The contract lists a rank role's choices least urgent first (mapping by rank relies on it); Jira lists highest first.
+    {
+      name: 'priority',
+      label: 'Priority',
+      kind: 'picklist',
+      role: 'priority',
+      choices: [...priorityChoices].reverse(),
+      requiredForClosure: false,
+      alwaysFilled: true,
+    },
     { name: 'issuetype', label: 'Issue type', kind: 'picklist', role: 'type', choices: types, requiredForClosure: false, alwaysFilled: true },
     ...custom,
   ];
