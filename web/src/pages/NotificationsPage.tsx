@@ -1,5 +1,8 @@
 import { useState } from 'react';
-import type { FormEvent } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { Controller, useForm } from 'react-hook-form';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { z } from 'zod';
 import { api } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { ConfirmButton } from '../components/ConfirmButton.tsx';
@@ -11,7 +14,10 @@ import { SelectField } from '../components/SelectField.tsx';
 import { ShownOncePanel } from '../components/ShownOncePanel.tsx';
 import { Toggle } from '../components/Toggle.tsx';
 import { formatDateTime } from '../format.ts';
-import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { useResource } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { apiKey } from '../query-client.ts';
 import { useCan } from '../permissions.ts';
 
 /** GET /notifications/channels (src/server/routes/notifications.schemas.ts). */
@@ -43,13 +49,14 @@ const URL_HELP: Record<Exclude<Kind, 'email'>, string> = {
   webhook: 'Your HTTPS endpoint. Each call is signed: X-Support-Fusion-Signature: t=…,v1=… (HMAC-SHA256 of "t.body").',
 };
 
+const CHANNELS = '/notifications/channels';
+
 /** Failure notifications: who hears when a connection starts failing or recovers. Admins change; everyone sees. */
 export function NotificationsPage() {
-  const channels = useResource<Channels>('/notifications/channels');
+  const channels = useResource<Channels>(CHANNELS);
   const isAdmin = useCan('admin');
   const [editing, setEditing] = useState<Channel | 'new' | null>(null);
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
-  const reload = () => void channels.reload({ quiet: true });
 
   return (
     <div className="page">
@@ -84,7 +91,7 @@ export function NotificationsPage() {
           ) : null}
         </div>
         {channels.data ? (
-          <ChannelsTable items={channels.data.channels} isAdmin={isAdmin} onEdit={setEditing} onChanged={reload} onSecret={setSecret} />
+          <ChannelsTable items={channels.data.channels} isAdmin={isAdmin} onEdit={setEditing} onSecret={setSecret} />
         ) : (
           <LoadState loading={channels.loading} error={channels.error} what="notification channels" onRetry={() => void channels.reload()} />
         )}
@@ -98,7 +105,6 @@ export function NotificationsPage() {
             onSaved={(name, signingSecret) => {
               setEditing(null);
               if (signingSecret) setSecret({ name, value: signingSecret });
-              reload();
             }}
           />
         </EditableBy>
@@ -111,34 +117,41 @@ function ChannelsTable({
   items,
   isAdmin,
   onEdit,
-  onChanged,
   onSecret,
 }: {
   items: Channel[];
   isAdmin: boolean;
   onEdit: (c: Channel) => void;
-  onChanged: () => void;
   onSecret: (s: { name: string; value: string }) => void;
 }) {
-  const call = useApiCall();
+  const queryClient = useQueryClient();
+  const reload = () => void queryClient.invalidateQueries({ queryKey: apiKey(CHANNELS) });
   const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null);
-  const [testing, setTesting] = useState<string | null>(null);
+  // A test records its delivery, failed or not: the list shows it.
+  const test = useApiMutation({
+    mutationFn: (c: Channel) => api.post<{ ok: boolean; message: string; error?: string }>(`${CHANNELS}/${encodeURIComponent(c.id)}/test`),
+    onMutate: () => setStatus(null),
+    onSuccess: (r, c) => setStatus({ ok: r.ok, text: r.ok ? `“${c.name}”: ${r.message}` : `“${c.name}”: ${r.message} ${r.error ?? ''}` }),
+    onError: (e) => setStatus({ ok: false, text: e.message }),
+    onSettled: reload,
+  });
+  const testing = test.isPending ? test.variables.id : null;
+  const newSecret = useApiMutation({
+    mutationFn: (c: Channel) => api.post<{ signingSecret: string }>(`${CHANNELS}/${encodeURIComponent(c.id)}/signing-secret`),
+    onSuccess: (r, c) => onSecret({ name: c.name, value: r.signingSecret }),
+  });
+  const removal = useApiMutation({ mutationFn: (c: Channel) => api.del(`${CHANNELS}/${encodeURIComponent(c.id)}`), onSettled: reload });
+  const settle = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      () => undefined,
+    );
   if (items.length === 0)
     return (
       <p className="empty">
         No channels yet.{isAdmin ? ' Use Add a channel to send failures to e-mail, Slack, Teams or a webhook.' : ' An admin of your organisation can add one.'}
       </p>
     );
-
-  async function test(c: Channel) {
-    setTesting(c.id);
-    setStatus(null);
-    const r = await call(() => api.post<{ ok: boolean; message: string; error?: string }>(`/notifications/channels/${encodeURIComponent(c.id)}/test`));
-    setTesting(null);
-    if (r.ok) setStatus({ ok: r.data.ok, text: r.data.ok ? `“${c.name}”: ${r.data.message}` : `“${c.name}”: ${r.data.message} ${r.data.error ?? ''}` });
-    else if (r.error) setStatus({ ok: false, text: r.error.message });
-    onChanged();
-  }
 
   return (
     <>
@@ -182,7 +195,7 @@ function ChannelsTable({
               </td>
               {isAdmin ? (
                 <td className="table__actions">
-                  <button type="button" className="btn btn--small" disabled={testing !== null} onClick={() => void test(c)}>
+                  <button type="button" className="btn btn--small" disabled={testing !== null} onClick={() => test.mutate(c)}>
                     {testing === c.id ? 'Sending…' : 'Test'}
                   </button>
                   <button type="button" className="btn btn--small btn--ghost" onClick={() => onEdit(c)}>
@@ -193,10 +206,7 @@ function ChannelsTable({
                       label="New signing secret"
                       question={`Replace the signing secret of “${c.name}”? Your receiver must use the new one.`}
                       confirmLabel="Yes, replace"
-                      onConfirm={async () => {
-                        const r = await call(() => api.post<{ signingSecret: string }>(`/notifications/channels/${encodeURIComponent(c.id)}/signing-secret`));
-                        if (r.ok) onSecret({ name: c.name, value: r.data.signingSecret });
-                      }}
+                      onConfirm={() => settle(newSecret.mutateAsync(c))}
                     />
                   ) : null}
                   <ConfirmButton
@@ -204,10 +214,7 @@ function ChannelsTable({
                     question={`Remove “${c.name}”? It gets no more notifications.`}
                     confirmLabel="Yes, remove"
                     busyLabel="Removing…"
-                    onConfirm={async () => {
-                      await call(() => api.del(`/notifications/channels/${encodeURIComponent(c.id)}`));
-                      onChanged();
-                    }}
+                    onConfirm={() => settle(removal.mutateAsync(c))}
                   />
                 </td>
               ) : null}
@@ -219,7 +226,26 @@ function ChannelsTable({
   );
 }
 
-type Errors = Partial<Record<string, string>>;
+const channelSchema = z
+  .object({
+    kind: z.enum(['email', 'slack', 'teams', 'webhook']),
+    name: z.string(),
+    enabled: z.boolean(),
+    url: z.string(),
+    host: z.string(),
+    port: z.string(),
+    security: z.string(),
+    username: z.string(),
+    password: z.string(),
+    from: z.string(),
+    to: z.array(z.string()),
+  })
+  // The server checks the rest (src/notifications/channel-settings.ts); a port that is no number never reaches it.
+  .superRefine((v, ctx) => {
+    if (v.kind === 'email' && !Number.isInteger(Number(v.port)))
+      ctx.addIssue({ code: 'custom', path: ['port'], message: 'Enter the port as a number, e.g. 587.' });
+  });
+type ChannelValues = z.infer<typeof channelSchema>;
 
 function ChannelForm({
   channel,
@@ -231,43 +257,52 @@ function ChannelForm({
   onSaved: (name: string, signingSecret?: string) => void;
 }) {
   const s = channel?.settings ?? {};
-  const [kind, setKind] = useState<Kind>(channel?.kind ?? 'email');
-  const [name, setName] = useState(channel?.name ?? '');
-  const [enabled, setEnabled] = useState(channel?.enabled ?? true);
-  const [url, setUrl] = useState('');
-  const [host, setHost] = useState(s.host ?? '');
-  const [port, setPort] = useState(String(s.port ?? 587));
-  const [security, setSecurity] = useState<string>(s.security ?? 'starttls');
-  const [username, setUsername] = useState(s.username ?? '');
-  const [password, setPassword] = useState('');
-  const [from, setFrom] = useState(s.from ?? '');
-  const [to, setTo] = useState<string[]>(s.to ?? []);
-  const [errors, setErrors] = useState<Errors>({});
-  const [busy, setBusy] = useState(false);
-  const call = useApiCall();
   const keep = channel !== null;
-
-  async function submit(ev: FormEvent) {
-    ev.preventDefault();
-    setErrors({});
-    const settings: Record<string, unknown> =
-      kind === 'email'
-        ? { host: host.trim(), port: Number(port), security, username: username.trim() || null, from: from.trim(), to, ...(password ? { password } : {}) }
-        : url.trim()
-          ? { url: url.trim() }
-          : {};
-    if (kind === 'email' && !Number.isInteger(Number(port))) return setErrors({ 'settings.port': 'Enter the port as a number, e.g. 587.' });
-    setBusy(true);
-    const body = { name: name.trim(), enabled, settings };
-    const r = await call(() =>
-      channel
-        ? api.put<Channel>(`/notifications/channels/${encodeURIComponent(channel.id)}`, body)
-        : api.post<Channel & { signingSecret?: string }>('/notifications/channels', { kind, ...body }),
-    );
-    setBusy(false);
-    if (r.ok) onSaved(body.name, (r.data as { signingSecret?: string }).signingSecret);
-    else if (r.error) setErrors({ [r.error.field ?? 'form']: r.error.message });
-  }
+  const { register, control, handleSubmit, watch, formState } = useForm<ChannelValues>({
+    ...FORM_BEHAVIOUR,
+    defaultValues: {
+      kind: channel?.kind ?? 'email',
+      name: channel?.name ?? '',
+      enabled: channel?.enabled ?? true,
+      url: '',
+      host: s.host ?? '',
+      port: String(s.port ?? 587),
+      security: s.security ?? 'starttls',
+      username: s.username ?? '',
+      password: '',
+      from: s.from ?? '',
+      to: s.to ?? [],
+    },
+    resolver: zodResolver(channelSchema),
+  });
+  const kind = watch('kind');
+  const save = useApiMutation({
+    mutationFn: (v: ChannelValues) => {
+      const settings: Record<string, unknown> =
+        v.kind === 'email'
+          ? {
+              host: v.host.trim(),
+              port: Number(v.port),
+              security: v.security,
+              username: v.username.trim() || null,
+              from: v.from.trim(),
+              to: v.to,
+              ...(v.password ? { password: v.password } : {}),
+            }
+          : v.url.trim()
+            ? { url: v.url.trim() }
+            : {};
+      const body = { name: v.name.trim(), enabled: v.enabled, settings };
+      return channel
+        ? api.put<Channel & { signingSecret?: string }>(`${CHANNELS}/${encodeURIComponent(channel.id)}`, body)
+        : api.post<Channel & { signingSecret?: string }>(CHANNELS, { kind: v.kind, ...body });
+    },
+    onSuccess: (r, v) => onSaved(v.name.trim(), r.signingSecret),
+    invalidates: [CHANNELS],
+  });
+  // The server's error names its input with a dotted path (settings.host); the port's number check is the form's own.
+  const errors: Partial<Record<string, string>> = save.error ? { [save.error.field ?? 'form']: save.error.message } : {};
+  if (formState.errors.port?.message) errors['settings.port'] = formState.errors.port.message;
 
   const fieldError = (f: string) => errors[f];
   const known = [
@@ -290,101 +325,113 @@ function ChannelForm({
       <div className="card__header">
         <h2 id="channel-form-title">{channel ? `Edit “${channel.name}”` : 'Add a channel'}</h2>
       </div>
-      <form onSubmit={submit} noValidate className="stack">
+      <form
+        onSubmit={(ev) => {
+          save.reset();
+          void handleSubmit((values) => save.mutate(values))(ev);
+        }}
+        noValidate
+        className="stack"
+      >
         <div className="form-grid">
-          {channel ? null : <SelectField label="Kind" value={kind} options={KINDS} onChange={(v) => setKind(v as Kind)} error={fieldError('kind')} />}
+          {channel ? null : (
+            <Controller
+              control={control}
+              name="kind"
+              render={({ field }) => (
+                <SelectField label="Kind" value={field.value} options={KINDS} onChange={(v) => field.onChange(v as Kind)} error={fieldError('kind')} />
+              )}
+            />
+          )}
           <Field
             label="Name"
-            name="channelName"
             autoComplete="off"
             maxLength={100}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
+            {...register('name')}
             help="Who it reaches, e.g. “Support team e-mail”."
             error={fieldError('name')}
           />
         </div>
-        <Toggle label="Send notifications to this channel" checked={enabled} onChange={setEnabled} />
+        <Controller
+          control={control}
+          name="enabled"
+          render={({ field }) => <Toggle label="Send notifications to this channel" checked={field.value} onChange={field.onChange} />}
+        />
         {kind === 'email' ? (
           <>
             <div className="form-grid">
               <Field
                 label="SMTP server"
-                name="smtpHost"
                 autoComplete="off"
                 spellCheck={false}
-                value={host}
-                onChange={(e) => setHost(e.target.value)}
+                {...register('host')}
                 help="Host name only, e.g. smtp.example.com."
                 error={fieldError('settings.host')}
               />
-              <Field
-                label="Port"
-                name="smtpPort"
-                inputMode="numeric"
-                value={port}
-                onChange={(e) => setPort(e.target.value)}
-                error={fieldError('settings.port')}
-              />
-              <SelectField
-                label="Security"
-                value={security}
-                onChange={setSecurity}
-                error={fieldError('settings.security')}
-                options={[
-                  { value: 'starttls', label: 'STARTTLS (port 587)' },
-                  { value: 'tls', label: 'TLS (port 465)' },
-                  { value: 'none', label: 'None (trusted network only)' },
-                ]}
+              <Field label="Port" inputMode="numeric" {...register('port')} error={fieldError('settings.port')} />
+              <Controller
+                control={control}
+                name="security"
+                render={({ field }) => (
+                  <SelectField
+                    label="Security"
+                    value={field.value}
+                    onChange={field.onChange}
+                    error={fieldError('settings.security')}
+                    options={[
+                      { value: 'starttls', label: 'STARTTLS (port 587)' },
+                      { value: 'tls', label: 'TLS (port 465)' },
+                      { value: 'none', label: 'None (trusted network only)' },
+                    ]}
+                  />
+                )}
               />
               <Field
                 label="SMTP user name"
-                name="smtpUser"
                 autoComplete="off"
-                value={username}
-                onChange={(e) => setUsername(e.target.value)}
+                {...register('username')}
                 help="Empty for a server without log-in."
                 error={fieldError('settings.username')}
               />
               <Field
                 label="SMTP password"
-                name="smtpPassword"
                 type="password"
                 autoComplete="new-password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
+                {...register('password')}
                 placeholder={keep && channel?.secretHint === 'password set' ? 'Leave blank to keep the saved password' : ''}
                 error={fieldError('settings.password')}
               />
               <Field
                 label="From"
-                name="smtpFrom"
                 type="email"
                 autoComplete="off"
-                value={from}
-                onChange={(e) => setFrom(e.target.value)}
+                {...register('from')}
                 help="The sender address your server accepts."
                 error={fieldError('settings.from')}
               />
             </div>
-            <ListField
-              label="To"
-              value={to}
-              onChange={setTo}
-              placeholder="ops@example.com, lead@example.com"
-              help="One or more addresses, separated by commas (at most 20)."
-              error={toError}
+            <Controller
+              control={control}
+              name="to"
+              render={({ field }) => (
+                <ListField
+                  label="To"
+                  value={field.value}
+                  onChange={field.onChange}
+                  placeholder="ops@example.com, lead@example.com"
+                  help="One or more addresses, separated by commas (at most 20)."
+                  error={toError}
+                />
+              )}
             />
           </>
         ) : (
           <Field
             label={`${kindLabel(kind)} URL`}
-            name="channelUrl"
             type="password"
             autoComplete="off"
             spellCheck={false}
-            value={url}
-            onChange={(e) => setUrl(e.target.value)}
+            {...register('url')}
             placeholder={keep ? `Leave blank to keep ${channel?.secretHint}` : 'https://…'}
             help={URL_HELP[kind]}
             error={fieldError('settings.url')}
@@ -396,8 +443,8 @@ function ChannelForm({
           </p>
         ) : null}
         <div className="actions">
-          <button type="submit" className="btn btn--primary" disabled={busy}>
-            {busy ? 'Saving…' : channel ? 'Save channel' : 'Add channel'}
+          <button type="submit" className="btn btn--primary" disabled={save.isPending}>
+            {save.isPending ? 'Saving…' : channel ? 'Save channel' : 'Add channel'}
           </button>
           <button type="button" className="btn" onClick={onCancel}>
             Cancel
