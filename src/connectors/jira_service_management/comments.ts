@@ -2,6 +2,7 @@ import { PlatformError, type CommentCreate, type RemoteComment } from '../../cor
 import { MAX_CONVERSATION_LISTING_BYTES } from '../../connector-kit/limits.ts';
 import type { JiraApi } from './api.ts';
 import { htmlToAdf } from './adf.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 import { byCreated, INTERNAL_PROPERTY, toRemoteComment } from './mapping.ts';
 import { CommentPage, JiraComment } from './payloads.ts';
 
@@ -21,7 +22,7 @@ export async function listComments(api: JiraApi, issueId: string): Promise<Remot
   const path = `/rest/api/3/issue/${encodeURIComponent(issueId)}/comment`;
   const what = `list the comments of issue ${issueId}`;
   const out: RemoteComment[] = [];
-  const seen = new Set<string>();
+  const repeats = new ListingRepeats(what);
   let bytes = 0;
   for (let startAt = 0, n = 0; n < api.limits.maxListPages; n++) {
     const res = (await api.raw('GET', path, { what, query: { startAt, maxResults: PAGE, orderBy: 'created', expand: 'properties' } }))!;
@@ -29,14 +30,16 @@ export async function listComments(api: JiraApi, issueId: string): Promise<Remot
     if (bytes > MAX_CONVERSATION_LISTING_BYTES)
       throw new PlatformError('unexpected_response', `Jira's comment listing of issue ${issueId} brought more than 64 MB; it was stopped there.`);
     const page = api.parse(res, CommentPage, { method: 'GET', path, what });
-    const fresh = page.comments.filter((c) => !seen.has(c.id));
-    for (const c of fresh) {
-      seen.add(c.id);
-      out.push(toRemoteComment(c));
-    }
+    const fresh = new Set(
+      repeats.page(
+        page.startAt ?? startAt,
+        page.comments.map((c) => c.id),
+      ),
+    );
+    for (const c of page.comments) if (fresh.delete(c.id)) out.push(toRemoteComment(c));
     startAt += page.comments.length;
     const total = page.total ?? startAt;
-    if (page.comments.length === 0 || fresh.length === 0 || startAt >= total) return out.sort(byCreated);
+    if (page.comments.length === 0 || startAt >= total) return out.sort(byCreated);
   }
   throw api.tooManyPages(what);
 }

@@ -39,7 +39,12 @@ async function priorities(ctx: JiraContext): Promise<FieldChoice[]> {
   const repeats = new ListingRepeats(what);
   for (let startAt = 0, n = 0; n < ctx.api.limits.maxListPages; n++) {
     const page = await ctx.api.json('GET', '/rest/api/3/priority/search', PriorityPage, { what, query: { startAt, maxResults: 100 } });
-    const fresh = new Set(repeats.page(page.startAt ?? startAt, page.values.map((p) => p.id)));
+    const fresh = new Set(
+      repeats.page(
+        page.startAt ?? startAt,
+        page.values.map((p) => p.id),
+      ),
+    );
     out.push(...page.values.filter((p) => fresh.delete(p.id)).map((p) => ({ value: p.id, label: p.name })));
     if (page.isLast !== false || page.values.length === 0) return out;
     startAt += page.values.length;

@@ -129,9 +129,11 @@ async function handleApi(deps: JiraServerDeps, router: KitRouter<JRouteMeta>, re
 
 /** The pageLoop fault on an offset-paged listing: any offset past the second page's is the second page's. */
 function loopOffsetQuery(query: Record<string, string>): Record<string, string> {
-  const startAt = Number(query.startAt);
-  if (!Number.isInteger(startAt) || startAt <= 0) return query;
-  return { ...query, startAt: String(loopedOffset(startAt, Number(query.maxResults) || 50)) };
+  // JSM listings page by `start`/`limit` [spec 4.2], the platform API by `startAt`/`maxResults`.
+  const [offsetName, sizeName] = query.start !== undefined ? ['start', 'limit'] : ['startAt', 'maxResults'];
+  const offset = Number(query[offsetName]);
+  if (!Number.isInteger(offset) || offset <= 0) return query;
+  return { ...query, [offsetName]: String(loopedOffset(offset, Number(query[sizeName]) || 50)) };
 }
 
 /**
@@ -140,7 +142,12 @@ function loopOffsetQuery(query: Record<string, string>): Record<string, string> 
  */
 function loopPageAnswer(ctx: JCtx, result: JResult): void {
   const body = result.body as Record<string, unknown> | undefined;
-  if (result.status !== 200 || !body || typeof body !== 'object' || !('isLast' in body)) return;
+  if (result.status !== 200 || !body || typeof body !== 'object') return;
+  if ('isLastPage' in body) {
+    body.isLastPage = false;
+    return;
+  }
+  if (!('isLast' in body)) return;
   if ('startAt' in body) {
     body.isLast = false;
     return;

@@ -20,7 +20,7 @@ export function loopedToken(requested: string | undefined, answered: string | un
   return requested ?? answered;
 }
 
-/** Offset paging (`startAt`): the offset served for the one asked for (the second page's, for any later one). */
+/** Offset paging (`startAt`, or JSM's `start`): the offset served for the one asked for (the second page's, for any later one). */
 export function loopedOffset(requested: number, pageSize: number): number {
   return Math.min(requested, pageSize);
 }
