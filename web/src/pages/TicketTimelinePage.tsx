@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { api } from '../api.ts';
 import type { Connection, SyncRun } from '../api.ts';
-import type { ApiError } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { EditableBy } from '../components/EditableBy.tsx';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { useApiCall, useInterval, useResource } from '../hooks/use-api.ts';
+import { useApiMutation } from '../hooks/use-api-mutation.ts';
 import { OUTCOME, ROLE_LABEL } from '../labels.ts';
 import type { Tone } from '../labels.ts';
 import { connectionPath, syncRunPath, ticketPath } from '../routes.ts';
@@ -82,8 +82,6 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
   const res = useResource<Timeline>(`${path}/timeline`);
   const conn = useResource<Connection>(`/connections/${encodeURIComponent(connectionId)}`);
   const call = useApiCall();
-  const [busy, setBusy] = useState<'retry' | 'resync' | null>(null);
-  const [actionError, setActionError] = useState<ApiError | null>(null);
   const [started, setStarted] = useState<{ action: 'retry' | 'resync'; runId: string; status: string } | null>(null);
 
   // While the run a button started works, the run and the timeline are read again every 2 s.
@@ -101,16 +99,13 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
     waiting,
   );
 
-  async function act(action: 'retry' | 'resync') {
-    setBusy(action);
-    setActionError(null);
-    const r = await call(() => api.post<{ id: string; status: string }>(`${path}/${action}`));
-    setBusy(null);
-    if (r.ok) {
-      setStarted({ action, runId: r.data.id, status: r.data.status });
-      await res.reload({ quiet: true });
-    } else if (r.error) setActionError(r.error);
-  }
+  const action = useApiMutation({
+    mutationFn: (which: 'retry' | 'resync') => api.post<{ id: string; status: string }>(`${path}/${which}`),
+    onSuccess: (r, which) => setStarted({ action: which, runId: r.id, status: r.status }),
+    invalidates: [`${path}/timeline`],
+  });
+  const busy = action.isPending ? action.variables : null;
+  const actionError = action.error;
 
   const t = res.data;
   const failed = !!t && (t.ticket.lastOutcome === 'failed' || t.ticket.retry !== null);
@@ -190,12 +185,12 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
             <EditableBy least="member">
               <div className="actions">
                 {failed ? (
-                  <button type="button" className="btn btn--primary" disabled={busy !== null || waiting} onClick={() => void act('retry')}>
+                  <button type="button" className="btn btn--primary" disabled={busy !== null || waiting} onClick={() => action.mutate('retry')}>
                     {busy === 'retry' ? 'Starting…' : 'Retry'}
                   </button>
                 ) : null}
                 {t.ticket.linked ? (
-                  <button type="button" className="btn" disabled={busy !== null || waiting} onClick={() => void act('resync')}>
+                  <button type="button" className="btn" disabled={busy !== null || waiting} onClick={() => action.mutate('resync')}>
                     {busy === 'resync' ? 'Starting…' : 'Resync'}
                   </button>
                 ) : null}
