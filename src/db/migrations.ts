@@ -504,7 +504,7 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
   {
     id: '0026_sync_hint_deletions',
     sql: `
-      -- A webhook that reports a ticket deleted (Jira's issue_deleted) says so in its hint; hints stored
+      -- A webhook that reports a ticket deleted (an issue-deleted event) says so in its hint; hints stored
       -- before this are changes. The engine confirms a deletion with its own read before reporting it.
       ALTER TABLE sync_hints ADD COLUMN deleted boolean NOT NULL DEFAULT false;
     `,
