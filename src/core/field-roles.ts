@@ -154,8 +154,8 @@ function foreignPairsRole(m: FieldMapping, src: FieldDefinition | undefined, tgt
   // Not one pair fits both sides: a document written for another platform. Some fitting: the organisation's own
   // pairs with a mistake, which validation reports.
   const foreign = m.values.every((p) => !offers(src, p.source) || !offers(tgt, p.target));
-  // The default document's pairs may fit another platform by coincidence (ids 1-4 are Jira priorities too,
-  // Highest first): between sides whose choices differ they were never anyone's choice, so they go by meaning.
+  // The default document's pairs may fit another platform by coincidence (its priority ids may be 1-5 too,
+  // meaning other things): between sides whose choices differ they were never anyone's choice, so they go by meaning.
   return foreign || (isDefaultEntry(m) && !sameChoices(src, tgt)) ? src.role : null;
 }
 
