@@ -146,7 +146,8 @@ describe('Freshservice → Jira Service Management with a request type', () => {
   it('a failure right after the create leaves a marked copy: the retry finds it instead of creating a second', async () => {
     const marker = 'sf-crash-after-request-create';
     const subject = 'Crash right after the customer request (request type)';
-    const input = { subject, description: '<p>It <b>broke</b></p>', type: 'Service Request', marker, requesterId: null };
+    const requester = await jira.findRequesterByEmail(sims.target.requesterEmail);
+    const input = { subject, description: '<p>It <b>broke</b></p>', type: 'Service Request', marker, requesterId: requester!.id };
     const connector = requirePlatform(platforms.target).createConnector(sims.target.credentials('admin'), {
       timeoutMs: 5000,
       sideSettings: { project: 'SUP', requestType: 'Get IT help' },

@@ -11,7 +11,7 @@ import { editFields, toRemoteTicket } from './mapping.ts';
 import { checkMarker, findTicketByMarker } from './markers.ts';
 import { CreatedIssue, JiraIssue, Myself, ProjectPage } from './payloads.ts';
 import { createRequester, findPersonById, findRequesterByEmail } from './requesters.ts';
-import { createAsRequest, REQUEST_TYPE_SETTING, requestTypeChoices, requestTypeFor } from './servicedesk.ts';
+import { createAsRequest, createdButRefused, REQUEST_TYPE_SETTING, requestTypeChoices, requestTypeFor } from './servicedesk.ts';
 import { transitionTo } from './transitions.ts';
 
 export interface JiraConnectorOptions extends JiraApiOptions {
@@ -140,10 +140,15 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
         })
         .catch(() => {});
       const status = wantedStatus(input);
-      const ticket = await mustGet(created.id);
-      if (status === null || ticket.fields.status === status) return ticket;
-      await transitionTo(api, created.id, (ticket.fields.status as string | null) ?? null, status, await statusTarget(ctx, status));
-      return mustGet(created.id);
+      try {
+        const ticket = await mustGet(created.id);
+        if (status === null || ticket.fields.status === status) return ticket;
+        await transitionTo(api, created.id, (ticket.fields.status as string | null) ?? null, status, await statusTarget(ctx, status));
+        return await mustGet(created.id);
+      } catch (err) {
+        const step = status === null ? 'reading it back' : `reading it back or moving it to status "${status}"`;
+        throw createdButRefused(err, `Issue ${created.key} was created, but ${step} failed`);
+      }
     },
 
     async updateTicket(id, patch) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PlatformError } from '../../core/connector.ts';
-import { formCarriesMarker, pickRequestType, planRequest, usableRequestType, type RequestForm, type RequestType } from './servicedesk.ts';
+import { createdButRefused, formCarriesMarker, pickRequestType, planRequest, usableRequestType, type RequestForm, type RequestType } from './servicedesk.ts';
 
 const types: RequestType[] = [
   { id: '1', name: 'Get IT help', issueTypeId: '10100' },
@@ -197,5 +197,31 @@ describe('usableRequestType', () => {
       got = 'refused';
     }
     expect(got).toBe(want);
+  });
+});
+
+describe('createdButRefused', () => {
+  it.each([
+    { kind: 'validation', becomes: 'unexpected_response' },
+    { kind: 'permission', becomes: 'unexpected_response' },
+    { kind: 'not_found', becomes: 'unexpected_response' },
+    { kind: 'server', becomes: 'server' },
+    { kind: 'rate_limited', becomes: 'rate_limited' },
+    { kind: 'timeout', becomes: 'timeout' },
+  ] as const)('a $kind error after the create is seen as $becomes (a refusal would make the engine create again)', ({ kind, becomes }) => {
+    const err = new PlatformError(kind, 'Field "priority" cannot be set.', { status: 400 });
+    const out = createdButRefused(err, 'Issue SUP-7 was created, but its fields were refused') as PlatformError;
+    expect(out.kind).toBe(becomes);
+    expect(out.details.status).toBe(400);
+    if (becomes === kind) expect(out).toBe(err);
+    else
+      expect(out.message).toBe(
+        'Issue SUP-7 was created, but its fields were refused: Field "priority" cannot be set. The next run finds the issue by its marker and tries again.',
+      );
+  });
+
+  it("passes errors that are not the platform's unchanged", () => {
+    const err = new TypeError('boom');
+    expect(createdButRefused(err, 'x')).toBe(err);
   });
 });

@@ -266,14 +266,21 @@ export async function createAsRequest(
       body: { fields: plan.rest },
     });
   } catch (err) {
-    if (!(err instanceof PlatformError) || (err.kind !== 'validation' && err.kind !== 'permission' && err.kind !== 'not_found')) throw err;
-    throw new PlatformError(
-      'unexpected_response',
-      `Issue ${created.key} was created as a customer request, but Jira refused the fields its request form does not show: ${err.message} The next run sets them again.`,
-      err.details,
-    );
+    throw createdButRefused(err, `Issue ${created.key} was created as a customer request, but Jira refused the fields its request form does not show`);
   }
   return created;
+}
+
+const REFUSALS = new Set(['validation', 'permission', 'not_found']);
+
+/**
+ * An error in a step after an issue was created, as the engine should see it: a refusal there is not a refused
+ * create, which the engine takes to mean nothing was made (it would forget the attempt and create again). The
+ * issue carries its marker, so the next run finds it and writes the rest. Other errors pass unchanged.
+ */
+export function createdButRefused(err: unknown, what: string): unknown {
+  if (!(err instanceof PlatformError) || !REFUSALS.has(err.kind)) return err;
+  return new PlatformError('unexpected_response', `${what}: ${err.message} The next run finds the issue by its marker and tries again.`, err.details);
 }
 
 /**
