@@ -8,8 +8,9 @@ import type { z } from 'zod';
 import type { PlatformError } from '../core/connector.ts';
 import { createHttpClient, type AuthSpec, type HttpClient, type HttpResponse, type RateLimitInfo } from './http.ts';
 import { DEFAULT_PLATFORM_LIMITS, type PlatformLimits } from './limits.ts';
-import type { BudgetWaitListener, RateGate, RateLimitClass } from './rate-gate.ts';
-import { createRetrier, type Retrier, type RetryPolicy } from './retry.ts';
+import { abortableSleep } from './abortable-sleep.ts';
+import { scopedPausesOf, type BudgetWaitListener, type CallScopes, type PauseScope, type RateGate, type RateLimitClass } from './rate-gate.ts';
+import { createRetrier, realSleep, type Retrier, type RetryPolicy } from './retry.ts';
 import type { AddressPolicy } from './ssrf.ts';
 
 export interface PlatformApiOptions {
@@ -106,6 +107,7 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
   private readonly signal: AbortSignal | undefined;
   private readonly rateGate: RateGate | undefined;
   private readonly onBudgetWait: BudgetWaitListener | undefined;
+  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(spec: PlatformSpec, opts: PlatformApiOptions) {
     this.spec = spec;
@@ -130,6 +132,7 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
     this.limits = { ...DEFAULT_PLATFORM_LIMITS, ...definedOnly(opts.limits) };
     this.rateGate = opts.rateGate;
     this.onBudgetWait = opts.onBudgetWait;
+    this.sleep = abortableSleep(opts.signal, opts.sleep ?? realSleep);
   }
 
   /** One call; the successful response, null on an allowed 404, or a PlatformError. `path` may be an absolute, vetted URL. */
@@ -140,9 +143,13 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
     const gate = absolute && new URL(path).host !== this.baseUrl.host ? undefined : this.rateGate;
     const { credits, limitClass } = this.costOf(method, path, call);
     const headers = this.headersFor(method, call);
+    const scopes = gate ? this.scopesOf(method, path, call) : {};
+    // A pause this call's own 429 asked for is waited out by the retrier; the retry does not wait it again.
+    let covered = -Infinity;
     const res = await this.retrier.run(
       async () => {
         // Every attempt is a request the platform counts, so each one waits for its credits.
+        if (gate) await this.waitForPauses(gate, scopes, covered);
         if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal });
         this.signal?.throwIfAborted();
         const sent = await this.http.request(method, path, {
@@ -155,7 +162,11 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
           ...(this.signal ? { signal: this.signal } : {}),
         });
         const answer: HttpResponse = { ...sent, rateLimit: this.rateLimitOf(sent) };
-        const news = gate ? budgetNews(answer, this.spec.rateWindow) : null;
+        const pause = gate && answer.status === 429 ? this.recordPause(gate, answer, scopes) : null;
+        if (pause) covered = Math.max(covered, pause.until);
+        const narrow = pause?.narrow ?? false;
+        // A 429 of one endpoint or record leaves the account's budget alone: other calls go on.
+        const news = gate && !narrow ? budgetNews(answer, this.spec.rateWindow) : null;
         // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
         if (gate && news) await gate.observe(this.account, news).catch(() => {});
         return answer;
@@ -185,6 +196,43 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
   /** Credits a call spends of the budget, and the sub-limit it counts against: one credit, none, unless a platform says otherwise. */
   protected costOf(_method: string, _path: string, _call: C): { credits: number; limitClass?: RateLimitClass | undefined } {
     return { credits: 1 };
+  }
+
+  /** The endpoint and record a call falls under, for 429s that pause only those (none unless a platform says). */
+  protected scopesOf(_method: string, _path: string, _call: C): CallScopes {
+    return {};
+  }
+
+  /**
+   * What a 429 pauses, when the platform's answer says which of its limits refused it (a reason header):
+   * null when it does not say, and the shared budget alone decides, as for any 429.
+   */
+  protected pauseScopeOf(_info: RateLimitInfo): PauseScope | null {
+    return null;
+  }
+
+  /**
+   * Records the pause a 429 asks for, when its scope is known; `narrow` when it is an endpoint's or a
+   * record's (the account's budget is then not told).
+   */
+  private recordPause(gate: RateGate, answer: HttpResponse, scopes: CallScopes): { until: number; narrow: boolean } | null {
+    const scope = this.pauseScopeOf(answer.rateLimit);
+    const seconds = answer.rateLimit.retryAfterSeconds;
+    const key = scope === 'endpoint' ? scopes.endpoint : scope === 'subject' ? scopes.subject : undefined;
+    if (scope === null || seconds === null || (scope !== 'account' && key === undefined)) return null;
+    return { until: scopedPausesOf(gate).pause(this.account, key, seconds * 1000), narrow: key !== undefined };
+  }
+
+  /** Waits out a pause a 429 asked for that this call falls under (its account, endpoint or record). */
+  private async waitForPauses(gate: RateGate, scopes: CallScopes, covered: number): Promise<void> {
+    const { ms, reason } = scopedPausesOf(gate).waitOf(this.account, scopes, covered);
+    if (ms <= 0) return;
+    try {
+      this.onBudgetWait?.({ account: this.account, until: new Date(Date.now() + ms), reason });
+    } catch {
+      // a listener's failure must not stop the request
+    }
+    await this.sleep(ms);
   }
 
   /** Request headers besides the client's own. */

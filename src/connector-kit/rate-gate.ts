@@ -64,3 +64,70 @@ export function withMaxWait(gate: RateGate, maxWaitMs: number): RateGate {
     observe: (account, info) => gate.observe(account, info),
   };
 }
+
+/**
+ * Where a 429 applies, as the platform's answer says (a reason header): `account`, every call to the
+ * account waits (a used-up quota); `endpoint`, only calls to the same endpoint and method (a burst
+ * limit); `subject`, only calls that write the same record (a per-record write limit).
+ */
+export type PauseScope = 'account' | 'endpoint' | 'subject';
+
+/** The narrower scopes one call falls under besides its account: its endpoint, and the record it writes. */
+export interface CallScopes {
+  endpoint?: string | undefined;
+  subject?: string | undefined;
+}
+
+/** Seconds-long platform windows are trusted to Retry-After; a quota's wait runs to its reset, up to an hour. */
+const MAX_PAUSE_MS = 3_600_000;
+const ACCOUNT = '*';
+
+/**
+ * Pauses a 429 asked for, per account and scope, in this process: the whole account until a quota resets,
+ * one endpoint for a burst limit, one record for a per-record write limit, so a busy endpoint or record
+ * never holds up the calls that would pass. Burst and per-record windows last seconds, so each worker
+ * process keeping its own is enough: another process that meets the same limit is told by its own 429.
+ * (The account-wide pause is also reported to the shared budget, which every process sees.)
+ */
+export class ScopedPauses {
+  private readonly until = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Records that `scope` (a CallScopes key, or the whole account when undefined) waits `ms` from now. */
+  pause(account: string, scope: string | undefined, ms: number): number {
+    const key = `${account}\n${scope ?? ACCOUNT}`;
+    const until = this.now() + Math.min(Math.max(0, ms), MAX_PAUSE_MS);
+    if (until > (this.until.get(key) ?? -Infinity)) this.until.set(key, until);
+    return until;
+  }
+
+  /**
+   * How long a call under `scopes` of `account` still has to wait (0: none), and why. Pauses ending by
+   * `covered` are passed over: the call already waited them out (its own 429's Retry-After).
+   */
+  waitOf(account: string, scopes: CallScopes, covered = -Infinity): { ms: number; reason: string } {
+    const now = this.now();
+    let best = { ms: 0, reason: '' };
+    const named: [string, string][] = [[ACCOUNT, `${account} reported its API quota used up until it resets`]];
+    if (scopes.endpoint) named.push([scopes.endpoint, `${account} limits bursts of ${scopes.endpoint}; only calls to it wait`]);
+    if (scopes.subject) named.push([scopes.subject, `${account} limits how often ${scopes.subject} is written; only writes to it wait`]);
+    for (const [scope, reason] of named) {
+      const key = `${account}\n${scope}`;
+      const until = this.until.get(key);
+      if (until === undefined) continue;
+      if (until <= now) this.until.delete(key);
+      else if (until > covered && until - now > best.ms) best = { ms: until - now, reason };
+    }
+    return best;
+  }
+}
+
+const pausesByGate = new WeakMap<RateGate, ScopedPauses>();
+
+/** The scoped pauses of a gate: one set per gate (the process's shared budget), whichever connector asks. */
+export function scopedPausesOf(gate: RateGate): ScopedPauses {
+  let p = pausesByGate.get(gate);
+  if (!p) pausesByGate.set(gate, (p = new ScopedPauses()));
+  return p;
+}
