@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import type { FormEvent } from 'react';
+import { Controller, useForm } from 'react-hook-form';
 import { api } from '../api.ts';
 import type { AuditEvent, AuditPage, Member } from '../api.ts';
 import { Field } from '../components/Field.tsx';
@@ -7,6 +7,8 @@ import { LoadState } from '../components/LoadState.tsx';
 import { SelectField } from '../components/SelectField.tsx';
 import { formatDateTime } from '../format.ts';
 import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
+import { sameValue } from '../unsaved-changes.ts';
 import { readOnlyMessage, useCan } from '../permissions.ts';
 import { auditSentence } from '../audit-words.ts';
 
@@ -70,7 +72,9 @@ function queryOf(f: Filters, before?: string): string {
 
 export function AuditLogPage() {
   const isAdmin = useCan('admin');
-  const [draft, setDraft] = useState<Filters>(EMPTY);
+  // The filters as typed; they apply on submit (Apply filters), not while typing.
+  const { register, control, handleSubmit, reset, watch } = useForm<Filters>({ ...FORM_BEHAVIOUR, defaultValues: EMPTY });
+  const draft = watch();
   const [applied, setApplied] = useState<Filters>(EMPTY);
   const query = useMemo(() => queryOf(applied), [applied]);
   const first = useResource<AuditPage>(isAdmin ? query : null);
@@ -94,13 +98,12 @@ export function AuditLogPage() {
   const more = older && older.query === query ? older : null;
   const events = [...(first.data?.events ?? []), ...(more?.events ?? [])];
   const nextBefore = more ? more.nextBefore : (first.data?.nextBefore ?? null);
-  const filtered = JSON.stringify(applied) !== JSON.stringify(EMPTY);
+  const filtered = !sameValue(applied, EMPTY);
 
-  function apply(ev: FormEvent) {
-    ev.preventDefault();
+  const apply = handleSubmit((values) => {
     setOlder(null);
-    setApplied(draft);
-  }
+    setApplied(values);
+  });
 
   async function loadOlder() {
     if (!nextBefore) return;
@@ -125,41 +128,24 @@ export function AuditLogPage() {
         <div className="card__header">
           <h2 id="audit-title">Changes</h2>
         </div>
-        <form onSubmit={apply} noValidate className="stack" role="search" aria-label="Filter the audit log">
+        <form onSubmit={(ev) => void apply(ev)} noValidate className="stack" role="search" aria-label="Filter the audit log">
           <div className="filters">
-            <SelectField
-              label="Action"
-              value={draft.action}
-              emptyLabel="All actions"
-              options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))}
-              onChange={(action) => setDraft({ ...draft, action })}
+            <Controller
+              control={control}
+              name="action"
+              render={({ field }) => (
+                <SelectField
+                  label="Action"
+                  value={field.value}
+                  emptyLabel="All actions"
+                  options={Object.entries(AUDIT_ACTION_LABELS).map(([value, label]) => ({ value, label }))}
+                  onChange={field.onChange}
+                />
+              )}
             />
-            <Field
-              label="Who (e-mail)"
-              name="actor"
-              type="search"
-              list="audit-actors"
-              autoComplete="off"
-              value={draft.actor}
-              placeholder="Any member"
-              onChange={(e) => setDraft({ ...draft, actor: e.target.value })}
-            />
-            <Field
-              label="From"
-              name="from"
-              type="date"
-              value={draft.from}
-              max={draft.to || undefined}
-              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
-            />
-            <Field
-              label="To"
-              name="to"
-              type="date"
-              value={draft.to}
-              min={draft.from || undefined}
-              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
-            />
+            <Field label="Who (e-mail)" type="search" list="audit-actors" autoComplete="off" placeholder="Any member" {...register('actor')} />
+            <Field label="From" type="date" max={draft.to || undefined} {...register('from')} />
+            <Field label="To" type="date" min={draft.from || undefined} {...register('to')} />
           </div>
           <datalist id="audit-actors">
             {(members.data?.members ?? []).map((m) => (
@@ -170,12 +156,12 @@ export function AuditLogPage() {
             <button type="submit" className="btn btn--primary">
               Apply filters
             </button>
-            {filtered || JSON.stringify(draft) !== JSON.stringify(EMPTY) ? (
+            {filtered || !sameValue(draft, EMPTY) ? (
               <button
                 type="button"
                 className="btn btn--ghost"
                 onClick={() => {
-                  setDraft(EMPTY);
+                  reset(EMPTY);
                   setOlder(null);
                   setApplied(EMPTY);
                 }}
