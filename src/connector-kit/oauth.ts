@@ -224,6 +224,11 @@ export function tokenFields(tokens: OAuthTokens): Record<string, string> {
   };
 }
 
+/** The token fields of a stored set (what a save of the same platform keeps: they are never typed in Settings). */
+export function storedTokenFields(fields: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.values(OAUTH_TOKEN_FIELDS).flatMap((name) => (fields[name] ? [[name, fields[name]]] : [])));
+}
+
 export function tokensFromFields(fields: Record<string, string>): OAuthTokens | null {
   const accessToken = fields[OAUTH_TOKEN_FIELDS.accessToken];
   if (!accessToken) return null;

@@ -100,6 +100,21 @@ describe('Jira Service Management with OAuth 2.0 (3LO)', () => {
     expect(after[OAUTH_TOKEN_FIELDS.accessToken]).not.toBe(before[OAUTH_TOKEN_FIELDS.accessToken]);
   });
 
+  it('saving the same settings again keeps the connection (the tokens are never typed in Settings)', async () => {
+    const before = await storedFields();
+    const put = await inject('PUT', '/api/v1/platform', { platform: JIRA, apiUrl: sim.url, credentials: {} });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(JSON.stringify(put.json())).not.toContain(before[OAUTH_TOKEN_FIELDS.refreshToken]!);
+    expect((await storedFields())[OAUTH_TOKEN_FIELDS.refreshToken]).toBe(before[OAUTH_TOKEN_FIELDS.refreshToken]);
+    const row = await stack.database.db
+      .selectFrom('platform_configs')
+      .select('credential_values')
+      .where('organisation_id', '=', admin.organisation.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(row.credential_values)).not.toContain(before[OAUTH_TOKEN_FIELDS.accessToken]!);
+    expect(await testConnection()).toMatchObject({ ok: true });
+  });
+
   it('a site the app was not granted: a clear error naming the site', async () => {
     sim.oauth.grantedSites = ['https://other-company.atlassian.net'];
     try {

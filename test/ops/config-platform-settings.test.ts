@@ -23,7 +23,7 @@ describe('platform settings', () => {
     expect(loadConfig(env).platformSettings).toEqual(env);
   });
 
-  it.each([
+  it.each<{ env: Record<string, string>; says: string }>([
     { env: { SF_JIRA_OAUTH_CLIENT_ID: 'Abc123def456ghi789' }, says: 'SF_JIRA_OAUTH_CLIENT_SECRET: must be set too when SF_JIRA_OAUTH_CLIENT_ID is' },
     { env: { SF_JIRA_OAUTH_CLIENT_SECRET: 'ATOA-secret-value-0001' }, says: 'SF_JIRA_OAUTH_CLIENT_ID: must be set too' },
     { env: { SF_JIRA_OAUTH_AUTH_URL: 'https://auth.atlassian.com/authorize' }, says: 'SF_JIRA_OAUTH_AUTH_URL: must be an origin' },

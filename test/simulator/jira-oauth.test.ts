@@ -28,7 +28,7 @@ async function token(form: Record<string, string>): Promise<{ status: number; bo
 const consent = { audience: 'api.atlassian.com', prompt: 'consent' };
 
 describe('Jira simulator 3LO', () => {
-  it.each([
+  it.each<{ name: string; params: Record<string, string>; says: string }>([
     { name: 'no audience', params: { prompt: 'consent' }, says: 'audience' },
     { name: 'no consent prompt', params: { audience: 'api.atlassian.com' }, says: 'prompt' },
   ])('refuses an authorize request with $name', async ({ params, says }) => {

@@ -24,7 +24,7 @@ describe('cloudIdFor', () => {
 });
 
 describe('the way in', () => {
-  it.each([
+  it.each<{ fields: Record<string, string>; oauth: boolean }>([
     { fields: { email: 'a@b.co', apiToken: 'ATATT3x0123456789' }, oauth: false },
     { fields: { email: 'a@b.co', apiToken: 'ATATT3x0123456789', oauthAccessToken: 'at' }, oauth: false },
     { fields: {}, oauth: true },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { storedTokenFields } from '../../connector-kit/oauth.ts';
 import type { ConnectionTestResult } from '../../core/connection-test.ts';
 import { listPlatforms, platformDefinition } from '../../connectors/registry.ts';
 import {
@@ -73,10 +74,12 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const samePlatform = existing !== undefined && existing.platform === body.platform;
     // A saved secret is kept when left out: the UI never has it, so it cannot send it back.
     const saved = samePlatform ? openCredentials(ctx.masterKey, existing.credentials, orgId) : null;
-    const fields = checkCredentialFields(definition, body, (name) => saved?.[name], '');
+    // OAuth tokens are not typed in Settings: saving the same platform again keeps the connection (sealed like secrets).
+    const tokens = saved ? storedTokenFields(saved) : {};
+    const fields = { ...tokens, ...checkCredentialFields(definition, body, (name) => saved?.[name], '') };
     // The same credentials saved again keep their sealed value (and the audit log says "unchanged").
     const unchanged = keepsSavedSet(manifest, body, saved, fields);
-    const credentials = unchanged ? existing!.credentials : sealCredentials(ctx.masterKey, orgId, fields, secretNamesOf(manifest));
+    const credentials = unchanged ? existing!.credentials : sealCredentials(ctx.masterKey, orgId, fields, [...secretNamesOf(manifest), ...Object.keys(tokens)]);
 
     // New credentials replace a working configuration only once they pass Test Connection (409 otherwise, nothing saved).
     const outcome = await testBeforeReplacing(ctx, orgId, existing, { platform: body.platform, apiUrl: url.url, fields });

@@ -62,6 +62,11 @@ export async function runJiraSimulatorCli(args: string[]): Promise<void> {
     console.log(`Jira simulator for site "${o.site}" at ${sim.url} (gateway base ${sim.gatewayUrl}), time zone ${o.timeZone}`);
     for (const a of sim.accounts) console.log(`  ${a.profile.padEnd(9)} ${a.email.padEnd(28)} ${a.token}`);
     console.log('Controls under /_sim (faults, latency, request log, seed, person edits, index lag, webhooks).');
+    // The site's Atlassian 3LO app: these settings point a Support Fusion at it (docs/configuration.md).
+    console.log(
+      `OAuth 2.0 (3LO), signs in as admin: SF_JIRA_OAUTH_CLIENT_ID=${sim.oauth.clientId} SF_JIRA_OAUTH_CLIENT_SECRET=${sim.oauth.clientSecret} ` +
+        `SF_JIRA_OAUTH_AUTH_URL=${sim.oauth.authUrl} SF_JIRA_API_GATEWAY_URL=${sim.oauth.apiGatewayUrl}`,
+    );
   }
   const stop = () => void sim.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
