@@ -161,10 +161,12 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
           ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
           ...(this.signal ? { signal: this.signal } : {}),
         });
-        const answer: HttpResponse = { ...sent, rateLimit: this.rateLimitOf(sent) };
+        let answer: HttpResponse = { ...sent, rateLimit: this.rateLimitOf(sent) };
         const pause = gate && answer.status === 429 ? this.recordPause(gate, answer, scopes) : null;
         if (pause) covered = Math.max(covered, pause.until);
         const narrow = pause?.narrow ?? false;
+        // The limit and remaining of a narrow 429 are its endpoint's or record's: the retrier must not slow every call on them.
+        if (narrow) answer = { ...answer, rateLimit: { ...answer.rateLimit, total: null, remaining: null } };
         // A 429 of one endpoint or record leaves the account's budget alone: other calls go on.
         const news = gate && !narrow ? budgetNews(answer, this.spec.rateWindow) : null;
         // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
