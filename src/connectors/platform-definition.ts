@@ -120,8 +120,11 @@ export interface PlatformDefinition {
   manifest: PlatformManifest;
   /** Turns what a user pasted into the API base URL, or says what is wrong (also the SSRF rule). */
   normaliseApiUrl(input: string, opts: { allowPrivate: boolean }): ApiUrlResult;
-  /** Checks (and trims) the credential fields typed in Settings, naming the first wrong one. */
-  validateCredentials(fields: Record<string, unknown>): CredentialsResult;
+  /**
+   * Checks (and trims) the credential fields typed in Settings, naming the first wrong one. `instance`: the
+   * instance settings where the caller knows them (what a field may be left blank for can depend on them).
+   */
+  validateCredentials(fields: Record<string, unknown>, instance?: InstanceSettings): CredentialsResult;
   createConnector(creds: PlatformCredentials, opts: ConnectorOptions): TicketConnector;
   testConnection(creds: PlatformCredentials, opts: TestConnectionOptions): Promise<ConnectionTestResult>;
   /** Where people of the account open a ticket in the platform's own web UI (`origin`: the API URL's), or null. */

@@ -47,6 +47,16 @@ describe('Settings: the site URL, e-mail and API token', () => {
     expect((await view(auth)).platform).toBeNull();
   });
 
+  it('no e-mail and API token on an instance without an Atlassian app (no OAuth way in): a 400 naming email and the settings; nothing is saved', async () => {
+    const res = await put(auth, sim.url, {});
+    expect(res.statusCode, res.body).toBe(400);
+    expect(res.json().error).toMatchObject({
+      field: 'credentials.email',
+      message: expect.stringMatching(/Enter the integration account's e-mail and API token\..*SF_JIRA_OAUTH_CLIENT_ID and SF_JIRA_OAUTH_CLIENT_SECRET/),
+    });
+    expect((await view(auth)).platform).toBeNull();
+  });
+
   it('a token with a space or line break inside is a 400 naming apiToken; nothing is saved', async () => {
     const token = sim.tokenFor('admin');
     for (const pasted of [`${token.slice(0, 10)} ${token.slice(10)}`, `${token.slice(0, 10)}\n${token.slice(10)}`]) {

@@ -1,4 +1,4 @@
-import type { PlatformManifest } from '../../core/platform-manifest.ts';
+import type { InstanceSettings, PlatformManifest } from '../../core/platform-manifest.ts';
 import type { PlatformDefinition } from '../../connectors/platform-definition.ts';
 import { ApiError } from '../errors.ts';
 
@@ -39,6 +39,7 @@ export function checkCredentialFields(
   body: { apiKey?: string | undefined; credentials?: Record<string, unknown> | undefined },
   saved: (name: string) => string | undefined,
   prefix: string,
+  instance?: InstanceSettings,
 ): Record<string, string> {
   const manifest = definition.manifest;
   const names = manifest.credentials.map((f) => f.name);
@@ -65,7 +66,7 @@ export function checkCredentialFields(
     const value = typed[f.name] ?? (f.secret ? saved(f.name) : undefined);
     if (value !== undefined) merged[f.name] = value;
   }
-  const checked = definition.validateCredentials(merged);
+  const checked = definition.validateCredentials(merged, instance);
   if (!checked.ok) throw refuse(checked.field, checked.message);
   const out: Record<string, string> = { ...checked.fields };
   // What the definition did not check itself, the manifest's rules do (a definition may check only its special fields).

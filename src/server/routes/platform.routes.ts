@@ -76,7 +76,7 @@ export async function platformRoutes(app: FastifyInstance, ctx: AppContext): Pro
     const saved = samePlatform ? openCredentials(ctx.masterKey, existing.credentials, orgId) : null;
     // OAuth tokens are not typed in Settings: saving the same platform again keeps the connection (sealed like secrets).
     const tokens = saved ? storedTokenFields(saved) : {};
-    const fields = { ...tokens, ...checkCredentialFields(definition, body, (name) => saved?.[name], '') };
+    const fields = { ...tokens, ...checkCredentialFields(definition, body, (name) => saved?.[name], '', ctx.config.platformSettings ?? {}) };
     // The same credentials saved again keep their sealed value (and the audit log says "unchanged").
     const unchanged = keepsSavedSet(manifest, body, saved, fields);
     const credentials = unchanged ? existing!.credentials : sealCredentials(ctx.masterKey, orgId, fields, [...secretNamesOf(manifest), ...Object.keys(tokens)]);
