@@ -121,7 +121,7 @@ export const jiraManifest: PlatformManifest = {
     {
       name: 'requestType',
       label: 'Request type',
-      help: 'Service projects: the request type of created issues, by name (e.g. Get IT help); they are raised on behalf of the requester. Left blank: the only request type of the issue type, else a plain issue.',
+      help: 'Service projects: the request type of created issues, by name (e.g. Get IT help); they are raised on behalf of the requester. Its request form must show the Labels field. Left blank: the only request type of the issue type whose form shows Labels, else a plain issue.',
       required: false,
     },
   ],
