@@ -32,6 +32,7 @@ import { tooManyAttempts, VERIFICATION_CODES_PER_ORGANISATION } from '../throttl
 import { sideFieldsLoader } from '../side-fields.ts';
 import { checkWorkspacesOnSave } from '../side-workspaces.ts';
 import { checkFieldDefaultsOnSave } from '../field-defaults-check.ts';
+import { checkFilterGroupsOnSave } from '../filter-roles-check.ts';
 import { withSchedule } from '../connection-schedule.ts';
 import { setAutomaticSync } from '../../db/repositories/sync-runs.ts';
 import {
@@ -263,6 +264,13 @@ export async function connectionRoutes(app: FastifyInstance, ctx: AppContext): P
     await checkFieldDefaultsOnSave({
       before: current.configuration.defaults.fields,
       after: body.configuration.defaults.fields,
+      load: () => loadFields(c, side),
+    });
+    await checkFilterGroupsOnSave({
+      filters: [
+        { path: 'configuration.filters', label: 'Sync filters', filter: body.configuration.filters },
+        { path: 'configuration.reverseSync.filters', label: 'Reverse sync filters', filter: body.configuration.reverseSync.filters },
+      ],
       load: () => loadFields(c, side),
     });
     // Reverse sync writes into the source's platform: switching it on or widening it waits for the source's

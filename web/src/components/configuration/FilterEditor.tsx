@@ -1,6 +1,7 @@
 import type { FieldDefinition, SyncFilter } from '../../api.ts';
 import type { ErrorAt } from '../../field-errors.ts';
-import { FIELD_NAMES, findField, fromOption, optionsOf, toOption } from '../../picklists.ts';
+import { fieldByRole, lacksRole } from '../../field-by-role.ts';
+import { fromOption, optionsOf, toOption } from '../../picklists.ts';
 import type { ValueMode } from '../../picklists.ts';
 import { CheckboxGroup } from '../CheckboxGroup.tsx';
 import { ListField } from '../ListField.tsx';
@@ -41,23 +42,33 @@ function MultiPicklist(props: {
   );
 }
 
-/** Which tickets take part: every condition left empty means "all". */
+/**
+ * Which tickets take part: every condition left empty means "all". Fields are found by role, as a run reads
+ * them. Groups is hidden where the side has no group field (a group condition would let nothing through),
+ * unless one is stored: then it is shown with what to do, so it can be cleared.
+ */
 export function FilterEditor({ value, onChange, fields, path, errorAt }: Props) {
   const set = <K extends keyof SyncFilter>(k: K, v: SyncFilter[K]) => onChange({ ...value, [k]: v });
+  const noGroupField = lacksRole(fields, 'group');
   return (
     <div className="form-grid form-grid--wide">
-      <MultiPicklist
-        label="Groups"
-        field={findField(fields, FIELD_NAMES.group)}
-        mode="id"
-        value={value.groups}
-        onChange={(v) => set('groups', v.map(String))}
-        error={errorAt(`${path}.groups`)}
-        help="None ticked: every group."
-      />
+      {noGroupField && value.groups.length === 0 ? null : (
+        <MultiPicklist
+          label="Groups"
+          field={fieldByRole(fields, 'group')}
+          mode="id"
+          value={value.groups}
+          onChange={(v) => set('groups', v.map(String))}
+          error={
+            errorAt(`${path}.groups`) ??
+            (noGroupField ? 'Your platform has no group field, so this condition lets no ticket through: remove every group.' : undefined)
+          }
+          help="None ticked: every group."
+        />
+      )}
       <MultiPicklist
         label="Ticket types"
-        field={findField(fields, FIELD_NAMES.ticketType)}
+        field={fieldByRole(fields, 'type')}
         mode="name"
         value={value.ticketTypes}
         onChange={(v) => set('ticketTypes', v.map(String))}
@@ -66,7 +77,7 @@ export function FilterEditor({ value, onChange, fields, path, errorAt }: Props) 
       />
       <MultiPicklist
         label="Statuses"
-        field={findField(fields, FIELD_NAMES.status)}
+        field={fieldByRole(fields, 'status')}
         mode="value"
         value={value.statuses}
         onChange={(v) => set('statuses', v)}
