@@ -254,7 +254,7 @@ function PlatformForm({
                 spellCheck={false}
                 {...register(`credentials.${f.name}`)}
                 error={errors.credentials?.[f.name]?.message}
-                placeholder={hint ? 'Leave blank to keep the saved key' : f.example}
+                placeholder={hint ? `Leave blank to keep the saved ${f.label}` : f.example}
                 help={hint ? savedSecretHelp(f, hint) : f.help || undefined}
               />
             );

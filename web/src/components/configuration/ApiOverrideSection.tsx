@@ -106,7 +106,7 @@ export function ApiOverrideSection({ errorAt, platform }: { errorAt: ErrorAt; pl
                 type={f.secret ? 'password' : 'text'}
                 autoComplete="off"
                 spellCheck={false}
-                placeholder={hint ? 'Leave blank to keep the saved key' : f.example}
+                placeholder={hint ? `Leave blank to keep the saved ${f.label}` : f.example}
                 {...register(`apiOverride.credentials.${f.name}`)}
                 error={fieldError(f.name)}
                 help={hint ? savedSecretHelp(f, hint) : f.secret ? 'Stored encrypted and never shown again.' : f.help || undefined}
