@@ -4,6 +4,7 @@ import { ISSUE_MARKER_PROPERTY } from './manifest.ts';
 import { FieldList, Myself, ProjectDetail, ProjectPage, ServiceDeskPage } from './payloads.ts';
 import type { z } from 'zod';
 import type { CustomKind } from './mapping.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 
 /** What the connector's parts share: the API, the side's settings, and a few answers read once per connector. */
 export interface JiraContext {
@@ -76,9 +77,14 @@ export function jiraContext(api: JiraApi, settings: Record<string, string> | und
     serviceDeskId: once(async () => {
       const key = await project();
       const what = 'list the JSM service desks';
+      const repeats = new ListingRepeats(what);
       for (let start = 0, n = 0; n < api.limits.maxListPages; n++) {
         const page = await api.json('GET', '/rest/servicedeskapi/servicedesk', ServiceDeskPage, { what, query: { start, limit: 50 }, allow404: true });
         if (!page) return null;
+        repeats.page(
+          undefined,
+          page.values.map((d) => d.id),
+        );
         const desk = page.values.find((d) => d.projectKey.toLowerCase() === key.toLowerCase());
         if (desk) return desk.id;
         if (page.isLastPage !== false || page.values.length === 0) return null;

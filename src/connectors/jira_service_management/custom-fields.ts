@@ -1,6 +1,7 @@
 import type { FieldDefinition } from '../../core/connector.ts';
 import type { JiraContext } from './context.ts';
 import { CreateMetaPage } from './payloads.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 
 type Meta = import('zod').infer<typeof CreateMetaPage>['fields'][number];
 
@@ -47,10 +48,17 @@ export async function customFieldDefinitions(ctx: JiraContext, issueTypeId: stri
   const path = `/rest/api/3/issue/createmeta/${encodeURIComponent(key)}/issuetypes/${encodeURIComponent(issueTypeId)}`;
   const what = `read the create screen of project ${key}`;
   const out: FieldDefinition[] = [];
+  const repeats = new ListingRepeats(what);
   for (let startAt = 0, n = 0; n < ctx.api.limits.maxListPages; n++) {
     const page = await ctx.api.json('GET', path, CreateMetaPage, { what, query: { startAt, maxResults: 200 }, allow404: true });
     if (!page) return out;
-    out.push(...page.fields.filter((f) => f.fieldId.startsWith('customfield_')).map(toCustomDefinition));
+    const fresh = new Set(
+      repeats.page(
+        undefined,
+        page.fields.map((f) => f.fieldId),
+      ),
+    );
+    out.push(...page.fields.filter((f) => fresh.delete(f.fieldId) && f.fieldId.startsWith('customfield_')).map(toCustomDefinition));
     startAt += page.fields.length;
     if (page.fields.length === 0 || page.total === undefined || startAt >= page.total) return out;
   }
