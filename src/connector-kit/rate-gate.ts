@@ -81,6 +81,7 @@ export interface CallScopes {
 /** Seconds-long platform windows are trusted to Retry-After; a quota's wait runs to its reset, up to an hour. */
 const MAX_PAUSE_MS = 3_600_000;
 const ACCOUNT = '*';
+const SWEEP_AT = 1_000;
 
 /**
  * Pauses a 429 asked for, per account and scope, in this process: the whole account until a quota resets,
@@ -97,7 +98,10 @@ export class ScopedPauses {
   /** Records that `scope` (a CallScopes key, or the whole account when undefined) waits `ms` from now. */
   pause(account: string, scope: string | undefined, ms: number): number {
     const key = `${account}\n${scope ?? ACCOUNT}`;
-    const until = this.now() + Math.min(Math.max(0, ms), MAX_PAUSE_MS);
+    const now = this.now();
+    // Pauses of records never called again are dropped once over, so the map stays small in a long-lived worker.
+    if (this.until.size >= SWEEP_AT) for (const [k, u] of this.until) if (u <= now) this.until.delete(k);
+    const until = now + Math.min(Math.max(0, ms), MAX_PAUSE_MS);
     if (until > (this.until.get(key) ?? -Infinity)) this.until.set(key, until);
     return until;
   }

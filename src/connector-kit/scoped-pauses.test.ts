@@ -61,3 +61,13 @@ describe('pauses a 429 asked for, per scope', () => {
     expect(pauses.waitOf('other', scopes).ms, 'another account').toBe(0);
   });
 });
+
+it('pauses that are over are dropped once many have gathered', () => {
+  let now = 0;
+  const pauses = new ScopedPauses(() => now);
+  for (let i = 0; i < 1_000; i++) pauses.pause('acme', `issue ${i}`, 1000);
+  now = 2000;
+  pauses.pause('acme', 'issue new', 1000);
+  expect((pauses as unknown as { until: Map<string, number> }).until.size).toBe(1);
+  expect(pauses.waitOf('acme', { subject: 'issue new' }).ms).toBe(1000);
+});

@@ -26,7 +26,8 @@ export class JiraApi extends PlatformApi<JiraCall> {
         baseUrl: site,
         auth: { kind: 'basic', username: creds.email, password: creds.apiToken },
         // Jira's X-RateLimit-Limit/-Remaining count a per-second burst [§3], not the account's budget: the
-        // retrier slows down on them, the shared gate hears only of 429s.
+        // retrier slows down on them, the shared gate hears only of 429s, and of those only the ones that
+        // hold the account (a used-up quota, or a reason not known); see pauseScopeOf.
         rateWindow: 'burst',
         errorOf: jiraError,
         unexpectedShape,
