@@ -1,6 +1,6 @@
 /** Checklist 1: Test Connection's categories, and the private-address rule. */
 import { expect, it } from 'vitest';
-import { forEachPlatform, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './suite.ts';
+import { authOptions, forEachPlatform, SHORT_TIMEOUT_MS, TIMEOUT_MS } from './suite.ts';
 
 forEachPlatform('check (Test Connection)', (p) => {
   it('the connector carries its platform id and manifest, and knows whom it acts as', async () => {
@@ -13,26 +13,26 @@ forEachPlatform('check (Test Connection)', (p) => {
   });
 
   it('good credentials pass', async () => {
-    const r = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS });
+    const r = await p.def.testConnection(p.sim.credentials('admin'), { ...authOptions(p.sim, 'admin'), timeoutMs: TIMEOUT_MS });
     expect(r.ok ? 'passed' : r.error).toBe('passed');
     expect(r.checks.length).toBeGreaterThan(0);
     expect(r.checks.every((c) => c.status === 'passed' || c.status === 'skipped')).toBe(true);
   });
 
   it('bad credentials → authentication_failed, with the platform’s hints', async () => {
-    const r = await p.def.testConnection(p.sim.credentials('bad'), { timeoutMs: TIMEOUT_MS });
+    const r = await p.def.testConnection(p.sim.credentials('bad'), { ...authOptions(p.sim, 'bad'), timeoutMs: TIMEOUT_MS });
     expect(r.ok ? 'passed' : r.error.code).toBe('authentication_failed');
     if (!r.ok) expect(r.error.hints.length).toBeGreaterThan(0);
   });
 
   it('a missing permission → permission_denied', async () => {
-    const r = await p.def.testConnection(p.sim.credentials('no_permission'), { timeoutMs: TIMEOUT_MS });
+    const r = await p.def.testConnection(p.sim.credentials('no_permission'), { ...authOptions(p.sim, 'no_permission'), timeoutMs: TIMEOUT_MS });
     expect(r.ok ? 'passed' : r.error.code).toBe('permission_denied');
   });
 
   it('a platform that hangs → connection_timeout (within the time given)', async () => {
     await p.sim.injectFault({ hang: true });
-    const r = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: SHORT_TIMEOUT_MS });
+    const r = await p.def.testConnection(p.sim.credentials('admin'), { ...authOptions(p.sim, 'admin'), timeoutMs: SHORT_TIMEOUT_MS });
     expect(r.ok ? 'passed' : r.error.code).toBe('connection_timeout');
   });
 
@@ -45,11 +45,19 @@ forEachPlatform('check (Test Connection)', (p) => {
     expect(allowed).toEqual({ ok: true, url: p.sim.apiUrl });
     // Where the name resolves is checked at connect time too (a public-looking name can point inside).
     await p.sim.clearRequestLog();
-    const guarded = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS, addressPolicy: { allowPrivate: false } });
+    const guarded = await p.def.testConnection(p.sim.credentials('admin'), {
+      ...authOptions(p.sim, 'admin'),
+      timeoutMs: TIMEOUT_MS,
+      addressPolicy: { allowPrivate: false },
+    });
     expect(guarded.ok).toBe(false);
     const log = await p.sim.requestLog();
     expect(log).toEqual([]);
-    const open = await p.def.testConnection(p.sim.credentials('admin'), { timeoutMs: TIMEOUT_MS, addressPolicy: { allowPrivate: true } });
+    const open = await p.def.testConnection(p.sim.credentials('admin'), {
+      ...authOptions(p.sim, 'admin'),
+      timeoutMs: TIMEOUT_MS,
+      addressPolicy: { allowPrivate: true },
+    });
     expect(open.ok ? 'passed' : open.error).toBe('passed');
   });
 });

@@ -9,7 +9,7 @@
  * test that needs one it lacks is skipped with the reason, never passed silently.
  */
 import type { RemoteAttachment } from '../../src/core/connector.ts';
-import type { InboundHook, PlatformCredentials } from '../../src/connectors/platform-definition.ts';
+import type { CredentialStore, InboundHook, PlatformCredentials } from '../../src/connectors/platform-definition.ts';
 
 /**
  * - admin: the integration account as the setup guide configures it (everything passes);
@@ -69,7 +69,12 @@ export interface LoggedRequest {
 export interface SimHandle {
   /** The API URL a connector is given (already normalised; a loopback address, so private addresses must be allowed). */
   apiUrl: string;
+  /** The profile's credential fields as saved now (in a token mode: after any refresh the connector stored). */
   credentials(profile: CredentialProfile): PlatformCredentials;
+  /** The instance settings this way in needs (`ConnectorOptions.platformSettings`, e.g. an OAuth app); none when absent. */
+  platformSettings?: Record<string, string>;
+  /** Where a connector stores rotated credentials (OAuth tokens), so the next connector built for the profile uses them. */
+  credentialStore?(profile: CredentialProfile): CredentialStore;
   /** The per-side settings (`manifest.sideSettings`) the connector needs on this account, e.g. a Jira project key. */
   sideSettings: Record<string, string>;
   /** An e-mail address of a requester that exists on the account (a ticket's requester in create tests). */
@@ -129,12 +134,26 @@ export interface HarnessStartOptions {
   rateLimit?: boolean;
   /** Rate limiting on, with this many requests (or points) per window in the headers it answers. */
   rateLimitPerMinute?: number;
+  /** One of the harness's `modes` by id: the handle's credentials and settings are that way in's. The default way when omitted. */
+  mode?: string;
+}
+
+/**
+ * A way in besides the platform's default one (e.g. OAuth 2.0 beside an API token). The suite runs every area
+ * once per mode, each against a simulator started with `{ mode: id }`.
+ */
+export interface AuthMode {
+  id: string;
+  /** How people know it (test names say the id). */
+  label: string;
 }
 
 export interface PlatformHarness {
   /** The registry's platform id (`requirePlatform(platform)`). */
   platform: string;
   start(opts?: HarnessStartOptions): Promise<SimHandle>;
+  /** The other ways in the harness can start its simulator for; the default way always runs. */
+  modes?: AuthMode[];
 }
 
 /** A fault's headers: the platform's usual ones with the spec's on top (an empty value removes one). */

@@ -1,7 +1,7 @@
 /** Checklist 9 (and 4's second half): 429 waited out, 5xx retried only where safe, a timed-out create never sent twice, unknown ids. */
 import { expect, it } from 'vitest';
 import { PlatformError } from '../../src/core/connector.ts';
-import { forEachPlatform, onGrid, platformError, readFeed, TIMEOUT_MS } from './suite.ts';
+import { authOptions, forEachPlatform, onGrid, platformError, readFeed, TIMEOUT_MS } from './suite.ts';
 
 /** Long enough for a warm-up create on a busy machine, short enough to wait out once. */
 const HANG_TIMEOUT_MS = 1500;
@@ -85,7 +85,7 @@ forEachPlatform('HTTP behaviour', (p) => {
 
   it('rate-limit headers are observed: with the budget nearly spent, the next call waits first instead of meeting a 429', async (ctx) => {
     ctx.skip(!p.manifest.rateLimit.reportsHeaders, `${p.manifest.name} does not report its rate limit in headers`);
-    const limited = await p.harness.start({ rateLimitPerMinute: 20 });
+    const limited = await p.harness.start({ rateLimitPerMinute: 20, ...(p.mode ? { mode: p.mode.id } : {}) });
     try {
       ctx.skip(!limited.resetRateLimit, `the ${p.manifest.name} harness cannot reset its rate window`);
       const waits: number[] = [];
@@ -94,7 +94,12 @@ forEachPlatform('HTTP behaviour', (p) => {
         waits.push(ms);
         await limited.resetRateLimit!();
       };
-      const c = p.def.createConnector(limited.credentials('admin'), { timeoutMs: TIMEOUT_MS, sleep, sideSettings: limited.sideSettings });
+      const c = p.def.createConnector(limited.credentials('admin'), {
+        timeoutMs: TIMEOUT_MS,
+        sleep,
+        sideSettings: limited.sideSettings,
+        ...authOptions(limited, 'admin'),
+      });
       for (let i = 0; i < 30; i++) await c.whoAmI();
       const log = await limited.requestLog();
       expect(

@@ -11,7 +11,7 @@ import { PlatformError, type RemoteTicket, type TicketConnector, type TicketCrea
 import type { Capabilities, PlatformManifest } from '../../src/core/platform-manifest.ts';
 import { platformDefinition, requirePlatform } from '../../src/connectors/registry.ts';
 import type { ConnectorOptions, PlatformDefinition } from '../../src/connectors/platform-definition.ts';
-import type { CredentialProfile, PlatformHarness, SimHandle } from './harness.ts';
+import type { AuthMode, CredentialProfile, PlatformHarness, SimHandle } from './harness.ts';
 import { selectedHarnesses } from './platforms/index.ts';
 
 const harnesses = await selectedHarnesses();
@@ -22,6 +22,8 @@ export const SHORT_TIMEOUT_MS = 400;
 
 export interface Platform {
   readonly harness: PlatformHarness;
+  /** The way in under test (null: the platform's default one). */
+  readonly mode: AuthMode | null;
   readonly def: PlatformDefinition;
   readonly manifest: PlatformManifest;
   readonly caps: Capabilities;
@@ -47,7 +49,10 @@ class PlatformUnderTest implements Platform {
   handle: SimHandle | null = null;
   private requester: string | null = null;
 
-  constructor(readonly harness: PlatformHarness) {
+  constructor(
+    readonly harness: PlatformHarness,
+    readonly mode: AuthMode | null,
+  ) {
     this.def = requirePlatform(harness.platform);
   }
 
@@ -66,7 +71,13 @@ class PlatformUnderTest implements Platform {
 
   connector(profile: CredentialProfile = 'admin', extra: Partial<ConnectorOptions> = {}): TicketConnector {
     const sleep = async (ms: number) => void this.sleeps.push(ms);
-    return this.def.createConnector(this.sim.credentials(profile), { timeoutMs: TIMEOUT_MS, sleep, sideSettings: this.sim.sideSettings, ...extra });
+    return this.def.createConnector(this.sim.credentials(profile), {
+      timeoutMs: TIMEOUT_MS,
+      sleep,
+      sideSettings: this.sim.sideSettings,
+      ...authOptions(this.sim, profile),
+      ...extra,
+    });
   }
 
   async requesterId(): Promise<string> {
@@ -96,7 +107,18 @@ class PlatformUnderTest implements Platform {
   }
 }
 
-/** Runs `body` (the area's tests) once per selected platform, each against a simulator of its own. */
+/**
+ * What a connector or Test Connection needs besides the credentials on this handle's way in: the instance
+ * settings, and a store that keeps rotated tokens for the next connector of the profile.
+ */
+export function authOptions(sim: SimHandle, profile: CredentialProfile): Pick<ConnectorOptions, 'platformSettings' | 'credentialStore'> {
+  return {
+    ...(sim.platformSettings ? { platformSettings: sim.platformSettings } : {}),
+    ...(sim.credentialStore ? { credentialStore: sim.credentialStore(profile) } : {}),
+  };
+}
+
+/** Runs `body` (the area's tests) once per selected platform and way in (`harness.modes`), each against a simulator of its own. */
 export function forEachPlatform(area: string, body: (p: Platform) => void): void {
   if (harnesses.length === 0) {
     describe(area, () => it.skip('no platform harness in test/conformance/platforms', () => {}));
@@ -110,22 +132,26 @@ export function forEachPlatform(area: string, body: (p: Platform) => void): void
           ctx.skip(`no connector for ${harness.platform} registered`)));
       continue;
     }
-    describe(`${harness.platform}: ${area}`, () => {
-      const p = new PlatformUnderTest(harness);
-      beforeAll(async () => {
-        p.handle = await harness.start();
-      });
-      afterAll(async () => {
-        await p.handle?.close();
-      });
-      afterEach(async () => {
-        await p.handle?.clearFaults();
-        await p.handle?.clearRequestLog();
-        p.sleeps.length = 0;
-      });
-      body(p);
-    });
+    for (const mode of [null, ...(harness.modes ?? [])]) {
+      const name = mode ? `${harness.platform} (${mode.id})` : harness.platform;
+      describe(`${name}: ${area}`, () => runArea(new PlatformUnderTest(harness, mode), body));
+    }
   }
+}
+
+function runArea(p: PlatformUnderTest, body: (p: Platform) => void): void {
+  beforeAll(async () => {
+    p.handle = await p.harness.start(p.mode ? { mode: p.mode.id } : {});
+  });
+  afterAll(async () => {
+    await p.handle?.close();
+  });
+  afterEach(async () => {
+    await p.handle?.clearFaults();
+    await p.handle?.clearRequestLog();
+    p.sleeps.length = 0;
+  });
+  body(p);
 }
 
 /** The PlatformError a call fails with (anything else, or success, fails the test, saying what came instead). */

@@ -4,8 +4,11 @@
  * routes use).
  */
 import { randomUUID } from 'node:crypto';
-import { startJiraSimulator, signBody } from '../../../src/simulator/jira/index.ts';
-import { withHeaders, type PlatformHarness, type SimHandle } from '../harness.ts';
+import { finishAuthorization, oauthClientFor, startAuthorization, tokenFields } from '../../../src/connector-kit/oauth.ts';
+import type { PlatformCredentials } from '../../../src/connectors/platform-definition.ts';
+import { requirePlatform } from '../../../src/connectors/registry.ts';
+import { startJiraSimulator, signBody, type JiraSimulator } from '../../../src/simulator/jira/index.ts';
+import { withHeaders, type CredentialProfile, type PlatformHarness, type SimHandle } from '../harness.ts';
 
 const WEBHOOK_SECRET = 'conformance-webhook-secret';
 
@@ -41,9 +44,61 @@ function signedCall(payload: Record<string, unknown>) {
   };
 }
 
+/** The Atlassian app's instance settings pointing at this simulator's OAuth server and gateway. */
+const oauthSettings = (sim: JiraSimulator): Record<string, string> => ({
+  SF_JIRA_OAUTH_CLIENT_ID: sim.oauth.clientId,
+  SF_JIRA_OAUTH_CLIENT_SECRET: sim.oauth.clientSecret,
+  SF_JIRA_OAUTH_AUTH_URL: sim.oauth.authUrl,
+  SF_JIRA_API_GATEWAY_URL: sim.oauth.apiGatewayUrl,
+});
+
+/** Tokens as "Connect to Jira Service Management" gets them: consent (signed in as `profile`), then the code exchanged. */
+async function connectWithOAuth(sim: JiraSimulator, settings: Record<string, string>, profile: string): Promise<Record<string, string>> {
+  const client = oauthClientFor(requirePlatform('jira_service_management').manifest, { apiUrl: sim.url, fields: {} }, 'http://localhost/cb', {
+    instance: settings,
+    allowHttp: true,
+  });
+  const started = await startAuthorization(client);
+  sim.oauth.profile = profile;
+  const consent = await fetch(started.authorizeUrl, { redirect: 'manual' });
+  const location = consent.headers.get('location');
+  if (!location) throw new Error(`The Jira simulator's consent answered ${consent.status} without a redirect`);
+  return tokenFields(await finishAuthorization(client, new URL(location).searchParams, started));
+}
+
+/**
+ * The OAuth way's credentials per profile. The simulator's grants all sign in as one account (`oauth.profile`),
+ * so the tokens of the no_permission grant are told apart here: they, and their refreshes, act as the read-only user.
+ */
+async function oauthProfiles(sim: JiraSimulator, settings: Record<string, string>) {
+  const readonly = await connectWithOAuth(sim, settings, 'readonly');
+  const admin = await connectWithOAuth(sim, settings, 'admin');
+  const readonlyTokens = new Set([readonly.oauthAccessToken!]);
+  const userOf = sim.oauth.userOf.bind(sim.oauth);
+  const readonlyUser = sim.state.userByProfile('readonly');
+  sim.oauth.userOf = (token) => (readonlyTokens.has(token) ? (sim.oauth.server.validAccessTokens.has(token) ? (readonlyUser ?? null) : null) : userOf(token));
+  const saved: Record<CredentialProfile, Record<string, string>> = {
+    admin,
+    no_permission: readonly,
+    // Tokens Atlassian never issued: the 401 and the refused refresh a revoked grant meets.
+    bad: tokenFields({ accessToken: 'at_not_issued_by_atlassian', refreshToken: 'rt_not_issued_by_atlassian', expiresAt: null }),
+  };
+  return {
+    credentials: (profile: CredentialProfile): PlatformCredentials => ({ apiUrl: sim.url, fields: { ...saved[profile] } }),
+    credentialStore: (profile: CredentialProfile) => ({
+      update: async (fields: Record<string, string>) => {
+        if (profile === 'no_permission' && fields.oauthAccessToken) readonlyTokens.add(fields.oauthAccessToken);
+        Object.assign(saved[profile], fields);
+      },
+    }),
+  };
+}
+
 const jiraHarness: PlatformHarness = {
   platform: 'jira_service_management',
+  modes: [{ id: 'oauth', label: 'OAuth 2.0 (3LO) through the Atlassian app' }],
   async start(opts = {}): Promise<SimHandle> {
+    if (opts.mode !== undefined && opts.mode !== 'oauth') throw new Error(`The Jira harness has no mode "${opts.mode}" (known: oauth)`);
     const limited = opts.rateLimit === true || opts.rateLimitPerMinute !== undefined;
     // The per-minute budget the suite asks for becomes the points quota: the window whose X-RateLimit-* headers Jira sends.
     const sim = await startJiraSimulator({
@@ -58,15 +113,20 @@ const jiraHarness: PlatformHarness = {
       return i;
     };
     const creds = (email: string, apiToken: string) => ({ apiUrl: sim.url, fields: { email, apiToken } });
+    const settings = oauthSettings(sim);
+    const oauth = opts.mode === 'oauth' ? await oauthProfiles(sim, settings) : null;
     return {
       apiUrl: sim.url,
+      ...(oauth ? { platformSettings: settings, credentialStore: oauth.credentialStore } : {}),
       credentials: (profile) =>
-        profile === 'admin'
-          ? creds(sim.emailFor('admin'), sim.tokenFor('admin'))
-          : profile === 'no_permission'
-            ? // Browse only: /mypermissions says no to Create/Edit/Transition issues.
-              creds(sim.emailFor('readonly'), sim.tokenFor('readonly'))
-            : creds(sim.emailFor('admin'), 'ATATT3x-not-the-token-of-this-account'),
+        oauth
+          ? oauth.credentials(profile)
+          : profile === 'admin'
+            ? creds(sim.emailFor('admin'), sim.tokenFor('admin'))
+            : profile === 'no_permission'
+              ? // Browse only: /mypermissions says no to Create/Edit/Transition issues.
+                creds(sim.emailFor('readonly'), sim.tokenFor('readonly'))
+              : creds(sim.emailFor('admin'), 'ATATT3x-not-the-token-of-this-account'),
       sideSettings: { project: 'SUP' },
       requesterEmail: customer.email,
       ticketType: 'Service Request',
