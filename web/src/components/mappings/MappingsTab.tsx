@@ -4,7 +4,10 @@ import type { FormEvent } from 'react';
 import { api, ApiError } from '../../api.ts';
 import type { FieldsResponse, Mappings, MappingsResponse, Proposed, TypeMapping } from '../../api.ts';
 import { errorAt } from '../../field-errors.ts';
-import { useApiCall, useResource } from '../../hooks/use-api.ts';
+import { useQueryClient } from '@tanstack/react-query';
+import { useResource } from '../../hooks/use-api.ts';
+import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { apiKey } from '../../query-client.ts';
 import { FieldsNotice } from '../configuration/FieldsNotice.tsx';
 import { LoadState } from '../LoadState.tsx';
 import { TypeMappingEditor } from './TypeMappingEditor.tsx';
@@ -61,7 +64,7 @@ interface FormProps {
 }
 
 function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onProposed }: FormProps) {
-  const call = useApiCall();
+  const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Mappings>(initial);
   /** What was last loaded, saved or proposed: the form is dirty while it shows something else. */
   const [baseline, setBaseline] = useState<Mappings>(initial);
@@ -69,11 +72,36 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
   useUnsavedChanges(dirty, 'the field mappings');
   const types = [...STANDARD_TYPES.filter((t) => draft.types[t]), ...Object.keys(draft.types).filter((t) => !STANDARD_TYPES.includes(t))];
   const [selected, setSelected] = useState(types[0] ?? 'Incident');
-  const [error, setError] = useState<ApiError | null>(null);
   const [saved, setSaved] = useState(false);
   /** Set when the save became a proposal waiting for the partner's admin (the draft is kept as proposed). */
   const [waiting, setWaiting] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const write = useApiMutation<MappingsResponse & Proposed, Mappings>({
+    mutationFn: (mappings) => api.put<MappingsResponse & Proposed>(path, { mappings }),
+    onMutate: () => {
+      setSaved(false);
+      setWaiting(null);
+    },
+    onSuccess: (answer, sent) => {
+      if (answer.proposal) {
+        setBaseline(sent);
+        setWaiting(answer.message ?? `Waiting for an admin of ${answer.proposal.awaiting.organisation.name} to approve it.`);
+        onProposed?.();
+        return;
+      }
+      setDraft(answer.mappings);
+      setBaseline(answer.mappings);
+      setSaved(true);
+      queryClient.setQueryData(apiKey(path), answer);
+    },
+    onError: (e) => {
+      const t = typeOfError(withPrefix(e), types);
+      if (t) setSelected(t);
+    },
+    // A proposal is listed on the connection page, above the tabs.
+    invalidates: (answer) => (answer.proposal ? [path.replace(/\/mappings$/, '/change-proposals')] : []),
+  });
+  const error = withPrefix(write.error);
+  const busy = write.isPending;
   const at = (p: string) => errorAt(error, p);
   const current = draft.types[selected];
   const setType = (t: string, v: TypeMapping) => {
@@ -82,28 +110,9 @@ function MappingsForm({ path, initial, fields, fieldsError, fieldsLoading, onPro
     setWaiting(null);
   };
 
-  async function save(ev: FormEvent) {
+  function save(ev: FormEvent) {
     ev.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    setWaiting(null);
-    const r = await call(() => api.put<MappingsResponse & Proposed>(path, { mappings: draft }));
-    setBusy(false);
-    if (r.ok && r.data.proposal) {
-      setBaseline(draft);
-      setWaiting(r.data.message ?? `Waiting for an admin of ${r.data.proposal.awaiting.organisation.name} to approve it.`);
-      onProposed?.();
-    } else if (r.ok) {
-      setDraft(r.data.mappings);
-      setBaseline(r.data.mappings);
-      setSaved(true);
-    } else if (r.error) {
-      const e = withPrefix(r.error);
-      setError(e);
-      const t = typeOfError(e, types);
-      if (t) setSelected(t);
-    }
+    write.mutate(draft);
   }
 
   return (
