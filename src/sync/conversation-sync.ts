@@ -1,4 +1,4 @@
-import type { FileContent, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
+import type { FileContent, RemoteAttachment, RemoteComment, RemoteTicket, TicketConnector } from '../core/connector.ts';
 import type { CommentChannel } from '../core/platform-manifest.ts';
 import { sanitizeTicketHtml } from '../core/sanitize-html.ts';
 import type { SideConfiguration } from '../core/sync-config.ts';
@@ -24,6 +24,9 @@ export interface CarryContext {
   /** Told what is found to copy (`planned`), copied (`done`) and failed, for the run's live progress. */
   onProgress?: (kind: 'comments' | 'attachments', delta: { planned?: number; done?: number; failed?: number }) => void;
 }
+
+/** A file whose copy is being written: recorded first, so an interrupted copy is found rather than written twice. */
+const PENDING = '';
 
 const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -115,12 +118,22 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
         continue;
       }
       let files: FileContent[] = [];
+      let sent: RemoteAttachment[] = [];
       if (c.attachments.length > 0 && from.config.attachments.enabled) {
         const got = await fetchFiles(from.connector, c.attachments);
         files = got.files;
+        sent = got.sent;
         res.failedAttachments += got.failed;
         res.errors.push(...got.errors);
       }
+      // A platform that keeps files on the ticket puts these there, where the next run would take them for
+      // new files of that ticket and carry them back: they are recorded as copies like the ticket's own files.
+      if (sent.length > 0)
+        await store.recordAttachmentCopies(
+          link.id,
+          from.side,
+          sent.map((a) => ({ originId: a.id, copyId: PENDING })),
+        );
       const author = c.authorId ? await authorName(from, c.authorId) : null;
       const who = author ? `${author} (${from.organisationName})` : from.organisationName;
       const header = `<p><strong>${escapeHtml(who)}</strong>${author ? ' wrote' : ''}${c.private ? ' (internal note)' : ''}:</p>`;
@@ -133,6 +146,12 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
         marker: entry.marker,
         attachments: files,
       });
+      if (sent.length > 0)
+        await store.recordAttachmentCopies(
+          link.id,
+          from.side,
+          sent.map((a, i) => ({ originId: a.id, copyId: copy.attachments[i]?.id ?? null })),
+        );
       await store.completeCommentCopy(entry.id, copy.id);
       ctx.onProgress?.('comments', { done: 1 });
       res.written++;
@@ -147,18 +166,15 @@ export async function carryConversation(ctx: CarryContext, fromTicket: RemoteTic
     }
   }
 
-  if (from.config.attachments.enabled) await carryTicketAttachments(ctx, fromTicket, res);
+  if (from.config.attachments.enabled) await carryTicketAttachments(ctx, fromTicket, comments, res);
   return res;
 }
 
-/** A file whose copy is being written: recorded first, so an interrupted copy is found rather than written twice. */
-const PENDING = '';
-
-async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicket, res: CarryResult): Promise<void> {
+async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicket, fromComments: RemoteComment[], res: CarryResult): Promise<void> {
   const { store, link, from, to } = ctx;
   let ledger = await store.attachmentLedger(link.id);
   if (ledger.some((e) => e.copyAttachmentId === PENDING)) {
-    await settlePendingAttachments(ctx, fromTicket, ledger);
+    await settlePendingAttachments(ctx, fromTicket, fromComments, ledger);
     ledger = await store.attachmentLedger(link.id);
   }
   // Known here: files sent from here (whatever became of them), and copies of the other side's files.
@@ -203,29 +219,40 @@ async function carryTicketAttachments(ctx: CarryContext, fromTicket: RemoteTicke
 /**
  * Files whose copy was being written when a run stopped (or whose answer was lost): a copy with the same
  * name and size on the other ticket that no ledger entry accounts for is that copy. Settled in both
- * directions before anything is sent, so such a copy is neither written again nor sent back.
+ * directions before anything is sent, so such a copy is neither written again nor sent back. A file that
+ * came with a comment is looked for among the comments' files too (its copy may be on the ticket).
  */
 async function settlePendingAttachments(
   ctx: CarryContext,
   fromTicket: RemoteTicket,
+  fromComments: RemoteComment[],
   ledger: Awaited<ReturnType<EngineStore['attachmentLedger']>>,
 ): Promise<void> {
   const { store, link, from, to } = ctx;
   const toTicket = await to.connector.getTicket(link.ticketIds[to.side]);
   if (!toTicket) return;
-  const tickets = { [from.side]: fromTicket, [to.side]: toTicket } as Record<Side, RemoteTicket>;
-  // Attachments of each ticket that an entry already accounts for (as an origin or as a copy).
+  const pending = ledger.filter((x) => x.copyAttachmentId === PENDING);
+  const onTicket = (t: RemoteTicket) => new Set(t.attachments.map((a) => a.id));
+  // The other side's comments are read only when a file sent from there is on none of its ticket's files.
+  const toComments =
+    toTicket.comments ??
+    (pending.some((e) => e.originSide === to.side && !onTicket(toTicket).has(e.originAttachmentId))
+      ? await to.connector.listComments(link.ticketIds[to.side])
+      : []);
+  const filesOf = (t: RemoteTicket, comments: RemoteComment[]) => [...t.attachments, ...comments.flatMap((c) => c.attachments)];
+  const files = { [from.side]: filesOf(fromTicket, fromComments), [to.side]: filesOf(toTicket, toComments) } as Record<Side, RemoteAttachment[]>;
+  // Files of each side that an entry already accounts for (as an origin or as a copy).
   const accounted: Record<Side, Set<string>> = { source: new Set(), target: new Set() };
   for (const e of ledger) {
     accounted[e.originSide].add(e.originAttachmentId);
     const copySide: Side = e.originSide === 'source' ? 'target' : 'source';
     if (e.copyAttachmentId) accounted[copySide].add(e.copyAttachmentId);
   }
-  for (const e of ledger.filter((x) => x.copyAttachmentId === PENDING)) {
+  for (const e of pending) {
     const copySide: Side = e.originSide === 'source' ? 'target' : 'source';
-    const origin = tickets[e.originSide].attachments.find((a) => a.id === e.originAttachmentId);
+    const origin = files[e.originSide].find((a) => a.id === e.originAttachmentId);
     if (!origin) continue;
-    const copy = tickets[copySide].attachments.find((a) => !accounted[copySide].has(a.id) && a.name === origin.name && a.size === origin.size);
+    const copy = files[copySide].find((a) => !accounted[copySide].has(a.id) && a.name === origin.name && a.size === origin.size);
     if (!copy) continue;
     accounted[copySide].add(copy.id);
     await store.recordAttachmentCopies(link.id, e.originSide, [{ originId: origin.id, copyId: copy.id }]);
