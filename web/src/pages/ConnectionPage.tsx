@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import type { ChangeProposal, Connection } from '../api.ts';
 import { ConfigurationTab } from '../components/configuration/ConfigurationTab.tsx';
 import { PendingChangesCard } from '../components/connections/PendingChangesCard.tsx';
@@ -9,6 +10,7 @@ import { MappingsTab } from '../components/mappings/MappingsTab.tsx';
 import { SyncTab } from '../components/sync/SyncTab.tsx';
 import { Tabs } from '../components/Tabs.tsx';
 import { useResource } from '../hooks/use-api.ts';
+import { apiKey } from '../query-client.ts';
 import { ROLE_LABEL } from '../labels.ts';
 import { connectionPath } from '../routes.ts';
 import type { ConnectionTab } from '../routes.ts';
@@ -20,8 +22,11 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
   // A decided proposal may change the applied mappings or configuration: the tabs load them again.
   const [reloadKey, setReloadKey] = useState(0);
   const c = res.data;
-  const proposals = useResource<{ proposals: ChangeProposal[] }>(c ? `/connections/${encodeURIComponent(id)}/change-proposals` : null);
-  const reloadProposals = () => void proposals.reload({ quiet: true });
+  const proposalsPath = `/connections/${encodeURIComponent(id)}/change-proposals`;
+  const proposals = useResource<{ proposals: ChangeProposal[] }>(c ? proposalsPath : null);
+  const queryClient = useQueryClient();
+  // A save that became a proposal makes the pending changes stale; the mappings save invalidates them itself.
+  const reloadProposals = () => void queryClient.invalidateQueries({ queryKey: apiKey(proposalsPath) });
   const pendingReverseSync = proposals.data?.proposals.find((p) => p.status === 'pending' && p.kind === 'reverse_sync') ?? null;
   return (
     <div className="page">
@@ -68,7 +73,7 @@ export function ConnectionPage({ id, tab }: { id: string; tab: ConnectionTab }) 
           {tab === 'configuration' ? (
             <ConfigurationTab key={reloadKey} connectionId={id} pendingReverseSync={pendingReverseSync} onProposed={reloadProposals} />
           ) : null}
-          {tab === 'mappings' ? <MappingsTab key={reloadKey} connectionId={id} onProposed={reloadProposals} /> : null}
+          {tab === 'mappings' ? <MappingsTab key={reloadKey} connectionId={id} /> : null}
           {tab === 'sync' ? <SyncTab connection={c} onSyncStarted={() => void res.reload({ quiet: true })} /> : null}
         </>
       )}
