@@ -82,6 +82,8 @@ export interface BudgetNews {
   total: number | null;
   remaining: number | null;
   retryAfterMs: number | null;
+  /** Set when the platform said its whole account waits (a used-up quota): every worker holds until then. */
+  holdAccountMs?: number;
 }
 
 /** What one answer tells the shared budget, or null when it tells nothing. */
@@ -169,6 +171,7 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
         if (narrow) answer = { ...answer, rateLimit: { ...answer.rateLimit, total: null, remaining: null } };
         // A 429 of one endpoint or record leaves the account's budget alone: other calls go on.
         const news = gate && !narrow ? budgetNews(answer, this.spec.rateWindow) : null;
+        if (news && pause && news.retryAfterMs !== null) news.holdAccountMs = news.retryAfterMs;
         // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
         if (gate && news) await gate.observe(this.account, news).catch(() => {});
         return answer;

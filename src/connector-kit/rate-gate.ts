@@ -12,7 +12,16 @@ export interface RateGate {
    */
   acquire(account: string, credits: number, onWait?: BudgetWaitListener, limitClass?: RateLimitClass, opts?: AcquireOptions): Promise<void>;
   /** What the platform reported with its answer (X-RateLimit-Total / -Remaining). */
-  observe(account: string, info: { total: number | null; remaining: number | null; retryAfterMs?: number | null }): Promise<void>;
+  observe(
+    account: string,
+    info: {
+      total: number | null;
+      remaining: number | null;
+      retryAfterMs?: number | null;
+      /** The platform said every call of the account waits this long (a used-up quota, until it resets): all workers wait, up to an hour. */
+      holdAccountMs?: number | null;
+    },
+  ): Promise<void>;
 }
 
 /**

@@ -16,13 +16,13 @@ let sleeps: { ms: number; reason?: string | undefined }[] = [];
 let holdNext = false;
 let held: { release: () => void; started: Promise<void> } | null = null;
 let heldStarted: () => void = () => {};
-let news: { remaining: number | null }[] = [];
+let news: { remaining: number | null; holdAccountMs?: number | null | undefined }[] = [];
 let lastWaitReason: string | undefined;
 
 const gate: RateGate = {
   async acquire() {},
   async observe(_account, info) {
-    news.push({ remaining: info.remaining });
+    news.push({ remaining: info.remaining, holdAccountMs: info.holdAccountMs });
   },
 };
 
@@ -165,9 +165,9 @@ describe("Jira's RateLimit-Reason decides what waits", () => {
     await refused;
     expect(refusals(), 'one 429 in all').toHaveLength(1);
     expect(
-      news.some((n) => n.remaining === 0),
-      'the shared budget hears of the used-up account',
-    ).toBe(true);
+      news.filter((n) => n.remaining === 0),
+      'the shared budget holds every worker until the reset',
+    ).toEqual([{ remaining: 0, holdAccountMs: untilReset }]);
   });
 
   it('a storm of reads and writes on a few issues ends with every call done and no call failed', async () => {

@@ -79,6 +79,8 @@ export interface RateBudget extends RateGate {
 const PRUNE_EVERY_MS = 30_000;
 const percent = (used: number, of: number) => Math.max(0, Math.min(100, Math.round((used / Math.max(1, of)) * 100)));
 const MIN_SLEEP_MS = 20;
+/** The longest a platform's quota may hold an account (quotas reset every hour). */
+const MAX_HOLD_MS = 3_600_000;
 
 type Trx = Transaction<Database>;
 
@@ -271,7 +273,8 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       const limitGuess = limitOf(account, total ?? c.limit);
       const low = remaining !== null && remaining < reserveOf(limitGuess);
       const newLimit = total !== null && total !== c.limit;
-      if (!newLimit && !(low && localNow() >= c.lowRecordedUntil)) return;
+      const holdMs = info.holdAccountMs != null && info.holdAccountMs > 0 ? Math.min(info.holdAccountMs, MAX_HOLD_MS) : null;
+      if (!newLimit && !(low && (localNow() >= c.lowRecordedUntil || holdMs !== null))) return;
       await serial(account, () =>
         db.transaction().execute(async (trx) => {
           await lock(trx, account);
@@ -286,6 +289,8 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
             // The first low answer starts the wait; later ones in the same window do not extend it. A 429
             // with Retry-After ends the wait when the platform says, not after a whole window.
             if (active === null) observedAt = new Date(info.retryAfterMs != null ? now + Math.min(info.retryAfterMs, lowWaitMs) - lowWaitMs : now);
+            // A used-up quota holds the account until it resets, past the window if need be (and past a shorter wait already on).
+            if (holdMs !== null && now + holdMs > (active ?? -Infinity)) observedAt = new Date(now + holdMs - lowWaitMs);
             observedRemaining = active === null ? remaining : Math.min(remaining, observedRemaining ?? remaining);
             c.lowRecordedUntil = localNow() + (observedAt!.getTime() + lowWaitMs - now);
           }
