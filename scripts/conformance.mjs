@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run conformance [-- --platform <id>] [-- <vitest options>]`: the conformance suite (test/conformance)
 // for every platform with a harness, or the one named. Unknown platforms are refused by the suite itself,
-// naming the known ones. Other arguments go to vitest (e.g. --reporter verbose to see why tests skip).
+// naming the known ones. A platform runs in each of its ways in (its harness's `modes`, e.g. Jira's oauth);
+// add `-t "(oauth)"` to run one. Other arguments go to vitest (e.g. --reporter verbose to see why tests skip).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 

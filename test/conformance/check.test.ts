@@ -60,4 +60,16 @@ forEachPlatform('check (Test Connection)', (p) => {
     });
     expect(open.ok ? 'passed' : open.error).toBe('passed');
   });
+
+  it('an access token the platform stops accepting is refreshed once and stored: the next connector needs no refresh of its own', async (ctx) => {
+    ctx.skip(!p.sim.expireAccessTokens, `${p.mode?.label ?? 'the default way in'} of ${p.manifest.name} has no access tokens to expire`);
+    const before = p.sim.credentials('admin').fields;
+    await p.sim.expireAccessTokens!();
+    expect((await p.connector().whoAmI()).id).toBeTruthy();
+    const after = p.sim.credentials('admin').fields;
+    expect(after, 'the rotated tokens reach the credential store').not.toEqual(before);
+    // With rotation, a next connector on the old refresh token would be refused: it must start from what was stored.
+    expect((await p.connector().whoAmI()).id).toBeTruthy();
+    expect(p.sim.credentials('admin').fields, 'no second refresh').toEqual(after);
+  });
 });

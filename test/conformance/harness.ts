@@ -75,6 +75,8 @@ export interface SimHandle {
   platformSettings?: Record<string, string>;
   /** Where a connector stores rotated credentials (OAuth tokens), so the next connector built for the profile uses them. */
   credentialStore?(profile: CredentialProfile): CredentialStore;
+  /** Ways in with access tokens: the platform stops accepting every access token issued so far (refresh tokens stay good). */
+  expireAccessTokens?(): Promise<void>;
   /** The per-side settings (`manifest.sideSettings`) the connector needs on this account, e.g. a Jira project key. */
   sideSettings: Record<string, string>;
   /** An e-mail address of a requester that exists on the account (a ticket's requester in create tests). */

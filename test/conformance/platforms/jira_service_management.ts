@@ -117,7 +117,13 @@ const jiraHarness: PlatformHarness = {
     const oauth = opts.mode === 'oauth' ? await oauthProfiles(sim, settings) : null;
     return {
       apiUrl: sim.url,
-      ...(oauth ? { platformSettings: settings, credentialStore: oauth.credentialStore } : {}),
+      ...(oauth
+        ? {
+            platformSettings: settings,
+            credentialStore: oauth.credentialStore,
+            expireAccessTokens: async () => sim.oauth.server.validAccessTokens.clear(),
+          }
+        : {}),
       credentials: (profile) =>
         oauth
           ? oauth.credentials(profile)
