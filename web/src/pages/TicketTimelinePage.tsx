@@ -1,12 +1,15 @@
-import { useState } from 'react';
-import { api } from '../api.ts';
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError } from '../api.ts';
 import type { Connection, SyncRun } from '../api.ts';
 import { Badge } from '../components/Badge.tsx';
 import { EditableBy } from '../components/EditableBy.tsx';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
-import { useApiCall, useInterval, useResource } from '../hooks/use-api.ts';
+import { useResource } from '../hooks/use-api.ts';
 import { useApiMutation } from '../hooks/use-api-mutation.ts';
+import { apiKey } from '../query-client.ts';
+import { useOnUnauthorized } from '../session.ts';
 import { OUTCOME, ROLE_LABEL } from '../labels.ts';
 import type { Tone } from '../labels.ts';
 import { connectionPath, syncRunPath, ticketPath } from '../routes.ts';
@@ -81,23 +84,31 @@ export function TicketTimelinePage({ connectionId, side, ticketId }: { connectio
   const path = `/connections/${encodeURIComponent(connectionId)}/tickets/${side}/${encodeURIComponent(ticketId)}`;
   const res = useResource<Timeline>(`${path}/timeline`);
   const conn = useResource<Connection>(`/connections/${encodeURIComponent(connectionId)}`);
-  const call = useApiCall();
+  const queryClient = useQueryClient();
+  const onUnauthorized = useOnUnauthorized();
   const [started, setStarted] = useState<{ action: 'retry' | 'resync'; runId: string; status: string } | null>(null);
 
   // While the run a button started works, the run and the timeline are read again every 2 s.
   const waiting = started !== null && started.status === 'running';
-  useInterval(
-    () => {
-      if (!started) return;
-      void (async () => {
-        const r = await call(() => api.get<SyncRun>(`/sync-runs/${encodeURIComponent(started.runId)}`));
-        if (r.ok && r.data.status !== 'running') setStarted({ ...started, status: r.data.status });
-        await res.reload({ quiet: true });
-      })();
-    },
-    2000,
-    waiting,
-  );
+  const runPath = started ? `/sync-runs/${encodeURIComponent(started.runId)}` : '';
+  const run = useQuery({
+    queryKey: apiKey(runPath),
+    queryFn: () => api.get<SyncRun>(runPath),
+    enabled: waiting,
+    refetchInterval: waiting ? 2000 : false,
+    gcTime: 0,
+  });
+  const runStatus = run.data?.status;
+  const runReadAt = run.dataUpdatedAt;
+  useEffect(() => {
+    if (!runReadAt) return;
+    if (runStatus && runStatus !== 'running') setStarted((s) => (s && s.status === 'running' ? { ...s, status: runStatus } : s));
+    void queryClient.invalidateQueries({ queryKey: apiKey(`${path}/timeline`) });
+  }, [runReadAt, runStatus, path, queryClient]);
+  const runUnauthorized = run.error instanceof ApiError && run.error.status === 401;
+  useEffect(() => {
+    if (runUnauthorized) onUnauthorized();
+  }, [runUnauthorized, onUnauthorized]);
 
   const action = useApiMutation({
     mutationFn: (which: 'retry' | 'resync') => api.post<{ id: string; status: string }>(`${path}/${which}`),
