@@ -7,6 +7,7 @@ import { jiraContext, type JiraContext } from './context.ts';
 import { jiraChanges, listChanged } from './feed.ts';
 import { fieldDefinitions, statusTarget } from './field-definitions.ts';
 import { ISSUE_MARKER_PROPERTY, jiraManifest } from './manifest.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 import { editFields, toRemoteTicket } from './mapping.ts';
 import { checkMarker, findTicketByMarker } from './markers.ts';
 import { CreatedIssue, JiraIssue, Myself, ProjectPage } from './payloads.ts';
@@ -96,8 +97,13 @@ export function createJiraConnector(creds: JiraCredentials, opts: JiraConnectorO
       if (name !== 'project') return [];
       const out: Array<{ value: string; label: string }> = [];
       const what = 'list the projects the account can see';
+      const repeats = new ListingRepeats(what);
       for (let startAt = 0, n = 0; n < api.limits.maxListPages; n++) {
         const page = await api.json('GET', '/rest/api/3/project/search', ProjectPage, { what, query: { startAt, maxResults: 50, orderBy: 'key' } });
+        repeats.page(
+          undefined,
+          page.values.map((p) => p.key),
+        );
         out.push(...page.values.map((p) => ({ value: p.key, label: `${p.name} (${p.key})` })));
         if (page.isLast !== false || page.values.length === 0) return out;
         startAt += page.values.length;

@@ -3,6 +3,7 @@ import { PlatformError } from '../../core/connector.ts';
 import { adfToText } from './adf.ts';
 import type { JiraApi } from './api.ts';
 import type { JiraContext } from './context.ts';
+import { ListingRepeats } from './listing-repeats.ts';
 
 // JSM request types and customer requests [jira-api.md §12]: what a service project's issues are created as,
 // so they carry a request type (and show in the customer portal) and are raised on behalf of the requester.
@@ -38,11 +39,16 @@ export const REQUEST_TYPE_SETTING = 'requestType';
 export async function listRequestTypes(api: JiraApi, deskId: string): Promise<RequestType[]> {
   const out: RequestType[] = [];
   const what = `list the request types of service desk ${deskId}`;
+  const repeats = new ListingRepeats(what);
   for (let start = 0, n = 0; n < api.limits.maxListPages; n++) {
     const page = await api.json('GET', `/rest/servicedeskapi/servicedesk/${encodeURIComponent(deskId)}/requesttype`, RequestTypePage, {
       what,
       query: { start, limit: 50 },
     });
+    repeats.page(
+      undefined,
+      page.values.map((t) => t.id),
+    );
     out.push(...page.values.map((t) => ({ id: t.id, name: t.name, issueTypeId: t.issueTypeId ?? null })));
     if (page.isLastPage !== false || page.values.length === 0) return out;
     start += page.values.length;
