@@ -72,4 +72,14 @@ forEachPlatform('check (Test Connection)', (p) => {
     expect((await p.connector().whoAmI()).id).toBeTruthy();
     expect(p.sim.credentials('admin').fields, 'no second refresh').toEqual(after);
   });
+
+  it('calls that meet an expired access token at once share one refresh: none is refused on a refresh token rotated away', async (ctx) => {
+    ctx.skip(!p.sim.expireAccessTokens, `${p.mode?.label ?? 'the default way in'} of ${p.manifest.name} has no access tokens to expire`);
+    // Two connectors of the same saved set (two workers of one sync) and parallel calls within each.
+    const [a, b] = [p.connector(), p.connector()];
+    await p.sim.expireAccessTokens!();
+    const mes = await Promise.all([a.whoAmI(), b.whoAmI(), a.whoAmI(), b.whoAmI()]);
+    expect(new Set(mes.map((m) => m.id)).size).toBe(1);
+    expect((await p.connector().whoAmI()).id, 'a connector built from what was stored afterwards').toBe(mes[0]!.id);
+  });
 });
