@@ -1,12 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { api } from '../api.ts';
-import type { ApiError, Connection, RunStatus, SyncRun, SyncRunPage } from '../api.ts';
+import type { Connection, RunStatus, SyncRunPage } from '../api.ts';
 import { Link } from '../components/Link.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { PERIODS, RunFilters } from '../components/sync/RunFilters.tsx';
 import type { Period, RunFilterValue } from '../components/sync/RunFilters.tsx';
 import { RunsTable } from '../components/sync/RunsTable.tsx';
-import { useApiCall, useInterval, useResource } from '../hooks/use-api.ts';
+import { asApiError, useInterval, useResource } from '../hooks/use-api.ts';
+import { useOnUnauthorized } from '../session.ts';
 import { RUN_STATUS } from '../labels.ts';
 
 function filtersFromUrl(): RunFilterValue {
@@ -33,28 +35,44 @@ function filtersToUrl(f: RunFilterValue) {
 /** Runs per page of the history: the API pages by cursor, so there is no cap on how far back one can go. */
 const HISTORY_PAGE = 100;
 
-/** The pages after the first, loaded on request with the first page's filters; reset when the filters change. */
+/**
+ * The pages after the first, loaded on request with the first page's filters; reset when the filters change.
+ * They start at the cursor the first page had when "Load more" was first pressed, and are not refreshed:
+ * polling refreshes only the first page.
+ */
 function useOlderPages(query: string, first: SyncRunPage | undefined) {
-  const call = useApiCall();
-  const [pages, setPages] = useState<{ query: string; runs: SyncRun[]; cursor: string | null } | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const onUnauthorized = useOnUnauthorized();
+  const [start, setStart] = useState<{ query: string; cursor: string } | null>(null);
+  const current = start && start.query === query ? start : null;
+  const pages = useInfiniteQuery({
+    queryKey: ['api', `${query}#older`, current?.cursor ?? ''],
+    queryFn: ({ pageParam }) => api.get<SyncRunPage>(`${query}&cursor=${encodeURIComponent(pageParam)}`),
+    initialPageParam: current?.cursor ?? '',
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
+    enabled: current !== null,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const error = pages.error ? asApiError(pages.error) : null;
+  const unauthorized = error?.status === 401;
   useEffect(() => {
-    setPages(null);
-    setError(null);
-  }, [query]);
-  const current = pages && pages.query === query ? pages : null;
-  const cursor = current ? current.cursor : (first?.nextCursor ?? null);
+    if (unauthorized) onUnauthorized();
+  }, [unauthorized, onUnauthorized]);
+  const loaded = current ? pages.data?.pages : undefined;
+  const cursor = loaded ? (loaded[loaded.length - 1]!.nextCursor ?? null) : (current?.cursor ?? first?.nextCursor ?? null);
   async function loadMore() {
     if (!cursor) return;
-    setLoading(true);
-    setError(null);
-    const r = await call(() => api.get<SyncRunPage>(`${query}&cursor=${encodeURIComponent(cursor)}`));
-    setLoading(false);
-    if (r.ok) setPages({ query, runs: [...(current?.runs ?? []), ...r.data.runs], cursor: r.data.nextCursor ?? null });
-    else if (r.error) setError(r.error);
+    if (!current) setStart({ query, cursor });
+    else if (!loaded) await pages.refetch();
+    else await pages.fetchNextPage();
   }
-  return { runs: current?.runs ?? [], cursor, loading, error, loadMore };
+  return {
+    runs: loaded?.flatMap((p) => p.runs) ?? [],
+    cursor,
+    loading: current !== null && pages.isFetching,
+    error: pages.isFetching || unauthorized ? null : error,
+    loadMore,
+  };
 }
 
 export function SyncHistoryPage() {
