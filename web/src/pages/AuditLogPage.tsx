@@ -1,4 +1,5 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
+import { useInfiniteQuery } from '@tanstack/react-query';
 import { Controller, useForm } from 'react-hook-form';
 import { api } from '../api.ts';
 import type { AuditEvent, AuditPage, Member } from '../api.ts';
@@ -6,7 +7,8 @@ import { Field } from '../components/Field.tsx';
 import { LoadState } from '../components/LoadState.tsx';
 import { SelectField } from '../components/SelectField.tsx';
 import { formatDateTime } from '../format.ts';
-import { useApiCall, useResource } from '../hooks/use-api.ts';
+import { asApiError, useResource } from '../hooks/use-api.ts';
+import { useOnUnauthorized } from '../session.ts';
 import { FORM_BEHAVIOUR } from '../hooks/form-options.ts';
 import { sameValue } from '../unsaved-changes.ts';
 import { readOnlyMessage, useCan } from '../permissions.ts';
@@ -79,10 +81,27 @@ export function AuditLogPage() {
   const query = useMemo(() => queryOf(applied), [applied]);
   const first = useResource<AuditPage>(isAdmin ? query : null);
   const members = useResource<{ members: Member[] }>(isAdmin ? '/members' : null);
-  const [older, setOlder] = useState<{ query: string; events: AuditEvent[]; nextBefore: string | null } | null>(null);
-  const [loadingOlder, setLoadingOlder] = useState(false);
-  const [olderError, setOlderError] = useState<string | null>(null);
-  const call = useApiCall();
+  // Older pages start where the first page ended when "Load older changes" was first pressed; applying the
+  // filters starts again from the first page.
+  const [older, setOlder] = useState<{ query: string; before: string } | null>(null);
+  const olderFrom = older && older.query === query ? older : null;
+  const olderPages = useInfiniteQuery({
+    queryKey: ['api', `${query}#older`, olderFrom?.before ?? ''],
+    queryFn: ({ pageParam }) => api.get<AuditPage>(queryOf(applied, pageParam)),
+    initialPageParam: olderFrom?.before ?? '',
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    enabled: olderFrom !== null,
+    staleTime: Infinity,
+    gcTime: 0,
+  });
+  const olderFailure = olderPages.error ? asApiError(olderPages.error) : null;
+  const onUnauthorized = useOnUnauthorized();
+  const unauthorized = olderFailure?.status === 401;
+  useEffect(() => {
+    if (unauthorized) onUnauthorized();
+  }, [unauthorized, onUnauthorized]);
+  const loadingOlder = olderFrom !== null && olderPages.isFetching;
+  const olderError = loadingOlder || unauthorized ? null : (olderFailure?.message ?? null);
 
   if (!isAdmin) {
     return (
@@ -95,9 +114,9 @@ export function AuditLogPage() {
     );
   }
 
-  const more = older && older.query === query ? older : null;
-  const events = [...(first.data?.events ?? []), ...(more?.events ?? [])];
-  const nextBefore = more ? more.nextBefore : (first.data?.nextBefore ?? null);
+  const loaded = olderFrom ? olderPages.data?.pages : undefined;
+  const events = [...(first.data?.events ?? []), ...(loaded?.flatMap((p) => p.events) ?? [])];
+  const nextBefore = loaded ? (loaded[loaded.length - 1]!.nextBefore ?? null) : (olderFrom?.before ?? first.data?.nextBefore ?? null);
   const filtered = !sameValue(applied, EMPTY);
 
   const apply = handleSubmit((values) => {
@@ -107,12 +126,9 @@ export function AuditLogPage() {
 
   async function loadOlder() {
     if (!nextBefore) return;
-    setLoadingOlder(true);
-    setOlderError(null);
-    const r = await call(() => api.get<AuditPage>(queryOf(applied, nextBefore)));
-    setLoadingOlder(false);
-    if (r.ok) setOlder({ query, events: [...(more?.events ?? []), ...r.data.events], nextBefore: r.data.nextBefore });
-    else if (r.error) setOlderError(r.error.message);
+    if (!olderFrom) setOlder({ query, before: nextBefore });
+    else if (!loaded) await olderPages.refetch();
+    else await olderPages.fetchNextPage();
   }
 
   return (
