@@ -3,7 +3,7 @@ import type { FieldDefinition } from './api.ts';
 
 /**
  * The side's field with this role (as the engine reads filters, src/sync/field-mapping.ts), so one editor
- * finds Freshservice's ticket_type and Jira's issuetype alike. Undefined while the fields are unknown.
+ * finds every platform's type field, whatever the platform calls it. Undefined while the fields are unknown.
  */
 export function fieldByRole(fields: FieldDefinition[] | undefined, role: FieldRole): FieldDefinition | undefined {
   return fields?.find((f) => f.role === role);
