@@ -43,7 +43,8 @@ function AccessScope({ scope }: { scope: NonNullable<TestSuccess['accessScope']>
   return (
     <div className="result__section">
       <h4>{scope.title}</h4>
-      <div className="scope scope--selected">
+      {/* What the account reaches, not a limit to fix: drawn neutral, unlike a partial group scope. */}
+      <div className="scope scope--info">
         <strong>{scope.summary}</strong>
         <ul className="groups">
           {scope.items.map((item) => (
