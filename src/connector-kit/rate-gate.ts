@@ -37,6 +37,43 @@ export interface RateLimitClass {
 export interface AcquireOptions {
   signal?: AbortSignal | undefined;
   maxWaitMs?: number | undefined;
+  /** The platform's rate-limit model (its manifest's): the windows the budget checks; one 60 s window when unset. */
+  model?: BudgetModel | undefined;
+}
+
+/** What the budget needs of a platform's rate-limit model (core's RateLimitModel has this shape). */
+export interface BudgetModel {
+  windows: readonly { windowMs: number; limit: number }[];
+  /** Whether answers report the limit; when not, the windows' limits are used as they are. */
+  reportsHeaders: boolean;
+}
+
+/** Model wrappers (withRateModel) of a gate: their scoped pauses are the inner gate's, so a process keeps one set. */
+const innerOf = new WeakMap<RateGate, RateGate>();
+const rootOf = (gate: RateGate): RateGate => {
+  for (let g = innerOf.get(gate); g; g = innerOf.get(gate)) gate = g;
+  return gate;
+};
+const modelled = new WeakMap<RateGate, WeakMap<BudgetModel, RateGate>>();
+
+/**
+ * The gate a platform's connectors use: every acquire carries the platform's model, so the shared budget
+ * checks the platform's own windows without the connector (or the engine) knowing about it. One wrapper
+ * per gate and model, so wrapping again is cheap.
+ */
+export function withRateModel(gate: RateGate, model: BudgetModel): RateGate {
+  let byModel = modelled.get(gate);
+  if (!byModel) modelled.set(gate, (byModel = new WeakMap()));
+  let wrapped = byModel.get(model);
+  if (!wrapped) {
+    wrapped = {
+      acquire: (account, credits, onWait, limitClass, opts) => gate.acquire(account, credits, onWait, limitClass, { ...opts, model: opts?.model ?? model }),
+      observe: (account, info) => gate.observe(account, info),
+    };
+    innerOf.set(wrapped, gate);
+    byModel.set(model, wrapped);
+  }
+  return wrapped;
 }
 
 /** The budget has no room now and the caller cannot wait that long (`until`: when it will). */
@@ -140,6 +177,7 @@ const pausesByGate = new WeakMap<RateGate, ScopedPauses>();
 
 /** The scoped pauses of a gate: one set per gate (the process's shared budget), whichever connector asks. */
 export function scopedPausesOf(gate: RateGate): ScopedPauses {
+  gate = rootOf(gate);
   let p = pausesByGate.get(gate);
   if (!p) pausesByGate.set(gate, (p = new ScopedPauses()));
   return p;

@@ -2,7 +2,7 @@ import type { TicketConnector } from '../core/connector.ts';
 import type { WorkspaceChoice } from '../core/sync-config.ts';
 import { abortableSleep } from '../connector-kit/abortable-sleep.ts';
 import { budgetAccountOf, credentialFingerprint } from '../connector-kit/budget-account.ts';
-import type { BudgetWaitListener, RateGate } from '../connector-kit/rate-gate.ts';
+import { withRateModel, type BudgetWaitListener, type RateGate } from '../connector-kit/rate-gate.ts';
 import type { AddressPolicy, Resolver } from '../connector-kit/ssrf.ts';
 import { availablePlatforms, platformDefinition, requirePlatform } from '../connectors/registry.ts';
 import type { Db } from '../db/database.ts';
@@ -187,7 +187,8 @@ export async function connectorFor(ctx: SideConnectorContext, creds: SideCredent
       timeoutMs: ctx.config.platformTimeoutMs,
       addressPolicy: addressPolicyOf(ctx),
       limits: { maxListPages: ctx.config.maxListPages, maxAttachmentBytes: ctx.config.maxAttachmentBytes },
-      rateGate: opts.rateGate ?? rateBudgetOf(ctx),
+      // The budget checks the platform's own windows (its manifest's model); the connector never sees them.
+      rateGate: withRateModel(opts.rateGate ?? rateBudgetOf(ctx), definition.manifest.rateLimit),
       budgetAccount: await budgetAccountFor(ctx.db, { apiUrl: creds.apiUrl, apiKey: creds.secret }),
       ...((opts.sideSettings ?? creds.sideSettings) ? { sideSettings: opts.sideSettings ?? creds.sideSettings } : {}),
       ...(creds.owner ? { credentialStore: credentialStoreFor(ctx.db, ctx.masterKey, creds.owner, secretNames) } : {}),

@@ -1,7 +1,8 @@
 import { sql, type Transaction } from 'kysely';
 import { abortableSleep } from '../../connector-kit/abortable-sleep.ts';
 import { isUntestedAccount } from '../../connector-kit/budget-account.ts';
-import { BudgetUnavailableError, type BudgetWaitListener, type RateGate, type RateLimitClass } from '../../connector-kit/rate-gate.ts';
+import { BudgetUnavailableError, type BudgetModel, type BudgetWaitListener, type RateGate, type RateLimitClass } from '../../connector-kit/rate-gate.ts';
+import { allowedOf as allowedWithHeadroom, fitWindows, windowLabel, windowsWith, type CheckedWindow } from '../../connector-kit/rate-windows.ts';
 import { realSleep } from '../../connector-kit/retry.ts';
 import type { Db } from '../database.ts';
 import type { Database } from '../schema.ts';
@@ -27,6 +28,14 @@ import type { Database } from '../schema.ts';
  * fit the class's own allowance, `floor(classLimit × (1 − headroom))` within the window, counted the same
  * way; otherwise the platform would answer 429 while the overall budget still looked fine.
  *
+ * A platform's rate-limit model (its manifest's, passed with each acquire: `AcquireOptions.model`) may
+ * have several windows (per second, per minute, per hour): a reservation counts in every one, and a
+ * request goes only when each window's sum stays within its own `floor(limit × (1 − headroom))`; the
+ * wait names the window that binds. The reported limit adapts the shortest window (the one headers
+ * describe); a model whose platform reports no headers is used as it is. Without a model the account has
+ * one window of `windowMs` and `defaultLimit` (as has every account when `windowMs` is set). Reservations are kept as long as the longest window this
+ * process has been asked about needs them.
+ *
  * Reservations count for a little longer than the window (`marginMs`): a request reaches the platform a
  * moment after it reserved, and the platform's window starts when the request arrives.
  *
@@ -44,7 +53,10 @@ export interface RateBudgetOptions {
   defaultLimit?: number;
   /** The most an untested credential's own account may assume as its limit (default: no cap, as reported). */
   untestedLimit?: number;
-  /** The platform's window (e.g. per minute). */
+  /**
+   * The one window every account is budgeted with (e.g. per minute). When set, platforms' models are not
+   * used (a simulator's shortened window); unset, an account without a model has one 60 s window.
+   */
   windowMs?: number;
   /** How much longer than the window a reservation counts (request latency). */
   marginMs?: number;
@@ -98,20 +110,20 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
   const defaultLimit = Math.max(1, Math.floor(options.defaultLimit ?? 100));
   const untestedLimit = options.untestedLimit === undefined ? Infinity : Math.max(1, Math.floor(options.untestedLimit));
   /** The limit an account works with: what the platform reported (or the default), capped for untested credentials. */
-  const limitOf = (account: string, reported: number | null | undefined) => {
-    const limit = reported ?? defaultLimit;
+  const limitOf = (account: string, reported: number | null | undefined, fallback = defaultLimit) => {
+    const limit = reported ?? fallback;
     return isUntestedAccount(account) ? Math.min(limit, untestedLimit) : limit;
   };
   const windowMs = options.windowMs ?? 60_000;
-  const marginMs = options.marginMs ?? Math.min(1_000, windowMs / 10);
+  const marginOf = (ms: number) => options.marginMs ?? Math.min(1_000, ms / 10);
+  const marginMs = marginOf(windowMs);
   const lowWaitMs = Math.min(options.maxLowWaitMs ?? windowMs, windowMs);
   const jitterMs = options.jitterMs ?? 25;
   const sleep = options.sleep ?? realSleep;
   const localNow = () => options.now?.() ?? Date.now();
-  const perWindow = windowMs === 60_000 ? 'a minute' : `per ${Math.round(windowMs / 100) / 10} s`;
 
   /** Credits all workers together may use per window, and what is left for others. */
-  const allowedOf = (limit: number) => Math.max(1, Math.floor(limit * (1 - headroom) + 1e-9));
+  const allowedOf = (limit: number) => allowedWithHeadroom(limit, headroom);
   const reserveOf = (limit: number) => limit - allowedOf(limit);
 
   // Per process: one budget transaction per account at a time (no pool connections parked on the advisory
@@ -119,6 +131,8 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
   const queues = new Map<string, Promise<unknown>>();
   const known = new Map<string, { limit: number | null; lowRecordedUntil: number }>();
   let lastPrune = -Infinity;
+  /** The longest window (margin included) any acquire of this process has checked: prune keeps that much. */
+  let longestMs = windowMs + marginMs;
   let waits = 0;
 
   const cacheOf = (account: string) => {
@@ -170,20 +184,35 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
     return Number(r?.used ?? 0);
   }
 
-  /** The earliest moment enough of the window's reservations (of `op`, or all) have left it for `credits` more. */
-  async function freeAt(trx: Trx, account: string, since: number, used: number, credits: number, allowed: number, now: number, op?: string): Promise<number> {
+  /**
+   * The windows an account is checked against, shortest first: the model's (or one of `windowMs`), the
+   * shortest one's limit as the platform reported it (unless the model says it reports nothing).
+   */
+  function windowsOf(account: string, reported: number | null | undefined, model: BudgetModel | undefined): CheckedWindow[] {
+    const modelWindows = model && options.windowMs === undefined ? windowsWith(model.windows, null) : [];
+    const base = modelWindows.length > 0 ? modelWindows : [{ windowMs, limit: defaultLimit }];
+    const shortest = limitOf(account, model?.reportsHeaders === false ? null : reported, base[0]!.limit);
+    return windowsWith(base, shortest).map((w) => ({ ...w, allowed: allowedOf(w.limit), marginMs: marginOf(w.windowMs) }));
+  }
+
+  /** Whether `credits` more fit the window (reservations of `op`, or all), else when they will. */
+  async function fitIn(trx: Trx, account: string, w: CheckedWindow, credits: number, now: number, op?: string) {
+    const since = now - w.windowMs - w.marginMs;
+    const used = await usedSince(trx, account, since, op);
+    if (used + credits <= w.allowed) return { fits: true as const, used };
     let q = trx.selectFrom('rate_reservations').select(['at', 'credits']).where('account', '=', account).where('at', '>', new Date(since));
     if (op !== undefined) q = q.where('op', '=', op);
     const rows = await q.orderBy('at').orderBy('id').execute();
-    let left = used;
-    for (const r of rows) {
-      left -= r.credits;
-      if (left + credits <= allowed) return r.at.getTime() + windowMs + marginMs;
-    }
-    return now + windowMs;
+    const fit = fitWindows(
+      rows.map((r) => ({ at: r.at.getTime(), credits: r.credits })),
+      [w],
+      credits,
+      now,
+    );
+    return { fits: false as const, used, until: fit.fits ? now : fit.until };
   }
 
-  function tryReserve(account: string, wanted: number, cls?: RateLimitClass): Promise<Decision> {
+  function tryReserve(account: string, wanted: number, cls?: RateLimitClass, model?: BudgetModel): Promise<Decision> {
     return serial(account, () =>
       db.transaction().execute(async (trx): Promise<Decision> => {
         await lock(trx, account);
@@ -191,8 +220,12 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         const row = await accountRow(trx, account);
         const c = cacheOf(account);
         if (row?.limit_total) c.limit = row.limit_total;
-        const limit = limitOf(account, row?.limit_total);
-        const allowed = allowedOf(limit);
+        const windows = windowsOf(account, row?.limit_total, model);
+        const shortest = windows[0]!;
+        const longest = windows[windows.length - 1]!;
+        longestMs = Math.max(longestMs, longest.windowMs + longest.marginMs);
+        const limit = shortest.limit;
+        const allowed = shortest.allowed;
         const blocked = blockedUntil(row, limit, now);
         if (blocked !== null) {
           const reason = `${account} reported only ${row!.observed_remaining} of its ${limit} API credits left: someone else is using the account, so syncing waits for its window to refresh`;
@@ -200,27 +233,29 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         }
         const classLimit = cls ? Math.max(1, Math.floor(cls.limitFor(limit))) : null;
         const classAllowed = classLimit === null ? null : Math.min(allowed, allowedOf(classLimit));
-        const credits = Math.min(wanted, classAllowed ?? allowed);
-        const since = now - windowMs - marginMs;
-        const used = await usedSince(trx, account, since);
-        const classUsed = cls ? await usedSince(trx, account, since, cls.name) : 0;
-        const overallFits = used + credits <= allowed;
-        const classFits = classAllowed === null || classUsed + credits <= classAllowed;
-        if (overallFits && classFits) {
+        const credits = Math.min(wanted, classAllowed ?? allowed, ...windows.map((w) => w.allowed));
+        let refused: { until: number; w: CheckedWindow; used: number } | null = null;
+        for (const w of windows) {
+          const fit = await fitIn(trx, account, w, credits, now);
+          if (!fit.fits && (refused === null || fit.until > refused.until)) refused = { until: fit.until, w, used: fit.used };
+        }
+        const classWindow = classLimit === null ? null : { ...shortest, limit: classLimit, allowed: classAllowed! };
+        const classFit = classWindow ? await fitIn(trx, account, classWindow, credits, now, cls!.name) : null;
+        if (refused === null && (classFit === null || classFit.fits)) {
           await trx
             .insertInto('rate_reservations')
             .values({ account, at: new Date(now), credits, op: cls?.name ?? null })
             .execute();
           return { granted: true, now, until: now, reason: '' };
         }
-        const until = Math.max(
-          overallFits ? now : await freeAt(trx, account, since, used, credits, allowed, now),
-          classFits ? now : await freeAt(trx, account, since, classUsed, credits, classAllowed!, now, cls!.name),
-        );
-        const reason = overallFits
-          ? `waiting for API budget on ${account}: at most ${classAllowed} of its ${classLimit} "${cls!.name}" credits ${perWindow} (a limit of its own inside the ${limit}), leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`
-          : `waiting for API budget on ${account}: all workers together use at most ${allowed} of its ${limit} credits ${perWindow}, leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
-        const usedPercent = overallFits ? percent(classUsed, classLimit!) : percent(used, limit);
+        const classUntil = classFit && !classFit.fits ? classFit.until : now;
+        const until = Math.max(refused?.until ?? now, classUntil);
+        const leaving = `leaving ${Math.round(headroom * 100)}% for the account's own agents and apps`;
+        const reason =
+          refused === null
+            ? `waiting for API budget on ${account}: at most ${classAllowed} of its ${classLimit} "${cls!.name}" credits ${windowLabel(shortest.windowMs)} (a limit of its own inside the ${limit}), ${leaving}`
+            : `waiting for API budget on ${account}: all workers together use at most ${refused.w.allowed} of its ${refused.w.limit} credits ${windowLabel(refused.w.windowMs)}, ${leaving}`;
+        const usedPercent = refused === null ? percent(classFit!.used, classLimit!) : percent(refused.used, refused.w.limit);
         return { granted: false, now, until: Math.max(until, now + 1), reason, usedPercent };
       }),
     );
@@ -228,7 +263,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
 
   async function prune(): Promise<number> {
     const now = await clock(db);
-    const cutoff = now - Math.max(120_000, 2 * (windowMs + marginMs));
+    const cutoff = now - Math.max(120_000, 2 * (windowMs + marginMs), longestMs);
     const r = await db.deleteFrom('rate_reservations').where('at', '<', new Date(cutoff)).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
@@ -243,7 +278,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
       const pause = abortableSleep(opts?.signal, sleep);
       for (;;) {
         opts?.signal?.throwIfAborted();
-        const d = await tryReserve(account, wanted, limitClass);
+        const d = await tryReserve(account, wanted, limitClass, opts?.model);
         if (d.granted) break;
         if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs)
           throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
