@@ -82,12 +82,13 @@ export const jiraManifest: PlatformManifest = {
   // The second way in: the instance's Atlassian app (3LO), through the API gateway (auth.ts).
   oauth: jiraOAuthSettings,
   rateLimit: {
-    // API-token traffic is exempt from the hourly points quota; the burst limit (GET 100/s, PUT 50/s,
-    // per endpoint) and the per-issue write window (20 per 2 s) still apply [jira-api.md §3].
+    // Account-wide windows only: the hourly points quota (OAuth apps; API-token traffic is exempt) and the
+    // burst rate at the slowest method's steady rate (PUT 50/s). Per-endpoint bursts and per-issue write
+    // windows (20 per 2 s on one issue) are not account-wide: their 429s pause only that endpoint or issue
+    // (RateLimit-Reason) [jira-api.md §3].
     windows: [
       { windowMs: 3_600_000, limit: 65_000 },
       { windowMs: 1_000, limit: 50 },
-      { windowMs: 2_000, limit: 20 },
     ],
     maxConcurrent: null,
     reportsHeaders: true,
