@@ -509,6 +509,15 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE sync_hints ADD COLUMN deleted boolean NOT NULL DEFAULT false;
     `,
   },
+  {
+    id: '0027_rate_reservation_keep',
+    sql: `
+      -- How long a reservation must stay visible: its platform's longest window (an hour for an hourly quota).
+      -- Every worker prunes, whatever platforms it serves, so the row itself says it; rows from before are
+      -- pruned by age as they were.
+      ALTER TABLE rate_reservations ADD COLUMN keep_until timestamptz;
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -160,6 +160,8 @@ export interface RateReservationsTable {
   credits: number;
   /** The request's rate-limit class (a platform sub-limit), if it has one. */
   op: string | null;
+  /** Kept at least until then: its platform's longest window needs it (null: rows from before 0027). */
+  keep_until: Timestamp | null;
 }
 
 export interface SyncRunDetailsTable {

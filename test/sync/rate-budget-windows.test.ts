@@ -108,4 +108,19 @@ describe('shared rate budget with several windows (embedded PGlite, fake clock)'
     expect(heard[0]).toMatch(/per hour/);
     expect(clock.t).toBe(T0 + 3_600_000);
   });
+
+  it('another worker that never checks the hourly window (it serves other platforms) keeps the rows until that window has passed', async () => {
+    const hourly = fakeBudget(handle);
+    const gate = withRateModel(hourly.budget, { windows: [{ windowMs: 3_600_000, limit: 2 }], reportsHeaders: false });
+    const a = account();
+    await gate.acquire(a, 1);
+    const other = fakeBudget(handle); // its own process: only the default one-minute window
+    const rows = () => handle.db.selectFrom('rate_reservations').select('id').where('account', '=', a).execute();
+    other.clock.t = T0 + 10 * 60_000;
+    await other.budget.prune();
+    expect(await rows()).toHaveLength(1);
+    other.clock.t = T0 + 3_600_000 + 1;
+    await other.budget.prune();
+    expect(await rows()).toHaveLength(0);
+  });
 });

@@ -244,7 +244,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
         if (refused === null && (classFit === null || classFit.fits)) {
           await trx
             .insertInto('rate_reservations')
-            .values({ account, at: new Date(now), credits, op: cls?.name ?? null })
+            .values({ account, at: new Date(now), credits, op: cls?.name ?? null, keep_until: new Date(now + longest.windowMs + longest.marginMs) })
             .execute();
           return { granted: true, now, until: now, reason: '' };
         }
@@ -264,7 +264,12 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
   async function prune(): Promise<number> {
     const now = await clock(db);
     const cutoff = now - Math.max(120_000, 2 * (windowMs + marginMs), longestMs);
-    const r = await db.deleteFrom('rate_reservations').where('at', '<', new Date(cutoff)).executeTakeFirst();
+    // A row another process wrote for a longer window (an hourly quota this process never checks) stays until its keep_until.
+    const r = await db
+      .deleteFrom('rate_reservations')
+      .where('at', '<', new Date(cutoff))
+      .where((eb) => eb.or([eb('keep_until', 'is', null), eb('keep_until', '<', new Date(now))]))
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 
