@@ -5,24 +5,12 @@
  * fields cannot be read the save goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PlatformHarness, SimHandle } from '../conformance/harness.ts';
-import { loadHarnesses } from '../conformance/platforms/index.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-
-const harnesses = await loadHarnesses();
-const harness = (id: string): PlatformHarness => {
-  const h = harnesses.find((x) => x.platform === id);
-  if (!h) throw new Error(`no conformance harness for ${id}`);
-  return h;
-};
-
-const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
-  const res = await r;
-  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res.json();
-};
+import type { SimHandle } from '../conformance/harness.ts';
+import { expectJson as json, harnessFor, startPlatformPair, type PlatformPair } from '../helpers/platform-pair.ts';
+import type { TestStack } from '../helpers/stack.ts';
 
 describe('group conditions in sync filters', { timeout: 120_000 }, () => {
+  let pair: PlatformPair;
   let stack: TestStack;
   const sims = {} as Record<'source' | 'target', SimHandle>;
   const auth = {} as Record<'source' | 'target', Record<string, string>>;
@@ -31,37 +19,14 @@ describe('group conditions in sync filters', { timeout: 120_000 }, () => {
   const platforms = { source: 'jira_service_management', target: 'freshservice' } as const;
 
   beforeAll(async () => {
-    [sims.source, sims.target, stack] = await Promise.all([
-      harness(platforms.source).start(),
-      harness(platforms.target).start(),
-      startStack({ listen: false }),
-    ]);
-    for (const side of ['source', 'target'] as const) {
-      auth[side] = (await signUpAndLogIn(stack.app)).auth;
-      const creds = sims[side].credentials('admin');
-      await json(
-        stack.app.inject({
-          method: 'PUT',
-          url: '/api/v1/platform',
-          headers: auth[side],
-          payload: { platform: platforms[side], apiUrl: creds.apiUrl, credentials: creds.fields },
-        }),
-        200,
-      );
-    }
-    const created = await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth.source, payload: { role: 'source', contractName: 'Filters by role' } }),
-      201,
-    );
-    await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: auth.target, payload: { verificationCode: created.verificationCode } }),
-      200,
-    );
-    connectionId = created.id;
+    pair = await startPlatformPair(platforms, { contractName: 'Filters by role', listen: false });
+    ({ stack, connectionId } = pair);
+    Object.assign(sims, pair.sims);
+    Object.assign(auth, pair.auth);
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.allSettled([stack?.close(), sims.source?.close(), sims.target?.close()]);
+    await pair?.close();
   });
 
   const put = (side: 'source' | 'target', configuration: unknown) =>
@@ -100,7 +65,7 @@ describe('group conditions in sync filters', { timeout: 120_000 }, () => {
 
   it('saves a group condition when the Jira side cannot be asked for its fields', async () => {
     // The organisation moves to another Jira account that then goes away: its fields are not known.
-    const gone = await harness(platforms.source).start();
+    const gone = await harnessFor(platforms.source).start();
     const creds = gone.credentials('admin');
     await json(
       stack.app.inject({

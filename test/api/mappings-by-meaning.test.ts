@@ -9,24 +9,12 @@ import type { FieldDefinition, TicketConnector } from '../../src/core/connector.
 import { requirePlatform } from '../../src/connectors/registry.ts';
 import { mappingEffects, overrideByMeaning } from '../../src/core/mapping-effects.ts';
 import type { TypeMapping } from '../../src/core/sync-config.ts';
-import type { PlatformHarness, SimHandle } from '../conformance/harness.ts';
-import { loadHarnesses } from '../conformance/platforms/index.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-
-const harnesses = await loadHarnesses();
-const harness = (id: string): PlatformHarness => {
-  const h = harnesses.find((x) => x.platform === id);
-  if (!h) throw new Error(`no conformance harness for ${id}`);
-  return h;
-};
-
-const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
-  const res = await r;
-  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res.json();
-};
+import type { SimHandle } from '../conformance/harness.ts';
+import { expectJson as json, startPlatformPair, type PlatformPair } from '../helpers/platform-pair.ts';
+import type { TestStack } from '../helpers/stack.ts';
 
 describe('Mappings between Freshservice and Jira Service Management', () => {
+  let pair: PlatformPair;
   let stack: TestStack;
   const sims = {} as Record<'source' | 'target', SimHandle>;
   const auth = {} as Record<'source' | 'target', Record<string, string>>;
@@ -35,41 +23,16 @@ describe('Mappings between Freshservice and Jira Service Management', () => {
   const platforms = { source: 'freshservice', target: 'jira_service_management' } as const;
 
   beforeAll(async () => {
-    [sims.source, sims.target, stack] = await Promise.all([
-      harness(platforms.source).start(),
-      harness(platforms.target).start(),
-      startStack({ listen: false }),
-    ]);
-    for (const side of ['source', 'target'] as const) {
-      auth[side] = (await signUpAndLogIn(stack.app)).auth;
-      const creds = sims[side].credentials('admin');
-      await json(
-        stack.app.inject({
-          method: 'PUT',
-          url: '/api/v1/platform',
-          headers: auth[side],
-          payload: { platform: platforms[side], apiUrl: creds.apiUrl, credentials: creds.fields },
-        }),
-        200,
-      );
-    }
-    const created = await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth.source, payload: { role: 'source', contractName: 'By meaning' } }),
-      201,
-    );
-    await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: auth.target, payload: { verificationCode: created.verificationCode } }),
-      200,
-    );
-    connectionId = created.id;
+    pair = await startPlatformPair(platforms, { contractName: 'By meaning', listen: false });
+    ({ stack, connectionId } = pair);
+    Object.assign(sims, pair.sims);
+    Object.assign(auth, pair.auth);
     jira = requirePlatform(platforms.target).createConnector(sims.target.credentials('admin'), { timeoutMs: 5000, sideSettings: sims.target.sideSettings });
     // Two simulators and the app start together: on a loaded machine that takes longer than the default hook time.
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.close();
-    await sims.source?.close();
-    await sims.target?.close();
+    await pair?.close();
   });
 
   const fields = () => json(stack.app.inject({ url: `/api/v1/connections/${connectionId}/fields`, headers: auth.source }), 200);

@@ -10,25 +10,13 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Locator, Page } from 'playwright-core';
-import type { PlatformHarness, SimHandle } from '../conformance/harness.ts';
-import { loadHarnesses } from '../conformance/platforms/index.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
+import type { SimHandle } from '../conformance/harness.ts';
+import { expectJson as json, startPlatformPair, type PlatformPair } from '../helpers/platform-pair.ts';
+import type { TestStack } from '../helpers/stack.ts';
 import { CHROMIUM, CHROMIUM_ARGS, hasChromium, seriousAxeViolations, shoot } from './browser-helpers.ts';
 
-const harnesses = await loadHarnesses();
-const harness = (id: string): PlatformHarness => {
-  const h = harnesses.find((x) => x.platform === id);
-  if (!h) throw new Error(`no conformance harness for ${id}`);
-  return h;
-};
-
-const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
-  const res = await r;
-  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res.json();
-};
-
 describe.skipIf(!hasChromium)('Mappings between Freshservice and Jira Service Management', { timeout: 300_000 }, () => {
+  let pair: PlatformPair;
   let stack: TestStack;
   const sims = {} as Record<'source' | 'target', SimHandle>;
   const auth = {} as Record<'source' | 'target', Record<string, string>>;
@@ -41,31 +29,11 @@ describe.skipIf(!hasChromium)('Mappings between Freshservice and Jira Service Ma
   beforeAll(async () => {
     if (!existsSync('dist/web/index.html')) throw new Error('dist/web is not built: run `npm run build:web` first.');
     await mkdir('test-results', { recursive: true });
-    [sims.source, sims.target, stack] = await Promise.all([harness(platforms.source).start(), harness(platforms.target).start(), startStack({ listen: true })]);
-    for (const side of ['source', 'target'] as const) {
-      const who = await signUpAndLogIn(stack.app);
-      auth[side] = who.auth;
-      if (side === 'source') token = who.token;
-      const creds = sims[side].credentials('admin');
-      await json(
-        stack.app.inject({
-          method: 'PUT',
-          url: '/api/v1/platform',
-          headers: auth[side],
-          payload: { platform: platforms[side], apiUrl: creds.apiUrl, credentials: creds.fields },
-        }),
-        200,
-      );
-    }
-    const created = await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth.source, payload: { role: 'source', contractName: 'Across platforms' } }),
-      201,
-    );
-    await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: auth.target, payload: { verificationCode: created.verificationCode } }),
-      200,
-    );
-    connectionId = created.id;
+    pair = await startPlatformPair(platforms, { contractName: 'Across platforms', listen: true });
+    ({ stack, connectionId } = pair);
+    Object.assign(sims, pair.sims);
+    Object.assign(auth, pair.auth);
+    token = pair.tokens.source;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   }, 120_000);
 
@@ -75,7 +43,7 @@ describe.skipIf(!hasChromium)('Mappings between Freshservice and Jira Service Ma
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.allSettled([stack?.close(), sims.source?.close(), sims.target?.close()]);
+    await pair?.close();
   });
 
   /** The Mappings tab as the Freshservice organisation, once both sides' fields have loaded. */

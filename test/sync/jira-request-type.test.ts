@@ -9,24 +9,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlatformError, type TicketConnector } from '../../src/core/connector.ts';
 import { requirePlatform } from '../../src/connectors/registry.ts';
-import type { PlatformHarness, SimHandle } from '../conformance/harness.ts';
-import { loadHarnesses } from '../conformance/platforms/index.ts';
-import { signUpAndLogIn, startStack, type TestStack } from '../helpers/stack.ts';
-
-const harnesses = await loadHarnesses();
-const harness = (id: string): PlatformHarness => {
-  const h = harnesses.find((x) => x.platform === id);
-  if (!h) throw new Error(`no conformance harness for ${id}`);
-  return h;
-};
-
-const json = async (r: Promise<{ statusCode: number; body: string; json(): any }>, status: number) => {
-  const res = await r;
-  if (res.statusCode !== status) throw new Error(`expected ${status}, got ${res.statusCode}: ${res.body}`);
-  return res.json();
-};
+import type { SimHandle } from '../conformance/harness.ts';
+import { expectJson as json, startPlatformPair, type PlatformPair } from '../helpers/platform-pair.ts';
+import type { TestStack } from '../helpers/stack.ts';
 
 describe('Freshservice → Jira Service Management with a request type', () => {
+  let pair: PlatformPair;
   let stack: TestStack;
   const sims = {} as Record<'source' | 'target', SimHandle>;
   const auth = {} as Record<'source' | 'target', Record<string, string>>;
@@ -57,33 +45,10 @@ describe('Freshservice → Jira Service Management with a request type', () => {
   };
 
   beforeAll(async () => {
-    [sims.source, sims.target, stack] = await Promise.all([
-      harness(platforms.source).start(),
-      harness(platforms.target).start(),
-      startStack({ listen: false }),
-    ]);
-    for (const side of ['source', 'target'] as const) {
-      auth[side] = (await signUpAndLogIn(stack.app)).auth;
-      const creds = sims[side].credentials('admin');
-      await json(
-        stack.app.inject({
-          method: 'PUT',
-          url: '/api/v1/platform',
-          headers: auth[side],
-          payload: { platform: platforms[side], apiUrl: creds.apiUrl, credentials: creds.fields },
-        }),
-        200,
-      );
-    }
-    const created = await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth.source, payload: { role: 'source', contractName: 'Request types' } }),
-      201,
-    );
-    await json(
-      stack.app.inject({ method: 'POST', url: '/api/v1/connections/accept', headers: auth.target, payload: { verificationCode: created.verificationCode } }),
-      200,
-    );
-    connectionId = created.id;
+    pair = await startPlatformPair(platforms, { contractName: 'Request types', listen: false });
+    ({ stack, connectionId } = pair);
+    Object.assign(sims, pair.sims);
+    Object.assign(auth, pair.auth);
     // "Get IT help" is the Service Request request type: a partner's Incident still becomes one, as set.
     const view = await json(stack.app.inject({ url: `/api/v1/connections/${connectionId}/configuration`, headers: auth.target }), 200);
     await json(
@@ -100,9 +65,7 @@ describe('Freshservice → Jira Service Management with a request type', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await stack?.close();
-    await sims.source?.close();
-    await sims.target?.close();
+    await pair?.close();
   });
 
   it('creates the copy as a customer request of the request type, raised on behalf of the requester', async () => {
