@@ -110,9 +110,11 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
   private readonly rateGate: RateGate | undefined;
   private readonly onBudgetWait: BudgetWaitListener | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly timeoutMs: number;
 
   constructor(spec: PlatformSpec, opts: PlatformApiOptions) {
     this.spec = spec;
+    this.timeoutMs = opts.timeoutMs;
     this.baseUrl = spec.baseUrl;
     this.http =
       opts.http ??
@@ -152,29 +154,37 @@ export class PlatformApi<C extends PlatformCall = PlatformCall> {
       async () => {
         // Every attempt is a request the platform counts, so each one waits for its credits.
         if (gate) await this.waitForPauses(gate, scopes, covered);
-        if (gate) await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal });
-        this.signal?.throwIfAborted();
-        const sent = await this.http.request(method, path, {
-          ...(headers ? { headers } : {}),
-          ...(call.query ? { query: call.query } : {}),
-          ...(call.body !== undefined ? { body: call.body } : {}),
-          ...(call.form ? { form: call.form } : {}),
-          ...(call.responseType ? { responseType: call.responseType } : {}),
-          ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
-          ...(this.signal ? { signal: this.signal } : {}),
-        });
-        let answer: HttpResponse = { ...sent, rateLimit: this.rateLimitOf(sent) };
-        const pause = gate && answer.status === 429 ? this.recordPause(gate, answer, scopes) : null;
-        if (pause) covered = Math.max(covered, pause.until);
-        const narrow = pause?.narrow ?? false;
-        // The limit and remaining of a narrow 429 are its endpoint's or record's: the retrier must not slow every call on them.
-        if (narrow) answer = { ...answer, rateLimit: { ...answer.rateLimit, total: null, remaining: null } };
-        // A 429 of one endpoint or record leaves the account's budget alone: other calls go on.
-        const news = gate && !narrow ? budgetNews(answer, this.spec.rateWindow) : null;
-        if (news && pause && news.retryAfterMs !== null) news.holdAccountMs = news.retryAfterMs;
-        // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
-        if (gate && news) await gate.observe(this.account, news).catch(() => {});
-        return answer;
+        const release = gate
+          ? await gate.acquire(this.account, credits, this.onBudgetWait, limitClass, { signal: this.signal, requestTimeoutMs: this.timeoutMs })
+          : undefined;
+        // A place among the account's requests in flight ends with the request, however it ends (answer, error, timeout, abort).
+        try {
+          this.signal?.throwIfAborted();
+          const sent = await this.http.request(method, path, {
+            ...(headers ? { headers } : {}),
+            ...(call.query ? { query: call.query } : {}),
+            ...(call.body !== undefined ? { body: call.body } : {}),
+            ...(call.form ? { form: call.form } : {}),
+            ...(call.responseType ? { responseType: call.responseType } : {}),
+            ...(call.maxBodyBytes ? { maxBodyBytes: call.maxBodyBytes } : {}),
+            ...(this.signal ? { signal: this.signal } : {}),
+          });
+          let answer: HttpResponse = { ...sent, rateLimit: this.rateLimitOf(sent) };
+          const pause = gate && answer.status === 429 ? this.recordPause(gate, answer, scopes) : null;
+          if (pause) covered = Math.max(covered, pause.until);
+          const narrow = pause?.narrow ?? false;
+          // The limit and remaining of a narrow 429 are its endpoint's or record's: the retrier must not slow every call on them.
+          if (narrow) answer = { ...answer, rateLimit: { ...answer.rateLimit, total: null, remaining: null } };
+          // A 429 of one endpoint or record leaves the account's budget alone: other calls go on.
+          const news = gate && !narrow ? budgetNews(answer, this.spec.rateWindow) : null;
+          if (news && pause && news.retryAfterMs !== null) news.holdAccountMs = news.retryAfterMs;
+          // The answer counts even when the budget cannot be updated: a created ticket must not be lost.
+          if (gate && news) await gate.observe(this.account, news).catch(() => {});
+          return answer;
+        } finally {
+          // A release that fails leaves the lease to expire; the request's own outcome stands.
+          if (release) await release().catch(() => {});
+        }
       },
       { what: call.what, idempotent },
     );

@@ -9,8 +9,10 @@ export interface RateGate {
    * `onWait` is told each time this call has to wait (before it sleeps). With `opts.signal` the wait
    * ends when the signal aborts (rejecting with its reason); with `opts.maxWaitMs` a wait that would be
    * longer rejects at once with a BudgetUnavailableError (for a person waiting on a page, not a run).
+   * When the model caps requests in flight (`maxConcurrent`), it resolves with the lease's release, which
+   * the caller must call once the request has ended, however it ended.
    */
-  acquire(account: string, credits: number, onWait?: BudgetWaitListener, limitClass?: RateLimitClass, opts?: AcquireOptions): Promise<void>;
+  acquire(account: string, credits: number, onWait?: BudgetWaitListener, limitClass?: RateLimitClass, opts?: AcquireOptions): Promise<ReleaseLease | void>;
   /** What the platform reported with its answer (X-RateLimit-Total / -Remaining). */
   observe(
     account: string,
@@ -34,11 +36,16 @@ export interface RateLimitClass {
   limitFor(overallLimit: number): number;
 }
 
+/** Ends a request's place among the account's requests in flight; calling it again does nothing. */
+export type ReleaseLease = () => Promise<void>;
+
 export interface AcquireOptions {
   signal?: AbortSignal | undefined;
   maxWaitMs?: number | undefined;
   /** The platform's rate-limit model (its manifest's): the windows the budget checks; one 60 s window when unset. */
   model?: BudgetModel | undefined;
+  /** How long the request may take (the platform timeout): a lease not released by then has a crashed worker behind it. */
+  requestTimeoutMs?: number | undefined;
 }
 
 /** What the budget needs of a platform's rate-limit model (core's RateLimitModel has this shape). */
@@ -46,6 +53,8 @@ export interface BudgetModel {
   windows: readonly { windowMs: number; limit: number }[];
   /** Whether answers report the limit; when not, the windows' limits are used as they are. */
   reportsHeaders: boolean;
+  /** Requests the platform tolerates in flight at once per account, all workers together; null or unset = no cap. */
+  maxConcurrent?: number | null | undefined;
 }
 
 /** Model wrappers (withRateModel) of a gate: their scoped pauses are the inner gate's, so a process keeps one set. */

@@ -518,6 +518,19 @@ export const migrations: ReadonlyArray<{ id: string; sql: string }> = [
       ALTER TABLE rate_reservations ADD COLUMN keep_until timestamptz;
     `,
   },
+  {
+    id: '0028_rate_leases',
+    sql: `
+      -- Requests in flight on accounts whose platform caps them (maxConcurrent), counted by every worker under
+      -- the account's budget lock. A row expires after the request timeout, so a crashed worker frees its place.
+      CREATE TABLE rate_leases (
+        id bigserial PRIMARY KEY,
+        account text NOT NULL,
+        expires_at timestamptz NOT NULL
+      );
+      CREATE INDEX rate_leases_account_expires ON rate_leases (account, expires_at);
+    `,
+  },
 ];
 
 // Several processes may start at once on one PostgreSQL server: the advisory lock makes them take turns.

@@ -164,6 +164,14 @@ export interface RateReservationsTable {
   keep_until: Timestamp | null;
 }
 
+/** A request in flight on a platform account whose model caps them; gone when released or expired. */
+export interface RateLeasesTable {
+  id: Generated<string>;
+  account: string;
+  /** After the request's timeout and a margin: a crashed worker's lease stops counting then. */
+  expires_at: Timestamp;
+}
+
 export interface SyncRunDetailsTable {
   id: Generated<string>;
   run_id: string;
@@ -374,6 +382,7 @@ export interface Database {
   sync_hints: SyncHintsTable;
   rate_accounts: RateAccountsTable;
   rate_reservations: RateReservationsTable;
+  rate_leases: RateLeasesTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   sessions: SessionsTable;

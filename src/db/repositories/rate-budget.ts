@@ -1,7 +1,14 @@
 import { sql, type Transaction } from 'kysely';
 import { abortableSleep } from '../../connector-kit/abortable-sleep.ts';
 import { isUntestedAccount } from '../../connector-kit/budget-account.ts';
-import { BudgetUnavailableError, type BudgetModel, type BudgetWaitListener, type RateGate, type RateLimitClass } from '../../connector-kit/rate-gate.ts';
+import {
+  BudgetUnavailableError,
+  type BudgetModel,
+  type BudgetWaitListener,
+  type RateGate,
+  type RateLimitClass,
+  type ReleaseLease,
+} from '../../connector-kit/rate-gate.ts';
 import { allowedOf as allowedWithHeadroom, fitWindows, windowLabel, windowsWith, type CheckedWindow } from '../../connector-kit/rate-windows.ts';
 import { realSleep } from '../../connector-kit/retry.ts';
 import type { Db } from '../database.ts';
@@ -38,6 +45,12 @@ import type { Database } from '../schema.ts';
  *
  * Reservations count for a little longer than the window (`marginMs`): a request reaches the platform a
  * moment after it reserved, and the platform's window starts when the request arrives.
+ *
+ * A model may also cap the requests in flight at once (`maxConcurrent`): a granted request then also
+ * holds a lease (a `rate_leases` row, counted under the same lock) until the caller releases it. A lease
+ * ends by itself after the request's timeout and a margin, so a crashed worker blocks no one for long.
+ * A waiter polls (another process's release cannot be heard) and wakes at once on a release in its own
+ * process.
  *
  * An account is a host only for credentials that passed Test Connection; an untested credential has an
  * account of its own (`connector-kit/budget-account.ts`), optionally capped at `untestedLimit`, so a key
@@ -91,6 +104,12 @@ export interface RateBudget extends RateGate {
 const PRUNE_EVERY_MS = 30_000;
 const percent = (used: number, of: number) => Math.max(0, Math.min(100, Math.round((used / Math.max(1, of)) * 100)));
 const MIN_SLEEP_MS = 20;
+/** A lease outlives its request's timeout by this much (clock skew, a slow finally) before it counts as a crashed worker's. */
+const LEASE_MARGIN_MS = 30_000;
+/** The request timeout assumed when the caller does not say. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** How often a waiter for a free place in flight looks again: a release in another process wakes no one here. */
+const LEASE_POLL_MS = 200;
 /** The longest a platform's quota may hold an account (quotas reset every hour). */
 const MAX_HOLD_MS = 3_600_000;
 
@@ -103,6 +122,10 @@ interface Decision {
   reason: string;
   /** Share of the (class) limit in use when refused, 0–100. */
   usedPercent?: number;
+  /** Granted with a lease (the model caps requests in flight): its row id. */
+  leaseId?: string;
+  /** Refused because the requests in flight are at the cap: a release in this process ends the wait early. */
+  inFlight?: boolean;
 }
 
 export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget {
@@ -134,6 +157,48 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
   /** The longest window (margin included) any acquire of this process has checked: prune keeps that much. */
   let longestMs = windowMs + marginMs;
   let waits = 0;
+  /** Waiters of this process for a place in flight, per account: a release here wakes them without polling. */
+  const leaseWaiters = new Map<string, Set<() => void>>();
+
+  const wakeLeaseWaiters = (account: string) => {
+    const set = leaseWaiters.get(account);
+    leaseWaiters.delete(account);
+    for (const wake of set ?? []) wake();
+  };
+
+  /** Resolves on the next release of `account` in this process; `cancel` forgets the waiter. */
+  const nextRelease = (account: string) => {
+    let wake = () => {};
+    const released = new Promise<void>((resolve) => (wake = resolve));
+    let set = leaseWaiters.get(account);
+    if (!set) leaseWaiters.set(account, (set = new Set()));
+    set.add(wake);
+    return { released, cancel: () => leaseWaiters.get(account)?.delete(wake) };
+  };
+
+  /** The requests in flight on the account: expired leases (crashed workers) are dropped first. */
+  async function inFlightOf(trx: Trx, account: string, now: number): Promise<number> {
+    await trx.deleteFrom('rate_leases').where('account', '=', account).where('expires_at', '<=', new Date(now)).execute();
+    const r = await trx
+      .selectFrom('rate_leases')
+      .select(sql<number>`count(*)::integer`.as('n'))
+      .where('account', '=', account)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  function releaseOf(account: string, id: string): ReleaseLease {
+    let released = false;
+    return async () => {
+      if (released) return;
+      released = true;
+      try {
+        await db.deleteFrom('rate_leases').where('id', '=', id).execute();
+      } finally {
+        wakeLeaseWaiters(account);
+      }
+    };
+  }
 
   const cacheOf = (account: string) => {
     let c = known.get(account);
@@ -212,7 +277,7 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
     return { fits: false as const, used, until: fit.fits ? now : fit.until };
   }
 
-  function tryReserve(account: string, wanted: number, cls?: RateLimitClass, model?: BudgetModel): Promise<Decision> {
+  function tryReserve(account: string, wanted: number, cls?: RateLimitClass, model?: BudgetModel, requestTimeoutMs?: number): Promise<Decision> {
     return serial(account, () =>
       db.transaction().execute(async (trx): Promise<Decision> => {
         await lock(trx, account);
@@ -231,6 +296,11 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           const reason = `${account} reported only ${row!.observed_remaining} of its ${limit} API credits left: someone else is using the account, so syncing waits for its window to refresh`;
           return { granted: false, now, until: blocked, reason, usedPercent: percent(limit - row!.observed_remaining!, limit) };
         }
+        const cap = model?.maxConcurrent != null ? Math.max(1, Math.floor(model.maxConcurrent)) : null;
+        if (cap !== null && (await inFlightOf(trx, account, now)) >= cap) {
+          const reason = `waiting for a request to ${account} to finish: it takes at most ${cap} at once from all workers together`;
+          return { granted: false, now, until: now + LEASE_POLL_MS, reason, usedPercent: 100, inFlight: true };
+        }
         const classLimit = cls ? Math.max(1, Math.floor(cls.limitFor(limit))) : null;
         const classAllowed = classLimit === null ? null : Math.min(allowed, allowedOf(classLimit));
         const credits = Math.min(wanted, classAllowed ?? allowed, ...windows.map((w) => w.allowed));
@@ -246,7 +316,14 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
             .insertInto('rate_reservations')
             .values({ account, at: new Date(now), credits, op: cls?.name ?? null, keep_until: new Date(now + longest.windowMs + longest.marginMs) })
             .execute();
-          return { granted: true, now, until: now, reason: '' };
+          if (cap === null) return { granted: true, now, until: now, reason: '' };
+          const leaseMs = (requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS) + LEASE_MARGIN_MS;
+          const lease = await trx
+            .insertInto('rate_leases')
+            .values({ account, expires_at: new Date(now + leaseMs) })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+          return { granted: true, now, until: now, reason: '', leaseId: String(lease.id) };
         }
         const classUntil = classFit && !classFit.fits ? classFit.until : now;
         const until = Math.max(refused?.until ?? now, classUntil);
@@ -281,10 +358,14 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
     async acquire(account, credits, onWait, limitClass, opts) {
       const wanted = Math.max(1, Math.ceil(Number.isFinite(credits) ? credits : 1));
       const pause = abortableSleep(opts?.signal, sleep);
+      let leaseId: string | undefined;
       for (;;) {
         opts?.signal?.throwIfAborted();
-        const d = await tryReserve(account, wanted, limitClass, opts?.model);
-        if (d.granted) break;
+        const d = await tryReserve(account, wanted, limitClass, opts?.model, opts?.requestTimeoutMs);
+        if (d.granted) {
+          leaseId = d.leaseId;
+          break;
+        }
         if (opts?.maxWaitMs !== undefined && d.until - d.now > opts.maxWaitMs)
           throw new BudgetUnavailableError(account, new Date(localNow() + (d.until - d.now)), d.reason);
         waits += 1;
@@ -297,12 +378,22 @@ export function createRateBudget(db: Db, options: RateBudgetOptions): RateBudget
           }
         }
         const jitter = jitterMs > 0 ? Math.floor(Math.random() * jitterMs) : 0;
-        await pause(Math.max(MIN_SLEEP_MS, d.until - d.now) + jitter);
+        const slept = pause(Math.max(MIN_SLEEP_MS, d.until - d.now) + jitter);
+        if (!d.inFlight) await slept;
+        else {
+          const release = nextRelease(account);
+          try {
+            await Promise.race([slept, release.released]);
+          } finally {
+            release.cancel();
+          }
+        }
       }
       if (localNow() - lastPrune >= PRUNE_EVERY_MS) {
         lastPrune = localNow();
         await prune().catch(() => {});
       }
+      return leaseId === undefined ? undefined : releaseOf(account, leaseId);
     },
 
     async observe(account, info) {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { PlatformError } from '../core/connector.ts';
+import type { HttpClient, HttpResponse } from './http.ts';
+import { PlatformApi, type PlatformSpec } from './platform-api.ts';
+import type { RateGate } from './rate-gate.ts';
+
+const spec: PlatformSpec = {
+  name: 'Lease test',
+  platform: 'lease-test',
+  baseUrl: new URL('https://lease.example.com/api/'),
+  auth: { kind: 'none' },
+  rateWindow: 'account',
+  errorOf: (res) => new PlatformError('network', `status ${res.status}`),
+  unexpectedShape: () => new PlatformError('network', 'unexpected shape'),
+};
+
+/** A gate that hands out a lease with every acquire and counts the releases. */
+function leasingGate(onAcquire: () => void = () => {}) {
+  const counts = { acquired: 0, released: 0 };
+  const gate: RateGate = {
+    async acquire() {
+      counts.acquired += 1;
+      onAcquire();
+      return async () => {
+        counts.released += 1;
+      };
+    },
+    async observe() {},
+  };
+  return { gate, counts };
+}
+
+const failing = (err: unknown): HttpClient => ({
+  request: async () => {
+    throw err;
+  },
+});
+
+describe('PlatformApi releases the lease of every request, however it ends', () => {
+  it.each([
+    ['a thrown request (connection reset)', new Error('connection reset')],
+    ['a timeout', Object.assign(new Error('No answer within 1 s'), { name: 'TimeoutError' })],
+  ])('%s', async (_name, err) => {
+    const { gate, counts } = leasingGate();
+    const api = new PlatformApi(spec, { timeoutMs: 1_000, http: failing(err), rateGate: gate, sleep: async () => {}, retryPolicy: { maxAttempts: 1 } });
+    await expect(api.raw('POST', 'tickets', { what: 'create a ticket' })).rejects.toThrow();
+    expect(counts).toEqual({ acquired: 1, released: 1 });
+  });
+
+  it('an answer, and each retried attempt, release their own lease', async () => {
+    const { gate, counts } = leasingGate();
+    let calls = 0;
+    const http: HttpClient = {
+      request: async () => {
+        calls += 1;
+        const res: HttpResponse = {
+          status: calls === 1 ? 503 : 200,
+          headers: new Headers(),
+          text: '{}',
+          json: {},
+          rateLimit: { total: null, remaining: null, usedByRequest: null, retryAfterSeconds: null },
+        };
+        return res;
+      },
+    };
+    const api = new PlatformApi(spec, {
+      timeoutMs: 1_000,
+      http,
+      rateGate: gate,
+      sleep: async () => {},
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 0 },
+    });
+    await api.raw('GET', 'tickets/1', { what: 'read ticket 1' });
+    expect(calls).toBe(2);
+    expect(counts).toEqual({ acquired: 2, released: 2 });
+  });
+
+  it('a run aborted right after its lease was granted', async () => {
+    const controller = new AbortController();
+    const { gate, counts } = leasingGate(() => controller.abort(new Error('run stopped')));
+    const http: HttpClient = { request: async () => Promise.reject(new Error('must not be sent')) };
+    const api = new PlatformApi(spec, {
+      timeoutMs: 1_000,
+      http,
+      rateGate: gate,
+      signal: controller.signal,
+      sleep: async () => {},
+      retryPolicy: { maxAttempts: 1 },
+    });
+    await expect(api.raw('GET', 'tickets/1', { what: 'read ticket 1' })).rejects.toThrow('run stopped');
+    expect(counts).toEqual({ acquired: 1, released: 1 });
+  });
+});
