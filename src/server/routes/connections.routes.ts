@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { validateMappings } from '../../core/mapping-validation.ts';
 import { defaultMappings, defaultSideConfiguration, Mappings, SideConfiguration } from '../../core/sync-config.ts';
+import { issueAnswer } from '../../core/zod-issues.ts';
 import { generateVerificationCode, hashVerificationCode, normaliseVerificationCode } from '../../core/verification-code.ts';
 import { platformDefinition } from '../../connectors/registry.ts';
 import {
@@ -448,53 +449,6 @@ function configurationView(c: ConnectionRecord, side: SideRecord, overrideValues
 function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const r = schema.safeParse(body, { reportInput: true });
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
-  const at = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    const field = [at, issue.keys[0]].filter(Boolean).join('.');
-    throw new ApiError(400, 'validation_failed', `${field} is not a known setting; remove it.`, { field });
-  }
-  if (!at) throw new ApiError(400, 'validation_failed', 'Send a JSON object as the request body.');
-  throw new ApiError(400, 'validation_failed', `${at}: ${describeIssue(issue)}`, { field: at });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      return issue.input === undefined ? `is required (${issue.expected}).` : `must be ${article(issue.expected)}, not ${typeName(issue.input)}.`;
-    case 'invalid_value':
-      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}.`;
-    case 'too_small':
-      return issue.origin === 'string'
-        ? Number(issue.minimum) <= 1
-          ? 'must not be empty.'
-          : `must be at least ${issue.minimum} characters long.`
-        : `${issue.message}.`;
-    case 'too_big':
-      return issue.origin === 'string'
-        ? `must be at most ${issue.maximum} characters long.`
-        : issue.origin === 'array'
-          ? `has more than ${issue.maximum} entries.`
-          : `${issue.message}.`;
-    case 'invalid_format':
-      return issue.format === 'email' ? 'must be an e-mail address.' : `is not a valid ${issue.format}.`;
-    case 'invalid_union':
-      return 'must be a non-empty text or a whole number.';
-    default:
-      return `${issue.message}.`;
-  }
-}
-
-function article(expected: string): string {
-  if (expected === 'boolean') return 'true or false';
-  if (expected === 'int') return 'a whole number';
-  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
-}
-
-function typeName(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  // Not stringified: a sent object may be nested too deeply for JSON.stringify, and is not worth echoing.
-  if (typeof v === 'object') return 'an object';
-  return typeof v === 'string' ? `the text ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}` : `${typeof v} ${JSON.stringify(v)}`;
+  const { message, field } = issueAnswer(r.error.issues[0]!);
+  throw new ApiError(400, 'validation_failed', message, field === undefined ? undefined : { field });
 }
