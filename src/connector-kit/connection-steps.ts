@@ -10,7 +10,7 @@ import type { Classified, FailureWording } from './connection-failures.ts';
 import { classifyFailure, notTheApi } from './connection-failures.ts';
 import { createHttpClient, NetworkError, type AuthSpec, type HttpClient, type HttpResponse } from './http.ts';
 import { budgetNews, type RateWindow } from './platform-api.ts';
-import { BudgetUnavailableError, type RateGate, type RateLimitClass } from './rate-gate.ts';
+import { BudgetUnavailableError, type RateGate, type RateLimitClass, type ReleaseLease } from './rate-gate.ts';
 import type { AddressPolicy } from './ssrf.ts';
 
 /** A check failed: the test stops, reporting this. */
@@ -63,8 +63,9 @@ export function connectionProbe(spec: ProbeSpec, opts: ConnectionTestOptions): P
     });
   const gate = opts.rateGate;
   return async (path, query, schema, what) => {
+    let release: ReleaseLease | void;
     try {
-      await gate?.acquire(account, 1, undefined, spec.limitClassOf?.(path), { maxWaitMs: opts.maxBudgetWaitMs ?? 10_000 });
+      release = await gate?.acquire(account, 1, undefined, spec.limitClassOf?.(path), { maxWaitMs: opts.maxBudgetWaitMs ?? 10_000 });
     } catch (err) {
       if (err instanceof BudgetUnavailableError) throw new StepFailed({ code: 'rate_limited', message: spec.budgetUsedUp(err) });
       throw err;
@@ -75,6 +76,9 @@ export function connectionProbe(spec: ProbeSpec, opts: ConnectionTestOptions): P
     } catch (err) {
       if (err instanceof NetworkError) throw new StepFailed(classifyFailure(err, what, spec.wording));
       throw err;
+    } finally {
+      // A concurrency lease (when the gate caps requests in flight) ends with the request, whatever happened.
+      await release?.().catch(() => {});
     }
     if (gate && spec.rateWindow) {
       const news = budgetNews(res, spec.rateWindow) ?? (res.status === 429 ? budgetNews(res, 'burst') : null);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { PlatformError } from '../core/connector.ts';
-import type { HttpClient, HttpResponse } from './http.ts';
+import { connectionProbe, type ProbeSpec } from './connection-steps.ts';
+import { NetworkError, type HttpClient, type HttpResponse } from './http.ts';
 import { PlatformApi, type PlatformSpec } from './platform-api.ts';
 import type { RateGate } from './rate-gate.ts';
 
@@ -88,6 +90,26 @@ describe('PlatformApi releases the lease of every request, however it ends', () 
       retryPolicy: { maxAttempts: 1 },
     });
     await expect(api.raw('GET', 'tickets/1', { what: 'read ticket 1' })).rejects.toThrow('run stopped');
+    expect(counts).toEqual({ acquired: 1, released: 1 });
+  });
+});
+
+describe("Test Connection's probe releases its lease too", () => {
+  const probeSpec = {
+    wording: { platform: 'Lease test', credentials: 'the key', forbidden: 'no access', notTheApi: 'not the API' },
+    platform: 'lease-test',
+    baseUrl: 'https://lease.example.com/api/',
+    auth: { kind: 'none' },
+    budgetUsedUp: () => 'budget used up',
+  } as unknown as ProbeSpec;
+
+  it.each([
+    ['an answer', { request: async () => ({ status: 200, json: { ok: true } }) as unknown as HttpResponse } as HttpClient],
+    ['a failed request', failing(new NetworkError('timeout', 'No answer within 1 s'))],
+  ])('%s', async (_name, http) => {
+    const { gate, counts } = leasingGate();
+    const probe = connectionProbe(probeSpec, { timeoutMs: 1_000, http, rateGate: gate });
+    await probe('me', {}, z.object({ ok: z.boolean() }), 'read the account').catch(() => {});
     expect(counts).toEqual({ acquired: 1, released: 1 });
   });
 });

@@ -78,7 +78,8 @@ export function cappedGate(inner: RateGate, opts: { side: Side; share: number; l
       }
       state.spent[side] += wanted;
       if (state.listing === side) state.listPages[side] += 1;
-      await inner.acquire(account, credits, onWait, limitClass, o);
+      // The release of a concurrency lease (when the model caps requests in flight) goes back to the caller.
+      return inner.acquire(account, credits, onWait, limitClass, o);
     },
     observe(account, info) {
       // The limit the platform reports now is the one the share is of (it may differ from the stored one).
