@@ -6,6 +6,7 @@ import type { ApiError, ChangeProposal, ConfigurationResponse, FieldsResponse, P
 import { errorAt } from '../../field-errors.ts';
 import { useResource } from '../../hooks/use-api.ts';
 import { useApiMutation } from '../../hooks/use-api-mutation.ts';
+import { FORM_BEHAVIOUR } from '../../hooks/form-options.ts';
 import { apiKey } from '../../query-client.ts';
 import { LoadState } from '../LoadState.tsx';
 import { ApiOverrideSection, overrideAsSaved, overrideBody, overrideDraft } from './ApiOverrideSection.tsx';
@@ -17,6 +18,7 @@ import { FieldsNotice } from './FieldsNotice.tsx';
 import { MandatoryFieldsSection } from './MandatoryFieldsSection.tsx';
 import { FiltersSection } from './FiltersSection.tsx';
 import { normaliseConfiguration } from './normalise.ts';
+import { checkedError, configurationResolver } from './configuration-resolver.ts';
 import { ReverseSyncSection } from './ReverseSyncSection.tsx';
 import { TransferSection } from './TransferSection.tsx';
 import { SideSettingsSection } from './SideSettingsSection.tsx';
@@ -80,6 +82,8 @@ const valuesOf = (r: Pick<ConfigurationResponse, 'configuration' | 'apiOverride'
   apiOverride: overrideDraft(r.apiOverride),
 });
 
+const checkConfiguration = configurationResolver<ConfigurationValues>();
+
 /** Dirty compares what would be saved, whatever the order of keys or credentials typed and erased again. */
 const asSaved = (v: ConfigurationValues) => ({ configuration: v.configuration, apiOverride: overrideAsSaved(v.apiOverride) });
 
@@ -87,8 +91,8 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, pen
   const queryClient = useQueryClient();
   const platform = useOwnPlatform();
   const side = initial.side;
-  const form = useForm<ConfigurationValues>({ defaultValues: valuesOf(initial) });
-  const { watch, setValue, reset, handleSubmit } = form;
+  const form = useForm<ConfigurationValues>({ ...FORM_BEHAVIOUR, defaultValues: valuesOf(initial), resolver: checkConfiguration });
+  const { watch, setValue, reset, handleSubmit, formState } = form;
   const draft = watch('configuration');
   /** What was last loaded or saved: the form is dirty while it shows something else. */
   const [baseline, setBaseline] = useState(() => valuesOf(initial));
@@ -137,7 +141,8 @@ function ConfigurationForm({ path, initial, fields, fieldsError, workspaces, pen
     // The fields' answer depends on the saved workspaces and override account.
     invalidates: [path.replace(/\/configuration$/, '/fields')],
   });
-  const error: ApiError | null = save.error;
+  // A value the shared contract refuses is shown as the server would answer it, and never sent.
+  const error: ApiError | null = checkedError(formState.errors) ?? save.error;
   const at = (p: string) => errorAt(error, p);
 
   return (

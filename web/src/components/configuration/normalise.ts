@@ -1,7 +1,7 @@
 import type { SideConfiguration, SyncFilter } from '../../api.ts';
 
-// Same defaults as src/core/sync-config.ts, without shipping zod to the browser: an older stored
-// configuration missing a newer key still renders.
+// Same defaults as src/core/sync-config.ts, filled in without parsing: an older stored configuration
+// missing a newer key still renders (the contract is checked on save, configuration-resolver.ts).
 const filter = (f: Partial<SyncFilter> | undefined): SyncFilter => ({ groups: [], ticketTypes: [], tags: [], statuses: [], field: null, ...f });
 
 export function normaliseConfiguration(c: Partial<SideConfiguration> | undefined): SideConfiguration {
